@@ -1,0 +1,48 @@
+# sportlake — the two commands: `make demo` and `make test`. See README.md.
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+JOBS ?= $(shell nproc)
+SPORTLAKE := $(BUILD_DIR)/src/cli/sportlake
+
+.PHONY: all deps build test test-unit test-slow demo bench fmt lint fuzz asan clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@[ -f $(BUILD_DIR)/build.ninja ] || cmake --preset $(PRESET) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Every suite but the long ones (label `slow`: `make test-slow`).
+test: build
+	@scripts/run-tests.sh $(BUILD_DIR)
+
+test-unit: build
+	@cd $(BUILD_DIR) && ctest -L unit --output-on-failure -j $(JOBS)
+
+test-slow: build
+	@cd $(BUILD_DIR) && ctest -L slow --output-on-failure
+
+demo: build
+	@scripts/demo.sh $(SPORTLAKE)
+
+bench: build
+	@scripts/run-benchmarks.sh $(BUILD_DIR)
+
+asan:
+	@$(MAKE) test PRESET=asan
+
+fuzz: deps
+	@[ -f build/fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
+	@cmake --build build/fuzz -j $(JOBS)
+
+fmt:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format-14 -i
+
+lint:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format-14 --dry-run --Werror
+
+clean:
+	rm -rf build

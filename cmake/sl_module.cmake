@@ -1,0 +1,47 @@
+# sl_add_module: one library per module (sl_<name>, alias sl::<name>) plus its test suites.
+#
+#   sl_add_module(NAME parquet
+#     SRCS  a.cpp b.cpp                 # library sources (explicit list, no globs)
+#     DEPS  sl::common                  # public project dependencies
+#     PRIVATE_DEPS snappy               # third-party libraries wrapped by this module
+#     UNIT_TESTS tests/a_test.cpp       # GoogleTest sources, CTest label "unit"
+#     INTEGRATION_TESTS tests/x_it.cpp  # GoogleTest sources, CTest label "integration"
+#     TEST_DEPS ...)                    # extra libraries for the test executables
+#
+# Further suites with other labels (conformance, interop, slow) use sl_add_test_suite directly.
+include(GoogleTest)
+
+set(SL_WARNINGS -Wall -Wextra -Werror -Wno-missing-field-initializers)
+
+function(sl_add_test_suite)
+  cmake_parse_arguments(T "" "NAME;LABEL;TIMEOUT" "SRCS;DEPS" ${ARGN})
+  if(NOT T_SRCS)
+    return()
+  endif()
+  add_executable(${T_NAME} ${T_SRCS})
+  target_compile_options(${T_NAME} PRIVATE ${SL_WARNINGS})
+  target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  gtest_discover_tests(${T_NAME}
+    PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT}
+    ENVIRONMENT "SL_SOURCE_DIR=${PROJECT_SOURCE_DIR};SL_BINARY_DIR=${PROJECT_BINARY_DIR};SL_SHARED_DIR=${SL_SHARED_DIR}"
+    DISCOVERY_TIMEOUT 60)
+endfunction()
+
+function(sl_add_module)
+  cmake_parse_arguments(M "" "NAME" "SRCS;DEPS;PRIVATE_DEPS;UNIT_TESTS;INTEGRATION_TESTS;TEST_DEPS" ${ARGN})
+  set(target sl_${M_NAME})
+  add_library(${target} STATIC ${M_SRCS})
+  add_library(sl::${M_NAME} ALIAS ${target})
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(${target} PRIVATE ${SL_WARNINGS})
+  target_link_libraries(${target} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
+  if(BUILD_TESTING)
+    sl_add_test_suite(NAME ${target}_unit_tests LABEL unit
+      SRCS ${M_UNIT_TESTS} DEPS ${target} ${M_TEST_DEPS})
+    sl_add_test_suite(NAME ${target}_integration_tests LABEL integration TIMEOUT 900
+      SRCS ${M_INTEGRATION_TESTS} DEPS ${target} ${M_TEST_DEPS})
+  endif()
+endfunction()

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what sportlake needs to build, test and run, idempotently: Debian packages (only the
+# missing ones, apt non-interactive, sudo only when not root) and a project Python venv (.venv)
+# for the test and interop tools. Safe to run on every `make`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libpq-dev postgresql-15 postgresql-client-15
+  libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libsimdjson-dev
+  libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev
+  libcurl4-openssl-dev libcpp-httplib-dev librdkafka-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev clang-format-14
+  python3 python3-venv
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Project venv for test tools; reinstalled only when requirements change.
+if [ "${SL_SKIP_VENV:-0}" != "1" ]; then
+  PY=python3
+  if [ ! -x .venv/bin/python ]; then
+    "$PY" -m venv .venv
+  fi
+  stamp=.venv/.requirements.sha256
+  want=$(sha256sum requirements-test.txt | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "install-deps: installing Python test tools into .venv"
+    .venv/bin/pip install -q --upgrade pip
+    .venv/bin/pip install -q -r requirements-test.txt
+    echo "$want" > "$stamp"
+  fi
+fi

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test suite except the `slow` label: C++ suites through CTest, then the Python
+# interop suites (pyarrow, DuckDB, delta-rs reading what sportlake writes) when present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${1:-build/release}
+root=$(pwd)
+(cd "$BUILD_DIR" && ctest -LE slow --output-on-failure -j "$(nproc)" --timeout 900)
+if compgen -G "tests/*/test_*.py" >/dev/null; then
+  SL_BUILD_DIR="$root/$BUILD_DIR" SPORTLAKE="$root/$BUILD_DIR/src/cli/sportlake" \
+    .venv/bin/python -m pytest -q -m "not slow" tests
+fi

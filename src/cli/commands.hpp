@@ -1,0 +1,13 @@
+// One registration function per subcommand group; each lives in its own cmd_<name>.cpp.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.hpp"
+
+namespace sl::cli {
+
+void add_version_command(CLI::App& app, Context& ctx);
+void add_config_command(CLI::App& app, Context& ctx);
+
+}  // namespace sl::cli

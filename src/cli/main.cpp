@@ -1,0 +1,37 @@
+// sportlake: the single binary; parses global options and dispatches to subcommands.
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "common/log.hpp"
+
+int main(int argc, char** argv) {
+  sl::cli::Context ctx;
+  CLI::App app{"sportlake — a C++ lakehouse that rewards employees' sport", "sportlake"};
+  app.set_version_flag("--version", std::string("sportlake ") + SPORTLAKE_VERSION);
+  app.add_option("--config", ctx.config_file, "configuration file (default: sportlake.toml if present)");
+  app.add_option("--log-format", ctx.log_format, "human or json")->envname("SPORTLAKE_LOG_FORMAT");
+  app.add_option("--log-level", ctx.log_level, "trace, debug, info, warn, error")
+      ->envname("SPORTLAKE_LOG_LEVEL");
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  // Runs after options are parsed and before the chosen subcommand's callback.
+  app.parse_complete_callback([&ctx] {
+    sl::log::Options options;
+    if (auto f = sl::log::parse_format(ctx.log_format)) options.format = *f;
+    if (auto l = sl::log::parse_level(ctx.log_level)) options.level = *l;
+    sl::log::init(options);
+    auto loaded = sl::config::load(sl::config::LoadOptions{.toml_path = ctx.config_file});
+    if (!loaded) {
+      std::fprintf(stderr, "sportlake: %s\n", loaded.error().to_string().c_str());
+      std::exit(2);
+    }
+    ctx.config = std::move(*loaded);
+  });
+
+  sl::cli::add_version_command(app, ctx);
+  sl::cli::add_config_command(app, ctx);
+
+  CLI11_PARSE(app, argc, argv);
+  return ctx.exit_code;
+}

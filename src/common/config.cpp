@@ -1,0 +1,221 @@
+// Configuration loading: TOML file, .env, environment, with the seed's variable names.
+#include "common/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <cstdlib>
+
+#include "common/fs.hpp"
+
+namespace sl::config {
+
+const std::vector<KeyInfo>& known_keys() {
+  static const std::vector<KeyInfo> keys = {
+      {"home", {"SPORTLAKE_HOME"}, "./var", "folder holding all state (database, lake, logs)"},
+      {"database.url", {"SPORTLAKE_DB_URL", "DATABASE_URL"}, "", "libpq URL/DSN of an external database", true},
+      {"database.host", {"DB_HOST", "SPORTLAKE_DB_HOST"}, "", "external database host"},
+      {"database.port", {"DB_PORT", "SPORTLAKE_DB_PORT"}, "5432", "external database port"},
+      {"database.name", {"DB_NAME", "SPORTLAKE_DB_NAME"}, "rh_sport", "database name"},
+      {"database.user", {"DB_USER", "SPORTLAKE_DB_USER"}, "", "database user"},
+      {"database.password", {"DB_PASSWORD", "SPORTLAKE_DB_PASSWORD"}, "", "database password", true},
+      {"embedded.port", {"SPORTLAKE_PG_PORT"}, "0", "TCP port of the embedded cluster (0 = pick a free one)"},
+      {"lake.root", {"SPORTLAKE_LAKE_ROOT"}, "", "Delta lake root (default <home>/delta)"},
+      {"maps.api_key", {"API_KEY_MAPS", "SPORTLAKE_MAPS_API_KEY"}, "", "Google Maps API key", true},
+      {"maps.destination", {"DESTINATION", "SPORTLAKE_DESTINATION"}, "1362 Av. des Platanes, 34970 Lattes", "company address"},
+      {"maps.provider", {"SPORTLAKE_DISTANCE_PROVIDER"}, "auto", "auto, google-matrix, google-routes or offline"},
+      {"maps.base_url", {"SPORTLAKE_MAPS_BASE_URL"}, "https://maps.googleapis.com", "Google Maps API base URL"},
+      {"kafka.bootstrap_servers", {"KAFKA_BOOTSTRAP_SERVERS", "SPORTLAKE_KAFKA_BOOTSTRAP_SERVERS"}, "", "Kafka/Redpanda brokers (empty = embedded mode)"},
+      {"kafka.topic_prefix", {"SPORTLAKE_TOPIC_PREFIX"}, "rh_sport", "Debezium topic prefix"},
+      {"slack.webhook_url", {"SLACK_WEBHOOK_URL", "SPORTLAKE_SLACK_WEBHOOK_URL"}, "", "Slack incoming webhook (empty = log only)", true},
+      {"cdc.slot", {"SPORTLAKE_CDC_SLOT"}, "sportlake", "replication slot name prefix"},
+      {"cdc.publication", {"SPORTLAKE_PUBLICATION"}, "sportlake_pub", "publication of the captured tables"},
+      {"serve.listen", {"SPORTLAKE_LISTEN"}, "127.0.0.1:8080", "dashboard address"},
+      {"rules.year", {"SPORTLAKE_YEAR"}, "", "reference year (default: current year)"},
+      {"rules.bonus_rate", {"SPORTLAKE_BONUS_RATE"}, "0.05", "sport bonus as a fraction of gross salary"},
+      {"rules.walk_max_km", {"SPORTLAKE_WALK_MAX_KM"}, "15", "maximum distance for Marche/running"},
+      {"rules.bike_max_km", {"SPORTLAKE_BIKE_MAX_KM"}, "25", "maximum distance for Vélo/Trottinette/Autres"},
+      {"rules.wellbeing_min_activities", {"SPORTLAKE_WELLBEING_MIN_ACTIVITIES"}, "15", "activities a year for the well-being days"},
+      {"rules.wellbeing_days", {"SPORTLAKE_WELLBEING_DAYS"}, "5", "well-being days granted"},
+  };
+  return keys;
+}
+
+namespace {
+
+std::string format_double(double v) {
+  char buffer[64];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return std::string(buffer, end);
+}
+
+const KeyInfo* find_key(std::string_view key) {
+  for (const auto& info : known_keys()) {
+    if (info.key == key) return &info;
+  }
+  return nullptr;
+}
+
+void flatten_toml(const toml::table& table, const std::string& prefix, const std::string& source,
+                  std::map<std::string, Setting>& out) {
+  for (const auto& [name, node] : table) {
+    std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+    if (const auto* sub = node.as_table()) {
+      flatten_toml(*sub, key, source, out);
+    } else if (const auto* s = node.as_string()) {
+      out[key] = {s->get(), source};
+    } else if (const auto* i = node.as_integer()) {
+      out[key] = {std::to_string(i->get()), source};
+    } else if (const auto* d = node.as_floating_point()) {
+      out[key] = {format_double(d->get()), source};
+    } else if (const auto* b = node.as_boolean()) {
+      out[key] = {b->get() ? "true" : "false", source};
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::vector<std::pair<std::string, std::string>>> parse_dotenv(std::string_view text,
+                                                                      std::string_view origin) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view{} : text.substr(eol + 1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.empty() || line.front() == '#') continue;
+    if (line.starts_with("export ")) line.remove_prefix(7);
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      return make_error(Errc::parse, std::string(origin) + ":" + std::to_string(line_no) +
+                                         ": expected NAME=VALUE, got '" + std::string(line) + "'");
+    }
+    std::string_view name = line.substr(0, eq);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    std::string_view value = line.substr(eq + 1);
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    } else if (size_t hash = value.find(" #"); hash != std::string_view::npos) {
+      value = value.substr(0, hash);
+      while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+    }
+    out.emplace_back(std::string(name), std::string(value));
+  }
+  return out;
+}
+
+Result<Config> load(const LoadOptions& options) {
+  Config config;
+  std::map<std::string, Setting> values;
+
+  std::string toml_path = options.toml_path;
+  bool explicit_toml = !toml_path.empty();
+  if (!explicit_toml && std::filesystem::exists("sportlake.toml")) toml_path = "sportlake.toml";
+  if (!toml_path.empty()) {
+    if (explicit_toml && !std::filesystem::exists(toml_path)) {
+      return make_error(Errc::not_found, "configuration file '" + toml_path + "' does not exist");
+    }
+    try {
+      toml::table table = toml::parse_file(toml_path);
+      flatten_toml(table, "", toml_path, values);
+    } catch (const toml::parse_error& e) {
+      return make_error(Errc::parse, toml_path + ":" + std::to_string(e.source().begin.line) + ": " +
+                                         std::string(e.description()));
+    }
+  }
+
+  std::map<std::string, std::string> dotenv;
+  if (!options.dotenv_path.empty() && std::filesystem::exists(options.dotenv_path)) {
+    SL_ASSIGN_OR_RETURN(auto text, fs::read_file(options.dotenv_path));
+    SL_ASSIGN_OR_RETURN(auto pairs, parse_dotenv(text, options.dotenv_path));
+    for (auto& [name, value] : pairs) dotenv[name] = value;
+  }
+
+  for (const auto& info : known_keys()) {
+    for (auto env_name : info.env_names) {
+      std::string name(env_name);
+      const char* env = options.read_environment ? std::getenv(name.c_str()) : nullptr;
+      if (env != nullptr && *env != '\0') {
+        values[std::string(info.key)] = {env, "environment (" + name + ")"};
+        break;
+      }
+      if (auto it = dotenv.find(name); it != dotenv.end() && !it->second.empty()) {
+        values[std::string(info.key)] = {it->second, ".env (" + name + ")"};
+        break;
+      }
+    }
+  }
+  for (auto& [key, setting] : values) config.set(key, setting.value, setting.source);
+  return config;
+}
+
+std::optional<std::string> Config::get(std::string_view key) const {
+  if (auto it = values_.find(std::string(key)); it != values_.end()) return it->second.value;
+  if (const auto* info = find_key(key); info != nullptr && !info->default_value.empty()) {
+    return std::string(info->default_value);
+  }
+  return std::nullopt;
+}
+
+std::string Config::get_string(std::string_view key, std::string_view fallback) const {
+  auto v = get(key);
+  return v ? *v : std::string(fallback);
+}
+
+Result<int64_t> Config::get_int(std::string_view key, int64_t fallback) const {
+  auto v = get(key);
+  if (!v || v->empty()) return fallback;
+  int64_t out = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || ptr != v->data() + v->size()) {
+    return make_error(Errc::invalid_argument, "setting '" + std::string(key) + "' = '" + *v + "' is not an integer");
+  }
+  return out;
+}
+
+Result<double> Config::get_double(std::string_view key, double fallback) const {
+  auto v = get(key);
+  if (!v || v->empty()) return fallback;
+  char* end = nullptr;
+  double out = std::strtod(v->c_str(), &end);
+  if (end != v->c_str() + v->size()) {
+    return make_error(Errc::invalid_argument, "setting '" + std::string(key) + "' = '" + *v + "' is not a number");
+  }
+  return out;
+}
+
+bool Config::get_bool(std::string_view key, bool fallback) const {
+  auto v = get(key);
+  if (!v || v->empty()) return fallback;
+  return *v == "1" || *v == "true" || *v == "yes" || *v == "on";
+}
+
+const Setting* Config::setting(std::string_view key) const {
+  auto it = values_.find(std::string(key));
+  return it == values_.end() ? nullptr : &it->second;
+}
+
+void Config::set(std::string key, std::string value, std::string source) {
+  values_[std::move(key)] = Setting{std::move(value), std::move(source)};
+}
+
+std::filesystem::path Config::home() const {
+  return std::filesystem::absolute(get_string("home", "./var")).lexically_normal();
+}
+
+std::filesystem::path Config::lake_root() const {
+  auto root = get_string("lake.root");
+  if (root.empty()) return home() / "delta";
+  return std::filesystem::absolute(root).lexically_normal();
+}
+
+bool Config::embedded_database() const {
+  return get_string("database.url").empty() && get_string("database.host").empty();
+}
+
+}  // namespace sl::config
