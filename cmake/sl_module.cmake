@@ -24,10 +24,18 @@ function(sl_add_test_suite)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
-  gtest_discover_tests(${T_NAME}
-    PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "SL_SOURCE_DIR=${PROJECT_SOURCE_DIR};SL_BINARY_DIR=${PROJECT_BINARY_DIR};SL_SHARED_DIR=${SL_SHARED_DIR}"
-    DISCOVERY_TIMEOUT 60)
+  set(env "SL_SOURCE_DIR=${PROJECT_SOURCE_DIR};SL_BINARY_DIR=${PROJECT_BINARY_DIR};SL_SHARED_DIR=${SL_SHARED_DIR}")
+  if(T_LABEL STREQUAL "unit")
+    # Unit tests are cheap to start: one CTest test per GoogleTest case, for precise reports.
+    gtest_discover_tests(${T_NAME}
+      PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${env}"
+      DISCOVERY_TIMEOUT 60)
+  else()
+    # Other suites share costly fixtures per process (a PostgreSQL cluster, a broker, corpora):
+    # the whole executable is one CTest test, so the fixture starts once.
+    add_test(NAME ${T_NAME} COMMAND ${T_NAME} --gtest_color=no)
+    set_tests_properties(${T_NAME} PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${env}")
+  endif()
 endfunction()
 
 function(sl_add_module)
