@@ -9,5 +9,6 @@ namespace sl::cli {
 
 void add_version_command(CLI::App& app, Context& ctx);
 void add_config_command(CLI::App& app, Context& ctx);
+void add_db_command(CLI::App& app, Context& ctx);
 
 }  // namespace sl::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
 
   sl::cli::add_version_command(app, ctx);
   sl::cli::add_config_command(app, ctx);
+  sl::cli::add_db_command(app, ctx);
 
   CLI11_PARSE(app, argc, argv);
   return ctx.exit_code;
