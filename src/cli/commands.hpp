@@ -10,5 +10,7 @@ namespace sl::cli {
 void add_version_command(CLI::App& app, Context& ctx);
 void add_config_command(CLI::App& app, Context& ctx);
 void add_db_command(CLI::App& app, Context& ctx);
+void add_load_command(CLI::App& app, Context& ctx);
+void add_simulate_command(CLI::App& app, Context& ctx);
 
 }  // namespace sl::cli

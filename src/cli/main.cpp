@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   sl::cli::add_version_command(app, ctx);
   sl::cli::add_config_command(app, ctx);
   sl::cli::add_db_command(app, ctx);
+  sl::cli::add_load_command(app, ctx);
+  sl::cli::add_simulate_command(app, ctx);
 
   CLI11_PARSE(app, argc, argv);
   return ctx.exit_code;

@@ -3,6 +3,8 @@
 
 #include <libpq-fe.h>
 
+#include <spdlog/spdlog.h>
+
 #include <cstdlib>
 
 namespace sl::pg {
@@ -48,6 +50,13 @@ std::string abbreviate(std::string_view sql) {
   }
   if (sql.size() > max) out += "...";
   return out;
+}
+
+// Server notices ("relation already exists, skipping") go to the debug log, not to stderr.
+void log_notice(void*, const char* message) {
+  std::string_view text(message);
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  spdlog::debug("pg: {}", text);
 }
 
 }  // namespace
@@ -97,6 +106,7 @@ Result<Connection> Connection::open(const std::string& conninfo) {
     PQfinish(conn);
     return make_error(Errc::unavailable, "pg: cannot connect: " + message);
   }
+  PQsetNoticeProcessor(conn, log_notice, nullptr);
   // Keep client-side text formats predictable whatever the server's defaults are.
   PGresult* r = PQexec(conn, "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'");
   PQclear(r);

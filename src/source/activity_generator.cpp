@@ -83,10 +83,10 @@ double uniform(std::mt19937_64& rng, double lo, double hi) {
 }
 
 std::string_view part_of_day(int local_hour) {
-  if (local_hour < 12) return "matinale";
-  if (local_hour < 18) return "de l'après-midi";
+  if (local_hour < 12) return "le matin";
+  if (local_hour < 18) return "l'après-midi";
   if (local_hour < 22) return "en soirée";
-  return "nocturne";
+  return "de nuit";
 }
 
 const std::vector<std::string_view>& comments() {
