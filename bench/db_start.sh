@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Benchmark (issue 2): `sportlake db start` of an existing, stopped cluster (goal < 2 s), beside
+# the peer `pg_ctl start -w` of the same cluster, median of RUNS each.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SPORTLAKE=${SPORTLAKE:-$(pwd)/build/release/src/cli/sportlake}
+RUNS=${RUNS:-7}
+work=$(mktemp -d /tmp/sl-bench-start.XXXXXX)
+chmod 755 "$work"
+export SPORTLAKE_HOME=$work/home
+trap '"$SPORTLAKE" db stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+"$SPORTLAKE" db start >/dev/null && "$SPORTLAKE" db stop >/dev/null
+bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+data=$SPORTLAKE_HOME/postgres/data
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ours=() peer=()
+for run in $(seq "$RUNS"); do
+  t0=$(date +%s.%N); "$SPORTLAKE" db start >/dev/null; t1=$(date +%s.%N)
+  ours+=("$(echo "$t1 - $t0" | bc -l)")
+  "$SPORTLAKE" db stop >/dev/null
+  t0=$(date +%s.%N); as_pg "$bindir/pg_ctl" start -w -s -D "$data" -l "$work/peer.log" >/dev/null; t1=$(date +%s.%N)
+  peer+=("$(echo "$t1 - $t0" | bc -l)")
+  as_pg "$bindir/pg_ctl" stop -w -s -m fast -D "$data" >/dev/null
+done
+ours_s=$(printf '%s\n' "${ours[@]}" | median)
+peer_s=$(printf '%s\n' "${peer[@]}" | median)
+printf 'db start of an existing cluster (median of %d): sportlake %.3f s | pg_ctl start -w %.3f s | ratio %.2f (goal < 2 s)\n' \
+  "$RUNS" "$ours_s" "$peer_s" "$(echo "$peer_s / $ours_s" | bc -l)"

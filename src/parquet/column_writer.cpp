@@ -1,0 +1,335 @@
+// Column chunk encoding: gathering, statistics, dictionary decision, pages.
+#include "parquet/column_writer.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <type_traits>
+#include <unordered_map>
+
+#include "parquet/compression.hpp"
+#include "parquet/rle_bit_packed.hpp"
+
+namespace sl::parquet {
+
+SchemaElement schema_element_for(const Field& field) {
+  SchemaElement e;
+  e.name = field.name;
+  e.repetition = field.nullable ? Repetition::optional : Repetition::required;
+  switch (field.type.id) {
+    case TypeId::boolean: e.type = Type::boolean; break;
+    case TypeId::int32: e.type = Type::int32; break;
+    case TypeId::int64: e.type = Type::int64; break;
+    case TypeId::float32: e.type = Type::float_; break;
+    case TypeId::float64: e.type = Type::double_; break;
+    case TypeId::string:
+      e.type = Type::byte_array;
+      e.converted_type = ConvertedType::utf8;
+      e.logical_type.kind = LogicalType::Kind::string;
+      break;
+    case TypeId::binary: e.type = Type::byte_array; break;
+    case TypeId::date32:
+      e.type = Type::int32;
+      e.converted_type = ConvertedType::date;
+      e.logical_type.kind = LogicalType::Kind::date;
+      break;
+    case TypeId::timestamp_us:
+      e.type = Type::int64;
+      e.converted_type = ConvertedType::timestamp_micros;
+      e.logical_type.kind = LogicalType::Kind::timestamp;
+      e.logical_type.utc_adjusted = true;
+      e.logical_type.unit = LogicalType::Unit::micros;
+      break;
+    case TypeId::decimal:
+      // Spark's non-legacy layout: precision <= 9 in INT32, <= 18 in INT64.
+      e.type = field.type.precision <= 9 ? Type::int32 : Type::int64;
+      e.converted_type = ConvertedType::decimal;
+      e.scale = field.type.scale;
+      e.precision = field.type.precision;
+      e.logical_type.kind = LogicalType::Kind::decimal;
+      e.logical_type.scale = field.type.scale;
+      e.logical_type.precision = field.type.precision;
+      break;
+  }
+  return e;
+}
+
+namespace {
+
+// How one kind of value is gathered, compared, hashed and PLAIN-encoded.
+template <class T>
+struct FixedTraits {
+  using Value = T;
+  static constexpr bool is_boolean = false;
+  static void plain(const Value& v, std::string& out) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  static size_t plain_size(const Value&) { return sizeof(T); }
+  static std::string stat_bytes(const Value& v) { return std::string(reinterpret_cast<const char*>(&v), sizeof v); }
+  static bool less(const Value& a, const Value& b) { return a < b; }
+  static bool is_nan(const Value& v) {
+    if constexpr (std::is_floating_point_v<T>) return std::isnan(v);
+    return false;
+  }
+};
+
+// Booleans are gathered as bytes (not std::vector<bool>, whose elements have no address).
+struct BoolTraits : FixedTraits<uint8_t> {
+  static constexpr bool is_boolean = true;
+};
+
+struct BytesTraits {
+  using Value = std::string_view;
+  static constexpr bool is_boolean = false;
+  static void plain(const Value& v, std::string& out) {
+    uint32_t n = static_cast<uint32_t>(v.size());
+    out.append(reinterpret_cast<const char*>(&n), 4);
+    out.append(v);
+  }
+  static size_t plain_size(const Value& v) { return 4 + v.size(); }
+  static std::string stat_bytes(const Value& v) { return std::string(v); }
+  // Unsigned byte-wise order (memcmp, shorter first).
+  static bool less(const Value& a, const Value& b) {
+    int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+    return c < 0 || (c == 0 && a.size() < b.size());
+  }
+  static bool is_nan(const Value&) { return false; }
+};
+
+// The non-null values of the slices in row order, and the definition level of every row.
+template <class Traits, class Get>
+void gather(const std::vector<ColumnSlice>& slices, bool nullable, Get get,
+            std::vector<typename Traits::Value>& values, std::vector<uint32_t>& levels) {
+  for (const auto& s : slices) {
+    for (size_t i = s.begin; i < s.end; ++i) {
+      bool valid = s.column->is_valid(i);
+      if (nullable) levels.push_back(valid ? 1 : 0);
+      if (valid) values.push_back(get(*s.column, i));
+    }
+  }
+}
+
+template <class Traits>
+void compute_statistics(const std::vector<typename Traits::Value>& values, int64_t nulls, bool is_signed,
+                        size_t max_size, Statistics& stats) {
+  stats.null_count = nulls;
+  const typename Traits::Value* min = nullptr;
+  const typename Traits::Value* max = nullptr;
+  for (const auto& v : values) {
+    if (Traits::is_nan(v)) continue;
+    if (!min || Traits::less(v, *min)) min = &v;
+    if (!max || Traits::less(*max, v)) max = &v;
+  }
+  if (!min) return;  // all null (or all NaN): no bounds
+  auto lo = *min, hi = *max;
+  if constexpr (std::is_floating_point_v<typename Traits::Value>) {
+    // TYPE_ORDER for floats: a zero min is written as -0.0, a zero max as +0.0.
+    if (lo == 0) lo = -static_cast<typename Traits::Value>(0);
+    if (hi == 0) hi = static_cast<typename Traits::Value>(0);
+  }
+  std::string lo_bytes = Traits::stat_bytes(lo), hi_bytes = Traits::stat_bytes(hi);
+  if (lo_bytes.size() > max_size || hi_bytes.size() > max_size) return;
+  stats.min_value = lo_bytes;
+  stats.max_value = hi_bytes;
+  if (is_signed) {
+    stats.min = lo_bytes;
+    stats.max = hi_bytes;
+  }
+}
+
+// Bit-exact key for floating point values (so -0.0 and 0.0, and NaNs, stay distinct entries).
+template <class V>
+auto dictionary_key(const V& v) {
+  if constexpr (std::is_same_v<V, float>) {
+    uint32_t bits;
+    std::memcpy(&bits, &v, 4);
+    return bits;
+  } else if constexpr (std::is_same_v<V, double>) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, 8);
+    return bits;
+  } else {
+    return v;
+  }
+}
+
+}  // namespace
+
+Status ColumnChunkWriter::write_page(PageType type, const std::string& body, int32_t num_values, Encoding encoding,
+                                     ByteSink& sink, ColumnMetaData& meta) {
+  SL_TRY(compress(options_.codec, body, state_.compressed));
+  PageHeader header;
+  header.type = type;
+  header.uncompressed_page_size = static_cast<int32_t>(body.size());
+  header.compressed_page_size = static_cast<int32_t>(state_.compressed.size());
+  if (type == PageType::dictionary_page) {
+    header.dictionary_page_header = DictionaryPageHeader{num_values, Encoding::plain};
+  } else {
+    header.data_page_header = DataPageHeader{num_values, encoding, Encoding::rle, Encoding::rle};
+  }
+  state_.header.clear();
+  encode(header, state_.header);
+  SL_TRY(sink.write(state_.header));
+  SL_TRY(sink.write(state_.compressed));
+  meta.total_uncompressed_size += static_cast<int64_t>(state_.header.size() + body.size());
+  meta.total_compressed_size += static_cast<int64_t>(state_.header.size() + state_.compressed.size());
+  return {};
+}
+
+namespace {
+
+// The typed body of ColumnChunkWriter::write, for one kind of value.
+template <class Traits, class Get, class WritePage>
+Status write_chunk(const Field& field, const WriterOptions& options, const std::vector<ColumnSlice>& slices,
+                   Get get, bool is_signed, std::vector<uint32_t>& levels, std::vector<uint32_t>& indices,
+                   std::string& values_buffer, std::string& page, std::string& dictionary, ColumnMetaData& meta,
+                   ByteSink& sink, WritePage write_page) {
+  using Value = typename Traits::Value;
+  std::vector<Value> values;
+  levels.clear();
+  gather<Traits>(slices, field.nullable, get, values, levels);
+  size_t rows = 0;
+  for (const auto& s : slices) rows += s.end - s.begin;
+  meta.num_values = static_cast<int64_t>(rows);
+  compute_statistics<Traits>(values, static_cast<int64_t>(rows - values.size()), is_signed, options.max_statistics_size,
+                             meta.statistics);
+
+  // Dictionary decision, once per chunk.
+  bool use_dictionary = false;
+  indices.clear();
+  dictionary.clear();
+  uint32_t dictionary_size = 0;
+  if constexpr (!Traits::is_boolean) {
+    if (options.dictionary && !values.empty()) {
+      using Key = decltype(dictionary_key(std::declval<Value>()));
+      std::unordered_map<Key, uint32_t> map;
+      indices.reserve(values.size());
+      use_dictionary = true;
+      for (const auto& v : values) {
+        auto [it, inserted] = map.emplace(dictionary_key(v), static_cast<uint32_t>(map.size()));
+        if (inserted) {
+          Traits::plain(v, dictionary);
+          if (dictionary.size() > options.dictionary_page_limit) {
+            use_dictionary = false;
+            break;
+          }
+        }
+        indices.push_back(it->second);
+      }
+      dictionary_size = static_cast<uint32_t>(map.size());
+      // Mostly distinct values gain nothing from a dictionary (it only adds the indices).
+      if (use_dictionary && dictionary_size * 10 > values.size() * 9) use_dictionary = false;
+    }
+  }
+
+  const int bit_width = use_dictionary ? bit_width_for(dictionary_size - 1) : 0;
+  if (use_dictionary) {
+    meta.dictionary_page_offset = static_cast<int64_t>(sink.position());
+    SL_TRY(write_page(PageType::dictionary_page, dictionary, static_cast<int32_t>(dictionary_size), Encoding::plain));
+  }
+  meta.data_page_offset = static_cast<int64_t>(sink.position());
+
+  // Rows per page from the average encoded size of a value.
+  size_t value_bytes = 1;
+  if (use_dictionary) {
+    value_bytes = std::max<size_t>(1, static_cast<size_t>(bit_width) / 8 + 1);
+  } else if constexpr (std::is_same_v<Value, std::string_view>) {
+    size_t total = 0;
+    for (const auto& v : values) total += v.size() + 4;
+    value_bytes = values.empty() ? 1 : std::max<size_t>(1, total / values.size());
+  } else {
+    value_bytes = sizeof(Value);
+  }
+  const size_t rows_per_page = std::max<size_t>(1, options.page_size / value_bytes);
+
+  size_t value_pos = 0;
+  size_t row = 0;
+  do {
+    size_t page_rows = std::min(rows_per_page, rows - row);
+    page.clear();
+    size_t page_values = page_rows;
+    if (field.nullable) {
+      page_values = 0;
+      for (size_t i = row; i < row + page_rows; ++i) page_values += levels[i];
+      std::string encoded;
+      encode_rle_bit_packed(levels.data() + row, page_rows, 1, encoded);
+      uint32_t length = static_cast<uint32_t>(encoded.size());
+      page.append(reinterpret_cast<const char*>(&length), 4);
+      page.append(encoded);
+    }
+    if (use_dictionary) {
+      page.push_back(static_cast<char>(bit_width));
+      encode_rle_bit_packed(indices.data() + value_pos, page_values, bit_width, page);
+    } else if constexpr (Traits::is_boolean) {
+      // PLAIN booleans: bit-packed LSB first.
+      values_buffer.assign((page_values + 7) / 8, '\0');
+      for (size_t i = 0; i < page_values; ++i) {
+        if (values[value_pos + i]) values_buffer[i / 8] = static_cast<char>(values_buffer[i / 8] | (1 << (i % 8)));
+      }
+      page.append(values_buffer);
+    } else {
+      for (size_t i = 0; i < page_values; ++i) Traits::plain(values[value_pos + i], page);
+    }
+    SL_TRY(write_page(PageType::data_page, page, static_cast<int32_t>(page_rows),
+                      use_dictionary ? Encoding::rle_dictionary : Encoding::plain));
+    value_pos += page_values;
+    row += page_rows;
+  } while (row < rows);
+
+  meta.encodings = {Encoding::rle};
+  meta.encodings.push_back(use_dictionary ? Encoding::rle_dictionary : Encoding::plain);
+  if (use_dictionary) meta.encodings.push_back(Encoding::plain);
+  if (use_dictionary) meta.statistics.distinct_count = dictionary_size;
+  return {};
+}
+
+}  // namespace
+
+Result<ColumnChunk> ColumnChunkWriter::write(const std::vector<ColumnSlice>& slices, ByteSink& sink) {
+  ColumnChunk chunk;
+  ColumnMetaData& meta = chunk.meta_data;
+  SchemaElement element = schema_element_for(field_);
+  meta.type = *element.type;
+  meta.path_in_schema = {field_.name};
+  meta.codec = options_.codec;
+  auto page_writer = [&](PageType type, const std::string& body, int32_t n, Encoding encoding) {
+    return write_page(type, body, n, encoding, sink, meta);
+  };
+  auto run = [&](auto traits, auto get, bool is_signed) {
+    return write_chunk<decltype(traits)>(field_, options_, slices, get, is_signed, state_.levels, state_.indices,
+                                         state_.values, state_.page, state_.dictionary, meta, sink, page_writer);
+  };
+  Status status;
+  switch (field_.type.id) {
+    case TypeId::boolean:
+      status = run(BoolTraits{}, [](const Column& c, size_t i) { return static_cast<uint8_t>(c.bools[i] != 0); }, false);
+      break;
+    case TypeId::int32:
+    case TypeId::date32:
+      status = run(FixedTraits<int32_t>{}, [](const Column& c, size_t i) { return c.i32[i]; }, true);
+      break;
+    case TypeId::decimal:
+      if (field_.type.precision <= 9) {
+        status = run(FixedTraits<int32_t>{}, [](const Column& c, size_t i) { return static_cast<int32_t>(c.i64[i]); }, true);
+      } else {
+        status = run(FixedTraits<int64_t>{}, [](const Column& c, size_t i) { return c.i64[i]; }, true);
+      }
+      break;
+    case TypeId::int64:
+    case TypeId::timestamp_us:
+      status = run(FixedTraits<int64_t>{}, [](const Column& c, size_t i) { return c.i64[i]; }, true);
+      break;
+    case TypeId::float32:
+      status = run(FixedTraits<float>{}, [](const Column& c, size_t i) { return c.f32[i]; }, true);
+      break;
+    case TypeId::float64:
+      status = run(FixedTraits<double>{}, [](const Column& c, size_t i) { return c.f64[i]; }, true);
+      break;
+    case TypeId::string:
+    case TypeId::binary:
+      status = run(BytesTraits{}, [](const Column& c, size_t i) { return c.string_at(i); }, false);
+      break;
+  }
+  if (!status) return status.error().with_context("column '" + field_.name + "'");
+  chunk.file_offset = meta.dictionary_page_offset.value_or(meta.data_page_offset);
+  return chunk;
+}
+
+}  // namespace sl::parquet

@@ -1,0 +1,21 @@
+// Page compression codecs: SNAPPY, GZIP, ZSTD, LZ4_RAW or none.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "parquet/file_metadata.hpp"
+
+namespace sl::parquet {
+
+// Parses "snappy", "zstd", "gzip", "lz4_raw"/"lz4", "none"/"uncompressed".
+Result<Codec> parse_codec(std::string_view name);
+std::string_view codec_name(Codec codec);
+
+// Compresses `input` into `out` (replacing its content; its capacity is reused across pages).
+Status compress(Codec codec, std::string_view input, std::string& out);
+// Decompresses into exactly `uncompressed_size` bytes; a size mismatch is Errc::corrupt.
+Status decompress(Codec codec, std::string_view input, size_t uncompressed_size, std::string& out);
+
+}  // namespace sl::parquet

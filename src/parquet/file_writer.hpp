@@ -1,0 +1,58 @@
+// ParquetWriter: writes RecordBatches of a flat schema into one Parquet file.
+//
+// Order of use:
+// 1. open(sink or path, schema, options) writes the leading "PAR1";
+// 2. write(batch) any number of times (rows are buffered; a row group is written each time
+//    `row_group_rows` rows are buffered);
+// 3. close() writes the last row group, the footer (FileMetaData, its u32 length, "PAR1") and
+//    closes the sink (fsync for files). A file is complete and durable only after close().
+// Not thread-safe; the column chunks of a row group are encoded one after the other.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "common/result.hpp"
+#include "parquet/byte_sink.hpp"
+#include "parquet/column.hpp"
+#include "parquet/column_writer.hpp"
+#include "parquet/file_metadata.hpp"
+#include "parquet/writer_options.hpp"
+
+namespace sl::parquet {
+
+class ParquetWriter {
+ public:
+  static Result<std::unique_ptr<ParquetWriter>> open(std::unique_ptr<ByteSink> sink, std::vector<Field> schema,
+                                                     WriterOptions options = {});
+  static Result<std::unique_ptr<ParquetWriter>> open(const std::filesystem::path& path, std::vector<Field> schema,
+                                                     WriterOptions options = {});
+
+  // The batch's schema must equal the writer's (names, types, nullability); the batch is copied.
+  Status write(const RecordBatch& batch);
+  Status close();
+
+  const FileMetaData& metadata() const { return metadata_; }
+  uint64_t bytes_written() const { return sink_->position(); }
+  ByteSink& sink() { return *sink_; }
+
+ private:
+  ParquetWriter(std::unique_ptr<ByteSink> sink, std::vector<Field> schema, WriterOptions options);
+  Status flush_row_group(size_t rows);
+
+  std::unique_ptr<ByteSink> sink_;
+  std::vector<Field> schema_;
+  WriterOptions options_;
+  std::vector<ColumnChunkWriter> column_writers_;
+  std::vector<RecordBatch> pending_;
+  size_t pending_offset_ = 0;  // rows of pending_[0] already written
+  size_t pending_rows_ = 0;
+  FileMetaData metadata_;
+  bool closed_ = false;
+};
+
+// Writes one batch to a new file (convenience for tools and tests).
+Status write_file(const std::filesystem::path& path, const RecordBatch& batch, const WriterOptions& options = {});
+
+}  // namespace sl::parquet

@@ -1,0 +1,83 @@
+// Hybrid RLE / bit-packed encoder.
+#include "parquet/rle_bit_packed.hpp"
+
+#include <bit>
+
+namespace sl::parquet {
+
+int bit_width_for(uint32_t max_value) { return max_value == 0 ? 0 : 32 - std::countl_zero(max_value); }
+
+namespace {
+
+void put_varint(uint64_t v, std::string& out) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+// Packs `count` values (a multiple of 8, zero-padded by the caller) LSB-first.
+void pack(const uint32_t* values, size_t count, int bit_width, std::string& out) {
+  uint64_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < count; ++i) {
+    acc |= static_cast<uint64_t>(values[i]) << bits;
+    bits += bit_width;
+    while (bits >= 8) {
+      out.push_back(static_cast<char>(acc & 0xff));
+      acc >>= 8;
+      bits -= 8;
+    }
+  }
+  if (bits > 0) out.push_back(static_cast<char>(acc & 0xff));
+}
+
+void emit_literals(const uint32_t* values, size_t count, int bit_width, std::string& out) {
+  if (count == 0) return;
+  size_t groups = (count + 7) / 8;
+  put_varint((groups << 1) | 1, out);
+  size_t full = count / 8 * 8;
+  pack(values, full, bit_width, out);
+  if (full < count) {
+    uint32_t last[8] = {};
+    for (size_t i = full; i < count; ++i) last[i - full] = values[i];
+    pack(last, 8, bit_width, out);
+  }
+}
+
+void emit_run(uint32_t value, size_t count, int bit_width, std::string& out) {
+  put_varint(static_cast<uint64_t>(count) << 1, out);
+  for (int b = 0; b < (bit_width + 7) / 8; ++b) out.push_back(static_cast<char>((value >> (8 * b)) & 0xff));
+}
+
+}  // namespace
+
+void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, std::string& out) {
+  if (bit_width == 0) {
+    // Every value is 0: one RLE run with no value bytes.
+    if (count > 0) put_varint(static_cast<uint64_t>(count) << 1, out);
+    return;
+  }
+  size_t literal_start = 0;
+  size_t i = 0;
+  while (i < count) {
+    size_t run_end = i + 1;
+    while (run_end < count && values[run_end] == values[i]) ++run_end;
+    size_t run = run_end - i;
+    if (run >= 8) {
+      // Literals before a run must fill whole groups of 8: lend them the run's first values.
+      size_t literal = i - literal_start;
+      size_t lend = literal % 8 == 0 ? 0 : 8 - literal % 8;
+      if (run - lend >= 8) {
+        emit_literals(values + literal_start, literal + lend, bit_width, out);
+        emit_run(values[i], run - lend, bit_width, out);
+        literal_start = run_end;
+      }
+    }
+    i = run_end;
+  }
+  emit_literals(values + literal_start, count - literal_start, bit_width, out);
+}
+
+}  // namespace sl::parquet
