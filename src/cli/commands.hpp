@@ -12,5 +12,6 @@ void add_config_command(CLI::App& app, Context& ctx);
 void add_db_command(CLI::App& app, Context& ctx);
 void add_load_command(CLI::App& app, Context& ctx);
 void add_simulate_command(CLI::App& app, Context& ctx);
+void add_parquet_command(CLI::App& app, Context& ctx);
 
 }  // namespace sl::cli

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   sl::cli::add_db_command(app, ctx);
   sl::cli::add_load_command(app, ctx);
   sl::cli::add_simulate_command(app, ctx);
+  sl::cli::add_parquet_command(app, ctx);
 
   CLI11_PARSE(app, argc, argv);
   return ctx.exit_code;

@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "common/byte_cursor.hpp"
+#include "common/result.hpp"
+
 namespace sl::parquet {
 
 enum class Type : int32_t {
@@ -127,6 +130,16 @@ struct DataPageHeader {
   Encoding repetition_level_encoding = Encoding::rle;
 };
 
+struct DataPageHeaderV2 {
+  int32_t num_values = 0;
+  int32_t num_nulls = 0;
+  int32_t num_rows = 0;
+  Encoding encoding = Encoding::plain;
+  int32_t definition_levels_byte_length = 0;
+  int32_t repetition_levels_byte_length = 0;
+  bool is_compressed = true;
+};
+
 struct DictionaryPageHeader {
   int32_t num_values = 0;
   Encoding encoding = Encoding::plain;
@@ -138,10 +151,16 @@ struct PageHeader {
   int32_t compressed_page_size = 0;
   std::optional<DataPageHeader> data_page_header;
   std::optional<DictionaryPageHeader> dictionary_page_header;
+  std::optional<DataPageHeaderV2> data_page_header_v2;
 };
 
 // Thrift compact encoding (appended to `out`).
 void encode(const FileMetaData& metadata, std::string& out);
 void encode(const PageHeader& header, std::string& out);
+
+// Decoding (file_metadata_decode.cpp). Errors say which structure and field failed.
+Result<FileMetaData> decode_file_metadata(std::string_view bytes);
+// Decodes the page header at the cursor and leaves the cursor on the page body.
+Result<PageHeader> decode_page_header(ByteCursor& cursor);
 
 }  // namespace sl::parquet

@@ -1,6 +1,7 @@
 // Hybrid RLE / bit-packed encoder.
 #include "parquet/rle_bit_packed.hpp"
 
+#include <algorithm>
 #include <bit>
 
 namespace sl::parquet {
@@ -78,6 +79,60 @@ void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, 
     i = run_end;
   }
   emit_literals(values + literal_start, count - literal_start, bit_width, out);
+}
+
+bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count, std::vector<uint32_t>& out) {
+  out.resize(count);
+  if (bit_width < 0 || bit_width > 32) return false;
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  const uint8_t* end = p + bytes.size();
+  const uint64_t mask = bit_width == 32 ? 0xffffffffull : (1ull << bit_width) - 1;
+  const size_t value_bytes = static_cast<size_t>(bit_width + 7) / 8;
+  size_t filled = 0;
+  while (filled < count) {
+    uint64_t header = 0;
+    for (int shift = 0;; shift += 7) {
+      if (p == end || shift > 35) return false;
+      uint8_t b = *p++;
+      header |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+    }
+    if (header & 1) {
+      uint64_t values = (header >> 1) * 8;
+      uint64_t bytes_needed = (header >> 1) * static_cast<uint64_t>(bit_width);
+      if (bytes_needed > static_cast<uint64_t>(end - p)) {
+        // The last run may be cut short if it carries only padding; accept what covers `count`.
+        uint64_t have_values = bit_width == 0 ? values : static_cast<uint64_t>(end - p) * 8 / static_cast<uint64_t>(bit_width);
+        if (have_values < count - filled) return false;
+        values = have_values;
+        bytes_needed = static_cast<uint64_t>(end - p);
+      }
+      uint64_t acc = 0;
+      int bits = 0;
+      const uint8_t* q = p;
+      for (uint64_t i = 0; i < values && filled < count; ++i) {
+        while (bits < bit_width) {
+          acc |= static_cast<uint64_t>(*q++) << bits;
+          bits += 8;
+        }
+        out[filled++] = static_cast<uint32_t>(acc & mask);
+        acc >>= bit_width;
+        bits -= bit_width;
+      }
+      p += bytes_needed;
+    } else {
+      uint64_t run = header >> 1;
+      if (static_cast<size_t>(end - p) < value_bytes) return false;
+      uint32_t value = 0;
+      for (size_t b = 0; b < value_bytes; ++b) value |= static_cast<uint32_t>(p[b]) << (8 * b);
+      p += value_bytes;
+      if (run == 0) return false;  // a zero-length run would never end the loop
+      size_t n = static_cast<size_t>(std::min<uint64_t>(run, count - filled));
+      std::fill(out.begin() + static_cast<long>(filled), out.begin() + static_cast<long>(filled + n), value);
+      filled += n;
+    }
+  }
+  return true;
 }
 
 }  // namespace sl::parquet

@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace sl::parquet {
 
@@ -18,5 +20,9 @@ int bit_width_for(uint32_t max_value);
 // Appends the hybrid encoding of `values` (each < 2^bit_width) to `out`: runs of 8 or more equal
 // values become RLE runs, the rest bit-packed groups.
 void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, std::string& out);
+
+// Decodes exactly `count` values into `out` (resized). Returns false on truncated or malformed
+// input (a run past the end of `bytes`, a bit width above 32).
+bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count, std::vector<uint32_t>& out);
 
 }  // namespace sl::parquet
