@@ -54,7 +54,7 @@ enum class PageType : int32_t { data_page = 0, index_page = 1, dictionary_page =
 
 // LogicalType union: the annotations we write (and read).
 struct LogicalType {
-  enum class Kind { none, string, map, list, decimal, date, timestamp, integer, json };
+  enum class Kind { none, string, map, list, decimal, date, timestamp, integer, json, float16, other };
   Kind kind = Kind::none;
   int32_t scale = 0, precision = 0;  // decimal
   bool utc_adjusted = true;          // timestamp

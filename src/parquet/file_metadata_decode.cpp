@@ -83,6 +83,7 @@ void read_logical_type(CompactReader& r, LogicalType& lt) {
         });
         return true;
       case 12: lt.kind = LogicalType::Kind::json; break;
+      case 15: lt.kind = LogicalType::Kind::float16; break;
       default: return false;  // other annotations are kept as none
     }
     r.skip(CType::struct_);  // the member's (empty) struct

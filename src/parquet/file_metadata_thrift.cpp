@@ -41,7 +41,9 @@ void encode_logical_type(const LogicalType& lt, CompactWriter& w) {
       w.field_bool(2, lt.is_signed);
       break;
     case LogicalType::Kind::json: w.field_struct_begin(12); break;
-    case LogicalType::Kind::none: break;
+    case LogicalType::Kind::none:
+    case LogicalType::Kind::float16:
+    case LogicalType::Kind::other: break;
   }
   w.struct_end();  // the chosen member
   w.struct_end();  // the union

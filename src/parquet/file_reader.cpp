@@ -34,6 +34,9 @@ Result<Field> logical_field(const SchemaElement& e, Conversion& conv) {
   bool is_decimal = lt.kind == LogicalType::Kind::decimal || e.converted_type == ConvertedType::decimal;
   int precision = lt.kind == LogicalType::Kind::decimal ? lt.precision : e.precision.value_or(0);
   int scale = lt.kind == LogicalType::Kind::decimal ? lt.scale : e.scale.value_or(0);
+  if (lt.kind == LogicalType::Kind::float16) {
+    return make_error(Errc::unsupported, "column '" + e.name + "': FLOAT16 values are not supported yet");
+  }
   auto decimal = [&]() -> Result<Field> {
     if (precision < 1 || precision > 18) {
       return make_error(Errc::unsupported, "column '" + e.name + "': decimal precision " + std::to_string(precision) +
@@ -276,6 +279,7 @@ Result<Column> ParquetReader::read_chunk(size_t row_group, size_t leaf) const {
   Conversion conv;
   SL_ASSIGN_OR_RETURN(Field field, logical_field(metadata_.schema[info.schema_index], conv));
   if (meta.type != conv.physical) return make_error(Errc::corrupt, "chunk type differs from the schema's");
+  if (rows == 0) return Column(field.type);  // nothing to read; some writers leave offsets at 0
 
   int64_t start = meta.data_page_offset;
   if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 && *meta.dictionary_page_offset < start) {

@@ -1,0 +1,120 @@
+"""The Apache parquet-testing corpus read by `sportlake parquet cat`, compared file by file with pyarrow.
+
+Every file of data/ is in exactly one list below: MATCH (values identical to pyarrow's), or an
+exception with the reason and the words our clear error must contain. A file that starts
+matching must be moved to MATCH (the test fails on unexpected success too), so the lists stay true.
+Every file of bad_data/ must fail with a clear error or read exactly as pyarrow does, and never crash.
+"""
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+from conformance_lib import ours, same, theirs
+
+SHARED = pathlib.Path(os.environ.get("SL_SHARED_DIR", pathlib.Path(__file__).resolve().parents[2].parent / "shared"))
+CORPUS = SHARED / "conformance" / "parquet-testing"
+
+MATCH = """alltypes_dictionary alltypes_plain alltypes_plain.snappy alltypes_tiny_pages alltypes_tiny_pages_plain
+binary binary_truncated_min_max byte_array_decimal column_chunk_key_value_metadata concatenated_gzip_members data_index_bloom_encoding_stats
+data_index_bloom_encoding_with_length datapage_v1-corrupt-checksum datapage_v1-snappy-compressed-checksum
+datapage_v1-uncompressed-checksum dict-page-offset-zero fixed_length_byte_array fixed_length_decimal_legacy
+int32_decimal int32_with_null_pages int64_decimal lz4_raw_compressed lz4_raw_compressed_larger nan_in_stats
+overflow_i16_page_cnt page_v2_empty_compressed plain-dict-uncompressed-checksum rle-dict-snappy-checksum
+rle-dict-uncompressed-corrupt-checksum rle_boolean_encoding single_nan sort_columns""".split()
+
+NESTED = "not supported yet"  # nested struct/list/map columns: the reader refuses them by name
+EXCEPTIONS = {
+    # file: (reason, words our error contains)
+    "byte_stream_split.zstd": ("BYTE_STREAM_SPLIT encoding not implemented", "BYTE_STREAM_SPLIT"),
+    "byte_stream_split_extended.gzip": ("FLOAT16 and BYTE_STREAM_SPLIT not implemented", "FLOAT16"),
+    "delta_binary_packed": ("DELTA_BINARY_PACKED not implemented", "DELTA_BINARY_PACKED"),
+    "delta_byte_array": ("DELTA_BYTE_ARRAY not implemented", "DELTA_"),
+    "delta_encoding_optional_column": ("delta encodings not implemented", "DELTA_"),
+    "delta_encoding_required_column": ("delta encodings not implemented", "DELTA_"),
+    "delta_length_byte_array": ("DELTA_LENGTH_BYTE_ARRAY not implemented", "DELTA_LENGTH_BYTE_ARRAY"),
+    "datapage_v2.snappy": ("nested column", NESTED),
+    "datapage_v2_empty_datapage.snappy": ("malformed: empty v2 page, pyarrow fails too", "corrupt"),
+    "fixed_length_decimal": ("decimal of more than 18 digits", "precision"),
+    "float16_nonzeros_and_nans": ("FLOAT16 not implemented", "FLOAT16"),
+    "float16_zeros_and_nans": ("FLOAT16 not implemented", "FLOAT16"),
+    "floating_orders_nan_count": ("FLOAT16 columns beside float/double", "FLOAT16"),
+    "hadoop_lz4_compressed": ("legacy Hadoop-framed LZ4 codec", "LZ4"),
+    "hadoop_lz4_compressed_larger": ("legacy Hadoop-framed LZ4 codec", "LZ4"),
+    "non_hadoop_lz4_compressed": ("legacy LZ4 codec (raw block labelled LZ4)", "LZ4"),
+    "incorrect_map_schema": ("nested column (malformed map; pyarrow fails too)", NESTED),
+    "int96_from_spark": ("pyarrow overflows INT96 beyond the nanosecond range; we read 9999-12-31 as is", None),
+    "large_string_map.brotli": ("nested column", NESTED),
+    "list_columns": ("nested column", NESTED),
+    "map_no_value": ("nested column", NESTED),
+    "nation.dict-malformed": ("malformed dictionary page", "corrupt"),
+    "nested_lists.snappy": ("nested column", NESTED),
+    "nested_maps.snappy": ("nested column", NESTED),
+    "nested_structs.rust": ("nested column", NESTED),
+    "nonnullable.impala": ("nested column", NESTED),
+    "null_list": ("nested column", NESTED),
+    "nullable.impala": ("nested column", NESTED),
+    "nulls.snappy": ("nested column", NESTED),
+    "old_list_structure": ("nested column", NESTED),
+    "repeated_no_annotation": ("nested column", NESTED),
+    "repeated_primitive_no_list": ("nested column", NESTED),
+    "unknown-logical-type": ("unknown logical type read as its physical type; pyarrow refuses the file", None),
+}
+
+pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason=f"conformance corpus absent: {CORPUS}")
+
+
+def data_files():
+    return sorted(p for p in (CORPUS / "data").glob("*.parquet")) if CORPUS.exists() else []
+
+
+@pytest.fixture(scope="module")
+def sportlake(build_dir):
+    return str(build_dir / "src" / "cli" / "sportlake")
+
+
+def test_every_file_is_classified():
+    names = {p.name.removesuffix(".parquet") for p in data_files()}
+    assert names == set(MATCH) | set(EXCEPTIONS)
+
+
+@pytest.mark.parametrize("name", MATCH)
+def test_matches_pyarrow(sportlake, name):
+    path = CORPUS / "data" / f"{name}.parquet"
+    rows, error = ours(sportlake, path)
+    assert rows is not None, error
+    assert same(rows, theirs(path))
+
+
+@pytest.mark.parametrize("name", sorted(EXCEPTIONS))
+def test_known_exception_fails_clearly(sportlake, name):
+    path = CORPUS / "data" / f"{name}.parquet"
+    reason, words = EXCEPTIONS[name]
+    rows, error = ours(sportlake, path)
+    if words is None:
+        assert rows is not None, f"{reason}: expected a read, got {error}"
+        return
+    assert rows is None, f"{name} now reads: move it to MATCH if it equals pyarrow"
+    assert words in error, error
+    assert name in error, "the error names the file"
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "bad_data").glob("*.parquet")) if CORPUS.exists() else [],
+                         ids=lambda p: p.name)
+def test_bad_data_fails_cleanly(sportlake, path):
+    proc = subprocess.run([sportlake, "parquet", "cat", str(path)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode in (0, 1), f"crashed: {proc.returncode} {proc.stderr[-300:]}"
+    if proc.returncode == 1:
+        assert path.name in proc.stderr and ("corrupt" in proc.stderr or "unsupported" in proc.stderr)
+    else:
+        # Read without error: then it must read exactly as pyarrow does.
+        rows, _ = ours(sportlake, path)
+        assert same(rows, theirs(path))
+
+
+def test_encrypted_files_are_refused(sportlake):
+    for path in sorted((CORPUS / "data").glob("*.parquet.encrypted")):
+        proc = subprocess.run([sportlake, "parquet", "cat", str(path)], capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 1
+        assert "encrypted" in proc.stderr, proc.stderr
