@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <span>
 #include <cstdio>
+#include <functional>
 #include <unordered_map>
 
 namespace sl::source {
@@ -100,7 +102,8 @@ std::string normalise_label(std::string_view text) {
   bool space = false;
   for (size_t i = 0; i < text.size();) {
     bool folded = false;
-    for (const auto& [from, to] : folds) {
+    // Only multi-byte UTF-8 sequences can be accented letters or typographic apostrophes.
+    for (const auto& [from, to] : static_cast<unsigned char>(text[i]) < 0x80 ? std::span<const std::pair<std::string_view, char>>{} : std::span(folds)) {
       if (text.substr(i).starts_with(from)) {
         if (to == ' ') {
           space = !out.empty();
@@ -139,6 +142,8 @@ std::string Reject::to_string(std::string_view file) const {
 
 namespace {
 
+constexpr std::string_view k_mixed_note = "invalid UTF-8 in some rows";
+
 // Decodes the bytes to UTF-8 text: as is, converted from Windows-1252, or (damaged UTF-8) kept,
 // with the damaged rows rejected one by one later.
 Result<std::string> decode(std::string_view bytes, std::string_view file, std::string& note) {
@@ -149,7 +154,7 @@ Result<std::string> decode(std::string_view bytes, std::string_view file, std::s
       note = "converted from Windows-1252";
       return csv::windows1252_to_utf8(bytes);
     case csv::Encoding::mixed:
-      note = "invalid UTF-8 in some rows";
+      note = k_mixed_note;
       return std::string(bytes);
   }
   return make_error(Errc::internal, std::string(file) + ": unknown encoding");
@@ -180,13 +185,14 @@ Status map_header(const csv::Record& header, std::vector<ColumnSpec> specs, std:
   return {};
 }
 
-// Reads every record after the header, checking column count and encoding, and calls
-// `validate(record)` which returns a Reject or nothing.
+// Reads every record after the header, checking column count and encoding, calls
+// `validate(record, row)` (a Reject or nothing), rejects a repeated id (naming the line of its
+// first occurrence), and hands each good row to `on_row(row, line)` as soon as it is read.
 template <class Row, class Validate>
-Result<ParsedFile<Row>> parse_rows(std::string_view bytes, std::string_view file,
-                                   std::vector<ColumnSpec> specs, Validate validate) {
-  ParsedFile<Row> parsed;
-  SL_ASSIGN_OR_RETURN(std::string text, decode(bytes, file, parsed.encoding_note));
+Result<ParseSummary> parse_rows(std::string_view bytes, std::string_view file, std::vector<ColumnSpec> specs,
+                                Validate validate, const std::function<Status(const Row&, size_t)>& on_row) {
+  ParseSummary summary;
+  SL_ASSIGN_OR_RETURN(std::string text, decode(bytes, file, summary.encoding_note));
   csv::CsvReader reader(text, std::string(file));
   csv::Record record;
   SL_ASSIGN_OR_RETURN(bool has_header, reader.next(record));
@@ -197,42 +203,54 @@ Result<ParsedFile<Row>> parse_rows(std::string_view bytes, std::string_view file
   size_t expected_columns = record.fields.size();
   const std::vector<std::string> header_names = record.fields;
   SL_TRY(map_header(record, specs, file));
+  const bool check_each_field = summary.encoding_note == k_mixed_note;
+  std::unordered_map<int64_t, size_t> first_line;
+  Row row;
   for (;;) {
     auto more = reader.next(record);
     if (!more) {
       // An unterminated quote swallows the rest of the file: reject it as one row and stop.
-      parsed.rejects.push_back({0, "row", more.error().message, {}});
+      summary.rejects.push_back({0, "row", more.error().message, {}});
       break;
     }
     if (!*more) break;
+    ++summary.read;
     if (record.fields.size() != expected_columns) {
-      parsed.rejects.push_back({record.line, "row",
-                                "has " + std::to_string(record.fields.size()) + " columns, expected " +
-                                    std::to_string(expected_columns),
-                                record.fields});
+      summary.rejects.push_back({record.line, "row",
+                                 "has " + std::to_string(record.fields.size()) + " columns, expected " +
+                                     std::to_string(expected_columns),
+                                 record.fields});
       continue;
     }
     bool bad_encoding = false;
-    for (size_t i = 0; i < record.fields.size(); ++i) {
+    // Field-by-field validation only when the file as a whole is not valid UTF-8.
+    for (size_t i = 0; check_each_field && i < record.fields.size(); ++i) {
       if (csv::find_invalid_utf8(record.fields[i]) != std::string_view::npos) {
-        parsed.rejects.push_back({record.line, header_names[i],
-                                  "invalid UTF-8 byte sequence (bad encoding)", record.fields});
+        summary.rejects.push_back({record.line, header_names[i], "invalid UTF-8 byte sequence (bad encoding)",
+                                   record.fields});
         bad_encoding = true;
         break;
       }
     }
     if (bad_encoding) continue;
-    Row row;
+    row = Row{};
     if (auto reject = validate(record, row)) {
       reject->line = record.line;
       reject->raw = record.fields;
-      parsed.rejects.push_back(std::move(*reject));
+      summary.rejects.push_back(std::move(*reject));
       continue;
     }
-    parsed.rows.push_back(std::move(row));
-    parsed.lines.push_back(record.line);
+    auto [it, inserted] = first_line.emplace(row.id, record.line);
+    if (!inserted) {
+      summary.rejects.push_back({record.line, header_names[static_cast<size_t>(*specs[0].index)],
+                                 "duplicate id " + std::to_string(row.id) + " (first seen on line " +
+                                     std::to_string(it->second) + ")",
+                                 record.fields});
+      continue;
+    }
+    SL_TRY(on_row(row, record.line));
   }
-  return parsed;
+  return summary;
 }
 
 std::optional<Reject> reject(std::string_view field, std::string reason) {
@@ -241,33 +259,23 @@ std::optional<Reject> reject(std::string_view field, std::string reason) {
 
 std::string quoted(std::string_view v) { return "'" + std::string(v) + "'"; }
 
-// Drops the later of two rows sharing an id, naming the first one's line.
-template <class Row>
-void reject_duplicate_ids(ParsedFile<Row>& parsed) {
-  std::unordered_map<int64_t, size_t> first_line;
-  ParsedFile<Row> kept;
-  kept.rejects = std::move(parsed.rejects);
-  kept.encoding_note = std::move(parsed.encoding_note);
-  for (size_t i = 0; i < parsed.rows.size(); ++i) {
-    auto [it, inserted] = first_line.emplace(parsed.rows[i].id, parsed.lines[i]);
-    if (!inserted) {
-      kept.rejects.push_back({parsed.lines[i], "ID salarié",
-                              "duplicate id " + std::to_string(parsed.rows[i].id) + " (first seen on line " +
-                                  std::to_string(it->second) + ")",
-                              {}});
-      continue;
-    }
-    kept.rows.push_back(std::move(parsed.rows[i]));
-    kept.lines.push_back(parsed.lines[i]);
-  }
-  std::sort(kept.rejects.begin(), kept.rejects.end(),
-            [](const Reject& a, const Reject& b) { return a.line < b.line; });
-  parsed = std::move(kept);
+template <class Row, class Stream>
+Result<ParsedFile<Row>> collect(Stream stream) {
+  ParsedFile<Row> parsed;
+  SL_ASSIGN_OR_RETURN(auto summary, stream([&](const Row& row, size_t line) -> Status {
+    parsed.rows.push_back(row);
+    parsed.lines.push_back(line);
+    return {};
+  }));
+  parsed.rejects = std::move(summary.rejects);
+  parsed.encoding_note = std::move(summary.encoding_note);
+  return parsed;
 }
 
 }  // namespace
 
-Result<ParsedFile<EmployeeRow>> parse_employees(std::string_view bytes, std::string_view file) {
+Result<ParseSummary> stream_employees(std::string_view bytes, std::string_view file,
+                                      const std::function<Status(const EmployeeRow&, size_t)>& on_row) {
   int c_id = -1, c_nom = -1, c_prenom = -1, c_naissance = -1, c_bu = -1, c_embauche = -1, c_salaire = -1,
       c_contrat = -1, c_cp = -1, c_adresse = -1, c_mode = -1;
   std::vector<ColumnSpec> specs = {
@@ -310,9 +318,13 @@ Result<ParsedFile<EmployeeRow>> parse_employees(std::string_view bytes, std::str
     }
     row.nb_conges_payes = *cp;
     if (field(c_mode).empty()) return reject("Moyen de déplacement", "missing value");
-    std::string mode_key = normalise_label(field(c_mode));
-    auto known = std::find_if(commute_modes().begin(), commute_modes().end(),
-                              [&](const std::string& m) { return normalise_label(m) == mode_key; });
+    // Exact spelling first (the common case), then case/accent-insensitive.
+    auto known = std::find(commute_modes().begin(), commute_modes().end(), field(c_mode));
+    if (known == commute_modes().end()) {
+      std::string mode_key = normalise_label(field(c_mode));
+      known = std::find_if(commute_modes().begin(), commute_modes().end(),
+                           [&](const std::string& m) { return normalise_label(m) == mode_key; });
+    }
     if (known == commute_modes().end()) {
       return reject("Moyen de déplacement", quoted(field(c_mode)) + " is not a known commute mode");
     }
@@ -322,12 +334,15 @@ Result<ParsedFile<EmployeeRow>> parse_employees(std::string_view bytes, std::str
     }
     return std::nullopt;
   };
-  SL_ASSIGN_OR_RETURN(auto parsed, parse_rows<EmployeeRow>(bytes, file, specs, validate));
-  reject_duplicate_ids(parsed);
-  return parsed;
+  return parse_rows<EmployeeRow>(bytes, file, specs, validate, on_row);
 }
 
-Result<ParsedFile<SportRow>> parse_sports(std::string_view bytes, std::string_view file) {
+Result<ParsedFile<EmployeeRow>> parse_employees(std::string_view bytes, std::string_view file) {
+  return collect<EmployeeRow>([&](auto on_row) { return stream_employees(bytes, file, on_row); });
+}
+
+Result<ParseSummary> stream_sports(std::string_view bytes, std::string_view file,
+                                   const std::function<Status(const SportRow&, size_t)>& on_row) {
   int c_id = -1, c_sport = -1;
   std::vector<ColumnSpec> specs = {{"ID salarié", &c_id}, {"Pratique d'un sport", &c_sport}};
   auto validate = [&](const csv::Record& r, SportRow& row) -> std::optional<Reject> {
@@ -340,9 +355,11 @@ Result<ParsedFile<SportRow>> parse_sports(std::string_view bytes, std::string_vi
     if (!sport.empty()) row.pratique_sport = std::string(sport);
     return std::nullopt;
   };
-  SL_ASSIGN_OR_RETURN(auto parsed, parse_rows<SportRow>(bytes, file, specs, validate));
-  reject_duplicate_ids(parsed);
-  return parsed;
+  return parse_rows<SportRow>(bytes, file, specs, validate, on_row);
+}
+
+Result<ParsedFile<SportRow>> parse_sports(std::string_view bytes, std::string_view file) {
+  return collect<SportRow>([&](auto on_row) { return stream_sports(bytes, file, on_row); });
 }
 
 }  // namespace sl::source

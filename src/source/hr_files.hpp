@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,8 +73,21 @@ struct ParsedFile {
   std::string encoding_note;  // e.g. "converted from Windows-1252"
 };
 
-// Parses a whole file's bytes. A file-level problem (missing header, undecodable encoding) is an
-// error; a bad row is a Reject and the other rows go on.
+struct ParseSummary {
+  size_t read = 0;  // data records in the file
+  std::vector<Reject> rejects;  // in file order
+  std::string encoding_note;
+};
+
+// Parses a file's bytes and hands each good row to `on_row(row, line)` as soon as it is read (the
+// loader streams rows to COPY while parsing). A file-level problem (missing header, undecodable
+// encoding) is an error; a bad row is a Reject and the other rows go on; an error returned by
+// `on_row` stops the parse.
+Result<ParseSummary> stream_employees(std::string_view bytes, std::string_view file_name,
+                                      const std::function<Status(const EmployeeRow&, size_t)>& on_row);
+Result<ParseSummary> stream_sports(std::string_view bytes, std::string_view file_name,
+                                   const std::function<Status(const SportRow&, size_t)>& on_row);
+// The same, collected.
 Result<ParsedFile<EmployeeRow>> parse_employees(std::string_view bytes, std::string_view file_name);
 Result<ParsedFile<SportRow>> parse_sports(std::string_view bytes, std::string_view file_name);
 
