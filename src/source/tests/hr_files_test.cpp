@@ -41,6 +41,9 @@ struct BadRowCase {
   std::string expected;  // the whole `file:line: field: reason`
 };
 
+// Test names and failure messages show the case's name, not its bytes.
+void PrintTo(const BadRowCase& c, std::ostream* os) { *os << c.name; }
+
 class BadRows : public ::testing::TestWithParam<BadRowCase> {};
 
 TEST_P(BadRows, AreRejectedWithAPreciseReason) {
