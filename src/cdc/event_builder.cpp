@@ -1,0 +1,126 @@
+// Transaction assembly and row events from pgoutput messages.
+#include "cdc/event_builder.hpp"
+
+#include <algorithm>
+
+namespace sl::cdc {
+
+const pg::Relation* EventBuilder::relation(uint32_t oid) const {
+  auto it = relations_.find(oid);
+  return it == relations_.end() ? nullptr : it->second.get();
+}
+
+Status EventBuilder::add_row_event(Op op, uint32_t oid, std::optional<pg::Tuple> before, std::optional<pg::Tuple> after,
+                                   pg::Lsn lsn) {
+  const pg::Relation* rel = relation(oid);
+  if (rel == nullptr) {
+    return make_error(Errc::corrupt, "cdc: change for relation " + std::to_string(oid) + " before its Relation message");
+  }
+  for (const auto* tuple : {before ? &*before : nullptr, after ? &*after : nullptr}) {
+    if (tuple && tuple->size() != rel->columns.size()) {
+      return make_error(Errc::corrupt, "cdc: " + rel->name + ": tuple of " + std::to_string(tuple->size()) +
+                                           " columns, relation has " + std::to_string(rel->columns.size()));
+    }
+  }
+  ChangeEvent e;
+  e.op = op;
+  e.relation = rel;
+  e.before = std::move(before);
+  e.after = std::move(after);
+  e.source.db = database_;
+  e.source.schema = rel->schema;
+  e.source.table = rel->name;
+  e.source.ts_us = begin_.commit_time + pg::k_pg_epoch_unix_us;
+  e.source.tx_id = begin_.xid;
+  e.source.lsn = lsn;
+  pending_.push_back(std::move(e));
+  return {};
+}
+
+Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& message,
+                          const std::function<Status(const ChangeEvent&)>& emit) {
+  if (const auto* begin = std::get_if<pg::Begin>(&message)) {
+    in_transaction_ = true;
+    begin_ = *begin;
+    pending_.clear();
+    return {};
+  }
+  if (const auto* rel = std::get_if<pg::Relation>(&message)) {
+    auto& slot = relations_[rel->oid];
+    if (slot) retired_.push_back(std::move(slot));
+    slot = std::make_unique<pg::Relation>(*rel);
+    if (auto it = primary_keys_.find(rel->schema + "." + rel->name); it != primary_keys_.end()) {
+      for (auto& column : slot->columns) {
+        column.is_key = std::find(it->second.begin(), it->second.end(), column.name) != it->second.end();
+      }
+    }
+    return {};
+  }
+  if (const auto* commit = std::get_if<pg::Commit>(&message)) {
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      pending_[i].source.commit_lsn = commit->end_lsn;
+      pending_[i].last_in_transaction = i + 1 == pending_.size();
+      SL_TRY(emit(pending_[i]));
+    }
+    pending_.clear();
+    retired_.clear();
+    in_transaction_ = false;
+    return {};
+  }
+  if (!in_transaction_ && !std::holds_alternative<pg::TypeInfo>(message) && !std::holds_alternative<pg::Origin>(message) &&
+      !std::holds_alternative<pg::LogicalMessage>(message)) {
+    return make_error(Errc::corrupt, "cdc: row change outside a transaction at " + data.wal_start.to_string());
+  }
+  if (const auto* ins = std::get_if<pg::Insert>(&message)) {
+    return add_row_event(Op::create, ins->relation_oid, std::nullopt, ins->new_tuple, data.wal_start);
+  }
+  if (const auto* upd = std::get_if<pg::Update>(&message)) {
+    const pg::Relation* rel = relation(upd->relation_oid);
+    std::optional<pg::Tuple> before = upd->old_tuple;
+    pg::Tuple after = upd->new_tuple;
+    if (rel && before) {
+      // An unchanged TOASTed value is not sent in the new tuple; the full old row (REPLICA
+      // IDENTITY FULL) still has it.
+      for (size_t i = 0; i < after.size() && i < before->size(); ++i) {
+        if (after[i].kind == pg::TupleValue::Kind::unchanged_toast &&
+            (*before)[i].kind != pg::TupleValue::Kind::unchanged_toast) {
+          after[i] = (*before)[i];
+        }
+      }
+      bool key_changed = false;
+      for (size_t i = 0; i < rel->columns.size() && i < before->size(); ++i) {
+        if (rel->columns[i].is_key && (*before)[i].kind != pg::TupleValue::Kind::null &&
+            ((*before)[i].kind != after[i].kind || (*before)[i].data != after[i].data)) {
+          key_changed = true;
+        }
+      }
+      if (key_changed) {
+        SL_TRY(add_row_event(Op::delete_, upd->relation_oid, before, std::nullopt, data.wal_start));
+        return add_row_event(Op::create, upd->relation_oid, std::nullopt, after, data.wal_start);
+      }
+    }
+    return add_row_event(Op::update, upd->relation_oid, std::move(before), std::move(after), data.wal_start);
+  }
+  if (const auto* del = std::get_if<pg::Delete>(&message)) {
+    return add_row_event(Op::delete_, del->relation_oid, del->old_tuple, std::nullopt, data.wal_start);
+  }
+  if (const auto* tr = std::get_if<pg::Truncate>(&message)) {
+    for (uint32_t oid : tr->relation_oids) SL_TRY(add_row_event(Op::truncate, oid, std::nullopt, std::nullopt, data.wal_start));
+    return {};
+  }
+  return {};  // Type, Origin, logical messages: nothing to emit
+}
+
+Result<std::map<std::string, std::vector<std::string>>> read_primary_keys(pg::Connection& conn) {
+  SL_ASSIGN_OR_RETURN(auto rows, conn.exec(
+      "SELECT n.nspname || '.' || c.relname, a.attname FROM pg_index i "
+      "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) "
+      "WHERE i.indisprimary AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+      "ORDER BY 1, array_position(i.indkey::int2[], a.attnum)"));
+  std::map<std::string, std::vector<std::string>> keys;
+  for (int r = 0; r < rows.rows(); ++r) keys[std::string(rows.value(r, 0))].emplace_back(rows.value(r, 1));
+  return keys;
+}
+
+}  // namespace sl::cdc

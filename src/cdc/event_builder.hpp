@@ -1,0 +1,55 @@
+// EventBuilder: decoded pgoutput messages → ChangeEvents, in commit order.
+//
+// Keeps the relation cache (replaced on every Relation message, so ADD/DROP COLUMN mid-stream is
+// followed) and the open transaction (Begin gives xid and commit time; events are released at
+// Commit, with the commit LSN they must be acknowledged with). An UPDATE that changes the primary
+// key becomes a delete of the old key and a create of the new one (Debezium's behaviour).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cdc/change_event.hpp"
+#include "common/result.hpp"
+#include "pg/pgoutput_messages.hpp"
+#include "pg/connection.hpp"
+#include "pg/replication_stream.hpp"
+
+namespace sl::cdc {
+
+class EventBuilder {
+ public:
+  explicit EventBuilder(std::string database) : database_(std::move(database)) {}
+
+  // Feeds one message (with its XLogData position). Completed transactions' events are passed
+  // to `emit` at their Commit, in order.
+  Status feed(const pg::XLogData& data, const pg::PgOutputMessage& message,
+              const std::function<Status(const ChangeEvent&)>& emit);
+
+  const pg::Relation* relation(uint32_t oid) const;
+
+  // Primary-key columns per "schema.table". pgoutput flags every column as key under REPLICA
+  // IDENTITY FULL, so event keys (and primary-key change detection) come from this catalog
+  // information when it is known, from the relation's key flags otherwise.
+  void set_primary_keys(std::map<std::string, std::vector<std::string>> keys) { primary_keys_ = std::move(keys); }
+
+ private:
+  Status add_row_event(Op op, uint32_t oid, std::optional<pg::Tuple> before, std::optional<pg::Tuple> after,
+                       pg::Lsn lsn);
+
+  std::string database_;
+  std::map<uint32_t, std::unique_ptr<pg::Relation>> relations_;
+  // Relations replaced mid-transaction stay alive until the transaction's events are emitted.
+  std::vector<std::unique_ptr<pg::Relation>> retired_;
+  bool in_transaction_ = false;
+  pg::Begin begin_;
+  std::vector<ChangeEvent> pending_;
+  std::map<std::string, std::vector<std::string>> primary_keys_;
+};
+
+// The primary-key columns of every user table, from the catalog ("schema.table" → columns).
+Result<std::map<std::string, std::vector<std::string>>> read_primary_keys(pg::Connection& conn);
+
+}  // namespace sl::cdc

@@ -1,0 +1,107 @@
+// Debezium JSON encoding: a golden insert written from the documented format (timestamps set),
+// delete with tombstone, primary-key change, truncate.
+#include "cdc/debezium_json.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cdc/event_builder.hpp"
+
+namespace sl::cdc {
+namespace {
+
+pg::Relation customers() {
+  pg::Relation r;
+  r.oid = 16400;
+  r.schema = "public";
+  r.name = "customers";
+  r.replica_identity = 'f';
+  r.columns = {{true, "id", 23, -1}, {false, "email", 25, -1}};
+  return r;
+}
+
+pg::TupleValue text(std::string s) { return {pg::TupleValue::Kind::text, std::move(s)}; }
+
+std::vector<EncodedEvent> run(const std::vector<pg::PgOutputMessage>& messages) {
+  EventBuilder builder("app");
+  std::vector<EncodedEvent> out;
+  uint64_t lsn = 22910600;
+  for (const auto& m : messages) {
+    pg::XLogData data{pg::Lsn{lsn}, pg::Lsn{lsn}, {}};
+    lsn += 112;
+    auto st = builder.feed(data, m, [&](const ChangeEvent& e) -> Status {
+      SL_ASSIGN_OR_RETURN(auto encoded, encode_debezium(e, {.topic_prefix = "srv", .now_us = 1700000000201000}));
+      out.push_back(encoded);
+      if (e.op == Op::delete_) out.push_back(tombstone_for(encoded));
+      return {};
+    });
+    EXPECT_TRUE(st.ok()) << st.error().to_string();
+  }
+  return out;
+}
+
+// 2023-11-14T22:13:20.123456Z as PostgreSQL µs since 2000-01-01.
+constexpr int64_t k_commit_time = 1700000000123456LL - pg::k_pg_epoch_unix_us;
+
+TEST(DebeziumJson, InsertMatchesTheDocumentedEnvelope) {
+  auto events = run({pg::Begin{pg::Lsn{22910712}, k_commit_time, 771}, customers(),
+                     pg::Insert{16400, {text("1"), text("a@b")}}, pg::Commit{0, pg::Lsn{22910712}, pg::Lsn{22910800}, k_commit_time}});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].topic, "srv.public.customers");
+  EXPECT_EQ(events[0].key, R"({"id":1})");
+  EXPECT_EQ(*events[0].value,
+            R"({"before":null,"after":{"id":1,"email":"a@b"},"source":{"version":"2.7.0.sportlake","connector":"postgresql",)"
+            R"("name":"srv","ts_ms":1700000000123,"snapshot":"false","db":"app","sequence":"[\"22910800\",\"22910824\"]",)"
+            R"("ts_us":1700000000123456,"ts_ns":1700000000123456000,"schema":"public","table":"customers","txId":771,)"
+            R"("lsn":22910824,"xmin":null},"transaction":null,"op":"c","ts_ms":1700000000201,"ts_us":1700000000201000,)"
+            R"("ts_ns":1700000000201000000})");
+}
+
+TEST(DebeziumJson, DeleteThenTombstoneAndPrimaryKeyChange) {
+  auto events = run({pg::Begin{pg::Lsn{1}, k_commit_time, 5}, customers(),
+                     pg::Update{16400, 'O', pg::Tuple{text("1"), text("a@b")}, {text("2"), text("a@b")}},
+                     pg::Delete{16400, 'O', {text("2"), text("a@b")}}, pg::Commit{0, pg::Lsn{1}, pg::Lsn{2}, k_commit_time}});
+  // PK change → delete(1) + tombstone + create(2); then delete(2) + tombstone.
+  ASSERT_EQ(events.size(), 5u);
+  auto op = [](const EncodedEvent& e) { return e.value ? nlohmann::json::parse(*e.value)["op"].get<std::string>() : "tombstone"; };
+  EXPECT_EQ(op(events[0]), "d");
+  EXPECT_EQ(events[0].key, R"({"id":1})");
+  EXPECT_EQ(op(events[1]), "tombstone");
+  EXPECT_EQ(events[1].key, R"({"id":1})");
+  EXPECT_EQ(op(events[2]), "c");
+  EXPECT_EQ(events[2].key, R"({"id":2})");
+  EXPECT_EQ(op(events[3]), "d");
+  EXPECT_EQ(nlohmann::json::parse(*events[3].value)["before"]["email"], "a@b");
+}
+
+TEST(DebeziumJson, UnchangedToastTakenFromTheOldRowOrMarkedUnavailable) {
+  pg::TupleValue toast{pg::TupleValue::Kind::unchanged_toast, ""};
+  auto with_old = run({pg::Begin{pg::Lsn{1}, 0, 1}, customers(),
+                       pg::Update{16400, 'O', pg::Tuple{text("1"), text("long text")}, {text("1"), toast}},
+                       pg::Commit{0, pg::Lsn{1}, pg::Lsn{2}, 0}});
+  EXPECT_EQ(nlohmann::json::parse(*with_old[0].value)["after"]["email"], "long text");
+  auto without_old = run({pg::Begin{pg::Lsn{1}, 0, 1}, customers(), pg::Update{16400, 0, std::nullopt, {text("1"), toast}},
+                          pg::Commit{0, pg::Lsn{1}, pg::Lsn{2}, 0}});
+  EXPECT_EQ(nlohmann::json::parse(*without_old[0].value)["after"]["email"], "__debezium_unavailable_value");
+}
+
+TEST(DebeziumJson, TruncateHasNoKeyAndNoRows) {
+  auto events = run({pg::Begin{pg::Lsn{1}, 0, 1}, customers(), pg::Truncate{0, {16400}}, pg::Commit{0, pg::Lsn{1}, pg::Lsn{2}, 0}});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].key.has_value());
+  auto v = nlohmann::json::parse(*events[0].value);
+  EXPECT_EQ(v["op"], "t");
+  EXPECT_FALSE(v.contains("after"));
+}
+
+TEST(EventBuilder, ChangeBeforeItsRelationIsAnError) {
+  EventBuilder builder("app");
+  pg::XLogData data{};
+  ASSERT_TRUE(builder.feed(data, pg::Begin{}, [](const ChangeEvent&) { return Status{}; }).ok());
+  auto st = builder.feed(data, pg::Insert{99, {}}, [](const ChangeEvent&) { return Status{}; });
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("relation 99"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sl::cdc

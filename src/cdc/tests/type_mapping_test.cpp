@@ -1,0 +1,62 @@
+// Type mapping against the values documented for Debezium's PostgreSQL connector.
+#include "cdc/type_mapping.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sl::cdc {
+namespace {
+
+nlohmann::ordered_json value(uint32_t type, int32_t typmod, std::string_view text) {
+  auto v = debezium_value(type, typmod, text);
+  EXPECT_TRUE(v.ok()) << v.error().to_string();
+  return v.ok() ? *v : nlohmann::ordered_json();
+}
+
+constexpr int32_t numeric_typmod(int precision, int scale) { return ((precision << 16) | scale) + 4; }
+
+TEST(TypeMapping, DocumentedExamples) {
+  EXPECT_EQ(value(oid::k_numeric, numeric_typmod(10, 2), "1.23"), "ew==");  // 123 → 0x7b
+  EXPECT_EQ(value(oid::k_numeric, numeric_typmod(10, 2), "1.2"), "eA==");   // rescaled: 120 → 0x78
+  EXPECT_EQ(value(oid::k_date, -1, "2016-11-04"), 17109);
+  EXPECT_EQ(value(oid::k_timestamp, -1, "2018-06-20 15:13:16.945104"), 1529507596945104LL);
+  EXPECT_EQ(value(oid::k_timestamptz, -1, "2016-11-04 11:51:30.123456+00"), "2016-11-04T11:51:30.123456Z");
+  EXPECT_EQ(value(oid::k_timestamptz, -1, "2016-11-04 13:51:30+02"), "2016-11-04T11:51:30.000000Z");
+  EXPECT_EQ(value(oid::k_bool, -1, "t"), true);
+  EXPECT_EQ(value(oid::k_int8, -1, "-9223372036854775808"), INT64_MIN);
+  EXPECT_EQ(value(oid::k_float8, -1, "1.5"), 1.5);
+  EXPECT_EQ(value(oid::k_jsonb, -1, "{\"a\": 1}"), "{\"a\": 1}");
+  EXPECT_EQ(value(oid::k_text, -1, "Équitation 🏅"), "Équitation 🏅");
+  EXPECT_EQ(value(oid::k_bytea, -1, "\\x00ff10"), "AP8Q");
+  auto variable = value(oid::k_numeric, -1, "-1.5");
+  EXPECT_EQ(variable["scale"], 1);
+  EXPECT_EQ(variable["value"], "8Q==");  // -15 → 0xf1
+}
+
+TEST(TypeMapping, TwosComplement) {
+  EXPECT_EQ(big_endian_twos_complement("0"), std::string("\x00", 1));
+  EXPECT_EQ(big_endian_twos_complement("127"), "\x7f");
+  EXPECT_EQ(big_endian_twos_complement("128"), std::string("\x00\x80", 2));
+  EXPECT_EQ(big_endian_twos_complement("-128"), "\x80");
+  EXPECT_EQ(big_endian_twos_complement("-129"), "\xff\x7f");
+  EXPECT_EQ(base64("hello"), "aGVsbG8=");
+}
+
+TEST(TypeMapping, MalformedValuesAreCorruptWithTheValue) {
+  auto v = debezium_value(oid::k_int4, -1, "12x");
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().code, Errc::corrupt);
+  EXPECT_NE(v.error().message.find("'12x'"), std::string::npos);
+  EXPECT_FALSE(debezium_value(oid::k_date, -1, "2016-13-45").ok());
+  EXPECT_FALSE(debezium_value(oid::k_bool, -1, "yes").ok());
+}
+
+TEST(TypeMapping, DeltaTypes) {
+  EXPECT_EQ(delta_type(oid::k_numeric, numeric_typmod(12, 2)), "decimal(12,2)");
+  EXPECT_EQ(delta_type(oid::k_numeric, -1), "string");
+  EXPECT_EQ(delta_type(oid::k_int8, -1), "long");
+  EXPECT_EQ(delta_type(oid::k_timestamptz, -1), "timestamp");
+  EXPECT_EQ(delta_type(oid::k_jsonb, -1), "string");
+}
+
+}  // namespace
+}  // namespace sl::cdc

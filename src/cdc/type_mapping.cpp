@@ -1,0 +1,246 @@
+// PostgreSQL text values → Debezium JSON values.
+#include "cdc/type_mapping.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <vector>
+
+namespace sl::cdc {
+
+std::string base64(std::string_view bytes) {
+  static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    uint32_t v = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8) | static_cast<uint8_t>(bytes[i + 2]);
+    out += k_alphabet[(v >> 18) & 63];
+    out += k_alphabet[(v >> 12) & 63];
+    out += k_alphabet[(v >> 6) & 63];
+    out += k_alphabet[v & 63];
+  }
+  if (i < bytes.size()) {
+    uint32_t v = static_cast<uint8_t>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<uint8_t>(bytes[i + 1]) << 8;
+    out += k_alphabet[(v >> 18) & 63];
+    out += k_alphabet[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? k_alphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string big_endian_twos_complement(std::string_view decimal) {
+  bool negative = !decimal.empty() && decimal[0] == '-';
+  if (negative || (!decimal.empty() && decimal[0] == '+')) decimal.remove_prefix(1);
+  std::vector<uint8_t> le = {0};  // magnitude, little-endian bytes
+  for (char c : decimal) {
+    uint32_t carry = static_cast<uint32_t>(c - '0');
+    for (auto& b : le) {
+      uint32_t v = b * 10u + carry;
+      b = static_cast<uint8_t>(v & 0xff);
+      carry = v >> 8;
+    }
+    while (carry) {
+      le.push_back(static_cast<uint8_t>(carry & 0xff));
+      carry >>= 8;
+    }
+  }
+  // Room for the sign bit.
+  if (le.back() & 0x80) le.push_back(0);
+  if (negative) {
+    uint32_t carry = 1;
+    for (auto& b : le) {
+      uint32_t v = static_cast<uint8_t>(~b) + carry;
+      b = static_cast<uint8_t>(v & 0xff);
+      carry = v >> 8;
+    }
+  }
+  // Minimal length: drop redundant sign-extension bytes.
+  while (le.size() > 1 && ((le.back() == 0 && !(le[le.size() - 2] & 0x80)) || (le.back() == 0xff && (le[le.size() - 2] & 0x80)))) {
+    le.pop_back();
+  }
+  return std::string(le.rbegin(), le.rend());
+}
+
+namespace {
+
+Error bad_value(std::string_view type, std::string_view text) {
+  return make_error(Errc::corrupt, "cdc: " + std::string(type) + " value '" + std::string(text.substr(0, 64)) + "' does not parse");
+}
+
+template <class T>
+std::optional<T> parse_number(std::string_view text) {
+  T v{};
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+// "2026-11-25 05:41:41.123456" (optionally "+00" / "+01:30" after) → UTC microseconds.
+std::optional<int64_t> parse_timestamp(std::string_view text, bool with_zone) {
+  std::tm tm{};
+  std::string s(text);
+  const char* rest = strptime(s.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
+  if (rest == nullptr) return std::nullopt;
+  int64_t micros = 0;
+  if (*rest == '.') {
+    ++rest;
+    int digits = 0;
+    while (*rest >= '0' && *rest <= '9') {
+      if (digits < 6) micros = micros * 10 + (*rest - '0');
+      ++digits;
+      ++rest;
+    }
+    for (; digits < 6; ++digits) micros *= 10;
+  }
+  int64_t offset_s = 0;
+  if (with_zone) {
+    if (*rest != '+' && *rest != '-') return std::nullopt;
+    int sign = *rest == '-' ? -1 : 1;
+    ++rest;
+    int hh = 0, mm = 0, ss = 0;
+    if (std::sscanf(rest, "%2d:%2d:%2d", &hh, &mm, &ss) < 1) return std::nullopt;
+    offset_s = sign * (hh * 3600 + mm * 60 + ss);
+  }
+  int64_t seconds = static_cast<int64_t>(timegm(&tm)) - offset_s;
+  return seconds * 1000000 + micros;
+}
+
+std::string iso_utc(int64_t micros) {
+  int64_t seconds = micros >= 0 ? micros / 1000000 : -((-micros + 999999) / 1000000);
+  int64_t fraction = micros - seconds * 1000000;
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[48];
+  size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buffer + n, sizeof buffer - n, ".%06lldZ", static_cast<long long>(fraction));
+  return buffer;
+}
+
+// numeric text → (unscaled digits with sign, scale).
+std::optional<std::pair<std::string, int>> split_numeric(std::string_view text) {
+  std::string digits;
+  int scale = 0;
+  bool seen_point = false;
+  size_t i = 0;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    if (text[0] == '-') digits += '-';
+    i = 1;
+  }
+  if (i == text.size()) return std::nullopt;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.' && !seen_point) {
+      seen_point = true;
+    } else if (c >= '0' && c <= '9') {
+      digits += c;
+      if (seen_point) ++scale;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return std::pair{digits, scale};
+}
+
+}  // namespace
+
+Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod, std::string_view text) {
+  using json = nlohmann::ordered_json;
+  switch (type_oid) {
+    case oid::k_bool:
+      if (text == "t") return json(true);
+      if (text == "f") return json(false);
+      return bad_value("boolean", text);
+    case oid::k_int2:
+    case oid::k_int4:
+    case oid::k_int8:
+    case oid::k_oid: {
+      auto v = parse_number<int64_t>(text);
+      if (!v) return bad_value("integer", text);
+      return json(*v);
+    }
+    case oid::k_float4:
+    case oid::k_float8: {
+      if (text == "NaN" || text == "Infinity" || text == "-Infinity") return json(std::string(text));
+      auto v = parse_number<double>(text);
+      if (!v) return bad_value("floating-point", text);
+      return json(*v);
+    }
+    case oid::k_numeric: {
+      if (text == "NaN") return json("NaN");
+      auto parts = split_numeric(text);
+      if (!parts) return bad_value("numeric", text);
+      auto [digits, scale] = *parts;
+      if (typmod >= 4) {
+        // numeric(p,s): Connect Decimal with the column's scale, value = unscaled big-endian bytes.
+        int column_scale = (typmod - 4) & 0xffff;
+        for (; scale < column_scale; ++scale) digits += '0';
+        if (scale > column_scale) return bad_value("numeric", text);
+        return json(base64(big_endian_twos_complement(digits)));
+      }
+      // Unconstrained numeric: io.debezium.data.VariableScaleDecimal.
+      return json{{"scale", scale}, {"value", base64(big_endian_twos_complement(digits))}};
+    }
+    case oid::k_date: {
+      std::tm tm{};
+      std::string s(text);
+      const char* rest = strptime(s.c_str(), "%Y-%m-%d", &tm);
+      if (rest == nullptr || *rest != '\0') return bad_value("date", text);
+      return json(static_cast<int64_t>(timegm(&tm)) / 86400);  // io.debezium.time.Date
+    }
+    case oid::k_timestamp: {
+      auto us = parse_timestamp(text, false);
+      if (!us) return bad_value("timestamp", text);
+      return json(*us);  // io.debezium.time.MicroTimestamp (naive value read as UTC)
+    }
+    case oid::k_timestamptz: {
+      if (text == "infinity" || text == "-infinity") return json(std::string(text));
+      auto us = parse_timestamp(text, true);
+      if (!us) return bad_value("timestamptz", text);
+      return json(iso_utc(*us));  // io.debezium.time.ZonedTimestamp
+    }
+    case oid::k_bytea: {
+      // bytea_output = hex: "\x0a1b..."
+      if (!text.starts_with("\\x") || text.size() % 2 != 0) return bad_value("bytea", text);
+      std::string bytes;
+      for (size_t i = 2; i < text.size(); i += 2) {
+        unsigned int byte = 0;
+        auto [ptr, ec] = std::from_chars(text.data() + i, text.data() + i + 2, byte, 16);
+        if (ec != std::errc() || ptr != text.data() + i + 2) return bad_value("bytea", text);
+        bytes.push_back(static_cast<char>(byte));
+      }
+      return json(base64(bytes));
+    }
+    default:
+      // text, varchar, bpchar, json, jsonb, uuid, arrays, enums...: their text form.
+      return json(std::string(text));
+  }
+}
+
+std::string delta_type(uint32_t type_oid, int32_t typmod) {
+  switch (type_oid) {
+    case oid::k_bool: return "boolean";
+    case oid::k_int2:
+    case oid::k_int4: return "integer";
+    case oid::k_int8: return "long";
+    case oid::k_float4: return "float";
+    case oid::k_float8: return "double";
+    case oid::k_numeric:
+      if (typmod >= 4) {
+        int precision = ((typmod - 4) >> 16) & 0xffff;
+        int scale = (typmod - 4) & 0xffff;
+        if (precision <= 38) return "decimal(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
+      }
+      return "string";
+    case oid::k_date: return "date";
+    case oid::k_timestamp:
+    case oid::k_timestamptz: return "timestamp";
+    case oid::k_bytea: return "binary";
+    default: return "string";
+  }
+}
+
+}  // namespace sl::cdc

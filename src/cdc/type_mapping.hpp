@@ -1,0 +1,35 @@
+// Type mapping: a PostgreSQL column value in text form → its Debezium JSON value
+// (decimal.handling.mode=precise, time.precision.mode=adaptive, binary.handling.mode=base64),
+// and the Delta type the lake uses for it (DESIGN §3).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.hpp"
+
+namespace sl::cdc {
+
+// Built-in type oids (pg_type.dat).
+namespace oid {
+constexpr uint32_t k_bool = 16, k_bytea = 17, k_int8 = 20, k_int2 = 21, k_int4 = 23, k_text = 25, k_oid = 26,
+                   k_json = 114, k_float4 = 700, k_float8 = 701, k_bpchar = 1042, k_varchar = 1043, k_date = 1082,
+                   k_timestamp = 1114, k_timestamptz = 1184, k_numeric = 1700, k_uuid = 2950, k_jsonb = 3802;
+}
+
+// The Debezium JSON value of `text` for a column of type `type_oid` with modifier `typmod`.
+// Errors name the type and the value (a value the server sent that does not parse is corrupt).
+Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod, std::string_view text);
+
+// Delta Lake type name of a column (integer, long, double, decimal(p,s), string, ...).
+std::string delta_type(uint32_t type_oid, int32_t typmod);
+
+// Helpers, exposed for tests.
+std::string base64(std::string_view bytes);
+// Big-endian two's complement of a decimal integer written in base 10 ("-123" → 0x85).
+std::string big_endian_twos_complement(std::string_view decimal_integer);
+
+}  // namespace sl::cdc
