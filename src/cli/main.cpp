@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   sl::cli::add_load_command(app, ctx);
   sl::cli::add_simulate_command(app, ctx);
   sl::cli::add_parquet_command(app, ctx);
+  sl::cli::add_cdc_command(app, ctx);
 
   CLI11_PARSE(app, argc, argv);
   return ctx.exit_code;
