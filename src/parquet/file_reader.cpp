@@ -121,7 +121,12 @@ Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column
       if (!in.has(count * 8, "PLAIN INT64 values")) break;
       for (size_t i = 0; i < count; ++i) {
         int64_t v = in.fixed_le<int64_t>("INT64");
-        if (out.type.id == TypeId::timestamp_us) v = v * conv.timestamp_factor / conv.timestamp_divisor;
+        if (out.type.id == TypeId::timestamp_us) {
+          if (__builtin_mul_overflow(v, conv.timestamp_factor, &v)) {
+            return make_error(Errc::corrupt, "timestamp out of the representable range");
+          }
+          v /= conv.timestamp_divisor;
+        }
         out.append_i64(v);
       }
       break;
@@ -131,7 +136,12 @@ Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column
         // 8 bytes nanoseconds of the day, then 4 bytes Julian day (epoch = JD 2440588).
         int64_t nanos = in.fixed_le<int64_t>("INT96 nanos");
         int64_t julian = in.fixed_le<int32_t>("INT96 day");
-        out.append_i64((julian - 2440588) * 86400000000LL + nanos / 1000);
+        int64_t day_us = 0, us = 0;
+        if (__builtin_mul_overflow(julian - 2440588, 86400000000LL, &day_us) ||
+            __builtin_add_overflow(day_us, nanos / 1000, &us)) {
+          return make_error(Errc::corrupt, "INT96 timestamp out of the representable range");
+        }
+        out.append_i64(us);
       }
       break;
     case Type::float_:
@@ -280,6 +290,10 @@ Result<Column> ParquetReader::read_chunk(size_t row_group, size_t leaf) const {
   SL_ASSIGN_OR_RETURN(Field field, logical_field(metadata_.schema[info.schema_index], conv));
   if (meta.type != conv.physical) return make_error(Errc::corrupt, "chunk type differs from the schema's");
   if (rows == 0) return Column(field.type);  // nothing to read; some writers leave offsets at 0
+  if (meta.num_values != rows) {
+    return make_error(Errc::corrupt, "chunk declares " + std::to_string(meta.num_values) + " values for " +
+                                         std::to_string(rows) + " rows of a flat column");
+  }
 
   int64_t start = meta.data_page_offset;
   if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 && *meta.dictionary_page_offset < start) {
@@ -373,6 +387,13 @@ Result<Column> ParquetReader::read_chunk(size_t row_group, size_t leaf) const {
       }
     }
     (void)levels_prefixed;
+    // Writers cap pages far below this (parquet-java 20,000 rows, Arrow 1M); a larger count is a
+    // forged header that would make a few RLE bytes expand into gigabytes.
+    constexpr size_t k_max_page_values = size_t{1} << 24;
+    if (num_values > k_max_page_values) {
+      return make_error(Errc::unsupported, where("page declares " + std::to_string(num_values) +
+                                                 " values, more than this reader accepts (16,777,216)"));
+    }
     if (num_values > static_cast<size_t>(meta.num_values - values_read)) {
       return make_error(Errc::corrupt, where("more values than the chunk declares"));
     }
