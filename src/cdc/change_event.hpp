@@ -20,7 +20,7 @@ struct SourceInfo {
   int64_t ts_us = 0;         // commit time (µs since the Unix epoch)
   uint32_t tx_id = 0;
   pg::Lsn lsn;               // this change's LSN
-  pg::Lsn commit_lsn;        // the transaction's commit end LSN (acknowledge it once durable)
+  pg::Lsn commit_lsn;        // the transaction's commit record LSN (from Begin)
   std::string snapshot = "false";  // "first", "true", "last"... for snapshot rows
 };
 
@@ -30,7 +30,6 @@ struct ChangeEvent {
   std::optional<pg::Tuple> before;
   std::optional<pg::Tuple> after;
   SourceInfo source;
-  bool last_in_transaction = false;  // the Commit follows: the sink may flush and acknowledge
 };
 
 }  // namespace sl::cdc

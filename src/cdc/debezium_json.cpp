@@ -1,42 +1,52 @@
 // Debezium JSON encoding of change events.
 #include "cdc/debezium_json.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "cdc/type_mapping.hpp"
 
 namespace sl::cdc {
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
 constexpr std::string_view k_version = "2.7.0.sportlake";
 
-Result<json> row_json(const pg::Relation& rel, const pg::Tuple& tuple, bool key_only) {
-  json row = json::object();
+// Appends the row as a JSON object (all columns, or only the key columns).
+Status append_row(std::string& out, const pg::Relation& rel, const pg::Tuple& tuple, bool key_only) {
+  out += '{';
+  bool first = true;
   for (size_t i = 0; i < rel.columns.size(); ++i) {
     const auto& column = rel.columns[i];
     if (key_only && !column.is_key) continue;
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, column.name);
+    out += ':';
     const auto& v = tuple[i];
     switch (v.kind) {
-      case pg::TupleValue::Kind::null: row[column.name] = nullptr; break;
+      case pg::TupleValue::Kind::null: out += "null"; break;
       case pg::TupleValue::Kind::unchanged_toast:
         // Debezium's placeholder: the value was not sent and is not known (never a default).
-        row[column.name] = "__debezium_unavailable_value";
+        out += "\"__debezium_unavailable_value\"";
         break;
-      case pg::TupleValue::Kind::text: {
-        auto value = debezium_value(column.type_oid, column.type_modifier, v.data);
-        if (!value) return value.error().with_context(rel.name + "." + column.name);
-        row[column.name] = std::move(*value);
+      case pg::TupleValue::Kind::text:
+        if (auto st = append_debezium_value(out, column.type_oid, column.type_modifier, v.data); !st) {
+          return st.error().with_context(rel.name + "." + column.name);
+        }
         break;
-      }
       case pg::TupleValue::Kind::binary:
         return make_error(Errc::unsupported, "cdc: binary tuple values (pgoutput binary mode) are not requested");
     }
   }
-  return row;
+  out += '}';
+  return {};
 }
+
+void append_field(std::string& out, std::string_view name) {
+  out += '"';
+  out += name;
+  out += "\":";
+}
+
+void append_int(std::string& out, int64_t v) { out += std::to_string(v); }
 
 }  // namespace
 
@@ -44,47 +54,62 @@ Result<EncodedEvent> encode_debezium(const ChangeEvent& e, const EncodeOptions& 
   EncodedEvent out;
   const pg::Relation& rel = *e.relation;
   out.topic = options.topic_prefix + "." + rel.schema + "." + rel.name;
-  json value;
-  value["before"] = nullptr;
-  value["after"] = nullptr;
-  if (e.before) {
-    SL_ASSIGN_OR_RETURN(value["before"], row_json(rel, *e.before, false));
+  std::string v;
+  v.reserve(1024);
+  v += '{';
+  if (e.op != Op::truncate) {
+    append_field(v, "before");
+    if (e.before) SL_TRY(append_row(v, rel, *e.before, false)); else v += "null";
+    v += ',';
+    append_field(v, "after");
+    if (e.after) SL_TRY(append_row(v, rel, *e.after, false)); else v += "null";
+    v += ',';
   }
-  if (e.after) {
-    SL_ASSIGN_OR_RETURN(value["after"], row_json(rel, *e.after, false));
-  }
-  int64_t ts_us = e.source.ts_us;
-  json sequence = json::array({std::to_string(e.source.commit_lsn.value), std::to_string(e.source.lsn.value)});
-  value["source"] = json{{"version", k_version},
-                         {"connector", "postgresql"},
-                         {"name", options.topic_prefix},
-                         {"ts_ms", ts_us / 1000},
-                         {"snapshot", e.source.snapshot},
-                         {"db", e.source.db},
-                         {"sequence", sequence.dump()},
-                         {"ts_us", ts_us},
-                         {"ts_ns", ts_us * 1000},
-                         {"schema", e.source.schema},
-                         {"table", e.source.table},
-                         {"txId", e.source.tx_id},
-                         {"lsn", e.source.lsn.value},
-                         {"xmin", nullptr}};
-  value["transaction"] = nullptr;
-  value["op"] = std::string(1, static_cast<char>(e.op));
-  value["ts_ms"] = options.now_us / 1000;
-  value["ts_us"] = options.now_us;
-  value["ts_ns"] = options.now_us * 1000;
-  if (e.op == Op::truncate) {
+  const int64_t ts_us = e.source.ts_us;
+  append_field(v, "source");
+  v += "{\"version\":";
+  append_json_string(v, k_version);
+  v += ",\"connector\":\"postgresql\",\"name\":";
+  append_json_string(v, options.topic_prefix);
+  v += ",\"ts_ms\":";
+  append_int(v, ts_us / 1000);
+  v += ",\"snapshot\":";
+  append_json_string(v, e.source.snapshot);
+  v += ",\"db\":";
+  append_json_string(v, e.source.db);
+  // sequence: a JSON array of two decimal strings, itself written as a string.
+  v += ",\"sequence\":\"[\\\"" + std::to_string(e.source.commit_lsn.value) + "\\\",\\\"" +
+       std::to_string(e.source.lsn.value) + "\\\"]\"";
+  v += ",\"ts_us\":";
+  append_int(v, ts_us);
+  v += ",\"ts_ns\":";
+  append_int(v, ts_us * 1000);
+  v += ",\"schema\":";
+  append_json_string(v, e.source.schema);
+  v += ",\"table\":";
+  append_json_string(v, e.source.table);
+  v += ",\"txId\":";
+  append_int(v, e.source.tx_id);
+  v += ",\"lsn\":";
+  v += std::to_string(e.source.lsn.value);
+  v += ",\"xmin\":null}";
+  if (e.op != Op::truncate) v += ",\"transaction\":null";
+  v += ",\"op\":\"";
+  v += static_cast<char>(e.op);
+  v += "\",\"ts_ms\":";
+  append_int(v, options.now_us / 1000);
+  v += ",\"ts_us\":";
+  append_int(v, options.now_us);
+  v += ",\"ts_ns\":";
+  append_int(v, options.now_us * 1000);
+  v += '}';
+  out.value = std::move(v);
+  if (e.op != Op::truncate) {
     // Truncate events carry only source, op and timestamps, and no key.
-    value.erase("before");
-    value.erase("after");
-    value.erase("transaction");
-  } else {
-    const pg::Tuple& key_source = e.after ? *e.after : *e.before;
-    SL_ASSIGN_OR_RETURN(json key, row_json(rel, key_source, true));
-    if (!key.empty()) out.key = key.dump();
+    std::string key;
+    SL_TRY(append_row(key, rel, e.after ? *e.after : *e.before, true));
+    if (key != "{}") out.key = std::move(key);
   }
-  out.value = value.dump();
   return out;
 }
 

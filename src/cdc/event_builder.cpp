@@ -10,8 +10,8 @@ const pg::Relation* EventBuilder::relation(uint32_t oid) const {
   return it == relations_.end() ? nullptr : it->second.get();
 }
 
-Status EventBuilder::add_row_event(Op op, uint32_t oid, std::optional<pg::Tuple> before, std::optional<pg::Tuple> after,
-                                   pg::Lsn lsn) {
+Status EventBuilder::row_event(Op op, uint32_t oid, std::optional<pg::Tuple> before, std::optional<pg::Tuple> after,
+                               pg::Lsn lsn, const EventSink& on_event) {
   const pg::Relation* rel = relation(oid);
   if (rel == nullptr) {
     return make_error(Errc::corrupt, "cdc: change for relation " + std::to_string(oid) + " before its Relation message");
@@ -33,16 +33,15 @@ Status EventBuilder::add_row_event(Op op, uint32_t oid, std::optional<pg::Tuple>
   e.source.ts_us = begin_.commit_time + pg::k_pg_epoch_unix_us;
   e.source.tx_id = begin_.xid;
   e.source.lsn = lsn;
-  pending_.push_back(std::move(e));
-  return {};
+  e.source.commit_lsn = begin_.final_lsn;
+  return on_event(e);
 }
 
-Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& message,
-                          const std::function<Status(const ChangeEvent&)>& emit) {
+Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& message, const EventSink& on_event,
+                          const CommitSink& on_commit) {
   if (const auto* begin = std::get_if<pg::Begin>(&message)) {
     in_transaction_ = true;
     begin_ = *begin;
-    pending_.clear();
     return {};
   }
   if (const auto* rel = std::get_if<pg::Relation>(&message)) {
@@ -57,22 +56,16 @@ Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& m
     return {};
   }
   if (const auto* commit = std::get_if<pg::Commit>(&message)) {
-    for (size_t i = 0; i < pending_.size(); ++i) {
-      pending_[i].source.commit_lsn = commit->end_lsn;
-      pending_[i].last_in_transaction = i + 1 == pending_.size();
-      SL_TRY(emit(pending_[i]));
-    }
-    pending_.clear();
     retired_.clear();
     in_transaction_ = false;
-    return {};
+    return on_commit ? on_commit(*commit) : Status{};
   }
   if (!in_transaction_ && !std::holds_alternative<pg::TypeInfo>(message) && !std::holds_alternative<pg::Origin>(message) &&
       !std::holds_alternative<pg::LogicalMessage>(message)) {
     return make_error(Errc::corrupt, "cdc: row change outside a transaction at " + data.wal_start.to_string());
   }
   if (const auto* ins = std::get_if<pg::Insert>(&message)) {
-    return add_row_event(Op::create, ins->relation_oid, std::nullopt, ins->new_tuple, data.wal_start);
+    return row_event(Op::create, ins->relation_oid, std::nullopt, ins->new_tuple, data.wal_start, on_event);
   }
   if (const auto* upd = std::get_if<pg::Update>(&message)) {
     const pg::Relation* rel = relation(upd->relation_oid);
@@ -95,17 +88,17 @@ Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& m
         }
       }
       if (key_changed) {
-        SL_TRY(add_row_event(Op::delete_, upd->relation_oid, before, std::nullopt, data.wal_start));
-        return add_row_event(Op::create, upd->relation_oid, std::nullopt, after, data.wal_start);
+        SL_TRY(row_event(Op::delete_, upd->relation_oid, before, std::nullopt, data.wal_start, on_event));
+        return row_event(Op::create, upd->relation_oid, std::nullopt, after, data.wal_start, on_event);
       }
     }
-    return add_row_event(Op::update, upd->relation_oid, std::move(before), std::move(after), data.wal_start);
+    return row_event(Op::update, upd->relation_oid, std::move(before), std::move(after), data.wal_start, on_event);
   }
   if (const auto* del = std::get_if<pg::Delete>(&message)) {
-    return add_row_event(Op::delete_, del->relation_oid, del->old_tuple, std::nullopt, data.wal_start);
+    return row_event(Op::delete_, del->relation_oid, del->old_tuple, std::nullopt, data.wal_start, on_event);
   }
   if (const auto* tr = std::get_if<pg::Truncate>(&message)) {
-    for (uint32_t oid : tr->relation_oids) SL_TRY(add_row_event(Op::truncate, oid, std::nullopt, std::nullopt, data.wal_start));
+    for (uint32_t oid : tr->relation_oids) SL_TRY(row_event(Op::truncate, oid, std::nullopt, std::nullopt, data.wal_start, on_event));
     return {};
   }
   return {};  // Type, Origin, logical messages: nothing to emit

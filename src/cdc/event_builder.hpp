@@ -1,9 +1,11 @@
 // EventBuilder: decoded pgoutput messages → ChangeEvents, in commit order.
 //
 // Keeps the relation cache (replaced on every Relation message, so ADD/DROP COLUMN mid-stream is
-// followed) and the open transaction (Begin gives xid and commit time; events are released at
-// Commit, with the commit LSN they must be acknowledged with). An UPDATE that changes the primary
-// key becomes a delete of the old key and a create of the new one (Debezium's behaviour).
+// followed) and the open transaction (Begin gives xid, commit time and commit LSN). Events are
+// passed on as they are decoded, without buffering the transaction (a 1M-row transaction costs no
+// memory); the Commit is passed on after them: that is when a sink makes its writes durable and
+// acknowledges `commit.end_lsn`. An UPDATE that changes the primary key becomes a delete of the
+// old key and a create of the new one (Debezium's behaviour).
 #pragma once
 
 #include <functional>
@@ -23,10 +25,13 @@ class EventBuilder {
  public:
   explicit EventBuilder(std::string database) : database_(std::move(database)) {}
 
-  // Feeds one message (with its XLogData position). Completed transactions' events are passed
-  // to `emit` at their Commit, in order.
-  Status feed(const pg::XLogData& data, const pg::PgOutputMessage& message,
-              const std::function<Status(const ChangeEvent&)>& emit);
+  using EventSink = std::function<Status(const ChangeEvent&)>;
+  using CommitSink = std::function<Status(const pg::Commit&)>;
+
+  // Feeds one message (with its XLogData position); row events go to `on_event` at once, the end
+  // of each transaction to `on_commit`.
+  Status feed(const pg::XLogData& data, const pg::PgOutputMessage& message, const EventSink& on_event,
+              const CommitSink& on_commit = nullptr);
 
   const pg::Relation* relation(uint32_t oid) const;
 
@@ -36,8 +41,8 @@ class EventBuilder {
   void set_primary_keys(std::map<std::string, std::vector<std::string>> keys) { primary_keys_ = std::move(keys); }
 
  private:
-  Status add_row_event(Op op, uint32_t oid, std::optional<pg::Tuple> before, std::optional<pg::Tuple> after,
-                       pg::Lsn lsn);
+  Status row_event(Op op, uint32_t oid, std::optional<pg::Tuple> before, std::optional<pg::Tuple> after, pg::Lsn lsn,
+                   const EventSink& on_event);
 
   std::string database_;
   std::map<uint32_t, std::unique_ptr<pg::Relation>> relations_;
@@ -45,7 +50,6 @@ class EventBuilder {
   std::vector<std::unique_ptr<pg::Relation>> retired_;
   bool in_transaction_ = false;
   pg::Begin begin_;
-  std::vector<ChangeEvent> pending_;
   std::map<std::string, std::vector<std::string>> primary_keys_;
 };
 

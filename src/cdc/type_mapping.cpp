@@ -147,30 +147,67 @@ std::optional<std::pair<std::string, int>> split_numeric(std::string_view text) 
 
 }  // namespace
 
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buffer[8];
+          std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+          out += buffer;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
 Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod, std::string_view text) {
-  using json = nlohmann::ordered_json;
+  std::string out;
+  SL_TRY(append_debezium_value(out, type_oid, typmod, text));
+  return nlohmann::ordered_json::parse(out);
+}
+
+Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod, std::string_view text) {
+  auto number = [&out](auto v) {
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+    out.append(buffer, end);
+    return Status{};
+  };
+  auto string = [&out](std::string_view v) {
+    append_json_string(out, v);
+    return Status{};
+  };
   switch (type_oid) {
     case oid::k_bool:
-      if (text == "t") return json(true);
-      if (text == "f") return json(false);
-      return bad_value("boolean", text);
+      if (text != "t" && text != "f") return bad_value("boolean", text);
+      out += text == "t" ? "true" : "false";
+      return {};
     case oid::k_int2:
     case oid::k_int4:
     case oid::k_int8:
     case oid::k_oid: {
       auto v = parse_number<int64_t>(text);
       if (!v) return bad_value("integer", text);
-      return json(*v);
+      return number(*v);
     }
     case oid::k_float4:
     case oid::k_float8: {
-      if (text == "NaN" || text == "Infinity" || text == "-Infinity") return json(std::string(text));
+      if (text == "NaN" || text == "Infinity" || text == "-Infinity") return string(text);
       auto v = parse_number<double>(text);
       if (!v) return bad_value("floating-point", text);
-      return json(*v);
+      return number(*v);
     }
     case oid::k_numeric: {
-      if (text == "NaN") return json("NaN");
+      if (text == "NaN") return string("NaN");
       auto parts = split_numeric(text);
       if (!parts) return bad_value("numeric", text);
       auto [digits, scale] = *parts;
@@ -179,28 +216,33 @@ Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod,
         int column_scale = (typmod - 4) & 0xffff;
         for (; scale < column_scale; ++scale) digits += '0';
         if (scale > column_scale) return bad_value("numeric", text);
-        return json(base64(big_endian_twos_complement(digits)));
+        return string(base64(big_endian_twos_complement(digits)));
       }
       // Unconstrained numeric: io.debezium.data.VariableScaleDecimal.
-      return json{{"scale", scale}, {"value", base64(big_endian_twos_complement(digits))}};
+      out += "{\"scale\":";
+      (void)number(scale);
+      out += ",\"value\":";
+      (void)string(base64(big_endian_twos_complement(digits)));
+      out += '}';
+      return {};
     }
     case oid::k_date: {
       std::tm tm{};
       std::string s(text);
       const char* rest = strptime(s.c_str(), "%Y-%m-%d", &tm);
       if (rest == nullptr || *rest != '\0') return bad_value("date", text);
-      return json(static_cast<int64_t>(timegm(&tm)) / 86400);  // io.debezium.time.Date
+      return number(static_cast<int64_t>(timegm(&tm)) / 86400);  // io.debezium.time.Date
     }
     case oid::k_timestamp: {
       auto us = parse_timestamp(text, false);
       if (!us) return bad_value("timestamp", text);
-      return json(*us);  // io.debezium.time.MicroTimestamp (naive value read as UTC)
+      return number(*us);  // io.debezium.time.MicroTimestamp (naive value read as UTC)
     }
     case oid::k_timestamptz: {
-      if (text == "infinity" || text == "-infinity") return json(std::string(text));
+      if (text == "infinity" || text == "-infinity") return string(text);
       auto us = parse_timestamp(text, true);
       if (!us) return bad_value("timestamptz", text);
-      return json(iso_utc(*us));  // io.debezium.time.ZonedTimestamp
+      return string(iso_utc(*us));  // io.debezium.time.ZonedTimestamp
     }
     case oid::k_bytea: {
       // bytea_output = hex: "\x0a1b..."
@@ -212,11 +254,11 @@ Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod,
         if (ec != std::errc() || ptr != text.data() + i + 2) return bad_value("bytea", text);
         bytes.push_back(static_cast<char>(byte));
       }
-      return json(base64(bytes));
+      return string(base64(bytes));
     }
     default:
       // text, varchar, bpchar, json, jsonb, uuid, arrays, enums...: their text form.
-      return json(std::string(text));
+      return string(text);
   }
 }
 

@@ -20,9 +20,14 @@ constexpr uint32_t k_bool = 16, k_bytea = 17, k_int8 = 20, k_int2 = 21, k_int4 =
                    k_timestamp = 1114, k_timestamptz = 1184, k_numeric = 1700, k_uuid = 2950, k_jsonb = 3802;
 }
 
-// The Debezium JSON value of `text` for a column of type `type_oid` with modifier `typmod`.
-// Errors name the type and the value (a value the server sent that does not parse is corrupt).
+// Appends the Debezium JSON value of `text` for a column of type `type_oid` with modifier
+// `typmod` to `out` (the hot path: no intermediate JSON objects). Errors name the type and the
+// value (a value the server sent that does not parse is corrupt).
+Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod, std::string_view text);
+// The same value as a JSON object (tests, tools).
 Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod, std::string_view text);
+// Appends `text` as a JSON string literal (quotes and escapes).
+void append_json_string(std::string& out, std::string_view text);
 
 // Delta Lake type name of a column (integer, long, double, decimal(p,s), string, ...).
 std::string delta_type(uint32_t type_oid, int32_t typmod);

@@ -6,11 +6,11 @@
 
 #include <csignal>
 #include <cstring>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "cdc/debezium_json.hpp"
 #include "cdc/event_builder.hpp"
+#include "cdc/type_mapping.hpp"
 #include "cli/commands.hpp"
 #include "cli/source_database.hpp"
 #include "pg/database.hpp"
@@ -97,29 +97,28 @@ Status run_cdc(Context& ctx, const std::string& slot_name, const std::string& pu
     last_data = std::chrono::steady_clock::now();
     auto message = pg::decode_pgoutput(data->payload);
     if (!message) return message.error().with_context("cdc at " + data->wal_start.to_string());
-    SL_TRY(builder.feed(*data, *message, [&](const cdc::ChangeEvent& e) -> Status {
-      SL_ASSIGN_OR_RETURN(auto encoded, cdc::encode_debezium(e, {.topic_prefix = prefix, .now_us = now_us()}));
-      auto line = [](const cdc::EncodedEvent& ev) {
-        nlohmann::ordered_json j = {{"topic", ev.topic},
-                                    {"key", ev.key ? nlohmann::ordered_json::parse(*ev.key) : nlohmann::ordered_json(nullptr)},
-                                    {"value", ev.value ? nlohmann::ordered_json::parse(*ev.value) : nlohmann::ordered_json(nullptr)}};
-        return j.dump();
-      };
-      sink.write(line(encoded));
-      if (tombstones && e.op == cdc::Op::delete_) sink.write(line(cdc::tombstone_for(encoded)));
-      ++emitted;
-      if (e.last_in_transaction) {
-        // write → flush/fsync → only then acknowledge the transaction's commit LSN.
-        SL_TRY(sink.durable());
-        stream.confirm(e.source.commit_lsn);
-      }
-      return {};
-    }));
-    // Transactions without captured rows still move the acknowledged position.
-    if (const auto* commit = std::get_if<pg::Commit>(&*message)) {
-      SL_TRY(sink.durable());
-      stream.confirm(commit->end_lsn);
-    }
+    auto line = [](const cdc::EncodedEvent& ev) {
+      std::string out = "{\"topic\":";
+      cdc::append_json_string(out, ev.topic);
+      out += ",\"key\":" + ev.key.value_or("null") + ",\"value\":" + ev.value.value_or("null") + "}";
+      return out;
+    };
+    SL_TRY(builder.feed(
+        *data, *message,
+        [&](const cdc::ChangeEvent& e) -> Status {
+          SL_ASSIGN_OR_RETURN(auto encoded, cdc::encode_debezium(e, {.topic_prefix = prefix, .now_us = now_us()}));
+          sink.write(line(encoded));
+          if (tombstones && e.op == cdc::Op::delete_) sink.write(line(cdc::tombstone_for(encoded)));
+          ++emitted;
+          return {};
+        },
+        [&](const pg::Commit& commit) -> Status {
+          // write → flush/fsync → only then acknowledge the transaction's end LSN. Transactions
+          // without captured rows move the acknowledged position too.
+          SL_TRY(sink.durable());
+          stream.confirm(commit.end_lsn);
+          return {};
+        }));
   }
   SL_TRY(sink.durable());
   SL_TRY(stream.send_status());

@@ -30,12 +30,17 @@ Captured capture(pg::ReplicationStream& stream, EventBuilder& builder, size_t wa
     if (!*data) continue;
     auto message = pg::decode_pgoutput((*data)->payload);
     EXPECT_TRUE(message.ok()) << message.error().to_string();
-    auto st = builder.feed(**data, *message, [&](const ChangeEvent& e) -> Status {
-      SL_ASSIGN_OR_RETURN(auto encoded, encode_debezium(e, {}));
-      out.events.push_back(std::move(encoded));
-      out.last_commit = e.source.commit_lsn;
-      return {};
-    });
+    auto st = builder.feed(
+        **data, *message,
+        [&](const ChangeEvent& e) -> Status {
+          SL_ASSIGN_OR_RETURN(auto encoded, encode_debezium(e, {}));
+          out.events.push_back(std::move(encoded));
+          return {};
+        },
+        [&](const pg::Commit& commit) -> Status {
+          out.last_commit = commit.end_lsn;
+          return {};
+        });
     EXPECT_TRUE(st.ok()) << st.error().to_string();
   }
   return out;
