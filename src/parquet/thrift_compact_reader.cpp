@@ -82,10 +82,21 @@ void CompactReader::skip(CType type) {
     case CType::map: {
       uint64_t n = cursor_.uvarint("map size");
       if (n == 0) break;
+      // Every entry takes at least a byte: a larger count is corrupt (and would loop for ever on
+      // entries whose skipping consumes nothing).
+      if (n > cursor_.remaining()) {
+        fail("thrift map of " + std::to_string(n) + " entries exceeds the data");
+        break;
+      }
       uint8_t kv = cursor_.u8("map types");
+      auto skip_element = [this](CType t) {
+        // Inside containers a bool is a byte of its own.
+        if (t == CType::bool_true || t == CType::bool_false) cursor_.u8("bool");
+        else skip(t);
+      };
       for (uint64_t i = 0; i < n && ok(); ++i) {
-        skip(static_cast<CType>(kv >> 4));
-        skip(static_cast<CType>(kv & 0x0f));
+        skip_element(static_cast<CType>(kv >> 4));
+        skip_element(static_cast<CType>(kv & 0x0f));
       }
       break;
     }

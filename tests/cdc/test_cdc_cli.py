@@ -50,7 +50,11 @@ def test_activities_stream_as_debezium_json(env, tmp_path):
     sink = tmp_path / "events.jsonl"
     cdc = subprocess.Popen([sportlake, "cdc", "--sink", f"jsonl:{sink}", "--idle-exit", "3"], env=e,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.5)
+    # The consumer creates its slot first; changes made before that are not its business.
+    deadline = time.time() + 30
+    while time.time() < deadline and "sportlake_inspect" not in subprocess.run(
+            [sportlake, "cdc", "slots"], env=e, capture_output=True, text=True).stdout:
+        time.sleep(0.2)
     subprocess.run([sportlake, "simulate", "--count", "5", "--delay", "50ms..100ms", "--seed", "9"], env=e, check=True,
                    capture_output=True)
     cdc.wait(timeout=60)
@@ -77,7 +81,10 @@ def test_kill_minus_nine_then_restart_loses_nothing(env, tmp_path):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     cdc = subprocess.Popen([sportlake, "cdc", "--sink", f"jsonl:{sink}"], env=e,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.5)
+    # Kill it once it has written some events (and while the writer is still inserting).
+    deadline = time.time() + 30
+    while time.time() < deadline and len(events(sink, "strava_activities")) < 20:
+        time.sleep(0.1)
     cdc.send_signal(signal.SIGKILL)
     cdc.wait()
     seen_before_kill = len(events(sink, "strava_activities"))

@@ -2,6 +2,8 @@
 // by other engines in tests/parquet/test_reader_conformance.py), and corrupt input.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "parquet/file_reader.hpp"
 #include "parquet/file_writer.hpp"
 
@@ -119,6 +121,21 @@ TEST(ParquetReader, CorruptFilesFailWithAClearError) {
   auto rows = (*reader)->read_all();
   ASSERT_FALSE(rows.ok());
   EXPECT_NE(rows.error().message.find("row group 0 column 'id'"), std::string::npos) << rows.error().message;
+}
+
+}  // namespace
+}  // namespace sl::parquet
+
+namespace sl::parquet {
+namespace {
+
+// Inputs the fuzzer found (src/parquet/tests/corpus): each must fail fast with a clear error.
+TEST(ParquetReader, FuzzerFindingsFailFast) {
+  const char* source_dir = std::getenv("SL_SOURCE_DIR");
+  if (source_dir == nullptr) GTEST_SKIP() << "SL_SOURCE_DIR not set (run through ctest)";
+  auto reader = ParquetReader::open(std::string(source_dir) + "/src/parquet/tests/corpus/thrift-map-of-bools-hang.parquet");
+  ASSERT_FALSE(reader.ok());
+  EXPECT_NE(reader.error().message.find("footer metadata"), std::string::npos) << reader.error().message;
 }
 
 }  // namespace
