@@ -19,7 +19,7 @@ for run in $(seq "$RUNS"); do
   t0=$(date +%s.%N); "$SPORTLAKE" db start >/dev/null; t1=$(date +%s.%N)
   ours+=("$(echo "$t1 - $t0" | bc -l)")
   "$SPORTLAKE" db stop >/dev/null
-  t0=$(date +%s.%N); as_pg "$bindir/pg_ctl" start -w -s -D "$data" -l "$work/peer.log" >/dev/null; t1=$(date +%s.%N)
+  t0=$(date +%s.%N); as_pg "$bindir/pg_ctl" start -w -s -D "$data" -l "$SPORTLAKE_HOME/postgres/server.log" -o "-p $(cat "$SPORTLAKE_HOME/postgres/port")" >/dev/null; t1=$(date +%s.%N)
   peer+=("$(echo "$t1 - $t0" | bc -l)")
   as_pg "$bindir/pg_ctl" stop -w -s -m fast -D "$data" >/dev/null
 done

@@ -39,7 +39,7 @@ for run in $(seq "$RUNS"); do
   ours+=("$(echo "$t1 - $t0" | bc -l)")
   psql "$conninfo" -qX -c "DROP TABLE IF EXISTS rh_copy; CREATE TABLE rh_copy (LIKE rh_employees INCLUDING ALL)"
   t0=$(now)
-  PGOPTIONS="-c DateStyle=ISO,DMY" psql "$conninfo" -qX -c "\\copy rh_copy FROM '$work/employees.csv' WITH (FORMAT csv, HEADER true)"
+  PGOPTIONS="-c DateStyle=ISO,DMY" psql "$conninfo" -qX -c "\\copy rh_copy (id, nom, prenom, date_naissance, business_unit, date_embauche, salaire_brut, contrat, nb_conges_payes, adresse_complete, moyen_deplacement) FROM '$work/employees.csv' WITH (FORMAT csv, HEADER true)"
   t1=$(now)
   peer+=("$(echo "$t1 - $t0" | bc -l)")
 done
