@@ -1,5 +1,6 @@
 // bench_parquet_write ROWS OUT.parquet: generates the activity-like table in memory (not timed),
-// writes it with our writer (SNAPPY, one thread) and prints "seconds bytes" for bench/parquet_write.py.
+// writes it with our writer (SNAPPY, one thread) and prints "seconds bytes" for
+// bench/parquet_write.py.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,13 +16,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   const size_t rows = std::stoull(argv[1]);
-  static const char* sports[] = {"Run", "Hike", "Swim", "Ride", "Tennis", "Badminton", "TableTennis", "RockClimbing",
-                                 "Soccer", "Sail", "Workout", "Walk", "Rugby", "Judo", "Boxe"};
+  static const char* sports[] = {"Run",       "Hike",        "Swim",         "Ride",   "Tennis",
+                                 "Badminton", "TableTennis", "RockClimbing", "Soccer", "Sail",
+                                 "Workout",   "Walk",        "Rugby",        "Judo",   "Boxe"};
   RecordBatch b;
-  b.schema = {{"activity_id", {TypeId::int64}, false}, {"employee_id", {TypeId::int32}, false},
-              {"sport_type", {TypeId::string}, false}, {"name", {TypeId::string}, false},
-              {"distance_m", {TypeId::float64}, false}, {"start_date_utc", {TypeId::timestamp_us}, false},
-              {"commute", {TypeId::boolean}, false}};
+  b.schema = {
+      {"activity_id", {TypeId::int64}, false},  {"employee_id", {TypeId::int32}, false},
+      {"sport_type", {TypeId::string}, false},  {"name", {TypeId::string}, false},
+      {"distance_m", {TypeId::float64}, false}, {"start_date_utc", {TypeId::timestamp_us}, false},
+      {"commute", {TypeId::boolean}, false}};
   for (const auto& f : b.schema) b.columns.emplace_back(f.type);
   for (auto& c : b.columns) {
     c.i64.reserve(rows);
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", status.error().to_string().c_str());
     return 1;
   }
-  std::printf("%.6f %llu\n", seconds, static_cast<unsigned long long>(std::filesystem::file_size(argv[2])));
+  std::printf("%.6f %llu\n", seconds,
+              static_cast<unsigned long long>(std::filesystem::file_size(argv[2])));
   return 0;
 }

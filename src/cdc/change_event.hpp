@@ -17,10 +17,10 @@ struct SourceInfo {
   std::string db;
   std::string schema;
   std::string table;
-  int64_t ts_us = 0;         // commit time (µs since the Unix epoch)
+  int64_t ts_us = 0;  // commit time (µs since the Unix epoch)
   uint32_t tx_id = 0;
-  pg::Lsn lsn;               // this change's LSN
-  pg::Lsn commit_lsn;        // the transaction's commit record LSN (from Begin)
+  pg::Lsn lsn;                     // this change's LSN
+  pg::Lsn commit_lsn;              // the transaction's commit record LSN (from Begin)
   std::string snapshot = "false";  // "first", "true", "last"... for snapshot rows
 };
 

@@ -10,7 +10,8 @@ namespace {
 constexpr std::string_view k_version = "2.7.0.sportlake";
 
 // Appends the row as a JSON object (all columns, or only the key columns).
-Status append_row(std::string& out, const pg::Relation& rel, const pg::Tuple& tuple, bool key_only) {
+Status append_row(std::string& out, const pg::Relation& rel, const pg::Tuple& tuple,
+                  bool key_only) {
   out += '{';
   bool first = true;
   for (size_t i = 0; i < rel.columns.size(); ++i) {
@@ -22,18 +23,22 @@ Status append_row(std::string& out, const pg::Relation& rel, const pg::Tuple& tu
     out += ':';
     const auto& v = tuple[i];
     switch (v.kind) {
-      case pg::TupleValue::Kind::null: out += "null"; break;
+      case pg::TupleValue::Kind::null:
+        out += "null";
+        break;
       case pg::TupleValue::Kind::unchanged_toast:
         // Debezium's placeholder: the value was not sent and is not known (never a default).
         out += "\"__debezium_unavailable_value\"";
         break;
       case pg::TupleValue::Kind::text:
-        if (auto st = append_debezium_value(out, column.type_oid, column.type_modifier, v.data); !st) {
+        if (auto st = append_debezium_value(out, column.type_oid, column.type_modifier, v.data);
+            !st) {
           return st.error().with_context(rel.name + "." + column.name);
         }
         break;
       case pg::TupleValue::Kind::binary:
-        return make_error(Errc::unsupported, "cdc: binary tuple values (pgoutput binary mode) are not requested");
+        return make_error(Errc::unsupported,
+                          "cdc: binary tuple values (pgoutput binary mode) are not requested");
     }
   }
   out += '}';
@@ -46,7 +51,9 @@ void append_field(std::string& out, std::string_view name) {
   out += "\":";
 }
 
-void append_int(std::string& out, int64_t v) { out += std::to_string(v); }
+void append_int(std::string& out, int64_t v) {
+  out += std::to_string(v);
+}
 
 }  // namespace
 
@@ -59,10 +66,16 @@ Result<EncodedEvent> encode_debezium(const ChangeEvent& e, const EncodeOptions& 
   v += '{';
   if (e.op != Op::truncate) {
     append_field(v, "before");
-    if (e.before) SL_TRY(append_row(v, rel, *e.before, false)); else v += "null";
+    if (e.before)
+      SL_TRY(append_row(v, rel, *e.before, false));
+    else
+      v += "null";
     v += ',';
     append_field(v, "after");
-    if (e.after) SL_TRY(append_row(v, rel, *e.after, false)); else v += "null";
+    if (e.after)
+      SL_TRY(append_row(v, rel, *e.after, false));
+    else
+      v += "null";
     v += ',';
   }
   const int64_t ts_us = e.source.ts_us;
@@ -113,6 +126,8 @@ Result<EncodedEvent> encode_debezium(const ChangeEvent& e, const EncodeOptions& 
   return out;
 }
 
-EncodedEvent tombstone_for(const EncodedEvent& deleted) { return EncodedEvent{deleted.topic, deleted.key, std::nullopt}; }
+EncodedEvent tombstone_for(const EncodedEvent& deleted) {
+  return EncodedEvent{deleted.topic, deleted.key, std::nullopt};
+}
 
 }  // namespace sl::cdc

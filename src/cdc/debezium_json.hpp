@@ -19,9 +19,9 @@
 namespace sl::cdc {
 
 struct EncodedEvent {
-  std::string topic;                // <prefix>.<schema>.<table>
-  std::optional<std::string> key;   // {"id":1}; none for truncates
-  std::optional<std::string> value; // none for tombstones
+  std::string topic;                 // <prefix>.<schema>.<table>
+  std::optional<std::string> key;    // {"id":1}; none for truncates
+  std::optional<std::string> value;  // none for tombstones
 };
 
 struct EncodeOptions {

@@ -10,16 +10,19 @@ const pg::Relation* EventBuilder::relation(uint32_t oid) const {
   return it == relations_.end() ? nullptr : it->second.get();
 }
 
-Status EventBuilder::row_event(Op op, uint32_t oid, std::optional<pg::Tuple> before, std::optional<pg::Tuple> after,
-                               pg::Lsn lsn, const EventSink& on_event) {
+Status EventBuilder::row_event(Op op, uint32_t oid, std::optional<pg::Tuple> before,
+                               std::optional<pg::Tuple> after, pg::Lsn lsn,
+                               const EventSink& on_event) {
   const pg::Relation* rel = relation(oid);
   if (rel == nullptr) {
-    return make_error(Errc::corrupt, "cdc: change for relation " + std::to_string(oid) + " before its Relation message");
+    return make_error(Errc::corrupt, "cdc: change for relation " + std::to_string(oid) +
+                                         " before its Relation message");
   }
   for (const auto* tuple : {before ? &*before : nullptr, after ? &*after : nullptr}) {
     if (tuple && tuple->size() != rel->columns.size()) {
-      return make_error(Errc::corrupt, "cdc: " + rel->name + ": tuple of " + std::to_string(tuple->size()) +
-                                           " columns, relation has " + std::to_string(rel->columns.size()));
+      return make_error(Errc::corrupt,
+                        "cdc: " + rel->name + ": tuple of " + std::to_string(tuple->size()) +
+                            " columns, relation has " + std::to_string(rel->columns.size()));
     }
   }
   ChangeEvent e;
@@ -37,8 +40,8 @@ Status EventBuilder::row_event(Op op, uint32_t oid, std::optional<pg::Tuple> bef
   return on_event(e);
 }
 
-Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& message, const EventSink& on_event,
-                          const CommitSink& on_commit) {
+Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& message,
+                          const EventSink& on_event, const CommitSink& on_commit) {
   if (const auto* begin = std::get_if<pg::Begin>(&message)) {
     in_transaction_ = true;
     begin_ = *begin;
@@ -50,7 +53,8 @@ Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& m
     slot = std::make_unique<pg::Relation>(*rel);
     if (auto it = primary_keys_.find(rel->schema + "." + rel->name); it != primary_keys_.end()) {
       for (auto& column : slot->columns) {
-        column.is_key = std::find(it->second.begin(), it->second.end(), column.name) != it->second.end();
+        column.is_key =
+            std::find(it->second.begin(), it->second.end(), column.name) != it->second.end();
       }
     }
     return {};
@@ -60,12 +64,15 @@ Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& m
     in_transaction_ = false;
     return on_commit ? on_commit(*commit) : Status{};
   }
-  if (!in_transaction_ && !std::holds_alternative<pg::TypeInfo>(message) && !std::holds_alternative<pg::Origin>(message) &&
+  if (!in_transaction_ && !std::holds_alternative<pg::TypeInfo>(message) &&
+      !std::holds_alternative<pg::Origin>(message) &&
       !std::holds_alternative<pg::LogicalMessage>(message)) {
-    return make_error(Errc::corrupt, "cdc: row change outside a transaction at " + data.wal_start.to_string());
+    return make_error(Errc::corrupt,
+                      "cdc: row change outside a transaction at " + data.wal_start.to_string());
   }
   if (const auto* ins = std::get_if<pg::Insert>(&message)) {
-    return row_event(Op::create, ins->relation_oid, std::nullopt, ins->new_tuple, data.wal_start, on_event);
+    return row_event(Op::create, ins->relation_oid, std::nullopt, ins->new_tuple, data.wal_start,
+                     on_event);
   }
   if (const auto* upd = std::get_if<pg::Update>(&message)) {
     const pg::Relation* rel = relation(upd->relation_oid);
@@ -88,31 +95,39 @@ Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& m
         }
       }
       if (key_changed) {
-        SL_TRY(row_event(Op::delete_, upd->relation_oid, before, std::nullopt, data.wal_start, on_event));
-        return row_event(Op::create, upd->relation_oid, std::nullopt, after, data.wal_start, on_event);
+        SL_TRY(row_event(Op::delete_, upd->relation_oid, before, std::nullopt, data.wal_start,
+                         on_event));
+        return row_event(Op::create, upd->relation_oid, std::nullopt, after, data.wal_start,
+                         on_event);
       }
     }
-    return row_event(Op::update, upd->relation_oid, std::move(before), std::move(after), data.wal_start, on_event);
+    return row_event(Op::update, upd->relation_oid, std::move(before), std::move(after),
+                     data.wal_start, on_event);
   }
   if (const auto* del = std::get_if<pg::Delete>(&message)) {
-    return row_event(Op::delete_, del->relation_oid, del->old_tuple, std::nullopt, data.wal_start, on_event);
+    return row_event(Op::delete_, del->relation_oid, del->old_tuple, std::nullopt, data.wal_start,
+                     on_event);
   }
   if (const auto* tr = std::get_if<pg::Truncate>(&message)) {
-    for (uint32_t oid : tr->relation_oids) SL_TRY(row_event(Op::truncate, oid, std::nullopt, std::nullopt, data.wal_start, on_event));
+    for (uint32_t oid : tr->relation_oids)
+      SL_TRY(row_event(Op::truncate, oid, std::nullopt, std::nullopt, data.wal_start, on_event));
     return {};
   }
   return {};  // Type, Origin, logical messages: nothing to emit
 }
 
 Result<std::map<std::string, std::vector<std::string>>> read_primary_keys(pg::Connection& conn) {
-  SL_ASSIGN_OR_RETURN(auto rows, conn.exec(
-      "SELECT n.nspname || '.' || c.relname, a.attname FROM pg_index i "
-      "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) "
-      "WHERE i.indisprimary AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-      "ORDER BY 1, array_position(i.indkey::int2[], a.attnum)"));
+  SL_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.exec(
+          "SELECT n.nspname || '.' || c.relname, a.attname FROM pg_index i "
+          "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+          "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) "
+          "WHERE i.indisprimary AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+          "ORDER BY 1, array_position(i.indkey::int2[], a.attnum)"));
   std::map<std::string, std::vector<std::string>> keys;
-  for (int r = 0; r < rows.rows(); ++r) keys[std::string(rows.value(r, 0))].emplace_back(rows.value(r, 1));
+  for (int r = 0; r < rows.rows(); ++r)
+    keys[std::string(rows.value(r, 0))].emplace_back(rows.value(r, 1));
   return keys;
 }
 

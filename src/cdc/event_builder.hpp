@@ -15,8 +15,8 @@
 
 #include "cdc/change_event.hpp"
 #include "common/result.hpp"
-#include "pg/pgoutput_messages.hpp"
 #include "pg/connection.hpp"
+#include "pg/pgoutput_messages.hpp"
 #include "pg/replication_stream.hpp"
 
 namespace sl::cdc {
@@ -30,19 +30,21 @@ class EventBuilder {
 
   // Feeds one message (with its XLogData position); row events go to `on_event` at once, the end
   // of each transaction to `on_commit`.
-  Status feed(const pg::XLogData& data, const pg::PgOutputMessage& message, const EventSink& on_event,
-              const CommitSink& on_commit = nullptr);
+  Status feed(const pg::XLogData& data, const pg::PgOutputMessage& message,
+              const EventSink& on_event, const CommitSink& on_commit = nullptr);
 
   const pg::Relation* relation(uint32_t oid) const;
 
   // Primary-key columns per "schema.table". pgoutput flags every column as key under REPLICA
   // IDENTITY FULL, so event keys (and primary-key change detection) come from this catalog
   // information when it is known, from the relation's key flags otherwise.
-  void set_primary_keys(std::map<std::string, std::vector<std::string>> keys) { primary_keys_ = std::move(keys); }
+  void set_primary_keys(std::map<std::string, std::vector<std::string>> keys) {
+    primary_keys_ = std::move(keys);
+  }
 
  private:
-  Status row_event(Op op, uint32_t oid, std::optional<pg::Tuple> before, std::optional<pg::Tuple> after, pg::Lsn lsn,
-                   const EventSink& on_event);
+  Status row_event(Op op, uint32_t oid, std::optional<pg::Tuple> before,
+                   std::optional<pg::Tuple> after, pg::Lsn lsn, const EventSink& on_event);
 
   std::string database_;
   std::map<uint32_t, std::unique_ptr<pg::Relation>> relations_;

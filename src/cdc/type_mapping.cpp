@@ -9,12 +9,14 @@
 namespace sl::cdc {
 
 std::string base64(std::string_view bytes) {
-  static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char k_alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t v = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8) | static_cast<uint8_t>(bytes[i + 2]);
+    uint32_t v = (static_cast<uint8_t>(bytes[i]) << 16) |
+                 (static_cast<uint8_t>(bytes[i + 1]) << 8) | static_cast<uint8_t>(bytes[i + 2]);
     out += k_alphabet[(v >> 18) & 63];
     out += k_alphabet[(v >> 12) & 63];
     out += k_alphabet[(v >> 6) & 63];
@@ -58,7 +60,8 @@ std::string big_endian_twos_complement(std::string_view decimal) {
     }
   }
   // Minimal length: drop redundant sign-extension bytes.
-  while (le.size() > 1 && ((le.back() == 0 && !(le[le.size() - 2] & 0x80)) || (le.back() == 0xff && (le[le.size() - 2] & 0x80)))) {
+  while (le.size() > 1 && ((le.back() == 0 && !(le[le.size() - 2] & 0x80)) ||
+                           (le.back() == 0xff && (le[le.size() - 2] & 0x80)))) {
     le.pop_back();
   }
   return std::string(le.rbegin(), le.rend());
@@ -67,7 +70,8 @@ std::string big_endian_twos_complement(std::string_view decimal) {
 namespace {
 
 Error bad_value(std::string_view type, std::string_view text) {
-  return make_error(Errc::corrupt, "cdc: " + std::string(type) + " value '" + std::string(text.substr(0, 64)) + "' does not parse");
+  return make_error(Errc::corrupt, "cdc: " + std::string(type) + " value '" +
+                                       std::string(text.substr(0, 64)) + "' does not parse");
 }
 
 template <class T>
@@ -151,11 +155,21 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buffer[8];
@@ -169,13 +183,15 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod, std::string_view text) {
+Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod,
+                                              std::string_view text) {
   std::string out;
   SL_TRY(append_debezium_value(out, type_oid, typmod, text));
   return nlohmann::ordered_json::parse(out);
 }
 
-Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod, std::string_view text) {
+Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod,
+                             std::string_view text) {
   auto number = [&out](auto v) {
     char buffer[32];
     auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
@@ -264,24 +280,34 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
 
 std::string delta_type(uint32_t type_oid, int32_t typmod) {
   switch (type_oid) {
-    case oid::k_bool: return "boolean";
+    case oid::k_bool:
+      return "boolean";
     case oid::k_int2:
-    case oid::k_int4: return "integer";
-    case oid::k_int8: return "long";
-    case oid::k_float4: return "float";
-    case oid::k_float8: return "double";
+    case oid::k_int4:
+      return "integer";
+    case oid::k_int8:
+      return "long";
+    case oid::k_float4:
+      return "float";
+    case oid::k_float8:
+      return "double";
     case oid::k_numeric:
       if (typmod >= 4) {
         int precision = ((typmod - 4) >> 16) & 0xffff;
         int scale = (typmod - 4) & 0xffff;
-        if (precision <= 38) return "decimal(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
+        if (precision <= 38)
+          return "decimal(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
       }
       return "string";
-    case oid::k_date: return "date";
+    case oid::k_date:
+      return "date";
     case oid::k_timestamp:
-    case oid::k_timestamptz: return "timestamp";
-    case oid::k_bytea: return "binary";
-    default: return "string";
+    case oid::k_timestamptz:
+      return "timestamp";
+    case oid::k_bytea:
+      return "binary";
+    default:
+      return "string";
   }
 }
 

@@ -15,17 +15,20 @@ namespace sl::cdc {
 
 // Built-in type oids (pg_type.dat).
 namespace oid {
-constexpr uint32_t k_bool = 16, k_bytea = 17, k_int8 = 20, k_int2 = 21, k_int4 = 23, k_text = 25, k_oid = 26,
-                   k_json = 114, k_float4 = 700, k_float8 = 701, k_bpchar = 1042, k_varchar = 1043, k_date = 1082,
-                   k_timestamp = 1114, k_timestamptz = 1184, k_numeric = 1700, k_uuid = 2950, k_jsonb = 3802;
+constexpr uint32_t k_bool = 16, k_bytea = 17, k_int8 = 20, k_int2 = 21, k_int4 = 23, k_text = 25,
+                   k_oid = 26, k_json = 114, k_float4 = 700, k_float8 = 701, k_bpchar = 1042,
+                   k_varchar = 1043, k_date = 1082, k_timestamp = 1114, k_timestamptz = 1184,
+                   k_numeric = 1700, k_uuid = 2950, k_jsonb = 3802;
 }
 
 // Appends the Debezium JSON value of `text` for a column of type `type_oid` with modifier
 // `typmod` to `out` (the hot path: no intermediate JSON objects). Errors name the type and the
 // value (a value the server sent that does not parse is corrupt).
-Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod, std::string_view text);
+Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod,
+                             std::string_view text);
 // The same value as a JSON object (tests, tools).
-Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod, std::string_view text);
+Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod,
+                                              std::string_view text);
 // Appends `text` as a JSON string literal (quotes and escapes).
 void append_json_string(std::string& out, std::string_view text);
 

@@ -6,7 +6,8 @@
 namespace sl::cli {
 
 void add_config_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("config", "show the effective configuration and where each value comes from");
+  auto* cmd = app.add_subcommand(
+      "config", "show the effective configuration and where each value comes from");
   cmd->callback([&ctx] {
     fmt::print("{:<32} {:<40} {}\n", "key", "value", "source");
     for (const auto& info : sl::config::known_keys()) {
@@ -16,7 +17,8 @@ void add_config_command(CLI::App& app, Context& ctx) {
       fmt::print("{:<32} {:<40} {}\n", info.key, value, setting ? setting->source : "default");
     }
     fmt::print("\nhome: {}\nlake: {}\ndatabase: {}\n", ctx.config.home().string(),
-               ctx.config.lake_root().string(), ctx.config.embedded_database() ? "embedded" : "external");
+               ctx.config.lake_root().string(),
+               ctx.config.embedded_database() ? "embedded" : "external");
   });
 }
 

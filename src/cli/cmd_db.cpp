@@ -18,21 +18,24 @@ int fail(const char* verb, const Error& error) {
 }  // namespace
 
 void add_db_command(CLI::App& app, Context& ctx) {
-  auto* db = app.add_subcommand("db", "manage the embedded PostgreSQL cluster (under $SPORTLAKE_HOME/postgres)");
+  auto* db = app.add_subcommand(
+      "db", "manage the embedded PostgreSQL cluster (under $SPORTLAKE_HOME/postgres)");
   db->require_subcommand(1);
 
-  db->add_subcommand("start", "initialise (first time) and start the embedded cluster")->callback([&ctx] {
-    if (!ctx.config.embedded_database()) {
-      fmt::print("an external database is configured; nothing to start\n");
-      return;
-    }
-    auto cluster = pg::embedded_cluster(ctx.config);
-    if (auto started = cluster.start(); !started) {
-      ctx.exit_code = fail("start", started.error());
-      return;
-    }
-    fmt::print("PostgreSQL running on 127.0.0.1:{} (data: {})\n", cluster.port(), cluster.data_dir().string());
-  });
+  db->add_subcommand("start", "initialise (first time) and start the embedded cluster")
+      ->callback([&ctx] {
+        if (!ctx.config.embedded_database()) {
+          fmt::print("an external database is configured; nothing to start\n");
+          return;
+        }
+        auto cluster = pg::embedded_cluster(ctx.config);
+        if (auto started = cluster.start(); !started) {
+          ctx.exit_code = fail("start", started.error());
+          return;
+        }
+        fmt::print("PostgreSQL running on 127.0.0.1:{} (data: {})\n", cluster.port(),
+                   cluster.data_dir().string());
+      });
 
   db->add_subcommand("stop", "stop the embedded cluster (fast shutdown)")->callback([&ctx] {
     auto cluster = pg::embedded_cluster(ctx.config);
@@ -58,9 +61,12 @@ void add_db_command(CLI::App& app, Context& ctx) {
       return;
     }
     if (status_json) {
-      nlohmann::json out = {{"initialized", st->initialized}, {"running", st->running},
-                            {"pid", st->pid},                 {"port", st->port},
-                            {"data_dir", st->data_dir.string()}, {"version", st->version}};
+      nlohmann::json out = {{"initialized", st->initialized},
+                            {"running", st->running},
+                            {"pid", st->pid},
+                            {"port", st->port},
+                            {"data_dir", st->data_dir.string()},
+                            {"version", st->version}};
       fmt::print("{}\n", out.dump());
     } else if (!st->initialized) {
       fmt::print("not initialised ({}); `sportlake db start` creates it\n", st->data_dir.string());
@@ -72,7 +78,8 @@ void add_db_command(CLI::App& app, Context& ctx) {
     if (!st->running) ctx.exit_code = 3;
   });
 
-  auto* psql = db->add_subcommand("psql", "open psql on the configured database (extra arguments are passed on)");
+  auto* psql = db->add_subcommand(
+      "psql", "open psql on the configured database (extra arguments are passed on)");
   static std::vector<std::string> psql_args;
   psql->add_option("args", psql_args, "arguments for psql");
   psql->callback([&ctx] {
@@ -87,14 +94,15 @@ void add_db_command(CLI::App& app, Context& ctx) {
     ctx.exit_code = fail("psql", error);
   });
 
-  db->add_subcommand("url", "print the connection string of the configured database")->callback([&ctx] {
-    auto conninfo = pg::resolve_conninfo(ctx.config);
-    if (!conninfo) {
-      ctx.exit_code = fail("url", conninfo.error());
-      return;
-    }
-    fmt::print("{}\n", *conninfo);
-  });
+  db->add_subcommand("url", "print the connection string of the configured database")
+      ->callback([&ctx] {
+        auto conninfo = pg::resolve_conninfo(ctx.config);
+        if (!conninfo) {
+          ctx.exit_code = fail("url", conninfo.error());
+          return;
+        }
+        fmt::print("{}\n", *conninfo);
+      });
 }
 
 }  // namespace sl::cli

@@ -11,16 +11,18 @@ namespace {
 
 void print_report(const source::LoadReport& r) {
   for (const auto& reject : r.rejects) fmt::print(stderr, "{}\n", reject.to_string(r.file));
-  fmt::print("{:<16} {:>6} read  {:>6} inserted  {:>6} updated  {:>6} unchanged  {:>4} rejected{}{}\n", r.table,
-             r.read, r.inserted, r.updated, r.unchanged, r.rejects.size(),
-             r.encoding_note.empty() ? "" : "  (" + r.encoding_note + ")",
-             r.rejects_file.empty() ? "" : "  rejects: " + r.rejects_file.string());
+  fmt::print(
+      "{:<16} {:>6} read  {:>6} inserted  {:>6} updated  {:>6} unchanged  {:>4} rejected{}{}\n",
+      r.table, r.read, r.inserted, r.updated, r.unchanged, r.rejects.size(),
+      r.encoding_note.empty() ? "" : "  (" + r.encoding_note + ")",
+      r.rejects_file.empty() ? "" : "  rejects: " + r.rejects_file.string());
 }
 
 }  // namespace
 
 void add_load_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("load", "load the HR and sport CSV files into PostgreSQL (validated upsert)");
+  auto* cmd = app.add_subcommand(
+      "load", "load the HR and sport CSV files into PostgreSQL (validated upsert)");
   static std::string rh_file, sport_file;
   static bool allow_rejects = false;
   cmd->add_option("--rh", rh_file, "HR file (default: data/sample/data_rh.csv)");

@@ -47,10 +47,12 @@ std::string format_timestamp(int64_t us) {
 std::string format_decimal(int64_t unscaled, int scale) {
   bool negative = unscaled < 0;
   // Magnitude in unsigned arithmetic, so INT64_MIN works too.
-  uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
+  uint64_t magnitude =
+      negative ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
   std::string digits = std::to_string(magnitude);
   if (scale > 0) {
-    if (digits.size() <= static_cast<size_t>(scale)) digits.insert(0, static_cast<size_t>(scale) - digits.size() + 1, '0');
+    if (digits.size() <= static_cast<size_t>(scale))
+      digits.insert(0, static_cast<size_t>(scale) - digits.size() + 1, '0');
     digits.insert(digits.size() - static_cast<size_t>(scale), ".");
   }
   return (negative ? "-" : "") + digits;
@@ -60,14 +62,22 @@ std::string format_decimal(int64_t unscaled, int scale) {
 nlohmann::json cell_json(const Column& c, size_t i) {
   if (!c.is_valid(i)) return nullptr;
   switch (c.type.id) {
-    case TypeId::boolean: return c.bools[i] != 0;
-    case TypeId::int32: return c.i32[i];
-    case TypeId::int64: return c.i64[i];
-    case TypeId::float32: return std::isfinite(c.f32[i]) ? nlohmann::json(c.f32[i]) : nlohmann::json(fmt::format("{}", c.f32[i]));
-    case TypeId::float64: return std::isfinite(c.f64[i]) ? nlohmann::json(c.f64[i]) : nlohmann::json(fmt::format("{}", c.f64[i]));
+    case TypeId::boolean:
+      return c.bools[i] != 0;
+    case TypeId::int32:
+      return c.i32[i];
+    case TypeId::int64:
+      return c.i64[i];
+    case TypeId::float32:
+      return std::isfinite(c.f32[i]) ? nlohmann::json(c.f32[i])
+                                     : nlohmann::json(fmt::format("{}", c.f32[i]));
+    case TypeId::float64:
+      return std::isfinite(c.f64[i]) ? nlohmann::json(c.f64[i])
+                                     : nlohmann::json(fmt::format("{}", c.f64[i]));
     case TypeId::string: {
       auto s = c.string_at(i);
-      if (csv::find_invalid_utf8(s) != std::string_view::npos) return fmt::format("<invalid utf-8: {} bytes>", s.size());
+      if (csv::find_invalid_utf8(s) != std::string_view::npos)
+        return fmt::format("<invalid utf-8: {} bytes>", s.size());
       return std::string(s);
     }
     case TypeId::binary: {
@@ -75,9 +85,12 @@ nlohmann::json cell_json(const Column& c, size_t i) {
       for (unsigned char ch : c.string_at(i)) hex += fmt::format("{:02x}", ch);
       return hex;
     }
-    case TypeId::date32: return format_date(c.i32[i]);
-    case TypeId::timestamp_us: return format_timestamp(c.i64[i]);
-    case TypeId::decimal: return format_decimal(c.i64[i], c.type.scale);
+    case TypeId::date32:
+      return format_date(c.i32[i]);
+    case TypeId::timestamp_us:
+      return format_timestamp(c.i64[i]);
+    case TypeId::decimal:
+      return format_decimal(c.i64[i], c.type.scale);
   }
   return nullptr;
 }
@@ -100,7 +113,8 @@ std::vector<std::string> split_list(const std::string& text) {
   size_t start = 0;
   while (start <= text.size() && !text.empty()) {
     size_t comma = text.find(',', start);
-    out.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    out.push_back(
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
@@ -115,7 +129,8 @@ int fail(const std::string& verb, const Error& e) {
 }  // namespace
 
 void add_parquet_command(CLI::App& app, Context& ctx) {
-  auto* pq = app.add_subcommand("parquet", "inspect or write Parquet files (our own reader and writer)");
+  auto* pq =
+      app.add_subcommand("parquet", "inspect or write Parquet files (our own reader and writer)");
   pq->require_subcommand(1);
   static std::string file;
 
@@ -129,24 +144,25 @@ void add_parquet_command(CLI::App& app, Context& ctx) {
     }
   });
 
-  auto* meta = pq->add_subcommand("meta", "print row groups, column chunks, codecs, encodings, sizes, statistics");
+  auto* meta = pq->add_subcommand(
+      "meta", "print row groups, column chunks, codecs, encodings, sizes, statistics");
   meta->add_option("FILE", file, "Parquet file")->required();
   meta->callback([&ctx] {
     auto reader = parquet::ParquetReader::open(file);
     if (!reader) return void(ctx.exit_code = fail("meta", reader.error()));
     const auto& md = (*reader)->metadata();
-    fmt::print("file: {}\ncreated_by: {}\nversion: {}\nrows: {}\nrow groups: {}\n", file, md.created_by, md.version,
-               md.num_rows, md.row_groups.size());
+    fmt::print("file: {}\ncreated_by: {}\nversion: {}\nrows: {}\nrow groups: {}\n", file,
+               md.created_by, md.version, md.num_rows, md.row_groups.size());
     for (size_t g = 0; g < md.row_groups.size(); ++g) {
       const auto& rg = md.row_groups[g];
-      fmt::print("row group {}: {} rows, {} bytes compressed, {} uncompressed\n", g, rg.num_rows, rg.total_compressed_size,
-                 rg.total_byte_size);
+      fmt::print("row group {}: {} rows, {} bytes compressed, {} uncompressed\n", g, rg.num_rows,
+                 rg.total_compressed_size, rg.total_byte_size);
       for (const auto& cc : rg.columns) {
         const auto& m = cc.meta_data;
         std::string path;
         for (const auto& p : m.path_in_schema) path += (path.empty() ? "" : ".") + p;
-        fmt::print("  {:<24} {:<8} values {:>9}  {:>10} bytes  nulls {}{}\n", path, parquet::codec_name(m.codec),
-                   m.num_values, m.total_compressed_size,
+        fmt::print("  {:<24} {:<8} values {:>9}  {:>10} bytes  nulls {}{}\n", path,
+                   parquet::codec_name(m.codec), m.num_values, m.total_compressed_size,
                    m.statistics.null_count ? std::to_string(*m.statistics.null_count) : "?",
                    m.dictionary_page_offset ? "  dictionary" : "");
       }
@@ -183,11 +199,13 @@ void add_parquet_command(CLI::App& app, Context& ctx) {
         if (limit >= 0 && printed >= limit) return;
         if (as_csv) {
           std::string line;
-          for (size_t c = 0; c < batch->columns.size(); ++c) line += (c ? "," : "") + csv_cell(batch->columns[c], r);
+          for (size_t c = 0; c < batch->columns.size(); ++c)
+            line += (c ? "," : "") + csv_cell(batch->columns[c], r);
           fmt::print("{}\n", line);
         } else {
           nlohmann::ordered_json row;
-          for (size_t c = 0; c < batch->columns.size(); ++c) row[batch->schema[c].name] = cell_json(batch->columns[c], r);
+          for (size_t c = 0; c < batch->columns.size(); ++c)
+            row[batch->schema[c].name] = cell_json(batch->columns[c], r);
           fmt::print("{}\n", row.dump());
         }
         ++printed;

@@ -54,39 +54,51 @@ std::optional<int64_t> parse_as_of(const std::string& text) {
 }
 
 int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string describe(const source::Activity& a, const source::Practitioner& who) {
-  std::string what = a.distance_m > 0 ? fmt::format("{:.1f} km in {} min", a.distance_m / 1000, a.moving_time_s / 60)
+  std::string what = a.distance_m > 0 ? fmt::format("{:.1f} km in {} min", a.distance_m / 1000,
+                                                    a.moving_time_s / 60)
                                       : fmt::format("{} min", a.moving_time_s / 60);
-  return fmt::format("{} {} {} — {} ({}): {}", a.activity_id, who.first_name, who.last_name, a.name, a.sport_type, what);
+  return fmt::format("{} {} {} — {} ({}): {}", a.activity_id, who.first_name, who.last_name, a.name,
+                     a.sport_type, what);
 }
 
 }  // namespace
 
 void add_simulate_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("simulate", "insert simulated Strava-like activities for employees with a sport");
+  auto* cmd = app.add_subcommand(
+      "simulate", "insert simulated Strava-like activities for employees with a sport");
   static int count = 20;
   static std::string delay_text = "2s..6s";
   static int backfill_months = 0;
   static double rate = 0;
   static std::optional<uint64_t> seed;
   static std::string as_of_text;
-  auto* count_opt = cmd->add_option("--count", count, "number of activities (default 20)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--delay", delay_text, "pause between live activities, MIN..MAX (default 2s..6s)");
-  cmd->add_option("--backfill-months", backfill_months, "write a realistic history of the last M months instead")
+  auto* count_opt = cmd->add_option("--count", count, "number of activities (default 20)")
+                        ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--delay", delay_text,
+                  "pause between live activities, MIN..MAX (default 2s..6s)");
+  cmd->add_option("--backfill-months", backfill_months,
+                  "write a realistic history of the last M months instead")
       ->check(CLI::Range(1, 120));
-  cmd->add_option("--rate", rate, "insert --count activities at R rows/s (load tests)")->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", seed, "random seed: same seed, data and --as-of give the same activities");
-  cmd->add_option("--as-of", as_of_text, "reference time for the backfill (YYYY-MM-DD[THH:MM:SSZ], default now)");
+  cmd->add_option("--rate", rate, "insert --count activities at R rows/s (load tests)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", seed,
+                  "random seed: same seed, data and --as-of give the same activities");
+  cmd->add_option("--as-of", as_of_text,
+                  "reference time for the backfill (YYYY-MM-DD[THH:MM:SSZ], default now)");
   cmd->callback([&ctx, count_opt] {
     auto fail = [&ctx](const std::string& message) {
       fmt::print(stderr, "sportlake simulate: {}\n", message);
       ctx.exit_code = 1;
     };
     auto delay = parse_delay(delay_text);
-    if (!delay) return fail("--delay '" + delay_text + "' is not MIN..MAX (e.g. 2s..6s, 200ms..1s)");
+    if (!delay)
+      return fail("--delay '" + delay_text + "' is not MIN..MAX (e.g. 2s..6s, 200ms..1s)");
     int64_t as_of = now_seconds();
     if (!as_of_text.empty()) {
       auto parsed = parse_as_of(as_of_text);
@@ -97,7 +109,8 @@ void add_simulate_command(CLI::App& app, Context& ctx) {
     if (!conn) return fail(conn.error().to_string());
     auto practitioners = source::read_practitioners(*conn);
     if (!practitioners) return fail(practitioners.error().to_string());
-    if (practitioners->empty()) return fail("no employee declares a sport: run `sportlake load` first");
+    if (practitioners->empty())
+      return fail("no employee declares a sport: run `sportlake load` first");
     auto first_id = source::next_activity_id(*conn);
     if (!first_id) return fail(first_id.error().to_string());
     uint64_t effective_seed = seed ? *seed : std::random_device{}();
@@ -108,15 +121,16 @@ void add_simulate_command(CLI::App& app, Context& ctx) {
       ProgressBar progress("backfill", history.size());
       constexpr size_t batch = 5000;
       for (size_t off = 0; off < history.size(); off += batch) {
-        std::vector<source::Activity> part(history.begin() + static_cast<long>(off),
-                                           history.begin() + static_cast<long>(std::min(history.size(), off + batch)));
+        std::vector<source::Activity> part(
+            history.begin() + static_cast<long>(off),
+            history.begin() + static_cast<long>(std::min(history.size(), off + batch)));
         auto stored = source::insert_activities(*conn, part);
         if (!stored) return fail(stored.error().to_string());
         progress.advance(part.size());
       }
       progress.finish();
-      fmt::print("backfilled {} activities over {} months for {} employees (seed {})\n", history.size(),
-                 backfill_months, practitioners->size(), effective_seed);
+      fmt::print("backfilled {} activities over {} months for {} employees (seed {})\n",
+                 history.size(), backfill_months, practitioners->size(), effective_seed);
       if (count_opt->count() == 0) return;
     }
 
@@ -131,7 +145,8 @@ void add_simulate_command(CLI::App& app, Context& ctx) {
         auto due = start + std::chrono::duration<double>(i / rate);
         std::this_thread::sleep_until(due);
       } else if (i > 0) {
-        double pause = std::uniform_real_distribution<double>(delay->first, delay->second)(pause_rng);
+        double pause =
+            std::uniform_real_distribution<double>(delay->first, delay->second)(pause_rng);
         std::this_thread::sleep_for(std::chrono::duration<double>(pause));
       }
       auto activity = generator.next_live(now_seconds());
@@ -146,8 +161,10 @@ void add_simulate_command(CLI::App& app, Context& ctx) {
     }
     progress.finish();
     if (rate > 0) {
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      fmt::print("inserted {} activities in {:.1f} s ({:.0f}/s)\n", count, seconds, count / seconds);
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      fmt::print("inserted {} activities in {:.1f} s ({:.0f}/s)\n", count, seconds,
+                 count / seconds);
     }
   });
 }

@@ -8,7 +8,8 @@ int main(int argc, char** argv) {
   sl::cli::Context ctx;
   CLI::App app{"sportlake — a C++ lakehouse that rewards employees' sport", "sportlake"};
   app.set_version_flag("--version", std::string("sportlake ") + SPORTLAKE_VERSION);
-  app.add_option("--config", ctx.config_file, "configuration file (default: sportlake.toml if present)");
+  app.add_option("--config", ctx.config_file,
+                 "configuration file (default: sportlake.toml if present)");
   app.add_option("--log-format", ctx.log_format, "human or json")->envname("SPORTLAKE_LOG_FORMAT");
   app.add_option("--log-level", ctx.log_level, "trace, debug, info, warn, error")
       ->envname("SPORTLAKE_LOG_LEVEL");

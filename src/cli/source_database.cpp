@@ -16,8 +16,10 @@ Result<pg::Connection> open_source_database(const Context& ctx) {
 }
 
 std::filesystem::path sample_data_dir() {
-  if (std::filesystem::exists("data/sample/data_rh.csv")) return std::filesystem::absolute("data/sample");
-  if (const char* env = std::getenv("SPORTLAKE_DATA_DIR"); env && *env) return std::filesystem::path(env) / "sample";
+  if (std::filesystem::exists("data/sample/data_rh.csv"))
+    return std::filesystem::absolute("data/sample");
+  if (const char* env = std::getenv("SPORTLAKE_DATA_DIR"); env && *env)
+    return std::filesystem::path(env) / "sample";
   return std::filesystem::path(SPORTLAKE_SOURCE_DIR) / "data" / "sample";
 }
 

@@ -20,8 +20,7 @@ class ByteCursor {
  public:
   ByteCursor() = default;
   explicit ByteCursor(std::span<const std::byte> bytes) : data_(bytes) {}
-  ByteCursor(const void* data, size_t size)
-      : data_(static_cast<const std::byte*>(data), size) {}
+  ByteCursor(const void* data, size_t size) : data_(static_cast<const std::byte*>(data), size) {}
   explicit ByteCursor(std::string_view text)
       : data_(reinterpret_cast<const std::byte*>(text.data()), text.size()) {}
 

@@ -13,29 +13,68 @@ namespace sl::config {
 const std::vector<KeyInfo>& known_keys() {
   static const std::vector<KeyInfo> keys = {
       {"home", {"SPORTLAKE_HOME"}, "./var", "folder holding all state (database, lake, logs)"},
-      {"database.url", {"SPORTLAKE_DB_URL", "DATABASE_URL"}, "", "libpq URL/DSN of an external database", true},
+      {"database.url",
+       {"SPORTLAKE_DB_URL", "DATABASE_URL"},
+       "",
+       "libpq URL/DSN of an external database",
+       true},
       {"database.host", {"DB_HOST", "SPORTLAKE_DB_HOST"}, "", "external database host"},
       {"database.port", {"DB_PORT", "SPORTLAKE_DB_PORT"}, "5432", "external database port"},
       {"database.name", {"DB_NAME", "SPORTLAKE_DB_NAME"}, "rh_sport", "database name"},
       {"database.user", {"DB_USER", "SPORTLAKE_DB_USER"}, "", "database user"},
-      {"database.password", {"DB_PASSWORD", "SPORTLAKE_DB_PASSWORD"}, "", "database password", true},
-      {"embedded.port", {"SPORTLAKE_PG_PORT"}, "0", "TCP port of the embedded cluster (0 = pick a free one)"},
+      {"database.password",
+       {"DB_PASSWORD", "SPORTLAKE_DB_PASSWORD"},
+       "",
+       "database password",
+       true},
+      {"embedded.port",
+       {"SPORTLAKE_PG_PORT"},
+       "0",
+       "TCP port of the embedded cluster (0 = pick a free one)"},
       {"lake.root", {"SPORTLAKE_LAKE_ROOT"}, "", "Delta lake root (default <home>/delta)"},
       {"maps.api_key", {"API_KEY_MAPS", "SPORTLAKE_MAPS_API_KEY"}, "", "Google Maps API key", true},
-      {"maps.destination", {"DESTINATION", "SPORTLAKE_DESTINATION"}, "1362 Av. des Platanes, 34970 Lattes", "company address"},
-      {"maps.provider", {"SPORTLAKE_DISTANCE_PROVIDER"}, "auto", "auto, google-matrix, google-routes or offline"},
-      {"maps.base_url", {"SPORTLAKE_MAPS_BASE_URL"}, "https://maps.googleapis.com", "Google Maps API base URL"},
-      {"kafka.bootstrap_servers", {"KAFKA_BOOTSTRAP_SERVERS", "SPORTLAKE_KAFKA_BOOTSTRAP_SERVERS"}, "", "Kafka/Redpanda brokers (empty = embedded mode)"},
+      {"maps.destination",
+       {"DESTINATION", "SPORTLAKE_DESTINATION"},
+       "1362 Av. des Platanes, 34970 Lattes",
+       "company address"},
+      {"maps.provider",
+       {"SPORTLAKE_DISTANCE_PROVIDER"},
+       "auto",
+       "auto, google-matrix, google-routes or offline"},
+      {"maps.base_url",
+       {"SPORTLAKE_MAPS_BASE_URL"},
+       "https://maps.googleapis.com",
+       "Google Maps API base URL"},
+      {"kafka.bootstrap_servers",
+       {"KAFKA_BOOTSTRAP_SERVERS", "SPORTLAKE_KAFKA_BOOTSTRAP_SERVERS"},
+       "",
+       "Kafka/Redpanda brokers (empty = embedded mode)"},
       {"kafka.topic_prefix", {"SPORTLAKE_TOPIC_PREFIX"}, "rh_sport", "Debezium topic prefix"},
-      {"slack.webhook_url", {"SLACK_WEBHOOK_URL", "SPORTLAKE_SLACK_WEBHOOK_URL"}, "", "Slack incoming webhook (empty = log only)", true},
+      {"slack.webhook_url",
+       {"SLACK_WEBHOOK_URL", "SPORTLAKE_SLACK_WEBHOOK_URL"},
+       "",
+       "Slack incoming webhook (empty = log only)",
+       true},
       {"cdc.slot", {"SPORTLAKE_CDC_SLOT"}, "sportlake", "replication slot name prefix"},
-      {"cdc.publication", {"SPORTLAKE_PUBLICATION"}, "sportlake_pub", "publication of the captured tables"},
+      {"cdc.publication",
+       {"SPORTLAKE_PUBLICATION"},
+       "sportlake_pub",
+       "publication of the captured tables"},
       {"serve.listen", {"SPORTLAKE_LISTEN"}, "127.0.0.1:8080", "dashboard address"},
       {"rules.year", {"SPORTLAKE_YEAR"}, "", "reference year (default: current year)"},
-      {"rules.bonus_rate", {"SPORTLAKE_BONUS_RATE"}, "0.05", "sport bonus as a fraction of gross salary"},
+      {"rules.bonus_rate",
+       {"SPORTLAKE_BONUS_RATE"},
+       "0.05",
+       "sport bonus as a fraction of gross salary"},
       {"rules.walk_max_km", {"SPORTLAKE_WALK_MAX_KM"}, "15", "maximum distance for Marche/running"},
-      {"rules.bike_max_km", {"SPORTLAKE_BIKE_MAX_KM"}, "25", "maximum distance for Vélo/Trottinette/Autres"},
-      {"rules.wellbeing_min_activities", {"SPORTLAKE_WELLBEING_MIN_ACTIVITIES"}, "15", "activities a year for the well-being days"},
+      {"rules.bike_max_km",
+       {"SPORTLAKE_BIKE_MAX_KM"},
+       "25",
+       "maximum distance for Vélo/Trottinette/Autres"},
+      {"rules.wellbeing_min_activities",
+       {"SPORTLAKE_WELLBEING_MIN_ACTIVITIES"},
+       "15",
+       "activities a year for the well-being days"},
       {"rules.wellbeing_days", {"SPORTLAKE_WELLBEING_DAYS"}, "5", "well-being days granted"},
   };
   return keys;
@@ -59,7 +98,8 @@ const KeyInfo* find_key(std::string_view key) {
 void flatten_toml(const toml::table& table, const std::string& prefix, const std::string& source,
                   std::map<std::string, Setting>& out) {
   for (const auto& [name, node] : table) {
-    std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+    std::string key =
+        prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
     if (const auto* sub = node.as_table()) {
       flatten_toml(*sub, key, source, out);
     } else if (const auto* s = node.as_string()) {
@@ -85,7 +125,8 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_dotenv(std::strin
     size_t eol = text.find('\n');
     std::string_view line = text.substr(0, eol);
     text = eol == std::string_view::npos ? std::string_view{} : text.substr(eol + 1);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
     if (line.empty() || line.front() == '#') continue;
     if (line.starts_with("export ")) line.remove_prefix(7);
@@ -98,7 +139,8 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_dotenv(std::strin
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
     std::string_view value = line.substr(eq + 1);
     while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
       value = value.substr(1, value.size() - 2);
     } else if (size_t hash = value.find(" #"); hash != std::string_view::npos) {
       value = value.substr(0, hash);
@@ -124,8 +166,8 @@ Result<Config> load(const LoadOptions& options) {
       toml::table table = toml::parse_file(toml_path);
       flatten_toml(table, "", toml_path, values);
     } catch (const toml::parse_error& e) {
-      return make_error(Errc::parse, toml_path + ":" + std::to_string(e.source().begin.line) + ": " +
-                                         std::string(e.description()));
+      return make_error(Errc::parse, toml_path + ":" + std::to_string(e.source().begin.line) +
+                                         ": " + std::string(e.description()));
     }
   }
 
@@ -173,7 +215,8 @@ Result<int64_t> Config::get_int(std::string_view key, int64_t fallback) const {
   int64_t out = 0;
   auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
   if (ec != std::errc() || ptr != v->data() + v->size()) {
-    return make_error(Errc::invalid_argument, "setting '" + std::string(key) + "' = '" + *v + "' is not an integer");
+    return make_error(Errc::invalid_argument,
+                      "setting '" + std::string(key) + "' = '" + *v + "' is not an integer");
   }
   return out;
 }
@@ -184,7 +227,8 @@ Result<double> Config::get_double(std::string_view key, double fallback) const {
   char* end = nullptr;
   double out = std::strtod(v->c_str(), &end);
   if (end != v->c_str() + v->size()) {
-    return make_error(Errc::invalid_argument, "setting '" + std::string(key) + "' = '" + *v + "' is not a number");
+    return make_error(Errc::invalid_argument,
+                      "setting '" + std::string(key) + "' = '" + *v + "' is not a number");
   }
   return out;
 }

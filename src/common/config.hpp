@@ -20,9 +20,9 @@
 namespace sl::config {
 
 struct KeyInfo {
-  std::string_view key;                    // dotted TOML path
+  std::string_view key;                     // dotted TOML path
   std::vector<std::string_view> env_names;  // in priority order (first set wins)
-  std::string_view default_value;          // "" when none
+  std::string_view default_value;           // "" when none
   std::string_view help;
   bool secret = false;  // masked by `sportlake config`
 };
@@ -62,7 +62,7 @@ class Config {
 };
 
 struct LoadOptions {
-  std::string toml_path;      // "" = ./sportlake.toml if present
+  std::string toml_path;  // "" = ./sportlake.toml if present
   std::string dotenv_path = ".env";
   bool read_environment = true;
 };

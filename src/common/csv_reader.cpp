@@ -51,12 +51,15 @@ Result<bool> CsvReader::next(Record& record) {
         break;
       }
       // Characters between the closing quote and the delimiter are kept (lenient, like pandas).
-      while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' && text_[pos_] != '\r') {
+      while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' &&
+             text_[pos_] != '\r') {
         field.push_back(text_[pos_++]);
       }
     } else {
       size_t end = pos_;
-      while (end < text_.size() && text_[end] != delimiter_ && text_[end] != '\n' && text_[end] != '\r') ++end;
+      while (end < text_.size() && text_[end] != delimiter_ && text_[end] != '\n' &&
+             text_[end] != '\r')
+        ++end;
       field.assign(text_.substr(pos_, end - pos_));
       pos_ = end;
     }
@@ -131,7 +134,8 @@ constexpr std::array<uint16_t, 32> k_cp1252_high = {
 bool has_valid_multibyte_utf8(std::string_view text) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   for (size_t i = 0; i + 1 < text.size(); ++i) {
-    if (s[i] >= 0xc2 && s[i] <= 0xf4 && find_invalid_utf8(text.substr(i, std::min<size_t>(4, text.size() - i))) != 0) {
+    if (s[i] >= 0xc2 && s[i] <= 0xf4 &&
+        find_invalid_utf8(text.substr(i, std::min<size_t>(4, text.size() - i))) != 0) {
       return true;
     }
   }

@@ -14,7 +14,8 @@ namespace sl::fs {
 
 namespace {
 Error io_error(const stdfs::path& path, std::string_view what) {
-  return make_error(Errc::io, std::string(what) + " '" + path.string() + "': " + std::strerror(errno));
+  return make_error(Errc::io,
+                    std::string(what) + " '" + path.string() + "': " + std::strerror(errno));
 }
 }  // namespace
 
@@ -86,15 +87,18 @@ Status write_file_atomic(const stdfs::path& path, std::string_view content) {
 Status ensure_directory(const stdfs::path& path) {
   std::error_code ec;
   stdfs::create_directories(path, ec);
-  if (ec) return make_error(Errc::io, "cannot create directory '" + path.string() + "': " + ec.message());
+  if (ec)
+    return make_error(Errc::io, "cannot create directory '" + path.string() + "': " + ec.message());
   return {};
 }
 
 TempDir::TempDir(std::string_view prefix) {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/" + std::string(prefix) + ".XXXXXX";
+  std::string pattern =
+      std::string(base && *base ? base : "/tmp") + "/" + std::string(prefix) + ".XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("cannot create a temporary directory: " + std::string(std::strerror(errno)));
+    throw std::runtime_error("cannot create a temporary directory: " +
+                             std::string(std::strerror(errno)));
   }
   path_ = pattern;
 }

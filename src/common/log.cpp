@@ -18,8 +18,9 @@ Result<Format> parse_format(std::string_view text) {
 Result<spdlog::level::level_enum> parse_level(std::string_view text) {
   auto level = spdlog::level::from_str(std::string(text));
   if (level == spdlog::level::off && text != "off") {
-    return make_error(Errc::invalid_argument, "log level '" + std::string(text) +
-                                                  "' is not one of trace, debug, info, warn, error, off");
+    return make_error(
+        Errc::invalid_argument,
+        "log level '" + std::string(text) + "' is not one of trace, debug, info, warn, error, off");
   }
   return level;
 }
@@ -29,14 +30,25 @@ namespace {
 // %*: the message escaped as the body of a JSON string, so every line stays one valid object.
 class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
  public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
     for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
       switch (c) {
-        case '"': dest.append(std::string_view("\\\"")); break;
-        case '\\': dest.append(std::string_view("\\\\")); break;
-        case '\n': dest.append(std::string_view("\\n")); break;
-        case '\r': dest.append(std::string_view("\\r")); break;
-        case '\t': dest.append(std::string_view("\\t")); break;
+        case '"':
+          dest.append(std::string_view("\\\""));
+          break;
+        case '\\':
+          dest.append(std::string_view("\\\\"));
+          break;
+        case '\n':
+          dest.append(std::string_view("\\n"));
+          break;
+        case '\r':
+          dest.append(std::string_view("\\r"));
+          break;
+        case '\t':
+          dest.append(std::string_view("\\t"));
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             char buffer[8];

@@ -43,7 +43,8 @@ Result<Outcome> run(const std::vector<std::string>& argv) {
   ::close(pipe_fds[1]);
   if (rc != 0) {
     ::close(pipe_fds[0]);
-    return make_error(Errc::not_found, "process: cannot start '" + argv[0] + "': " + std::strerror(rc));
+    return make_error(Errc::not_found,
+                      "process: cannot start '" + argv[0] + "': " + std::strerror(rc));
   }
   Outcome outcome;
   char buffer[4096];
@@ -56,7 +57,8 @@ Result<Outcome> run(const std::vector<std::string>& argv) {
   ::close(pipe_fds[0]);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return make_error(Errc::io, std::string("process: waitpid: ") + std::strerror(errno));
+    if (errno != EINTR)
+      return make_error(Errc::io, std::string("process: waitpid: ") + std::strerror(errno));
   }
   if (WIFEXITED(status)) {
     outcome.exit_code = WEXITSTATUS(status);
@@ -70,7 +72,8 @@ Error exec(const std::vector<std::string>& argv) {
   if (argv.empty()) return make_error(Errc::invalid_argument, "process: empty command");
   auto c_argv = to_c_argv(argv);
   ::execvp(c_argv[0], c_argv.data());
-  return make_error(Errc::not_found, "process: cannot run '" + argv[0] + "': " + std::strerror(errno));
+  return make_error(Errc::not_found,
+                    "process: cannot run '" + argv[0] + "': " + std::strerror(errno));
 }
 
 std::string render(const std::vector<std::string>& argv) {
@@ -83,8 +86,10 @@ std::string render(const std::vector<std::string>& argv) {
     } else {
       out += '\'';
       for (char c : a) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
+        if (c == '\'')
+          out += "'\\''";
+        else
+          out += c;
       }
       out += '\'';
     }

@@ -14,9 +14,13 @@ ProgressBar::ProgressBar(std::string label, uint64_t total)
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+  finish();
+}
 
-void ProgressBar::advance(uint64_t n) { set(done_ + n); }
+void ProgressBar::advance(uint64_t n) {
+  set(done_ + n);
+}
 
 void ProgressBar::set(uint64_t done) {
   done_ = done;
@@ -47,7 +51,8 @@ void ProgressBar::draw(bool final_line) {
                  fraction * 100, static_cast<unsigned long long>(done_),
                  static_cast<unsigned long long>(total_), rate);
   } else {
-    std::fprintf(stderr, "\r%s %llu (%.0f/s)", label_.c_str(), static_cast<unsigned long long>(done_), rate);
+    std::fprintf(stderr, "\r%s %llu (%.0f/s)", label_.c_str(),
+                 static_cast<unsigned long long>(done_), rate);
   }
   if (final_line) std::fputc('\n', stderr);
   std::fflush(stderr);

@@ -5,17 +5,28 @@ namespace sl {
 
 std::string_view errc_name(Errc code) {
   switch (code) {
-    case Errc::invalid_argument: return "invalid argument";
-    case Errc::parse: return "parse error";
-    case Errc::corrupt: return "corrupt data";
-    case Errc::unsupported: return "unsupported";
-    case Errc::not_found: return "not found";
-    case Errc::already_exists: return "already exists";
-    case Errc::conflict: return "conflict";
-    case Errc::io: return "io error";
-    case Errc::unavailable: return "unavailable";
-    case Errc::timeout: return "timeout";
-    case Errc::internal: return "internal error";
+    case Errc::invalid_argument:
+      return "invalid argument";
+    case Errc::parse:
+      return "parse error";
+    case Errc::corrupt:
+      return "corrupt data";
+    case Errc::unsupported:
+      return "unsupported";
+    case Errc::not_found:
+      return "not found";
+    case Errc::already_exists:
+      return "already exists";
+    case Errc::conflict:
+      return "conflict";
+    case Errc::io:
+      return "io error";
+    case Errc::unavailable:
+      return "unavailable";
+    case Errc::timeout:
+      return "timeout";
+    case Errc::internal:
+      return "internal error";
   }
   return "unknown error";
 }

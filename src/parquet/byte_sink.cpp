@@ -32,7 +32,8 @@ Status FileSink::flush() {
     ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return make_error(Errc::io, "parquet: cannot write '" + path_.string() + "': " + std::strerror(errno));
+      return make_error(Errc::io,
+                        "parquet: cannot write '" + path_.string() + "': " + std::strerror(errno));
     }
     done += static_cast<size_t>(n);
   }
@@ -54,7 +55,9 @@ Status FileSink::write(std::string_view bytes) {
 Status FileSink::close() {
   if (fd_ < 0) return {};
   SL_TRY(flush());
-  if (::fsync(fd_) != 0) return make_error(Errc::io, "parquet: cannot fsync '" + path_.string() + "': " + std::strerror(errno));
+  if (::fsync(fd_) != 0)
+    return make_error(Errc::io,
+                      "parquet: cannot fsync '" + path_.string() + "': " + std::strerror(errno));
   ::close(fd_);
   fd_ = -1;
   return {};

@@ -5,16 +5,26 @@ namespace sl::parquet {
 
 std::string_view type_name(TypeId id) {
   switch (id) {
-    case TypeId::boolean: return "boolean";
-    case TypeId::int32: return "int32";
-    case TypeId::int64: return "int64";
-    case TypeId::float32: return "float";
-    case TypeId::float64: return "double";
-    case TypeId::string: return "string";
-    case TypeId::binary: return "binary";
-    case TypeId::date32: return "date";
-    case TypeId::timestamp_us: return "timestamp";
-    case TypeId::decimal: return "decimal";
+    case TypeId::boolean:
+      return "boolean";
+    case TypeId::int32:
+      return "int32";
+    case TypeId::int64:
+      return "int64";
+    case TypeId::float32:
+      return "float";
+    case TypeId::float64:
+      return "double";
+    case TypeId::string:
+      return "string";
+    case TypeId::binary:
+      return "binary";
+    case TypeId::date32:
+      return "date";
+    case TypeId::timestamp_us:
+      return "timestamp";
+    case TypeId::decimal:
+      return "decimal";
   }
   return "unknown";
 }
@@ -34,16 +44,28 @@ void Column::append_null() {
   if (validity.empty()) validity.assign(length, 1);
   validity.push_back(0);
   switch (type.id) {
-    case TypeId::boolean: bools.push_back(0); break;
+    case TypeId::boolean:
+      bools.push_back(0);
+      break;
     case TypeId::int32:
-    case TypeId::date32: i32.push_back(0); break;
+    case TypeId::date32:
+      i32.push_back(0);
+      break;
     case TypeId::int64:
     case TypeId::timestamp_us:
-    case TypeId::decimal: i64.push_back(0); break;
-    case TypeId::float32: f32.push_back(0); break;
-    case TypeId::float64: f64.push_back(0); break;
+    case TypeId::decimal:
+      i64.push_back(0);
+      break;
+    case TypeId::float32:
+      f32.push_back(0);
+      break;
+    case TypeId::float64:
+      f64.push_back(0);
+      break;
     case TypeId::string:
-    case TypeId::binary: offsets.push_back(static_cast<uint32_t>(bytes.size())); break;
+    case TypeId::binary:
+      offsets.push_back(static_cast<uint32_t>(bytes.size()));
+      break;
   }
   ++length;
 }

@@ -14,7 +14,18 @@
 
 namespace sl::parquet {
 
-enum class TypeId { boolean, int32, int64, float32, float64, string, binary, date32, timestamp_us, decimal };
+enum class TypeId {
+  boolean,
+  int32,
+  int64,
+  float32,
+  float64,
+  string,
+  binary,
+  date32,
+  timestamp_us,
+  decimal
+};
 
 struct DataType {
   TypeId id = TypeId::int64;
@@ -45,7 +56,9 @@ struct Column {
 
   bool is_valid(size_t i) const { return validity.empty() || validity[i] != 0; }
   size_t null_count() const;
-  std::string_view string_at(size_t i) const { return std::string_view(bytes).substr(offsets[i], offsets[i + 1] - offsets[i]); }
+  std::string_view string_at(size_t i) const {
+    return std::string_view(bytes).substr(offsets[i], offsets[i + 1] - offsets[i]);
+  }
 
   // Builders (append one value or a null); they keep `length`, validity and offsets consistent.
   void append_null();

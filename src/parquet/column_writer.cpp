@@ -16,17 +16,29 @@ SchemaElement schema_element_for(const Field& field) {
   e.name = field.name;
   e.repetition = field.nullable ? Repetition::optional : Repetition::required;
   switch (field.type.id) {
-    case TypeId::boolean: e.type = Type::boolean; break;
-    case TypeId::int32: e.type = Type::int32; break;
-    case TypeId::int64: e.type = Type::int64; break;
-    case TypeId::float32: e.type = Type::float_; break;
-    case TypeId::float64: e.type = Type::double_; break;
+    case TypeId::boolean:
+      e.type = Type::boolean;
+      break;
+    case TypeId::int32:
+      e.type = Type::int32;
+      break;
+    case TypeId::int64:
+      e.type = Type::int64;
+      break;
+    case TypeId::float32:
+      e.type = Type::float_;
+      break;
+    case TypeId::float64:
+      e.type = Type::double_;
+      break;
     case TypeId::string:
       e.type = Type::byte_array;
       e.converted_type = ConvertedType::utf8;
       e.logical_type.kind = LogicalType::Kind::string;
       break;
-    case TypeId::binary: e.type = Type::byte_array; break;
+    case TypeId::binary:
+      e.type = Type::byte_array;
+      break;
     case TypeId::date32:
       e.type = Type::int32;
       e.converted_type = ConvertedType::date;
@@ -60,9 +72,13 @@ template <class T>
 struct FixedTraits {
   using Value = T;
   static constexpr bool is_boolean = false;
-  static void plain(const Value& v, std::string& out) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  static void plain(const Value& v, std::string& out) {
+    out.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
   static size_t plain_size(const Value&) { return sizeof(T); }
-  static std::string stat_bytes(const Value& v) { return std::string(reinterpret_cast<const char*>(&v), sizeof v); }
+  static std::string stat_bytes(const Value& v) {
+    return std::string(reinterpret_cast<const char*>(&v), sizeof v);
+  }
   static bool less(const Value& a, const Value& b) { return a < b; }
   static bool is_nan(const Value& v) {
     if constexpr (std::is_floating_point_v<T>) return std::isnan(v);
@@ -107,8 +123,8 @@ void gather(const std::vector<ColumnSlice>& slices, bool nullable, Get get,
 }
 
 template <class Traits>
-void compute_statistics(const std::vector<typename Traits::Value>& values, int64_t nulls, bool is_signed,
-                        size_t max_size, Statistics& stats) {
+void compute_statistics(const std::vector<typename Traits::Value>& values, int64_t nulls,
+                        bool is_signed, size_t max_size, Statistics& stats) {
   stats.null_count = nulls;
   const typename Traits::Value* min = nullptr;
   const typename Traits::Value* max = nullptr;
@@ -152,8 +168,8 @@ auto dictionary_key(const V& v) {
 
 }  // namespace
 
-Status ColumnChunkWriter::write_page(PageType type, const std::string& body, int32_t num_values, Encoding encoding,
-                                     ByteSink& sink, ColumnMetaData& meta) {
+Status ColumnChunkWriter::write_page(PageType type, const std::string& body, int32_t num_values,
+                                     Encoding encoding, ByteSink& sink, ColumnMetaData& meta) {
   SL_TRY(compress(options_.codec, body, state_.compressed));
   PageHeader header;
   header.type = type;
@@ -169,7 +185,8 @@ Status ColumnChunkWriter::write_page(PageType type, const std::string& body, int
   SL_TRY(sink.write(state_.header));
   SL_TRY(sink.write(state_.compressed));
   meta.total_uncompressed_size += static_cast<int64_t>(state_.header.size() + body.size());
-  meta.total_compressed_size += static_cast<int64_t>(state_.header.size() + state_.compressed.size());
+  meta.total_compressed_size +=
+      static_cast<int64_t>(state_.header.size() + state_.compressed.size());
   return {};
 }
 
@@ -177,10 +194,11 @@ namespace {
 
 // The typed body of ColumnChunkWriter::write, for one kind of value.
 template <class Traits, class Get, class WritePage>
-Status write_chunk(const Field& field, const WriterOptions& options, const std::vector<ColumnSlice>& slices,
-                   Get get, bool is_signed, std::vector<uint32_t>& levels, std::vector<uint32_t>& indices,
-                   std::string& values_buffer, std::string& page, std::string& dictionary, ColumnMetaData& meta,
-                   ByteSink& sink, WritePage write_page) {
+Status write_chunk(const Field& field, const WriterOptions& options,
+                   const std::vector<ColumnSlice>& slices, Get get, bool is_signed,
+                   std::vector<uint32_t>& levels, std::vector<uint32_t>& indices,
+                   std::string& values_buffer, std::string& page, std::string& dictionary,
+                   ColumnMetaData& meta, ByteSink& sink, WritePage write_page) {
   using Value = typename Traits::Value;
   std::vector<Value> values;
   levels.clear();
@@ -188,8 +206,8 @@ Status write_chunk(const Field& field, const WriterOptions& options, const std::
   size_t rows = 0;
   for (const auto& s : slices) rows += s.end - s.begin;
   meta.num_values = static_cast<int64_t>(rows);
-  compute_statistics<Traits>(values, static_cast<int64_t>(rows - values.size()), is_signed, options.max_statistics_size,
-                             meta.statistics);
+  compute_statistics<Traits>(values, static_cast<int64_t>(rows - values.size()), is_signed,
+                             options.max_statistics_size, meta.statistics);
 
   // Dictionary decision, once per chunk.
   bool use_dictionary = false;
@@ -222,7 +240,8 @@ Status write_chunk(const Field& field, const WriterOptions& options, const std::
   const int bit_width = use_dictionary ? bit_width_for(dictionary_size - 1) : 0;
   if (use_dictionary) {
     meta.dictionary_page_offset = static_cast<int64_t>(sink.position());
-    SL_TRY(write_page(PageType::dictionary_page, dictionary, static_cast<int32_t>(dictionary_size), Encoding::plain));
+    SL_TRY(write_page(PageType::dictionary_page, dictionary, static_cast<int32_t>(dictionary_size),
+                      Encoding::plain));
   }
   meta.data_page_offset = static_cast<int64_t>(sink.position());
 
@@ -261,7 +280,8 @@ Status write_chunk(const Field& field, const WriterOptions& options, const std::
       // PLAIN booleans: bit-packed LSB first.
       values_buffer.assign((page_values + 7) / 8, '\0');
       for (size_t i = 0; i < page_values; ++i) {
-        if (values[value_pos + i]) values_buffer[i / 8] = static_cast<char>(values_buffer[i / 8] | (1 << (i % 8)));
+        if (values[value_pos + i])
+          values_buffer[i / 8] = static_cast<char>(values_buffer[i / 8] | (1 << (i % 8)));
       }
       page.append(values_buffer);
     } else {
@@ -282,7 +302,8 @@ Status write_chunk(const Field& field, const WriterOptions& options, const std::
 
 }  // namespace
 
-Result<ColumnChunk> ColumnChunkWriter::write(const std::vector<ColumnSlice>& slices, ByteSink& sink) {
+Result<ColumnChunk> ColumnChunkWriter::write(const std::vector<ColumnSlice>& slices,
+                                             ByteSink& sink) {
   ColumnChunk chunk;
   ColumnMetaData& meta = chunk.meta_data;
   SchemaElement element = schema_element_for(field_);
@@ -293,38 +314,49 @@ Result<ColumnChunk> ColumnChunkWriter::write(const std::vector<ColumnSlice>& sli
     return write_page(type, body, n, encoding, sink, meta);
   };
   auto run = [&](auto traits, auto get, bool is_signed) {
-    return write_chunk<decltype(traits)>(field_, options_, slices, get, is_signed, state_.levels, state_.indices,
-                                         state_.values, state_.page, state_.dictionary, meta, sink, page_writer);
+    return write_chunk<decltype(traits)>(field_, options_, slices, get, is_signed, state_.levels,
+                                         state_.indices, state_.values, state_.page,
+                                         state_.dictionary, meta, sink, page_writer);
   };
   Status status;
   switch (field_.type.id) {
     case TypeId::boolean:
-      status = run(BoolTraits{}, [](const Column& c, size_t i) { return static_cast<uint8_t>(c.bools[i] != 0); }, false);
+      status = run(
+          BoolTraits{},
+          [](const Column& c, size_t i) { return static_cast<uint8_t>(c.bools[i] != 0); }, false);
       break;
     case TypeId::int32:
     case TypeId::date32:
-      status = run(FixedTraits<int32_t>{}, [](const Column& c, size_t i) { return c.i32[i]; }, true);
+      status = run(
+          FixedTraits<int32_t>{}, [](const Column& c, size_t i) { return c.i32[i]; }, true);
       break;
     case TypeId::decimal:
       if (field_.type.precision <= 9) {
-        status = run(FixedTraits<int32_t>{}, [](const Column& c, size_t i) { return static_cast<int32_t>(c.i64[i]); }, true);
+        status = run(
+            FixedTraits<int32_t>{},
+            [](const Column& c, size_t i) { return static_cast<int32_t>(c.i64[i]); }, true);
       } else {
-        status = run(FixedTraits<int64_t>{}, [](const Column& c, size_t i) { return c.i64[i]; }, true);
+        status = run(
+            FixedTraits<int64_t>{}, [](const Column& c, size_t i) { return c.i64[i]; }, true);
       }
       break;
     case TypeId::int64:
     case TypeId::timestamp_us:
-      status = run(FixedTraits<int64_t>{}, [](const Column& c, size_t i) { return c.i64[i]; }, true);
+      status = run(
+          FixedTraits<int64_t>{}, [](const Column& c, size_t i) { return c.i64[i]; }, true);
       break;
     case TypeId::float32:
-      status = run(FixedTraits<float>{}, [](const Column& c, size_t i) { return c.f32[i]; }, true);
+      status = run(
+          FixedTraits<float>{}, [](const Column& c, size_t i) { return c.f32[i]; }, true);
       break;
     case TypeId::float64:
-      status = run(FixedTraits<double>{}, [](const Column& c, size_t i) { return c.f64[i]; }, true);
+      status = run(
+          FixedTraits<double>{}, [](const Column& c, size_t i) { return c.f64[i]; }, true);
       break;
     case TypeId::string:
     case TypeId::binary:
-      status = run(BytesTraits{}, [](const Column& c, size_t i) { return c.string_at(i); }, false);
+      status = run(
+          BytesTraits{}, [](const Column& c, size_t i) { return c.string_at(i); }, false);
       break;
   }
   if (!status) return status.error().with_context("column '" + field_.name + "'");

@@ -33,7 +33,8 @@ SchemaElement schema_element_for(const Field& field);
 
 class ColumnChunkWriter {
  public:
-  ColumnChunkWriter(Field field, const WriterOptions& options) : field_(std::move(field)), options_(options) {}
+  ColumnChunkWriter(Field field, const WriterOptions& options)
+      : field_(std::move(field)), options_(options) {}
 
   Result<ColumnChunk> write(const std::vector<ColumnSlice>& slices, ByteSink& sink);
 

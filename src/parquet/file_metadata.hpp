@@ -49,12 +49,38 @@ enum class Encoding : int32_t {
   rle_dictionary = 8,
   byte_stream_split = 9,
 };
-enum class Codec : int32_t { uncompressed = 0, snappy = 1, gzip = 2, lzo = 3, brotli = 4, lz4 = 5, zstd = 6, lz4_raw = 7 };
-enum class PageType : int32_t { data_page = 0, index_page = 1, dictionary_page = 2, data_page_v2 = 3 };
+enum class Codec : int32_t {
+  uncompressed = 0,
+  snappy = 1,
+  gzip = 2,
+  lzo = 3,
+  brotli = 4,
+  lz4 = 5,
+  zstd = 6,
+  lz4_raw = 7
+};
+enum class PageType : int32_t {
+  data_page = 0,
+  index_page = 1,
+  dictionary_page = 2,
+  data_page_v2 = 3
+};
 
 // LogicalType union: the annotations we write (and read).
 struct LogicalType {
-  enum class Kind { none, string, map, list, decimal, date, timestamp, integer, json, float16, other };
+  enum class Kind {
+    none,
+    string,
+    map,
+    list,
+    decimal,
+    date,
+    timestamp,
+    integer,
+    json,
+    float16,
+    other
+  };
   Kind kind = Kind::none;
   int32_t scale = 0, precision = 0;  // decimal
   bool utc_adjusted = true;          // timestamp

@@ -18,15 +18,23 @@ void encode_logical_type(const LogicalType& lt, CompactWriter& w) {
   // LogicalType is a union: one field, itself a struct.
   w.field_struct_begin(10);
   switch (lt.kind) {
-    case LogicalType::Kind::string: w.field_struct_begin(1); break;
-    case LogicalType::Kind::map: w.field_struct_begin(2); break;
-    case LogicalType::Kind::list: w.field_struct_begin(3); break;
+    case LogicalType::Kind::string:
+      w.field_struct_begin(1);
+      break;
+    case LogicalType::Kind::map:
+      w.field_struct_begin(2);
+      break;
+    case LogicalType::Kind::list:
+      w.field_struct_begin(3);
+      break;
     case LogicalType::Kind::decimal:
       w.field_struct_begin(5);
       w.field_i32(1, lt.scale);
       w.field_i32(2, lt.precision);
       break;
-    case LogicalType::Kind::date: w.field_struct_begin(6); break;
+    case LogicalType::Kind::date:
+      w.field_struct_begin(6);
+      break;
     case LogicalType::Kind::timestamp:
       w.field_struct_begin(8);
       w.field_bool(1, lt.utc_adjusted);
@@ -40,10 +48,13 @@ void encode_logical_type(const LogicalType& lt, CompactWriter& w) {
       w.field_i8(1, lt.bit_width);
       w.field_bool(2, lt.is_signed);
       break;
-    case LogicalType::Kind::json: w.field_struct_begin(12); break;
+    case LogicalType::Kind::json:
+      w.field_struct_begin(12);
+      break;
     case LogicalType::Kind::none:
     case LogicalType::Kind::float16:
-    case LogicalType::Kind::other: break;
+    case LogicalType::Kind::other:
+      break;
   }
   w.struct_end();  // the chosen member
   w.struct_end();  // the union

@@ -30,7 +30,8 @@ class ParquetReader {
   size_t num_row_groups() const { return metadata_.row_groups.size(); }
 
   // `columns` empty = every column; otherwise the named ones, in the given order.
-  Result<RecordBatch> read_row_group(size_t index, const std::vector<std::string>& columns = {}) const;
+  Result<RecordBatch> read_row_group(size_t index,
+                                     const std::vector<std::string>& columns = {}) const;
   Result<RecordBatch> read_all(const std::vector<std::string>& columns = {}) const;
 
  private:
@@ -39,7 +40,8 @@ class ParquetReader {
     Field field;
     int max_definition_level;
   };
-  ParquetReader(std::string bytes, std::string name) : bytes_(std::move(bytes)), name_(std::move(name)) {}
+  ParquetReader(std::string bytes, std::string name)
+      : bytes_(std::move(bytes)), name_(std::move(name)) {}
   Status load();
   Result<std::vector<size_t>> projection(const std::vector<std::string>& columns) const;
   Result<Column> read_chunk(size_t row_group, size_t leaf) const;

@@ -7,7 +7,8 @@ namespace {
 constexpr std::string_view k_magic = "PAR1";
 }
 
-ParquetWriter::ParquetWriter(std::unique_ptr<ByteSink> sink, std::vector<Field> schema, WriterOptions options)
+ParquetWriter::ParquetWriter(std::unique_ptr<ByteSink> sink, std::vector<Field> schema,
+                             WriterOptions options)
     : sink_(std::move(sink)), schema_(std::move(schema)), options_(std::move(options)) {
   for (const auto& field : schema_) column_writers_.emplace_back(field, options_);
   SchemaElement root;
@@ -21,25 +22,29 @@ ParquetWriter::ParquetWriter(std::unique_ptr<ByteSink> sink, std::vector<Field> 
   metadata_.leaf_count = schema_.size();
 }
 
-Result<std::unique_ptr<ParquetWriter>> ParquetWriter::open(std::unique_ptr<ByteSink> sink, std::vector<Field> schema,
+Result<std::unique_ptr<ParquetWriter>> ParquetWriter::open(std::unique_ptr<ByteSink> sink,
+                                                           std::vector<Field> schema,
                                                            WriterOptions options) {
   for (const auto& f : schema) {
-    if (f.type.id == TypeId::decimal && (f.type.precision < 1 || f.type.precision > 18 || f.type.scale < 0 ||
-                                         f.type.scale > f.type.precision)) {
-      return make_error(Errc::unsupported, "parquet: decimal(" + std::to_string(f.type.precision) + "," +
-                                               std::to_string(f.type.scale) + ") of column '" + f.name +
+    if (f.type.id == TypeId::decimal && (f.type.precision < 1 || f.type.precision > 18 ||
+                                         f.type.scale < 0 || f.type.scale > f.type.precision)) {
+      return make_error(Errc::unsupported, "parquet: decimal(" + std::to_string(f.type.precision) +
+                                               "," + std::to_string(f.type.scale) +
+                                               ") of column '" + f.name +
                                                "': precision must be 1..18 and scale 0..precision");
     }
   }
   if (options.row_group_rows == 0 || options.page_size == 0) {
     return make_error(Errc::invalid_argument, "parquet: row group and page sizes must be positive");
   }
-  std::unique_ptr<ParquetWriter> writer(new ParquetWriter(std::move(sink), std::move(schema), std::move(options)));
+  std::unique_ptr<ParquetWriter> writer(
+      new ParquetWriter(std::move(sink), std::move(schema), std::move(options)));
   SL_TRY(writer->sink_->write(k_magic));
   return writer;
 }
 
-Result<std::unique_ptr<ParquetWriter>> ParquetWriter::open(const std::filesystem::path& path, std::vector<Field> schema,
+Result<std::unique_ptr<ParquetWriter>> ParquetWriter::open(const std::filesystem::path& path,
+                                                           std::vector<Field> schema,
                                                            WriterOptions options) {
   SL_ASSIGN_OR_RETURN(auto sink, FileSink::create(path));
   return open(std::move(sink), std::move(schema), std::move(options));
@@ -48,17 +53,22 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::open(const std::filesystem
 Status ParquetWriter::write(const RecordBatch& batch) {
   if (closed_) return make_error(Errc::invalid_argument, "parquet: write after close");
   if (batch.columns.size() != schema_.size()) {
-    return make_error(Errc::invalid_argument, "parquet: batch has " + std::to_string(batch.columns.size()) +
-                                                  " columns, schema has " + std::to_string(schema_.size()));
+    return make_error(Errc::invalid_argument,
+                      "parquet: batch has " + std::to_string(batch.columns.size()) +
+                          " columns, schema has " + std::to_string(schema_.size()));
   }
   for (size_t i = 0; i < schema_.size(); ++i) {
     const Column& c = batch.columns[i];
     if (!(c.type == schema_[i].type) || c.length != batch.num_rows) {
-      return make_error(Errc::invalid_argument, "parquet: column '" + schema_[i].name + "' of the batch does not match the schema (type " +
-                                                    std::string(type_name(c.type.id)) + ", " + std::to_string(c.length) + " values)");
+      return make_error(Errc::invalid_argument,
+                        "parquet: column '" + schema_[i].name +
+                            "' of the batch does not match the schema (type " +
+                            std::string(type_name(c.type.id)) + ", " + std::to_string(c.length) +
+                            " values)");
     }
     if (!schema_[i].nullable && c.null_count() > 0) {
-      return make_error(Errc::invalid_argument, "parquet: required column '" + schema_[i].name + "' has nulls");
+      return make_error(Errc::invalid_argument,
+                        "parquet: required column '" + schema_[i].name + "' has nulls");
     }
   }
   if (batch.num_rows == 0) return {};
@@ -75,7 +85,8 @@ Status ParquetWriter::flush_row_group(size_t rows) {
   while (taken < rows) {
     const RecordBatch& b = pending_[batch_index];
     size_t n = std::min(rows - taken, b.num_rows - offset);
-    for (size_t c = 0; c < schema_.size(); ++c) slices[c].push_back({&b.columns[c], offset, offset + n});
+    for (size_t c = 0; c < schema_.size(); ++c)
+      slices[c].push_back({&b.columns[c], offset, offset + n});
     taken += n;
     offset += n;
     if (offset == b.num_rows) {
@@ -114,7 +125,8 @@ Status ParquetWriter::close() {
   return sink_->close();
 }
 
-Status write_file(const std::filesystem::path& path, const RecordBatch& batch, const WriterOptions& options) {
+Status write_file(const std::filesystem::path& path, const RecordBatch& batch,
+                  const WriterOptions& options) {
   SL_ASSIGN_OR_RETURN(auto writer, ParquetWriter::open(path, batch.schema, options));
   SL_TRY(writer->write(batch));
   return writer->close();

@@ -24,9 +24,11 @@ namespace sl::parquet {
 
 class ParquetWriter {
  public:
-  static Result<std::unique_ptr<ParquetWriter>> open(std::unique_ptr<ByteSink> sink, std::vector<Field> schema,
+  static Result<std::unique_ptr<ParquetWriter>> open(std::unique_ptr<ByteSink> sink,
+                                                     std::vector<Field> schema,
                                                      WriterOptions options = {});
-  static Result<std::unique_ptr<ParquetWriter>> open(const std::filesystem::path& path, std::vector<Field> schema,
+  static Result<std::unique_ptr<ParquetWriter>> open(const std::filesystem::path& path,
+                                                     std::vector<Field> schema,
                                                      WriterOptions options = {});
 
   // The batch's schema must equal the writer's (names, types, nullability); the batch is copied.
@@ -53,6 +55,7 @@ class ParquetWriter {
 };
 
 // Writes one batch to a new file (convenience for tools and tests).
-Status write_file(const std::filesystem::path& path, const RecordBatch& batch, const WriterOptions& options = {});
+Status write_file(const std::filesystem::path& path, const RecordBatch& batch,
+                  const WriterOptions& options = {});
 
 }  // namespace sl::parquet

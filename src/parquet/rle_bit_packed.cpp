@@ -6,7 +6,9 @@
 
 namespace sl::parquet {
 
-int bit_width_for(uint32_t max_value) { return max_value == 0 ? 0 : 32 - std::countl_zero(max_value); }
+int bit_width_for(uint32_t max_value) {
+  return max_value == 0 ? 0 : 32 - std::countl_zero(max_value);
+}
 
 namespace {
 
@@ -49,7 +51,8 @@ void emit_literals(const uint32_t* values, size_t count, int bit_width, std::str
 
 void emit_run(uint32_t value, size_t count, int bit_width, std::string& out) {
   put_varint(static_cast<uint64_t>(count) << 1, out);
-  for (int b = 0; b < (bit_width + 7) / 8; ++b) out.push_back(static_cast<char>((value >> (8 * b)) & 0xff));
+  for (int b = 0; b < (bit_width + 7) / 8; ++b)
+    out.push_back(static_cast<char>((value >> (8 * b)) & 0xff));
 }
 
 }  // namespace
@@ -81,7 +84,8 @@ void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, 
   emit_literals(values + literal_start, count - literal_start, bit_width, out);
 }
 
-bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count, std::vector<uint32_t>& out) {
+bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count,
+                           std::vector<uint32_t>& out) {
   out.resize(count);
   if (bit_width < 0 || bit_width > 32) return false;
   const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
@@ -102,7 +106,9 @@ bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count, 
       uint64_t bytes_needed = (header >> 1) * static_cast<uint64_t>(bit_width);
       if (bytes_needed > static_cast<uint64_t>(end - p)) {
         // The last run may be cut short if it carries only padding; accept what covers `count`.
-        uint64_t have_values = bit_width == 0 ? values : static_cast<uint64_t>(end - p) * 8 / static_cast<uint64_t>(bit_width);
+        uint64_t have_values =
+            bit_width == 0 ? values
+                           : static_cast<uint64_t>(end - p) * 8 / static_cast<uint64_t>(bit_width);
         if (have_values < count - filled) return false;
         values = have_values;
         bytes_needed = static_cast<uint64_t>(end - p);
@@ -128,7 +134,8 @@ bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count, 
       p += value_bytes;
       if (run == 0) return false;  // a zero-length run would never end the loop
       size_t n = static_cast<size_t>(std::min<uint64_t>(run, count - filled));
-      std::fill(out.begin() + static_cast<long>(filled), out.begin() + static_cast<long>(filled + n), value);
+      std::fill(out.begin() + static_cast<long>(filled),
+                out.begin() + static_cast<long>(filled + n), value);
       filled += n;
     }
   }

@@ -23,6 +23,7 @@ void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, 
 
 // Decodes exactly `count` values into `out` (resized). Returns false on truncated or malformed
 // input (a run past the end of `bytes`, a bit width above 32).
-bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count, std::vector<uint32_t>& out);
+bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count,
+                           std::vector<uint32_t>& out);
 
 }  // namespace sl::parquet

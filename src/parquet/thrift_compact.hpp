@@ -9,7 +9,8 @@
 //                 | 9 LIST | 12 STRUCT               (bool fields carry their value in the type)
 //   i16/i32/i64  := zigzag varint (ULEB128);  i8 := 1 byte;  double := 8 bytes LE
 //   binary       := varint(length) bytes
-//   list         := (size << 4 | elemtype) when size <= 14, else (0xF0 | elemtype) varint(size); elems
+//   list         := (size << 4 | elemtype) when size <= 14, else (0xF0 | elemtype) varint(size);
+//   elems
 // Each nested struct keeps its own "previous field id" (a stack).
 #pragma once
 
@@ -58,12 +59,15 @@ class CompactWriter {
     field_header(id, CType::i8);
     out_.push_back(static_cast<char>(v));
   }
-  void field_bool(int16_t id, bool v) { field_header(id, v ? CType::bool_true : CType::bool_false); }
+  void field_bool(int16_t id, bool v) {
+    field_header(id, v ? CType::bool_true : CType::bool_false);
+  }
   void field_binary(int16_t id, std::string_view v) {
     field_header(id, CType::binary);
     binary(v);
   }
-  // Starts a nested struct field: call struct_begin()-equivalent bookkeeping; end with struct_end().
+  // Starts a nested struct field: call struct_begin()-equivalent bookkeeping; end with
+  // struct_end().
   void field_struct_begin(int16_t id) {
     field_header(id, CType::struct_);
     struct_begin();
@@ -81,7 +85,9 @@ class CompactWriter {
   void element_struct_begin() { struct_begin(); }
 
  private:
-  static uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+  static uint64_t zigzag(int64_t v) {
+    return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+  }
   void varint(uint64_t v) {
     while (v >= 0x80) {
       out_.push_back(static_cast<char>((v & 0x7f) | 0x80));

@@ -22,7 +22,8 @@ FieldHeader CompactReader::field() {
   uint8_t type = byte & 0x0f;
   int delta = byte >> 4;
   int16_t& last = last_ids_.back();
-  h.id = delta != 0 ? static_cast<int16_t>(last + delta) : static_cast<int16_t>(cursor_.zigzag_varint("field id"));
+  h.id = delta != 0 ? static_cast<int16_t>(last + delta)
+                    : static_cast<int16_t>(cursor_.zigzag_varint("field id"));
   last = h.id;
   if (type == 1 || type == 2) {
     h.type = CType::bool_true;
@@ -43,7 +44,8 @@ ListHeader CompactReader::list() {
   if (h.size == 15) h.size = cursor_.uvarint("list size");
   // Every element takes at least one byte (bools too): a larger count is corrupt, and checking it
   // here stops a forged size from driving a huge allocation.
-  if (h.size > cursor_.remaining()) fail("thrift list of " + std::to_string(h.size) + " elements exceeds the data");
+  if (h.size > cursor_.remaining())
+    fail("thrift list of " + std::to_string(h.size) + " elements exceeds the data");
   return h;
 }
 
@@ -60,13 +62,22 @@ void CompactReader::skip(CType type) {
   if (!ok()) return;
   switch (type) {
     case CType::bool_true:
-    case CType::bool_false: break;  // value already in the header
-    case CType::i8: cursor_.u8("i8"); break;
+    case CType::bool_false:
+      break;  // value already in the header
+    case CType::i8:
+      cursor_.u8("i8");
+      break;
     case CType::i16:
     case CType::i32:
-    case CType::i64: cursor_.uvarint("int"); break;
-    case CType::double_: cursor_.skip(8, "double"); break;
-    case CType::binary: binary(); break;
+    case CType::i64:
+      cursor_.uvarint("int");
+      break;
+    case CType::double_:
+      cursor_.skip(8, "double");
+      break;
+    case CType::binary:
+      binary();
+      break;
     case CType::list:
     case CType::set: {
       auto h = list();
@@ -91,8 +102,10 @@ void CompactReader::skip(CType type) {
       uint8_t kv = cursor_.u8("map types");
       auto skip_element = [this](CType t) {
         // Inside containers a bool is a byte of its own.
-        if (t == CType::bool_true || t == CType::bool_false) cursor_.u8("bool");
-        else skip(t);
+        if (t == CType::bool_true || t == CType::bool_false)
+          cursor_.u8("bool");
+        else
+          skip(t);
       };
       for (uint64_t i = 0; i < n && ok(); ++i) {
         skip_element(static_cast<CType>(kv >> 4));
@@ -110,7 +123,8 @@ void CompactReader::skip(CType type) {
       struct_end();
       break;
     }
-    default: fail("thrift: cannot skip unknown type " + std::to_string(static_cast<int>(type)));
+    default:
+      fail("thrift: cannot skip unknown type " + std::to_string(static_cast<int>(type)));
   }
 }
 

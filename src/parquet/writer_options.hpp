@@ -11,11 +11,11 @@ namespace sl::parquet {
 
 struct WriterOptions {
   Codec codec = Codec::snappy;
-  size_t row_group_rows = 1 << 20;            // rows per row group (about 1M, like pyarrow)
-  size_t page_size = 1 << 20;                 // target uncompressed bytes of values per data page
-  bool dictionary = true;                     // try RLE_DICTIONARY per column chunk
-  size_t dictionary_page_limit = 1 << 20;     // PLAIN when the dictionary page would be larger
-  size_t max_statistics_size = 256;           // longer string min/max values are not written
+  size_t row_group_rows = 1 << 20;         // rows per row group (about 1M, like pyarrow)
+  size_t page_size = 1 << 20;              // target uncompressed bytes of values per data page
+  bool dictionary = true;                  // try RLE_DICTIONARY per column chunk
+  size_t dictionary_page_limit = 1 << 20;  // PLAIN when the dictionary page would be larger
+  size_t max_statistics_size = 256;        // longer string min/max values are not written
   std::string created_by = "sportlake version 0.1.0 (build own-parquet)";
   std::vector<KeyValue> key_value_metadata;
 };

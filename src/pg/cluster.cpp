@@ -23,7 +23,9 @@ namespace {
 
 constexpr const char* k_system_user = "postgres";
 
-bool running_as_root() { return ::geteuid() == 0; }
+bool running_as_root() {
+  return ::geteuid() == 0;
+}
 
 // A TCP port on 127.0.0.1 that is free right now (the kernel picks it).
 Result<int> free_port() {
@@ -58,16 +60,19 @@ bool port_in_use(int port) {
 }
 
 Status chown_to_system_user(const stdfs::path& path) {
-  auto outcome = process::run({"chown", "-R", std::string(k_system_user) + ":" + k_system_user, path.string()});
+  auto outcome = process::run(
+      {"chown", "-R", std::string(k_system_user) + ":" + k_system_user, path.string()});
   if (!outcome) return outcome.error();
   if (!outcome->succeeded()) {
-    return make_error(Errc::io, "pg: cannot give '" + path.string() + "' to user postgres: " + outcome->output);
+    return make_error(
+        Errc::io, "pg: cannot give '" + path.string() + "' to user postgres: " + outcome->output);
   }
   return {};
 }
 
 std::string trim(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) text.pop_back();
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r'))
+    text.pop_back();
   return text;
 }
 
@@ -92,7 +97,8 @@ Result<stdfs::path> server_bindir() {
     if (stdfs::exists(dir / "initdb")) return dir;
   }
   return make_error(Errc::not_found,
-                    "pg: no PostgreSQL server binaries found (install postgresql-15, or set SPORTLAKE_PG_BINDIR)");
+                    "pg: no PostgreSQL server binaries found (install postgresql-15, or set "
+                    "SPORTLAKE_PG_BINDIR)");
 }
 
 Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
@@ -100,7 +106,8 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
   if (options_.port != 0) port_ = options_.port;
 }
 
-Result<std::string> Cluster::run_tool(const std::string& tool, std::vector<std::string> args) const {
+Result<std::string> Cluster::run_tool(const std::string& tool,
+                                      std::vector<std::string> args) const {
   SL_ASSIGN_OR_RETURN(auto bindir, server_bindir());
   std::vector<std::string> argv;
   if (running_as_root()) argv = {"runuser", "-u", k_system_user, "--"};
@@ -109,7 +116,8 @@ Result<std::string> Cluster::run_tool(const std::string& tool, std::vector<std::
   SL_ASSIGN_OR_RETURN(auto outcome, process::run(argv));
   if (!outcome.succeeded()) {
     return make_error(Errc::io, "pg: `" + process::render(argv) + "` failed (exit " +
-                                    std::to_string(outcome.exit_code) + "): " + trim(outcome.output));
+                                    std::to_string(outcome.exit_code) +
+                                    "): " + trim(outcome.output));
   }
   return outcome.output;
 }
@@ -125,7 +133,9 @@ Status Cluster::initdb() {
   std::ofstream conf(data_dir() / "postgresql.auto.conf", std::ios::app);
   conf << "# written by sportlake at initdb\n"
           "listen_addresses = '127.0.0.1'\n"
-          "unix_socket_directories = '" << socket_dir().string() << "'\n"
+          "unix_socket_directories = '"
+       << socket_dir().string()
+       << "'\n"
           "wal_level = logical\n"
           "max_replication_slots = 20\n"
           "max_wal_senders = 20\n"
@@ -136,7 +146,9 @@ Status Cluster::initdb() {
           "timezone = 'UTC'\n"
           "log_timezone = 'UTC'\n";
   conf.close();
-  if (!conf) return make_error(Errc::io, "pg: cannot write " + (data_dir() / "postgresql.auto.conf").string());
+  if (!conf)
+    return make_error(Errc::io,
+                      "pg: cannot write " + (data_dir() / "postgresql.auto.conf").string());
   return {};
 }
 
@@ -145,7 +157,8 @@ Status Cluster::choose_port() {
     SL_ASSIGN_OR_RETURN(port_, free_port());
   } else if (port_in_use(port_)) {
     return make_error(Errc::unavailable, "pg: port " + std::to_string(port_) +
-                                             " on 127.0.0.1 is already in use (set embedded.port / SPORTLAKE_PG_PORT to another one)");
+                                             " on 127.0.0.1 is already in use (set embedded.port / "
+                                             "SPORTLAKE_PG_PORT to another one)");
   }
   return fs::write_file_atomic(options_.dir / "port", std::to_string(port_) + "\n");
 }
@@ -162,15 +175,16 @@ Status Cluster::start() {
   if (running_as_root()) SL_TRY(chown_to_system_user(options_.dir));
   // pg_ctl -w waits until the server accepts connections; a stale postmaster.pid left by a
   // killed server is detected and replaced by the postmaster itself.
-  auto started = run_tool("pg_ctl", {"start", "-w", "-t", "60", "-D", data_dir().string(), "-l",
-                                     (options_.dir / "server.log").string(), "-o",
-                                     "-p " + std::to_string(port_)});
+  auto started = run_tool(
+      "pg_ctl", {"start", "-w", "-t", "60", "-D", data_dir().string(), "-l",
+                 (options_.dir / "server.log").string(), "-o", "-p " + std::to_string(port_)});
   if (!started) {
     std::string log_tail;
     if (auto log = fs::read_file(options_.dir / "server.log")) {
       log_tail = log->size() > 800 ? log->substr(log->size() - 800) : *log;
     }
-    return make_error(started.error().code, started.error().message + "\nserver.log: " + trim(log_tail));
+    return make_error(started.error().code,
+                      started.error().message + "\nserver.log: " + trim(log_tail));
   }
   return ensure_database();
 }
@@ -182,7 +196,8 @@ Status Cluster::ensure_database() {
   if (found.rows() == 0) {
     auto created = conn.exec("CREATE DATABASE " + quote_identifier(options_.database));
     // Two starters may race to create it; losing the race is fine.
-    if (!created && created.error().message.find("42P04") == std::string::npos) return created.error();
+    if (!created && created.error().message.find("42P04") == std::string::npos)
+      return created.error();
   }
   return {};
 }
@@ -224,7 +239,8 @@ Result<ClusterStatus> Cluster::status() const {
       if (line == 3) out.port = std::atoi(pid_file->c_str() + start);
     }
   }
-  if (auto v = fs::read_file(options_.dir / "port"); v && out.port == 0) out.port = std::atoi(v->c_str());
+  if (auto v = fs::read_file(options_.dir / "port"); v && out.port == 0)
+    out.port = std::atoi(v->c_str());
   return out;
 }
 

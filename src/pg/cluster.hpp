@@ -18,7 +18,7 @@ namespace sl::pg {
 
 struct ClusterOptions {
   std::filesystem::path dir;
-  int port = 0;                     // 0: the remembered port, else a free one
+  int port = 0;                       // 0: the remembered port, else a free one
   std::string database = "rh_sport";  // created at first start
 };
 

@@ -17,7 +17,8 @@ Error to_error(const PGresult* result, const PGconn* conn, std::string_view what
   std::string message;
   if (result != nullptr) {
     if (const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE)) sqlstate = state;
-    if (const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY)) message = primary;
+    if (const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY))
+      message = primary;
     if (const char* detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL)) {
       message += " (";
       message += detail;
@@ -26,13 +27,14 @@ Error to_error(const PGresult* result, const PGconn* conn, std::string_view what
   }
   if (message.empty() && conn != nullptr) {
     message = PQerrorMessage(conn);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
   }
   Errc code = Errc::invalid_argument;
   if (sqlstate == "40001" || sqlstate == "40P01") {
     code = Errc::conflict;
-  } else if (sqlstate.starts_with("08") || sqlstate.starts_with("57") || sqlstate.starts_with("53") ||
-             (conn != nullptr && PQstatus(conn) == CONNECTION_BAD)) {
+  } else if (sqlstate.starts_with("08") || sqlstate.starts_with("57") ||
+             sqlstate.starts_with("53") || (conn != nullptr && PQstatus(conn) == CONNECTION_BAD)) {
     code = Errc::unavailable;
   }
   std::string text = "pg: ";
@@ -61,11 +63,17 @@ void log_notice(void*, const char* message) {
 
 }  // namespace
 
-void QueryResult::Deleter::operator()(pg_result* result) const { PQclear(result); }
+void QueryResult::Deleter::operator()(pg_result* result) const {
+  PQclear(result);
+}
 
 QueryResult::QueryResult(pg_result* result) : result_(result) {}
-int QueryResult::rows() const { return result_ ? PQntuples(result_.get()) : 0; }
-int QueryResult::columns() const { return result_ ? PQnfields(result_.get()) : 0; }
+int QueryResult::rows() const {
+  return result_ ? PQntuples(result_.get()) : 0;
+}
+int QueryResult::columns() const {
+  return result_ ? PQnfields(result_.get()) : 0;
+}
 bool QueryResult::is_null(int row, int column) const {
   return PQgetisnull(result_.get(), row, column) == 1;
 }
@@ -77,14 +85,18 @@ std::optional<std::string> QueryResult::optional_value(int row, int column) cons
   if (is_null(row, column)) return std::nullopt;
   return std::string(value(row, column));
 }
-std::string QueryResult::column_name(int column) const { return PQfname(result_.get(), column); }
+std::string QueryResult::column_name(int column) const {
+  return PQfname(result_.get(), column);
+}
 uint64_t QueryResult::affected_rows() const {
   if (!result_) return 0;
   const char* text = PQcmdTuples(result_.get());
   return (text && *text) ? std::strtoull(text, nullptr, 10) : 0;
 }
 
-Connection::Connection(Connection&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
+Connection::Connection(Connection&& other) noexcept : conn_(other.conn_) {
+  other.conn_ = nullptr;
+}
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
     if (conn_) PQfinish(conn_);
@@ -99,10 +111,12 @@ Connection::~Connection() {
 
 Result<Connection> Connection::open(const std::string& conninfo) {
   PGconn* conn = PQconnectdb(conninfo.c_str());
-  if (conn == nullptr) return make_error(Errc::unavailable, "pg: out of memory allocating a connection");
+  if (conn == nullptr)
+    return make_error(Errc::unavailable, "pg: out of memory allocating a connection");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
     PQfinish(conn);
     return make_error(Errc::unavailable, "pg: cannot connect: " + message);
   }
@@ -113,7 +127,9 @@ Result<Connection> Connection::open(const std::string& conninfo) {
   return Connection(conn);
 }
 
-Error Connection::last_error(std::string_view what) const { return to_error(nullptr, conn_, what); }
+Error Connection::last_error(std::string_view what) const {
+  return to_error(nullptr, conn_, what);
+}
 Error Connection::result_error(pg_result* result, std::string_view what) const {
   return to_error(result, conn_, what);
 }
@@ -159,7 +175,9 @@ Result<CopyIn> Connection::copy_in(std::string_view copy_sql) {
   return CopyIn(this);
 }
 
-int Connection::server_version() const { return PQserverVersion(conn_); }
+int Connection::server_version() const {
+  return PQserverVersion(conn_);
+}
 
 CopyIn::CopyIn(CopyIn&& other) noexcept : connection_(other.connection_), done_(other.done_) {
   other.done_ = true;

@@ -30,8 +30,10 @@ Result<std::string> resolve_conninfo(const config::Config& config, bool start_em
     std::string out = "host=" + conninfo_value(host);
     out += " port=" + conninfo_value(config.get_string("database.port", "5432"));
     out += " dbname=" + conninfo_value(config.get_string("database.name", "rh_sport"));
-    if (auto user = config.get_string("database.user"); !user.empty()) out += " user=" + conninfo_value(user);
-    if (auto pw = config.get_string("database.password"); !pw.empty()) out += " password=" + conninfo_value(pw);
+    if (auto user = config.get_string("database.user"); !user.empty())
+      out += " user=" + conninfo_value(user);
+    if (auto pw = config.get_string("database.password"); !pw.empty())
+      out += " password=" + conninfo_value(pw);
     return out;
   }
   Cluster cluster = embedded_cluster(config);

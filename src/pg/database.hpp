@@ -1,4 +1,5 @@
-// Which database sportlake talks to: an external one from the configuration, or the embedded cluster.
+// Which database sportlake talks to: an external one from the configuration, or the embedded
+// cluster.
 #pragma once
 
 #include <string>

@@ -21,7 +21,9 @@ std::string read_string(ByteCursor& in, const char* what) {
   return {};
 }
 
-Lsn read_lsn(ByteCursor& in, const char* what) { return Lsn{in.fixed_be<uint64_t>(what)}; }
+Lsn read_lsn(ByteCursor& in, const char* what) {
+  return Lsn{in.fixed_be<uint64_t>(what)};
+}
 
 Tuple read_tuple(ByteCursor& in) {
   Tuple tuple;
@@ -36,8 +38,12 @@ Tuple read_tuple(ByteCursor& in) {
     TupleValue v;
     char kind = static_cast<char>(in.u8("TupleData kind"));
     switch (kind) {
-      case 'n': v.kind = TupleValue::Kind::null; break;
-      case 'u': v.kind = TupleValue::Kind::unchanged_toast; break;
+      case 'n':
+        v.kind = TupleValue::Kind::null;
+        break;
+      case 'u':
+        v.kind = TupleValue::Kind::unchanged_toast;
+        break;
       case 't':
       case 'b': {
         v.kind = kind == 't' ? TupleValue::Kind::text : TupleValue::Kind::binary;
@@ -110,7 +116,8 @@ TypeInfo read_type(ByteCursor& in) {
 
 void expect_tag(ByteCursor& in, char expected, const char* what) {
   char tag = static_cast<char>(in.u8(what));
-  if (in.ok() && tag != expected) in.fail(std::string(what) + ": expected '" + expected + "', got '" + tag + "'");
+  if (in.ok() && tag != expected)
+    in.fail(std::string(what) + ": expected '" + expected + "', got '" + tag + "'");
 }
 
 Insert read_insert(ByteCursor& in) {
@@ -175,25 +182,47 @@ Result<PgOutputMessage> decode_pgoutput(std::string_view payload) {
   char tag = static_cast<char>(in.u8("message tag"));
   PgOutputMessage out;
   switch (static_cast<PgOutputMsg>(tag)) {
-    case PgOutputMsg::begin: out = read_begin(in); break;
-    case PgOutputMsg::commit: out = read_commit(in); break;
-    case PgOutputMsg::origin: out = read_origin(in); break;
-    case PgOutputMsg::relation: out = read_relation(in); break;
-    case PgOutputMsg::type: out = read_type(in); break;
-    case PgOutputMsg::insert: out = read_insert(in); break;
-    case PgOutputMsg::update: out = read_update(in); break;
-    case PgOutputMsg::delete_: out = read_delete(in); break;
-    case PgOutputMsg::truncate: out = read_truncate(in); break;
-    case PgOutputMsg::message: out = read_message(in); break;
+    case PgOutputMsg::begin:
+      out = read_begin(in);
+      break;
+    case PgOutputMsg::commit:
+      out = read_commit(in);
+      break;
+    case PgOutputMsg::origin:
+      out = read_origin(in);
+      break;
+    case PgOutputMsg::relation:
+      out = read_relation(in);
+      break;
+    case PgOutputMsg::type:
+      out = read_type(in);
+      break;
+    case PgOutputMsg::insert:
+      out = read_insert(in);
+      break;
+    case PgOutputMsg::update:
+      out = read_update(in);
+      break;
+    case PgOutputMsg::delete_:
+      out = read_delete(in);
+      break;
+    case PgOutputMsg::truncate:
+      out = read_truncate(in);
+      break;
+    case PgOutputMsg::message:
+      out = read_message(in);
+      break;
     default:
       if (payload.empty()) return make_error(Errc::parse, "pgoutput: empty message");
-      return make_error(Errc::parse, std::string("pgoutput: unknown message type '") + tag + "' (streaming and two-phase "
-                                                                                          "messages need protocol options we do not request)");
+      return make_error(Errc::parse, std::string("pgoutput: unknown message type '") + tag +
+                                         "' (streaming and two-phase "
+                                         "messages need protocol options we do not request)");
   }
-  if (!in.ok()) return make_error(Errc::parse, std::string("pgoutput '") + tag + "' message: " + in.error());
+  if (!in.ok())
+    return make_error(Errc::parse, std::string("pgoutput '") + tag + "' message: " + in.error());
   if (!in.at_end()) {
-    return make_error(Errc::parse, std::string("pgoutput '") + tag + "' message: " + std::to_string(in.remaining()) +
-                                       " trailing bytes");
+    return make_error(Errc::parse, std::string("pgoutput '") + tag + "' message: " +
+                                       std::to_string(in.remaining()) + " trailing bytes");
   }
   return out;
 }

@@ -107,7 +107,7 @@ struct LogicalMessage {
   std::string content;
 };
 
-using PgOutputMessage =
-    std::variant<Begin, Commit, Origin, Relation, TypeInfo, Insert, Update, Delete, Truncate, LogicalMessage>;
+using PgOutputMessage = std::variant<Begin, Commit, Origin, Relation, TypeInfo, Insert, Update,
+                                     Delete, Truncate, LogicalMessage>;
 
 }  // namespace sl::pg

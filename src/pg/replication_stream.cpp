@@ -14,7 +14,9 @@ namespace {
 
 // Microseconds since 2000-01-01, the protocol's clock.
 int64_t pg_now() {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
   return us - 946684800000000LL;
 }
 
@@ -29,7 +31,8 @@ constexpr auto k_status_interval = std::chrono::seconds(10);
 Result<ReplicationStream> ReplicationStream::connect(const std::string& conninfo) {
   // Keyword form works for both URLs and key=value strings: libpq merges them.
   std::string info = conninfo.find("://") != std::string::npos
-                         ? conninfo + (conninfo.find('?') == std::string::npos ? "?" : "&") + "replication=database"
+                         ? conninfo + (conninfo.find('?') == std::string::npos ? "?" : "&") +
+                               "replication=database"
                          : conninfo + " replication=database";
   SL_ASSIGN_OR_RETURN(auto conn, Connection::open(info));
   return ReplicationStream(std::move(conn));
@@ -37,7 +40,8 @@ Result<ReplicationStream> ReplicationStream::connect(const std::string& conninfo
 
 Result<SystemIdentity> ReplicationStream::identify_system() {
   SL_ASSIGN_OR_RETURN(auto r, conn_.exec("IDENTIFY_SYSTEM"));
-  if (r.rows() != 1 || r.columns() < 4) return make_error(Errc::corrupt, "pg: unexpected IDENTIFY_SYSTEM result");
+  if (r.rows() != 1 || r.columns() < 4)
+    return make_error(Errc::corrupt, "pg: unexpected IDENTIFY_SYSTEM result");
   SystemIdentity id;
   id.system_id = std::string(r.value(0, 0));
   id.timeline = std::atoi(std::string(r.value(0, 1)).c_str());
@@ -47,12 +51,16 @@ Result<SystemIdentity> ReplicationStream::identify_system() {
 }
 
 Result<SlotInfo> ReplicationStream::create_slot(const std::string& name) {
-  SL_ASSIGN_OR_RETURN(auto r, conn_.exec("CREATE_REPLICATION_SLOT " + quote_identifier(name) + " LOGICAL pgoutput EXPORT_SNAPSHOT"));
-  if (r.rows() != 1 || r.columns() < 3) return make_error(Errc::corrupt, "pg: unexpected CREATE_REPLICATION_SLOT result");
+  SL_ASSIGN_OR_RETURN(auto r, conn_.exec("CREATE_REPLICATION_SLOT " + quote_identifier(name) +
+                                         " LOGICAL pgoutput EXPORT_SNAPSHOT"));
+  if (r.rows() != 1 || r.columns() < 3)
+    return make_error(Errc::corrupt, "pg: unexpected CREATE_REPLICATION_SLOT result");
   SlotInfo slot;
   slot.name = std::string(r.value(0, 0));
   auto lsn = Lsn::parse(r.value(0, 1));
-  if (!lsn) return make_error(Errc::corrupt, "pg: slot consistent point '" + std::string(r.value(0, 1)) + "' is not an LSN");
+  if (!lsn)
+    return make_error(Errc::corrupt, "pg: slot consistent point '" + std::string(r.value(0, 1)) +
+                                         "' is not an LSN");
   slot.consistent_point = *lsn;
   slot.snapshot_name = r.optional_value(0, 2).value_or("");
   return slot;
@@ -65,8 +73,9 @@ Status ReplicationStream::drop_slot(const std::string& name) {
 
 Status ReplicationStream::start(const std::string& slot, Lsn from, const std::string& publication) {
   // publication_names is a string literal holding a list of identifiers.
-  std::string sql = "START_REPLICATION SLOT " + quote_identifier(slot) + " LOGICAL " + from.to_string() +
-                    " (proto_version '1', publication_names " + quote_literal(quote_identifier(publication)) + ")";
+  std::string sql = "START_REPLICATION SLOT " + quote_identifier(slot) + " LOGICAL " +
+                    from.to_string() + " (proto_version '1', publication_names " +
+                    quote_literal(quote_identifier(publication)) + ")";
   PGresult* result = PQexec(conn_.native(), sql.c_str());
   auto status = PQresultStatus(result);
   std::string error = PQresultErrorMessage(result);
@@ -101,8 +110,10 @@ Status ReplicationStream::send_status(bool reply_requested) {
   put_be64(message, flushed.value);  // applied
   put_be64(message, static_cast<uint64_t>(pg_now()));
   message.push_back(reply_requested ? 1 : 0);
-  if (PQputCopyData(conn_.native(), message.data(), static_cast<int>(message.size())) != 1 || PQflush(conn_.native()) != 0) {
-    return make_error(Errc::unavailable, std::string("pg: cannot send standby status: ") + PQerrorMessage(conn_.native()));
+  if (PQputCopyData(conn_.native(), message.data(), static_cast<int>(message.size())) != 1 ||
+      PQflush(conn_.native()) != 0) {
+    return make_error(Errc::unavailable, std::string("pg: cannot send standby status: ") +
+                                             PQerrorMessage(conn_.native()));
   }
   reported_ = flushed;
   last_status_ = std::chrono::steady_clock::now();
@@ -126,7 +137,8 @@ Result<std::optional<XLogData>> ReplicationStream::next(std::chrono::millisecond
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     auto now = std::chrono::steady_clock::now();
-    if (now - last_status_ >= k_status_interval || position_to_report() > reported_) SL_TRY(send_status());
+    if (now - last_status_ >= k_status_interval || position_to_report() > reported_)
+      SL_TRY(send_status());
     char* buffer = nullptr;
     int n = PQgetCopyData(conn, &buffer, 1);
     if (n > 0) {
@@ -159,18 +171,23 @@ Result<std::optional<XLogData>> ReplicationStream::next(std::chrono::millisecond
       PQfreemem(buffer);
       return make_error(Errc::parse, std::string("pg: unknown replication message '") + tag + "'");
     }
-    if (n == -1) return make_error(Errc::unavailable, "pg: the server ended the replication stream");
-    if (n == -2) return make_error(Errc::unavailable, std::string("pg: replication stream broken: ") + PQerrorMessage(conn));
+    if (n == -1)
+      return make_error(Errc::unavailable, "pg: the server ended the replication stream");
+    if (n == -2)
+      return make_error(Errc::unavailable,
+                        std::string("pg: replication stream broken: ") + PQerrorMessage(conn));
     // No complete message buffered: wait for the socket, bounded by the deadline and the next
     // status update.
     now = std::chrono::steady_clock::now();
     if (now >= deadline) return std::optional<XLogData>();
     auto wait = std::min(deadline - now, k_status_interval - (now - last_status_));
     pollfd pfd{PQsocket(conn), POLLIN, 0};
-    int ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + 1;
+    int ms =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + 1;
     if (::poll(&pfd, 1, ms) < 0 && errno != EINTR) return make_error(Errc::io, "pg: poll failed");
     if (PQconsumeInput(conn) != 1) {
-      return make_error(Errc::unavailable, std::string("pg: replication connection lost: ") + PQerrorMessage(conn));
+      return make_error(Errc::unavailable,
+                        std::string("pg: replication connection lost: ") + PQerrorMessage(conn));
     }
   }
 }

@@ -72,10 +72,10 @@ class ReplicationStream {
   Lsn position_to_report() const;
 
   Connection conn_;
-  Lsn last_received_;    // wal_end of the last XLogData
-  Lsn confirmed_;        // what the consumer declared durable
-  Lsn server_wal_end_;   // from keepalives
-  Lsn reported_;         // last flush position sent
+  Lsn last_received_;   // wal_end of the last XLogData
+  Lsn confirmed_;       // what the consumer declared durable
+  Lsn server_wal_end_;  // from keepalives
+  Lsn reported_;        // last flush position sent
   std::chrono::steady_clock::time_point last_status_{};
 };
 

@@ -13,7 +13,8 @@ namespace sl::source {
 
 namespace {
 
-const SportProfile k_workout = {"", "Workout", "Workout", "Séance de sport", 0, 0, 0, 0, 40, 90, 6.0, 0};
+const SportProfile k_workout = {"", "Workout", "Workout", "Séance de sport", 0, 0, 0, 0, 40,
+                                90, 6.0,       0};
 
 }  // namespace
 
@@ -30,7 +31,8 @@ const std::vector<SportProfile>& sport_profiles() {
       {"equitation", "Workout", "Workout", "Équitation", 5, 25, 7, 14, 0, 0, 5.5, 10},
       {"tennis", "Tennis", "Tennis", "Tennis", 0, 0, 0, 0, 45, 120, 7.3, 0},
       {"badminton", "Badminton", "Badminton", "Badminton", 0, 0, 0, 0, 45, 90, 5.5, 0},
-      {"tennis de table", "TableTennis", "TableTennis", "Tennis de table", 0, 0, 0, 0, 30, 90, 4.0, 0},
+      {"tennis de table", "TableTennis", "TableTennis", "Tennis de table", 0, 0, 0, 0, 30, 90, 4.0,
+       0},
       {"escalade", "RockClimbing", "RockClimbing", "Escalade", 0, 0, 0, 0, 60, 180, 8.0, 0},
       {"football", "Soccer", "Soccer", "Football", 0, 0, 0, 0, 60, 100, 7.0, 0},
       {"rugby", "Workout", "Workout", "Rugby", 0, 0, 0, 0, 60, 100, 8.3, 0},
@@ -73,7 +75,8 @@ int paris_utc_offset_s(int64_t utc_seconds) {
   return (utc_seconds >= summer_start && utc_seconds < summer_end) ? 7200 : 3600;
 }
 
-ActivityGenerator::ActivityGenerator(std::vector<Practitioner> practitioners, uint64_t seed, int64_t first_activity_id)
+ActivityGenerator::ActivityGenerator(std::vector<Practitioner> practitioners, uint64_t seed,
+                                     int64_t first_activity_id)
     : practitioners_(std::move(practitioners)), rng_(seed), next_id_(first_activity_id) {}
 
 namespace {
@@ -131,11 +134,13 @@ Activity ActivityGenerator::make(const Practitioner& who, int64_t start_utc_s) {
     a.total_elev_gain_m = std::round(km * uniform(rng_, 0, p.max_elev_per_km) * 10) / 10;
   } else {
     a.distance_m = 0;
-    a.moving_time_s = static_cast<int>(std::lround(uniform(rng_, p.min_minutes, p.max_minutes) * 60));
+    a.moving_time_s =
+        static_cast<int>(std::lround(uniform(rng_, p.min_minutes, p.max_minutes) * 60));
     a.total_elev_gain_m = 0;
   }
   // Pauses: elapsed is moving time plus 0–15 %.
-  a.elapsed_time_s = a.moving_time_s + static_cast<int>(std::lround(a.moving_time_s * uniform(rng_, 0, 0.15)));
+  a.elapsed_time_s =
+      a.moving_time_s + static_cast<int>(std::lround(a.moving_time_s * uniform(rng_, 0, 0.15)));
   a.utc_offset_s = paris_utc_offset_s(start_utc_s);
   a.start_utc_us = start_utc_s * 1000000;
   a.start_local_us = (start_utc_s + a.utc_offset_s) * 1000000;
@@ -149,7 +154,8 @@ Activity ActivityGenerator::make(const Practitioner& who, int64_t start_utc_s) {
   a.calories = std::round(p.met * 70.0 * (a.moving_time_s / 3600.0));
   if (uniform(rng_, 0, 1) < 0.25) {
     const auto& list = comments();
-    a.description = std::string(list[std::uniform_int_distribution<size_t>(0, list.size() - 1)(rng_)]);
+    a.description =
+        std::string(list[std::uniform_int_distribution<size_t>(0, list.size() - 1)(rng_)]);
   }
   a.raw_payload = payload(a, who);
   return a;
@@ -192,14 +198,16 @@ std::string ActivityGenerator::payload(const Activity& a, const Practitioner& wh
       {"pr_count", 0},
       {"total_photo_count", 0},
       {"has_kudoed", false},
-      {"description", a.description ? nlohmann::ordered_json(*a.description) : nlohmann::ordered_json(nullptr)},
+      {"description",
+       a.description ? nlohmann::ordered_json(*a.description) : nlohmann::ordered_json(nullptr)},
       {"calories", a.calories},
   };
   return j.dump();
 }
 
 Activity ActivityGenerator::next_live(int64_t now_utc_s) {
-  const auto& who = practitioners_[std::uniform_int_distribution<size_t>(0, practitioners_.size() - 1)(rng_)];
+  const auto& who =
+      practitioners_[std::uniform_int_distribution<size_t>(0, practitioners_.size() - 1)(rng_)];
   // Generate with a provisional start, then shift so the activity has just ended.
   Activity a = make(who, now_utc_s);
   int64_t start = now_utc_s - a.elapsed_time_s;
@@ -213,14 +221,16 @@ Activity ActivityGenerator::next_live(int64_t now_utc_s) {
 
 std::vector<Activity> ActivityGenerator::backfill(int months, int64_t as_of_utc_s) {
   std::vector<Activity> out;
-  const int64_t span_s = static_cast<int64_t>(months) * 30 * 86400 + static_cast<int64_t>(months / 2) * 86400;
+  const int64_t span_s =
+      static_cast<int64_t>(months) * 30 * 86400 + static_cast<int64_t>(months / 2) * 86400;
   for (const auto& who : practitioners_) {
     // Activities per month: log-normal around ~2 (median), from about 0.3 to 8.
     double per_month = std::exp(std::normal_distribution<double>(std::log(2.0), 0.9)(rng_));
     per_month = std::clamp(per_month, 0.2, 10.0);
     int count = std::poisson_distribution<int>(per_month * months)(rng_);
     for (int i = 0; i < count; ++i) {
-      int64_t day_start = as_of_utc_s - static_cast<int64_t>(uniform(rng_, 0, 1) * static_cast<double>(span_s));
+      int64_t day_start =
+          as_of_utc_s - static_cast<int64_t>(uniform(rng_, 0, 1) * static_cast<double>(span_s));
       day_start -= day_start % 86400;
       // Local start hour weighted towards mornings, lunch and evenings.
       static constexpr int hours[] = {6, 7, 7, 8, 9, 10, 12, 12, 13, 17, 18, 18, 19, 19, 20};
@@ -231,7 +241,8 @@ std::vector<Activity> ActivityGenerator::backfill(int months, int64_t as_of_utc_
       out.push_back(make(who, start));
     }
   }
-  std::sort(out.begin(), out.end(), [](const Activity& a, const Activity& b) { return a.start_utc_us < b.start_utc_us; });
+  std::sort(out.begin(), out.end(),
+            [](const Activity& a, const Activity& b) { return a.start_utc_us < b.start_utc_us; });
   return out;
 }
 

@@ -14,15 +14,15 @@ namespace sl::source {
 
 // How a declared sport (data_sport.csv label) becomes Strava activities.
 struct SportProfile {
-  std::string_view label;       // normalised French label, e.g. "randonnee"
-  std::string_view type;        // Strava legacy `type`
-  std::string_view sport_type;  // Strava `sport_type`
-  std::string_view french_name; // "Course à pied", used in activity names
-  double min_km, max_km;        // 0, 0 for sports without distance (indoor, court, team sports)
-  double min_kmh, max_kmh;      // speed range when there is a distance
-  int min_minutes, max_minutes; // duration range when there is no distance
-  double met;                   // metabolic equivalent, for calories
-  double max_elev_per_km;       // elevation gain per km (hikes climb, swims do not)
+  std::string_view label;        // normalised French label, e.g. "randonnee"
+  std::string_view type;         // Strava legacy `type`
+  std::string_view sport_type;   // Strava `sport_type`
+  std::string_view french_name;  // "Course à pied", used in activity names
+  double min_km, max_km;         // 0, 0 for sports without distance (indoor, court, team sports)
+  double min_kmh, max_kmh;       // speed range when there is a distance
+  int min_minutes, max_minutes;  // duration range when there is no distance
+  double met;                    // metabolic equivalent, for calories
+  double max_elev_per_km;        // elevation gain per km (hikes climb, swims do not)
 };
 
 // The profile of a declared sport (labels of data_sport.csv, typos like "Runing" included);
@@ -55,7 +55,7 @@ struct Activity {
   bool commute, manual, is_private, flagged;
   double calories;
   std::optional<std::string> description;  // a French comment, sometimes
-  std::string raw_payload;  // Strava's activity object (JSON)
+  std::string raw_payload;                 // Strava's activity object (JSON)
 };
 
 // Europe/Paris offset at a UTC instant (EU rule: +2h from the last Sunday of March 01:00 UTC to
@@ -64,7 +64,8 @@ int paris_utc_offset_s(int64_t utc_seconds);
 
 class ActivityGenerator {
  public:
-  ActivityGenerator(std::vector<Practitioner> practitioners, uint64_t seed, int64_t first_activity_id);
+  ActivityGenerator(std::vector<Practitioner> practitioners, uint64_t seed,
+                    int64_t first_activity_id);
 
   // One activity that ended just before `now_utc_s` (live simulation).
   Activity next_live(int64_t now_utc_s);

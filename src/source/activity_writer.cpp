@@ -11,11 +11,20 @@ namespace {
 void append_escaped(std::string& out, std::string_view value) {
   for (char c : value) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -39,9 +48,10 @@ void append_timestamp(std::string& out, int64_t us, bool utc) {
 }  // namespace
 
 Result<std::vector<Practitioner>> read_practitioners(pg::Connection& conn) {
-  SL_ASSIGN_OR_RETURN(auto rows, conn.exec(
-      "SELECT e.id, e.prenom, e.nom, s.pratique_sport FROM rh_employees e "
-      "JOIN sport_activities s ON s.id = e.id WHERE s.pratique_sport IS NOT NULL ORDER BY e.id"));
+  SL_ASSIGN_OR_RETURN(
+      auto rows, conn.exec("SELECT e.id, e.prenom, e.nom, s.pratique_sport FROM rh_employees e "
+                           "JOIN sport_activities s ON s.id = e.id WHERE s.pratique_sport IS NOT "
+                           "NULL ORDER BY e.id"));
   std::vector<Practitioner> out;
   out.reserve(static_cast<size_t>(rows.rows()));
   for (int i = 0; i < rows.rows(); ++i) {
@@ -52,7 +62,8 @@ Result<std::vector<Practitioner>> read_practitioners(pg::Connection& conn) {
 }
 
 Result<int64_t> next_activity_id(pg::Connection& conn) {
-  SL_ASSIGN_OR_RETURN(auto rows, conn.exec("SELECT greatest(coalesce(max(activity_id), 0) + 1, 10000000000) FROM strava_activities"));
+  SL_ASSIGN_OR_RETURN(auto rows, conn.exec("SELECT greatest(coalesce(max(activity_id), 0) + 1, "
+                                           "10000000000) FROM strava_activities"));
   return std::stoll(std::string(rows.value(0, 0)));
 }
 
@@ -81,12 +92,16 @@ Result<uint64_t> insert_activities(pg::Connection& conn, const std::vector<Activ
     append_escaped(data, a.raw_payload);
     data += '\n';
   }
-  SL_ASSIGN_OR_RETURN(auto copy, conn.copy_in(
-      "COPY strava_activities (activity_id, employee_id, name, distance_m, moving_time_s, elapsed_time_s, "
-      "total_elev_gain_m, type, sport_type, start_date_utc, start_date_local, timezone, utc_offset_s, "
-      "commute, manual, private, flagged, calories, raw_payload) FROM STDIN"));
+  SL_ASSIGN_OR_RETURN(
+      auto copy,
+      conn.copy_in("COPY strava_activities (activity_id, employee_id, name, distance_m, "
+                   "moving_time_s, elapsed_time_s, "
+                   "total_elev_gain_m, type, sport_type, start_date_utc, start_date_local, "
+                   "timezone, utc_offset_s, "
+                   "commute, manual, private, flagged, calories, raw_payload) FROM STDIN"));
   constexpr size_t chunk = 1 << 20;
-  for (size_t off = 0; off < data.size(); off += chunk) SL_TRY(copy.put(std::string_view(data).substr(off, chunk)));
+  for (size_t off = 0; off < data.size(); off += chunk)
+    SL_TRY(copy.put(std::string_view(data).substr(off, chunk)));
   return copy.finish();
 }
 

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <span>
 #include <cstdio>
 #include <functional>
+#include <span>
 #include <unordered_map>
 
 namespace sl::source {
@@ -49,9 +49,11 @@ std::optional<Date> parse_french_date(std::string_view text) {
   char sep = text[a];
   size_t b = text.find(sep, a + 1);
   if (b == std::string_view::npos) return std::nullopt;
-  std::string_view p1 = text.substr(0, a), p2 = text.substr(a + 1, b - a - 1), p3 = text.substr(b + 1);
+  std::string_view p1 = text.substr(0, a), p2 = text.substr(a + 1, b - a - 1),
+                   p3 = text.substr(b + 1);
   int x = 0, y = 0, z = 0;
-  if (!parse_int_part(p1, x) || !parse_int_part(p2, y) || !parse_int_part(p3, z)) return std::nullopt;
+  if (!parse_int_part(p1, x) || !parse_int_part(p2, y) || !parse_int_part(p3, z))
+    return std::nullopt;
   if (sep == '-' && p1.size() == 4) {
     d = {x, y, z};  // ISO Y-m-d
   } else if (sep == '/' && p3.size() == 4) {
@@ -93,9 +95,9 @@ std::optional<int64_t> parse_integer(std::string_view text) {
 std::string normalise_label(std::string_view text) {
   // Accented Latin letters found in French headers and labels → their base letter.
   static const std::array<std::pair<std::string_view, char>, 26> folds = {{
-      {"é", 'e'}, {"è", 'e'}, {"ê", 'e'}, {"ë", 'e'}, {"É", 'e'}, {"È", 'e'}, {"Ê", 'e'},
-      {"à", 'a'}, {"â", 'a'}, {"ä", 'a'}, {"À", 'a'}, {"î", 'i'}, {"ï", 'i'}, {"Î", 'i'},
-      {"ô", 'o'}, {"ö", 'o'}, {"Ô", 'o'}, {"ù", 'u'}, {"û", 'u'}, {"ü", 'u'}, {"ç", 'c'},
+      {"é", 'e'}, {"è", 'e'},  {"ê", 'e'},  {"ë", 'e'},        {"É", 'e'}, {"È", 'e'}, {"Ê", 'e'},
+      {"à", 'a'}, {"â", 'a'},  {"ä", 'a'},  {"À", 'a'},        {"î", 'i'}, {"ï", 'i'}, {"Î", 'i'},
+      {"ô", 'o'}, {"ö", 'o'},  {"Ô", 'o'},  {"ù", 'u'},        {"û", 'u'}, {"ü", 'u'}, {"ç", 'c'},
       {"Ç", 'c'}, {"’", '\''}, {"‘", '\''}, {"\xC2\xA0", ' '}, {"œ", 'o'},
   }};
   std::string out;
@@ -103,7 +105,9 @@ std::string normalise_label(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     bool folded = false;
     // Only multi-byte UTF-8 sequences can be accented letters or typographic apostrophes.
-    for (const auto& [from, to] : static_cast<unsigned char>(text[i]) < 0x80 ? std::span<const std::pair<std::string_view, char>>{} : std::span(folds)) {
+    for (const auto& [from, to] : static_cast<unsigned char>(text[i]) < 0x80
+                                      ? std::span<const std::pair<std::string_view, char>>{}
+                                      : std::span(folds)) {
       if (text.substr(i).starts_with(from)) {
         if (to == ' ') {
           space = !out.empty();
@@ -131,8 +135,9 @@ std::string normalise_label(std::string_view text) {
 }
 
 const std::vector<std::string>& commute_modes() {
-  static const std::vector<std::string> modes = {"Transports en commun", "véhicule thermique/électrique",
-                                                 "Marche/running", "Vélo/Trottinette/Autres"};
+  static const std::vector<std::string> modes = {"Transports en commun",
+                                                 "véhicule thermique/électrique", "Marche/running",
+                                                 "Vélo/Trottinette/Autres"};
   return modes;
 }
 
@@ -168,7 +173,8 @@ struct ColumnSpec {
 // Maps the header record onto the expected columns; every expected column must be present.
 Status map_header(const csv::Record& header, std::vector<ColumnSpec> specs, std::string_view file) {
   std::unordered_map<std::string, int> positions;
-  for (size_t i = 0; i < header.fields.size(); ++i) positions.emplace(normalise_label(header.fields[i]), static_cast<int>(i));
+  for (size_t i = 0; i < header.fields.size(); ++i)
+    positions.emplace(normalise_label(header.fields[i]), static_cast<int>(i));
   std::string missing;
   for (auto& spec : specs) {
     auto it = positions.find(normalise_label(spec.header));
@@ -189,8 +195,9 @@ Status map_header(const csv::Record& header, std::vector<ColumnSpec> specs, std:
 // `validate(record, row)` (a Reject or nothing), rejects a repeated id (naming the line of its
 // first occurrence), and hands each good row to `on_row(row, line)` as soon as it is read.
 template <class Row, class Validate>
-Result<ParseSummary> parse_rows(std::string_view bytes, std::string_view file, std::vector<ColumnSpec> specs,
-                                Validate validate, const std::function<Status(const Row&, size_t)>& on_row) {
+Result<ParseSummary> parse_rows(std::string_view bytes, std::string_view file,
+                                std::vector<ColumnSpec> specs, Validate validate,
+                                const std::function<Status(const Row&, size_t)>& on_row) {
   ParseSummary summary;
   SL_ASSIGN_OR_RETURN(std::string text, decode(bytes, file, summary.encoding_note));
   csv::CsvReader reader(text, std::string(file));
@@ -198,7 +205,8 @@ Result<ParseSummary> parse_rows(std::string_view bytes, std::string_view file, s
   SL_ASSIGN_OR_RETURN(bool has_header, reader.next(record));
   if (!has_header) return make_error(Errc::parse, std::string(file) + ": empty file (no header)");
   if (csv::find_invalid_utf8(text.substr(0, text.find('\n'))) != std::string_view::npos) {
-    return make_error(Errc::parse, std::string(file) + ":1: header is not valid UTF-8 or Windows-1252");
+    return make_error(Errc::parse,
+                      std::string(file) + ":1: header is not valid UTF-8 or Windows-1252");
   }
   size_t expected_columns = record.fields.size();
   const std::vector<std::string> header_names = record.fields;
@@ -217,8 +225,8 @@ Result<ParseSummary> parse_rows(std::string_view bytes, std::string_view file, s
     ++summary.read;
     if (record.fields.size() != expected_columns) {
       summary.rejects.push_back({record.line, "row",
-                                 "has " + std::to_string(record.fields.size()) + " columns, expected " +
-                                     std::to_string(expected_columns),
+                                 "has " + std::to_string(record.fields.size()) +
+                                     " columns, expected " + std::to_string(expected_columns),
                                  record.fields});
       continue;
     }
@@ -226,8 +234,8 @@ Result<ParseSummary> parse_rows(std::string_view bytes, std::string_view file, s
     // Field-by-field validation only when the file as a whole is not valid UTF-8.
     for (size_t i = 0; check_each_field && i < record.fields.size(); ++i) {
       if (csv::find_invalid_utf8(record.fields[i]) != std::string_view::npos) {
-        summary.rejects.push_back({record.line, header_names[i], "invalid UTF-8 byte sequence (bad encoding)",
-                                   record.fields});
+        summary.rejects.push_back({record.line, header_names[i],
+                                   "invalid UTF-8 byte sequence (bad encoding)", record.fields});
         bad_encoding = true;
         break;
       }
@@ -243,8 +251,8 @@ Result<ParseSummary> parse_rows(std::string_view bytes, std::string_view file, s
     auto [it, inserted] = first_line.emplace(row.id, record.line);
     if (!inserted) {
       summary.rejects.push_back({record.line, header_names[static_cast<size_t>(*specs[0].index)],
-                                 "duplicate id " + std::to_string(row.id) + " (first seen on line " +
-                                     std::to_string(it->second) + ")",
+                                 "duplicate id " + std::to_string(row.id) +
+                                     " (first seen on line " + std::to_string(it->second) + ")",
                                  record.fields});
       continue;
     }
@@ -257,16 +265,18 @@ std::optional<Reject> reject(std::string_view field, std::string reason) {
   return Reject{0, std::string(field), std::move(reason), {}};
 }
 
-std::string quoted(std::string_view v) { return "'" + std::string(v) + "'"; }
+std::string quoted(std::string_view v) {
+  return "'" + std::string(v) + "'";
+}
 
 template <class Row, class Stream>
 Result<ParsedFile<Row>> collect(Stream stream) {
   ParsedFile<Row> parsed;
   SL_ASSIGN_OR_RETURN(auto summary, stream([&](const Row& row, size_t line) -> Status {
-    parsed.rows.push_back(row);
-    parsed.lines.push_back(line);
-    return {};
-  }));
+                        parsed.rows.push_back(row);
+                        parsed.lines.push_back(line);
+                        return {};
+                      }));
   parsed.rejects = std::move(summary.rejects);
   parsed.encoding_note = std::move(summary.encoding_note);
   return parsed;
@@ -274,33 +284,42 @@ Result<ParsedFile<Row>> collect(Stream stream) {
 
 }  // namespace
 
-Result<ParseSummary> stream_employees(std::string_view bytes, std::string_view file,
-                                      const std::function<Status(const EmployeeRow&, size_t)>& on_row) {
-  int c_id = -1, c_nom = -1, c_prenom = -1, c_naissance = -1, c_bu = -1, c_embauche = -1, c_salaire = -1,
-      c_contrat = -1, c_cp = -1, c_adresse = -1, c_mode = -1;
+Result<ParseSummary> stream_employees(
+    std::string_view bytes, std::string_view file,
+    const std::function<Status(const EmployeeRow&, size_t)>& on_row) {
+  int c_id = -1, c_nom = -1, c_prenom = -1, c_naissance = -1, c_bu = -1, c_embauche = -1,
+      c_salaire = -1, c_contrat = -1, c_cp = -1, c_adresse = -1, c_mode = -1;
   std::vector<ColumnSpec> specs = {
-      {"ID salarié", &c_id},           {"Nom", &c_nom},
-      {"Prénom", &c_prenom},           {"Date de naissance", &c_naissance},
-      {"BU", &c_bu},                   {"Date d'embauche", &c_embauche},
-      {"Salaire brut", &c_salaire},    {"Type de contrat", &c_contrat},
-      {"Nombre de jours de CP", &c_cp}, {"Adresse du domicile", &c_adresse},
+      {"ID salarié", &c_id},
+      {"Nom", &c_nom},
+      {"Prénom", &c_prenom},
+      {"Date de naissance", &c_naissance},
+      {"BU", &c_bu},
+      {"Date d'embauche", &c_embauche},
+      {"Salaire brut", &c_salaire},
+      {"Type de contrat", &c_contrat},
+      {"Nombre de jours de CP", &c_cp},
+      {"Adresse du domicile", &c_adresse},
       {"Moyen de déplacement", &c_mode},
   };
   auto validate = [&](const csv::Record& r, EmployeeRow& row) -> std::optional<Reject> {
     auto field = [&](int index) { return trim(r.fields[static_cast<size_t>(index)]); };
     auto id = parse_integer(field(c_id));
     if (field(c_id).empty()) return reject("ID salarié", "missing value");
-    if (!id || *id <= 0) return reject("ID salarié", quoted(field(c_id)) + " is not a positive integer");
+    if (!id || *id <= 0)
+      return reject("ID salarié", quoted(field(c_id)) + " is not a positive integer");
     row.id = *id;
-    for (auto [index, name, target] : {std::tuple{c_nom, "Nom", &row.nom}, std::tuple{c_prenom, "Prénom", &row.prenom},
-                                       std::tuple{c_bu, "BU", &row.business_unit},
-                                       std::tuple{c_contrat, "Type de contrat", &row.contrat},
-                                       std::tuple{c_adresse, "Adresse du domicile", &row.adresse_complete}}) {
+    for (auto [index, name, target] :
+         {std::tuple{c_nom, "Nom", &row.nom}, std::tuple{c_prenom, "Prénom", &row.prenom},
+          std::tuple{c_bu, "BU", &row.business_unit},
+          std::tuple{c_contrat, "Type de contrat", &row.contrat},
+          std::tuple{c_adresse, "Adresse du domicile", &row.adresse_complete}}) {
       if (field(index).empty()) return reject(name, "missing value");
       *target = std::string(field(index));
     }
-    for (auto [index, name, target] : {std::tuple{c_naissance, "Date de naissance", &row.date_naissance},
-                                       std::tuple{c_embauche, "Date d'embauche", &row.date_embauche}}) {
+    for (auto [index, name, target] :
+         {std::tuple{c_naissance, "Date de naissance", &row.date_naissance},
+          std::tuple{c_embauche, "Date d'embauche", &row.date_embauche}}) {
       if (field(index).empty()) return reject(name, "missing value");
       auto date = parse_french_date(field(index));
       if (!date) return reject(name, quoted(field(index)) + " is not a valid date (d/m/Y)");
@@ -309,7 +328,8 @@ Result<ParseSummary> stream_employees(std::string_view bytes, std::string_view f
     if (field(c_salaire).empty()) return reject("Salaire brut", "missing value");
     auto salary = parse_decimal(field(c_salaire));
     if (!salary) return reject("Salaire brut", quoted(field(c_salaire)) + " is not a number");
-    if (*salary < 0 || *salary > 1e9) return reject("Salaire brut", quoted(field(c_salaire)) + " is out of range");
+    if (*salary < 0 || *salary > 1e9)
+      return reject("Salaire brut", quoted(field(c_salaire)) + " is out of range");
     row.salaire_brut = *salary;
     auto cp = parse_integer(field(c_cp));
     if (field(c_cp).empty()) return reject("Nombre de jours de CP", "missing value");
@@ -330,7 +350,8 @@ Result<ParseSummary> stream_employees(std::string_view bytes, std::string_view f
     }
     row.moyen_deplacement = *known;
     if (row.date_embauche.year < row.date_naissance.year + 14) {
-      return reject("Date d'embauche", quoted(field(c_embauche)) + " is before the employee's 14th birthday year");
+      return reject("Date d'embauche",
+                    quoted(field(c_embauche)) + " is before the employee's 14th birthday year");
     }
     return std::nullopt;
   };
@@ -349,7 +370,8 @@ Result<ParseSummary> stream_sports(std::string_view bytes, std::string_view file
     auto id_text = trim(r.fields[static_cast<size_t>(c_id)]);
     if (id_text.empty()) return reject("ID salarié", "missing value");
     auto id = parse_integer(id_text);
-    if (!id || *id <= 0) return reject("ID salarié", quoted(id_text) + " is not a positive integer");
+    if (!id || *id <= 0)
+      return reject("ID salarié", quoted(id_text) + " is not a positive integer");
     row.id = *id;
     auto sport = trim(r.fields[static_cast<size_t>(c_sport)]);
     if (!sport.empty()) row.pratique_sport = std::string(sport);

@@ -74,7 +74,7 @@ struct ParsedFile {
 };
 
 struct ParseSummary {
-  size_t read = 0;  // data records in the file
+  size_t read = 0;              // data records in the file
   std::vector<Reject> rejects;  // in file order
   std::string encoding_note;
 };
@@ -83,8 +83,9 @@ struct ParseSummary {
 // loader streams rows to COPY while parsing). A file-level problem (missing header, undecodable
 // encoding) is an error; a bad row is a Reject and the other rows go on; an error returned by
 // `on_row` stops the parse.
-Result<ParseSummary> stream_employees(std::string_view bytes, std::string_view file_name,
-                                      const std::function<Status(const EmployeeRow&, size_t)>& on_row);
+Result<ParseSummary> stream_employees(
+    std::string_view bytes, std::string_view file_name,
+    const std::function<Status(const EmployeeRow&, size_t)>& on_row);
 Result<ParseSummary> stream_sports(std::string_view bytes, std::string_view file_name,
                                    const std::function<Status(const SportRow&, size_t)>& on_row);
 // The same, collected.

@@ -15,11 +15,20 @@ namespace {
 void append_copy_text(std::string& out, std::string_view value) {
   for (char c : value) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -41,7 +50,8 @@ std::string csv_field(std::string_view value) {
 }
 
 Status write_rejects(LoadReport& report, const std::filesystem::path& rejects_dir) {
-  auto path = rejects_dir / (std::filesystem::path(report.file).filename().string() + ".rejects.csv");
+  auto path =
+      rejects_dir / (std::filesystem::path(report.file).filename().string() + ".rejects.csv");
   if (report.rejects.empty()) {
     std::error_code ec;
     std::filesystem::remove(path, ec);
@@ -52,7 +62,8 @@ Status write_rejects(LoadReport& report, const std::filesystem::path& rejects_di
   for (const auto& r : report.rejects) {
     std::string row;
     for (size_t i = 0; i < r.raw.size(); ++i) row += (i ? "," : "") + csv_field(r.raw[i]);
-    out += std::to_string(r.line) + "," + csv_field(r.field) + "," + csv_field(r.reason) + "," + csv_field(row) + "\n";
+    out += std::to_string(r.line) + "," + csv_field(r.field) + "," + csv_field(r.reason) + "," +
+           csv_field(row) + "\n";
   }
   SL_TRY(fs::write_file_atomic(path, out));
   report.rejects_file = path;
@@ -92,7 +103,8 @@ class TableUpsert {
       std::from_chars(v.data(), v.data() + v.size(), id);
       existing_.insert(id);
     }
-    SL_ASSIGN_OR_RETURN(auto copy, conn_.copy_in("COPY " + table_ + " (" + column_list_ + ") FROM STDIN"));
+    SL_ASSIGN_OR_RETURN(auto copy,
+                        conn_.copy_in("COPY " + table_ + " (" + column_list_ + ") FROM STDIN"));
     copy_.emplace(std::move(copy));
     return {};
   }
@@ -129,10 +141,13 @@ class TableUpsert {
         stored += (stored.empty() ? "" : ", ") + table_ + "." + c;
         incoming += std::string(incoming.empty() ? "" : ", ") + "s." + c;
       }
-      SL_TRY(conn_.exec("CREATE TEMPORARY TABLE " + staging + " (LIKE " + table_ + ") ON COMMIT DROP"));
+      SL_TRY(conn_.exec("CREATE TEMPORARY TABLE " + staging + " (LIKE " + table_ +
+                        ") ON COMMIT DROP"));
       SL_TRY(copy_rows(conn_, "COPY " + staging + " (" + column_list_ + ") FROM STDIN", known_));
-      SL_ASSIGN_OR_RETURN(auto updated, conn_.exec("UPDATE " + table_ + " SET " + updates + " FROM " + staging + " s WHERE " +
-                                                   table_ + ".id = s.id AND (" + stored + ") IS DISTINCT FROM (" + incoming + ")"));
+      SL_ASSIGN_OR_RETURN(auto updated,
+                          conn_.exec("UPDATE " + table_ + " SET " + updates + " FROM " + staging +
+                                     " s WHERE " + table_ + ".id = s.id AND (" + stored +
+                                     ") IS DISTINCT FROM (" + incoming + ")"));
       report.updated = updated.affected_rows();
     }
     SL_TRY(conn_.exec("COMMIT"));
@@ -158,7 +173,8 @@ class TableUpsert {
 };
 
 template <class Row>
-LoadReport start_report(const ParsedFile<Row>& parsed, const std::filesystem::path& file, std::string table) {
+LoadReport start_report(const ParsedFile<Row>& parsed, const std::filesystem::path& file,
+                        std::string table) {
   LoadReport report;
   report.file = file.filename().string();
   report.table = std::move(table);
@@ -176,9 +192,10 @@ Result<LoadReport> load_employees(pg::Connection& conn, const std::filesystem::p
   LoadReport report;
   report.file = file.filename().string();
   report.table = "rh_employees";
-  TableUpsert upsert(conn, "rh_employees",
-                     {"id", "nom", "prenom", "date_naissance", "date_embauche", "business_unit", "salaire_brut",
-                      "contrat", "nb_conges_payes", "adresse_complete", "moyen_deplacement"});
+  TableUpsert upsert(
+      conn, "rh_employees",
+      {"id", "nom", "prenom", "date_naissance", "date_embauche", "business_unit", "salaire_brut",
+       "contrat", "nb_conges_payes", "adresse_complete", "moyen_deplacement"});
   if (auto begun = upsert.begin(); !begun) return begun.error().with_context("load " + report.file);
   size_t good = 0;
   auto summary = stream_employees(bytes, report.file, [&](const EmployeeRow& r, size_t) {
@@ -203,7 +220,8 @@ Result<LoadReport> load_employees(pg::Connection& conn, const std::filesystem::p
     });
   });
   if (!summary) return summary.error();
-  if (auto committed = upsert.commit(report); !committed) return committed.error().with_context("load " + report.file);
+  if (auto committed = upsert.commit(report); !committed)
+    return committed.error().with_context("load " + report.file);
   report.read = summary->read;
   report.rejects = std::move(summary->rejects);
   report.encoding_note = std::move(summary->encoding_note);
@@ -219,15 +237,19 @@ Result<LoadReport> load_sports(pg::Connection& conn, const std::filesystem::path
   // A sport row must name a known employee.
   SL_ASSIGN_OR_RETURN(auto employee_ids, conn.exec("SELECT id FROM rh_employees"));
   std::unordered_set<int64_t> known;
-  for (int i = 0; i < employee_ids.rows(); ++i) known.insert(std::stoll(std::string(employee_ids.value(i, 0))));
+  for (int i = 0; i < employee_ids.rows(); ++i)
+    known.insert(std::stoll(std::string(employee_ids.value(i, 0))));
   ParsedFile<SportRow> kept;
   kept.rejects = std::move(parsed.rejects);
   kept.encoding_note = parsed.encoding_note;
   for (size_t i = 0; i < parsed.rows.size(); ++i) {
     if (!known.count(parsed.rows[i].id)) {
-      kept.rejects.push_back({parsed.lines[i], "ID salarié",
-                              "employee " + std::to_string(parsed.rows[i].id) + " is not in rh_employees (load the HR file first)",
-                              {std::to_string(parsed.rows[i].id), parsed.rows[i].pratique_sport.value_or("")}});
+      kept.rejects.push_back(
+          {parsed.lines[i],
+           "ID salarié",
+           "employee " + std::to_string(parsed.rows[i].id) +
+               " is not in rh_employees (load the HR file first)",
+           {std::to_string(parsed.rows[i].id), parsed.rows[i].pratique_sport.value_or("")}});
       continue;
     }
     kept.rows.push_back(parsed.rows[i]);
@@ -247,7 +269,8 @@ Result<LoadReport> load_sports(pg::Connection& conn, const std::filesystem::path
       data += '\n';
     }));
   }
-  if (auto committed = upsert.commit(report); !committed) return committed.error().with_context("load " + report.file);
+  if (auto committed = upsert.commit(report); !committed)
+    return committed.error().with_context("load " + report.file);
   report.unchanged = kept.rows.size() - report.inserted - report.updated;
   SL_TRY(write_rejects(report, rejects_dir));
   return report;

@@ -95,7 +95,8 @@ const std::vector<Migration>& migrations() {
 }
 
 const std::vector<std::string>& captured_tables() {
-  static const std::vector<std::string> tables = {"rh_employees", "sport_activities", "strava_activities"};
+  static const std::vector<std::string> tables = {"rh_employees", "sport_activities",
+                                                  "strava_activities"};
   return tables;
 }
 
@@ -104,17 +105,20 @@ Result<MigrationReport> migrate(pg::Connection& conn, const std::string& publica
   SL_TRY(conn.exec("BEGIN"));
   auto run = [&]() -> Status {
     SL_TRY(conn.exec("SELECT pg_advisory_xact_lock(" + std::to_string(k_migration_lock) + ")"));
-    SL_TRY(conn.exec(
-        "CREATE TABLE IF NOT EXISTS schema_version ("
-        " version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"));
-    SL_ASSIGN_OR_RETURN(auto current, conn.exec("SELECT coalesce(max(version), 0) FROM schema_version"));
+    SL_TRY(
+        conn.exec("CREATE TABLE IF NOT EXISTS schema_version ("
+                  " version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT "
+                  "NULL DEFAULT now())"));
+    SL_ASSIGN_OR_RETURN(auto current,
+                        conn.exec("SELECT coalesce(max(version), 0) FROM schema_version"));
     report.from_version = std::stoi(std::string(current.value(0, 0)));
     report.to_version = report.from_version;
     for (const auto& m : migrations()) {
       if (m.version <= report.from_version) continue;
       auto applied = conn.exec(m.sql);
       if (!applied) {
-        return applied.error().with_context("migration " + std::to_string(m.version) + " (" + std::string(m.name) + ")");
+        return applied.error().with_context("migration " + std::to_string(m.version) + " (" +
+                                            std::string(m.name) + ")");
       }
       SL_TRY(conn.exec_params("INSERT INTO schema_version (version, name) VALUES ($1, $2)",
                               {std::to_string(m.version), std::string(m.name)}));
@@ -122,21 +126,27 @@ Result<MigrationReport> migrate(pg::Connection& conn, const std::string& publica
       report.to_version = m.version;
     }
     // The publication is configuration (its name comes from cdc.publication), not a migration.
-    SL_ASSIGN_OR_RETURN(auto found, conn.exec_params("SELECT 1 FROM pg_publication WHERE pubname = $1", {publication}));
+    SL_ASSIGN_OR_RETURN(
+        auto found,
+        conn.exec_params("SELECT 1 FROM pg_publication WHERE pubname = $1", {publication}));
     std::string tables;
-    for (const auto& t : captured_tables()) tables += (tables.empty() ? "" : ", ") + pg::quote_identifier(t);
+    for (const auto& t : captured_tables())
+      tables += (tables.empty() ? "" : ", ") + pg::quote_identifier(t);
     if (found.rows() == 0) {
-      SL_TRY(conn.exec("CREATE PUBLICATION " + pg::quote_identifier(publication) + " FOR TABLE " + tables));
+      SL_TRY(conn.exec("CREATE PUBLICATION " + pg::quote_identifier(publication) + " FOR TABLE " +
+                       tables));
       return {};
     }
     // An existing publication only gains the tables it lacks (no DDL when nothing is missing, so
     // running walsenders see no publication change).
     for (const auto& t : captured_tables()) {
-      SL_ASSIGN_OR_RETURN(auto member, conn.exec_params(
-          "SELECT 1 FROM pg_publication_tables WHERE pubname = $1 AND schemaname = 'public' AND tablename = $2",
-          {publication, t}));
+      SL_ASSIGN_OR_RETURN(auto member,
+                          conn.exec_params("SELECT 1 FROM pg_publication_tables WHERE pubname = $1 "
+                                           "AND schemaname = 'public' AND tablename = $2",
+                                           {publication, t}));
       if (member.rows() == 0) {
-        SL_TRY(conn.exec("ALTER PUBLICATION " + pg::quote_identifier(publication) + " ADD TABLE " + pg::quote_identifier(t)));
+        SL_TRY(conn.exec("ALTER PUBLICATION " + pg::quote_identifier(publication) + " ADD TABLE " +
+                         pg::quote_identifier(t)));
       }
     }
     return {};

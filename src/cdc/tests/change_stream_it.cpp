@@ -55,15 +55,18 @@ TEST(ChangeStream, EveryMappedTypeAndOperationAsDebeziumJson) {
     CREATE TABLE typed (id bigint PRIMARY KEY, amount numeric(12,2), payload jsonb, at timestamptz, day date,
                         local_at timestamp, ok boolean, label text, ratio double precision, small smallint);
     ALTER TABLE typed REPLICA IDENTITY FULL;
-    CREATE PUBLICATION p FOR TABLE typed)").ok());
+    CREATE PUBLICATION p FOR TABLE typed)")
+                  .ok());
   auto stream = pg::ReplicationStream::connect(conninfo);
   ASSERT_TRUE(stream.ok());
   auto slot = stream->create_slot("s_cdc");
   ASSERT_TRUE(slot.ok());
   ASSERT_TRUE(stream->start("s_cdc", slot->consistent_point, "p").ok());
 
-  ASSERT_TRUE(sql->exec("SET TimeZone = 'Europe/Paris'; INSERT INTO typed VALUES (1, 30940.50, '{\"k\": [1, 2]}', "
-                        "'2026-07-01 10:00:00.5+02', '2026-11-25', '2026-11-25 08:30:00', true, 'Équitation 🏅', 0.25, -3)")
+  ASSERT_TRUE(sql->exec("SET TimeZone = 'Europe/Paris'; INSERT INTO typed VALUES (1, 30940.50, "
+                        "'{\"k\": [1, 2]}', "
+                        "'2026-07-01 10:00:00.5+02', '2026-11-25', '2026-11-25 08:30:00', true, "
+                        "'Équitation 🏅', 0.25, -3)")
                   .ok());
   ASSERT_TRUE(sql->exec("INSERT INTO typed (id) VALUES (2)").ok());
   ASSERT_TRUE(sql->exec("UPDATE typed SET label = 'changed' WHERE id = 2").ok());
@@ -103,7 +106,8 @@ TEST(ChangeStream, EveryMappedTypeAndOperationAsDebeziumJson) {
   EXPECT_EQ(values[5]["op"], "d");
   EXPECT_EQ(values[5]["before"]["label"], "Équitation 🏅");
   for (size_t i = 1; i < values.size(); ++i) {
-    EXPECT_GE(values[i]["source"]["lsn"].get<uint64_t>(), values[i - 1]["source"]["lsn"].get<uint64_t>());
+    EXPECT_GE(values[i]["source"]["lsn"].get<uint64_t>(),
+              values[i - 1]["source"]["lsn"].get<uint64_t>());
   }
   EXPECT_EQ(values[0]["source"]["db"], "cdc");
   EXPECT_EQ(values[0]["source"]["snapshot"], "false");
@@ -114,7 +118,9 @@ TEST(ChangeStream, InterleavedTransactionsArriveInCommitOrder) {
   auto a = pg::Connection::open(conninfo);
   auto b = pg::Connection::open(conninfo);
   ASSERT_TRUE(a.ok() && b.ok());
-  ASSERT_TRUE(a->exec("CREATE TABLE t (id int PRIMARY KEY, who text); CREATE PUBLICATION p FOR TABLE t").ok());
+  ASSERT_TRUE(
+      a->exec("CREATE TABLE t (id int PRIMARY KEY, who text); CREATE PUBLICATION p FOR TABLE t")
+          .ok());
   auto stream = pg::ReplicationStream::connect(conninfo);
   auto slot = stream->create_slot("s_order");
   ASSERT_TRUE(slot.ok());

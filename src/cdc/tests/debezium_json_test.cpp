@@ -20,7 +20,9 @@ pg::Relation customers() {
   return r;
 }
 
-pg::TupleValue text(std::string s) { return {pg::TupleValue::Kind::text, std::move(s)}; }
+pg::TupleValue text(std::string s) {
+  return {pg::TupleValue::Kind::text, std::move(s)};
+}
 
 std::vector<EncodedEvent> run(const std::vector<pg::PgOutputMessage>& messages) {
   EventBuilder builder("app");
@@ -30,7 +32,8 @@ std::vector<EncodedEvent> run(const std::vector<pg::PgOutputMessage>& messages) 
     pg::XLogData data{pg::Lsn{lsn}, pg::Lsn{lsn}, {}};
     lsn += 112;
     auto st = builder.feed(data, m, [&](const ChangeEvent& e) -> Status {
-      SL_ASSIGN_OR_RETURN(auto encoded, encode_debezium(e, {.topic_prefix = "srv", .now_us = 1700000000201000}));
+      SL_ASSIGN_OR_RETURN(auto encoded,
+                          encode_debezium(e, {.topic_prefix = "srv", .now_us = 1700000000201000}));
       out.push_back(encoded);
       if (e.op == Op::delete_) out.push_back(tombstone_for(encoded));
       return {};
@@ -45,25 +48,31 @@ constexpr int64_t k_commit_time = 1700000000123456LL - pg::k_pg_epoch_unix_us;
 
 TEST(DebeziumJson, InsertMatchesTheDocumentedEnvelope) {
   auto events = run({pg::Begin{pg::Lsn{22910712}, k_commit_time, 771}, customers(),
-                     pg::Insert{16400, {text("1"), text("a@b")}}, pg::Commit{0, pg::Lsn{22910712}, pg::Lsn{22910800}, k_commit_time}});
+                     pg::Insert{16400, {text("1"), text("a@b")}},
+                     pg::Commit{0, pg::Lsn{22910712}, pg::Lsn{22910800}, k_commit_time}});
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].topic, "srv.public.customers");
   EXPECT_EQ(events[0].key, R"({"id":1})");
-  EXPECT_EQ(*events[0].value,
-            R"({"before":null,"after":{"id":1,"email":"a@b"},"source":{"version":"2.7.0.sportlake","connector":"postgresql",)"
-            R"("name":"srv","ts_ms":1700000000123,"snapshot":"false","db":"app","sequence":"[\"22910712\",\"22910824\"]",)"
-            R"("ts_us":1700000000123456,"ts_ns":1700000000123456000,"schema":"public","table":"customers","txId":771,)"
-            R"("lsn":22910824,"xmin":null},"transaction":null,"op":"c","ts_ms":1700000000201,"ts_us":1700000000201000,)"
-            R"("ts_ns":1700000000201000000})");
+  EXPECT_EQ(
+      *events[0].value,
+      R"({"before":null,"after":{"id":1,"email":"a@b"},"source":{"version":"2.7.0.sportlake","connector":"postgresql",)"
+      R"("name":"srv","ts_ms":1700000000123,"snapshot":"false","db":"app","sequence":"[\"22910712\",\"22910824\"]",)"
+      R"("ts_us":1700000000123456,"ts_ns":1700000000123456000,"schema":"public","table":"customers","txId":771,)"
+      R"("lsn":22910824,"xmin":null},"transaction":null,"op":"c","ts_ms":1700000000201,"ts_us":1700000000201000,)"
+      R"("ts_ns":1700000000201000000})");
 }
 
 TEST(DebeziumJson, DeleteThenTombstoneAndPrimaryKeyChange) {
-  auto events = run({pg::Begin{pg::Lsn{1}, k_commit_time, 5}, customers(),
-                     pg::Update{16400, 'O', pg::Tuple{text("1"), text("a@b")}, {text("2"), text("a@b")}},
-                     pg::Delete{16400, 'O', {text("2"), text("a@b")}}, pg::Commit{0, pg::Lsn{1}, pg::Lsn{2}, k_commit_time}});
+  auto events =
+      run({pg::Begin{pg::Lsn{1}, k_commit_time, 5}, customers(),
+           pg::Update{16400, 'O', pg::Tuple{text("1"), text("a@b")}, {text("2"), text("a@b")}},
+           pg::Delete{16400, 'O', {text("2"), text("a@b")}},
+           pg::Commit{0, pg::Lsn{1}, pg::Lsn{2}, k_commit_time}});
   // PK change → delete(1) + tombstone + create(2); then delete(2) + tombstone.
   ASSERT_EQ(events.size(), 5u);
-  auto op = [](const EncodedEvent& e) { return e.value ? nlohmann::json::parse(*e.value)["op"].get<std::string>() : "tombstone"; };
+  auto op = [](const EncodedEvent& e) {
+    return e.value ? nlohmann::json::parse(*e.value)["op"].get<std::string>() : "tombstone";
+  };
   EXPECT_EQ(op(events[0]), "d");
   EXPECT_EQ(events[0].key, R"({"id":1})");
   EXPECT_EQ(op(events[1]), "tombstone");
@@ -76,17 +85,21 @@ TEST(DebeziumJson, DeleteThenTombstoneAndPrimaryKeyChange) {
 
 TEST(DebeziumJson, UnchangedToastTakenFromTheOldRowOrMarkedUnavailable) {
   pg::TupleValue toast{pg::TupleValue::Kind::unchanged_toast, ""};
-  auto with_old = run({pg::Begin{pg::Lsn{1}, 0, 1}, customers(),
-                       pg::Update{16400, 'O', pg::Tuple{text("1"), text("long text")}, {text("1"), toast}},
-                       pg::Commit{0, pg::Lsn{1}, pg::Lsn{2}, 0}});
+  auto with_old =
+      run({pg::Begin{pg::Lsn{1}, 0, 1}, customers(),
+           pg::Update{16400, 'O', pg::Tuple{text("1"), text("long text")}, {text("1"), toast}},
+           pg::Commit{0, pg::Lsn{1}, pg::Lsn{2}, 0}});
   EXPECT_EQ(nlohmann::json::parse(*with_old[0].value)["after"]["email"], "long text");
-  auto without_old = run({pg::Begin{pg::Lsn{1}, 0, 1}, customers(), pg::Update{16400, 0, std::nullopt, {text("1"), toast}},
+  auto without_old = run({pg::Begin{pg::Lsn{1}, 0, 1}, customers(),
+                          pg::Update{16400, 0, std::nullopt, {text("1"), toast}},
                           pg::Commit{0, pg::Lsn{1}, pg::Lsn{2}, 0}});
-  EXPECT_EQ(nlohmann::json::parse(*without_old[0].value)["after"]["email"], "__debezium_unavailable_value");
+  EXPECT_EQ(nlohmann::json::parse(*without_old[0].value)["after"]["email"],
+            "__debezium_unavailable_value");
 }
 
 TEST(DebeziumJson, TruncateHasNoKeyAndNoRows) {
-  auto events = run({pg::Begin{pg::Lsn{1}, 0, 1}, customers(), pg::Truncate{0, {16400}}, pg::Commit{0, pg::Lsn{1}, pg::Lsn{2}, 0}});
+  auto events = run({pg::Begin{pg::Lsn{1}, 0, 1}, customers(), pg::Truncate{0, {16400}},
+                     pg::Commit{0, pg::Lsn{1}, pg::Lsn{2}, 0}});
   ASSERT_EQ(events.size(), 1u);
   EXPECT_FALSE(events[0].key.has_value());
   auto v = nlohmann::json::parse(*events[0].value);

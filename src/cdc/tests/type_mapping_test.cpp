@@ -12,14 +12,17 @@ nlohmann::ordered_json value(uint32_t type, int32_t typmod, std::string_view tex
   return v.ok() ? *v : nlohmann::ordered_json();
 }
 
-constexpr int32_t numeric_typmod(int precision, int scale) { return ((precision << 16) | scale) + 4; }
+constexpr int32_t numeric_typmod(int precision, int scale) {
+  return ((precision << 16) | scale) + 4;
+}
 
 TEST(TypeMapping, DocumentedExamples) {
   EXPECT_EQ(value(oid::k_numeric, numeric_typmod(10, 2), "1.23"), "ew==");  // 123 → 0x7b
-  EXPECT_EQ(value(oid::k_numeric, numeric_typmod(10, 2), "1.2"), "eA==");   // rescaled: 120 → 0x78
+  EXPECT_EQ(value(oid::k_numeric, numeric_typmod(10, 2), "1.2"), "eA==");  // rescaled: 120 → 0x78
   EXPECT_EQ(value(oid::k_date, -1, "2016-11-04"), 17109);
   EXPECT_EQ(value(oid::k_timestamp, -1, "2018-06-20 15:13:16.945104"), 1529507596945104LL);
-  EXPECT_EQ(value(oid::k_timestamptz, -1, "2016-11-04 11:51:30.123456+00"), "2016-11-04T11:51:30.123456Z");
+  EXPECT_EQ(value(oid::k_timestamptz, -1, "2016-11-04 11:51:30.123456+00"),
+            "2016-11-04T11:51:30.123456Z");
   EXPECT_EQ(value(oid::k_timestamptz, -1, "2016-11-04 13:51:30+02"), "2016-11-04T11:51:30.000000Z");
   EXPECT_EQ(value(oid::k_bool, -1, "t"), true);
   EXPECT_EQ(value(oid::k_int8, -1, "-9223372036854775808"), INT64_MIN);

@@ -30,11 +30,13 @@ TEST(Dotenv, BadLineNamesPlace) {
 
 TEST(Config, PrecedenceTomlDotenvEnvironment) {
   fs::TempDir dir;
-  ASSERT_TRUE(fs::write_file_atomic(dir.path() / "sportlake.toml",
-                                    "home = \"/srv/sl\"\n[database]\nhost = \"toml-host\"\nport = 6000\n"
-                                    "[rules]\nbonus_rate = 0.07\n")
-                  .ok());
-  ASSERT_TRUE(fs::write_file_atomic(dir.path() / ".env", "DB_HOST=dotenv-host\nDB_NAME=fromdotenv\n").ok());
+  ASSERT_TRUE(
+      fs::write_file_atomic(dir.path() / "sportlake.toml",
+                            "home = \"/srv/sl\"\n[database]\nhost = \"toml-host\"\nport = 6000\n"
+                            "[rules]\nbonus_rate = 0.07\n")
+          .ok());
+  ASSERT_TRUE(
+      fs::write_file_atomic(dir.path() / ".env", "DB_HOST=dotenv-host\nDB_NAME=fromdotenv\n").ok());
   ::setenv("DB_NAME", "fromenv", 1);
   auto config = load({.toml_path = (dir.path() / "sportlake.toml").string(),
                       .dotenv_path = (dir.path() / ".env").string()});

@@ -33,7 +33,9 @@ TEST(CsvReader, QuotedFieldsWithCommasQuotesAndNewlines) {
 }
 
 TEST(CsvReader, LastRecordWithoutNewlineAndBom) {
-  auto records = read_all("\xEF\xBB\xBF" "a,b\n1,2");
+  auto records = read_all(
+      "\xEF\xBB\xBF"
+      "a,b\n1,2");
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0].fields[0], "a");
   EXPECT_EQ(records[1].fields[1], "2");

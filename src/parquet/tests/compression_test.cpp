@@ -8,7 +8,8 @@ namespace {
 TEST(Compression, EveryCodecRoundTrips) {
   std::string input;
   for (int i = 0; i < 10000; ++i) input += "Course à pied " + std::to_string(i % 97) + ";";
-  for (Codec codec : {Codec::uncompressed, Codec::snappy, Codec::gzip, Codec::zstd, Codec::lz4_raw}) {
+  for (Codec codec :
+       {Codec::uncompressed, Codec::snappy, Codec::gzip, Codec::zstd, Codec::lz4_raw}) {
     std::string packed, unpacked;
     ASSERT_TRUE(compress(codec, input, packed).ok()) << codec_name(codec);
     if (codec != Codec::uncompressed) {

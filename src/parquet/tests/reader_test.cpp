@@ -12,14 +12,23 @@ namespace {
 
 RecordBatch batch(size_t rows) {
   RecordBatch b;
-  b.schema = {{"id", {TypeId::int64}, false}, {"sport", {TypeId::string}, true}, {"km", {TypeId::float64}, true},
-              {"ok", {TypeId::boolean}, true}, {"amount", {TypeId::decimal, 12, 2}, true}};
+  b.schema = {{"id", {TypeId::int64}, false},
+              {"sport", {TypeId::string}, true},
+              {"km", {TypeId::float64}, true},
+              {"ok", {TypeId::boolean}, true},
+              {"amount", {TypeId::decimal, 12, 2}, true}};
   for (const auto& f : b.schema) b.columns.emplace_back(f.type);
   for (size_t i = 0; i < rows; ++i) {
     b.columns[0].append_i64(static_cast<int64_t>(i));
-    if (i % 3 == 0) b.columns[1].append_null(); else b.columns[1].append_string(i % 2 ? "Run" : "Hike");
+    if (i % 3 == 0)
+      b.columns[1].append_null();
+    else
+      b.columns[1].append_string(i % 2 ? "Run" : "Hike");
     b.columns[2].append_f64(static_cast<double>(i) / 4);
-    if (i % 5 == 0) b.columns[3].append_null(); else b.columns[3].append_bool(i % 2 == 0);
+    if (i % 5 == 0)
+      b.columns[3].append_null();
+    else
+      b.columns[3].append_bool(i % 2 == 0);
     b.columns[4].append_i64(static_cast<int64_t>(i) * 101 - 5000);
   }
   b.num_rows = rows;
@@ -47,18 +56,28 @@ void expect_equal(const RecordBatch& a, const RecordBatch& b) {
       if (!x.is_valid(i)) continue;
       switch (x.type.id) {
         case TypeId::int64:
-        case TypeId::decimal: ASSERT_EQ(x.i64[i], y.i64[i]); break;
-        case TypeId::string: ASSERT_EQ(x.string_at(i), y.string_at(i)); break;
-        case TypeId::float64: ASSERT_EQ(x.f64[i], y.f64[i]); break;
-        case TypeId::boolean: ASSERT_EQ(x.bools[i], y.bools[i]); break;
-        default: FAIL() << "type not covered";
+        case TypeId::decimal:
+          ASSERT_EQ(x.i64[i], y.i64[i]);
+          break;
+        case TypeId::string:
+          ASSERT_EQ(x.string_at(i), y.string_at(i));
+          break;
+        case TypeId::float64:
+          ASSERT_EQ(x.f64[i], y.f64[i]);
+          break;
+        case TypeId::boolean:
+          ASSERT_EQ(x.bools[i], y.bools[i]);
+          break;
+        default:
+          FAIL() << "type not covered";
       }
     }
   }
 }
 
 TEST(ParquetReader, ReadsBackEveryCodecAndLayout) {
-  for (Codec codec : {Codec::uncompressed, Codec::snappy, Codec::gzip, Codec::zstd, Codec::lz4_raw}) {
+  for (Codec codec :
+       {Codec::uncompressed, Codec::snappy, Codec::gzip, Codec::zstd, Codec::lz4_raw}) {
     for (bool dictionary : {true, false}) {
       WriterOptions o;
       o.codec = codec;
@@ -113,14 +132,16 @@ TEST(ParquetReader, CorruptFilesFailWithAClearError) {
   for (const auto& c : cases) {
     auto reader = ParquetReader::open_bytes(c.bytes, "bad.parquet");
     ASSERT_FALSE(reader.ok()) << c.name;
-    EXPECT_NE(reader.error().message.find(c.expected), std::string::npos) << c.name << ": " << reader.error().message;
+    EXPECT_NE(reader.error().message.find(c.expected), std::string::npos)
+        << c.name << ": " << reader.error().message;
     EXPECT_NE(reader.error().message.find("bad.parquet"), std::string::npos) << c.name;
   }
   auto reader = ParquetReader::open_bytes(garbled_page, "garbled.parquet");
   ASSERT_TRUE(reader.ok());
   auto rows = (*reader)->read_all();
   ASSERT_FALSE(rows.ok());
-  EXPECT_NE(rows.error().message.find("row group 0 column 'id'"), std::string::npos) << rows.error().message;
+  EXPECT_NE(rows.error().message.find("row group 0 column 'id'"), std::string::npos)
+      << rows.error().message;
 }
 
 }  // namespace
@@ -133,9 +154,11 @@ namespace {
 TEST(ParquetReader, FuzzerFindingsFailFast) {
   const char* source_dir = std::getenv("SL_SOURCE_DIR");
   if (source_dir == nullptr) GTEST_SKIP() << "SL_SOURCE_DIR not set (run through ctest)";
-  auto reader = ParquetReader::open(std::string(source_dir) + "/src/parquet/tests/corpus/thrift-map-of-bools-hang.parquet");
+  auto reader = ParquetReader::open(std::string(source_dir) +
+                                    "/src/parquet/tests/corpus/thrift-map-of-bools-hang.parquet");
   ASSERT_FALSE(reader.ok());
-  EXPECT_NE(reader.error().message.find("footer metadata"), std::string::npos) << reader.error().message;
+  EXPECT_NE(reader.error().message.find("footer metadata"), std::string::npos)
+      << reader.error().message;
 }
 
 }  // namespace

@@ -38,7 +38,8 @@ std::vector<uint32_t> decode(const std::string& bytes, int bit_width, size_t cou
       }
     } else {
       uint32_t v = 0;
-      for (int b = 0; b < (bit_width + 7) / 8; ++b) v |= static_cast<uint32_t>(static_cast<uint8_t>(bytes.at(pos++))) << (8 * b);
+      for (int b = 0; b < (bit_width + 7) / 8; ++b)
+        v |= static_cast<uint32_t>(static_cast<uint8_t>(bytes.at(pos++))) << (8 * b);
       for (uint64_t i = 0; i < (header >> 1); ++i) out.push_back(v);
     }
   }

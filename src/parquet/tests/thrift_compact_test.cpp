@@ -48,7 +48,8 @@ TEST(ThriftCompact, TimestampSchemaElementMatchesReferenceBytes) {
   // FileMetaData: field 1 version (15 02), field 2 list header (19 1c), then the element.
   ASSERT_GT(out.size(), 4u);
   EXPECT_EQ(hex(out.substr(0, 4)), "15 02 19 1c");
-  EXPECT_EQ(hex(out.substr(4, 22)), "15 04 25 02 18 02 74 73 25 14 4c 8c 11 1c 2c 00 00 00 00 00 16 00");
+  EXPECT_EQ(hex(out.substr(4, 22)),
+            "15 04 25 02 18 02 74 73 25 14 4c 8c 11 1c 2c 00 00 00 00 00 16 00");
 }
 
 TEST(ThriftCompact, LongFieldDeltaAndLongList) {

@@ -16,12 +16,18 @@ namespace {
 RecordBatch all_types(size_t rows, size_t first) {
   RecordBatch b;
   b.schema = {
-      {"id", {TypeId::int64}, false},          {"i32", {TypeId::int32}, true},
-      {"f32", {TypeId::float32}, true},        {"f64", {TypeId::float64}, true},
-      {"flag", {TypeId::boolean}, true},       {"name", {TypeId::string}, true},
-      {"sport", {TypeId::string}, true},       {"blob", {TypeId::binary}, true},
-      {"day", {TypeId::date32}, true},         {"ts", {TypeId::timestamp_us}, true},
-      {"amount", {TypeId::decimal, 12, 2}, true}, {"small_dec", {TypeId::decimal, 5, 3}, true},
+      {"id", {TypeId::int64}, false},
+      {"i32", {TypeId::int32}, true},
+      {"f32", {TypeId::float32}, true},
+      {"f64", {TypeId::float64}, true},
+      {"flag", {TypeId::boolean}, true},
+      {"name", {TypeId::string}, true},
+      {"sport", {TypeId::string}, true},
+      {"blob", {TypeId::binary}, true},
+      {"day", {TypeId::date32}, true},
+      {"ts", {TypeId::timestamp_us}, true},
+      {"amount", {TypeId::decimal, 12, 2}, true},
+      {"small_dec", {TypeId::decimal, 5, 3}, true},
   };
   for (const auto& f : b.schema) b.columns.emplace_back(f.type);
   static const char* sports[] = {"Run", "Hike", "Swim", "Ride", "Tennis", "Équitation"};
@@ -36,7 +42,8 @@ RecordBatch all_types(size_t rows, size_t first) {
     maybe(b.columns[4], [&](Column& c) { c.append_bool(i % 3 == 0); });
     maybe(b.columns[5], [&](Column& c) { c.append_string("name-" + std::to_string(i)); });
     maybe(b.columns[6], [&](Column& c) { c.append_string(sports[r % 6]); });
-    maybe(b.columns[7], [&](Column& c) { c.append_string(std::string(1 + r % 4, static_cast<char>(r % 256))); });
+    maybe(b.columns[7],
+          [&](Column& c) { c.append_string(std::string(1 + r % 4, static_cast<char>(r % 256))); });
     maybe(b.columns[8], [&](Column& c) { c.append_i32(static_cast<int32_t>(19000 + i % 1000)); });
     maybe(b.columns[9], [&](Column& c) { c.append_i64(1700000000000000LL + i * 1000003); });
     maybe(b.columns[10], [&](Column& c) { c.append_i64(i * 12345 - 50000); });
@@ -80,12 +87,14 @@ int main(int argc, char** argv) {
   std::filesystem::path out = argv[1];
   std::filesystem::create_directories(out);
   int failures = 0;
-  for (Codec codec : {Codec::uncompressed, Codec::snappy, Codec::gzip, Codec::zstd, Codec::lz4_raw}) {
+  for (Codec codec :
+       {Codec::uncompressed, Codec::snappy, Codec::gzip, Codec::zstd, Codec::lz4_raw}) {
     for (bool dictionary : {true, false}) {
       WriterOptions o;
       o.codec = codec;
       o.dictionary = dictionary;
-      std::string name = "all_types_" + std::string(codec_name(codec)) + (dictionary ? "_dict" : "_plain") + ".parquet";
+      std::string name = "all_types_" + std::string(codec_name(codec)) +
+                         (dictionary ? "_dict" : "_plain") + ".parquet";
       failures += write(out / name, 5000, o);
     }
   }

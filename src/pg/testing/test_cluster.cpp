@@ -24,7 +24,8 @@ TestCluster::TestCluster() {
   cluster_ = std::make_unique<Cluster>(options);
   auto started = cluster_->start();
   if (!started) {
-    std::fprintf(stderr, "TestCluster: cannot start PostgreSQL: %s\n", started.error().to_string().c_str());
+    std::fprintf(stderr, "TestCluster: cannot start PostgreSQL: %s\n",
+                 started.error().to_string().c_str());
     std::abort();
   }
 }
@@ -34,7 +35,8 @@ TestCluster::~TestCluster() {
 }
 
 std::string TestCluster::create_database(const std::string& prefix) {
-  std::string name = prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(next_database_++);
+  std::string name =
+      prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(next_database_++);
   auto conn = Connection::open(conninfo());
   EXPECT_TRUE(conn.ok()) << conn.error().to_string();
   auto created = conn->exec("CREATE DATABASE " + quote_identifier(name));

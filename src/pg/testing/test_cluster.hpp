@@ -1,4 +1,5 @@
-// TestCluster: one private PostgreSQL cluster per test process, for integration tests of any module.
+// TestCluster: one private PostgreSQL cluster per test process, for integration tests of any
+// module.
 #pragma once
 
 #include <memory>
@@ -18,7 +19,9 @@ class TestCluster {
 
   // A fresh, empty database with a unique name (for test isolation); returns its conninfo.
   std::string create_database(const std::string& prefix = "t");
-  std::string conninfo(const std::string& dbname = "postgres") const { return cluster_->conninfo(dbname); }
+  std::string conninfo(const std::string& dbname = "postgres") const {
+    return cluster_->conninfo(dbname);
+  }
   Connection connect(const std::string& dbname = "postgres") const;
   Cluster& cluster() { return *cluster_; }
 

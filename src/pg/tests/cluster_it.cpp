@@ -16,7 +16,9 @@ namespace {
 class ClusterLifecycle : public ::testing::Test {
  protected:
   void SetUp() override { ::chmod(dir_.path().c_str(), 0755); }
-  ClusterOptions options() const { return {.dir = dir_.path() / "pg", .port = 0, .database = "rh_sport"}; }
+  ClusterOptions options() const {
+    return {.dir = dir_.path() / "pg", .port = 0, .database = "rh_sport"};
+  }
   fs::TempDir dir_{"sl-cluster"};
 };
 
@@ -40,7 +42,8 @@ TEST_F(ClusterLifecycle, StartRestartKeepsDataAndPort) {
   {
     auto conn = Connection::open(cluster.conninfo("rh_sport"));
     ASSERT_TRUE(conn.ok()) << conn.error().to_string();
-    ASSERT_TRUE(conn->exec("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')").ok());
+    ASSERT_TRUE(
+        conn->exec("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')").ok());
     auto wal = conn->exec("SHOW wal_level");
     EXPECT_EQ(wal->value(0, 0), "logical");
   }
@@ -67,7 +70,8 @@ TEST_F(ClusterLifecycle, RecoversFromKilledPostmaster) {
   ASSERT_TRUE(cluster.start().ok());
   int pid = cluster.status()->pid;
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
-  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   // Give the orphaned backends a moment to notice the postmaster is gone.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_FALSE(cluster.status()->running);
@@ -87,7 +91,8 @@ TEST_F(ClusterLifecycle, BusyConfiguredPortIsAClearError) {
   Cluster second(other);
   auto started = second.start();
   ASSERT_FALSE(started.ok());
-  EXPECT_NE(started.error().message.find("already in use"), std::string::npos) << started.error().message;
+  EXPECT_NE(started.error().message.find("already in use"), std::string::npos)
+      << started.error().message;
   ASSERT_TRUE(first.stop().ok());
 }
 
@@ -95,7 +100,7 @@ TEST_F(ClusterLifecycle, FilesBelongToPostgresWhenRoot) {
   if (::geteuid() != 0) GTEST_SKIP() << "only meaningful when the tests run as root";
   Cluster cluster(options());
   ASSERT_TRUE(cluster.start().ok());
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(cluster.data_dir().c_str(), &st), 0);
   EXPECT_NE(st.st_uid, 0u);
   ASSERT_TRUE(cluster.stop().ok());

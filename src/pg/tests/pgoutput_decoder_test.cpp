@@ -10,13 +10,28 @@ namespace {
 // Test encoder: big-endian integers, NUL-terminated strings.
 struct Msg {
   std::string bytes;
-  Msg& tag(char c) { bytes.push_back(c); return *this; }
-  Msg& i8(uint8_t v) { bytes.push_back(static_cast<char>(v)); return *this; }
+  Msg& tag(char c) {
+    bytes.push_back(c);
+    return *this;
+  }
+  Msg& i8(uint8_t v) {
+    bytes.push_back(static_cast<char>(v));
+    return *this;
+  }
   Msg& i16(uint16_t v) { return be(v, 2); }
   Msg& i32(uint32_t v) { return be(v, 4); }
   Msg& i64(uint64_t v) { return be(v, 8); }
-  Msg& str(std::string_view s) { bytes.append(s); bytes.push_back('\0'); return *this; }
-  Msg& text(std::string_view s) { tag('t'); i32(static_cast<uint32_t>(s.size())); bytes.append(s); return *this; }
+  Msg& str(std::string_view s) {
+    bytes.append(s);
+    bytes.push_back('\0');
+    return *this;
+  }
+  Msg& text(std::string_view s) {
+    tag('t');
+    i32(static_cast<uint32_t>(s.size()));
+    bytes.append(s);
+    return *this;
+  }
   Msg& be(uint64_t v, int n) {
     for (int i = n - 1; i >= 0; --i) bytes.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
     return *this;
@@ -36,9 +51,22 @@ TEST(PgOutput, BeginAndCommit) {
 }
 
 TEST(PgOutput, RelationWithColumns) {
-  auto rel = decode_pgoutput(Msg().tag('R').i32(16384).str("public").str("strava_activities").i8('f').i16(2)
-                                 .i8(1).str("activity_id").i32(20).i32(0xffffffff)
-                                 .i8(0).str("name").i32(25).i32(0xffffffff).bytes);
+  auto rel = decode_pgoutput(Msg()
+                                 .tag('R')
+                                 .i32(16384)
+                                 .str("public")
+                                 .str("strava_activities")
+                                 .i8('f')
+                                 .i16(2)
+                                 .i8(1)
+                                 .str("activity_id")
+                                 .i32(20)
+                                 .i32(0xffffffff)
+                                 .i8(0)
+                                 .str("name")
+                                 .i32(25)
+                                 .i32(0xffffffff)
+                                 .bytes);
   ASSERT_TRUE(rel.ok()) << rel.error().to_string();
   auto& r = std::get<Relation>(*rel);
   EXPECT_EQ(r.oid, 16384u);
@@ -55,7 +83,8 @@ TEST(PgOutput, RelationWithColumns) {
 }
 
 TEST(PgOutput, InsertUpdateDeleteWithNullAndUnchangedToast) {
-  auto ins = decode_pgoutput(Msg().tag('I').i32(7).tag('N').i16(3).text("42").tag('n').text("Élodie").bytes);
+  auto ins = decode_pgoutput(
+      Msg().tag('I').i32(7).tag('N').i16(3).text("42").tag('n').text("Élodie").bytes);
   ASSERT_TRUE(ins.ok());
   const auto& t = std::get<Insert>(*ins).new_tuple;
   ASSERT_EQ(t.size(), 3u);
@@ -63,7 +92,18 @@ TEST(PgOutput, InsertUpdateDeleteWithNullAndUnchangedToast) {
   EXPECT_EQ(t[1].kind, TupleValue::Kind::null);
   EXPECT_EQ(t[2].data, "Élodie");
 
-  auto upd = decode_pgoutput(Msg().tag('U').i32(7).tag('O').i16(2).text("1").text("old").tag('N').i16(2).text("1").tag('u').bytes);
+  auto upd = decode_pgoutput(Msg()
+                                 .tag('U')
+                                 .i32(7)
+                                 .tag('O')
+                                 .i16(2)
+                                 .text("1")
+                                 .text("old")
+                                 .tag('N')
+                                 .i16(2)
+                                 .text("1")
+                                 .tag('u')
+                                 .bytes);
   ASSERT_TRUE(upd.ok()) << upd.error().to_string();
   const auto& u = std::get<Update>(*upd);
   EXPECT_EQ(u.old_kind, 'O');
@@ -87,7 +127,8 @@ TEST(PgOutput, TruncateOriginTypeMessage) {
   EXPECT_EQ(std::get<Origin>(*origin).name, "node_a");
   auto type = decode_pgoutput(Msg().tag('Y').i32(90000).str("public").str("mood").bytes);
   EXPECT_EQ(std::get<TypeInfo>(*type).name, "mood");
-  auto message = decode_pgoutput(Msg().tag('M').i8(1).i64(9).str("sportlake").i32(2).tag('h').tag('i').bytes);
+  auto message =
+      decode_pgoutput(Msg().tag('M').i8(1).i64(9).str("sportlake").i32(2).tag('h').tag('i').bytes);
   ASSERT_TRUE(message.ok());
   EXPECT_EQ(std::get<LogicalMessage>(*message).content, "hi");
 }

@@ -21,7 +21,8 @@ TEST(ResolveConninfo, ExternalDatabaseFromSeedVariables) {
   config.set("database.password", "p'w");
   auto conninfo = resolve_conninfo(config);
   ASSERT_TRUE(conninfo.ok());
-  EXPECT_EQ(*conninfo, "host='db.internal' port='5433' dbname='rh_sport' user='rh' password='p\\'w'");
+  EXPECT_EQ(*conninfo,
+            "host='db.internal' port='5433' dbname='rh_sport' user='rh' password='p\\'w'");
 }
 
 TEST(ResolveConninfo, UrlWins) {

@@ -14,7 +14,8 @@ namespace {
 using testing::TestCluster;
 
 // Reads decoded messages until `count` of them arrived or 20 s passed.
-std::vector<std::pair<XLogData, PgOutputMessage>> read_messages(ReplicationStream& stream, size_t count) {
+std::vector<std::pair<XLogData, PgOutputMessage>> read_messages(ReplicationStream& stream,
+                                                                size_t count) {
   std::vector<std::pair<XLogData, PgOutputMessage>> out;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (out.size() < count && std::chrono::steady_clock::now() < deadline) {
@@ -30,7 +31,8 @@ std::vector<std::pair<XLogData, PgOutputMessage>> read_messages(ReplicationStrea
 }
 
 std::string confirmed_flush(Connection& conn, const std::string& slot) {
-  auto r = conn.exec_params("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = $1", {slot});
+  auto r = conn.exec_params(
+      "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = $1", {slot});
   return r.ok() && r->rows() == 1 ? std::string(r->value(0, 0)) : "";
 }
 
@@ -39,7 +41,8 @@ TEST(Replication, ChangesArriveDecodedInCommitOrderAndAcksMoveTheSlot) {
   auto sql = Connection::open(conninfo);
   ASSERT_TRUE(sql.ok());
   ASSERT_TRUE(sql->exec("CREATE TABLE t (id int PRIMARY KEY, name text, note text);"
-                        "ALTER TABLE t REPLICA IDENTITY FULL; CREATE PUBLICATION p FOR TABLE t").ok());
+                        "ALTER TABLE t REPLICA IDENTITY FULL; CREATE PUBLICATION p FOR TABLE t")
+                  .ok());
   auto stream = ReplicationStream::connect(conninfo);
   ASSERT_TRUE(stream.ok()) << stream.error().to_string();
   auto id = stream->identify_system();
@@ -50,7 +53,8 @@ TEST(Replication, ChangesArriveDecodedInCommitOrderAndAcksMoveTheSlot) {
   EXPECT_FALSE(slot->snapshot_name.empty());
   ASSERT_TRUE(stream->start("s_changes", slot->consistent_point, "p").ok());
 
-  ASSERT_TRUE(sql->exec("BEGIN; INSERT INTO t VALUES (1, 'Élodie', NULL), (2, 'Marc', 'x'); COMMIT").ok());
+  ASSERT_TRUE(
+      sql->exec("BEGIN; INSERT INTO t VALUES (1, 'Élodie', NULL), (2, 'Marc', 'x'); COMMIT").ok());
   ASSERT_TRUE(sql->exec("UPDATE t SET name = 'Marc B.' WHERE id = 2").ok());
   ASSERT_TRUE(sql->exec("DELETE FROM t WHERE id = 1").ok());
   ASSERT_TRUE(sql->exec("TRUNCATE t").ok());
@@ -97,13 +101,15 @@ TEST(Replication, IdleSlotAdvancesWithOtherWalTraffic) {
   ASSERT_TRUE(sql->exec("ALTER SYSTEM SET wal_sender_timeout = '2s'").ok());
   ASSERT_TRUE(sql->exec("SELECT pg_reload_conf()").ok());
   ASSERT_TRUE(sql->exec("CREATE TABLE captured (id int PRIMARY KEY); CREATE TABLE other (v text);"
-                        "CREATE PUBLICATION p FOR TABLE captured").ok());
+                        "CREATE PUBLICATION p FOR TABLE captured")
+                  .ok());
   auto stream = ReplicationStream::connect(conninfo);
   ASSERT_TRUE(stream.ok());
   auto slot = stream->create_slot("s_idle");
   ASSERT_TRUE(slot.ok());
   ASSERT_TRUE(stream->start("s_idle", slot->consistent_point, "p").ok());
-  ASSERT_TRUE(sql->exec("INSERT INTO other SELECT repeat('x', 100) FROM generate_series(1, 20000)").ok());
+  ASSERT_TRUE(
+      sql->exec("INSERT INTO other SELECT repeat('x', 100) FROM generate_series(1, 20000)").ok());
   auto wal = sql->exec("SELECT pg_current_wal_lsn()");
   Lsn after_traffic = *Lsn::parse(wal->value(0, 0));
   Lsn flushed;
@@ -118,8 +124,8 @@ TEST(Replication, IdleSlotAdvancesWithOtherWalTraffic) {
     }
     flushed = Lsn::parse(confirmed_flush(*sql, "s_idle")).value_or(Lsn{});
   }
-  EXPECT_GE(flushed, after_traffic) << "confirmed_flush_lsn " << flushed.to_string() << " stayed behind "
-                                    << after_traffic.to_string();
+  EXPECT_GE(flushed, after_traffic) << "confirmed_flush_lsn " << flushed.to_string()
+                                    << " stayed behind " << after_traffic.to_string();
   ASSERT_TRUE(sql->exec("ALTER SYSTEM RESET wal_sender_timeout").ok());
   ASSERT_TRUE(sql->exec("SELECT pg_reload_conf()").ok());
 }

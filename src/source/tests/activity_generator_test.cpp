@@ -10,18 +10,24 @@ namespace sl::source {
 namespace {
 
 std::vector<Practitioner> practitioners() {
-  return {{1, "Juliette", "Mendes", "Runing"},     {2, "Laurence", "Morvan", "Randonnée"},
-          {3, "Ana", "B", "Natation"},             {4, "Paul", "C", "Tennis"},
-          {5, "Léa", "D", "Escalade"},             {6, "Max", "E", "Tennis de table"},
-          {7, "Zoé", "F", "Équitation"},           {8, "Hugo", "G", "Voile"},
-          {9, "Iris", "H", "Judo"},                {10, "Jean", "I", "Triathlon"},
+  return {{1, "Juliette", "Mendes", "Runing"},
+          {2, "Laurence", "Morvan", "Randonnée"},
+          {3, "Ana", "B", "Natation"},
+          {4, "Paul", "C", "Tennis"},
+          {5, "Léa", "D", "Escalade"},
+          {6, "Max", "E", "Tennis de table"},
+          {7, "Zoé", "F", "Équitation"},
+          {8, "Hugo", "G", "Voile"},
+          {9, "Iris", "H", "Judo"},
+          {10, "Jean", "I", "Triathlon"},
           {11, "Kim", "J", "Curling inconnu"}};
 }
 
 constexpr int64_t k_as_of = 1764028800;  // 2025-11-25T00:00:00Z
 
 TEST(ActivityGenerator, SameSeedSameActivities) {
-  ActivityGenerator a(practitioners(), 42, 100), b(practitioners(), 42, 100), c(practitioners(), 43, 100);
+  ActivityGenerator a(practitioners(), 42, 100), b(practitioners(), 42, 100),
+      c(practitioners(), 43, 100);
   auto ha = a.backfill(12, k_as_of), hb = b.backfill(12, k_as_of), hc = c.backfill(12, k_as_of);
   ASSERT_EQ(ha.size(), hb.size());
   for (size_t i = 0; i < ha.size(); ++i) EXPECT_EQ(ha[i].raw_payload, hb[i].raw_payload);

@@ -10,7 +10,8 @@ constexpr std::string_view k_header =
     "ID salarié,Nom,Prénom,Date de naissance,BU,Date d'embauche,Salaire brut,Type de contrat,"
     "Nombre de jours de CP,Adresse du domicile,Moyen de déplacement\n";
 constexpr std::string_view k_good_row =
-    "59019,Colin,Audrey,6/7/1990,Marketing,14/12/2020,30940,CDI,29,\"128 Rue du Port, 34000 Frontignan\","
+    "59019,Colin,Audrey,6/7/1990,Marketing,14/12/2020,30940,CDI,29,\"128 Rue du Port, 34000 "
+    "Frontignan\","
     "Transports en commun\n";
 
 ParsedFile<EmployeeRow> parse(std::string text) {
@@ -42,7 +43,9 @@ struct BadRowCase {
 };
 
 // Test names and failure messages show the case's name, not its bytes.
-void PrintTo(const BadRowCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const BadRowCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class BadRows : public ::testing::TestWithParam<BadRowCase> {};
 
@@ -63,21 +66,24 @@ INSTANTIATE_TEST_SUITE_P(
                    "data_rh.csv:3: Prénom: missing value"},
         BadRowCase{"non_numeric_salary", "3,A,B,1/2/1990,R&D,1/1/2020,30k€,CDI,25,x,Marche/running",
                    "data_rh.csv:3: Salaire brut: '30k€' is not a number"},
-        BadRowCase{"unknown_commute_mode", "4,A,B,1/2/1990,R&D,1/1/2020,30000,CDI,25,x,Téléportation",
-                   "data_rh.csv:3: Moyen de déplacement: 'Téléportation' is not a known commute mode"},
+        BadRowCase{
+            "unknown_commute_mode", "4,A,B,1/2/1990,R&D,1/1/2020,30000,CDI,25,x,Téléportation",
+            "data_rh.csv:3: Moyen de déplacement: 'Téléportation' is not a known commute mode"},
         BadRowCase{"duplicate_id", "59019,A,B,1/2/1990,R&D,1/1/2020,30000,CDI,25,x,Marche/running",
                    "data_rh.csv:3: ID salarié: duplicate id 59019 (first seen on line 2)"},
         BadRowCase{"wrong_column_count", "5,A,B,1/2/1990,R&D,1/1/2020,30000,CDI,25,x",
                    "data_rh.csv:3: row: has 10 columns, expected 11"},
-        BadRowCase{"bad_encoding", "6,A,Andr\xc3\xa9 \xe9,1/2/1990,R&D,1/1/2020,30000,CDI,25,x,Marche/running",
+        BadRowCase{"bad_encoding",
+                   "6,A,Andr\xc3\xa9 \xe9,1/2/1990,R&D,1/1/2020,30000,CDI,25,x,Marche/running",
                    "data_rh.csv:3: Prénom: invalid UTF-8 byte sequence (bad encoding)"},
         BadRowCase{"non_integer_id", "7.5,A,B,1/2/1990,R&D,1/1/2020,30000,CDI,25,x,Marche/running",
                    "data_rh.csv:3: ID salarié: '7.5' is not a positive integer"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(HrFiles, AcceptsFrenchNumberFormsAndModeVariants) {
-  auto parsed = parse(std::string(k_header) +
-                      "8,A,B,01/02/1990,R&D,2020-01-01,\"30 940,50\",CDD,25,x,vélo/trottinette/autres\n");
+  auto parsed =
+      parse(std::string(k_header) +
+            "8,A,B,01/02/1990,R&D,2020-01-01,\"30 940,50\",CDD,25,x,vélo/trottinette/autres\n");
   ASSERT_EQ(parsed.rows.size(), 1u);
   EXPECT_DOUBLE_EQ(parsed.rows[0].salaire_brut, 30940.5);
   EXPECT_EQ(parsed.rows[0].moyen_deplacement, "Vélo/Trottinette/Autres");
@@ -85,9 +91,13 @@ TEST(HrFiles, AcceptsFrenchNumberFormsAndModeVariants) {
 }
 
 TEST(HrFiles, Windows1252FileIsConverted) {
-  std::string header = "ID salari\xe9,Nom,Pr\xe9nom,Date de naissance,BU,Date d'embauche,Salaire brut,Type de contrat,"
-                       "Nombre de jours de CP,Adresse du domicile,Moyen de d\xe9placement\n";
-  auto parsed = parse(header + "9,L\xe9vy,Z\xf6\xe9,1/2/1990,R&D,1/1/2020,30000,CDI,25,x,V\xe9lo/Trottinette/Autres\n");
+  std::string header =
+      "ID salari\xe9,Nom,Pr\xe9nom,Date de naissance,BU,Date d'embauche,Salaire brut,Type de "
+      "contrat,"
+      "Nombre de jours de CP,Adresse du domicile,Moyen de d\xe9placement\n";
+  auto parsed = parse(
+      header +
+      "9,L\xe9vy,Z\xf6\xe9,1/2/1990,R&D,1/1/2020,30000,CDI,25,x,V\xe9lo/Trottinette/Autres\n");
   ASSERT_EQ(parsed.rows.size(), 1u);
   EXPECT_EQ(parsed.rows[0].nom, "Lévy");
   EXPECT_EQ(parsed.encoding_note, "converted from Windows-1252");
@@ -96,13 +106,15 @@ TEST(HrFiles, Windows1252FileIsConverted) {
 TEST(HrFiles, MissingHeaderColumnIsAFileError) {
   auto parsed = parse_employees("ID salarié,Nom\n1,A\n", "x.csv");
   ASSERT_FALSE(parsed.ok());
-  EXPECT_NE(parsed.error().message.find("x.csv:1: header lacks column(s) 'Prénom'"), std::string::npos)
+  EXPECT_NE(parsed.error().message.find("x.csv:1: header lacks column(s) 'Prénom'"),
+            std::string::npos)
       << parsed.error().message;
 }
 
 TEST(HrFiles, ColumnsMayComeInAnyOrder) {
   auto parsed = parse(
-      "moyen de DEPLACEMENT,id salarie,Nom,Prénom,Date de naissance,BU,Date d’embauche,Salaire brut,"
+      "moyen de DEPLACEMENT,id salarie,Nom,Prénom,Date de naissance,BU,Date d’embauche,Salaire "
+      "brut,"
       "Type de contrat,Nombre de jours de CP,Adresse du domicile\n"
       "Marche/running,10,A,B,1/2/1990,R&D,1/1/2020,30000,CDI,25,x\n");
   ASSERT_EQ(parsed.rows.size(), 1u);
@@ -110,7 +122,8 @@ TEST(HrFiles, ColumnsMayComeInAnyOrder) {
 }
 
 TEST(SportFile, EmptySportIsNoSport) {
-  auto parsed = parse_sports("ID salarié,Pratique d'un sport\n1,Runing\n2,\n2,Tennis\nx,Judo\n", "data_sport.csv");
+  auto parsed = parse_sports("ID salarié,Pratique d'un sport\n1,Runing\n2,\n2,Tennis\nx,Judo\n",
+                             "data_sport.csv");
   ASSERT_TRUE(parsed.ok());
   ASSERT_EQ(parsed->rows.size(), 2u);
   EXPECT_EQ(parsed->rows[0].pratique_sport, "Runing");
@@ -152,7 +165,8 @@ TEST(SampleData, AllRowsOfTheSeedFilesParse) {
   size_t sporty = 0;
   double salaries = 0;
   for (const auto& r : rh->rows) {
-    if (r.moyen_deplacement == "Marche/running" || r.moyen_deplacement == "Vélo/Trottinette/Autres") {
+    if (r.moyen_deplacement == "Marche/running" ||
+        r.moyen_deplacement == "Vélo/Trottinette/Autres") {
       ++sporty;
       salaries += r.salaire_brut;
     }

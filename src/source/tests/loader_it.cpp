@@ -17,8 +17,9 @@ constexpr std::string_view k_header =
     "Nombre de jours de CP,Adresse du domicile,Moyen de déplacement\n";
 
 std::string employee_row(int id, std::string_view salary = "40000") {
-  return std::to_string(id) + ",Nom" + std::to_string(id) + ",Prénom,6/7/1990,R&D,14/12/2020," + std::string(salary) +
-         ",CDI,25,\"" + std::to_string(id) + " Rue du Port, 34970 Lattes\",Marche/running\n";
+  return std::to_string(id) + ",Nom" + std::to_string(id) + ",Prénom,6/7/1990,R&D,14/12/2020," +
+         std::string(salary) + ",CDI,25,\"" + std::to_string(id) +
+         " Rue du Port, 34970 Lattes\",Marche/running\n";
 }
 
 class Loader : public ::testing::Test {
@@ -83,17 +84,21 @@ TEST_F(Loader, FiveBadRowsAmongAHundredGoodOnes) {
   ASSERT_EQ(report->rejects.size(), 5u);
   EXPECT_EQ(report->rejects[0].to_string("data_rh.csv"),
             "data_rh.csv:22: Date de naissance: '31/02/1990' is not a valid date (d/m/Y)");
-  EXPECT_EQ(report->rejects[1].to_string("data_rh.csv"), "data_rh.csv:43: Salaire brut: 'trente mille' is not a number");
+  EXPECT_EQ(report->rejects[1].to_string("data_rh.csv"),
+            "data_rh.csv:43: Salaire brut: 'trente mille' is not a number");
   EXPECT_EQ(report->rejects[2].to_string("data_rh.csv"),
             "data_rh.csv:64: Moyen de déplacement: 'Hélicoptère' is not a known commute mode");
-  EXPECT_EQ(report->rejects[3].to_string("data_rh.csv"), "data_rh.csv:85: row: has 9 columns, expected 11");
+  EXPECT_EQ(report->rejects[3].to_string("data_rh.csv"),
+            "data_rh.csv:85: row: has 9 columns, expected 11");
   EXPECT_EQ(report->rejects[4].to_string("data_rh.csv"),
             "data_rh.csv:96: ID salarié: duplicate id 5 (first seen on line 6)");
   EXPECT_EQ(count("SELECT count(*) FROM rh_employees"), "100");
   auto rejects = fs::read_file(report->rejects_file);
   ASSERT_TRUE(rejects.ok());
-  EXPECT_NE(rejects->find("22,Date de naissance,'31/02/1990' is not a valid date (d/m/Y),\"201,A,B,31/02/1990"),
-            std::string::npos)
+  EXPECT_NE(
+      rejects->find(
+          "22,Date de naissance,'31/02/1990' is not a valid date (d/m/Y),\"201,A,B,31/02/1990"),
+      std::string::npos)
       << *rejects;
 }
 
@@ -121,8 +126,9 @@ TEST_F(Loader, SampleFilesThenSimulatedActivities) {
   ASSERT_TRUE(stored.ok()) << stored.error().to_string();
   EXPECT_EQ(*stored, history.size());
   EXPECT_GT(history.size(), 2000u) << "a year of history is several thousand rows";
-  EXPECT_EQ(count("SELECT count(*) FROM strava_activities WHERE raw_payload->>'id' = activity_id::text"),
-            std::to_string(history.size()));
+  EXPECT_EQ(
+      count("SELECT count(*) FROM strava_activities WHERE raw_payload->>'id' = activity_id::text"),
+      std::to_string(history.size()));
   EXPECT_EQ(*next_activity_id(*conn_), *first_id + static_cast<int64_t>(history.size()));
 }
 
@@ -130,12 +136,15 @@ TEST_F(Loader, SportRowsOfUnknownEmployeesAreRejected) {
   std::string rh(k_header);
   rh += employee_row(1);
   ASSERT_TRUE(load_employees(*conn_, write("rh.csv", rh), dir_.path()).ok());
-  auto report = load_sports(*conn_, write("sport.csv", "ID salarié,Pratique d'un sport\n1,Judo\n999,Tennis\n"), dir_.path());
+  auto report = load_sports(
+      *conn_, write("sport.csv", "ID salarié,Pratique d'un sport\n1,Judo\n999,Tennis\n"),
+      dir_.path());
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->inserted, 1u);
   ASSERT_EQ(report->rejects.size(), 1u);
-  EXPECT_EQ(report->rejects[0].to_string("sport.csv"),
-            "sport.csv:3: ID salarié: employee 999 is not in rh_employees (load the HR file first)");
+  EXPECT_EQ(
+      report->rejects[0].to_string("sport.csv"),
+      "sport.csv:3: ID salarié: employee 999 is not in rh_employees (load the HR file first)");
 }
 
 }  // namespace

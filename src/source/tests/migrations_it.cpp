@@ -26,13 +26,16 @@ TEST(Migrations, ApplyOnceThenNothing) {
 
   // The seed's exact columns.
   auto columns = conn->exec(
-      "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns "
+      "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
+      "information_schema.columns "
       "WHERE table_name = 'rh_employees'");
   EXPECT_EQ(columns->value(0, 0),
-            "id,nom,prenom,date_naissance,date_embauche,business_unit,salaire_brut,contrat,nb_conges_payes,"
+            "id,nom,prenom,date_naissance,date_embauche,business_unit,salaire_brut,contrat,nb_"
+            "conges_payes,"
             "adresse_complete,moyen_deplacement");
   auto published = conn->exec(
-      "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_publication_tables WHERE pubname = 'sportlake_pub'");
+      "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_publication_tables WHERE "
+      "pubname = 'sportlake_pub'");
   EXPECT_EQ(published->value(0, 0), "rh_employees,sport_activities,strava_activities");
   for (const char* table : {"distance_cache", "notification_outbox", "schema_version"}) {
     auto found = conn->exec_params("SELECT 1 FROM pg_tables WHERE tablename = $1", {table});
