@@ -40,7 +40,7 @@ Status EventBuilder::row_event(Op op, uint32_t oid, std::optional<pg::Tuple> bef
   return on_event(e);
 }
 
-Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& message,
+Status EventBuilder::feed(const pg::XLogData& data, pg::PgOutputMessage&& message,
                           const EventSink& on_event, const CommitSink& on_commit) {
   if (const auto* begin = std::get_if<pg::Begin>(&message)) {
     in_transaction_ = true;
@@ -70,14 +70,14 @@ Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& m
     return make_error(Errc::corrupt,
                       "cdc: row change outside a transaction at " + data.wal_start.to_string());
   }
-  if (const auto* ins = std::get_if<pg::Insert>(&message)) {
-    return row_event(Op::create, ins->relation_oid, std::nullopt, ins->new_tuple, data.wal_start,
+  if (auto* ins = std::get_if<pg::Insert>(&message)) {
+    return row_event(Op::create, ins->relation_oid, std::nullopt, std::move(ins->new_tuple), data.wal_start,
                      on_event);
   }
-  if (const auto* upd = std::get_if<pg::Update>(&message)) {
+  if (auto* upd = std::get_if<pg::Update>(&message)) {
     const pg::Relation* rel = relation(upd->relation_oid);
-    std::optional<pg::Tuple> before = upd->old_tuple;
-    pg::Tuple after = upd->new_tuple;
+    std::optional<pg::Tuple> before = std::move(upd->old_tuple);
+    pg::Tuple after = std::move(upd->new_tuple);
     if (rel && before) {
       // An unchanged TOASTed value is not sent in the new tuple; the full old row (REPLICA
       // IDENTITY FULL) still has it.
@@ -104,8 +104,8 @@ Status EventBuilder::feed(const pg::XLogData& data, const pg::PgOutputMessage& m
     return row_event(Op::update, upd->relation_oid, std::move(before), std::move(after),
                      data.wal_start, on_event);
   }
-  if (const auto* del = std::get_if<pg::Delete>(&message)) {
-    return row_event(Op::delete_, del->relation_oid, del->old_tuple, std::nullopt, data.wal_start,
+  if (auto* del = std::get_if<pg::Delete>(&message)) {
+    return row_event(Op::delete_, del->relation_oid, std::move(del->old_tuple), std::nullopt, data.wal_start,
                      on_event);
   }
   if (const auto* tr = std::get_if<pg::Truncate>(&message)) {

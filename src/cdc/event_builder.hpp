@@ -30,7 +30,8 @@ class EventBuilder {
 
   // Feeds one message (with its XLogData position); row events go to `on_event` at once, the end
   // of each transaction to `on_commit`.
-  Status feed(const pg::XLogData& data, const pg::PgOutputMessage& message,
+  // The message is consumed (its tuples move into the events).
+  Status feed(const pg::XLogData& data, pg::PgOutputMessage&& message,
               const EventSink& on_event, const CommitSink& on_commit = nullptr);
 
   const pg::Relation* relation(uint32_t oid) const;

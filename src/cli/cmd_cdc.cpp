@@ -117,7 +117,7 @@ Status run_cdc(Context& ctx, const std::string& slot_name, const std::string& pu
       return out;
     };
     SL_TRY(builder.feed(
-        *data, *message,
+        *data, std::move(*message),
         [&](const cdc::ChangeEvent& e) -> Status {
           SL_ASSIGN_OR_RETURN(
               auto encoded, cdc::encode_debezium(e, {.topic_prefix = prefix, .now_us = now_us()}));

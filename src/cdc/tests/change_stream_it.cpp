@@ -31,7 +31,7 @@ Captured capture(pg::ReplicationStream& stream, EventBuilder& builder, size_t wa
     auto message = pg::decode_pgoutput((*data)->payload);
     EXPECT_TRUE(message.ok()) << message.error().to_string();
     auto st = builder.feed(
-        **data, *message,
+        **data, std::move(*message),
         [&](const ChangeEvent& e) -> Status {
           SL_ASSIGN_OR_RETURN(auto encoded, encode_debezium(e, {}));
           out.events.push_back(std::move(encoded));

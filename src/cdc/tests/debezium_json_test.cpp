@@ -28,10 +28,10 @@ std::vector<EncodedEvent> run(const std::vector<pg::PgOutputMessage>& messages) 
   EventBuilder builder("app");
   std::vector<EncodedEvent> out;
   uint64_t lsn = 22910600;
-  for (const auto& m : messages) {
+  for (auto m : messages) {
     pg::XLogData data{pg::Lsn{lsn}, pg::Lsn{lsn}, {}};
     lsn += 112;
-    auto st = builder.feed(data, m, [&](const ChangeEvent& e) -> Status {
+    auto st = builder.feed(data, std::move(m), [&](const ChangeEvent& e) -> Status {
       SL_ASSIGN_OR_RETURN(auto encoded,
                           encode_debezium(e, {.topic_prefix = "srv", .now_us = 1700000000201000}));
       out.push_back(encoded);
