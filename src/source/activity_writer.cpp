@@ -1,39 +1,14 @@
 // COPY of generated activities into strava_activities.
 #include "source/activity_writer.hpp"
 
+#include "pg/copy_text.hpp"
+
 #include <charconv>
 #include <ctime>
 
 namespace sl::source {
 
 namespace {
-
-void append_escaped(std::string& out, std::string_view value) {
-  for (char c : value) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
-void append_double(std::string& out, double v) {
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-  out.append(buffer, end);
-}
 
 void append_timestamp(std::string& out, int64_t us, bool utc) {
   std::time_t t = static_cast<std::time_t>(us / 1000000);
@@ -73,23 +48,23 @@ Result<uint64_t> insert_activities(pg::Connection& conn, const std::vector<Activ
   data.reserve(activities.size() * 1200);
   for (const auto& a : activities) {
     data += std::to_string(a.activity_id) + '\t' + std::to_string(a.employee_id) + '\t';
-    append_escaped(data, a.name);
+    pg::append_copy_text(data, a.name);
     data += '\t';
-    append_double(data, a.distance_m);
+    pg::append_copy_number(data, a.distance_m);
     data += '\t' + std::to_string(a.moving_time_s) + '\t' + std::to_string(a.elapsed_time_s) + '\t';
-    append_double(data, a.total_elev_gain_m);
+    pg::append_copy_number(data, a.total_elev_gain_m);
     data += '\t' + a.type + '\t' + a.sport_type + '\t';
     append_timestamp(data, a.start_utc_us, true);
     data += '\t';
     append_timestamp(data, a.start_local_us, false);
     data += '\t';
-    append_escaped(data, a.timezone);
+    pg::append_copy_text(data, a.timezone);
     data += '\t' + std::to_string(a.utc_offset_s);
     for (bool flag : {a.commute, a.manual, a.is_private, a.flagged}) data += flag ? "\tt" : "\tf";
     data += '\t';
-    append_double(data, a.calories);
+    pg::append_copy_number(data, a.calories);
     data += '\t';
-    append_escaped(data, a.raw_payload);
+    pg::append_copy_text(data, a.raw_payload);
     data += '\n';
   }
   SL_ASSIGN_OR_RETURN(

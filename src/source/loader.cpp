@@ -6,38 +6,11 @@
 #include <unordered_set>
 
 #include "common/fs.hpp"
+#include "pg/copy_text.hpp"
 
 namespace sl::source {
 
 namespace {
-
-// Appends `value` as a COPY text-format field (tab, newline, backslash escaped).
-void append_copy_text(std::string& out, std::string_view value) {
-  for (char c : value) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
-void append_number(std::string& out, double value) {
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, end);
-}
 
 std::string csv_field(std::string_view value) {
   if (value.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(value);
@@ -204,18 +177,18 @@ Result<LoadReport> load_employees(pg::Connection& conn, const std::filesystem::p
       data += std::to_string(r.id);
       for (std::string_view text : {std::string_view(r.nom), std::string_view(r.prenom)}) {
         data += '\t';
-        append_copy_text(data, text);
+        pg::append_copy_text(data, text);
       }
       data += '\t' + r.date_naissance.iso() + '\t' + r.date_embauche.iso() + '\t';
-      append_copy_text(data, r.business_unit);
+      pg::append_copy_text(data, r.business_unit);
       data += '\t';
-      append_number(data, r.salaire_brut);
+      pg::append_copy_number(data, r.salaire_brut);
       data += '\t';
-      append_copy_text(data, r.contrat);
+      pg::append_copy_text(data, r.contrat);
       data += '\t' + std::to_string(r.nb_conges_payes) + '\t';
-      append_copy_text(data, r.adresse_complete);
+      pg::append_copy_text(data, r.adresse_complete);
       data += '\t';
-      append_copy_text(data, r.moyen_deplacement);
+      pg::append_copy_text(data, r.moyen_deplacement);
       data += '\n';
     });
   });
@@ -262,9 +235,9 @@ Result<LoadReport> load_sports(pg::Connection& conn, const std::filesystem::path
     SL_TRY(upsert.add(r.id, [&](std::string& data) {
       data += std::to_string(r.id) + '\t';
       if (r.pratique_sport) {
-        append_copy_text(data, *r.pratique_sport);
+        pg::append_copy_text(data, *r.pratique_sport);
       } else {
-        data += "\\N";
+        data += pg::k_copy_null;
       }
       data += '\n';
     }));
