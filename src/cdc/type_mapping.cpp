@@ -1,6 +1,8 @@
 // PostgreSQL text values → Debezium JSON values.
 #include "cdc/type_mapping.hpp"
 
+#include "common/json_writer.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -150,38 +152,6 @@ std::optional<std::pair<std::string, int>> split_numeric(std::string_view text) 
 }
 
 }  // namespace
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-          out += buffer;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod,
                                               std::string_view text) {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_writer.hpp"
 #include "common/result.hpp"
 
 namespace sl::cdc {
@@ -29,8 +30,8 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
 // The same value as a JSON object (tests, tools).
 Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod,
                                               std::string_view text);
-// Appends `text` as a JSON string literal (quotes and escapes).
-void append_json_string(std::string& out, std::string_view text);
+// JSON string literals: sl::append_json_string (common/json_writer.hpp).
+using sl::append_json_string;
 
 // Delta Lake type name of a column (integer, long, double, decimal(p,s), string, ...).
 std::string delta_type(uint32_t type_oid, int32_t typmod);

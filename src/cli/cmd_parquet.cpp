@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "cli/commands.hpp"
+#include "cli/row_output.hpp"
 #include "common/csv_reader.hpp"
 #include "common/fs.hpp"
 #include "parquet/compression.hpp"
@@ -18,108 +19,6 @@ namespace {
 
 using parquet::Column;
 using parquet::TypeId;
-
-std::string type_label(const parquet::DataType& t) {
-  if (t.id == TypeId::decimal) return fmt::format("decimal({},{})", t.precision, t.scale);
-  return std::string(parquet::type_name(t.id));
-}
-
-std::string format_date(int32_t days) {
-  std::time_t t = static_cast<std::time_t>(days) * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[16];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-  return buffer;
-}
-
-std::string format_timestamp(int64_t us) {
-  int64_t seconds = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
-  int64_t micros = us - seconds * 1000000;
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:06d}Z", buffer, micros);
-}
-
-std::string format_decimal(int64_t unscaled, int scale) {
-  bool negative = unscaled < 0;
-  // Magnitude in unsigned arithmetic, so INT64_MIN works too.
-  uint64_t magnitude =
-      negative ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
-  std::string digits = std::to_string(magnitude);
-  if (scale > 0) {
-    if (digits.size() <= static_cast<size_t>(scale))
-      digits.insert(0, static_cast<size_t>(scale) - digits.size() + 1, '0');
-    digits.insert(digits.size() - static_cast<size_t>(scale), ".");
-  }
-  return (negative ? "-" : "") + digits;
-}
-
-// One cell as JSON: numbers as numbers, dates/timestamps/decimals as strings, binary as hex.
-nlohmann::json cell_json(const Column& c, size_t i) {
-  if (!c.is_valid(i)) return nullptr;
-  switch (c.type.id) {
-    case TypeId::boolean:
-      return c.bools[i] != 0;
-    case TypeId::int32:
-      return c.i32[i];
-    case TypeId::int64:
-      return c.i64[i];
-    case TypeId::float32:
-      return std::isfinite(c.f32[i]) ? nlohmann::json(c.f32[i])
-                                     : nlohmann::json(fmt::format("{}", c.f32[i]));
-    case TypeId::float64:
-      return std::isfinite(c.f64[i]) ? nlohmann::json(c.f64[i])
-                                     : nlohmann::json(fmt::format("{}", c.f64[i]));
-    case TypeId::string: {
-      auto s = c.string_at(i);
-      if (csv::find_invalid_utf8(s) != std::string_view::npos)
-        return fmt::format("<invalid utf-8: {} bytes>", s.size());
-      return std::string(s);
-    }
-    case TypeId::binary: {
-      std::string hex;
-      for (unsigned char ch : c.string_at(i)) hex += fmt::format("{:02x}", ch);
-      return hex;
-    }
-    case TypeId::date32:
-      return format_date(c.i32[i]);
-    case TypeId::timestamp_us:
-      return format_timestamp(c.i64[i]);
-    case TypeId::decimal:
-      return format_decimal(c.i64[i], c.type.scale);
-  }
-  return nullptr;
-}
-
-std::string csv_cell(const Column& c, size_t i) {
-  if (!c.is_valid(i)) return "";
-  auto j = cell_json(c, i);
-  std::string text = j.is_string() ? j.get<std::string>() : j.dump();
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char ch : text) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size() && !text.empty()) {
-    size_t comma = text.find(',', start);
-    out.push_back(
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
 
 int fail(const std::string& verb, const Error& e) {
   fmt::print(stderr, "sportlake parquet {}: {}\n", verb, e.to_string());
@@ -140,7 +39,7 @@ void add_parquet_command(CLI::App& app, Context& ctx) {
     auto reader = parquet::ParquetReader::open(file);
     if (!reader) return void(ctx.exit_code = fail("schema", reader.error()));
     for (const auto& f : (*reader)->schema()) {
-      fmt::print("{} {}{}\n", f.name, type_label(f.type), f.nullable ? "" : " not null");
+      fmt::print("{} {}{}\n", f.name, type_label(f), f.nullable ? "" : " not null");
     }
   });
 
@@ -183,33 +82,20 @@ void add_parquet_command(CLI::App& app, Context& ctx) {
     if (!reader) return void(ctx.exit_code = fail("cat", reader.error()));
     auto projection = split_list(columns);
     if (as_csv) {
-      std::string header;
       auto names = projection;
       if (names.empty()) {
         for (const auto& f : (*reader)->schema()) names.push_back(f.name);
       }
-      for (size_t i = 0; i < names.size(); ++i) header += (i ? "," : "") + names[i];
-      fmt::print("{}\n", header);
+      print_csv_header(names);
     }
     long printed = 0;
     for (size_t g = 0; g < (*reader)->num_row_groups(); ++g) {
       auto batch = (*reader)->read_row_group(g, projection);
       if (!batch) return void(ctx.exit_code = fail("cat", batch.error()));
-      for (size_t r = 0; r < batch->num_rows; ++r) {
-        if (limit >= 0 && printed >= limit) return;
-        if (as_csv) {
-          std::string line;
-          for (size_t c = 0; c < batch->columns.size(); ++c)
-            line += (c ? "," : "") + csv_cell(batch->columns[c], r);
-          fmt::print("{}\n", line);
-        } else {
-          nlohmann::ordered_json row;
-          for (size_t c = 0; c < batch->columns.size(); ++c)
-            row[batch->schema[c].name] = cell_json(batch->columns[c], r);
-          fmt::print("{}\n", row.dump());
-        }
-        ++printed;
-      }
+      size_t room = limit >= 0 ? static_cast<size_t>(limit - printed) : SIZE_MAX;
+      printed +=
+          static_cast<long>(print_rows(*batch, as_csv ? RowFormat::csv : RowFormat::json, room));
+      if (limit >= 0 && printed >= limit) return;
     }
   });
 }

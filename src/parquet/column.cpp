@@ -25,6 +25,12 @@ std::string_view type_name(TypeId id) {
       return "timestamp";
     case TypeId::decimal:
       return "decimal";
+    case TypeId::struct_:
+      return "struct";
+    case TypeId::list:
+      return "list";
+    case TypeId::map:
+      return "map";
   }
   return "unknown";
 }
@@ -66,8 +72,30 @@ void Column::append_null() {
     case TypeId::binary:
       offsets.push_back(static_cast<uint32_t>(bytes.size()));
       break;
+    case TypeId::struct_:
+      for (auto& child : children) child.append_null();
+      break;
+    case TypeId::list:
+    case TypeId::map:
+      offsets.push_back(offsets.back());
+      break;
   }
   ++length;
+}
+
+Column Column::for_field(const Field& field) {
+  Column c(field.type);
+  for (const auto& child : field.children) c.children.push_back(for_field(child));
+  return c;
+}
+
+void Column::append_struct() {
+  mark_valid();
+}
+
+void Column::end_list() {
+  offsets.push_back(static_cast<uint32_t>(children.at(0).length));
+  mark_valid();
 }
 
 void Column::append_bool(bool v) {

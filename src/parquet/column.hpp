@@ -24,7 +24,10 @@ enum class TypeId {
   binary,
   date32,
   timestamp_us,
-  decimal
+  decimal,
+  struct_,  // children = the fields
+  list,     // children[0] = the element field ("element")
+  map       // children[0] = key ("key", required), children[1] = value ("value")
 };
 
 struct DataType {
@@ -40,6 +43,7 @@ struct Field {
   std::string name;
   DataType type;
   bool nullable = true;
+  std::vector<Field> children;  // struct, list and map only (see TypeId)
 };
 
 struct Column {
@@ -51,8 +55,10 @@ struct Column {
   std::vector<int64_t> i64;       // int64, timestamp_us, decimal (unscaled)
   std::vector<float> f32;
   std::vector<double> f64;
-  std::vector<uint32_t> offsets;  // string/binary: length + 1 entries
+  std::vector<uint32_t> offsets;  // string/binary: length + 1 entries; list/map: into children
   std::string bytes;
+  // struct: one child per field, each with `length` slots; list: [elements]; map: [keys, values].
+  std::vector<Column> children;
 
   bool is_valid(size_t i) const { return validity.empty() || validity[i] != 0; }
   size_t null_count() const;
@@ -68,9 +74,19 @@ struct Column {
   void append_f32(float v);
   void append_f64(double v);
   void append_string(std::string_view v);
+  // Nested: a present struct row (the caller appends one value to every child); a list or map
+  // row ends after the caller appended its elements to children[0] (and values to children[1]).
+  void append_struct();
+  void end_list();
+
+  // An empty column shaped like `field`, with its children.
+  static Column for_field(const Field& field);
 
   explicit Column(DataType t = {}) : type(t) {
-    if (t.id == TypeId::string || t.id == TypeId::binary) offsets.push_back(0);
+    if (t.id == TypeId::string || t.id == TypeId::binary || t.id == TypeId::list ||
+        t.id == TypeId::map) {
+      offsets.push_back(0);
+    }
   }
 
  private:

@@ -61,6 +61,10 @@ SchemaElement schema_element_for(const Field& field) {
       e.logical_type.scale = field.type.scale;
       e.logical_type.precision = field.type.precision;
       break;
+    case TypeId::struct_:
+    case TypeId::list:
+    case TypeId::map:
+      break;  // groups: see schema_elements_for
   }
   return e;
 }
@@ -357,6 +361,11 @@ Result<ColumnChunk> ColumnChunkWriter::write(const std::vector<ColumnSlice>& sli
     case TypeId::binary:
       status = run(
           BytesTraits{}, [](const Column& c, size_t i) { return c.string_at(i); }, false);
+      break;
+    case TypeId::struct_:
+    case TypeId::list:
+    case TypeId::map:
+      status = make_error(Errc::unsupported, "nested columns are not written yet");
       break;
   }
   if (!status) return status.error().with_context("column '" + field_.name + "'");

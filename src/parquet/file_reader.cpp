@@ -224,6 +224,10 @@ void append_from(Column& dst, const Column& src, size_t i) {
     case TypeId::binary:
       dst.append_string(src.string_at(i));
       break;
+    case TypeId::struct_:
+    case TypeId::list:
+    case TypeId::map:
+      break;  // leaves are never nested
   }
 }
 

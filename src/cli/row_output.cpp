@@ -1,0 +1,195 @@
+// Row printing shared by `parquet cat` and `lake scan`.
+#include "cli/row_output.hpp"
+
+#include <fmt/core.h>
+
+#include <cmath>
+
+#include "common/civil_time.hpp"
+#include "common/csv_reader.hpp"
+
+namespace sl::cli {
+
+using parquet::Column;
+using parquet::TypeId;
+
+namespace {
+
+std::string format_decimal(int64_t unscaled, int scale) {
+  bool negative = unscaled < 0;
+  // Magnitude in unsigned arithmetic, so INT64_MIN works too.
+  uint64_t magnitude =
+      negative ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
+  std::string digits = std::to_string(magnitude);
+  if (scale > 0) {
+    if (digits.size() <= static_cast<size_t>(scale))
+      digits.insert(0, static_cast<size_t>(scale) - digits.size() + 1, '0');
+    digits.insert(digits.size() - static_cast<size_t>(scale), ".");
+  }
+  if (negative) digits.insert(digits.begin(), '-');
+  return digits;
+}
+
+}  // namespace
+
+std::string type_label(const parquet::Field& f) {
+  switch (f.type.id) {
+    case TypeId::decimal:
+      return fmt::format("decimal({},{})", f.type.precision, f.type.scale);
+    case TypeId::struct_: {
+      std::string out = "struct<";
+      for (size_t i = 0; i < f.children.size(); ++i) {
+        out += (i ? "," : "") + f.children[i].name + ":" + type_label(f.children[i]);
+      }
+      return out + ">";
+    }
+    case TypeId::list:
+      return "list<" + type_label(f.children.at(0)) + ">";
+    case TypeId::map:
+      return "map<" + type_label(f.children.at(0)) + "," + type_label(f.children.at(1)) + ">";
+    default:
+      return std::string(parquet::type_name(f.type.id));
+  }
+}
+
+nlohmann::json cell_json(const Column& c, size_t i) {
+  if (!c.is_valid(i)) return nullptr;
+  switch (c.type.id) {
+    case TypeId::boolean:
+      return c.bools[i] != 0;
+    case TypeId::int32:
+      return c.i32[i];
+    case TypeId::int64:
+      return c.i64[i];
+    case TypeId::float32:
+      return std::isfinite(c.f32[i]) ? nlohmann::json(c.f32[i])
+                                     : nlohmann::json(fmt::format("{}", c.f32[i]));
+    case TypeId::float64:
+      return std::isfinite(c.f64[i]) ? nlohmann::json(c.f64[i])
+                                     : nlohmann::json(fmt::format("{}", c.f64[i]));
+    case TypeId::string: {
+      auto s = c.string_at(i);
+      if (csv::find_invalid_utf8(s) != std::string_view::npos)
+        return fmt::format("<invalid utf-8: {} bytes>", s.size());
+      return std::string(s);
+    }
+    case TypeId::binary: {
+      std::string hex;
+      for (unsigned char ch : c.string_at(i)) hex += fmt::format("{:02x}", ch);
+      return hex;
+    }
+    case TypeId::date32:
+      return format_date(c.i32[i]);
+    case TypeId::timestamp_us:
+      return format_timestamp_us(c.i64[i]);
+    case TypeId::decimal:
+      return format_decimal(c.i64[i], c.type.scale);
+    case TypeId::struct_: {
+      // Child names are not stored in the column; callers with a schema use struct_json.
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& child : c.children) out.push_back(cell_json(child, i));
+      return out;
+    }
+    case TypeId::list: {
+      nlohmann::json out = nlohmann::json::array();
+      for (uint32_t k = c.offsets[i]; k < c.offsets[i + 1]; ++k)
+        out.push_back(cell_json(c.children[0], k));
+      return out;
+    }
+    case TypeId::map: {
+      bool string_keys = c.children[0].type.id == TypeId::string;
+      nlohmann::json out = string_keys ? nlohmann::json::object() : nlohmann::json::array();
+      for (uint32_t k = c.offsets[i]; k < c.offsets[i + 1]; ++k) {
+        if (string_keys) {
+          out[std::string(c.children[0].string_at(k))] = cell_json(c.children[1], k);
+        } else {
+          out.push_back({cell_json(c.children[0], k), cell_json(c.children[1], k)});
+        }
+      }
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+// A cell with the field names of structs (cell_json alone has no schema).
+nlohmann::json named_cell(const parquet::Field& f, const Column& c, size_t i) {
+  if (!c.is_valid(i)) return nullptr;
+  if (f.type.id == TypeId::struct_) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (size_t k = 0; k < f.children.size() && k < c.children.size(); ++k) {
+      out[f.children[k].name] = named_cell(f.children[k], c.children[k], i);
+    }
+    return nlohmann::json::parse(out.dump());
+  }
+  if (f.type.id == TypeId::list && !f.children.empty()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (uint32_t k = c.offsets[i]; k < c.offsets[i + 1]; ++k) {
+      out.push_back(named_cell(f.children[0], c.children[0], k));
+    }
+    return out;
+  }
+  if (f.type.id == TypeId::map && f.children.size() == 2 &&
+      c.children[0].type.id == TypeId::string) {
+    nlohmann::json out = nlohmann::json::object();
+    for (uint32_t k = c.offsets[i]; k < c.offsets[i + 1]; ++k) {
+      out[std::string(c.children[0].string_at(k))] = named_cell(f.children[1], c.children[1], k);
+    }
+    return out;
+  }
+  return cell_json(c, i);
+}
+}  // namespace
+
+std::string csv_cell(const Column& c, size_t i) {
+  if (!c.is_valid(i)) return "";
+  auto j = cell_json(c, i);
+  std::string text = j.is_string() ? j.get<std::string>() : j.dump();
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+void print_csv_header(const std::vector<std::string>& names) {
+  std::string header;
+  for (size_t i = 0; i < names.size(); ++i) header += (i ? "," : "") + names[i];
+  fmt::print("{}\n", header);
+}
+
+size_t print_rows(const parquet::RecordBatch& batch, RowFormat format, size_t max_rows) {
+  size_t n = std::min(batch.num_rows, max_rows);
+  for (size_t r = 0; r < n; ++r) {
+    if (format == RowFormat::csv) {
+      std::string line;
+      for (size_t c = 0; c < batch.columns.size(); ++c)
+        line += (c ? "," : "") + csv_cell(batch.columns[c], r);
+      fmt::print("{}\n", line);
+    } else {
+      nlohmann::ordered_json row;
+      for (size_t c = 0; c < batch.columns.size(); ++c)
+        row[batch.schema[c].name] = named_cell(batch.schema[c], batch.columns[c], r);
+      fmt::print("{}\n", row.dump());
+    }
+  }
+  return n;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    size_t comma = text.find(',', start);
+    out.push_back(
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace sl::cli

@@ -1,0 +1,27 @@
+// Printing RecordBatch rows for the CLI: JSON lines or CSV, nested values as JSON
+// (struct → object, list → array, map with string keys → object, other maps → [[k,v],...]).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "parquet/column.hpp"
+
+namespace sl::cli {
+
+enum class RowFormat { json, csv };
+
+std::string type_label(const parquet::Field& field);
+// One cell: numbers as numbers, dates/timestamps/decimals as strings, binary as hex.
+nlohmann::json cell_json(const parquet::Column& column, size_t row);
+std::string csv_cell(const parquet::Column& column, size_t row);
+
+// Prints rows [0, min(batch rows, max_rows)) and returns how many were printed.
+size_t print_rows(const parquet::RecordBatch& batch, RowFormat format, size_t max_rows);
+void print_csv_header(const std::vector<std::string>& names);
+
+std::vector<std::string> split_list(const std::string& text);
+
+}  // namespace sl::cli

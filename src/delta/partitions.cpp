@@ -1,0 +1,179 @@
+// Partition values and paths.
+#include "delta/partitions.hpp"
+
+#include <charconv>
+#include <cstdio>
+
+#include "common/civil_time.hpp"
+
+namespace sl::delta {
+
+using parquet::TypeId;
+
+namespace {
+
+bool unreserved(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+void append_escaped(std::string& out, char c) {
+  char buffer[4];
+  std::snprintf(buffer, sizeof buffer, "%%%02X", static_cast<unsigned char>(c));
+  out += buffer;
+}
+
+Error bad_value(std::string_view column, std::string_view value, std::string_view type) {
+  return make_error(Errc::parse, "partition column '" + std::string(column) + "': '" +
+                                     std::string(value) + "' is not a valid " + std::string(type));
+}
+
+template <class T>
+Result<T> parse_number(std::string_view text, std::string_view column, std::string_view type) {
+  T v{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return bad_value(column, text, type);
+  return v;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> partition_value_of(const parquet::Column& c, size_t row,
+                                                      std::string_view name) {
+  if (!c.is_valid(row)) return std::optional<std::string>{};
+  switch (c.type.id) {
+    case TypeId::boolean:
+      return std::optional<std::string>(c.bools[row] ? "true" : "false");
+    case TypeId::int32:
+      return std::optional<std::string>(std::to_string(c.i32[row]));
+    case TypeId::int64:
+      return std::optional<std::string>(std::to_string(c.i64[row]));
+    case TypeId::string:
+      return std::optional<std::string>(std::string(c.string_at(row)));
+    case TypeId::date32:
+      return std::optional<std::string>(format_date(c.i32[row]));
+    case TypeId::timestamp_us:
+      return std::optional<std::string>(format_timestamp_us(c.i64[row], ' ', false));
+    default:
+      return make_error(Errc::unsupported,
+                        "partition column '" + std::string(name) + "' of type " +
+                            std::string(parquet::type_name(c.type.id)) +
+                            " is not supported (use a string, integer, boolean or date)");
+  }
+}
+
+Status append_partition_value(parquet::Column& c, const std::optional<std::string>& value,
+                              std::string_view name) {
+  if (!value || value->empty()) {
+    c.append_null();
+    return {};
+  }
+  const std::string& v = *value;
+  switch (c.type.id) {
+    case TypeId::boolean:
+      if (v != "true" && v != "false") return bad_value(name, v, "boolean");
+      c.append_bool(v == "true");
+      return {};
+    case TypeId::int32: {
+      SL_ASSIGN_OR_RETURN(auto n, parse_number<int32_t>(v, name, "integer"));
+      c.append_i32(n);
+      return {};
+    }
+    case TypeId::int64: {
+      SL_ASSIGN_OR_RETURN(auto n, parse_number<int64_t>(v, name, "long"));
+      c.append_i64(n);
+      return {};
+    }
+    case TypeId::float32: {
+      SL_ASSIGN_OR_RETURN(auto n, parse_number<float>(v, name, "float"));
+      c.append_f32(n);
+      return {};
+    }
+    case TypeId::float64: {
+      SL_ASSIGN_OR_RETURN(auto n, parse_number<double>(v, name, "double"));
+      c.append_f64(n);
+      return {};
+    }
+    case TypeId::string:
+    case TypeId::binary:
+      c.append_string(v);
+      return {};
+    case TypeId::date32: {
+      auto d = parse_date(v);
+      if (!d) return bad_value(name, v, "date");
+      c.append_i32(static_cast<int32_t>(*d));
+      return {};
+    }
+    case TypeId::timestamp_us: {
+      auto t = parse_timestamp(v);
+      if (!t) return bad_value(name, v, "timestamp");
+      c.append_i64(*t);
+      return {};
+    }
+    case TypeId::decimal: {
+      // "12.30" at scale s → unscaled integer.
+      std::string digits;
+      int fraction_digits = -1;
+      for (char ch : v) {
+        if (ch == '.') {
+          if (fraction_digits >= 0) return bad_value(name, v, "decimal");
+          fraction_digits = 0;
+        } else {
+          digits += ch;
+          if (fraction_digits >= 0 && ch >= '0' && ch <= '9') ++fraction_digits;
+        }
+      }
+      if (fraction_digits < 0) fraction_digits = 0;
+      if (fraction_digits > c.type.scale) return bad_value(name, v, "decimal at this scale");
+      digits.append(static_cast<size_t>(c.type.scale - fraction_digits), '0');
+      SL_ASSIGN_OR_RETURN(auto n, parse_number<int64_t>(digits, name, "decimal"));
+      c.append_i64(n);
+      return {};
+    }
+    default:
+      return make_error(Errc::unsupported,
+                        "partition column '" + std::string(name) + "' has a nested type");
+  }
+}
+
+std::string partition_directory(std::string_view column, const std::optional<std::string>& value) {
+  std::string out;
+  for (char c : column) unreserved(c) ? void(out += c) : append_escaped(out, c);
+  out += '=';
+  if (!value) return out + "__HIVE_DEFAULT_PARTITION__";
+  for (char c : *value) unreserved(c) ? void(out += c) : append_escaped(out, c);
+  return out;
+}
+
+std::string encode_uri_path(std::string_view path) {
+  std::string out;
+  for (char c : path) {
+    if (unreserved(c) || c == '/' || c == '=' || c == ':') {
+      out += c;
+    } else {
+      append_escaped(out, c);
+    }
+  }
+  return out;
+}
+
+Result<std::string> decode_uri_path(std::string_view uri) {
+  std::string out;
+  for (size_t i = 0; i < uri.size(); ++i) {
+    if (uri[i] != '%') {
+      out += uri[i];
+      continue;
+    }
+    unsigned value = 0;
+    if (i + 2 >= uri.size() ||
+        std::from_chars(uri.data() + i + 1, uri.data() + i + 3, value, 16).ptr !=
+            uri.data() + i + 3) {
+      return make_error(Errc::parse, "bad percent-encoding in path '" + std::string(uri) + "'");
+    }
+    out += static_cast<char>(value);
+    i += 2;
+  }
+  return out;
+}
+
+}  // namespace sl::delta

@@ -1,0 +1,32 @@
+// Partition values: the string form Delta stores in `partitionValues`, the Hive-style directory
+// names data files go under, and the URI encoding of `add.path`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "delta/schema.hpp"
+#include "parquet/column.hpp"
+
+namespace sl::delta {
+
+// The partition value of row `row` of `column`: numbers as decimal text, booleans "true"/"false",
+// dates "2025-01-31", timestamps "2025-01-31 08:30:00.123456"; nullopt for null.
+Result<std::optional<std::string>> partition_value_of(const parquet::Column& column, size_t row,
+                                                      std::string_view column_name);
+
+// Appends the typed value of a partition string to `column` (null for nullopt or "").
+Status append_partition_value(parquet::Column& column, const std::optional<std::string>& value,
+                              std::string_view column_name);
+
+// "day=2025-01-31": characters outside [A-Za-z0-9._-] escaped as %XX; null →
+// __HIVE_DEFAULT_PARTITION__.
+std::string partition_directory(std::string_view column, const std::optional<std::string>& value);
+
+// add.path ⇄ storage path: a relative URI, percent-encoded ('%' → "%25", space → "%20"...).
+std::string encode_uri_path(std::string_view path);
+Result<std::string> decode_uri_path(std::string_view uri);
+
+}  // namespace sl::delta

@@ -1,0 +1,167 @@
+// collect_stats: min/max/null counts of a file's rows, encoded as Delta stats JSON.
+#include "delta/stats.hpp"
+
+#include <cmath>
+
+#include "common/civil_time.hpp"
+#include "common/json_writer.hpp"
+
+namespace sl::delta {
+
+namespace {
+
+using parquet::Column;
+using parquet::TypeId;
+
+// Min/max of one column over a row range, encoded as JSON values (empty: none to write).
+struct Bounds {
+  std::string min;
+  std::string max;
+  int64_t null_count = 0;
+};
+
+std::string decimal_text(int64_t unscaled, int scale) {
+  // Built from the right: digits, then the point after `scale` of them, then the sign.
+  bool negative = unscaled < 0;
+  uint64_t magnitude =
+      negative ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
+  char buffer[48];
+  char* p = buffer + sizeof buffer;
+  int written = 0;
+  do {
+    if (scale > 0 && written == scale) *--p = '.';
+    *--p = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+    ++written;
+  } while (magnitude > 0 || written <= scale);
+  if (negative) *--p = '-';
+  return std::string(p, static_cast<size_t>(buffer + sizeof buffer - p));
+}
+
+// Number of bytes of the first `chars` UTF-8 characters of `s` (all of it if shorter).
+size_t utf8_prefix_bytes(std::string_view s, size_t chars) {
+  size_t i = 0;
+  for (size_t n = 0; i < s.size() && n < chars; ++n) {
+    auto c = static_cast<unsigned char>(s[i]);
+    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  }
+  return std::min(i, s.size());
+}
+
+template <class T, class Encode>
+void numeric_bounds(const std::vector<T>& values, const Column& c, size_t begin, size_t end,
+                    Bounds& out, Encode encode) {
+  std::optional<T> lo, hi;
+  for (size_t i = begin; i < end; ++i) {
+    if (!c.is_valid(i)) continue;
+    T v = values[i];
+    if constexpr (std::is_floating_point_v<T>) {
+      if (!std::isfinite(v)) return;  // NaN/Inf: Spark writes no bounds for such a column
+    }
+    if (!lo || v < *lo) lo = v;
+    if (!hi || v > *hi) hi = v;
+  }
+  if (lo) {
+    out.min = encode(*lo);
+    out.max = encode(*hi);
+  }
+}
+
+Bounds column_bounds(const Column& c, size_t begin, size_t end, const StatsOptions& options) {
+  Bounds b;
+  for (size_t i = begin; i < end; ++i) b.null_count += !c.is_valid(i);
+  auto json_of = [](auto v) {
+    std::string s;
+    JsonWriter(s).number(v);
+    return s;
+  };
+  switch (c.type.id) {
+    case TypeId::int32:
+      numeric_bounds(c.i32, c, begin, end, b, [&](int32_t v) { return json_of(int64_t{v}); });
+      break;
+    case TypeId::int64:
+      numeric_bounds(c.i64, c, begin, end, b, [&](int64_t v) { return json_of(v); });
+      break;
+    case TypeId::float32:
+      numeric_bounds(c.f32, c, begin, end, b,
+                     [&](float v) { return json_of(static_cast<double>(v)); });
+      break;
+    case TypeId::float64:
+      numeric_bounds(c.f64, c, begin, end, b, [&](double v) { return json_of(v); });
+      break;
+    case TypeId::decimal:
+      numeric_bounds(c.i64, c, begin, end, b,
+                     [&](int64_t v) { return decimal_text(v, c.type.scale); });
+      break;
+    case TypeId::date32:
+      numeric_bounds(c.i32, c, begin, end, b, [](int32_t v) {
+        std::string s;
+        append_json_string(s, format_date(v));
+        return s;
+      });
+      break;
+    case TypeId::timestamp_us:
+      numeric_bounds(c.i64, c, begin, end, b, [](int64_t v) {
+        std::string s;
+        append_json_string(s, format_timestamp_ms(v));
+        return s;
+      });
+      break;
+    case TypeId::string: {
+      std::optional<std::string_view> lo, hi;
+      for (size_t i = begin; i < end; ++i) {
+        if (!c.is_valid(i)) continue;
+        auto v = c.string_at(i);
+        if (!lo || v < *lo) lo = v;
+        if (!hi || v > *hi) hi = v;
+      }
+      if (lo) {
+        // A prefix of the minimum is still a lower bound; a truncated maximum is not an upper
+        // bound, so a long maximum is left out.
+        append_json_string(b.min,
+                           lo->substr(0, utf8_prefix_bytes(*lo, options.string_prefix_chars)));
+        if (utf8_prefix_bytes(*hi, options.string_prefix_chars) == hi->size()) {
+          append_json_string(b.max, *hi);
+        }
+      }
+      break;
+    }
+    default:
+      break;  // boolean, binary, nested: null counts only
+  }
+  return b;
+}
+
+}  // namespace
+
+std::string collect_stats(const parquet::RecordBatch& batch, size_t begin, size_t end,
+                          const StatsOptions& options) {
+  size_t indexed =
+      options.num_indexed_cols < 0
+          ? batch.columns.size()
+          : std::min(batch.columns.size(), static_cast<size_t>(options.num_indexed_cols));
+  std::vector<Bounds> bounds;
+  bounds.reserve(indexed);
+  for (size_t i = 0; i < indexed; ++i)
+    bounds.push_back(column_bounds(batch.columns[i], begin, end, options));
+
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field("numRecords", static_cast<int64_t>(end - begin));
+  auto section = [&](std::string_view name, auto pick) {
+    w.key(name).begin_object();
+    for (size_t i = 0; i < indexed; ++i) {
+      std::string_view value = pick(bounds[i]);
+      if (!value.empty()) w.key(batch.schema[i].name).raw(value);
+    }
+    w.end_object();
+  };
+  section("minValues", [](const Bounds& b) -> std::string_view { return b.min; });
+  section("maxValues", [](const Bounds& b) -> std::string_view { return b.max; });
+  w.key("nullCount").begin_object();
+  for (size_t i = 0; i < indexed; ++i) w.field(batch.schema[i].name, bounds[i].null_count);
+  w.end_object().end_object();
+  return out;
+}
+
+}  // namespace sl::delta

@@ -1,0 +1,28 @@
+// Per-file statistics, the `add.stats` JSON string, as Spark writes and reads it:
+//   {"numRecords":3,"minValues":{"id":1,"ts":"2025-01-01T08:00:00.000Z"},
+//    "maxValues":{"id":3,"ts":"2025-01-01T09:30:00.000Z"},"nullCount":{"id":0,"ts":0}}
+// Rules (reference/delta-lake.md §1.4): only the first `num_indexed_cols` leaf columns; min/max
+// for numbers, decimals, dates, timestamps (ms, truncated down, UTC 'Z') and strings (min: the
+// first 32 characters; max only when the value is at most 32 characters long, so it stays
+// exact); none for booleans and binaries, none when a float column holds NaN; a column that is
+// all null has no min/max. Stats are exact: Spark answers COUNT/MIN/MAX from them.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/result.hpp"
+#include "parquet/column.hpp"
+
+namespace sl::delta {
+
+struct StatsOptions {
+  int num_indexed_cols = 32;
+  size_t string_prefix_chars = 32;
+};
+
+// Stats of rows [begin, end) of `batch` (the data columns of one file, partition columns left out).
+std::string collect_stats(const parquet::RecordBatch& batch, size_t begin, size_t end,
+                          const StatsOptions& options = {});
+
+}  // namespace sl::delta

@@ -1,0 +1,50 @@
+// Storage: the only way the Delta kernel touches bytes. One instance is rooted at a table's
+// directory; every path is relative to it, '/'-separated, never starting with '/'.
+//
+// Contract (what the kernel relies on):
+// - put_if_absent(path, bytes) is atomic and durable: when it returns `created`, the whole
+//   content is on stable storage and visible; a concurrent reader sees no file or all of it;
+//   of two concurrent calls on one path exactly one gets `created`, the other `already_exists`
+//   (this is the commit's mutual exclusion: Delta log files are never overwritten).
+// - put(path, bytes) replaces atomically (old or new content, never a mix): checkpoints,
+//   `_last_checkpoint`, data files written under fresh unique names.
+// - list(dir) returns the files directly under `dir` sorted by name (names only, no dirs),
+//   leaving out in-flight temporary files; a missing directory is an empty list.
+//   list_recursive(dir) returns every file below `dir` with paths relative to the root.
+// - read of a missing file is Errc::not_found; remove of a missing file succeeds.
+// Errors are Errc::io (retryable) unless stated; messages name the path.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace sl::delta {
+
+struct FileInfo {
+  std::string path;  // relative to the storage root
+  uint64_t size = 0;
+  int64_t modification_time_ms = 0;
+};
+
+enum class PutOutcome { created, already_exists };
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  virtual Result<std::string> read(std::string_view path) const = 0;
+  virtual Result<FileInfo> stat(std::string_view path) const = 0;
+  virtual Result<std::vector<FileInfo>> list(std::string_view dir) const = 0;
+  virtual Result<std::vector<FileInfo>> list_recursive(std::string_view dir) const = 0;
+  virtual Result<PutOutcome> put_if_absent(std::string_view path, std::string_view bytes) = 0;
+  virtual Status put(std::string_view path, std::string_view bytes) = 0;
+  virtual Status remove(std::string_view path) = 0;
+  // A human-readable location for messages ("/data/lake/bronze/x", "memory:").
+  virtual std::string describe(std::string_view path) const = 0;
+};
+
+}  // namespace sl::delta

@@ -1,0 +1,355 @@
+// write_table / write_data_files / create_table / after_commit.
+#include "delta/table_writer.hpp"
+
+#include <chrono>
+#include <unordered_map>
+
+#include <spdlog/spdlog.h>
+
+#include "common/uuid.hpp"
+#include "delta/batch_ops.hpp"
+#include "delta/checkpoint.hpp"
+#include "delta/log_cleanup.hpp"
+#include "delta/partitions.hpp"
+#include "delta/snapshot.hpp"
+#include "delta/table_features.hpp"
+#include "parquet/byte_sink.hpp"
+#include "parquet/file_writer.hpp"
+
+namespace sl::delta {
+
+namespace {
+
+int64_t system_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t now_ms(const TransactionOptions& options) {
+  return options.now_ms ? options.now_ms() : system_now_ms();
+}
+
+std::string_view codec_suffix(parquet::Codec codec) {
+  switch (codec) {
+    case parquet::Codec::snappy:
+      return ".snappy";
+    case parquet::Codec::gzip:
+      return ".gz";
+    case parquet::Codec::zstd:
+      return ".zstd";
+    case parquet::Codec::lz4_raw:
+      return ".lz4raw";
+    default:
+      return "";
+  }
+}
+
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"' + items[i] + '"';
+  }
+  return out + "]";
+}
+
+Result<std::string> encode_parquet(const parquet::RecordBatch& batch, const WriteOptions& options) {
+  auto sink = std::make_unique<parquet::MemorySink>();
+  auto* memory = sink.get();
+  SL_ASSIGN_OR_RETURN(auto writer,
+                      parquet::ParquetWriter::open(std::move(sink), batch.schema, options.parquet));
+  SL_TRY(writer->write(batch));
+  SL_TRY(writer->close());
+  return memory->take();
+}
+
+Metadata new_metadata(const std::vector<StructField>& schema, const WriteOptions& options,
+                      int64_t now) {
+  Metadata m;
+  m.id = random_uuid();
+  m.name = options.table_name;
+  m.schema_string = schema_to_json(Schema{schema});
+  m.partition_columns = options.partition_columns;
+  m.configuration = options.table_properties;
+  m.created_time = now;
+  return m;
+}
+
+Status check_partition_columns(const std::vector<StructField>& schema,
+                               const std::vector<std::string>& partition_columns) {
+  for (const auto& p : partition_columns) {
+    const StructField* f = nullptr;
+    for (const auto& s : schema) {
+      if (s.name == p) f = &s;
+    }
+    if (!f)
+      return make_error(Errc::invalid_argument,
+                        "partition column '" + p + "' is not in the schema");
+    if (f->type.kind != DataType::Kind::primitive) {
+      return make_error(Errc::invalid_argument, "partition column '" + p + "' has a nested type");
+    }
+  }
+  return {};
+}
+
+// Checks the batch against the table schema; returns the merged schema when columns are added.
+Result<std::optional<std::vector<StructField>>> reconcile_schema(const Schema& table,
+                                                                 const parquet::RecordBatch& batch,
+                                                                 bool merge_schema) {
+  std::vector<StructField> merged = table.fields;
+  bool added = false;
+  for (const auto& field : batch.schema) {
+    StructField incoming = from_parquet_field(field);
+    const StructField* existing = table.find(field.name);
+    if (!existing) {
+      if (!merge_schema) {
+        return make_error(Errc::invalid_argument,
+                          "column '" + field.name +
+                              "' is not in the table schema (write with schema merging to add it)");
+      }
+      incoming.nullable = true;  // rows already in the table have no value for it
+      merged.push_back(incoming);
+      added = true;
+      continue;
+    }
+    SL_ASSIGN_OR_RETURN(auto expected, to_parquet_field(*existing));
+    if (!(expected.type == field.type)) {
+      return make_error(Errc::invalid_argument,
+                        "column '" + field.name + "' is " + type_to_string(incoming.type) +
+                            " in the data but " + type_to_string(existing->type) + " in the table");
+    }
+  }
+  for (const auto& f : table.fields) {
+    bool present = false;
+    for (const auto& b : batch.schema) present |= b.name == f.name;
+    if (!present && !f.nullable) {
+      return make_error(Errc::invalid_argument,
+                        "non-nullable column '" + f.name + "' is missing from the data");
+    }
+  }
+  if (!added) return std::optional<std::vector<StructField>>{};
+  return std::optional<std::vector<StructField>>(std::move(merged));
+}
+
+}  // namespace
+
+Result<std::vector<Add>> write_data_files(Storage& storage, const parquet::RecordBatch& batch,
+                                          const std::vector<std::string>& partition_columns,
+                                          const WriteOptions& options, bool data_change) {
+  std::vector<size_t> partition_index;
+  std::vector<size_t> data_index;
+  for (size_t i = 0; i < batch.schema.size(); ++i) {
+    bool is_partition = false;
+    for (const auto& p : partition_columns) is_partition |= batch.schema[i].name == p;
+    (is_partition ? partition_index : data_index).push_back(i);
+  }
+  if (partition_index.size() != partition_columns.size()) {
+    return make_error(Errc::invalid_argument, "the data lacks a partition column");
+  }
+  for (size_t i : data_index) {
+    auto id = batch.schema[i].type.id;
+    if ((id == parquet::TypeId::struct_ || id == parquet::TypeId::list ||
+         id == parquet::TypeId::map) &&
+        (batch.num_rows > options.max_rows_per_file || !partition_index.empty())) {
+      return make_error(Errc::unsupported, "splitting batches with nested column '" +
+                                               batch.schema[i].name + "' into several files");
+    }
+  }
+  parquet::RecordBatch data;
+  for (size_t i : data_index) {
+    data.schema.push_back(batch.schema[i]);
+    data.columns.push_back(batch.columns[i]);
+  }
+  data.num_rows = batch.num_rows;
+
+  // Rows per partition, in order of first appearance.
+  struct Group {
+    PartitionValues values;
+    std::string directory;
+    std::vector<uint32_t> rows;
+  };
+  std::vector<Group> groups;
+  if (partition_index.empty()) {
+    groups.push_back({});
+  } else {
+    std::unordered_map<std::string, size_t> by_key;
+    for (size_t row = 0; row < batch.num_rows; ++row) {
+      std::string key;
+      PartitionValues values;
+      std::string directory;
+      for (size_t k = 0; k < partition_index.size(); ++k) {
+        const auto& name = batch.schema[partition_index[k]].name;
+        SL_ASSIGN_OR_RETURN(auto v,
+                            partition_value_of(batch.columns[partition_index[k]], row, name));
+        key += v ? "v" + *v : "n";
+        key += '\x1f';
+        directory += partition_directory(name, v) + "/";
+        values.emplace(name, std::move(v));
+      }
+      auto [it, inserted] = by_key.try_emplace(key, groups.size());
+      if (inserted) groups.push_back({std::move(values), std::move(directory), {}});
+      groups[it->second].rows.push_back(static_cast<uint32_t>(row));
+    }
+  }
+
+  std::vector<Add> adds;
+  int file_number = 0;
+  for (auto& group : groups) {
+    size_t group_rows = partition_index.empty() ? data.num_rows : group.rows.size();
+    for (size_t begin = 0; begin < group_rows || (begin == 0 && group_rows == 0 && adds.empty());
+         begin += options.max_rows_per_file) {
+      size_t end = std::min(group_rows, begin + options.max_rows_per_file);
+      parquet::RecordBatch part;
+      const parquet::RecordBatch* file_batch = &data;
+      if (!partition_index.empty() || begin > 0 || end < data.num_rows) {
+        std::vector<uint32_t> rows;
+        for (size_t r = begin; r < end; ++r) {
+          rows.push_back(partition_index.empty() ? static_cast<uint32_t>(r) : group.rows[r]);
+        }
+        part = take_rows(data, rows);
+        file_batch = &part;
+      }
+      SL_ASSIGN_OR_RETURN(auto bytes, encode_parquet(*file_batch, options));
+      char number[8];
+      std::snprintf(number, sizeof number, "%05d", file_number++ % 100000);
+      std::string path = group.directory + "part-" + number + "-" + random_uuid() + "-c000" +
+                         std::string(codec_suffix(options.parquet.codec)) + ".parquet";
+      SL_TRY(storage.put(path, bytes));
+      Add add;
+      add.path = encode_uri_path(path);
+      add.partition_values = group.values;
+      add.size = static_cast<int64_t>(bytes.size());
+      add.modification_time = now_ms(options.transaction);
+      add.data_change = data_change;
+      add.stats = collect_stats(*file_batch, 0, file_batch->num_rows, options.stats);
+      adds.push_back(std::move(add));
+      if (end >= group_rows) break;
+    }
+  }
+  return adds;
+}
+
+Result<CommitResult> create_table(Storage& storage, const std::vector<StructField>& schema,
+                                  const WriteOptions& options) {
+  SL_TRY(check_partition_columns(schema, options.partition_columns));
+  for (const auto& f : schema) SL_TRY(to_parquet_field(f));
+  auto txn = Transaction::for_new_table(storage, options.transaction);
+  txn.set_protocol(Protocol{});
+  txn.set_metadata(new_metadata(schema, options, now_ms(options.transaction)));
+  txn.set_operation("CREATE TABLE", {{"isManaged", "false"},
+                                     {"description", ""},
+                                     {"partitionBy", json_list(options.partition_columns)},
+                                     {"properties", "{}"}});
+  return txn.commit();
+}
+
+Result<WriteResult> write_table(Storage& storage, const parquet::RecordBatch& batch,
+                                const WriteOptions& options) {
+  WriteResult result;
+  auto snapshot = load_snapshot(storage);
+  bool creating = !snapshot.ok() && snapshot.error().code == Errc::not_found;
+  if (!snapshot.ok() && !creating) return snapshot.error();
+
+  std::vector<std::string> partition_columns =
+      creating ? options.partition_columns : snapshot->metadata.partition_columns;
+  if (!creating && options.app_transaction) {
+    auto done = snapshot->app_version(options.app_transaction->first);
+    if (done && *done >= options.app_transaction->second) {
+      result.version = snapshot->version;
+      result.skipped = true;
+      return result;
+    }
+  }
+  std::optional<Metadata> new_table_metadata;
+  if (creating) {
+    std::vector<StructField> schema;
+    for (const auto& f : batch.schema) schema.push_back(from_parquet_field(f));
+    SL_TRY(check_partition_columns(schema, partition_columns));
+    new_table_metadata = new_metadata(schema, options, now_ms(options.transaction));
+  } else {
+    if (auto s = check_write_supported(snapshot->protocol, snapshot->metadata); !s.ok()) {
+      return s.error().with_context(storage.describe(""));
+    }
+    SL_ASSIGN_OR_RETURN(auto merged,
+                        reconcile_schema(snapshot->schema, batch, options.merge_schema));
+    if (merged) {
+      Metadata m = snapshot->metadata;
+      m.schema_string = schema_to_json(Schema{std::move(*merged)});
+      new_table_metadata = std::move(m);
+    }
+  }
+
+  SL_ASSIGN_OR_RETURN(auto adds,
+                      write_data_files(storage, batch, partition_columns, options, true));
+  result.files_added = adds.size();
+  result.rows = batch.num_rows;
+  for (const auto& a : adds) result.bytes += static_cast<uint64_t>(a.size);
+
+  auto txn = creating ? Transaction::for_new_table(storage, options.transaction)
+                      : Transaction::for_snapshot(storage, *snapshot, options.transaction);
+  if (creating) txn.set_protocol(Protocol{});
+  if (new_table_metadata) txn.set_metadata(*new_table_metadata);
+  std::string mode = "Append";
+  if (!creating && options.mode != WriteMode::append) {
+    mode = "Overwrite";
+    std::vector<Remove> removes;
+    std::vector<PartitionValues> replaced;
+    for (const auto& a : adds) replaced.push_back(a.partition_values);
+    int64_t now = now_ms(options.transaction);
+    for (const auto& f : snapshot->files) {
+      if (options.mode == WriteMode::overwrite_partitions &&
+          std::find(replaced.begin(), replaced.end(), f.partition_values) == replaced.end()) {
+        continue;
+      }
+      Remove r;
+      r.path = f.path;
+      r.deletion_timestamp = now;
+      r.data_change = true;
+      r.extended_file_metadata = true;
+      r.partition_values = f.partition_values;
+      r.size = f.size;
+      r.deletion_vector = f.deletion_vector;
+      removes.push_back(std::move(r));
+    }
+    result.files_removed = removes.size();
+    txn.remove_files(std::move(removes));
+    txn.set_read_whole_table(true);
+  }
+  txn.add_files(std::move(adds));
+  if (options.app_transaction) {
+    txn.set_app_transaction(options.app_transaction->first, options.app_transaction->second);
+  }
+  StringMap parameters = {{"mode", creating ? "ErrorIfExists" : mode},
+                          {"partitionBy", json_list(partition_columns)}};
+  for (const auto& [k, v] : options.extra_operation_parameters) parameters[k] = v;
+  txn.set_operation(options.operation, std::move(parameters),
+                    {{"numFiles", std::to_string(result.files_added)},
+                     {"numOutputRows", std::to_string(result.rows)},
+                     {"numOutputBytes", std::to_string(result.bytes)}});
+  SL_ASSIGN_OR_RETURN(auto committed, txn.commit());
+  result.version = committed.version;
+  result.attempts = committed.attempts;
+  if (options.write_checkpoints) {
+    int64_t interval =
+        checkpoint_interval(new_table_metadata ? *new_table_metadata : snapshot->metadata);
+    if (auto s = after_commit(storage, committed.version, interval, options.transaction); !s.ok()) {
+      spdlog::warn("delta: version {} of {} committed, but its checkpoint failed: {}",
+                   committed.version, storage.describe(""), s.error().to_string());
+    }
+  }
+  return result;
+}
+
+Status after_commit(Storage& storage, int64_t version, int64_t interval,
+                    const TransactionOptions& options) {
+  if (version == 0 || interval <= 0 || version % interval != 0) return {};
+  SnapshotOptions snapshot_options;
+  snapshot_options.version = version;
+  SL_ASSIGN_OR_RETURN(auto snapshot, load_snapshot(storage, snapshot_options));
+  SL_TRY(write_checkpoint(storage, snapshot, now_ms(options)));
+  SL_TRY(cleanup_expired_logs(storage, snapshot, now_ms(options)));
+  return {};
+}
+
+}  // namespace sl::delta
