@@ -1,0 +1,382 @@
+// Scan planning (partition and stats pruning), file reading and row filtering.
+#include "delta/scan.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "delta/batch_ops.hpp"
+#include "delta/partitions.hpp"
+#include "parquet/file_reader.hpp"
+
+namespace sl::delta {
+
+namespace {
+
+using parquet::Column;
+using parquet::TypeId;
+using Op = Predicate::Op;
+
+// -1, 0, 1 comparing a[i] and b[j] of the same primitive type.
+int compare(const Column& a, size_t i, const Column& b, size_t j) {
+  auto cmp = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  switch (a.type.id) {
+    case TypeId::boolean:
+      return cmp(a.bools[i], b.bools[j]);
+    case TypeId::int32:
+    case TypeId::date32:
+      return cmp(a.i32[i], b.i32[j]);
+    case TypeId::int64:
+    case TypeId::timestamp_us:
+    case TypeId::decimal:
+      return cmp(a.i64[i], b.i64[j]);
+    case TypeId::float32:
+      return cmp(a.f32[i], b.f32[j]);
+    case TypeId::float64:
+      return cmp(a.f64[i], b.f64[j]);
+    case TypeId::string:
+    case TypeId::binary:
+      return cmp(a.string_at(i), b.string_at(j));
+    default:
+      return 0;
+  }
+}
+
+bool holds(int c, Op op) {
+  switch (op) {
+    case Op::eq:
+      return c == 0;
+    case Op::ne:
+      return c != 0;
+    case Op::lt:
+      return c < 0;
+    case Op::le:
+      return c <= 0;
+    case Op::gt:
+      return c > 0;
+    case Op::ge:
+      return c >= 0;
+    default:
+      return true;
+  }
+}
+
+// A predicate bound to the table: its column's type and the literal as a 1-value column.
+struct BoundPredicate {
+  const Predicate* predicate;
+  parquet::Field field;
+  Column literal;
+  bool is_partition = false;
+};
+
+Result<std::vector<BoundPredicate>> bind(const Snapshot& snapshot,
+                                         const std::vector<Predicate>& filters) {
+  std::vector<BoundPredicate> out;
+  for (const auto& p : filters) {
+    const StructField* f = snapshot.schema.find(p.column);
+    if (!f)
+      return make_error(Errc::invalid_argument, "filter on unknown column '" + p.column + "'");
+    if (f->type.kind != DataType::Kind::primitive) {
+      return make_error(Errc::invalid_argument, "filter on nested column '" + p.column + "'");
+    }
+    SL_ASSIGN_OR_RETURN(auto field, to_parquet_field(*f));
+    BoundPredicate b{&p, field, Column(field.type), snapshot.is_partition_column(p.column)};
+    if (p.op != Op::is_null && p.op != Op::is_not_null) {
+      SL_TRY(append_partition_value(b.literal, p.value, p.column));
+      if (!b.literal.is_valid(0)) {
+        return make_error(Errc::invalid_argument,
+                          "filter on '" + p.column + "' compares with an empty value");
+      }
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+// Whether a value (possibly null) satisfies the predicate.
+bool row_matches(const BoundPredicate& b, const Column& c, size_t row) {
+  bool valid = c.is_valid(row);
+  if (b.predicate->op == Op::is_null) return !valid;
+  if (b.predicate->op == Op::is_not_null) return valid;
+  return valid && holds(compare(c, row, b.literal, 0), b.predicate->op);
+}
+
+// Whether a file may hold matching rows, judged from its stats JSON.
+bool stats_may_match(const BoundPredicate& b, simdjson::dom::element stats) {
+  const auto& name = b.predicate->column;
+  // Absent counts stay -1 (unknown): nothing is pruned on them.
+  int64_t records = -1;
+  if (stats["numRecords"].get(records) != simdjson::SUCCESS) records = -1;
+  int64_t nulls = -1;
+  if (stats["nullCount"][name].get(nulls) != simdjson::SUCCESS) nulls = -1;
+  if (b.predicate->op == Op::is_null) return nulls != 0;
+  if (b.predicate->op == Op::is_not_null) return !(records >= 0 && nulls == records);
+  if (records >= 0 && nulls == records) return false;  // all null: no comparison holds
+  auto bound = [&](const char* section) -> std::optional<Column> {
+    simdjson::dom::element e;
+    if (stats[section][name].get(e) != simdjson::SUCCESS) return std::nullopt;
+    Column c(b.field.type);
+    std::string text;
+    std::string_view s;
+    if (e.get(s) == simdjson::SUCCESS) {
+      text = std::string(s);
+    } else {
+      text = simdjson::minify(e);
+    }
+    if (!append_partition_value(c, text, name).ok() || !c.is_valid(0)) return std::nullopt;
+    if (b.field.type.id == TypeId::timestamp_us && std::string_view(section) == "maxValues") {
+      c.i64[0] += 999;  // stats keep milliseconds, truncated down
+    }
+    if (b.field.type.id == TypeId::float32 || b.field.type.id == TypeId::float64) {
+      return std::nullopt;  // float bounds print rounded: do not prune on them
+    }
+    return c;
+  };
+  auto lo = bound("minValues");
+  auto hi = bound("maxValues");
+  const Column& v = b.literal;
+  switch (b.predicate->op) {
+    case Op::eq:
+      return !(lo && compare(*lo, 0, v, 0) > 0) && !(hi && compare(*hi, 0, v, 0) < 0);
+    case Op::lt:
+      return !(lo && compare(*lo, 0, v, 0) >= 0);
+    case Op::le:
+      return !(lo && compare(*lo, 0, v, 0) > 0);
+    case Op::gt:
+      return !(hi && compare(*hi, 0, v, 0) <= 0);
+    case Op::ge:
+      return !(hi && compare(*hi, 0, v, 0) < 0);
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+Result<Predicate> parse_predicate(std::string_view text) {
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+  };
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  for (auto [suffix, op] :
+       {std::pair{" is not null", Op::is_not_null}, std::pair{" is null", Op::is_null}}) {
+    if (lower.ends_with(suffix)) {
+      return Predicate{
+          std::string(trim(text.substr(0, text.size() - std::string_view(suffix).size()))), op, ""};
+    }
+  }
+  static constexpr std::pair<std::string_view, Op> k_ops[] = {
+      {"!=", Op::ne}, {">=", Op::ge}, {"<=", Op::le}, {"=", Op::eq}, {">", Op::gt}, {"<", Op::lt}};
+  for (auto [symbol, op] : k_ops) {
+    auto pos = text.find(symbol);
+    if (pos == std::string_view::npos) continue;
+    auto value = trim(text.substr(pos + symbol.size()));
+    if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    return Predicate{std::string(trim(text.substr(0, pos))), op, std::string(value)};
+  }
+  return make_error(Errc::invalid_argument,
+                    "filter '" + std::string(text) +
+                        "': expected COLUMN (=|!=|<|<=|>|>=) VALUE or COLUMN is [not] null");
+}
+
+Result<ScanPlan> plan_scan(const Snapshot& snapshot, const ScanOptions& options) {
+  SL_ASSIGN_OR_RETURN(auto bound, bind(snapshot, options.filters));
+  ScanPlan plan;
+  simdjson::dom::parser parser;
+  for (const auto& file : snapshot.files) {
+    bool keep = true;
+    for (const auto& b : bound) {
+      if (!b.is_partition) continue;
+      Column value(b.field.type);
+      auto it = file.partition_values.find(b.predicate->column);
+      SL_TRY(append_partition_value(value,
+                                    it == file.partition_values.end() ? std::nullopt : it->second,
+                                    b.predicate->column));
+      if (!row_matches(b, value, 0)) keep = false;
+    }
+    if (!keep) {
+      ++plan.skipped_by_partition;
+      continue;
+    }
+    if (file.stats) {
+      simdjson::dom::element stats;
+      if (parser.parse(*file.stats).get(stats) == simdjson::SUCCESS) {
+        for (const auto& b : bound) {
+          if (!b.is_partition && !stats_may_match(b, stats)) keep = false;
+        }
+      }
+    }
+    if (!keep) {
+      ++plan.skipped_by_stats;
+      continue;
+    }
+    plan.files.push_back(&file);
+  }
+  return plan;
+}
+
+Result<std::vector<parquet::Field>> scan_schema(const Snapshot& snapshot,
+                                                const ScanOptions& options) {
+  std::vector<parquet::Field> out;
+  auto add = [&](const StructField& f) -> Status {
+    StructField readable = f;
+    if (f.type.kind == DataType::Kind::primitive &&
+        f.type.primitive == PrimitiveType::timestamp_ntz) {
+      readable.type = DataType::of(PrimitiveType::timestamp);  // same physical values
+    }
+    SL_ASSIGN_OR_RETURN(auto field, to_parquet_field(readable));
+    out.push_back(std::move(field));
+    return {};
+  };
+  if (options.columns.empty()) {
+    for (const auto& f : snapshot.schema.fields) SL_TRY(add(f));
+    return out;
+  }
+  for (const auto& name : options.columns) {
+    const StructField* f = snapshot.schema.find(name);
+    if (!f) return make_error(Errc::invalid_argument, "no column '" + name + "' in the table");
+    SL_TRY(add(*f));
+  }
+  return out;
+}
+
+namespace {
+
+Result<parquet::RecordBatch> read_file(const Storage& storage, const Snapshot& snapshot,
+                                       const Add& add, const std::vector<parquet::Field>& fields) {
+  if (add.deletion_vector) {
+    return make_error(Errc::unsupported,
+                      "file '" + add.path + "' has a deletion vector (deletionVectors)");
+  }
+  SL_ASSIGN_OR_RETURN(auto path, decode_uri_path(add.path));
+  if (path.find("://") != std::string::npos || path.starts_with("file:") || path.starts_with("/")) {
+    return make_error(Errc::unsupported, "absolute data file path '" + add.path + "'");
+  }
+  auto bytes = storage.read(path);
+  if (!bytes.ok()) {
+    return make_error(bytes.error().code == Errc::not_found ? Errc::corrupt : bytes.error().code,
+                      "data file " + storage.describe(path) + " of version " +
+                          std::to_string(snapshot.version) +
+                          " cannot be read: " + bytes.error().message);
+  }
+  SL_ASSIGN_OR_RETURN(
+      auto reader, parquet::ParquetReader::open_bytes(std::move(*bytes), storage.describe(path)));
+  std::vector<std::string> wanted;
+  for (const auto& f : fields) {
+    if (snapshot.is_partition_column(f.name)) continue;
+    for (const auto& file_field : reader->schema()) {
+      if (file_field.name == f.name) wanted.push_back(f.name);
+    }
+  }
+  parquet::RecordBatch data;
+  if (!wanted.empty()) {
+    SL_ASSIGN_OR_RETURN(data, reader->read_all(wanted));
+  } else {
+    data.num_rows = static_cast<size_t>(reader->metadata().num_rows);
+  }
+  parquet::RecordBatch out;
+  out.num_rows = data.num_rows;
+  for (const auto& f : fields) {
+    out.schema.push_back(f);
+    if (snapshot.is_partition_column(f.name)) {
+      Column c = Column::for_field(f);
+      auto it = add.partition_values.find(f.name);
+      std::optional<std::string> value =
+          it == add.partition_values.end() ? std::nullopt : it->second;
+      Column one(f.type);
+      SL_TRY(append_partition_value(one, value, f.name));
+      for (size_t r = 0; r < out.num_rows; ++r) {
+        if (one.is_valid(0)) {
+          SL_TRY(append_partition_value(c, value, f.name));
+        } else {
+          c.append_null();
+        }
+      }
+      out.columns.push_back(std::move(c));
+      continue;
+    }
+    auto pos = std::find_if(data.schema.begin(), data.schema.end(),
+                            [&](const parquet::Field& d) { return d.name == f.name; });
+    if (pos == data.schema.end()) {
+      out.columns.push_back(null_column(f.type, out.num_rows));
+      continue;
+    }
+    Column& c = data.columns[static_cast<size_t>(pos - data.schema.begin())];
+    if (!(c.type == f.type)) {
+      return make_error(Errc::corrupt,
+                        "data file " + storage.describe(path) + ": column '" + f.name + "' is " +
+                            std::string(parquet::type_name(c.type.id)) + ", the table says " +
+                            std::string(parquet::type_name(f.type.id)));
+    }
+    out.columns.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace
+
+Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions& options,
+            const std::function<bool(parquet::RecordBatch&&)>& on_batch) {
+  SL_ASSIGN_OR_RETURN(auto fields, scan_schema(snapshot, options));
+  SL_ASSIGN_OR_RETURN(auto plan, plan_scan(snapshot, options));
+  SL_ASSIGN_OR_RETURN(auto bound, bind(snapshot, options.filters));
+  // Filter columns that are not projected are read too, then dropped.
+  std::vector<parquet::Field> read_fields = fields;
+  for (const auto& b : bound) {
+    bool present = std::any_of(read_fields.begin(), read_fields.end(),
+                               [&](const parquet::Field& f) { return f.name == b.field.name; });
+    if (!present) read_fields.push_back(b.field);
+  }
+  for (const Add* file : plan.files) {
+    SL_ASSIGN_OR_RETURN(auto batch, read_file(storage, snapshot, *file, read_fields));
+    if (!bound.empty()) {
+      std::vector<uint32_t> keep;
+      for (size_t r = 0; r < batch.num_rows; ++r) {
+        bool ok = true;
+        for (const auto& b : bound) {
+          size_t c = static_cast<size_t>(
+              std::find_if(batch.schema.begin(), batch.schema.end(),
+                           [&](const parquet::Field& f) { return f.name == b.field.name; }) -
+              batch.schema.begin());
+          ok = ok && row_matches(b, batch.columns[c], r);
+        }
+        if (ok) keep.push_back(static_cast<uint32_t>(r));
+      }
+      batch = take_rows(batch, keep);
+    }
+    batch.schema.resize(fields.size());
+    batch.columns.resize(fields.size());
+    if (!on_batch(std::move(batch))) break;
+  }
+  return {};
+}
+
+Result<parquet::RecordBatch> scan_all(const Storage& storage, const Snapshot& snapshot,
+                                      const ScanOptions& options) {
+  parquet::RecordBatch all;
+  Status failed;
+  SL_TRY(scan(storage, snapshot, options, [&](parquet::RecordBatch&& b) {
+    auto s = append_batch(all, b);
+    if (!s.ok()) {
+      failed = s;
+      return false;
+    }
+    return true;
+  }));
+  SL_TRY(failed);
+  if (all.schema.empty()) {
+    SL_ASSIGN_OR_RETURN(all.schema, scan_schema(snapshot, options));
+    for (const auto& f : all.schema) all.columns.push_back(Column::for_field(f));
+  }
+  return all;
+}
+
+}  // namespace sl::delta

@@ -1,0 +1,60 @@
+// Scan: the rows of a snapshot — files chosen by partition values and stats, then read,
+// projected, with partition columns materialised and columns missing from a file read as null.
+//
+// Order of work:
+// 1. plan_scan: keep the live files whose partition values and stats (min/max/nullCount) may
+//    match every filter (a file without stats is always kept);
+// 2. read each kept file (ParquetReader over Storage bytes), project the data columns, add
+//    partition columns from `partitionValues`, null columns for fields the file lacks;
+// 3. keep the rows that match every filter, hand each file's batch to the callback.
+// Files are independent: step 2 may run in parallel (not done yet).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "delta/snapshot.hpp"
+#include "delta/storage.hpp"
+#include "parquet/column.hpp"
+
+namespace sl::delta {
+
+struct Predicate {
+  enum class Op { eq, ne, lt, le, gt, ge, is_null, is_not_null };
+  std::string column;  // a top-level primitive column
+  Op op = Op::eq;
+  std::string value;  // literal in partition-value syntax ("42", "2025-01-31", "abc")
+};
+
+// "id>=10", "day=2025-01-01", "name is null" → Predicate.
+Result<Predicate> parse_predicate(std::string_view text);
+
+struct ScanOptions {
+  std::vector<std::string> columns;  // empty: every column, in schema order
+  std::vector<Predicate> filters;    // all must hold
+};
+
+struct ScanPlan {
+  std::vector<const Add*> files;
+  size_t skipped_by_partition = 0;
+  size_t skipped_by_stats = 0;
+};
+
+Result<ScanPlan> plan_scan(const Snapshot& snapshot, const ScanOptions& options);
+
+// The output schema of a scan (projection of the table schema, as Parquet fields).
+Result<std::vector<parquet::Field>> scan_schema(const Snapshot& snapshot,
+                                                const ScanOptions& options);
+
+// Reads the planned files; `on_batch` returns false to stop early.
+Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions& options,
+            const std::function<bool(parquet::RecordBatch&&)>& on_batch);
+
+// Every matching row in one batch (tests, small tables).
+Result<parquet::RecordBatch> scan_all(const Storage& storage, const Snapshot& snapshot,
+                                      const ScanOptions& options = {});
+
+}  // namespace sl::delta
