@@ -1,0 +1,129 @@
+// optimize and vacuum.
+#include "delta/maintenance.hpp"
+
+#include <chrono>
+#include <map>
+#include <unordered_set>
+
+#include "delta/batch_ops.hpp"
+#include "delta/partitions.hpp"
+#include "delta/scan.hpp"
+#include "delta/snapshot.hpp"
+#include "delta/table_features.hpp"
+
+namespace sl::delta {
+
+namespace {
+int64_t clock_now(const std::function<int64_t()>& now) {
+  if (now) return now();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Result<OptimizeResult> optimize(Storage& storage, const OptimizeOptions& options) {
+  SL_ASSIGN_OR_RETURN(auto snapshot, load_snapshot(storage));
+  SL_TRY(check_write_supported(snapshot.protocol, snapshot.metadata));
+  // Small files grouped by partition.
+  std::map<PartitionValues, std::vector<const Add*>> groups;
+  for (const auto& f : snapshot.files) {
+    if (static_cast<uint64_t>(f.size) < options.min_file_bytes)
+      groups[f.partition_values].push_back(&f);
+  }
+  OptimizeResult result;
+  std::vector<Add> adds;
+  std::vector<Remove> removes;
+  SL_ASSIGN_OR_RETURN(auto fields, scan_schema(snapshot, {}));
+  int64_t now = clock_now(options.write.transaction.now_ms);
+  for (auto& [values, files] : groups) {
+    if (files.size() < 2) continue;
+    // Read the group's rows through a snapshot restricted to its files.
+    Snapshot part = snapshot;
+    part.files.clear();
+    for (const Add* f : files) part.files.push_back(*f);
+    SL_ASSIGN_OR_RETURN(auto rows, scan_all(storage, part));
+    SL_ASSIGN_OR_RETURN(
+        auto written,
+        write_data_files(storage, rows, snapshot.metadata.partition_columns, options.write, false));
+    result.rows += rows.num_rows;
+    for (auto& a : written) adds.push_back(std::move(a));
+    for (const Add* f : files) {
+      Remove r;
+      r.path = f->path;
+      r.deletion_timestamp = now;
+      r.data_change = false;
+      r.extended_file_metadata = true;
+      r.partition_values = f->partition_values;
+      r.size = f->size;
+      removes.push_back(std::move(r));
+    }
+  }
+  if (removes.empty()) return result;
+  result.files_added = adds.size();
+  result.files_removed = removes.size();
+  auto txn = Transaction::for_snapshot(storage, snapshot, options.write.transaction);
+  txn.remove_files(std::move(removes));
+  txn.add_files(std::move(adds));
+  txn.set_operation("OPTIMIZE", {{"predicate", "[]"}, {"zOrderBy", "[]"}},
+                    {{"numRemovedFiles", std::to_string(result.files_removed)},
+                     {"numAddedFiles", std::to_string(result.files_added)}});
+  SL_ASSIGN_OR_RETURN(auto committed, txn.commit());
+  result.version = committed.version;
+  if (options.write.write_checkpoints) {
+    (void)after_commit(storage, committed.version, checkpoint_interval(snapshot.metadata),
+                       options.write.transaction);
+  }
+  return result;
+}
+
+Result<VacuumResult> vacuum(Storage& storage, const VacuumOptions& options) {
+  SL_ASSIGN_OR_RETURN(auto snapshot, load_snapshot(storage));
+  int64_t table_retention = deleted_file_retention_ms(snapshot.metadata);
+  int64_t retention = options.retention_ms.value_or(table_retention);
+  if (retention < table_retention && !options.force_short_retention) {
+    return make_error(
+        Errc::invalid_argument,
+        "vacuum retention of " + std::to_string(retention / 3'600'000) +
+            " hours is shorter than the table's delta.deletedFileRetentionDuration (" +
+            std::to_string(table_retention / 3'600'000) +
+            " hours): concurrent readers and time travel could lose files (force it to proceed)");
+  }
+  int64_t now = clock_now(options.now_ms);
+  std::unordered_set<std::string> referenced;
+  auto reference = [&](const std::string& uri) -> Status {
+    SL_ASSIGN_OR_RETURN(auto path, decode_uri_path(uri));
+    referenced.insert(path);
+    return {};
+  };
+  for (const auto& f : snapshot.files) SL_TRY(reference(f.path));
+  for (const auto& t : snapshot.tombstones) {
+    if (t.deletion_timestamp.value_or(0) > now - retention) SL_TRY(reference(t.path));
+  }
+  SL_ASSIGN_OR_RETURN(auto files, storage.list_recursive(""));
+  VacuumResult result;
+  for (const auto& file : files) {
+    // Hidden directories and files (names starting with '_' or '.') are never data, except
+    // partition directories, which contain '='.
+    bool hidden = false;
+    size_t start = 0;
+    while (start < file.path.size()) {
+      size_t end = file.path.find('/', start);
+      if (end == std::string::npos) end = file.path.size();
+      std::string_view part(file.path.data() + start, end - start);
+      if ((part.starts_with("_") || part.starts_with(".")) &&
+          part.find('=') == std::string_view::npos)
+        hidden = true;
+      start = end + 1;
+    }
+    if (hidden || referenced.count(file.path) || file.modification_time_ms > now - retention) {
+      ++result.kept_files;
+      continue;
+    }
+    if (!options.dry_run) SL_TRY(storage.remove(file.path));
+    result.deleted.push_back(file.path);
+  }
+  return result;
+}
+
+}  // namespace sl::delta
