@@ -14,5 +14,6 @@ void add_load_command(CLI::App& app, Context& ctx);
 void add_simulate_command(CLI::App& app, Context& ctx);
 void add_parquet_command(CLI::App& app, Context& ctx);
 void add_cdc_command(CLI::App& app, Context& ctx);
+void add_lake_command(CLI::App& app, Context& ctx);
 
 }  // namespace sl::cli

@@ -12,10 +12,11 @@ Result<std::vector<Action>> read_checkpoint(const Storage& storage,
                                            " needs nested Parquet columns (not yet)");
 }
 
-Result<CheckpointResult> write_checkpoint(Storage&, const Snapshot& snapshot, int64_t) {
-  CheckpointResult r;
-  r.version = snapshot.version;
-  return r;  // not yet: the table stays readable from its JSON commits
+Result<CheckpointResult> write_checkpoint(Storage& storage, const Snapshot& snapshot, int64_t) {
+  return make_error(Errc::unsupported,
+                    "checkpoint of " + storage.describe("") + " at version " +
+                        std::to_string(snapshot.version) +
+                        ": writing checkpoints needs nested Parquet columns (not yet)");
 }
 
 }  // namespace sl::delta

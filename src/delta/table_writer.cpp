@@ -333,7 +333,8 @@ Result<WriteResult> write_table(Storage& storage, const parquet::RecordBatch& ba
   if (options.write_checkpoints) {
     int64_t interval =
         checkpoint_interval(new_table_metadata ? *new_table_metadata : snapshot->metadata);
-    if (auto s = after_commit(storage, committed.version, interval, options.transaction); !s.ok()) {
+    auto s = after_commit(storage, committed.version, interval, options.transaction);
+    if (!s.ok() && s.error().code != Errc::unsupported) {
       spdlog::warn("delta: version {} of {} committed, but its checkpoint failed: {}",
                    committed.version, storage.describe(""), s.error().to_string());
     }
