@@ -44,13 +44,8 @@ struct DataType {
   std::vector<DataType> children;   // array: [element]; map: [key, value]
   bool contains_null = true;        // array containsNull / map valueContainsNull
 
-  static DataType of(PrimitiveType p) { return DataType{Kind::primitive, p}; }
-  static DataType decimal(int precision, int scale) {
-    DataType t = of(PrimitiveType::decimal);
-    t.precision = precision;
-    t.scale = scale;
-    return t;
-  }
+  static DataType of(PrimitiveType p);
+  static DataType decimal(int precision, int scale);
   bool operator==(const DataType&) const;
 };
 
@@ -61,6 +56,19 @@ struct StructField {
   std::string metadata_json = "{}";  // kept verbatim (column mapping ids, comments...)
   bool operator==(const StructField&) const = default;
 };
+
+// Defined once StructField is complete (vector<StructField> members need it).
+inline DataType DataType::of(PrimitiveType p) {
+  DataType t;
+  t.primitive = p;
+  return t;
+}
+inline DataType DataType::decimal(int precision, int scale) {
+  DataType t = of(PrimitiveType::decimal);
+  t.precision = precision;
+  t.scale = scale;
+  return t;
+}
 
 struct Schema {
   std::vector<StructField> fields;

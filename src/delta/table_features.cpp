@@ -10,8 +10,10 @@ namespace sl::delta {
 
 namespace {
 
-constexpr std::string_view k_supported_reader_features[] = {"timestampNtz"};
-constexpr std::string_view k_supported_writer_features[] = {"appendOnly", "invariants"};
+// vacuumProtocolCheck only asks vacuum to check the protocol, which ours always does.
+constexpr std::string_view k_supported_reader_features[] = {"timestampNtz", "vacuumProtocolCheck"};
+constexpr std::string_view k_supported_writer_features[] = {"appendOnly", "invariants",
+                                                            "vacuumProtocolCheck"};
 
 template <size_t N>
 bool contains(const std::string_view (&list)[N], std::string_view name) {

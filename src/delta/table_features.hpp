@@ -2,8 +2,9 @@
 // refused by name (Errc::unsupported), never read wrongly.
 //
 // Reads: reader version 1; 2 only without column mapping in use; 3 with reader features from
-// the supported list (`timestampNtz`, read as timestamp). Writes: writer version ≤ 2 (appendOnly,
-// invariants), or 7 with writer features from {appendOnly, invariants}; we always write (1,2).
+// the supported list (`timestampNtz`, read as timestamp; `vacuumProtocolCheck`). Writes: writer
+// version ≤ 2 (appendOnly, invariants), or 7 with writer features from {appendOnly, invariants}; we
+// always write (1,2).
 #pragma once
 
 #include "common/result.hpp"
