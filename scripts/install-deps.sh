@@ -13,7 +13,7 @@ APT_PACKAGES=(
   libcurl4-openssl-dev libcpp-httplib-dev librdkafka-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev clang-format-14
-  python3 python3-venv bc
+  python3 python3-venv bc zstd
 )
 
 as_root() {
