@@ -1,5 +1,7 @@
-// Column builders and type names.
+// Column builders, row copying, debug text and type names.
 #include "parquet/column.hpp"
+
+#include <charconv>
 
 namespace sl::parquet {
 
@@ -122,6 +124,151 @@ void Column::append_string(std::string_view v) {
   bytes.append(v);
   offsets.push_back(static_cast<uint32_t>(bytes.size()));
   mark_valid();
+}
+
+void Column::append_rows(const Column& src, size_t begin, size_t end) {
+  if (begin >= end) return;
+  auto copy = [&](auto& dst_values, const auto& src_values) {
+    dst_values.insert(dst_values.end(), src_values.begin() + static_cast<long>(begin),
+                      src_values.begin() + static_cast<long>(end));
+  };
+  switch (type.id) {
+    case TypeId::boolean:
+      copy(bools, src.bools);
+      break;
+    case TypeId::int32:
+    case TypeId::date32:
+      copy(i32, src.i32);
+      break;
+    case TypeId::int64:
+    case TypeId::timestamp_us:
+    case TypeId::decimal:
+      copy(i64, src.i64);
+      break;
+    case TypeId::float32:
+      copy(f32, src.f32);
+      break;
+    case TypeId::float64:
+      copy(f64, src.f64);
+      break;
+    case TypeId::string:
+    case TypeId::binary: {
+      const uint32_t first = src.offsets[begin];
+      const auto base = static_cast<uint32_t>(bytes.size());
+      bytes.append(src.bytes, first, src.offsets[end] - first);
+      for (size_t i = begin; i < end; ++i) offsets.push_back(base + src.offsets[i + 1] - first);
+      break;
+    }
+    case TypeId::struct_:
+      for (size_t k = 0; k < children.size(); ++k)
+        children[k].append_rows(src.children[k], begin, end);
+      break;
+    case TypeId::list:
+    case TypeId::map: {
+      const uint32_t first = src.offsets[begin];
+      const uint32_t last = src.offsets[end];
+      const auto base = static_cast<uint32_t>(children.at(0).length);
+      for (size_t k = 0; k < children.size(); ++k)
+        children[k].append_rows(src.children[k], first, last);
+      for (size_t i = begin; i < end; ++i) offsets.push_back(base + src.offsets[i + 1] - first);
+      break;
+    }
+  }
+  if (!validity.empty() || !src.validity.empty()) {
+    if (validity.empty()) validity.assign(length, 1);
+    for (size_t i = begin; i < end; ++i) validity.push_back(src.is_valid(i) ? 1 : 0);
+  }
+  length += end - begin;
+}
+
+namespace {
+
+template <class T>
+void append_number(std::string& out, T v) {
+  char buffer[64];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  out.append(buffer, ec == std::errc() ? end : buffer);
+}
+
+void append_debug(const Column& c, size_t i, std::string& out) {
+  if (!c.is_valid(i)) {
+    out += "null";
+    return;
+  }
+  switch (c.type.id) {
+    case TypeId::boolean:
+      out += c.bools[i] ? "true" : "false";
+      return;
+    case TypeId::int32:
+    case TypeId::date32:
+      append_number(out, c.i32[i]);
+      return;
+    case TypeId::int64:
+    case TypeId::timestamp_us:
+    case TypeId::decimal:
+      append_number(out, c.i64[i]);
+      return;
+    case TypeId::float32:
+      append_number(out, c.f32[i]);
+      return;
+    case TypeId::float64:
+      append_number(out, c.f64[i]);
+      return;
+    case TypeId::string:
+      out += '"';
+      out += c.string_at(i);
+      out += '"';
+      return;
+    case TypeId::binary: {
+      static constexpr char k_hex[] = "0123456789abcdef";
+      out += "0x";
+      for (unsigned char ch : c.string_at(i)) {
+        out += k_hex[ch >> 4];
+        out += k_hex[ch & 15];
+      }
+      return;
+    }
+    case TypeId::struct_:
+      out += '{';
+      for (size_t k = 0; k < c.children.size(); ++k) {
+        if (k) out += ',';
+        append_debug(c.children[k], i, out);
+      }
+      out += '}';
+      return;
+    case TypeId::list:
+    case TypeId::map: {
+      const bool is_map = c.type.id == TypeId::map;
+      out += is_map ? '{' : '[';
+      for (uint32_t k = c.offsets[i]; k < c.offsets[i + 1]; ++k) {
+        if (k != c.offsets[i]) out += ',';
+        append_debug(c.children[0], k, out);
+        if (is_map) {
+          out += ':';
+          append_debug(c.children[1], k, out);
+        }
+      }
+      out += is_map ? '}' : ']';
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string to_debug_string(const Column& column, size_t row) {
+  std::string out;
+  append_debug(column, row, out);
+  return out;
+}
+
+std::string to_debug_string(const Column& column) {
+  std::string out;
+  for (size_t i = 0; i < column.length; ++i) {
+    append_debug(column, i, out);
+    out += '\n';
+  }
+  return out;
 }
 
 }  // namespace sl::parquet

@@ -4,6 +4,14 @@
 // fixed-width values in the vector matching the type, strings and binaries as offsets + bytes,
 // and a validity vector (1 = present) that is empty when every value is present. A null slot still
 // occupies a (meaningless) value position, so positions are row numbers.
+//
+// Nested columns keep the same rule one level down:
+// - struct: one child per field, each with exactly `length` slots (a null struct row holds a null
+//   in every child), so child position i is row i;
+// - list: `offsets` (length + 1 entries) index into children[0], the elements; row i holds
+//   elements [offsets[i], offsets[i+1]); a null row repeats the previous offset (no elements);
+// - map: the same `offsets` index into children[0] (keys) and children[1] (values), both with
+//   offsets.back() slots.
 #pragma once
 
 #include <cstdint>
@@ -74,12 +82,17 @@ struct Column {
   void append_f32(float v);
   void append_f64(double v);
   void append_string(std::string_view v);
-  // Nested: a present struct row (the caller appends one value to every child); a list or map
-  // row ends after the caller appended its elements to children[0] (and values to children[1]).
+  // Nested builders; append_null() above works for every type. One present row is built as:
+  // 1. struct: append one value (or null) to every child, then append_struct();
+  // 2. list: append the row's elements to children[0] (none for an empty list), then end_list();
+  // 3. map: append the keys to children[0] and as many values to children[1], then end_list().
   void append_struct();
   void end_list();
 
-  // An empty column shaped like `field`, with its children.
+  // Appends rows [begin, end) of `src` (same type and shape), children included.
+  void append_rows(const Column& src, size_t begin, size_t end);
+
+  // An empty column shaped like `field`, with its children (recursively).
   static Column for_field(const Field& field);
 
   explicit Column(DataType t = {}) : type(t) {
@@ -92,6 +105,12 @@ struct Column {
  private:
   void mark_valid();
 };
+
+// Row `row` as text, for tests and diagnostics: null, numbers, "strings", binary as 0x.., structs
+// {a,b}, lists [a,b], maps {k:v,...} (nested children have no names here).
+std::string to_debug_string(const Column& column, size_t row);
+// Every row, one per line.
+std::string to_debug_string(const Column& column);
 
 struct RecordBatch {
   std::vector<Field> schema;

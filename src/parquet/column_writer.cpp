@@ -11,64 +11,6 @@
 
 namespace sl::parquet {
 
-SchemaElement schema_element_for(const Field& field) {
-  SchemaElement e;
-  e.name = field.name;
-  e.repetition = field.nullable ? Repetition::optional : Repetition::required;
-  switch (field.type.id) {
-    case TypeId::boolean:
-      e.type = Type::boolean;
-      break;
-    case TypeId::int32:
-      e.type = Type::int32;
-      break;
-    case TypeId::int64:
-      e.type = Type::int64;
-      break;
-    case TypeId::float32:
-      e.type = Type::float_;
-      break;
-    case TypeId::float64:
-      e.type = Type::double_;
-      break;
-    case TypeId::string:
-      e.type = Type::byte_array;
-      e.converted_type = ConvertedType::utf8;
-      e.logical_type.kind = LogicalType::Kind::string;
-      break;
-    case TypeId::binary:
-      e.type = Type::byte_array;
-      break;
-    case TypeId::date32:
-      e.type = Type::int32;
-      e.converted_type = ConvertedType::date;
-      e.logical_type.kind = LogicalType::Kind::date;
-      break;
-    case TypeId::timestamp_us:
-      e.type = Type::int64;
-      e.converted_type = ConvertedType::timestamp_micros;
-      e.logical_type.kind = LogicalType::Kind::timestamp;
-      e.logical_type.utc_adjusted = true;
-      e.logical_type.unit = LogicalType::Unit::micros;
-      break;
-    case TypeId::decimal:
-      // Spark's non-legacy layout: precision <= 9 in INT32, <= 18 in INT64.
-      e.type = field.type.precision <= 9 ? Type::int32 : Type::int64;
-      e.converted_type = ConvertedType::decimal;
-      e.scale = field.type.scale;
-      e.precision = field.type.precision;
-      e.logical_type.kind = LogicalType::Kind::decimal;
-      e.logical_type.scale = field.type.scale;
-      e.logical_type.precision = field.type.precision;
-      break;
-    case TypeId::struct_:
-    case TypeId::list:
-    case TypeId::map:
-      break;  // groups: see schema_elements_for
-  }
-  return e;
-}
-
 namespace {
 
 // How one kind of value is gathered, compared, hashed and PLAIN-encoded.
@@ -113,17 +55,23 @@ struct BytesTraits {
   static bool is_nan(const Value&) { return false; }
 };
 
-// The non-null values of the slices in row order, and the definition level of every row.
+// The present values of a shredded leaf, in entry order.
 template <class Traits, class Get>
-void gather(const std::vector<ColumnSlice>& slices, bool nullable, Get get,
-            std::vector<typename Traits::Value>& values, std::vector<uint32_t>& levels) {
-  for (const auto& s : slices) {
-    for (size_t i = s.begin; i < s.end; ++i) {
-      bool valid = s.column->is_valid(i);
-      if (nullable) levels.push_back(valid ? 1 : 0);
-      if (valid) values.push_back(get(*s.column, i));
-    }
+void gather(const ShreddedLeaf& data, Get get, std::vector<typename Traits::Value>& values) {
+  for (const auto& run : data.values) {
+    for (size_t i = run.begin; i < run.end; ++i) values.push_back(get(*run.column, i));
   }
+}
+
+// Appends one level section of a v1 page: u32 length, then the RLE hybrid runs.
+void append_levels(const std::vector<uint32_t>& levels, size_t begin, size_t end, int max_level,
+                   std::string& scratch, std::string& page) {
+  scratch.clear();
+  encode_rle_bit_packed(levels.data() + begin, end - begin,
+                        bit_width_for(static_cast<uint32_t>(max_level)), scratch);
+  uint32_t length = static_cast<uint32_t>(scratch.size());
+  page.append(reinterpret_cast<const char*>(&length), 4);
+  page.append(scratch);
 }
 
 template <class Traits>
@@ -198,19 +146,18 @@ namespace {
 
 // The typed body of ColumnChunkWriter::write, for one kind of value.
 template <class Traits, class Get, class WritePage>
-Status write_chunk(const Field& field, const WriterOptions& options,
-                   const std::vector<ColumnSlice>& slices, Get get, bool is_signed,
-                   std::vector<uint32_t>& levels, std::vector<uint32_t>& indices,
+Status write_chunk(const LeafColumn& leaf, const WriterOptions& options, const ShreddedLeaf& data,
+                   Get get, bool is_signed, std::vector<uint32_t>& indices,
                    std::string& values_buffer, std::string& page, std::string& dictionary,
-                   ColumnMetaData& meta, ByteSink& sink, WritePage write_page) {
+                   std::string& level_scratch, ColumnMetaData& meta, ByteSink& sink,
+                   WritePage write_page) {
   using Value = typename Traits::Value;
   std::vector<Value> values;
-  levels.clear();
-  gather<Traits>(slices, field.nullable, get, values, levels);
-  size_t rows = 0;
-  for (const auto& s : slices) rows += s.end - s.begin;
-  meta.num_values = static_cast<int64_t>(rows);
-  compute_statistics<Traits>(values, static_cast<int64_t>(rows - values.size()), is_signed,
+  gather<Traits>(data, get, values);
+  const size_t entries = data.num_levels;
+  const int max_def = leaf.max_definition_level, max_rep = leaf.max_repetition_level;
+  meta.num_values = static_cast<int64_t>(entries);
+  compute_statistics<Traits>(values, static_cast<int64_t>(entries - values.size()), is_signed,
                              options.max_statistics_size, meta.statistics);
 
   // Dictionary decision, once per chunk.
@@ -249,7 +196,7 @@ Status write_chunk(const Field& field, const WriterOptions& options,
   }
   meta.data_page_offset = static_cast<int64_t>(sink.position());
 
-  // Rows per page from the average encoded size of a value.
+  // Entries per page from the average encoded size of a value.
   size_t value_bytes = 1;
   if (use_dictionary) {
     value_bytes = std::max<size_t>(1, static_cast<size_t>(bit_width) / 8 + 1);
@@ -260,22 +207,26 @@ Status write_chunk(const Field& field, const WriterOptions& options,
   } else {
     value_bytes = sizeof(Value);
   }
-  const size_t rows_per_page = std::max<size_t>(1, options.page_size / value_bytes);
+  const size_t entries_per_page = std::max<size_t>(1, options.page_size / value_bytes);
+  const auto& rep_levels = data.repetition_levels;
+  const auto& def_levels = data.definition_levels;
 
   size_t value_pos = 0;
-  size_t row = 0;
+  size_t entry = 0;
   do {
-    size_t page_rows = std::min(rows_per_page, rows - row);
+    size_t page_end = entry + std::min(entries_per_page, entries - entry);
+    // A row never spans two pages: extend to the next entry that starts a row.
+    if (max_rep > 0) {
+      while (page_end < entries && rep_levels[page_end] != 0) ++page_end;
+    }
     page.clear();
-    size_t page_values = page_rows;
-    if (field.nullable) {
+    size_t page_values = page_end - entry;
+    if (max_rep > 0) append_levels(rep_levels, entry, page_end, max_rep, level_scratch, page);
+    if (max_def > 0) {
       page_values = 0;
-      for (size_t i = row; i < row + page_rows; ++i) page_values += levels[i];
-      std::string encoded;
-      encode_rle_bit_packed(levels.data() + row, page_rows, 1, encoded);
-      uint32_t length = static_cast<uint32_t>(encoded.size());
-      page.append(reinterpret_cast<const char*>(&length), 4);
-      page.append(encoded);
+      for (size_t i = entry; i < page_end; ++i)
+        page_values += def_levels[i] == static_cast<uint32_t>(max_def);
+      append_levels(def_levels, entry, page_end, max_def, level_scratch, page);
     }
     if (use_dictionary) {
       page.push_back(static_cast<char>(bit_width));
@@ -291,11 +242,11 @@ Status write_chunk(const Field& field, const WriterOptions& options,
     } else {
       for (size_t i = 0; i < page_values; ++i) Traits::plain(values[value_pos + i], page);
     }
-    SL_TRY(write_page(PageType::data_page, page, static_cast<int32_t>(page_rows),
+    SL_TRY(write_page(PageType::data_page, page, static_cast<int32_t>(page_end - entry),
                       use_dictionary ? Encoding::rle_dictionary : Encoding::plain));
     value_pos += page_values;
-    row += page_rows;
-  } while (row < rows);
+    entry = page_end;
+  } while (entry < entries);
 
   meta.encodings = {Encoding::rle};
   meta.encodings.push_back(use_dictionary ? Encoding::rle_dictionary : Encoding::plain);
@@ -306,24 +257,24 @@ Status write_chunk(const Field& field, const WriterOptions& options,
 
 }  // namespace
 
-Result<ColumnChunk> ColumnChunkWriter::write(const std::vector<ColumnSlice>& slices,
-                                             ByteSink& sink) {
+Result<ColumnChunk> ColumnChunkWriter::write(const ShreddedLeaf& data, ByteSink& sink) {
   ColumnChunk chunk;
   ColumnMetaData& meta = chunk.meta_data;
-  SchemaElement element = schema_element_for(field_);
+  const Field& field = leaf_.field;
+  SchemaElement element = schema_element_for(field);
   meta.type = *element.type;
-  meta.path_in_schema = {field_.name};
+  meta.path_in_schema = leaf_.path;
   meta.codec = options_.codec;
   auto page_writer = [&](PageType type, const std::string& body, int32_t n, Encoding encoding) {
     return write_page(type, body, n, encoding, sink, meta);
   };
   auto run = [&](auto traits, auto get, bool is_signed) {
-    return write_chunk<decltype(traits)>(field_, options_, slices, get, is_signed, state_.levels,
-                                         state_.indices, state_.values, state_.page,
-                                         state_.dictionary, meta, sink, page_writer);
+    return write_chunk<decltype(traits)>(leaf_, options_, data, get, is_signed, state_.indices,
+                                         state_.values, state_.page, state_.dictionary,
+                                         state_.levels, meta, sink, page_writer);
   };
   Status status;
-  switch (field_.type.id) {
+  switch (field.type.id) {
     case TypeId::boolean:
       status = run(
           BoolTraits{},
@@ -335,7 +286,7 @@ Result<ColumnChunk> ColumnChunkWriter::write(const std::vector<ColumnSlice>& sli
           FixedTraits<int32_t>{}, [](const Column& c, size_t i) { return c.i32[i]; }, true);
       break;
     case TypeId::decimal:
-      if (field_.type.precision <= 9) {
+      if (field.type.precision <= 9) {
         status = run(
             FixedTraits<int32_t>{},
             [](const Column& c, size_t i) { return static_cast<int32_t>(c.i64[i]); }, true);
@@ -365,10 +316,14 @@ Result<ColumnChunk> ColumnChunkWriter::write(const std::vector<ColumnSlice>& sli
     case TypeId::struct_:
     case TypeId::list:
     case TypeId::map:
-      status = make_error(Errc::unsupported, "nested columns are not written yet");
+      status = make_error(Errc::internal, "a nested field is not a leaf");
       break;
   }
-  if (!status) return status.error().with_context("column '" + field_.name + "'");
+  if (!status) {
+    std::string path;
+    for (const auto& p : leaf_.path) path += (path.empty() ? "" : ".") + p;
+    return status.error().with_context("column '" + path + "'");
+  }
   chunk.file_offset = meta.dictionary_page_offset.value_or(meta.data_page_offset);
   return chunk;
 }

@@ -2,12 +2,15 @@
 //
 // Steps for one chunk (each chunk independent: chunks of different columns may be encoded in
 // parallel into separate buffers, then appended in schema order):
-// 1. gather the non-null values of the row group's slices and their definition levels;
-// 2. statistics (min/max in the column's sort order, NaN excluded, null count);
+// 1. gather the present values of the shredded leaf (RecordShredder) in entry order;
+// 2. statistics (min/max in the column's sort order, NaN excluded; null count = entries without a
+//    value, so null or empty parents count too, as parquet-java counts them);
 // 3. decide once per chunk between RLE_DICTIONARY and PLAIN (DuckDB style): dictionary when it
 //    stays under the page limit and repeats values;
 // 4. write the dictionary page (PLAIN entries), then data pages v1 of about `page_size` bytes,
-//    each `[def levels: u32 length + RLE hybrid][values]` compressed as one unit;
+//    each `[rep levels][def levels][values]` compressed as one unit, a level section being
+//    `u32 length + RLE hybrid` and present only when its maximum level is above 0; a page is cut
+//    only before an entry with repetition level 0, so a row never spans two pages;
 // 5. return the ColumnChunk metadata with exact offsets and sizes (headers included).
 #pragma once
 
@@ -18,25 +21,19 @@
 #include "parquet/byte_sink.hpp"
 #include "parquet/column.hpp"
 #include "parquet/file_metadata.hpp"
+#include "parquet/record_shredder.hpp"
+#include "parquet/schema_layout.hpp"
 #include "parquet/writer_options.hpp"
 
 namespace sl::parquet {
 
-struct ColumnSlice {
-  const Column* column;
-  size_t begin;
-  size_t end;
-};
-
-// Physical type and annotations of a logical field (a leaf of the flat schema).
-SchemaElement schema_element_for(const Field& field);
-
 class ColumnChunkWriter {
  public:
-  ColumnChunkWriter(Field field, const WriterOptions& options)
-      : field_(std::move(field)), options_(options) {}
+  ColumnChunkWriter(LeafColumn leaf, const WriterOptions& options)
+      : leaf_(std::move(leaf)), options_(options) {}
 
-  Result<ColumnChunk> write(const std::vector<ColumnSlice>& slices, ByteSink& sink);
+  const LeafColumn& leaf() const { return leaf_; }
+  Result<ColumnChunk> write(const ShreddedLeaf& data, ByteSink& sink);
 
  private:
   // Scratch buffers reused across pages and row groups.
@@ -46,14 +43,14 @@ class ColumnChunkWriter {
     std::string compressed;  // page body after compression
     std::string header;
     std::string dictionary;  // PLAIN dictionary entries
-    std::vector<uint32_t> levels;
+    std::string levels;      // one encoded level section
     std::vector<uint32_t> indices;
   };
 
   Status write_page(PageType type, const std::string& body, int32_t num_values, Encoding encoding,
                     ByteSink& sink, ColumnMetaData& meta);
 
-  Field field_;
+  LeafColumn leaf_;
   const WriterOptions& options_;
   State state_;
 };

@@ -10,30 +10,25 @@ constexpr std::string_view k_magic = "PAR1";
 ParquetWriter::ParquetWriter(std::unique_ptr<ByteSink> sink, std::vector<Field> schema,
                              WriterOptions options)
     : sink_(std::move(sink)), schema_(std::move(schema)), options_(std::move(options)) {
-  for (const auto& field : schema_) column_writers_.emplace_back(field, options_);
+  for (const auto& field : schema_) {
+    shredders_.emplace_back(field);
+    for (auto& leaf : leaf_columns(field)) column_writers_.emplace_back(std::move(leaf), options_);
+  }
   SchemaElement root;
   root.name = "schema";
   root.repetition = Repetition::required;
   root.num_children = static_cast<int32_t>(schema_.size());
   metadata_.schema.push_back(root);
-  for (const auto& field : schema_) metadata_.schema.push_back(schema_element_for(field));
+  for (const auto& field : schema_) append_schema_elements(field, metadata_.schema);
   metadata_.created_by = options_.created_by;
   metadata_.key_value_metadata = options_.key_value_metadata;
-  metadata_.leaf_count = schema_.size();
+  metadata_.leaf_count = column_writers_.size();
 }
 
 Result<std::unique_ptr<ParquetWriter>> ParquetWriter::open(std::unique_ptr<ByteSink> sink,
                                                            std::vector<Field> schema,
                                                            WriterOptions options) {
-  for (const auto& f : schema) {
-    if (f.type.id == TypeId::decimal && (f.type.precision < 1 || f.type.precision > 18 ||
-                                         f.type.scale < 0 || f.type.scale > f.type.precision)) {
-      return make_error(Errc::unsupported, "parquet: decimal(" + std::to_string(f.type.precision) +
-                                               "," + std::to_string(f.type.scale) +
-                                               ") of column '" + f.name +
-                                               "': precision must be 1..18 and scale 0..precision");
-    }
-  }
+  SL_TRY(check_schema(schema));
   if (options.row_group_rows == 0 || options.page_size == 0) {
     return make_error(Errc::invalid_argument, "parquet: row group and page sizes must be positive");
   }
@@ -59,17 +54,13 @@ Status ParquetWriter::write(const RecordBatch& batch) {
   }
   for (size_t i = 0; i < schema_.size(); ++i) {
     const Column& c = batch.columns[i];
-    if (!(c.type == schema_[i].type) || c.length != batch.num_rows) {
-      return make_error(Errc::invalid_argument,
-                        "parquet: column '" + schema_[i].name +
-                            "' of the batch does not match the schema (type " +
-                            std::string(type_name(c.type.id)) + ", " + std::to_string(c.length) +
-                            " values)");
+    if (c.length != batch.num_rows) {
+      return make_error(Errc::invalid_argument, "parquet: column '" + schema_[i].name +
+                                                    "' of the batch has " +
+                                                    std::to_string(c.length) + " values for " +
+                                                    std::to_string(batch.num_rows) + " rows");
     }
-    if (!schema_[i].nullable && c.null_count() > 0) {
-      return make_error(Errc::invalid_argument,
-                        "parquet: required column '" + schema_[i].name + "' has nulls");
-    }
+    SL_TRY(check_column(schema_[i], c, schema_[i].name));
   }
   if (batch.num_rows == 0) return {};
   pending_.push_back(batch);
@@ -98,11 +89,16 @@ Status ParquetWriter::flush_row_group(size_t rows) {
   group.num_rows = static_cast<int64_t>(rows);
   group.ordinal = static_cast<int16_t>(metadata_.row_groups.size());
   group.file_offset = static_cast<int64_t>(sink_->position());
+  size_t leaf = 0;
   for (size_t c = 0; c < schema_.size(); ++c) {
-    SL_ASSIGN_OR_RETURN(auto chunk, column_writers_[c].write(slices[c], *sink_));
-    group.total_byte_size += chunk.meta_data.total_uncompressed_size;
-    group.total_compressed_size += chunk.meta_data.total_compressed_size;
-    group.columns.push_back(std::move(chunk));
+    for (auto& l : shredded_) l.clear();
+    for (const auto& slice : slices[c]) SL_TRY(shredders_[c].shred(slice, shredded_));
+    for (size_t k = 0; k < shredders_[c].leaf_count(); ++k, ++leaf) {
+      SL_ASSIGN_OR_RETURN(auto chunk, column_writers_[leaf].write(shredded_[k], *sink_));
+      group.total_byte_size += chunk.meta_data.total_uncompressed_size;
+      group.total_compressed_size += chunk.meta_data.total_compressed_size;
+      group.columns.push_back(std::move(chunk));
+    }
   }
   metadata_.num_rows += group.num_rows;
   metadata_.row_groups.push_back(std::move(group));

@@ -1,9 +1,10 @@
-// ParquetWriter: writes RecordBatches of a flat schema into one Parquet file.
+// ParquetWriter: writes RecordBatches (flat or nested columns) into one Parquet file.
 //
 // Order of use:
 // 1. open(sink or path, schema, options) writes the leading "PAR1";
 // 2. write(batch) any number of times (rows are buffered; a row group is written each time
-//    `row_group_rows` rows are buffered);
+//    `row_group_rows` rows are buffered: each top-level column is shredded into its leaves, and
+//    each leaf becomes one column chunk);
 // 3. close() writes the last row group, the footer (FileMetaData, its u32 length, "PAR1") and
 //    closes the sink (fsync for files). A file is complete and durable only after close().
 // Not thread-safe; the column chunks of a row group are encoded one after the other.
@@ -18,6 +19,7 @@
 #include "parquet/column.hpp"
 #include "parquet/column_writer.hpp"
 #include "parquet/file_metadata.hpp"
+#include "parquet/record_shredder.hpp"
 #include "parquet/writer_options.hpp"
 
 namespace sl::parquet {
@@ -31,7 +33,8 @@ class ParquetWriter {
                                                      std::vector<Field> schema,
                                                      WriterOptions options = {});
 
-  // The batch's schema must equal the writer's (names, types, nullability); the batch is copied.
+  // The batch's columns must have the writer schema's types and shapes, and no null where a field
+  // is required (under a present parent); the batch is copied.
   Status write(const RecordBatch& batch);
   Status close();
 
@@ -46,7 +49,9 @@ class ParquetWriter {
   std::unique_ptr<ByteSink> sink_;
   std::vector<Field> schema_;
   WriterOptions options_;
-  std::vector<ColumnChunkWriter> column_writers_;
+  std::vector<RecordShredder> shredders_;          // one per top-level field
+  std::vector<ColumnChunkWriter> column_writers_;  // one per leaf, in schema order
+  std::vector<ShreddedLeaf> shredded_;             // scratch: the leaves of one field
   std::vector<RecordBatch> pending_;
   size_t pending_offset_ = 0;  // rows of pending_[0] already written
   size_t pending_rows_ = 0;
