@@ -1,8 +1,10 @@
 """Files written by our Parquet writer, read back by independent readers (pyarrow, DuckDB).
 
 The fixtures tool (src/parquet/tools/write_fixtures.cpp) writes the same 12-column table with
-every codec, dictionary on and off, many row groups and pages, and zero rows; the expected
-values are recomputed here from the same formulas, so a wrong value, null, type or statistic fails.
+every codec, dictionary on and off, many row groups and pages, and zero rows, and a nested table
+(lists, structs, maps, lists of lists, a Delta-like `add` struct, lists of structs, nulls and
+empties at every level); the expected values are recomputed here from the same formulas, so a
+wrong value, null, type, level or statistic fails.
 """
 import datetime
 import decimal
@@ -129,3 +131,139 @@ def test_zero_rows(fixtures):
     assert table.num_rows == 0
     assert len(table.schema) == 12
     assert duckdb.sql(f"SELECT count(*) FROM read_parquet('{fixtures / 'zero_rows.parquet'}')").fetchone() == (0,)
+
+
+# ---------------------------------------------------------------------------------------------
+# Nested columns (struct, list, map): the formulas of `nested()` in write_fixtures.cpp.
+
+KINDS = ["Run", "Hike", "Swim", "Ride", "Tennis", "Équitation"]
+
+
+def expected_nested(r: int) -> dict:
+    def tags():
+        if r % 7 == 0:
+            return None
+        if r % 7 == 1:
+            return []
+        return [None if (r + k) % 5 == 0 else f"t{r}_{k}" for k in range(r % 4 + 1)]
+
+    def point():
+        if r % 6 == 0:
+            return None
+        return {"x": r * 0.5, "y": None if r % 4 == 0 else -float(r), "label": None if r % 5 == 0 else f"p{r % 3}"}
+
+    def props():
+        if r % 8 == 0:
+            return None
+        if r % 8 == 1:
+            return []
+        return [(f"k{k}", None if (r + k) % 4 == 0 else r * 10 + k) for k in range(r % 3 + 1)]
+
+    def matrix():
+        if r % 9 == 0:
+            return None
+        rows = []
+        for k in range(r % 3 + 1):
+            if k == 1 and r % 2 == 0:
+                rows.append(None)
+            elif k == 2:
+                rows.append([])
+            else:
+                rows.append([None if (r + j) % 11 == 0 else r + k + j for j in range(k + 1)])
+        return rows
+
+    def add():
+        if r % 3 == 0:
+            return None
+        return {
+            "path": f"part-{r}.parquet",
+            "size": r * 100,
+            "partitionValues": [("date", f"2024-01-{r % 28 + 1:02d}"), ("region", None if r % 2 else "eu")],
+            "tags": None if r % 2 else [],
+            "stats": None if r % 5 == 0 else f'{{"numRecords":{r}}}',
+        }
+
+    def events():
+        if r % 10 == 0:
+            return None
+        out = []
+        for k in range(r % 3):
+            if k == 1 and r % 4 == 0:
+                out.append(None)
+                continue
+            out.append({
+                "kind": KINDS[(r + k) % 6],
+                "at": datetime.datetime(1970, 1, 1, tzinfo=UTC)
+                + datetime.timedelta(microseconds=1700000000000000 + r * 1000003 + k),
+                "amount": decimal.Decimal(r * 101 - 5000 + k).scaleb(-2),
+            })
+        return out
+
+    return {"id": r, "tags": tags(), "point": point(), "props": props(), "matrix": matrix(), "add": add(),
+            "events": events(), "ints": [r * k for k in range(r % 5)]}
+
+
+def as_duckdb(row: dict) -> dict:
+    """DuckDB returns maps as dicts."""
+    out = dict(row)
+    out["props"] = None if row["props"] is None else dict(row["props"])
+    if row["add"] is not None:
+        add = dict(row["add"])
+        add["partitionValues"] = dict(add["partitionValues"])
+        add["tags"] = None if add["tags"] is None else dict(add["tags"])
+        out["add"] = add
+    return out
+
+
+@pytest.mark.parametrize("layout", ["dict", "plain"])
+def test_pyarrow_reads_nested_values(fixtures, layout):
+    path = fixtures / f"nested_{layout}.parquet"
+    table = pq.read_table(path)
+    schema = table.schema
+    assert schema.field("tags").type == pa.list_(pa.field("element", pa.string()))
+    assert schema.field("props").type == pa.map_(pa.string(), pa.int64())
+    assert schema.field("ints").nullable is False
+    assert schema.field("ints").type == pa.list_(pa.field("element", pa.int32(), nullable=False))
+    add = schema.field("add").type
+    assert add.field("size").nullable is False
+    assert add.field("partitionValues").type == pa.map_(pa.string(), pa.string())
+    assert table.to_pylist() == [expected_nested(r) for r in range(3000)]
+    meta = pq.ParquetFile(path).metadata
+    paths = [meta.row_group(0).column(i).path_in_schema for i in range(meta.num_columns)]
+    assert "add.partitionValues.key_value.key" in paths
+    assert "matrix.list.element.list.element" in paths
+
+
+def test_duckdb_reads_nested_values(fixtures):
+    path = fixtures / "nested_many_groups_and_pages.parquet"
+    rows = duckdb.sql(f"SELECT * FROM read_parquet('{path}') ORDER BY id").fetchall()
+    names = ["id", "tags", "point", "props", "matrix", "add", "events", "ints"]
+    assert len(rows) == 20000
+    for r, row in enumerate(rows):
+        assert dict(zip(names, row)) == as_duckdb(expected_nested(r)), f"row {r}"
+    # Queries into the nested values use the leaves' levels and statistics.
+    got = duckdb.sql(f"SELECT count(*), sum(add.size), sum(len(tags)) FROM read_parquet('{path}') "
+                     "WHERE list_contains(map_extract(add.partitionValues, 'date'), '2024-01-05')").fetchone()
+    want = [expected_nested(r) for r in range(20000)]
+    want = [w for w in want if w["add"] is not None and w["add"]["partitionValues"][0][1] == "2024-01-05"]
+    assert got == (len(want), sum(w["add"]["size"] for w in want),
+                   sum(len(w["tags"]) for w in want if w["tags"] is not None))
+
+
+def test_nested_row_groups_pages_and_levels(fixtures):
+    path = fixtures / "nested_many_groups_and_pages.parquet"
+    pf = pq.ParquetFile(path)
+    assert [pf.metadata.row_group(i).num_rows for i in range(pf.metadata.num_row_groups)] == [7000, 7000, 6000]
+    assert pf.read_row_group(1).to_pylist() == [expected_nested(r) for r in range(7000, 14000)]
+    column = pf.metadata.row_group(0).column(1)  # tags.list.element
+    assert column.path_in_schema == "tags.list.element"
+    rows = [expected_nested(r)["tags"] for r in range(7000)]
+    assert column.num_values == sum(max(1, len(t or [])) for t in rows)  # one level entry per element
+    present = [v for t in rows if t for v in t if v is not None]
+    assert column.statistics.min == min(present) and column.statistics.max == max(present)
+
+
+def test_nested_zero_rows(fixtures):
+    table = pq.read_table(fixtures / "nested_zero_rows.parquet")
+    assert table.num_rows == 0
+    assert table.schema.names == ["id", "tags", "point", "props", "matrix", "add", "events", "ints"]
