@@ -1,0 +1,433 @@
+// Column chunk reading: page walking, level decoding and checks, value decoding.
+#include "parquet/column_chunk_reader.hpp"
+
+#include <cstring>
+
+#include "common/byte_cursor.hpp"
+#include "parquet/compression.hpp"
+#include "parquet/rle_bit_packed.hpp"
+
+namespace sl::parquet {
+
+namespace {
+
+// Big-endian two's complement (decimals in FLBA/BYTE_ARRAY) → int64.
+int64_t big_endian_signed(std::string_view bytes) {
+  int64_t v = (!bytes.empty() && (static_cast<uint8_t>(bytes[0]) & 0x80)) ? -1 : 0;
+  for (char c : bytes)
+    v = static_cast<int64_t>((static_cast<uint64_t>(v) << 8) | static_cast<uint8_t>(c));
+  return v;
+}
+
+// Decodes `count` PLAIN values of the physical type into `out` (logical type).
+Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column& out) {
+  switch (conv.physical) {
+    case Type::boolean: {
+      auto bytes = in.bytes((count + 7) / 8, "PLAIN booleans");
+      if (!in.ok()) break;
+      for (size_t i = 0; i < count; ++i)
+        out.append_bool((static_cast<uint8_t>(bytes[i / 8]) >> (i % 8)) & 1);
+      break;
+    }
+    case Type::int32:
+      if (!in.has(count * 4, "PLAIN INT32 values")) break;
+      for (size_t i = 0; i < count; ++i) {
+        int32_t v = in.fixed_le<int32_t>("INT32");
+        if (out.type.id == TypeId::decimal || out.type.id == TypeId::int64)
+          out.append_i64(v);
+        else
+          out.append_i32(v);
+      }
+      break;
+    case Type::int64:
+      if (!in.has(count * 8, "PLAIN INT64 values")) break;
+      for (size_t i = 0; i < count; ++i) {
+        int64_t v = in.fixed_le<int64_t>("INT64");
+        if (out.type.id == TypeId::timestamp_us) {
+          if (__builtin_mul_overflow(v, conv.timestamp_factor, &v)) {
+            return make_error(Errc::corrupt, "timestamp out of the representable range");
+          }
+          v /= conv.timestamp_divisor;
+        }
+        out.append_i64(v);
+      }
+      break;
+    case Type::int96:
+      if (!in.has(count * 12, "PLAIN INT96 values")) break;
+      for (size_t i = 0; i < count; ++i) {
+        // 8 bytes nanoseconds of the day, then 4 bytes Julian day (epoch = JD 2440588).
+        int64_t nanos = in.fixed_le<int64_t>("INT96 nanos");
+        int64_t julian = in.fixed_le<int32_t>("INT96 day");
+        int64_t day_us = 0, us = 0;
+        if (__builtin_mul_overflow(julian - 2440588, 86400000000LL, &day_us) ||
+            __builtin_add_overflow(day_us, nanos / 1000, &us)) {
+          return make_error(Errc::corrupt, "INT96 timestamp out of the representable range");
+        }
+        out.append_i64(us);
+      }
+      break;
+    case Type::float_:
+      if (!in.has(count * 4, "PLAIN FLOAT values")) break;
+      for (size_t i = 0; i < count; ++i) out.append_f32(in.fixed_le<float>("FLOAT"));
+      break;
+    case Type::double_:
+      if (!in.has(count * 8, "PLAIN DOUBLE values")) break;
+      for (size_t i = 0; i < count; ++i) out.append_f64(in.fixed_le<double>("DOUBLE"));
+      break;
+    case Type::byte_array:
+      for (size_t i = 0; i < count && in.ok(); ++i) {
+        uint32_t n = in.fixed_le<uint32_t>("BYTE_ARRAY length");
+        auto v = in.string_view(n, "BYTE_ARRAY value");
+        if (!in.ok()) break;
+        if (out.type.id == TypeId::decimal)
+          out.append_i64(big_endian_signed(v));
+        else
+          out.append_string(v);
+      }
+      break;
+    case Type::fixed_len_byte_array: {
+      size_t width = static_cast<size_t>(conv.type_length);
+      if (!in.has(count * width, "PLAIN FIXED_LEN_BYTE_ARRAY values")) break;
+      for (size_t i = 0; i < count; ++i) {
+        auto v = in.string_view(width, "FIXED_LEN_BYTE_ARRAY");
+        if (out.type.id == TypeId::decimal)
+          out.append_i64(big_endian_signed(v));
+        else
+          out.append_string(v);
+      }
+      break;
+    }
+  }
+  if (!in.ok()) return make_error(Errc::corrupt, in.error());
+  return {};
+}
+
+}  // namespace
+
+void append_value(Column& dst, const Column& src, size_t i) {
+  switch (dst.type.id) {
+    case TypeId::boolean:
+      dst.append_bool(src.bools[i] != 0);
+      break;
+    case TypeId::int32:
+    case TypeId::date32:
+      dst.append_i32(src.i32[i]);
+      break;
+    case TypeId::int64:
+    case TypeId::timestamp_us:
+    case TypeId::decimal:
+      dst.append_i64(src.i64[i]);
+      break;
+    case TypeId::float32:
+      dst.append_f32(src.f32[i]);
+      break;
+    case TypeId::float64:
+      dst.append_f64(src.f64[i]);
+      break;
+    case TypeId::string:
+    case TypeId::binary:
+      dst.append_string(src.string_at(i));
+      break;
+    case TypeId::struct_:
+    case TypeId::list:
+    case TypeId::map:
+      break;  // leaves are never nested
+  }
+}
+
+namespace {
+
+std::string_view encoding_name(Encoding e) {
+  switch (e) {
+    case Encoding::plain:
+      return "PLAIN";
+    case Encoding::plain_dictionary:
+      return "PLAIN_DICTIONARY";
+    case Encoding::rle:
+      return "RLE";
+    case Encoding::bit_packed:
+      return "BIT_PACKED";
+    case Encoding::delta_binary_packed:
+      return "DELTA_BINARY_PACKED";
+    case Encoding::delta_length_byte_array:
+      return "DELTA_LENGTH_BYTE_ARRAY";
+    case Encoding::delta_byte_array:
+      return "DELTA_BYTE_ARRAY";
+    case Encoding::rle_dictionary:
+      return "RLE_DICTIONARY";
+    case Encoding::byte_stream_split:
+      return "BYTE_STREAM_SPLIT";
+  }
+  return "unknown encoding";
+}
+
+// Where one page's level sections and values lie.
+struct PageSections {
+  size_t num_values = 0;
+  Encoding encoding = Encoding::plain;
+  std::string_view repetition;
+  std::string_view definition;
+  std::string_view values;
+};
+
+// A v1 level section: u32 length, then that many bytes of RLE hybrid runs.
+Status take_prefixed_levels(std::string_view& rest, Encoding encoding, const char* what,
+                            std::string_view& out) {
+  if (encoding != Encoding::rle) {
+    return make_error(Errc::unsupported,
+                      std::string(what) + " levels in " + std::string(encoding_name(encoding)));
+  }
+  if (rest.size() < 4)
+    return make_error(Errc::corrupt, std::string("truncated ") + what + " levels");
+  uint32_t n = 0;
+  std::memcpy(&n, rest.data(), 4);
+  if (n > rest.size() - 4)
+    return make_error(Errc::corrupt, std::string(what) + " levels longer than the page");
+  out = rest.substr(4, n);
+  rest.remove_prefix(4 + n);
+  return {};
+}
+
+// Decodes `n` levels of one section, checks them, and appends them.
+Status append_levels(std::string_view bytes, int max_level, size_t n, const char* what,
+                     std::vector<uint32_t>& scratch, std::vector<uint32_t>& out) {
+  if (!decode_rle_bit_packed(bytes, bit_width_for(static_cast<uint32_t>(max_level)), n, scratch))
+    return make_error(Errc::corrupt, std::string("malformed ") + what + " levels");
+  for (size_t i = 0; i < n; ++i) {
+    if (scratch[i] > static_cast<uint32_t>(max_level))
+      return make_error(Errc::corrupt, std::string(what) + " level " + std::to_string(scratch[i]) +
+                                           " above the maximum " + std::to_string(max_level));
+  }
+  out.insert(out.end(), scratch.begin(), scratch.begin() + static_cast<long>(n));
+  return {};
+}
+
+// Decodes `present` values of the section into `out`.
+Status decode_values(const PageSections& page, size_t present, const Conversion& conv,
+                     const Column* dictionary, std::vector<uint32_t>& indices, Column& out) {
+  ByteCursor in(page.values);
+  const Encoding encoding = page.encoding;
+  if (encoding == Encoding::plain) return decode_plain(in, present, conv, out);
+  if (encoding == Encoding::plain_dictionary || encoding == Encoding::rle_dictionary) {
+    if (dictionary == nullptr)
+      return make_error(Errc::corrupt, "dictionary-encoded page without a dictionary page");
+    if (present == 0) return {};
+    if (page.values.empty()) return make_error(Errc::corrupt, "missing dictionary indices");
+    int bit_width = static_cast<uint8_t>(page.values[0]);
+    if (!decode_rle_bit_packed(page.values.substr(1), bit_width, present, indices))
+      return make_error(Errc::corrupt, "malformed dictionary indices");
+    for (size_t i = 0; i < present; ++i) {
+      if (indices[i] >= dictionary->length) {
+        return make_error(Errc::corrupt,
+                          "dictionary index " + std::to_string(indices[i]) + " out of range");
+      }
+      append_value(out, *dictionary, indices[i]);
+    }
+    return {};
+  }
+  if (encoding == Encoding::rle && conv.physical == Type::boolean) {
+    // RLE booleans: u32 length prefix, then the hybrid runs at bit width 1.
+    if (page.values.size() < 4) return make_error(Errc::corrupt, "truncated RLE booleans");
+    if (!decode_rle_bit_packed(page.values.substr(4), 1, present, indices))
+      return make_error(Errc::corrupt, "malformed RLE booleans");
+    for (size_t i = 0; i < present; ++i) out.append_bool(indices[i] != 0);
+    return {};
+  }
+  return make_error(
+      Errc::unsupported,
+      "values encoded with " + std::string(encoding_name(encoding)) + " are not supported yet");
+}
+
+}  // namespace
+
+Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& meta,
+                                   const LeafInfo& leaf, int64_t rows) {
+  const Conversion& conv = leaf.conversion;
+  const int max_def = leaf.max_definition_level, max_rep = leaf.max_repetition_level;
+  LeafData out;
+  out.values = Column(leaf.field.type);
+  if (meta.type != conv.physical)
+    return make_error(Errc::corrupt, "chunk type differs from the schema's");
+  if (rows == 0) return out;  // nothing to read; some writers leave offsets at 0
+  if (max_rep == 0 && meta.num_values != rows) {
+    return make_error(Errc::corrupt, "chunk declares " + std::to_string(meta.num_values) +
+                                         " values for " + std::to_string(rows) +
+                                         " rows of a flat column");
+  }
+  if (meta.num_values < rows) {
+    return make_error(Errc::corrupt, "chunk declares " + std::to_string(meta.num_values) +
+                                         " values for " + std::to_string(rows) + " rows");
+  }
+  // List offsets are 32-bit.
+  if (meta.num_values >= int64_t{UINT32_MAX}) {
+    return make_error(Errc::unsupported, "chunk of " + std::to_string(meta.num_values) +
+                                             " values (this reader takes fewer than 2^32)");
+  }
+
+  int64_t start = meta.data_page_offset;
+  if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 &&
+      *meta.dictionary_page_offset < start) {
+    start = *meta.dictionary_page_offset;
+  }
+  if (start < 4 || meta.total_compressed_size < 0 ||
+      static_cast<uint64_t>(start) + static_cast<uint64_t>(meta.total_compressed_size) >
+          file.size() - 8) {
+    return make_error(Errc::corrupt, "column chunk at offset " + std::to_string(start) + " with " +
+                                         std::to_string(meta.total_compressed_size) +
+                                         " bytes lies outside the file");
+  }
+  ByteCursor chunk(
+      file.substr(static_cast<size_t>(start), static_cast<size_t>(meta.total_compressed_size)));
+
+  Column dictionary(leaf.field.type);
+  bool has_dictionary = false;
+  std::string decompressed;
+  std::vector<uint32_t> scratch, indices;
+  int64_t values_read = 0;
+  size_t page_index = 0;
+  while (values_read < meta.num_values && !chunk.at_end()) {
+    auto where = [&](const std::string& what) {
+      return "page " + std::to_string(page_index) + ": " + what;
+    };
+    auto page_error = [&](const Error& e) { return make_error(e.code, where(e.message)); };
+    SL_ASSIGN_OR_RETURN(PageHeader header, decode_page_header(chunk));
+    auto body = chunk.string_view(static_cast<size_t>(header.compressed_page_size), "page body");
+    if (!chunk.ok()) return make_error(Errc::corrupt, where(chunk.error()));
+
+    if (header.type == PageType::dictionary_page) {
+      if (!header.dictionary_page_header)
+        return make_error(Errc::corrupt, where("dictionary page without its header"));
+      SL_TRY(decompress(meta.codec, body, static_cast<size_t>(header.uncompressed_page_size),
+                        decompressed));
+      int32_t n = header.dictionary_page_header->num_values;
+      if (n < 0) return make_error(Errc::corrupt, where("negative dictionary size"));
+      dictionary = Column(leaf.field.type);
+      ByteCursor in(decompressed);
+      if (auto st = decode_plain(in, static_cast<size_t>(n), conv, dictionary); !st) {
+        return make_error(Errc::corrupt, where("dictionary: " + st.error().message));
+      }
+      has_dictionary = true;
+      ++page_index;
+      continue;
+    }
+    if (header.type != PageType::data_page && header.type != PageType::data_page_v2) {
+      ++page_index;  // index pages and unknown pages carry no values
+      continue;
+    }
+
+    // Split the page into its level sections and values.
+    PageSections page;
+    if (header.type == PageType::data_page) {
+      if (!header.data_page_header)
+        return make_error(Errc::corrupt, where("data page without its header"));
+      const auto& d = *header.data_page_header;
+      if (d.num_values < 0) return make_error(Errc::corrupt, where("negative value count"));
+      page.num_values = static_cast<size_t>(d.num_values);
+      page.encoding = d.encoding;
+      SL_TRY(decompress(meta.codec, body, static_cast<size_t>(header.uncompressed_page_size),
+                        decompressed));
+      std::string_view rest = decompressed;
+      if (max_rep > 0) {
+        if (auto st = take_prefixed_levels(rest, d.repetition_level_encoding, "repetition",
+                                           page.repetition);
+            !st)
+          return page_error(st.error());
+      }
+      if (max_def > 0) {
+        if (auto st = take_prefixed_levels(rest, d.definition_level_encoding, "definition",
+                                           page.definition);
+            !st)
+          return page_error(st.error());
+      }
+      page.values = rest;
+    } else {
+      if (!header.data_page_header_v2)
+        return make_error(Errc::corrupt, where("data page v2 without its header"));
+      const auto& d = *header.data_page_header_v2;
+      if (d.num_values < 0 || d.definition_levels_byte_length < 0 ||
+          d.repetition_levels_byte_length < 0) {
+        return make_error(Errc::corrupt, where("negative sizes in the v2 header"));
+      }
+      page.num_values = static_cast<size_t>(d.num_values);
+      page.encoding = d.encoding;
+      const auto rep_size = static_cast<size_t>(d.repetition_levels_byte_length);
+      const auto def_size = static_cast<size_t>(d.definition_levels_byte_length);
+      if (rep_size + def_size > body.size())
+        return make_error(Errc::corrupt, where("levels longer than the page"));
+      page.repetition = body.substr(0, rep_size);
+      page.definition = body.substr(rep_size, def_size);
+      std::string_view compressed_values = body.substr(rep_size + def_size);
+      size_t values_size =
+          static_cast<size_t>(header.uncompressed_page_size) -
+          std::min<size_t>(rep_size + def_size, static_cast<size_t>(header.uncompressed_page_size));
+      if (d.is_compressed) {
+        SL_TRY(decompress(meta.codec, compressed_values, values_size, decompressed));
+        page.values = decompressed;
+      } else {
+        page.values = compressed_values;
+      }
+    }
+    // Writers cap pages far below this (parquet-java 20,000 rows, Arrow 1M); a larger count is a
+    // forged header that would make a few RLE bytes expand into gigabytes.
+    constexpr size_t k_max_page_values = size_t{1} << 24;
+    const size_t n = page.num_values;
+    if (n > k_max_page_values) {
+      return make_error(Errc::unsupported,
+                        where("page declares " + std::to_string(n) +
+                              " values, more than this reader accepts (16,777,216)"));
+    }
+    if (n > static_cast<size_t>(meta.num_values - values_read)) {
+      return make_error(Errc::corrupt, where("more values than the chunk declares"));
+    }
+
+    const size_t first = out.num_levels;
+    if (max_rep > 0) {
+      if (auto st = append_levels(page.repetition, max_rep, n, "repetition", scratch,
+                                  out.repetition_levels);
+          !st)
+        return page_error(st.error());
+    }
+    size_t present = n;
+    if (max_def > 0) {
+      if (auto st = append_levels(page.definition, max_def, n, "definition", scratch,
+                                  out.definition_levels);
+          !st)
+        return page_error(st.error());
+      present = 0;
+      for (size_t i = first; i < first + n; ++i)
+        present += out.definition_levels[i] == static_cast<uint32_t>(max_def);
+    }
+    out.num_levels += n;
+    if (max_rep == 0) {
+      out.num_rows += n;
+    } else {
+      for (size_t i = first; i < first + n; ++i) {
+        const uint32_t rep = out.repetition_levels[i];
+        if (rep == 0) {
+          ++out.num_rows;
+        } else if (i == 0) {
+          return make_error(Errc::corrupt, where("the chunk starts inside a row (repetition "
+                                                 "level " +
+                                                 std::to_string(rep) + ")"));
+        } else if (out.definition(i) <
+                   static_cast<uint32_t>(leaf.repeated_definition_levels[rep - 1])) {
+          return make_error(Errc::corrupt, where("entry " + std::to_string(i) + " repeats level " +
+                                                 std::to_string(rep) + " of a null or empty list"));
+        }
+      }
+    }
+    if (auto st = decode_values(page, present, conv, has_dictionary ? &dictionary : nullptr,
+                                indices, out.values);
+        !st)
+      return page_error(st.error());
+    values_read += static_cast<int64_t>(n);
+    ++page_index;
+  }
+  if (out.num_rows != static_cast<size_t>(rows)) {
+    return make_error(Errc::corrupt, "chunk holds " + std::to_string(out.num_rows) +
+                                         " rows for a row group of " + std::to_string(rows));
+  }
+  return out;
+}
+
+}  // namespace sl::parquet

@@ -1,0 +1,49 @@
+// Reading one leaf column chunk: its pages (dictionary, data v1, data v2) → the repetition and
+// definition level of every entry and the present values, converted to the logical type.
+//
+// Page bodies (after decompression of the v1 body, or of the v2 values section only):
+//   v1: [rep levels: u32 length + RLE hybrid, if max_rep > 0]
+//       [def levels: u32 length + RLE hybrid, if max_def > 0] [values]
+//   v2: [rep levels: RLE hybrid, repetition_levels_byte_length bytes]
+//       [def levels: RLE hybrid, definition_levels_byte_length bytes] [values]
+//   values: PLAIN, PLAIN_DICTIONARY/RLE_DICTIONARY (1 byte bit width + RLE hybrid indices into the
+//   chunk's dictionary page), or RLE for booleans (u32 length + hybrid at bit width 1).
+// Only entries whose definition level equals max_def carry a value. Every level is checked: none
+// above its maximum, the chunk starts a row, and an entry continuing at repetition level r reaches
+// the definition level of that repeated node. Errors name the page.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "parquet/column.hpp"
+#include "parquet/file_metadata.hpp"
+#include "parquet/schema_mapping.hpp"
+
+namespace sl::parquet {
+
+struct LeafData {
+  size_t num_levels = 0;                    // entries
+  size_t num_rows = 0;                      // entries with repetition level 0
+  std::vector<uint32_t> repetition_levels;  // one per entry; empty when max_rep == 0
+  std::vector<uint32_t> definition_levels;  // one per entry; empty when max_def == 0
+  Column values;                            // the present values, in entry order
+
+  uint32_t repetition(size_t i) const {
+    return repetition_levels.empty() ? 0 : repetition_levels[i];
+  }
+  uint32_t definition(size_t i) const {
+    return definition_levels.empty() ? 0 : definition_levels[i];
+  }
+};
+
+// `file`: the whole file (chunk offsets are absolute); `rows`: the row group's row count, which the
+// chunk must hold exactly.
+Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& meta,
+                                   const LeafInfo& leaf, int64_t rows);
+
+// Appends src[i] (same logical type, primitive) to dst.
+void append_value(Column& dst, const Column& src, size_t i);
+
+}  // namespace sl::parquet
