@@ -68,14 +68,19 @@ void add_parquet_command(CLI::App& app, Context& ctx) {
     }
   });
 
-  auto* cat = pq->add_subcommand("cat", "print the rows (JSON lines by default)");
+  auto* cat = pq->add_subcommand(
+      "cat",
+      "print the rows (JSON lines by default); nested values as JSON: structs and maps as "
+      "objects (a non-string map key as its JSON text), lists as arrays");
   static bool as_csv = false, as_json = false;
   static std::string columns;
   static long limit = -1;
   cat->add_option("FILE", file, "Parquet file")->required();
   cat->add_flag("--json", as_json, "one JSON object per row (default)");
   cat->add_flag("--csv", as_csv, "CSV with a header");
-  cat->add_option("--columns", columns, "comma-separated columns to read (projection)");
+  cat->add_option("--columns", columns,
+                  "comma-separated top-level columns to read (projection; a struct, list or map "
+                  "column comes whole)");
   cat->add_option("--limit", limit, "at most N rows");
   cat->callback([&ctx] {
     auto reader = parquet::ParquetReader::open(file);

@@ -52,8 +52,23 @@ std::string type_label(const parquet::Field& f) {
   }
 }
 
-nlohmann::json cell_json(const Column& c, size_t i) {
+namespace {
+
+// A string cell as JSON text can hold it (nlohmann refuses invalid UTF-8 when dumping).
+std::string printable(std::string_view s) {
+  if (csv::find_invalid_utf8(s) != std::string_view::npos)
+    return fmt::format("<invalid utf-8: {} bytes>", s.size());
+  return std::string(s);
+}
+
+// One value as JSON (nlohmann::json, or ordered_json to keep struct fields in schema order).
+// `f`, when given, names the fields of structs; without it a struct prints as an array.
+template <class Json>
+Json value_json(const parquet::Field* f, const Column& c, size_t i) {
   if (!c.is_valid(i)) return nullptr;
+  auto child = [&](size_t k) -> const parquet::Field* {
+    return f != nullptr && k < f->children.size() ? &f->children[k] : nullptr;
+  };
   switch (c.type.id) {
     case TypeId::boolean:
       return c.bools[i] != 0;
@@ -62,17 +77,11 @@ nlohmann::json cell_json(const Column& c, size_t i) {
     case TypeId::int64:
       return c.i64[i];
     case TypeId::float32:
-      return std::isfinite(c.f32[i]) ? nlohmann::json(c.f32[i])
-                                     : nlohmann::json(fmt::format("{}", c.f32[i]));
+      return std::isfinite(c.f32[i]) ? Json(c.f32[i]) : Json(fmt::format("{}", c.f32[i]));
     case TypeId::float64:
-      return std::isfinite(c.f64[i]) ? nlohmann::json(c.f64[i])
-                                     : nlohmann::json(fmt::format("{}", c.f64[i]));
-    case TypeId::string: {
-      auto s = c.string_at(i);
-      if (csv::find_invalid_utf8(s) != std::string_view::npos)
-        return fmt::format("<invalid utf-8: {} bytes>", s.size());
-      return std::string(s);
-    }
+      return std::isfinite(c.f64[i]) ? Json(c.f64[i]) : Json(fmt::format("{}", c.f64[i]));
+    case TypeId::string:
+      return printable(c.string_at(i));
     case TypeId::binary: {
       std::string hex;
       for (unsigned char ch : c.string_at(i)) hex += fmt::format("{:02x}", ch);
@@ -85,26 +94,29 @@ nlohmann::json cell_json(const Column& c, size_t i) {
     case TypeId::decimal:
       return format_decimal(c.i64[i], c.type.scale);
     case TypeId::struct_: {
-      // Child names are not stored in the column; callers with a schema use struct_json.
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& child : c.children) out.push_back(cell_json(child, i));
+      if (f == nullptr || f->children.size() != c.children.size()) {
+        Json out = Json::array();
+        for (const auto& column : c.children) out.push_back(value_json<Json>(nullptr, column, i));
+        return out;
+      }
+      Json out = Json::object();
+      for (size_t k = 0; k < c.children.size(); ++k)
+        out[f->children[k].name] = value_json<Json>(child(k), c.children[k], i);
       return out;
     }
     case TypeId::list: {
-      nlohmann::json out = nlohmann::json::array();
+      Json out = Json::array();
       for (uint32_t k = c.offsets[i]; k < c.offsets[i + 1]; ++k)
-        out.push_back(cell_json(c.children[0], k));
+        out.push_back(value_json<Json>(child(0), c.children[0], k));
       return out;
     }
     case TypeId::map: {
-      bool string_keys = c.children[0].type.id == TypeId::string;
-      nlohmann::json out = string_keys ? nlohmann::json::object() : nlohmann::json::array();
+      // Always an object: a key that is not a string is written as its JSON text (5 → "5").
+      Json out = Json::object();
       for (uint32_t k = c.offsets[i]; k < c.offsets[i + 1]; ++k) {
-        if (string_keys) {
-          out[std::string(c.children[0].string_at(k))] = cell_json(c.children[1], k);
-        } else {
-          out.push_back({cell_json(c.children[0], k), cell_json(c.children[1], k)});
-        }
+        Json key = value_json<Json>(child(0), c.children[0], k);
+        out[key.is_string() ? key.template get<std::string>() : key.dump()] =
+            value_json<Json>(child(1), c.children[1], k);
       }
       return out;
     }
@@ -112,39 +124,17 @@ nlohmann::json cell_json(const Column& c, size_t i) {
   return nullptr;
 }
 
-namespace {
-// A cell with the field names of structs (cell_json alone has no schema).
-nlohmann::json named_cell(const parquet::Field& f, const Column& c, size_t i) {
-  if (!c.is_valid(i)) return nullptr;
-  if (f.type.id == TypeId::struct_) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::object();
-    for (size_t k = 0; k < f.children.size() && k < c.children.size(); ++k) {
-      out[f.children[k].name] = named_cell(f.children[k], c.children[k], i);
-    }
-    return nlohmann::json::parse(out.dump());
-  }
-  if (f.type.id == TypeId::list && !f.children.empty()) {
-    nlohmann::json out = nlohmann::json::array();
-    for (uint32_t k = c.offsets[i]; k < c.offsets[i + 1]; ++k) {
-      out.push_back(named_cell(f.children[0], c.children[0], k));
-    }
-    return out;
-  }
-  if (f.type.id == TypeId::map && f.children.size() == 2 &&
-      c.children[0].type.id == TypeId::string) {
-    nlohmann::json out = nlohmann::json::object();
-    for (uint32_t k = c.offsets[i]; k < c.offsets[i + 1]; ++k) {
-      out[std::string(c.children[0].string_at(k))] = named_cell(f.children[1], c.children[1], k);
-    }
-    return out;
-  }
-  return cell_json(c, i);
-}
 }  // namespace
 
-std::string csv_cell(const Column& c, size_t i) {
+nlohmann::json cell_json(const Column& c, size_t i) {
+  return value_json<nlohmann::json>(nullptr, c, i);
+}
+
+namespace {
+// A CSV field: the JSON text of the value (strings bare), quoted when needed.
+std::string csv_text(const parquet::Field* f, const Column& c, size_t i) {
   if (!c.is_valid(i)) return "";
-  auto j = cell_json(c, i);
+  auto j = value_json<nlohmann::ordered_json>(f, c, i);
   std::string text = j.is_string() ? j.get<std::string>() : j.dump();
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string out = "\"";
@@ -153,6 +143,11 @@ std::string csv_cell(const Column& c, size_t i) {
     out += ch;
   }
   return out + "\"";
+}
+}  // namespace
+
+std::string csv_cell(const Column& c, size_t i) {
+  return csv_text(nullptr, c, i);
 }
 
 void print_csv_header(const std::vector<std::string>& names) {
@@ -167,12 +162,13 @@ size_t print_rows(const parquet::RecordBatch& batch, RowFormat format, size_t ma
     if (format == RowFormat::csv) {
       std::string line;
       for (size_t c = 0; c < batch.columns.size(); ++c)
-        line += (c ? "," : "") + csv_cell(batch.columns[c], r);
+        line += (c ? "," : "") + csv_text(&batch.schema[c], batch.columns[c], r);
       fmt::print("{}\n", line);
     } else {
       nlohmann::ordered_json row;
       for (size_t c = 0; c < batch.columns.size(); ++c)
-        row[batch.schema[c].name] = named_cell(batch.schema[c], batch.columns[c], r);
+        row[batch.schema[c].name] =
+            value_json<nlohmann::ordered_json>(&batch.schema[c], batch.columns[c], r);
       fmt::print("{}\n", row.dump());
     }
   }

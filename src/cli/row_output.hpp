@@ -1,5 +1,6 @@
 // Printing RecordBatch rows for the CLI: JSON lines or CSV, nested values as JSON
-// (struct → object, list → array, map with string keys → object, other maps → [[k,v],...]).
+// (struct → object with the field names, list → array, map → object whose keys are the map's keys,
+// a key that is not a string written as its JSON text: {"5": ...}).
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -62,7 +62,7 @@ def timestamps_as_int64(typ):
 
 def normalise_typed(value, typ):
     """A pyarrow value of type `typ`, nested ones included, as `sportlake parquet cat` prints it:
-    structs as objects, lists as arrays, maps with string keys as objects, other maps as [[k, v], ...]."""
+    structs as objects, lists as arrays, maps as objects (a non-string key as its JSON text)."""
     if value is None:
         return None
     if pa.types.is_timestamp(typ):  # read as int64 in the unit of `typ`; micros truncate to zero
@@ -73,10 +73,9 @@ def normalise_typed(value, typ):
         return {typ.field(i).name: normalise_typed(value[typ.field(i).name], typ.field(i).type)
                 for i in range(typ.num_fields)}
     if pa.types.is_map(typ):
-        pairs = [(normalise_typed(k, typ.key_type), normalise_typed(v, typ.item_type)) for k, v in value]
-        if pa.types.is_string(typ.key_type) or pa.types.is_large_string(typ.key_type):
-            return dict(pairs)
-        return [[k, v] for k, v in pairs]
+        keys = [normalise_typed(k, typ.key_type) for k, _ in value]
+        return {k if isinstance(k, str) else json.dumps(k): normalise_typed(v, typ.item_type)
+                for k, (_, v) in zip(keys, value)}
     if pa.types.is_list(typ) or pa.types.is_large_list(typ) or pa.types.is_fixed_size_list(typ):
         return [normalise_typed(v, typ.value_type) for v in value]
     return normalise(value)
