@@ -114,6 +114,24 @@ Status RecordShredder::shred_range(const Node& node, const Column& column, size_
   }
   const size_t leaf = node.leaf_begin;
   ShreddedLeaf& out = leaves[leaf];
+  if (column.validity.empty() && begin < end) {
+    // Every value present (the common flat case): levels and the value run in bulk.
+    const size_t n = end - begin;
+    if (leaf_levels_[leaf].repetition) {
+      out.repetition_levels.push_back(first_rep);
+      out.repetition_levels.insert(out.repetition_levels.end(), n - 1, next_rep);
+    }
+    if (leaf_levels_[leaf].definition)
+      out.definition_levels.insert(out.definition_levels.end(), n, present_def);
+    out.num_levels += n;
+    if (!out.values.empty() && out.values.back().column == &column &&
+        out.values.back().end == begin) {
+      out.values.back().end = end;
+    } else {
+      out.values.push_back({&column, begin, end});
+    }
+    return {};
+  }
   for (size_t i = begin; i < end; ++i) {
     const bool valid = column.is_valid(i);
     if (!valid && !node.nullable) return required_null(i);
