@@ -7,30 +7,12 @@
 
 #include "common/civil_time.hpp"
 #include "common/csv_reader.hpp"
+#include "common/decimal_text.hpp"
 
 namespace sl::cli {
 
 using parquet::Column;
 using parquet::TypeId;
-
-namespace {
-
-std::string format_decimal(int64_t unscaled, int scale) {
-  bool negative = unscaled < 0;
-  // Magnitude in unsigned arithmetic, so INT64_MIN works too.
-  uint64_t magnitude =
-      negative ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
-  std::string digits = std::to_string(magnitude);
-  if (scale > 0) {
-    if (digits.size() <= static_cast<size_t>(scale))
-      digits.insert(0, static_cast<size_t>(scale) - digits.size() + 1, '0');
-    digits.insert(digits.size() - static_cast<size_t>(scale), ".");
-  }
-  if (negative) digits.insert(digits.begin(), '-');
-  return digits;
-}
-
-}  // namespace
 
 std::string type_label(const parquet::Field& f) {
   switch (f.type.id) {
@@ -92,7 +74,7 @@ Json value_json(const parquet::Field* f, const Column& c, size_t i) {
     case TypeId::timestamp_us:
       return format_timestamp_us(c.i64[i]);
     case TypeId::decimal:
-      return format_decimal(c.i64[i], c.type.scale);
+      return decimal_text(c.i64[i], c.type.scale);
     case TypeId::struct_: {
       if (f == nullptr || f->children.size() != c.children.size()) {
         Json out = Json::array();

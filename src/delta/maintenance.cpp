@@ -1,7 +1,6 @@
 // optimize and vacuum.
 #include "delta/maintenance.hpp"
 
-#include <chrono>
 #include <map>
 #include <unordered_set>
 
@@ -12,15 +11,6 @@
 #include "delta/table_features.hpp"
 
 namespace sl::delta {
-
-namespace {
-int64_t clock_now(const std::function<int64_t()>& now) {
-  if (now) return now();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
 
 Result<OptimizeResult> optimize(Storage& storage, const OptimizeOptions& options) {
   SL_ASSIGN_OR_RETURN(auto snapshot, load_snapshot(storage));
@@ -35,7 +25,7 @@ Result<OptimizeResult> optimize(Storage& storage, const OptimizeOptions& options
   std::vector<Add> adds;
   std::vector<Remove> removes;
   SL_ASSIGN_OR_RETURN(auto fields, scan_schema(snapshot, {}));
-  int64_t now = clock_now(options.write.transaction.now_ms);
+  int64_t now = now_ms(options.write.transaction.now_ms);
   for (auto& [values, files] : groups) {
     if (files.size() < 2) continue;
     // Read the group's rows through a snapshot restricted to its files.
@@ -89,7 +79,7 @@ Result<VacuumResult> vacuum(Storage& storage, const VacuumOptions& options) {
             std::to_string(table_retention / 3'600'000) +
             " hours): concurrent readers and time travel could lose files (force it to proceed)");
   }
-  int64_t now = clock_now(options.now_ms);
+  int64_t now = now_ms(options.now_ms);
   std::unordered_set<std::string> referenced;
   auto reference = [&](const std::string& uri) -> Status {
     SL_ASSIGN_OR_RETURN(auto path, decode_uri_path(uri));

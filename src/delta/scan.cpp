@@ -287,19 +287,13 @@ Result<parquet::RecordBatch> read_file(const Storage& storage, const Snapshot& s
   for (const auto& f : fields) {
     out.schema.push_back(f);
     if (snapshot.is_partition_column(f.name)) {
-      Column c = Column::for_field(f);
+      // Parsed once per file, then repeated for every row.
       auto it = add.partition_values.find(f.name);
       std::optional<std::string> value =
           it == add.partition_values.end() ? std::nullopt : it->second;
       Column one(f.type);
       SL_TRY(append_partition_value(one, value, f.name));
-      for (size_t r = 0; r < out.num_rows; ++r) {
-        if (one.is_valid(0)) {
-          SL_TRY(append_partition_value(c, value, f.name));
-        } else {
-          c.append_null();
-        }
-      }
+      Column c = take_rows(one, std::vector<uint32_t>(out.num_rows, 0));
       out.columns.push_back(std::move(c));
       continue;
     }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/civil_time.hpp"
+#include "common/decimal_text.hpp"
 #include "common/json_writer.hpp"
 
 namespace sl::delta {
@@ -19,24 +20,6 @@ struct Bounds {
   std::string max;
   int64_t null_count = 0;
 };
-
-std::string decimal_text(int64_t unscaled, int scale) {
-  // Built from the right: digits, then the point after `scale` of them, then the sign.
-  bool negative = unscaled < 0;
-  uint64_t magnitude =
-      negative ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
-  char buffer[48];
-  char* p = buffer + sizeof buffer;
-  int written = 0;
-  do {
-    if (scale > 0 && written == scale) *--p = '.';
-    *--p = static_cast<char>('0' + magnitude % 10);
-    magnitude /= 10;
-    ++written;
-  } while (magnitude > 0 || written <= scale);
-  if (negative) *--p = '-';
-  return std::string(p, static_cast<size_t>(buffer + sizeof buffer - p));
-}
 
 // Number of bytes of the first `chars` UTF-8 characters of `s` (all of it if shorter).
 size_t utf8_prefix_bytes(std::string_view s, size_t chars) {

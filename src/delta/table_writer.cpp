@@ -1,7 +1,6 @@
 // write_table / write_data_files / create_table / after_commit.
 #include "delta/table_writer.hpp"
 
-#include <chrono>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -19,16 +18,6 @@
 namespace sl::delta {
 
 namespace {
-
-int64_t system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t now_ms(const TransactionOptions& options) {
-  return options.now_ms ? options.now_ms() : system_now_ms();
-}
 
 std::string_view codec_suffix(parquet::Codec codec) {
   switch (codec) {
@@ -220,7 +209,7 @@ Result<std::vector<Add>> write_data_files(Storage& storage, const parquet::Recor
       add.path = encode_uri_path(path);
       add.partition_values = group.values;
       add.size = static_cast<int64_t>(bytes.size());
-      add.modification_time = now_ms(options.transaction);
+      add.modification_time = now_ms(options.transaction.now_ms);
       add.data_change = data_change;
       add.stats = collect_stats(*file_batch, 0, file_batch->num_rows, options.stats);
       adds.push_back(std::move(add));
@@ -236,7 +225,7 @@ Result<CommitResult> create_table(Storage& storage, const std::vector<StructFiel
   for (const auto& f : schema) SL_TRY(to_parquet_field(f));
   auto txn = Transaction::for_new_table(storage, options.transaction);
   txn.set_protocol(Protocol{});
-  txn.set_metadata(new_metadata(schema, options, now_ms(options.transaction)));
+  txn.set_metadata(new_metadata(schema, options, now_ms(options.transaction.now_ms)));
   txn.set_operation("CREATE TABLE", {{"isManaged", "false"},
                                      {"description", ""},
                                      {"partitionBy", json_list(options.partition_columns)},
@@ -266,7 +255,7 @@ Result<WriteResult> write_table(Storage& storage, const parquet::RecordBatch& ba
     std::vector<StructField> schema;
     for (const auto& f : batch.schema) schema.push_back(from_parquet_field(f));
     SL_TRY(check_partition_columns(schema, partition_columns));
-    new_table_metadata = new_metadata(schema, options, now_ms(options.transaction));
+    new_table_metadata = new_metadata(schema, options, now_ms(options.transaction.now_ms));
   } else {
     if (auto s = check_write_supported(snapshot->protocol, snapshot->metadata); !s.ok()) {
       return s.error().with_context(storage.describe(""));
@@ -296,7 +285,7 @@ Result<WriteResult> write_table(Storage& storage, const parquet::RecordBatch& ba
     std::vector<Remove> removes;
     std::vector<PartitionValues> replaced;
     for (const auto& a : adds) replaced.push_back(a.partition_values);
-    int64_t now = now_ms(options.transaction);
+    int64_t now = now_ms(options.transaction.now_ms);
     for (const auto& f : snapshot->files) {
       if (options.mode == WriteMode::overwrite_partitions &&
           std::find(replaced.begin(), replaced.end(), f.partition_values) == replaced.end()) {
@@ -348,8 +337,8 @@ Status after_commit(Storage& storage, int64_t version, int64_t interval,
   SnapshotOptions snapshot_options;
   snapshot_options.version = version;
   SL_ASSIGN_OR_RETURN(auto snapshot, load_snapshot(storage, snapshot_options));
-  SL_TRY(write_checkpoint(storage, snapshot, now_ms(options)));
-  SL_TRY(cleanup_expired_logs(storage, snapshot, now_ms(options)));
+  SL_TRY(write_checkpoint(storage, snapshot, now_ms(options.now_ms)));
+  SL_TRY(cleanup_expired_logs(storage, snapshot, now_ms(options.now_ms)));
   return {};
 }
 

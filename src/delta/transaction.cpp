@@ -44,11 +44,15 @@ void Transaction::set_operation(std::string operation, StringMap parameters, Str
   operation_metrics_ = std::move(metrics);
 }
 
-int64_t Transaction::now() const {
-  if (options_.now_ms) return options_.now_ms();
+int64_t now_ms(const std::function<int64_t()>& clock) {
+  if (clock) return clock();
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+int64_t Transaction::now() const {
+  return now_ms(options_.now_ms);
 }
 
 bool Transaction::is_blind_append() const {

@@ -41,6 +41,9 @@ struct TransactionOptions {
   std::function<int64_t()> now_ms;  // clock; system clock when empty
 };
 
+// The time from `clock`, or the system clock (ms since the epoch) when it is empty.
+int64_t now_ms(const std::function<int64_t()>& clock);
+
 class Transaction {
  public:
   static Transaction for_snapshot(Storage& storage, const Snapshot& snapshot,

@@ -1,0 +1,11 @@
+// Decimal text of an unscaled integer at a scale: (12345, 2) → "123.45", (-5, 3) → "-0.005".
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace sl {
+
+std::string decimal_text(int64_t unscaled, int scale);
+
+}  // namespace sl
