@@ -58,7 +58,8 @@ Result<FileInfo> LocalStorage::stat(std::string_view path) const {
   return FileInfo{std::string(path), static_cast<uint64_t>(st.st_size), mtime_ms(st)};
 }
 
-Result<std::vector<FileInfo>> LocalStorage::list(std::string_view dir) const {
+Result<std::vector<FileInfo>> LocalStorage::list_from(std::string_view dir,
+                                                      std::string_view first_name) const {
   std::vector<FileInfo> out;
   auto base = full(dir);
   std::error_code ec;
@@ -70,7 +71,7 @@ Result<std::vector<FileInfo>> LocalStorage::list(std::string_view dir) const {
   std::string prefix = dir.empty() ? "" : std::string(dir) + "/";
   for (const auto& entry : it) {
     std::string name = entry.path().filename().string();
-    if (is_hidden_temporary(name)) continue;
+    if (is_hidden_temporary(name) || name < first_name) continue;
     struct stat st {};
     if (::stat(entry.path().c_str(), &st) != 0) {
       if (errno == ENOENT) continue;  // removed while listing

@@ -53,8 +53,9 @@ std::optional<int64_t> LogListing::latest_version() const {
   return latest;
 }
 
-Result<LogListing> list_log(const Storage& storage) {
-  SL_ASSIGN_OR_RETURN(auto files, storage.list(k_log_dir));
+Result<LogListing> list_log(const Storage& storage, std::optional<int64_t> from_version) {
+  std::string first_name = from_version ? padded(*from_version, k_version_digits) : "";
+  SL_ASSIGN_OR_RETURN(auto files, storage.list_from(k_log_dir, first_name));
   LogListing listing;
   // Multi-part checkpoints: version → (declared parts, parts seen by number).
   std::map<int64_t, std::pair<int64_t, std::map<int64_t, FileInfo>>> multipart;

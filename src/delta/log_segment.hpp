@@ -34,7 +34,9 @@ struct LogListing {
   std::optional<int64_t> latest_version() const;
 };
 
-Result<LogListing> list_log(const Storage& storage);
+// Lists `_delta_log/`, or only its entries from `from_version` on (a checkpoint named by
+// `_last_checkpoint`).
+Result<LogListing> list_log(const Storage& storage, std::optional<int64_t> from_version = {});
 
 struct LogSegment {
   int64_t version = -1;

@@ -29,11 +29,13 @@ Result<FileInfo> MemoryStorage::stat(std::string_view path) const {
   return FileInfo{it->first, it->second.bytes.size(), it->second.modification_time_ms};
 }
 
-Result<std::vector<FileInfo>> MemoryStorage::list(std::string_view dir) const {
+Result<std::vector<FileInfo>> MemoryStorage::list_from(std::string_view dir,
+                                                       std::string_view first_name) const {
   std::lock_guard lock(mutex_);
   std::vector<FileInfo> out;
   for (const auto& [path, entry] : files_) {
-    if (directly_under(path, dir))
+    if (directly_under(path, dir) &&
+        std::string_view(path).substr(path.rfind('/') + 1) >= first_name)
       out.push_back({path, entry.bytes.size(), entry.modification_time_ms});
   }
   return out;

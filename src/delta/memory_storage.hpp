@@ -13,7 +13,8 @@ class MemoryStorage final : public Storage {
  public:
   Result<std::string> read(std::string_view path) const override;
   Result<FileInfo> stat(std::string_view path) const override;
-  Result<std::vector<FileInfo>> list(std::string_view dir) const override;
+  Result<std::vector<FileInfo>> list_from(std::string_view dir,
+                                          std::string_view first_name) const override;
   Result<std::vector<FileInfo>> list_recursive(std::string_view dir) const override;
   Result<PutOutcome> put_if_absent(std::string_view path, std::string_view bytes) override;
   Status put(std::string_view path, std::string_view bytes) override;

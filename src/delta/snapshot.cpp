@@ -6,8 +6,11 @@
 #include <thread>
 #include <unordered_set>
 
+#include <spdlog/spdlog.h>
+
 #include "delta/actions_json.hpp"
 #include "delta/checkpoint.hpp"
+#include "delta/last_checkpoint.hpp"
 #include "delta/table_features.hpp"
 
 namespace sl::delta {
@@ -112,6 +115,33 @@ struct Replay {
   }
 };
 
+// The listing and segment for the requested version. The latest version (or one at or after the
+// hinted checkpoint) is found by listing from `_last_checkpoint` on; a missing, corrupt or
+// misleading hint (its checkpoint cleaned up or never completed) falls back to the whole listing.
+Result<std::pair<LogListing, LogSegment>> find_segment(const Storage& storage,
+                                                       const SnapshotOptions& options) {
+  if (!options.timestamp_ms) {
+    auto hint = read_last_checkpoint(storage);
+    if (!hint.ok()) {
+      spdlog::warn("delta: ignoring {}: {}", storage.describe(last_checkpoint_path()),
+                   hint.error().to_string());
+    } else if (*hint && (!options.version || *options.version >= (*hint)->version)) {
+      SL_ASSIGN_OR_RETURN(auto listing, list_log(storage, (*hint)->version));
+      auto segment = build_log_segment(storage, listing, options.version);
+      if (segment.ok() && segment->checkpoint_version) {
+        return std::pair{std::move(listing), std::move(segment).value()};
+      }
+    }
+  }
+  SL_ASSIGN_OR_RETURN(auto listing, list_log(storage));
+  std::optional<int64_t> version = options.version;
+  if (!version && options.timestamp_ms) {
+    SL_ASSIGN_OR_RETURN(version, version_at(storage, listing, *options.timestamp_ms));
+  }
+  SL_ASSIGN_OR_RETURN(auto segment, build_log_segment(storage, listing, version));
+  return std::pair{std::move(listing), std::move(segment)};
+}
+
 }  // namespace
 
 std::optional<int64_t> Snapshot::app_version(std::string_view app_id) const {
@@ -126,12 +156,8 @@ bool Snapshot::is_partition_column(std::string_view name) const {
 }
 
 Result<Snapshot> load_snapshot(const Storage& storage, const SnapshotOptions& options) {
-  SL_ASSIGN_OR_RETURN(auto listing, list_log(storage));
-  std::optional<int64_t> version = options.version;
-  if (!version && options.timestamp_ms) {
-    SL_ASSIGN_OR_RETURN(version, version_at(storage, listing, *options.timestamp_ms));
-  }
-  SL_ASSIGN_OR_RETURN(auto segment, build_log_segment(storage, listing, version));
+  SL_ASSIGN_OR_RETURN(auto found, find_segment(storage, options));
+  auto& [listing, segment] = found;
 
   Snapshot snapshot;
   snapshot.version = segment.version;

@@ -10,6 +10,9 @@
 //   `_last_checkpoint`, data files written under fresh unique names.
 // - list(dir) returns the files directly under `dir` sorted by name (names only, no dirs),
 //   leaving out in-flight temporary files; a missing directory is an empty list.
+//   list_from(dir, first_name) returns only the names ≥ `first_name`: the log is listed from a
+//   checkpoint on, and an implementation should skip the older entries cheaply (no stat, or an
+//   object store's start-after).
 //   list_recursive(dir) returns every file below `dir` with paths relative to the root.
 // - read of a missing file is Errc::not_found; remove of a missing file succeeds.
 // Errors are Errc::io (retryable) unless stated; messages name the path.
@@ -38,7 +41,9 @@ class Storage {
 
   virtual Result<std::string> read(std::string_view path) const = 0;
   virtual Result<FileInfo> stat(std::string_view path) const = 0;
-  virtual Result<std::vector<FileInfo>> list(std::string_view dir) const = 0;
+  virtual Result<std::vector<FileInfo>> list_from(std::string_view dir,
+                                                  std::string_view first_name) const = 0;
+  Result<std::vector<FileInfo>> list(std::string_view dir) const { return list_from(dir, ""); }
   virtual Result<std::vector<FileInfo>> list_recursive(std::string_view dir) const = 0;
   virtual Result<PutOutcome> put_if_absent(std::string_view path, std::string_view bytes) = 0;
   virtual Status put(std::string_view path, std::string_view bytes) = 0;

@@ -123,4 +123,8 @@ int64_t deleted_file_retention_ms(const Metadata& m) {
       .value_or(7LL * 24 * 3600 * 1000);
 }
 
+std::optional<int64_t> set_transaction_retention_ms(const Metadata& m) {
+  return parse_interval_ms(property(m, "delta.setTransactionRetentionDuration"));
+}
+
 }  // namespace sl::delta

@@ -21,6 +21,9 @@ bool append_only(const Metadata& metadata);             // delta.appendOnly, fal
 int64_t log_retention_ms(const Metadata& metadata);     // delta.logRetentionDuration, 30 days
 int64_t deleted_file_retention_ms(
     const Metadata& metadata);  // delta.deletedFileRetentionDuration, 7 days
+// delta.setTransactionRetentionDuration: txn entries not updated for this long are dropped from
+// checkpoints (and so forgotten once older commits are cleaned up); none by default.
+std::optional<int64_t> set_transaction_retention_ms(const Metadata& metadata);
 // "interval 7 days", "interval 1 week", "168 hours" → ms; nullopt when not understood.
 std::optional<int64_t> parse_interval_ms(std::string_view text);
 

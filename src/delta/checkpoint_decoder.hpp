@@ -1,0 +1,26 @@
+// Checkpoint rows → actions, for a checkpoint written by anyone: columns and struct fields are
+// found by name (Spark, delta-rs/arrow-rs and Databricks order and nest them differently),
+// integers may be INT32 or INT64, and a missing column or field reads as null. Columns we do not
+// know (stats_parsed, partitionValues_parsed, checkpointMetadata, sidecar...) are ignored.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "delta/actions.hpp"
+#include "parquet/column.hpp"
+
+namespace sl::delta {
+
+// The top-level columns a decoder reads (to project the Parquet read on them).
+const std::vector<std::string>& checkpoint_action_columns();
+
+// Appends the actions of `batch` (rows of one checkpoint file) to `out`, in row order. Errors are
+// Errc::corrupt naming `file_name`, the row and the field (a required field that is null, a field
+// of an unexpected type).
+Status decode_checkpoint(const parquet::RecordBatch& batch, std::string_view file_name,
+                         std::vector<Action>& out);
+
+}  // namespace sl::delta
