@@ -3,8 +3,10 @@
 
 #include "cli/commands.hpp"
 #include "common/log.hpp"
+#include "common/memory_tuning.hpp"
 
 int main(int argc, char** argv) {
+  sl::tune_memory_allocator();
   sl::cli::Context ctx;
   CLI::App app{"sportlake — a C++ lakehouse that rewards employees' sport", "sportlake"};
   app.set_version_flag("--version", std::string("sportlake ") + SPORTLAKE_VERSION);

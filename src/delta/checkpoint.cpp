@@ -1,7 +1,10 @@
 // Classic checkpoints: what goes in (write_checkpoint) and reading them back (read_checkpoint).
 #include "delta/checkpoint.hpp"
 
-#include <spdlog/spdlog.h>
+#include <atomic>
+#include <iterator>
+#include <optional>
+#include <thread>
 
 #include "delta/checkpoint_decoder.hpp"
 #include "delta/checkpoint_encoder.hpp"
@@ -16,6 +19,8 @@
 namespace sl::delta {
 
 namespace {
+
+constexpr size_t k_checkpoint_row_group_rows = 32 * 1024;
 
 Status read_part(const Storage& storage, const FileInfo& part, std::vector<Action>& out) {
   std::string name = storage.describe(part.path);
@@ -32,9 +37,25 @@ Status read_part(const Storage& storage, const FileInfo& part, std::vector<Actio
   if (columns.empty()) {
     return make_error(Errc::corrupt, name + ": not a checkpoint (no action column)");
   }
-  for (size_t group = 0; group < reader->num_row_groups(); ++group) {
-    SL_ASSIGN_OR_RETURN(auto batch, reader->read_row_group(group, columns));
-    SL_TRY(decode_checkpoint(batch, name, out));
+  // Row groups are decoded on up to two threads (the reader is immutable once open), then
+  // appended in file order.
+  size_t groups = reader->num_row_groups();
+  std::vector<std::vector<Action>> decoded(groups);
+  std::vector<Status> status(groups);
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t g = next++; g < groups; g = next++) {
+      auto batch = reader->read_row_group(g, columns);
+      status[g] = batch.ok() ? decode_checkpoint(*batch, name, decoded[g]) : Status(batch.error());
+    }
+  };
+  std::optional<std::thread> helper;
+  if (groups > 1) helper.emplace(worker);
+  worker();
+  if (helper) helper->join();
+  for (size_t g = 0; g < groups; ++g) {
+    SL_TRY(status[g]);
+    std::move(decoded[g].begin(), decoded[g].end(), std::back_inserter(out));
   }
   return {};
 }
@@ -43,6 +64,8 @@ Result<std::string> encode_file(const parquet::RecordBatch& batch) {
   auto sink = std::make_unique<parquet::MemorySink>();
   auto* memory = sink.get();
   parquet::WriterOptions options;  // snappy, dictionaries: what Spark writes
+  // Several row groups let readers decode a large checkpoint in parallel (we do, on 2 threads).
+  options.row_group_rows = k_checkpoint_row_group_rows;
   SL_ASSIGN_OR_RETURN(auto writer,
                       parquet::ParquetWriter::open(std::move(sink), batch.schema, options));
   SL_TRY(writer->write(batch));

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <thread>
 #include <unordered_set>
 
@@ -168,8 +169,23 @@ Result<Snapshot> load_snapshot(const Storage& storage, const SnapshotOptions& op
     snapshot.timestamp_ms = segment.checkpoint_parts.back().modification_time_ms;
   }
 
-  SL_ASSIGN_OR_RETURN(auto commits, parse_commits(storage, segment, options.parallelism));
+  // The checkpoint is read while the commits after it are parsed (independent work).
+  std::future<Result<std::vector<Action>>> checkpoint;
+  if (!segment.checkpoint_parts.empty()) {
+    checkpoint = std::async(std::launch::async,
+                            [&] { return read_checkpoint(storage, segment.checkpoint_parts); });
+  }
+  auto parsed = parse_commits(storage, segment, options.parallelism);
+  std::vector<Action> checkpoint_actions;
+  if (checkpoint.valid()) {
+    SL_ASSIGN_OR_RETURN(checkpoint_actions, checkpoint.get());
+  }
+  SL_ASSIGN_OR_RETURN(auto commits, std::move(parsed));
   Replay replay{snapshot};
+  size_t actions = checkpoint_actions.size();
+  for (const auto& commit : commits) actions += commit.size();
+  replay.seen_files.reserve(actions);
+  replay.files_newest_first.reserve(actions);
   for (size_t i = commits.size(); i-- > 0;) {
     bool is_target = segment.commits[i].first == segment.version;
     for (auto& action : commits[i]) {
@@ -179,11 +195,7 @@ Result<Snapshot> load_snapshot(const Storage& storage, const SnapshotOptions& op
       replay.apply(action, false);
     }
   }
-  if (!segment.checkpoint_parts.empty()) {
-    SL_ASSIGN_OR_RETURN(auto checkpoint_actions,
-                        read_checkpoint(storage, segment.checkpoint_parts));
-    for (auto& action : checkpoint_actions) replay.apply(action, true);
-  }
+  for (auto& action : checkpoint_actions) replay.apply(action, true);
   std::string where = storage.describe("") + " at version " + std::to_string(segment.version);
   if (!replay.have_protocol) {
     return make_error(Errc::corrupt, "no protocol action found for " + where);

@@ -1,0 +1,132 @@
+"""Benchmark (issue 4): Delta snapshot load and append-commit latency, ours vs delta-rs, same run.
+
+1. Snapshot load of a table with 100k add actions over 1,000 commits (100 files per commit, with
+   Spark-like stats), latest version, in-process for both (bench_delta / `DeltaTable(...).files()`):
+   - without a checkpoint (1,000 JSON commits to replay);
+   - with our checkpoint at version 999 (`sportlake lake checkpoint`), read by both;
+   - with delta-rs's own checkpoint at version 999, read by both.
+   Goal: ours >= 2x faster.
+2. Append-commit latency: COMMITS appends of a 1-row file to a fresh table, each timed from batch
+   to committed version (data file written and fsynced, snapshot, commit; checkpoints included).
+   Goal: median < 5 ms. Peer: `write_deltalake(mode="append")`.
+Prints medians and ratios. RUNS, COMMITS, FILES_PER_COMMIT and VERSIONS come from the environment.
+"""
+import json
+import os
+import pathlib
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+
+import pyarrow as pa
+from deltalake import DeltaTable, write_deltalake
+
+RUNS = int(os.environ.get("RUNS", 5))
+COMMITS = int(os.environ.get("COMMITS", 200))
+VERSIONS = int(os.environ.get("VERSIONS", 1000))
+FILES_PER_COMMIT = int(os.environ.get("FILES_PER_COMMIT", 100))
+BUILD = pathlib.Path(os.environ.get("SL_BUILD_DIR", "build/release"))
+BENCH = BUILD / "bench" / "bench_delta"
+SPORTLAKE = pathlib.Path(os.environ.get("SPORTLAKE", BUILD / "src" / "cli" / "sportlake"))
+
+SCHEMA = {"type": "struct", "fields": [
+    {"name": n, "type": t, "nullable": True, "metadata": {}} for n, t in [
+        ("activity_id", "long"), ("employee_id", "integer"), ("sport_type", "string"),
+        ("distance_m", "double"), ("elapsed_s", "long"), ("start_date", "timestamp"),
+        ("comment", "string")]]}
+
+
+def write_log(table: pathlib.Path) -> None:
+    """VERSIONS commits of FILES_PER_COMMIT adds each, as Spark would write them."""
+    log = table / "_delta_log"
+    log.mkdir(parents=True)
+    now = 1_760_000_000_000
+    for v in range(VERSIONS):
+        lines = [{"commitInfo": {"timestamp": now + v, "operation": "WRITE",
+                                 "operationParameters": {"mode": "Append", "partitionBy": "[]"},
+                                 "isBlindAppend": True, "engineInfo": "bench"}}]
+        if v == 0:
+            lines.append({"protocol": {"minReaderVersion": 1, "minWriterVersion": 2}})
+            lines.append({"metaData": {"id": str(uuid.UUID(int=1)), "format": {"provider": "parquet", "options": {}},
+                                       "schemaString": json.dumps(SCHEMA, separators=(",", ":")),
+                                       "partitionColumns": [], "configuration": {}, "createdTime": now}})
+        for f in range(FILES_PER_COMMIT):
+            i = v * FILES_PER_COMMIT + f
+            stats = {"numRecords": 1000,
+                     "minValues": {"activity_id": i * 1000, "employee_id": 10000 + i % 100, "sport_type": "Badminton",
+                                   "distance_m": 0.5, "elapsed_s": 60, "start_date": "2025-01-01T00:00:00.000Z",
+                                   "comment": "Belle sortie"},
+                     "maxValues": {"activity_id": i * 1000 + 999, "employee_id": 10160, "sport_type": "Walk",
+                                   "distance_m": 42195.0, "elapsed_s": 36000, "start_date": "2025-12-31T23:59:59.000Z",
+                                   "comment": "Très belle sortie"},
+                     "nullCount": {"activity_id": 0, "employee_id": 0, "sport_type": 0, "distance_m": 3,
+                                   "elapsed_s": 0, "start_date": 0, "comment": 412}}
+            lines.append({"add": {"path": f"part-{i:05d}-{uuid.UUID(int=i)}-c000.snappy.parquet", "partitionValues": {},
+                                  "size": 41_000 + i % 977, "modificationTime": now + v, "dataChange": True,
+                                  "stats": json.dumps(stats, separators=(",", ":"))}})
+        (log / f"{v:020d}.json").write_text("\n".join(json.dumps(l, separators=(",", ":")) for l in lines) + "\n")
+
+
+def ours_snapshot(table: pathlib.Path):
+    out = subprocess.run([str(BENCH), "snapshot", str(table), str(RUNS)], check=True, capture_output=True,
+                         text=True).stdout.split("\n")
+    runs = [line.split() for line in out if line]
+    assert all(int(files) == VERSIONS * FILES_PER_COMMIT for _, files in runs)
+    return statistics.median(float(s) for s, _ in runs)
+
+
+def delta_rs_snapshot(table: pathlib.Path):
+    times = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        files = DeltaTable(str(table)).files()
+        times.append(time.perf_counter() - t0)
+        assert len(files) == VERSIONS * FILES_PER_COMMIT
+    return statistics.median(times)
+
+
+def report(label, ours, theirs, unit="s", scale=1.0):
+    print(f"{label:<44} sportlake {ours * scale:9.3f} {unit}   delta-rs {theirs * scale:9.3f} {unit}   "
+          f"speed-up {theirs / ours:5.2f}x")
+
+
+def main() -> None:
+    work = pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-delta-"))
+    try:
+        plain = work / "plain"
+        write_log(plain)
+        ours_cp = work / "ours_cp"
+        shutil.copytree(plain, ours_cp)
+        subprocess.run([str(SPORTLAKE), "lake", "checkpoint", str(ours_cp)], check=True, capture_output=True)
+        theirs_cp = work / "theirs_cp"
+        shutil.copytree(plain, theirs_cp)
+        DeltaTable(str(theirs_cp)).create_checkpoint()
+        n = VERSIONS * FILES_PER_COMMIT
+        print(f"snapshot load, {n} adds over {VERSIONS} commits (median of {RUNS})")
+        report("  no checkpoint", ours_snapshot(plain), delta_rs_snapshot(plain), "ms", 1000)
+        report("  our checkpoint at the last version", ours_snapshot(ours_cp), delta_rs_snapshot(ours_cp), "ms", 1000)
+        report("  delta-rs checkpoint at the last version", ours_snapshot(theirs_cp),
+               delta_rs_snapshot(theirs_cp), "ms", 1000)
+
+        ours_table = work / "ours_appends"
+        out = subprocess.run([str(BENCH), "append", str(ours_table), str(COMMITS)], check=True,
+                             capture_output=True, text=True).stdout.split()
+        ours_ms = statistics.median(float(x) for x in out)
+        theirs_table = work / "theirs_appends"
+        row = pa.table({"id": pa.array([1], pa.int64()), "sport": pa.array(["Run"])})
+        theirs_ms = []
+        for _ in range(COMMITS):
+            t0 = time.perf_counter()
+            write_deltalake(str(theirs_table), row, mode="append")
+            theirs_ms.append((time.perf_counter() - t0) * 1000)
+        print(f"append commit of one 1-row file ({COMMITS} commits, median; goal < 5 ms)")
+        report("  latency", ours_ms / 1000, statistics.median(theirs_ms) / 1000, "ms", 1000)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+// tune_memory_allocator: glibc mallopt settings (a no-op elsewhere).
+#include "common/memory_tuning.hpp"
+
+#include <cstdlib>  // defines __GLIBC__ on glibc systems
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace sl {
+
+void tune_memory_allocator() {
+#if defined(__GLIBC__)
+  constexpr int k_keep_free = 256 << 20;  // free heap top kept before trimming
+  mallopt(M_ARENA_MAX, 1);  // one heap for all threads: thread arenas are capped at 64 MiB heaps
+  mallopt(M_MMAP_MAX, 0);   // every block from the heap, none mapped per block
+  mallopt(M_TRIM_THRESHOLD, k_keep_free);
+  mallopt(M_TOP_PAD, 64 << 20);
+#endif
+}
+
+}  // namespace sl
