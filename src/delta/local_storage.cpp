@@ -10,6 +10,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "common/fault_point.hpp"
 #include "common/fs.hpp"
 #include "common/uuid.hpp"
 
@@ -142,6 +143,7 @@ Result<PutOutcome> LocalStorage::put_if_absent(std::string_view path, std::strin
 Status LocalStorage::put(std::string_view path, std::string_view bytes) {
   auto target = full(path);
   SL_ASSIGN_OR_RETURN(auto temporary, write_temporary(target, bytes));
+  fault_point("storage.put.before_rename", path);
   if (::rename(temporary.c_str(), target.c_str()) != 0) {
     int err = errno;
     ::unlink(temporary.c_str());

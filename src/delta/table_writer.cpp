@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/fault_point.hpp"
 #include "common/uuid.hpp"
 #include "delta/batch_ops.hpp"
 #include "delta/checkpoint.hpp"
@@ -271,6 +272,7 @@ Result<WriteResult> write_table(Storage& storage, const parquet::RecordBatch& ba
 
   SL_ASSIGN_OR_RETURN(auto adds,
                       write_data_files(storage, batch, partition_columns, options, true));
+  fault_point("delta.write.before_commit");  // data files durable, nothing committed yet
   result.files_added = adds.size();
   result.rows = batch.num_rows;
   for (const auto& a : adds) result.bytes += static_cast<uint64_t>(a.size);
