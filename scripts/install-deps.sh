@@ -15,6 +15,8 @@ APT_PACKAGES=(
   clang-14 libclang-rt-14-dev clang-format-14
   python3 python3-venv bc zstd
 )
+# The slow Spark interop suite also needs a Java runtime.
+if [ "${SL_WITH_SPARK:-0}" = "1" ]; then APT_PACKAGES+=(openjdk-17-jre-headless); fi
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -45,5 +47,18 @@ if [ "${SL_SKIP_VENV:-0}" != "1" ]; then
     .venv/bin/pip install -q --upgrade pip
     .venv/bin/pip install -q -r requirements-test.txt
     echo "$want" > "$stamp"
+  fi
+fi
+
+# Spark + delta-spark for the slow interop suite (`make test-slow` sets SL_WITH_SPARK=1); the
+# Delta jars are fetched from Maven Central by Spark itself
+# on first use (cached in ~/.ivy2).
+if [ "${SL_WITH_SPARK:-0}" = "1" ]; then
+  spark_stamp=.venv/.requirements-spark.sha256
+  spark_want=$(sha256sum requirements-spark.txt | cut -d' ' -f1)
+  if [ ! -f "$spark_stamp" ] || [ "$(cat "$spark_stamp")" != "$spark_want" ]; then
+    echo "install-deps: installing pyspark + delta-spark into .venv"
+    .venv/bin/pip install -q -r requirements-spark.txt
+    echo "$spark_want" > "$spark_stamp"
   fi
 fi

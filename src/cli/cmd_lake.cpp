@@ -295,6 +295,8 @@ void add_lake_command(CLI::App& app, Context& ctx) {
       "import", "write a Parquet or CSV file into a table (created if needed)");
   static std::string input, mode = "append", partition_by;
   static bool merge_schema = false;
+  static std::string app_id;
+  static int64_t app_version = -1;
   import->add_option("PATH", table, "table folder")->required();
   import->add_option("FILE", input, "a .parquet file, or a .csv with a header (types inferred)")
       ->required();
@@ -303,6 +305,13 @@ void add_lake_command(CLI::App& app, Context& ctx) {
   import->add_option("--partition-by", partition_by,
                      "comma-separated partition columns (new tables)");
   import->add_flag("--merge-schema", merge_schema, "add the file's new columns to the table");
+  import->add_option(
+      "--app-id", app_id,
+      "idempotent write: application id recorded as a Delta txn (with --app-version)");
+  import
+      ->add_option("--app-version", app_version,
+                   "idempotent write: skipped if the table already holds this app at >= N")
+      ->needs(import->get_option("--app-id"));
   import->callback([&ctx] {
     auto batch = read_input(input);
   if (!batch) return void(ctx.exit_code = fail("import", batch.error()));
@@ -311,8 +320,20 @@ void add_lake_command(CLI::App& app, Context& ctx) {
   options.mode = mode == "overwrite" ? delta::WriteMode::overwrite : delta::WriteMode::append;
   options.partition_columns = split_list(partition_by);
   options.merge_schema = merge_schema;
+  if (!app_id.empty()) {
+    if (app_version < 0) {
+      return void(ctx.exit_code = fail("import", make_error(Errc::invalid_argument,
+                                                            "--app-id needs --app-version N ≥ 0")));
+    }
+    options.app_transaction = std::pair{app_id, app_version};
+  }
   auto result = delta::write_table(storage, *batch, options);
   if (!result) return void(ctx.exit_code = fail("import", result.error()));
+  if (result->skipped) {
+    fmt::print("skipped: {} version {} is already in the table (at table version {})\n", app_id,
+               app_version, result->version);
+    return;
+  }
   fmt::print("version {}: {} rows in {} files ({} bytes){}{}\n", result->version, result->rows,
              result->files_added, result->bytes,
              result->files_removed ? fmt::format(", {} files removed", result->files_removed) : "",
