@@ -69,6 +69,8 @@ def test_delta_rs_reads_every_version_we_write(tmp_path, sportlake):
         if v == 12:
             args += ["--mode", "overwrite"]
             expected_ids = []
+        if v == 15:  # before the checkpoint at 20: delta-rs finds the txn in our checkpoint
+            args += ["--app-id", "bronze-ingest", "--app-version", "7"]
         sportlake(*args)
         expected_ids += list(range(v * 10, v * 10 + 10))
 
@@ -115,6 +117,18 @@ def test_delta_rs_reads_every_version_we_write(tmp_path, sportlake):
     assert all(f["num_records"] > 0 for f in files)
     pruned = dt.to_pyarrow_table(filters=[("id", ">=", 245)])
     assert sorted(pruned.column("id").to_pylist()) == list(range(245, 260))
+
+    # the txn survives our checkpoint; optimize and vacuum are read as delta-rs expects
+    assert DeltaTable(str(table)).transaction_versions()["bronze-ingest"].version == 7
+    files_before = len(DeltaTable(str(table)).files())
+    sportlake("lake", "optimize", table)
+    sportlake("lake", "vacuum", table, "--retention-hours", "0", "--force")
+    dt = DeltaTable(str(table))
+    assert dt.version() == 26 and len(dt.files()) == 3 < files_before  # one file per day partition
+    assert dt.history(1)[0]["operation"] == "OPTIMIZE"
+    assert normalise(arrow_rows(dt.to_pyarrow_table()), keys) == normalise(scan_rows(sportlake, table), keys)
+    on_disk = {p.relative_to(table).as_posix() for p in table.rglob("*.parquet") if "_delta_log" not in p.parts}
+    assert on_disk == set(dt.files())  # vacuum left exactly the live files
 
 
 def test_we_read_what_delta_rs_writes(tmp_path, sportlake):
