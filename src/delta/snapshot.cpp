@@ -172,8 +172,9 @@ Result<Snapshot> load_snapshot(const Storage& storage, const SnapshotOptions& op
   // The checkpoint is read while the commits after it are parsed (independent work).
   std::future<Result<std::vector<Action>>> checkpoint;
   if (!segment.checkpoint_parts.empty()) {
+    const auto& parts = segment.checkpoint_parts;  // (clang 14 cannot capture a binding)
     checkpoint = std::async(std::launch::async,
-                            [&] { return read_checkpoint(storage, segment.checkpoint_parts); });
+                            [&storage, &parts] { return read_checkpoint(storage, parts); });
   }
   auto parsed = parse_commits(storage, segment, options.parallelism);
   std::vector<Action> checkpoint_actions;
