@@ -1,6 +1,7 @@
 // Classic checkpoints: what goes in (write_checkpoint) and reading them back (read_checkpoint).
 #include "delta/checkpoint.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <iterator>
 #include <optional>
@@ -27,11 +28,22 @@ Status read_part(const Storage& storage, const FileInfo& part, std::vector<Actio
   SL_ASSIGN_OR_RETURN(auto bytes, storage.read(part.path));
   SL_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open_bytes(std::move(bytes), name));
   // Read only the action columns present (a checkpoint without txn or domainMetadata rows may
-  // lack those columns altogether).
+  // lack those columns altogether), and not the typed copies of stats and partition values
+  // (`stats_parsed`, `partitionValues_parsed`: Spark and delta-rs write them beside the JSON
+  // `stats` we use; they are most of the file's columns).
   std::vector<std::string> columns;
   for (const auto& wanted : checkpoint_action_columns()) {
     for (const auto& field : reader->schema()) {
-      if (field.name == wanted) columns.push_back(wanted);
+      if (field.name != wanted) continue;
+      bool has_parsed = std::any_of(field.children.begin(), field.children.end(),
+                                    [](const auto& c) { return c.name.ends_with("_parsed"); });
+      if (!has_parsed) {
+        columns.push_back(wanted);
+        continue;
+      }
+      for (const auto& child : field.children) {
+        if (!child.name.ends_with("_parsed")) columns.push_back(wanted + "." + child.name);
+      }
     }
   }
   if (columns.empty()) {

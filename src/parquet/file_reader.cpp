@@ -1,6 +1,7 @@
 // ParquetReader: footer, schema mapping, projection, row groups (leaf chunks → nested columns).
 #include "parquet/file_reader.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/fs.hpp"
@@ -66,36 +67,93 @@ Status ParquetReader::load() {
   return {};
 }
 
-Result<std::vector<size_t>> ParquetReader::projection(
+Result<std::vector<ParquetReader::Selection>> ParquetReader::projection(
     const std::vector<std::string>& columns) const {
   const auto& fields = file_schema_.fields;
-  std::vector<size_t> out;
+  std::vector<Selection> out;
   if (columns.empty()) {
-    for (size_t i = 0; i < fields.size(); ++i) out.push_back(i);
+    for (size_t i = 0; i < fields.size(); ++i) out.push_back({i, {}});
     return out;
   }
   for (const auto& name : columns) {
+    auto dot = name.find('.');
+    std::string top = name.substr(0, dot);
     size_t i = 0;
-    while (i < fields.size() && fields[i].name != name) ++i;
+    while (i < fields.size() && fields[i].name != top) ++i;
     if (i == fields.size())
+      return make_error(Errc::not_found, "parquet: '" + name_ + "' has no column '" + top + "'");
+    auto same =
+        std::find_if(out.begin(), out.end(), [&](const Selection& s) { return s.field == i; });
+    if (dot == std::string::npos) {
+      if (same == out.end()) out.push_back({i, {}});
+      continue;
+    }
+    std::string child = name.substr(dot + 1);
+    const Field& field = fields[i];
+    bool known = field.type.id == TypeId::struct_ &&
+                 std::any_of(field.children.begin(), field.children.end(),
+                             [&](const Field& c) { return c.name == child; });
+    if (!known) {
       return make_error(Errc::not_found, "parquet: '" + name_ + "' has no column '" + name + "'");
-    out.push_back(i);
+    }
+    if (same == out.end()) {
+      out.push_back({i, {child}});
+    } else if (!same->children.empty()) {
+      same->children.push_back(child);
+    }
   }
   return out;
 }
 
-Result<Column> ParquetReader::read_field(size_t row_group, size_t field) const {
-  const RowGroup& rg = metadata_.row_groups[row_group];
-  const AssemblyNode& root = file_schema_.roots[field];
-  const std::string where = "parquet: '" + name_ + "' row group " + std::to_string(row_group);
-  std::vector<LeafData> leaves;
-  for (size_t leaf = root.first_leaf; leaf < root.leaf_end; ++leaf) {
-    const LeafInfo& info = file_schema_.leaves[leaf];
-    auto data = read_column_chunk(bytes_, rg.columns[leaf].meta_data, info, rg.num_rows);
-    if (!data) return data.error().with_context(where + " column '" + info.path + "'");
-    leaves.push_back(std::move(*data));
+bool ParquetReader::is_selected(const Selection& selection, std::string_view child) {
+  const auto& wanted = selection.children;
+  return wanted.empty() || std::find(wanted.begin(), wanted.end(), child) != wanted.end();
+}
+
+Field ParquetReader::selected_field(const Selection& selection) const {
+  Field field = file_schema_.fields[selection.field];
+  if (selection.children.empty()) return field;
+  std::vector<Field> kept;
+  for (auto& child : field.children) {
+    if (is_selected(selection, child.name)) kept.push_back(std::move(child));
   }
-  auto column = assemble(file_schema_.fields[field], root, leaves);
+  field.children = std::move(kept);
+  return field;
+}
+
+Result<Column> ParquetReader::read_field(size_t row_group, const Selection& selection,
+                                         Field& field_out) const {
+  const RowGroup& rg = metadata_.row_groups[row_group];
+  const Field& field = file_schema_.fields[selection.field];
+  const AssemblyNode& root = file_schema_.roots[selection.field];
+  const std::string where = "parquet: '" + name_ + "' row group " + std::to_string(row_group);
+  // A struct read in part: the same node without the unselected children (its slots come from
+  // any leaf below it, so from the first kept one).
+  field_out = selected_field(selection);
+  AssemblyNode node = root;
+  if (!selection.children.empty()) {
+    node.children.clear();
+    for (size_t c = 0; c < field.children.size(); ++c) {
+      if (is_selected(selection, field.children[c].name)) node.children.push_back(root.children[c]);
+    }
+    node.first_leaf = node.children.front().first_leaf;
+  }
+  std::vector<LeafData> leaves(root.leaf_end - node.first_leaf);
+  auto read_leaves = [&](size_t first, size_t end) -> Status {
+    for (size_t leaf = first; leaf < end; ++leaf) {
+      const LeafInfo& info = file_schema_.leaves[leaf];
+      auto data = read_column_chunk(bytes_, rg.columns[leaf].meta_data, info, rg.num_rows);
+      if (!data) return data.error().with_context(where + " column '" + info.path + "'");
+      leaves[leaf - node.first_leaf] = std::move(*data);
+    }
+    return {};
+  };
+  if (selection.children.empty()) {
+    SL_TRY(read_leaves(root.first_leaf, root.leaf_end));
+  } else {
+    for (const auto& child : node.children) SL_TRY(read_leaves(child.first_leaf, child.leaf_end));
+  }
+  auto column = assemble(field_out, node, leaves);
   if (!column) return column.error().with_context(where);
   return column;
 }
@@ -106,23 +164,24 @@ Result<RecordBatch> ParquetReader::read_row_group(size_t index,
     return make_error(Errc::invalid_argument,
                       "parquet: '" + name_ + "' has no row group " + std::to_string(index));
   }
-  SL_ASSIGN_OR_RETURN(auto fields, projection(columns));
+  SL_ASSIGN_OR_RETURN(auto selections, projection(columns));
   RecordBatch batch;
   batch.num_rows = static_cast<size_t>(metadata_.row_groups[index].num_rows);
-  for (size_t field : fields) {
-    SL_ASSIGN_OR_RETURN(Column column, read_field(index, field));
-    batch.schema.push_back(file_schema_.fields[field]);
+  for (const auto& selection : selections) {
+    Field field;
+    SL_ASSIGN_OR_RETURN(Column column, read_field(index, selection, field));
+    batch.schema.push_back(std::move(field));
     batch.columns.push_back(std::move(column));
   }
   return batch;
 }
 
 Result<RecordBatch> ParquetReader::read_all(const std::vector<std::string>& columns) const {
-  SL_ASSIGN_OR_RETURN(auto fields, projection(columns));
+  SL_ASSIGN_OR_RETURN(auto selections, projection(columns));
   RecordBatch all;
-  for (size_t field : fields) {
-    all.schema.push_back(file_schema_.fields[field]);
-    all.columns.push_back(Column::for_field(file_schema_.fields[field]));
+  for (const auto& selection : selections) {
+    all.schema.push_back(selected_field(selection));
+    all.columns.push_back(Column::for_field(all.schema.back()));
   }
   for (size_t g = 0; g < metadata_.row_groups.size(); ++g) {
     SL_ASSIGN_OR_RETURN(auto batch, read_row_group(g, columns));

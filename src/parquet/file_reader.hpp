@@ -32,7 +32,10 @@ class ParquetReader {
   const std::vector<Field>& schema() const { return file_schema_.fields; }
   size_t num_row_groups() const { return metadata_.row_groups.size(); }
 
-  // `columns` empty = every column; otherwise the named ones, in the given order.
+  // `columns` empty = every column; otherwise the named ones, in the given order. A name
+  // "parent.child" selects only some fields of a top-level struct (e.g. {"add.path",
+  // "add.stats"}: column `add` with those two fields, in file order): the other fields' column
+  // chunks are not read at all.
   Result<RecordBatch> read_row_group(size_t index,
                                      const std::vector<std::string>& columns = {}) const;
   Result<RecordBatch> read_all(const std::vector<std::string>& columns = {}) const;
@@ -41,8 +44,15 @@ class ParquetReader {
   ParquetReader(std::string bytes, std::string name)
       : bytes_(std::move(bytes)), name_(std::move(name)) {}
   Status load();
-  Result<std::vector<size_t>> projection(const std::vector<std::string>& columns) const;
-  Result<Column> read_field(size_t row_group, size_t field) const;
+  // A projected top-level field, with the struct fields kept (empty: all).
+  struct Selection {
+    size_t field = 0;
+    std::vector<std::string> children;
+  };
+  Result<std::vector<Selection>> projection(const std::vector<std::string>& columns) const;
+  static bool is_selected(const Selection& selection, std::string_view child);
+  Field selected_field(const Selection& selection) const;  // the field as read
+  Result<Column> read_field(size_t row_group, const Selection& selection, Field& field_out) const;
 
   std::string bytes_;
   std::string name_;

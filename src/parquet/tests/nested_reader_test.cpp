@@ -217,6 +217,23 @@ TEST(NestedReader, ReadsTheDeltaShapesExactly) {
             "{\"part-3\",3,{\"date\":\"2024-01-01\",\"region\":null}}\n");
   EXPECT_EQ(to_debug_string(back->columns[0]),
             "null\n[]\n[\"deletionVectors\",\"v2Checkpoint\"]\n[null]\n");
+
+  // Part of a struct: only the selected fields, in file order, null rows kept.
+  auto part = (*reader)->read_all({"add.partitionValues", "add.path"});
+  ASSERT_TRUE(part.ok()) << part.error().to_string();
+  ASSERT_EQ(part->schema.size(), 1u);
+  ASSERT_EQ(part->schema[0].children.size(), 2u);
+  EXPECT_EQ(part->schema[0].children[0].name, "path");
+  EXPECT_EQ(to_debug_string(part->columns[0]),
+            "null\n{\"part-1\",null}\n{\"part-2\",{}}\n"
+            "{\"part-3\",{\"date\":\"2024-01-01\",\"region\":null}}\n");
+  auto without_first = (*reader)->read_row_group(0, {"add.size"});
+  ASSERT_TRUE(without_first.ok()) << without_first.error().to_string();
+  EXPECT_EQ(to_debug_string(without_first->columns[0]), "null\n{1}\n{2}\n{3}\n");
+  auto unknown = (*reader)->read_all({"add.nope"});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().to_string().find("add.nope"), std::string::npos);
+  EXPECT_FALSE((*reader)->read_all({"readerFeatures.element"}).ok());  // not a struct
 }
 
 // A schema: root + elements, built by hand as other writers lay them out.
