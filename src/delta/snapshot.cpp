@@ -87,17 +87,25 @@ struct Replay {
   std::unordered_set<std::string> seen_files;
   std::vector<Add> files_newest_first;
 
+  // Whether this file action is the newest for its key. A checkpoint holds one action per key,
+  // so its actions only need checking against the commits after it, never recording.
+  bool first_for_key(std::string_view path, const std::optional<DeletionVector>& dv,
+                     bool from_checkpoint) {
+    if (!from_checkpoint) return seen_files.insert(file_key(path, dv)).second;
+    return seen_files.empty() || !seen_files.contains(file_key(path, dv));
+  }
+
   void apply(Action& action, bool from_checkpoint) {
     std::visit(
         [&](auto& a) {
           using T = std::decay_t<decltype(a)>;
           if constexpr (std::is_same_v<T, Add>) {
-            if (seen_files.insert(file_key(a.path, a.deletion_vector)).second) {
+            if (first_for_key(a.path, a.deletion_vector, from_checkpoint)) {
               if (from_checkpoint) a.data_change = false;
               files_newest_first.push_back(std::move(a));
             }
           } else if constexpr (std::is_same_v<T, Remove>) {
-            if (seen_files.insert(file_key(a.path, a.deletion_vector)).second) {
+            if (first_for_key(a.path, a.deletion_vector, from_checkpoint)) {
               snapshot.tombstones.push_back(std::move(a));
             }
           } else if constexpr (std::is_same_v<T, Protocol>) {
@@ -185,7 +193,7 @@ Result<Snapshot> load_snapshot(const Storage& storage, const SnapshotOptions& op
   Replay replay{snapshot};
   size_t actions = checkpoint_actions.size();
   for (const auto& commit : commits) actions += commit.size();
-  replay.seen_files.reserve(actions);
+  replay.seen_files.reserve(actions - checkpoint_actions.size());
   replay.files_newest_first.reserve(actions);
   for (size_t i = commits.size(); i-- > 0;) {
     bool is_target = segment.commits[i].first == segment.version;
