@@ -90,9 +90,15 @@ Result<EncodedEvent> encode_debezium(const ChangeEvent& e, const EncodeOptions& 
   append_json_string(v, e.source.snapshot);
   v += ",\"db\":";
   append_json_string(v, e.source.db);
-  // sequence: a JSON array of two decimal strings, itself written as a string.
-  v += ",\"sequence\":\"[\\\"" + std::to_string(e.source.commit_lsn.value) + "\\\",\\\"" +
-       std::to_string(e.source.lsn.value) + "\\\"]\"";
+  // sequence: a JSON array of two decimal strings, itself written as a string; snapshot rows
+  // have no commit LSN (null, as Debezium writes it).
+  v += ",\"sequence\":\"[";
+  if (e.source.commit_lsn.value == 0) {
+    v += "null";
+  } else {
+    v += "\\\"" + std::to_string(e.source.commit_lsn.value) + "\\\"";
+  }
+  v += ",\\\"" + std::to_string(e.source.lsn.value) + "\\\"]\"";
   v += ",\"ts_us\":";
   append_int(v, ts_us);
   v += ",\"ts_ns\":";
@@ -102,7 +108,11 @@ Result<EncodedEvent> encode_debezium(const ChangeEvent& e, const EncodeOptions& 
   v += ",\"table\":";
   append_json_string(v, e.source.table);
   v += ",\"txId\":";
-  append_int(v, e.source.tx_id);
+  // xid 0 (InvalidTransactionId) is never a real transaction: snapshot rows have none.
+  if (e.source.tx_id == 0)
+    v += "null";
+  else
+    append_int(v, e.source.tx_id);
   v += ",\"lsn\":";
   v += std::to_string(e.source.lsn.value);
   v += ",\"xmin\":null}";

@@ -7,9 +7,11 @@
 #include <spdlog/spdlog.h>
 #include <csignal>
 #include <cstring>
+#include <thread>
 
 #include "cdc/debezium_json.hpp"
 #include "cdc/event_builder.hpp"
+#include "cdc/snapshot_reader.hpp"
 #include "cdc/type_mapping.hpp"
 #include "cli/commands.hpp"
 #include "cli/source_database.hpp"
@@ -32,26 +34,51 @@ int64_t now_us() {
       .count();
 }
 
-// Where event lines go: stdout or an append-only file; durable() = flushed (and fsynced).
+// Where event lines go: stdout or an append-only file. Lines are buffered and written out past
+// 1 MiB (a 1M-row transaction does not sit in memory); durable() writes the rest and fsyncs, and
+// is the only thing an acknowledgement may follow. rollback() forgets what was written since the
+// last durable() (the file is cut back), for a transaction the server will send again.
 class LineSink {
  public:
   static Result<LineSink> open(const std::string& spec) {
-    if (spec == "stdout") return LineSink(STDOUT_FILENO, false);
+    if (spec == "stdout") return LineSink(STDOUT_FILENO, false, false);
     if (spec.starts_with("jsonl:")) {
       std::string path = spec.substr(6);
       int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
       if (fd < 0)
         return make_error(Errc::io, "cdc: cannot open '" + path + "': " + std::strerror(errno));
-      return LineSink(fd, path != "/dev/null");
+      const bool regular = path != "/dev/null";
+      LineSink sink(fd, regular, regular);
+      if (regular) sink.durable_size_ = ::lseek(fd, 0, SEEK_END);
+      return sink;
     }
     return make_error(Errc::invalid_argument,
                       "cdc: sink '" + spec + "' is not stdout or jsonl:FILE");
   }
-  void write(const std::string& line) {
-    buffer_ += line;
-    buffer_ += '\n';
-  }
+  std::string& buffer() { return buffer_; }
+  // Call after appending a line to buffer().
+  Status maybe_write() { return buffer_.size() >= k_write_threshold ? write_out() : Status{}; }
   Status durable() {
+    SL_TRY(write_out());
+    if (fsync_ && ::fsync(fd_) != 0)
+      return make_error(Errc::io, std::string("cdc: fsync failed: ") + std::strerror(errno));
+    if (truncatable_) durable_size_ = ::lseek(fd_, 0, SEEK_END);
+    return {};
+  }
+  // Drops the lines of an unfinished transaction. On stdout, lines already written stay (a
+  // consumer drops repeats by source.lsn).
+  Status rollback() {
+    buffer_.clear();
+    if (truncatable_ && ::ftruncate(fd_, durable_size_) != 0)
+      return make_error(Errc::io, std::string("cdc: truncate failed: ") + std::strerror(errno));
+    return {};
+  }
+
+ private:
+  static constexpr size_t k_write_threshold = 1 << 20;
+  LineSink(int fd, bool fsync, bool truncatable)
+      : fd_(fd), fsync_(fsync), truncatable_(truncatable) {}
+  Status write_out() {
     size_t done = 0;
     while (done < buffer_.size()) {
       ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
@@ -61,78 +88,144 @@ class LineSink {
       done += static_cast<size_t>(n);
     }
     buffer_.clear();
-    if (fsync_ && ::fsync(fd_) != 0)
-      return make_error(Errc::io, std::string("cdc: fsync failed: ") + std::strerror(errno));
     return {};
   }
-
- private:
-  LineSink(int fd, bool fsync) : fd_(fd), fsync_(fsync) {}
   int fd_;
   bool fsync_;
+  bool truncatable_;
+  off_t durable_size_ = 0;
   std::string buffer_;
 };
 
-Status run_cdc(Context& ctx, const std::string& slot_name, const std::string& publication,
-               const std::string& sink_spec, long max_events, double idle_exit, bool tombstones) {
+// One output line: {"topic":...,"key":...,"value":...}.
+void append_line(std::string& out, const cdc::EncodedEvent& ev) {
+  out += "{\"topic\":";
+  cdc::append_json_string(out, ev.topic);
+  out += ",\"key\":";
+  out += ev.key ? std::string_view(*ev.key) : std::string_view("null");
+  out += ",\"value\":";
+  out += ev.value ? std::string_view(*ev.value) : std::string_view("null");
+  out += "}\n";
+}
+
+// Connects and starts streaming; on a lost connection, tries again with exponential backoff
+// (0.5 s doubling to 30 s) until it works or a stop is requested.
+Result<pg::ReplicationStream> start_stream(const std::string& conninfo, const std::string& slot,
+                                           pg::Lsn from, const std::string& publication,
+                                           bool retry) {
+  auto delay = std::chrono::milliseconds(500);
+  for (;;) {
+    auto attempt = [&]() -> Result<pg::ReplicationStream> {
+      SL_ASSIGN_OR_RETURN(auto stream, pg::ReplicationStream::connect(conninfo));
+      SL_TRY(stream.start(slot, from, publication));
+      return stream;
+    }();
+    if (attempt || !retry || !retryable(attempt.error().code) || g_stop) return attempt;
+    spdlog::warn("cdc: {}; retrying in {} ms", attempt.error().to_string(), delay.count());
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(30000));
+  }
+}
+
+struct CdcOptions {
+  std::string slot;
+  std::string publication;
+  std::string sink = "stdout";
+  long max_events = -1;
+  double idle_exit = 0;
+  bool tombstones = false;
+  bool from_start = false;
+};
+
+Status run_cdc(Context& ctx, const CdcOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));  // migrations + publication in place
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
   SL_ASSIGN_OR_RETURN(auto keys, cdc::read_primary_keys(sql));
-  SL_ASSIGN_OR_RETURN(auto sink, LineSink::open(sink_spec));
-  SL_ASSIGN_OR_RETURN(auto stream, pg::ReplicationStream::connect(conninfo));
-  SL_ASSIGN_OR_RETURN(
-      auto exists,
-      sql.exec_params("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1", {slot_name}));
-  pg::Lsn from;  // 0/0 on an existing slot: the server resumes at its confirmed_flush_lsn
-  if (exists.rows() == 0) {
-    SL_ASSIGN_OR_RETURN(auto slot, stream.create_slot(slot_name));
-    from = slot.consistent_point;
-    spdlog::info("cdc: created slot {} at {}", slot_name, from.to_string());
-  }
+  SL_ASSIGN_OR_RETURN(auto sink, LineSink::open(opt.sink));
   SL_ASSIGN_OR_RETURN(auto database, sql.exec("SELECT current_database()"));
-  SL_TRY(stream.start(slot_name, from, publication));
-  cdc::EventBuilder builder{std::string(database.value(0, 0))};
-  builder.set_primary_keys(std::move(keys));
   const std::string prefix = ctx.config.get_string("kafka.topic_prefix", "rh_sport");
   long emitted = 0;
+  auto emit = [&](const cdc::ChangeEvent& e) -> Status {
+    SL_ASSIGN_OR_RETURN(auto encoded,
+                        cdc::encode_debezium(e, {.topic_prefix = prefix, .now_us = now_us()}));
+    append_line(sink.buffer(), encoded);
+    if (opt.tombstones && e.op == cdc::Op::delete_)
+      append_line(sink.buffer(), cdc::tombstone_for(encoded));
+    ++emitted;
+    return sink.maybe_write();
+  };
+
+  SL_ASSIGN_OR_RETURN(
+      auto exists,
+      sql.exec_params("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1", {opt.slot}));
+  pg::Lsn from;  // 0/0 on an existing slot: the server resumes at its confirmed_flush_lsn
+  if (exists.rows() == 0) {
+    SL_ASSIGN_OR_RETURN(auto creator, pg::ReplicationStream::connect(conninfo));
+    SL_ASSIGN_OR_RETURN(auto slot, creator.create_slot(opt.slot));
+    from = slot.consistent_point;
+    spdlog::info("cdc: created slot {} at {}", opt.slot, from.to_string());
+    if (opt.from_start) {
+      // The creating connection stays idle while the snapshot is imported and read, so the
+      // exported snapshot stays valid. A failed snapshot drops the slot, so the next run takes
+      // the snapshot again instead of silently streaming without it.
+      auto snapshot = [&]() -> Result<cdc::SnapshotStats> {
+        SL_ASSIGN_OR_RETURN(auto reader, pg::Connection::open(conninfo));
+        SL_ASSIGN_OR_RETURN(auto stats, cdc::read_snapshot(reader,
+                                                           {.publication = opt.publication,
+                                                            .snapshot_name = slot.snapshot_name,
+                                                            .consistent_point = from,
+                                                            .now_us = now_us},
+                                                           emit));
+        SL_TRY(sink.durable());
+        return stats;
+      }();
+      if (!snapshot) {
+        (void)sink.rollback();
+        (void)creator.drop_slot(opt.slot);
+        return snapshot.error().with_context("cdc: initial snapshot (slot " + opt.slot +
+                                             " dropped)");
+      }
+      spdlog::info("cdc: snapshot of {} tables, {} rows", snapshot->tables, snapshot->rows);
+    }
+  } else if (opt.from_start) {
+    spdlog::warn("cdc: slot {} exists: resuming at its confirmed position without a snapshot",
+                 opt.slot);
+  }
+  SL_ASSIGN_OR_RETURN(auto stream, start_stream(conninfo, opt.slot, from, opt.publication, false));
+  cdc::EventBuilder builder{std::string(database.value(0, 0))};
+  builder.set_primary_keys(std::move(keys));
   auto last_data = std::chrono::steady_clock::now();
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  while (!g_stop && (max_events < 0 || emitted < max_events)) {
-    SL_ASSIGN_OR_RETURN(auto data, stream.next(std::chrono::milliseconds(500)));
-    if (!data) {
-      if (idle_exit > 0 &&
-          std::chrono::steady_clock::now() - last_data > std::chrono::duration<double>(idle_exit))
+  while (!g_stop && (opt.max_events < 0 || emitted < opt.max_events)) {
+    auto data = stream.next(std::chrono::milliseconds(500));
+    if (!data && data.error().code == Errc::unavailable) {
+      // Connection lost (server restart, walsender terminated): forget the unfinished
+      // transaction, which the server sends again whole, and resume after the last durable one.
+      spdlog::warn("cdc: {}; reconnecting", data.error().to_string());
+      SL_TRY(sink.rollback());
+      const pg::Lsn resume = stream.confirmed();
+      SL_ASSIGN_OR_RETURN(stream, start_stream(conninfo, opt.slot, resume, opt.publication, true));
+      spdlog::info("cdc: reconnected at {}", resume.to_string());
+      continue;
+    }
+    if (!data) return data.error();
+    if (!*data) {
+      if (opt.idle_exit > 0 && std::chrono::steady_clock::now() - last_data >
+                                   std::chrono::duration<double>(opt.idle_exit))
         break;
       continue;
     }
     last_data = std::chrono::steady_clock::now();
-    auto message = pg::decode_pgoutput(data->payload);
-    if (!message) return message.error().with_context("cdc at " + data->wal_start.to_string());
-    auto line = [](const cdc::EncodedEvent& ev) {
-      std::string out = "{\"topic\":";
-      cdc::append_json_string(out, ev.topic);
-      out +=
-          ",\"key\":" + ev.key.value_or("null") + ",\"value\":" + ev.value.value_or("null") + "}";
-      return out;
-    };
-    SL_TRY(builder.feed(
-        *data, std::move(*message),
-        [&](const cdc::ChangeEvent& e) -> Status {
-          SL_ASSIGN_OR_RETURN(
-              auto encoded, cdc::encode_debezium(e, {.topic_prefix = prefix, .now_us = now_us()}));
-          sink.write(line(encoded));
-          if (tombstones && e.op == cdc::Op::delete_) sink.write(line(cdc::tombstone_for(encoded)));
-          ++emitted;
-          return {};
-        },
-        [&](const pg::Commit& commit) -> Status {
-          // write → flush/fsync → only then acknowledge the transaction's end LSN. Transactions
-          // without captured rows move the acknowledged position too.
-          SL_TRY(sink.durable());
-          stream.confirm(commit.end_lsn);
-          return {};
-        }));
+    auto message = pg::decode_pgoutput((*data)->payload);
+    if (!message) return message.error().with_context("cdc at " + (*data)->wal_start.to_string());
+    SL_TRY(builder.feed(**data, std::move(*message), emit, [&](const pg::Commit& commit) -> Status {
+      // write → flush/fsync → only then acknowledge the transaction's end LSN. Transactions
+      // without captured rows move the acknowledged position too.
+      SL_TRY(sink.durable());
+      stream.confirm(commit.end_lsn);
+      return {};
+    }));
   }
   SL_TRY(sink.durable());
   SL_TRY(stream.send_status());
@@ -145,25 +238,25 @@ Status run_cdc(Context& ctx, const std::string& slot_name, const std::string& pu
 void add_cdc_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "cdc", "stream the captured tables' changes as Debezium JSON lines (topic, key, value)");
-  static std::string slot, publication, sink = "stdout";
-  static long max_events = -1;
-  static double idle_exit = 0;
-  static bool tombstones = false;
-  cmd->add_option("--slot", slot,
+  static CdcOptions opt;
+  cmd->add_option("--slot", opt.slot,
                   "replication slot (created when missing; default: cdc.slot + \"_inspect\")");
-  cmd->add_option("--publication", publication, "publication (default: cdc.publication)");
-  cmd->add_option("--sink", sink,
+  cmd->add_option("--publication", opt.publication, "publication (default: cdc.publication)");
+  cmd->add_option("--sink", opt.sink,
                   "stdout or jsonl:FILE (appended, fsynced before each acknowledgement)");
-  cmd->add_option("--max-events", max_events, "stop after N events");
-  cmd->add_option("--idle-exit", idle_exit, "stop after SECONDS without any change");
-  cmd->add_flag("--tombstones", tombstones, "write a tombstone (null value) after each delete");
+  cmd->add_option("--max-events", opt.max_events, "stop after N events");
+  cmd->add_option("--idle-exit", opt.idle_exit, "stop after SECONDS without any change");
+  cmd->add_flag("--tombstones", opt.tombstones, "write a tombstone (null value) after each delete");
+  cmd->add_flag("--from-start", opt.from_start,
+                "when the slot is created, first emit every row of the captured tables (op r, "
+                "read under the slot's exported snapshot), then stream from the slot");
   cmd->callback([&ctx, cmd] {
     if (cmd->got_subcommand("slots")) return;  // CLI11 runs the parent's callback too
-    std::string s =
-        slot.empty() ? ctx.config.get_string("cdc.slot", "sportlake") + "_inspect" : slot;
-    std::string p = publication.empty() ? ctx.config.get_string("cdc.publication", "sportlake_pub")
-                                        : publication;
-    if (auto st = run_cdc(ctx, s, p, sink, max_events, idle_exit, tombstones); !st) {
+    CdcOptions o = opt;
+    if (o.slot.empty()) o.slot = ctx.config.get_string("cdc.slot", "sportlake") + "_inspect";
+    if (o.publication.empty())
+      o.publication = ctx.config.get_string("cdc.publication", "sportlake_pub");
+    if (auto st = run_cdc(ctx, o); !st) {
       fmt::print(stderr, "sportlake cdc: {}\n", st.error().to_string());
       ctx.exit_code = 1;
     }

@@ -52,6 +52,9 @@ struct RelationColumn {
   std::string name;
   uint32_t type_oid = 0;
   int32_t type_modifier = -1;
+  // Not on the wire: filled from the catalog by consumers that know it (Connect schemas mark
+  // nullable columns optional).
+  bool not_null = false;
 };
 
 struct Relation {

@@ -100,3 +100,44 @@ def test_kill_minus_nine_then_restart_loses_nothing(env, tmp_path):
     # gives exactly one event per activity.
     by_lsn = {(v["source"]["lsn"], v["after"]["activity_id"]) for v in events(sink, "strava_activities")}
     assert len(by_lsn) == 300
+
+
+def psql(sportlake, e, query):
+    return subprocess.run([sportlake, "db", "psql", "--", "-XAtc", query], env=e, check=True,
+                          capture_output=True, text=True).stdout.split()
+
+
+def test_from_start_snapshot_then_stream_exactly_once(env, tmp_path):
+    sportlake, e = env
+    sink = tmp_path / "events.jsonl"
+    # Activities keep arriving while the consumer takes its snapshot and starts streaming.
+    writer = subprocess.Popen([sportlake, "simulate", "--count", "200", "--rate", "100", "--seed", "7"], env=e,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.5)
+    cdc = subprocess.Popen([sportlake, "cdc", "--from-start", "--sink", f"jsonl:{sink}", "--idle-exit", "3"],
+                           env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert writer.wait(timeout=120) == 0
+    cdc.wait(timeout=120)
+    assert cdc.returncode == 0, cdc.stderr.read()
+    employees = events(sink, "rh_employees")
+    assert len(employees) == int(psql(sportlake, e, "SELECT count(*) FROM rh_employees")[0]) == 161
+    assert {v["op"] for v in employees} == {"r"}
+    activities = events(sink, "strava_activities")
+    ids = [v["after"]["activity_id"] for v in activities]
+    in_table = {int(i) for i in psql(sportlake, e, "SELECT activity_id FROM strava_activities")}
+    assert sorted(ids) == sorted(in_table), "every activity exactly once across snapshot + stream"
+    ops = [v["op"] for v in activities]
+    assert "r" in ops and "c" in ops, "the writer ran across the snapshot"
+    assert ops.index("c") > len(ops) - ops[::-1].index("r") - 1, "snapshot rows come first"
+    # Debezium's markers over the whole snapshot: first row "first", last row "last".
+    snapshot = [json.loads(line)["value"] for line in sink.read_text().splitlines()
+                if json.loads(line)["value"] and json.loads(line)["value"]["op"] == "r"]
+    assert snapshot[0]["source"]["snapshot"] == "first"
+    assert snapshot[-1]["source"]["snapshot"] == "last"
+    assert all(v["source"]["snapshot"] in ("true", "first_in_data_collection", "last_in_data_collection")
+               for v in snapshot[1:-1])
+    # A second run resumes the existing slot: no second snapshot.
+    again = subprocess.run([sportlake, "cdc", "--from-start", "--sink", f"jsonl:{sink}", "--idle-exit", "1"],
+                           env=e, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert len(events(sink, "rh_employees")) == 161
