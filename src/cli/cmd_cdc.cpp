@@ -206,7 +206,7 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
       SL_TRY(sink.rollback());
       const pg::Lsn resume = stream.confirmed();
       SL_ASSIGN_OR_RETURN(stream, start_stream(conninfo, opt.slot, resume, opt.publication, true));
-      spdlog::info("cdc: reconnected at {}", resume.to_string());
+      spdlog::warn("cdc: reconnected at {}", resume.to_string());
       continue;
     }
     if (!data) return data.error();

@@ -141,3 +141,32 @@ def test_from_start_snapshot_then_stream_exactly_once(env, tmp_path):
                            env=e, capture_output=True, text=True, timeout=60)
     assert again.returncode == 0, again.stderr
     assert len(events(sink, "rh_employees")) == 161
+
+
+def test_terminated_walsender_reconnects_and_loses_nothing(env, tmp_path):
+    sportlake, e = env
+    sink = tmp_path / "events.jsonl"
+    subprocess.run([sportlake, "cdc", "--sink", f"jsonl:{sink}", "--idle-exit", "1"], env=e, check=True,
+                   capture_output=True, timeout=60)
+    cdc = subprocess.Popen([sportlake, "cdc", "--sink", f"jsonl:{sink}", "--idle-exit", "4"], env=e,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen([sportlake, "simulate", "--count", "300", "--rate", "100", "--seed", "5"], env=e,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    terminated = 0
+    for wanted in (30, 120):
+        deadline = time.time() + 30
+        while time.time() < deadline and len(events(sink, "strava_activities")) < wanted:
+            time.sleep(0.05)
+        killed = psql(sportlake, e, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
+                                    "WHERE slot_name = 'sportlake_inspect' AND active_pid IS NOT NULL")
+        terminated += killed.count("t")
+    assert writer.wait(timeout=60) == 0
+    _, stderr = cdc.communicate(timeout=120)
+    assert cdc.returncode == 0, stderr
+    assert terminated == 2, "the walsender was terminated twice mid-stream"
+    assert stderr.count("reconnected at") == 2, stderr
+    got = [v["after"]["activity_id"] for v in events(sink, "strava_activities")]
+    ids = {int(i) for i in psql(sportlake, e, "SELECT activity_id FROM strava_activities")}
+    assert set(got) == ids, "no activity lost"
+    # The unfinished transaction is cut from the file before the server sends it again.
+    assert len(got) == len(ids) == 300, "no repeat"
