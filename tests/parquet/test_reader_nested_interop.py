@@ -5,6 +5,7 @@ pyarrow writes every layout option we must read: v1 and v2 data pages, dictionar
 several codecs, tiny pages and row groups (rows split across many pages), nulls and empty lists
 at every level. DuckDB writes its own nested layout. Our own nested fixtures close the loop.
 """
+import json
 import datetime
 import decimal
 import subprocess
@@ -108,6 +109,12 @@ def test_projection_by_top_level_name(sportlake, tmp_path):
                           capture_output=True, text=True, check=True)
     first = proc.stdout.splitlines()[1]
     assert first == '{"props":{"k0":10},"id":1}'
+    # a field of a struct: the other fields are not read
     proc = subprocess.run([sportlake, "parquet", "cat", "--columns", "point.x", str(path)],
+                          capture_output=True, text=True, check=True)
+    expected = pq.read_table(path).column("point").to_pylist()
+    got = [json.loads(line)["point"] for line in proc.stdout.splitlines()]
+    assert got == [None if p is None else {"x": p["x"]} for p in expected]
+    proc = subprocess.run([sportlake, "parquet", "cat", "--columns", "point.nope", str(path)],
                           capture_output=True, text=True)
-    assert proc.returncode == 1 and "no column 'point.x'" in proc.stderr
+    assert proc.returncode == 1 and "no column 'point.nope'" in proc.stderr
