@@ -79,8 +79,8 @@ void add_parquet_command(CLI::App& app, Context& ctx) {
   cat->add_flag("--json", as_json, "one JSON object per row (default)");
   cat->add_flag("--csv", as_csv, "CSV with a header");
   cat->add_option("--columns", columns,
-                  "comma-separated top-level columns to read (projection; a struct, list or map "
-                  "column comes whole)");
+                  "comma-separated columns to read (projection): top-level names, or "
+                  "`struct.field` for some fields of a top-level struct");
   cat->add_option("--limit", limit, "at most N rows");
   cat->callback([&ctx] {
     auto reader = parquet::ParquetReader::open(file);
