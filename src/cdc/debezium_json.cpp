@@ -1,7 +1,11 @@
 // Debezium JSON encoding of change events.
 #include "cdc/debezium_json.hpp"
 
+#include <charconv>
+
+#include "cdc/connect_schema.hpp"
 #include "cdc/type_mapping.hpp"
+#include "common/civil_time.hpp"
 
 namespace sl::cdc {
 
@@ -45,47 +49,32 @@ Status append_row(std::string& out, const pg::Relation& rel, const pg::Tuple& tu
   return {};
 }
 
-void append_field(std::string& out, std::string_view name) {
-  out += '"';
-  out += name;
-  out += "\":";
-}
-
 void append_int(std::string& out, int64_t v) {
-  out += std::to_string(v);
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  out.append(buffer, end);
 }
 
-}  // namespace
-
-Result<EncodedEvent> encode_debezium(const ChangeEvent& e, const EncodeOptions& options) {
-  EncodedEvent out;
+// Appends the envelope (the value without schema): before, after, source, transaction, op, ts_*.
+Status append_envelope(std::string& v, const ChangeEvent& e, const EncodeOptions& options) {
   const pg::Relation& rel = *e.relation;
-  out.topic = options.topic_prefix + "." + rel.schema + "." + rel.name;
-  std::string v;
-  v.reserve(1024);
-  v += '{';
-  if (e.op != Op::truncate) {
-    append_field(v, "before");
-    if (e.before)
-      SL_TRY(append_row(v, rel, *e.before, false));
-    else
-      v += "null";
-    v += ',';
-    append_field(v, "after");
-    if (e.after)
-      SL_TRY(append_row(v, rel, *e.after, false));
-    else
-      v += "null";
-    v += ',';
-  }
+  v += "{\"before\":";
+  if (e.before)
+    SL_TRY(append_row(v, rel, *e.before, false));
+  else
+    v += "null";
+  v += ",\"after\":";
+  if (e.after)
+    SL_TRY(append_row(v, rel, *e.after, false));
+  else
+    v += "null";
   const int64_t ts_us = e.source.ts_us;
-  append_field(v, "source");
-  v += "{\"version\":";
+  v += ",\"source\":{\"version\":";
   append_json_string(v, k_version);
   v += ",\"connector\":\"postgresql\",\"name\":";
   append_json_string(v, options.topic_prefix);
   v += ",\"ts_ms\":";
-  append_int(v, ts_us / 1000);
+  append_int(v, floor_div(ts_us, 1000));
   v += ",\"snapshot\":";
   append_json_string(v, e.source.snapshot);
   v += ",\"db\":";
@@ -96,10 +85,13 @@ Result<EncodedEvent> encode_debezium(const ChangeEvent& e, const EncodeOptions& 
   if (e.source.commit_lsn.value == 0) {
     v += "null";
   } else {
-    v += "\\\"" + std::to_string(e.source.commit_lsn.value) + "\\\"";
+    v += "\\\"";
+    append_int(v, static_cast<int64_t>(e.source.commit_lsn.value));
+    v += "\\\"";
   }
-  v += ",\\\"" + std::to_string(e.source.lsn.value) + "\\\"]\"";
-  v += ",\"ts_us\":";
+  v += ",\\\"";
+  append_int(v, static_cast<int64_t>(e.source.lsn.value));
+  v += "\\\"]\",\"ts_us\":";
   append_int(v, ts_us);
   v += ",\"ts_ns\":";
   append_int(v, ts_us * 1000);
@@ -114,24 +106,55 @@ Result<EncodedEvent> encode_debezium(const ChangeEvent& e, const EncodeOptions& 
   else
     append_int(v, e.source.tx_id);
   v += ",\"lsn\":";
-  v += std::to_string(e.source.lsn.value);
-  v += ",\"xmin\":null}";
-  if (e.op != Op::truncate) v += ",\"transaction\":null";
-  v += ",\"op\":\"";
+  append_int(v, static_cast<int64_t>(e.source.lsn.value));
+  v += ",\"xmin\":null},\"transaction\":null,\"op\":\"";
   v += static_cast<char>(e.op);
   v += "\",\"ts_ms\":";
-  append_int(v, options.now_us / 1000);
+  append_int(v, floor_div(options.now_us, 1000));
   v += ",\"ts_us\":";
   append_int(v, options.now_us);
   v += ",\"ts_ns\":";
   append_int(v, options.now_us * 1000);
   v += '}';
+  return {};
+}
+
+}  // namespace
+
+Result<EncodedEvent> encode_debezium(const ChangeEvent& e, const EncodeOptions& options) {
+  EncodedEvent out;
+  const pg::Relation& rel = *e.relation;
+  out.topic.reserve(options.topic_prefix.size() + rel.schema.size() + rel.name.size() + 2);
+  out.topic += options.topic_prefix;
+  out.topic += '.';
+  out.topic += rel.schema;
+  out.topic += '.';
+  out.topic += rel.name;
+  std::string v;
+  v.reserve(options.schemas ? 8192 : 1024);
+  if (options.schemas) {
+    v += "{\"schema\":";
+    append_envelope_schema(v, options.topic_prefix, rel);
+    v += ",\"payload\":";
+  }
+  SL_TRY(append_envelope(v, e, options));
+  if (options.schemas) v += '}';
   out.value = std::move(v);
-  if (e.op != Op::truncate) {
-    // Truncate events carry only source, op and timestamps, and no key.
+  // Truncates have no key (a Kafka record with a null key); so have tables without a key.
+  if (e.op != Op::truncate && (e.after || e.before)) {
     std::string key;
     SL_TRY(append_row(key, rel, e.after ? *e.after : *e.before, true));
-    if (key != "{}") out.key = std::move(key);
+    if (key != "{}") {
+      if (options.schemas) {
+        std::string framed = "{\"schema\":";
+        append_key_schema(framed, options.topic_prefix, rel);
+        framed += ",\"payload\":";
+        framed += key;
+        framed += '}';
+        key = std::move(framed);
+      }
+      out.key = std::move(key);
+    }
   }
   return out;
 }

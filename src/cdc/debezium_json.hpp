@@ -1,4 +1,6 @@
-// Debezium PostgreSQL connector JSON (JsonConverter, schemas.enable=false): key, value, topic.
+// Debezium PostgreSQL connector JSON (JsonConverter, schemas.enable false or true): key, value,
+// topic. A truncate has the whole envelope with null before/after (JsonConverter writes every
+// field of the struct) and no key.
 //
 // Value envelope field order of Debezium 2.7+: before, after, source, transaction, op, ts_ms,
 // ts_us, ts_ns; source block: version, connector, name, ts_ms, snapshot, db, sequence, ts_us,
@@ -27,6 +29,9 @@ struct EncodedEvent {
 struct EncodeOptions {
   std::string topic_prefix = "rh_sport";
   int64_t now_us = 0;  // processing time (envelope ts_*), a parameter so tests are deterministic
+  // JsonConverter schemas.enable=true: key and value become {"schema":...,"payload":...} with
+  // the Connect schemas of connect_schema.hpp.
+  bool schemas = false;
 };
 
 Result<EncodedEvent> encode_debezium(const ChangeEvent& event, const EncodeOptions& options);

@@ -51,11 +51,15 @@ Status EventBuilder::feed(const pg::XLogData& data, pg::PgOutputMessage&& messag
     auto& slot = relations_[rel->oid];
     if (slot) retired_.push_back(std::move(slot));
     slot = std::make_unique<pg::Relation>(*rel);
-    if (auto it = primary_keys_.find(rel->schema + "." + rel->name); it != primary_keys_.end()) {
-      for (auto& column : slot->columns) {
-        column.is_key =
-            std::find(it->second.begin(), it->second.end(), column.name) != it->second.end();
-      }
+    const std::string table = rel->schema + "." + rel->name;
+    auto listed = [](const std::vector<std::string>& names, const std::string& name) {
+      return std::find(names.begin(), names.end(), name) != names.end();
+    };
+    if (auto it = primary_keys_.find(table); it != primary_keys_.end()) {
+      for (auto& column : slot->columns) column.is_key = listed(it->second, column.name);
+    }
+    if (auto it = not_null_.find(table); it != not_null_.end()) {
+      for (auto& column : slot->columns) column.not_null = listed(it->second, column.name);
     }
     return {};
   }
@@ -71,8 +75,8 @@ Status EventBuilder::feed(const pg::XLogData& data, pg::PgOutputMessage&& messag
                       "cdc: row change outside a transaction at " + data.wal_start.to_string());
   }
   if (auto* ins = std::get_if<pg::Insert>(&message)) {
-    return row_event(Op::create, ins->relation_oid, std::nullopt, std::move(ins->new_tuple), data.wal_start,
-                     on_event);
+    return row_event(Op::create, ins->relation_oid, std::nullopt, std::move(ins->new_tuple),
+                     data.wal_start, on_event);
   }
   if (auto* upd = std::get_if<pg::Update>(&message)) {
     const pg::Relation* rel = relation(upd->relation_oid);
@@ -105,8 +109,8 @@ Status EventBuilder::feed(const pg::XLogData& data, pg::PgOutputMessage&& messag
                      data.wal_start, on_event);
   }
   if (auto* del = std::get_if<pg::Delete>(&message)) {
-    return row_event(Op::delete_, del->relation_oid, std::move(del->old_tuple), std::nullopt, data.wal_start,
-                     on_event);
+    return row_event(Op::delete_, del->relation_oid, std::move(del->old_tuple), std::nullopt,
+                     data.wal_start, on_event);
   }
   if (const auto* tr = std::get_if<pg::Truncate>(&message)) {
     for (uint32_t oid : tr->relation_oids)
@@ -115,6 +119,18 @@ Status EventBuilder::feed(const pg::XLogData& data, pg::PgOutputMessage&& messag
   }
   return {};  // Type, Origin, logical messages: nothing to emit
 }
+
+namespace {
+
+// Rows of (table, column) → table → columns in row order.
+std::map<std::string, std::vector<std::string>> by_table(const pg::QueryResult& rows) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (int r = 0; r < rows.rows(); ++r)
+    out[std::string(rows.value(r, 0))].emplace_back(rows.value(r, 1));
+  return out;
+}
+
+}  // namespace
 
 Result<std::map<std::string, std::vector<std::string>>> read_primary_keys(pg::Connection& conn) {
   SL_ASSIGN_OR_RETURN(
@@ -125,10 +141,20 @@ Result<std::map<std::string, std::vector<std::string>>> read_primary_keys(pg::Co
           "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) "
           "WHERE i.indisprimary AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
           "ORDER BY 1, array_position(i.indkey::int2[], a.attnum)"));
-  std::map<std::string, std::vector<std::string>> keys;
-  for (int r = 0; r < rows.rows(); ++r)
-    keys[std::string(rows.value(r, 0))].emplace_back(rows.value(r, 1));
-  return keys;
+  return by_table(rows);
+}
+
+Result<std::map<std::string, std::vector<std::string>>> read_not_null_columns(
+    pg::Connection& conn) {
+  SL_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.exec(
+          "SELECT n.nspname || '.' || c.relname, a.attname FROM pg_attribute a "
+          "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+          "WHERE a.attnotnull AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN "
+          "('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+          "ORDER BY 1, a.attnum"));
+  return by_table(rows);
 }
 
 }  // namespace sl::cdc

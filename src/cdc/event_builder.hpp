@@ -31,8 +31,8 @@ class EventBuilder {
   // Feeds one message (with its XLogData position); row events go to `on_event` at once, the end
   // of each transaction to `on_commit`.
   // The message is consumed (its tuples move into the events).
-  Status feed(const pg::XLogData& data, pg::PgOutputMessage&& message,
-              const EventSink& on_event, const CommitSink& on_commit = nullptr);
+  Status feed(const pg::XLogData& data, pg::PgOutputMessage&& message, const EventSink& on_event,
+              const CommitSink& on_commit = nullptr);
 
   const pg::Relation* relation(uint32_t oid) const;
 
@@ -41,6 +41,11 @@ class EventBuilder {
   // information when it is known, from the relation's key flags otherwise.
   void set_primary_keys(std::map<std::string, std::vector<std::string>> keys) {
     primary_keys_ = std::move(keys);
+  }
+  // NOT NULL columns per "schema.table" (pgoutput does not send nullability; Connect schemas
+  // need it), so streamed and snapshot events of a table carry the same schema.
+  void set_not_null_columns(std::map<std::string, std::vector<std::string>> columns) {
+    not_null_ = std::move(columns);
   }
 
  private:
@@ -54,9 +59,12 @@ class EventBuilder {
   bool in_transaction_ = false;
   pg::Begin begin_;
   std::map<std::string, std::vector<std::string>> primary_keys_;
+  std::map<std::string, std::vector<std::string>> not_null_;
 };
 
 // The primary-key columns of every user table, from the catalog ("schema.table" → columns).
 Result<std::map<std::string, std::vector<std::string>>> read_primary_keys(pg::Connection& conn);
+// The NOT NULL columns of every user table ("schema.table" → columns).
+Result<std::map<std::string, std::vector<std::string>>> read_not_null_columns(pg::Connection& conn);
 
 }  // namespace sl::cdc

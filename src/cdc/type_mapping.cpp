@@ -1,6 +1,7 @@
 // PostgreSQL text values → Debezium JSON values.
 #include "cdc/type_mapping.hpp"
 
+#include "common/civil_time.hpp"
 #include "common/json_writer.hpp"
 
 #include <charconv>
@@ -222,7 +223,10 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
     case oid::k_timestamp: {
       auto us = parse_timestamp(text, false);
       if (!us) return bad_value("timestamp", text);
-      return number(*us);  // io.debezium.time.MicroTimestamp (naive value read as UTC)
+      // Naive value read as UTC: io.debezium.time.Timestamp (ms) for timestamp(0-3),
+      // io.debezium.time.MicroTimestamp (µs) otherwise (time.precision.mode=adaptive).
+      if (typmod >= 0 && typmod <= 3) return number(floor_div(*us, 1000));
+      return number(*us);
     }
     case oid::k_timestamptz: {
       if (text == "infinity" || text == "-infinity") return string(text);

@@ -135,19 +135,22 @@ struct CdcOptions {
   double idle_exit = 0;
   bool tombstones = false;
   bool from_start = false;
+  bool schemas = false;
 };
 
 Status run_cdc(Context& ctx, const CdcOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));  // migrations + publication in place
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
   SL_ASSIGN_OR_RETURN(auto keys, cdc::read_primary_keys(sql));
+  SL_ASSIGN_OR_RETURN(auto not_null, cdc::read_not_null_columns(sql));
   SL_ASSIGN_OR_RETURN(auto sink, LineSink::open(opt.sink));
   SL_ASSIGN_OR_RETURN(auto database, sql.exec("SELECT current_database()"));
   const std::string prefix = ctx.config.get_string("kafka.topic_prefix", "rh_sport");
   long emitted = 0;
   auto emit = [&](const cdc::ChangeEvent& e) -> Status {
-    SL_ASSIGN_OR_RETURN(auto encoded,
-                        cdc::encode_debezium(e, {.topic_prefix = prefix, .now_us = now_us()}));
+    SL_ASSIGN_OR_RETURN(
+        auto encoded, cdc::encode_debezium(
+                          e, {.topic_prefix = prefix, .now_us = now_us(), .schemas = opt.schemas}));
     append_line(sink.buffer(), encoded);
     if (opt.tombstones && e.op == cdc::Op::delete_)
       append_line(sink.buffer(), cdc::tombstone_for(encoded));
@@ -194,6 +197,7 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto stream, start_stream(conninfo, opt.slot, from, opt.publication, false));
   cdc::EventBuilder builder{std::string(database.value(0, 0))};
   builder.set_primary_keys(std::move(keys));
+  builder.set_not_null_columns(std::move(not_null));
   auto last_data = std::chrono::steady_clock::now();
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
@@ -247,6 +251,9 @@ void add_cdc_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--max-events", opt.max_events, "stop after N events");
   cmd->add_option("--idle-exit", opt.idle_exit, "stop after SECONDS without any change");
   cmd->add_flag("--tombstones", opt.tombstones, "write a tombstone (null value) after each delete");
+  cmd->add_flag(
+      "--schemas", opt.schemas,
+      "key and value as {\"schema\",\"payload\"} (Kafka JsonConverter schemas.enable=true)");
   cmd->add_flag("--from-start", opt.from_start,
                 "when the slot is created, first emit every row of the captured tables (op r, "
                 "read under the slot's exported snapshot), then stream from the slot");

@@ -170,3 +170,34 @@ def test_terminated_walsender_reconnects_and_loses_nothing(env, tmp_path):
     assert set(got) == ids, "no activity lost"
     # The unfinished transaction is cut from the file before the server sends it again.
     assert len(got) == len(ids) == 300, "no repeat"
+
+
+def test_schemas_mode_same_connect_schema_for_snapshot_and_stream(env, tmp_path):
+    sportlake, e = env
+    sink = tmp_path / "events.jsonl"
+    subprocess.run([sportlake, "simulate", "--count", "2", "--delay", "10ms..20ms", "--seed", "3"], env=e,
+                   check=True, capture_output=True)
+    cdc = subprocess.Popen([sportlake, "cdc", "--from-start", "--schemas", "--sink", f"jsonl:{sink}",
+                            "--idle-exit", "3"], env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 30
+    while time.time() < deadline and "sportlake_inspect" not in subprocess.run(
+            [sportlake, "cdc", "slots"], env=e, capture_output=True, text=True).stdout:
+        time.sleep(0.2)
+    subprocess.run([sportlake, "simulate", "--count", "2", "--delay", "10ms..20ms", "--seed", "8"], env=e,
+                   check=True, capture_output=True)
+    cdc.wait(timeout=60)
+    assert cdc.returncode == 0, cdc.stderr.read()
+    records = [json.loads(line) for line in sink.read_text().splitlines()]
+    acts = [r for r in records if r["topic"] == "rh_sport.public.strava_activities"]
+    ops = [r["value"]["payload"]["op"] for r in acts]
+    assert ops.count("r") == 2 and ops.count("c") == 2
+    schemas = {json.dumps(r["value"]["schema"], sort_keys=True) for r in acts}
+    assert len(schemas) == 1, "snapshot and stream events carry one schema"
+    schema = acts[0]["value"]["schema"]
+    assert schema["name"] == "rh_sport.public.strava_activities.Envelope" and schema["version"] == 2
+    after = {f["field"]: f for f in schema["fields"][1]["fields"]}
+    assert after["activity_id"]["type"] == "int64" and after["activity_id"]["optional"] is False
+    assert after["start_date_utc"]["name"] == "io.debezium.time.ZonedTimestamp"
+    assert after["raw_payload"]["name"] == "io.debezium.data.Json"
+    assert acts[0]["key"]["schema"]["name"] == "rh_sport.public.strava_activities.Key"
+    assert acts[0]["key"]["payload"] == {"activity_id": acts[0]["value"]["payload"]["after"]["activity_id"]}

@@ -1,0 +1,420 @@
+// Debezium JSON (both schema modes) → ChangeEvent with PostgreSQL text values.
+#include "cdc/debezium_decoder.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cdc/connect_schema.hpp"
+#include "cdc/type_mapping.hpp"
+#include "common/civil_time.hpp"
+
+namespace sl::cdc {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Module-local: thrown by the helpers below, turned into an Errc::parse by decode_debezium.
+struct BadEvent {
+  std::string message;
+};
+
+[[noreturn]] void fail(std::string message) {
+  throw BadEvent{std::move(message)};
+}
+
+const Json* member(const Json& object, std::string_view name) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(name);
+  return it == object.end() ? nullptr : &*it;
+}
+
+std::string string_member(const Json& object, std::string_view name, std::string_view where) {
+  const Json* v = member(object, name);
+  if (v == nullptr || !v->is_string())
+    fail(std::string(where) + "." + std::string(name) + " is missing or not a string");
+  return v->get<std::string>();
+}
+
+std::optional<int64_t> int_member(const Json& object, std::string_view name) {
+  const Json* v = member(object, name);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (!v->is_number_integer()) fail("'" + std::string(name) + "' is not an integer");
+  return v->get<int64_t>();
+}
+
+// How to read one column: its Connect type and semantic name (from the schema, or inferred).
+struct ColumnSpec {
+  std::string type;
+  std::string name;
+  int scale = -1;
+  int precision = -1;
+};
+
+int int_parameter(const Json& schema, std::string_view key) {
+  const Json* params = member(schema, "parameters");
+  const Json* v = params ? member(*params, key) : nullptr;
+  if (v == nullptr) return -1;
+  int out = -1;
+  if (v->is_string()) {
+    const auto& s = v->get_ref<const std::string&>();
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    if (ec != std::errc() || ptr != s.data() + s.size() || out < 0 || out > 1000)
+      fail("Decimal parameter '" + std::string(key) + "' = '" + s + "' is not a small integer");
+  } else if (v->is_number_integer()) {
+    out = v->get<int>();
+  }
+  return out;
+}
+
+ColumnSpec spec_from_schema(const Json& field) {
+  ColumnSpec spec;
+  if (const Json* t = member(field, "type"); t && t->is_string()) spec.type = t->get<std::string>();
+  if (const Json* n = member(field, "name"); n && n->is_string()) spec.name = n->get<std::string>();
+  if (spec.name == connect::k_decimal) {
+    spec.scale = int_parameter(field, "scale");
+    spec.precision = int_parameter(field, "connect.decimal.precision");
+  }
+  return spec;
+}
+
+ColumnSpec spec_from_value(const Json& v) {
+  if (v.is_boolean()) return {"boolean", ""};
+  if (v.is_number_integer()) return {"int64", ""};
+  if (v.is_number()) return {"double", ""};
+  if (v.is_object() && member(v, "scale") && member(v, "value"))
+    return {"struct", std::string(connect::k_variable_scale_decimal)};
+  return {"string", ""};
+}
+
+std::string base64_decode(std::string_view text) {
+  auto digit = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+' || c == '-') return 62;
+    if (c == '/' || c == '_') return 63;
+    return -1;
+  };
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    int d = digit(c);
+    if (d < 0) fail("'" + std::string(text.substr(0, 32)) + "' is not base64");
+    acc = (acc << 6) | static_cast<uint32_t>(d);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  return out;
+}
+
+// Big-endian two's complement bytes and a scale → decimal text ("-123", 2 → "-1.23").
+std::string decimal_from_bytes(std::string_view bytes, int scale) {
+  if (bytes.size() > 256) fail("Decimal of " + std::to_string(bytes.size()) + " bytes");
+  std::vector<uint8_t> magnitude(bytes.begin(), bytes.end());
+  const bool negative = !magnitude.empty() && (magnitude[0] & 0x80);
+  if (negative) {
+    uint32_t carry = 1;
+    for (size_t i = magnitude.size(); i-- > 0;) {
+      uint32_t v = static_cast<uint8_t>(~magnitude[i]) + carry;
+      magnitude[i] = static_cast<uint8_t>(v);
+      carry = v >> 8;
+    }
+  }
+  std::string digits;  // little-endian decimal digits
+  for (;;) {
+    bool zero = true;
+    uint32_t remainder = 0;
+    for (auto& b : magnitude) {
+      uint32_t v = (remainder << 8) | b;
+      b = static_cast<uint8_t>(v / 10);
+      remainder = v % 10;
+      zero = zero && b == 0;
+    }
+    digits += static_cast<char>('0' + remainder);
+    if (zero) break;
+  }
+  while (static_cast<int>(digits.size()) <= scale) digits += '0';
+  std::string out = negative ? "-" : "";
+  for (size_t i = digits.size(); i-- > 0;) {
+    out += digits[i];
+    if (scale > 0 && i == static_cast<size_t>(scale)) out += '.';
+  }
+  return out;
+}
+
+std::string hex_bytea(std::string_view bytes) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  for (unsigned char c : bytes) {
+    out += k_hex[c >> 4];
+    out += k_hex[c & 15];
+  }
+  return out;
+}
+
+std::string number_text(const Json& v) {
+  if (v.is_number_integer()) return v.dump();
+  double d = v.get<double>();
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, d);
+  return std::string(buffer, end);
+}
+
+// One JSON value → the PostgreSQL text form pgoutput would carry for that column.
+pg::TupleValue to_pg_text(const Json& v, const ColumnSpec& spec, const std::string& column) {
+  using Kind = pg::TupleValue::Kind;
+  if (v.is_null()) return {Kind::null, {}};
+  if (v.is_string() && v.get_ref<const std::string&>() == "__debezium_unavailable_value")
+    return {Kind::unchanged_toast, {}};
+  auto wrong = [&](std::string_view expected) -> pg::TupleValue {
+    fail("column '" + column + "': " + v.dump().substr(0, 64) + " is not " + std::string(expected));
+  };
+  const std::string& name = spec.name;
+  if (name == connect::k_date) {
+    if (!v.is_number_integer()) return wrong("a day number");
+    int64_t days = v.get<int64_t>();
+    if (days < -3000000 || days > 3000000) return wrong("a day number in range");
+    return {Kind::text, format_date(days)};
+  }
+  if (name == connect::k_micro_timestamp || name == connect::k_timestamp) {
+    if (!v.is_number_integer()) return wrong("an epoch number");
+    int64_t us = v.get<int64_t>();
+    if (name == connect::k_timestamp) {
+      if (us > INT64_MAX / 1000 || us < INT64_MIN / 1000) return wrong("an epoch in range");
+      us *= 1000;
+    }
+    if (us > 253402300799999999LL || us < -62135596800000000LL) return wrong("an epoch in range");
+    return {Kind::text, format_timestamp_us(us, ' ', false)};
+  }
+  if (name == connect::k_zoned_timestamp) {
+    if (!v.is_string()) return wrong("an ISO-8601 string");
+    const auto& s = v.get_ref<const std::string&>();
+    if (s == "infinity" || s == "-infinity") return {Kind::text, s};
+    auto us = parse_timestamp(s);
+    if (!us || *us > 253402300799999999LL || *us < -62135596800000000LL)
+      return wrong("an ISO-8601 timestamp");
+    return {Kind::text, format_timestamp_us(*us, ' ', false) + "+00"};
+  }
+  if (name == connect::k_decimal) {
+    if (!v.is_string()) return wrong("base64 bytes");
+    return {Kind::text,
+            decimal_from_bytes(base64_decode(v.get<std::string>()), std::max(spec.scale, 0))};
+  }
+  if (name == connect::k_variable_scale_decimal) {
+    const Json* scale = member(v, "scale");
+    const Json* value = member(v, "value");
+    if (!scale || !value || !scale->is_number_integer() || !value->is_string() ||
+        scale->get<int64_t>() < 0 || scale->get<int64_t>() > 1000)
+      return wrong("a {scale, value} decimal");
+    return {Kind::text, decimal_from_bytes(base64_decode(value->get<std::string>()),
+                                           static_cast<int>(scale->get<int64_t>()))};
+  }
+  if (spec.type == "boolean") {
+    if (!v.is_boolean()) return wrong("a boolean");
+    return {Kind::text, v.get<bool>() ? "t" : "f"};
+  }
+  if (spec.type == "bytes") {
+    if (!v.is_string()) return wrong("base64 bytes");
+    return {Kind::text, hex_bytea(base64_decode(v.get<std::string>()))};
+  }
+  if (spec.type.starts_with("int") || spec.type == "float" || spec.type == "double") {
+    if (v.is_number()) return {Kind::text, number_text(v)};
+    // NaN and infinities of float columns are strings in Debezium's JSON.
+    if (v.is_string() && !spec.type.starts_with("int")) return {Kind::text, v.get<std::string>()};
+    return wrong("a number");
+  }
+  if (v.is_string()) return {Kind::text, v.get<std::string>()};
+  return {Kind::text, v.dump()};  // a struct/array/map of another connector: its JSON text
+}
+
+// The row struct schema of an envelope schema (the "after" field, else "before").
+const Json* row_schema(const Json& envelope_schema) {
+  const Json* fields = member(envelope_schema, "fields");
+  if (fields == nullptr || !fields->is_array()) fail("schema.fields is missing");
+  const Json* found = nullptr;
+  for (const auto& f : *fields) {
+    const Json* field = member(f, "field");
+    if (field && field->is_string() && (*field == "after" || (*field == "before" && !found)))
+      found = &f;
+  }
+  return found;
+}
+
+void read_source(const Json& source, DecodedEvent& out) {
+  if (!source.is_object()) fail("source is missing or not an object");
+  SourceInfo& s = out.event.source;
+  out.connector_version = member(source, "version") && source["version"].is_string()
+                              ? source["version"].get<std::string>()
+                              : "";
+  out.server_name =
+      member(source, "name") && source["name"].is_string() ? source["name"].get<std::string>() : "";
+  s.db = string_member(source, "db", "source");
+  s.schema = string_member(source, "schema", "source");
+  s.table = string_member(source, "table", "source");
+  if (auto us = int_member(source, "ts_us")) {
+    s.ts_us = *us;
+  } else if (auto ms = int_member(source, "ts_ms")) {
+    if (*ms > INT64_MAX / 1000 || *ms < INT64_MIN / 1000) fail("source.ts_ms out of range");
+    s.ts_us = *ms * 1000;
+  }
+  if (const Json* snap = member(source, "snapshot"); snap && !snap->is_null()) {
+    if (snap->is_boolean())  // Debezium before 0.10
+      s.snapshot = snap->get<bool>() ? "true" : "false";
+    else if (snap->is_string())
+      s.snapshot = snap->get<std::string>();
+    else
+      fail("source.snapshot is not a string");
+  }
+  if (auto tx = int_member(source, "txId")) s.tx_id = static_cast<uint32_t>(*tx);
+  if (auto lsn = int_member(source, "lsn")) s.lsn = pg::Lsn{static_cast<uint64_t>(*lsn)};
+  if (const Json* seq = member(source, "sequence"); seq && seq->is_string()) {
+    Json parts = Json::parse(seq->get<std::string>(), nullptr, false);
+    if (!parts.is_array() || parts.size() != 2) fail("source.sequence is not a pair of LSNs");
+    if (parts[0].is_string()) {
+      const auto& t = parts[0].get_ref<const std::string&>();
+      uint64_t lsn = 0;
+      auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), lsn);
+      if (ec != std::errc() || ptr != t.data() + t.size()) fail("source.sequence '" + t + "'");
+      s.commit_lsn = pg::Lsn{lsn};
+    }
+  }
+}
+
+DecodedEvent decode(std::optional<std::string_view> key_text,
+                    std::optional<std::string_view> value_text) {
+  DecodedEvent out;
+  // Key: its payload names the key columns.
+  Json key_payload;
+  if (key_text && *key_text != "null") {
+    Json key = Json::parse(*key_text, nullptr, false);
+    if (key.is_discarded()) fail("key is not JSON");
+    if (member(key, "schema") && member(key, "payload")) key = key["payload"];
+    if (!key.is_null() && !key.is_object()) fail("key is not an object");
+    if (key.is_object()) {
+      out.key = key.dump();
+      key_payload = std::move(key);
+    }
+  }
+  if (!value_text || *value_text == "null") {
+    out.tombstone = true;
+    return out;
+  }
+  Json value = Json::parse(*value_text, nullptr, false);
+  if (value.is_discarded()) fail("value is not JSON");
+  const Json* schema = nullptr;
+  const Json* payload = &value;
+  if (member(value, "schema") && member(value, "payload") && value.size() == 2) {
+    schema = &value["schema"];
+    payload = &value["payload"];
+    out.had_schema = true;
+    if (payload->is_null()) {
+      out.tombstone = true;
+      return out;
+    }
+  }
+  if (!payload->is_object()) fail("value is not an object");
+  const std::string op = string_member(*payload, "op", "value");
+  if (op == "m") {
+    throw Error{Errc::unsupported, "cdc: Debezium logical-message events (op m) are not read"};
+  }
+  if (op.size() != 1 || std::string_view("cudrt").find(op[0]) == std::string_view::npos)
+    fail("op '" + op + "' is not one of c, u, d, r, t");
+  out.event.op = static_cast<Op>(op[0]);
+  const Json* source = member(*payload, "source");
+  if (source == nullptr) fail("value.source is missing");
+  read_source(*source, out);
+  if (auto us = int_member(*payload, "ts_us")) {
+    out.processed_us = *us;
+  } else if (auto ms = int_member(*payload, "ts_ms")) {
+    if (*ms > INT64_MAX / 1000 || *ms < INT64_MIN / 1000) fail("ts_ms out of range");
+    out.processed_us = *ms * 1000;
+  }
+
+  auto rel = std::make_unique<pg::Relation>();
+  rel->schema = out.event.source.schema;
+  rel->name = out.event.source.table;
+  std::vector<ColumnSpec> specs;
+  auto add_column = [&](const std::string& name, ColumnSpec spec, bool not_null) {
+    pg::RelationColumn column;
+    column.name = name;
+    PgType type = pg_type_of(spec.type, spec.name, spec.scale, spec.precision);
+    column.type_oid = type.oid;
+    column.type_modifier = type.typmod;
+    column.not_null = not_null;
+    column.is_key = key_payload.is_object() && key_payload.contains(name);
+    rel->columns.push_back(std::move(column));
+    specs.push_back(std::move(spec));
+  };
+  const Json* before = member(*payload, "before");
+  const Json* after = member(*payload, "after");
+  if (schema != nullptr) {
+    if (const Json* row = row_schema(*schema)) {
+      const Json* fields = member(*row, "fields");
+      if (fields == nullptr || !fields->is_array()) fail("row schema has no fields");
+      for (const auto& f : *fields) {
+        const Json* optional = member(f, "optional");
+        add_column(string_member(f, "field", "schema field"), spec_from_schema(f),
+                   optional && optional->is_boolean() && !optional->get<bool>());
+      }
+    }
+  } else {
+    for (const Json* row : {after, before}) {
+      if (row == nullptr || !row->is_object()) continue;
+      for (const auto& [name, v] : row->items()) {
+        bool known = false;
+        for (const auto& c : rel->columns) known = known || c.name == name;
+        if (!known) add_column(name, spec_from_value(v), false);
+      }
+    }
+  }
+  auto read_row = [&](const Json* row, const char* which) -> std::optional<pg::Tuple> {
+    if (row == nullptr || row->is_null()) return std::nullopt;
+    if (!row->is_object()) fail(std::string(which) + " is not an object");
+    pg::Tuple tuple(rel->columns.size());
+    for (size_t i = 0; i < rel->columns.size(); ++i) {
+      const Json* v = member(*row, rel->columns[i].name);
+      tuple[i] = v ? to_pg_text(*v, specs[i], rel->columns[i].name)
+                   : pg::TupleValue{pg::TupleValue::Kind::null, {}};
+    }
+    return tuple;
+  };
+  out.event.before = read_row(before, "before");
+  out.event.after = read_row(after, "after");
+  if (out.event.op == Op::create || out.event.op == Op::read) {
+    if (!out.event.after) fail("op " + op + " without after");
+  } else if (out.event.op == Op::update) {
+    if (!out.event.after) fail("op u without after");
+  } else if (out.event.op == Op::delete_) {
+    if (!out.event.before) fail("op d without before");
+  }
+  out.relation = std::move(rel);
+  out.event.relation = out.relation.get();
+  return out;
+}
+
+}  // namespace
+
+Result<DecodedEvent> decode_debezium(std::optional<std::string_view> key,
+                                     std::optional<std::string_view> value) {
+  try {
+    return decode(key, value);
+  } catch (const BadEvent& e) {
+    return make_error(Errc::parse, "cdc: Debezium event: " + e.message);
+  } catch (const Error& e) {
+    return e;
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(Errc::parse, std::string("cdc: Debezium event: ") + e.what());
+  }
+}
+
+}  // namespace sl::cdc

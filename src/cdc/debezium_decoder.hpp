@@ -1,0 +1,46 @@
+// decode_debezium: a Kafka record written by Debezium's PostgreSQL connector (2.x/3.x,
+// JsonConverter with schemas.enable true or false) or by our encoder → a ChangeEvent, so consumers
+// treat both sources alike.
+//
+// Input grammar (value; the key is the same shape with the key struct as payload):
+//   value   := null (tombstone) | envelope | {"schema": Schema, "payload": envelope}
+//   envelope:= {"before": row|null, "after": row|null, "source": source, "op": "c"|"u"|"d"|"r"|"t",
+//               "ts_ms": int, ["ts_us", "ts_ns", "transaction"]}   (other members ignored)
+//   source  := {"version", "connector", "name", "ts_ms", ["ts_us"], "snapshot": string|bool,
+//               "db", "sequence": "[\"lsn\"|null,\"lsn\"|null]"|null, "schema", "table",
+//               "txId": int|null, "lsn": int|null, ...}
+// Values become PostgreSQL text, as pgoutput would have sent them, so the type mapping applies:
+// with a schema, by the Connect type and semantic name (Date days → "2026-11-25", MicroTimestamp
+// µs → "2026-11-25 08:30:00", ZonedTimestamp → "...+00", Decimal base64 → "30940.50", bytes →
+// "\x..."); without a schema, integers become int8, other numbers float8, booleans bool,
+// strings text, {"scale","value"} objects numeric — the column types a schemaless event allows
+// to know. "__debezium_unavailable_value" is an unchanged TOAST value (never a value).
+// Key columns are the members of the key. Every malformed input is an Errc::parse error naming
+// the member; logical messages (op "m") are Errc::unsupported.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cdc/change_event.hpp"
+#include "common/result.hpp"
+
+namespace sl::cdc {
+
+struct DecodedEvent {
+  bool tombstone = false;                  // null value: only `key` is meaningful
+  std::optional<std::string> key;          // the key payload as compact JSON ({"id":1}), if any
+  std::unique_ptr<pg::Relation> relation;  // what event.relation points to
+  ChangeEvent event;
+  std::string connector_version;  // source.version ("2.7.3.Final")
+  std::string server_name;        // source.name (topic.prefix)
+  int64_t processed_us = 0;       // envelope ts_us (or ts_ms × 1000)
+  bool had_schema = false;
+};
+
+Result<DecodedEvent> decode_debezium(std::optional<std::string_view> key,
+                                     std::optional<std::string_view> value);
+
+}  // namespace sl::cdc
