@@ -12,10 +12,87 @@ namespace sl::cdc {
 namespace {
 
 constexpr std::string_view k_version = "2.7.0.sportlake";
+constexpr size_t k_cache_limit = 64;
+
+void append_int(std::string& out, int64_t v) {
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  out.append(buffer, end);
+}
+
+bool same_relation(const pg::Relation& a, const pg::Relation& b) {
+  if (a.oid != b.oid || a.columns.size() != b.columns.size() || a.name != b.name ||
+      a.schema != b.schema)
+    return false;
+  for (size_t i = 0; i < a.columns.size(); ++i) {
+    const auto& x = a.columns[i];
+    const auto& y = b.columns[i];
+    if (x.type_oid != y.type_oid || x.type_modifier != y.type_modifier || x.is_key != y.is_key ||
+        x.not_null != y.not_null || x.name != y.name)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// What an event's encoding needs of its relation, prepared once per relation version.
+struct DebeziumEncoder::Prepared {
+  const pg::Relation* address = nullptr;
+  pg::Relation relation;             // a copy: the same address may later hold another relation
+  std::string topic;                 // <prefix>.<schema>.<table>
+  std::vector<std::string> members;  // "name": per column, escaped
+  std::string value_prefix;          // schemas.enable=true: {"schema":<envelope>,"payload":
+  std::string key_prefix;            // schemas.enable=true: {"schema":<key>,"payload":
+  std::string schema_table;          // ,"schema":"public","table":"t","txId":
+  bool has_key_columns = false;
+};
+
+DebeziumEncoder::DebeziumEncoder(EncodeOptions options) : options_(std::move(options)) {
+  value_.reserve(options_.schemas ? 8192 : 1024);
+}
+DebeziumEncoder::~DebeziumEncoder() = default;
+DebeziumEncoder::DebeziumEncoder(DebeziumEncoder&&) noexcept = default;
+DebeziumEncoder& DebeziumEncoder::operator=(DebeziumEncoder&&) noexcept = default;
+
+const DebeziumEncoder::Prepared& DebeziumEncoder::prepared(const pg::Relation& rel) {
+  for (const auto& p : cache_) {
+    if (p->address == &rel && same_relation(p->relation, rel)) return *p;
+  }
+  auto p = std::make_unique<Prepared>();
+  p->address = &rel;
+  p->relation = rel;
+  p->topic = options_.topic_prefix + "." + rel.schema + "." + rel.name;
+  for (const auto& column : rel.columns) {
+    std::string member;
+    append_json_string(member, column.name);
+    member += ':';
+    p->members.push_back(std::move(member));
+    p->has_key_columns = p->has_key_columns || column.is_key;
+  }
+  if (options_.schemas) {
+    p->value_prefix = "{\"schema\":";
+    append_envelope_schema(p->value_prefix, options_.topic_prefix, rel);
+    p->value_prefix += ",\"payload\":";
+    p->key_prefix = "{\"schema\":";
+    append_key_schema(p->key_prefix, options_.topic_prefix, rel);
+    p->key_prefix += ",\"payload\":";
+  }
+  p->schema_table = ",\"schema\":";
+  append_json_string(p->schema_table, rel.schema);
+  p->schema_table += ",\"table\":";
+  append_json_string(p->schema_table, rel.name);
+  p->schema_table += ",\"txId\":";
+  if (cache_.size() >= k_cache_limit) cache_.erase(cache_.begin());
+  cache_.push_back(std::move(p));
+  return *cache_.back();
+}
+
+namespace {
 
 // Appends the row as a JSON object (all columns, or only the key columns).
-Status append_row(std::string& out, const pg::Relation& rel, const pg::Tuple& tuple,
-                  bool key_only) {
+Status append_row(std::string& out, const pg::Relation& rel,
+                  const std::vector<std::string>& members, const pg::Tuple& tuple, bool key_only) {
   out += '{';
   bool first = true;
   for (size_t i = 0; i < rel.columns.size(); ++i) {
@@ -23,8 +100,7 @@ Status append_row(std::string& out, const pg::Relation& rel, const pg::Tuple& tu
     if (key_only && !column.is_key) continue;
     if (!first) out += ',';
     first = false;
-    append_json_string(out, column.name);
-    out += ':';
+    out += members[i];
     const auto& v = tuple[i];
     switch (v.kind) {
       case pg::TupleValue::Kind::null:
@@ -49,30 +125,31 @@ Status append_row(std::string& out, const pg::Relation& rel, const pg::Tuple& tu
   return {};
 }
 
-void append_int(std::string& out, int64_t v) {
-  char buffer[24];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-  out.append(buffer, end);
-}
+}  // namespace
 
-// Appends the envelope (the value without schema): before, after, source, transaction, op, ts_*.
-Status append_envelope(std::string& v, const ChangeEvent& e, const EncodeOptions& options) {
-  const pg::Relation& rel = *e.relation;
+Status DebeziumEncoder::encode(const ChangeEvent& e, int64_t now_us) {
+  const Prepared& p = prepared(*e.relation);
+  const pg::Relation& rel = p.relation;
+  topic_ = p.topic;
+  std::string& v = value_;
+  v.clear();
+  v += p.value_prefix;
+  // Envelope, Debezium 2.7+ order: before, after, source, transaction, op, ts_ms, ts_us, ts_ns.
   v += "{\"before\":";
   if (e.before)
-    SL_TRY(append_row(v, rel, *e.before, false));
+    SL_TRY(append_row(v, rel, p.members, *e.before, false));
   else
     v += "null";
   v += ",\"after\":";
   if (e.after)
-    SL_TRY(append_row(v, rel, *e.after, false));
+    SL_TRY(append_row(v, rel, p.members, *e.after, false));
   else
     v += "null";
   const int64_t ts_us = e.source.ts_us;
-  v += ",\"source\":{\"version\":";
-  append_json_string(v, k_version);
-  v += ",\"connector\":\"postgresql\",\"name\":";
-  append_json_string(v, options.topic_prefix);
+  v += ",\"source\":{\"version\":\"";
+  v += k_version;
+  v += "\",\"connector\":\"postgresql\",\"name\":";
+  append_json_string(v, options_.topic_prefix);
   v += ",\"ts_ms\":";
   append_int(v, floor_div(ts_us, 1000));
   v += ",\"snapshot\":";
@@ -95,11 +172,7 @@ Status append_envelope(std::string& v, const ChangeEvent& e, const EncodeOptions
   append_int(v, ts_us);
   v += ",\"ts_ns\":";
   append_int(v, ts_us * 1000);
-  v += ",\"schema\":";
-  append_json_string(v, e.source.schema);
-  v += ",\"table\":";
-  append_json_string(v, e.source.table);
-  v += ",\"txId\":";
+  v += p.schema_table;
   // xid 0 (InvalidTransactionId) is never a real transaction: snapshot rows have none.
   if (e.source.tx_id == 0)
     v += "null";
@@ -110,52 +183,31 @@ Status append_envelope(std::string& v, const ChangeEvent& e, const EncodeOptions
   v += ",\"xmin\":null},\"transaction\":null,\"op\":\"";
   v += static_cast<char>(e.op);
   v += "\",\"ts_ms\":";
-  append_int(v, floor_div(options.now_us, 1000));
+  append_int(v, floor_div(now_us, 1000));
   v += ",\"ts_us\":";
-  append_int(v, options.now_us);
+  append_int(v, now_us);
   v += ",\"ts_ns\":";
-  append_int(v, options.now_us * 1000);
+  append_int(v, now_us * 1000);
   v += '}';
+  if (options_.schemas) v += '}';
+  // Truncates have no key (a Kafka record with a null key); so have tables without a key.
+  has_key_ = e.op != Op::truncate && (e.after || e.before) && p.has_key_columns;
+  if (has_key_) {
+    key_.clear();
+    key_ += p.key_prefix;
+    SL_TRY(append_row(key_, rel, p.members, e.after ? *e.after : *e.before, true));
+    if (options_.schemas) key_ += '}';
+  }
   return {};
 }
 
-}  // namespace
-
 Result<EncodedEvent> encode_debezium(const ChangeEvent& e, const EncodeOptions& options) {
+  DebeziumEncoder encoder(options);
+  SL_TRY(encoder.encode(e, options.now_us));
   EncodedEvent out;
-  const pg::Relation& rel = *e.relation;
-  out.topic.reserve(options.topic_prefix.size() + rel.schema.size() + rel.name.size() + 2);
-  out.topic += options.topic_prefix;
-  out.topic += '.';
-  out.topic += rel.schema;
-  out.topic += '.';
-  out.topic += rel.name;
-  std::string v;
-  v.reserve(options.schemas ? 8192 : 1024);
-  if (options.schemas) {
-    v += "{\"schema\":";
-    append_envelope_schema(v, options.topic_prefix, rel);
-    v += ",\"payload\":";
-  }
-  SL_TRY(append_envelope(v, e, options));
-  if (options.schemas) v += '}';
-  out.value = std::move(v);
-  // Truncates have no key (a Kafka record with a null key); so have tables without a key.
-  if (e.op != Op::truncate && (e.after || e.before)) {
-    std::string key;
-    SL_TRY(append_row(key, rel, e.after ? *e.after : *e.before, true));
-    if (key != "{}") {
-      if (options.schemas) {
-        std::string framed = "{\"schema\":";
-        append_key_schema(framed, options.topic_prefix, rel);
-        framed += ",\"payload\":";
-        framed += key;
-        framed += '}';
-        key = std::move(framed);
-      }
-      out.key = std::move(key);
-    }
-  }
+  out.topic = std::string(encoder.topic());
+  if (auto key = encoder.key()) out.key = std::string(*key);
+  out.value = std::string(encoder.value());
   return out;
 }
 

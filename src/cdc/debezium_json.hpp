@@ -12,8 +12,11 @@
 //  "transaction":null,"op":"c","ts_ms":1700000000201,"ts_us":1700000000201000,"ts_ns":...}
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cdc/change_event.hpp"
 #include "common/result.hpp"
@@ -34,6 +37,38 @@ struct EncodeOptions {
   bool schemas = false;
 };
 
+// The encoder of a stream: what depends only on the relation (topic, quoted column names, the
+// Connect schemas) is prepared once per relation version, and the key and value buffers are
+// reused from event to event (the hot path allocates nothing per event once warm).
+class DebeziumEncoder {
+ public:
+  explicit DebeziumEncoder(EncodeOptions options);
+  ~DebeziumEncoder();
+  DebeziumEncoder(DebeziumEncoder&&) noexcept;
+  DebeziumEncoder& operator=(DebeziumEncoder&&) noexcept;
+
+  // Encodes `event` (options.now_us is replaced by `now_us`). The views below stay valid until
+  // the next call.
+  Status encode(const ChangeEvent& event, int64_t now_us);
+  std::string_view topic() const { return topic_; }
+  std::optional<std::string_view> key() const {
+    return has_key_ ? std::optional<std::string_view>(key_) : std::nullopt;
+  }
+  std::string_view value() const { return value_; }
+
+ private:
+  struct Prepared;
+  const Prepared& prepared(const pg::Relation& rel);
+
+  EncodeOptions options_;
+  std::vector<std::unique_ptr<Prepared>> cache_;  // a few relations: a linear scan is fastest
+  std::string_view topic_;
+  std::string key_;
+  std::string value_;
+  bool has_key_ = false;
+};
+
+// One event at a time (tests, tools): a DebeziumEncoder used once.
 Result<EncodedEvent> encode_debezium(const ChangeEvent& event, const EncodeOptions& options);
 // The tombstone that follows a delete (same topic and key, no value).
 EncodedEvent tombstone_for(const EncodedEvent& deleted);

@@ -98,13 +98,14 @@ class LineSink {
 };
 
 // One output line: {"topic":...,"key":...,"value":...}.
-void append_line(std::string& out, const cdc::EncodedEvent& ev) {
+void append_line(std::string& out, std::string_view topic, std::optional<std::string_view> key,
+                 std::optional<std::string_view> value) {
   out += "{\"topic\":";
-  cdc::append_json_string(out, ev.topic);
+  cdc::append_json_string(out, topic);
   out += ",\"key\":";
-  out += ev.key ? std::string_view(*ev.key) : std::string_view("null");
+  out += key ? *key : std::string_view("null");
   out += ",\"value\":";
-  out += ev.value ? std::string_view(*ev.value) : std::string_view("null");
+  out += value ? *value : std::string_view("null");
   out += "}\n";
 }
 
@@ -147,13 +148,12 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto database, sql.exec("SELECT current_database()"));
   const std::string prefix = ctx.config.get_string("kafka.topic_prefix", "rh_sport");
   long emitted = 0;
+  cdc::DebeziumEncoder encoder({.topic_prefix = prefix, .schemas = opt.schemas});
   auto emit = [&](const cdc::ChangeEvent& e) -> Status {
-    SL_ASSIGN_OR_RETURN(
-        auto encoded, cdc::encode_debezium(
-                          e, {.topic_prefix = prefix, .now_us = now_us(), .schemas = opt.schemas}));
-    append_line(sink.buffer(), encoded);
+    SL_TRY(encoder.encode(e, now_us()));
+    append_line(sink.buffer(), encoder.topic(), encoder.key(), encoder.value());
     if (opt.tombstones && e.op == cdc::Op::delete_)
-      append_line(sink.buffer(), cdc::tombstone_for(encoded));
+      append_line(sink.buffer(), encoder.topic(), encoder.key(), std::nullopt);
     ++emitted;
     return sink.maybe_write();
   };

@@ -35,6 +35,36 @@ TEST(TypeMapping, DocumentedExamples) {
   EXPECT_EQ(variable["value"], "8Q==");  // -15 → 0xf1
 }
 
+// The hand-written fast paths (timestamps, numbers copied as text) against independent values.
+TEST(TypeMapping, FastPathsAgreeWithTheCalendar) {
+  // Offsets with minutes and seconds, negative offsets, a day change, before 1970.
+  EXPECT_EQ(value(oid::k_timestamptz, -1, "2026-01-01 01:00:00.5+05:30"),
+            "2025-12-31T19:30:00.500000Z");
+  EXPECT_EQ(value(oid::k_timestamptz, -1, "1969-12-31 20:00:00-04"), "1970-01-01T00:00:00.000000Z");
+  EXPECT_EQ(value(oid::k_timestamptz, -1, "1900-03-01 00:00:00.000001+00:00:15"),
+            "1900-02-28T23:59:45.000001Z");
+  EXPECT_EQ(value(oid::k_timestamp, -1, "1969-12-31 23:59:59.999999"), -1);
+  EXPECT_EQ(value(oid::k_timestamp, -1, "2000-02-29 12:00:00.25"), 951825600250000LL);
+  // timestamp(0-3) is io.debezium.time.Timestamp: milliseconds.
+  EXPECT_EQ(value(oid::k_timestamp, 3, "2018-06-20 15:13:16.945"), 1529507596945LL);
+  EXPECT_EQ(value(oid::k_timestamp, 3, "1969-12-31 23:59:59.999"), -1);
+  // Numbers PostgreSQL prints canonically are copied; others go through binary.
+  EXPECT_EQ(value(oid::k_int8, -1, "20000000001"), 20000000001LL);
+  EXPECT_EQ(value(oid::k_int4, -1, "-7"), -7);
+  EXPECT_EQ(value(oid::k_float8, -1, "12.5"), 12.5);
+  EXPECT_EQ(value(oid::k_float8, -1, "1e+20"), 1e20);
+  EXPECT_EQ(value(oid::k_float4, -1, "-0.000123"), -0.000123);
+  std::string out;
+  ASSERT_TRUE(append_debezium_value(out, oid::k_float8, -1, "1.2345678901234567e-05").ok());
+  EXPECT_EQ(nlohmann::json::parse(out).get<double>(), 1.2345678901234567e-05);
+  for (const char* bad :
+       {"2016-11-04 11:51:30", "2016-11-04 11:51:30.+00", "2016-11-04T11:51:30+00",
+        "2016-11-04 11:51:30+0", "2016-11-04 11:51:30+00 BC"}) {
+    EXPECT_FALSE(debezium_value(oid::k_timestamptz, -1, bad).ok()) << bad;
+  }
+  EXPECT_EQ(value(oid::k_int8, -1, "012"), 12);  // not canonical: converted, not copied
+}
+
 TEST(TypeMapping, TwosComplement) {
   EXPECT_EQ(big_endian_twos_complement("0"), std::string("\x00", 1));
   EXPECT_EQ(big_endian_twos_complement("127"), "\x7f");
