@@ -74,7 +74,8 @@ Json value_json(const parquet::Field* f, const Column& c, size_t i) {
     case TypeId::timestamp_us:
       return format_timestamp_us(c.i64[i]);
     case TypeId::decimal:
-      return decimal_text(c.i64[i], c.type.scale);
+      return is_wide_decimal(c.type) ? decimal_text(c.i128[i], c.type.scale)
+                                     : decimal_text(c.i64[i], c.type.scale);
     case TypeId::struct_: {
       if (f == nullptr || f->children.size() != c.children.size()) {
         Json out = Json::array();

@@ -7,5 +7,6 @@
 namespace sl {
 
 std::string decimal_text(int64_t unscaled, int scale);
+std::string decimal_text(__int128 unscaled, int scale);  // decimals of 19..38 digits
 
 }  // namespace sl

@@ -28,8 +28,14 @@ Column take_rows(const Column& c, const std::vector<uint32_t>& rows) {
       break;
     case TypeId::int64:
     case TypeId::timestamp_us:
-    case TypeId::decimal:
       gather(c.i64, out.i64, rows);
+      break;
+    case TypeId::decimal:
+      if (parquet::is_wide_decimal(c.type)) {
+        gather(c.i128, out.i128, rows);
+      } else {
+        gather(c.i64, out.i64, rows);
+      }
       break;
     case TypeId::float32:
       gather(c.f32, out.f32, rows);
@@ -94,6 +100,7 @@ Status append_batch(parquet::RecordBatch& to, const parquet::RecordBatch& from) 
     dst.bools.insert(dst.bools.end(), src.bools.begin(), src.bools.end());
     dst.i32.insert(dst.i32.end(), src.i32.begin(), src.i32.end());
     dst.i64.insert(dst.i64.end(), src.i64.begin(), src.i64.end());
+    dst.i128.insert(dst.i128.end(), src.i128.begin(), src.i128.end());
     dst.f32.insert(dst.f32.end(), src.f32.begin(), src.f32.end());
     dst.f64.insert(dst.f64.end(), src.f64.begin(), src.f64.end());
     if (src.type.id == TypeId::string || src.type.id == TypeId::binary) {

@@ -126,8 +126,24 @@ Status append_partition_value(parquet::Column& c, const std::optional<std::strin
       if (fraction_digits < 0) fraction_digits = 0;
       if (fraction_digits > c.type.scale) return bad_value(name, v, "decimal at this scale");
       digits.append(static_cast<size_t>(c.type.scale - fraction_digits), '0');
-      SL_ASSIGN_OR_RETURN(auto n, parse_number<int64_t>(digits, name, "decimal"));
-      c.append_i64(n);
+      if (!parquet::is_wide_decimal(c.type)) {
+        SL_ASSIGN_OR_RETURN(auto n, parse_number<int64_t>(digits, name, "decimal"));
+        c.append_i64(n);
+        return {};
+      }
+      // from_chars has no 128-bit form: accumulate the (at most 38) digits.
+      std::string_view d = digits;
+      bool negative = !d.empty() && d.front() == '-';
+      if (negative) d.remove_prefix(1);
+      if (d.empty() || d.size() > static_cast<size_t>(parquet::k_max_decimal_precision)) {
+        return bad_value(name, v, "decimal");
+      }
+      __int128 n = 0;
+      for (char ch : d) {
+        if (ch < '0' || ch > '9') return bad_value(name, v, "decimal");
+        n = n * 10 + (ch - '0');
+      }
+      c.append_i128(negative ? -n : n);
       return {};
     }
     default:

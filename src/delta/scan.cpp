@@ -29,8 +29,9 @@ int compare(const Column& a, size_t i, const Column& b, size_t j) {
       return cmp(a.i32[i], b.i32[j]);
     case TypeId::int64:
     case TypeId::timestamp_us:
-    case TypeId::decimal:
       return cmp(a.i64[i], b.i64[j]);
+    case TypeId::decimal:
+      return parquet::is_wide_decimal(a.type) ? cmp(a.i128[i], b.i128[j]) : cmp(a.i64[i], b.i64[j]);
     case TypeId::float32:
       return cmp(a.f32[i], b.f32[j]);
     case TypeId::float64:

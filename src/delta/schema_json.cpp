@@ -251,10 +251,10 @@ Result<parquet::DataType> to_parquet_type(const DataType& t, std::string_view na
         case PrimitiveType::timestamp:
           return parquet::DataType{TypeId::timestamp_us};
         case PrimitiveType::decimal:
-          if (t.precision > 18) {
+          if (t.precision < 1 || t.precision > parquet::k_max_decimal_precision) {
             return make_error(Errc::unsupported, "column '" + std::string(name) + "': decimal(" +
                                                      std::to_string(t.precision) +
-                                                     ") is wider than 18 digits");
+                                                     ") is wider than 38 digits");
           }
           return parquet::DataType{TypeId::decimal, t.precision, t.scale};
         case PrimitiveType::timestamp_ntz:

@@ -73,8 +73,13 @@ Bounds column_bounds(const Column& c, size_t begin, size_t end, const StatsOptio
       numeric_bounds(c.f64, c, begin, end, b, [&](double v) { return json_of(v); });
       break;
     case TypeId::decimal:
-      numeric_bounds(c.i64, c, begin, end, b,
-                     [&](int64_t v) { return decimal_text(v, c.type.scale); });
+      if (parquet::is_wide_decimal(c.type)) {
+        numeric_bounds(c.i128, c, begin, end, b,
+                       [&](__int128 v) { return decimal_text(v, c.type.scale); });
+      } else {
+        numeric_bounds(c.i64, c, begin, end, b,
+                       [&](int64_t v) { return decimal_text(v, c.type.scale); });
+      }
       break;
     case TypeId::date32:
       numeric_bounds(c.i32, c, begin, end, b, [](int32_t v) {

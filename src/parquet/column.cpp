@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include "common/decimal_text.hpp"
+
 namespace sl::parquet {
 
 std::string_view type_name(TypeId id) {
@@ -61,8 +63,14 @@ void Column::append_null() {
       break;
     case TypeId::int64:
     case TypeId::timestamp_us:
-    case TypeId::decimal:
       i64.push_back(0);
+      break;
+    case TypeId::decimal:
+      if (is_wide_decimal(type)) {
+        i128.push_back(0);
+      } else {
+        i64.push_back(0);
+      }
       break;
     case TypeId::float32:
       f32.push_back(0);
@@ -112,6 +120,10 @@ void Column::append_i64(int64_t v) {
   i64.push_back(v);
   mark_valid();
 }
+void Column::append_i128(__int128 v) {
+  i128.push_back(v);
+  mark_valid();
+}
 void Column::append_f32(float v) {
   f32.push_back(v);
   mark_valid();
@@ -142,8 +154,14 @@ void Column::append_rows(const Column& src, size_t begin, size_t end) {
       break;
     case TypeId::int64:
     case TypeId::timestamp_us:
-    case TypeId::decimal:
       copy(i64, src.i64);
+      break;
+    case TypeId::decimal:
+      if (is_wide_decimal(type)) {
+        copy(i128, src.i128);
+      } else {
+        copy(i64, src.i64);
+      }
       break;
     case TypeId::float32:
       copy(f32, src.f32);
@@ -205,8 +223,14 @@ void append_debug(const Column& c, size_t i, std::string& out) {
       return;
     case TypeId::int64:
     case TypeId::timestamp_us:
-    case TypeId::decimal:
       append_number(out, c.i64[i]);
+      return;
+    case TypeId::decimal:  // the unscaled value
+      if (is_wide_decimal(c.type)) {
+        out += decimal_text(c.i128[i], 0);
+      } else {
+        append_number(out, c.i64[i]);
+      }
       return;
     case TypeId::float32:
       append_number(out, c.f32[i]);

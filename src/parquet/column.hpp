@@ -40,12 +40,19 @@ enum class TypeId {
 
 struct DataType {
   TypeId id = TypeId::int64;
-  int precision = 0;  // decimal only: 1..18 (stored as unscaled int64)
+  int precision = 0;  // decimal only: 1..38 (unscaled, in i64 up to 18 digits, else in i128)
   int scale = 0;
   bool operator==(const DataType&) const = default;
 };
 
 std::string_view type_name(TypeId id);
+
+// Decimals of more than 18 digits do not fit an int64: their unscaled values live in Column::i128.
+constexpr int k_max_int64_decimal_precision = 18;
+constexpr int k_max_decimal_precision = 38;
+inline bool is_wide_decimal(const DataType& t) {
+  return t.id == TypeId::decimal && t.precision > k_max_int64_decimal_precision;
+}
 
 struct Field {
   std::string name;
@@ -60,7 +67,8 @@ struct Column {
   std::vector<uint8_t> validity;  // empty = all valid
   std::vector<uint8_t> bools;     // boolean
   std::vector<int32_t> i32;       // int32, date32
-  std::vector<int64_t> i64;       // int64, timestamp_us, decimal (unscaled)
+  std::vector<int64_t> i64;       // int64, timestamp_us, decimal ≤ 18 digits (unscaled)
+  std::vector<__int128> i128;     // decimal of 19..38 digits (unscaled)
   std::vector<float> f32;
   std::vector<double> f64;
   std::vector<uint32_t> offsets;  // string/binary: length + 1 entries; list/map: into children
@@ -79,6 +87,7 @@ struct Column {
   void append_bool(bool v);
   void append_i32(int32_t v);
   void append_i64(int64_t v);
+  void append_i128(__int128 v);
   void append_f32(float v);
   void append_f64(double v);
   void append_string(std::string_view v);

@@ -11,12 +11,22 @@ namespace sl::parquet {
 
 namespace {
 
-// Big-endian two's complement (decimals in FLBA/BYTE_ARRAY) → int64.
-int64_t big_endian_signed(std::string_view bytes) {
-  int64_t v = (!bytes.empty() && (static_cast<uint8_t>(bytes[0]) & 0x80)) ? -1 : 0;
-  for (char c : bytes)
-    v = static_cast<int64_t>((static_cast<uint64_t>(v) << 8) | static_cast<uint8_t>(c));
-  return v;
+// A big-endian two's-complement integer (a DECIMAL stored in a byte array) of at most 16 bytes;
+// longer inputs keep their low 16 bytes (the schema's precision bounds the value).
+__int128 big_endian_signed(std::string_view bytes) {
+  using U = unsigned __int128;
+  U v = (!bytes.empty() && (static_cast<uint8_t>(bytes[0]) & 0x80)) ? ~U{0} : U{0};
+  for (char c : bytes) v = (v << 8) | static_cast<uint8_t>(c);
+  return static_cast<__int128>(v);
+}
+
+// Appends an unscaled decimal value read from bytes or an integer, in the column's storage.
+void append_unscaled(Column& out, __int128 v) {
+  if (is_wide_decimal(out.type)) {
+    out.append_i128(v);
+  } else {
+    out.append_i64(static_cast<int64_t>(v));
+  }
 }
 
 // Decodes `count` PLAIN values of the physical type into `out` (logical type).
@@ -33,7 +43,9 @@ Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column
       if (!in.has(count * 4, "PLAIN INT32 values")) break;
       for (size_t i = 0; i < count; ++i) {
         int32_t v = in.fixed_le<int32_t>("INT32");
-        if (out.type.id == TypeId::decimal || out.type.id == TypeId::int64)
+        if (out.type.id == TypeId::decimal)
+          append_unscaled(out, v);
+        else if (out.type.id == TypeId::int64)
           out.append_i64(v);
         else
           out.append_i32(v);
@@ -49,7 +61,11 @@ Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column
           }
           v /= conv.timestamp_divisor;
         }
-        out.append_i64(v);
+        if (out.type.id == TypeId::decimal) {
+          append_unscaled(out, v);
+        } else {
+          out.append_i64(v);
+        }
       }
       break;
     case Type::int96:
@@ -80,7 +96,7 @@ Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column
         auto v = in.string_view(n, "BYTE_ARRAY value");
         if (!in.ok()) break;
         if (out.type.id == TypeId::decimal)
-          out.append_i64(big_endian_signed(v));
+          append_unscaled(out, big_endian_signed(v));
         else
           out.append_string(v);
       }
@@ -91,7 +107,7 @@ Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column
       for (size_t i = 0; i < count; ++i) {
         auto v = in.string_view(width, "FIXED_LEN_BYTE_ARRAY");
         if (out.type.id == TypeId::decimal)
-          out.append_i64(big_endian_signed(v));
+          append_unscaled(out, big_endian_signed(v));
         else
           out.append_string(v);
       }
@@ -115,8 +131,14 @@ void append_value(Column& dst, const Column& src, size_t i) {
       break;
     case TypeId::int64:
     case TypeId::timestamp_us:
-    case TypeId::decimal:
       dst.append_i64(src.i64[i]);
+      break;
+    case TypeId::decimal:
+      if (is_wide_decimal(dst.type)) {
+        dst.append_i128(src.i128[i]);
+      } else {
+        dst.append_i64(src.i64[i]);
+      }
       break;
     case TypeId::float32:
       dst.append_f32(src.f32[i]);

@@ -19,10 +19,10 @@ Result<Field> logical_field(const SchemaElement& e, Conversion& conv) {
                       "column '" + e.name + "': FLOAT16 values are not supported yet");
   }
   auto decimal = [&]() -> Result<Field> {
-    if (precision < 1 || precision > 18) {
+    if (precision < 1 || precision > k_max_decimal_precision) {
       return make_error(Errc::unsupported, "column '" + e.name + "': decimal precision " +
                                                std::to_string(precision) +
-                                               " (only up to 18 digits is supported)");
+                                               " (only up to 38 digits is supported)");
     }
     f.type = {TypeId::decimal, precision, scale};
     return f;

@@ -23,7 +23,7 @@ def normalise(value):
     if isinstance(value, bytes):
         return value.hex()
     if isinstance(value, decimal.Decimal):
-        return str(value)
+        return format(value, "f")  # plain digits at the scale: 0E-10 → 0.0000000000
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)

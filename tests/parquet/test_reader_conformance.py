@@ -19,7 +19,8 @@ CORPUS = SHARED / "conformance" / "parquet-testing"
 MATCH = """alltypes_dictionary alltypes_plain alltypes_plain.snappy alltypes_tiny_pages alltypes_tiny_pages_plain
 binary binary_truncated_min_max byte_array_decimal column_chunk_key_value_metadata concatenated_gzip_members data_index_bloom_encoding_stats
 data_index_bloom_encoding_with_length datapage_v1-corrupt-checksum datapage_v1-snappy-compressed-checksum
-datapage_v1-uncompressed-checksum dict-page-offset-zero fixed_length_byte_array fixed_length_decimal_legacy
+datapage_v1-uncompressed-checksum dict-page-offset-zero fixed_length_byte_array fixed_length_decimal
+fixed_length_decimal_legacy
 int32_decimal int32_with_null_pages int64_decimal lz4_raw_compressed lz4_raw_compressed_larger nan_in_stats
 overflow_i16_page_cnt page_v2_empty_compressed plain-dict-uncompressed-checksum rle-dict-snappy-checksum
 rle-dict-uncompressed-corrupt-checksum rle_boolean_encoding single_nan sort_columns
@@ -37,7 +38,6 @@ EXCEPTIONS = {
     "datapage_v2.snappy": ("DELTA_BINARY_PACKED not implemented (its nested list column reads)",
                            "DELTA_BINARY_PACKED"),
     "datapage_v2_empty_datapage.snappy": ("malformed: empty v2 page, pyarrow fails too", "corrupt"),
-    "fixed_length_decimal": ("decimal of more than 18 digits", "precision"),
     "float16_nonzeros_and_nans": ("FLOAT16 not implemented", "FLOAT16"),
     "float16_zeros_and_nans": ("FLOAT16 not implemented", "FLOAT16"),
     "floating_orders_nan_count": ("FLOAT16 columns beside float/double", "FLOAT16"),
