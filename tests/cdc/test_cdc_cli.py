@@ -201,3 +201,19 @@ def test_schemas_mode_same_connect_schema_for_snapshot_and_stream(env, tmp_path)
     assert after["raw_payload"]["name"] == "io.debezium.data.Json"
     assert acts[0]["key"]["schema"]["name"] == "rh_sport.public.strava_activities.Key"
     assert acts[0]["key"]["payload"] == {"activity_id": acts[0]["value"]["payload"]["after"]["activity_id"]}
+
+
+def test_slots_lists_and_drops(env):
+    sportlake, e = env
+    subprocess.run([sportlake, "cdc", "--slot", "listed_one", "--idle-exit", "0.5", "--sink", "jsonl:/dev/null"],
+                   env=e, check=True, capture_output=True, timeout=60)
+    listing = subprocess.run([sportlake, "cdc", "slots"], env=e, check=True, capture_output=True, text=True).stdout
+    line = next(l for l in listing.splitlines() if l.startswith("listed_one"))
+    assert "pgoutput" in line
+    dropped = subprocess.run([sportlake, "cdc", "slots", "--drop", "listed_one"], env=e, capture_output=True,
+                             text=True)
+    assert dropped.returncode == 0, dropped.stderr
+    assert "listed_one" not in psql(sportlake, e, "SELECT slot_name FROM pg_replication_slots")
+    missing = subprocess.run([sportlake, "cdc", "slots", "--drop", "listed_one"], env=e, capture_output=True,
+                             text=True)
+    assert missing.returncode == 1 and "listed_one" in missing.stderr
