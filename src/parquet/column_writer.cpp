@@ -55,6 +55,31 @@ struct BytesTraits {
   static bool is_nan(const Value&) { return false; }
 };
 
+// A decimal of 19..38 digits, stored as FIXED_LEN_BYTE_ARRAY of `width` big-endian bytes (two's
+// complement; the width is the smallest that holds the precision, as Spark and pyarrow write).
+struct WideDecimal {
+  __int128 unscaled = 0;
+  int width = 16;
+  bool operator==(const WideDecimal& o) const { return unscaled == o.unscaled; }
+};
+
+struct WideDecimalTraits {
+  using Value = WideDecimal;
+  static constexpr bool is_boolean = false;
+  static void plain(const Value& v, std::string& out) {
+    auto u = static_cast<unsigned __int128>(v.unscaled);
+    for (int i = v.width - 1; i >= 0; --i) out.push_back(static_cast<char>(u >> (8 * i)));
+  }
+  static size_t plain_size(const Value& v) { return static_cast<size_t>(v.width); }
+  static std::string stat_bytes(const Value& v) {
+    std::string out;
+    plain(v, out);
+    return out;
+  }
+  static bool less(const Value& a, const Value& b) { return a.unscaled < b.unscaled; }
+  static bool is_nan(const Value&) { return false; }
+};
+
 // The present values of a shredded leaf, in entry order.
 template <class Traits, class Get>
 void gather(const ShreddedLeaf& data, Get get, std::vector<typename Traits::Value>& values) {
@@ -113,6 +138,8 @@ auto dictionary_key(const V& v) {
     uint64_t bits;
     std::memcpy(&bits, &v, 8);
     return bits;
+  } else if constexpr (std::is_same_v<V, WideDecimal>) {
+    return std::string(reinterpret_cast<const char*>(&v.unscaled), sizeof v.unscaled);
   } else {
     return v;
   }
@@ -286,7 +313,15 @@ Result<ColumnChunk> ColumnChunkWriter::write(const ShreddedLeaf& data, ByteSink&
           FixedTraits<int32_t>{}, [](const Column& c, size_t i) { return c.i32[i]; }, true);
       break;
     case TypeId::decimal:
-      if (field.type.precision <= 9) {
+      if (is_wide_decimal(field.type)) {
+        int width = *element.type_length;
+        status = run(
+            WideDecimalTraits{},
+            [width](const Column& c, size_t i) {
+              return WideDecimal{c.i128[i], width};
+            },
+            true);
+      } else if (field.type.precision <= 9) {
         status = run(
             FixedTraits<int32_t>{},
             [](const Column& c, size_t i) { return static_cast<int32_t>(c.i64[i]); }, true);

@@ -195,8 +195,9 @@ Status check_node(const Field& f, const Column& c, const std::string& path,
       return too_short(c.i32.size());
     case TypeId::int64:
     case TypeId::timestamp_us:
-    case TypeId::decimal:
       return too_short(c.i64.size());
+    case TypeId::decimal:
+      return too_short(is_wide_decimal(c.type) ? c.i128.size() : c.i64.size());
     case TypeId::float32:
       return too_short(c.f32.size());
     case TypeId::float64:

@@ -1,9 +1,21 @@
 // Logical fields → standard Parquet schema elements and leaf columns.
 #include "parquet/schema_layout.hpp"
 
+#include <cmath>
+
 namespace sl::parquet {
 
 namespace {
+
+// The fewest bytes whose two's complement holds every `precision`-digit value (Spark's
+// minBytesForPrecision): 19..20 digits → 9 bytes ... 37..38 → 16.
+int32_t decimal_bytes_for(int precision) {
+  int32_t bytes = 1;
+  long double largest = 1;
+  for (int i = 0; i < precision; ++i) largest *= 10;
+  while (std::ldexp(1.0L, 8 * bytes - 1) < largest) ++bytes;
+  return bytes;
+}
 
 Status check_field(const Field& f, const std::string& path) {
   auto refuse = [&](const std::string& why) {
@@ -21,11 +33,11 @@ Status check_field(const Field& f, const std::string& path) {
       if (f.children[0].nullable) return refuse("map keys must be non-nullable");
       break;
     case TypeId::decimal:
-      if (f.type.precision < 1 || f.type.precision > 18 || f.type.scale < 0 ||
+      if (f.type.precision < 1 || f.type.precision > k_max_decimal_precision || f.type.scale < 0 ||
           f.type.scale > f.type.precision) {
         return refuse("decimal(" + std::to_string(f.type.precision) + "," +
                       std::to_string(f.type.scale) +
-                      "): precision must be 1..18 and scale 0..precision");
+                      "): precision must be 1..38 and scale 0..precision");
       }
       [[fallthrough]];
     default:
@@ -130,8 +142,14 @@ SchemaElement schema_element_for(const Field& field) {
       e.logical_type.unit = LogicalType::Unit::micros;
       break;
     case TypeId::decimal:
-      // Spark's non-legacy layout: precision <= 9 in INT32, <= 18 in INT64.
-      e.type = field.type.precision <= 9 ? Type::int32 : Type::int64;
+      // Spark's non-legacy layout: precision <= 9 in INT32, <= 18 in INT64, else the smallest
+      // FIXED_LEN_BYTE_ARRAY that holds it.
+      if (is_wide_decimal(field.type)) {
+        e.type = Type::fixed_len_byte_array;
+        e.type_length = decimal_bytes_for(field.type.precision);
+      } else {
+        e.type = field.type.precision <= 9 ? Type::int32 : Type::int64;
+      }
       e.converted_type = ConvertedType::decimal;
       e.scale = field.type.scale;
       e.precision = field.type.precision;

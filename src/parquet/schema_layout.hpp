@@ -32,7 +32,7 @@ struct LeafColumn {
   int max_repetition_level = 0;
 };
 
-// Refuses what the writer cannot express: decimal precision outside 1..18, a list without exactly
+// Refuses what the writer cannot express: decimal precision outside 1..38, a list without exactly
 // one child, a map without a non-nullable key and a value, an empty struct, children on a
 // primitive field. Messages name the field by its dotted path.
 Status check_schema(const std::vector<Field>& schema);

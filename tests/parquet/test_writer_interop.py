@@ -1,6 +1,6 @@
 """Files written by our Parquet writer, read back by independent readers (pyarrow, DuckDB).
 
-The fixtures tool (src/parquet/tools/write_fixtures.cpp) writes the same 12-column table with
+The fixtures tool (src/parquet/tools/write_fixtures.cpp) writes the same 13-column table with
 every codec, dictionary on and off, many row groups and pages, and zero rows, and a nested table
 (lists, structs, maps, lists of lists, a Delta-like `add` struct, lists of structs, nulls and
 empties at every level); the expected values are recomputed here from the same formulas, so a
@@ -41,6 +41,7 @@ def expected_row(r: int) -> dict:
                 + datetime.timedelta(microseconds=1700000000000000 + r * 1000003)),
         "amount": v(decimal.Decimal(r * 12345 - 50000).scaleb(-2)),
         "small_dec": v(decimal.Decimal(r % 99999).scaleb(-3)),
+        "big_dec": v(decimal.Decimal((r - 500) * 10**30 + r).scaleb(-10, decimal.Context(prec=40))),
     }
 
 
@@ -63,6 +64,7 @@ def test_pyarrow_reads_every_value(fixtures, codec, layout):
     assert table.schema.field("id").nullable is False
     assert table.schema.field("ts").type == pa.timestamp("us", tz="UTC")
     assert table.schema.field("amount").type == pa.decimal128(12, 2)
+    assert table.schema.field("big_dec").type == pa.decimal128(38, 10)
     assert table.schema.field("day").type == pa.date32()
     assert table.to_pylist() == [expected_row(r) for r in range(5000)]
     meta = pq.ParquetFile(path).metadata
@@ -79,7 +81,7 @@ def test_duckdb_reads_every_value(fixtures, codec):
     for r, row in enumerate(rows):
         exp = expected_row(r)
         got = dict(zip(["id", "i32", "f32", "f64", "flag", "name", "sport", "blob", "day", "ts", "amount",
-                        "small_dec"], row))
+                        "small_dec", "big_dec"], row))
         exp["ts"] = exp["ts"] and exp["ts"]  # DuckDB returns aware datetimes for TIMESTAMPTZ
         assert got == exp, f"row {r}"
 
@@ -112,6 +114,9 @@ def test_decimal_statistics_prune_in_duckdb(fixtures):
     want = sum(1 for r in range(30000)
                if r % 5 != 4 and decimal.Decimal(r * 12345 - 50000).scaleb(-2) > 300000)
     assert got == want
+    # 38-digit decimals (16-byte FIXED_LEN_BYTE_ARRAY, signed big-endian bounds), negatives included
+    got = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}') WHERE big_dec < -1e32").fetchone()[0]
+    assert got == sum(1 for r in range(30000) if r % 5 != 4 and (r - 500) * 10**30 + r < -10**42)
 
 
 def test_many_row_groups_and_pages(fixtures):
@@ -129,7 +134,7 @@ def test_many_row_groups_and_pages(fixtures):
 def test_zero_rows(fixtures):
     table = pq.read_table(fixtures / "zero_rows.parquet")
     assert table.num_rows == 0
-    assert len(table.schema) == 12
+    assert len(table.schema) == 13
     assert duckdb.sql(f"SELECT count(*) FROM read_parquet('{fixtures / 'zero_rows.parquet'}')").fetchone() == (0,)
 
 

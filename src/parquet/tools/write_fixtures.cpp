@@ -28,6 +28,7 @@ RecordBatch all_types(size_t rows, size_t first) {
       {"ts", {TypeId::timestamp_us}, true},
       {"amount", {TypeId::decimal, 12, 2}, true},
       {"small_dec", {TypeId::decimal, 5, 3}, true},
+      {"big_dec", {TypeId::decimal, 38, 10}, true},  // 16-byte FIXED_LEN_BYTE_ARRAY
   };
   for (const auto& f : b.schema) b.columns.emplace_back(f.type);
   static const char* sports[] = {"Run", "Hike", "Swim", "Ride", "Tennis", "Équitation"};
@@ -48,6 +49,11 @@ RecordBatch all_types(size_t rows, size_t first) {
     maybe(b.columns[9], [&](Column& c) { c.append_i64(1700000000000000LL + i * 1000003); });
     maybe(b.columns[10], [&](Column& c) { c.append_i64(i * 12345 - 50000); });
     maybe(b.columns[11], [&](Column& c) { c.append_i64(i % 99999); });
+    maybe(b.columns[12], [&](Column& c) {
+      __int128 big = 1;
+      for (int k = 0; k < 30; ++k) big *= 10;
+      c.append_i128((i - 500) * big + i);
+    });
   }
   b.num_rows = rows;
   return b;
