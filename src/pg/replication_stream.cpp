@@ -28,6 +28,10 @@ constexpr auto k_status_interval = std::chrono::seconds(10);
 
 }  // namespace
 
+void ReplicationStream::CopyBufferDeleter::operator()(char* buffer) const {
+  PQfreemem(buffer);
+}
+
 Result<ReplicationStream> ReplicationStream::connect(const std::string& conninfo) {
   // Keyword form works for both URLs and key=value strings: libpq merges them.
   std::string info = conninfo.find("://") != std::string::npos
@@ -134,6 +138,7 @@ Status ReplicationStream::handle_keepalive(std::string_view message) {
 
 Result<std::optional<XLogData>> ReplicationStream::next(std::chrono::milliseconds timeout) {
   PGconn* conn = conn_.native();
+  copy_buffer_.reset();  // the previous XLogData's payload ends here
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     auto now = std::chrono::steady_clock::now();
@@ -155,8 +160,8 @@ Result<std::optional<XLogData>> ReplicationStream::next(std::chrono::millisecond
           return make_error(Errc::parse, "pg: malformed XLogData: " + in.error());
         }
         auto rest = in.rest();
-        data.payload.assign(reinterpret_cast<const char*>(rest.data()), rest.size());
-        PQfreemem(buffer);
+        data.payload = std::string_view(reinterpret_cast<const char*>(rest.data()), rest.size());
+        copy_buffer_.reset(buffer);
         if (data.wal_start > last_received_) last_received_ = data.wal_start;
         if (data.wal_end > server_wal_end_) server_wal_end_ = data.wal_end;
         return std::optional<XLogData>(std::move(data));

@@ -17,8 +17,10 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -43,7 +45,9 @@ struct SlotInfo {
 struct XLogData {
   Lsn wal_start;  // LSN of this message (a change's LSN; a Commit's end LSN)
   Lsn wal_end;
-  std::string payload;  // one pgoutput message
+  // One pgoutput message, in libpq's receive buffer: valid until the next call to next() (no
+  // copy per message on the hot path).
+  std::string_view payload;
 };
 
 class ReplicationStream {
@@ -71,11 +75,16 @@ class ReplicationStream {
   Status handle_keepalive(std::string_view message);
   Lsn position_to_report() const;
 
+  struct CopyBufferDeleter {
+    void operator()(char* buffer) const;
+  };
+
   Connection conn_;
-  Lsn last_received_;   // wal_end of the last XLogData
-  Lsn confirmed_;       // what the consumer declared durable
-  Lsn server_wal_end_;  // from keepalives
-  Lsn reported_;        // last flush position sent
+  std::unique_ptr<char, CopyBufferDeleter> copy_buffer_;  // bytes of the last XLogData
+  Lsn last_received_;                                     // wal_end of the last XLogData
+  Lsn confirmed_;                                         // what the consumer declared durable
+  Lsn server_wal_end_;                                    // from keepalives
+  Lsn reported_;                                          // last flush position sent
   std::chrono::steady_clock::time_point last_status_{};
 };
 
