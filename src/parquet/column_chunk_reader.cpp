@@ -5,6 +5,7 @@
 
 #include "common/byte_cursor.hpp"
 #include "parquet/compression.hpp"
+#include "parquet/delta_encodings.hpp"
 #include "parquet/rle_bit_packed.hpp"
 
 namespace sl::parquet {
@@ -225,6 +226,39 @@ Status append_levels(std::string_view bytes, int max_level, size_t n, const char
 }
 
 // Decodes `present` values of the section into `out`.
+// The DELTA encodings: back to PLAIN bytes (delta_encodings.hpp), then the PLAIN decoder, which
+// applies the logical conversions.
+Status decode_delta(ByteCursor& in, Encoding encoding, size_t present, const Conversion& conv,
+                    Column& out) {
+  const bool integers = conv.physical == Type::int32 || conv.physical == Type::int64;
+  const bool byte_arrays =
+      conv.physical == Type::byte_array || conv.physical == Type::fixed_len_byte_array;
+  const int32_t width = conv.physical == Type::fixed_len_byte_array ? conv.type_length : 0;
+  std::string plain;
+  if (encoding == Encoding::delta_binary_packed && integers) {
+    std::vector<uint64_t> values;
+    SL_TRY(decode_delta_binary_packed(in, present, values));
+    plain.reserve(values.size() * 8);
+    for (uint64_t v : values) {
+      if (conv.physical == Type::int32) {
+        auto v32 = static_cast<uint32_t>(v);  // INT32 deltas wrap in 32 bits
+        plain.append(reinterpret_cast<const char*>(&v32), 4);
+      } else {
+        plain.append(reinterpret_cast<const char*>(&v), 8);
+      }
+    }
+  } else if (encoding == Encoding::delta_length_byte_array && byte_arrays) {
+    SL_TRY(delta_length_byte_array_to_plain(in, present, width, plain));
+  } else if (encoding == Encoding::delta_byte_array && byte_arrays) {
+    SL_TRY(delta_byte_array_to_plain(in, present, width, plain));
+  } else {
+    return make_error(Errc::corrupt, "encoding " + std::to_string(static_cast<int>(encoding)) +
+                                         " does not apply to this physical type");
+  }
+  ByteCursor plain_in(plain);
+  return decode_plain(plain_in, present, conv, out);
+}
+
 Status decode_values(const PageSections& page, size_t present, const Conversion& conv,
                      const Column* dictionary, std::vector<uint32_t>& indices, Column& out) {
   ByteCursor in(page.values);
@@ -246,6 +280,10 @@ Status decode_values(const PageSections& page, size_t present, const Conversion&
       append_value(out, *dictionary, indices[i]);
     }
     return {};
+  }
+  if (encoding == Encoding::delta_binary_packed || encoding == Encoding::delta_length_byte_array ||
+      encoding == Encoding::delta_byte_array) {
+    return decode_delta(in, encoding, present, conv, out);
   }
   if (encoding == Encoding::rle && conv.physical == Type::boolean) {
     // RLE booleans: u32 length prefix, then the hybrid runs at bit width 1.

@@ -32,11 +32,7 @@ UNRELIABLE = {"data-reader-partition-values", "hive", "canonicalized-paths-norma
               "canonicalized-paths-special-a", "canonicalized-paths-special-b",
               "delete-re-add-same-file-different-transactions", "log-replay-special-characters-b",
               "parquet-all-types", "parquet-all-types-legacy-format"}
-DELTA_ENCODING = "Parquet DELTA_BINARY_PACKED pages are not read yet (issue 3)"
-KNOWN_GAPS = {
-    "parquet-decimal-dictionaries": (DELTA_ENCODING, "DELTA_BINARY_PACKED"),
-    "parquet-decimal-dictionaries-v2": (DELTA_ENCODING, "DELTA_BINARY_PACKED"),
-}
+KNOWN_GAPS = {}  # name: (reason, words of our error); empty since every case reads
 # Malformed logs that Spark's own tests only use for commitInfo parsing: a clear error is right.
 MALFORMED = {
     "deltalog-commit-info": "missing 'schemaString'",

@@ -20,23 +20,16 @@ MATCH = """alltypes_dictionary alltypes_plain alltypes_plain.snappy alltypes_tin
 binary binary_truncated_min_max byte_array_decimal column_chunk_key_value_metadata concatenated_gzip_members data_index_bloom_encoding_stats
 data_index_bloom_encoding_with_length datapage_v1-corrupt-checksum datapage_v1-snappy-compressed-checksum
 datapage_v1-uncompressed-checksum dict-page-offset-zero fixed_length_byte_array fixed_length_decimal
-fixed_length_decimal_legacy
-int32_decimal int32_with_null_pages int64_decimal lz4_raw_compressed lz4_raw_compressed_larger nan_in_stats
+fixed_length_decimal_legacy int32_decimal int32_with_null_pages int64_decimal lz4_raw_compressed lz4_raw_compressed_larger nan_in_stats
 overflow_i16_page_cnt page_v2_empty_compressed plain-dict-uncompressed-checksum rle-dict-snappy-checksum
 rle-dict-uncompressed-corrupt-checksum rle_boolean_encoding single_nan sort_columns
 list_columns map_no_value nested_lists.snappy nested_maps.snappy nested_structs.rust nonnullable.impala null_list
-nullable.impala nulls.snappy repeated_no_annotation repeated_primitive_no_list""".split()
+nullable.impala nulls.snappy repeated_no_annotation repeated_primitive_no_list
+datapage_v2.snappy delta_binary_packed delta_byte_array delta_encoding_optional_column delta_encoding_required_column delta_length_byte_array""".split()
 EXCEPTIONS = {
     # file: (reason, words our error contains)
     "byte_stream_split.zstd": ("BYTE_STREAM_SPLIT encoding not implemented", "BYTE_STREAM_SPLIT"),
     "byte_stream_split_extended.gzip": ("FLOAT16 and BYTE_STREAM_SPLIT not implemented", "FLOAT16"),
-    "delta_binary_packed": ("DELTA_BINARY_PACKED not implemented", "DELTA_BINARY_PACKED"),
-    "delta_byte_array": ("DELTA_BYTE_ARRAY not implemented", "DELTA_"),
-    "delta_encoding_optional_column": ("delta encodings not implemented", "DELTA_"),
-    "delta_encoding_required_column": ("delta encodings not implemented", "DELTA_"),
-    "delta_length_byte_array": ("DELTA_LENGTH_BYTE_ARRAY not implemented", "DELTA_LENGTH_BYTE_ARRAY"),
-    "datapage_v2.snappy": ("DELTA_BINARY_PACKED not implemented (its nested list column reads)",
-                           "DELTA_BINARY_PACKED"),
     "datapage_v2_empty_datapage.snappy": ("malformed: empty v2 page, pyarrow fails too", "corrupt"),
     "float16_nonzeros_and_nans": ("FLOAT16 not implemented", "FLOAT16"),
     "float16_zeros_and_nans": ("FLOAT16 not implemented", "FLOAT16"),
