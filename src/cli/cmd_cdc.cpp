@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "cdc/debezium_json.hpp"
@@ -15,6 +16,7 @@
 #include "cdc/type_mapping.hpp"
 #include "cli/commands.hpp"
 #include "cli/source_database.hpp"
+#include "common/fault_point.hpp"
 #include "pg/database.hpp"
 #include "pg/pgoutput_decoder.hpp"
 #include "pg/replication_stream.hpp"
@@ -139,6 +141,76 @@ struct CdcOptions {
   bool schemas = false;
 };
 
+// Present from before the slot is created until its initial snapshot is durable in the sink:
+// a run killed in between leaves it, and the next --from-start takes the snapshot again.
+std::filesystem::path snapshot_marker(const Context& ctx, const std::string& slot) {
+  return ctx.config.home() / "cdc" / (slot + ".snapshot-pending");
+}
+
+// The slot to stream from, created when missing (after the initial snapshot with --from-start);
+// returns the position to start at (0/0 for an existing slot: its confirmed_flush_lsn).
+Result<pg::Lsn> prepare_slot(const Context& ctx, pg::Connection& sql, const std::string& conninfo,
+                             const CdcOptions& opt, LineSink& sink,
+                             const cdc::EventBuilder::EventSink& emit) {
+  const auto marker = snapshot_marker(ctx, opt.slot);
+  std::error_code ec;
+  SL_ASSIGN_OR_RETURN(
+      auto exists,
+      sql.exec_params("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1", {opt.slot}));
+  if (exists.rows() != 0 && opt.from_start && std::filesystem::exists(marker, ec)) {
+    spdlog::warn(
+        "cdc: the initial snapshot of slot {} did not finish: dropping the slot and "
+        "taking the snapshot again",
+        opt.slot);
+    SL_TRY(sql.exec_params("SELECT pg_drop_replication_slot($1)", {opt.slot}));
+  } else if (exists.rows() != 0) {
+    if (opt.from_start)
+      spdlog::warn("cdc: slot {} exists: resuming at its confirmed position without a snapshot",
+                   opt.slot);
+    return pg::Lsn{};
+  }
+  if (opt.from_start) {
+    std::filesystem::create_directories(marker.parent_path(), ec);
+    if (int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); fd >= 0) {
+      ::close(fd);
+    } else {
+      return make_error(Errc::io,
+                        "cdc: cannot create '" + marker.string() + "': " + std::strerror(errno));
+    }
+  }
+  SL_ASSIGN_OR_RETURN(auto creator, pg::ReplicationStream::connect(conninfo));
+  SL_ASSIGN_OR_RETURN(auto slot, creator.create_slot(opt.slot));
+  spdlog::info("cdc: created slot {} at {}", opt.slot, slot.consistent_point.to_string());
+  if (!opt.from_start) return slot.consistent_point;
+  // The creating connection stays idle while the snapshot is imported and read, so the exported
+  // snapshot stays valid. A failed snapshot drops the slot, so the next run takes the snapshot
+  // again instead of silently streaming without it.
+  size_t rows = 0;
+  auto snapshot = [&]() -> Result<cdc::SnapshotStats> {
+    SL_ASSIGN_OR_RETURN(auto reader, pg::Connection::open(conninfo));
+    SL_ASSIGN_OR_RETURN(auto stats, cdc::read_snapshot(reader,
+                                                       {.publication = opt.publication,
+                                                        .snapshot_name = slot.snapshot_name,
+                                                        .consistent_point = slot.consistent_point,
+                                                        .now_us = now_us},
+                                                       [&](const cdc::ChangeEvent& e) -> Status {
+                                                         if (++rows == 100)
+                                                           fault_point("cdc.snapshot.midway");
+                                                         return emit(e);
+                                                       }));
+    SL_TRY(sink.durable());
+    return stats;
+  }();
+  if (!snapshot) {
+    (void)sink.rollback();
+    (void)creator.drop_slot(opt.slot);
+    return snapshot.error().with_context("cdc: initial snapshot (slot " + opt.slot + " dropped)");
+  }
+  std::filesystem::remove(marker, ec);  // the snapshot is durable: streaming may follow
+  spdlog::info("cdc: snapshot of {} tables, {} rows", snapshot->tables, snapshot->rows);
+  return slot.consistent_point;
+}
+
 Status run_cdc(Context& ctx, const CdcOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));  // migrations + publication in place
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
@@ -158,42 +230,7 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
     return sink.maybe_write();
   };
 
-  SL_ASSIGN_OR_RETURN(
-      auto exists,
-      sql.exec_params("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1", {opt.slot}));
-  pg::Lsn from;  // 0/0 on an existing slot: the server resumes at its confirmed_flush_lsn
-  if (exists.rows() == 0) {
-    SL_ASSIGN_OR_RETURN(auto creator, pg::ReplicationStream::connect(conninfo));
-    SL_ASSIGN_OR_RETURN(auto slot, creator.create_slot(opt.slot));
-    from = slot.consistent_point;
-    spdlog::info("cdc: created slot {} at {}", opt.slot, from.to_string());
-    if (opt.from_start) {
-      // The creating connection stays idle while the snapshot is imported and read, so the
-      // exported snapshot stays valid. A failed snapshot drops the slot, so the next run takes
-      // the snapshot again instead of silently streaming without it.
-      auto snapshot = [&]() -> Result<cdc::SnapshotStats> {
-        SL_ASSIGN_OR_RETURN(auto reader, pg::Connection::open(conninfo));
-        SL_ASSIGN_OR_RETURN(auto stats, cdc::read_snapshot(reader,
-                                                           {.publication = opt.publication,
-                                                            .snapshot_name = slot.snapshot_name,
-                                                            .consistent_point = from,
-                                                            .now_us = now_us},
-                                                           emit));
-        SL_TRY(sink.durable());
-        return stats;
-      }();
-      if (!snapshot) {
-        (void)sink.rollback();
-        (void)creator.drop_slot(opt.slot);
-        return snapshot.error().with_context("cdc: initial snapshot (slot " + opt.slot +
-                                             " dropped)");
-      }
-      spdlog::info("cdc: snapshot of {} tables, {} rows", snapshot->tables, snapshot->rows);
-    }
-  } else if (opt.from_start) {
-    spdlog::warn("cdc: slot {} exists: resuming at its confirmed position without a snapshot",
-                 opt.slot);
-  }
+  SL_ASSIGN_OR_RETURN(pg::Lsn from, prepare_slot(ctx, sql, conninfo, opt, sink, emit));
   SL_ASSIGN_OR_RETURN(auto stream, start_stream(conninfo, opt.slot, from, opt.publication, false));
   cdc::EventBuilder builder{std::string(database.value(0, 0))};
   builder.set_primary_keys(std::move(keys));

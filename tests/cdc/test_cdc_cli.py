@@ -225,3 +225,36 @@ def test_slots_lists_and_drops(env):
     missing = subprocess.run([sportlake, "cdc", "slots", "--drop", "listed_one"], env=e, capture_output=True,
                              text=True)
     assert missing.returncode == 1 and "listed_one" in missing.stderr
+
+
+def test_kill_during_the_snapshot_then_from_start_takes_it_again(env, tmp_path):
+    sportlake, e = env
+    sink = tmp_path / "events.jsonl"
+    frozen = dict(e, SPORTLAKE_FAULT_POINT="cdc.snapshot.midway")
+    cdc = subprocess.Popen([sportlake, "cdc", "--from-start", "--sink", f"jsonl:{sink}"], env=frozen,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # The fault point stops the process (SIGSTOP) after 100 snapshot rows: kill it there.
+    deadline = time.time() + 30
+    state = ""
+    while time.time() < deadline and state != "T":
+        time.sleep(0.05)
+        with open(f"/proc/{cdc.pid}/stat") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    assert state == "T", "the consumer reached the fault point"
+    cdc.send_signal(signal.SIGKILL)
+    cdc.wait()
+    assert "sportlake_inspect" in subprocess.run([sportlake, "cdc", "slots"], env=e, capture_output=True,
+                                                 text=True).stdout, "the slot outlived the kill"
+    again = subprocess.run([sportlake, "cdc", "--from-start", "--sink", f"jsonl:{sink}", "--idle-exit", "2"],
+                           env=e, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert "did not finish" in again.stderr
+    snapshot = [v for v in (json.loads(line)["value"] for line in sink.read_text().splitlines()) if v]
+    assert [v["source"]["snapshot"] for v in snapshot].count("last") == 1, "one complete snapshot"
+    assert {v["after"]["id"] for v in events(sink, "rh_employees")} == \
+        {int(i) for i in psql(sportlake, e, "SELECT id FROM rh_employees")}
+    # A third run finds a finished snapshot: it resumes without taking another.
+    third = subprocess.run([sportlake, "cdc", "--from-start", "--sink", f"jsonl:{sink}", "--idle-exit", "1"],
+                           env=e, capture_output=True, text=True, timeout=60)
+    assert third.returncode == 0 and "did not finish" not in third.stderr, third.stderr
+    assert len(events(sink, "rh_employees")) == 161
