@@ -83,10 +83,20 @@ Status ReplicationStream::start(const std::string& slot, Lsn from, const std::st
   PGresult* result = PQexec(conn_.native(), sql.c_str());
   auto status = PQresultStatus(result);
   std::string error = PQresultErrorMessage(result);
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const std::string sqlstate = state ? state : "";
   PQclear(result);
   if (status != PGRES_COPY_BOTH) {
     while (!error.empty() && error.back() == '\n') error.pop_back();
-    return make_error(Errc::unavailable, "pg: START_REPLICATION failed: " + error);
+    // A missing slot (42704) or a bad option is final; a slot still held by a walsender that is
+    // going away (55006), a lost connection or a shutting-down server may pass: retryable.
+    Errc code = Errc::invalid_argument;
+    if (sqlstate == "42704")
+      code = Errc::not_found;
+    else if (sqlstate.empty() || sqlstate == "55006" || sqlstate.starts_with("08") ||
+             sqlstate.starts_with("57") || sqlstate.starts_with("53"))
+      code = Errc::unavailable;
+    return make_error(code, "pg: START_REPLICATION of slot " + slot + " failed: " + error);
   }
   confirmed_ = from;
   reported_ = from;

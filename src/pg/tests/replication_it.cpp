@@ -130,5 +130,32 @@ TEST(Replication, IdleSlotAdvancesWithOtherWalTraffic) {
   ASSERT_TRUE(sql->exec("SELECT pg_reload_conf()").ok());
 }
 
+// A consumer retries what may pass (a slot still held by a walsender going away) and stops on
+// what will not (the slot was dropped).
+TEST(Replication, StartFailuresSayWhetherToRetry) {
+  auto conninfo = TestCluster::instance().create_database("retry");
+  auto sql = Connection::open(conninfo);
+  ASSERT_TRUE(sql.ok());
+  ASSERT_TRUE(
+      sql->exec("CREATE TABLE t (id int PRIMARY KEY); CREATE PUBLICATION p FOR TABLE t").ok());
+  auto missing = ReplicationStream::connect(conninfo);
+  ASSERT_TRUE(missing.ok());
+  auto st = missing->start("no_such_slot", Lsn{}, "p");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, Errc::not_found) << st.error().to_string();
+  EXPECT_NE(st.error().message.find("no_such_slot"), std::string::npos);
+
+  auto first = ReplicationStream::connect(conninfo);
+  ASSERT_TRUE(first.ok());
+  auto slot = first->create_slot("s_busy");
+  ASSERT_TRUE(slot.ok());
+  ASSERT_TRUE(first->start("s_busy", slot->consistent_point, "p").ok());
+  auto second = ReplicationStream::connect(conninfo);
+  ASSERT_TRUE(second.ok());
+  auto busy = second->start("s_busy", Lsn{}, "p");
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.error().code, Errc::unavailable) << busy.error().to_string();
+}
+
 }  // namespace
 }  // namespace sl::pg
