@@ -258,3 +258,36 @@ def test_kill_during_the_snapshot_then_from_start_takes_it_again(env, tmp_path):
                            env=e, capture_output=True, text=True, timeout=60)
     assert third.returncode == 0 and "did not finish" not in third.stderr, third.stderr
     assert len(events(sink, "rh_employees")) == 161
+
+
+def test_one_million_row_transaction(env):
+    """One transaction of 1M inserted rows: every row once, in order, one txId, memory bounded
+    (the consumer streams the transaction out instead of holding it)."""
+    sportlake, e = env
+    subprocess.run([sportlake, "cdc", "--sink", "stdout", "--idle-exit", "1"], env=e, check=True,
+                   capture_output=True, timeout=60)  # the slot exists before the transaction
+    url = subprocess.run([sportlake, "db", "url"], env=e, check=True, capture_output=True, text=True).stdout.strip()
+    n = 1_000_000
+    subprocess.run(["psql", url, "-qXc", "INSERT INTO sport_activities (id, pratique_sport) "
+                    f"SELECT 1000000000 + g, 'Sport ' || (g % 15) FROM generate_series(1, {n}) g"],
+                   check=True, capture_output=True, timeout=300)
+    cdc = subprocess.Popen([sportlake, "cdc", "--sink", "stdout", "--idle-exit", "3"], env=e,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ids, transactions, previous_id = set(), set(), 0
+    for line in cdc.stdout:
+        record = json.loads(line)
+        if record["topic"] != "rh_sport.public.sport_activities" or not record["value"]:
+            continue
+        value = record["value"]
+        assert value["op"] == "c"
+        row_id = value["after"]["id"]
+        assert row_id > previous_id  # insertion order
+        previous_id = row_id
+        ids.add(row_id)
+        transactions.add(value["source"]["txId"])
+    _, status, usage = os.wait4(cdc.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, cdc.stderr.read()
+    assert len(ids) == n and min(ids) == 1_000_000_001 and max(ids) == 1_000_000_000 + n
+    assert len(transactions) == 1
+    print(f"1M-row transaction: peak RSS of the consumer {usage.ru_maxrss // 1024} MB")
+    assert usage.ru_maxrss < 300 * 1024, f"peak RSS {usage.ru_maxrss // 1024} MB"
