@@ -43,6 +43,12 @@ std::string printable(std::string_view s) {
   return std::string(s);
 }
 
+// A non-finite float as text: "nan" (a NaN's sign bit means nothing to readers), "inf", "-inf".
+std::string non_finite_text(double v) {
+  if (std::isnan(v)) return "nan";
+  return v > 0 ? "inf" : "-inf";
+}
+
 // One value as JSON (nlohmann::json, or ordered_json to keep struct fields in schema order).
 // `f`, when given, names the fields of structs; without it a struct prints as an array.
 template <class Json>
@@ -59,9 +65,9 @@ Json value_json(const parquet::Field* f, const Column& c, size_t i) {
     case TypeId::int64:
       return c.i64[i];
     case TypeId::float32:
-      return std::isfinite(c.f32[i]) ? Json(c.f32[i]) : Json(fmt::format("{}", c.f32[i]));
+      return std::isfinite(c.f32[i]) ? Json(c.f32[i]) : Json(non_finite_text(c.f32[i]));
     case TypeId::float64:
-      return std::isfinite(c.f64[i]) ? Json(c.f64[i]) : Json(fmt::format("{}", c.f64[i]));
+      return std::isfinite(c.f64[i]) ? Json(c.f64[i]) : Json(non_finite_text(c.f64[i]));
     case TypeId::string:
       return printable(c.string_at(i));
     case TypeId::binary: {

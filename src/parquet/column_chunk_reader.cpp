@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "common/byte_cursor.hpp"
+#include "parquet/byte_stream_split.hpp"
 #include "parquet/compression.hpp"
 #include "parquet/delta_encodings.hpp"
 #include "parquet/rle_bit_packed.hpp"
@@ -19,6 +20,32 @@ __int128 big_endian_signed(std::string_view bytes) {
   U v = (!bytes.empty() && (static_cast<uint8_t>(bytes[0]) & 0x80)) ? ~U{0} : U{0};
   for (char c : bytes) v = (v << 8) | static_cast<uint8_t>(c);
   return static_cast<__int128>(v);
+}
+
+// An IEEE 754 binary16 value widened to binary32 (exact: every half is a float).
+float half_to_float(uint16_t half) {
+  const uint32_t sign = static_cast<uint32_t>(half & 0x8000u) << 16;
+  const uint32_t exponent = (half >> 10) & 0x1fu;
+  uint32_t mantissa = half & 0x3ffu;
+  uint32_t bits = 0;
+  if (exponent == 0x1f) {
+    bits = sign | 0x7f800000u | (mantissa << 13);  // infinity, NaN (payload kept)
+  } else if (exponent != 0) {
+    bits = sign | ((exponent + 127 - 15) << 23) | (mantissa << 13);
+  } else if (mantissa == 0) {
+    bits = sign;  // ±0
+  } else {
+    // Subnormal half: normalise the mantissa; each shift lowers the float exponent by one.
+    int32_t e = 127 - 15 + 1;
+    while ((mantissa & 0x400u) == 0) {
+      mantissa <<= 1;
+      --e;
+    }
+    bits = sign | (static_cast<uint32_t>(e) << 23) | ((mantissa & 0x3ffu) << 13);
+  }
+  float out = 0;
+  std::memcpy(&out, &bits, 4);
+  return out;
 }
 
 // Appends an unscaled decimal value read from bytes or an integer, in the column's storage.
@@ -107,7 +134,10 @@ Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column
       if (!in.has(count * width, "PLAIN FIXED_LEN_BYTE_ARRAY values")) break;
       for (size_t i = 0; i < count; ++i) {
         auto v = in.string_view(width, "FIXED_LEN_BYTE_ARRAY");
-        if (out.type.id == TypeId::decimal)
+        if (conv.float16)
+          out.append_f32(half_to_float(static_cast<uint16_t>(static_cast<uint8_t>(v[0]) |
+                                                             (static_cast<uint8_t>(v[1]) << 8))));
+        else if (out.type.id == TypeId::decimal)
           append_unscaled(out, big_endian_signed(v));
         else
           out.append_string(v);
@@ -284,6 +314,28 @@ Status decode_values(const PageSections& page, size_t present, const Conversion&
   if (encoding == Encoding::delta_binary_packed || encoding == Encoding::delta_length_byte_array ||
       encoding == Encoding::delta_byte_array) {
     return decode_delta(in, encoding, present, conv, out);
+  }
+  if (encoding == Encoding::byte_stream_split) {
+    size_t width = 0;
+    switch (conv.physical) {
+      case Type::int32:
+      case Type::float_:
+        width = 4;
+        break;
+      case Type::int64:
+      case Type::double_:
+        width = 8;
+        break;
+      case Type::fixed_len_byte_array:
+        width = static_cast<size_t>(conv.type_length);
+        break;
+      default:
+        return make_error(Errc::corrupt, "BYTE_STREAM_SPLIT does not apply to this physical type");
+    }
+    std::string plain;
+    SL_TRY(byte_stream_split_to_plain(page.values, present, width, plain));
+    ByteCursor plain_in(plain);
+    return decode_plain(plain_in, present, conv, out);
   }
   if (encoding == Encoding::rle && conv.physical == Type::boolean) {
     // RLE booleans: u32 length prefix, then the hybrid runs at bit width 1.

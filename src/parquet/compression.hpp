@@ -1,4 +1,5 @@
-// Page compression codecs: SNAPPY, GZIP, ZSTD, LZ4_RAW or none.
+// Page compression codecs: SNAPPY, GZIP, ZSTD, LZ4_RAW, BROTLI or none (and, on read only, the
+// deprecated Hadoop-framed LZ4).
 #pragma once
 
 #include <string>
@@ -9,7 +10,7 @@
 
 namespace sl::parquet {
 
-// Parses "snappy", "zstd", "gzip", "lz4_raw"/"lz4", "none"/"uncompressed".
+// Parses "snappy", "zstd", "gzip", "lz4_raw"/"lz4", "brotli", "none"/"uncompressed".
 Result<Codec> parse_codec(std::string_view name);
 std::string_view codec_name(Codec codec);
 

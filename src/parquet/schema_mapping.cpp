@@ -15,8 +15,16 @@ Result<Field> logical_field(const SchemaElement& e, Conversion& conv) {
   int precision = lt.kind == LogicalType::Kind::decimal ? lt.precision : e.precision.value_or(0);
   int scale = lt.kind == LogicalType::Kind::decimal ? lt.scale : e.scale.value_or(0);
   if (lt.kind == LogicalType::Kind::float16) {
-    return make_error(Errc::unsupported,
-                      "column '" + e.name + "': FLOAT16 values are not supported yet");
+    // IEEE half floats, little-endian; every one is exact as a float32 (what pyarrow's
+    // to_numpy gives too), so no half type is added to the data model.
+    if (*e.type != Type::fixed_len_byte_array || conv.type_length != 2) {
+      return make_error(
+          Errc::corrupt,
+          "column '" + e.name + "': FLOAT16 on a type other than FIXED_LEN_BYTE_ARRAY(2)");
+    }
+    conv.float16 = true;
+    f.type = {TypeId::float32};
+    return f;
   }
   auto decimal = [&]() -> Result<Field> {
     if (precision < 1 || precision > k_max_decimal_precision) {

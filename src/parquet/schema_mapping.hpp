@@ -27,6 +27,7 @@ struct Conversion {
   int32_t type_length = 0;
   int64_t timestamp_factor = 1;   // micros per stored unit (1000 for millis)
   int64_t timestamp_divisor = 1;  // stored units per micro (1000 for nanos)
+  bool float16 = false;           // FIXED_LEN_BYTE_ARRAY(2) FLOAT16, widened to float32
 };
 
 struct LeafInfo {

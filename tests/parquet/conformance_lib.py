@@ -6,6 +6,7 @@ import json
 import math
 import subprocess
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -14,6 +15,8 @@ def normalise(value):
     """A pyarrow value as `sportlake parquet cat --json` prints it."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
+    if isinstance(value, np.floating):  # pyarrow gives FLOAT16 (halffloat) values as numpy.float16
+        value = float(value)
     if isinstance(value, float):
         if math.isnan(value):
             return "nan"
