@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 
@@ -9,9 +10,13 @@
 #include "cli/row_output.hpp"
 #include "common/csv_reader.hpp"
 #include "common/fs.hpp"
+#include "delta/batch_ops.hpp"
+#include "delta/partitions.hpp"
+#include "delta/scan.hpp"
 #include "parquet/compression.hpp"
 #include "parquet/file_reader.hpp"
 #include "parquet/file_writer.hpp"
+#include "parquet/value_predicate.hpp"
 
 namespace sl::cli {
 
@@ -23,6 +28,74 @@ using parquet::TypeId;
 int fail(const std::string& verb, const Error& e) {
   fmt::print(stderr, "sportlake parquet {}: {}\n", verb, e.to_string());
   return 1;
+}
+
+// `--where` texts → predicates on the file's top-level primitive columns. The text syntax and
+// literals are the ones of `lake scan --where` (Delta's partition-value syntax), parsed by the
+// Delta module so both commands accept the same filters.
+Result<std::vector<parquet::ValuePredicate>> bind_filters(const parquet::ParquetReader& reader,
+                                                          const std::vector<std::string>& texts) {
+  std::vector<parquet::ValuePredicate> out;
+  for (const auto& text : texts) {
+    SL_ASSIGN_OR_RETURN(auto parsed, delta::parse_predicate(text));
+    const auto& fields = reader.schema();
+    auto field = std::find_if(fields.begin(), fields.end(),
+                              [&](const parquet::Field& f) { return f.name == parsed.column; });
+    if (field == fields.end()) {
+      return make_error(Errc::invalid_argument, "--where '" + text + "': '" + reader.name() +
+                                                    "' has no column '" + parsed.column + "'");
+    }
+    if (!field->children.empty()) {
+      return make_error(Errc::invalid_argument, "--where '" + text + "': '" + parsed.column +
+                                                    "' is not a primitive column");
+    }
+    parquet::ValuePredicate p{parsed.column, parquet::CompareOp::eq, Column(field->type)};
+    using Op = delta::Predicate::Op;
+    using Cmp = parquet::CompareOp;
+    static constexpr std::pair<Op, Cmp> k_ops[] = {
+        {Op::eq, Cmp::eq},           {Op::ne, Cmp::ne},
+        {Op::lt, Cmp::lt},           {Op::le, Cmp::le},
+        {Op::gt, Cmp::gt},           {Op::ge, Cmp::ge},
+        {Op::is_null, Cmp::is_null}, {Op::is_not_null, Cmp::is_not_null}};
+    for (auto [from, to] : k_ops) {
+      if (parsed.op == from) p.op = to;
+    }
+    if (p.op != parquet::CompareOp::is_null && p.op != parquet::CompareOp::is_not_null) {
+      if (auto st = delta::append_partition_value(p.literal, parsed.value, parsed.column); !st) {
+        return make_error(Errc::invalid_argument, "--where '" + text + "': " + st.error().message);
+      }
+      if (!p.literal.is_valid(0)) {
+        return make_error(Errc::invalid_argument, "--where '" + text + "': empty value");
+      }
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// Keeps the rows matching every predicate, then drops the columns read only for filtering.
+parquet::RecordBatch filter_rows(parquet::RecordBatch batch,
+                                 const std::vector<parquet::ValuePredicate>& filters,
+                                 const std::vector<std::string>& filter_only) {
+  std::vector<uint32_t> keep;
+  for (size_t r = 0; r < batch.num_rows; ++r) {
+    bool ok = true;
+    for (const auto& f : filters) {
+      size_t c = 0;
+      while (batch.schema[c].name != f.column) ++c;  // bind_filters made sure it is read
+      ok = ok && parquet::row_matches(f, batch.columns[c], r);
+    }
+    if (ok) keep.push_back(static_cast<uint32_t>(r));
+  }
+  batch = delta::take_rows(batch, keep);
+  for (size_t c = batch.schema.size(); c-- > 0;) {
+    if (std::find(filter_only.begin(), filter_only.end(), batch.schema[c].name) !=
+        filter_only.end()) {
+      batch.schema.erase(batch.schema.begin() + static_cast<long>(c));
+      batch.columns.erase(batch.columns.begin() + static_cast<long>(c));
+    }
+  }
+  return batch;
 }
 
 }  // namespace
@@ -82,25 +155,51 @@ void add_parquet_command(CLI::App& app, Context& ctx) {
                   "comma-separated columns to read (projection): top-level names, or "
                   "`struct.field` for some fields of a top-level struct");
   cat->add_option("--limit", limit, "at most N rows");
+  static std::vector<std::string> wheres;
+  cat->add_option("--where", wheres,
+                  "keep the rows where COLUMN (=|!=|<|<=|>|>=) VALUE, or COLUMN is [not] null "
+                  "(repeatable, all must hold); row groups whose statistics rule out a match are "
+                  "not read (counted on stderr)");
   cat->callback([&ctx] {
     auto reader = parquet::ParquetReader::open(file);
     if (!reader) return void(ctx.exit_code = fail("cat", reader.error()));
+    auto filters = bind_filters(**reader, wheres);
+    if (!filters) return void(ctx.exit_code = fail("cat", filters.error()));
     auto projection = split_list(columns);
-    if (as_csv) {
-      auto names = projection;
-      if (names.empty()) {
-        for (const auto& f : (*reader)->schema()) names.push_back(f.name);
-      }
-      print_csv_header(names);
+    auto names = projection;
+    if (names.empty()) {
+      for (const auto& f : (*reader)->schema()) names.push_back(f.name);
     }
+    // Filter columns not printed are read too, then dropped.
+    std::vector<std::string> filter_only;
+    if (!projection.empty()) {
+      for (const auto& f : *filters) {
+        if (std::find(projection.begin(), projection.end(), f.column) == projection.end() &&
+            std::find(filter_only.begin(), filter_only.end(), f.column) == filter_only.end())
+          filter_only.push_back(f.column);
+      }
+      projection.insert(projection.end(), filter_only.begin(), filter_only.end());
+    }
+    if (as_csv) print_csv_header(names);
     long printed = 0;
-    for (size_t g = 0; g < (*reader)->num_row_groups(); ++g) {
+    size_t skipped = 0, groups = (*reader)->num_row_groups();
+    for (size_t g = 0; g < groups && !(limit >= 0 && printed >= limit); ++g) {
+      auto may_match = parquet::row_group_may_match(**reader, g, *filters);
+      if (!may_match) return void(ctx.exit_code = fail("cat", may_match.error()));
+      if (!*may_match) {
+        ++skipped;
+        continue;
+      }
       auto batch = (*reader)->read_row_group(g, projection);
       if (!batch) return void(ctx.exit_code = fail("cat", batch.error()));
+      if (!filters->empty()) *batch = filter_rows(std::move(*batch), *filters, filter_only);
       size_t room = limit >= 0 ? static_cast<size_t>(limit - printed) : SIZE_MAX;
       printed +=
           static_cast<long>(print_rows(*batch, as_csv ? RowFormat::csv : RowFormat::json, room));
-      if (limit >= 0 && printed >= limit) return;
+    }
+    if (!filters->empty()) {
+      fmt::print(stderr, "sportlake parquet cat: {} of {} row groups skipped by statistics\n",
+                 skipped, groups);
     }
   });
 }

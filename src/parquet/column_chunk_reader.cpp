@@ -151,6 +151,25 @@ Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column
 
 }  // namespace
 
+Result<Column> decode_statistic(std::string_view bytes, const LeafInfo& leaf) {
+  Column out(leaf.field.type);
+  std::string prefixed;
+  if (leaf.conversion.physical == Type::byte_array) {
+    auto n = static_cast<uint32_t>(bytes.size());
+    prefixed.append(reinterpret_cast<const char*>(&n), 4);
+    prefixed.append(bytes);
+    bytes = prefixed;
+  } else if (leaf.conversion.physical == Type::fixed_len_byte_array &&
+             bytes.size() != static_cast<size_t>(leaf.conversion.type_length)) {
+    return make_error(Errc::corrupt, "statistic of " + std::to_string(bytes.size()) +
+                                         " bytes for a FIXED_LEN_BYTE_ARRAY(" +
+                                         std::to_string(leaf.conversion.type_length) + ")");
+  }
+  ByteCursor in(bytes);
+  SL_TRY(decode_plain(in, 1, leaf.conversion, out));
+  return out;
+}
+
 void append_value(Column& dst, const Column& src, size_t i) {
   switch (dst.type.id) {
     case TypeId::boolean:

@@ -43,6 +43,10 @@ struct LeafData {
 Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& meta,
                                    const LeafInfo& leaf, int64_t rows);
 
+// One min/max statistic of the leaf's chunks as a 1-value column of its logical type (PLAIN
+// bytes, without the length prefix for BYTE_ARRAY), converted like the values.
+Result<Column> decode_statistic(std::string_view bytes, const LeafInfo& leaf);
+
 // Appends src[i] (same logical type, primitive) to dst.
 void append_value(Column& dst, const Column& src, size_t i);
 

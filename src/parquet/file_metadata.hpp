@@ -32,11 +32,16 @@ enum class ConvertedType : int32_t {
   date = 6,
   timestamp_millis = 9,
   timestamp_micros = 10,
+  uint_8 = 11,
+  uint_16 = 12,
+  uint_32 = 13,
+  uint_64 = 14,
   int_8 = 15,
   int_16 = 16,
   int_32 = 17,
   int_64 = 18,
   json = 19,
+  interval = 21,
 };
 enum class Encoding : int32_t {
   plain = 0,

@@ -28,8 +28,11 @@ class ParquetReader {
   // `name` is used in error messages.
   static Result<std::unique_ptr<ParquetReader>> open_bytes(std::string bytes, std::string name);
 
+  const std::string& name() const { return name_; }
   const FileMetaData& metadata() const { return metadata_; }
   const std::vector<Field>& schema() const { return file_schema_.fields; }
+  // Leaves with their levels and conversions, assembly nodes (row-group statistics need them).
+  const FileSchema& file_schema() const { return file_schema_; }
   size_t num_row_groups() const { return metadata_.row_groups.size(); }
 
   // `columns` empty = every column; otherwise the named ones, in the given order. A name
