@@ -3,10 +3,10 @@
 
 #include <cmath>
 #include <cstring>
+#include <span>
 #include <type_traits>
-#include <unordered_map>
-
 #include "parquet/compression.hpp"
+#include "parquet/dictionary_index.hpp"
 #include "parquet/rle_bit_packed.hpp"
 
 namespace sl::parquet {
@@ -100,7 +100,7 @@ void append_levels(const std::vector<uint32_t>& levels, size_t begin, size_t end
 }
 
 template <class Traits>
-void compute_statistics(const std::vector<typename Traits::Value>& values, int64_t nulls,
+void compute_statistics(std::span<const typename Traits::Value> values, int64_t nulls,
                         bool is_signed, size_t max_size, Statistics& stats) {
   stats.null_count = nulls;
   const typename Traits::Value* min = nullptr;
@@ -139,7 +139,7 @@ auto dictionary_key(const V& v) {
     std::memcpy(&bits, &v, 8);
     return bits;
   } else if constexpr (std::is_same_v<V, WideDecimal>) {
-    return std::string(reinterpret_cast<const char*>(&v.unscaled), sizeof v.unscaled);
+    return v.unscaled;
   } else {
     return v;
   }
@@ -172,15 +172,31 @@ Status ColumnChunkWriter::write_page(PageType type, const std::string& body, int
 namespace {
 
 // The typed body of ColumnChunkWriter::write, for one kind of value.
-template <class Traits, class Get, class WritePage>
+// `direct(column)`, unless it is nullptr, gives the column's values stored as `Value`: a flat
+// column without nulls (one run of values) is then read in place instead of gathered into
+// `gathered` (a copy of the whole chunk, and its page faults, saved).
+template <class Traits, class Get, class Direct, class WritePage>
 Status write_chunk(const LeafColumn& leaf, const WriterOptions& options, const ShreddedLeaf& data,
-                   Get get, bool is_signed, std::vector<uint32_t>& indices,
+                   Get get, Direct direct, bool is_signed,
+                   std::vector<typename Traits::Value>& gathered, std::vector<uint32_t>& indices,
                    std::string& values_buffer, std::string& page, std::string& dictionary,
                    std::string& level_scratch, ColumnMetaData& meta, ByteSink& sink,
                    WritePage write_page) {
   using Value = typename Traits::Value;
-  std::vector<Value> values;
-  gather<Traits>(data, get, values);
+  std::span<const Value> values;
+  bool in_place = false;
+  if constexpr (!std::is_same_v<Direct, std::nullptr_t>) {
+    if (data.values.size() == 1) {
+      const ColumnSlice& run = data.values.front();
+      values = {direct(*run.column) + run.begin, run.end - run.begin};
+      in_place = true;
+    }
+  }
+  if (!in_place) {
+    gathered.clear();
+    gather<Traits>(data, get, gathered);
+    values = gathered;
+  }
   const size_t entries = data.num_levels;
   const int max_def = leaf.max_definition_level, max_rep = leaf.max_repetition_level;
   meta.num_values = static_cast<int64_t>(entries);
@@ -195,21 +211,21 @@ Status write_chunk(const LeafColumn& leaf, const WriterOptions& options, const S
   if constexpr (!Traits::is_boolean) {
     if (options.dictionary && !values.empty()) {
       using Key = decltype(dictionary_key(std::declval<Value>()));
-      std::unordered_map<Key, uint32_t> map;
-      indices.reserve(values.size());
+      DictionaryIndex<Key> index;
+      indices.resize(values.size());
       use_dictionary = true;
-      for (const auto& v : values) {
-        auto [it, inserted] = map.emplace(dictionary_key(v), static_cast<uint32_t>(map.size()));
+      for (size_t i = 0; i < values.size(); ++i) {
+        auto [position, inserted] = index.insert(dictionary_key(values[i]));
         if (inserted) {
-          Traits::plain(v, dictionary);
+          Traits::plain(values[i], dictionary);
           if (dictionary.size() > options.dictionary_page_limit) {
             use_dictionary = false;
             break;
           }
         }
-        indices.push_back(it->second);
+        indices[i] = position;
       }
-      dictionary_size = static_cast<uint32_t>(map.size());
+      dictionary_size = static_cast<uint32_t>(index.size());
       // Mostly distinct values gain nothing from a dictionary (it only adds the indices).
       if (use_dictionary && dictionary_size * 10 > values.size() * 9) use_dictionary = false;
     }
@@ -266,6 +282,10 @@ Status write_chunk(const LeafColumn& leaf, const WriterOptions& options, const S
           values_buffer[i / 8] = static_cast<char>(values_buffer[i / 8] | (1 << (i % 8)));
       }
       page.append(values_buffer);
+    } else if constexpr (std::is_arithmetic_v<Value>) {
+      // PLAIN of numbers is their little-endian bytes back to back: one copy per page.
+      page.append(reinterpret_cast<const char*>(values.data() + value_pos),
+                  page_values * sizeof(Value));
     } else {
       for (size_t i = 0; i < page_values; ++i) Traits::plain(values[value_pos + i], page);
     }
@@ -295,22 +315,28 @@ Result<ColumnChunk> ColumnChunkWriter::write(const ShreddedLeaf& data, ByteSink&
   auto page_writer = [&](PageType type, const std::string& body, int32_t n, Encoding encoding) {
     return write_page(type, body, n, encoding, sink, meta);
   };
-  auto run = [&](auto traits, auto get, bool is_signed) {
-    return write_chunk<decltype(traits)>(leaf_, options_, data, get, is_signed, state_.indices,
-                                         state_.values, state_.page, state_.dictionary,
-                                         state_.levels, meta, sink, page_writer);
+  auto run_with = [&](auto traits, auto get, auto direct, bool is_signed, auto& gathered) {
+    return write_chunk<decltype(traits)>(leaf_, options_, data, get, direct, is_signed, gathered,
+                                         state_.indices, state_.values, state_.page,
+                                         state_.dictionary, state_.levels, meta, sink, page_writer);
+  };
+  auto run = [&](auto traits, auto get, auto direct, bool is_signed) {
+    std::vector<typename decltype(traits)::Value> gathered;
+    return run_with(traits, get, direct, is_signed, gathered);
   };
   Status status;
   switch (field.type.id) {
     case TypeId::boolean:
       status = run(
           BoolTraits{},
-          [](const Column& c, size_t i) { return static_cast<uint8_t>(c.bools[i] != 0); }, false);
+          [](const Column& c, size_t i) { return static_cast<uint8_t>(c.bools[i] != 0); }, nullptr,
+          false);
       break;
     case TypeId::int32:
     case TypeId::date32:
       status = run(
-          FixedTraits<int32_t>{}, [](const Column& c, size_t i) { return c.i32[i]; }, true);
+          FixedTraits<int32_t>{}, [](const Column& c, size_t i) { return c.i32[i]; },
+          [](const Column& c) { return c.i32.data(); }, true);
       break;
     case TypeId::decimal:
       if (is_wide_decimal(field.type)) {
@@ -320,33 +346,39 @@ Result<ColumnChunk> ColumnChunkWriter::write(const ShreddedLeaf& data, ByteSink&
             [width](const Column& c, size_t i) {
               return WideDecimal{c.i128[i], width};
             },
-            true);
+            nullptr, true);
       } else if (field.type.precision <= 9) {
         status = run(
             FixedTraits<int32_t>{},
-            [](const Column& c, size_t i) { return static_cast<int32_t>(c.i64[i]); }, true);
+            [](const Column& c, size_t i) { return static_cast<int32_t>(c.i64[i]); }, nullptr,
+            true);
       } else {
         status = run(
-            FixedTraits<int64_t>{}, [](const Column& c, size_t i) { return c.i64[i]; }, true);
+            FixedTraits<int64_t>{}, [](const Column& c, size_t i) { return c.i64[i]; },
+            [](const Column& c) { return c.i64.data(); }, true);
       }
       break;
     case TypeId::int64:
     case TypeId::timestamp_us:
       status = run(
-          FixedTraits<int64_t>{}, [](const Column& c, size_t i) { return c.i64[i]; }, true);
+          FixedTraits<int64_t>{}, [](const Column& c, size_t i) { return c.i64[i]; },
+          [](const Column& c) { return c.i64.data(); }, true);
       break;
     case TypeId::float32:
       status = run(
-          FixedTraits<float>{}, [](const Column& c, size_t i) { return c.f32[i]; }, true);
+          FixedTraits<float>{}, [](const Column& c, size_t i) { return c.f32[i]; },
+          [](const Column& c) { return c.f32.data(); }, true);
       break;
     case TypeId::float64:
       status = run(
-          FixedTraits<double>{}, [](const Column& c, size_t i) { return c.f64[i]; }, true);
+          FixedTraits<double>{}, [](const Column& c, size_t i) { return c.f64[i]; },
+          [](const Column& c) { return c.f64.data(); }, true);
       break;
     case TypeId::string:
     case TypeId::binary:
-      status = run(
-          BytesTraits{}, [](const Column& c, size_t i) { return c.string_at(i); }, false);
+      status = run_with(
+          BytesTraits{}, [](const Column& c, size_t i) { return c.string_at(i); }, nullptr, false,
+          state_.strings);
       break;
     case TypeId::struct_:
     case TypeId::list:

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -45,6 +46,7 @@ class ColumnChunkWriter {
     std::string dictionary;  // PLAIN dictionary entries
     std::string levels;      // one encoded level section
     std::vector<uint32_t> indices;
+    std::vector<std::string_view> strings;  // a string chunk's values, gathered
   };
 
   Status write_page(PageType type, const std::string& body, int32_t num_values, Encoding encoding,

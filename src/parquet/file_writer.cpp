@@ -63,8 +63,29 @@ Status ParquetWriter::write(const RecordBatch& batch) {
     SL_TRY(check_column(schema_[i], c, schema_[i].name));
   }
   if (batch.num_rows == 0) return {};
-  pending_.push_back(batch);
-  pending_rows_ += batch.num_rows;
+  // Whole row groups go straight from the caller's batch when nothing is pending; only the rest
+  // is copied (a big batch is not duplicated in memory).
+  size_t begin = 0;
+  const size_t group_rows = options_.row_group_rows;
+  while (pending_rows_ == 0 && batch.num_rows - begin >= group_rows) {
+    std::vector<std::vector<ColumnSlice>> slices(schema_.size());
+    for (size_t c = 0; c < schema_.size(); ++c)
+      slices[c].push_back({&batch.columns[c], begin, begin + group_rows});
+    SL_TRY(write_row_group(slices, group_rows));
+    begin += group_rows;
+  }
+  if (begin == batch.num_rows) return {};
+  if (begin == 0) {
+    pending_.push_back(batch);
+  } else {
+    RecordBatch rest{batch.schema, {}, batch.num_rows - begin};
+    for (size_t c = 0; c < schema_.size(); ++c) {
+      rest.columns.push_back(Column::for_field(schema_[c]));
+      rest.columns.back().append_rows(batch.columns[c], begin, batch.num_rows);
+    }
+    pending_.push_back(std::move(rest));
+  }
+  pending_rows_ += batch.num_rows - begin;
   while (pending_rows_ >= options_.row_group_rows) SL_TRY(flush_row_group(options_.row_group_rows));
   return {};
 }
@@ -85,6 +106,15 @@ Status ParquetWriter::flush_row_group(size_t rows) {
       offset = 0;
     }
   }
+  SL_TRY(write_row_group(slices, rows));
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(batch_index));
+  pending_offset_ = offset;
+  pending_rows_ -= rows;
+  return {};
+}
+
+Status ParquetWriter::write_row_group(const std::vector<std::vector<ColumnSlice>>& slices,
+                                      size_t rows) {
   RowGroup group;
   group.num_rows = static_cast<int64_t>(rows);
   group.ordinal = static_cast<int16_t>(metadata_.row_groups.size());
@@ -102,9 +132,6 @@ Status ParquetWriter::flush_row_group(size_t rows) {
   }
   metadata_.num_rows += group.num_rows;
   metadata_.row_groups.push_back(std::move(group));
-  pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(batch_index));
-  pending_offset_ = offset;
-  pending_rows_ -= rows;
   return {};
 }
 

@@ -4,7 +4,8 @@
 // 1. open(sink or path, schema, options) writes the leading "PAR1";
 // 2. write(batch) any number of times (rows are buffered; a row group is written each time
 //    `row_group_rows` rows are buffered: each top-level column is shredded into its leaves, and
-//    each leaf becomes one column chunk);
+//    each leaf becomes one column chunk; whole row groups of a batch are written from it in place,
+//    only a remainder is copied);
 // 3. close() writes the last row group, the footer (FileMetaData, its u32 length, "PAR1") and
 //    closes the sink (fsync for files). A file is complete and durable only after close().
 // Not thread-safe; the column chunks of a row group are encoded one after the other.
@@ -44,7 +45,10 @@ class ParquetWriter {
 
  private:
   ParquetWriter(std::unique_ptr<ByteSink> sink, std::vector<Field> schema, WriterOptions options);
+  // The first `rows` pending rows as one row group.
   Status flush_row_group(size_t rows);
+  // One row group from slices of the rows (per top-level column, in row order).
+  Status write_row_group(const std::vector<std::vector<ColumnSlice>>& slices, size_t rows);
 
   std::unique_ptr<ByteSink> sink_;
   std::vector<Field> schema_;

@@ -1,0 +1,83 @@
+// DictionaryIndex: the dense index (first-seen order) of each distinct value of a column chunk, as
+// RLE_DICTIONARY needs, in an open-addressing hash table (linear probing, load ≤ 1/2).
+//
+// Why not std::unordered_map: it allocates a node per distinct value and chases a pointer per
+// lookup; a chunk of a million values with a hundred thousand distinct ones spent more time in
+// malloc/free than in hashing. Here the slots are one flat array of (index, hash) pairs and the
+// keys one vector.
+//
+// Keys are integers (floats as their bit patterns, so -0.0/0.0 and NaNs stay distinct), __int128
+// or std::string_view (which must outlive the index: they point into the column being written).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace sl::parquet {
+
+template <class Key>
+class DictionaryIndex {
+ public:
+  // The index of `key`, and whether it was inserted now (a new distinct value).
+  std::pair<uint32_t, bool> insert(const Key& key) {
+    if ((keys_.size() + 1) * 2 > slots_.size()) grow();
+    const uint32_t h = hash(key);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.index == k_empty) {
+        slot = {static_cast<uint32_t>(keys_.size()), h};
+        keys_.push_back(key);
+        return {slot.index, true};
+      }
+      if (slot.hash == h && keys_[slot.index] == key) return {slot.index, false};
+    }
+  }
+
+  size_t size() const { return keys_.size(); }
+
+ private:
+  static constexpr uint32_t k_empty = UINT32_MAX;
+  struct Slot {
+    uint32_t index = k_empty;
+    uint32_t hash = 0;
+  };
+
+  // 32 well-mixed bits: the slot is taken from the low bits, so integer keys (often sequential)
+  // go through a multiplicative (Fibonacci) mix first.
+  static uint32_t hash(const Key& key) {
+    constexpr uint64_t k_mix = 0x9E3779B97F4A7C15ULL;
+    if constexpr (std::is_same_v<Key, std::string_view>) {
+      uint64_t h = std::hash<std::string_view>{}(key);
+      return static_cast<uint32_t>((h * k_mix) >> 32);
+    } else if constexpr (std::is_same_v<Key, __int128>) {
+      auto u = static_cast<unsigned __int128>(key);
+      uint64_t h = static_cast<uint64_t>(u) ^ (static_cast<uint64_t>(u >> 64) * k_mix);
+      return static_cast<uint32_t>((h * k_mix) >> 32);
+    } else {
+      static_assert(std::is_integral_v<Key>);
+      return static_cast<uint32_t>((static_cast<uint64_t>(key) * k_mix) >> 32);
+    }
+  }
+
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.index == k_empty) continue;
+      size_t i = s.hash & mask;
+      while (slots_[i].index != k_empty) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::vector<Key> keys_;
+};
+
+}  // namespace sl::parquet
