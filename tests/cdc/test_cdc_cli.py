@@ -271,7 +271,10 @@ def test_one_million_row_transaction(env):
     subprocess.run(["psql", url, "-qXc", "INSERT INTO sport_activities (id, pratique_sport) "
                     f"SELECT 1000000000 + g, 'Sport ' || (g % 15) FROM generate_series(1, {n}) g"],
                    check=True, capture_output=True, timeout=300)
-    cdc = subprocess.Popen([sportlake, "cdc", "--sink", "stdout", "--idle-exit", "3"], env=e,
+    # The server decodes the whole transaction before its first change is sent (long on a busy
+    # machine): stop on the count, with a generous idle limit as the safety net.
+    cdc = subprocess.Popen([sportlake, "cdc", "--sink", "stdout", "--max-events", str(n),
+                            "--idle-exit", "120"], env=e,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ids, transactions, previous_id = set(), set(), 0
     for line in cdc.stdout:
