@@ -1,6 +1,8 @@
 // Column chunk reading: page walking, level decoding and checks, value decoding.
 #include "parquet/column_chunk_reader.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "common/byte_cursor.hpp"
@@ -57,8 +59,52 @@ void append_unscaled(Column& out, __int128 v) {
   }
 }
 
+Status decode_plain_values(ByteCursor& in, size_t count, const Conversion& conv, Column& out);
+
+// Room for `extra` more elements, growing geometrically: an exact reserve per page would
+// reallocate (and copy) the whole column on every page.
+template <class Container>
+void reserve_more(Container& c, size_t extra) {
+  if (c.capacity() - c.size() < extra) c.reserve(std::max(c.size() + extra, 2 * c.capacity()));
+}
+
+// Appends `count` little-endian values of T from the cursor to `dst` with one copy (PLAIN of a
+// number is its bytes back to back). Only for the present-values column, which has no validity.
+template <class T>
+void append_bulk(ByteCursor& in, size_t count, std::vector<T>& dst, Column& out) {
+  auto bytes = in.bytes(count * sizeof(T), "PLAIN values");
+  if (!in.ok()) return;
+  const size_t old = dst.size();
+  dst.resize(old + count);
+  std::memcpy(dst.data() + old, bytes.data(), count * sizeof(T));
+  out.length += count;
+}
+
 // Decodes `count` PLAIN values of the physical type into `out` (logical type).
 Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column& out) {
+  static_assert(std::endian::native == std::endian::little, "PLAIN bulk copies assume it");
+  const bool bulk = out.validity.empty();
+  if (bulk && conv.physical == Type::int32 && out.type.id != TypeId::decimal &&
+      out.type.id != TypeId::int64) {
+    append_bulk(in, count, out.i32, out);
+  } else if (bulk && conv.physical == Type::int64 &&
+             (out.type.id == TypeId::int64 ||
+              (out.type.id == TypeId::timestamp_us && conv.timestamp_factor == 1 &&
+               conv.timestamp_divisor == 1))) {
+    append_bulk(in, count, out.i64, out);
+  } else if (bulk && conv.physical == Type::float_) {
+    append_bulk(in, count, out.f32, out);
+  } else if (bulk && conv.physical == Type::double_) {
+    append_bulk(in, count, out.f64, out);
+  } else {
+    return decode_plain_values(in, count, conv, out);
+  }
+  if (!in.ok()) return make_error(Errc::corrupt, in.error());
+  return {};
+}
+
+// decode_plain, value by value (conversions, byte arrays, booleans).
+Status decode_plain_values(ByteCursor& in, size_t count, const Conversion& conv, Column& out) {
   switch (conv.physical) {
     case Type::boolean: {
       auto bytes = in.bytes((count + 7) / 8, "PLAIN booleans");
@@ -119,6 +165,32 @@ Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column
       for (size_t i = 0; i < count; ++i) out.append_f64(in.fixed_le<double>("DOUBLE"));
       break;
     case Type::byte_array:
+      // The values take at most the rest of the page: one allocation, not a doubling series.
+      if (out.type.id != TypeId::decimal && out.validity.empty()) {
+        // Strings: one pass over [u32 length][bytes]..., bounds-checked, straight into the
+        // column's bytes and offsets.
+        reserve_more(out.bytes, in.remaining());
+        reserve_more(out.offsets, count);
+        auto rest = in.rest();
+        const char* p = reinterpret_cast<const char*>(rest.data());
+        size_t left = rest.size();
+        for (size_t i = 0; i < count; ++i) {
+          uint32_t n = 0;
+          if (left < 4 || (std::memcpy(&n, p, 4), n > left - 4)) {
+            in.skip(rest.size() - left);
+            in.fail(left < 4 ? "truncated BYTE_ARRAY length" : "truncated BYTE_ARRAY value");
+            break;
+          }
+          out.bytes.append(p + 4, n);
+          out.offsets.push_back(static_cast<uint32_t>(out.bytes.size()));
+          p += 4 + n;
+          left -= 4 + size_t{n};
+        }
+        if (!in.ok()) break;
+        in.skip(rest.size() - left);
+        out.length += count;
+        break;
+      }
       for (size_t i = 0; i < count && in.ok(); ++i) {
         uint32_t n = in.fixed_le<uint32_t>("BYTE_ARRAY length");
         auto v = in.string_view(n, "BYTE_ARRAY value");
@@ -260,17 +332,17 @@ Status take_prefixed_levels(std::string_view& rest, Encoding encoding, const cha
   return {};
 }
 
-// Decodes `n` levels of one section, checks them, and appends them.
-Status append_levels(std::string_view bytes, int max_level, size_t n, const char* what,
-                     std::vector<uint32_t>& scratch, std::vector<uint32_t>& out) {
-  if (!decode_rle_bit_packed(bytes, bit_width_for(static_cast<uint32_t>(max_level)), n, scratch))
+// Decodes `n` levels of one section into `decoded` (resized to n) and checks them.
+Status decode_levels(std::string_view bytes, int max_level, size_t n, const char* what,
+                     std::vector<uint32_t>& decoded) {
+  if (!decode_rle_bit_packed(bytes, bit_width_for(static_cast<uint32_t>(max_level)), n, decoded))
     return make_error(Errc::corrupt, std::string("malformed ") + what + " levels");
-  for (size_t i = 0; i < n; ++i) {
-    if (scratch[i] > static_cast<uint32_t>(max_level))
-      return make_error(Errc::corrupt, std::string(what) + " level " + std::to_string(scratch[i]) +
-                                           " above the maximum " + std::to_string(max_level));
+  uint32_t highest = 0;
+  for (size_t i = 0; i < n; ++i) highest = std::max(highest, decoded[i]);
+  if (highest > static_cast<uint32_t>(max_level)) {
+    return make_error(Errc::corrupt, std::string(what) + " level " + std::to_string(highest) +
+                                         " above the maximum " + std::to_string(max_level));
   }
-  out.insert(out.end(), scratch.begin(), scratch.begin() + static_cast<long>(n));
   return {};
 }
 
@@ -308,6 +380,48 @@ Status decode_delta(ByteCursor& in, Encoding encoding, size_t present, const Con
   return decode_plain(plain_in, present, conv, out);
 }
 
+// out += dictionary[indices[0..n)] (indices checked), one typed loop per kind of value.
+void append_dictionary_values(Column& out, const Column& dictionary, const uint32_t* indices,
+                              size_t n) {
+  auto gather = [&](auto& dst, const auto& src) {
+    const size_t old = dst.size();
+    dst.resize(old + n);
+    for (size_t i = 0; i < n; ++i) dst[old + i] = src[indices[i]];
+    out.length += n;
+  };
+  if (out.validity.empty()) {
+    switch (out.type.id) {
+      case TypeId::int32:
+      case TypeId::date32:
+        return gather(out.i32, dictionary.i32);
+      case TypeId::int64:
+      case TypeId::timestamp_us:
+        return gather(out.i64, dictionary.i64);
+      case TypeId::float32:
+        return gather(out.f32, dictionary.f32);
+      case TypeId::float64:
+        return gather(out.f64, dictionary.f64);
+      case TypeId::string:
+      case TypeId::binary: {
+        size_t total = out.bytes.size();
+        for (size_t i = 0; i < n; ++i)
+          total += dictionary.offsets[indices[i] + 1] - dictionary.offsets[indices[i]];
+        reserve_more(out.bytes, total - out.bytes.size());
+        reserve_more(out.offsets, n);
+        for (size_t i = 0; i < n; ++i) {
+          out.bytes.append(dictionary.string_at(indices[i]));
+          out.offsets.push_back(static_cast<uint32_t>(out.bytes.size()));
+        }
+        out.length += n;
+        return;
+      }
+      default:
+        break;
+    }
+  }
+  for (size_t i = 0; i < n; ++i) append_value(out, dictionary, indices[i]);
+}
+
 Status decode_values(const PageSections& page, size_t present, const Conversion& conv,
                      const Column* dictionary, std::vector<uint32_t>& indices, Column& out) {
   ByteCursor in(page.values);
@@ -326,8 +440,8 @@ Status decode_values(const PageSections& page, size_t present, const Conversion&
         return make_error(Errc::corrupt,
                           "dictionary index " + std::to_string(indices[i]) + " out of range");
       }
-      append_value(out, *dictionary, indices[i]);
     }
+    append_dictionary_values(out, *dictionary, indices.data(), present);
     return {};
   }
   if (encoding == Encoding::delta_binary_packed || encoding == Encoding::delta_length_byte_array ||
@@ -377,6 +491,31 @@ Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& 
   const int max_def = leaf.max_definition_level, max_rep = leaf.max_repetition_level;
   LeafData out;
   out.values = Column(leaf.field.type);
+  // At most num_values present values: one allocation instead of a doubling series of copies.
+  const auto reserve =
+      static_cast<size_t>(std::clamp<int64_t>(meta.num_values, 0, int64_t{1} << 26));
+  switch (leaf.field.type.id) {
+    case TypeId::int32:
+    case TypeId::date32:
+      out.values.i32.reserve(reserve);
+      break;
+    case TypeId::int64:
+    case TypeId::timestamp_us:
+      out.values.i64.reserve(reserve);
+      break;
+    case TypeId::float32:
+      out.values.f32.reserve(reserve);
+      break;
+    case TypeId::float64:
+      out.values.f64.reserve(reserve);
+      break;
+    case TypeId::string:
+    case TypeId::binary:
+      out.values.offsets.reserve(reserve + 1);
+      break;
+    default:
+      break;
+  }
   if (meta.type != conv.physical)
     return make_error(Errc::corrupt, "chunk type differs from the schema's");
   if (rows == 0) return out;  // nothing to read; some writers leave offsets at 0
@@ -513,20 +652,27 @@ Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& 
 
     const size_t first = out.num_levels;
     if (max_rep > 0) {
-      if (auto st = append_levels(page.repetition, max_rep, n, "repetition", scratch,
-                                  out.repetition_levels);
-          !st)
+      if (auto st = decode_levels(page.repetition, max_rep, n, "repetition", scratch); !st)
         return page_error(st.error());
+      out.repetition_levels.insert(out.repetition_levels.end(), scratch.begin(),
+                                   scratch.begin() + static_cast<long>(n));
     }
     size_t present = n;
     if (max_def > 0) {
-      if (auto st = append_levels(page.definition, max_def, n, "definition", scratch,
-                                  out.definition_levels);
-          !st)
+      if (auto st = decode_levels(page.definition, max_def, n, "definition", scratch); !st)
         return page_error(st.error());
-      present = 0;
-      for (size_t i = first; i < first + n; ++i)
-        present += out.definition_levels[i] == static_cast<uint32_t>(max_def);
+      present = static_cast<size_t>(std::count(
+          scratch.begin(), scratch.begin() + static_cast<long>(n), static_cast<uint32_t>(max_def)));
+      // A flat leaf whose entries are all defined so far keeps no levels (LeafData's
+      // implied_definition); the first null makes them explicit.
+      if (max_rep == 0 && present == n && out.definition_levels.empty()) {
+        out.implied_definition = static_cast<uint32_t>(max_def);
+      } else {
+        if (out.definition_levels.empty())
+          out.definition_levels.assign(first, out.implied_definition);
+        out.definition_levels.insert(out.definition_levels.end(), scratch.begin(),
+                                     scratch.begin() + static_cast<long>(n));
+      }
     }
     out.num_levels += n;
     if (max_rep == 0) {

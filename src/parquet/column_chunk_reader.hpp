@@ -27,14 +27,17 @@ struct LeafData {
   size_t num_levels = 0;                    // entries
   size_t num_rows = 0;                      // entries with repetition level 0
   std::vector<uint32_t> repetition_levels;  // one per entry; empty when max_rep == 0
-  std::vector<uint32_t> definition_levels;  // one per entry; empty when max_def == 0
-  Column values;                            // the present values, in entry order
+  // One per entry; empty when every entry has implied_definition (max_def == 0, or a flat leaf
+  // without a null: most columns, whose levels would only repeat max_def).
+  std::vector<uint32_t> definition_levels;
+  uint32_t implied_definition = 0;
+  Column values;  // the present values, in entry order
 
   uint32_t repetition(size_t i) const {
     return repetition_levels.empty() ? 0 : repetition_levels[i];
   }
   uint32_t definition(size_t i) const {
-    return definition_levels.empty() ? 0 : definition_levels[i];
+    return definition_levels.empty() ? implied_definition : definition_levels[i];
   }
 };
 

@@ -1,6 +1,11 @@
 // ParquetReader: footer, schema mapping, projection, row groups (leaf chunks → nested columns).
 #include "parquet/file_reader.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -18,8 +23,32 @@ constexpr std::string_view k_encrypted_magic = "PARE";
 }  // namespace
 
 Result<std::unique_ptr<ParquetReader>> ParquetReader::open(const std::filesystem::path& path) {
+  // The file is mapped, not copied: reading a large file into memory (a copy, zeroed pages and
+  // their faults) took a sixth of a full scan. Inputs that cannot be mapped (pipes, empty
+  // files) are read whole.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    void* map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map != MAP_FAILED) {
+      std::unique_ptr<ParquetReader> reader(new ParquetReader(std::string(), path.string()));
+      reader->mapping_ = map;
+      reader->mapping_size_ = static_cast<size_t>(st.st_size);
+      reader->bytes_ = std::string_view(static_cast<const char*>(map), reader->mapping_size_);
+      if (auto loaded = reader->load(); !loaded)
+        return loaded.error().with_context("parquet: '" + reader->name_ + "'");
+      return reader;
+    }
+  } else if (fd >= 0) {
+    ::close(fd);
+  }
   SL_ASSIGN_OR_RETURN(auto bytes, fs::read_file(path));
   return open_bytes(std::move(bytes), path.string());
+}
+
+ParquetReader::~ParquetReader() {
+  if (mapping_ != nullptr) ::munmap(mapping_, mapping_size_);
 }
 
 Result<std::unique_ptr<ParquetReader>> ParquetReader::open_bytes(std::string bytes,
@@ -31,7 +60,7 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::open_bytes(std::string byt
 }
 
 Status ParquetReader::load() {
-  const std::string& b = bytes_;
+  std::string_view b = bytes_;
   if (b.size() < 12)
     return make_error(Errc::corrupt,
                       "file of " + std::to_string(b.size()) + " bytes is too small for Parquet");

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -24,9 +25,15 @@ namespace sl::parquet {
 
 class ParquetReader {
  public:
+  // Maps the file read-only (it must not be truncated while the reader lives: Parquet files,
+  // Delta data files included, are never modified in place).
   static Result<std::unique_ptr<ParquetReader>> open(const std::filesystem::path& path);
   // `name` is used in error messages.
   static Result<std::unique_ptr<ParquetReader>> open_bytes(std::string bytes, std::string name);
+
+  ~ParquetReader();
+  ParquetReader(const ParquetReader&) = delete;
+  ParquetReader& operator=(const ParquetReader&) = delete;
 
   const std::string& name() const { return name_; }
   const FileMetaData& metadata() const { return metadata_; }
@@ -45,7 +52,7 @@ class ParquetReader {
 
  private:
   ParquetReader(std::string bytes, std::string name)
-      : bytes_(std::move(bytes)), name_(std::move(name)) {}
+      : owned_(std::move(bytes)), bytes_(owned_), name_(std::move(name)) {}
   Status load();
   // A projected top-level field, with the struct fields kept (empty: all).
   struct Selection {
@@ -57,7 +64,10 @@ class ParquetReader {
   Field selected_field(const Selection& selection) const;  // the field as read
   Result<Column> read_field(size_t row_group, const Selection& selection, Field& field_out) const;
 
-  std::string bytes_;
+  std::string owned_;        // the file's bytes (open_bytes), or empty when mapped
+  void* mapping_ = nullptr;  // open: the file mapped read-only
+  size_t mapping_size_ = 0;
+  std::string_view bytes_;  // the whole file: owned_ or the mapping
   std::string name_;
   FileMetaData metadata_;
   FileSchema file_schema_;

@@ -35,6 +35,18 @@ class Assembler {
   // Validity of the node's slots, in order.
   static void slots(const AssemblyNode& node, const LeafData& leaf, std::vector<uint8_t>& valid) {
     valid.clear();
+    // Flat leaves (most columns): every entry is a slot; skip the per-entry level accessors.
+    if (leaf.repetition_levels.empty() && node.slot_definition_level == 0) {
+      const auto threshold = static_cast<uint32_t>(node.valid_definition_level);
+      if (leaf.definition_levels.empty()) {
+        valid.assign(leaf.num_levels, leaf.implied_definition >= threshold ? 1 : 0);
+        return;
+      }
+      valid.resize(leaf.num_levels);
+      for (size_t i = 0; i < leaf.num_levels; ++i)
+        valid[i] = leaf.definition_levels[i] >= threshold ? 1 : 0;
+      return;
+    }
     for (size_t i = 0; i < leaf.num_levels; ++i) {
       if (begins_slot(node, leaf, i)) valid.push_back(is_valid(node, leaf, i) ? 1 : 0);
     }
