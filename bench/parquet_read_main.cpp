@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/memory_tuning.hpp"
 #include "parquet/file_reader.hpp"
 
 using namespace sl::parquet;
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s FILE.parquet\n", argv[0]);
     return 2;
   }
+  sl::tune_memory_allocator();  // as the sportlake binary does
   auto start = std::chrono::steady_clock::now();
   auto reader = ParquetReader::open(argv[1]);
   if (!reader) {

@@ -109,8 +109,15 @@ Status decode_plain_values(ByteCursor& in, size_t count, const Conversion& conv,
     case Type::boolean: {
       auto bytes = in.bytes((count + 7) / 8, "PLAIN booleans");
       if (!in.ok()) break;
-      for (size_t i = 0; i < count; ++i)
-        out.append_bool((static_cast<uint8_t>(bytes[i / 8]) >> (i % 8)) & 1);
+      auto bit = [&](size_t i) { return (static_cast<uint8_t>(bytes[i / 8]) >> (i % 8)) & 1; };
+      if (out.validity.empty()) {
+        const size_t old = out.bools.size();
+        out.bools.resize(old + count);
+        for (size_t i = 0; i < count; ++i) out.bools[old + i] = static_cast<uint8_t>(bit(i));
+        out.length += count;
+      } else {
+        for (size_t i = 0; i < count; ++i) out.append_bool(bit(i) != 0);
+      }
       break;
     }
     case Type::int32:
@@ -403,14 +410,26 @@ void append_dictionary_values(Column& out, const Column& dictionary, const uint3
         return gather(out.f64, dictionary.f64);
       case TypeId::string:
       case TypeId::binary: {
-        size_t total = out.bytes.size();
-        for (size_t i = 0; i < n; ++i)
-          total += dictionary.offsets[indices[i] + 1] - dictionary.offsets[indices[i]];
-        reserve_more(out.bytes, total - out.bytes.size());
+        // Offsets first (they give the size), then the bytes copied into place.
+        const uint32_t* dict_offsets = dictionary.offsets.data();
+        const size_t first = out.offsets.size();
         reserve_more(out.offsets, n);
+        out.offsets.resize(first + n);
+        uint64_t end = out.offsets[first - 1];
         for (size_t i = 0; i < n; ++i) {
-          out.bytes.append(dictionary.string_at(indices[i]));
-          out.offsets.push_back(static_cast<uint32_t>(out.bytes.size()));
+          end += dict_offsets[indices[i] + 1] - dict_offsets[indices[i]];
+          out.offsets[first + i] = static_cast<uint32_t>(end);
+        }
+        const size_t old_size = out.bytes.size();
+        reserve_more(out.bytes, end - old_size);
+        out.bytes.resize(end);
+        char* dst = out.bytes.data() + old_size;
+        const char* src = dictionary.bytes.data();
+        for (size_t i = 0; i < n; ++i) {
+          const uint32_t from = dict_offsets[indices[i]];
+          const uint32_t size = dict_offsets[indices[i] + 1] - from;
+          std::memcpy(dst, src + from, size);
+          dst += size;
         }
         out.length += n;
         return;
@@ -435,11 +454,12 @@ Status decode_values(const PageSections& page, size_t present, const Conversion&
     int bit_width = static_cast<uint8_t>(page.values[0]);
     if (!decode_rle_bit_packed(page.values.substr(1), bit_width, present, indices))
       return make_error(Errc::corrupt, "malformed dictionary indices");
-    for (size_t i = 0; i < present; ++i) {
-      if (indices[i] >= dictionary->length) {
-        return make_error(Errc::corrupt,
-                          "dictionary index " + std::to_string(indices[i]) + " out of range");
-      }
+    // The largest index first (a loop without exits, which the compiler vectorises).
+    uint32_t highest = 0;
+    for (size_t i = 0; i < present; ++i) highest = std::max(highest, indices[i]);
+    if (highest >= dictionary->length) {
+      return make_error(Errc::corrupt,
+                        "dictionary index " + std::to_string(highest) + " out of range");
     }
     append_dictionary_values(out, *dictionary, indices.data(), present);
     return {};
@@ -483,6 +503,24 @@ Status decode_values(const PageSections& page, size_t present, const Conversion&
       "values encoded with " + std::string(encoding_name(encoding)) + " are not supported yet");
 }
 
+// Growing a string column's bytes geometrically copies them again and again (a 20 MB column
+// chunk of names: ~20 MB of copies). Once some values are read, their mean size gives the whole
+// chunk's: reserve that once. Bounded, as the declared value count may be forged.
+constexpr int64_t k_max_bytes_reservation = int64_t{256} << 20;
+
+void reserve_projected_bytes(Column& values, int64_t values_read, int64_t num_values) {
+  if ((values.type.id != TypeId::string && values.type.id != TypeId::binary) || values_read <= 0 ||
+      values_read >= num_values || values.bytes.empty()) {
+    return;
+  }
+  const double per_value =
+      static_cast<double>(values.bytes.size()) / static_cast<double>(values_read);
+  const auto projected = static_cast<size_t>(
+      std::min<double>(per_value * static_cast<double>(num_values) * 1.05,
+                       static_cast<double>(values.bytes.size() + k_max_bytes_reservation)));
+  if (projected > values.bytes.capacity()) values.bytes.reserve(projected);
+}
+
 }  // namespace
 
 Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& meta,
@@ -512,6 +550,12 @@ Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& 
     case TypeId::string:
     case TypeId::binary:
       out.values.offsets.reserve(reserve + 1);
+      // PLAIN byte arrays are at most the chunk's uncompressed size; a dictionary-encoded chunk
+      // is reserved from its first pages instead (reserve_projected_bytes).
+      if (!meta.dictionary_page_offset) {
+        out.values.bytes.reserve(static_cast<size_t>(
+            std::clamp<int64_t>(meta.total_uncompressed_size, 0, k_max_bytes_reservation)));
+      }
       break;
     default:
       break;
@@ -658,7 +702,15 @@ Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& 
                                    scratch.begin() + static_cast<long>(n));
     }
     size_t present = n;
-    if (max_def > 0) {
+    const auto all_defined = static_cast<uint32_t>(max_def);
+    if (max_def > 0 && max_rep == 0 &&
+        leading_run_value(page.definition, bit_width_for(all_defined), n) == all_defined) {
+      // A flat page without a null (one RLE run of max_def): nothing to decode or count.
+      if (out.definition_levels.empty())
+        out.implied_definition = all_defined;
+      else
+        out.definition_levels.insert(out.definition_levels.end(), n, all_defined);
+    } else if (max_def > 0) {
       if (auto st = decode_levels(page.definition, max_def, n, "definition", scratch); !st)
         return page_error(st.error());
       present = static_cast<size_t>(std::count(
@@ -698,6 +750,7 @@ Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& 
         !st)
       return page_error(st.error());
     values_read += static_cast<int64_t>(n);
+    reserve_projected_bytes(out.values, values_read, meta.num_values);
     ++page_index;
   }
   if (out.num_rows != static_cast<size_t>(rows)) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 namespace sl::parquet {
 
@@ -55,6 +56,45 @@ void emit_run(uint32_t value, size_t count, int bit_width, std::string& out) {
     out.push_back(static_cast<char>((value >> (8 * b)) & 0xff));
 }
 
+// A run header (ULEB128 varint of at most 5 bytes) at p, which moves past it.
+bool read_run_header(const uint8_t*& p, const uint8_t* end, uint64_t& header) {
+  header = 0;
+  for (int shift = 0;; shift += 7) {
+    if (p == end || shift > 35) return false;
+    uint8_t b = *p++;
+    header |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) return true;
+  }
+}
+
+// out[0..n) = the first n values of `bit_width` bits packed LSB-first from `p` (the caller checked
+// that they lie before `end`). Each value is read with one unaligned 8-byte load while 8 bytes
+// remain before `end` (a value spans at most 7 + 32 bits); the tail goes byte by byte.
+void unpack(const uint8_t* p, const uint8_t* end, int bit_width, uint64_t mask, size_t n,
+            uint32_t* out) {
+  if (bit_width == 0) {
+    std::fill(out, out + n, 0u);
+    return;
+  }
+  const auto width = static_cast<size_t>(bit_width);
+  const size_t available = static_cast<size_t>(end - p);
+  size_t i = 0;
+  for (; i < n; ++i) {
+    const size_t bit = i * width;
+    if ((bit >> 3) + 8 > available) break;
+    uint64_t word = 0;
+    std::memcpy(&word, p + (bit >> 3), 8);
+    out[i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
+  }
+  for (; i < n; ++i) {
+    const size_t bit = i * width;
+    uint64_t word = 0;
+    const size_t first = bit >> 3, last = std::min(available, (bit + width + 7) >> 3);
+    for (size_t b = first; b < last; ++b) word |= static_cast<uint64_t>(p[b]) << (8 * (b - first));
+    out[i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
+  }
+}
+
 }  // namespace
 
 void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, std::string& out) {
@@ -95,12 +135,7 @@ bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count,
   size_t filled = 0;
   while (filled < count) {
     uint64_t header = 0;
-    for (int shift = 0;; shift += 7) {
-      if (p == end || shift > 35) return false;
-      uint8_t b = *p++;
-      header |= static_cast<uint64_t>(b & 0x7f) << shift;
-      if (!(b & 0x80)) break;
-    }
+    if (!read_run_header(p, end, header)) return false;
     if (header & 1) {
       uint64_t values = (header >> 1) * 8;
       uint64_t bytes_needed = (header >> 1) * static_cast<uint64_t>(bit_width);
@@ -113,18 +148,9 @@ bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count,
         values = have_values;
         bytes_needed = static_cast<uint64_t>(end - p);
       }
-      uint64_t acc = 0;
-      int bits = 0;
-      const uint8_t* q = p;
-      for (uint64_t i = 0; i < values && filled < count; ++i) {
-        while (bits < bit_width) {
-          acc |= static_cast<uint64_t>(*q++) << bits;
-          bits += 8;
-        }
-        out[filled++] = static_cast<uint32_t>(acc & mask);
-        acc >>= bit_width;
-        bits -= bit_width;
-      }
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(values, count - filled));
+      unpack(p, end, bit_width, mask, take, out.data() + filled);
+      filled += take;
       p += bytes_needed;
     } else {
       uint64_t run = header >> 1;
@@ -140,6 +166,20 @@ bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count,
     }
   }
   return true;
+}
+
+std::optional<uint32_t> leading_run_value(std::string_view bytes, int bit_width, size_t count) {
+  if (bit_width < 0 || bit_width > 32) return std::nullopt;
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  const uint8_t* end = p + bytes.size();
+  uint64_t header = 0;
+  if (!read_run_header(p, end, header)) return std::nullopt;
+  const size_t value_bytes = static_cast<size_t>(bit_width + 7) / 8;
+  if ((header & 1) || (header >> 1) < count || static_cast<size_t>(end - p) < value_bytes)
+    return std::nullopt;
+  uint32_t value = 0;
+  for (size_t b = 0; b < value_bytes; ++b) value |= static_cast<uint32_t>(p[b]) << (8 * b);
+  return value;
 }
 
 }  // namespace sl::parquet

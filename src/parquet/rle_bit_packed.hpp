@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,5 +26,9 @@ void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, 
 // input (a run past the end of `bytes`, a bit width above 32).
 bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count,
                            std::vector<uint32_t>& out);
+
+// The value of the RLE run `bytes` begins with when that run covers at least `count` values (a
+// page of levels without a null is one such run), else nullopt: the caller then decodes.
+std::optional<uint32_t> leading_run_value(std::string_view bytes, int bit_width, size_t count);
 
 }  // namespace sl::parquet

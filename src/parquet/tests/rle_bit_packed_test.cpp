@@ -81,5 +81,58 @@ TEST(RleBitPacked, WidthZeroAndWidths) {
   EXPECT_EQ(bit_width_for(256), 9);
 }
 
+// Our decoder against the reference one, at every width, for literal-heavy streams whose last
+// values sit in the final bytes (the decoder's byte-by-byte tail) and counts cut inside a group.
+TEST(RleBitPacked, DecoderMatchesTheReferenceForEveryWidth) {
+  std::mt19937 rng(7);
+  for (int width = 0; width <= 32; ++width) {
+    const uint32_t max = width == 32 ? 0xffffffffu : (1u << width) - 1;
+    for (size_t count : {1u, 7u, 8u, 9u, 63u, 1000u, 4099u}) {
+      std::vector<uint32_t> values(count);
+      for (size_t i = 0; i < count; ++i)
+        values[i] = (rng() % 5 == 0 && i > 0) ? values[i - 1] : (rng() & max);
+      std::string bytes;
+      encode_rle_bit_packed(values.data(), values.size(), width, bytes);
+      std::vector<uint32_t> decoded;
+      ASSERT_TRUE(decode_rle_bit_packed(bytes, width, count, decoded)) << width << " " << count;
+      EXPECT_EQ(decoded, values) << "bit width " << width << ", " << count << " values";
+      EXPECT_EQ(decoded, decode(bytes, width, count));
+    }
+  }
+}
+
+TEST(RleBitPacked, TruncatedStreamsAreRefusedUnlessOnlyPaddingIsCut) {
+  std::vector<uint32_t> values(100);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<uint32_t>(i * 37 % 1000);
+  std::string bytes;
+  encode_rle_bit_packed(values.data(), values.size(), 10, bytes);
+  // One bit-packed run: a 1-byte header, then 13 groups of 8 (130 bytes) of which the last 4
+  // values are padding: 125 bytes carry values.
+  ASSERT_EQ(bytes.size(), 1u + 130u);
+  std::vector<uint32_t> decoded;
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    const bool ok = decode_rle_bit_packed(bytes.substr(0, cut), 10, values.size(), decoded);
+    EXPECT_EQ(ok, cut >= 1 + 125) << cut;
+    if (ok) {
+      EXPECT_EQ(decoded, values) << "only padding was cut";
+    }
+  }
+}
+
+TEST(RleBitPacked, LeadingRunValueSeesOnlyARunCoveringTheCount) {
+  std::vector<uint32_t> ones(1000, 1);
+  std::string run;
+  encode_rle_bit_packed(ones.data(), ones.size(), 1, run);
+  EXPECT_EQ(leading_run_value(run, 1, 1000), 1u);
+  EXPECT_EQ(leading_run_value(run, 1, 999), 1u);
+  EXPECT_EQ(leading_run_value(run, 1, 1001), std::nullopt);  // shorter than the page
+  ones[500] = 0;
+  std::string mixed;
+  encode_rle_bit_packed(ones.data(), ones.size(), 1, mixed);
+  EXPECT_EQ(leading_run_value(mixed, 1, 1000), std::nullopt);
+  EXPECT_EQ(leading_run_value("", 1, 1), std::nullopt);
+  EXPECT_EQ(leading_run_value(run.substr(0, run.size() - 1), 1, 1000), std::nullopt);  // no value
+}
+
 }  // namespace
 }  // namespace sl::parquet
