@@ -1,4 +1,5 @@
-// Codec dispatch over libsnappy, zlib, libzstd, liblz4 (block format) and libbrotli.
+// Codec dispatch over libsnappy (compression only: snappy_decoder.hpp decompresses), zlib,
+// libzstd, liblz4 (block format) and libbrotli.
 #include "parquet/compression.hpp"
 
 #include <brotli/decode.h>
@@ -9,6 +10,8 @@
 #include <zstd.h>
 
 #include <cstdint>
+
+#include "parquet/snappy_decoder.hpp"
 
 namespace sl::parquet {
 
@@ -217,7 +220,7 @@ Status decompress(Codec codec, std::string_view input, size_t size, std::string&
                           "parquet: snappy block length differs from the page header");
       }
       out.resize(size);
-      if (!snappy::RawUncompress(input.data(), input.size(), out.data())) {
+      if (!snappy_decompress(input, out.data(), size)) {  // ours: see snappy_decoder.hpp
         return make_error(Errc::corrupt, "parquet: snappy data is corrupt");
       }
       return {};
