@@ -107,6 +107,15 @@ class Assembler {
   }
 
   Status build_leaf(const AssemblyNode& node, LeafData& leaf, Column& out) {
+    // A flat leaf whose entries are all defined (most columns): its values are the column.
+    if (leaf.repetition_levels.empty() && leaf.definition_levels.empty() &&
+        node.slot_definition_level == 0 &&
+        leaf.implied_definition >= static_cast<uint32_t>(node.valid_definition_level)) {
+      if (leaf.values.length != leaf.num_levels)
+        return mismatch(node, "the leaf", leaf.values.length, leaf.num_levels);
+      out = std::move(leaf.values);
+      return {};
+    }
     std::vector<uint8_t> valid;
     slots(node, leaf, valid);
     size_t present = 0;
