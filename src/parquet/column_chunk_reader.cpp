@@ -503,6 +503,19 @@ Status decode_values(const PageSections& page, size_t present, const Conversion&
       "values encoded with " + std::string(encoding_name(encoding)) + " are not supported yet");
 }
 
+// A page's bytes once decompressed: the body itself when the chunk is not compressed (no copy),
+// else `buffer`, filled by the codec.
+Result<std::string_view> page_bytes(Codec codec, std::string_view body, size_t size,
+                                    std::string& buffer) {
+  if (codec != Codec::uncompressed) {
+    SL_TRY(decompress(codec, body, size, buffer));
+    return std::string_view(buffer);
+  }
+  if (body.size() != size)
+    return make_error(Errc::corrupt, "parquet: page size differs from its header");
+  return body;
+}
+
 // Growing a string column's bytes geometrically copies them again and again (a 20 MB column
 // chunk of names: ~20 MB of copies). Once some values are read, their mean size gives the whole
 // chunk's: reserve that once. Bounded, as the declared value count may be forged.
@@ -611,12 +624,14 @@ Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& 
     if (header.type == PageType::dictionary_page) {
       if (!header.dictionary_page_header)
         return make_error(Errc::corrupt, where("dictionary page without its header"));
-      SL_TRY(decompress(meta.codec, body, static_cast<size_t>(header.uncompressed_page_size),
-                        decompressed));
+      SL_ASSIGN_OR_RETURN(
+          std::string_view bytes,
+          page_bytes(meta.codec, body, static_cast<size_t>(header.uncompressed_page_size),
+                     decompressed));
       int32_t n = header.dictionary_page_header->num_values;
       if (n < 0) return make_error(Errc::corrupt, where("negative dictionary size"));
       dictionary = Column(leaf.field.type);
-      ByteCursor in(decompressed);
+      ByteCursor in(bytes);
       if (auto st = decode_plain(in, static_cast<size_t>(n), conv, dictionary); !st) {
         return make_error(Errc::corrupt, where("dictionary: " + st.error().message));
       }
@@ -638,9 +653,10 @@ Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& 
       if (d.num_values < 0) return make_error(Errc::corrupt, where("negative value count"));
       page.num_values = static_cast<size_t>(d.num_values);
       page.encoding = d.encoding;
-      SL_TRY(decompress(meta.codec, body, static_cast<size_t>(header.uncompressed_page_size),
-                        decompressed));
-      std::string_view rest = decompressed;
+      SL_ASSIGN_OR_RETURN(
+          std::string_view rest,
+          page_bytes(meta.codec, body, static_cast<size_t>(header.uncompressed_page_size),
+                     decompressed));
       if (max_rep > 0) {
         if (auto st = take_prefixed_levels(rest, d.repetition_level_encoding, "repetition",
                                            page.repetition);
@@ -675,8 +691,8 @@ Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& 
           static_cast<size_t>(header.uncompressed_page_size) -
           std::min<size_t>(rep_size + def_size, static_cast<size_t>(header.uncompressed_page_size));
       if (d.is_compressed) {
-        SL_TRY(decompress(meta.codec, compressed_values, values_size, decompressed));
-        page.values = decompressed;
+        SL_ASSIGN_OR_RETURN(page.values,
+                            page_bytes(meta.codec, compressed_values, values_size, decompressed));
       } else {
         page.values = compressed_values;
       }
