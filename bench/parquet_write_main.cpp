@@ -1,6 +1,6 @@
 // bench_parquet_write ROWS OUT.parquet: generates the activity-like table in memory (not timed),
 // writes it with our writer (SNAPPY, one thread) and prints "seconds bytes" for
-// bench/parquet_write.py.
+// bench/parquet_write.py. Columns are nullable (without nulls), as in the peers' Arrow table.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -21,10 +21,10 @@ int main(int argc, char** argv) {
                                  "Workout",   "Walk",        "Rugby",        "Judo",   "Boxe"};
   RecordBatch b;
   b.schema = {
-      {"activity_id", {TypeId::int64}, false},  {"employee_id", {TypeId::int32}, false},
-      {"sport_type", {TypeId::string}, false},  {"name", {TypeId::string}, false},
-      {"distance_m", {TypeId::float64}, false}, {"start_date_utc", {TypeId::timestamp_us}, false},
-      {"commute", {TypeId::boolean}, false}};
+      {"activity_id", {TypeId::int64}, true},  {"employee_id", {TypeId::int32}, true},
+      {"sport_type", {TypeId::string}, true},  {"name", {TypeId::string}, true},
+      {"distance_m", {TypeId::float64}, true}, {"start_date_utc", {TypeId::timestamp_us}, true},
+      {"commute", {TypeId::boolean}, true}};
   for (const auto& f : b.schema) b.columns.emplace_back(f.type);
   for (auto& c : b.columns) {
     c.i64.reserve(rows);
