@@ -4,7 +4,7 @@ BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 SPORTLAKE := $(BUILD_DIR)/src/cli/sportlake
 
-.PHONY: all deps build test test-unit test-slow demo bench fmt lint fuzz asan clean
+.PHONY: all deps build test test-unit test-slow demo bench fmt lint fuzz fuzz-smoke asan clean
 
 all: build
 
@@ -40,6 +40,10 @@ asan:
 fuzz: deps
 	@[ -f build/fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
 	@cmake --build build/fuzz -j $(JOBS)
+
+# Every fuzz target for FUZZ_SECONDS (15) from the seed corpora; fails naming a crash file.
+fuzz-smoke: deps
+	@JOBS=$(JOBS) scripts/fuzz-smoke.sh
 
 fmt:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format-14 -i

@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# Smoke run of the libFuzzer targets (preset `fuzz`, build/fuzz): builds them, prepares a seed
+# corpus per target in a scratch folder (conformance corpora in ../shared and our own fixtures),
+# runs each target for FUZZ_SECONDS and fails naming the crash file when one finds a crash.
+# Run by scripts/run-tests.sh (`make test`) and `make fuzz-smoke`; see fuzz/README.md.
+#
+#   scripts/fuzz-smoke.sh [TARGET...]              build, seed and run (default: every target)
+#   scripts/fuzz-smoke.sh --seeds DIR [TARGET...]  only write the seed corpora to DIR/<target>/
+#
+# Environment: FUZZ_SECONDS (15 per target; 0 skips the smoke run), FUZZ_SEED (1: the same inputs
+# in the same order on every run), JOBS (build parallelism, default nproc), UBSAN_OPTIONS (default:
+# stop at the first report, but for the known findings in fuzz/ubsan.supp).
+# Runs hold the lock build/fuzz/.fuzz.lock, so two of them never build or fuzz at the same time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+shared="$(dirname "$repo")/shared"
+build_dir="$repo/build/fuzz"
+FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+FUZZ_SEED=${FUZZ_SEED:-1}
+JOBS=${JOBS:-$(nproc)}
+
+# Longest input each target is fed (libFuzzer truncates longer seeds, so no seed is larger).
+declare -A max_len=(
+  [fuzz_csv_reader]=65536
+  [fuzz_parquet_reader]=131072
+  [fuzz_pgoutput]=4096
+  [fuzz_debezium_json]=65536
+  [fuzz_delta_log]=65536
+  [fuzz_delta_checkpoint]=65536
+)
+all_targets=(fuzz_csv_reader fuzz_parquet_reader fuzz_pgoutput fuzz_debezium_json fuzz_delta_log
+  fuzz_delta_checkpoint)
+
+# Seeds that are small on disk but decompress to gigabytes: they measure memory, not find bugs
+# (large_string_map.brotli.parquet holds a 2 GB page; the slow conformance test reads it).
+skip_seeds=(large_string_map.brotli.parquet)
+
+say() { echo "fuzz-smoke: $*" >&2; }
+
+seeds_only=""
+if [ "${1:-}" = "--seeds" ]; then
+  seeds_only=${2:?"--seeds needs a folder"}
+  shift 2
+fi
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
+for target in "${targets[@]}"; do
+  [ -n "${max_len[$target]:-}" ] || { say "unknown target '$target' (${all_targets[*]})"; exit 2; }
+done
+if [ -z "$seeds_only" ] && [ "$FUZZ_SECONDS" = "0" ]; then
+  say "FUZZ_SECONDS=0, skipped"
+  exit 0
+fi
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/sl-fuzz.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+
+# add_seeds DIR SOURCE FIND-ARGS...: the files below SOURCE matching FIND-ARGS into corpus DIR,
+# named by their hash (identical seeds collapse), but for those larger than the target's max_len
+# or listed in skip_seeds. A missing SOURCE only skips these seeds, with a message.
+add_seeds() {
+  local dir=$1 source=$2 max hash file skip
+  shift 2
+  if [ ! -d "$source" ]; then
+    say "$(basename "$dir"): no $source, these seeds skipped"
+    return 0
+  fi
+  max=${max_len[$(basename "$dir")]}
+  mkdir -p "$dir"
+  while read -r hash file; do
+    for skip in "${skip_seeds[@]}"; do [ "${file##*/}" != "$skip" ] || continue 2; done
+    cp "$file" "$dir/$hash"
+  done < <(find "$source" -type f -size +0 -size -$((max + 1))c \( "$@" \) -print0 |
+    xargs -0r sha1sum)
+}
+
+# add_bytes DIR NAME PRINTF-FORMAT: seed NAME written by printf (binary messages).
+add_bytes() {
+  mkdir -p "$1"
+  # shellcheck disable=SC2059  # the format is the message
+  printf "$3" >"$1/$2"
+}
+
+# The Delta golden tables, unpacked once (on first use) for the three targets that read their files.
+golden="$scratch/delta-golden"
+unpack_golden() {
+  [ ! -d "$golden" ] || return 0
+  mkdir -p "$golden"
+  [ -d "$shared/conformance/delta-golden" ] ||
+    say "no $shared/conformance/delta-golden, the Delta golden tables' seeds skipped"
+  local archive
+  for archive in "$shared"/conformance/delta-golden/*.tar.zst; do
+    [ -f "$archive" ] || continue
+    zstd -dcq "$archive" | tar -x -C "$golden" --warning=no-unknown-keyword
+  done
+}
+
+seed_fuzz_parquet_reader() {
+  add_seeds "$1" "$shared/conformance/parquet-testing/data" -name '*.parquet*' -not -name '*.json'
+  add_seeds "$1" "$shared/conformance/parquet-testing/bad_data" -name '*.parquet'
+  add_seeds "$1" "$repo/src/parquet/tests/corpus" -name '*'
+  # Spark's files: data, expected rows and checkpoints (nested structs, maps, decimals, INT96).
+  unpack_golden
+  add_seeds "$1" "$golden" -name '*.parquet'
+}
+
+seed_fuzz_delta_checkpoint() {
+  unpack_golden
+  add_seeds "$1" "$golden" -path '*/_delta_log/*' \( -name '*.checkpoint*.parquet' \
+    -o -name _last_checkpoint \)
+}
+
+seed_fuzz_delta_log() {
+  unpack_golden
+  add_seeds "$1" "$golden" -path '*/_delta_log/*' -name '*.json'
+  # The target also parses its input as a schemaString: the tables' schemas, alone.
+  python3 - "$golden" "$scratch/schemas" <<'EOF'
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[2])
+out.mkdir(exist_ok=True)
+schemas = set()
+for commit in pathlib.Path(sys.argv[1]).glob("**/_delta_log/*.json"):
+    for line in commit.read_text(errors="replace").splitlines():
+        try:
+            schemas.add(json.loads(line).get("metaData", {}).get("schemaString"))
+        except (ValueError, AttributeError):
+            pass
+for n, schema in enumerate(sorted(s for s in schemas if isinstance(s, str))):
+    (out / f"{n}.json").write_text(schema)
+EOF
+  add_seeds "$1" "$scratch/schemas" -name '*.json'
+}
+
+seed_fuzz_debezium_json() {
+  # The target reads "key JSON \n value JSON"; the golden events hold {"topic", "key", "value"}.
+  local fixtures="$repo/src/cdc/tests/fixtures/debezium"
+  if [ ! -d "$fixtures" ]; then
+    say "fuzz_debezium_json: no $fixtures, these seeds skipped"
+    return 0
+  fi
+  python3 - "$fixtures" "$scratch/debezium" <<'EOF'
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[2])
+out.mkdir(exist_ok=True)
+for fixture in pathlib.Path(sys.argv[1]).glob("*.json"):
+    event = json.loads(fixture.read_text())
+    compact = lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+    (out / f"{fixture.stem}.kv").write_text(compact(event["key"]) + "\n" + compact(event["value"]))
+    (out / f"{fixture.stem}.v").write_text(compact(event["value"]))
+EOF
+  add_seeds "$1" "$scratch/debezium" -name '*'
+}
+
+seed_fuzz_csv_reader() {
+  add_seeds "$1" "$repo/data/sample" -name '*.csv'
+  # Windows-1252 and a UTF-8 BOM, as the HR exports come.
+  add_bytes "$1" cp1252.csv 'ID salari\xe9;Nom\r\n1;"Andr\xe9, ""D\xe9d\xe9"""\r\n'
+  add_bytes "$1" bom.csv '\xef\xbb\xbfID salari\xc3\xa9,Nom\n1,"L\xc3\xa9a\nsur deux lignes"\n'
+}
+
+seed_fuzz_pgoutput() {
+  # One message of each kind, as src/pg/pgoutput_decoder.hpp gives the grammar (big-endian).
+  local dir=$1 lsn='\x00\x00\x00\x16\xb3\x74\xd8\x48' time='\x00\x02\xcb\x3a\x6e\x4f\x21\x00'
+  local oid='\x00\x00\x40\x00' tuple='\x00\x03t\x00\x00\x00\x0242nu'
+  add_bytes "$dir" begin "B${lsn}${time}\\x00\\x00\\x03\\x09"
+  add_bytes "$dir" commit "C\\x00${lsn}${lsn}${time}"
+  add_bytes "$dir" origin "O${lsn}origin_a\\x00"
+  add_bytes "$dir" relation "R${oid}public\\x00strava_activities\\x00f\\x00\\x03\
+\\x01activity_id\\x00\\x00\\x00\\x00\\x14\\xff\\xff\\xff\\xff\
+\\x00name\\x00\\x00\\x00\\x00\\x19\\xff\\xff\\xff\\xff\
+\\x00distance\\x00\\x00\\x00\\x06\\xa4\\x00\\x0c\\x00\\x06"
+  add_bytes "$dir" type "Y${oid}public\\x00mood\\x00"
+  add_bytes "$dir" insert "I${oid}N${tuple}"
+  add_bytes "$dir" update "U${oid}O${tuple}N\\x00\\x03b\\x00\\x00\\x00\\x02\\x00\\x2ann"
+  add_bytes "$dir" update-key "U${oid}K${tuple}N${tuple}"
+  add_bytes "$dir" delete "D${oid}K${tuple}"
+  add_bytes "$dir" truncate "T\\x00\\x00\\x00\\x02\\x01${oid}\\x00\\x00\\x40\\x01"
+  add_bytes "$dir" message "M\\x01${lsn}sportlake\\x00\\x00\\x00\\x00\\x05hello"
+}
+
+if [ -n "$seeds_only" ]; then
+  for target in "${targets[@]}"; do
+    "seed_$target" "$seeds_only/$target"
+    say "$target: $(find "$seeds_only/$target" -type f 2>/dev/null | wc -l) seeds in $seeds_only/$target"
+  done
+  exit 0
+fi
+
+mkdir -p "$build_dir"
+exec 9>"$build_dir/.fuzz.lock"
+flock -n 9 || { say "waiting for another fuzz run (build/fuzz/.fuzz.lock)"; flock 9; }
+
+started=$SECONDS
+[ -f "$build_dir/build.ninja" ] || cmake --preset fuzz >/dev/null
+cmake --build "$build_dir" -j "$JOBS" --target "${targets[@]}"
+say "build: $((SECONDS - started)) s"
+
+# UBSan stops at the first report (the fuzz build recovers by default, which would let undefined
+# behaviour pass unnoticed); fuzz/ubsan.supp lists the known findings awaiting a fix.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:suppressions=$repo/fuzz/ubsan.supp}
+out="$build_dir/smoke"
+failed=()
+for target in "${targets[@]}"; do
+  corpus="$scratch/corpus/$target"
+  "seed_$target" "$corpus"
+  rm -rf "${out:?}/$target"
+  mkdir -p "$corpus" "$out/$target"
+  seeds=$(find "$corpus" -type f | wc -l)
+  log="$out/$target.log"
+  t0=$SECONDS
+  # -rss_limit_mb also caps a single allocation; -timeout flags an input slower than 10 s as a
+  # hang (inputs here take milliseconds), well clear of a busy machine's noise.
+  if "$build_dir/fuzz/$target" -max_total_time="$FUZZ_SECONDS" -seed="$FUZZ_SEED" \
+    -max_len="${max_len[$target]}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+    -artifact_prefix="$out/$target/" "$corpus" >"$log" 2>&1; then
+    runs=$(grep -o 'number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
+    coverage=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
+    say "$target: $seeds seeds, $runs runs, $coverage in $((SECONDS - t0)) s"
+  else
+    failed+=("$target")
+    tail -n 60 "$log" >&2
+    say "$target FAILED: $(grep -m1 -o 'SUMMARY: .*' "$log" || echo "see $log")"
+    for crash in $(grep -o 'Test unit written to .*' "$log" | cut -d' ' -f5); do
+      say "$target: crash file $crash; reproduce: build/fuzz/fuzz/$target $crash"
+    done
+    say "$target: full log $log"
+  fi
+done
+say "$((SECONDS - started)) s in all"
+if [ ${#failed[@]} -gt 0 ]; then
+  say "crash found by: ${failed[*]}"
+  exit 1
+fi
