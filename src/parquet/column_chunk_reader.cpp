@@ -72,6 +72,7 @@ void reserve_more(Container& c, size_t extra) {
 // number is its bytes back to back). Only for the present-values column, which has no validity.
 template <class T>
 void append_bulk(ByteCursor& in, size_t count, std::vector<T>& dst, Column& out) {
+  if (count == 0) return;  // dst may be empty: memcpy to its null data() is undefined even for 0
   auto bytes = in.bytes(count * sizeof(T), "PLAIN values");
   if (!in.ok()) return;
   const size_t old = dst.size();
