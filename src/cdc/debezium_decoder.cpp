@@ -46,6 +46,19 @@ std::optional<int64_t> int_member(const Json& object, std::string_view name) {
   return v->get<int64_t>();
 }
 
+// `ts_us`, else `ts_ms` in microseconds, of an envelope or source block. Bounded so that the
+// encoder can also write it in nanoseconds (`ts_ns`, ×1000) without overflow.
+std::optional<int64_t> timestamp_us(const Json& object, std::string_view where) {
+  constexpr int64_t k_max_us = INT64_MAX / 1000;
+  auto in_range = [&](int64_t v, int64_t max, const char* name) {
+    if (v > max || v < -max) fail(std::string(where) + name + " out of range");
+    return v;
+  };
+  if (auto us = int_member(object, "ts_us")) return in_range(*us, k_max_us, "ts_us");
+  if (auto ms = int_member(object, "ts_ms")) return in_range(*ms, k_max_us / 1000, "ts_ms") * 1000;
+  return std::nullopt;
+}
+
 // How to read one column: its Connect type and semantic name (from the schema, or inferred).
 struct ColumnSpec {
   std::string type;
@@ -261,12 +274,7 @@ void read_source(const Json& source, DecodedEvent& out) {
   s.db = string_member(source, "db", "source");
   s.schema = string_member(source, "schema", "source");
   s.table = string_member(source, "table", "source");
-  if (auto us = int_member(source, "ts_us")) {
-    s.ts_us = *us;
-  } else if (auto ms = int_member(source, "ts_ms")) {
-    if (*ms > INT64_MAX / 1000 || *ms < INT64_MIN / 1000) fail("source.ts_ms out of range");
-    s.ts_us = *ms * 1000;
-  }
+  if (auto us = timestamp_us(source, "source.")) s.ts_us = *us;
   if (const Json* snap = member(source, "snapshot"); snap && !snap->is_null()) {
     if (snap->is_boolean())  // Debezium before 0.10
       s.snapshot = snap->get<bool>() ? "true" : "false";
@@ -333,12 +341,7 @@ DecodedEvent decode(std::optional<std::string_view> key_text,
   const Json* source = member(*payload, "source");
   if (source == nullptr) fail("value.source is missing");
   read_source(*source, out);
-  if (auto us = int_member(*payload, "ts_us")) {
-    out.processed_us = *us;
-  } else if (auto ms = int_member(*payload, "ts_ms")) {
-    if (*ms > INT64_MAX / 1000 || *ms < INT64_MIN / 1000) fail("ts_ms out of range");
-    out.processed_us = *ms * 1000;
-  }
+  if (auto us = timestamp_us(*payload, "")) out.processed_us = *us;
 
   auto rel = std::make_unique<pg::Relation>();
   rel->schema = out.event.source.schema;

@@ -231,6 +231,10 @@ TEST(DebeziumDecoder, MalformedEventsAreClearErrors) {
       R"({"type":"int32","name":"io.debezium.time.Date","field":"d"}]}]},)"
       R"("payload":{"op":"c","after":{"d":"x"},"source":{"db":"d","schema":"s","table":"t"}}})",
       R"({"op":"c","after":{"a":1},"source":{"db":"d","schema":"s","table":"t","sequence":"[1]"}})",
+      // Times whose nanoseconds (ts_ns, written by the encoder) overflow int64 (fuzz finding).
+      R"({"before":{},"source":{"db":"","ts_us":17000000001234520,"schema":"","table":""},"op":"d"})",
+      R"({"op":"d","before":{},"source":{"db":"","ts_ms":-9300000000000000,"schema":"","table":""}})",
+      R"({"op":"d","before":{},"ts_us":-9300000000000000,"source":{"db":"","schema":"","table":""}})",
   };
   for (const char* value : bad) {
     auto r = decode_debezium(std::nullopt, std::string_view(value));
