@@ -28,9 +28,10 @@ declare -A max_len=(
   [fuzz_debezium_json]=65536
   [fuzz_delta_log]=65536
   [fuzz_delta_checkpoint]=65536
+  [fuzz_snappy_decoder]=65536
 )
 all_targets=(fuzz_csv_reader fuzz_parquet_reader fuzz_pgoutput fuzz_debezium_json fuzz_delta_log
-  fuzz_delta_checkpoint)
+  fuzz_delta_checkpoint fuzz_snappy_decoder)
 
 # Seeds that are small on disk but decompress to gigabytes: they measure memory, not find bugs
 # (large_string_map.brotli.parquet holds a 2 GB page; the slow conformance test reads it).
@@ -177,6 +178,28 @@ seed_fuzz_pgoutput() {
   add_bytes "$dir" delete "D${oid}K${tuple}"
   add_bytes "$dir" truncate "T\\x00\\x00\\x00\\x02\\x01${oid}\\x00\\x00\\x40\\x01"
   add_bytes "$dir" message "M\\x01${lsn}sportlake\\x00\\x00\\x00\\x00\\x05hello"
+}
+
+seed_fuzz_snappy_decoder() {
+  # Blocks of libsnappy's compressor (through pyarrow, in the project venv) over runs, short
+  # periods, counters and text; without the venv the target starts from an empty corpus.
+  if [ ! -x "$repo/.venv/bin/python" ]; then
+    say "fuzz_snappy_decoder: no .venv (make deps), these seeds skipped"
+    return 0
+  fi
+  mkdir -p "$1"
+  "$repo/.venv/bin/python" - "$1" <<'EOF'
+import pathlib, struct, sys
+import pyarrow as pa
+codec, out = pa.Codec("snappy"), pathlib.Path(sys.argv[1])
+raw = {
+    "run": b"a" * 300, "pairs": b"ab" * 150, "period7": bytes(range(7)) * 60,
+    "counters": b"".join(struct.pack("<q", 10_000_000_000 + i) for i in range(500)),
+    "text": "Activité de course à pied, 12,3 km; ".encode() * 40, "bytes": bytes(range(256)),
+}
+for name, data in raw.items():
+    (out / name).write_bytes(codec.compress(data).to_pybytes())
+EOF
 }
 
 if [ -n "$seeds_only" ]; then
