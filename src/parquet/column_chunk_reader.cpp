@@ -766,6 +766,11 @@ Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& 
                                 indices, out.values);
         !st)
       return page_error(st.error());
+    if (out.values.bytes.size() > UINT32_MAX) {
+      // Offsets are 32-bit (Column): past 4 GiB they would wrap into wrong strings.
+      return make_error(Errc::unsupported,
+                        where("more than 4 GiB of string bytes in one column chunk"));
+    }
     values_read += static_cast<int64_t>(n);
     reserve_projected_bytes(out.values, values_read, meta.num_values);
     ++page_index;
