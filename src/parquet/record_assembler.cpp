@@ -5,6 +5,74 @@ namespace sl::parquet {
 
 namespace {
 
+// values[0..present) spread over the slots: slot i takes the next present value when valid[i],
+// else a zero. One extra zero at the end of `values` keeps every load in bounds, so the loop has
+// no branch (10 % of nulls at random positions would mispredict often).
+template <class T>
+void spread(std::vector<T>& values, const std::vector<uint8_t>& valid) {
+  values.push_back(T{});
+  std::vector<T> out(valid.size());
+  size_t next = 0;
+  for (size_t i = 0; i < valid.size(); ++i) {
+    out[i] = valid[i] ? values[next] : T{};
+    next += valid[i];
+  }
+  values = std::move(out);
+}
+
+// A primitive leaf's present values → its column over the slots (validity = `valid`). Strings
+// keep their bytes as they are (same order): only the offsets are spread.
+Column spread_over_slots(Column present, std::vector<uint8_t> valid) {
+  Column out = std::move(present);
+  switch (out.type.id) {
+    case TypeId::boolean:
+      spread(out.bools, valid);
+      break;
+    case TypeId::int32:
+    case TypeId::date32:
+      spread(out.i32, valid);
+      break;
+    case TypeId::decimal:
+      if (is_wide_decimal(out.type)) {
+        spread(out.i128, valid);
+      } else {
+        spread(out.i64, valid);
+      }
+      break;
+    case TypeId::int64:
+    case TypeId::timestamp_us:
+      spread(out.i64, valid);
+      break;
+    case TypeId::float32:
+      spread(out.f32, valid);
+      break;
+    case TypeId::float64:
+      spread(out.f64, valid);
+      break;
+    case TypeId::string:
+    case TypeId::binary: {
+      // present.offsets are positions in the same bytes: slot i ends where the last present
+      // value at or before it ends.
+      std::vector<uint32_t> offsets(valid.size() + 1);
+      offsets[0] = out.offsets[0];
+      size_t next = 0;
+      for (size_t i = 0; i < valid.size(); ++i) {
+        next += valid[i];
+        offsets[i + 1] = out.offsets[next];
+      }
+      out.offsets = std::move(offsets);
+      break;
+    }
+    case TypeId::struct_:
+    case TypeId::list:
+    case TypeId::map:
+      break;  // leaves are primitive
+  }
+  out.length = valid.size();
+  out.validity = std::move(valid);
+  return out;
+}
+
 class Assembler {
  public:
   Assembler(size_t first_leaf, std::vector<LeafData>& leaves)
@@ -126,20 +194,7 @@ class Assembler {
       out = std::move(leaf.values);  // no null slot: the values are the column
       return {};
     }
-    // Runs of present values are copied at once; nulls in between.
-    size_t next = 0, i = 0;
-    while (i < valid.size()) {
-      if (!valid[i]) {
-        out.append_null();
-        ++i;
-        continue;
-      }
-      size_t j = i;
-      while (j < valid.size() && valid[j]) ++j;
-      out.append_rows(leaf.values, next, next + (j - i));
-      next += j - i;
-      i = j;
-    }
+    out = spread_over_slots(std::move(leaf.values), std::move(valid));
     return {};
   }
 
