@@ -340,18 +340,24 @@ Status take_prefixed_levels(std::string_view& rest, Encoding encoding, const cha
   return {};
 }
 
-// Decodes `n` levels of one section into `decoded` (resized to n) and checks them.
-Status decode_levels(std::string_view bytes, int max_level, size_t n, const char* what,
-                     std::vector<uint32_t>& decoded) {
+// Decodes `n` levels of one section into `decoded` (resized to n), checks them, and counts those
+// at the maximum (for definition levels: the present values) in the same pass.
+Result<size_t> decode_levels(std::string_view bytes, int max_level, size_t n, const char* what,
+                             std::vector<uint32_t>& decoded) {
   if (!decode_rle_bit_packed(bytes, bit_width_for(static_cast<uint32_t>(max_level)), n, decoded))
     return make_error(Errc::corrupt, std::string("malformed ") + what + " levels");
+  const auto max = static_cast<uint32_t>(max_level);
   uint32_t highest = 0;
-  for (size_t i = 0; i < n; ++i) highest = std::max(highest, decoded[i]);
-  if (highest > static_cast<uint32_t>(max_level)) {
+  size_t at_max = 0;
+  for (size_t i = 0; i < n; ++i) {
+    highest = std::max(highest, decoded[i]);
+    at_max += decoded[i] == max;
+  }
+  if (highest > max) {
     return make_error(Errc::corrupt, std::string(what) + " level " + std::to_string(highest) +
                                          " above the maximum " + std::to_string(max_level));
   }
-  return {};
+  return at_max;
 }
 
 // Decodes `present` values of the section into `out`.
@@ -713,8 +719,8 @@ Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& 
 
     const size_t first = out.num_levels;
     if (max_rep > 0) {
-      if (auto st = decode_levels(page.repetition, max_rep, n, "repetition", scratch); !st)
-        return page_error(st.error());
+      if (auto levels = decode_levels(page.repetition, max_rep, n, "repetition", scratch); !levels)
+        return page_error(levels.error());
       out.repetition_levels.insert(out.repetition_levels.end(), scratch.begin(),
                                    scratch.begin() + static_cast<long>(n));
     }
@@ -728,10 +734,9 @@ Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& 
       else
         out.definition_levels.insert(out.definition_levels.end(), n, all_defined);
     } else if (max_def > 0) {
-      if (auto st = decode_levels(page.definition, max_def, n, "definition", scratch); !st)
-        return page_error(st.error());
-      present = static_cast<size_t>(std::count(
-          scratch.begin(), scratch.begin() + static_cast<long>(n), static_cast<uint32_t>(max_def)));
+      auto defined = decode_levels(page.definition, max_def, n, "definition", scratch);
+      if (!defined) return page_error(defined.error());
+      present = *defined;
       // A flat leaf whose entries are all defined so far keeps no levels (LeafData's
       // implied_definition); the first null makes them explicit.
       if (max_rep == 0 && present == n && out.definition_levels.empty()) {

@@ -100,24 +100,31 @@ class Assembler {
     return leaf.definition(i) >= static_cast<uint32_t>(node.valid_definition_level);
   }
 
-  // Validity of the node's slots, in order.
-  static void slots(const AssemblyNode& node, const LeafData& leaf, std::vector<uint8_t>& valid) {
+  // Validity of the node's slots, in order; returns how many are valid.
+  static size_t slots(const AssemblyNode& node, const LeafData& leaf, std::vector<uint8_t>& valid) {
     valid.clear();
+    size_t valid_count = 0;
     // Flat leaves (most columns): every entry is a slot; skip the per-entry level accessors.
     if (leaf.repetition_levels.empty() && node.slot_definition_level == 0) {
       const auto threshold = static_cast<uint32_t>(node.valid_definition_level);
       if (leaf.definition_levels.empty()) {
-        valid.assign(leaf.num_levels, leaf.implied_definition >= threshold ? 1 : 0);
-        return;
+        const bool all = leaf.implied_definition >= threshold;
+        valid.assign(leaf.num_levels, all ? 1 : 0);
+        return all ? leaf.num_levels : 0;
       }
       valid.resize(leaf.num_levels);
-      for (size_t i = 0; i < leaf.num_levels; ++i)
+      for (size_t i = 0; i < leaf.num_levels; ++i) {
         valid[i] = leaf.definition_levels[i] >= threshold ? 1 : 0;
-      return;
+        valid_count += valid[i];
+      }
+      return valid_count;
     }
     for (size_t i = 0; i < leaf.num_levels; ++i) {
-      if (begins_slot(node, leaf, i)) valid.push_back(is_valid(node, leaf, i) ? 1 : 0);
+      if (!begins_slot(node, leaf, i)) continue;
+      valid.push_back(is_valid(node, leaf, i) ? 1 : 0);
+      valid_count += valid.back();
     }
+    return valid_count;
   }
 
   static void set_validity(Column& out, const std::vector<uint8_t>& valid) {
@@ -185,9 +192,7 @@ class Assembler {
       return {};
     }
     std::vector<uint8_t> valid;
-    slots(node, leaf, valid);
-    size_t present = 0;
-    for (uint8_t v : valid) present += v;
+    const size_t present = slots(node, leaf, valid);
     if (present != leaf.values.length)
       return mismatch(node, "the leaf", leaf.values.length, present);
     if (present == valid.size()) {
