@@ -52,17 +52,7 @@ Result<std::vector<parquet::ValuePredicate>> bind_filters(const parquet::Parquet
       return make_error(Errc::invalid_argument, "--where '" + text + "': '" + parsed.column +
                                                     "' is not a primitive column");
     }
-    parquet::ValuePredicate p{parsed.column, parquet::CompareOp::eq, Column(field->type)};
-    using Op = delta::Predicate::Op;
-    using Cmp = parquet::CompareOp;
-    static constexpr std::pair<Op, Cmp> k_ops[] = {
-        {Op::eq, Cmp::eq},           {Op::ne, Cmp::ne},
-        {Op::lt, Cmp::lt},           {Op::le, Cmp::le},
-        {Op::gt, Cmp::gt},           {Op::ge, Cmp::ge},
-        {Op::is_null, Cmp::is_null}, {Op::is_not_null, Cmp::is_not_null}};
-    for (auto [from, to] : k_ops) {
-      if (parsed.op == from) p.op = to;
-    }
+    parquet::ValuePredicate p{parsed.column, parsed.op, Column(field->type)};
     if (p.op != parquet::CompareOp::is_null && p.op != parquet::CompareOp::is_not_null) {
       if (auto st = delta::append_partition_value(p.literal, parsed.value, parsed.column); !st) {
         return make_error(Errc::invalid_argument, "--where '" + text + "': " + st.error().message);

@@ -17,51 +17,7 @@ namespace {
 using parquet::Column;
 using parquet::TypeId;
 using Op = Predicate::Op;
-
-// -1, 0, 1 comparing a[i] and b[j] of the same primitive type.
-int compare(const Column& a, size_t i, const Column& b, size_t j) {
-  auto cmp = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
-  switch (a.type.id) {
-    case TypeId::boolean:
-      return cmp(a.bools[i], b.bools[j]);
-    case TypeId::int32:
-    case TypeId::date32:
-      return cmp(a.i32[i], b.i32[j]);
-    case TypeId::int64:
-    case TypeId::timestamp_us:
-      return cmp(a.i64[i], b.i64[j]);
-    case TypeId::decimal:
-      return parquet::is_wide_decimal(a.type) ? cmp(a.i128[i], b.i128[j]) : cmp(a.i64[i], b.i64[j]);
-    case TypeId::float32:
-      return cmp(a.f32[i], b.f32[j]);
-    case TypeId::float64:
-      return cmp(a.f64[i], b.f64[j]);
-    case TypeId::string:
-    case TypeId::binary:
-      return cmp(a.string_at(i), b.string_at(j));
-    default:
-      return 0;
-  }
-}
-
-bool holds(int c, Op op) {
-  switch (op) {
-    case Op::eq:
-      return c == 0;
-    case Op::ne:
-      return c != 0;
-    case Op::lt:
-      return c < 0;
-    case Op::le:
-      return c <= 0;
-    case Op::gt:
-      return c > 0;
-    case Op::ge:
-      return c >= 0;
-    default:
-      return true;
-  }
-}
+using parquet::compare_values;
 
 // A predicate bound to the table: its column's type and the literal as a 1-value column.
 struct BoundPredicate {
@@ -100,7 +56,7 @@ bool row_matches(const BoundPredicate& b, const Column& c, size_t row) {
   bool valid = c.is_valid(row);
   if (b.predicate->op == Op::is_null) return !valid;
   if (b.predicate->op == Op::is_not_null) return valid;
-  return valid && holds(compare(c, row, b.literal, 0), b.predicate->op);
+  return valid && parquet::comparison_holds(compare_values(c, row, b.literal, 0), b.predicate->op);
 }
 
 // Whether a file may hold matching rows, judged from its stats JSON.
@@ -139,15 +95,15 @@ bool stats_may_match(const BoundPredicate& b, simdjson::dom::element stats) {
   const Column& v = b.literal;
   switch (b.predicate->op) {
     case Op::eq:
-      return !(lo && compare(*lo, 0, v, 0) > 0) && !(hi && compare(*hi, 0, v, 0) < 0);
+      return !(lo && compare_values(*lo, 0, v, 0) > 0) && !(hi && compare_values(*hi, 0, v, 0) < 0);
     case Op::lt:
-      return !(lo && compare(*lo, 0, v, 0) >= 0);
+      return !(lo && compare_values(*lo, 0, v, 0) >= 0);
     case Op::le:
-      return !(lo && compare(*lo, 0, v, 0) > 0);
+      return !(lo && compare_values(*lo, 0, v, 0) > 0);
     case Op::gt:
-      return !(hi && compare(*hi, 0, v, 0) <= 0);
+      return !(hi && compare_values(*hi, 0, v, 0) <= 0);
     case Op::ge:
-      return !(hi && compare(*hi, 0, v, 0) < 0);
+      return !(hi && compare_values(*hi, 0, v, 0) < 0);
     default:
       return true;
   }

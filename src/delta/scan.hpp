@@ -19,12 +19,13 @@
 #include "delta/snapshot.hpp"
 #include "delta/storage.hpp"
 #include "parquet/column.hpp"
+#include "parquet/value_predicate.hpp"
 
 namespace sl::delta {
 
 struct Predicate {
-  enum class Op { eq, ne, lt, le, gt, ge, is_null, is_not_null };
-  std::string column;  // a top-level primitive column
+  using Op = parquet::CompareOp;  // eq, ne, lt, le, gt, ge, is_null, is_not_null
+  std::string column;             // a top-level primitive column
   Op op = Op::eq;
   std::string value;  // literal in partition-value syntax ("42", "2025-01-31", "abc")
 };

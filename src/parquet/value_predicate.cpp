@@ -37,9 +37,7 @@ int compare_values(const Column& a, size_t i, const Column& b, size_t j) {
   return 0;
 }
 
-namespace {
-
-bool holds(int c, CompareOp op) {
+bool comparison_holds(int c, CompareOp op) {
   switch (op) {
     case CompareOp::eq:
       return c == 0;
@@ -59,6 +57,8 @@ bool holds(int c, CompareOp op) {
   }
   return true;
 }
+
+namespace {
 
 bool is_nan(const Column& c, size_t i) {
   if (c.type.id == TypeId::float32) return std::isnan(c.f32[i]);
@@ -106,7 +106,7 @@ bool row_matches(const ValuePredicate& predicate, const Column& column, size_t r
   if (predicate.op == CompareOp::is_null) return !valid;
   if (predicate.op == CompareOp::is_not_null) return valid;
   if (!valid || is_nan(column, row)) return false;  // NaN compares with nothing
-  return holds(compare_values(column, row, predicate.literal, 0), predicate.op);
+  return comparison_holds(compare_values(column, row, predicate.literal, 0), predicate.op);
 }
 
 Result<bool> row_group_may_match(const ParquetReader& reader, size_t row_group,

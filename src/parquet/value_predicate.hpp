@@ -36,6 +36,10 @@ struct ValuePredicate {
 // binaries as unsigned bytes, decimals by unscaled value, floats by value).
 int compare_values(const Column& a, size_t i, const Column& b, size_t j);
 
+// Whether a comparison's result (compare_values) satisfies `op` (eq, ne, lt, le, gt, ge; true
+// for is_null / is_not_null, which look at validity instead).
+bool comparison_holds(int comparison, CompareOp op);
+
 // Whether row `row` of `column` (the predicate's column, null or not) satisfies it.
 bool row_matches(const ValuePredicate& predicate, const Column& column, size_t row);
 
