@@ -1,16 +1,13 @@
 // The initial snapshot: published tables read through a cursor under an exported snapshot.
 #include "cdc/snapshot_reader.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
 
 namespace sl::cdc {
 
-namespace {
-
-// One published table with the columns pgoutput would send for it (no dropped or generated
-// columns), key flags from the primary key (else the replica-identity index).
 Result<std::vector<pg::Relation>> published_tables(pg::Connection& conn,
                                                    const std::string& publication) {
   SL_ASSIGN_OR_RETURN(
@@ -54,6 +51,8 @@ Result<std::vector<pg::Relation>> published_tables(pg::Connection& conn,
   }
   return out;
 }
+
+namespace {
 
 std::string select_list(const pg::Relation& rel) {
   std::string sql;
@@ -158,6 +157,10 @@ Result<SnapshotStats> read_snapshot(pg::Connection& conn, const SnapshotOptions&
     SnapshotStats stats;
     MarkedEmitter emitter(on_event);
     for (const auto& rel : tables) {
+      const std::string name = rel.schema + "." + rel.name;
+      if (!options.tables.empty() &&
+          std::find(options.tables.begin(), options.tables.end(), name) == options.tables.end())
+        continue;
       if (auto st = read_table(conn, rel, db, options, emitter, stats); !st)
         return st.error().with_context("cdc snapshot of " + rel.schema + "." + rel.name);
     }

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "cdc/change_event.hpp"
 #include "cdc/event_builder.hpp"
@@ -38,6 +39,8 @@ struct SnapshotOptions {
   std::string publication;
   std::string snapshot_name;  // from SlotInfo; empty: read the current state (no exported snapshot)
   pg::Lsn consistent_point;   // source.lsn of every snapshot row (Debezium does the same)
+  // Only these tables ("schema.table"); empty: every table of the publication.
+  std::vector<std::string> tables;
   size_t fetch_rows = 10000;
   // Called with the clock for source.ts_* (the read time); a parameter so tests are deterministic.
   std::function<int64_t()> now_us;
@@ -47,6 +50,12 @@ struct SnapshotStats {
   size_t tables = 0;
   size_t rows = 0;
 };
+
+// The publication's tables with the columns pgoutput sends for them (no dropped or generated
+// columns) and key flags from the primary key (else the replica-identity index), by (schema,
+// table).
+Result<std::vector<pg::Relation>> published_tables(pg::Connection& conn,
+                                                   const std::string& publication);
 
 // Reads every table of the publication under the exported snapshot; `on_event` receives one
 // `op` "r" event per row. Errors name the table.

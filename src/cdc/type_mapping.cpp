@@ -1,6 +1,7 @@
 // PostgreSQL text values → Debezium JSON values.
 #include "cdc/type_mapping.hpp"
 
+#include "cdc/pg_text.hpp"
 #include "common/civil_time.hpp"
 #include "common/json_writer.hpp"
 
@@ -85,65 +86,6 @@ std::optional<T> parse_number(std::string_view text) {
   return v;
 }
 
-// Reads `n` ASCII digits at `p` into `out`; false when one is not a digit.
-bool digits(const char* p, int n, int& out) {
-  out = 0;
-  for (int i = 0; i < n; ++i) {
-    if (p[i] < '0' || p[i] > '9') return false;
-    out = out * 10 + (p[i] - '0');
-  }
-  return true;
-}
-
-// PostgreSQL's ISO output "2026-11-25 05:41:41[.123456][+00[:30[:15]]]" (DateStyle ISO, years
-// 0001-9999; BC dates and 5-digit years are not accepted: nullopt) → UTC microseconds.
-// Hand-written because strptime/timegm were a fifth of the stream's CPU time.
-std::optional<int64_t> parse_timestamp(std::string_view text, bool with_zone) {
-  const char* p = text.data();
-  const size_t n = text.size();
-  int year, month, day, hour, minute, second;
-  if (n < 19 || p[4] != '-' || p[7] != '-' || p[10] != ' ' || p[13] != ':' || p[16] != ':' ||
-      !digits(p, 4, year) || !digits(p + 5, 2, month) || !digits(p + 8, 2, day) ||
-      !digits(p + 11, 2, hour) || !digits(p + 14, 2, minute) || !digits(p + 17, 2, second) ||
-      month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60)
-    return std::nullopt;
-  size_t i = 19;
-  int64_t micros = 0;
-  if (i < n && p[i] == '.') {
-    ++i;
-    int count = 0;
-    while (i < n && p[i] >= '0' && p[i] <= '9') {
-      if (count < 6) micros = micros * 10 + (p[i] - '0');
-      ++count;
-      ++i;
-    }
-    if (count == 0) return std::nullopt;
-    for (; count < 6; ++count) micros *= 10;
-  }
-  int64_t offset_s = 0;
-  if (with_zone) {
-    if (i >= n || (p[i] != '+' && p[i] != '-')) return std::nullopt;
-    const int sign = p[i] == '-' ? -1 : 1;
-    ++i;
-    int part = 0;
-    int parts[3] = {0, 0, 0};
-    for (; part < 3; ++part) {
-      if (i + 2 > n || !digits(p + i, 2, parts[part])) return std::nullopt;
-      i += 2;
-      if (i < n && p[i] == ':' && part < 2) {
-        ++i;
-      } else {
-        break;
-      }
-    }
-    offset_s = sign * (parts[0] * 3600 + parts[1] * 60 + parts[2]);
-  }
-  if (i != n) return std::nullopt;
-  const int64_t days = days_from_civil({year, month, day});
-  const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
-  return seconds * 1000000 + micros;
-}
-
 void put_digits(char* p, int64_t value, int n) {
   for (int i = n - 1; i >= 0; --i) {
     p[i] = static_cast<char>('0' + value % 10);
@@ -190,31 +132,6 @@ bool plain_number(std::string_view text, bool allow_fraction) {
     if (i == fraction || i - first_digit > 17) return false;
   }
   return i == text.size();
-}
-
-// numeric text → (unscaled digits with sign, scale).
-std::optional<std::pair<std::string, int>> split_numeric(std::string_view text) {
-  std::string digits;
-  int scale = 0;
-  bool seen_point = false;
-  size_t i = 0;
-  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
-    if (text[0] == '-') digits += '-';
-    i = 1;
-  }
-  if (i == text.size()) return std::nullopt;
-  for (; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '.' && !seen_point) {
-      seen_point = true;
-    } else if (c >= '0' && c <= '9') {
-      digits += c;
-      if (seen_point) ++scale;
-    } else {
-      return std::nullopt;
-    }
-  }
-  return std::pair{digits, scale};
 }
 
 }  // namespace
@@ -268,7 +185,7 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
     }
     case oid::k_numeric: {
       if (text == "NaN") return string("NaN");
-      auto parts = split_numeric(text);
+      auto parts = split_pg_numeric(text);
       if (!parts) return bad_value("numeric", text);
       auto [digits, scale] = *parts;
       if (typmod >= 4) {
@@ -292,7 +209,7 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
       return number(*days);  // io.debezium.time.Date
     }
     case oid::k_timestamp: {
-      auto us = parse_timestamp(text, false);
+      auto us = parse_pg_timestamp(text, false);
       if (!us) return bad_value("timestamp", text);
       // Naive value read as UTC: io.debezium.time.Timestamp (ms) for timestamp(0-3),
       // io.debezium.time.MicroTimestamp (µs) otherwise (time.precision.mode=adaptive).
@@ -301,22 +218,16 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
     }
     case oid::k_timestamptz: {
       if (text == "infinity" || text == "-infinity") return string(text);
-      auto us = parse_timestamp(text, true);
+      auto us = parse_pg_timestamp(text, true);
       if (!us) return bad_value("timestamptz", text);
       append_iso_utc(out, *us);  // io.debezium.time.ZonedTimestamp
       return {};
     }
     case oid::k_bytea: {
-      // bytea_output = hex: "\x0a1b..."
-      if (!text.starts_with("\\x") || text.size() % 2 != 0) return bad_value("bytea", text);
-      std::string bytes;
-      for (size_t i = 2; i < text.size(); i += 2) {
-        unsigned int byte = 0;
-        auto [ptr, ec] = std::from_chars(text.data() + i, text.data() + i + 2, byte, 16);
-        if (ec != std::errc() || ptr != text.data() + i + 2) return bad_value("bytea", text);
-        bytes.push_back(static_cast<char>(byte));
-      }
-      return string(base64(bytes));
+      // bytea_output = hex: "\\x0a1b..."
+      auto bytes = parse_pg_bytea(text);
+      if (!bytes) return bad_value("bytea", text);
+      return string(base64(*bytes));
     }
     default:
       // text, varchar, bpchar, json, jsonb, uuid, arrays, enums...: their text form.

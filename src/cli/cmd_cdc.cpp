@@ -8,7 +8,6 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
-#include <thread>
 
 #include "cdc/debezium_json.hpp"
 #include "cdc/event_builder.hpp"
@@ -109,25 +108,6 @@ void append_line(std::string& out, std::string_view topic, std::optional<std::st
   out += ",\"value\":";
   out += value ? *value : std::string_view("null");
   out += "}\n";
-}
-
-// Connects and starts streaming; on a lost connection, tries again with exponential backoff
-// (0.5 s doubling to 30 s) until it works or a stop is requested.
-Result<pg::ReplicationStream> start_stream(const std::string& conninfo, const std::string& slot,
-                                           pg::Lsn from, const std::string& publication,
-                                           bool retry) {
-  auto delay = std::chrono::milliseconds(500);
-  for (;;) {
-    auto attempt = [&]() -> Result<pg::ReplicationStream> {
-      SL_ASSIGN_OR_RETURN(auto stream, pg::ReplicationStream::connect(conninfo));
-      SL_TRY(stream.start(slot, from, publication));
-      return stream;
-    }();
-    if (attempt || !retry || !retryable(attempt.error().code) || g_stop) return attempt;
-    spdlog::warn("cdc: {}; retrying in {} ms", attempt.error().to_string(), delay.count());
-    std::this_thread::sleep_for(delay);
-    delay = std::min(delay * 2, std::chrono::milliseconds(30000));
-  }
 }
 
 struct CdcOptions {
@@ -231,7 +211,8 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
   };
 
   SL_ASSIGN_OR_RETURN(pg::Lsn from, prepare_slot(ctx, sql, conninfo, opt, sink, emit));
-  SL_ASSIGN_OR_RETURN(auto stream, start_stream(conninfo, opt.slot, from, opt.publication, false));
+  SL_ASSIGN_OR_RETURN(auto stream,
+                      pg::start_replication(conninfo, opt.slot, from, opt.publication, false));
   cdc::EventBuilder builder{std::string(database.value(0, 0))};
   builder.set_primary_keys(std::move(keys));
   builder.set_not_null_columns(std::move(not_null));
@@ -246,7 +227,8 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
       spdlog::warn("cdc: {}; reconnecting", data.error().to_string());
       SL_TRY(sink.rollback());
       const pg::Lsn resume = stream.confirmed();
-      SL_ASSIGN_OR_RETURN(stream, start_stream(conninfo, opt.slot, resume, opt.publication, true));
+      SL_ASSIGN_OR_RETURN(stream, pg::start_replication(conninfo, opt.slot, resume, opt.publication,
+                                                        true, [] { return g_stop != 0; }));
       spdlog::warn("cdc: reconnected at {}", resume.to_string());
       continue;
     }

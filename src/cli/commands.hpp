@@ -15,5 +15,6 @@ void add_simulate_command(CLI::App& app, Context& ctx);
 void add_parquet_command(CLI::App& app, Context& ctx);
 void add_cdc_command(CLI::App& app, Context& ctx);
 void add_lake_command(CLI::App& app, Context& ctx);
+void add_ingest_command(CLI::App& app, Context& ctx);
 
 }  // namespace sl::cli

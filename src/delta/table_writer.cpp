@@ -270,11 +270,16 @@ Result<WriteResult> write_table(Storage& storage, const parquet::RecordBatch& ba
     }
   }
 
-  SL_ASSIGN_OR_RETURN(auto adds,
-                      write_data_files(storage, batch, partition_columns, options, true));
+  std::vector<Add> adds = options.staged_files;
+  if (batch.num_rows > 0 || adds.empty()) {
+    SL_ASSIGN_OR_RETURN(auto written,
+                        write_data_files(storage, batch, partition_columns, options, true));
+    adds.insert(adds.end(), std::make_move_iterator(written.begin()),
+                std::make_move_iterator(written.end()));
+  }
   fault_point("delta.write.before_commit");  // data files durable, nothing committed yet
   result.files_added = adds.size();
-  result.rows = batch.num_rows;
+  result.rows = batch.num_rows + options.staged_rows;
   for (const auto& a : adds) result.bytes += static_cast<uint64_t>(a.size);
 
   auto txn = creating ? Transaction::for_new_table(storage, options.transaction)

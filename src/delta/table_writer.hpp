@@ -40,6 +40,11 @@ struct WriteOptions {
   bool merge_schema = false;
   // Idempotent write: (application id, its monotonically increasing batch version).
   std::optional<std::pair<std::string, int64_t>> app_transaction;
+  // Data files already written for this batch by write_data_files (same columns or fewer),
+  // committed together with it: a writer whose batch outgrows memory spills rows to files as it
+  // goes and still commits everything in one version. `staged_rows` counts their rows.
+  std::vector<Add> staged_files;
+  size_t staged_rows = 0;
   std::string operation = "WRITE";
   StringMap extra_operation_parameters;
   parquet::WriterOptions parquet;

@@ -5,6 +5,9 @@
 #include <poll.h>
 
 #include <cstring>
+#include <thread>
+
+#include <spdlog/spdlog.h>
 
 #include "common/byte_cursor.hpp"
 
@@ -54,9 +57,10 @@ Result<SystemIdentity> ReplicationStream::identify_system() {
   return id;
 }
 
-Result<SlotInfo> ReplicationStream::create_slot(const std::string& name) {
-  SL_ASSIGN_OR_RETURN(auto r, conn_.exec("CREATE_REPLICATION_SLOT " + quote_identifier(name) +
-                                         " LOGICAL pgoutput EXPORT_SNAPSHOT"));
+Result<SlotInfo> ReplicationStream::create_slot(const std::string& name, bool temporary) {
+  SL_ASSIGN_OR_RETURN(
+      auto r, conn_.exec("CREATE_REPLICATION_SLOT " + quote_identifier(name) +
+                         (temporary ? " TEMPORARY" : "") + " LOGICAL pgoutput EXPORT_SNAPSHOT"));
   if (r.rows() != 1 || r.columns() < 3)
     return make_error(Errc::corrupt, "pg: unexpected CREATE_REPLICATION_SLOT result");
   SlotInfo slot;
@@ -204,6 +208,25 @@ Result<std::optional<XLogData>> ReplicationStream::next(std::chrono::millisecond
       return make_error(Errc::unavailable,
                         std::string("pg: replication connection lost: ") + PQerrorMessage(conn));
     }
+  }
+}
+
+Result<ReplicationStream> start_replication(const std::string& conninfo, const std::string& slot,
+                                            Lsn from, const std::string& publication, bool retry,
+                                            const std::function<bool()>& stop_requested) {
+  auto delay = std::chrono::milliseconds(500);
+  for (;;) {
+    auto attempt = [&]() -> Result<ReplicationStream> {
+      SL_ASSIGN_OR_RETURN(auto stream, ReplicationStream::connect(conninfo));
+      SL_TRY(stream.start(slot, from, publication));
+      return stream;
+    }();
+    if (attempt || !retry || !retryable(attempt.error().code) ||
+        (stop_requested && stop_requested()))
+      return attempt;
+    spdlog::warn("replication: {}; retrying in {} ms", attempt.error().to_string(), delay.count());
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(30000));
   }
 }
 

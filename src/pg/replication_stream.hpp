@@ -17,6 +17,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,8 +56,10 @@ class ReplicationStream {
   static Result<ReplicationStream> connect(const std::string& conninfo);
 
   Result<SystemIdentity> identify_system();
-  // CREATE_REPLICATION_SLOT name LOGICAL pgoutput, exporting a snapshot.
-  Result<SlotInfo> create_slot(const std::string& name);
+  // CREATE_REPLICATION_SLOT name LOGICAL pgoutput, exporting a snapshot. A temporary slot is
+  // dropped by the server when this connection ends: used only for its exported snapshot and
+  // consistent point (e.g. to snapshot one more table later, at a known position).
+  Result<SlotInfo> create_slot(const std::string& name, bool temporary = false);
   Status drop_slot(const std::string& name);
   Status start(const std::string& slot, Lsn from, const std::string& publication);
 
@@ -87,5 +90,12 @@ class ReplicationStream {
   Lsn reported_;                                          // last flush position sent
   std::chrono::steady_clock::time_point last_status_{};
 };
+
+// Connects and starts streaming `slot` from `from`. With `retry`, a retryable failure (server
+// down, restarting, connection refused) is tried again with exponential backoff (0.5 s doubling
+// to 30 s) until it works or `stop_requested` returns true.
+Result<ReplicationStream> start_replication(const std::string& conninfo, const std::string& slot,
+                                            Lsn from, const std::string& publication, bool retry,
+                                            const std::function<bool()>& stop_requested = {});
 
 }  // namespace sl::pg

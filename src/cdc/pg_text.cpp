@@ -1,0 +1,126 @@
+// Hand-written parsers of PostgreSQL's text output.
+#include "cdc/pg_text.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "common/civil_time.hpp"
+
+namespace sl::cdc {
+
+namespace {
+
+// Reads `n` ASCII digits at `p` into `out`; false when one is not a digit.
+bool digits(const char* p, int n, int& out) {
+  out = 0;
+  for (int i = 0; i < n; ++i) {
+    if (p[i] < '0' || p[i] > '9') return false;
+    out = out * 10 + (p[i] - '0');
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_pg_timestamp(std::string_view text, bool with_zone) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  int year, month, day, hour, minute, second;
+  if (n < 19 || p[4] != '-' || p[7] != '-' || p[10] != ' ' || p[13] != ':' || p[16] != ':' ||
+      !digits(p, 4, year) || !digits(p + 5, 2, month) || !digits(p + 8, 2, day) ||
+      !digits(p + 11, 2, hour) || !digits(p + 14, 2, minute) || !digits(p + 17, 2, second) ||
+      month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60)
+    return std::nullopt;
+  size_t i = 19;
+  int64_t micros = 0;
+  if (i < n && p[i] == '.') {
+    ++i;
+    int count = 0;
+    while (i < n && p[i] >= '0' && p[i] <= '9') {
+      if (count < 6) micros = micros * 10 + (p[i] - '0');
+      ++count;
+      ++i;
+    }
+    if (count == 0) return std::nullopt;
+    for (; count < 6; ++count) micros *= 10;
+  }
+  int64_t offset_s = 0;
+  if (with_zone) {
+    if (i >= n || (p[i] != '+' && p[i] != '-')) return std::nullopt;
+    const int sign = p[i] == '-' ? -1 : 1;
+    ++i;
+    int part = 0;
+    int parts[3] = {0, 0, 0};
+    for (; part < 3; ++part) {
+      if (i + 2 > n || !digits(p + i, 2, parts[part])) return std::nullopt;
+      i += 2;
+      if (i < n && p[i] == ':' && part < 2) {
+        ++i;
+      } else {
+        break;
+      }
+    }
+    offset_s = sign * (parts[0] * 3600 + parts[1] * 60 + parts[2]);
+  }
+  if (i != n) return std::nullopt;
+  const int64_t days = days_from_civil({year, month, day});
+  const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
+  return seconds * 1000000 + micros;
+}
+
+std::optional<std::pair<std::string, int>> split_pg_numeric(std::string_view text) {
+  std::string unscaled;
+  int scale = 0;
+  bool seen_point = false;
+  size_t i = 0;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    if (text[0] == '-') unscaled += '-';
+    i = 1;
+  }
+  if (i == text.size()) return std::nullopt;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.' && !seen_point) {
+      seen_point = true;
+    } else if (c >= '0' && c <= '9') {
+      unscaled += c;
+      if (seen_point) ++scale;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return std::pair{unscaled, scale};
+}
+
+std::optional<std::string> parse_pg_bytea(std::string_view text) {
+  if (!text.starts_with("\\x") || text.size() % 2 != 0) return std::nullopt;
+  std::string bytes;
+  bytes.reserve(text.size() / 2 - 1);
+  for (size_t i = 2; i < text.size(); i += 2) {
+    unsigned int byte = 0;
+    auto [ptr, ec] = std::from_chars(text.data() + i, text.data() + i + 2, byte, 16);
+    if (ec != std::errc() || ptr != text.data() + i + 2) return std::nullopt;
+    bytes.push_back(static_cast<char>(byte));
+  }
+  return bytes;
+}
+
+std::optional<int64_t> parse_pg_integer(std::string_view text) {
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
+  return v;
+}
+
+std::optional<double> parse_pg_float(std::string_view text) {
+  if (text == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  if (text == "Infinity") return std::numeric_limits<double>::infinity();
+  if (text == "-Infinity") return -std::numeric_limits<double>::infinity();
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
+  return v;
+}
+
+}  // namespace sl::cdc

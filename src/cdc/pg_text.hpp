@@ -1,0 +1,31 @@
+// PostgreSQL's text output of values (what pgoutput and the snapshot cursor send), parsed by hand:
+// the CDC hot path converts every column of every change, and strptime/timegm were a fifth of
+// the stream's CPU time. Shared by the Debezium encoder and the lake's typed columns.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace sl::cdc {
+
+// "2026-11-25 05:41:41[.123456]" (timestamp) or with a zone "[+|-]HH[:MM[:SS]]" (timestamptz),
+// DateStyle ISO, years 0001-9999 → UTC microseconds since the epoch; nullopt otherwise (BC
+// dates, 5-digit years, infinity).
+std::optional<int64_t> parse_pg_timestamp(std::string_view text, bool with_zone);
+
+// numeric text "-12.340" → ("-12340", 3): the unscaled digits with their sign, and the scale.
+// nullopt for NaN, infinities and anything that is not a plain decimal.
+std::optional<std::pair<std::string, int>> split_pg_numeric(std::string_view text);
+
+// bytea in hex output ("\x0a1b") → its bytes; nullopt when not valid hex output.
+std::optional<std::string> parse_pg_bytea(std::string_view text);
+
+// Integers as PostgreSQL prints them; nullopt when the text is not exactly one in range.
+std::optional<int64_t> parse_pg_integer(std::string_view text);
+// float4/float8 text, NaN and ±Infinity included.
+std::optional<double> parse_pg_float(std::string_view text);
+
+}  // namespace sl::cdc

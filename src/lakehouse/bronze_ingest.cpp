@@ -1,0 +1,170 @@
+// The Bronze ingest loop: snapshot, stream, commit, acknowledge.
+#include "lakehouse/bronze_ingest.hpp"
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "cdc/event_builder.hpp"
+#include "cdc/snapshot_reader.hpp"
+#include "common/fault_point.hpp"
+#include "lakehouse/bronze_writer.hpp"
+#include "pg/pgoutput_decoder.hpp"
+#include "pg/replication_stream.hpp"
+
+namespace sl::lakehouse {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t system_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Reads `tables` under the snapshot `slot` exported and commits them at its consistent point.
+// The replication connection that created the slot must stay idle meanwhile.
+Result<size_t> snapshot_tables(BronzeWriter& writer, const BronzeIngestOptions& options,
+                               const std::vector<pg::Relation>& tables, const pg::SlotInfo& slot,
+                               const std::function<int64_t()>& now_us) {
+  SL_ASSIGN_OR_RETURN(auto reader, pg::Connection::open(options.conninfo));
+  cdc::SnapshotOptions snapshot;
+  snapshot.publication = options.publication;
+  snapshot.snapshot_name = slot.snapshot_name;
+  snapshot.consistent_point = slot.consistent_point;
+  snapshot.now_us = now_us;
+  for (const auto& t : tables) snapshot.tables.push_back(t.schema + "." + t.name);
+  size_t rows = 0;
+  SL_ASSIGN_OR_RETURN(auto stats,
+                      cdc::read_snapshot(reader, snapshot, [&](const cdc::ChangeEvent& e) {
+                        if (++rows == 100) fault_point("bronze.snapshot.midway");
+                        return writer.add_snapshot_row(e, now_us());
+                      }));
+  SL_ASSIGN_OR_RETURN(auto committed, writer.commit_snapshot(tables, slot.consistent_point));
+  spdlog::info("bronze: snapshot of {} tables at {}: {} rows, {} files", committed.tables,
+               slot.consistent_point.to_string(), stats.rows, committed.files);
+  return stats.rows;
+}
+
+}  // namespace
+
+Result<BronzeIngestStats> run_bronze_ingest(pg::Connection& sql,
+                                            const BronzeIngestOptions& options) {
+  BronzeIngestStats stats;
+  const std::function<int64_t()> now_us = options.now_us ? options.now_us : system_now_us;
+  auto stop = [&] { return options.stop_requested && options.stop_requested(); };
+  BronzeWriter writer({.root = options.bronze_root,
+                       .app_id = "sportlake-bronze:" + options.slot,
+                       .spill_rows = options.spill_rows,
+                       .parquet = {}});
+
+  SL_ASSIGN_OR_RETURN(auto tables, cdc::published_tables(sql, options.publication));
+  SL_ASSIGN_OR_RETURN(auto existing, sql.exec_params("SELECT 1 FROM pg_replication_slots "
+                                                     "WHERE slot_name = $1",
+                                                     {options.slot}));
+  pg::Lsn from;  // 0/0: the slot's confirmed position
+  if (existing.rows() == 0) {
+    SL_ASSIGN_OR_RETURN(auto creator, pg::ReplicationStream::connect(options.conninfo));
+    SL_ASSIGN_OR_RETURN(auto slot, creator.create_slot(options.slot));
+    spdlog::info("bronze: created slot {} at {}", options.slot, slot.consistent_point.to_string());
+    SL_ASSIGN_OR_RETURN(stats.snapshot_rows,
+                        snapshot_tables(writer, options, tables, slot, now_us));
+    from = slot.consistent_point;
+  }
+  std::vector<pg::Relation> missing;
+  for (const auto& t : tables) {
+    SL_ASSIGN_OR_RETURN(auto watermark, writer.watermark(t.schema, t.name));
+    if (!watermark) missing.push_back(t);
+  }
+  if (!missing.empty()) {
+    SL_ASSIGN_OR_RETURN(auto creator, pg::ReplicationStream::connect(options.conninfo));
+    SL_ASSIGN_OR_RETURN(
+        auto slot, creator.create_slot(options.slot + "_snapshot_" + std::to_string(::getpid()),
+                                       /*temporary=*/true));
+    spdlog::info("bronze: {} table(s) missing from Bronze: snapshot at {}", missing.size(),
+                 slot.consistent_point.to_string());
+    SL_ASSIGN_OR_RETURN(auto rows, snapshot_tables(writer, options, missing, slot, now_us));
+    stats.snapshot_rows += rows;
+  }
+
+  SL_ASSIGN_OR_RETURN(auto keys, cdc::read_primary_keys(sql));
+  SL_ASSIGN_OR_RETURN(auto not_null, cdc::read_not_null_columns(sql));
+  SL_ASSIGN_OR_RETURN(auto database, sql.exec("SELECT current_database()"));
+  auto new_builder = [&] {
+    auto builder = std::make_unique<cdc::EventBuilder>(std::string(database.value(0, 0)));
+    builder->set_primary_keys(keys);
+    builder->set_not_null_columns(not_null);
+    return builder;
+  };
+  auto builder = new_builder();
+  SL_ASSIGN_OR_RETURN(auto stream, pg::start_replication(options.conninfo, options.slot, from,
+                                                         options.publication, false));
+
+  std::optional<Clock::time_point> oldest_pending;
+  auto commit_due = [&] {
+    return writer.pending_rows() >= options.commit_rows ||
+           (oldest_pending && Clock::now() - *oldest_pending >= options.commit_interval);
+  };
+  // Commits what is pending, then (only then) acknowledges it.
+  auto commit = [&]() -> Status {
+    SL_ASSIGN_OR_RETURN(auto committed, writer.commit());
+    fault_point("bronze.commit.before_ack");
+    stream.confirm(writer.last_end_lsn());
+    ++stats.commits;
+    oldest_pending.reset();
+    spdlog::debug("bronze: committed {} rows to {} tables up to {}", committed.rows,
+                  committed.tables, writer.last_end_lsn().to_string());
+    return stream.send_status();
+  };
+  auto on_event = [&](const cdc::ChangeEvent& e) -> Status {
+    SL_ASSIGN_OR_RETURN(bool added, writer.add_change(e, now_us()));
+    ++(added ? stats.changes : stats.skipped);
+    if (added && !oldest_pending) oldest_pending = Clock::now();
+    return {};
+  };
+  auto on_commit = [&](const pg::Commit& c) -> Status {
+    writer.end_transaction(c.end_lsn);
+    if (writer.pending_rows() == 0) {
+      stream.confirm(c.end_lsn);  // nothing of it to write: durable as it is
+      return {};
+    }
+    return commit_due() ? commit() : Status{};
+  };
+
+  auto last_data = Clock::now();
+  while (!stop()) {
+    auto data = stream.next(std::chrono::milliseconds(100));
+    if (!data && data.error().code == Errc::unavailable) {
+      // The server sends the unacknowledged transactions again: forget their pending rows.
+      spdlog::warn("bronze: {}; reconnecting", data.error().to_string());
+      writer.discard_pending();
+      oldest_pending.reset();
+      builder = new_builder();
+      const pg::Lsn resume = stream.confirmed();
+      SL_ASSIGN_OR_RETURN(stream, pg::start_replication(options.conninfo, options.slot, resume,
+                                                        options.publication, true, stop));
+      spdlog::warn("bronze: reconnected at {}", resume.to_string());
+      continue;
+    }
+    if (!data) return data.error().with_context("bronze ingest");
+    if (!*data) {
+      if (!writer.in_transaction() && writer.pending_rows() > 0 && commit_due()) SL_TRY(commit());
+      if (options.idle_exit.count() > 0 && Clock::now() - last_data >= options.idle_exit) break;
+      continue;
+    }
+    last_data = Clock::now();
+    auto message = pg::decode_pgoutput((*data)->payload);
+    if (!message)
+      return message.error().with_context("bronze ingest at " + (*data)->wal_start.to_string());
+    SL_TRY(builder->feed(**data, std::move(*message), on_event, on_commit));
+  }
+  if (!writer.in_transaction() && writer.pending_rows() > 0) SL_TRY(commit());
+  SL_TRY(stream.send_status());
+  stats.unconverted = writer.unconverted();
+  stats.acknowledged = stream.confirmed();
+  return stats;
+}
+
+}  // namespace sl::lakehouse

@@ -1,0 +1,57 @@
+// The Bronze ingest job: a replication slot of its own → BronzeWriter, exactly once.
+//
+// Order of work (run_bronze_ingest):
+// 1. the publication's tables; the slot, created when missing with an exported snapshot whose
+//    rows are committed to every Bronze table at the slot's consistent point;
+// 2. a table the slot exists for but Bronze lacks (an interrupted first snapshot, a table added
+//    to the publication, a Bronze table deleted) is read under a temporary slot's exported
+//    snapshot and committed at that slot's consistent point: its watermark keeps the stream's
+//    older transactions of that table out;
+// 3. stream from the slot's confirmed position; at a transaction boundary, when `commit_rows`
+//    rows are pending or the oldest has waited `commit_interval`, commit (BronzeWriter), then
+//    acknowledge the slot up to the last committed transaction. With nothing pending, every
+//    transaction is acknowledged at once (idle tables do not hold WAL back).
+// A lost connection resumes from the last acknowledged position (pending rows are dropped: the
+// server sends them again). A failed commit stops the job without acknowledging anything.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "common/result.hpp"
+#include "pg/connection.hpp"
+#include "pg/lsn.hpp"
+
+namespace sl::lakehouse {
+
+struct BronzeIngestOptions {
+  std::string conninfo;
+  std::string slot = "sportlake_bronze";
+  std::string publication = "sportlake_pub";
+  std::filesystem::path bronze_root;
+  size_t commit_rows = 100'000;
+  std::chrono::milliseconds commit_interval{1000};
+  size_t spill_rows = 250'000;
+  // Stop after this long without any change (0: run until stop_requested).
+  std::chrono::milliseconds idle_exit{0};
+  std::function<bool()> stop_requested;
+  std::function<int64_t()> now_us;  // the clock for _ingest_ts (tests make it deterministic)
+};
+
+struct BronzeIngestStats {
+  size_t snapshot_rows = 0;
+  size_t changes = 0;  // streamed changes written
+  size_t skipped = 0;  // streamed changes already in Bronze (replayed after a restart)
+  size_t commits = 0;  // Bronze flushes (each one Delta version per table with rows)
+  size_t unconverted = 0;
+  pg::Lsn acknowledged;
+};
+
+// `sql` is a normal connection to the source database (migrations applied, publication present).
+Result<BronzeIngestStats> run_bronze_ingest(pg::Connection& sql,
+                                            const BronzeIngestOptions& options);
+
+}  // namespace sl::lakehouse

@@ -1,0 +1,112 @@
+// BronzeWriter: change events → the Bronze Delta tables, exactly once.
+//
+// Exactly-once rests on one number per table, its watermark: the Delta `txn` version of the
+// application `app_id`, committed atomically with the rows. It is a source position (an LSN):
+// the table holds every change whose transaction committed before it, and none after. So
+// - a change whose transaction's commit LSN is below the table's watermark is already there and
+//   is skipped (after a crash the slot replays from its last acknowledged position, which may be
+//   older than some tables' watermarks: one flush commits table after table);
+// - a streamed flush commits each table with pending rows at the end LSN of the last transaction
+//   it holds; only then may the slot be acknowledged up to that LSN;
+// - a snapshot of tables read at a slot's consistent point commits them (empty ones too) with
+//   that point: transactions committed before it are in the snapshot, later ones are streamed.
+//
+// Order of use: add_change() for each change of a transaction, end_transaction(end LSN), and
+// commit() at a transaction boundary when enough is pending. Snapshots: add_snapshot_row()
+// for each row, then commit_snapshot(). Rows of a table beyond `spill_rows` are written to a data
+// file at once and committed later with the rest (a 1M-row transaction does not sit in memory).
+// A relation change (columns added or dropped) spills the rows of the old shape; the commit
+// merges the schemas (new columns are nullable, dropped ones stay, null from then on).
+// Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cdc/change_event.hpp"
+#include "common/result.hpp"
+#include "delta/actions.hpp"
+#include "delta/local_storage.hpp"
+#include "lakehouse/bronze_rows.hpp"
+#include "parquet/writer_options.hpp"
+
+namespace sl::lakehouse {
+
+struct BronzeOptions {
+  std::filesystem::path root;  // <lake>/bronze: one table per source table
+  std::string app_id;          // the Delta txn application id (one per replication slot)
+  size_t spill_rows = 250'000;
+  parquet::WriterOptions parquet;  // defaults: SNAPPY, dictionary
+};
+
+struct BronzeCommit {
+  size_t tables = 0;  // tables committed
+  size_t rows = 0;
+  size_t files = 0;
+};
+
+class BronzeWriter {
+ public:
+  explicit BronzeWriter(BronzeOptions options);
+
+  // The Bronze table directory of a source table: <root>/<table> for the `public` schema,
+  // <root>/<schema>.<table> otherwise.
+  std::filesystem::path table_path(const std::string& schema, const std::string& table) const;
+  // The table's watermark (its txn version for app_id); nullopt when the table does not exist or
+  // has no txn of this application. Read from the table the first time it is asked for.
+  Result<std::optional<int64_t>> watermark(const std::string& schema, const std::string& table);
+
+  // Adds one change of the current transaction, unless its table already holds that
+  // transaction. Returns whether it was added.
+  Result<bool> add_change(const cdc::ChangeEvent& event, int64_t ingest_ts_us);
+  // The current transaction ended at `end_lsn` (its Commit's end LSN).
+  void end_transaction(pg::Lsn end_lsn);
+  // Commits every table with pending rows at the last ended transaction. Refused inside a
+  // transaction (its rows would land without the rest of it).
+  Result<BronzeCommit> commit();
+
+  Status add_snapshot_row(const cdc::ChangeEvent& event, int64_t ingest_ts_us);
+  // Commits the snapshot rows of `tables` (every one, even without rows) at `point`.
+  Result<BronzeCommit> commit_snapshot(const std::vector<pg::Relation>& tables, pg::Lsn point);
+
+  // Forgets every uncommitted row (and the current transaction): after a lost connection the
+  // server sends them again. Spilled files stay as orphans for vacuum.
+  void discard_pending();
+
+  size_t pending_rows() const { return pending_rows_; }
+  bool in_transaction() const { return in_transaction_; }
+  // Position of the last ended transaction (what a successful commit() makes durable).
+  pg::Lsn last_end_lsn() const { return last_end_lsn_; }
+  // Values kept as text in _unconverted since the start (all tables).
+  size_t unconverted() const;
+
+ private:
+  struct Table {
+    std::string name;  // schema.table, for messages
+    std::unique_ptr<delta::LocalStorage> storage;
+    std::optional<int64_t> watermark;
+    std::optional<BronzeRows> rows;  // pending rows of the current relation shape
+    std::vector<delta::Add> staged;  // pending rows already in data files
+    size_t staged_rows = 0;
+    std::vector<parquet::Field> union_fields;  // every shape pending since the last commit
+    size_t unconverted_before = 0;             // of builders replaced since the start
+  };
+
+  Result<Table*> table(const std::string& schema, const std::string& name);
+  Status add_row(Table& t, const cdc::ChangeEvent& event, int64_t ingest_ts_us);
+  Status spill(Table& t);
+  Result<size_t> commit_table(Table& t, int64_t version, BronzeCommit& stats);
+
+  BronzeOptions options_;
+  std::map<std::string, Table> tables_;
+  size_t pending_rows_ = 0;
+  bool in_transaction_ = false;
+  pg::Lsn last_end_lsn_;
+};
+
+}  // namespace sl::lakehouse

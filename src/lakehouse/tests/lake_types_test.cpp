@@ -1,0 +1,114 @@
+// PostgreSQL text → lake column values, and the mapping kept equal to cdc::delta_type.
+#include "lakehouse/lake_types.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "cdc/type_mapping.hpp"
+#include "common/civil_time.hpp"
+#include "common/decimal_text.hpp"
+#include "delta/schema.hpp"
+
+namespace sl::lakehouse {
+namespace {
+
+namespace oid = cdc::oid;
+
+int32_t numeric_typmod(int precision, int scale) {
+  return ((precision << 16) | scale) + 4;
+}
+
+// One value as a reader would print it (dates, timestamps and decimals in their text form).
+std::string show(const parquet::Column& column) {
+  switch (column.type.id) {
+    case parquet::TypeId::date32:
+      return format_date(column.i32[0]);
+    case parquet::TypeId::timestamp_us:
+      return format_timestamp_us(column.i64[0]);
+    case parquet::TypeId::decimal:
+      return parquet::is_wide_decimal(column.type) ? decimal_text(column.i128[0], column.type.scale)
+                                                   : decimal_text(column.i64[0], column.type.scale);
+    default:
+      return parquet::to_debug_string(column, 0);
+  }
+}
+
+// Converts one value; nullopt when append_lake_value refuses it.
+std::optional<std::string> convert(uint32_t type_oid, int32_t typmod, std::string_view text) {
+  parquet::Column column(lake_type(type_oid, typmod));
+  if (!append_lake_value(column, type_oid, text)) {
+    EXPECT_EQ(column.length, 0u) << "a refused value appends nothing";
+    return std::nullopt;
+  }
+  EXPECT_EQ(column.length, 1u);
+  return show(column);
+}
+
+TEST(LakeTypes, SameMappingAsTheDeltaTypeOfCdc) {
+  const std::pair<uint32_t, int32_t> types[] = {{oid::k_bool, -1},
+                                                {oid::k_int2, -1},
+                                                {oid::k_int4, -1},
+                                                {oid::k_int8, -1},
+                                                {oid::k_float4, -1},
+                                                {oid::k_float8, -1},
+                                                {oid::k_numeric, -1},
+                                                {oid::k_numeric, numeric_typmod(10, 2)},
+                                                {oid::k_numeric, numeric_typmod(38, 0)},
+                                                {oid::k_numeric, numeric_typmod(39, 2)},
+                                                {oid::k_date, -1},
+                                                {oid::k_timestamp, -1},
+                                                {oid::k_timestamptz, 3},
+                                                {oid::k_bytea, -1},
+                                                {oid::k_text, -1},
+                                                {oid::k_varchar, 84},
+                                                {oid::k_jsonb, -1},
+                                                {oid::k_uuid, -1},
+                                                {oid::k_oid, -1}};
+  for (auto [type, typmod] : types) {
+    parquet::Field field{"c", lake_type(type, typmod), true};
+    EXPECT_EQ(delta::type_to_string(delta::from_parquet_field(field).type),
+              cdc::delta_type(type, typmod))
+        << "oid " << type << " typmod " << typmod;
+  }
+}
+
+TEST(LakeTypes, ConvertsEveryKindOfValue) {
+  EXPECT_EQ(convert(oid::k_bool, -1, "t"), "true");
+  EXPECT_EQ(convert(oid::k_bool, -1, "f"), "false");
+  EXPECT_EQ(convert(oid::k_int2, -1, "-32768"), "-32768");
+  EXPECT_EQ(convert(oid::k_int4, -1, "2147483647"), "2147483647");
+  EXPECT_EQ(convert(oid::k_int8, -1, "-9223372036854775808"), "-9223372036854775808");
+  EXPECT_EQ(convert(oid::k_float8, -1, "10.5"), "10.5");
+  EXPECT_EQ(convert(oid::k_float4, -1, "-Infinity"), "-inf");
+  EXPECT_EQ(convert(oid::k_numeric, numeric_typmod(10, 2), "45678.90"), "45678.90");
+  EXPECT_EQ(convert(oid::k_numeric, numeric_typmod(10, 2), "-0.05"), "-0.05");
+  EXPECT_EQ(convert(oid::k_numeric, numeric_typmod(10, 2), "12"), "12.00");
+  EXPECT_EQ(convert(oid::k_numeric, numeric_typmod(30, 4), "12345678901234567890123456.1234"),
+            "12345678901234567890123456.1234");
+  EXPECT_EQ(convert(oid::k_numeric, -1, "3.14159265358979323846264338327950288"),
+            "\"3.14159265358979323846264338327950288\"");
+  EXPECT_EQ(convert(oid::k_date, -1, "2025-02-28"), "2025-02-28");
+  EXPECT_EQ(convert(oid::k_timestamptz, -1, "2025-01-31 09:30:00.5+01"),
+            "2025-01-31T08:30:00.500000Z");
+  EXPECT_EQ(convert(oid::k_timestamp, -1, "2025-01-31 09:30:00"), "2025-01-31T09:30:00.000000Z");
+  EXPECT_EQ(convert(oid::k_bytea, -1, "\\x00ff"), "0x00ff");
+  EXPECT_EQ(convert(oid::k_jsonb, -1, "{\"a\": 1}"), "\"{\"a\": 1}\"");
+}
+
+TEST(LakeTypes, RefusesWhatTheLakeTypeCannotHold) {
+  EXPECT_EQ(convert(oid::k_numeric, numeric_typmod(10, 2), "NaN"), std::nullopt);
+  EXPECT_EQ(convert(oid::k_numeric, numeric_typmod(10, 2), "Infinity"), std::nullopt);
+  EXPECT_EQ(convert(oid::k_numeric, numeric_typmod(4, 2), "123.45"), std::nullopt);
+  EXPECT_EQ(convert(oid::k_numeric, numeric_typmod(4, 2), "1.234"), std::nullopt);
+  EXPECT_EQ(convert(oid::k_date, -1, "infinity"), std::nullopt);
+  EXPECT_EQ(convert(oid::k_date, -1, "0044-03-15 BC"), std::nullopt);
+  EXPECT_EQ(convert(oid::k_timestamptz, -1, "-infinity"), std::nullopt);
+  EXPECT_EQ(convert(oid::k_int4, -1, "2147483648"), std::nullopt);
+  EXPECT_EQ(convert(oid::k_bool, -1, "yes"), std::nullopt);
+  EXPECT_EQ(convert(oid::k_bytea, -1, "\\x0"), std::nullopt);
+  EXPECT_EQ(convert(oid::k_float8, -1, ""), std::nullopt);
+}
+
+}  // namespace
+}  // namespace sl::lakehouse
