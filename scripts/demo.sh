@@ -19,6 +19,12 @@ step "Loading the HR and sport files (data/sample)"
 step "Simulating 20 new Strava activities"
 "$SPORTLAKE" simulate --count 20 --delay 200ms..500ms
 
+step "Landing every change in the Bronze Delta tables (exactly once)"
+# The first run creates the slot sportlake_bronze and lands a snapshot of every table; later runs
+# land what changed since (the slot keeps it while nobody consumes).
+"$SPORTLAKE" ingest --idle-exit 1
+"$SPORTLAKE" lake ls
+
 step "What the source database holds"
 "$SPORTLAKE" db psql -- -X -q -P footer=off -c "
   SELECT 'rh_employees' AS \"table\", count(*) AS rows FROM rh_employees
