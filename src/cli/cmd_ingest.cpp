@@ -23,6 +23,7 @@ struct IngestOptions {
   size_t commit_rows = 100'000;
   double commit_interval = 1.0;
   double idle_exit = 0;
+  size_t max_changes = 0;
   bool json = false;
 };
 
@@ -38,6 +39,7 @@ Status run_ingest(Context& ctx, const IngestOptions& opt) {
   options.commit_interval =
       std::chrono::milliseconds(static_cast<int64_t>(opt.commit_interval * 1000));
   options.idle_exit = std::chrono::milliseconds(static_cast<int64_t>(opt.idle_exit * 1000));
+  options.max_changes = opt.max_changes;
   options.stop_requested = [] { return g_stop != 0; };
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
@@ -77,6 +79,8 @@ void add_ingest_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--commit-interval", opt.commit_interval,
                   "commit pending rows after at most SECONDS (default 1)");
   cmd->add_option("--idle-exit", opt.idle_exit, "stop after SECONDS without any change");
+  cmd->add_option("--max-changes", opt.max_changes,
+                  "stop once N streamed changes are committed (benchmarks)");
   cmd->add_flag("--json", opt.json, "print the run's figures as JSON");
   cmd->callback([&ctx] {
     IngestOptions o = opt;

@@ -134,7 +134,11 @@ Result<BronzeIngestStats> run_bronze_ingest(pg::Connection& sql,
   };
 
   auto last_data = Clock::now();
-  while (!stop()) {
+  auto enough = [&] {
+    return options.max_changes > 0 && stats.changes >= options.max_changes &&
+           writer.pending_rows() == 0;
+  };
+  while (!stop() && !enough()) {
     auto data = stream.next(std::chrono::milliseconds(100));
     if (!data && data.error().code == Errc::unavailable) {
       // The server sends the unacknowledged transactions again: forget their pending rows.

@@ -37,6 +37,8 @@ struct BronzeIngestOptions {
   size_t spill_rows = 250'000;
   // Stop after this long without any change (0: run until stop_requested).
   std::chrono::milliseconds idle_exit{0};
+  // Stop once this many streamed changes are committed (0: no limit; benchmarks, tests).
+  size_t max_changes = 0;
   std::function<bool()> stop_requested;
   std::function<int64_t()> now_us;  // the clock for _ingest_ts (tests make it deterministic)
 };
