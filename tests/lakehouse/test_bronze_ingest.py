@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import time
 
+import duckdb
 import pytest
 from deltalake import DeltaTable
 
@@ -95,6 +96,12 @@ def test_snapshot_then_stream_matches_the_source(env):
     assert deleted["activity_id"] == int(gone) and deleted["name"], "a delete keeps the old row"
     in_source = {int(i) for i in psql(sportlake, e, "SELECT activity_id FROM strava_activities")}
     assert set(current_state(activities, "activity_id")) == in_source
+
+    # DuckDB, another Parquet reader, reads the live files the same.
+    files = DeltaTable(str(root / "strava_activities")).file_uris()
+    got = duckdb.sql(f"SELECT count(*), sum(CASE WHEN _op = 'd' THEN 1 ELSE 0 END), max(distance_m) "
+                     f"FROM read_parquet({files!r})").fetchone()
+    assert got == (len(activities), 1, max(r["distance_m"] for r in activities))
 
     employees = bronze(root, "rh_employees")
     state = current_state(employees, "id")
