@@ -29,9 +29,10 @@ declare -A max_len=(
   [fuzz_delta_log]=65536
   [fuzz_delta_checkpoint]=65536
   [fuzz_snappy_decoder]=65536
+  [fuzz_lake_value]=256
 )
 all_targets=(fuzz_csv_reader fuzz_parquet_reader fuzz_pgoutput fuzz_debezium_json fuzz_delta_log
-  fuzz_delta_checkpoint fuzz_snappy_decoder)
+  fuzz_delta_checkpoint fuzz_snappy_decoder fuzz_lake_value)
 
 # Seeds that are small on disk but decompress to gigabytes: they measure memory, not find bugs
 # (large_string_map.brotli.parquet holds a 2 GB page; the slow conformance test reads it).
@@ -178,6 +179,23 @@ seed_fuzz_pgoutput() {
   add_bytes "$dir" delete "D${oid}K${tuple}"
   add_bytes "$dir" truncate "T\\x00\\x00\\x00\\x02\\x01${oid}\\x00\\x00\\x40\\x01"
   add_bytes "$dir" message "M\\x01${lsn}sportlake\\x00\\x00\\x00\\x00\\x05hello"
+}
+
+seed_fuzz_lake_value() {
+  # First byte: the column type (index into k_types of fuzz/lake_value_fuzz.cpp), then the text
+  # PostgreSQL sends for it.
+  local dir=$1
+  add_bytes "$dir" bool '\x00t'
+  add_bytes "$dir" int4 '\x02-2147483648'
+  add_bytes "$dir" int8 '\x039223372036854775807'
+  add_bytes "$dir" float8 '\x05-1.5e-300'
+  add_bytes "$dir" numeric '\x0645678.90'
+  add_bytes "$dir" numeric38 '\x07-12345678901234567890123456789012.123456'
+  add_bytes "$dir" numeric-nan '\x06NaN'
+  add_bytes "$dir" date '\x0a2024-02-29'
+  add_bytes "$dir" timestamp '\x0b2025-01-31 09:30:00.123456'
+  add_bytes "$dir" timestamptz '\x0c2025-01-31 09:30:00.5+05:30:15'
+  add_bytes "$dir" bytea '\x0d\\x00ff10'
 }
 
 seed_fuzz_snappy_decoder() {

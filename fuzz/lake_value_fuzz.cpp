@@ -1,0 +1,103 @@
+// libFuzzer target: PostgreSQL text values → lake columns (lakehouse/lake_types, over the
+// cdc/pg_text parsers) and → Debezium JSON. The first byte picks a column type, the rest is the
+// value's text. Beyond "no crash, no read outside the text" (ASan), the oracles are:
+// - a refused value appends nothing, an accepted one exactly one slot;
+// - what is accepted prints back (decimal_text, format_timestamp_us, the integer) to a text that
+//   converts to the same value;
+// - a value the lake accepts for a numeric, integer or timestamp column the Debezium encoder
+//   accepts too (both read the same grammar).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "cdc/type_mapping.hpp"
+#include "common/civil_time.hpp"
+#include "common/decimal_text.hpp"
+#include "lakehouse/lake_types.hpp"
+
+namespace {
+
+namespace oid = sl::cdc::oid;
+using sl::parquet::Column;
+using sl::parquet::TypeId;
+
+struct ColumnType {
+  uint32_t type_oid;
+  int32_t typmod;
+};
+constexpr int32_t numeric(int precision, int scale) {
+  return ((precision << 16) | scale) + 4;
+}
+constexpr ColumnType k_types[] = {
+    {oid::k_bool, -1},        {oid::k_int2, -1},   {oid::k_int4, -1},
+    {oid::k_int8, -1},        {oid::k_float4, -1}, {oid::k_float8, -1},
+    {oid::k_numeric, numeric(10, 2)},              {oid::k_numeric, numeric(38, 6)},
+    {oid::k_numeric, numeric(18, 0)},              {oid::k_numeric, -1},
+    {oid::k_date, -1},        {oid::k_timestamp, -1}, {oid::k_timestamptz, -1},
+    {oid::k_bytea, -1},       {oid::k_text, -1},   {oid::k_jsonb, -1}};
+
+// The value in slot 0 printed as PostgreSQL would print it (for the round trip).
+std::string printed(const Column& c, uint32_t type_oid) {
+  switch (c.type.id) {
+    case TypeId::int32:
+      return std::to_string(c.i32[0]);
+    case TypeId::int64:
+      return std::to_string(c.i64[0]);
+    case TypeId::decimal:
+      return sl::parquet::is_wide_decimal(c.type) ? sl::decimal_text(c.i128[0], c.type.scale)
+                                                  : sl::decimal_text(c.i64[0], c.type.scale);
+    case TypeId::timestamp_us:
+      return sl::format_timestamp_us(c.i64[0], ' ', false) +
+             (type_oid == oid::k_timestamptz ? "+00" : "");
+    case TypeId::date32:
+      return sl::format_date(c.i32[0]);
+    default:
+      return {};
+  }
+}
+
+bool same_slot(const Column& a, const Column& b) {
+  switch (a.type.id) {
+    case TypeId::int32:
+    case TypeId::date32:
+      return a.i32[0] == b.i32[0];
+    case TypeId::int64:
+    case TypeId::timestamp_us:
+      return a.i64[0] == b.i64[0];
+    case TypeId::decimal:
+      return sl::parquet::is_wide_decimal(a.type) ? a.i128[0] == b.i128[0] : a.i64[0] == b.i64[0];
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const ColumnType type = k_types[data[0] % std::size(k_types)];
+  // A copy of exactly the text's bytes, so that ASan sees any read past its end.
+  const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
+  Column column(sl::lakehouse::lake_type(type.type_oid, type.typmod));
+  const bool accepted = sl::lakehouse::append_lake_value(column, type.type_oid, text);
+  if (column.length != (accepted ? 1u : 0u)) __builtin_trap();
+  std::string json;
+  const bool encoded = sl::cdc::append_debezium_value(json, type.type_oid, type.typmod, text).ok();
+  if (!accepted) return 0;
+  const TypeId id = column.type.id;
+  if ((id == TypeId::decimal || id == TypeId::int32 || id == TypeId::int64 ||
+       id == TypeId::timestamp_us) &&
+      !encoded)
+    __builtin_trap();
+  const std::string again = printed(column, type.type_oid);
+  if (again.empty()) return 0;
+  Column reread(column.type);
+  if (!sl::lakehouse::append_lake_value(reread, type.type_oid, again)) {
+    // Timestamps outside years 1-9999 print in a form PostgreSQL never sends.
+    if (id == TypeId::timestamp_us || id == TypeId::date32) return 0;
+    __builtin_trap();
+  }
+  if (!same_slot(column, reread)) __builtin_trap();
+  return 0;
+}
