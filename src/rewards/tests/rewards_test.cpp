@@ -1,0 +1,133 @@
+// The reward rules on hand-made cases (every reason, thresholds at their edges, rounding, rule
+// changes) and on the sample HR file (DESIGN §1: 68 sporty commuters, 172,482.50 € at most).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/civil_time.hpp"
+#include "rewards/sport_bonus.hpp"
+#include "rewards/wellbeing.hpp"
+#include "source/hr_files.hpp"
+
+namespace sl::rewards {
+namespace {
+
+BonusDecision decide(std::optional<CommuteMode> mode, std::optional<double> km,
+                     int64_t salary_cents = 3'094'000, RewardRules rules = {}) {
+  return decide_sport_bonus({salary_cents, mode, km}, rules);
+}
+
+TEST(SportBonus, EveryReason) {
+  EXPECT_EQ(decide(CommuteMode::walk_run, 4.2).reason, BonusReason::eligible);
+  EXPECT_EQ(decide(CommuteMode::walk_run, 4.2).bonus_cents, 154'700);  // 5 % of 30,940.00 €
+  EXPECT_EQ(decide(CommuteMode::car, 4.2).reason, BonusReason::not_sporty);
+  EXPECT_EQ(decide(CommuteMode::public_transport, 1).reason, BonusReason::not_sporty);
+  EXPECT_EQ(decide(std::nullopt, 1).reason, BonusReason::unknown_mode);
+  EXPECT_EQ(decide(CommuteMode::bike_scooter, std::nullopt).reason, BonusReason::distance_unknown);
+  EXPECT_EQ(decide(CommuteMode::bike_scooter, -1).reason, BonusReason::distance_unknown);
+  EXPECT_EQ(decide(CommuteMode::walk_run, 15.01).reason, BonusReason::over_threshold);
+  EXPECT_TRUE(decide(CommuteMode::walk_run, 15.01).declaration_anomaly);
+  EXPECT_EQ(decide(CommuteMode::walk_run, 30.01).reason, BonusReason::likely_error);
+  EXPECT_EQ(decide(CommuteMode::bike_scooter, 50).reason, BonusReason::over_threshold);
+  EXPECT_EQ(decide(CommuteMode::bike_scooter, 50.5).reason, BonusReason::likely_error);
+  EXPECT_EQ(decide(CommuteMode::walk_run, 1, -5).reason, BonusReason::invalid_salary);
+  for (auto r : {BonusReason::eligible, BonusReason::not_sporty, BonusReason::unknown_mode,
+                 BonusReason::distance_unknown, BonusReason::over_threshold,
+                 BonusReason::likely_error, BonusReason::invalid_salary}) {
+    EXPECT_FALSE(reason_code(r).empty());
+    EXPECT_FALSE(reason_text_fr(r).empty());
+  }
+}
+
+TEST(SportBonus, ThresholdsAreInclusiveAndFollowTheRules) {
+  EXPECT_TRUE(decide(CommuteMode::walk_run, 15.0).eligible);
+  EXPECT_TRUE(decide(CommuteMode::bike_scooter, 25.0).eligible);
+  EXPECT_FALSE(decide(CommuteMode::bike_scooter, 25.000001).eligible);
+  RewardRules stricter;
+  stricter.bike_max_km = 20;
+  stricter.bonus_rate = 0.03;
+  EXPECT_EQ(decide(CommuteMode::bike_scooter, 22, 3'094'000, stricter).reason,
+            BonusReason::over_threshold);
+  EXPECT_EQ(decide(CommuteMode::bike_scooter, 19, 3'094'000, stricter).bonus_cents, 92'820);
+}
+
+TEST(SportBonus, PercentagesAreExactInCents) {
+  EXPECT_EQ(percent_of(3'094'000, 0.05), 154'700);
+  EXPECT_EQ(percent_of(3'094'010, 0.05), 154'701);  // 1,547.005 € → 1,547.01 € (half away)
+  EXPECT_EQ(percent_of(3'094'009, 0.05), 154'700);
+  EXPECT_EQ(percent_of(-10, 0.05), -1);
+  EXPECT_EQ(percent_of(333, 0.035), 12);  // 11.655 → 12
+}
+
+TEST(CommuteModes, LabelsRoundTripAndTravelModes) {
+  for (auto m : {CommuteMode::walk_run, CommuteMode::bike_scooter, CommuteMode::car,
+                 CommuteMode::public_transport})
+    EXPECT_EQ(parse_commute_mode(commute_mode_label(m)), m);
+  for (const auto& label : source::commute_modes())
+    EXPECT_TRUE(parse_commute_mode(label).has_value()) << label << " (the loader's spelling)";
+  EXPECT_EQ(parse_commute_mode("Velo"), std::nullopt);
+  EXPECT_EQ(travel_mode(CommuteMode::walk_run), "walking");
+  EXPECT_EQ(travel_mode(CommuteMode::bike_scooter), "bicycling");
+  EXPECT_EQ(travel_mode(CommuteMode::car), "");
+}
+
+int64_t local(int year, int month, int day) {
+  return days_from_civil({year, month, day}) * 86'400'000'000LL + 9 * 3'600'000'000LL;
+}
+
+TEST(Wellbeing, CountsTheCalendarYearWithoutCommutesOrRepeats) {
+  std::vector<ActivityFact> facts;
+  for (int i = 0; i < 14; ++i) facts.push_back({i, local(2025, 1 + i % 12, 10), false});
+  facts.push_back({100, local(2024, 12, 31), false});  // the year before
+  facts.push_back({101, local(2026, 1, 1), false});    // the year after
+  facts.push_back({102, local(2025, 6, 1), true});     // a commute
+  facts.push_back({3, local(2025, 4, 10), false});     // the same activity again
+  auto d = decide_wellbeing(facts, 2025, {});
+  EXPECT_EQ(d.activities, 14);
+  EXPECT_FALSE(d.eligible);
+  EXPECT_EQ(d.days, 0);
+  EXPECT_EQ(d.missing, 1);
+  facts.push_back(
+      {14, days_from_civil({2025, 12, 31}) * 86'400'000'000LL + 86'399'999'999LL, false});
+  d = decide_wellbeing(facts, 2025, {});
+  EXPECT_EQ(d.activities, 15);
+  EXPECT_TRUE(d.eligible);
+  EXPECT_EQ(d.days, 5);
+  EXPECT_EQ(d.missing, 0);
+  EXPECT_EQ(d.first_local_us, local(2025, 1, 10));
+  RewardRules more;
+  more.wellbeing_min_activities = 20;
+  more.wellbeing_days = 3;
+  EXPECT_FALSE(decide_wellbeing(facts, 2025, more).eligible);
+  EXPECT_EQ(decide_wellbeing(facts, 2024, {}).activities, 1);
+}
+
+TEST(SampleData, SixtyEightSportyCommutersAndTheMaximumBonus) {
+  const char* source_dir = std::getenv("SL_SOURCE_DIR");
+  ASSERT_NE(source_dir, nullptr);
+  std::ifstream in(std::filesystem::path(source_dir) / "data/sample/data_rh.csv", std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  auto parsed = source::parse_employees(bytes.str(), "data_rh.csv");
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_EQ(parsed->rows.size(), 161u);
+  int sporty = 0;
+  int64_t max_total = 0;
+  for (const auto& e : parsed->rows) {
+    const auto mode = parse_commute_mode(e.moyen_deplacement);
+    ASSERT_TRUE(mode.has_value()) << e.moyen_deplacement;
+    // Everyone within reach: the bonus each sporty commuter could get.
+    auto d = decide_sport_bonus({std::llround(e.salaire_brut * 100), mode, 0.0}, {});
+    sporty += d.eligible;
+    max_total += d.bonus_cents;
+  }
+  EXPECT_EQ(sporty, 68);
+  EXPECT_EQ(max_total, 17'248'250);  // 172,482.50 €
+}
+
+}  // namespace
+}  // namespace sl::rewards
