@@ -82,6 +82,15 @@ CREATE TABLE notification_outbox (
 );
 )sql";
 
+// The Slack sender's retry schedule and the last HTTP answer, per notification.
+constexpr const char* k_v2_sql = R"sql(
+ALTER TABLE notification_outbox
+  ADD COLUMN next_attempt_at timestamptz,
+  ADD COLUMN http_status     integer;
+CREATE INDEX notification_outbox_pending ON notification_outbox (created_at, activity_id)
+  WHERE status = 'pending';
+)sql";
+
 // An arbitrary constant shared by every sportlake process: serialises concurrent migrators.
 constexpr int64_t k_migration_lock = 0x73706f72746c616bLL;  // "sportlak"
 
@@ -90,6 +99,7 @@ constexpr int64_t k_migration_lock = 0x73706f72746c616bLL;  // "sportlak"
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = {
       {1, "seed tables, distance_cache, notification_outbox", k_v1_sql},
+      {2, "notification_outbox retry schedule", k_v2_sql},
   };
   return list;
 }
