@@ -5,11 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "cdc/event_builder.hpp"
 #include "cdc/snapshot_reader.hpp"
 #include "common/fault_point.hpp"
 #include "lakehouse/bronze_writer.hpp"
-#include "pg/pgoutput_decoder.hpp"
+#include "lakehouse/change_feed.hpp"
 #include "pg/replication_stream.hpp"
 
 namespace sl::lakehouse {
@@ -89,18 +88,12 @@ Result<BronzeIngestStats> run_bronze_ingest(pg::Connection& sql,
     stats.snapshot_rows += rows;
   }
 
-  SL_ASSIGN_OR_RETURN(auto keys, cdc::read_primary_keys(sql));
-  SL_ASSIGN_OR_RETURN(auto not_null, cdc::read_not_null_columns(sql));
-  SL_ASSIGN_OR_RETURN(auto database, sql.exec("SELECT current_database()"));
-  auto new_builder = [&] {
-    auto builder = std::make_unique<cdc::EventBuilder>(std::string(database.value(0, 0)));
-    builder->set_primary_keys(keys);
-    builder->set_not_null_columns(not_null);
-    return builder;
-  };
-  auto builder = new_builder();
-  SL_ASSIGN_OR_RETURN(auto stream, pg::start_replication(options.conninfo, options.slot, from,
-                                                         options.publication, false));
+  SL_ASSIGN_OR_RETURN(auto stream, ChangeFeed::open(sql,
+                                                    {.conninfo = options.conninfo,
+                                                     .slot = options.slot,
+                                                     .publication = options.publication,
+                                                     .stop_requested = stop},
+                                                    from));
 
   std::optional<Clock::time_point> oldest_pending;
   auto commit_due = [&] {
@@ -138,31 +131,20 @@ Result<BronzeIngestStats> run_bronze_ingest(pg::Connection& sql,
     return options.max_changes > 0 && stats.changes >= options.max_changes &&
            writer.pending_rows() == 0;
   };
+  // The server sends the unacknowledged transactions again: forget their pending rows.
+  auto on_reset = [&] {
+    writer.discard_pending();
+    oldest_pending.reset();
+  };
   while (!stop() && !enough()) {
-    auto data = stream.next(std::chrono::milliseconds(100));
-    if (!data && data.error().code == Errc::unavailable) {
-      // The server sends the unacknowledged transactions again: forget their pending rows.
-      spdlog::warn("bronze: {}; reconnecting", data.error().to_string());
-      writer.discard_pending();
-      oldest_pending.reset();
-      builder = new_builder();
-      const pg::Lsn resume = stream.confirmed();
-      SL_ASSIGN_OR_RETURN(stream, pg::start_replication(options.conninfo, options.slot, resume,
-                                                        options.publication, true, stop));
-      spdlog::warn("bronze: reconnected at {}", resume.to_string());
+    SL_ASSIGN_OR_RETURN(bool got,
+                        stream.poll(std::chrono::milliseconds(100), on_event, on_commit, on_reset));
+    if (got) {
+      last_data = Clock::now();
       continue;
     }
-    if (!data) return data.error().with_context("bronze ingest");
-    if (!*data) {
-      if (!writer.in_transaction() && writer.pending_rows() > 0 && commit_due()) SL_TRY(commit());
-      if (options.idle_exit.count() > 0 && Clock::now() - last_data >= options.idle_exit) break;
-      continue;
-    }
-    last_data = Clock::now();
-    auto message = pg::decode_pgoutput((*data)->payload);
-    if (!message)
-      return message.error().with_context("bronze ingest at " + (*data)->wal_start.to_string());
-    SL_TRY(builder->feed(**data, std::move(*message), on_event, on_commit));
+    if (!writer.in_transaction() && writer.pending_rows() > 0 && commit_due()) SL_TRY(commit());
+    if (options.idle_exit.count() > 0 && Clock::now() - last_data >= options.idle_exit) break;
   }
   if (!writer.in_transaction() && writer.pending_rows() > 0) SL_TRY(commit());
   SL_TRY(stream.send_status());

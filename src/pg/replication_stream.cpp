@@ -154,6 +154,7 @@ Result<std::optional<XLogData>> ReplicationStream::next(std::chrono::millisecond
   PGconn* conn = conn_.native();
   copy_buffer_.reset();  // the previous XLogData's payload ends here
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool read_after_deadline = false;
   for (;;) {
     auto now = std::chrono::steady_clock::now();
     if (now - last_status_ >= k_status_interval || position_to_report() > reported_)
@@ -196,13 +197,19 @@ Result<std::optional<XLogData>> ReplicationStream::next(std::chrono::millisecond
       return make_error(Errc::unavailable,
                         std::string("pg: replication stream broken: ") + PQerrorMessage(conn));
     // No complete message buffered: wait for the socket, bounded by the deadline and the next
-    // status update.
+    // status update. Past the deadline the socket is still read once without waiting, so a
+    // zero timeout polls instead of never reading.
     now = std::chrono::steady_clock::now();
-    if (now >= deadline) return std::optional<XLogData>();
-    auto wait = std::min(deadline - now, k_status_interval - (now - last_status_));
+    if (now >= deadline && read_after_deadline) return std::optional<XLogData>();
+    int ms = 0;
+    if (now < deadline) {
+      auto wait = std::min(deadline - now, k_status_interval - (now - last_status_));
+      ms =
+          static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + 1;
+    } else {
+      read_after_deadline = true;
+    }
     pollfd pfd{PQsocket(conn), POLLIN, 0};
-    int ms =
-        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + 1;
     if (::poll(&pfd, 1, ms) < 0 && errno != EINTR) return make_error(Errc::io, "pg: poll failed");
     if (PQconsumeInput(conn) != 1) {
       return make_error(Errc::unavailable,

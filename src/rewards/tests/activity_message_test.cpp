@@ -1,6 +1,7 @@
 // French activity messages: the scoping note's two examples under our formatting rules, every
 // kind of sport, and the number formats at their edges.
 #include "rewards/activity_message.hpp"
+#include "rewards/sport_label.hpp"
 
 #include <gtest/gtest.h>
 
@@ -65,6 +66,23 @@ TEST(ActivityMessage, NumberFormats) {
   EXPECT_EQ(format_duration(90), "2 min");
   EXPECT_EQ(format_duration(3599), "1 h");
   EXPECT_EQ(format_duration(3600 * 25 + 60), "25 h 1 min");
+}
+
+}  // namespace
+}  // namespace sl::rewards
+
+namespace sl::rewards {
+namespace {
+
+TEST(SportLabel, DeclaredSportsAreCleanedAndActivitiesNamed) {
+  EXPECT_EQ(normalise_declared_sport(" Runing "), "Course à pied");
+  EXPECT_EQ(normalise_declared_sport("Tennis de table"), "Tennis de table");
+  EXPECT_EQ(normalise_declared_sport(""), "");
+  EXPECT_EQ(activity_sport_label("Run", "Runing"), "Course à pied");
+  EXPECT_EQ(activity_sport_label("TableTennis", ""), "Tennis de table");
+  EXPECT_EQ(activity_sport_label("Workout", "Rugby"), "Rugby");
+  EXPECT_EQ(activity_sport_label("Workout", "Runing"), "Course à pied");
+  EXPECT_EQ(activity_sport_label("Workout", ""), "sport");
 }
 
 }  // namespace

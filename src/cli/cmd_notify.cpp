@@ -1,0 +1,101 @@
+// `sportlake notify`: the Slack notifier job (lakehouse/activity_notifier.hpp) on its own slot.
+#include <fmt/core.h>
+
+#include <csignal>
+
+#include "cli/commands.hpp"
+#include "cli/source_database.hpp"
+#include "integrations/http_client.hpp"
+#include "lakehouse/activity_notifier.hpp"
+#include "pg/database.hpp"
+
+namespace sl::cli {
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void request_stop(int) {
+  g_stop = 1;
+}
+
+struct NotifyOptions {
+  std::string slot;
+  std::string publication;
+  double min_interval = 1.0;
+  double timeout = 10.0;
+  int max_attempts = 8;
+  double idle_exit = 0;
+  bool json = false;
+};
+
+std::chrono::milliseconds millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+Status run_notify(Context& ctx, const NotifyOptions& opt) {
+  SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
+  SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
+  lakehouse::NotifierOptions options;
+  options.conninfo = conninfo;
+  options.slot = opt.slot;
+  options.publication = opt.publication;
+  options.webhook_url = ctx.config.get_string("slack.webhook_url", "");
+  options.min_interval = millis(opt.min_interval);
+  options.http_timeout = millis(opt.timeout);
+  options.max_attempts = opt.max_attempts;
+  options.idle_exit = millis(opt.idle_exit);
+  options.stop_requested = [] { return g_stop != 0; };
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  if (options.webhook_url.empty())
+    fmt::print(stderr,
+               "sportlake notify: no Slack webhook (SLACK_WEBHOOK_URL): messages go to "
+               "the log\n");
+  else
+    fmt::print(stderr, "sportlake notify: posting to {}\n",
+               integrations::redact_url(options.webhook_url));
+  SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_activity_notifier(sql, options));
+  if (opt.json) {
+    fmt::print("{{\"queued\":{},\"sent\":{},\"retried\":{},\"failed\":{},\"uncertain\":{}}}\n",
+               stats.queued, stats.sent, stats.retried, stats.failed, stats.uncertain);
+  } else {
+    fmt::print("notify: {} queued, {} sent, {} to retry, {} failed, {} uncertain\n", stats.queued,
+               stats.sent, stats.retried, stats.failed, stats.uncertain);
+  }
+  return {};
+}
+
+}  // namespace
+
+void add_notify_command(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand(
+      "notify",
+      "announce every new activity on Slack in French (SLACK_WEBHOOK_URL; without it, in the "
+      "log), once: through the notification_outbox table, never posted twice");
+  static NotifyOptions opt;
+  cmd->add_option("--slot", opt.slot,
+                  "replication slot (created when missing; default: cdc.slot + \"_notify\")");
+  cmd->add_option("--publication", opt.publication, "publication (default: cdc.publication)");
+  cmd->add_option("--min-interval", opt.min_interval,
+                  "seconds between two posts (default 1: Slack's rate limit)");
+  cmd->add_option("--timeout", opt.timeout,
+                  "seconds to wait for Slack's answer (default 10); no answer = uncertain, "
+                  "not posted again");
+  cmd->add_option("--max-attempts", opt.max_attempts,
+                  "attempts before a retryable failure becomes failed (default 8)");
+  cmd->add_option("--idle-exit", opt.idle_exit,
+                  "stop after SECONDS without any change and nothing due to post");
+  cmd->add_flag("--json", opt.json, "print the run's figures as JSON");
+  cmd->callback([&ctx] {
+    NotifyOptions o = opt;
+    if (o.slot.empty()) o.slot = ctx.config.get_string("cdc.slot", "sportlake") + "_notify";
+    if (o.publication.empty())
+      o.publication = ctx.config.get_string("cdc.publication", "sportlake_pub");
+    if (auto st = run_notify(ctx, o); !st) {
+      fmt::print(stderr, "sportlake notify: {}\n", st.error().to_string());
+      ctx.exit_code = 1;
+    }
+  });
+}
+
+}  // namespace sl::cli

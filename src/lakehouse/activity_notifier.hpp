@@ -1,0 +1,53 @@
+// The Slack notifier job: every new activity (a live insert into strava_activities) is announced
+// once in French on Slack; never twice, never lost without a trace.
+//
+// Two halves, joined by the `notification_outbox` table of the source database:
+// 1. enqueue: the job's own slot (default `sportlake_notify`, created at the current position:
+//    history is never announced) streams the inserts; for each transaction the messages are
+//    written to the outbox (activity_id is the key: a replayed transaction adds nothing) and
+//    only then is the slot acknowledged;
+// 2. send: one pending row at a time is claimed (status `sending`, committed before the POST),
+//    posted, and its outcome recorded: `sent`; `pending` again with a retry time (429 after its
+//    Retry-After, 5xx and refused connections with exponential backoff, up to `max_attempts`,
+//    then `failed`); `failed` for a refusal (4xx); `uncertain` when the request went out without
+//    an answer, or when the job died in the middle of a POST (a row found `sending` at start):
+//    Slack may have posted it, so it is not posted again (webhooks are not idempotent).
+// Posts are at least `min_interval` apart (Slack: about 1 per second), and a 429 holds every
+// post back for its Retry-After. Without a webhook URL the messages go to the log, `sent` with
+// channel `log`.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "common/result.hpp"
+#include "pg/connection.hpp"
+
+namespace sl::lakehouse {
+
+struct NotifierOptions {
+  std::string conninfo;
+  std::string slot = "sportlake_notify";
+  std::string publication = "sportlake_pub";
+  std::string webhook_url;  // empty: log only
+  std::chrono::milliseconds min_interval{1000};
+  std::chrono::milliseconds http_timeout{10000};
+  int max_attempts = 8;
+  // Stop once nothing arrived for this long and no notification is due (0: run until stopped).
+  std::chrono::milliseconds idle_exit{0};
+  std::function<bool()> stop_requested;
+};
+
+struct NotifierStats {
+  size_t queued = 0;  // new outbox rows
+  size_t sent = 0;
+  size_t retried = 0;  // attempts to be made again
+  size_t failed = 0;
+  size_t uncertain = 0;  // includes rows found `sending` at start
+};
+
+Result<NotifierStats> run_activity_notifier(pg::Connection& sql, const NotifierOptions& options);
+
+}  // namespace sl::lakehouse
