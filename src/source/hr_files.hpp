@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/csv_reader.hpp"
+#include "common/label_fold.hpp"
 #include "common/result.hpp"
 
 namespace sl::source {
@@ -34,7 +35,7 @@ std::optional<Date> parse_french_date(std::string_view text);
 std::optional<double> parse_decimal(std::string_view text);
 std::optional<int64_t> parse_integer(std::string_view text);
 // Lower case, accents removed, curly apostrophes straightened, spaces collapsed.
-std::string normalise_label(std::string_view text);
+using sl::normalise_label;
 
 // The four commute modes of the HR file, as written there.
 const std::vector<std::string>& commute_modes();
