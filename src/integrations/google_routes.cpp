@@ -1,0 +1,306 @@
+// Routes API computeRouteMatrix: batching by mode, the request body, the reply and its retries.
+#include "integrations/google_routes.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <utility>
+
+#include "common/json_writer.hpp"
+
+namespace sl::integrations {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view k_provider = "google_routes";
+
+// Element fields and values.
+constexpr std::string_view k_origin_index = "originIndex";
+constexpr std::string_view k_destination_index = "destinationIndex";
+constexpr std::string_view k_status = "status";
+constexpr std::string_view k_code = "code";
+constexpr std::string_view k_message = "message";
+constexpr std::string_view k_condition = "condition";
+constexpr std::string_view k_distance_meters = "distanceMeters";
+constexpr std::string_view k_duration = "duration";
+constexpr std::string_view k_route_exists = "ROUTE_EXISTS";
+constexpr std::string_view k_route_not_found = "ROUTE_NOT_FOUND";
+constexpr int64_t k_rpc_not_found = 5;  // google.rpc.Code NOT_FOUND
+// Error reply fields.
+constexpr std::string_view k_error = "error";
+
+bool blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+const json* member(const json& object, std::string_view name) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(name);
+  return it == object.end() ? nullptr : &*it;
+}
+
+std::string string_member(const json& object, std::string_view name) {
+  const json* value = member(object, name);
+  return value && value->is_string() ? value->get<std::string>() : std::string();
+}
+
+// An integer field that proto3 JSON omits when 0; nullopt when present but not an integer.
+std::optional<int64_t> int_member(const json& object, std::string_view name) {
+  const json* value = member(object, name);
+  if (!value) return 0;
+  if (value->is_number_integer()) return value->get<int64_t>();
+  if (value->is_number_float()) {
+    const double number = value->get<double>();
+    if (std::isfinite(number) && number == std::floor(number)) return std::llround(number);
+  }
+  return std::nullopt;
+}
+
+bool mentions_geocoding(std::string_view message) {
+  std::string lower(message);
+  for (auto& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return lower.find("geocod") != std::string::npos;
+}
+
+/* One element, as found in the array:
+  {"originIndex":1,"destinationIndex":0,"status":{},"condition":"ROUTE_EXISTS",
+   "distanceMeters":1712,"duration":"1305s"}
+  {"originIndex":2,"status":{"code":5,"message":"Origin could not be geocoded."},
+   "condition":"ROUTE_MATRIX_ELEMENT_CONDITION_UNSPECIFIED"}
+*/
+DistanceAnswer read_element(const json& element) {
+  DistanceAnswer answer;
+  answer.status = DistanceAnswer::Status::error;
+  if (const json* status = member(element, k_status)) {
+    const auto code = int_member(*status, k_code);
+    const std::string message = string_member(*status, k_message);
+    if (!code || *code != 0) {
+      answer.detail = "status " + (code ? std::to_string(*code) : std::string("?")) +
+                      (message.empty() ? "" : ": " + message);
+      if ((code && *code == k_rpc_not_found) || mentions_geocoding(message)) {
+        answer.status = DistanceAnswer::Status::not_found;
+      }
+      return answer;
+    }
+  }
+  const std::string condition = string_member(element, k_condition);
+  answer.detail = condition.empty() ? "no condition" : condition;
+  if (condition == k_route_not_found) {
+    answer.status = DistanceAnswer::Status::no_route;
+  } else if (condition == k_route_exists) {
+    const json* distance = member(element, k_distance_meters);
+    const json* duration = member(element, k_duration);
+    std::optional<int64_t> seconds = 0;
+    if (duration)
+      seconds =
+          duration->is_string() ? parse_proto_duration(duration->get<std::string>()) : std::nullopt;
+    if ((distance && !distance->is_number()) || !seconds) {
+      answer.detail = "ROUTE_EXISTS with a malformed distanceMeters or duration";
+      return answer;
+    }
+    answer.status = DistanceAnswer::Status::ok;
+    answer.distance_m = distance ? distance->get<double>() : 0.0;
+    answer.duration_s = *seconds;
+  }
+  return answer;
+}
+
+/* An HTTP 4xx/5xx body:
+  {"error":{"code":400,"message":"Invalid JSON payload received. Unknown name \"foo\"",
+            "status":"INVALID_ARGUMENT"}}
+  → "INVALID_ARGUMENT: Invalid JSON payload…"; anything else → an excerpt of the body.
+*/
+std::string google_error(std::string_view body) {
+  const json reply = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  const json* error = reply.is_discarded() ? nullptr : member(reply, k_error);
+  if (!error) return std::string(body.substr(0, 200));
+  const std::string status = string_member(*error, k_status);
+  const std::string message = string_member(*error, k_message);
+  return status + (status.empty() || message.empty() ? "" : ": ") + message;
+}
+
+std::chrono::milliseconds backoff_delay(std::chrono::milliseconds base, int retry) {
+  return base * (int64_t{1} << std::min(retry - 1, 16));
+}
+
+}  // namespace
+
+std::string_view routes_travel_mode(std::string_view distance_matrix_mode) {
+  if (distance_matrix_mode == "walking") return "WALK";
+  if (distance_matrix_mode == "bicycling") return "BICYCLE";
+  if (distance_matrix_mode == "driving") return "DRIVE";
+  return "";
+}
+
+std::string route_matrix_body(const std::vector<std::string_view>& origins,
+                              std::string_view destination, std::string_view travel_mode) {
+  std::string out;
+  JsonWriter writer(out);
+  auto waypoint = [&](std::string_view address) {
+    writer.begin_object().key("waypoint").begin_object().field("address", address);
+    writer.end_object().end_object();
+  };
+  writer.begin_object().key("origins").begin_array();
+  for (std::string_view origin : origins) waypoint(origin);
+  writer.end_array().key("destinations").begin_array();
+  waypoint(destination);
+  writer.end_array();
+  writer.field("travelMode", travel_mode)
+      .field("languageCode", "fr-FR")
+      .field("regionCode", "FR")
+      .field("units", "METRIC");
+  writer.end_object();
+  return out;
+}
+
+std::optional<int64_t> parse_proto_duration(std::string_view text) {
+  if (text.size() < 2 || text.back() != 's') return std::nullopt;
+  text.remove_suffix(1);
+  double seconds = 0;
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), seconds, std::chars_format::fixed);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(seconds) ||
+      seconds < 0) {
+    return std::nullopt;
+  }
+  return std::llround(seconds);
+}
+
+Result<std::vector<DistanceAnswer>> parse_route_matrix(std::string_view body, size_t origin_count) {
+  const json reply = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (reply.is_discarded() || !reply.is_array()) {
+    return make_error(Errc::parse, std::string(k_provider) + ": the reply is not a JSON array");
+  }
+  std::vector<std::optional<DistanceAnswer>> by_origin(origin_count);
+  for (size_t i = 0; i < reply.size(); ++i) {
+    const json& element = reply[i];
+    const auto origin = int_member(element, k_origin_index);
+    const auto destination = int_member(element, k_destination_index);
+    const std::string where = std::string(k_provider) + ": element " + std::to_string(i);
+    if (!element.is_object() || !origin || !destination) {
+      return make_error(Errc::parse, where + " is not a route matrix element");
+    }
+    if (*origin < 0 || static_cast<uint64_t>(*origin) >= origin_count || *destination != 0) {
+      return make_error(Errc::corrupt, where + " answers origin " + std::to_string(*origin) +
+                                           ", destination " + std::to_string(*destination) +
+                                           " of a " + std::to_string(origin_count) +
+                                           " × 1 request");
+    }
+    auto& slot = by_origin[static_cast<size_t>(*origin)];
+    if (slot) {
+      return make_error(Errc::corrupt,
+                        where + ": origin " + std::to_string(*origin) + " answered twice");
+    }
+    slot = read_element(element);
+  }
+  std::vector<DistanceAnswer> answers;
+  answers.reserve(origin_count);
+  for (size_t i = 0; i < origin_count; ++i) {
+    if (!by_origin[i]) {
+      return make_error(Errc::corrupt, std::string(k_provider) + ": no element for origin " +
+                                           std::to_string(i) + " of " +
+                                           std::to_string(origin_count));
+    }
+    answers.push_back(std::move(*by_origin[i]));
+  }
+  return answers;
+}
+
+GoogleRoutes::GoogleRoutes(std::string api_key, std::string base_url, GoogleRoutesOptions options)
+    : api_key_(std::move(api_key)), base_url_(std::move(base_url)), options_(options) {}
+
+std::string GoogleRoutes::scrub(std::string text) const {
+  if (api_key_.empty()) return text;
+  for (size_t at = text.find(api_key_); at != std::string::npos; at = text.find(api_key_, at + 5)) {
+    text.replace(at, api_key_.size(), "<key>");
+  }
+  return text;
+}
+
+Result<std::vector<DistanceAnswer>> GoogleRoutes::distances(
+    const std::vector<DistanceQuery>& queries, std::string_view destination) {
+  if (blank(destination)) {
+    return make_error(Errc::invalid_argument, std::string(k_provider) + ": empty destination");
+  }
+  // Query indexes grouped by mode, modes in order of first appearance.
+  std::vector<std::pair<std::string_view, std::vector<size_t>>> by_mode;
+  std::vector<DistanceAnswer> answers(queries.size());
+  for (size_t i = 0; i < queries.size(); ++i) {
+    const DistanceQuery& query = queries[i];
+    const std::string_view mode = routes_travel_mode(query.travel_mode);
+    if (mode.empty()) {
+      return make_error(Errc::invalid_argument, std::string(k_provider) + ": query " +
+                                                    std::to_string(i) + ": travel mode '" +
+                                                    query.travel_mode + "' is not supported");
+    }
+    if (blank(query.origin)) {
+      answers[i].status = DistanceAnswer::Status::not_found;
+      answers[i].detail = "empty address";
+      continue;
+    }
+    auto group = std::find_if(by_mode.begin(), by_mode.end(),
+                              [&](const auto& g) { return g.first == mode; });
+    if (group == by_mode.end()) group = by_mode.insert(by_mode.end(), {mode, {}});
+    group->second.push_back(i);
+  }
+  for (const auto& [mode, indexes] : by_mode) {
+    for (size_t start = 0; start < indexes.size(); start += k_max_origins) {
+      const size_t end = std::min(indexes.size(), start + k_max_origins);
+      std::vector<std::string_view> origins;
+      for (size_t k = start; k < end; ++k) origins.push_back(queries[indexes[k]].origin);
+      SL_ASSIGN_OR_RETURN(auto batch, fetch_batch(origins, mode, destination));
+      for (size_t k = start; k < end; ++k) answers[indexes[k]] = std::move(batch[k - start]);
+    }
+  }
+  return answers;
+}
+
+Result<std::vector<DistanceAnswer>> GoogleRoutes::fetch_batch(
+    const std::vector<std::string_view>& origins, std::string_view travel_mode,
+    std::string_view destination) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = base_url_;
+  request.headers = {"Content-Type: application/json", "X-Goog-Api-Key: " + api_key_,
+                     "X-Goog-FieldMask: " + std::string(k_field_mask)};
+  request.body = route_matrix_body(origins, destination, travel_mode);
+  request.timeout = options_.timeout;
+  request.connect_timeout = options_.connect_timeout;
+  const std::string context =
+      " (" + std::string(travel_mode) + ", " + std::to_string(origins.size()) + " origins)";
+  std::string last_failure;
+  for (int attempt = 0; attempt <= options_.max_retries; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(backoff_delay(options_.backoff_base, attempt));
+    auto answer = http_.send(request);
+    if (auto* failure = std::get_if<HttpFailure>(&answer)) {
+      // Even when the request went out (request_sent), sending it again is harmless: the
+      // matrix is only read.
+      last_failure = failure->message;
+      continue;
+    }
+    const auto& response = std::get<HttpResponse>(answer);
+    if (response.status == 429 || response.status >= 500) {
+      last_failure = "HTTP " + std::to_string(response.status) + " " + google_error(response.body);
+      continue;
+    }
+    if (response.status < 200 || response.status >= 300) {
+      // 400 INVALID_ARGUMENT, 403 PERMISSION_DENIED (key, API not enabled, billing)...
+      return make_error(Errc::invalid_argument, scrub(std::string(k_provider) + ": HTTP " +
+                                                      std::to_string(response.status) + " " +
+                                                      google_error(response.body) + context));
+    }
+    auto answers = parse_route_matrix(response.body, origins.size());
+    if (!answers.ok()) return Error{answers.error().code, scrub(answers.error().message + context)};
+    return answers;
+  }
+  return make_error(Errc::unavailable, scrub(std::string(k_provider) + ": gave up after " +
+                                             std::to_string(options_.max_retries + 1) +
+                                             " attempts: " + last_failure + context));
+}
+
+}  // namespace sl::integrations

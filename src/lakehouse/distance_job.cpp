@@ -1,0 +1,166 @@
+// Distances of the sporty commuters into distance_cache.
+#include "lakehouse/distance_job.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "lakehouse/change_feed.hpp"
+#include "rewards/commute_mode.hpp"
+
+namespace sl::lakehouse {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The (address, travel mode) pairs of the sporty commuters that need an answer.
+Result<std::vector<integrations::DistanceQuery>> wanted(pg::Connection& sql,
+                                                        std::string_view provider,
+                                                        const std::string& destination,
+                                                        bool refresh_all) {
+  const std::string walk(rewards::commute_mode_label(rewards::CommuteMode::walk_run));
+  const std::string bike(rewards::commute_mode_label(rewards::CommuteMode::bike_scooter));
+  const std::string walking(rewards::travel_mode(rewards::CommuteMode::walk_run));
+  const std::string bicycling(rewards::travel_mode(rewards::CommuteMode::bike_scooter));
+  SL_ASSIGN_OR_RETURN(
+      auto rows,
+      sql.exec_params(
+          "SELECT DISTINCT e.adresse_complete, CASE e.moyen_deplacement WHEN $1 THEN $3 ELSE $4 "
+          "END AS mode FROM rh_employees e WHERE e.moyen_deplacement IN ($1, $2) "
+          "AND coalesce(e.adresse_complete, '') <> '' AND ($7 OR NOT EXISTS ("
+          "  SELECT 1 FROM distance_cache c WHERE c.origin = e.adresse_complete "
+          "  AND c.destination = $5 AND c.provider = $6 AND c.status <> 'error' "
+          "  AND c.mode = CASE e.moyen_deplacement WHEN $1 THEN $3 ELSE $4 END)) ORDER BY 1, 2",
+          {walk, bike, walking, bicycling, destination, std::string(provider),
+           refresh_all ? "true" : "false"}));
+  std::vector<integrations::DistanceQuery> queries;
+  for (int r = 0; r < rows.rows(); ++r)
+    queries.push_back({std::string(rows.value(r, 0)), std::string(rows.value(r, 1))});
+  return queries;
+}
+
+}  // namespace
+
+Result<DistanceRefresh> refresh_distances(pg::Connection& sql,
+                                          integrations::DistanceProvider& provider,
+                                          const std::string& destination, bool refresh_all) {
+  DistanceRefresh stats;
+  SL_ASSIGN_OR_RETURN(auto queries, wanted(sql, provider.name(), destination, refresh_all));
+  if (queries.empty()) return stats;
+  SL_ASSIGN_OR_RETURN(auto answers, provider.distances(queries, destination));
+  if (answers.size() != queries.size())
+    return make_error(Errc::internal, std::string(provider.name()) + " gave " +
+                                          std::to_string(answers.size()) + " answers for " +
+                                          std::to_string(queries.size()) + " addresses");
+  stats.asked = queries.size();
+  SL_TRY(sql.exec("BEGIN"));
+  auto store = [&]() -> Status {
+    for (size_t i = 0; i < queries.size(); ++i) {
+      const auto& a = answers[i];
+      using S = integrations::DistanceAnswer::Status;
+      (a.status == S::ok ? stats.ok : a.status == S::error ? stats.errors : stats.not_found)++;
+      std::optional<std::string> distance, duration, error;
+      if (a.distance_m) distance = std::to_string(*a.distance_m);
+      if (a.duration_s) duration = std::to_string(*a.duration_s);
+      if (a.status != S::ok) error = a.detail;
+      SL_TRY(sql.exec_params(
+          "INSERT INTO distance_cache (origin, destination, mode, provider, distance_m, "
+          "duration_s, status, error, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) "
+          "ON CONFLICT (origin, destination, mode, provider) DO UPDATE SET distance_m = "
+          "EXCLUDED.distance_m, duration_s = EXCLUDED.duration_s, status = EXCLUDED.status, "
+          "error = EXCLUDED.error, computed_at = EXCLUDED.computed_at",
+          {queries[i].origin, destination, queries[i].travel_mode, std::string(provider.name()),
+           distance, duration, std::string(integrations::status_name(a.status)), error}));
+    }
+    return {};
+  };
+  if (auto st = store(); !st) {
+    (void)sql.exec("ROLLBACK");
+    return st.error().with_context("distance_cache");
+  }
+  SL_TRY(sql.exec("COMMIT"));
+  spdlog::info("distances ({}): {} asked, {} ok, {} not located or routed, {} errors",
+               provider.name(), stats.asked, stats.ok, stats.not_found, stats.errors);
+  return stats;
+}
+
+Result<DistanceRefresh> run_distance_worker(pg::Connection& sql,
+                                            integrations::DistanceProvider& provider,
+                                            const DistanceWorkerOptions& options) {
+  auto stop = [&] { return options.stop_requested && options.stop_requested(); };
+  DistanceRefresh total;
+  auto add = [&](const DistanceRefresh& r) {
+    total.asked += r.asked;
+    total.ok += r.ok;
+    total.not_found += r.not_found;
+    total.errors += r.errors;
+  };
+  SL_ASSIGN_OR_RETURN(auto existing, sql.exec_params("SELECT 1 FROM pg_replication_slots "
+                                                     "WHERE slot_name = $1",
+                                                     {options.slot}));
+  pg::Lsn from;
+  if (existing.rows() == 0) {
+    // Created before the first refresh: a change made meanwhile is streamed, not missed.
+    SL_ASSIGN_OR_RETURN(auto creator, pg::ReplicationStream::connect(options.conninfo));
+    SL_ASSIGN_OR_RETURN(auto slot, creator.create_slot(options.slot));
+    from = slot.consistent_point;
+  }
+  SL_ASSIGN_OR_RETURN(auto first, refresh_distances(sql, provider, options.destination, false));
+  add(first);
+  SL_ASSIGN_OR_RETURN(auto feed, ChangeFeed::open(sql,
+                                                  {.conninfo = options.conninfo,
+                                                   .slot = options.slot,
+                                                   .publication = options.publication,
+                                                   .stop_requested = stop},
+                                                  from));
+  bool employees_changed = false;  // in the current transaction
+  bool dirty = false;              // a refresh is owed before the next acknowledgement
+  pg::Lsn owed_until;              // the end of the last transaction that made it owed
+  auto backoff = std::chrono::seconds(30);
+  auto next_try = Clock::now();
+  auto on_event = [&](const cdc::ChangeEvent& e) -> Status {
+    employees_changed |= e.source.table == "rh_employees";
+    return {};
+  };
+  auto on_commit = [&](const pg::Commit& c) -> Status {
+    if (employees_changed) {
+      dirty = true;
+      owed_until = c.end_lsn;
+    } else if (!dirty) {
+      feed.confirm(c.end_lsn);
+    }
+    employees_changed = false;
+    return {};
+  };
+  auto on_reset = [&] { employees_changed = false; };
+  auto last_data = Clock::now();
+  while (!stop()) {
+    SL_ASSIGN_OR_RETURN(bool got,
+                        feed.poll(std::chrono::milliseconds(200), on_event, on_commit, on_reset));
+    if (got) {
+      last_data = Clock::now();
+      continue;
+    }
+    if (dirty && Clock::now() >= next_try) {
+      auto refreshed = refresh_distances(sql, provider, options.destination, false);
+      if (refreshed) {
+        add(*refreshed);
+        dirty = false;
+        feed.confirm(owed_until);
+        backoff = std::chrono::seconds(30);
+      } else {
+        spdlog::warn("distances: {}; trying again in {} s", refreshed.error().to_string(),
+                     backoff.count());
+        next_try = Clock::now() + backoff;
+        backoff = std::min(backoff * 2, std::chrono::seconds(600));
+      }
+    }
+    if (!dirty && options.idle_exit.count() > 0 && Clock::now() - last_data >= options.idle_exit)
+      break;
+  }
+  SL_TRY(feed.send_status());
+  return total;
+}
+
+}  // namespace sl::lakehouse

@@ -1,0 +1,52 @@
+// The distance job: the home → work distance of every sporty commuter, by the travel mode of
+// the declared commute (Marche/running → walking, Vélo/Trottinette/Autres → bicycling), kept in
+// the source database's `distance_cache` (key: origin address, destination, mode, provider).
+//
+// - refresh_distances: one pass; the addresses the cache lacks (or whose last answer was an
+//   error) are sent to the provider in one batch, the answers upserted. An address the provider
+//   could not locate or route is cached as such (not asked again); an element error is cached as
+//   `error` and asked again next time. A failure of the whole request (bad key, quota) leaves
+//   the cache as it was and is returned.
+// - run_distance_worker: refresh once, then follow rh_employees through the job's own slot: each
+//   transaction that touches an employee triggers a refresh (a changed address or mode is a new
+//   cache key, so only it is computed) and the slot is acknowledged after it. A provider failure
+//   is retried with backoff (30 s doubling to 10 min) without acknowledging.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "common/result.hpp"
+#include "integrations/distance_provider.hpp"
+#include "pg/connection.hpp"
+
+namespace sl::lakehouse {
+
+struct DistanceRefresh {
+  size_t asked = 0;  // addresses sent to the provider
+  size_t ok = 0;
+  size_t not_found = 0;  // not located or no route
+  size_t errors = 0;     // element errors (asked again next time)
+};
+
+// `refresh_all`: ask again even what is cached.
+Result<DistanceRefresh> refresh_distances(pg::Connection& sql,
+                                          integrations::DistanceProvider& provider,
+                                          const std::string& destination, bool refresh_all);
+
+struct DistanceWorkerOptions {
+  std::string conninfo;
+  std::string slot = "sportlake_distances";
+  std::string publication = "sportlake_pub";
+  std::string destination;
+  std::chrono::milliseconds idle_exit{0};
+  std::function<bool()> stop_requested;
+};
+
+Result<DistanceRefresh> run_distance_worker(pg::Connection& sql,
+                                            integrations::DistanceProvider& provider,
+                                            const DistanceWorkerOptions& options);
+
+}  // namespace sl::lakehouse
