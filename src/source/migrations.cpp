@@ -91,6 +91,12 @@ CREATE INDEX notification_outbox_pending ON notification_outbox (created_at, act
   WHERE status = 'pending';
 )sql";
 
+// distance_cache joins the captured tables: Silver's commutes read the distances from Bronze, so
+// the lake alone recomputes any year.
+constexpr const char* k_v3_sql = R"sql(
+ALTER TABLE distance_cache REPLICA IDENTITY FULL;
+)sql";
+
 // An arbitrary constant shared by every sportlake process: serialises concurrent migrators.
 constexpr int64_t k_migration_lock = 0x73706f72746c616bLL;  // "sportlak"
 
@@ -100,13 +106,14 @@ const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = {
       {1, "seed tables, distance_cache, notification_outbox", k_v1_sql},
       {2, "notification_outbox retry schedule", k_v2_sql},
+      {3, "distance_cache captured", k_v3_sql},
   };
   return list;
 }
 
 const std::vector<std::string>& captured_tables() {
   static const std::vector<std::string> tables = {"rh_employees", "sport_activities",
-                                                  "strava_activities"};
+                                                  "strava_activities", "distance_cache"};
   return tables;
 }
 

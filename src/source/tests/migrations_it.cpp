@@ -36,7 +36,8 @@ TEST(Migrations, ApplyOnceThenNothing) {
   auto published = conn->exec(
       "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_publication_tables WHERE "
       "pubname = 'sportlake_pub'");
-  EXPECT_EQ(published->value(0, 0), "rh_employees,sport_activities,strava_activities");
+  EXPECT_EQ(published->value(0, 0),
+            "distance_cache,rh_employees,sport_activities,strava_activities");
   for (const char* table : {"distance_cache", "notification_outbox", "schema_version"}) {
     auto found = conn->exec_params("SELECT 1 FROM pg_tables WHERE tablename = $1", {table});
     EXPECT_EQ(found->rows(), 1) << table;
