@@ -30,9 +30,10 @@ declare -A max_len=(
   [fuzz_delta_checkpoint]=65536
   [fuzz_snappy_decoder]=65536
   [fuzz_lake_value]=256
+  [fuzz_distance_replies]=4096
 )
 all_targets=(fuzz_csv_reader fuzz_parquet_reader fuzz_pgoutput fuzz_debezium_json fuzz_delta_log
-  fuzz_delta_checkpoint fuzz_snappy_decoder fuzz_lake_value)
+  fuzz_delta_checkpoint fuzz_snappy_decoder fuzz_lake_value fuzz_distance_replies)
 
 # Seeds that are small on disk but decompress to gigabytes: they measure memory, not find bugs
 # (large_string_map.brotli.parquet holds a 2 GB page; the slow conformance test reads it).
@@ -196,6 +197,43 @@ seed_fuzz_lake_value() {
   add_bytes "$dir" timestamp '\x0b2025-01-31 09:30:00.123456'
   add_bytes "$dir" timestamptz '\x0c2025-01-31 09:30:00.5+05:30:15'
   add_bytes "$dir" bytea '\x0d\\x00ff10'
+}
+
+seed_fuzz_distance_replies() {
+  # First byte: 5 × (origin count − 1) + parser (fuzz/distance_replies_fuzz.cpp: 0 Distance
+  # Matrix, 1 Routes, 2 duration, 3 address, 4 communes file), then the text. Replies as
+  # reference/external-apis.md §2 and §3 give them.
+  local dir=$1 communes
+  communes='REF_INSEE,NAME,DEPARTMENT,ZIP_CODES,LATITUDE,LONGITUDE\n'
+  communes+='34108,Frontignan,34,34110,43.4482458873,3.74923522416\n'
+  communes+='34129,Lattes,34,34970,43.5638594056,3.90226222861\n'
+  communes+='"34247","Saint-Cl\xc3\xa9ment-de-Rivi\xc3\xa8re","34","34980",'
+  communes+='"43.6860686936","3.84318936676"\n'
+  add_bytes "$dir" matrix-ok '\x05{"origin_addresses":["53 Av. de la Gare, 34970 Lattes, France",
+""],
+"destination_addresses":["1362 Av. des Platanes, 34970 Lattes, France"],
+"rows":[{"elements":[{"status":"OK","distance":{"text":"1,7 km","value":1712},
+"duration":{"text":"22 minutes","value":1305}}]},{"elements":[{"status":"NOT_FOUND"}]}],
+"status":"OK"}'
+  add_bytes "$dir" matrix-denied '\x00{"destination_addresses":[],
+"error_message":"The provided API key is invalid.","origin_addresses":[],"rows":[],
+"status":"REQUEST_DENIED"}'
+  add_bytes "$dir" routes-shuffled '\x0b[{"originIndex":2,"destinationIndex":0,"status":{},
+"condition":"ROUTE_EXISTS","distanceMeters":2500,"duration":"1800s"},
+{"condition":"ROUTE_EXISTS","distanceMeters":1712,"duration":"1305s"},
+{"originIndex":1,"status":{"code":5,"message":"Origin could not be geocoded."},
+"condition":"ROUTE_MATRIX_ELEMENT_CONDITION_UNSPECIFIED"}]'
+  add_bytes "$dir" routes-not-found '\x01[{"originIndex":0,"destinationIndex":0,"status":{},
+"condition":"ROUTE_NOT_FOUND"}]'
+  add_bytes "$dir" duration '\x021305s'
+  add_bytes "$dir" duration-fraction '\x020.5s'
+  add_bytes "$dir" address '\x03128 Rue du Port, 34000 Frontignan'
+  add_bytes "$dir" address-no-postcode '\x03Av. de la Mer, Montpellier'
+  add_bytes "$dir" communes "\\x04$communes"
+  # The same file, then (after a NUL byte) addresses to locate, one a line.
+  add_bytes "$dir" communes-locate "\\x04$communes\\x00128 Rue du Port, 34970 Frontignan
+Av. de la Mer, lattes
+34980"
 }
 
 seed_fuzz_snappy_decoder() {

@@ -99,7 +99,8 @@ Result<Gazetteer> Gazetteer::parse(std::string_view text, const std::string& ori
                                          " fields, the header has " + std::to_string(width));
     auto lat = to_double(record.fields[*c_lat]);
     auto lon = to_double(record.fields[*c_lon]);
-    if (!lat || !lon || std::abs(*lat) > 90 || std::abs(*lon) > 180) continue;
+    // Written so that NaN ("nan" reads as a number) is no point either.
+    if (!lat || !lon || !(std::abs(*lat) <= 90 && std::abs(*lon) <= 180)) continue;
     Commune c{record.fields[*c_insee],
               record.fields[*c_name],
               record.fields[*c_department],

@@ -53,13 +53,13 @@ std::string string_member(const json& object, std::string_view name) {
   return value && value->is_string() ? value->get<std::string>() : std::string();
 }
 
-// {"value": n} → n, when n is a finite number.
+// {"value": n} → n, when n is a finite number >= 0 (metres and seconds).
 std::optional<double> value_of(const json& element, std::string_view name) {
   const json* field = member(element, name);
   const json* value = field ? member(*field, k_value) : nullptr;
   if (!value || !value->is_number()) return std::nullopt;
   const double number = value->get<double>();
-  if (!std::isfinite(number)) return std::nullopt;
+  if (!std::isfinite(number) || number < 0) return std::nullopt;
   return number;
 }
 
@@ -75,12 +75,14 @@ DistanceAnswer read_element(const json& element) {
     const auto duration = value_of(element, k_duration);
     if (!distance || !duration) {
       answer.status = DistanceAnswer::Status::error;
-      answer.detail = "OK without distance.value or duration.value";
+      answer.detail = "OK without a distance.value or duration.value >= 0";
       return answer;
     }
     answer.status = DistanceAnswer::Status::ok;
     answer.distance_m = *distance;
-    answer.duration_s = std::llround(*duration);
+    // Beyond a century a duration is nonsense, and llround of a value past 2^63 is unspecified.
+    constexpr double k_max_duration_s = 3'155'760'000;
+    if (*duration <= k_max_duration_s) answer.duration_s = std::llround(*duration);
   } else if (answer.detail == k_not_found) {
     answer.status = DistanceAnswer::Status::not_found;
   } else if (answer.detail == k_zero_results || answer.detail == k_max_route_length) {

@@ -30,6 +30,8 @@ constexpr std::string_view k_duration = "duration";
 constexpr std::string_view k_route_exists = "ROUTE_EXISTS";
 constexpr std::string_view k_route_not_found = "ROUTE_NOT_FOUND";
 constexpr int64_t k_rpc_not_found = 5;  // google.rpc.Code NOT_FOUND
+// google/protobuf/duration.proto: seconds within ±315,576,000,000 (10,000 years).
+constexpr double k_max_duration_s = 315'576'000'000.0;
 // Error reply fields.
 constexpr std::string_view k_error = "error";
 
@@ -99,7 +101,7 @@ DistanceAnswer read_element(const json& element) {
     if (duration)
       seconds =
           duration->is_string() ? parse_proto_duration(duration->get<std::string>()) : std::nullopt;
-    if ((distance && !distance->is_number()) || !seconds) {
+    if ((distance && (!distance->is_number() || distance->get<double>() < 0)) || !seconds) {
       answer.detail = "ROUTE_EXISTS with a malformed distanceMeters or duration";
       return answer;
     }
@@ -164,8 +166,10 @@ std::optional<int64_t> parse_proto_duration(std::string_view text) {
   double seconds = 0;
   auto [end, ec] =
       std::from_chars(text.data(), text.data() + text.size(), seconds, std::chars_format::fixed);
+  // Beyond google.protobuf.Duration's range the value is no duration (and past 2^63 llround's
+  // result is unspecified: -2^63 on x86-64, a negative time).
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(seconds) ||
-      seconds < 0) {
+      seconds < 0 || seconds > k_max_duration_s) {
     return std::nullopt;
   }
   return std::llround(seconds);

@@ -91,7 +91,8 @@ std::string_view routes_travel_mode(std::string_view distance_matrix_mode);
 std::string route_matrix_body(const std::vector<std::string_view>& origins,
                               std::string_view destination, std::string_view travel_mode);
 
-// A proto3 JSON duration ("1305s", "12.5s") in whole seconds (rounded); nullopt when malformed.
+// A proto3 JSON duration ("1305s", "12.5s") in whole seconds (rounded); nullopt when malformed,
+// negative or beyond the proto3 Duration range (315,576,000,000 s).
 std::optional<int64_t> parse_proto_duration(std::string_view text);
 
 // One computeRouteMatrix reply read (pure: no IO): one answer per origin, in origin order.

@@ -134,5 +134,23 @@ TEST(Gazetteer, MalformedFilesFailNamingThePlace) {
   EXPECT_FALSE(no_points.ok());
 }
 
+TEST(Gazetteer, RowsWithoutAPointAreSkipped) {
+  // fuzz_distance_replies: "nan" reads as a number and passed the range checks.
+  auto cities = Gazetteer::parse(
+      "REF_INSEE,NAME,DEPARTMENT,ZIP_CODES,LATITUDE,LONGITUDE\n"
+      "34129,Lattes,34,34970,43.5638594056,3.90226222861\n34108,Frontignan,34,34110,nan,3.7\n"
+      "34172,Montpellier,34,34000,43.6,-nan\n34022,Baillargues,34,34670,91,3.9\n"
+      "34057,Castries,34,34160,43.6,inf\n",
+      "cities.csv");
+  ASSERT_TRUE(cities.ok()) << cities.error().to_string();
+  EXPECT_EQ(cities->size(), 1u);
+  EXPECT_FALSE(cities->locate("Rue du Port, 34110 Frontignan"));
+  EXPECT_FALSE(cities->locate("Montpellier"));
+  auto no_points = Gazetteer::parse(
+      "REF_INSEE,NAME,DEPARTMENT,ZIP_CODES,LATITUDE,LONGITUDE\n34129,Lattes,34,34970,nan,nan\n",
+      "cities.csv");
+  EXPECT_FALSE(no_points.ok());
+}
+
 }  // namespace
 }  // namespace sl::integrations

@@ -431,6 +431,21 @@ TEST(GoogleDistanceMatrix, NobodyListeningIsUnavailableAndTheKeyStaysOut) {
   EXPECT_EQ(answers.error().message.find(k_key), std::string::npos) << answers.error().message;
 }
 
+TEST(DistanceMatrixReply, NegativeDistanceOrDurationIsNoDistance) {
+  // fuzz_distance_replies: an OK element with a negative value was answered ok.
+  auto reply = parse_distance_matrix_reply(
+      matrix_reply({matrix_element("OK", -1712, 1305), matrix_element("OK", 1712, -1),
+                    matrix_element("OK", 0, 0)}),
+      3);
+  ASSERT_TRUE(reply.ok()) << reply.error().to_string();
+  ASSERT_EQ(reply->answers.size(), 3u);
+  EXPECT_EQ(reply->answers[0].status, Status::error);
+  EXPECT_FALSE(reply->answers[0].distance_m);
+  EXPECT_EQ(reply->answers[1].status, Status::error);
+  EXPECT_EQ(reply->answers[2].status, Status::ok);
+  EXPECT_EQ(reply->answers[2].distance_m, 0.0);
+}
+
 // --- Routes computeRouteMatrix ---------------------------------------------------------------
 
 TEST(ProtoDuration, ReadsSecondsWithTheirSuffix) {
@@ -441,6 +456,26 @@ TEST(ProtoDuration, ReadsSecondsWithTheirSuffix) {
   EXPECT_FALSE(parse_proto_duration("s"));
   EXPECT_FALSE(parse_proto_duration("-3s"));
   EXPECT_FALSE(parse_proto_duration("12ms"));
+  // fuzz_distance_replies: past 2^63 s llround gave -2^63, a negative duration.
+  EXPECT_EQ(parse_proto_duration("315576000000s"), 315576000000);
+  EXPECT_FALSE(parse_proto_duration("315576000001s"));
+  EXPECT_FALSE(parse_proto_duration("9223372036854775807s"));
+  EXPECT_FALSE(
+      parse_proto_duration("1305000000000000000000000000000000000000000000000000000000000s"));
+}
+
+TEST(RouteMatrixReply, NegativeDistanceIsMalformed) {
+  // fuzz_distance_replies: a negative distanceMeters was answered ok.
+  auto answers = parse_route_matrix(R"([
+      {"originIndex":1,"condition":"ROUTE_EXISTS","distanceMeters":-1712,"duration":"1305s"},
+      {"condition":"ROUTE_EXISTS","distanceMeters":1712,"duration":"1305s"}])",
+                                    2);
+  ASSERT_TRUE(answers.ok()) << answers.error().to_string();
+  ASSERT_EQ(answers->size(), 2u);
+  EXPECT_EQ((*answers)[0].status, Status::ok);
+  EXPECT_EQ((*answers)[0].distance_m, 1712.0);
+  EXPECT_EQ((*answers)[1].status, Status::error);
+  EXPECT_FALSE((*answers)[1].distance_m);
 }
 
 TEST_F(GoogleServer, RoutesSendsHeadersAndBodyAndReadsElementsInAnyOrder) {
