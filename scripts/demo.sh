@@ -16,14 +16,31 @@ step "Loading the HR and sport files (data/sample)"
 # --allow-rejects keeps the demo going if a future sample has rejected rows: they are listed.
 "$SPORTLAKE" load --allow-rejects
 
+if [ "$("$SPORTLAKE" db psql -- -XAtc "SELECT count(*) FROM strava_activities")" = "0" ]; then
+  step "Simulating a year of Strava activities (first run only)"
+  "$SPORTLAKE" simulate --backfill-months 12 --seed 1
+fi
+
+# The notifier's slot exists before the new activities: they are announced, the history is not.
+"$SPORTLAKE" notify --idle-exit 0.2 >/dev/null
+
 step "Simulating 20 new Strava activities"
 "$SPORTLAKE" simulate --count 20 --delay 200ms..500ms
+
+step "Home → work distances (Google Maps with API_KEY_MAPS, else the offline estimate)"
+"$SPORTLAKE" distances
 
 step "Landing every change in the Bronze Delta tables (exactly once)"
 # The first run creates the slot sportlake_bronze and lands a snapshot of every table; later runs
 # land what changed since (the slot keeps it while nobody consumes).
 "$SPORTLAKE" ingest --idle-exit 1
 "$SPORTLAKE" lake ls
+
+step "Announcing the new activities (Slack with SLACK_WEBHOOK_URL, else the log)"
+"$SPORTLAKE" notify --idle-exit 1
+
+step "Silver and Gold of this year, published to PostgreSQL (schema gold)"
+"$SPORTLAKE" refresh
 
 step "What the source database holds"
 "$SPORTLAKE" db psql -- -X -q -P footer=off -c "

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/maps_config.hpp"
 #include "cli/source_database.hpp"
 #include "integrations/gazetteer.hpp"
 #include "integrations/google_distance_matrix.hpp"
@@ -57,10 +58,7 @@ Result<std::unique_ptr<integrations::DistanceProvider>> make_provider(
     return make_error(
         Errc::invalid_argument,
         "unknown distance provider '" + kind + "' (auto, google-matrix, google-routes or offline)");
-  const auto file = std::filesystem::path(SPORTLAKE_SOURCE_DIR) / "data/geo/france_cities.csv";
-  std::string path = ctx.config.get_string("maps.gazetteer", "");
-  if (path.empty()) path = file.string();
-  SL_ASSIGN_OR_RETURN(auto loaded, integrations::Gazetteer::load(path));
+  SL_ASSIGN_OR_RETURN(auto loaded, load_gazetteer(ctx));
   gazetteer.emplace(std::move(loaded));
   std::optional<std::pair<double, double>> point;
   const std::string configured = ctx.config.get_string("maps.destination_point", "");
@@ -85,8 +83,7 @@ Status run_distances(Context& ctx, const DistancesOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
   std::optional<integrations::Gazetteer> gazetteer;
   SL_ASSIGN_OR_RETURN(auto provider, make_provider(ctx, opt.provider, gazetteer));
-  const std::string destination =
-      ctx.config.get_string("maps.destination", "1362 Av. des Platanes, 34970 Lattes");
+  const std::string destination = workplace(ctx);
   lakehouse::DistanceRefresh done;
   if (opt.follow) {
     SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));

@@ -60,6 +60,15 @@ std::string_view sport_emoji(std::string_view label_lower) {
   return "🏅";
 }
 
+// "de Tennis", but "d'Escalade", "d'Équitation": French elides "de" before a vowel.
+std::string de(std::string_view word) {
+  static constexpr std::string_view k_vowels[] = {"A", "E", "I", "O", "U", "É", "È", "Ê",
+                                                  "a", "e", "i", "o", "u", "é", "è", "ê"};
+  for (auto v : k_vowels)
+    if (word.starts_with(v)) return "d'" + std::string(word);
+  return "de " + std::string(word);
+}
+
 }  // namespace
 
 std::string format_km(double metres) {
@@ -112,9 +121,9 @@ std::string activity_message(const ActivityAnnouncement& a) {
   } else {
     const std::string sport = a.sport_label.empty() ? "sport" : a.sport_label;
     const std::string_view emoji = sport_emoji(label);
-    out = has_distance ? "Super " + name + " ! Une belle séance de " + sport + " de " +
+    out = has_distance ? "Super " + name + " ! Une belle séance " + de(sport) + " de " +
                              format_km(a.distance_m) + " en " + time + " ! " + std::string(emoji)
-                       : "Bravo " + name + " ! Une séance de " + sport + " de " + time +
+                       : "Bravo " + name + " ! Une séance " + de(sport) + " de " + time +
                              " ! Belle énergie ! " + std::string(emoji);
   }
   if (!a.comment.empty()) out += "\n« " + a.comment + " »";

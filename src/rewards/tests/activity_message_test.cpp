@@ -39,9 +39,11 @@ TEST(ActivityMessage, EveryKindOfSport) {
   EXPECT_EQ(activity_message(activity("Tennis", "Tennis", 0, 3600)),
             "Bravo Juliette Mendes ! Une séance de Tennis de 1 h ! Belle énergie ! 🎾");
   EXPECT_EQ(activity_message(activity("Workout", "Équitation", 12000, 3000)),
-            "Super Juliette Mendes ! Une belle séance de Équitation de 12,0 km en 50 min ! 🏇");
+            "Super Juliette Mendes ! Une belle séance d'Équitation de 12,0 km en 50 min ! 🏇");
   EXPECT_EQ(activity_message(activity("Workout", "Rugby", 0, 5400)),
             "Bravo Juliette Mendes ! Une séance de Rugby de 1 h 30 min ! Belle énergie ! 🏉");
+  EXPECT_EQ(activity_message(activity("RockClimbing", "Escalade", 0, 5400)),
+            "Bravo Juliette Mendes ! Une séance d'Escalade de 1 h 30 min ! Belle énergie ! 🧗");
   EXPECT_EQ(activity_message(activity("Workout", "", 0, 1200)),
             "Bravo Juliette Mendes ! Une séance de sport de 20 min ! Belle énergie ! 🏅");
   EXPECT_EQ(activity_message(activity("Run", "Course à pied", 0, 1200)),

@@ -1,0 +1,92 @@
+// `sportlake refresh`: Bronze → Silver → Gold for a year, published to PostgreSQL's gold schema
+// (lakehouse/refresh_job.hpp).
+#include <fmt/core.h>
+
+#include <chrono>
+
+#include "cli/commands.hpp"
+#include "cli/maps_config.hpp"
+#include "cli/source_database.hpp"
+#include "common/decimal_text.hpp"
+#include "lakehouse/refresh_job.hpp"
+
+namespace sl::cli {
+
+namespace {
+
+struct RefreshCliOptions {
+  int year = 0;  // 0: rules.year or the current year
+  bool no_publish = false;
+  bool json = false;
+};
+
+Status run_refresh_command(Context& ctx, const RefreshCliOptions& opt) {
+  lakehouse::RefreshOptions options;
+  options.lake_root = ctx.config.lake_root();
+  SL_ASSIGN_OR_RETURN(options.rules, reward_rules(ctx));
+  if (opt.year) {
+    options.year = opt.year;
+  } else {
+    SL_ASSIGN_OR_RETURN(options.year, reference_year(ctx));
+  }
+  options.destination = workplace(ctx);
+  SL_ASSIGN_OR_RETURN(auto gazetteer, load_gazetteer(ctx));
+  options.gazetteer = &gazetteer;
+  options.now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::optional<pg::Connection> sql;
+  if (!opt.no_publish) {
+    SL_ASSIGN_OR_RETURN(auto conn, open_source_database(ctx));
+    sql.emplace(std::move(conn));
+  }
+  SL_ASSIGN_OR_RETURN(auto r, lakehouse::run_refresh(options, sql ? &*sql : nullptr));
+  const auto& k = r.summary;
+  if (opt.json) {
+    fmt::print(
+        "{{\"year\":{},\"bronze_changes\":{},\"employees\":{},\"activities\":{},"
+        "\"dq_findings\":{},\"sporty_commuters\":{},\"eligible_bonus\":{},\"total_bonus_eur\":{},"
+        "\"max_bonus_eur\":{},\"declaration_anomalies\":{},\"unknown_distances\":{},"
+        "\"wellbeing_eligible\":{},\"wellbeing_days\":{},\"published\":{}}}\n",
+        k.year, r.bronze_changes, r.employees, r.activities, r.issues, k.sporty_commuters,
+        k.eligible_bonus, decimal_text(k.total_bonus_cents, 2), decimal_text(k.max_bonus_cents, 2),
+        k.declaration_anomalies, k.unknown_distances, k.wellbeing_eligible, k.wellbeing_days,
+        r.published ? "true" : "false");
+    return {};
+  }
+  fmt::print(
+      "refresh {}: {} Bronze changes → {} employees, {} activities, {} data-quality findings\n",
+      k.year, r.bronze_changes, r.employees, r.activities, r.issues);
+  fmt::print("  prime sportive : {} éligibles sur {} trajets sportifs, {} € (maximum {} €)\n",
+             k.eligible_bonus, k.sporty_commuters, decimal_text(k.total_bonus_cents, 2),
+             decimal_text(k.max_bonus_cents, 2));
+  fmt::print("  anomalies de déclaration : {}, distances inconnues : {}\n", k.declaration_anomalies,
+             k.unknown_distances);
+  fmt::print("  bien-être : {} salariés éligibles, {} jours\n", k.wellbeing_eligible,
+             k.wellbeing_days);
+  fmt::print("  {}\n", r.published ? "publié dans le schéma PostgreSQL gold (v_prime_sportive, "
+                                     "v_wellbeing)"
+                                   : "non publié (--no-publish)");
+  return {};
+}
+
+}  // namespace
+
+void add_refresh_command(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand(
+      "refresh",
+      "Bronze → Silver (current state, cleaned, dq_issues) → Gold (sport bonus, well-being "
+      "days, KPIs) for a year, then publish the year to PostgreSQL's gold schema");
+  static RefreshCliOptions opt;
+  cmd->add_option("--year", opt.year, "the year (default: rules.year, else the current year)");
+  cmd->add_flag("--no-publish", opt.no_publish, "write the Delta tables only");
+  cmd->add_flag("--json", opt.json, "print the figures as JSON");
+  cmd->callback([&ctx] {
+    if (auto st = run_refresh_command(ctx, opt); !st) {
+      fmt::print(stderr, "sportlake refresh: {}\n", st.error().to_string());
+      ctx.exit_code = 1;
+    }
+  });
+}
+
+}  // namespace sl::cli

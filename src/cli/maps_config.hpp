@@ -1,0 +1,24 @@
+// The configuration shared by the commands that locate addresses or read distances: the
+// workplace, the communes file, the reward rules.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cli/context.hpp"
+#include "common/result.hpp"
+#include "integrations/gazetteer.hpp"
+#include "rewards/rules.hpp"
+
+namespace sl::cli {
+
+// maps.destination (DESTINATION).
+std::string workplace(const Context& ctx);
+// The communes file of maps.gazetteer (default: data/geo/france_cities.csv of the install).
+Result<integrations::Gazetteer> load_gazetteer(const Context& ctx);
+// rules.* (bonus rate, thresholds, well-being minimum and days); errors name the key.
+Result<rewards::RewardRules> reward_rules(const Context& ctx);
+// rules.year, else the current year.
+Result<int> reference_year(const Context& ctx);
+
+}  // namespace sl::cli

@@ -1,0 +1,110 @@
+// Rewards and KPIs of one year.
+#include "lakehouse/gold_build.hpp"
+
+#include <map>
+
+#include "common/civil_time.hpp"
+#include "rewards/sport_bonus.hpp"
+#include "rewards/wellbeing.hpp"
+
+namespace sl::lakehouse {
+
+Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rules) {
+  Gold gold;
+  std::map<int64_t, const Commute*> commutes;
+  for (const auto& c : silver.commutes) commutes[c.employee_id] = &c;
+  std::map<int64_t, std::vector<rewards::ActivityFact>> facts;
+  for (const auto& a : silver.activities)
+    if (a.start_date_local_us)
+      facts[a.employee_id].push_back({a.activity_id, *a.start_date_local_us, a.commute});
+  const int64_t end_of_year = days_from_civil({year + 1, 1, 1});
+
+  KpiSummary& k = gold.summary;
+  k.year = year;
+  std::map<std::string, KpiByBu> by_bu;
+  for (const auto& e : silver.employees) {
+    if (e.date_embauche && *e.date_embauche >= end_of_year) continue;  // hired after the year
+    ++k.employees;
+    KpiByBu& bu = by_bu[e.business_unit];
+    bu.year = year;
+    bu.business_unit = e.business_unit;
+    ++bu.employees;
+
+    PrimeSportive p;
+    p.year = year;
+    p.employee_id = e.id;
+    p.nom = e.nom;
+    p.prenom = e.prenom;
+    p.business_unit = e.business_unit;
+    p.salaire_brut_cents = e.salaire_brut_cents;
+    p.moyen_deplacement = e.moyen_deplacement;
+    const Commute* c = commutes.contains(e.id) ? commutes[e.id] : nullptr;
+    if (c && c->distance_m) {
+      p.distance_km = *c->distance_m / 1000.0;
+      p.distance_source = c->distance_source;
+      p.distance_estimate = c->distance_estimate;
+    }
+    const auto mode = rewards::parse_commute_mode(e.moyen_deplacement);
+    const auto d = rewards::decide_sport_bonus({e.salaire_brut_cents, mode, p.distance_km}, rules);
+    p.threshold_km = d.threshold_km;
+    p.eligible = d.eligible;
+    p.reason = std::string(rewards::reason_code(d.reason));
+    p.reason_text = std::string(rewards::reason_text_fr(d.reason));
+    p.declaration_anomaly = d.declaration_anomaly;
+    p.prime_cents = d.bonus_cents;
+    if (mode && rewards::is_sporty(*mode)) {
+      ++k.sporty_commuters;
+      k.max_bonus_cents += rewards::percent_of(e.salaire_brut_cents, rules.bonus_rate);
+    }
+    k.eligible_bonus += d.eligible;
+    k.total_bonus_cents += d.bonus_cents;
+    k.declaration_anomalies += d.declaration_anomaly;
+    k.unknown_distances += d.reason == rewards::BonusReason::distance_unknown;
+    bu.eligible_bonus += d.eligible;
+    bu.total_bonus_cents += d.bonus_cents;
+    gold.prime_sportive.push_back(std::move(p));
+
+    Wellbeing w;
+    w.year = year;
+    w.employee_id = e.id;
+    w.nom = e.nom;
+    w.prenom = e.prenom;
+    w.business_unit = e.business_unit;
+    const auto wd = rewards::decide_wellbeing(facts[e.id], year, rules);
+    w.activities = wd.activities;
+    w.first_activity_us = wd.first_local_us;
+    w.last_activity_us = wd.last_local_us;
+    w.eligible = wd.eligible;
+    w.days = wd.days;
+    w.missing = wd.missing;
+    k.wellbeing_eligible += wd.eligible;
+    k.wellbeing_days += wd.days;
+    k.activities += wd.activities;
+    bu.wellbeing_eligible += wd.eligible;
+    bu.activities += wd.activities;
+    gold.wellbeing.push_back(std::move(w));
+  }
+  for (auto& [name, bu] : by_bu) gold.by_bu.push_back(std::move(bu));
+  for (const auto& issue : silver.issues) {
+    k.dq_errors += issue.severity == "error";
+    k.dq_warnings += issue.severity == "warning";
+  }
+
+  std::map<std::pair<int, std::string>, ActivityMonthly> monthly;
+  for (const auto& a : silver.activities) {
+    if (!a.start_date_local_us) continue;
+    const CivilDate date = civil_from_days(floor_div(*a.start_date_local_us, 86'400'000'000LL));
+    if (date.year != year) continue;
+    ActivityMonthly& m = monthly[{date.month, a.sport_type}];
+    m.year = year;
+    m.month = date.month;
+    m.sport_type = a.sport_type;
+    ++m.activities;
+    m.distance_km += a.distance_m.value_or(0) / 1000.0;
+    m.moving_hours += a.moving_time_s.value_or(a.elapsed_time_s.value_or(0)) / 3600.0;
+  }
+  for (auto& [key, m] : monthly) gold.monthly.push_back(std::move(m));
+  return gold;
+}
+
+}  // namespace sl::lakehouse

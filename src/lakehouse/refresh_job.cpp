@@ -1,0 +1,80 @@
+// Bronze → Silver → Gold → PostgreSQL.
+#include "lakehouse/refresh_job.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "delta/local_storage.hpp"
+#include "delta/table_writer.hpp"
+#include "lakehouse/bronze_state.hpp"
+#include "lakehouse/gold_build.hpp"
+#include "lakehouse/gold_publisher.hpp"
+#include "lakehouse/lake_tables.hpp"
+#include "lakehouse/silver_build.hpp"
+
+namespace sl::lakehouse {
+
+namespace {
+
+Status write_layer(const std::filesystem::path& root, std::vector<NamedBatch> tables, bool by_year,
+                   const std::string& operation) {
+  for (auto& [name, batch] : tables) {
+    delta::LocalStorage storage(root / name);
+    delta::WriteOptions write;
+    write.mode = by_year ? delta::WriteMode::overwrite_partitions : delta::WriteMode::overwrite;
+    if (by_year) write.partition_columns = {"year"};
+    write.table_name = name;
+    write.operation = operation;
+    write.merge_schema = true;
+    auto written = delta::write_table(storage, batch, write);
+    if (!written) return written.error().with_context((root / name).string());
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection* publish_to) {
+  RefreshResult result;
+  const auto bronze = options.lake_root / "bronze";
+  SL_ASSIGN_OR_RETURN(auto employees, BronzeState::read(bronze / "rh_employees", {"id"}));
+  SL_ASSIGN_OR_RETURN(auto sports, BronzeState::read(bronze / "sport_activities", {"id"}));
+  SL_ASSIGN_OR_RETURN(auto activities,
+                      BronzeState::read(bronze / "strava_activities", {"activity_id"}));
+  SL_ASSIGN_OR_RETURN(
+      auto distances,
+      BronzeState::read(bronze / "distance_cache", {"origin", "destination", "mode", "provider"}));
+  if (!employees)
+    return make_error(Errc::not_found, "no Bronze table of rh_employees under " + bronze.string() +
+                                           ": run `sportlake ingest` first");
+  for (const auto* s : {&*employees, sports ? &*sports : nullptr,
+                        activities ? &*activities : nullptr, distances ? &*distances : nullptr})
+    if (s) result.bronze_changes += s->changes();
+
+  SilverInputs in;
+  in.employees = &*employees;
+  in.sports = sports ? &*sports : nullptr;
+  in.activities = activities ? &*activities : nullptr;
+  in.distances = distances ? &*distances : nullptr;
+  in.gazetteer = options.gazetteer;
+  in.destination = options.destination;
+  in.now_us = options.now_us;
+  in.rules = options.rules;
+  const Silver silver = build_silver(in);
+  result.employees = silver.employees.size();
+  result.activities = silver.activities.size();
+  result.issues = silver.issues.size();
+  SL_TRY(write_layer(options.lake_root / "silver", silver_tables(silver), false, "REFRESH SILVER"));
+
+  const Gold gold = build_gold(silver, options.year, options.rules);
+  result.summary = gold.summary;
+  SL_TRY(write_layer(options.lake_root / "gold", gold_tables(gold), true, "REFRESH GOLD"));
+  if (publish_to) {
+    SL_TRY(publish_gold(*publish_to, gold));
+    result.published = true;
+  }
+  spdlog::info("refresh {}: {} employees, {} activities, {} data-quality findings", options.year,
+               result.employees, result.activities, result.issues);
+  return result;
+}
+
+}  // namespace sl::lakehouse

@@ -1,0 +1,44 @@
+// The refresh job (`sportlake refresh`): Bronze → Silver → Gold for one year, on demand.
+//
+// Order of work: read the current state of each Bronze table; build Silver (silver_build.hpp)
+// and write its tables whole (Delta overwrite: one new version each, older ones stay for time
+// travel); build the year's Gold (gold_build.hpp) and write it replacing that year's partition
+// only (other years stay); then, when a database is given, publish the year to its `gold`
+// schema. Each table commit is atomic; a refresh interrupted midway leaves every table readable
+// at its previous or its new version, and running it again converges.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "common/result.hpp"
+#include "integrations/gazetteer.hpp"
+#include "lakehouse/silver_model.hpp"
+#include "pg/connection.hpp"
+#include "rewards/rules.hpp"
+
+namespace sl::lakehouse {
+
+struct RefreshOptions {
+  std::filesystem::path lake_root;  // bronze/, silver/, gold/ below it
+  int year = 0;
+  rewards::RewardRules rules;
+  std::string destination;                             // the workplace (distance_cache key)
+  const integrations::Gazetteer* gazetteer = nullptr;  // address checks; none: skipped
+  int64_t now_us = 0;
+};
+
+struct RefreshResult {
+  size_t bronze_changes = 0;
+  size_t employees = 0;
+  size_t activities = 0;
+  size_t issues = 0;
+  KpiSummary summary;
+  bool published = false;
+};
+
+// `publish_to`: the source database for the `gold` schema, or nullptr.
+Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection* publish_to);
+
+}  // namespace sl::lakehouse

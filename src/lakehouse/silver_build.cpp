@@ -1,0 +1,283 @@
+// Building Silver from Bronze, with the data-quality rules.
+#include "lakehouse/silver_build.hpp"
+
+#include <fmt/core.h>
+
+#include <map>
+#include <set>
+
+#include "rewards/commute_mode.hpp"
+#include "rewards/sport_bonus.hpp"
+#include "rewards/sport_label.hpp"
+
+namespace sl::lakehouse {
+
+namespace {
+
+constexpr int64_t k_day_us = 86'400'000'000LL;
+
+std::string mode_code(const std::optional<rewards::CommuteMode>& mode) {
+  if (!mode) return "unknown";
+  switch (*mode) {
+    case rewards::CommuteMode::walk_run:
+      return "walk_run";
+    case rewards::CommuteMode::bike_scooter:
+      return "bike_scooter";
+    case rewards::CommuteMode::car:
+      return "car";
+    case rewards::CommuteMode::public_transport:
+      return "public_transport";
+  }
+  return "unknown";
+}
+
+// Plausible average speeds (km/h) by Strava sport type (reference/external-apis.md §7.5).
+std::pair<double, double> speed_bounds(const std::string& sport_type) {
+  static const std::set<std::string> bike = {"Ride",        "EBikeRide",        "GravelRide",
+                                             "VirtualRide", "MountainBikeRide", "Velomobile"};
+  static const std::set<std::string> foot = {"Run", "TrailRun", "VirtualRun", "Walk", "Hike"};
+  static const std::set<std::string> water = {
+      "Swim", "Rowing", "Kayaking", "Canoeing", "StandUpPaddling", "Sail", "Surfing"};
+  if (bike.contains(sport_type)) return {6, 50};
+  if (foot.contains(sport_type)) return {3, 20};
+  if (water.contains(sport_type)) return {1.5, 18};
+  return {0.5, 60};
+}
+
+// "128 Rue du Port, 34000 Frontignan": the street (a number is optional: many sample addresses
+// have none), a comma, a 5-digit postcode, the city.
+bool well_formed_address(std::string_view address) {
+  const size_t comma = address.rfind(", ");
+  if (comma == std::string_view::npos || comma == 0) return false;
+  const std::string_view place = address.substr(comma + 2);
+  if (place.size() < 7 || place[5] != ' ') return false;
+  for (size_t i = 0; i < 5; ++i)
+    if (place[i] < '0' || place[i] > '9') return false;
+  return true;
+}
+
+class Issues {
+ public:
+  explicit Issues(std::vector<DqIssue>& out) : out_(out) {}
+  void add(std::string table, std::string key, std::string rule, std::string severity,
+           std::string reason) {
+    out_.push_back({std::move(table), std::move(key), std::move(rule), std::move(severity),
+                    std::move(reason)});
+  }
+  // Bronze values that had no lake representation, kept as text.
+  void unconverted(const BronzeState& state, size_t row, const std::string& table,
+                   const std::string& key) {
+    if (auto text = state.text("_unconverted", row))
+      add(table, key, "value_converted", "warning",
+          "valeurs non convertibles, gardées en texte dans Bronze : " + *text);
+  }
+
+ private:
+  std::vector<DqIssue>& out_;
+};
+
+void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
+  if (!in.employees) return;
+  const BronzeState& b = *in.employees;
+  std::map<int64_t, std::pair<std::string, std::string>> sports;  // id → (declared, normalised)
+  std::set<int64_t> employee_ids;
+  for (size_t row : b.rows())
+    if (auto id = b.integer("id", row)) employee_ids.insert(*id);
+  if (in.sports) {
+    for (size_t row : in.sports->rows()) {
+      auto id = in.sports->integer("id", row);
+      if (!id) continue;
+      const std::string key = std::to_string(*id);
+      const std::string declared = in.sports->text("pratique_sport", row).value_or("");
+      const std::string normalised = rewards::normalise_declared_sport(declared);
+      if (normalised != declared && !declared.empty())
+        issues.add("sport_profiles", key, "sport_label_normalised", "info",
+                   "sport déclaré « " + declared + " » lu comme « " + normalised + " »");
+      if (!employee_ids.contains(*id))
+        issues.add("sport_profiles", key, "employee_exists", "warning",
+                   "sport déclaré pour un salarié inconnu");
+      sports[*id] = {declared, normalised};
+    }
+  }
+  for (size_t row : b.rows()) {
+    Employee e;
+    e.id = b.integer("id", row).value_or(0);
+    const std::string key = std::to_string(e.id);
+    e.nom = b.text("nom", row).value_or("");
+    e.prenom = b.text("prenom", row).value_or("");
+    e.date_naissance = b.date("date_naissance", row);
+    e.date_embauche = b.date("date_embauche", row);
+    e.business_unit = b.text("business_unit", row).value_or("");
+    e.salaire_brut_cents = b.cents("salaire_brut", row).value_or(0);
+    e.contrat = b.text("contrat", row).value_or("");
+    if (auto cp = b.integer("nb_conges_payes", row)) e.nb_conges_payes = static_cast<int32_t>(*cp);
+    e.adresse_complete = b.text("adresse_complete", row).value_or("");
+    e.moyen_deplacement = b.text("moyen_deplacement", row).value_or("");
+    const auto mode = rewards::parse_commute_mode(e.moyen_deplacement);
+    e.commute_mode = mode_code(mode);
+    if (auto it = sports.find(e.id); it != sports.end()) {
+      e.sport_declared = it->second.first;
+      e.sport = it->second.second;
+    }
+    issues.unconverted(b, row, "employees", key);
+    bool rejected = false;
+    if (e.salaire_brut_cents <= 0) {
+      issues.add("employees", key, "salary_positive", "error",
+                 "salaire brut absent ou non positif : salarié écarté des calculs");
+      rejected = true;
+    }
+    if (!mode) {
+      issues.add("employees", key, "commute_mode_known", "error",
+                 "moyen de déplacement inconnu : « " + e.moyen_deplacement + " »");
+      rejected = true;
+    }
+    if (!well_formed_address(e.adresse_complete))
+      issues.add("employees", key, "address_well_formed", "warning",
+                 "adresse mal formée (attendu « voie, code postal ville ») : « " +
+                     e.adresse_complete + " »");
+    if (e.date_naissance && e.date_embauche && *e.date_embauche < *e.date_naissance + 16 * 365)
+      issues.add("employees", key, "hire_after_birth", "warning",
+                 "date d'embauche avant les 16 ans du salarié");
+    if (!rejected) silver.employees.push_back(std::move(e));
+  }
+}
+
+void build_activities(const SilverInputs& in, Silver& silver, Issues& issues) {
+  if (!in.activities) return;
+  const BronzeState& b = *in.activities;
+  std::set<int64_t> employee_ids;
+  for (const auto& e : silver.employees) employee_ids.insert(e.id);
+  for (size_t row : b.rows()) {
+    Activity a;
+    a.activity_id = b.integer("activity_id", row).value_or(0);
+    const std::string key = std::to_string(a.activity_id);
+    a.employee_id = b.integer("employee_id", row).value_or(0);
+    a.name = b.text("name", row).value_or("");
+    a.sport_type = b.text("sport_type", row).value_or(b.text("type", row).value_or(""));
+    a.distance_m = b.number("distance_m", row);
+    if (auto v = b.integer("moving_time_s", row)) a.moving_time_s = static_cast<int32_t>(*v);
+    if (auto v = b.integer("elapsed_time_s", row)) a.elapsed_time_s = static_cast<int32_t>(*v);
+    a.start_date_utc_us = b.timestamp("start_date_utc", row);
+    a.start_date_local_us = b.timestamp("start_date_local", row);
+    a.commute = b.boolean("commute", row).value_or(false);
+    a.calories = b.number("calories", row);
+    issues.unconverted(b, row, "activities", key);
+    bool rejected = false;
+    auto reject = [&](std::string rule, std::string reason) {
+      issues.add("activities", key, std::move(rule), "error", std::move(reason));
+      rejected = true;
+    };
+    if (!employee_ids.contains(a.employee_id))
+      reject("employee_exists",
+             "activité d'un salarié inconnu (" + std::to_string(a.employee_id) + ")");
+    if (a.distance_m && *a.distance_m < 0) reject("distance_non_negative", "distance négative");
+    if (!a.elapsed_time_s || *a.elapsed_time_s <= 0)
+      reject("elapsed_positive", "durée écoulée absente ou nulle");
+    if (!a.start_date_utc_us)
+      reject("start_known", "date de début absente");
+    else if (in.now_us > 0 && *a.start_date_utc_us > in.now_us + k_day_us / 24)
+      reject("not_in_future", "activité datée dans le futur");
+    if (a.moving_time_s && a.elapsed_time_s && *a.moving_time_s > *a.elapsed_time_s)
+      issues.add("activities", key, "moving_within_elapsed", "warning",
+                 "temps en mouvement supérieur au temps écoulé");
+    const int32_t moving = a.moving_time_s.value_or(a.elapsed_time_s.value_or(0));
+    if (!rejected && a.distance_m && *a.distance_m >= 50 && moving > 0) {
+      const double kmh = *a.distance_m / 1000.0 / (moving / 3600.0);
+      const auto [low, high] = speed_bounds(a.sport_type);
+      if (kmh < low || kmh > high)
+        issues.add("activities", key, "speed_plausible", "warning",
+                   fmt::format("vitesse moyenne {:.1f} km/h hors de [{}, {}] pour {}", kmh, low,
+                               high, a.sport_type));
+    }
+    if (!rejected) silver.activities.push_back(std::move(a));
+  }
+}
+
+void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
+  // The best distance per (origin, mode): a routed one (Google) before an estimate, then the
+  // most recent.
+  struct Known {
+    double distance_m;
+    std::string provider;
+    int64_t computed_at;
+  };
+  std::map<std::pair<std::string, std::string>, Known> known;
+  if (in.distances) {
+    const BronzeState& d = *in.distances;
+    for (size_t row : d.rows()) {
+      if (d.text("destination", row).value_or("") != in.destination) continue;
+      if (d.text("status", row).value_or("") != "ok") continue;
+      auto distance = d.number("distance_m", row);
+      if (!distance) continue;
+      Known k{*distance, d.text("provider", row).value_or(""),
+              d.timestamp("computed_at", row).value_or(0)};
+      auto slot = std::pair(d.text("origin", row).value_or(""), d.text("mode", row).value_or(""));
+      auto it = known.find(slot);
+      auto rank = [](const Known& x) { return std::pair(x.provider != "offline", x.computed_at); };
+      if (it == known.end() || rank(k) > rank(it->second)) known[slot] = k;
+    }
+  }
+  for (const auto& e : silver.employees) {
+    Commute c;
+    c.employee_id = e.id;
+    c.adresse_complete = e.adresse_complete;
+    c.moyen_deplacement = e.moyen_deplacement;
+    const std::string key = std::to_string(e.id);
+    const auto mode = rewards::parse_commute_mode(e.moyen_deplacement);
+    c.travel_mode = mode ? std::string(rewards::travel_mode(*mode)) : "";
+    if (in.gazetteer) {
+      if (auto located = in.gazetteer->locate(e.adresse_complete)) {
+        c.address_match = std::string(integrations::match_name(located->match));
+        c.commune = located->commune->name;
+        if (located->match == integrations::LocationMatch::postcode_mismatch)
+          issues.add(
+              "employees", key, "postcode_matches_city", "warning",
+              "le code postal de « " + e.adresse_complete + " » n'est pas celui de " + c.commune);
+        else if (located->match == integrations::LocationMatch::no_postcode)
+          issues.add("employees", key, "address_has_postcode", "warning",
+                     "adresse sans code postal : « " + e.adresse_complete + " »");
+        else if (located->match == integrations::LocationMatch::postcode_only)
+          issues.add(
+              "employees", key, "address_located", "warning",
+              "ville introuvable, commune du code postal retenue : « " + e.adresse_complete + " »");
+      } else {
+        c.address_match = "not_found";
+        issues.add("employees", key, "address_located", "warning",
+                   "adresse non localisée : « " + e.adresse_complete + " »");
+      }
+    }
+    if (!c.travel_mode.empty()) {
+      if (auto it = known.find({e.adresse_complete, c.travel_mode}); it != known.end()) {
+        c.distance_m = it->second.distance_m;
+        c.distance_source = it->second.provider;
+        c.distance_estimate = it->second.provider == "offline";
+      }
+      const auto decision = rewards::decide_sport_bonus(
+          {e.salaire_brut_cents, mode,
+           c.distance_m ? std::optional<double>(*c.distance_m / 1000.0) : std::nullopt},
+          in.rules);
+      if (decision.reason == rewards::BonusReason::distance_unknown)
+        issues.add("commutes", key, "distance_known", "warning",
+                   "distance domicile-travail inconnue : pas de prime (dans le doute)");
+      else if (decision.declaration_anomaly)
+        issues.add("commutes", key, "within_threshold", "warning",
+                   std::string(rewards::reason_text_fr(decision.reason)) +
+                       fmt::format(" ({:.1f} km, seuil {:.0f} km)", *c.distance_m / 1000.0,
+                                   *decision.threshold_km));
+    }
+    silver.commutes.push_back(std::move(c));
+  }
+}
+
+}  // namespace
+
+Silver build_silver(const SilverInputs& inputs) {
+  Silver silver;
+  Issues issues(silver.issues);
+  build_employees(inputs, silver, issues);
+  build_activities(inputs, silver, issues);
+  build_commutes(inputs, silver, issues);
+  return silver;
+}
+
+}  // namespace sl::lakehouse

@@ -1,0 +1,42 @@
+// Bronze → Silver: the current state of the source tables, typed, normalised and checked.
+// Pure over its inputs (the Bronze states, the gazetteer, the time of the check), so a test or a
+// recomputation gives the same Silver.
+//
+// Data-quality rules (each finding is a DqIssue: `error` rejects the row from Silver, `warning`
+// keeps it and reports it, `info` records a correction):
+// employees: salary_positive (error), commute_mode_known (error), hire_after_birth (warning:
+//   hired before 16), address_well_formed (warning: "street, postcode city"), address_located /
+//   postcode_matches_city / address_has_postcode (warning, with a gazetteer); sport_profiles:
+//   sport_label_normalised (info, "Runing"), employee_exists (warning); activities: employee_exists
+//   (error), distance_non_negative (error), elapsed_positive (error), not_in_future (error),
+//   moving_within_elapsed (warning), speed_plausible (warning, per sport: bike-like 6-50 km/h,
+//   run/walk/hike 3-20, swim 1.5-18, other 0.5-60); commutes: distance_known (warning: no bonus),
+//   within_threshold (warning: a declaration anomaly, worded as a likely error beyond 2x); bronze:
+//   value_converted (warning, values kept as text in _unconverted).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "integrations/gazetteer.hpp"
+#include "lakehouse/bronze_state.hpp"
+#include "lakehouse/silver_model.hpp"
+#include "rewards/rules.hpp"
+
+namespace sl::lakehouse {
+
+struct SilverInputs {
+  const BronzeState* employees = nullptr;              // rh_employees
+  const BronzeState* sports = nullptr;                 // sport_activities
+  const BronzeState* activities = nullptr;             // strava_activities
+  const BronzeState* distances = nullptr;              // distance_cache
+  const integrations::Gazetteer* gazetteer = nullptr;  // address checks when present
+  std::string destination;  // the workplace, as distance_cache's destination
+  int64_t now_us = 0;       // for "activity in the future"
+  rewards::RewardRules rules;
+};
+
+Silver build_silver(const SilverInputs& inputs);
+
+}  // namespace sl::lakehouse

@@ -1,0 +1,147 @@
+// Silver and Gold rows as plain structs: Silver is the current, typed, cleaned state of the
+// source (built from Bronze), Gold the HR rewards and KPIs of one year (built from Silver).
+// The jobs build them in memory, then write them as Delta tables and publish Gold to PostgreSQL.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sl::lakehouse {
+
+// ---- Silver ----
+
+struct Employee {
+  int64_t id = 0;
+  std::string nom, prenom;
+  std::optional<int32_t> date_naissance;  // days since 1970-01-01
+  std::optional<int32_t> date_embauche;
+  std::string business_unit;
+  int64_t salaire_brut_cents = 0;
+  std::string contrat;
+  std::optional<int32_t> nb_conges_payes;
+  std::string adresse_complete;
+  std::string moyen_deplacement;  // as declared
+  std::string commute_mode;       // walk_run, bike_scooter, car, public_transport, unknown
+  std::string sport_declared;     // "" when none
+  std::string sport;              // normalised ("Runing" → "Course à pied"), "" when none
+};
+
+struct Activity {
+  int64_t activity_id = 0;
+  int64_t employee_id = 0;
+  std::string name;
+  std::string sport_type;
+  std::optional<double> distance_m;
+  std::optional<int32_t> moving_time_s;
+  std::optional<int32_t> elapsed_time_s;
+  std::optional<int64_t> start_date_utc_us;
+  std::optional<int64_t> start_date_local_us;
+  bool commute = false;
+  std::optional<double> calories;
+};
+
+struct Commute {
+  int64_t employee_id = 0;
+  std::string adresse_complete;
+  std::string moyen_deplacement;
+  std::string travel_mode;  // walking, bicycling, "" for non-sporty modes
+  std::optional<double> distance_m;
+  std::string distance_source;  // provider: google_distance_matrix, google_routes, offline, ""
+  bool distance_estimate = false;
+  std::string address_match;  // gazetteer: exact, postcode_mismatch, no_postcode, postcode_only,
+                              // not_found, "" (not checked)
+  std::string commune;        // the located commune, "" when not located
+};
+
+struct DqIssue {
+  std::string table;     // employees, sport_profiles, activities, commutes
+  std::string key;       // the row's key as text
+  std::string rule;      // e.g. salary_positive, speed_plausible
+  std::string severity;  // error (row rejected), warning (kept, reported), info
+  std::string reason;    // in French, for people
+};
+
+struct Silver {
+  std::vector<Employee> employees;
+  std::vector<Activity> activities;
+  std::vector<Commute> commutes;
+  std::vector<DqIssue> issues;
+};
+
+// ---- Gold (one year) ----
+
+struct PrimeSportive {
+  int32_t year = 0;
+  int64_t employee_id = 0;
+  std::string nom, prenom, business_unit;
+  int64_t salaire_brut_cents = 0;
+  std::string moyen_deplacement;
+  std::optional<double> distance_km;
+  std::string distance_source;
+  bool distance_estimate = false;
+  std::optional<double> threshold_km;
+  bool eligible = false;
+  std::string reason;       // rewards::reason_code
+  std::string reason_text;  // French
+  bool declaration_anomaly = false;
+  int64_t prime_cents = 0;
+};
+
+struct Wellbeing {
+  int32_t year = 0;
+  int64_t employee_id = 0;
+  std::string nom, prenom, business_unit;
+  int32_t activities = 0;
+  std::optional<int64_t> first_activity_us;  // local time
+  std::optional<int64_t> last_activity_us;
+  bool eligible = false;
+  int32_t days = 0;
+  int32_t missing = 0;
+};
+
+struct KpiSummary {
+  int32_t year = 0;
+  int64_t employees = 0;
+  int64_t sporty_commuters = 0;
+  int64_t eligible_bonus = 0;
+  int64_t total_bonus_cents = 0;
+  int64_t max_bonus_cents = 0;  // if every sporty commuter were eligible
+  int64_t declaration_anomalies = 0;
+  int64_t unknown_distances = 0;
+  int64_t wellbeing_eligible = 0;
+  int64_t wellbeing_days = 0;
+  int64_t activities = 0;
+  int64_t dq_errors = 0;
+  int64_t dq_warnings = 0;
+};
+
+struct KpiByBu {
+  int32_t year = 0;
+  std::string business_unit;
+  int64_t employees = 0;
+  int64_t eligible_bonus = 0;
+  int64_t total_bonus_cents = 0;
+  int64_t wellbeing_eligible = 0;
+  int64_t activities = 0;
+};
+
+struct ActivityMonthly {
+  int32_t year = 0;
+  int32_t month = 0;
+  std::string sport_type;
+  int64_t activities = 0;
+  double distance_km = 0;
+  double moving_hours = 0;
+};
+
+struct Gold {
+  std::vector<PrimeSportive> prime_sportive;
+  std::vector<Wellbeing> wellbeing;
+  KpiSummary summary;
+  std::vector<KpiByBu> by_bu;
+  std::vector<ActivityMonthly> monthly;
+};
+
+}  // namespace sl::lakehouse

@@ -1,0 +1,53 @@
+// TableBuilder: rows appended value by value in the order of the fields, into a RecordBatch for
+// a Delta write. Each value call fills the next column; end_row() checks that the row is
+// complete (a missing or extra value is a programming error, caught by an assert in tests).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parquet/column.hpp"
+
+namespace sl::lakehouse {
+
+// Field helpers: a nullable column of each lake type.
+parquet::Field string_field(std::string name, bool nullable = true);
+parquet::Field long_field(std::string name, bool nullable = true);
+parquet::Field int_field(std::string name, bool nullable = true);
+parquet::Field double_field(std::string name, bool nullable = true);
+parquet::Field bool_field(std::string name, bool nullable = true);
+parquet::Field date_field(std::string name, bool nullable = true);
+parquet::Field timestamp_field(std::string name, bool nullable = true);
+parquet::Field euros_field(std::string name, bool nullable = true);  // decimal(12,2)
+
+class TableBuilder {
+ public:
+  explicit TableBuilder(std::vector<parquet::Field> fields);
+
+  TableBuilder& text(std::optional<std::string_view> v);
+  TableBuilder& long_(std::optional<int64_t> v);
+  TableBuilder& int_(std::optional<int32_t> v);
+  TableBuilder& double_(std::optional<double> v);
+  TableBuilder& boolean(std::optional<bool> v);
+  TableBuilder& date(std::optional<int32_t> days);
+  TableBuilder& timestamp(std::optional<int64_t> micros);
+  TableBuilder& euros(std::optional<int64_t> cents);
+  // Ends the row; false (and the builder unusable) when it did not get one value per field.
+  bool end_row();
+
+  parquet::RecordBatch take();
+
+ private:
+  parquet::Column& next(parquet::TypeId expected);
+
+  std::vector<parquet::Field> fields_;
+  std::vector<parquet::Column> columns_;
+  size_t cursor_ = 0;
+  size_t rows_ = 0;
+  bool broken_ = false;
+};
+
+}  // namespace sl::lakehouse
