@@ -1,0 +1,62 @@
+"""`sportlake up` runs every service in one process: new activities land in Bronze, are announced
+(log mode), the distances are computed, Gold is refreshed and published; SIGTERM stops it all
+cleanly (exit 0, every slot acknowledged)."""
+import os
+import pathlib
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+from deltalake import DeltaTable
+
+
+def test_up_runs_every_service_and_stops_cleanly(build_dir):
+    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-up-"))
+    os.chmod(base, 0o755)
+    e = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="info")
+    for secret in ("API_KEY_MAPS", "SLACK_WEBHOOK_URL"):
+        e.pop(secret, None)
+    sportlake = str(build_dir / "src" / "cli" / "sportlake")
+
+    def psql(query):
+        return subprocess.run([sportlake, "db", "psql", "--", "-XAtc", query], env=e, check=True,
+                              capture_output=True, text=True).stdout.split("\n")[:-1]
+
+    def wait_for(condition, what, timeout=60):
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, f"never: {what}"
+            time.sleep(0.2)
+
+    subprocess.run([sportlake, "db", "start"], env=e, check=True, capture_output=True)
+    subprocess.run([sportlake, "load"], env=e, check=True, capture_output=True)
+    up = subprocess.Popen([sportlake, "up", "--refresh-interval", "1"], env=e, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True)
+    try:
+        slots = "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'sportlake_%'"
+        wait_for(lambda: psql(slots) == ["3"], "the three slots exist")
+        subprocess.run([sportlake, "simulate", "--count", "5", "--rate", "50", "--seed", "8"], env=e, check=True,
+                       capture_output=True)
+        wait_for(lambda: psql("SELECT count(*) FROM notification_outbox WHERE status = 'sent'") == ["5"],
+                 "the 5 activities announced")
+        wait_for(lambda: psql("SELECT count(*) FROM distance_cache WHERE status = 'ok'") == ["68"],
+                 "the distances computed")
+        bronze = base / "home" / "delta" / "bronze" / "strava_activities"
+        wait_for(lambda: bronze.exists() and DeltaTable(str(bronze)).to_pyarrow_table().num_rows == 5,
+                 "the activities in Bronze")
+        wait_for(lambda: psql("SELECT coalesce(sum(activities), 0) FROM gold.kpi_summary") != ["0"],
+                 "Gold refreshed with the activities")
+    finally:
+        up.send_signal(signal.SIGTERM)
+        out, err = up.communicate(timeout=60)
+    try:
+        assert up.returncode == 0, err
+        assert "sportlake up: stopped" in out
+        for service in ("ingest", "notify", "distances", "refresh"):
+            assert f"{service}: stopped" in err
+        assert psql("SELECT count(*) FROM pg_replication_slots WHERE active") == ["0"]
+    finally:
+        subprocess.run([sportlake, "db", "stop"], env=e, capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
