@@ -52,6 +52,7 @@ step "What the source database holds"
 
 cat <<MSG
 
-The database keeps running: \`$SPORTLAKE db psql\` opens a shell on it,
+The dashboard: \`$SPORTLAKE serve\` then http://127.0.0.1:8080/ (or \`$SPORTLAKE up\`: every
+service, live). The database keeps running: \`$SPORTLAKE db psql\` opens a shell on it,
 \`$SPORTLAKE db stop\` stops it, \`rm -rf $SPORTLAKE_HOME\` starts over.
 MSG

@@ -1,9 +1,9 @@
 // `sportlake up`: every service of the embedded mode in one process, like `docker-compose up` did
 // for the seed: the Bronze ingest, the Slack notifier, the distance worker (each on its own
-// replication slot, each a thread) and a periodic Silver/Gold refresh. Ctrl-C (or SIGTERM) stops
-// them all cleanly: each finishes its transaction and acknowledges what it made durable.
-// A service that fails is logged and started again after a pause (5 s doubling to 2 min), so a
-// database restart or a Slack outage does not stop the others.
+// replication slot, each a thread), a periodic Silver/Gold refresh and the dashboard. Ctrl-C (or
+// SIGTERM) stops them all cleanly: each finishes its transaction and acknowledges what it made
+// durable. A service that fails is logged and started again after a pause (5 s doubling to 2 min),
+// so a database restart or a Slack outage does not stop the others.
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/dashboard_server.hpp"
 #include "cli/maps_config.hpp"
 #include "cli/source_database.hpp"
 #include "lakehouse/activity_notifier.hpp"
@@ -36,6 +37,7 @@ struct UpOptions {
   double refresh_interval = 60;
   bool no_notify = false;
   bool no_distances = false;
+  bool no_serve = false;
 };
 
 // Sleeps up to `duration`, waking early on stop.
@@ -141,6 +143,10 @@ Status run_up(Context& ctx, const UpOptions& opt) {
       return {};
     });
   });
+  if (!opt.no_serve) {
+    threads.emplace_back(
+        [&] { supervise("serve", [&]() -> Status { return run_dashboard(ctx, "", g_stop); }); });
+  }
   fmt::print(
       "sportlake up: ingest → {}/bronze, notify ({}), distances, refresh every {} s; Ctrl-C "
       "stops\n",
@@ -164,6 +170,7 @@ void add_up_command(CLI::App& app, Context& ctx) {
                   "seconds between two Silver/Gold refreshes (default 60)");
   cmd->add_flag("--no-notify", opt.no_notify, "without the Slack notifier");
   cmd->add_flag("--no-distances", opt.no_distances, "without the distance worker");
+  cmd->add_flag("--no-serve", opt.no_serve, "without the dashboard");
   cmd->callback([&ctx] {
     if (auto st = run_up(ctx, opt); !st) {
       fmt::print(stderr, "sportlake up: {}\n", st.error().to_string());

@@ -20,5 +20,6 @@ void add_notify_command(CLI::App& app, Context& ctx);
 void add_distances_command(CLI::App& app, Context& ctx);
 void add_refresh_command(CLI::App& app, Context& ctx);
 void add_up_command(CLI::App& app, Context& ctx);
+void add_serve_command(CLI::App& app, Context& ctx);
 
 }  // namespace sl::cli

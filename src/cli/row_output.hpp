@@ -8,16 +8,17 @@
 #include <string>
 #include <vector>
 
+#include "parquet/cell_text.hpp"
 #include "parquet/column.hpp"
 
 namespace sl::cli {
 
 enum class RowFormat { json, csv };
 
-std::string type_label(const parquet::Field& field);
-// One cell: numbers as numbers, dates/timestamps/decimals as strings, binary as hex.
-nlohmann::json cell_json(const parquet::Column& column, size_t row);
-std::string csv_cell(const parquet::Column& column, size_t row);
+// One cell as JSON or CSV text: parquet/cell_text.hpp.
+using parquet::cell_json;
+using parquet::csv_cell;
+using parquet::type_label;
 
 // Prints rows [0, min(batch rows, max_rows)) and returns how many were printed.
 size_t print_rows(const parquet::RecordBatch& batch, RowFormat format, size_t max_rows);

@@ -15,7 +15,8 @@ from deltalake import DeltaTable
 def test_up_runs_every_service_and_stops_cleanly(build_dir):
     base = pathlib.Path(tempfile.mkdtemp(prefix="sl-up-"))
     os.chmod(base, 0o755)
-    e = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="info")
+    e = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="info",
+             SPORTLAKE_LISTEN="127.0.0.1:0")
     for secret in ("API_KEY_MAPS", "SLACK_WEBHOOK_URL"):
         e.pop(secret, None)
     sportlake = str(build_dir / "src" / "cli" / "sportlake")

@@ -1,0 +1,174 @@
+// Cells of record batches as JSON values or CSV fields, for people and scripts (`parquet cat`,
+// `lake scan`, the dashboard's API).
+#include "parquet/cell_text.hpp"
+
+#include <fmt/core.h>
+
+#include <cmath>
+
+#include "common/civil_time.hpp"
+#include "common/csv_reader.hpp"
+#include "common/decimal_text.hpp"
+
+namespace sl::parquet {
+
+std::string type_label(const parquet::Field& f) {
+  switch (f.type.id) {
+    case TypeId::decimal:
+      return fmt::format("decimal({},{})", f.type.precision, f.type.scale);
+    case TypeId::struct_: {
+      std::string out = "struct<";
+      for (size_t i = 0; i < f.children.size(); ++i) {
+        out += (i ? "," : "") + f.children[i].name + ":" + type_label(f.children[i]);
+      }
+      return out + ">";
+    }
+    case TypeId::list:
+      return "list<" + type_label(f.children.at(0)) + ">";
+    case TypeId::map:
+      return "map<" + type_label(f.children.at(0)) + "," + type_label(f.children.at(1)) + ">";
+    default:
+      return std::string(parquet::type_name(f.type.id));
+  }
+}
+
+namespace {
+
+// A string cell as JSON text can hold it (nlohmann refuses invalid UTF-8 when dumping).
+std::string printable(std::string_view s) {
+  if (csv::find_invalid_utf8(s) != std::string_view::npos)
+    return fmt::format("<invalid utf-8: {} bytes>", s.size());
+  return std::string(s);
+}
+
+// A non-finite float as text: "nan" (a NaN's sign bit means nothing to readers), "inf", "-inf".
+std::string non_finite_text(double v) {
+  if (std::isnan(v)) return "nan";
+  return v > 0 ? "inf" : "-inf";
+}
+
+// One value as JSON (nlohmann::json, or ordered_json to keep struct fields in schema order).
+// `f`, when given, names the fields of structs; without it a struct prints as an array.
+template <class Json>
+Json value_json(const parquet::Field* f, const Column& c, size_t i) {
+  if (!c.is_valid(i)) return nullptr;
+  auto child = [&](size_t k) -> const parquet::Field* {
+    return f != nullptr && k < f->children.size() ? &f->children[k] : nullptr;
+  };
+  switch (c.type.id) {
+    case TypeId::boolean:
+      return c.bools[i] != 0;
+    case TypeId::int32:
+      return c.i32[i];
+    case TypeId::int64:
+      return c.i64[i];
+    case TypeId::float32:
+      return std::isfinite(c.f32[i]) ? Json(c.f32[i]) : Json(non_finite_text(c.f32[i]));
+    case TypeId::float64:
+      return std::isfinite(c.f64[i]) ? Json(c.f64[i]) : Json(non_finite_text(c.f64[i]));
+    case TypeId::string:
+      return printable(c.string_at(i));
+    case TypeId::binary: {
+      std::string hex;
+      for (unsigned char ch : c.string_at(i)) hex += fmt::format("{:02x}", ch);
+      return hex;
+    }
+    case TypeId::date32:
+      return format_date(c.i32[i]);
+    case TypeId::timestamp_us:
+      return format_timestamp_us(c.i64[i]);
+    case TypeId::decimal:
+      return is_wide_decimal(c.type) ? decimal_text(c.i128[i], c.type.scale)
+                                     : decimal_text(c.i64[i], c.type.scale);
+    case TypeId::struct_: {
+      if (f == nullptr || f->children.size() != c.children.size()) {
+        Json out = Json::array();
+        for (const auto& column : c.children) out.push_back(value_json<Json>(nullptr, column, i));
+        return out;
+      }
+      Json out = Json::object();
+      for (size_t k = 0; k < c.children.size(); ++k)
+        out[f->children[k].name] = value_json<Json>(child(k), c.children[k], i);
+      return out;
+    }
+    case TypeId::list: {
+      Json out = Json::array();
+      for (uint32_t k = c.offsets[i]; k < c.offsets[i + 1]; ++k)
+        out.push_back(value_json<Json>(child(0), c.children[0], k));
+      return out;
+    }
+    case TypeId::map: {
+      // Always an object: a key that is not a string is written as its JSON text (5 → "5").
+      Json out = Json::object();
+      for (uint32_t k = c.offsets[i]; k < c.offsets[i + 1]; ++k) {
+        Json key = value_json<Json>(child(0), c.children[0], k);
+        out[key.is_string() ? key.template get<std::string>() : key.dump()] =
+            value_json<Json>(child(1), c.children[1], k);
+      }
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+nlohmann::json cell_json(const Column& c, size_t i) {
+  return value_json<nlohmann::json>(nullptr, c, i);
+}
+
+namespace {
+// A CSV field: the JSON text of the value (strings bare), quoted when needed.
+std::string csv_text(const parquet::Field* f, const Column& c, size_t i) {
+  if (!c.is_valid(i)) return "";
+  auto j = value_json<nlohmann::ordered_json>(f, c, i);
+  std::string text = j.is_string() ? j.get<std::string>() : j.dump();
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string csv_cell(const Column& c, size_t i) {
+  return csv_text(nullptr, c, i);
+}
+
+nlohmann::ordered_json row_json(const RecordBatch& batch, size_t row) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (size_t c = 0; c < batch.columns.size(); ++c)
+    out[batch.schema[c].name] =
+        value_json<nlohmann::ordered_json>(&batch.schema[c], batch.columns[c], row);
+  return out;
+}
+
+std::string csv_line(const RecordBatch& batch, size_t row) {
+  std::string line;
+  for (size_t c = 0; c < batch.columns.size(); ++c) {
+    if (c) line += ',';
+    line += csv_text(&batch.schema[c], batch.columns[c], row);
+  }
+  return line;
+}
+
+std::string rows_json(const RecordBatch& batch) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (size_t r = 0; r < batch.num_rows; ++r) rows.push_back(row_json(batch, r));
+  return rows.dump();
+}
+
+std::string rows_csv(const RecordBatch& batch) {
+  std::string out;
+  for (size_t c = 0; c < batch.schema.size(); ++c) {
+    if (c) out += ',';
+    out += batch.schema[c].name;
+  }
+  out += "\r\n";
+  for (size_t r = 0; r < batch.num_rows; ++r) out += csv_line(batch, r) + "\r\n";
+  return out;
+}
+
+}  // namespace sl::parquet

@@ -1,0 +1,28 @@
+// Cells of record batches as text: JSON values (numbers as numbers; dates, timestamps and
+// decimals as strings; binary as hex; nested values as objects and arrays; a map's keys as
+// object keys, a key that is not a string written as its JSON text: {"5": ...}) or CSV fields
+// (the JSON text, strings bare, quoted when needed).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "parquet/column.hpp"
+
+namespace sl::parquet {
+
+// "int64", "string not null", "list<int32>"...
+std::string type_label(const Field& field);
+nlohmann::json cell_json(const Column& column, size_t row);
+std::string csv_cell(const Column& column, size_t row);
+
+// One row as a JSON object (fields in schema order, struct fields named), or a CSV line.
+nlohmann::ordered_json row_json(const RecordBatch& batch, size_t row);
+std::string csv_line(const RecordBatch& batch, size_t row);
+// Every row as a JSON array of objects.
+std::string rows_json(const RecordBatch& batch);
+// A header line and every row, RFC 4180 (CRLF line ends).
+std::string rows_csv(const RecordBatch& batch);
+
+}  // namespace sl::parquet

@@ -1,0 +1,56 @@
+// Reading Gold and Silver tables for the dashboard.
+#include "serve/gold_reader.hpp"
+
+#include <algorithm>
+
+#include "delta/local_storage.hpp"
+#include "delta/scan.hpp"
+#include "delta/snapshot.hpp"
+
+namespace sl::serve {
+
+namespace {
+
+Result<parquet::RecordBatch> read_table(const std::filesystem::path& path,
+                                        const delta::ScanOptions& scan) {
+  delta::LocalStorage storage(path);
+  auto snapshot = delta::load_snapshot(storage);
+  if (!snapshot) return snapshot.error().with_context(path.string());
+  return delta::scan_all(storage, *snapshot, scan);
+}
+
+}  // namespace
+
+const std::vector<std::string>& GoldReader::gold_tables() {
+  static const std::vector<std::string> tables = {"kpi_summary", "prime_sportive", "wellbeing",
+                                                  "kpi_by_bu", "activity_monthly"};
+  return tables;
+}
+
+Result<parquet::RecordBatch> GoldReader::year_rows(const std::string& table, int year) const {
+  const auto& known = gold_tables();
+  if (std::find(known.begin(), known.end(), table) == known.end())
+    return make_error(Errc::not_found, "no Gold table '" + table + "'");
+  delta::ScanOptions scan;
+  scan.filters.push_back({"year", delta::Predicate::Op::eq, std::to_string(year)});
+  return read_table(lake_root_ / "gold" / table, scan);
+}
+
+Result<parquet::RecordBatch> GoldReader::dq_issues() const {
+  return read_table(lake_root_ / "silver" / "dq_issues", {});
+}
+
+Result<std::vector<int>> GoldReader::years() const {
+  delta::ScanOptions scan;
+  scan.columns = {"year"};
+  SL_ASSIGN_OR_RETURN(auto batch, read_table(lake_root_ / "gold" / "kpi_summary", scan));
+  std::vector<int> out;
+  if (!batch.columns.empty())
+    for (size_t r = 0; r < batch.num_rows; ++r)
+      if (batch.columns[0].is_valid(r)) out.push_back(batch.columns[0].i32[r]);
+  std::sort(out.rbegin(), out.rend());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace sl::serve

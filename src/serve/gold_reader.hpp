@@ -1,0 +1,34 @@
+// GoldReader: the lake tables the dashboard shows, read on each request (a refresh may have
+// committed a new version meanwhile; a Delta snapshot is consistent by construction). Read-only.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "parquet/column.hpp"
+
+namespace sl::serve {
+
+class GoldReader {
+ public:
+  explicit GoldReader(std::filesystem::path lake_root) : lake_root_(std::move(lake_root)) {}
+
+  // The Gold tables the API serves, by name.
+  static const std::vector<std::string>& gold_tables();
+
+  // The rows of gold/<table> for `year` (its partition only); Errc::not_found when the table
+  // does not exist (no refresh yet) or is not a Gold table.
+  Result<parquet::RecordBatch> year_rows(const std::string& table, int year) const;
+  // silver/dq_issues, whole.
+  Result<parquet::RecordBatch> dq_issues() const;
+  // The years gold/kpi_summary holds, newest first.
+  Result<std::vector<int>> years() const;
+
+ private:
+  std::filesystem::path lake_root_;
+};
+
+}  // namespace sl::serve
