@@ -14,12 +14,24 @@ namespace sl::lakehouse {
 using parquet::TypeId;
 
 Result<std::optional<BronzeState>> BronzeState::read(const std::filesystem::path& table,
-                                                     const std::vector<std::string>& key_columns) {
+                                                     const std::vector<std::string>& key_columns,
+                                                     const std::vector<std::string>& columns) {
   delta::LocalStorage storage(table);
   auto snapshot = delta::load_snapshot(storage);
   if (!snapshot && snapshot.error().code == Errc::not_found) return std::nullopt;
   if (!snapshot) return snapshot.error().with_context(table.string());
-  SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(storage, *snapshot));
+  delta::ScanOptions scan;
+  if (!columns.empty()) {
+    // Only the columns the table has (an older Bronze may lack a newer source column).
+    auto wanted = [&](const std::string& name) {
+      return std::find(columns.begin(), columns.end(), name) != columns.end() ||
+             std::find(key_columns.begin(), key_columns.end(), name) != key_columns.end() ||
+             name.starts_with('_');
+    };
+    for (const auto& f : snapshot->schema.fields)
+      if (wanted(f.name)) scan.columns.push_back(f.name);
+  }
+  SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(storage, *snapshot, scan));
   auto state = of(std::move(batch), key_columns);
   if (!state) return state.error().with_context(table.string());
   return std::optional<BronzeState>(std::move(*state));
@@ -47,19 +59,32 @@ Result<BronzeState> BronzeState::of(parquet::RecordBatch batch,
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return std::pair(commit_lsn->i64[a], lsn->i64[a]) < std::pair(commit_lsn->i64[b], lsn->i64[b]);
   });
-  std::unordered_map<std::string, size_t> last;  // key → index into `firsts`
-  std::vector<size_t> latest;                    // per key, in order of first appearance
-  for (size_t row : order) {
-    std::string key;
-    for (const auto* c : keys) {
-      key += parquet::to_debug_string(*c, row);
-      key += '\x1f';
-    }
-    auto [it, inserted] = last.try_emplace(std::move(key), latest.size());
+  std::vector<size_t> latest;  // per key, in order of first appearance: its last change
+  auto keep = [&latest](auto& index, auto key, size_t row) {
+    auto [it, inserted] = index.try_emplace(std::move(key), latest.size());
     if (inserted)
       latest.push_back(row);
     else
       latest[it->second] = row;
+  };
+  const bool integer_key = keys.size() == 1 && !keys[0]->validity.size() &&
+                           (keys[0]->type.id == TypeId::int64 || keys[0]->type.id == TypeId::int32);
+  if (integer_key) {  // the common case (ids): no key text to build
+    std::unordered_map<int64_t, size_t> index;
+    index.reserve(order.size());
+    for (size_t row : order)
+      keep(index,
+           keys[0]->type.id == TypeId::int64 ? keys[0]->i64[row] : int64_t{keys[0]->i32[row]}, row);
+  } else {
+    std::unordered_map<std::string, size_t> index;
+    for (size_t row : order) {
+      std::string key;
+      for (const auto* c : keys) {
+        key += parquet::to_debug_string(*c, row);
+        key += '\x1f';
+      }
+      keep(index, std::move(key), row);
+    }
   }
   for (size_t row : latest)
     if (op->string_at(row) != "d") s.rows_.push_back(row);

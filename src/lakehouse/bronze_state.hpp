@@ -17,9 +17,12 @@ namespace sl::lakehouse {
 
 class BronzeState {
  public:
-  // nullopt when the table does not exist yet (nothing ingested).
+  // nullopt when the table does not exist yet (nothing ingested). `columns`: the source columns
+  // to read (the keys and the change metadata are added; empty: every column). Reading only what
+  // Silver uses keeps e.g. the activities' raw JSON payloads out of memory.
   static Result<std::optional<BronzeState>> read(const std::filesystem::path& table,
-                                                 const std::vector<std::string>& key_columns);
+                                                 const std::vector<std::string>& key_columns,
+                                                 const std::vector<std::string>& columns = {});
   // From a batch already in memory (tests).
   static Result<BronzeState> of(parquet::RecordBatch batch,
                                 const std::vector<std::string>& key_columns);

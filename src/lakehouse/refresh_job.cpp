@@ -39,7 +39,10 @@ Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection*
   SL_ASSIGN_OR_RETURN(auto employees, BronzeState::read(bronze / "rh_employees", {"id"}));
   SL_ASSIGN_OR_RETURN(auto sports, BronzeState::read(bronze / "sport_activities", {"id"}));
   SL_ASSIGN_OR_RETURN(auto activities,
-                      BronzeState::read(bronze / "strava_activities", {"activity_id"}));
+                      BronzeState::read(bronze / "strava_activities", {"activity_id"},
+                                        {"employee_id", "name", "sport_type", "type", "distance_m",
+                                         "moving_time_s", "elapsed_time_s", "start_date_utc",
+                                         "start_date_local", "commute", "calories"}));
   SL_ASSIGN_OR_RETURN(
       auto distances,
       BronzeState::read(bronze / "distance_cache", {"origin", "destination", "mode", "provider"}));
