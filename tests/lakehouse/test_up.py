@@ -58,6 +58,11 @@ def test_up_runs_every_service_and_stops_cleanly(build_dir):
         for service in ("ingest", "notify", "distances", "refresh"):
             assert f"{service}: stopped" in err
         assert psql("SELECT count(*) FROM pg_replication_slots WHERE active") == ["0"]
+        # `status` reports what the services left: their slots, notifications, distances, tables.
+        status = subprocess.run([sportlake, "status"], env=e, check=True, capture_output=True, text=True).stdout
+        for expected in ("sportlake_bronze", "sportlake_notify", "sportlake_distances", "notifications: 5 sent",
+                         "distances: 68 offline ok", "bronze  strava_activities", "gold    prime_sportive"):
+            assert expected in status, status
     finally:
         subprocess.run([sportlake, "db", "stop"], env=e, capture_output=True)
         shutil.rmtree(base, ignore_errors=True)

@@ -1,0 +1,91 @@
+// `sportlake status`: what runs and how far it got — the database, each job's replication slot
+// and how much WAL it holds, the notification outbox, the distance cache, the lake's tables.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "cli/commands.hpp"
+#include "cli/source_database.hpp"
+#include "delta/local_storage.hpp"
+#include "delta/snapshot.hpp"
+
+namespace sl::cli {
+
+namespace {
+
+Status run_status(Context& ctx) {
+  SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
+  SL_ASSIGN_OR_RETURN(auto version, sql.exec("SELECT current_setting('server_version'), "
+                                             "current_database(), pg_current_wal_lsn()"));
+  fmt::print("database: PostgreSQL {} ({}, {}), WAL at {}\n", version.value(0, 0),
+             version.value(0, 1), ctx.config.embedded_database() ? "embedded" : "external",
+             version.value(0, 2));
+
+  SL_ASSIGN_OR_RETURN(
+      auto slots,
+      sql.exec("SELECT slot_name, active, confirmed_flush_lsn, "
+               "pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)) "
+               "FROM pg_replication_slots WHERE slot_type = 'logical' ORDER BY 1"));
+  fmt::print("\nreplication slots (one per job):\n");
+  if (slots.rows() == 0) fmt::print("  none yet (each job creates its own on first run)\n");
+  for (int r = 0; r < slots.rows(); ++r)
+    fmt::print("  {:<26} {:<8} confirmed {:<14} behind {}\n", slots.value(r, 0),
+               slots.value(r, 1) == "t" ? "running" : "idle", slots.value(r, 2), slots.value(r, 3));
+
+  SL_ASSIGN_OR_RETURN(auto outbox, sql.exec("SELECT status, count(*) FROM notification_outbox "
+                                            "GROUP BY 1 ORDER BY 1"));
+  fmt::print("\nnotifications:");
+  if (outbox.rows() == 0) fmt::print(" none");
+  for (int r = 0; r < outbox.rows(); ++r)
+    fmt::print(" {} {}", outbox.value(r, 1), outbox.value(r, 0));
+  fmt::print("\n");
+
+  SL_ASSIGN_OR_RETURN(auto distances,
+                      sql.exec("SELECT provider, status, count(*) FROM distance_cache "
+                               "GROUP BY 1, 2 ORDER BY 1, 2"));
+  fmt::print("distances:");
+  if (distances.rows() == 0) fmt::print(" none (sportlake distances)");
+  for (int r = 0; r < distances.rows(); ++r)
+    fmt::print(" {} {} {}", distances.value(r, 2), distances.value(r, 0), distances.value(r, 1));
+  fmt::print("\n\nlake {}:\n", ctx.config.lake_root().string());
+  for (const char* layer : {"bronze", "silver", "gold"}) {
+    const auto dir = ctx.config.lake_root() / layer;
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec)) {
+      fmt::print("  {:<7} empty\n", layer);
+      continue;
+    }
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+      if (std::filesystem::exists(entry.path() / "_delta_log", ec))
+        names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      delta::LocalStorage storage(dir / name);
+      auto snapshot = delta::load_snapshot(storage);
+      if (!snapshot) {
+        fmt::print("  {:<7} {:<20} error: {}\n", layer, name, snapshot.error().message);
+        continue;
+      }
+      fmt::print("  {:<7} {:<20} version {:<6} {} files\n", layer, name, snapshot->version,
+                 snapshot->files.size());
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand(
+      "status", "the database, each job's slot and lag, notifications, distances, lake tables");
+  cmd->callback([&ctx] {
+    if (auto st = run_status(ctx); !st) {
+      fmt::print(stderr, "sportlake status: {}\n", st.error().to_string());
+      ctx.exit_code = 1;
+    }
+  });
+}
+
+}  // namespace sl::cli
