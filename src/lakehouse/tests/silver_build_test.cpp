@@ -1,0 +1,174 @@
+// Silver's data-quality rules on hand-made Bronze states: each rule fires on its case (and only
+// there), errors keep the row out of Silver, warnings keep it, commutes get the best distance.
+#include "lakehouse/silver_build.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "common/civil_time.hpp"
+#include "lakehouse/gold_build.hpp"
+#include "lakehouse/table_builder.hpp"
+
+namespace sl::lakehouse {
+namespace {
+
+constexpr int64_t k_hour_us = 3'600'000'000LL;
+
+int64_t at(int year, int month, int day, int hour = 9) {
+  return days_from_civil({year, month, day}) * 24 * k_hour_us + hour * k_hour_us;
+}
+
+// Bronze change metadata: one snapshot read per row, in order.
+void meta(TableBuilder& t, int64_t n) {
+  t.text("r").long_(100 + n).long_(100).text(std::nullopt);
+}
+std::vector<parquet::Field> meta_fields() {
+  return {string_field("_op", false), long_field("_lsn", false), long_field("_commit_lsn", false),
+          string_field("_unconverted")};
+}
+
+BronzeState employees() {
+  auto fields = std::vector<parquet::Field>{long_field("id"),
+                                            string_field("nom"),
+                                            string_field("prenom"),
+                                            date_field("date_naissance"),
+                                            date_field("date_embauche"),
+                                            string_field("business_unit"),
+                                            euros_field("salaire_brut"),
+                                            string_field("contrat"),
+                                            int_field("nb_conges_payes"),
+                                            string_field("adresse_complete"),
+                                            string_field("moyen_deplacement")};
+  for (auto& f : meta_fields()) fields.push_back(f);
+  TableBuilder t(fields);
+  auto add = [&](int64_t id, int64_t cents, const char* address, const char* mode) {
+    t.long_(id).text("Nom").text("Prénom").date(days_from_civil({1990, 1, 1}));
+    t.date(days_from_civil({2020, 1, 1})).text("R&D").euros(cents).text("CDI").int_(25);
+    t.text(address).text(mode);
+    meta(t, id);
+    t.end_row();
+  };
+  add(1, 3'000'000, "1 Rue A, 34970 Lattes", "Marche/running");
+  add(2, 4'000'000, "2 Rue B, 34000 Montpellier", "Vélo/Trottinette/Autres");
+  add(3, 0, "3 Rue C, 34000 Montpellier", "Marche/running");           // salary 0: rejected
+  add(4, 5'000'000, "4 Rue D, 34000 Montpellier", "en montgolfière");  // unknown mode: rejected
+  add(5, 5'000'000, "5 Rue E 34000 Montpellier", "véhicule thermique/électrique");  // no comma
+  return *BronzeState::of(t.take(), {"id"});
+}
+
+BronzeState activities() {
+  auto fields = std::vector<parquet::Field>{long_field("activity_id"),
+                                            long_field("employee_id"),
+                                            string_field("name"),
+                                            string_field("sport_type"),
+                                            double_field("distance_m"),
+                                            int_field("moving_time_s"),
+                                            int_field("elapsed_time_s"),
+                                            timestamp_field("start_date_utc"),
+                                            timestamp_field("start_date_local"),
+                                            bool_field("commute"),
+                                            double_field("calories")};
+  for (auto& f : meta_fields()) fields.push_back(f);
+  TableBuilder t(fields);
+  auto add = [&](int64_t id, int64_t employee, const char* sport, double metres, int moving,
+                 int elapsed, int64_t start) {
+    t.long_(id).long_(employee).text("x").text(sport).double_(metres).int_(moving).int_(elapsed);
+    t.timestamp(start).timestamp(start + k_hour_us).boolean(false).double_(300.0);
+    meta(t, id);
+    t.end_row();
+  };
+  add(10, 1, "Run", 10'000, 3000, 3100, at(2025, 3, 1));   // fine: 12 km/h
+  add(11, 1, "Run", 10'000, 600, 700, at(2025, 3, 2));     // 60 km/h: implausible (warning)
+  add(12, 99, "Run", 5'000, 1500, 1600, at(2025, 3, 3));   // unknown employee: rejected
+  add(13, 1, "Run", -5, 1500, 1600, at(2025, 3, 4));       // negative distance: rejected
+  add(14, 1, "Workout", 0, 0, 0, at(2025, 3, 5));          // no duration: rejected
+  add(15, 1, "Run", 5'000, 1500, 1600, at(2031, 1, 1));    // in the future: rejected
+  add(16, 2, "Ride", 30'000, 4000, 3600, at(2025, 3, 6));  // moving > elapsed (warning)
+  return *BronzeState::of(t.take(), {"activity_id"});
+}
+
+BronzeState distances() {
+  auto fields = std::vector<parquet::Field>{
+      string_field("origin"),        string_field("destination"), string_field("mode"),
+      string_field("provider"),      double_field("distance_m"),  string_field("status"),
+      timestamp_field("computed_at")};
+  for (auto& f : meta_fields()) fields.push_back(f);
+  TableBuilder t(fields);
+  int64_t n = 0;
+  auto add = [&](const char* origin, const char* mode, const char* provider, double metres,
+                 const char* status) {
+    t.text(origin).text("Work").text(mode).text(provider).double_(metres).text(status);
+    t.timestamp(at(2025, 1, 1) + n);
+    meta(t, ++n);
+    t.end_row();
+  };
+  add("1 Rue A, 34970 Lattes", "walking", "offline", 2'000, "ok");
+  add("1 Rue A, 34970 Lattes", "walking", "google_distance_matrix", 2'500, "ok");  // preferred
+  add("2 Rue B, 34000 Montpellier", "bicycling", "offline", 40'000, "ok");         // over 25 km
+  add("2 Rue B, 34000 Montpellier", "walking", "offline", 1'000, "ok");            // wrong mode
+  return *BronzeState::of(t.take(), {"origin", "destination", "mode", "provider"});
+}
+
+size_t count(const Silver& s, std::string_view rule, std::string_view key = "") {
+  return std::count_if(s.issues.begin(), s.issues.end(), [&](const DqIssue& i) {
+    return i.rule == rule && (key.empty() || i.key == key);
+  });
+}
+
+TEST(SilverBuild, EveryRuleOnItsCase) {
+  auto e = employees();
+  auto a = activities();
+  auto d = distances();
+  SilverInputs in;
+  in.employees = &e;
+  in.activities = &a;
+  in.distances = &d;
+  in.destination = "Work";
+  in.now_us = at(2026, 6, 1);
+  const Silver s = build_silver(in);
+
+  EXPECT_EQ(count(s, "salary_positive", "3"), 1u);
+  EXPECT_EQ(count(s, "commute_mode_known", "4"), 1u);
+  EXPECT_EQ(count(s, "address_well_formed", "5"), 1u);
+  EXPECT_EQ(count(s, "address_well_formed"), 1u);
+  std::vector<int64_t> ids;
+  for (const auto& x : s.employees) ids.push_back(x.id);
+  EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 5}));
+
+  EXPECT_EQ(count(s, "speed_plausible", "11"), 1u);
+  EXPECT_EQ(count(s, "speed_plausible"), 1u) << "12 km/h running and 27 km/h riding are fine";
+  EXPECT_EQ(count(s, "employee_exists", "12"), 1u);
+  EXPECT_EQ(count(s, "distance_non_negative", "13"), 1u);
+  EXPECT_EQ(count(s, "elapsed_positive", "14"), 1u);
+  EXPECT_EQ(count(s, "not_in_future", "15"), 1u);
+  EXPECT_EQ(count(s, "moving_within_elapsed", "16"), 1u);
+  std::vector<int64_t> kept;
+  for (const auto& x : s.activities) kept.push_back(x.activity_id);
+  EXPECT_EQ(kept, (std::vector<int64_t>{10, 11, 16}));
+  for (const auto& i : s.issues) EXPECT_FALSE(i.reason.empty()) << i.rule;
+
+  // Commutes: a routed distance before an estimate, by the mode's travel mode.
+  ASSERT_EQ(s.commutes.size(), 3u);
+  EXPECT_EQ(s.commutes[0].distance_m, 2'500);
+  EXPECT_EQ(s.commutes[0].distance_source, "google_distance_matrix");
+  EXPECT_FALSE(s.commutes[0].distance_estimate);
+  EXPECT_EQ(s.commutes[1].distance_m, 40'000);
+  EXPECT_TRUE(s.commutes[1].distance_estimate);
+  EXPECT_EQ(count(s, "within_threshold", "2"), 1u);
+  EXPECT_FALSE(s.commutes[2].distance_m.has_value()) << "a car commute needs no distance";
+  EXPECT_EQ(count(s, "distance_known"), 0u);
+
+  // Gold of 2025 from it: the walker is eligible, the cyclist an anomaly, the driver not sporty.
+  const Gold g = build_gold(s, 2025, {});
+  EXPECT_EQ(g.summary.employees, 3);
+  EXPECT_EQ(g.summary.sporty_commuters, 2);
+  EXPECT_EQ(g.summary.eligible_bonus, 1);
+  EXPECT_EQ(g.summary.total_bonus_cents, 150'000);
+  EXPECT_EQ(g.summary.declaration_anomalies, 1);
+  EXPECT_EQ(g.summary.activities, 3);
+  EXPECT_EQ(g.summary.dq_errors, 6);
+}
+
+}  // namespace
+}  // namespace sl::lakehouse
