@@ -1,0 +1,88 @@
+"""Spark + delta-spark read the lakehouse sportlake writes (slow: `make test-slow`): the Bronze
+change log (also as a stream, every change once), Silver, and Gold partitioned by year, with the
+same figures as the JSON summary of `sportlake refresh`."""
+import decimal
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+pyspark = pytest.importorskip("pyspark", reason="pip install -r requirements-spark.txt (make test-slow)")
+
+YEAR = 2025
+
+
+@pytest.fixture(scope="module")
+def spark(tmp_path_factory):
+    from delta import configure_spark_with_delta_pip
+    from pyspark.sql import SparkSession
+
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+    builder = (SparkSession.builder.master("local[2]").appName("sportlake-lakehouse")
+               .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+               .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+               .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+               .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("warehouse")))
+               .config("spark.sql.session.timeZone", "UTC"))
+    session = configure_spark_with_delta_pip(builder).getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def lake(build_dir):
+    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-spark-lake-"))
+    os.chmod(base, 0o755)
+    e = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="warn")
+    e.pop("API_KEY_MAPS", None)
+    sportlake = str(build_dir / "src" / "cli" / "sportlake")
+
+    def run(*args):
+        return subprocess.run([sportlake, *args], env=e, check=True, capture_output=True, text=True,
+                              timeout=300).stdout
+
+    run("db", "start")
+    run("load")
+    run("simulate", "--backfill-months", "12", "--as-of", f"{YEAR}-12-31", "--seed", "3")
+    run("distances")
+    run("ingest", "--idle-exit", "1")
+    summary = json.loads(run("refresh", "--year", str(YEAR), "--json"), parse_float=decimal.Decimal)
+    activities = int(run("db", "psql", "--", "-XAtc", "SELECT count(*) FROM strava_activities").strip())
+    yield base / "home" / "delta", summary, activities
+    subprocess.run([sportlake, "db", "stop"], env=e, capture_output=True)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def test_spark_reads_bronze_silver_and_gold(spark, lake):
+    root, summary, activities = lake
+    bronze = spark.read.format("delta").load(str(root / "bronze" / "strava_activities"))
+    assert bronze.count() == activities
+    assert bronze.select("activity_id").distinct().count() == activities
+    # Simulated before the first ingest: they came with the initial snapshot.
+    assert {r["_op"] for r in bronze.select("_op").distinct().collect()} == {"r"}
+    employees = spark.read.format("delta").load(str(root / "silver" / "employees"))
+    assert employees.count() == 161
+    prime = spark.read.format("delta").load(str(root / "gold" / "prime_sportive")).where(f"year = {YEAR}")
+    total = prime.agg({"prime_eur": "sum"}).collect()[0][0]
+    assert total == summary["total_bonus_eur"] == decimal.Decimal("172482.50")
+    assert prime.where("eligible").count() == summary["eligible_bonus"] == 68
+    wellbeing = spark.read.format("delta").load(str(root / "gold" / "wellbeing")).where(f"year = {YEAR}")
+    assert wellbeing.where("eligible").count() == summary["wellbeing_eligible"]
+
+
+def test_spark_streams_the_append_only_bronze_log(spark, lake, tmp_path):
+    root, _, activities = lake
+    stream = (spark.readStream.format("delta").load(str(root / "bronze" / "strava_activities"))
+              .writeStream.format("memory").queryName("bronze_stream")
+              .option("checkpointLocation", str(tmp_path / "checkpoint")).trigger(availableNow=True).start())
+    stream.awaitTermination(300)
+    seen = spark.sql("SELECT count(*), count(DISTINCT activity_id) FROM bronze_stream").collect()[0]
+    assert tuple(seen) == (activities, activities)
