@@ -24,6 +24,7 @@ struct NotifyOptions {
   double min_interval = 1.0;
   double timeout = 10.0;
   int max_attempts = 8;
+  double max_age_days = 7;
   double idle_exit = 0;
   bool json = false;
 };
@@ -43,6 +44,7 @@ Status run_notify(Context& ctx, const NotifyOptions& opt) {
   options.min_interval = millis(opt.min_interval);
   options.http_timeout = millis(opt.timeout);
   options.max_attempts = opt.max_attempts;
+  options.max_age = std::chrono::hours(static_cast<int64_t>(opt.max_age_days * 24));
   options.idle_exit = millis(opt.idle_exit);
   options.stop_requested = [] { return g_stop != 0; };
   std::signal(SIGINT, request_stop);
@@ -56,11 +58,15 @@ Status run_notify(Context& ctx, const NotifyOptions& opt) {
                integrations::redact_url(options.webhook_url));
   SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_activity_notifier(sql, options));
   if (opt.json) {
-    fmt::print("{{\"queued\":{},\"sent\":{},\"retried\":{},\"failed\":{},\"uncertain\":{}}}\n",
-               stats.queued, stats.sent, stats.retried, stats.failed, stats.uncertain);
+    fmt::print(
+        "{{\"queued\":{},\"too_old\":{},\"sent\":{},\"retried\":{},\"failed\":{},"
+        "\"uncertain\":{}}}\n",
+        stats.queued, stats.too_old, stats.sent, stats.retried, stats.failed, stats.uncertain);
   } else {
-    fmt::print("notify: {} queued, {} sent, {} to retry, {} failed, {} uncertain\n", stats.queued,
-               stats.sent, stats.retried, stats.failed, stats.uncertain);
+    fmt::print(
+        "notify: {} queued ({} too old to announce), {} sent, {} to retry, {} failed, {} "
+        "uncertain\n",
+        stats.queued, stats.too_old, stats.sent, stats.retried, stats.failed, stats.uncertain);
   }
   return {};
 }
@@ -83,6 +89,9 @@ void add_notify_command(CLI::App& app, Context& ctx) {
                   "not posted again");
   cmd->add_option("--max-attempts", opt.max_attempts,
                   "attempts before a retryable failure becomes failed (default 8)");
+  cmd->add_option("--max-age", opt.max_age_days,
+                  "DAYS: activities that started longer ago are history, not announced "
+                  "(default 7; 0 announces everything)");
   cmd->add_option("--idle-exit", opt.idle_exit,
                   "stop after SECONDS without any change and nothing due to post");
   cmd->add_flag("--json", opt.json, "print the run's figures as JSON");

@@ -134,6 +134,11 @@ Result<size_t> enqueue(pg::Connection& sql, const std::vector<NewActivity>& acti
 Result<NotifierStats> run_activity_notifier(pg::Connection& sql, const NotifierOptions& options) {
   NotifierStats stats;
   auto stop = [&] { return options.stop_requested && options.stop_requested(); };
+  const std::function<int64_t()> now_us = options.now_us ? options.now_us : [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
 
   // A row left `sending` by a job that died during its POST may have been posted.
   SL_ASSIGN_OR_RETURN(auto interrupted,
@@ -165,7 +170,17 @@ Result<NotifierStats> run_activity_notifier(pg::Connection& sql, const NotifierO
 
   std::vector<NewActivity> transaction;
   auto on_event = [&](const cdc::ChangeEvent& e) -> Status {
-    if (auto a = new_activity(e)) transaction.push_back(std::move(*a));
+    auto a = new_activity(e);
+    if (!a) return {};
+    if (options.max_age.count() > 0) {
+      const auto start = cdc::parse_pg_timestamp(a->get("start_date_utc"), true);
+      const int64_t max_age_us = options.max_age.count() * 3'600'000'000LL;
+      if (start && now_us() - *start > max_age_us) {
+        ++stats.too_old;
+        return {};
+      }
+    }
+    transaction.push_back(std::move(*a));
     return {};
   };
   auto on_commit = [&](const pg::Commit& c) -> Status {

@@ -12,6 +12,8 @@
 //    then `failed`); `failed` for a refusal (4xx); `uncertain` when the request went out without
 //    an answer, or when the job died in the middle of a POST (a row found `sending` at start):
 //    Slack may have posted it, so it is not posted again (webhooks are not idempotent).
+// Only news is announced: an inserted activity that started more than `max_age` ago (7 days) is
+// an import or a backfill and stays silent (the seed's consumers posted only live inserts).
 // Posts are at least `min_interval` apart (Slack: about 1 per second), and a 429 holds every
 // post back for its Retry-After. Without a webhook URL the messages go to the log, `sent` with
 // channel `log`.
@@ -35,13 +37,18 @@ struct NotifierOptions {
   std::chrono::milliseconds min_interval{1000};
   std::chrono::milliseconds http_timeout{10000};
   int max_attempts = 8;
+  // Activities that started longer ago than this are history (an import, a backfill), not news:
+  // they are not announced (counted in `too_old`). 0: announce everything.
+  std::chrono::hours max_age{7 * 24};
+  std::function<int64_t()> now_us;  // the clock for max_age (tests)
   // Stop once nothing arrived for this long and no notification is due (0: run until stopped).
   std::chrono::milliseconds idle_exit{0};
   std::function<bool()> stop_requested;
 };
 
 struct NotifierStats {
-  size_t queued = 0;  // new outbox rows
+  size_t queued = 0;   // new outbox rows
+  size_t too_old = 0;  // inserts of activities older than max_age: not announced
   size_t sent = 0;
   size_t retried = 0;  // attempts to be made again
   size_t failed = 0;

@@ -187,3 +187,18 @@ def test_kill_minus_nine_while_posting_leaves_it_uncertain(env):
     states = [s for s, _ in outbox(sportlake, e).values()]
     assert sorted(states) == ["sent", "sent", "uncertain"], "the interrupted one is not posted again"
     assert len(slack.requests) == 2
+
+
+def test_a_backfill_of_old_activities_stays_silent(env):
+    sportlake, e = env
+    create_slot(sportlake, e)
+    out = subprocess.run([sportlake, "simulate", "--backfill-months", "2", "--as-of", "2025-06-30", "--seed", "6"],
+                         env=e, check=True, capture_output=True, text=True).stdout
+    backfilled = int(out.split()[1])  # "backfilled N activities ..."
+    simulate(sportlake, e, 2, 7)
+    done = subprocess.run([sportlake, "notify", "--idle-exit", "1", "--json"], env=e, check=True,
+                          capture_output=True, text=True)
+    figures = json.loads(done.stdout)
+    assert figures["too_old"] == backfilled > 0
+    assert figures["queued"] == figures["sent"] == 2, "only the live activities are announced (in the log)"
+    assert psql(sportlake, e, "SELECT count(*) FROM notification_outbox") == ["2"]
