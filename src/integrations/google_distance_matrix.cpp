@@ -1,6 +1,8 @@
 // Google Distance Matrix (Legacy): batching by mode, the request URL, the reply and its retries.
 #include "integrations/google_distance_matrix.hpp"
 
+#include "integrations/google_common.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -37,26 +39,10 @@ bool supported_mode(std::string_view mode) {
   return mode == "walking" || mode == "bicycling" || mode == "driving";
 }
 
-bool blank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-// `object[name]` when `object` is an object holding it, else nullptr (never throws).
-const json* member(const json& object, std::string_view name) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(name);
-  return it == object.end() ? nullptr : &*it;
-}
-
-std::string string_member(const json& object, std::string_view name) {
-  const json* value = member(object, name);
-  return value && value->is_string() ? value->get<std::string>() : std::string();
-}
-
 // {"value": n} → n, when n is a finite number >= 0 (metres and seconds).
 std::optional<double> value_of(const json& element, std::string_view name) {
-  const json* field = member(element, name);
-  const json* value = field ? member(*field, k_value) : nullptr;
+  const json* field = json_member(element, name);
+  const json* value = field ? json_member(*field, k_value) : nullptr;
   if (!value || !value->is_number()) return std::nullopt;
   const double number = value->get<double>();
   if (!std::isfinite(number) || number < 0) return std::nullopt;
@@ -69,7 +55,7 @@ std::optional<double> value_of(const json& element, std::string_view name) {
 */
 DistanceAnswer read_element(const json& element) {
   DistanceAnswer answer;
-  answer.detail = string_member(element, k_status);
+  answer.detail = json_string_member(element, k_status);
   if (answer.detail == k_ok) {
     const auto distance = value_of(element, k_distance);
     const auto duration = value_of(element, k_duration);
@@ -92,10 +78,6 @@ DistanceAnswer read_element(const json& element) {
     if (answer.detail.empty()) answer.detail = "element without status";
   }
   return answer;
-}
-
-std::chrono::milliseconds backoff_delay(std::chrono::milliseconds base, int retry) {
-  return base * (int64_t{1} << std::min(retry - 1, 16));
 }
 
 }  // namespace
@@ -156,13 +138,13 @@ Result<DistanceMatrixReply> parse_distance_matrix_reply(std::string_view body,
     return make_error(Errc::parse, std::string(k_provider) + ": the reply is not a JSON object");
   }
   DistanceMatrixReply out;
-  out.status = string_member(reply, k_status);
-  out.error_message = string_member(reply, k_error_message);
+  out.status = json_string_member(reply, k_status);
+  out.error_message = json_string_member(reply, k_error_message);
   if (out.status.empty()) {
     return make_error(Errc::parse, std::string(k_provider) + ": the reply has no status");
   }
   if (out.status != k_ok) return out;
-  const json* rows = member(reply, k_rows);
+  const json* rows = json_member(reply, k_rows);
   if (!rows || !rows->is_array()) {
     return make_error(Errc::parse, std::string(k_provider) + ": status OK without rows");
   }
@@ -172,7 +154,7 @@ Result<DistanceMatrixReply> parse_distance_matrix_reply(std::string_view body,
   }
   out.answers.reserve(origin_count);
   for (size_t i = 0; i < rows->size(); ++i) {
-    const json* elements = member((*rows)[i], k_elements);
+    const json* elements = json_member((*rows)[i], k_elements);
     if (!elements || !elements->is_array() || elements->empty()) {
       return make_error(Errc::corrupt,
                         std::string(k_provider) + ": row " + std::to_string(i) + " has no element");
@@ -186,49 +168,17 @@ GoogleDistanceMatrix::GoogleDistanceMatrix(std::string api_key, std::string base
                                            GoogleDistanceMatrixOptions options)
     : api_key_(std::move(api_key)), base_url_(std::move(base_url)), options_(options) {}
 
-std::string GoogleDistanceMatrix::scrub(std::string text) const {
-  if (api_key_.empty()) return text;
-  for (size_t at = text.find(api_key_); at != std::string::npos; at = text.find(api_key_, at + 5)) {
-    text.replace(at, api_key_.size(), "<key>");
-  }
-  return text;
-}
-
 Result<std::vector<DistanceAnswer>> GoogleDistanceMatrix::distances(
     const std::vector<DistanceQuery>& queries, std::string_view destination) {
   if (blank(destination)) {
     return make_error(Errc::invalid_argument, std::string(k_provider) + ": empty destination");
   }
-  // Query indexes grouped by mode, modes in order of first appearance.
-  std::vector<std::pair<std::string_view, std::vector<size_t>>> by_mode;
-  std::vector<DistanceAnswer> answers(queries.size());
-  for (size_t i = 0; i < queries.size(); ++i) {
-    const DistanceQuery& query = queries[i];
-    if (!supported_mode(query.travel_mode)) {
-      return make_error(Errc::invalid_argument, std::string(k_provider) + ": query " +
-                                                    std::to_string(i) + ": travel mode '" +
-                                                    query.travel_mode + "' is not supported");
-    }
-    if (blank(query.origin)) {
-      answers[i].status = DistanceAnswer::Status::not_found;
-      answers[i].detail = "empty address";
-      continue;
-    }
-    auto group = std::find_if(by_mode.begin(), by_mode.end(),
-                              [&](const auto& g) { return g.first == query.travel_mode; });
-    if (group == by_mode.end()) group = by_mode.insert(by_mode.end(), {query.travel_mode, {}});
-    group->second.push_back(i);
-  }
-  for (const auto& [mode, indexes] : by_mode) {
-    for (size_t start = 0; start < indexes.size(); start += k_max_origins) {
-      const size_t end = std::min(indexes.size(), start + k_max_origins);
-      std::vector<std::string_view> origins;
-      for (size_t k = start; k < end; ++k) origins.push_back(queries[indexes[k]].origin);
-      SL_ASSIGN_OR_RETURN(auto batch, fetch_batch(origins, mode, destination));
-      for (size_t k = start; k < end; ++k) answers[indexes[k]] = std::move(batch[k - start]);
-    }
-  }
-  return answers;
+  return answer_in_batches(
+      queries, k_provider, k_max_origins,
+      [](std::string_view mode) { return supported_mode(mode) ? mode : std::string_view(); },
+      [&](const std::vector<std::string_view>& origins, std::string_view mode) {
+        return fetch_batch(origins, mode, destination);
+      });
 }
 
 Result<std::vector<DistanceAnswer>> GoogleDistanceMatrix::fetch_batch(
@@ -242,11 +192,12 @@ Result<std::vector<DistanceAnswer>> GoogleDistanceMatrix::fetch_batch(
   const std::string context =
       " (" + std::string(travel_mode) + ", " + std::to_string(origins.size()) + " origins)";
   auto fail = [&](Errc code, const std::string& what) {
-    return make_error(code, scrub(std::string(k_provider) + ": " + what + context));
+    return make_error(code,
+                      without_secret(std::string(k_provider) + ": " + what + context, api_key_));
   };
   std::string last_failure;
   for (int attempt = 0; attempt <= options_.max_retries; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(backoff_delay(options_.backoff_base, attempt));
+    if (attempt > 0) std::this_thread::sleep_for(retry_delay(options_.backoff_base, attempt));
     auto answer = http_.send(request);
     if (auto* failure = std::get_if<HttpFailure>(&answer)) {
       last_failure = failure->message;  // host only: the key is in the query string
@@ -263,7 +214,8 @@ Result<std::vector<DistanceAnswer>> GoogleDistanceMatrix::fetch_batch(
                   "HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 200));
     }
     auto reply = parse_distance_matrix_reply(response.body, origins.size());
-    if (!reply.ok()) return Error{reply.error().code, scrub(reply.error().message + context)};
+    if (!reply.ok())
+      return Error{reply.error().code, without_secret(reply.error().message + context, api_key_)};
     const std::string detail =
         reply->status + (reply->error_message.empty() ? "" : ": " + reply->error_message);
     if (reply->status == k_ok) return std::move(reply->answers);

@@ -68,7 +68,6 @@ class GoogleDistanceMatrix final : public DistanceProvider {
   Result<std::vector<DistanceAnswer>> fetch_batch(const std::vector<std::string_view>& origins,
                                                   std::string_view travel_mode,
                                                   std::string_view destination);
-  std::string scrub(std::string text) const;  // the key replaced by "<key>"
 
   std::string api_key_;
   std::string base_url_;

@@ -1,6 +1,8 @@
 // Routes API computeRouteMatrix: batching by mode, the request body, the reply and its retries.
 #include "integrations/google_routes.hpp"
 
+#include "integrations/google_common.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -35,24 +37,9 @@ constexpr double k_max_duration_s = 315'576'000'000.0;
 // Error reply fields.
 constexpr std::string_view k_error = "error";
 
-bool blank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-const json* member(const json& object, std::string_view name) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(name);
-  return it == object.end() ? nullptr : &*it;
-}
-
-std::string string_member(const json& object, std::string_view name) {
-  const json* value = member(object, name);
-  return value && value->is_string() ? value->get<std::string>() : std::string();
-}
-
 // An integer field that proto3 JSON omits when 0; nullopt when present but not an integer.
 std::optional<int64_t> int_member(const json& object, std::string_view name) {
-  const json* value = member(object, name);
+  const json* value = json_member(object, name);
   if (!value) return 0;
   if (value->is_number_integer()) return value->get<int64_t>();
   if (value->is_number_float()) {
@@ -78,9 +65,9 @@ bool mentions_geocoding(std::string_view message) {
 DistanceAnswer read_element(const json& element) {
   DistanceAnswer answer;
   answer.status = DistanceAnswer::Status::error;
-  if (const json* status = member(element, k_status)) {
+  if (const json* status = json_member(element, k_status)) {
     const auto code = int_member(*status, k_code);
-    const std::string message = string_member(*status, k_message);
+    const std::string message = json_string_member(*status, k_message);
     if (!code || *code != 0) {
       answer.detail = "status " + (code ? std::to_string(*code) : std::string("?")) +
                       (message.empty() ? "" : ": " + message);
@@ -90,13 +77,13 @@ DistanceAnswer read_element(const json& element) {
       return answer;
     }
   }
-  const std::string condition = string_member(element, k_condition);
+  const std::string condition = json_string_member(element, k_condition);
   answer.detail = condition.empty() ? "no condition" : condition;
   if (condition == k_route_not_found) {
     answer.status = DistanceAnswer::Status::no_route;
   } else if (condition == k_route_exists) {
-    const json* distance = member(element, k_distance_meters);
-    const json* duration = member(element, k_duration);
+    const json* distance = json_member(element, k_distance_meters);
+    const json* duration = json_member(element, k_duration);
     std::optional<int64_t> seconds = 0;
     if (duration)
       seconds =
@@ -119,15 +106,11 @@ DistanceAnswer read_element(const json& element) {
 */
 std::string google_error(std::string_view body) {
   const json reply = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  const json* error = reply.is_discarded() ? nullptr : member(reply, k_error);
+  const json* error = reply.is_discarded() ? nullptr : json_member(reply, k_error);
   if (!error) return std::string(body.substr(0, 200));
-  const std::string status = string_member(*error, k_status);
-  const std::string message = string_member(*error, k_message);
+  const std::string status = json_string_member(*error, k_status);
+  const std::string message = json_string_member(*error, k_message);
   return status + (status.empty() || message.empty() ? "" : ": ") + message;
-}
-
-std::chrono::milliseconds backoff_delay(std::chrono::milliseconds base, int retry) {
-  return base * (int64_t{1} << std::min(retry - 1, 16));
 }
 
 }  // namespace
@@ -218,50 +201,16 @@ Result<std::vector<DistanceAnswer>> parse_route_matrix(std::string_view body, si
 GoogleRoutes::GoogleRoutes(std::string api_key, std::string base_url, GoogleRoutesOptions options)
     : api_key_(std::move(api_key)), base_url_(std::move(base_url)), options_(options) {}
 
-std::string GoogleRoutes::scrub(std::string text) const {
-  if (api_key_.empty()) return text;
-  for (size_t at = text.find(api_key_); at != std::string::npos; at = text.find(api_key_, at + 5)) {
-    text.replace(at, api_key_.size(), "<key>");
-  }
-  return text;
-}
-
 Result<std::vector<DistanceAnswer>> GoogleRoutes::distances(
     const std::vector<DistanceQuery>& queries, std::string_view destination) {
   if (blank(destination)) {
     return make_error(Errc::invalid_argument, std::string(k_provider) + ": empty destination");
   }
-  // Query indexes grouped by mode, modes in order of first appearance.
-  std::vector<std::pair<std::string_view, std::vector<size_t>>> by_mode;
-  std::vector<DistanceAnswer> answers(queries.size());
-  for (size_t i = 0; i < queries.size(); ++i) {
-    const DistanceQuery& query = queries[i];
-    const std::string_view mode = routes_travel_mode(query.travel_mode);
-    if (mode.empty()) {
-      return make_error(Errc::invalid_argument, std::string(k_provider) + ": query " +
-                                                    std::to_string(i) + ": travel mode '" +
-                                                    query.travel_mode + "' is not supported");
-    }
-    if (blank(query.origin)) {
-      answers[i].status = DistanceAnswer::Status::not_found;
-      answers[i].detail = "empty address";
-      continue;
-    }
-    auto group = std::find_if(by_mode.begin(), by_mode.end(),
-                              [&](const auto& g) { return g.first == mode; });
-    if (group == by_mode.end()) group = by_mode.insert(by_mode.end(), {mode, {}});
-    group->second.push_back(i);
-  }
-  for (const auto& [mode, indexes] : by_mode) {
-    for (size_t start = 0; start < indexes.size(); start += k_max_origins) {
-      const size_t end = std::min(indexes.size(), start + k_max_origins);
-      std::vector<std::string_view> origins;
-      for (size_t k = start; k < end; ++k) origins.push_back(queries[indexes[k]].origin);
-      SL_ASSIGN_OR_RETURN(auto batch, fetch_batch(origins, mode, destination));
-      for (size_t k = start; k < end; ++k) answers[indexes[k]] = std::move(batch[k - start]);
-    }
-  }
-  return answers;
+  return answer_in_batches(
+      queries, k_provider, k_max_origins, routes_travel_mode,
+      [&](const std::vector<std::string_view>& origins, std::string_view mode) {
+        return fetch_batch(origins, mode, destination);
+      });
 }
 
 Result<std::vector<DistanceAnswer>> GoogleRoutes::fetch_batch(
@@ -279,7 +228,7 @@ Result<std::vector<DistanceAnswer>> GoogleRoutes::fetch_batch(
       " (" + std::string(travel_mode) + ", " + std::to_string(origins.size()) + " origins)";
   std::string last_failure;
   for (int attempt = 0; attempt <= options_.max_retries; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(backoff_delay(options_.backoff_base, attempt));
+    if (attempt > 0) std::this_thread::sleep_for(retry_delay(options_.backoff_base, attempt));
     auto answer = http_.send(request);
     if (auto* failure = std::get_if<HttpFailure>(&answer)) {
       // Even when the request went out (request_sent), sending it again is harmless: the
@@ -294,17 +243,22 @@ Result<std::vector<DistanceAnswer>> GoogleRoutes::fetch_batch(
     }
     if (response.status < 200 || response.status >= 300) {
       // 400 INVALID_ARGUMENT, 403 PERMISSION_DENIED (key, API not enabled, billing)...
-      return make_error(Errc::invalid_argument, scrub(std::string(k_provider) + ": HTTP " +
-                                                      std::to_string(response.status) + " " +
-                                                      google_error(response.body) + context));
+      return make_error(
+          Errc::invalid_argument,
+          without_secret(std::string(k_provider) + ": HTTP " + std::to_string(response.status) +
+                             " " + google_error(response.body) + context,
+                         api_key_));
     }
     auto answers = parse_route_matrix(response.body, origins.size());
-    if (!answers.ok()) return Error{answers.error().code, scrub(answers.error().message + context)};
+    if (!answers.ok())
+      return Error{answers.error().code,
+                   without_secret(answers.error().message + context, api_key_)};
     return answers;
   }
-  return make_error(Errc::unavailable, scrub(std::string(k_provider) + ": gave up after " +
-                                             std::to_string(options_.max_retries + 1) +
-                                             " attempts: " + last_failure + context));
+  return make_error(Errc::unavailable, without_secret(std::string(k_provider) + ": gave up after " +
+                                                          std::to_string(options_.max_retries + 1) +
+                                                          " attempts: " + last_failure + context,
+                                                      api_key_));
 }
 
 }  // namespace sl::integrations
