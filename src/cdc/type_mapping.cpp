@@ -235,37 +235,4 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
   }
 }
 
-std::string delta_type(uint32_t type_oid, int32_t typmod) {
-  switch (type_oid) {
-    case oid::k_bool:
-      return "boolean";
-    case oid::k_int2:
-    case oid::k_int4:
-      return "integer";
-    case oid::k_int8:
-      return "long";
-    case oid::k_float4:
-      return "float";
-    case oid::k_float8:
-      return "double";
-    case oid::k_numeric:
-      if (typmod >= 4) {
-        int precision = ((typmod - 4) >> 16) & 0xffff;
-        int scale = (typmod - 4) & 0xffff;
-        if (precision <= 38)
-          return "decimal(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-      }
-      return "string";
-    case oid::k_date:
-      return "date";
-    case oid::k_timestamp:
-    case oid::k_timestamptz:
-      return "timestamp";
-    case oid::k_bytea:
-      return "binary";
-    default:
-      return "string";
-  }
-}
-
 }  // namespace sl::cdc

@@ -1,6 +1,6 @@
 // Type mapping: a PostgreSQL column value in text form → its Debezium JSON value
-// (decimal.handling.mode=precise, time.precision.mode=adaptive, binary.handling.mode=base64),
-// and the Delta type the lake uses for it (DESIGN §3).
+// (decimal.handling.mode=precise, time.precision.mode=adaptive, binary.handling.mode=base64).
+// The lake type of a column (DESIGN §3) has its one home in lakehouse/lake_types.
 #pragma once
 
 #include <cstdint>
@@ -32,9 +32,6 @@ Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod,
                                               std::string_view text);
 // JSON string literals: sl::append_json_string (common/json_writer.hpp).
 using sl::append_json_string;
-
-// Delta Lake type name of a column (integer, long, double, decimal(p,s), string, ...).
-std::string delta_type(uint32_t type_oid, int32_t typmod);
 
 // Helpers, exposed for tests.
 std::string base64(std::string_view bytes);

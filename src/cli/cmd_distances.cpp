@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/maps_config.hpp"
+#include "cli/slot_jobs.hpp"
 #include "cli/source_database.hpp"
 #include "lakehouse/distance_job.hpp"
 #include "pg/database.hpp"
@@ -37,16 +38,15 @@ Status run_distances(Context& ctx, const DistancesOptions& opt) {
   lakehouse::DistanceRefresh done;
   if (opt.follow) {
     SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
+    const SlotSettings slot{conninfo, opt.slot,
+                            ctx.config.get_string("cdc.publication", "sportlake_pub")};
     lakehouse::DistanceWorkerOptions options;
-    options.conninfo = conninfo;
-    options.slot = opt.slot;
-    options.publication = ctx.config.get_string("cdc.publication", "sportlake_pub");
     options.destination = destination;
     options.idle_exit = std::chrono::milliseconds(static_cast<int64_t>(opt.idle_exit * 1000));
     options.stop_requested = [] { return g_stop != 0; };
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
-    SL_ASSIGN_OR_RETURN(done, lakehouse::run_distance_worker(sql, *provider, options));
+    SL_ASSIGN_OR_RETURN(done, run_distance_follow_job(sql, slot, *provider, options));
   } else {
     SL_ASSIGN_OR_RETURN(done,
                         lakehouse::refresh_distances(sql, *provider, destination, opt.refresh));

@@ -4,8 +4,9 @@
 #include <csignal>
 
 #include "cli/commands.hpp"
+#include "cli/lake_storage.hpp"
+#include "cli/slot_jobs.hpp"
 #include "cli/source_database.hpp"
-#include "lakehouse/bronze_ingest.hpp"
 #include "pg/database.hpp"
 
 namespace sl::cli {
@@ -34,7 +35,8 @@ Status run_ingest(Context& ctx, const IngestOptions& opt) {
   options.conninfo = conninfo;
   options.slot = opt.slot;
   options.publication = opt.publication;
-  options.bronze_root = ctx.config.lake_root() / "bronze";
+  const delta::Lake lake = open_lake(ctx);
+  options.lake = &lake;
   options.commit_rows = opt.commit_rows;
   options.commit_interval =
       std::chrono::milliseconds(static_cast<int64_t>(opt.commit_interval * 1000));
@@ -43,7 +45,7 @@ Status run_ingest(Context& ctx, const IngestOptions& opt) {
   options.stop_requested = [] { return g_stop != 0; };
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_bronze_ingest(sql, options));
+  SL_ASSIGN_OR_RETURN(auto stats, run_bronze_job(sql, options));
   if (opt.json) {
     fmt::print(
         "{{\"snapshot_rows\":{},\"changes\":{},\"skipped\":{},\"commits\":{},"

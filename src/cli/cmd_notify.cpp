@@ -4,9 +4,9 @@
 #include <csignal>
 
 #include "cli/commands.hpp"
+#include "cli/slot_jobs.hpp"
 #include "cli/source_database.hpp"
 #include "integrations/http_client.hpp"
-#include "lakehouse/activity_notifier.hpp"
 #include "pg/database.hpp"
 
 namespace sl::cli {
@@ -36,27 +36,25 @@ std::chrono::milliseconds millis(double seconds) {
 Status run_notify(Context& ctx, const NotifyOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
+  const NotifierSettings notifier{.webhook_url = ctx.config.get_string("slack.webhook_url", ""),
+                                  .http_timeout = millis(opt.timeout)};
   lakehouse::NotifierOptions options;
-  options.conninfo = conninfo;
-  options.slot = opt.slot;
-  options.publication = opt.publication;
-  options.webhook_url = ctx.config.get_string("slack.webhook_url", "");
   options.min_interval = millis(opt.min_interval);
-  options.http_timeout = millis(opt.timeout);
   options.max_attempts = opt.max_attempts;
   options.max_age = std::chrono::hours(static_cast<int64_t>(opt.max_age_days * 24));
   options.idle_exit = millis(opt.idle_exit);
   options.stop_requested = [] { return g_stop != 0; };
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  if (options.webhook_url.empty())
+  if (notifier.webhook_url.empty())
     fmt::print(stderr,
                "sportlake notify: no Slack webhook (SLACK_WEBHOOK_URL): messages go to "
                "the log\n");
   else
     fmt::print(stderr, "sportlake notify: posting to {}\n",
-               integrations::redact_url(options.webhook_url));
-  SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_activity_notifier(sql, options));
+               integrations::redact_url(notifier.webhook_url));
+  SL_ASSIGN_OR_RETURN(
+      auto stats, run_notify_job(sql, {conninfo, opt.slot, opt.publication}, notifier, options));
   if (opt.json) {
     fmt::print(
         "{{\"queued\":{},\"too_old\":{},\"sent\":{},\"retried\":{},\"failed\":{},"

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "cli/commands.hpp"
+#include "cli/lake_storage.hpp"
 #include "cli/maps_config.hpp"
 #include "cli/source_database.hpp"
 #include "common/decimal_text.hpp"
@@ -22,7 +23,8 @@ struct RefreshCliOptions {
 
 Status run_refresh_command(Context& ctx, const RefreshCliOptions& opt) {
   lakehouse::RefreshOptions options;
-  options.lake_root = ctx.config.lake_root();
+  const delta::Lake lake = open_lake(ctx);
+  options.lake = &lake;
   SL_ASSIGN_OR_RETURN(options.rules, reward_rules(ctx));
   if (opt.year) {
     options.year = opt.year;

@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "cli/commands.hpp"
+#include "cli/lake_storage.hpp"
 #include "cli/source_database.hpp"
-#include "delta/local_storage.hpp"
 #include "delta/snapshot.hpp"
 
 namespace sl::cli {
@@ -48,27 +48,19 @@ Status run_status(Context& ctx) {
   if (distances.rows() == 0) fmt::print(" none (sportlake distances)");
   for (int r = 0; r < distances.rows(); ++r)
     fmt::print(" {} {} {}", distances.value(r, 2), distances.value(r, 0), distances.value(r, 1));
-  fmt::print("\n\nlake {}:\n", ctx.config.lake_root().string());
-  for (const char* layer : {"bronze", "silver", "gold"}) {
-    const auto dir = ctx.config.lake_root() / layer;
-    std::error_code ec;
-    if (!std::filesystem::exists(dir, ec)) {
-      fmt::print("  {:<7} empty\n", layer);
-      continue;
-    }
-    std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-      if (std::filesystem::exists(entry.path() / "_delta_log", ec))
-        names.push_back(entry.path().filename().string());
-    std::sort(names.begin(), names.end());
+  const delta::Lake lake = open_lake(ctx);
+  fmt::print("\n\nlake {}:\n", lake.root());
+  for (auto layer : {delta::Layer::bronze, delta::Layer::silver, delta::Layer::gold}) {
+    const auto label = delta::layer_name(layer);
+    SL_ASSIGN_OR_RETURN(auto names, lake.tables(layer));
+    if (names.empty()) fmt::print("  {:<7} empty\n", label);
     for (const auto& name : names) {
-      delta::LocalStorage storage(dir / name);
-      auto snapshot = delta::load_snapshot(storage);
+      auto snapshot = delta::load_snapshot(*lake.table(layer, name));
       if (!snapshot) {
-        fmt::print("  {:<7} {:<20} error: {}\n", layer, name, snapshot.error().message);
+        fmt::print("  {:<7} {:<20} error: {}\n", label, name, snapshot.error().message);
         continue;
       }
-      fmt::print("  {:<7} {:<20} version {:<6} {} files\n", layer, name, snapshot->version,
+      fmt::print("  {:<7} {:<20} version {:<6} {} files\n", label, name, snapshot->version,
                  snapshot->files.size());
     }
   }

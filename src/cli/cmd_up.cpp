@@ -16,7 +16,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/dashboard_server.hpp"
+#include "cli/lake_storage.hpp"
 #include "cli/maps_config.hpp"
+#include "cli/slot_jobs.hpp"
 #include "cli/source_database.hpp"
 #include "lakehouse/activity_notifier.hpp"
 #include "lakehouse/bronze_ingest.hpp"
@@ -71,6 +73,7 @@ Status run_up(Context& ctx, const UpOptions& opt) {
   const std::string slot_prefix = ctx.config.get_string("cdc.slot", "sportlake");
   const std::string publication = ctx.config.get_string("cdc.publication", "sportlake_pub");
   const auto lake = ctx.config.lake_root();
+  const delta::Lake lake_tables = open_lake(ctx);
   auto stop = [] { return g_stop.load(); };
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
@@ -83,9 +86,9 @@ Status run_up(Context& ctx, const UpOptions& opt) {
       o.conninfo = conninfo;
       o.slot = slot_prefix + "_bronze";
       o.publication = publication;
-      o.bronze_root = lake / "bronze";
+      o.lake = &lake_tables;
       o.stop_requested = stop;
-      SL_TRY(lakehouse::run_bronze_ingest(sql, o));
+      SL_TRY(run_bronze_job(sql, o));
       return {};
     });
   });
@@ -94,12 +97,9 @@ Status run_up(Context& ctx, const UpOptions& opt) {
       supervise("notify", [&]() -> Status {
         SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
         lakehouse::NotifierOptions o;
-        o.conninfo = conninfo;
-        o.slot = slot_prefix + "_notify";
-        o.publication = publication;
-        o.webhook_url = ctx.config.get_string("slack.webhook_url", "");
         o.stop_requested = stop;
-        SL_TRY(lakehouse::run_activity_notifier(sql, o));
+        SL_TRY(run_notify_job(sql, {conninfo, slot_prefix + "_notify", publication},
+                              {.webhook_url = ctx.config.get_string("slack.webhook_url", "")}, o));
         return {};
       });
     });
@@ -111,12 +111,10 @@ Status run_up(Context& ctx, const UpOptions& opt) {
         std::optional<integrations::Gazetteer> gazetteer;
         SL_ASSIGN_OR_RETURN(auto provider, make_distance_provider(ctx, "", gazetteer));
         lakehouse::DistanceWorkerOptions o;
-        o.conninfo = conninfo;
-        o.slot = slot_prefix + "_distances";
-        o.publication = publication;
         o.destination = workplace(ctx);
         o.stop_requested = stop;
-        SL_TRY(lakehouse::run_distance_worker(sql, *provider, o));
+        SL_TRY(run_distance_follow_job(sql, {conninfo, slot_prefix + "_distances", publication},
+                                       *provider, o));
         return {};
       });
     });
@@ -127,7 +125,7 @@ Status run_up(Context& ctx, const UpOptions& opt) {
       SL_ASSIGN_OR_RETURN(auto gazetteer, load_gazetteer(ctx));
       while (!g_stop) {
         lakehouse::RefreshOptions o;
-        o.lake_root = lake;
+        o.lake = &lake_tables;
         SL_ASSIGN_OR_RETURN(o.rules, reward_rules(ctx));
         SL_ASSIGN_OR_RETURN(o.year, reference_year(ctx));
         o.destination = workplace(ctx);

@@ -8,6 +8,8 @@
 #include <charconv>
 #include <thread>
 
+#include "cli/lake_storage.hpp"
+
 #include "serve/dashboard.hpp"
 
 namespace sl::cli {
@@ -26,7 +28,7 @@ Status run_dashboard(const Context& ctx, const std::string& listen, const std::a
     return make_error(Errc::invalid_argument, "serve.listen '" + address + "' is not host:port");
   const std::string host = address.substr(0, colon);
 
-  serve::Dashboard dashboard(ctx.config.lake_root());
+  serve::Dashboard dashboard(open_lake(ctx));
   httplib::Server server;
   dashboard.mount(server);
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {

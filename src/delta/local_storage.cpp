@@ -159,7 +159,7 @@ Status LocalStorage::remove(std::string_view path) {
 }
 
 std::string LocalStorage::describe(std::string_view path) const {
-  return full(path).string();
+  return path.empty() ? root_.string() : full(path).string();
 }
 
 }  // namespace sl::delta

@@ -28,20 +28,6 @@ void append_text_object(std::string& out, std::string_view type, std::string_vie
 
 }  // namespace
 
-std::string_view outcome_name(SlackOutcome outcome) {
-  switch (outcome) {
-    case SlackOutcome::sent:
-      return "sent";
-    case SlackOutcome::retry_later:
-      return "retry_later";
-    case SlackOutcome::rejected:
-      return "rejected";
-    case SlackOutcome::uncertain:
-      return "uncertain";
-  }
-  return "";
-}
-
 std::string escape_mrkdwn(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -107,16 +93,16 @@ std::string slack_payload(const SlackCard& card) {
 SlackWebhook::SlackWebhook(std::string url, std::chrono::milliseconds timeout)
     : url_(std::move(url)), timeout_(timeout) {}
 
-SlackResult SlackWebhook::post(std::string_view json_body) {
+NotifyResult SlackWebhook::post(std::string_view json_body) {
   HttpRequest request;
   request.url = url_;
   request.headers = {"Content-Type: application/json; charset=utf-8"};
   request.body = std::string(json_body);
   request.timeout = timeout_;
   auto answer = http_.send(request);
-  SlackResult result;
+  NotifyResult result;
   if (auto* failure = std::get_if<HttpFailure>(&answer)) {
-    result.outcome = failure->request_sent ? SlackOutcome::uncertain : SlackOutcome::retry_later;
+    result.outcome = failure->request_sent ? NotifyOutcome::uncertain : NotifyOutcome::retry_later;
     result.detail = failure->message;
     return result;
   }
@@ -124,18 +110,18 @@ SlackResult SlackWebhook::post(std::string_view json_body) {
   result.http_status = response.status;
   result.detail = response.body.substr(0, 200);
   if (response.status >= 200 && response.status < 300) {
-    result.outcome = SlackOutcome::sent;
+    result.outcome = NotifyOutcome::sent;
   } else if (response.status == 429) {
-    result.outcome = SlackOutcome::retry_later;
+    result.outcome = NotifyOutcome::retry_later;
     int seconds = 1;
     const std::string value = response.header("retry-after");
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
     if (ec != std::errc() || seconds < 0) seconds = 1;
     result.retry_after = std::chrono::seconds(std::min(seconds, 3600));
   } else if (response.status >= 500) {
-    result.outcome = SlackOutcome::retry_later;
+    result.outcome = NotifyOutcome::retry_later;
   } else {
-    result.outcome = SlackOutcome::rejected;
+    result.outcome = NotifyOutcome::rejected;
   }
   return result;
 }

@@ -1,14 +1,11 @@
-// Slack incoming webhooks (reference/external-apis.md §1): the message body, and what an answer
-// means for a sender that must never post twice and never lose a message silently.
+// Slack incoming webhooks (reference/external-apis.md §1): the Notifier that posts to one, and
+// the message body.
 //
-// Webhooks are not idempotent (no request id), so the outcome of a POST is one of:
-// - sent: 2xx;
-// - retry_later: 429 (wait `retry_after`, from Retry-After), 5xx, or a connection failure before
-//   the request went out; safe to post again;
-// - rejected: other 4xx (invalid_payload, no_service, channel_not_found, action_prohibited...):
-//   posting again cannot help;
-// - uncertain: the request went out but no answer came (timeout, reset): Slack may have posted
-//   it; the caller records it and does not post again.
+// Webhooks are not idempotent (no request id), so the outcome of a POST (integrations/notifier)
+// is: sent on 2xx; retry_later on 429 (wait `retry_after`, from Retry-After), 5xx, or a
+// connection failure before the request went out; rejected on other 4xx (invalid_payload,
+// no_service, channel_not_found, action_prohibited...); uncertain when the request went out but
+// no answer came (timeout, reset).
 #pragma once
 
 #include <chrono>
@@ -18,23 +15,16 @@
 #include <vector>
 
 #include "integrations/http_client.hpp"
+#include "integrations/notifier.hpp"
 
 namespace sl::integrations {
 
-enum class SlackOutcome { sent, retry_later, rejected, uncertain };
-std::string_view outcome_name(SlackOutcome outcome);
-
-struct SlackResult {
-  SlackOutcome outcome = SlackOutcome::sent;
-  int http_status = 0;  // 0 without an answer
-  std::chrono::milliseconds retry_after{0};
-  std::string detail;  // Slack's answer body or the transport error
-};
-
-class SlackWebhook {
+class SlackWebhook final : public Notifier {
  public:
   SlackWebhook(std::string url, std::chrono::milliseconds timeout = std::chrono::seconds(10));
-  SlackResult post(std::string_view json_body);
+  std::string_view channel() const override { return "slack"; }
+  bool rate_limited() const override { return true; }
+  NotifyResult post(std::string_view json_body) override;
 
  private:
   std::string url_;

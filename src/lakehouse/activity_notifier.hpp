@@ -2,12 +2,13 @@
 // once in French on Slack; never twice, never lost without a trace.
 //
 // Two halves, joined by the `notification_outbox` table of the source database:
-// 1. enqueue: the job's own slot (default `sportlake_notify`, created at the current position:
-//    history is never announced) streams the inserts; for each transaction the messages are
-//    written to the outbox (activity_id is the key: a replayed transaction adds nothing) and
-//    only then is the slot acknowledged;
+// 1. enqueue: the job's own change source (a slot, default `sportlake_notify`, created at the
+//    current position: history is never announced) streams the inserts; for each transaction the
+//    messages are written to the outbox (activity_id is the key: a replayed transaction adds
+//    nothing) and only then is the slot acknowledged;
 // 2. send: one pending row at a time is claimed (status `sending`, committed before the POST),
-//    posted, and its outcome recorded: `sent`; `pending` again with a retry time (429 after its
+//    posted to the Notifier (integrations/notifier: Slack, the log), and its outcome recorded
+//    (notification_outbox.hpp): `sent`; `pending` again with a retry time (429 after its
 //    Retry-After, 5xx and refused connections with exponential backoff, up to `max_attempts`,
 //    then `failed`); `failed` for a refusal (4xx); `uncertain` when the request went out without
 //    an answer, or when the job died in the middle of a POST (a row found `sending` at start):
@@ -15,8 +16,8 @@
 // Only news is announced: an inserted activity that started more than `max_age` ago (7 days) is
 // an import or a backfill and stays silent (the seed's consumers posted only live inserts).
 // Posts are at least `min_interval` apart (Slack: about 1 per second), and a 429 holds every
-// post back for its Retry-After. Without a webhook URL the messages go to the log, `sent` with
-// channel `log`.
+// post back for its Retry-After. The log notifier (no webhook URL) has no rate limit; its rows
+// are `sent` with channel `log`.
 #pragma once
 
 #include <chrono>
@@ -24,18 +25,15 @@
 #include <functional>
 #include <string>
 
+#include "cdc/change_source.hpp"
 #include "common/result.hpp"
+#include "integrations/notifier.hpp"
 #include "pg/connection.hpp"
 
 namespace sl::lakehouse {
 
 struct NotifierOptions {
-  std::string conninfo;
-  std::string slot = "sportlake_notify";
-  std::string publication = "sportlake_pub";
-  std::string webhook_url;  // empty: log only
   std::chrono::milliseconds min_interval{1000};
-  std::chrono::milliseconds http_timeout{10000};
   int max_attempts = 8;
   // Activities that started longer ago than this are history (an import, a backfill), not news:
   // they are not announced (counted in `too_old`). 0: announce everything.
@@ -55,6 +53,9 @@ struct NotifierStats {
   size_t uncertain = 0;  // includes rows found `sending` at start
 };
 
-Result<NotifierStats> run_activity_notifier(pg::Connection& sql, const NotifierOptions& options);
+// `sql`: a normal connection to the source database (the outbox and the employees' names).
+Result<NotifierStats> run_activity_notifier(pg::Connection& sql, cdc::ChangeSource& source,
+                                            integrations::Notifier& notifier,
+                                            const NotifierOptions& options);
 
 }  // namespace sl::lakehouse

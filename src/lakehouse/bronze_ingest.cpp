@@ -5,11 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cdc/slot.hpp"
 #include "cdc/snapshot_reader.hpp"
 #include "common/fault_point.hpp"
 #include "lakehouse/bronze_writer.hpp"
-#include "lakehouse/change_feed.hpp"
-#include "pg/replication_stream.hpp"
 
 namespace sl::lakehouse {
 
@@ -47,53 +46,52 @@ Result<size_t> snapshot_tables(BronzeWriter& writer, const BronzeIngestOptions& 
   return stats.rows;
 }
 
-}  // namespace
-
-Result<BronzeIngestStats> run_bronze_ingest(pg::Connection& sql,
-                                            const BronzeIngestOptions& options) {
-  BronzeIngestStats stats;
-  const std::function<int64_t()> now_us = options.now_us ? options.now_us : system_now_us;
-  auto stop = [&] { return options.stop_requested && options.stop_requested(); };
-  BronzeWriter writer({.root = options.bronze_root,
+BronzeWriter new_writer(const BronzeIngestOptions& options) {
+  return BronzeWriter({.lake = options.lake,
                        .app_id = "sportlake-bronze:" + options.slot,
                        .spill_rows = options.spill_rows,
                        .parquet = {}});
+}
 
+}  // namespace
+
+Result<BronzePreparation> prepare_bronze_from_slot(pg::Connection& sql,
+                                                   const BronzeIngestOptions& options) {
+  BronzePreparation prepared;
+  const std::function<int64_t()> now_us = options.now_us ? options.now_us : system_now_us;
+  BronzeWriter writer = new_writer(options);
   SL_ASSIGN_OR_RETURN(auto tables, cdc::published_tables(sql, options.publication));
-  SL_ASSIGN_OR_RETURN(auto existing, sql.exec_params("SELECT 1 FROM pg_replication_slots "
-                                                     "WHERE slot_name = $1",
-                                                     {options.slot}));
-  pg::Lsn from;  // 0/0: the slot's confirmed position
-  if (existing.rows() == 0) {
-    SL_ASSIGN_OR_RETURN(auto creator, pg::ReplicationStream::connect(options.conninfo));
-    SL_ASSIGN_OR_RETURN(auto slot, creator.create_slot(options.slot));
-    spdlog::info("bronze: created slot {} at {}", options.slot, slot.consistent_point.to_string());
-    SL_ASSIGN_OR_RETURN(stats.snapshot_rows,
-                        snapshot_tables(writer, options, tables, slot, now_us));
-    from = slot.consistent_point;
+  SL_ASSIGN_OR_RETURN(auto start, cdc::open_or_create_slot(sql, options.conninfo, options.slot));
+  if (start.created) {
+    SL_ASSIGN_OR_RETURN(prepared.snapshot_rows,
+                        snapshot_tables(writer, options, tables, start.created->info, now_us));
+    start.created.reset();  // the snapshot is committed: the creating connection may go
   }
+  prepared.from = start.from;
   std::vector<pg::Relation> missing;
   for (const auto& t : tables) {
     SL_ASSIGN_OR_RETURN(auto watermark, writer.watermark(t.schema, t.name));
     if (!watermark) missing.push_back(t);
   }
   if (!missing.empty()) {
-    SL_ASSIGN_OR_RETURN(auto creator, pg::ReplicationStream::connect(options.conninfo));
     SL_ASSIGN_OR_RETURN(
-        auto slot, creator.create_slot(options.slot + "_snapshot_" + std::to_string(::getpid()),
-                                       /*temporary=*/true));
+        auto slot,
+        cdc::create_slot(options.conninfo, options.slot + "_snapshot_" + std::to_string(::getpid()),
+                         /*temporary=*/true));
     spdlog::info("bronze: {} table(s) missing from Bronze: snapshot at {}", missing.size(),
-                 slot.consistent_point.to_string());
-    SL_ASSIGN_OR_RETURN(auto rows, snapshot_tables(writer, options, missing, slot, now_us));
-    stats.snapshot_rows += rows;
+                 slot.info.consistent_point.to_string());
+    SL_ASSIGN_OR_RETURN(auto rows, snapshot_tables(writer, options, missing, slot.info, now_us));
+    prepared.snapshot_rows += rows;
   }
+  return prepared;
+}
 
-  SL_ASSIGN_OR_RETURN(auto stream, ChangeFeed::open(sql,
-                                                    {.conninfo = options.conninfo,
-                                                     .slot = options.slot,
-                                                     .publication = options.publication,
-                                                     .stop_requested = stop},
-                                                    from));
+Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream,
+                                            const BronzeIngestOptions& options) {
+  BronzeIngestStats stats;
+  const std::function<int64_t()> now_us = options.now_us ? options.now_us : system_now_us;
+  auto stop = [&] { return options.stop_requested && options.stop_requested(); };
+  BronzeWriter writer = new_writer(options);
 
   std::optional<Clock::time_point> oldest_pending;
   auto commit_due = [&] {
@@ -104,12 +102,12 @@ Result<BronzeIngestStats> run_bronze_ingest(pg::Connection& sql,
   auto commit = [&]() -> Status {
     SL_ASSIGN_OR_RETURN(auto committed, writer.commit());
     fault_point("bronze.commit.before_ack");
-    stream.confirm(writer.last_end_lsn());
+    stream.confirm({writer.last_end_lsn()});
     ++stats.commits;
     oldest_pending.reset();
     spdlog::debug("bronze: committed {} rows to {} tables up to {}", committed.rows,
                   committed.tables, writer.last_end_lsn().to_string());
-    return stream.send_status();
+    return stream.flush_confirmed();
   };
   auto on_event = [&](const cdc::ChangeEvent& e) -> Status {
     SL_ASSIGN_OR_RETURN(bool added, writer.add_change(e, now_us()));
@@ -117,10 +115,10 @@ Result<BronzeIngestStats> run_bronze_ingest(pg::Connection& sql,
     if (added && !oldest_pending) oldest_pending = Clock::now();
     return {};
   };
-  auto on_commit = [&](const pg::Commit& c) -> Status {
-    writer.end_transaction(c.end_lsn);
+  auto on_commit = [&](const cdc::SourcePosition& end) -> Status {
+    writer.end_transaction(end.lsn);
     if (writer.pending_rows() == 0) {
-      stream.confirm(c.end_lsn);  // nothing of it to write: durable as it is
+      stream.confirm(end);  // nothing of it to write: durable as it is
       return {};
     }
     return commit_due() ? commit() : Status{};
@@ -136,9 +134,10 @@ Result<BronzeIngestStats> run_bronze_ingest(pg::Connection& sql,
     writer.discard_pending();
     oldest_pending.reset();
   };
+  const cdc::ChangeHandler handler{
+      .on_event = on_event, .on_transaction_end = on_commit, .on_reset = on_reset};
   while (!stop() && !enough()) {
-    SL_ASSIGN_OR_RETURN(bool got,
-                        stream.poll(std::chrono::milliseconds(100), on_event, on_commit, on_reset));
+    SL_ASSIGN_OR_RETURN(bool got, stream.poll(std::chrono::milliseconds(100), handler));
     if (got) {
       last_data = Clock::now();
       continue;
@@ -147,9 +146,9 @@ Result<BronzeIngestStats> run_bronze_ingest(pg::Connection& sql,
     if (options.idle_exit.count() > 0 && Clock::now() - last_data >= options.idle_exit) break;
   }
   if (!writer.in_transaction() && writer.pending_rows() > 0) SL_TRY(commit());
-  SL_TRY(stream.send_status());
+  SL_TRY(stream.flush_confirmed());
   stats.unconverted = writer.unconverted();
-  stats.acknowledged = stream.confirmed();
+  stats.acknowledged = stream.confirmed().lsn;
   return stats;
 }
 

@@ -1,13 +1,15 @@
-// The Bronze ingest job: a replication slot of its own → BronzeWriter, exactly once.
+// The Bronze ingest job: a change source → BronzeWriter, exactly once.
 //
-// Order of work (run_bronze_ingest):
-// 1. the publication's tables; the slot, created when missing with an exported snapshot whose
-//    rows are committed to every Bronze table at the slot's consistent point;
-// 2. a table the slot exists for but Bronze lacks (an interrupted first snapshot, a table added
-//    to the publication, a Bronze table deleted) is read under a temporary slot's exported
-//    snapshot and committed at that slot's consistent point: its watermark keeps the stream's
-//    older transactions of that table out;
-// 3. stream from the slot's confirmed position; at a transaction boundary, when `commit_rows`
+// Order of work:
+// 1. prepare_bronze_from_slot (a replication slot as the source): the publication's tables; the
+//    slot, created when missing with an exported snapshot whose rows are committed to every
+//    Bronze table at the slot's consistent point;
+// 2. in the same call, a table the slot exists for but Bronze lacks (an interrupted first
+//    snapshot, a table added to the publication, a Bronze table deleted) is read under a
+//    temporary slot's exported snapshot and committed at that slot's consistent point: its
+//    watermark keeps the stream's older transactions of that table out;
+// 3. run_bronze_ingest: the caller's ChangeSource (the slot from the position step 1 returned);
+//    at a transaction boundary, when `commit_rows`
 //    rows are pending or the oldest has waited `commit_interval`, commit (BronzeWriter), then
 //    acknowledge the slot up to the last committed transaction. With nothing pending, every
 //    transaction is acknowledged at once (idle tables do not hold WAL back).
@@ -21,7 +23,9 @@
 #include <functional>
 #include <string>
 
+#include "cdc/change_source.hpp"
 #include "common/result.hpp"
+#include "delta/lake.hpp"
 #include "pg/connection.hpp"
 #include "pg/lsn.hpp"
 
@@ -31,7 +35,7 @@ struct BronzeIngestOptions {
   std::string conninfo;
   std::string slot = "sportlake_bronze";
   std::string publication = "sportlake_pub";
-  std::filesystem::path bronze_root;
+  const delta::Lake* lake = nullptr;  // required: Bronze is its bronze layer
   size_t commit_rows = 100'000;
   std::chrono::milliseconds commit_interval{1000};
   size_t spill_rows = 250'000;
@@ -52,8 +56,18 @@ struct BronzeIngestStats {
   pg::Lsn acknowledged;
 };
 
-// `sql` is a normal connection to the source database (migrations applied, publication present).
-Result<BronzeIngestStats> run_bronze_ingest(pg::Connection& sql,
+struct BronzePreparation {
+  pg::Lsn from;  // where to stream the slot from (0/0: its confirmed position)
+  size_t snapshot_rows = 0;
+};
+
+// Steps 1-2. `sql` is a normal connection to the source database (migrations applied,
+// publication present).
+Result<BronzePreparation> prepare_bronze_from_slot(pg::Connection& sql,
+                                                   const BronzeIngestOptions& options);
+
+// Step 3, until stop_requested, idle_exit or max_changes.
+Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& source,
                                             const BronzeIngestOptions& options);
 
 }  // namespace sl::lakehouse

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "delta/local_storage.hpp"
 #include "delta/scan.hpp"
 #include "delta/snapshot.hpp"
 
@@ -13,13 +12,12 @@ namespace sl::lakehouse {
 
 using parquet::TypeId;
 
-Result<std::optional<BronzeState>> BronzeState::read(const std::filesystem::path& table,
+Result<std::optional<BronzeState>> BronzeState::read(const delta::Storage& storage,
                                                      const std::vector<std::string>& key_columns,
                                                      const std::vector<std::string>& columns) {
-  delta::LocalStorage storage(table);
   auto snapshot = delta::load_snapshot(storage);
   if (!snapshot && snapshot.error().code == Errc::not_found) return std::nullopt;
-  if (!snapshot) return snapshot.error().with_context(table.string());
+  if (!snapshot) return snapshot.error().with_context(storage.describe(""));
   delta::ScanOptions scan;
   if (!columns.empty()) {
     // Only the columns the table has (an older Bronze may lack a newer source column).
@@ -33,7 +31,7 @@ Result<std::optional<BronzeState>> BronzeState::read(const std::filesystem::path
   }
   SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(storage, *snapshot, scan));
   auto state = of(std::move(batch), key_columns);
-  if (!state) return state.error().with_context(table.string());
+  if (!state) return state.error().with_context(storage.describe(""));
   return std::optional<BronzeState>(std::move(*state));
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "delta/storage.hpp"
 #include "parquet/column.hpp"
 
 namespace sl::lakehouse {
@@ -20,7 +21,7 @@ class BronzeState {
   // nullopt when the table does not exist yet (nothing ingested). `columns`: the source columns
   // to read (the keys and the change metadata are added; empty: every column). Reading only what
   // Silver uses keeps e.g. the activities' raw JSON payloads out of memory.
-  static Result<std::optional<BronzeState>> read(const std::filesystem::path& table,
+  static Result<std::optional<BronzeState>> read(const delta::Storage& table,
                                                  const std::vector<std::string>& key_columns,
                                                  const std::vector<std::string>& columns = {});
   // From a batch already in memory (tests).

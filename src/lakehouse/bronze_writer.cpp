@@ -40,9 +40,8 @@ void widen(parquet::RecordBatch& batch, const std::vector<parquet::Field>& field
 
 BronzeWriter::BronzeWriter(BronzeOptions options) : options_(std::move(options)) {}
 
-std::filesystem::path BronzeWriter::table_path(const std::string& schema,
-                                               const std::string& table) const {
-  return options_.root / (schema == "public" ? table : schema + "." + table);
+std::string BronzeWriter::table_name(const std::string& schema, const std::string& table) {
+  return schema == "public" ? table : schema + "." + table;
 }
 
 Result<BronzeWriter::Table*> BronzeWriter::table(const std::string& schema,
@@ -51,7 +50,7 @@ Result<BronzeWriter::Table*> BronzeWriter::table(const std::string& schema,
   if (auto it = tables_.find(key); it != tables_.end()) return &it->second;
   Table t;
   t.name = key;
-  t.storage = std::make_unique<delta::LocalStorage>(table_path(schema, name));
+  t.storage = options_.lake->table(delta::Layer::bronze, table_name(schema, name));
   auto snapshot = delta::load_snapshot(*t.storage);
   if (snapshot) {
     t.watermark = snapshot->app_version(options_.app_id);

@@ -31,15 +31,15 @@
 #include "cdc/change_event.hpp"
 #include "common/result.hpp"
 #include "delta/actions.hpp"
-#include "delta/local_storage.hpp"
+#include "delta/lake.hpp"
 #include "lakehouse/bronze_rows.hpp"
 #include "parquet/writer_options.hpp"
 
 namespace sl::lakehouse {
 
 struct BronzeOptions {
-  std::filesystem::path root;  // <lake>/bronze: one table per source table
-  std::string app_id;          // the Delta txn application id (one per replication slot)
+  const delta::Lake* lake = nullptr;  // required: its bronze layer has one table per source table
+  std::string app_id;                 // the Delta txn application id (one per replication slot)
   size_t spill_rows = 250'000;
   parquet::WriterOptions parquet;  // defaults: SNAPPY, dictionary
 };
@@ -54,9 +54,9 @@ class BronzeWriter {
  public:
   explicit BronzeWriter(BronzeOptions options);
 
-  // The Bronze table directory of a source table: <root>/<table> for the `public` schema,
-  // <root>/<schema>.<table> otherwise.
-  std::filesystem::path table_path(const std::string& schema, const std::string& table) const;
+  // The Bronze table of a source table: <table> for the `public` schema, <schema>.<table>
+  // otherwise.
+  static std::string table_name(const std::string& schema, const std::string& table);
   // The table's watermark (its txn version for app_id); nullopt when the table does not exist or
   // has no txn of this application. Read from the table the first time it is asked for.
   Result<std::optional<int64_t>> watermark(const std::string& schema, const std::string& table);
@@ -88,7 +88,7 @@ class BronzeWriter {
  private:
   struct Table {
     std::string name;  // schema.table, for messages
-    std::unique_ptr<delta::LocalStorage> storage;
+    std::unique_ptr<delta::Storage> storage;
     std::optional<int64_t> watermark;
     std::optional<BronzeRows> rows;  // pending rows of the current relation shape
     std::vector<delta::Add> staged;  // pending rows already in data files

@@ -5,7 +5,6 @@
 
 #include <thread>
 
-#include "lakehouse/change_feed.hpp"
 #include "rewards/commute_mode.hpp"
 
 namespace sl::lakehouse {
@@ -87,6 +86,7 @@ Result<DistanceRefresh> refresh_distances(pg::Connection& sql,
 
 Result<DistanceRefresh> run_distance_worker(pg::Connection& sql,
                                             integrations::DistanceProvider& provider,
+                                            const cdc::ChangeSourceOpener& open_source,
                                             const DistanceWorkerOptions& options) {
   auto stop = [&] { return options.stop_requested && options.stop_requested(); };
   DistanceRefresh total;
@@ -96,48 +96,34 @@ Result<DistanceRefresh> run_distance_worker(pg::Connection& sql,
     total.not_found += r.not_found;
     total.errors += r.errors;
   };
-  SL_ASSIGN_OR_RETURN(auto existing, sql.exec_params("SELECT 1 FROM pg_replication_slots "
-                                                     "WHERE slot_name = $1",
-                                                     {options.slot}));
-  pg::Lsn from;
-  if (existing.rows() == 0) {
-    // Created before the first refresh: a change made meanwhile is streamed, not missed.
-    SL_ASSIGN_OR_RETURN(auto creator, pg::ReplicationStream::connect(options.conninfo));
-    SL_ASSIGN_OR_RETURN(auto slot, creator.create_slot(options.slot));
-    from = slot.consistent_point;
-  }
   SL_ASSIGN_OR_RETURN(auto first, refresh_distances(sql, provider, options.destination, false));
   add(first);
-  SL_ASSIGN_OR_RETURN(auto feed, ChangeFeed::open(sql,
-                                                  {.conninfo = options.conninfo,
-                                                   .slot = options.slot,
-                                                   .publication = options.publication,
-                                                   .stop_requested = stop},
-                                                  from));
+  SL_ASSIGN_OR_RETURN(auto source, open_source());
   bool employees_changed = false;  // in the current transaction
   bool dirty = false;              // a refresh is owed before the next acknowledgement
-  pg::Lsn owed_until;              // the end of the last transaction that made it owed
+  cdc::SourcePosition owed_until;  // the end of the last transaction that made it owed
   auto backoff = std::chrono::seconds(30);
   auto next_try = Clock::now();
   auto on_event = [&](const cdc::ChangeEvent& e) -> Status {
     employees_changed |= e.source.table == "rh_employees";
     return {};
   };
-  auto on_commit = [&](const pg::Commit& c) -> Status {
+  auto on_commit = [&](const cdc::SourcePosition& end) -> Status {
     if (employees_changed) {
       dirty = true;
-      owed_until = c.end_lsn;
+      owed_until = end;
     } else if (!dirty) {
-      feed.confirm(c.end_lsn);
+      source->confirm(end);
     }
     employees_changed = false;
     return {};
   };
   auto on_reset = [&] { employees_changed = false; };
+  const cdc::ChangeHandler handler{
+      .on_event = on_event, .on_transaction_end = on_commit, .on_reset = on_reset};
   auto last_data = Clock::now();
   while (!stop()) {
-    SL_ASSIGN_OR_RETURN(bool got,
-                        feed.poll(std::chrono::milliseconds(200), on_event, on_commit, on_reset));
+    SL_ASSIGN_OR_RETURN(bool got, source->poll(std::chrono::milliseconds(200), handler));
     if (got) {
       last_data = Clock::now();
       continue;
@@ -147,7 +133,7 @@ Result<DistanceRefresh> run_distance_worker(pg::Connection& sql,
       if (refreshed) {
         add(*refreshed);
         dirty = false;
-        feed.confirm(owed_until);
+        source->confirm(owed_until);
         backoff = std::chrono::seconds(30);
       } else {
         spdlog::warn("distances: {}; trying again in {} s", refreshed.error().to_string(),
@@ -159,7 +145,7 @@ Result<DistanceRefresh> run_distance_worker(pg::Connection& sql,
     if (!dirty && options.idle_exit.count() > 0 && Clock::now() - last_data >= options.idle_exit)
       break;
   }
-  SL_TRY(feed.send_status());
+  SL_TRY(source->flush_confirmed());
   return total;
 }
 

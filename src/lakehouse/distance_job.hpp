@@ -7,7 +7,8 @@
 //   could not locate or route is cached as such (not asked again); an element error is cached as
 //   `error` and asked again next time. A failure of the whole request (bad key, quota) leaves
 //   the cache as it was and is returned.
-// - run_distance_worker: refresh once, then follow rh_employees through the job's own slot: each
+// - run_distance_worker: refresh once, then follow rh_employees through the job's own change
+//   source (a slot, created before the first refresh so nothing made meanwhile is missed): each
 //   transaction that touches an employee triggers a refresh (a changed address or mode is a new
 //   cache key, so only it is computed) and the slot is acknowledged after it. A provider failure
 //   is retried with backoff (30 s doubling to 10 min) without acknowledging.
@@ -18,6 +19,7 @@
 #include <functional>
 #include <string>
 
+#include "cdc/change_source.hpp"
 #include "common/result.hpp"
 #include "integrations/distance_provider.hpp"
 #include "pg/connection.hpp"
@@ -37,9 +39,6 @@ Result<DistanceRefresh> refresh_distances(pg::Connection& sql,
                                           const std::string& destination, bool refresh_all);
 
 struct DistanceWorkerOptions {
-  std::string conninfo;
-  std::string slot = "sportlake_distances";
-  std::string publication = "sportlake_pub";
   std::string destination;
   std::chrono::milliseconds idle_exit{0};
   std::function<bool()> stop_requested;
@@ -47,6 +46,7 @@ struct DistanceWorkerOptions {
 
 Result<DistanceRefresh> run_distance_worker(pg::Connection& sql,
                                             integrations::DistanceProvider& provider,
+                                            const cdc::ChangeSourceOpener& open_source,
                                             const DistanceWorkerOptions& options);
 
 }  // namespace sl::lakehouse

@@ -2,7 +2,8 @@
 // float4 → float, float8 → double, numeric(p,s) → decimal(p,s) when p ≤ 38 (else string), bool,
 // text/varchar → string, date, timestamp/timestamptz → timestamp (µs, UTC; a naive timestamp is
 // read as UTC, like Debezium), bytea → binary, everything else (json, jsonb, uuid, arrays...) →
-// its text as a string. The same mapping as cdc::delta_type, as Parquet column types.
+// its text as a string. The one home of this mapping (Bronze's schema, the Debezium decoder's
+// types come from the same DESIGN table).
 #pragma once
 
 #include <cstdint>

@@ -3,7 +3,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "delta/local_storage.hpp"
 #include "delta/table_writer.hpp"
 #include "lakehouse/bronze_state.hpp"
 #include "lakehouse/gold_build.hpp"
@@ -15,18 +14,18 @@ namespace sl::lakehouse {
 
 namespace {
 
-Status write_layer(const std::filesystem::path& root, std::vector<NamedBatch> tables, bool by_year,
-                   const std::string& operation) {
+Status write_layer(const delta::Lake& lake, delta::Layer layer, std::vector<NamedBatch> tables,
+                   bool by_year, const std::string& operation) {
   for (auto& [name, batch] : tables) {
-    delta::LocalStorage storage(root / name);
+    auto storage = lake.table(layer, name);
     delta::WriteOptions write;
     write.mode = by_year ? delta::WriteMode::overwrite_partitions : delta::WriteMode::overwrite;
     if (by_year) write.partition_columns = {"year"};
     write.table_name = name;
     write.operation = operation;
     write.merge_schema = true;
-    auto written = delta::write_table(storage, batch, write);
-    if (!written) return written.error().with_context((root / name).string());
+    auto written = delta::write_table(*storage, batch, write);
+    if (!written) return written.error().with_context(lake.location(layer, name));
   }
   return {};
 }
@@ -35,19 +34,21 @@ Status write_layer(const std::filesystem::path& root, std::vector<NamedBatch> ta
 
 Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection* publish_to) {
   RefreshResult result;
-  const auto bronze = options.lake_root / "bronze";
-  SL_ASSIGN_OR_RETURN(auto employees, BronzeState::read(bronze / "rh_employees", {"id"}));
-  SL_ASSIGN_OR_RETURN(auto sports, BronzeState::read(bronze / "sport_activities", {"id"}));
+  const delta::Lake& lake = *options.lake;
+  auto bronze = [&](std::string_view table) { return lake.table(delta::Layer::bronze, table); };
+  SL_ASSIGN_OR_RETURN(auto employees, BronzeState::read(*bronze("rh_employees"), {"id"}));
+  SL_ASSIGN_OR_RETURN(auto sports, BronzeState::read(*bronze("sport_activities"), {"id"}));
   SL_ASSIGN_OR_RETURN(auto activities,
-                      BronzeState::read(bronze / "strava_activities", {"activity_id"},
+                      BronzeState::read(*bronze("strava_activities"), {"activity_id"},
                                         {"employee_id", "name", "sport_type", "type", "distance_m",
                                          "moving_time_s", "elapsed_time_s", "start_date_utc",
                                          "start_date_local", "commute", "calories"}));
   SL_ASSIGN_OR_RETURN(
       auto distances,
-      BronzeState::read(bronze / "distance_cache", {"origin", "destination", "mode", "provider"}));
+      BronzeState::read(*bronze("distance_cache"), {"origin", "destination", "mode", "provider"}));
   if (!employees)
-    return make_error(Errc::not_found, "no Bronze table of rh_employees under " + bronze.string() +
+    return make_error(Errc::not_found, "no Bronze table of rh_employees under " +
+                                           lake.location(delta::Layer::bronze, "") +
                                            ": run `sportlake ingest` first");
   for (const auto* s : {&*employees, sports ? &*sports : nullptr,
                         activities ? &*activities : nullptr, distances ? &*distances : nullptr})
@@ -66,11 +67,11 @@ Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection*
   result.employees = silver.employees.size();
   result.activities = silver.activities.size();
   result.issues = silver.issues.size();
-  SL_TRY(write_layer(options.lake_root / "silver", silver_tables(silver), false, "REFRESH SILVER"));
+  SL_TRY(write_layer(lake, delta::Layer::silver, silver_tables(silver), false, "REFRESH SILVER"));
 
   const Gold gold = build_gold(silver, options.year, options.rules);
   result.summary = gold.summary;
-  SL_TRY(write_layer(options.lake_root / "gold", gold_tables(gold), true, "REFRESH GOLD"));
+  SL_TRY(write_layer(lake, delta::Layer::gold, gold_tables(gold), true, "REFRESH GOLD"));
   if (publish_to) {
     SL_TRY(publish_gold(*publish_to, gold));
     result.published = true;

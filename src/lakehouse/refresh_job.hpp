@@ -9,10 +9,10 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <string>
 
 #include "common/result.hpp"
+#include "delta/lake.hpp"
 #include "integrations/gazetteer.hpp"
 #include "lakehouse/silver_model.hpp"
 #include "pg/connection.hpp"
@@ -21,7 +21,7 @@
 namespace sl::lakehouse {
 
 struct RefreshOptions {
-  std::filesystem::path lake_root;  // bronze/, silver/, gold/ below it
+  const delta::Lake* lake = nullptr;  // required: Bronze is read, Silver and Gold written
   int year = 0;
   rewards::RewardRules rules;
   std::string destination;                             // the workplace (distance_cache key)

@@ -25,7 +25,7 @@ namespace sl::serve {
 
 class Dashboard {
  public:
-  explicit Dashboard(std::filesystem::path lake_root) : reader_(std::move(lake_root)) {}
+  explicit Dashboard(delta::Lake lake) : reader_(std::move(lake)) {}
   // Registers the routes on `server` (which must outlive nothing of this object's: it keeps a
   // reference to this Dashboard).
   void mount(httplib::Server& server) const;

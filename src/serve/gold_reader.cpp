@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "delta/local_storage.hpp"
 #include "delta/scan.hpp"
 #include "delta/snapshot.hpp"
 
@@ -11,11 +10,10 @@ namespace sl::serve {
 
 namespace {
 
-Result<parquet::RecordBatch> read_table(const std::filesystem::path& path,
+Result<parquet::RecordBatch> read_table(const delta::Storage& storage,
                                         const delta::ScanOptions& scan) {
-  delta::LocalStorage storage(path);
   auto snapshot = delta::load_snapshot(storage);
-  if (!snapshot) return snapshot.error().with_context(path.string());
+  if (!snapshot) return snapshot.error().with_context(storage.describe(""));
   return delta::scan_all(storage, *snapshot, scan);
 }
 
@@ -33,17 +31,18 @@ Result<parquet::RecordBatch> GoldReader::year_rows(const std::string& table, int
     return make_error(Errc::not_found, "no Gold table '" + table + "'");
   delta::ScanOptions scan;
   scan.filters.push_back({"year", delta::Predicate::Op::eq, std::to_string(year)});
-  return read_table(lake_root_ / "gold" / table, scan);
+  return read_table(*lake_.table(delta::Layer::gold, table), scan);
 }
 
 Result<parquet::RecordBatch> GoldReader::dq_issues() const {
-  return read_table(lake_root_ / "silver" / "dq_issues", {});
+  return read_table(*lake_.table(delta::Layer::silver, "dq_issues"), {});
 }
 
 Result<std::vector<int>> GoldReader::years() const {
   delta::ScanOptions scan;
   scan.columns = {"year"};
-  SL_ASSIGN_OR_RETURN(auto batch, read_table(lake_root_ / "gold" / "kpi_summary", scan));
+  SL_ASSIGN_OR_RETURN(auto batch,
+                      read_table(*lake_.table(delta::Layer::gold, "kpi_summary"), scan));
   std::vector<int> out;
   if (!batch.columns.empty())
     for (size_t r = 0; r < batch.num_rows; ++r)

@@ -2,19 +2,19 @@
 // committed a new version meanwhile; a Delta snapshot is consistent by construction). Read-only.
 #pragma once
 
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/result.hpp"
+#include "delta/lake.hpp"
 #include "parquet/column.hpp"
 
 namespace sl::serve {
 
 class GoldReader {
  public:
-  explicit GoldReader(std::filesystem::path lake_root) : lake_root_(std::move(lake_root)) {}
+  explicit GoldReader(delta::Lake lake) : lake_(std::move(lake)) {}
 
   // The Gold tables the API serves, by name.
   static const std::vector<std::string>& gold_tables();
@@ -28,7 +28,7 @@ class GoldReader {
   Result<std::vector<int>> years() const;
 
  private:
-  std::filesystem::path lake_root_;
+  delta::Lake lake_;
 };
 
 }  // namespace sl::serve

@@ -83,13 +83,5 @@ TEST(TypeMapping, MalformedValuesAreCorruptWithTheValue) {
   EXPECT_FALSE(debezium_value(oid::k_bool, -1, "yes").ok());
 }
 
-TEST(TypeMapping, DeltaTypes) {
-  EXPECT_EQ(delta_type(oid::k_numeric, numeric_typmod(12, 2)), "decimal(12,2)");
-  EXPECT_EQ(delta_type(oid::k_numeric, -1), "string");
-  EXPECT_EQ(delta_type(oid::k_int8, -1), "long");
-  EXPECT_EQ(delta_type(oid::k_timestamptz, -1), "timestamp");
-  EXPECT_EQ(delta_type(oid::k_jsonb, -1), "string");
-}
-
 }  // namespace
 }  // namespace sl::cdc

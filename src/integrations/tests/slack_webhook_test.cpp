@@ -67,7 +67,7 @@ TEST_F(SlackServer, TwoHundredIsSentAndTheBodyArrivesAsJson) {
                  {{"Distance", "10,9 km"}, {"Durée", "1 h 17 min"}},
                  "💬 « Reprise du sport »"};
   auto result = hook.post(slack_payload(card));
-  EXPECT_EQ(result.outcome, SlackOutcome::sent);
+  EXPECT_EQ(result.outcome, NotifyOutcome::sent);
   EXPECT_EQ(result.http_status, 200);
   ASSERT_EQ(bodies_.size(), 1u);
   EXPECT_EQ(content_types_[0], "application/json; charset=utf-8");
@@ -83,22 +83,22 @@ TEST_F(SlackServer, TwoHundredIsSentAndTheBodyArrivesAsJson) {
 
 TEST_F(SlackServer, RateLimitedWaitsForRetryAfter) {
   auto result = SlackWebhook(url("/limited")).post("{\"text\":\"x\"}");
-  EXPECT_EQ(result.outcome, SlackOutcome::retry_later);
+  EXPECT_EQ(result.outcome, NotifyOutcome::retry_later);
   EXPECT_EQ(result.http_status, 429);
   EXPECT_EQ(result.retry_after, std::chrono::seconds(3));
 }
 
 TEST_F(SlackServer, ServerErrorsAreRetriedOtherRefusalsAreNot) {
-  EXPECT_EQ(SlackWebhook(url("/error")).post("{}").outcome, SlackOutcome::retry_later);
+  EXPECT_EQ(SlackWebhook(url("/error")).post("{}").outcome, NotifyOutcome::retry_later);
   auto gone = SlackWebhook(url("/gone")).post("{}");
-  EXPECT_EQ(gone.outcome, SlackOutcome::rejected);
+  EXPECT_EQ(gone.outcome, NotifyOutcome::rejected);
   EXPECT_EQ(gone.detail, "no_service");
 }
 
 TEST_F(SlackServer, NoAnswerAfterSendingIsUncertain) {
   auto result =
       SlackWebhook(url("/silent"), std::chrono::milliseconds(300)).post("{\"text\":\"x\"}");
-  EXPECT_EQ(result.outcome, SlackOutcome::uncertain);
+  EXPECT_EQ(result.outcome, NotifyOutcome::uncertain);
   EXPECT_EQ(result.http_status, 0);
 }
 
@@ -114,7 +114,7 @@ TEST(SlackWebhook, NobodyListeningIsSafeToRetry) {
   const int port = ntohs(address.sin_port);
   auto result =
       SlackWebhook("http://127.0.0.1:" + std::to_string(port) + "/services/T/B/secret").post("{}");
-  EXPECT_EQ(result.outcome, SlackOutcome::retry_later);
+  EXPECT_EQ(result.outcome, NotifyOutcome::retry_later);
   EXPECT_EQ(result.detail.find("secret"), std::string::npos) << "the webhook path is a secret";
   ::close(fd);
 }

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "cdc/type_mapping.hpp"
+#include "delta/local_storage.hpp"
 #include "delta/scan.hpp"
 #include "delta/snapshot.hpp"
 
@@ -49,29 +50,32 @@ cdc::ChangeEvent change(const pg::Relation& rel, cdc::Op op, int64_t id, uint64_
   return e;
 }
 
+// A lake root of its own per test.
+std::string root_test_dir() {
+  return (std::filesystem::temp_directory_path() /
+          ("sl-bronze-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+      .string();
+}
+
 class BronzeWriterTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("sl-bronze-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-             "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
-  }
+  void SetUp() override { std::filesystem::remove_all(root_); }
   void TearDown() override { std::filesystem::remove_all(root_); }
 
   BronzeWriter writer(size_t spill_rows = 250'000) {
-    return BronzeWriter({.root = root_, .app_id = std::string(k_app), .spill_rows = spill_rows});
+    return BronzeWriter({.lake = &lake_, .app_id = std::string(k_app), .spill_rows = spill_rows});
   }
   delta::Snapshot snapshot(const std::string& table = "strava_activities") {
-    delta::LocalStorage storage(root_ / table);
-    auto s = delta::load_snapshot(storage);
+    auto storage = lake_.table(delta::Layer::bronze, table);
+    auto s = delta::load_snapshot(*storage);
     EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().to_string());
     return s.ok() ? *s : delta::Snapshot{};
   }
   parquet::RecordBatch rows(const std::string& table = "strava_activities") {
-    delta::LocalStorage storage(root_ / table);
+    auto storage = lake_.table(delta::Layer::bronze, table);
     auto s = snapshot(table);
-    auto batch = delta::scan_all(storage, s);
+    auto batch = delta::scan_all(*storage, s);
     EXPECT_TRUE(batch.ok());
     return batch.ok() ? *batch : parquet::RecordBatch{};
   }
@@ -83,7 +87,10 @@ class BronzeWriterTest : public ::testing::Test {
     return none;
   }
 
-  std::filesystem::path root_;
+  std::filesystem::path root_ = root_test_dir();
+  delta::Lake lake_{root_test_dir(), [](const std::string& location) {
+                      return std::make_unique<delta::LocalStorage>(location);
+                    }};
 };
 
 TEST_F(BronzeWriterTest, CommitsAtTheTransactionEndAndARestartSkipsWhatLanded) {

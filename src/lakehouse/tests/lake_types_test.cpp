@@ -1,9 +1,10 @@
-// PostgreSQL text → lake column values, and the mapping kept equal to cdc::delta_type.
+// PostgreSQL column types → lake types (DESIGN §3), and PostgreSQL text → lake column values.
 #include "lakehouse/lake_types.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "cdc/type_mapping.hpp"
 #include "common/civil_time.hpp"
@@ -45,30 +46,31 @@ std::optional<std::string> convert(uint32_t type_oid, int32_t typmod, std::strin
   return show(column);
 }
 
-TEST(LakeTypes, SameMappingAsTheDeltaTypeOfCdc) {
-  const std::pair<uint32_t, int32_t> types[] = {{oid::k_bool, -1},
-                                                {oid::k_int2, -1},
-                                                {oid::k_int4, -1},
-                                                {oid::k_int8, -1},
-                                                {oid::k_float4, -1},
-                                                {oid::k_float8, -1},
-                                                {oid::k_numeric, -1},
-                                                {oid::k_numeric, numeric_typmod(10, 2)},
-                                                {oid::k_numeric, numeric_typmod(38, 0)},
-                                                {oid::k_numeric, numeric_typmod(39, 2)},
-                                                {oid::k_date, -1},
-                                                {oid::k_timestamp, -1},
-                                                {oid::k_timestamptz, 3},
-                                                {oid::k_bytea, -1},
-                                                {oid::k_text, -1},
-                                                {oid::k_varchar, 84},
-                                                {oid::k_jsonb, -1},
-                                                {oid::k_uuid, -1},
-                                                {oid::k_oid, -1}};
-  for (auto [type, typmod] : types) {
+// DESIGN §3, as the Delta schema names the lake types.
+TEST(LakeTypes, DeltaTypesOfDesignSection3) {
+  const std::tuple<uint32_t, int32_t, std::string> types[] = {
+      {oid::k_bool, -1, "boolean"},
+      {oid::k_int2, -1, "integer"},
+      {oid::k_int4, -1, "integer"},
+      {oid::k_int8, -1, "long"},
+      {oid::k_float4, -1, "float"},
+      {oid::k_float8, -1, "double"},
+      {oid::k_numeric, -1, "string"},
+      {oid::k_numeric, numeric_typmod(10, 2), "decimal(10,2)"},
+      {oid::k_numeric, numeric_typmod(38, 0), "decimal(38,0)"},
+      {oid::k_numeric, numeric_typmod(39, 2), "string"},
+      {oid::k_date, -1, "date"},
+      {oid::k_timestamp, -1, "timestamp"},
+      {oid::k_timestamptz, 3, "timestamp"},
+      {oid::k_bytea, -1, "binary"},
+      {oid::k_text, -1, "string"},
+      {oid::k_varchar, 84, "string"},
+      {oid::k_jsonb, -1, "string"},
+      {oid::k_uuid, -1, "string"},
+      {oid::k_oid, -1, "string"}};
+  for (const auto& [type, typmod, delta_name] : types) {
     parquet::Field field{"c", lake_type(type, typmod), true};
-    EXPECT_EQ(delta::type_to_string(delta::from_parquet_field(field).type),
-              cdc::delta_type(type, typmod))
+    EXPECT_EQ(delta::type_to_string(delta::from_parquet_field(field).type), delta_name)
         << "oid " << type << " typmod " << typmod;
   }
 }

@@ -1,0 +1,62 @@
+// ChangeSource: what a job sees of a change stream — change events in source order, the ends of
+// their transactions with the position to confirm, and a way to confirm a position.
+//
+// Order of use:
+// 1. poll(timeout, handler) in a loop: the changes that arrived go to handler.on_event, each
+//    transaction end to handler.on_transaction_end with its position;
+// 2. once the job's sink holds everything up to a transaction end durably, confirm(position):
+//    only confirmed positions survive a restart or a reconnection, so a crash replays from the
+//    last confirmed one (at-least-once delivery; the sinks make it exactly-once with the
+//    position stored next to the data, e.g. Bronze's Delta `txn`);
+// 3. handler.on_reset is called when the source had to start over from the last confirmed
+//    position (a lost connection): the job drops what it had not made durable, the source
+//    delivers it again.
+// Implementations: `SlotChangeSource` (a PostgreSQL replication slot). Not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "cdc/change_event.hpp"
+#include "common/result.hpp"
+#include "pg/lsn.hpp"
+
+namespace sl::cdc {
+
+// How far a source is: the end LSN of a transaction for a replication slot.
+struct SourcePosition {
+  pg::Lsn lsn;
+  bool operator==(const SourcePosition&) const = default;
+};
+
+struct ChangeHandler {
+  std::function<Status(const ChangeEvent&)> on_event;
+  // The transaction whose events were just delivered ended at `end` (also called for
+  // transactions without any captured change, so an idle job can still confirm them).
+  std::function<Status(const SourcePosition& end)> on_transaction_end;
+  std::function<void()> on_reset;
+};
+
+class ChangeSource {
+ public:
+  virtual ~ChangeSource() = default;
+
+  // Waits up to `timeout` for changes and delivers what came; returns whether anything came.
+  // An error is not retryable: the source already retried what it could.
+  virtual Result<bool> poll(std::chrono::milliseconds timeout, const ChangeHandler& handler) = 0;
+  // Everything up to `position` is durable downstream (reported to the source lazily).
+  virtual void confirm(const SourcePosition& position) = 0;
+  // Reports the confirmed position to the source now.
+  virtual Status flush_confirmed() = 0;
+  virtual SourcePosition confirmed() const = 0;
+  // A name for logs ("slot sportlake_bronze").
+  virtual std::string describe() const = 0;
+};
+
+// Opens a change source when a job is ready to follow it (e.g. after a first full pass, so the
+// source's server does not wait on a long pass); built by the composition root.
+using ChangeSourceOpener = std::function<Result<std::unique_ptr<ChangeSource>>()>;
+
+}  // namespace sl::cdc

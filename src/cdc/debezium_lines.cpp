@@ -1,0 +1,159 @@
+// The `sportlake cdc` job: slot (+ initial snapshot) → Debezium JSON lines, durable then acked.
+#include "cdc/debezium_lines.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+#include <cerrno>
+#include <cstring>
+
+#include "cdc/debezium_json.hpp"
+#include "cdc/line_sink.hpp"
+#include "cdc/slot.hpp"
+#include "cdc/snapshot_reader.hpp"
+#include "common/fault_point.hpp"
+#include "common/json_writer.hpp"
+
+namespace sl::cdc {
+
+namespace {
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// One output line: {"topic":...,"key":...,"value":...}.
+void append_line(std::string& out, std::string_view topic, std::optional<std::string_view> key,
+                 std::optional<std::string_view> value) {
+  out += "{\"topic\":";
+  append_json_string(out, topic);
+  out += ",\"key\":";
+  out += key ? *key : std::string_view("null");
+  out += ",\"value\":";
+  out += value ? *value : std::string_view("null");
+  out += "}\n";
+}
+
+Status create_marker(const std::filesystem::path& marker) {
+  std::error_code ec;
+  std::filesystem::create_directories(marker.parent_path(), ec);
+  int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return make_error(Errc::io,
+                      "cdc: cannot create '" + marker.string() + "': " + std::strerror(errno));
+  ::close(fd);
+  return {};
+}
+
+// The slot to stream from, created when missing (after the initial snapshot with from_start);
+// returns the position to start at (0/0 for an existing slot: its confirmed_flush_lsn).
+Result<pg::Lsn> prepare_slot(pg::Connection& sql, const DebeziumLinesOptions& opt, LineSink& sink,
+                             const std::function<Status(const ChangeEvent&)>& emit) {
+  const auto marker = opt.marker_dir / (opt.slot + ".snapshot-pending");
+  std::error_code ec;
+  SL_ASSIGN_OR_RETURN(bool exists, slot_exists(sql, opt.slot));
+  if (exists && opt.from_start && std::filesystem::exists(marker, ec)) {
+    spdlog::warn(
+        "cdc: the initial snapshot of slot {} did not finish: dropping the slot and "
+        "taking the snapshot again",
+        opt.slot);
+    SL_TRY(drop_slot(sql, opt.slot));
+  } else if (exists) {
+    if (opt.from_start)
+      spdlog::warn("cdc: slot {} exists: resuming at its confirmed position without a snapshot",
+                   opt.slot);
+    return pg::Lsn{};
+  }
+  if (opt.from_start) SL_TRY(create_marker(marker));
+  SL_ASSIGN_OR_RETURN(auto slot, create_slot(opt.conninfo, opt.slot));
+  spdlog::info("cdc: created slot {} at {}", opt.slot, slot.info.consistent_point.to_string());
+  if (!opt.from_start) return slot.info.consistent_point;
+  // The creating connection stays idle while the snapshot is imported and read, so the exported
+  // snapshot stays valid. A failed snapshot drops the slot, so the next run takes the snapshot
+  // again instead of silently streaming without it.
+  size_t rows = 0;
+  auto snapshot = [&]() -> Result<SnapshotStats> {
+    SL_ASSIGN_OR_RETURN(auto reader, pg::Connection::open(opt.conninfo));
+    SL_ASSIGN_OR_RETURN(auto stats, read_snapshot(reader,
+                                                  {.publication = opt.publication,
+                                                   .snapshot_name = slot.info.snapshot_name,
+                                                   .consistent_point = slot.info.consistent_point,
+                                                   .now_us = now_us},
+                                                  [&](const ChangeEvent& e) -> Status {
+                                                    if (++rows == 100)
+                                                      fault_point("cdc.snapshot.midway");
+                                                    return emit(e);
+                                                  }));
+    SL_TRY(sink.durable());
+    return stats;
+  }();
+  if (!snapshot) {
+    (void)sink.rollback();
+    (void)slot.creator.drop_slot(opt.slot);
+    return snapshot.error().with_context("cdc: initial snapshot (slot " + opt.slot + " dropped)");
+  }
+  std::filesystem::remove(marker, ec);  // the snapshot is durable: streaming may follow
+  spdlog::info("cdc: snapshot of {} tables, {} rows", snapshot->tables, snapshot->rows);
+  return slot.info.consistent_point;
+}
+
+}  // namespace
+
+Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
+                                              const DebeziumLinesOptions& opt) {
+  auto stop = [&] { return opt.stop_requested && opt.stop_requested(); };
+  SL_ASSIGN_OR_RETURN(auto sink, LineSink::open(opt.sink));
+  DebeziumLinesStats stats;
+  DebeziumEncoder encoder({.topic_prefix = opt.topic_prefix, .schemas = opt.schemas});
+  auto emit = [&](const ChangeEvent& e) -> Status {
+    SL_TRY(encoder.encode(e, now_us()));
+    append_line(sink.buffer(), encoder.topic(), encoder.key(), encoder.value());
+    if (opt.tombstones && e.op == Op::delete_)
+      append_line(sink.buffer(), encoder.topic(), encoder.key(), std::nullopt);
+    ++stats.events;
+    return sink.maybe_write();
+  };
+
+  SL_ASSIGN_OR_RETURN(pg::Lsn from, prepare_slot(sql, opt, sink, emit));
+  SL_ASSIGN_OR_RETURN(auto source, SlotChangeSource::open(sql,
+                                                          {.conninfo = opt.conninfo,
+                                                           .slot = opt.slot,
+                                                           .publication = opt.publication,
+                                                           .stop_requested = stop},
+                                                          from));
+  Status reset_status;
+  ChangeHandler handler{
+      .on_event = emit,
+      // write → flush/fsync → only then acknowledge the transaction's end LSN. Transactions
+      // without captured rows move the acknowledged position too.
+      .on_transaction_end = [&](const SourcePosition& end) -> Status {
+        SL_TRY(sink.durable());
+        source->confirm(end);
+        return {};
+      },
+      // The server sends the unfinished transaction again whole: forget its lines.
+      .on_reset = [&] { reset_status = sink.rollback(); },
+  };
+  auto last_data = std::chrono::steady_clock::now();
+  while (!stop() && (opt.max_events < 0 || stats.events < opt.max_events)) {
+    SL_ASSIGN_OR_RETURN(bool got, source->poll(std::chrono::milliseconds(500), handler));
+    SL_TRY(reset_status);
+    if (got) {
+      last_data = std::chrono::steady_clock::now();
+    } else if (opt.idle_exit > 0 && std::chrono::steady_clock::now() - last_data >
+                                        std::chrono::duration<double>(opt.idle_exit)) {
+      break;
+    }
+  }
+  SL_TRY(sink.durable());
+  SL_TRY(source->flush_confirmed());
+  stats.acknowledged = source->reported();
+  spdlog::info("cdc: {} events, acknowledged up to {}", stats.events,
+               stats.acknowledged.to_string());
+  return stats;
+}
+
+}  // namespace sl::cdc

@@ -1,0 +1,49 @@
+// The `sportlake cdc` job: a slot's changes as Debezium JSON lines (topic, key, value) in a
+// LineSink, each transaction acknowledged only once the sink holds it durably.
+//
+// Order of a run:
+// 1. open the slot, or create it; with `from_start`, a slot created now first emits every row of
+//    the captured tables (op r, read under the slot's exported snapshot) and makes them durable;
+// 2. stream from the slot: write → flush/fsync → only then acknowledge the transaction's end;
+// 3. on a lost connection, drop the unfinished transaction's lines and resume after the last
+//    durable one.
+// The snapshot-marker protocol: `<marker_dir>/<slot>.snapshot-pending` exists from before the
+// slot is created until its initial snapshot is durable; a run killed in between leaves it, and
+// the next `from_start` run drops the slot and takes the snapshot again.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "cdc/slot_change_source.hpp"
+#include "common/result.hpp"
+#include "pg/connection.hpp"
+
+namespace sl::cdc {
+
+struct DebeziumLinesOptions {
+  std::string conninfo;
+  std::string slot;
+  std::string publication;
+  std::string topic_prefix = "rh_sport";
+  std::string sink = "stdout";  // LineSink::open
+  std::filesystem::path marker_dir;
+  long max_events = -1;  // stop after N events (-1: never)
+  double idle_exit = 0;  // stop after SECONDS without a change (0: never)
+  bool tombstones = false;
+  bool from_start = false;
+  bool schemas = false;
+  std::function<bool()> stop_requested;
+};
+
+struct DebeziumLinesStats {
+  long events = 0;
+  pg::Lsn acknowledged;
+};
+
+// `sql`: a normal connection to the source database (migrations and publication in place).
+Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
+                                              const DebeziumLinesOptions& options);
+
+}  // namespace sl::cdc

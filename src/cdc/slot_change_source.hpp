@@ -1,0 +1,64 @@
+// SlotChangeSource: the ChangeSource of a PostgreSQL replication slot — the one replication loop
+// (stream → pgoutput decoding → change events) shared by `sportlake cdc` and every job.
+//
+// Order of use: open() (the slot exists: see cdc/slot.hpp), then poll() in a loop, confirm() the
+// end of each transaction once it is durable downstream. A lost connection (server restart,
+// walsender terminated) is re-established with backoff from the last confirmed position;
+// `on_reset` is called first, so the job drops what it had not made durable (the server sends it
+// again whole). Not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cdc/change_source.hpp"
+#include "cdc/event_builder.hpp"
+#include "common/result.hpp"
+#include "pg/connection.hpp"
+#include "pg/replication_stream.hpp"
+
+namespace sl::cdc {
+
+struct SlotSourceOptions {
+  std::string conninfo;
+  std::string slot;
+  std::string publication;
+  std::function<bool()> stop_requested;  // ends the backoff of a reconnection
+};
+
+class SlotChangeSource final : public ChangeSource {
+ public:
+  // `sql`: a normal connection to the source database (keys and NOT NULL columns are read from
+  // its catalog). `from` 0/0 starts at the slot's confirmed position.
+  static Result<std::unique_ptr<SlotChangeSource>> open(pg::Connection& sql,
+                                                        SlotSourceOptions options, pg::Lsn from);
+
+  // Feeds at most one replication message per call.
+  Result<bool> poll(std::chrono::milliseconds timeout, const ChangeHandler& handler) override;
+  void confirm(const SourcePosition& position) override { stream_.confirm(position.lsn); }
+  Status flush_confirmed() override { return stream_.send_status(); }
+  SourcePosition confirmed() const override { return {stream_.confirmed()}; }
+  std::string describe() const override { return "slot " + options_.slot; }
+
+  // The position last reported to the server as flushed.
+  pg::Lsn reported() const { return stream_.reported(); }
+
+ private:
+  SlotChangeSource(SlotSourceOptions options, pg::ReplicationStream stream, std::string database,
+                   std::map<std::string, std::vector<std::string>> keys,
+                   std::map<std::string, std::vector<std::string>> not_null);
+  std::unique_ptr<EventBuilder> new_builder() const;
+
+  SlotSourceOptions options_;
+  pg::ReplicationStream stream_;
+  std::string database_;
+  std::map<std::string, std::vector<std::string>> keys_;
+  std::map<std::string, std::vector<std::string>> not_null_;
+  std::unique_ptr<EventBuilder> builder_;
+};
+
+}  // namespace sl::cdc

@@ -1,0 +1,65 @@
+// Jobs on their own replication slots: slot source, notifier and provider built here.
+#include "cli/slot_jobs.hpp"
+
+#include <memory>
+
+#include "cdc/slot.hpp"
+#include "cdc/slot_change_source.hpp"
+#include "integrations/slack_webhook.hpp"
+
+namespace sl::cli {
+
+namespace {
+
+Result<std::unique_ptr<cdc::ChangeSource>> open_slot_source(
+    pg::Connection& sql, const SlotSettings& slot, pg::Lsn from,
+    const std::function<bool()>& stop_requested) {
+  SL_ASSIGN_OR_RETURN(auto source, cdc::SlotChangeSource::open(sql,
+                                                               {.conninfo = slot.conninfo,
+                                                                .slot = slot.slot,
+                                                                .publication = slot.publication,
+                                                                .stop_requested = stop_requested},
+                                                               from));
+  return std::unique_ptr<cdc::ChangeSource>(std::move(source));
+}
+
+}  // namespace
+
+Result<lakehouse::BronzeIngestStats> run_bronze_job(pg::Connection& sql,
+                                                    const lakehouse::BronzeIngestOptions& options) {
+  SL_ASSIGN_OR_RETURN(auto prepared, lakehouse::prepare_bronze_from_slot(sql, options));
+  SL_ASSIGN_OR_RETURN(auto source,
+                      open_slot_source(sql, {options.conninfo, options.slot, options.publication},
+                                       prepared.from, options.stop_requested));
+  SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_bronze_ingest(*source, options));
+  stats.snapshot_rows += prepared.snapshot_rows;
+  return stats;
+}
+
+Result<lakehouse::NotifierStats> run_notify_job(pg::Connection& sql, const SlotSettings& slot,
+                                                const NotifierSettings& settings,
+                                                const lakehouse::NotifierOptions& options) {
+  // A slot created now starts at the current position: history is never announced.
+  SL_ASSIGN_OR_RETURN(auto start, cdc::open_or_create_slot(sql, slot.conninfo, slot.slot));
+  SL_ASSIGN_OR_RETURN(auto source, open_slot_source(sql, slot, start.from, options.stop_requested));
+  std::unique_ptr<integrations::Notifier> notifier;
+  if (settings.webhook_url.empty())
+    notifier = std::make_unique<integrations::LogNotifier>();
+  else
+    notifier =
+        std::make_unique<integrations::SlackWebhook>(settings.webhook_url, settings.http_timeout);
+  return lakehouse::run_activity_notifier(sql, *source, *notifier, options);
+}
+
+Result<lakehouse::DistanceRefresh> run_distance_follow_job(
+    pg::Connection& sql, const SlotSettings& slot, integrations::DistanceProvider& provider,
+    const lakehouse::DistanceWorkerOptions& options) {
+  // Created before the first refresh: a change made meanwhile is streamed, not missed.
+  SL_ASSIGN_OR_RETURN(auto start, cdc::open_or_create_slot(sql, slot.conninfo, slot.slot));
+  start.created.reset();
+  return lakehouse::run_distance_worker(
+      sql, provider,
+      [&] { return open_slot_source(sql, slot, start.from, options.stop_requested); }, options);
+}
+
+}  // namespace sl::cli

@@ -1,0 +1,121 @@
+// notification_outbox SQL and the outcome → status rule.
+#include "lakehouse/notification_outbox.hpp"
+
+#include <algorithm>
+
+namespace sl::lakehouse {
+
+Result<size_t> mark_interrupted_uncertain(pg::Connection& sql) {
+  SL_ASSIGN_OR_RETURN(auto interrupted,
+                      sql.exec("UPDATE notification_outbox SET status = 'uncertain', last_error = "
+                               "'interrupted while posting: it may have been posted' "
+                               "WHERE status = 'sending' RETURNING activity_id"));
+  return static_cast<size_t>(interrupted.rows());
+}
+
+Result<size_t> enqueue_activities(pg::Connection& sql, const std::vector<NewActivity>& activities) {
+  SL_TRY(sql.exec("BEGIN"));
+  auto run = [&]() -> Result<size_t> {
+    size_t added = 0;
+    for (const auto& a : activities) {
+      SL_ASSIGN_OR_RETURN(auto payload, activity_payload(sql, a));
+      SL_ASSIGN_OR_RETURN(auto inserted,
+                          sql.exec_params("INSERT INTO notification_outbox (activity_id, payload) "
+                                          "VALUES ($1, $2::jsonb) ON CONFLICT DO NOTHING "
+                                          "RETURNING 1",
+                                          {a.activity_id, payload}));
+      added += static_cast<size_t>(inserted.rows());
+    }
+    return added;
+  };
+  auto added = run();
+  if (!added) {
+    (void)sql.exec("ROLLBACK");
+    return added.error().with_context("notify: outbox");
+  }
+  SL_TRY(sql.exec("COMMIT"));
+  return added;
+}
+
+Result<std::optional<ClaimedNotification>> claim_next(pg::Connection& sql) {
+  SL_ASSIGN_OR_RETURN(
+      auto claimed,
+      sql.exec("UPDATE notification_outbox SET status = 'sending', attempts = attempts + 1 "
+               "WHERE activity_id = (SELECT activity_id FROM notification_outbox "
+               "WHERE status = 'pending' AND coalesce(next_attempt_at, '-infinity') <= now() "
+               "ORDER BY created_at, activity_id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+               "RETURNING activity_id, payload::text, attempts"));
+  if (claimed.rows() == 0) return std::optional<ClaimedNotification>();
+  return std::optional<ClaimedNotification>(
+      ClaimedNotification{std::string(claimed.value(0, 0)), std::string(claimed.value(0, 1)),
+                          std::stoi(std::string(claimed.value(0, 2)))});
+}
+
+std::string_view status_name(OutboxStatus status) {
+  switch (status) {
+    case OutboxStatus::sent:
+      return "sent";
+    case OutboxStatus::pending:
+      return "pending";
+    case OutboxStatus::failed:
+      return "failed";
+    case OutboxStatus::uncertain:
+      return "uncertain";
+  }
+  return "";
+}
+
+OutboxUpdate outbox_update(const integrations::NotifyResult& result, int attempts,
+                           int max_attempts) {
+  using integrations::NotifyOutcome;
+  const std::optional<int> http =
+      result.http_status ? std::optional<int>(result.http_status) : std::nullopt;
+  switch (result.outcome) {
+    case NotifyOutcome::sent:
+      return {.status = OutboxStatus::sent, .http_status = http};
+    case NotifyOutcome::retry_later: {
+      if (attempts >= max_attempts)
+        return {.status = OutboxStatus::failed,
+                .http_status = http,
+                .last_error =
+                    "gave up after " + std::to_string(attempts) + " attempts: " + result.detail};
+      // Retry-After when the channel gave one, else 2^attempts s (2 s, 4 s... at most 5 min).
+      const auto backoff = std::chrono::seconds(std::min(300, 1 << std::clamp(attempts, 0, 9)));
+      const auto wait = result.retry_after.count() > 0
+                            ? result.retry_after
+                            : std::chrono::duration_cast<std::chrono::milliseconds>(backoff);
+      return {.status = OutboxStatus::pending,
+              .http_status = http,
+              .last_error = result.detail,
+              .retry_in = wait};
+    }
+    case NotifyOutcome::rejected:
+      return {.status = OutboxStatus::failed, .http_status = http, .last_error = result.detail};
+    case NotifyOutcome::uncertain:
+      return {.status = OutboxStatus::uncertain, .last_error = result.detail};
+  }
+  return {};
+}
+
+Status record_outcome(pg::Connection& sql, const std::string& activity_id, std::string_view channel,
+                      const OutboxUpdate& update) {
+  const bool sent = update.status == OutboxStatus::sent;
+  SL_TRY(sql.exec_params(
+      "UPDATE notification_outbox SET status = $2, "
+      "channel = CASE WHEN $2 = 'sent' THEN $3 ELSE channel END, "
+      "sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END, "
+      "http_status = CASE WHEN $2 = 'uncertain' THEN http_status ELSE $4::int END, "
+      "last_error = $5, "
+      "next_attempt_at = CASE WHEN $6::int IS NULL THEN next_attempt_at "
+      "ELSE now() + $6::int * interval '1 millisecond' END "
+      "WHERE activity_id = $1",
+      {activity_id, std::string(status_name(update.status)), std::string(channel),
+       update.http_status ? std::optional<std::string>(std::to_string(*update.http_status))
+                          : std::nullopt,
+       sent ? std::nullopt : update.last_error,
+       update.retry_in ? std::optional<std::string>(std::to_string(update.retry_in->count()))
+                       : std::nullopt}));
+  return {};
+}
+
+}  // namespace sl::lakehouse

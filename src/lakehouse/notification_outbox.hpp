@@ -1,0 +1,59 @@
+// notification_outbox: the table that joins the notifier's two halves (enqueue from the change
+// stream, send to the Notifier), its SQL, and the pure rule from a post's outcome to the row's
+// next status.
+//
+// A row's life: pending → sending (claimed, committed before the post) → sent | pending again
+// with a retry time | failed | uncertain. A row found `sending` when the job starts belongs to
+// a job that died during its post: it may have been posted, so it becomes uncertain.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "integrations/notifier.hpp"
+#include "lakehouse/activity_card.hpp"
+#include "pg/connection.hpp"
+
+namespace sl::lakehouse {
+
+// Rows left `sending` by a job that died during its post → uncertain; returns how many.
+Result<size_t> mark_interrupted_uncertain(pg::Connection& sql);
+
+// A source transaction's new activities into the outbox, in one database transaction (the key
+// activity_id makes a replayed transaction add nothing); returns how many rows were added.
+Result<size_t> enqueue_activities(pg::Connection& sql, const std::vector<NewActivity>& activities);
+
+struct ClaimedNotification {
+  std::string activity_id;
+  std::string payload;
+  int attempts = 0;  // including this one
+};
+
+// Claims the oldest due pending row (status `sending`, attempts + 1), or nullopt.
+Result<std::optional<ClaimedNotification>> claim_next(pg::Connection& sql);
+
+enum class OutboxStatus { sent, pending, failed, uncertain };
+std::string_view status_name(OutboxStatus status);
+
+// What a post's outcome does to its row.
+struct OutboxUpdate {
+  OutboxStatus status = OutboxStatus::sent;
+  std::optional<int> http_status;         // the answer's status (kept as it was for uncertain)
+  std::optional<std::string> last_error;  // nullopt: cleared
+  std::optional<std::chrono::milliseconds> retry_in;  // pending only: the next attempt's delay
+};
+
+// sent → sent; retry_later → pending after Retry-After when given, else 2^attempts s (at most
+// 5 min), or failed once `max_attempts` were made; rejected → failed; uncertain → uncertain.
+OutboxUpdate outbox_update(const integrations::NotifyResult& result, int attempts,
+                           int max_attempts);
+
+// Records `update` for a claimed row; `channel` is the Notifier's (sent rows only).
+Status record_outcome(pg::Connection& sql, const std::string& activity_id, std::string_view channel,
+                      const OutboxUpdate& update);
+
+}  // namespace sl::lakehouse
