@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
-#include <csignal>
 #include <cstring>
 #include <filesystem>
 
@@ -15,6 +14,7 @@
 #include "cdc/type_mapping.hpp"
 #include "cli/commands.hpp"
 #include "cli/source_database.hpp"
+#include "cli/stop_signal.hpp"
 #include "common/fault_point.hpp"
 #include "pg/database.hpp"
 #include "pg/pgoutput_decoder.hpp"
@@ -23,11 +23,6 @@
 namespace sl::cli {
 
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0;
-void request_stop(int) {
-  g_stop = 1;
-}
 
 int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -124,7 +119,7 @@ struct CdcOptions {
 // Present from before the slot is created until its initial snapshot is durable in the sink:
 // a run killed in between leaves it, and the next --from-start takes the snapshot again.
 std::filesystem::path snapshot_marker(const Context& ctx, const std::string& slot) {
-  return ctx.config.home() / "cdc" / (slot + ".snapshot-pending");
+  return ctx.settings.home / "cdc" / (slot + ".snapshot-pending");
 }
 
 // The slot to stream from, created when missing (after the initial snapshot with --from-start);
@@ -198,9 +193,9 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto not_null, cdc::read_not_null_columns(sql));
   SL_ASSIGN_OR_RETURN(auto sink, LineSink::open(opt.sink));
   SL_ASSIGN_OR_RETURN(auto database, sql.exec("SELECT current_database()"));
-  const std::string prefix = ctx.config.get_string("kafka.topic_prefix", "rh_sport");
   long emitted = 0;
-  cdc::DebeziumEncoder encoder({.topic_prefix = prefix, .schemas = opt.schemas});
+  cdc::DebeziumEncoder encoder(
+      {.topic_prefix = ctx.settings.cdc.topic_prefix, .schemas = opt.schemas});
   auto emit = [&](const cdc::ChangeEvent& e) -> Status {
     SL_TRY(encoder.encode(e, now_us()));
     append_line(sink.buffer(), encoder.topic(), encoder.key(), encoder.value());
@@ -217,9 +212,8 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
   builder.set_primary_keys(std::move(keys));
   builder.set_not_null_columns(std::move(not_null));
   auto last_data = std::chrono::steady_clock::now();
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
-  while (!g_stop && (opt.max_events < 0 || emitted < opt.max_events)) {
+  stop_on_signals();
+  while (!stop_requested() && (opt.max_events < 0 || emitted < opt.max_events)) {
     auto data = stream.next(std::chrono::milliseconds(500));
     if (!data && data.error().code == Errc::unavailable) {
       // Connection lost (server restart, walsender terminated): forget the unfinished
@@ -228,7 +222,7 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
       SL_TRY(sink.rollback());
       const pg::Lsn resume = stream.confirmed();
       SL_ASSIGN_OR_RETURN(stream, pg::start_replication(conninfo, opt.slot, resume, opt.publication,
-                                                        true, [] { return g_stop != 0; }));
+                                                        true, stop_requested));
       spdlog::warn("cdc: reconnected at {}", resume.to_string());
       continue;
     }
@@ -279,9 +273,8 @@ void add_cdc_command(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx, cmd] {
     if (cmd->got_subcommand("slots")) return;  // CLI11 runs the parent's callback too
     CdcOptions o = opt;
-    if (o.slot.empty()) o.slot = ctx.config.get_string("cdc.slot", "sportlake") + "_inspect";
-    if (o.publication.empty())
-      o.publication = ctx.config.get_string("cdc.publication", "sportlake_pub");
+    if (o.slot.empty()) o.slot = ctx.settings.slot("inspect");
+    if (o.publication.empty()) o.publication = ctx.settings.cdc.publication;
     if (auto st = run_cdc(ctx, o); !st) {
       fmt::print(stderr, "sportlake cdc: {}\n", st.error().to_string());
       ctx.exit_code = 1;

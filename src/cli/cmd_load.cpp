@@ -41,7 +41,7 @@ void add_load_command(CLI::App& app, Context& ctx) {
       ctx.exit_code = 1;
       return;
     }
-    auto rejects_dir = ctx.config.home() / "rejects";
+    auto rejects_dir = ctx.settings.home / "rejects";
     size_t rejected = 0;
     if (!rh.empty()) {
       auto report = source::load_employees(*conn, rh, rejects_dir);

@@ -19,7 +19,7 @@ Status run_status(Context& ctx) {
   SL_ASSIGN_OR_RETURN(auto version, sql.exec("SELECT current_setting('server_version'), "
                                              "current_database(), pg_current_wal_lsn()"));
   fmt::print("database: PostgreSQL {} ({}, {}), WAL at {}\n", version.value(0, 0),
-             version.value(0, 1), ctx.config.embedded_database() ? "embedded" : "external",
+             version.value(0, 1), ctx.settings.embedded_database ? "embedded" : "external",
              version.value(0, 2));
 
   SL_ASSIGN_OR_RETURN(
@@ -48,9 +48,9 @@ Status run_status(Context& ctx) {
   if (distances.rows() == 0) fmt::print(" none (sportlake distances)");
   for (int r = 0; r < distances.rows(); ++r)
     fmt::print(" {} {} {}", distances.value(r, 2), distances.value(r, 0), distances.value(r, 1));
-  fmt::print("\n\nlake {}:\n", ctx.config.lake_root().string());
+  fmt::print("\n\nlake {}:\n", ctx.settings.lake_root.string());
   for (const char* layer : {"bronze", "silver", "gold"}) {
-    const auto dir = ctx.config.lake_root() / layer;
+    const auto dir = ctx.settings.lake_root / layer;
     std::error_code ec;
     if (!std::filesystem::exists(dir, ec)) {
       fmt::print("  {:<7} empty\n", layer);

@@ -13,8 +13,7 @@
 namespace sl::cli {
 
 Status run_dashboard(const Context& ctx, const std::string& listen, const std::atomic<bool>& stop) {
-  const std::string address =
-      listen.empty() ? ctx.config.get_string("serve.listen", "127.0.0.1:8080") : listen;
+  const std::string address = listen.empty() ? ctx.settings.serve_listen : listen;
   const size_t colon = address.rfind(':');
   int port = -1;
   if (colon != std::string::npos) {
@@ -26,7 +25,7 @@ Status run_dashboard(const Context& ctx, const std::string& listen, const std::a
     return make_error(Errc::invalid_argument, "serve.listen '" + address + "' is not host:port");
   const std::string host = address.substr(0, colon);
 
-  serve::Dashboard dashboard(ctx.config.lake_root());
+  serve::Dashboard dashboard(ctx.settings.lake_root);
   httplib::Server server;
   dashboard.mount(server);
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
