@@ -2,8 +2,6 @@
 // (lakehouse/refresh_job.hpp).
 #include <fmt/core.h>
 
-#include <chrono>
-
 #include "cli/commands.hpp"
 #include "cli/distance_provider_factory.hpp"
 #include "cli/job_options.hpp"
