@@ -2,22 +2,16 @@
 // through cdc::run_debezium_lines; `cdc slots` lists and drops replication slots.
 #include <fmt/core.h>
 
-#include <csignal>
-
 #include "cdc/debezium_lines.hpp"
 #include "cdc/slot.hpp"
 #include "cli/commands.hpp"
 #include "cli/source_database.hpp"
+#include "cli/stop_signal.hpp"
 #include "pg/database.hpp"
 
 namespace sl::cli {
 
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0;
-void request_stop(int) {
-  g_stop = 1;
-}
 
 struct CdcOptions {
   std::string slot;
@@ -33,21 +27,20 @@ struct CdcOptions {
 Status run_cdc(Context& ctx, const CdcOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));  // migrations + publication in place
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
+  stop_on_signals();
   SL_TRY(cdc::run_debezium_lines(
       sql, {.conninfo = conninfo,
             .slot = opt.slot,
             .publication = opt.publication,
-            .topic_prefix = ctx.config.get_string("kafka.topic_prefix", "rh_sport"),
+            .topic_prefix = ctx.settings.cdc.topic_prefix,
             .sink = opt.sink,
-            .marker_dir = ctx.config.home() / "cdc",
+            .marker_dir = ctx.settings.home / "cdc",
             .max_events = opt.max_events,
             .idle_exit = opt.idle_exit,
             .tombstones = opt.tombstones,
             .from_start = opt.from_start,
             .schemas = opt.schemas,
-            .stop_requested = [] { return g_stop != 0; }}));
+            .stop_requested = stop_requested}));
   return {};
 }
 
@@ -74,9 +67,8 @@ void add_cdc_command(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx, cmd] {
     if (cmd->got_subcommand("slots")) return;  // CLI11 runs the parent's callback too
     CdcOptions o = opt;
-    if (o.slot.empty()) o.slot = ctx.config.get_string("cdc.slot", "sportlake") + "_inspect";
-    if (o.publication.empty())
-      o.publication = ctx.config.get_string("cdc.publication", "sportlake_pub");
+    if (o.slot.empty()) o.slot = ctx.settings.slot("inspect");
+    if (o.publication.empty()) o.publication = ctx.settings.cdc.publication;
     if (auto st = run_cdc(ctx, o); !st) {
       fmt::print(stderr, "sportlake cdc: {}\n", st.error().to_string());
       ctx.exit_code = 1;

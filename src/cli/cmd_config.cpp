@@ -16,9 +16,9 @@ void add_config_command(CLI::App& app, Context& ctx) {
       if (info.secret && !value.empty()) value = "********";
       fmt::print("{:<32} {:<40} {}\n", info.key, value, setting ? setting->source : "default");
     }
-    fmt::print("\nhome: {}\nlake: {}\ndatabase: {}\n", ctx.config.home().string(),
-               ctx.config.lake_root().string(),
-               ctx.config.embedded_database() ? "embedded" : "external");
+    fmt::print("\nhome: {}\nlake: {}\ndatabase: {}\n", ctx.settings.home.string(),
+               ctx.settings.lake_root.string(),
+               ctx.settings.embedded_database ? "embedded" : "external");
   });
 }
 

@@ -24,7 +24,7 @@ void add_db_command(CLI::App& app, Context& ctx) {
 
   db->add_subcommand("start", "initialise (first time) and start the embedded cluster")
       ->callback([&ctx] {
-        if (!ctx.config.embedded_database()) {
+        if (!ctx.settings.embedded_database) {
           fmt::print("an external database is configured; nothing to start\n");
           return;
         }
@@ -50,7 +50,7 @@ void add_db_command(CLI::App& app, Context& ctx) {
   static bool status_json = false;
   status->add_flag("--json", status_json, "print a JSON object");
   status->callback([&ctx] {
-    if (!ctx.config.embedded_database()) {
+    if (!ctx.settings.embedded_database) {
       fmt::print("external database configured\n");
       return;
     }

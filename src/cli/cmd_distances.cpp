@@ -2,13 +2,14 @@
 // (lakehouse/distance_job.hpp), from Google (with API_KEY_MAPS) or the offline estimate.
 #include <fmt/core.h>
 
-#include <csignal>
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/maps_config.hpp"
+#include "cli/distance_provider_factory.hpp"
+#include "cli/job_options.hpp"
 #include "cli/slot_jobs.hpp"
 #include "cli/source_database.hpp"
+#include "cli/stop_signal.hpp"
 #include "lakehouse/distance_job.hpp"
 #include "pg/database.hpp"
 
@@ -16,40 +17,27 @@ namespace sl::cli {
 
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
-void request_stop(int) {
-  g_stop = 1;
-}
-
-struct DistancesOptions {
+struct DistancesOptions : DistanceFollowFlags {
   std::string provider;  // "" = maps.provider
   bool refresh = false;
   bool follow = false;
-  std::string slot;
-  double idle_exit = 0;
   bool json = false;
 };
 
 Status run_distances(Context& ctx, const DistancesOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
   std::optional<integrations::Gazetteer> gazetteer;
-  SL_ASSIGN_OR_RETURN(auto provider, make_distance_provider(ctx, opt.provider, gazetteer));
-  const std::string destination = workplace(ctx);
+  SL_ASSIGN_OR_RETURN(auto provider,
+                      make_distance_provider(ctx.settings.maps, opt.provider, gazetteer));
   lakehouse::DistanceRefresh done;
   if (opt.follow) {
     SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
-    const SlotSettings slot{conninfo, opt.slot,
-                            ctx.config.get_string("cdc.publication", "sportlake_pub")};
-    lakehouse::DistanceWorkerOptions options;
-    options.destination = destination;
-    options.idle_exit = std::chrono::milliseconds(static_cast<int64_t>(opt.idle_exit * 1000));
-    options.stop_requested = [] { return g_stop != 0; };
-    std::signal(SIGINT, request_stop);
-    std::signal(SIGTERM, request_stop);
-    SL_ASSIGN_OR_RETURN(done, run_distance_follow_job(sql, slot, *provider, options));
+    const auto job = distance_follow_job(ctx.settings, conninfo, opt);
+    stop_on_signals();
+    SL_ASSIGN_OR_RETURN(done, run_distance_follow_job(sql, job.slot, *provider, job.options));
   } else {
-    SL_ASSIGN_OR_RETURN(done,
-                        lakehouse::refresh_distances(sql, *provider, destination, opt.refresh));
+    SL_ASSIGN_OR_RETURN(done, lakehouse::refresh_distances(
+                                  sql, *provider, ctx.settings.maps.destination, opt.refresh));
   }
   if (opt.json)
     fmt::print("{{\"provider\":\"{}\",\"asked\":{},\"ok\":{},\"not_found\":{},\"errors\":{}}}\n",
@@ -78,9 +66,7 @@ void add_distances_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--idle-exit", opt.idle_exit, "with --follow: stop after SECONDS idle");
   cmd->add_flag("--json", opt.json, "print the figures as JSON");
   cmd->callback([&ctx] {
-    DistancesOptions o = opt;
-    if (o.slot.empty()) o.slot = ctx.config.get_string("cdc.slot", "sportlake") + "_distances";
-    if (auto st = run_distances(ctx, o); !st) {
+    if (auto st = run_distances(ctx, opt); !st) {
       fmt::print(stderr, "sportlake distances: {}\n", st.error().to_string());
       ctx.exit_code = 1;
     }

@@ -1,50 +1,28 @@
 // `sportlake ingest`: the Bronze ingest job (lakehouse/bronze_ingest.hpp) on its own slot.
 #include <fmt/core.h>
 
-#include <csignal>
-
 #include "cli/commands.hpp"
+#include "cli/job_options.hpp"
 #include "cli/lake_storage.hpp"
 #include "cli/slot_jobs.hpp"
 #include "cli/source_database.hpp"
+#include "cli/stop_signal.hpp"
 #include "pg/database.hpp"
 
 namespace sl::cli {
 
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
-void request_stop(int) {
-  g_stop = 1;
-}
-
-struct IngestOptions {
-  std::string slot;
-  std::string publication;
-  size_t commit_rows = 100'000;
-  double commit_interval = 1.0;
-  double idle_exit = 0;
-  size_t max_changes = 0;
+struct IngestOptions : IngestFlags {
   bool json = false;
 };
 
 Status run_ingest(Context& ctx, const IngestOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));  // migrations + publication in place
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
-  lakehouse::BronzeIngestOptions options;
-  options.conninfo = conninfo;
-  options.slot = opt.slot;
-  options.publication = opt.publication;
   const delta::Lake lake = open_lake(ctx);
-  options.lake = &lake;
-  options.commit_rows = opt.commit_rows;
-  options.commit_interval =
-      std::chrono::milliseconds(static_cast<int64_t>(opt.commit_interval * 1000));
-  options.idle_exit = std::chrono::milliseconds(static_cast<int64_t>(opt.idle_exit * 1000));
-  options.max_changes = opt.max_changes;
-  options.stop_requested = [] { return g_stop != 0; };
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
+  const auto options = bronze_ingest_options(ctx.settings, conninfo, lake, opt);
+  stop_on_signals();
   SL_ASSIGN_OR_RETURN(auto stats, run_bronze_job(sql, options));
   if (opt.json) {
     fmt::print(
@@ -85,11 +63,7 @@ void add_ingest_command(CLI::App& app, Context& ctx) {
                   "stop once N streamed changes are committed (benchmarks)");
   cmd->add_flag("--json", opt.json, "print the run's figures as JSON");
   cmd->callback([&ctx] {
-    IngestOptions o = opt;
-    if (o.slot.empty()) o.slot = ctx.config.get_string("cdc.slot", "sportlake") + "_bronze";
-    if (o.publication.empty())
-      o.publication = ctx.config.get_string("cdc.publication", "sportlake_pub");
-    if (auto st = run_ingest(ctx, o); !st) {
+    if (auto st = run_ingest(ctx, opt); !st) {
       fmt::print(stderr, "sportlake ingest: {}\n", st.error().to_string());
       ctx.exit_code = 1;
     }

@@ -8,9 +8,8 @@
 #include "cli/commands.hpp"
 #include "cli/row_output.hpp"
 #include "common/civil_time.hpp"
-#include "common/csv_reader.hpp"
-#include "common/fs.hpp"
 #include "delta/checkpoint.hpp"
+#include "delta/csv_import.hpp"
 #include "delta/local_storage.hpp"
 #include "delta/maintenance.hpp"
 #include "delta/scan.hpp"
@@ -23,8 +22,6 @@ namespace sl::cli {
 namespace {
 
 namespace stdfs = std::filesystem;
-using parquet::Column;
-using parquet::TypeId;
 
 int fail(const std::string& verb, const Error& e) {
   fmt::print(stderr, "sportlake lake {}: {}\n", verb, e.to_string());
@@ -35,7 +32,7 @@ int fail(const std::string& verb, const Error& e) {
 stdfs::path resolve_table(const Context& ctx, const std::string& path) {
   stdfs::path p(path);
   if (p.is_absolute() || stdfs::exists(p)) return p;
-  auto under_lake = ctx.config.lake_root() / p;
+  auto under_lake = ctx.settings.lake_root / p;
   return stdfs::exists(under_lake) ? under_lake : p;
 }
 
@@ -43,124 +40,74 @@ std::string time_text(int64_t ms) {
   return format_timestamp_ms(ms * 1000);
 }
 
-// CSV → batch, with types inferred per column: long, double, boolean, date, timestamp, string.
-Result<parquet::RecordBatch> read_csv(const stdfs::path& path) {
-  SL_ASSIGN_OR_RETURN(auto text, fs::read_file(path));
-  csv::CsvReader reader(csv::strip_bom(text), path.filename().string());
-  csv::Record record;
-  SL_ASSIGN_OR_RETURN(bool has_header, reader.next(record));
-  if (!has_header) return make_error(Errc::parse, path.string() + ": empty CSV");
-  std::vector<std::string> names = record.fields;
-  std::vector<std::vector<std::string>> cells(names.size());
-  while (true) {
-    SL_ASSIGN_OR_RETURN(bool more, reader.next(record));
-    if (!more) break;
-    if (record.fields.size() != names.size()) {
-      return make_error(Errc::parse, path.filename().string() + ":" + std::to_string(record.line) +
-                                         ": " + std::to_string(record.fields.size()) +
-                                         " fields, the header has " + std::to_string(names.size()));
-    }
-    for (size_t c = 0; c < names.size(); ++c) cells[c].push_back(std::move(record.fields[c]));
-  }
-  parquet::RecordBatch batch;
-  batch.num_rows = cells.empty() ? 0 : cells[0].size();
-  for (size_t c = 0; c < names.size(); ++c) {
-    // A type holds when every non-empty value parses as it (an all-empty column stays string).
-    bool any_value = std::any_of(cells[c].begin(), cells[c].end(),
-                                 [](const std::string& v) { return !v.empty(); });
-    auto all = [&](auto&& ok) {
-      if (!any_value) return false;
-      for (const auto& v : cells[c]) {
-        if (!v.empty() && !ok(v)) return false;
-      }
-      return true;
-    };
-    auto is_long = [](const std::string& v) {
-      char* end = nullptr;
-      errno = 0;
-      (void)std::strtoll(v.c_str(), &end, 10);
-      return errno == 0 && end && *end == '\0';
-    };
-    auto is_double = [](const std::string& v) {
-      char* end = nullptr;
-      (void)std::strtod(v.c_str(), &end);
-      return end && *end == '\0';
-    };
-    TypeId type = TypeId::string;
-    if (all(is_long)) {
-      type = TypeId::int64;
-    } else if (all(is_double)) {
-      type = TypeId::float64;
-    } else if (all([](const std::string& v) { return v == "true" || v == "false"; })) {
-      type = TypeId::boolean;
-    } else if (all([](const std::string& v) { return parse_date(v).has_value(); })) {
-      type = TypeId::date32;
-    } else if (all([](const std::string& v) { return parse_timestamp(v).has_value(); })) {
-      type = TypeId::timestamp_us;
-    }
-    Column column{parquet::DataType{type}};
-    for (const auto& v : cells[c]) {
-      if (v.empty() && type != TypeId::string) {
-        column.append_null();
-      } else if (type == TypeId::int64) {
-        column.append_i64(std::strtoll(v.c_str(), nullptr, 10));
-      } else if (type == TypeId::float64) {
-        column.append_f64(std::strtod(v.c_str(), nullptr));
-      } else if (type == TypeId::boolean) {
-        column.append_bool(v == "true");
-      } else if (type == TypeId::date32) {
-        column.append_i32(static_cast<int32_t>(*parse_date(v)));
-      } else if (type == TypeId::timestamp_us) {
-        column.append_i64(*parse_timestamp(v));
-      } else {
-        column.append_string(v);
-      }
-    }
-    batch.schema.push_back({names[c], {type}, true});
-    batch.columns.push_back(std::move(column));
-  }
-  return batch;
-}
-
+// A .csv file with the types inferred as `parquet convert` infers them; any other file as Parquet.
 Result<parquet::RecordBatch> read_input(const stdfs::path& path) {
-  if (path.extension() == ".csv") return read_csv(path);
+  if (path.extension() == ".csv") return delta::read_csv_file(path);
   SL_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open(path));
   return reader->read_all();
 }
 
-}  // namespace
+// The arguments several subcommands share; CLI11 binds options to variables that outlive parsing.
+struct LakeArgs {
+  std::string table;
+  int64_t version = -1;
+  std::string timestamp;
+  long limit = -1;
+  bool as_json = false;
+  bool as_csv = false;
+};
 
-void add_lake_command(CLI::App& app, Context& ctx) {
-  auto* lake = app.add_subcommand("lake", "inspect and maintain the Delta tables of the lake");
-  lake->require_subcommand(1);
-  static std::string table;
-  static int64_t version = -1;
-  static std::string timestamp;
-  static long limit = -1;
-  static bool as_json = false, as_csv = false;
+// The table's snapshot at --version / --timestamp (latest by default), with its storage.
+Result<std::pair<delta::LocalStorage, delta::Snapshot>> snapshot_of(const Context& ctx,
+                                                                    const LakeArgs& args,
+                                                                    const std::string& verb) {
+  delta::LocalStorage storage(resolve_table(ctx, args.table));
+  delta::SnapshotOptions options;
+  if (args.version >= 0) options.version = args.version;
+  if (!args.timestamp.empty()) {
+    auto t = parse_timestamp(args.timestamp);
+    if (!t)
+      return make_error(Errc::invalid_argument,
+                        "--timestamp '" + args.timestamp + "' is not a timestamp");
+    options.timestamp_ms = floor_div(*t, 1000);
+  }
+  auto snapshot = delta::load_snapshot(storage, options);
+  if (!snapshot.ok()) return snapshot.error().with_context(verb);
+  return std::pair{std::move(storage), std::move(*snapshot)};
+}
 
-  auto snapshot_of =
-      [&ctx](const std::string& verb) -> Result<std::pair<delta::LocalStorage, delta::Snapshot>> {
-    delta::LocalStorage storage(resolve_table(ctx, table));
-    delta::SnapshotOptions options;
-    if (version >= 0) options.version = version;
-    if (!timestamp.empty()) {
-      auto t = parse_timestamp(timestamp);
-      if (!t)
-        return make_error(Errc::invalid_argument,
-                          "--timestamp '" + timestamp + "' is not a timestamp");
-      options.timestamp_ms = floor_div(*t, 1000);
+// One line of `lake ls`: version, files, rows (from the files' stats), bytes, last commit.
+void print_table_line(const stdfs::path& base, const stdfs::path& table) {
+  delta::LocalStorage storage(table);
+  auto snapshot = delta::load_snapshot(storage);
+  std::string name = stdfs::relative(table, base).string();
+  if (name == ".") name = table.filename().string();
+  if (!snapshot.ok()) {
+    fmt::print("{:<40} error: {}\n", name, snapshot.error().message);
+    return;
+  }
+  int64_t rows = 0, bytes = 0;
+  bool rows_known = true;
+  for (const auto& f : snapshot->files) {
+    bytes += f.size;
+    auto n = f.stats ? nlohmann::json::parse(*f.stats, nullptr, false) : nlohmann::json();
+    if (n.is_object() && n.contains("numRecords")) {
+      rows += n["numRecords"].get<int64_t>();
+    } else {
+      rows_known = false;
     }
-    auto snapshot = delta::load_snapshot(storage, options);
-    if (!snapshot.ok()) return snapshot.error().with_context(verb);
-    return std::pair{std::move(storage), std::move(*snapshot)};
-  };
+  }
+  fmt::print("{:<40} {:>8} {:>7} {:>10} {:>12}  {}\n", name, snapshot->version,
+             snapshot->files.size(), rows_known ? std::to_string(rows) : "?", bytes,
+             time_text(snapshot->timestamp_ms));
+}
 
-  auto* ls = lake->add_subcommand("ls", "list the tables under the lake root (or a given folder)");
+void add_ls(CLI::App& lake, Context& ctx) {
+  auto* ls = lake.add_subcommand("ls", "list the tables under the lake root (or a given folder)");
   static std::string root;
   ls->add_option("ROOT", root, "folder to search (default: the lake root)");
   ls->callback([&ctx] {
-    stdfs::path base = root.empty() ? ctx.config.lake_root() : stdfs::path(root);
+    stdfs::path base = root.empty() ? ctx.settings.lake_root : stdfs::path(root);
     std::vector<stdfs::path> tables;
     std::error_code ec;
     if (stdfs::exists(base / "_delta_log")) tables.push_back(base);
@@ -175,44 +122,23 @@ void add_lake_command(CLI::App& app, Context& ctx) {
     std::sort(tables.begin(), tables.end());
     fmt::print("{:<40} {:>8} {:>7} {:>10} {:>12}  {}\n", "table", "version", "files", "rows",
                "bytes", "last commit");
-    for (const auto& t : tables) {
-      delta::LocalStorage storage(t);
-      auto snapshot = delta::load_snapshot(storage);
-      std::string name = stdfs::relative(t, base).string();
-      if (name == ".") name = t.filename().string();
-      if (!snapshot.ok()) {
-        fmt::print("{:<40} error: {}\n", name, snapshot.error().message);
-        continue;
-      }
-      int64_t rows = 0, bytes = 0;
-      bool rows_known = true;
-      for (const auto& f : snapshot->files) {
-        bytes += f.size;
-        auto n = f.stats ? nlohmann::json::parse(*f.stats, nullptr, false) : nlohmann::json();
-        if (n.is_object() && n.contains("numRecords")) {
-          rows += n["numRecords"].get<int64_t>();
-        } else {
-          rows_known = false;
-        }
-      }
-      fmt::print("{:<40} {:>8} {:>7} {:>10} {:>12}  {}\n", name, snapshot->version,
-                 snapshot->files.size(), rows_known ? std::to_string(rows) : "?", bytes,
-                 time_text(snapshot->timestamp_ms));
-    }
+    for (const auto& t : tables) print_table_line(base, t);
   });
+}
 
-  auto* history = lake->add_subcommand("history", "the table's commits, newest first");
-  history->add_option("PATH", table, "table folder (or path under the lake root)")->required();
-  history->add_option("--limit", limit, "at most N commits");
-  history->add_flag("--json", as_json, "one JSON object per commit");
-  history->callback([&ctx] {
-    delta::LocalStorage storage(resolve_table(ctx, table));
-    auto entries =
-        delta::load_history(storage, limit >= 0 ? std::optional<size_t>(limit) : std::nullopt);
+void add_history(CLI::App& lake, Context& ctx, LakeArgs& args) {
+  auto* history = lake.add_subcommand("history", "the table's commits, newest first");
+  history->add_option("PATH", args.table, "table folder (or path under the lake root)")->required();
+  history->add_option("--limit", args.limit, "at most N commits");
+  history->add_flag("--json", args.as_json, "one JSON object per commit");
+  history->callback([&ctx, &args] {
+    delta::LocalStorage storage(resolve_table(ctx, args.table));
+    auto entries = delta::load_history(
+        storage, args.limit >= 0 ? std::optional<size_t>(args.limit) : std::nullopt);
     if (!entries) return void(ctx.exit_code = fail("history", entries.error()));
     for (const auto& e : *entries) {
       const auto& info = e.commit_info;
-      if (as_json) {
+      if (args.as_json) {
         nlohmann::ordered_json j;
         j["version"] = e.version;
         j["timestamp"] = time_text(e.timestamp_ms);
@@ -231,18 +157,20 @@ void add_lake_command(CLI::App& app, Context& ctx) {
                  info && info->engine_info ? *info->engine_info : "");
     }
   });
+}
 
-  auto* schema = lake->add_subcommand("schema", "columns, types, partitioning and properties");
-  schema->add_option("PATH", table, "table folder")->required();
-  schema->add_option("--version", version, "time travel to version N");
-  schema->add_flag("--json", as_json, "the schemaString JSON");
-  schema->callback([&ctx, snapshot_of] {
-    auto loaded = snapshot_of("schema");
+void add_schema(CLI::App& lake, Context& ctx, LakeArgs& args) {
+  auto* schema = lake.add_subcommand("schema", "columns, types, partitioning and properties");
+  schema->add_option("PATH", args.table, "table folder")->required();
+  schema->add_option("--version", args.version, "time travel to version N");
+  schema->add_flag("--json", args.as_json, "the schemaString JSON");
+  schema->callback([&ctx, &args] {
+    auto loaded = snapshot_of(ctx, args, "schema");
     if (!loaded) return void(ctx.exit_code = fail("schema", loaded.error()));
     const auto& s = loaded->second;
-    if (as_json) return void(fmt::print("{}\n", s.metadata.schema_string));
-    fmt::print("table {} (id {}), version {}, protocol ({},{})\n", table, s.metadata.id, s.version,
-               s.protocol.min_reader_version, s.protocol.min_writer_version);
+    if (args.as_json) return void(fmt::print("{}\n", s.metadata.schema_string));
+    fmt::print("table {} (id {}), version {}, protocol ({},{})\n", args.table, s.metadata.id,
+               s.version, s.protocol.min_reader_version, s.protocol.min_writer_version);
     for (const auto& f : s.schema.fields) {
       fmt::print("  {} {}{}{}\n", f.name, delta::type_to_string(f.type),
                  f.nullable ? "" : " not null",
@@ -250,22 +178,24 @@ void add_lake_command(CLI::App& app, Context& ctx) {
     }
     for (const auto& [k, v] : s.metadata.configuration) fmt::print("  property {}={}\n", k, v);
   });
+}
 
-  auto* scan = lake->add_subcommand("scan", "print the table's rows (JSON lines by default)");
+void add_scan(CLI::App& lake, Context& ctx, LakeArgs& args) {
+  auto* scan = lake.add_subcommand("scan", "print the table's rows (JSON lines by default)");
   static std::string columns;
   static std::vector<std::string> filters;
-  scan->add_option("PATH", table, "table folder")->required();
-  scan->add_option("--version", version, "time travel to version N");
-  scan->add_option("--timestamp", timestamp,
+  scan->add_option("PATH", args.table, "table folder")->required();
+  scan->add_option("--version", args.version, "time travel to version N");
+  scan->add_option("--timestamp", args.timestamp,
                    "time travel to the version current at this time (UTC)");
-  scan->add_option("--limit", limit, "at most N rows");
+  scan->add_option("--limit", args.limit, "at most N rows");
   scan->add_option("--columns", columns, "comma-separated columns (projection)");
   scan->add_option("--where", filters,
                    "filter such as 'id>=10', 'day=2025-01-01', 'x is null' (repeatable)");
-  scan->add_flag("--json", as_json, "one JSON object per row (default)");
-  scan->add_flag("--csv", as_csv, "CSV with a header");
-  scan->callback([&ctx, snapshot_of] {
-    auto loaded = snapshot_of("scan");
+  scan->add_flag("--json", args.as_json, "one JSON object per row (default)");
+  scan->add_flag("--csv", args.as_csv, "CSV with a header");
+  scan->callback([&ctx, &args] {
+    auto loaded = snapshot_of(ctx, args, "scan");
     if (!loaded) return void(ctx.exit_code = fail("scan", loaded.error()));
     auto& [storage, snapshot] = *loaded;
     delta::ScanOptions options;
@@ -275,7 +205,7 @@ void add_lake_command(CLI::App& app, Context& ctx) {
       if (!p) return void(ctx.exit_code = fail("scan", p.error()));
       options.filters.push_back(*p);
     }
-    if (as_csv) {
+    if (args.as_csv) {
       auto fields = delta::scan_schema(snapshot, options);
       if (!fields) return void(ctx.exit_code = fail("scan", fields.error()));
       std::vector<std::string> names;
@@ -283,21 +213,24 @@ void add_lake_command(CLI::App& app, Context& ctx) {
       print_csv_header(names);
     }
     size_t printed = 0;
-    size_t max_rows = limit >= 0 ? static_cast<size_t>(limit) : SIZE_MAX;
+    size_t max_rows = args.limit >= 0 ? static_cast<size_t>(args.limit) : SIZE_MAX;
+    const auto format = args.as_csv ? RowFormat::csv : RowFormat::json;
     auto status = delta::scan(storage, snapshot, options, [&](parquet::RecordBatch&& batch) {
-      printed += print_rows(batch, as_csv ? RowFormat::csv : RowFormat::json, max_rows - printed);
+      printed += print_rows(batch, format, max_rows - printed);
       return printed < max_rows;
     });
     if (!status) ctx.exit_code = fail("scan", status.error());
   });
+}
 
-  auto* import = lake->add_subcommand(
-      "import", "write a Parquet or CSV file into a table (created if needed)");
+void add_import(CLI::App& lake, Context& ctx, LakeArgs& args) {
+  auto* import =
+      lake.add_subcommand("import", "write a Parquet or CSV file into a table (created if needed)");
   static std::string input, mode = "append", partition_by;
   static bool merge_schema = false;
   static std::string app_id;
   static int64_t app_version = -1;
-  import->add_option("PATH", table, "table folder")->required();
+  import->add_option("PATH", args.table, "table folder")->required();
   import->add_option("FILE", input, "a .parquet file, or a .csv with a header (types inferred)")
       ->required();
   import->add_option("--mode", mode, "append or overwrite")
@@ -312,10 +245,10 @@ void add_lake_command(CLI::App& app, Context& ctx) {
       ->add_option("--app-version", app_version,
                    "idempotent write: skipped if the table already holds this app at >= N")
       ->needs(import->get_option("--app-id"));
-  import->callback([&ctx] {
+  import->callback([&ctx, &args] {
     auto batch = read_input(input);
   if (!batch) return void(ctx.exit_code = fail("import", batch.error()));
-  delta::LocalStorage storage(resolve_table(ctx, table));
+  delta::LocalStorage storage(resolve_table(ctx, args.table));
   delta::WriteOptions options;
   options.mode = mode == "overwrite" ? delta::WriteMode::overwrite : delta::WriteMode::append;
   options.partition_columns = split_list(partition_by);
@@ -339,58 +272,81 @@ void add_lake_command(CLI::App& app, Context& ctx) {
              result->files_removed ? fmt::format(", {} files removed", result->files_removed) : "",
              result->attempts > 1 ? fmt::format(", after {} attempts", result->attempts) : "");
 });
+}  // namespace
 
-auto* optimize = lake->add_subcommand("optimize", "compact small files (dataChange=false)");
-static int64_t min_file_mb = 64;
-optimize->add_option("PATH", table, "table folder")->required();
-optimize->add_option("--min-file-mb", min_file_mb, "compact files smaller than this (default 64)");
-optimize->callback([&ctx] {
-  delta::LocalStorage storage(resolve_table(ctx, table));
-  delta::OptimizeOptions options;
-  options.min_file_bytes = static_cast<uint64_t>(min_file_mb) << 20;
-  auto result = delta::optimize(storage, options);
-  if (!result) return void(ctx.exit_code = fail("optimize", result.error()));
-  if (result->version < 0) return void(fmt::print("nothing to compact\n"));
-  fmt::print("version {}: {} files compacted into {} ({} rows)\n", result->version,
-             result->files_removed, result->files_added, result->rows);
-});
+void add_optimize(CLI::App& lake, Context& ctx, LakeArgs& args) {
+  auto* optimize = lake.add_subcommand("optimize", "compact small files (dataChange=false)");
+  static int64_t min_file_mb = 64;
+  optimize->add_option("PATH", args.table, "table folder")->required();
+  optimize->add_option("--min-file-mb", min_file_mb,
+                       "compact files smaller than this (default 64)");
+  optimize->callback([&ctx, &args] {
+    delta::LocalStorage storage(resolve_table(ctx, args.table));
+    delta::OptimizeOptions options;
+    options.min_file_bytes = static_cast<uint64_t>(min_file_mb) << 20;
+    auto result = delta::optimize(storage, options);
+    if (!result) return void(ctx.exit_code = fail("optimize", result.error()));
+    if (result->version < 0) return void(fmt::print("nothing to compact\n"));
+    fmt::print("version {}: {} files compacted into {} ({} rows)\n", result->version,
+               result->files_removed, result->files_added, result->rows);
+  });
+}
 
-auto* vacuum = lake->add_subcommand("vacuum", "delete data files no longer referenced");
-static double retention_hours = -1;
-static bool dry_run = false, force = false;
-vacuum->add_option("PATH", table, "table folder")->required();
-vacuum->add_option("--retention-hours", retention_hours,
-                   "keep files removed less than H hours ago (default: table property, 168)");
-vacuum->add_flag("--dry-run", dry_run, "list what would be deleted");
-vacuum->add_flag("--force", force, "allow a retention shorter than the table's");
-vacuum->callback([&ctx] {
-  delta::LocalStorage storage(resolve_table(ctx, table));
-  delta::VacuumOptions options;
-  if (retention_hours >= 0)
-    options.retention_ms = static_cast<int64_t>(retention_hours * 3'600'000);
-  options.dry_run = dry_run;
-  options.force_short_retention = force;
-  auto result = delta::vacuum(storage, options);
-  if (!result) return void(ctx.exit_code = fail("vacuum", result.error()));
-  for (const auto& f : result->deleted)
-    fmt::print("{}{}\n", dry_run ? "would delete " : "deleted ", f);
-  fmt::print("{} files {}, {} kept\n", result->deleted.size(), dry_run ? "to delete" : "deleted",
-             result->kept_files);
-});
+void add_vacuum(CLI::App& lake, Context& ctx, LakeArgs& args) {
+  auto* vacuum = lake.add_subcommand("vacuum", "delete data files no longer referenced");
+  static double retention_hours = -1;
+  static bool dry_run = false, force = false;
+  vacuum->add_option("PATH", args.table, "table folder")->required();
+  vacuum->add_option("--retention-hours", retention_hours,
+                     "keep files removed less than H hours ago (default: table property, 168)");
+  vacuum->add_flag("--dry-run", dry_run, "list what would be deleted");
+  vacuum->add_flag("--force", force, "allow a retention shorter than the table's");
+  vacuum->callback([&ctx, &args] {
+    delta::LocalStorage storage(resolve_table(ctx, args.table));
+    delta::VacuumOptions options;
+    if (retention_hours >= 0)
+      options.retention_ms = static_cast<int64_t>(retention_hours * 3'600'000);
+    options.dry_run = dry_run;
+    options.force_short_retention = force;
+    auto result = delta::vacuum(storage, options);
+    if (!result) return void(ctx.exit_code = fail("vacuum", result.error()));
+    for (const auto& f : result->deleted)
+      fmt::print("{}{}\n", dry_run ? "would delete " : "deleted ", f);
+    fmt::print("{} files {}, {} kept\n", result->deleted.size(), dry_run ? "to delete" : "deleted",
+               result->kept_files);
+  });
+}
 
-auto* checkpoint = lake->add_subcommand("checkpoint", "write a checkpoint of the latest version");
-checkpoint->add_option("PATH", table, "table folder")->required();
-checkpoint->callback([&ctx, snapshot_of] {
-  auto loaded = snapshot_of("checkpoint");
-  if (!loaded) return void(ctx.exit_code = fail("checkpoint", loaded.error()));
-  auto result = delta::write_checkpoint(loaded->first, loaded->second,
-                                        std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            std::chrono::system_clock::now().time_since_epoch())
-                                            .count());
-  if (!result) return void(ctx.exit_code = fail("checkpoint", result.error()));
-  fmt::print("checkpoint at version {}: {} actions, {} files\n", result->version, result->actions,
-             result->add_files);
-});
+void add_checkpoint(CLI::App& lake, Context& ctx, LakeArgs& args) {
+  auto* checkpoint = lake.add_subcommand("checkpoint", "write a checkpoint of the latest version");
+  checkpoint->add_option("PATH", args.table, "table folder")->required();
+  checkpoint->callback([&ctx, &args] {
+    auto loaded = snapshot_of(ctx, args, "checkpoint");
+    if (!loaded) return void(ctx.exit_code = fail("checkpoint", loaded.error()));
+    auto result = delta::write_checkpoint(loaded->first, loaded->second,
+                                          std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+    if (!result) return void(ctx.exit_code = fail("checkpoint", result.error()));
+    fmt::print("checkpoint at version {}: {} actions, {} files\n", result->version, result->actions,
+               result->add_files);
+  });
+}
+
 }  // namespace sl::cli
+
+void add_lake_command(CLI::App& app, Context& ctx) {
+  auto* lake = app.add_subcommand("lake", "inspect and maintain the Delta tables of the lake");
+  lake->require_subcommand(1);
+  static LakeArgs args;
+  add_ls(*lake, ctx);
+  add_history(*lake, ctx, args);
+  add_schema(*lake, ctx, args);
+  add_scan(*lake, ctx, args);
+  add_import(*lake, ctx, args);
+  add_optimize(*lake, ctx, args);
+  add_vacuum(*lake, ctx, args);
+  add_checkpoint(*lake, ctx, args);
+}
 
 }  // namespace sl::cli

@@ -18,6 +18,26 @@ void print_report(const source::LoadReport& r) {
       r.rejects_file.empty() ? "" : "  rejects: " + r.rejects_file.string());
 }
 
+// Loads the HR file, then the sport file (each skipped when its path is empty); returns how many
+// rows were rejected.
+Result<size_t> load_files(const Context& ctx, const std::filesystem::path& rh,
+                          const std::filesystem::path& sport) {
+  SL_ASSIGN_OR_RETURN(auto conn, open_source_database(ctx));
+  const auto rejects_dir = ctx.settings.home / "rejects";
+  size_t rejected = 0;
+  if (!rh.empty()) {
+    SL_ASSIGN_OR_RETURN(auto report, source::load_employees(conn, rh, rejects_dir));
+    print_report(report);
+    rejected += report.rejects.size();
+  }
+  if (!sport.empty()) {
+    SL_ASSIGN_OR_RETURN(auto report, source::load_sports(conn, sport, rejects_dir));
+    print_report(report);
+    rejected += report.rejects.size();
+  }
+  return rejected;
+}
+
 }  // namespace
 
 void add_load_command(CLI::App& app, Context& ctx) {
@@ -35,36 +55,14 @@ void add_load_command(CLI::App& app, Context& ctx) {
       rh = sample_data_dir() / "data_rh.csv";
       sport = sample_data_dir() / "data_sport.csv";
     }
-    auto conn = open_source_database(ctx);
-    if (!conn) {
-      fmt::print(stderr, "sportlake load: {}\n", conn.error().to_string());
+    auto rejected = load_files(ctx, rh, sport);
+    if (!rejected) {
+      fmt::print(stderr, "sportlake load: {}\n", rejected.error().to_string());
       ctx.exit_code = 1;
       return;
     }
-    auto rejects_dir = ctx.config.home() / "rejects";
-    size_t rejected = 0;
-    if (!rh.empty()) {
-      auto report = source::load_employees(*conn, rh, rejects_dir);
-      if (!report) {
-        fmt::print(stderr, "sportlake load: {}\n", report.error().to_string());
-        ctx.exit_code = 1;
-        return;
-      }
-      print_report(*report);
-      rejected += report->rejects.size();
-    }
-    if (!sport.empty()) {
-      auto report = source::load_sports(*conn, sport, rejects_dir);
-      if (!report) {
-        fmt::print(stderr, "sportlake load: {}\n", report.error().to_string());
-        ctx.exit_code = 1;
-        return;
-      }
-      print_report(*report);
-      rejected += report->rejects.size();
-    }
     // 4: "done, but some rows were rejected" — distinct from a failure (1) and a usage error (2).
-    if (rejected > 0 && !allow_rejects) ctx.exit_code = 4;
+    if (*rejected > 0 && !allow_rejects) ctx.exit_code = 4;
   });
 }
 

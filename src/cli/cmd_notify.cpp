@@ -1,11 +1,11 @@
 // `sportlake notify`: the Slack notifier job (lakehouse/activity_notifier.hpp) on its own slot.
 #include <fmt/core.h>
 
-#include <csignal>
-
 #include "cli/commands.hpp"
+#include "cli/job_options.hpp"
 #include "cli/slot_jobs.hpp"
 #include "cli/source_database.hpp"
+#include "cli/stop_signal.hpp"
 #include "integrations/http_client.hpp"
 #include "pg/database.hpp"
 
@@ -13,48 +13,23 @@ namespace sl::cli {
 
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
-void request_stop(int) {
-  g_stop = 1;
-}
-
-struct NotifyOptions {
-  std::string slot;
-  std::string publication;
-  double min_interval = 1.0;
-  double timeout = 10.0;
-  int max_attempts = 8;
-  double max_age_days = 7;
-  double idle_exit = 0;
+struct NotifyOptions : NotifyFlags {
   bool json = false;
 };
-
-std::chrono::milliseconds millis(double seconds) {
-  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
-}
 
 Status run_notify(Context& ctx, const NotifyOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
-  const NotifierSettings notifier{.webhook_url = ctx.config.get_string("slack.webhook_url", ""),
-                                  .http_timeout = millis(opt.timeout)};
-  lakehouse::NotifierOptions options;
-  options.min_interval = millis(opt.min_interval);
-  options.max_attempts = opt.max_attempts;
-  options.max_age = std::chrono::hours(static_cast<int64_t>(opt.max_age_days * 24));
-  options.idle_exit = millis(opt.idle_exit);
-  options.stop_requested = [] { return g_stop != 0; };
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
-  if (notifier.webhook_url.empty())
+  const auto job = notify_job(ctx.settings, conninfo, opt);
+  stop_on_signals();
+  if (job.notifier.webhook_url.empty())
     fmt::print(stderr,
                "sportlake notify: no Slack webhook (SLACK_WEBHOOK_URL): messages go to "
                "the log\n");
   else
     fmt::print(stderr, "sportlake notify: posting to {}\n",
-               integrations::redact_url(notifier.webhook_url));
-  SL_ASSIGN_OR_RETURN(
-      auto stats, run_notify_job(sql, {conninfo, opt.slot, opt.publication}, notifier, options));
+               integrations::redact_url(job.notifier.webhook_url));
+  SL_ASSIGN_OR_RETURN(auto stats, run_notify_job(sql, job.slot, job.notifier, job.options));
   if (opt.json) {
     fmt::print(
         "{{\"queued\":{},\"too_old\":{},\"sent\":{},\"retried\":{},\"failed\":{},"
@@ -94,11 +69,7 @@ void add_notify_command(CLI::App& app, Context& ctx) {
                   "stop after SECONDS without any change and nothing due to post");
   cmd->add_flag("--json", opt.json, "print the run's figures as JSON");
   cmd->callback([&ctx] {
-    NotifyOptions o = opt;
-    if (o.slot.empty()) o.slot = ctx.config.get_string("cdc.slot", "sportlake") + "_notify";
-    if (o.publication.empty())
-      o.publication = ctx.config.get_string("cdc.publication", "sportlake_pub");
-    if (auto st = run_notify(ctx, o); !st) {
+    if (auto st = run_notify(ctx, opt); !st) {
       fmt::print(stderr, "sportlake notify: {}\n", st.error().to_string());
       ctx.exit_code = 1;
     }

@@ -7,13 +7,13 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <iterator>
 
 #include "cli/commands.hpp"
 #include "cli/row_output.hpp"
 #include "common/csv_reader.hpp"
 #include "common/fs.hpp"
 #include "delta/batch_ops.hpp"
+#include "delta/csv_import.hpp"
 #include "delta/partitions.hpp"
 #include "delta/scan.hpp"
 #include "parquet/compression.hpp"
@@ -93,13 +93,9 @@ parquet::RecordBatch filter_rows(parquet::RecordBatch batch,
 
 // --- convert: CSV → Parquet ---------------------------------------------------------------
 //
-// 1. the header names the columns; --schema 'name:type,...' fixes some of their types;
-// 2. pass 1 infers the others: the first of long, double, boolean, date, timestamp that every
-//    non-empty cell parses as (Delta's partition-value syntax, as `lake scan --where`), else
-//    string;
-// 3. pass 2 converts the cells (empty = null, an empty string stays "" in a string column) into
-//    batches of --row-group-rows rows, written as they fill; a bad cell fails naming file:line,
-//    column and value, and the partial output is removed.
+// --schema 'name:type,...' fixes some column types, delta/csv_import.hpp infers the others (the
+// same rules as `lake import`) and converts the rows in batches of --row-group-rows rows, written
+// as they fill; on a failure the partial output is removed.
 
 // "decimal(12,2)", "long"... → a type.
 Result<parquet::DataType> parse_type_name(std::string_view name) {
@@ -126,9 +122,8 @@ Result<parquet::DataType> parse_type_name(std::string_view name) {
 }
 
 // 'id:long, amount:decimal(12,2)' → name → type (commas inside parentheses belong to the type).
-Result<std::vector<std::pair<std::string, parquet::DataType>>> parse_schema_option(
-    std::string_view text) {
-  std::vector<std::pair<std::string, parquet::DataType>> out;
+Result<std::vector<delta::CsvColumnType>> parse_schema_option(std::string_view text) {
+  std::vector<delta::CsvColumnType> out;
   int depth = 0;
   size_t start = 0;
   for (size_t i = 0; i <= text.size(); ++i) {
@@ -151,117 +146,17 @@ Result<std::vector<std::pair<std::string, parquet::DataType>>> parse_schema_opti
   return out;
 }
 
-// Appends one CSV cell to a column of its type.
-Status append_cell(Column& column, const std::string& cell, std::string_view name) {
-  if (cell.empty() && column.type.id == TypeId::string) {
-    column.append_string("");
-    return {};
-  }
-  return delta::append_partition_value(column, cell, name);
-}
-
-// The inferred type of each column not fixed by the schema (pass 1).
-Result<std::vector<parquet::Field>> csv_fields(std::string_view text, const std::string& origin,
-                                               std::string_view schema_option) {
-  csv::CsvReader reader(text, origin);
-  csv::Record record;
-  SL_ASSIGN_OR_RETURN(bool has_header, reader.next(record));
-  if (!has_header) return make_error(Errc::parse, origin + ": empty CSV (no header)");
-  std::vector<parquet::Field> fields;
-  for (const auto& name : record.fields) fields.push_back({name, {TypeId::string}, true});
-  SL_ASSIGN_OR_RETURN(auto fixed_types, parse_schema_option(schema_option));
-  std::vector<bool> fixed(fields.size(), false);
-  for (const auto& [name, type] : fixed_types) {
-    auto it = std::find_if(fields.begin(), fields.end(),
-                           [&](const parquet::Field& f) { return f.name == name; });
-    if (it == fields.end()) {
-      return make_error(Errc::invalid_argument,
-                        "--schema: " + origin + " has no column '" + name + "'");
-    }
-    it->type = type;
-    fixed[static_cast<size_t>(it - fields.begin())] = true;
-  }
-  static constexpr TypeId k_candidates[] = {TypeId::int64, TypeId::float64, TypeId::boolean,
-                                            TypeId::date32, TypeId::timestamp_us};
-  constexpr size_t k_all = (1u << std::size(k_candidates)) - 1;
-  std::vector<size_t> possible(fields.size(), k_all);  // bit k: k_candidates[k] still holds
-  std::vector<bool> any_value(fields.size(), false);
-  std::vector<Column> scratch;
-  for (TypeId id : k_candidates) scratch.emplace_back(parquet::DataType{id});
-  while (true) {
-    SL_ASSIGN_OR_RETURN(bool more, reader.next(record));
-    if (!more) break;
-    if (record.fields.size() != fields.size()) {
-      return make_error(Errc::parse, origin + ":" + std::to_string(record.line) + ": " +
-                                         std::to_string(record.fields.size()) +
-                                         " fields, the header has " +
-                                         std::to_string(fields.size()));
-    }
-    for (size_t c = 0; c < fields.size(); ++c) {
-      const std::string& cell = record.fields[c];
-      if (fixed[c] || cell.empty()) continue;
-      any_value[c] = true;
-      for (size_t k = 0; k < std::size(k_candidates); ++k) {
-        if (!(possible[c] & (size_t{1} << k))) continue;
-        scratch[k] = Column(scratch[k].type);
-        if (!delta::append_partition_value(scratch[k], cell, fields[c].name).ok())
-          possible[c] &= ~(size_t{1} << k);
-      }
-    }
-  }
-  for (size_t c = 0; c < fields.size(); ++c) {
-    if (fixed[c] || !any_value[c]) continue;  // an all-empty column stays string
-    for (size_t k = 0; k < std::size(k_candidates); ++k) {
-      if (possible[c] & (size_t{1} << k)) {
-        fields[c].type = {k_candidates[k]};
-        break;
-      }
-    }
-  }
-  return fields;
-}
-
-// Pass 2: the rows, converted and written in batches of `options.row_group_rows`.
-Result<size_t> write_csv_rows(std::string_view text, const std::string& origin,
-                              const std::vector<parquet::Field>& fields,
-                              parquet::ParquetWriter& writer, size_t batch_rows) {
-  csv::CsvReader reader(text, origin);
-  csv::Record record;
-  SL_TRY(reader.next(record));  // the header
-  parquet::RecordBatch batch;
-  size_t rows = 0;
-  auto flush = [&]() -> Status {
-    if (batch.num_rows > 0) SL_TRY(writer.write(batch));
-    batch = parquet::RecordBatch{fields, {}, 0};
-    for (const auto& f : fields) batch.columns.emplace_back(f.type);
-    return {};
-  };
-  SL_TRY(flush());
-  while (true) {
-    SL_ASSIGN_OR_RETURN(bool more, reader.next(record));
-    if (!more) break;
-    for (size_t c = 0; c < fields.size(); ++c) {
-      if (auto st = append_cell(batch.columns[c], record.fields[c], fields[c].name); !st) {
-        return make_error(Errc::parse,
-                          origin + ":" + std::to_string(record.line) + ": " + st.error().message);
-      }
-    }
-    ++batch.num_rows;
-    ++rows;
-    if (batch.num_rows == batch_rows) SL_TRY(flush());
-  }
-  SL_TRY(flush());
-  return rows;
-}
-
 Result<size_t> convert_csv(const std::string& in, const std::string& out,
                            std::string_view schema_option, const parquet::WriterOptions& options) {
   SL_ASSIGN_OR_RETURN(auto bytes, fs::read_file(in));
   const std::string origin = std::filesystem::path(in).filename().string();
   std::string_view text = csv::strip_bom(bytes);
-  SL_ASSIGN_OR_RETURN(auto fields, csv_fields(text, origin, schema_option));
+  SL_ASSIGN_OR_RETURN(auto given, parse_schema_option(schema_option));
+  SL_ASSIGN_OR_RETURN(auto fields, delta::infer_csv_fields(text, origin, given));
   SL_ASSIGN_OR_RETURN(auto writer, parquet::ParquetWriter::open(out, fields, options));
-  auto rows = write_csv_rows(text, origin, fields, *writer, options.row_group_rows);
+  auto rows =
+      delta::read_csv_batches(text, origin, fields, options.row_group_rows,
+                              [&](parquet::RecordBatch&& batch) { return writer->write(batch); });
   Status closed = rows ? writer->close() : Status{};
   if (!rows || !closed) {
     writer.reset();

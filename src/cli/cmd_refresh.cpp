@@ -2,11 +2,10 @@
 // (lakehouse/refresh_job.hpp).
 #include <fmt/core.h>
 
-#include <chrono>
-
 #include "cli/commands.hpp"
+#include "cli/distance_provider_factory.hpp"
+#include "cli/job_options.hpp"
 #include "cli/lake_storage.hpp"
-#include "cli/maps_config.hpp"
 #include "cli/source_database.hpp"
 #include "common/decimal_text.hpp"
 #include "lakehouse/refresh_job.hpp"
@@ -22,21 +21,9 @@ struct RefreshCliOptions {
 };
 
 Status run_refresh_command(Context& ctx, const RefreshCliOptions& opt) {
-  lakehouse::RefreshOptions options;
+  SL_ASSIGN_OR_RETURN(auto gazetteer, load_gazetteer(ctx.settings.maps));
   const delta::Lake lake = open_lake(ctx);
-  options.lake = &lake;
-  SL_ASSIGN_OR_RETURN(options.rules, reward_rules(ctx));
-  if (opt.year) {
-    options.year = opt.year;
-  } else {
-    SL_ASSIGN_OR_RETURN(options.year, reference_year(ctx));
-  }
-  options.destination = workplace(ctx);
-  SL_ASSIGN_OR_RETURN(auto gazetteer, load_gazetteer(ctx));
-  options.gazetteer = &gazetteer;
-  options.now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  SL_ASSIGN_OR_RETURN(auto options, refresh_options(ctx.settings, lake, opt.year, gazetteer));
   std::optional<pg::Connection> sql;
   if (!opt.no_publish) {
     SL_ASSIGN_OR_RETURN(auto conn, open_source_database(ctx));

@@ -1,22 +1,11 @@
 // `sportlake serve`: the dashboard and its JSON/CSV API over the Gold tables (serve/dashboard.hpp).
 #include <fmt/core.h>
 
-#include <atomic>
-#include <csignal>
-
 #include "cli/commands.hpp"
 #include "cli/dashboard_server.hpp"
+#include "cli/stop_signal.hpp"
 
 namespace sl::cli {
-
-namespace {
-
-std::atomic<bool> g_stop{false};
-void request_stop(int) {
-  g_stop = true;
-}
-
-}  // namespace
 
 void add_serve_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
@@ -28,9 +17,7 @@ void add_serve_command(CLI::App& app, Context& ctx) {
                   "host:port (default serve.listen, 127.0.0.1:8080; port 0: "
                   "any free port)");
   cmd->callback([&ctx] {
-    std::signal(SIGINT, request_stop);
-    std::signal(SIGTERM, request_stop);
-    if (auto st = run_dashboard(ctx, listen, g_stop); !st) {
+    if (auto st = run_dashboard(ctx, listen, stop_on_signals()); !st) {
       fmt::print(stderr, "sportlake serve: {}\n", st.error().to_string());
       ctx.exit_code = 1;
     }

@@ -19,7 +19,7 @@ Status run_status(Context& ctx) {
   SL_ASSIGN_OR_RETURN(auto version, sql.exec("SELECT current_setting('server_version'), "
                                              "current_database(), pg_current_wal_lsn()"));
   fmt::print("database: PostgreSQL {} ({}, {}), WAL at {}\n", version.value(0, 0),
-             version.value(0, 1), ctx.config.embedded_database() ? "embedded" : "external",
+             version.value(0, 1), ctx.settings.embedded_database ? "embedded" : "external",
              version.value(0, 2));
 
   SL_ASSIGN_OR_RETURN(

@@ -7,33 +7,25 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <functional>
 #include <thread>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/dashboard_server.hpp"
+#include "cli/distance_provider_factory.hpp"
+#include "cli/job_options.hpp"
 #include "cli/lake_storage.hpp"
-#include "cli/maps_config.hpp"
 #include "cli/slot_jobs.hpp"
 #include "cli/source_database.hpp"
-#include "lakehouse/activity_notifier.hpp"
-#include "lakehouse/bronze_ingest.hpp"
-#include "lakehouse/distance_job.hpp"
+#include "cli/stop_signal.hpp"
 #include "lakehouse/refresh_job.hpp"
 #include "pg/database.hpp"
 
 namespace sl::cli {
 
 namespace {
-
-std::atomic<bool> g_stop{false};
-void request_stop(int) {
-  g_stop = true;
-}
 
 struct UpOptions {
   double refresh_interval = 60;
@@ -45,16 +37,16 @@ struct UpOptions {
 // Sleeps up to `duration`, waking early on stop.
 void pause_for(std::chrono::milliseconds duration) {
   const auto until = std::chrono::steady_clock::now() + duration;
-  while (!g_stop && std::chrono::steady_clock::now() < until)
+  while (!stop_requested() && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
 
 // Runs `service` until stop, starting it again after a failure.
 void supervise(const std::string& name, const std::function<Status()>& service) {
   auto backoff = std::chrono::milliseconds(5000);
-  while (!g_stop) {
+  while (!stop_requested()) {
     auto status = service();
-    if (g_stop) break;
+    if (stop_requested()) break;
     if (status) {
       backoff = std::chrono::milliseconds(5000);
       continue;
@@ -70,25 +62,15 @@ void supervise(const std::string& name, const std::function<Status()>& service) 
 Status run_up(Context& ctx, const UpOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));  // starts the cluster
   { SL_TRY(open_source_database(ctx)); }  // migrations and publication before the services
-  const std::string slot_prefix = ctx.config.get_string("cdc.slot", "sportlake");
-  const std::string publication = ctx.config.get_string("cdc.publication", "sportlake_pub");
-  const auto lake = ctx.config.lake_root();
-  const delta::Lake lake_tables = open_lake(ctx);
-  auto stop = [] { return g_stop.load(); };
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
+  const Settings& settings = ctx.settings;
+  const auto& stop = stop_on_signals();
+  const delta::Lake lake = open_lake(ctx);
 
   std::vector<std::thread> threads;
   threads.emplace_back([&] {
     supervise("ingest", [&]() -> Status {
       SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
-      lakehouse::BronzeIngestOptions o;
-      o.conninfo = conninfo;
-      o.slot = slot_prefix + "_bronze";
-      o.publication = publication;
-      o.lake = &lake_tables;
-      o.stop_requested = stop;
-      SL_TRY(run_bronze_job(sql, o));
+      SL_TRY(run_bronze_job(sql, bronze_ingest_options(settings, conninfo, lake, {})));
       return {};
     });
   });
@@ -96,10 +78,8 @@ Status run_up(Context& ctx, const UpOptions& opt) {
     threads.emplace_back([&] {
       supervise("notify", [&]() -> Status {
         SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
-        lakehouse::NotifierOptions o;
-        o.stop_requested = stop;
-        SL_TRY(run_notify_job(sql, {conninfo, slot_prefix + "_notify", publication},
-                              {.webhook_url = ctx.config.get_string("slack.webhook_url", "")}, o));
+        const auto job = notify_job(settings, conninfo, {});
+        SL_TRY(run_notify_job(sql, job.slot, job.notifier, job.options));
         return {};
       });
     });
@@ -109,12 +89,9 @@ Status run_up(Context& ctx, const UpOptions& opt) {
       supervise("distances", [&]() -> Status {
         SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
         std::optional<integrations::Gazetteer> gazetteer;
-        SL_ASSIGN_OR_RETURN(auto provider, make_distance_provider(ctx, "", gazetteer));
-        lakehouse::DistanceWorkerOptions o;
-        o.destination = workplace(ctx);
-        o.stop_requested = stop;
-        SL_TRY(run_distance_follow_job(sql, {conninfo, slot_prefix + "_distances", publication},
-                                       *provider, o));
+        SL_ASSIGN_OR_RETURN(auto provider, make_distance_provider(settings.maps, "", gazetteer));
+        const auto job = distance_follow_job(settings, conninfo, {});
+        SL_TRY(run_distance_follow_job(sql, job.slot, *provider, job.options));
         return {};
       });
     });
@@ -122,33 +99,25 @@ Status run_up(Context& ctx, const UpOptions& opt) {
   threads.emplace_back([&] {
     supervise("refresh", [&]() -> Status {
       SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
-      SL_ASSIGN_OR_RETURN(auto gazetteer, load_gazetteer(ctx));
-      while (!g_stop) {
-        lakehouse::RefreshOptions o;
-        o.lake = &lake_tables;
-        SL_ASSIGN_OR_RETURN(o.rules, reward_rules(ctx));
-        SL_ASSIGN_OR_RETURN(o.year, reference_year(ctx));
-        o.destination = workplace(ctx);
-        o.gazetteer = &gazetteer;
-        o.now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-        auto refreshed = lakehouse::run_refresh(o, &sql);
+      SL_ASSIGN_OR_RETURN(auto gazetteer, load_gazetteer(settings.maps));
+      while (!stop_requested()) {
+        SL_ASSIGN_OR_RETURN(auto options, refresh_options(settings, lake, 0, gazetteer));
+        auto refreshed = lakehouse::run_refresh(options, &sql);
         // Before the first ingest there is nothing to refresh: not an error worth a backoff.
         if (!refreshed && refreshed.error().code != Errc::not_found) return refreshed.error();
-        pause_for(std::chrono::milliseconds(static_cast<int64_t>(opt.refresh_interval * 1000)));
+        pause_for(millis(opt.refresh_interval));
       }
       return {};
     });
   });
   if (!opt.no_serve) {
     threads.emplace_back(
-        [&] { supervise("serve", [&]() -> Status { return run_dashboard(ctx, "", g_stop); }); });
+        [&] { supervise("serve", [&]() -> Status { return run_dashboard(ctx, "", stop); }); });
   }
   fmt::print(
       "sportlake up: ingest → {}/bronze, notify ({}), distances, refresh every {} s; Ctrl-C "
       "stops\n",
-      lake.string(), ctx.config.get_string("slack.webhook_url", "").empty() ? "log" : "Slack",
+      settings.lake_root.string(), settings.slack_webhook_url.empty() ? "log" : "Slack",
       opt.refresh_interval);
   std::fflush(stdout);
   for (auto& t : threads) t.join();

@@ -1,8 +1,10 @@
-// Context: what every subcommand receives — global options and the loaded configuration.
+// Context: what every subcommand receives — global options, the loaded configuration and its
+// typed settings.
 #pragma once
 
 #include <string>
 
+#include "cli/settings.hpp"
 #include "common/config.hpp"
 
 namespace sl::cli {
@@ -12,6 +14,7 @@ struct Context {
   std::string log_format = "human";
   std::string log_level = "info";
   sl::config::Config config;  // loaded after option parsing, before any subcommand runs
+  Settings settings;          // read from `config` once it is loaded
   int exit_code = 0;
 };
 

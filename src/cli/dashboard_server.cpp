@@ -9,14 +9,12 @@
 #include <thread>
 
 #include "cli/lake_storage.hpp"
-
 #include "serve/dashboard.hpp"
 
 namespace sl::cli {
 
 Status run_dashboard(const Context& ctx, const std::string& listen, const std::atomic<bool>& stop) {
-  const std::string address =
-      listen.empty() ? ctx.config.get_string("serve.listen", "127.0.0.1:8080") : listen;
+  const std::string address = listen.empty() ? ctx.settings.serve_listen : listen;
   const size_t colon = address.rfind(':');
   int port = -1;
   if (colon != std::string::npos) {

@@ -6,7 +6,7 @@
 namespace sl::cli {
 
 delta::Lake open_lake(const Context& ctx) {
-  return delta::Lake(ctx.config.lake_root().string(), [](const std::string& location) {
+  return delta::Lake(ctx.settings.lake_root.string(), [](const std::string& location) {
     return std::make_unique<delta::LocalStorage>(location);
   });
 }

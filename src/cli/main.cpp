@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
       std::exit(2);
     }
     ctx.config = std::move(*loaded);
+    ctx.settings = sl::cli::Settings::read(ctx.config);
   });
 
   sl::cli::add_version_command(app, ctx);

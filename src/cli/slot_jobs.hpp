@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "cli/job_options.hpp"
 #include "common/result.hpp"
 #include "integrations/distance_provider.hpp"
 #include "lakehouse/activity_notifier.hpp"
@@ -14,20 +15,9 @@
 
 namespace sl::cli {
 
-struct SlotSettings {
-  std::string conninfo;
-  std::string slot;
-  std::string publication;
-};
-
 // prepare_bronze_from_slot, then run_bronze_ingest on the slot (`options` carries the slot).
 Result<lakehouse::BronzeIngestStats> run_bronze_job(pg::Connection& sql,
                                                     const lakehouse::BronzeIngestOptions& options);
-
-struct NotifierSettings {
-  std::string webhook_url;  // empty: the log
-  std::chrono::milliseconds http_timeout{10000};
-};
 
 Result<lakehouse::NotifierStats> run_notify_job(pg::Connection& sql, const SlotSettings& slot,
                                                 const NotifierSettings& notifier,

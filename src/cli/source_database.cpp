@@ -11,7 +11,7 @@ namespace sl::cli {
 Result<pg::Connection> open_source_database(const Context& ctx) {
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
   SL_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conninfo));
-  SL_TRY(source::migrate(conn, ctx.config.get_string("cdc.publication", "sportlake_pub")));
+  SL_TRY(source::migrate(conn, ctx.settings.cdc.publication));
   return conn;
 }
 

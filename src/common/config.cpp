@@ -225,28 +225,66 @@ std::string Config::get_string(std::string_view key, std::string_view fallback) 
   return v ? *v : std::string(fallback);
 }
 
+namespace {
+
+Result<int64_t> parse_int(std::string_view key, const std::string& text) {
+  int64_t out = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec != std::errc() || ptr != text.data() + text.size()) {
+    return make_error(Errc::invalid_argument,
+                      "setting '" + std::string(key) + "' = '" + text + "' is not an integer");
+  }
+  return out;
+}
+
+Result<double> parse_double(std::string_view key, const std::string& text) {
+  char* end = nullptr;
+  double out = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) {
+    return make_error(Errc::invalid_argument,
+                      "setting '" + std::string(key) + "' = '" + text + "' is not a number");
+  }
+  return out;
+}
+
+// The value of `key` when set and not empty, else its non-empty default.
+std::optional<std::string> value_or_default(const Config& config, std::string_view key) {
+  auto v = config.get(key);
+  if (v && v->empty()) {
+    const auto* info = find_key(key);
+    v = info != nullptr && !info->default_value.empty()
+            ? std::optional<std::string>(info->default_value)
+            : std::nullopt;
+  }
+  return v;
+}
+
+}  // namespace
+
 Result<int64_t> Config::get_int(std::string_view key, int64_t fallback) const {
   auto v = get(key);
   if (!v || v->empty()) return fallback;
-  int64_t out = 0;
-  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || ptr != v->data() + v->size()) {
-    return make_error(Errc::invalid_argument,
-                      "setting '" + std::string(key) + "' = '" + *v + "' is not an integer");
-  }
-  return out;
+  return parse_int(key, *v);
 }
 
 Result<double> Config::get_double(std::string_view key, double fallback) const {
   auto v = get(key);
   if (!v || v->empty()) return fallback;
-  char* end = nullptr;
-  double out = std::strtod(v->c_str(), &end);
-  if (end != v->c_str() + v->size()) {
-    return make_error(Errc::invalid_argument,
-                      "setting '" + std::string(key) + "' = '" + *v + "' is not a number");
-  }
-  return out;
+  return parse_double(key, *v);
+}
+
+Result<std::optional<int64_t>> Config::find_int(std::string_view key) const {
+  auto v = value_or_default(*this, key);
+  if (!v) return std::optional<int64_t>{};
+  SL_ASSIGN_OR_RETURN(auto n, parse_int(key, *v));
+  return std::optional<int64_t>(n);
+}
+
+Result<std::optional<double>> Config::find_double(std::string_view key) const {
+  auto v = value_or_default(*this, key);
+  if (!v) return std::optional<double>{};
+  SL_ASSIGN_OR_RETURN(auto n, parse_double(key, *v));
+  return std::optional<double>(n);
 }
 
 bool Config::get_bool(std::string_view key, bool fallback) const {

@@ -42,6 +42,10 @@ class Config {
   std::string get_string(std::string_view key, std::string_view fallback = "") const;
   Result<int64_t> get_int(std::string_view key, int64_t fallback) const;
   Result<double> get_double(std::string_view key, double fallback) const;
+  // The number `key` is set to, else its default from known_keys(); nullopt when both are empty.
+  // Readers use these so that a default is written only in the key table.
+  Result<std::optional<int64_t>> find_int(std::string_view key) const;
+  Result<std::optional<double>> find_double(std::string_view key) const;
   bool get_bool(std::string_view key, bool fallback) const;
   bool is_set(std::string_view key) const { return values_.count(std::string(key)) > 0; }
   const Setting* setting(std::string_view key) const;

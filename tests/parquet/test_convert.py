@@ -96,3 +96,34 @@ def test_ragged_row_and_existing_output(sportlake, tmp_path):
     proc = run(sportlake, str(src), str(tmp_path / "exists.parquet"))
     assert proc.returncode == 1 and "exists" in proc.stderr
     assert (tmp_path / "exists.parquet").read_bytes() == b"keep me"
+
+
+def test_convert_and_lake_import_infer_the_same_schema(sportlake, tmp_path):
+    """One importer (delta/csv_import): the same CSV gets the same column types and values as a
+    Parquet file and as a Delta table; numbers are strict (blanks, '+', hexadecimal stay text)."""
+    from deltalake import DeltaTable
+
+    src = tmp_path / "mixed.csv"
+    src.write_text("id,km,flag,day,at,padded,plus,hex,upper,blank\n"
+                   "1,1e3,true,2024-01-31,2024-01-31 08:30:00,\" 12\",+5,0x1A,TRUE,\n"
+                   "2,,false,,2024-02-01T09:00:00Z,13,6,0x1B,FALSE,\n"
+                   "-3,2.5,,2024-02-29,,14,7,0x1C,,\n", encoding="utf-8")
+    out = tmp_path / "mixed.parquet"
+    proc = run(sportlake, str(src), str(out))
+    assert proc.returncode == 0, proc.stderr
+    table = tmp_path / "mixed_table"
+    proc = subprocess.run([sportlake, "lake", "import", str(table), str(src)], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+    expected = pa.schema([("id", pa.int64()), ("km", pa.float64()), ("flag", pa.bool_()),
+                          ("day", pa.date32()), ("at", pa.timestamp("us", tz="UTC")),
+                          ("padded", pa.string()), ("plus", pa.string()), ("hex", pa.string()),
+                          ("upper", pa.string()), ("blank", pa.string())])
+    from_parquet = pq.read_table(out)
+    assert from_parquet.schema.remove_metadata() == expected
+    from_delta = DeltaTable(str(table)).to_pyarrow_table()
+    from_delta = from_delta.cast(pa.schema([(f.name, pa.string() if pa.types.is_large_string(f.type) else f.type)
+                                            for f in from_delta.schema]))
+    assert from_delta.schema.remove_metadata() == expected
+    assert from_delta.sort_by("id").to_pylist() == from_parquet.sort_by("id").to_pylist()

@@ -68,5 +68,21 @@ TEST(Config, NonNumericSettingIsAnError) {
   EXPECT_NE(value.error().message.find("rules.walk_max_km"), std::string::npos);
 }
 
+TEST(Config, FindNumberFallsBackToTheKeyTable) {
+  Config config;
+  EXPECT_EQ(*config.find_double("rules.bike_max_km"), 25.0);  // the key table's default
+  config.set("rules.bike_max_km", "");
+  EXPECT_EQ(*config.find_double("rules.bike_max_km"), 25.0);  // empty = not set
+  config.set("rules.bike_max_km", "30.5");
+  EXPECT_EQ(*config.find_double("rules.bike_max_km"), 30.5);
+  EXPECT_FALSE(config.find_int("rules.year")->has_value());  // no default
+  config.set("rules.year", "2024");
+  EXPECT_EQ(*config.find_int("rules.year"), 2024);
+  config.set("rules.year", "2024x");
+  auto bad = config.find_int("rules.year");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("'rules.year' = '2024x'"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sl::config

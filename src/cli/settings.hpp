@@ -1,0 +1,62 @@
+// Settings: the configuration as typed fields, read once at start-up from common/config (whose key
+// table holds every default); the commands read these fields, never the configuration keys.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "common/config.hpp"
+#include "common/result.hpp"
+#include "rewards/rules.hpp"
+
+namespace sl::cli {
+
+// The value of a Result field before Settings::read (a programmer error to use).
+Error settings_not_read();
+
+struct CdcSettings {
+  std::string slot_prefix;   // cdc.slot: each job streams from the slot <prefix>_<job>
+  std::string publication;   // cdc.publication
+  std::string topic_prefix;  // kafka.topic_prefix: Debezium topics <prefix>.<schema>.<table>
+};
+
+// The settings behind a value that does not parse are kept as that error: only the commands that
+// use them fail (a bad maps.detour_factor must not stop `sportlake ingest` or `sportlake config`).
+struct MapsSettings {
+  std::string api_key;          // maps.api_key (API_KEY_MAPS); empty: no Google provider
+  std::string provider;         // maps.provider: auto, google-matrix, google-routes or offline
+  std::string destination;      // maps.destination: the workplace's address
+  std::string base_url;         // maps.base_url (Distance Matrix)
+  std::string routes_base_url;  // maps.routes_base_url (computeRouteMatrix)
+  std::filesystem::path
+      gazetteer;  // maps.gazetteer, else data/geo/france_cities.csv of the install
+  // The offline estimate: road distance / great-circle distance, and the workplace's point
+  // (nullopt: its commune's point).
+  Result<double> detour_factor = settings_not_read();
+  Result<std::optional<std::pair<double, double>>> destination_point = settings_not_read();
+};
+
+struct Settings {
+  std::filesystem::path home;       // home ($SPORTLAKE_HOME), absolute
+  std::filesystem::path lake_root;  // lake.root, else <home>/delta
+  bool embedded_database = true;    // neither database.url nor database.host is set
+  CdcSettings cdc;
+  MapsSettings maps;
+  std::string slack_webhook_url;  // slack.webhook_url; empty: notifications go to the log
+  std::string serve_listen;       // serve.listen, "host:port"
+  // rules.*: checked (rate within [0, 1], positive thresholds...); errors name the key.
+  Result<rewards::RewardRules> rules = settings_not_read();
+  Result<std::optional<int>> year = settings_not_read();  // rules.year, when set
+
+  // The replication slot of `job` ("bronze", "notify"...): cdc.slot + "_" + job.
+  std::string slot(std::string_view job) const;
+  // rules.year, else the current year (asked at each call: a long-running `up` crosses years).
+  Result<int> reference_year() const;
+
+  static Settings read(const config::Config& config);
+};
+
+}  // namespace sl::cli
