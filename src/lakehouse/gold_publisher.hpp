@@ -26,8 +26,11 @@
 // publishing the same Gold twice gives the same rows (only published_at changes).
 #pragma once
 
+#include <string>
+
 #include "common/result.hpp"
 #include "lakehouse/silver_model.hpp"
+#include "lakehouse/table_spec.hpp"
 #include "pg/connection.hpp"
 
 namespace sl::lakehouse {
@@ -40,5 +43,10 @@ namespace sl::lakehouse {
 //     prefixed by the table it concerns ("gold.prime_sportive: pg: 22003 numeric field
 //     overflow ..."), after a ROLLBACK.
 Status publish_gold(pg::Connection& sql, const Gold& gold);
+
+// The statements of step 2 for one Gold table (from its spec in lake_tables.hpp): its
+// CREATE TABLE IF NOT EXISTS, and the CREATE OR REPLACE VIEW of its view when it has one.
+std::string gold_create_table_sql(const TableInfo& table);
+std::string gold_create_view_sql(const TableInfo& table);
 
 }  // namespace sl::lakehouse

@@ -1,140 +1,183 @@
-// Silver and Gold structs → record batches.
+// The Silver and Gold table specs; adding a column to a table is one line here (and its member
+// in silver_model.hpp).
 #include "lakehouse/lake_tables.hpp"
-
-#include "lakehouse/table_builder.hpp"
 
 namespace sl::lakehouse {
 
 namespace {
 
-std::optional<std::string_view> text_or_null(const std::string& s) {
-  return s.empty() ? std::nullopt : std::optional<std::string_view>(s);
+SilverSpecs make_silver_specs() {
+  using E = Employee;
+  using A = Activity;
+  using C = Commute;
+  using I = DqIssue;
+  return {
+      .employees = {"employees",
+                    {col::int64<&E::id>("id").required(), col::text<&E::nom>("nom"),
+                     col::text<&E::prenom>("prenom"),
+                     col::date<&E::date_naissance>("date_naissance"),
+                     col::date<&E::date_embauche>("date_embauche"),
+                     col::text<&E::business_unit>("business_unit"),
+                     col::euros<&E::salaire_brut_cents>("salaire_brut"),
+                     col::text<&E::contrat>("contrat"),
+                     col::int32<&E::nb_conges_payes>("nb_conges_payes"),
+                     col::text<&E::adresse_complete>("adresse_complete"),
+                     col::text<&E::moyen_deplacement>("moyen_deplacement"),
+                     col::text<&E::commute_mode>("commute_mode"),
+                     col::text_or_null<&E::sport_declared>("sport_declared"),
+                     col::text_or_null<&E::sport>("sport")}},
+      .activities = {"activities",
+                     {col::int64<&A::activity_id>("activity_id").required(),
+                      col::int64<&A::employee_id>("employee_id"), col::text<&A::name>("name"),
+                      col::text<&A::sport_type>("sport_type"),
+                      col::float64<&A::distance_m>("distance_m"),
+                      col::int32<&A::moving_time_s>("moving_time_s"),
+                      col::int32<&A::elapsed_time_s>("elapsed_time_s"),
+                      col::timestamp<&A::start_date_utc_us>("start_date_utc"),
+                      col::timestamp<&A::start_date_local_us>("start_date_local"),
+                      col::boolean<&A::commute>("commute"),
+                      col::float64<&A::calories>("calories")}},
+      .commutes = {"commutes",
+                   {col::int64<&C::employee_id>("employee_id").required(),
+                    col::text<&C::adresse_complete>("adresse_complete"),
+                    col::text<&C::moyen_deplacement>("moyen_deplacement"),
+                    col::text_or_null<&C::travel_mode>("travel_mode"),
+                    col::float64<&C::distance_m>("distance_m"),
+                    col::text_or_null<&C::distance_source>("distance_source"),
+                    col::boolean<&C::distance_estimate>("distance_estimate"),
+                    col::text_or_null<&C::address_match>("address_match"),
+                    col::text_or_null<&C::commune>("commune")}},
+      .dq_issues = {"dq_issues",
+                    {col::text<&I::table>("table_name").required(), col::text<&I::key>("row_key"),
+                     col::text<&I::rule>("rule").required(),
+                     col::text<&I::severity>("severity").required(),
+                     col::text<&I::reason>("reason")}},
+  };
+}
+
+// The views keep the seed's names and French columns (its Power BI reports use them).
+GoldSpecs make_gold_specs() {
+  using P = PrimeSportive;
+  using W = Wellbeing;
+  using K = KpiSummary;
+  using B = KpiByBu;
+  using M = ActivityMonthly;
+  return {
+      .prime_sportive =
+          {"prime_sportive",
+           {col::int32<&P::year>("year").required().primary_key().in_view("annee"),
+            col::int64<&P::employee_id>("employee_id")
+                .required()
+                .primary_key()
+                .in_view("id_salarie"),
+            col::text<&P::nom>("nom").in_view(), col::text<&P::prenom>("prenom").in_view(),
+            col::text<&P::business_unit>("business_unit").in_view("bu"),
+            col::euros<&P::salaire_brut_cents>("salaire_brut")
+                .published_as("salaire_brut_eur")
+                .in_view("salaire_brut"),
+            col::text<&P::moyen_deplacement>("moyen_deplacement").in_view(),
+            col::float64<&P::distance_km>("distance_km").in_view(),
+            col::text_or_null<&P::distance_source>("distance_source").in_view("source_distance"),
+            col::boolean<&P::distance_estimate>("distance_estimate"),
+            col::float64<&P::threshold_km>("threshold_km").in_view("seuil_km"),
+            col::boolean<&P::eligible>("eligible").in_view(), col::text<&P::reason>("reason"),
+            col::text<&P::reason_text>("reason_text").in_view("motif"),
+            col::boolean<&P::declaration_anomaly>("declaration_anomaly"),
+            col::euros<&P::prime_cents>("prime_eur").in_view()},
+           "v_prime_sportive"},
+      .wellbeing =
+          {"wellbeing",
+           {col::int32<&W::year>("year").required().primary_key().in_view("annee"),
+            col::int64<&W::employee_id>("employee_id")
+                .required()
+                .primary_key()
+                .in_view("id_salarie"),
+            col::text<&W::nom>("nom").in_view(), col::text<&W::prenom>("prenom").in_view(),
+            col::text<&W::business_unit>("business_unit").in_view("bu"),
+            col::int32<&W::activities>("activities").in_view("nb_activites"),
+            col::timestamp<&W::first_activity_us>("first_activity").in_view("premiere_activite"),
+            col::timestamp<&W::last_activity_us>("last_activity").in_view("derniere_activite"),
+            col::boolean<&W::eligible>("eligible").in_view(),
+            col::int32<&W::days>("days").in_view("jours_bien_etre"),
+            col::int32<&W::missing>("missing").published_as("activities_missing")},
+           "v_wellbeing"},
+      .kpi_summary = {"kpi_summary",
+                      {col::int32<&K::year>("year").required().primary_key(),
+                       col::int64<&K::employees>("employees"),
+                       col::int64<&K::sporty_commuters>("sporty_commuters"),
+                       col::int64<&K::eligible_bonus>("eligible_bonus"),
+                       col::euros<&K::total_bonus_cents>("total_bonus_eur"),
+                       col::euros<&K::max_bonus_cents>("max_bonus_eur"),
+                       col::int64<&K::declaration_anomalies>("declaration_anomalies"),
+                       col::int64<&K::unknown_distances>("unknown_distances"),
+                       col::int64<&K::wellbeing_eligible>("wellbeing_eligible"),
+                       col::int64<&K::wellbeing_days>("wellbeing_days"),
+                       col::int64<&K::activities>("activities"),
+                       col::int64<&K::dq_errors>("dq_errors"),
+                       col::int64<&K::dq_warnings>("dq_warnings")}},
+      .kpi_by_bu = {"kpi_by_bu",
+                    {col::int32<&B::year>("year").required().primary_key(),
+                     col::text<&B::business_unit>("business_unit").primary_key(),
+                     col::int64<&B::employees>("employees"),
+                     col::int64<&B::eligible_bonus>("eligible_bonus"),
+                     col::euros<&B::total_bonus_cents>("total_bonus_eur"),
+                     col::int64<&B::wellbeing_eligible>("wellbeing_eligible"),
+                     col::int64<&B::activities>("activities")}},
+      .activity_monthly = {"activity_monthly",
+                           {col::int32<&M::year>("year").required().primary_key(),
+                            col::int32<&M::month>("month").required().primary_key().check(
+                                "month BETWEEN 1 AND 12"),
+                            col::text<&M::sport_type>("sport_type").primary_key(),
+                            col::int64<&M::activities>("activities"),
+                            col::float64<&M::distance_km>("distance_km"),
+                            col::float64<&M::moving_hours>("moving_hours")}},
+  };
+}
+
+template <class Row>
+NamedBatch named_batch(const TableSpec<Row>& spec, std::span<const Row> rows) {
+  return {std::string(spec.info.name), record_batch(spec, rows)};
 }
 
 }  // namespace
 
+std::vector<const TableInfo*> SilverSpecs::tables() const {
+  return {&employees.info, &activities.info, &commutes.info, &dq_issues.info};
+}
+
+std::vector<const TableInfo*> GoldSpecs::tables() const {
+  return {&prime_sportive.info, &wellbeing.info, &kpi_summary.info, &kpi_by_bu.info,
+          &activity_monthly.info};
+}
+
+const SilverSpecs& silver_specs() {
+  static const SilverSpecs specs = make_silver_specs();
+  return specs;
+}
+
+const GoldSpecs& gold_specs() {
+  static const GoldSpecs specs = make_gold_specs();
+  return specs;
+}
+
 std::vector<NamedBatch> silver_tables(const Silver& silver) {
+  const auto& s = silver_specs();
   std::vector<NamedBatch> out;
-  {
-    TableBuilder t(
-        {long_field("id", false), string_field("nom"), string_field("prenom"),
-         date_field("date_naissance"), date_field("date_embauche"), string_field("business_unit"),
-         euros_field("salaire_brut"), string_field("contrat"), int_field("nb_conges_payes"),
-         string_field("adresse_complete"), string_field("moyen_deplacement"),
-         string_field("commute_mode"), string_field("sport_declared"), string_field("sport")});
-    for (const auto& e : silver.employees) {
-      t.long_(e.id).text(e.nom).text(e.prenom).date(e.date_naissance).date(e.date_embauche);
-      t.text(e.business_unit).euros(e.salaire_brut_cents).text(e.contrat).int_(e.nb_conges_payes);
-      t.text(e.adresse_complete).text(e.moyen_deplacement).text(e.commute_mode);
-      t.text(text_or_null(e.sport_declared)).text(text_or_null(e.sport)).end_row();
-    }
-    out.emplace_back("employees", t.take());
-  }
-  {
-    TableBuilder t({long_field("activity_id", false), long_field("employee_id"),
-                    string_field("name"), string_field("sport_type"), double_field("distance_m"),
-                    int_field("moving_time_s"), int_field("elapsed_time_s"),
-                    timestamp_field("start_date_utc"), timestamp_field("start_date_local"),
-                    bool_field("commute"), double_field("calories")});
-    for (const auto& a : silver.activities) {
-      t.long_(a.activity_id).long_(a.employee_id).text(a.name).text(a.sport_type);
-      t.double_(a.distance_m).int_(a.moving_time_s).int_(a.elapsed_time_s);
-      t.timestamp(a.start_date_utc_us).timestamp(a.start_date_local_us).boolean(a.commute);
-      t.double_(a.calories).end_row();
-    }
-    out.emplace_back("activities", t.take());
-  }
-  {
-    TableBuilder t({long_field("employee_id", false), string_field("adresse_complete"),
-                    string_field("moyen_deplacement"), string_field("travel_mode"),
-                    double_field("distance_m"), string_field("distance_source"),
-                    bool_field("distance_estimate"), string_field("address_match"),
-                    string_field("commune")});
-    for (const auto& c : silver.commutes) {
-      t.long_(c.employee_id).text(c.adresse_complete).text(c.moyen_deplacement);
-      t.text(text_or_null(c.travel_mode)).double_(c.distance_m);
-      t.text(text_or_null(c.distance_source)).boolean(c.distance_estimate);
-      t.text(text_or_null(c.address_match)).text(text_or_null(c.commune)).end_row();
-    }
-    out.emplace_back("commutes", t.take());
-  }
-  {
-    TableBuilder t({string_field("table_name", false), string_field("row_key"),
-                    string_field("rule", false), string_field("severity", false),
-                    string_field("reason")});
-    for (const auto& i : silver.issues)
-      t.text(i.table).text(i.key).text(i.rule).text(i.severity).text(i.reason).end_row();
-    out.emplace_back("dq_issues", t.take());
-  }
+  out.push_back(named_batch<Employee>(s.employees, silver.employees));
+  out.push_back(named_batch<Activity>(s.activities, silver.activities));
+  out.push_back(named_batch<Commute>(s.commutes, silver.commutes));
+  out.push_back(named_batch<DqIssue>(s.dq_issues, silver.issues));
   return out;
 }
 
 std::vector<NamedBatch> gold_tables(const Gold& gold) {
+  const auto& g = gold_specs();
   std::vector<NamedBatch> out;
-  {
-    TableBuilder t({int_field("year", false), long_field("employee_id", false), string_field("nom"),
-                    string_field("prenom"), string_field("business_unit"),
-                    euros_field("salaire_brut"), string_field("moyen_deplacement"),
-                    double_field("distance_km"), string_field("distance_source"),
-                    bool_field("distance_estimate"), double_field("threshold_km"),
-                    bool_field("eligible"), string_field("reason"), string_field("reason_text"),
-                    bool_field("declaration_anomaly"), euros_field("prime_eur")});
-    for (const auto& p : gold.prime_sportive) {
-      t.int_(p.year).long_(p.employee_id).text(p.nom).text(p.prenom).text(p.business_unit);
-      t.euros(p.salaire_brut_cents).text(p.moyen_deplacement).double_(p.distance_km);
-      t.text(text_or_null(p.distance_source)).boolean(p.distance_estimate);
-      t.double_(p.threshold_km).boolean(p.eligible).text(p.reason).text(p.reason_text);
-      t.boolean(p.declaration_anomaly).euros(p.prime_cents).end_row();
-    }
-    out.emplace_back("prime_sportive", t.take());
-  }
-  {
-    TableBuilder t({int_field("year", false), long_field("employee_id", false), string_field("nom"),
-                    string_field("prenom"), string_field("business_unit"), int_field("activities"),
-                    timestamp_field("first_activity"), timestamp_field("last_activity"),
-                    bool_field("eligible"), int_field("days"), int_field("missing")});
-    for (const auto& w : gold.wellbeing) {
-      t.int_(w.year).long_(w.employee_id).text(w.nom).text(w.prenom).text(w.business_unit);
-      t.int_(w.activities).timestamp(w.first_activity_us).timestamp(w.last_activity_us);
-      t.boolean(w.eligible).int_(w.days).int_(w.missing).end_row();
-    }
-    out.emplace_back("wellbeing", t.take());
-  }
-  {
-    const auto& k = gold.summary;
-    TableBuilder t({int_field("year", false), long_field("employees"),
-                    long_field("sporty_commuters"), long_field("eligible_bonus"),
-                    euros_field("total_bonus_eur"), euros_field("max_bonus_eur"),
-                    long_field("declaration_anomalies"), long_field("unknown_distances"),
-                    long_field("wellbeing_eligible"), long_field("wellbeing_days"),
-                    long_field("activities"), long_field("dq_errors"), long_field("dq_warnings")});
-    t.int_(k.year).long_(k.employees).long_(k.sporty_commuters).long_(k.eligible_bonus);
-    t.euros(k.total_bonus_cents).euros(k.max_bonus_cents).long_(k.declaration_anomalies);
-    t.long_(k.unknown_distances).long_(k.wellbeing_eligible).long_(k.wellbeing_days);
-    t.long_(k.activities).long_(k.dq_errors).long_(k.dq_warnings).end_row();
-    out.emplace_back("kpi_summary", t.take());
-  }
-  {
-    TableBuilder t({int_field("year", false), string_field("business_unit"),
-                    long_field("employees"), long_field("eligible_bonus"),
-                    euros_field("total_bonus_eur"), long_field("wellbeing_eligible"),
-                    long_field("activities")});
-    for (const auto& b : gold.by_bu) {
-      t.int_(b.year).text(b.business_unit).long_(b.employees).long_(b.eligible_bonus);
-      t.euros(b.total_bonus_cents).long_(b.wellbeing_eligible).long_(b.activities).end_row();
-    }
-    out.emplace_back("kpi_by_bu", t.take());
-  }
-  {
-    TableBuilder t({int_field("year", false), int_field("month", false), string_field("sport_type"),
-                    long_field("activities"), double_field("distance_km"),
-                    double_field("moving_hours")});
-    for (const auto& m : gold.monthly) {
-      t.int_(m.year).int_(m.month).text(m.sport_type).long_(m.activities);
-      t.double_(m.distance_km).double_(m.moving_hours).end_row();
-    }
-    out.emplace_back("activity_monthly", t.take());
-  }
+  out.push_back(named_batch<PrimeSportive>(g.prime_sportive, gold.prime_sportive));
+  out.push_back(named_batch<Wellbeing>(g.wellbeing, gold.wellbeing));
+  out.push_back(named_batch<KpiSummary>(g.kpi_summary, {&gold.summary, 1}));
+  out.push_back(named_batch<KpiByBu>(g.kpi_by_bu, gold.by_bu));
+  out.push_back(named_batch<ActivityMonthly>(g.activity_monthly, gold.monthly));
   return out;
 }
 

@@ -1,6 +1,8 @@
-// Silver and Gold as record batches for their Delta tables (`<lake>/silver/<name>`,
-// `<lake>/gold/<name>`), with the columns BI users see. Money is decimal(12,2) euros, distances
-// double km (Gold) or m (Silver), local times timestamps.
+// The Silver and Gold tables, each described once (TableSpec: one line per column), and their
+// structs as record batches for the Delta tables (`<lake>/silver/<name>`, `<lake>/gold/<name>`).
+// The Gold specs also give the tables and views of PostgreSQL's `gold` schema (gold_publisher).
+// Money is decimal(12,2) euros, distances double km (Gold) or m (Silver), local times
+// timestamps.
 #pragma once
 
 #include <string>
@@ -8,16 +10,40 @@
 #include <vector>
 
 #include "lakehouse/silver_model.hpp"
+#include "lakehouse/table_spec.hpp"
 #include "parquet/column.hpp"
 
 namespace sl::lakehouse {
+
+struct SilverSpecs {
+  TableSpec<Employee> employees;
+  TableSpec<Activity> activities;
+  TableSpec<Commute> commutes;
+  TableSpec<DqIssue> dq_issues;
+
+  std::vector<const TableInfo*> tables() const;
+};
+
+// Every Gold table has a `year` column: the tables are partitioned by year, a refresh replaces
+// its year only, and a publication replaces the year's rows in PostgreSQL.
+struct GoldSpecs {
+  TableSpec<PrimeSportive> prime_sportive;
+  TableSpec<Wellbeing> wellbeing;
+  TableSpec<KpiSummary> kpi_summary;
+  TableSpec<KpiByBu> kpi_by_bu;
+  TableSpec<ActivityMonthly> activity_monthly;
+
+  std::vector<const TableInfo*> tables() const;
+};
+
+const SilverSpecs& silver_specs();
+const GoldSpecs& gold_specs();
 
 using NamedBatch = std::pair<std::string, parquet::RecordBatch>;
 
 // employees, activities, commutes, dq_issues.
 std::vector<NamedBatch> silver_tables(const Silver& silver);
-// prime_sportive, wellbeing, kpi_summary, kpi_by_bu, activity_monthly (each with a `year`
-// column: the tables are partitioned by year, a refresh replaces its year only).
+// prime_sportive, wellbeing, kpi_summary, kpi_by_bu, activity_monthly.
 std::vector<NamedBatch> gold_tables(const Gold& gold);
 
 }  // namespace sl::lakehouse

@@ -1,6 +1,7 @@
 // Silver and Gold rows as plain structs: Silver is the current, typed, cleaned state of the
 // source (built from Bronze), Gold the HR rewards and KPIs of one year (built from Silver).
-// The jobs build them in memory, then write them as Delta tables and publish Gold to PostgreSQL.
+// The jobs build them in memory, then write them as Delta tables and publish Gold to PostgreSQL;
+// each table's columns there (names, types, which member) are described once, in lake_tables.cpp.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
-// TableBuilder: rows appended value by value in the order of the fields, into a RecordBatch for
-// a Delta write. Each value call fills the next column; end_row() checks that the row is
-// complete (a missing or extra value is a programming error, caught by an assert in tests).
+// Field helpers (a column of each lake type) and TableBuilder: rows appended value by value in the
+// order of the fields, into a RecordBatch (the tests build their Bronze inputs with it; the Silver
+// and Gold tables come from their specs, table_spec.hpp). Each value call fills the next column;
+// end_row() checks that the row is complete (a missing or extra value is a programming error).
 #pragma once
 
 #include <cstdint>

@@ -1,12 +1,17 @@
-// The Silver and Gold Delta tables as BI users and the tests read them: names, types, nullability
-// and order of every column, and how a row's values (nulls, "" as null, cents, days, µs) land.
+// The Silver and Gold tables as BI users and the tests read them: names, types, nullability and
+// order of every Delta column and how a row's values (nulls, "" as null, cents, days, µs) land;
+// the PostgreSQL tables and views publish_gold creates; and, for every table, the Delta schema,
+// the DDL, the COPY column list and COPY rows agreeing column for column.
 #include "lakehouse/lake_tables.hpp"
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "common/civil_time.hpp"
+#include "lakehouse/gold_publisher.hpp"
+#include "lakehouse/table_spec_sql.hpp"
 
 namespace sl::lakehouse {
 namespace {
@@ -217,6 +222,202 @@ TEST(LakeTables, GoldTablesKeepTheirColumnsAndValues) {
             "activity_monthly: year int32 not null, month int32 not null, sport_type string, "
             "activities int64, distance_km double, moving_hours double\n"
             "2025 | 3 | \"Run\" | 11 | 0.1 | 9.75\n");
+}
+
+// The published schema as it was when the statements were written by hand: existing databases
+// hold these tables, Power BI reports read these views.
+TEST(LakeTables, GoldDdlIsThePublishedSchema) {
+  const auto& g = gold_specs();
+  EXPECT_EQ(
+      gold_create_table_sql(g.prime_sportive.info),
+      "CREATE TABLE IF NOT EXISTS gold.prime_sportive ("
+      "year integer NOT NULL, employee_id bigint NOT NULL, nom text NOT NULL, prenom text NOT "
+      "NULL, "
+      "business_unit text NOT NULL, salaire_brut_eur numeric(12,2) NOT NULL, "
+      "moyen_deplacement text NOT NULL, distance_km double precision, distance_source text, "
+      "distance_estimate boolean NOT NULL, threshold_km double precision, eligible boolean NOT "
+      "NULL, "
+      "reason text NOT NULL, reason_text text NOT NULL, declaration_anomaly boolean NOT NULL, "
+      "prime_eur numeric(12,2) NOT NULL, published_at timestamptz NOT NULL DEFAULT now(), "
+      "PRIMARY KEY (year, employee_id))");
+  EXPECT_EQ(gold_create_table_sql(g.wellbeing.info),
+            "CREATE TABLE IF NOT EXISTS gold.wellbeing ("
+            "year integer NOT NULL, employee_id bigint NOT NULL, nom text NOT NULL, prenom text "
+            "NOT NULL, "
+            "business_unit text NOT NULL, activities integer NOT NULL, first_activity timestamp, "
+            "last_activity timestamp, eligible boolean NOT NULL, days integer NOT NULL, "
+            "activities_missing integer NOT NULL, published_at timestamptz NOT NULL DEFAULT now(), "
+            "PRIMARY KEY (year, employee_id))");
+  EXPECT_EQ(
+      gold_create_table_sql(g.kpi_summary.info),
+      "CREATE TABLE IF NOT EXISTS gold.kpi_summary ("
+      "year integer NOT NULL, employees bigint NOT NULL, sporty_commuters bigint NOT NULL, "
+      "eligible_bonus bigint NOT NULL, total_bonus_eur numeric(12,2) NOT NULL, "
+      "max_bonus_eur numeric(12,2) NOT NULL, declaration_anomalies bigint NOT NULL, "
+      "unknown_distances bigint NOT NULL, wellbeing_eligible bigint NOT NULL, "
+      "wellbeing_days bigint NOT NULL, activities bigint NOT NULL, dq_errors bigint NOT NULL, "
+      "dq_warnings bigint NOT NULL, published_at timestamptz NOT NULL DEFAULT now(), "
+      "PRIMARY KEY (year))");
+  EXPECT_EQ(gold_create_table_sql(g.kpi_by_bu.info),
+            "CREATE TABLE IF NOT EXISTS gold.kpi_by_bu ("
+            "year integer NOT NULL, business_unit text NOT NULL, employees bigint NOT NULL, "
+            "eligible_bonus bigint NOT NULL, total_bonus_eur numeric(12,2) NOT NULL, "
+            "wellbeing_eligible bigint NOT NULL, activities bigint NOT NULL, "
+            "published_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (year, business_unit))");
+  EXPECT_EQ(
+      gold_create_table_sql(g.activity_monthly.info),
+      "CREATE TABLE IF NOT EXISTS gold.activity_monthly ("
+      "year integer NOT NULL, month integer NOT NULL CHECK (month BETWEEN 1 AND 12), "
+      "sport_type text NOT NULL, activities bigint NOT NULL, distance_km double precision NOT "
+      "NULL, "
+      "moving_hours double precision NOT NULL, published_at timestamptz NOT NULL DEFAULT now(), "
+      "PRIMARY KEY (year, month, sport_type))");
+
+  EXPECT_EQ(gold_create_view_sql(g.prime_sportive.info),
+            "CREATE OR REPLACE VIEW gold.v_prime_sportive AS SELECT "
+            "year AS annee, employee_id AS id_salarie, nom, prenom, business_unit AS bu, "
+            "salaire_brut_eur AS salaire_brut, moyen_deplacement, distance_km, "
+            "distance_source AS source_distance, threshold_km AS seuil_km, eligible, "
+            "reason_text AS motif, prime_eur FROM gold.prime_sportive");
+  EXPECT_EQ(gold_create_view_sql(g.wellbeing.info),
+            "CREATE OR REPLACE VIEW gold.v_wellbeing AS SELECT "
+            "year AS annee, employee_id AS id_salarie, nom, prenom, business_unit AS bu, "
+            "activities AS nb_activites, first_activity AS premiere_activite, "
+            "last_activity AS derniere_activite, eligible, days AS jours_bien_etre "
+            "FROM gold.wellbeing");
+  for (const auto* t : {&g.kpi_summary.info, &g.kpi_by_bu.info, &g.activity_monthly.info})
+    EXPECT_EQ(t->view, "") << t->name;
+}
+
+std::vector<std::string> split(const std::string& text, std::string_view separator = ", ") {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t at; (at = text.find(separator, start)) != std::string::npos;
+       start = at + separator.size())
+    out.push_back(text.substr(start, at - start));
+  out.push_back(text.substr(start));
+  return out;
+}
+
+// The PostgreSQL type each lake type is published as, written out independently of the specs.
+std::string expected_pg_type(const parquet::DataType& t) {
+  switch (t.id) {
+    case parquet::TypeId::string:
+      return "text";
+    case parquet::TypeId::int32:
+      return "integer";
+    case parquet::TypeId::int64:
+      return "bigint";
+    case parquet::TypeId::float64:
+      return "double precision";
+    case parquet::TypeId::boolean:
+      return "boolean";
+    case parquet::TypeId::date32:
+      return "date";
+    case parquet::TypeId::timestamp_us:
+      return "timestamp";
+    case parquet::TypeId::decimal:
+      return "numeric(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
+    default:
+      return "unexpected " + std::string(parquet::type_name(t.id));
+  }
+}
+
+std::vector<const TableInfo*> every_table() {
+  auto tables = silver_specs().tables();
+  for (const auto* t : gold_specs().tables()) tables.push_back(t);
+  return tables;
+}
+
+TEST(LakeTables, DeltaSchemaDdlAndCopyListAgreeColumnForColumn) {
+  ASSERT_EQ(every_table().size(), 9u);
+  std::set<std::string> renamed;
+  for (const auto* table : every_table()) {
+    SCOPED_TRACE(std::string(table->name));
+    const auto fields = lake_schema(*table);
+    const auto definitions = split(sql_column_definitions(*table));
+    const auto copy_list = split(sql_column_list(*table));
+    ASSERT_EQ(definitions.size(), fields.size());
+    ASSERT_EQ(copy_list.size(), fields.size());
+    for (size_t i = 0; i < fields.size(); ++i) {
+      SCOPED_TRACE(fields[i].name);
+      // "<copy name> <type>[ NOT NULL][ CHECK (...)]"
+      const std::string typed = copy_list[i] + " " + expected_pg_type(fields[i].type);
+      EXPECT_EQ(definitions[i].substr(0, typed.size()), typed);
+      const bool not_null = definitions[i].find(" NOT NULL") != std::string::npos;
+      // A column the lake requires has a value in every row: PostgreSQL may require it too.
+      EXPECT_TRUE(fields[i].nullable || not_null);
+      EXPECT_EQ(not_null, !table->columns[i].may_be_null);
+      if (copy_list[i] != fields[i].name)
+        renamed.insert(std::string(table->name) + "." + fields[i].name + " " + copy_list[i]);
+    }
+    // A view shows columns of its table, in the table's order.
+    if (!table->view.empty()) {
+      size_t next = 0;
+      for (const auto& shown : split(sql_view_columns(*table))) {
+        const std::string source = shown.substr(0, shown.find(" AS "));
+        size_t at = next;
+        while (at < copy_list.size() && copy_list[at] != source) ++at;
+        EXPECT_LT(at, copy_list.size()) << shown;
+        next = at + 1;
+      }
+    }
+  }
+  EXPECT_EQ(renamed, (std::set<std::string>{"prime_sportive.salaire_brut salaire_brut_eur",
+                                            "wellbeing.missing activities_missing"}));
+}
+
+// Field i of a COPY line is \N exactly where column i of the record batch is null.
+template <class Row>
+void expect_copy_rows_match_batch(const TableSpec<Row>& spec, std::span<const Row> rows) {
+  SCOPED_TRACE(std::string(spec.info.name));
+  const auto batch = record_batch(spec, rows);
+  std::string text;
+  append_copy_rows(text, spec, rows);
+  auto lines = split(text, "\n");
+  ASSERT_EQ(lines.size(), rows.size() + 1);  // each line ends with \n
+  EXPECT_EQ(lines.back(), "");
+  for (size_t row = 0; row < rows.size(); ++row) {
+    const auto fields = split(lines[row], "\t");
+    ASSERT_EQ(fields.size(), batch.columns.size());
+    for (size_t c = 0; c < fields.size(); ++c)
+      EXPECT_EQ(fields[c] == "\\N", parquet::to_debug_string(batch.columns[c], row) == "null")
+          << batch.schema[c].name << " row " << row << ": " << fields[c];
+  }
+}
+
+TEST(LakeTables, CopyRowsHoldTheBatchesNulls) {
+  const Silver s = sample_silver();
+  const auto& ss = silver_specs();
+  expect_copy_rows_match_batch<Employee>(ss.employees, s.employees);
+  expect_copy_rows_match_batch<Activity>(ss.activities, s.activities);
+  expect_copy_rows_match_batch<Commute>(ss.commutes, s.commutes);
+  expect_copy_rows_match_batch<DqIssue>(ss.dq_issues, s.issues);
+  const Gold g = sample_gold();
+  const auto& gs = gold_specs();
+  expect_copy_rows_match_batch<PrimeSportive>(gs.prime_sportive, g.prime_sportive);
+  expect_copy_rows_match_batch<Wellbeing>(gs.wellbeing, g.wellbeing);
+  expect_copy_rows_match_batch<KpiSummary>(gs.kpi_summary, {&g.summary, 1});
+  expect_copy_rows_match_batch<KpiByBu>(gs.kpi_by_bu, g.by_bu);
+  expect_copy_rows_match_batch<ActivityMonthly>(gs.activity_monthly, g.monthly);
+}
+
+// What publish_gold sends for the first bonus row: cents as exact euros, the local time without
+// zone, an empty distance source as NULL.
+TEST(LakeTables, GoldCopyLine) {
+  const Gold g = sample_gold();
+  std::string text;
+  append_copy_rows<PrimeSportive>(text, gold_specs().prime_sportive, g.prime_sportive);
+  EXPECT_EQ(text,
+            "2025\t7\tMartin\tAlice\tR&D\t30940.00\tMarche/running\t4.2\toffline\tt\t15\tt\t"
+            "eligible\tÉligible\tt\t1547.00\n"
+            "2025\t8\t\t\t\t0.00\t\t\\N\t\\N\tf\t\\N\tf\tnot_sporty_mode\t\tf\t0.00\n");
+  text.clear();
+  append_copy_rows<Wellbeing>(text, gold_specs().wellbeing, g.wellbeing);
+  EXPECT_EQ(text,
+            "2025\t7\tMartin\tAlice\tR&D\t18\t2025-01-06 08:00:00.000000\t"
+            "2025-12-19 13:20:00.250000\tt\t5\t2\n"
+            "2025\t8\t\t\t\t0\t\\N\t\\N\tf\t0\t0\n");
 }
 
 }  // namespace
