@@ -1,4 +1,4 @@
-// A table spec's Delta side: lake fields and the cells of record batches.
+// A table spec's Delta side: the lake field of each column type.
 #include "lakehouse/table_spec.hpp"
 
 #include "lakehouse/table_builder.hpp"
@@ -34,25 +34,6 @@ std::vector<parquet::Field> lake_schema(const TableInfo& table) {
   fields.reserve(table.columns.size());
   for (const auto& c : table.columns) fields.push_back(lake_field(c));
   return fields;
-}
-
-void append_cell(parquet::Column& column, ColumnType type, const Cell& cell) {
-  if (std::holds_alternative<std::monostate>(cell)) return column.append_null();
-  switch (type) {
-    case ColumnType::text:
-      return column.append_string(std::get<std::string_view>(cell));
-    case ColumnType::int32:
-    case ColumnType::date:
-      return column.append_i32(static_cast<int32_t>(std::get<int64_t>(cell)));
-    case ColumnType::int64:
-    case ColumnType::timestamp:
-    case ColumnType::euros:
-      return column.append_i64(std::get<int64_t>(cell));
-    case ColumnType::float64:
-      return column.append_f64(std::get<double>(cell));
-    case ColumnType::boolean:
-      return column.append_bool(std::get<bool>(cell));
-  }
 }
 
 }  // namespace sl::lakehouse

@@ -21,6 +21,7 @@
 //   .in_view() / .in_view("alias")  shown by the table's view (under that name)
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -57,17 +58,23 @@ struct ColumnInfo {
   std::string_view published_name() const { return pg_name.empty() ? name : pg_name; }
 };
 
-// A table without its getters: all that the schema and SQL generators need.
+// A table without its member access: all that the schema and SQL generators need.
 struct TableInfo {
   std::string_view name;  // the Delta table's directory and the PostgreSQL table
   std::string_view view;  // the PostgreSQL view over it, "" = none
   std::vector<ColumnInfo> columns;
 };
 
+// How a column reads its rows, generated from its member: one value (for COPY text), or the
+// whole column at once (for the Delta tables: no call per value, the refresh writes millions).
 template <class Row>
-struct ColumnSpec : ColumnInfo {
+struct ColumnAccess {
   Cell (*get)(const Row&) = nullptr;
+  void (*fill)(parquet::Column&, std::span<const Row>) = nullptr;
+};
 
+template <class Row>
+struct ColumnSpec : ColumnInfo, ColumnAccess<Row> {
   ColumnSpec required() const {
     auto c = *this;
     c.lake_nullable = false;
@@ -103,12 +110,12 @@ struct TableSpec {
       : info{name, view, {}} {
     for (const auto& c : columns) {
       info.columns.push_back(c);
-      getters.push_back(c.get);
+      access.push_back(c);
     }
   }
 
   TableInfo info;
-  std::vector<Cell (*)(const Row&)> getters;  // one per column, in the same order
+  std::vector<ColumnAccess<Row>> access;  // one per column, in the same order
 };
 
 namespace col {
@@ -176,6 +183,28 @@ Cell read(const RowOf<member>& row) {
   }
 }
 
+template <ColumnType type>
+void append_cell(parquet::Column& out, const Cell& cell) {
+  if (std::holds_alternative<std::monostate>(cell)) {
+    out.append_null();
+  } else if constexpr (type == ColumnType::text) {
+    out.append_string(*std::get_if<std::string_view>(&cell));
+  } else if constexpr (type == ColumnType::int32 || type == ColumnType::date) {
+    out.append_i32(static_cast<int32_t>(*std::get_if<int64_t>(&cell)));
+  } else if constexpr (type == ColumnType::float64) {
+    out.append_f64(*std::get_if<double>(&cell));
+  } else if constexpr (type == ColumnType::boolean) {
+    out.append_bool(*std::get_if<bool>(&cell));
+  } else {  // int64, timestamp, euros
+    out.append_i64(*std::get_if<int64_t>(&cell));
+  }
+}
+
+template <ColumnType type, auto member, bool empty_is_null>
+void fill(parquet::Column& out, std::span<const RowOf<member>> rows) {
+  for (const auto& row : rows) append_cell<type>(out, read<member, empty_is_null>(row));
+}
+
 template <ColumnType type, auto member, bool empty_is_null = false>
 ColumnSpec<RowOf<member>> make(std::string_view name) {
   using Member = TypeOf<member>;
@@ -187,6 +216,7 @@ ColumnSpec<RowOf<member>> make(std::string_view name) {
   c.type = type;
   c.may_be_null = Optional<Member>::value || empty_is_null;
   c.get = &read<member, empty_is_null>;
+  c.fill = &fill<type, member, empty_is_null>;
   return c;
 }
 
@@ -236,19 +266,19 @@ auto euros(std::string_view name) {
 
 parquet::Field lake_field(const ColumnInfo& column);
 std::vector<parquet::Field> lake_schema(const TableInfo& table);
-// Appends `cell` to a column of `type` (built by parquet::Column::for_field(lake_field(...))).
-void append_cell(parquet::Column& column, ColumnType type, const Cell& cell);
+// Rows go column by column in blocks small enough to stay in cache while each column reads them:
+// column by column over all rows reads the structs once per column from memory.
+constexpr size_t k_rows_per_block = 1024;
 
 template <class Row>
 parquet::RecordBatch record_batch(const TableSpec<Row>& spec, std::span<const Row> rows) {
   parquet::RecordBatch batch;
   batch.schema = lake_schema(spec.info);
   batch.num_rows = rows.size();
-  for (size_t c = 0; c < spec.getters.size(); ++c) {
-    auto& column = batch.columns.emplace_back(parquet::Column::for_field(batch.schema[c]));
-    const auto get = spec.getters[c];
-    const auto type = spec.info.columns[c].type;
-    for (const auto& row : rows) append_cell(column, type, get(row));
+  for (const auto& field : batch.schema) batch.columns.push_back(parquet::Column::for_field(field));
+  for (size_t begin = 0; begin < rows.size(); begin += k_rows_per_block) {
+    const auto block = rows.subspan(begin, std::min(k_rows_per_block, rows.size() - begin));
+    for (size_t c = 0; c < spec.access.size(); ++c) spec.access[c].fill(batch.columns[c], block);
   }
   return batch;
 }

@@ -35,9 +35,9 @@ void append_copy_cell(std::string& out, ColumnType type, const Cell& cell);
 template <class Row>
 void append_copy_rows(std::string& out, const TableSpec<Row>& spec, std::span<const Row> rows) {
   for (const auto& row : rows) {
-    for (size_t c = 0; c < spec.getters.size(); ++c) {
+    for (size_t c = 0; c < spec.access.size(); ++c) {
       if (c) out += '\t';
-      append_copy_cell(out, spec.info.columns[c].type, spec.getters[c](row));
+      append_copy_cell(out, spec.info.columns[c].type, spec.access[c].get(row));
     }
     out += '\n';
   }
