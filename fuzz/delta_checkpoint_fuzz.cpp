@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "delta/checkpoint.hpp"
+#include "delta/checkpoint_reader.hpp"
 #include "delta/last_checkpoint.hpp"
 #include "delta/log_segment.hpp"
 #include "delta/memory_storage.hpp"

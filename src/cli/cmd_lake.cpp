@@ -8,7 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/row_output.hpp"
 #include "common/civil_time.hpp"
-#include "delta/checkpoint.hpp"
+#include "delta/checkpoint_writer.hpp"
 #include "delta/csv_import.hpp"
 #include "delta/local_storage.hpp"
 #include "delta/maintenance.hpp"

@@ -1,5 +1,5 @@
 // Delta log actions (PROTOCOL.md "Actions"): the model, independent of its JSON and Parquet forms
-// (actions_json.cpp, checkpoint.cpp).
+// (actions_json.cpp, checkpoint_encoder.cpp and checkpoint_decoder.cpp).
 #pragma once
 
 #include <cstdint>

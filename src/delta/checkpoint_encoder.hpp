@@ -1,6 +1,6 @@
 // CheckpointEncoder: actions → rows of the checkpoint schema (checkpoint_schema.hpp), one row per
 // action with exactly one non-null top-level column. What goes into a checkpoint (which actions,
-// dataChange=false, tombstones without stats) is decided by the caller (checkpoint.cpp); this
+// dataChange=false, tombstones without stats) is decided by the caller (checkpoint_writer.cpp); this
 // only lays the values out.
 #pragma once
 

@@ -10,7 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "delta/actions_json.hpp"
-#include "delta/checkpoint.hpp"
+#include "delta/checkpoint_reader.hpp"
 #include "delta/last_checkpoint.hpp"
 #include "delta/table_features.hpp"
 

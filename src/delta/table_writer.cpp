@@ -8,7 +8,7 @@
 #include "common/fault_point.hpp"
 #include "common/uuid.hpp"
 #include "delta/batch_ops.hpp"
-#include "delta/checkpoint.hpp"
+#include "delta/checkpoint_writer.hpp"
 #include "delta/log_cleanup.hpp"
 #include "delta/partitions.hpp"
 #include "delta/snapshot.hpp"

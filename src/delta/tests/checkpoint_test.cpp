@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "delta/checkpoint.hpp"
+#include "delta/checkpoint_writer.hpp"
 #include "delta/last_checkpoint.hpp"
 #include "delta/log_segment.hpp"
 #include "delta/memory_storage.hpp"

@@ -1,7 +1,9 @@
-// Classic checkpoints: `NNN.checkpoint.parquet` (single file, or the parts of a multi-part one)
-// holding the reconciled state at version NNN, one action per row, and `_last_checkpoint`.
+// Writing a classic checkpoint of a snapshot: `NNN.checkpoint.parquet` (always a single file)
+// holding the reconciled state at version NNN, one action per row, then `_last_checkpoint`.
+// Reading one back is checkpoint_reader.hpp (what the snapshot needs; this half needs the
+// snapshot).
 //
-// Order of work when writing (write_checkpoint), after commit NNN.json exists:
+// Order of work (write_checkpoint), after commit NNN.json exists:
 // 1. encode protocol, metaData, txns, live adds (dataChange=false) and unexpired tombstones
 //    (without stats/tags) into the Spark checkpoint schema (every column optional);
 // 2. put the Parquet file (atomic replace: a concurrent writer of the same checkpoint writes the
@@ -11,19 +13,13 @@
 // and an incomplete file is never visible (temp + rename).
 #pragma once
 
-#include <vector>
+#include <cstdint>
 
 #include "common/result.hpp"
-#include "delta/actions.hpp"
+#include "delta/snapshot.hpp"
 #include "delta/storage.hpp"
 
 namespace sl::delta {
-
-struct Snapshot;
-
-// The actions stored in a checkpoint (all parts, in order). Errors name the file.
-Result<std::vector<Action>> read_checkpoint(const Storage& storage,
-                                            const std::vector<FileInfo>& parts);
 
 struct CheckpointResult {
   int64_t version = 0;
