@@ -6,8 +6,8 @@
 //       [def levels: u32 length + RLE hybrid, if max_def > 0] [values]
 //   v2: [rep levels: RLE hybrid, repetition_levels_byte_length bytes]
 //       [def levels: RLE hybrid, definition_levels_byte_length bytes] [values]
-//   values: PLAIN, PLAIN_DICTIONARY/RLE_DICTIONARY (1 byte bit width + RLE hybrid indices into the
-//   chunk's dictionary page), or RLE for booleans (u32 length + hybrid at bit width 1).
+//   values: by the page's encoding (page_values.hpp: PLAIN, dictionary indices into the chunk's
+//   dictionary page, the DELTA encodings, BYTE_STREAM_SPLIT, RLE booleans).
 // Only entries whose definition level equals max_def carry a value. Every level is checked: none
 // above its maximum, the chunk starts a row, and an entry continuing at repetition level r reaches
 // the definition level of that repeated node. Errors name the page.
@@ -45,12 +45,5 @@ struct LeafData {
 // chunk must hold exactly.
 Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& meta,
                                    const LeafInfo& leaf, int64_t rows);
-
-// One min/max statistic of the leaf's chunks as a 1-value column of its logical type (PLAIN
-// bytes, without the length prefix for BYTE_ARRAY), converted like the values.
-Result<Column> decode_statistic(std::string_view bytes, const LeafInfo& leaf);
-
-// Appends src[i] (same logical type, primitive) to dst.
-void append_value(Column& dst, const Column& src, size_t i);
 
 }  // namespace sl::parquet

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <optional>
 
-#include "parquet/column_chunk_reader.hpp"
 #include "parquet/file_reader.hpp"
+#include "parquet/plain_decoder.hpp"
 
 namespace sl::parquet {
 

@@ -1,0 +1,33 @@
+// The values section of a data page → its present values in the leaf's logical type, by the
+// page's encoding:
+//   PLAIN                                    plain_decoder.hpp
+//   PLAIN_DICTIONARY, RLE_DICTIONARY         dictionary_decoder.hpp (needs the chunk's dictionary)
+//   DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY
+//                                            delta_encodings.hpp, back to PLAIN bytes
+//   BYTE_STREAM_SPLIT                        byte_stream_split.hpp, back to PLAIN bytes
+//   RLE (booleans only)                      u32 length + RLE / bit-packed hybrid at bit width 1
+// Any other encoding, or one that does not apply to the physical type, is an error.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "parquet/column.hpp"
+#include "parquet/file_metadata.hpp"
+#include "parquet/schema_mapping.hpp"
+
+namespace sl::parquet {
+
+// The spec's name of an encoding, for messages.
+std::string_view encoding_name(Encoding e);
+
+// Appends the `present` values of `values` (the page's values section, decompressed) to `out`.
+// `dictionary` is null until the chunk's dictionary page is read; `scratch` holds indices or
+// RLE booleans, kept by the caller across pages.
+Status decode_page_values(std::string_view values, Encoding encoding, size_t present,
+                          const Conversion& conv, const Column* dictionary,
+                          std::vector<uint32_t>& scratch, Column& out);
+
+}  // namespace sl::parquet
