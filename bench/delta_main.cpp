@@ -36,12 +36,12 @@ int snapshot_runs(const char* table, int runs) {
   return 0;
 }
 
-sl::parquet::RecordBatch one_row(int64_t id) {
-  sl::parquet::RecordBatch batch;
-  batch.schema = {{"id", {sl::parquet::TypeId::int64}, false},
-                  {"sport", {sl::parquet::TypeId::string}, true}};
-  batch.columns = {sl::parquet::Column({sl::parquet::TypeId::int64}),
-                   sl::parquet::Column({sl::parquet::TypeId::string})};
+sl::columnar::RecordBatch one_row(int64_t id) {
+  sl::columnar::RecordBatch batch;
+  batch.schema = {{"id", {sl::columnar::TypeId::int64}, false},
+                  {"sport", {sl::columnar::TypeId::string}, true}};
+  batch.columns = {sl::columnar::Column({sl::columnar::TypeId::int64}),
+                   sl::columnar::Column({sl::columnar::TypeId::string})};
   batch.columns[0].append_i64(id);
   batch.columns[1].append_string("Run");
   batch.num_rows = 1;

@@ -12,6 +12,7 @@
 #include "parquet/file_reader.hpp"
 
 using namespace sl::parquet;
+using namespace sl::columnar;
 
 namespace {
 

@@ -9,6 +9,7 @@
 #include "parquet/file_writer.hpp"
 
 using namespace sl::parquet;
+using namespace sl::columnar;
 
 int main(int argc, char** argv) {
   if (argc != 3) {

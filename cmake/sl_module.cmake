@@ -38,12 +38,26 @@ function(sl_add_test_suite)
   endif()
 endfunction()
 
+# The include directory of one module: <build>/include/<name>/<name> links to src/<name>, so
+# `#include "<name>/x.hpp"` works for the module, for what links it (PUBLIC deps propagate) and
+# for nothing else. No target sees all of src/: an include of an unlinked module does not
+# compile, and scripts/check-module-graph.py asks for each used module to be declared directly.
+function(sl_module_include_dir name out)
+  set(dir ${PROJECT_BINARY_DIR}/include/${name})
+  file(MAKE_DIRECTORY ${dir})
+  if(NOT EXISTS ${dir}/${name})
+    file(CREATE_LINK ${PROJECT_SOURCE_DIR}/src/${name} ${dir}/${name} SYMBOLIC)
+  endif()
+  set(${out} ${dir} PARENT_SCOPE)
+endfunction()
+
 function(sl_add_module)
   cmake_parse_arguments(M "" "NAME" "SRCS;DEPS;PRIVATE_DEPS;UNIT_TESTS;INTEGRATION_TESTS;TEST_DEPS" ${ARGN})
   set(target sl_${M_NAME})
   add_library(${target} STATIC ${M_SRCS})
   add_library(sl::${M_NAME} ALIAS ${target})
-  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  sl_module_include_dir(${M_NAME} include_dir)
+  target_include_directories(${target} PUBLIC ${include_dir})
   target_compile_options(${target} PRIVATE ${SL_WARNINGS})
   target_link_libraries(${target} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
   if(BUILD_TESTING)

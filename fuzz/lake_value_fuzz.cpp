@@ -19,8 +19,8 @@
 namespace {
 
 namespace oid = sl::cdc::oid;
-using sl::parquet::Column;
-using sl::parquet::TypeId;
+using sl::columnar::Column;
+using sl::columnar::TypeId;
 
 struct ColumnType {
   uint32_t type_oid;
@@ -29,13 +29,22 @@ struct ColumnType {
 constexpr int32_t numeric(int precision, int scale) {
   return ((precision << 16) | scale) + 4;
 }
-constexpr ColumnType k_types[] = {
-    {oid::k_bool, -1},        {oid::k_int2, -1},   {oid::k_int4, -1},
-    {oid::k_int8, -1},        {oid::k_float4, -1}, {oid::k_float8, -1},
-    {oid::k_numeric, numeric(10, 2)},              {oid::k_numeric, numeric(38, 6)},
-    {oid::k_numeric, numeric(18, 0)},              {oid::k_numeric, -1},
-    {oid::k_date, -1},        {oid::k_timestamp, -1}, {oid::k_timestamptz, -1},
-    {oid::k_bytea, -1},       {oid::k_text, -1},   {oid::k_jsonb, -1}};
+constexpr ColumnType k_types[] = {{oid::k_bool, -1},
+                                  {oid::k_int2, -1},
+                                  {oid::k_int4, -1},
+                                  {oid::k_int8, -1},
+                                  {oid::k_float4, -1},
+                                  {oid::k_float8, -1},
+                                  {oid::k_numeric, numeric(10, 2)},
+                                  {oid::k_numeric, numeric(38, 6)},
+                                  {oid::k_numeric, numeric(18, 0)},
+                                  {oid::k_numeric, -1},
+                                  {oid::k_date, -1},
+                                  {oid::k_timestamp, -1},
+                                  {oid::k_timestamptz, -1},
+                                  {oid::k_bytea, -1},
+                                  {oid::k_text, -1},
+                                  {oid::k_jsonb, -1}};
 
 // The value in slot 0 printed as PostgreSQL would print it (for the round trip).
 std::string printed(const Column& c, uint32_t type_oid) {
@@ -45,8 +54,8 @@ std::string printed(const Column& c, uint32_t type_oid) {
     case TypeId::int64:
       return std::to_string(c.i64[0]);
     case TypeId::decimal:
-      return sl::parquet::is_wide_decimal(c.type) ? sl::decimal_text(c.i128[0], c.type.scale)
-                                                  : sl::decimal_text(c.i64[0], c.type.scale);
+      return sl::columnar::is_wide_decimal(c.type) ? sl::decimal_text(c.i128[0], c.type.scale)
+                                                   : sl::decimal_text(c.i64[0], c.type.scale);
     case TypeId::timestamp_us:
       return sl::format_timestamp_us(c.i64[0], ' ', false) +
              (type_oid == oid::k_timestamptz ? "+00" : "");
@@ -66,7 +75,7 @@ bool same_slot(const Column& a, const Column& b) {
     case TypeId::timestamp_us:
       return a.i64[0] == b.i64[0];
     case TypeId::decimal:
-      return sl::parquet::is_wide_decimal(a.type) ? a.i128[0] == b.i128[0] : a.i64[0] == b.i64[0];
+      return sl::columnar::is_wide_decimal(a.type) ? a.i128[0] == b.i128[0] : a.i64[0] == b.i64[0];
     default:
       return true;
   }

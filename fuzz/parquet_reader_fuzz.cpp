@@ -15,10 +15,10 @@ namespace {
 
 // "column <= zero value of its type" for each top-level primitive column.
 std::vector<sl::parquet::ValuePredicate> predicates(const sl::parquet::ParquetReader& reader) {
-  using sl::parquet::TypeId;
+  using sl::columnar::TypeId;
   std::vector<sl::parquet::ValuePredicate> out;
   for (const auto& field : reader.schema()) {
-    sl::parquet::Column zero(field.type);
+    sl::columnar::Column zero(field.type);
     switch (field.type.id) {
       case TypeId::boolean:
         zero.append_bool(false);
@@ -28,7 +28,7 @@ std::vector<sl::parquet::ValuePredicate> predicates(const sl::parquet::ParquetRe
         zero.append_i32(0);
         break;
       case TypeId::decimal:
-        if (sl::parquet::is_wide_decimal(field.type)) {
+        if (sl::columnar::is_wide_decimal(field.type)) {
           zero.append_i128(0);
           break;
         }

@@ -41,7 +41,7 @@ std::string time_text(int64_t ms) {
 }
 
 // A .csv file with the types inferred as `parquet convert` infers them; any other file as Parquet.
-Result<parquet::RecordBatch> read_input(const stdfs::path& path) {
+Result<columnar::RecordBatch> read_input(const stdfs::path& path) {
   if (path.extension() == ".csv") return delta::read_csv_file(path);
   SL_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open(path));
   return reader->read_all();
@@ -215,7 +215,7 @@ void add_scan(CLI::App& lake, Context& ctx, LakeArgs& args) {
     size_t printed = 0;
     size_t max_rows = args.limit >= 0 ? static_cast<size_t>(args.limit) : SIZE_MAX;
     const auto format = args.as_csv ? RowFormat::csv : RowFormat::json;
-    auto status = delta::scan(storage, snapshot, options, [&](parquet::RecordBatch&& batch) {
+    auto status = delta::scan(storage, snapshot, options, [&](columnar::RecordBatch&& batch) {
       printed += print_rows(batch, format, max_rows - printed);
       return printed < max_rows;
     });

@@ -10,9 +10,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/row_output.hpp"
+#include "columnar/batch_ops.hpp"
 #include "common/csv_reader.hpp"
 #include "common/fs.hpp"
-#include "delta/batch_ops.hpp"
 #include "delta/csv_import.hpp"
 #include "delta/partitions.hpp"
 #include "delta/scan.hpp"
@@ -25,8 +25,8 @@ namespace sl::cli {
 
 namespace {
 
-using parquet::Column;
-using parquet::TypeId;
+using columnar::Column;
+using columnar::TypeId;
 
 int fail(const std::string& verb, const Error& e) {
   fmt::print(stderr, "sportlake parquet {}: {}\n", verb, e.to_string());
@@ -43,7 +43,7 @@ Result<std::vector<parquet::ValuePredicate>> bind_filters(const parquet::Parquet
     SL_ASSIGN_OR_RETURN(auto parsed, delta::parse_predicate(text));
     const auto& fields = reader.schema();
     auto field = std::find_if(fields.begin(), fields.end(),
-                              [&](const parquet::Field& f) { return f.name == parsed.column; });
+                              [&](const columnar::Field& f) { return f.name == parsed.column; });
     if (field == fields.end()) {
       return make_error(Errc::invalid_argument, "--where '" + text + "': '" + reader.name() +
                                                     "' has no column '" + parsed.column + "'");
@@ -67,9 +67,9 @@ Result<std::vector<parquet::ValuePredicate>> bind_filters(const parquet::Parquet
 }
 
 // Keeps the rows matching every predicate, then drops the columns read only for filtering.
-parquet::RecordBatch filter_rows(parquet::RecordBatch batch,
-                                 const std::vector<parquet::ValuePredicate>& filters,
-                                 const std::vector<std::string>& filter_only) {
+columnar::RecordBatch filter_rows(columnar::RecordBatch batch,
+                                  const std::vector<parquet::ValuePredicate>& filters,
+                                  const std::vector<std::string>& filter_only) {
   std::vector<uint32_t> keep;
   for (size_t r = 0; r < batch.num_rows; ++r) {
     bool ok = true;
@@ -80,7 +80,7 @@ parquet::RecordBatch filter_rows(parquet::RecordBatch batch,
     }
     if (ok) keep.push_back(static_cast<uint32_t>(r));
   }
-  batch = delta::take_rows(batch, keep);
+  batch = columnar::take_rows(batch, keep);
   for (size_t c = batch.schema.size(); c-- > 0;) {
     if (std::find(filter_only.begin(), filter_only.end(), batch.schema[c].name) !=
         filter_only.end()) {
@@ -98,7 +98,7 @@ parquet::RecordBatch filter_rows(parquet::RecordBatch batch,
 // as they fill; on a failure the partial output is removed.
 
 // "decimal(12,2)", "long"... → a type.
-Result<parquet::DataType> parse_type_name(std::string_view name) {
+Result<columnar::DataType> parse_type_name(std::string_view name) {
   static constexpr std::pair<std::string_view, TypeId> k_names[] = {
       {"boolean", TypeId::boolean}, {"bool", TypeId::boolean},          {"int", TypeId::int32},
       {"integer", TypeId::int32},   {"int32", TypeId::int32},           {"long", TypeId::int64},
@@ -106,14 +106,14 @@ Result<parquet::DataType> parse_type_name(std::string_view name) {
       {"double", TypeId::float64},  {"string", TypeId::string},         {"binary", TypeId::binary},
       {"date", TypeId::date32},     {"timestamp", TypeId::timestamp_us}};
   for (auto [text, id] : k_names) {
-    if (name == text) return parquet::DataType{id};
+    if (name == text) return columnar::DataType{id};
   }
   int precision = 0, scale = 0, used = 0;
   std::string text(name);
   if (std::sscanf(text.c_str(), "decimal(%d,%d)%n", &precision, &scale, &used) == 2 &&
       static_cast<size_t>(used) == text.size() && precision >= 1 &&
-      precision <= parquet::k_max_decimal_precision && scale >= 0 && scale <= precision) {
-    return parquet::DataType{TypeId::decimal, precision, scale};
+      precision <= columnar::k_max_decimal_precision && scale >= 0 && scale <= precision) {
+    return columnar::DataType{TypeId::decimal, precision, scale};
   }
   return make_error(Errc::invalid_argument,
                     "--schema: unknown type '" + text +
@@ -156,7 +156,7 @@ Result<size_t> convert_csv(const std::string& in, const std::string& out,
   SL_ASSIGN_OR_RETURN(auto writer, parquet::ParquetWriter::open(out, fields, options));
   auto rows =
       delta::read_csv_batches(text, origin, fields, options.row_group_rows,
-                              [&](parquet::RecordBatch&& batch) { return writer->write(batch); });
+                              [&](columnar::RecordBatch&& batch) { return writer->write(batch); });
   Status closed = rows ? writer->close() : Status{};
   if (!rows || !closed) {
     writer.reset();

@@ -11,13 +11,13 @@ void print_csv_header(const std::vector<std::string>& names) {
   fmt::print("{}\n", header);
 }
 
-size_t print_rows(const parquet::RecordBatch& batch, RowFormat format, size_t max_rows) {
+size_t print_rows(const columnar::RecordBatch& batch, RowFormat format, size_t max_rows) {
   size_t n = std::min(batch.num_rows, max_rows);
   for (size_t r = 0; r < n; ++r) {
     if (format == RowFormat::csv)
-      fmt::print("{}\n", parquet::csv_line(batch, r));
+      fmt::print("{}\n", columnar::csv_line(batch, r));
     else
-      fmt::print("{}\n", parquet::row_json(batch, r).dump());
+      fmt::print("{}\n", columnar::row_json(batch, r).dump());
   }
   return n;
 }

@@ -8,20 +8,20 @@
 #include <string>
 #include <vector>
 
-#include "parquet/cell_text.hpp"
-#include "parquet/column.hpp"
+#include "columnar/cell_text.hpp"
+#include "columnar/column.hpp"
 
 namespace sl::cli {
 
 enum class RowFormat { json, csv };
 
 // One cell as JSON or CSV text: parquet/cell_text.hpp.
-using parquet::cell_json;
-using parquet::csv_cell;
-using parquet::type_label;
+using columnar::cell_json;
+using columnar::csv_cell;
+using columnar::type_label;
 
 // Prints rows [0, min(batch rows, max_rows)) and returns how many were printed.
-size_t print_rows(const parquet::RecordBatch& batch, RowFormat format, size_t max_rows);
+size_t print_rows(const columnar::RecordBatch& batch, RowFormat format, size_t max_rows);
 void print_csv_header(const std::vector<std::string>& names);
 
 std::vector<std::string> split_list(const std::string& text);

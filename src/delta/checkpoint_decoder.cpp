@@ -10,9 +10,9 @@ namespace sl::delta {
 
 namespace {
 
-using parquet::Column;
-using parquet::Field;
-using parquet::TypeId;
+using columnar::Column;
+using columnar::Field;
+using columnar::TypeId;
 
 enum class Kind { string, integer, boolean, structure, string_map, string_list };
 
@@ -64,7 +64,7 @@ class Ref {
     }
     if (ok) return {};
     return make_error(Errc::corrupt, "column " + path_ + " has the unexpected type " +
-                                         std::string(parquet::type_name(id)));
+                                         std::string(columnar::type_name(id)));
   }
 
   std::optional<std::string> string(size_t row) const {
@@ -423,7 +423,7 @@ const std::vector<std::string>& checkpoint_action_columns() {
   return names;
 }
 
-Status decode_checkpoint(const parquet::RecordBatch& batch, std::string_view file_name,
+Status decode_checkpoint(const columnar::RecordBatch& batch, std::string_view file_name,
                          std::vector<Action>& out) {
   std::vector<std::unique_ptr<ColumnDecoder>> decoders;
   for (const auto& known : k_known) {

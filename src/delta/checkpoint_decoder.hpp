@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
 #include "delta/actions.hpp"
-#include "parquet/column.hpp"
 
 namespace sl::delta {
 
@@ -20,7 +20,7 @@ const std::vector<std::string>& checkpoint_action_columns();
 // Appends the actions of `batch` (rows of one checkpoint file) to `out`, in row order. Errors are
 // Errc::corrupt naming `file_name`, the row and the field (a required field that is null, a field
 // of an unexpected type).
-Status decode_checkpoint(const parquet::RecordBatch& batch, std::string_view file_name,
+Status decode_checkpoint(const columnar::RecordBatch& batch, std::string_view file_name,
                          std::vector<Action>& out);
 
 }  // namespace sl::delta

@@ -5,7 +5,7 @@ namespace sl::delta {
 
 namespace {
 
-using parquet::Column;
+using columnar::Column;
 namespace f = checkpoint_field;
 
 void put(Column& column, std::string_view value) {
@@ -155,8 +155,8 @@ void CheckpointEncoder::append(const Remove& remove) {
   column.append_struct();
 }
 
-parquet::RecordBatch CheckpointEncoder::finish() {
-  parquet::RecordBatch batch;
+columnar::RecordBatch CheckpointEncoder::finish() {
+  columnar::RecordBatch batch;
   batch.schema = schema_;
   batch.num_rows = rows_;
   for (auto& column : columns_) batch.columns.push_back(std::move(column));

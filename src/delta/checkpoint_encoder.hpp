@@ -1,14 +1,14 @@
 // CheckpointEncoder: actions → rows of the checkpoint schema (checkpoint_schema.hpp), one row per
 // action with exactly one non-null top-level column. What goes into a checkpoint (which actions,
-// dataChange=false, tombstones without stats) is decided by the caller (checkpoint_writer.cpp); this
-// only lays the values out.
+// dataChange=false, tombstones without stats) is decided by the caller (checkpoint_writer.cpp);
+// this only lays the values out.
 #pragma once
 
 #include <array>
 
+#include "columnar/column.hpp"
 #include "delta/actions.hpp"
 #include "delta/checkpoint_schema.hpp"
-#include "parquet/column.hpp"
 
 namespace sl::delta {
 
@@ -25,13 +25,13 @@ class CheckpointEncoder {
 
   size_t rows() const { return rows_; }
   // The rows so far as one batch; the encoder is left empty.
-  parquet::RecordBatch finish();
+  columnar::RecordBatch finish();
 
  private:
-  parquet::Column& start_row(CheckpointColumn column);
+  columnar::Column& start_row(CheckpointColumn column);
 
-  std::vector<parquet::Field> schema_;
-  std::array<parquet::Column, k_checkpoint_columns> columns_;
+  std::vector<columnar::Field> schema_;
+  std::array<columnar::Column, k_checkpoint_columns> columns_;
   size_t rows_ = 0;
 };
 

@@ -8,8 +8,8 @@ namespace sl::delta {
 
 namespace {
 
-using parquet::Field;
-using parquet::TypeId;
+using columnar::Field;
+using columnar::TypeId;
 
 Field leaf(std::string name, TypeId type) {
   return Field{std::move(name), {type}, true, {}};
@@ -48,7 +48,7 @@ Field deletion_vector() {
 
 }  // namespace
 
-std::vector<parquet::Field> checkpoint_schema() {
+std::vector<columnar::Field> checkpoint_schema() {
   std::vector<Field> fields;
   fields.push_back(
       group("txn", {string_field("appId"), long_field("version"), long_field("lastUpdated")}));

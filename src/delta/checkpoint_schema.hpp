@@ -18,7 +18,7 @@
 
 #include <vector>
 
-#include "parquet/column.hpp"
+#include "columnar/column.hpp"
 
 namespace sl::delta {
 
@@ -80,6 +80,6 @@ enum DeletionVector {
 enum class CheckpointColumn { txn, add, remove, metadata, protocol, domain_metadata };
 constexpr size_t k_checkpoint_columns = 6;
 
-std::vector<parquet::Field> checkpoint_schema();
+std::vector<columnar::Field> checkpoint_schema();
 
 }  // namespace sl::delta

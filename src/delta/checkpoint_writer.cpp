@@ -17,7 +17,7 @@ namespace {
 
 constexpr size_t k_checkpoint_row_group_rows = 32 * 1024;
 
-Result<std::string> encode_file(const parquet::RecordBatch& batch) {
+Result<std::string> encode_file(const columnar::RecordBatch& batch) {
   auto sink = std::make_unique<parquet::MemorySink>();
   auto* memory = sink.get();
   parquet::WriterOptions options;  // snappy, dictionaries: what Spark writes

@@ -13,8 +13,8 @@ namespace sl::delta {
 
 namespace {
 
-using parquet::Column;
-using parquet::TypeId;
+using columnar::Column;
+using columnar::TypeId;
 
 // In order of preference: the first that every non-empty cell parses as wins.
 constexpr TypeId k_candidates[] = {TypeId::int64, TypeId::float64, TypeId::boolean, TypeId::date32,
@@ -37,19 +37,19 @@ Status append_cell(Column& column, const std::string& cell, std::string_view nam
 
 }  // namespace
 
-Result<std::vector<parquet::Field>> infer_csv_fields(std::string_view text,
-                                                     const std::string& origin,
-                                                     const std::vector<CsvColumnType>& given) {
+Result<std::vector<columnar::Field>> infer_csv_fields(std::string_view text,
+                                                      const std::string& origin,
+                                                      const std::vector<CsvColumnType>& given) {
   csv::CsvReader reader(text, origin);
   csv::Record record;
   SL_ASSIGN_OR_RETURN(bool has_header, reader.next(record));
   if (!has_header) return make_error(Errc::parse, origin + ": empty CSV (no header)");
-  std::vector<parquet::Field> fields;
+  std::vector<columnar::Field> fields;
   for (const auto& name : record.fields) fields.push_back({name, {TypeId::string}, true});
   std::vector<bool> fixed(fields.size(), false);
   for (const auto& [name, type] : given) {
     auto it = std::find_if(fields.begin(), fields.end(),
-                           [&](const parquet::Field& f) { return f.name == name; });
+                           [&](const columnar::Field& f) { return f.name == name; });
     if (it == fields.end()) {
       return make_error(Errc::invalid_argument,
                         origin + " has no column '" + name + "' (a type was given for it)");
@@ -61,7 +61,7 @@ Result<std::vector<parquet::Field>> infer_csv_fields(std::string_view text,
   std::vector<size_t> possible(fields.size(), k_all);  // bit k: k_candidates[k] still holds
   std::vector<bool> any_value(fields.size(), false);
   std::vector<Column> scratch;
-  for (TypeId id : k_candidates) scratch.emplace_back(parquet::DataType{id});
+  for (TypeId id : k_candidates) scratch.emplace_back(columnar::DataType{id});
   while (true) {
     SL_ASSIGN_OR_RETURN(bool more, reader.next(record));
     if (!more) break;
@@ -91,16 +91,16 @@ Result<std::vector<parquet::Field>> infer_csv_fields(std::string_view text,
 }
 
 Result<size_t> read_csv_batches(std::string_view text, const std::string& origin,
-                                const std::vector<parquet::Field>& fields, size_t batch_rows,
-                                const std::function<Status(parquet::RecordBatch&&)>& consume) {
+                                const std::vector<columnar::Field>& fields, size_t batch_rows,
+                                const std::function<Status(columnar::RecordBatch&&)>& consume) {
   csv::CsvReader reader(text, origin);
   csv::Record record;
   SL_TRY(reader.next(record));  // the header
-  parquet::RecordBatch batch;
+  columnar::RecordBatch batch;
   size_t rows = 0;
   auto flush = [&]() -> Status {
     if (batch.num_rows > 0) SL_TRY(consume(std::move(batch)));
-    batch = parquet::RecordBatch{fields, {}, 0};
+    batch = columnar::RecordBatch{fields, {}, 0};
     for (const auto& f : fields) batch.columns.emplace_back(f.type);
     return {};
   };
@@ -123,14 +123,14 @@ Result<size_t> read_csv_batches(std::string_view text, const std::string& origin
   return rows;
 }
 
-Result<parquet::RecordBatch> read_csv_file(const std::filesystem::path& path) {
+Result<columnar::RecordBatch> read_csv_file(const std::filesystem::path& path) {
   SL_ASSIGN_OR_RETURN(auto bytes, fs::read_file(path));
   const std::string origin = path.filename().string();
   const std::string_view text = csv::strip_bom(bytes);
   SL_ASSIGN_OR_RETURN(auto fields, infer_csv_fields(text, origin));
-  parquet::RecordBatch whole{fields, {}, 0};
+  columnar::RecordBatch whole{fields, {}, 0};
   for (const auto& f : fields) whole.columns.emplace_back(f.type);
-  SL_TRY(read_csv_batches(text, origin, fields, SIZE_MAX, [&](parquet::RecordBatch&& batch) {
+  SL_TRY(read_csv_batches(text, origin, fields, SIZE_MAX, [&](columnar::RecordBatch&& batch) {
     whole = std::move(batch);
     return Status{};
   }));

@@ -28,27 +28,27 @@
 #include <utility>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 
 namespace sl::delta {
 
 // A column type given by the caller: (column name, type).
-using CsvColumnType = std::pair<std::string, parquet::DataType>;
+using CsvColumnType = std::pair<std::string, columnar::DataType>;
 
 // Step 1. `text` without a byte-order mark; `origin` names the file in errors ("in.csv"). A
 // given type for a column the header does not have is an error.
-Result<std::vector<parquet::Field>> infer_csv_fields(std::string_view text,
-                                                     const std::string& origin,
-                                                     const std::vector<CsvColumnType>& given = {});
+Result<std::vector<columnar::Field>> infer_csv_fields(std::string_view text,
+                                                      const std::string& origin,
+                                                      const std::vector<CsvColumnType>& given = {});
 
 // Step 2. The records of `text` converted to `fields`, in batches of at most `batch_rows` rows
 // passed to `consume` in order; returns the number of rows.
 Result<size_t> read_csv_batches(std::string_view text, const std::string& origin,
-                                const std::vector<parquet::Field>& fields, size_t batch_rows,
-                                const std::function<Status(parquet::RecordBatch&&)>& consume);
+                                const std::vector<columnar::Field>& fields, size_t batch_rows,
+                                const std::function<Status(columnar::RecordBatch&&)>& consume);
 
 // Both steps over a whole file, into one batch (a Delta import is one commit anyway).
-Result<parquet::RecordBatch> read_csv_file(const std::filesystem::path& path);
+Result<columnar::RecordBatch> read_csv_file(const std::filesystem::path& path);
 
 }  // namespace sl::delta

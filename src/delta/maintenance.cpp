@@ -4,7 +4,7 @@
 #include <map>
 #include <unordered_set>
 
-#include "delta/batch_ops.hpp"
+#include "columnar/batch_ops.hpp"
 #include "delta/partitions.hpp"
 #include "delta/scan.hpp"
 #include "delta/snapshot.hpp"

@@ -8,7 +8,7 @@
 
 namespace sl::delta {
 
-using parquet::TypeId;
+using columnar::TypeId;
 
 namespace {
 
@@ -38,7 +38,7 @@ Result<T> parse_number(std::string_view text, std::string_view column, std::stri
 
 }  // namespace
 
-Result<std::optional<std::string>> partition_value_of(const parquet::Column& c, size_t row,
+Result<std::optional<std::string>> partition_value_of(const columnar::Column& c, size_t row,
                                                       std::string_view name) {
   if (!c.is_valid(row)) return std::optional<std::string>{};
   switch (c.type.id) {
@@ -57,12 +57,12 @@ Result<std::optional<std::string>> partition_value_of(const parquet::Column& c, 
     default:
       return make_error(Errc::unsupported,
                         "partition column '" + std::string(name) + "' of type " +
-                            std::string(parquet::type_name(c.type.id)) +
+                            std::string(columnar::type_name(c.type.id)) +
                             " is not supported (use a string, integer, boolean or date)");
   }
 }
 
-Status append_partition_value(parquet::Column& c, const std::optional<std::string>& value,
+Status append_partition_value(columnar::Column& c, const std::optional<std::string>& value,
                               std::string_view name) {
   if (!value || value->empty()) {
     c.append_null();
@@ -126,7 +126,7 @@ Status append_partition_value(parquet::Column& c, const std::optional<std::strin
       if (fraction_digits < 0) fraction_digits = 0;
       if (fraction_digits > c.type.scale) return bad_value(name, v, "decimal at this scale");
       digits.append(static_cast<size_t>(c.type.scale - fraction_digits), '0');
-      if (!parquet::is_wide_decimal(c.type)) {
+      if (!columnar::is_wide_decimal(c.type)) {
         SL_ASSIGN_OR_RETURN(auto n, parse_number<int64_t>(digits, name, "decimal"));
         c.append_i64(n);
         return {};
@@ -135,7 +135,7 @@ Status append_partition_value(parquet::Column& c, const std::optional<std::strin
       std::string_view d = digits;
       bool negative = !d.empty() && d.front() == '-';
       if (negative) d.remove_prefix(1);
-      if (d.empty() || d.size() > static_cast<size_t>(parquet::k_max_decimal_precision)) {
+      if (d.empty() || d.size() > static_cast<size_t>(columnar::k_max_decimal_precision)) {
         return bad_value(name, v, "decimal");
       }
       __int128 n = 0;

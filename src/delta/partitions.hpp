@@ -6,19 +6,19 @@
 #include <string>
 #include <string_view>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
 #include "delta/schema.hpp"
-#include "parquet/column.hpp"
 
 namespace sl::delta {
 
 // The partition value of row `row` of `column`: numbers as decimal text, booleans "true"/"false",
 // dates "2025-01-31", timestamps "2025-01-31 08:30:00.123456"; nullopt for null.
-Result<std::optional<std::string>> partition_value_of(const parquet::Column& column, size_t row,
+Result<std::optional<std::string>> partition_value_of(const columnar::Column& column, size_t row,
                                                       std::string_view column_name);
 
 // Appends the typed value of a partition string to `column` (null for nullopt or "").
-Status append_partition_value(parquet::Column& column, const std::optional<std::string>& value,
+Status append_partition_value(columnar::Column& column, const std::optional<std::string>& value,
                               std::string_view column_name);
 
 // "day=2025-01-31": characters outside [A-Za-z0-9._-] escaped as %XX; null →

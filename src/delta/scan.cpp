@@ -6,23 +6,27 @@
 #include <algorithm>
 #include <cctype>
 
-#include "delta/batch_ops.hpp"
+#include "columnar/batch_ops.hpp"
 #include "delta/partitions.hpp"
 #include "parquet/file_reader.hpp"
 
 namespace sl::delta {
 
+using columnar::append_batch;
+using columnar::null_column;
+using columnar::take_rows;
+
 namespace {
 
-using parquet::Column;
-using parquet::TypeId;
+using columnar::Column;
+using columnar::TypeId;
 using Op = Predicate::Op;
 using parquet::compare_values;
 
 // A predicate bound to the table: its column's type and the literal as a 1-value column.
 struct BoundPredicate {
   const Predicate* predicate;
-  parquet::Field field;
+  columnar::Field field;
   Column literal;
   bool is_partition = false;
 };
@@ -180,9 +184,9 @@ Result<ScanPlan> plan_scan(const Snapshot& snapshot, const ScanOptions& options)
   return plan;
 }
 
-Result<std::vector<parquet::Field>> scan_schema(const Snapshot& snapshot,
-                                                const ScanOptions& options) {
-  std::vector<parquet::Field> out;
+Result<std::vector<columnar::Field>> scan_schema(const Snapshot& snapshot,
+                                                 const ScanOptions& options) {
+  std::vector<columnar::Field> out;
   auto add = [&](const StructField& f) -> Status {
     StructField readable = f;
     if (f.type.kind == DataType::Kind::primitive &&
@@ -207,8 +211,9 @@ Result<std::vector<parquet::Field>> scan_schema(const Snapshot& snapshot,
 
 namespace {
 
-Result<parquet::RecordBatch> read_file(const Storage& storage, const Snapshot& snapshot,
-                                       const Add& add, const std::vector<parquet::Field>& fields) {
+Result<columnar::RecordBatch> read_file(const Storage& storage, const Snapshot& snapshot,
+                                        const Add& add,
+                                        const std::vector<columnar::Field>& fields) {
   if (add.deletion_vector) {
     return make_error(Errc::unsupported,
                       "file '" + add.path + "' has a deletion vector (deletionVectors)");
@@ -233,13 +238,13 @@ Result<parquet::RecordBatch> read_file(const Storage& storage, const Snapshot& s
       if (file_field.name == f.name) wanted.push_back(f.name);
     }
   }
-  parquet::RecordBatch data;
+  columnar::RecordBatch data;
   if (!wanted.empty()) {
     SL_ASSIGN_OR_RETURN(data, reader->read_all(wanted));
   } else {
     data.num_rows = static_cast<size_t>(reader->metadata().num_rows);
   }
-  parquet::RecordBatch out;
+  columnar::RecordBatch out;
   out.num_rows = data.num_rows;
   for (const auto& f : fields) {
     out.schema.push_back(f);
@@ -255,7 +260,7 @@ Result<parquet::RecordBatch> read_file(const Storage& storage, const Snapshot& s
       continue;
     }
     auto pos = std::find_if(data.schema.begin(), data.schema.end(),
-                            [&](const parquet::Field& d) { return d.name == f.name; });
+                            [&](const columnar::Field& d) { return d.name == f.name; });
     if (pos == data.schema.end()) {
       out.columns.push_back(null_column(f.type, out.num_rows));
       continue;
@@ -264,8 +269,8 @@ Result<parquet::RecordBatch> read_file(const Storage& storage, const Snapshot& s
     if (!(c.type == f.type)) {
       return make_error(Errc::corrupt,
                         "data file " + storage.describe(path) + ": column '" + f.name + "' is " +
-                            std::string(parquet::type_name(c.type.id)) + ", the table says " +
-                            std::string(parquet::type_name(f.type.id)));
+                            std::string(columnar::type_name(c.type.id)) + ", the table says " +
+                            std::string(columnar::type_name(f.type.id)));
     }
     out.columns.push_back(std::move(c));
   }
@@ -275,15 +280,15 @@ Result<parquet::RecordBatch> read_file(const Storage& storage, const Snapshot& s
 }  // namespace
 
 Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions& options,
-            const std::function<bool(parquet::RecordBatch&&)>& on_batch) {
+            const std::function<bool(columnar::RecordBatch&&)>& on_batch) {
   SL_ASSIGN_OR_RETURN(auto fields, scan_schema(snapshot, options));
   SL_ASSIGN_OR_RETURN(auto plan, plan_scan(snapshot, options));
   SL_ASSIGN_OR_RETURN(auto bound, bind(snapshot, options.filters));
   // Filter columns that are not projected are read too, then dropped.
-  std::vector<parquet::Field> read_fields = fields;
+  std::vector<columnar::Field> read_fields = fields;
   for (const auto& b : bound) {
     bool present = std::any_of(read_fields.begin(), read_fields.end(),
-                               [&](const parquet::Field& f) { return f.name == b.field.name; });
+                               [&](const columnar::Field& f) { return f.name == b.field.name; });
     if (!present) read_fields.push_back(b.field);
   }
   for (const Add* file : plan.files) {
@@ -295,7 +300,7 @@ Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions&
         for (const auto& b : bound) {
           size_t c = static_cast<size_t>(
               std::find_if(batch.schema.begin(), batch.schema.end(),
-                           [&](const parquet::Field& f) { return f.name == b.field.name; }) -
+                           [&](const columnar::Field& f) { return f.name == b.field.name; }) -
               batch.schema.begin());
           ok = ok && row_matches(b, batch.columns[c], r);
         }
@@ -310,11 +315,11 @@ Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions&
   return {};
 }
 
-Result<parquet::RecordBatch> scan_all(const Storage& storage, const Snapshot& snapshot,
-                                      const ScanOptions& options) {
-  parquet::RecordBatch all;
+Result<columnar::RecordBatch> scan_all(const Storage& storage, const Snapshot& snapshot,
+                                       const ScanOptions& options) {
+  columnar::RecordBatch all;
   Status failed;
-  SL_TRY(scan(storage, snapshot, options, [&](parquet::RecordBatch&& b) {
+  SL_TRY(scan(storage, snapshot, options, [&](columnar::RecordBatch&& b) {
     auto s = append_batch(all, b);
     if (!s.ok()) {
       failed = s;

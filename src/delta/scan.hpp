@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
 #include "delta/snapshot.hpp"
 #include "delta/storage.hpp"
-#include "parquet/column.hpp"
 #include "parquet/value_predicate.hpp"
 
 namespace sl::delta {
@@ -47,15 +47,15 @@ struct ScanPlan {
 Result<ScanPlan> plan_scan(const Snapshot& snapshot, const ScanOptions& options);
 
 // The output schema of a scan (projection of the table schema, as Parquet fields).
-Result<std::vector<parquet::Field>> scan_schema(const Snapshot& snapshot,
-                                                const ScanOptions& options);
+Result<std::vector<columnar::Field>> scan_schema(const Snapshot& snapshot,
+                                                 const ScanOptions& options);
 
 // Reads the planned files; `on_batch` returns false to stop early.
 Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions& options,
-            const std::function<bool(parquet::RecordBatch&&)>& on_batch);
+            const std::function<bool(columnar::RecordBatch&&)>& on_batch);
 
 // Every matching row in one batch (tests, small tables).
-Result<parquet::RecordBatch> scan_all(const Storage& storage, const Snapshot& snapshot,
-                                      const ScanOptions& options = {});
+Result<columnar::RecordBatch> scan_all(const Storage& storage, const Snapshot& snapshot,
+                                       const ScanOptions& options = {});
 
 }  // namespace sl::delta

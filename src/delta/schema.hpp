@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 
 namespace sl::delta {
 
@@ -84,8 +84,8 @@ std::string schema_to_json(const Schema& schema);
 
 // Parquet field of a Delta field (byte/short as int32; timestamp_ntz refused: tables stay at
 // protocol (1,2)), and back (what a Parquet file holds, as a Delta type).
-Result<parquet::Field> to_parquet_field(const StructField& field);
-StructField from_parquet_field(const parquet::Field& field);
+Result<columnar::Field> to_parquet_field(const StructField& field);
+StructField from_parquet_field(const columnar::Field& field);
 
 // Primitive Delta type name → type ("integer" → integer). Errc::unsupported names it otherwise.
 Result<DataType> parse_primitive_type(std::string_view name);

@@ -224,39 +224,39 @@ std::string schema_to_json(const Schema& schema) {
 
 namespace {
 
-Result<parquet::DataType> to_parquet_type(const DataType& t, std::string_view name,
-                                          std::vector<parquet::Field>& children) {
-  using parquet::TypeId;
+Result<columnar::DataType> to_parquet_type(const DataType& t, std::string_view name,
+                                           std::vector<columnar::Field>& children) {
+  using columnar::TypeId;
   switch (t.kind) {
     case DataType::Kind::primitive:
       switch (t.primitive) {
         case PrimitiveType::boolean:
-          return parquet::DataType{TypeId::boolean};
+          return columnar::DataType{TypeId::boolean};
         case PrimitiveType::byte:
         case PrimitiveType::short_:
         case PrimitiveType::integer:
-          return parquet::DataType{TypeId::int32};
+          return columnar::DataType{TypeId::int32};
         case PrimitiveType::long_:
-          return parquet::DataType{TypeId::int64};
+          return columnar::DataType{TypeId::int64};
         case PrimitiveType::float_:
-          return parquet::DataType{TypeId::float32};
+          return columnar::DataType{TypeId::float32};
         case PrimitiveType::double_:
-          return parquet::DataType{TypeId::float64};
+          return columnar::DataType{TypeId::float64};
         case PrimitiveType::string:
-          return parquet::DataType{TypeId::string};
+          return columnar::DataType{TypeId::string};
         case PrimitiveType::binary:
-          return parquet::DataType{TypeId::binary};
+          return columnar::DataType{TypeId::binary};
         case PrimitiveType::date:
-          return parquet::DataType{TypeId::date32};
+          return columnar::DataType{TypeId::date32};
         case PrimitiveType::timestamp:
-          return parquet::DataType{TypeId::timestamp_us};
+          return columnar::DataType{TypeId::timestamp_us};
         case PrimitiveType::decimal:
-          if (t.precision < 1 || t.precision > parquet::k_max_decimal_precision) {
+          if (t.precision < 1 || t.precision > columnar::k_max_decimal_precision) {
             return make_error(Errc::unsupported, "column '" + std::string(name) + "': decimal(" +
                                                      std::to_string(t.precision) +
                                                      ") is wider than 38 digits");
           }
-          return parquet::DataType{TypeId::decimal, t.precision, t.scale};
+          return columnar::DataType{TypeId::decimal, t.precision, t.scale};
         case PrimitiveType::timestamp_ntz:
           return make_error(Errc::unsupported,
                             "column '" + std::string(name) +
@@ -268,12 +268,12 @@ Result<parquet::DataType> to_parquet_type(const DataType& t, std::string_view na
         SL_ASSIGN_OR_RETURN(auto child, to_parquet_field(f));
         children.push_back(std::move(child));
       }
-      return parquet::DataType{TypeId::struct_};
+      return columnar::DataType{TypeId::struct_};
     case DataType::Kind::array: {
       SL_ASSIGN_OR_RETURN(auto element,
                           to_parquet_field(StructField{"element", t.children[0], t.contains_null}));
       children.push_back(std::move(element));
-      return parquet::DataType{TypeId::list};
+      return columnar::DataType{TypeId::list};
     }
     case DataType::Kind::map: {
       SL_ASSIGN_OR_RETURN(auto key, to_parquet_field(StructField{"key", t.children[0], false}));
@@ -281,14 +281,14 @@ Result<parquet::DataType> to_parquet_type(const DataType& t, std::string_view na
                           to_parquet_field(StructField{"value", t.children[1], t.contains_null}));
       children.push_back(std::move(key));
       children.push_back(std::move(value));
-      return parquet::DataType{TypeId::map};
+      return columnar::DataType{TypeId::map};
     }
   }
   return make_error(Errc::internal, "unhandled Delta type");
 }
 
-DataType from_parquet_type(const parquet::Field& f) {
-  using parquet::TypeId;
+DataType from_parquet_type(const columnar::Field& f) {
+  using columnar::TypeId;
   switch (f.type.id) {
     case TypeId::boolean:
       return DataType::of(PrimitiveType::boolean);
@@ -337,15 +337,15 @@ DataType from_parquet_type(const parquet::Field& f) {
 
 }  // namespace
 
-Result<parquet::Field> to_parquet_field(const StructField& field) {
-  parquet::Field out;
+Result<columnar::Field> to_parquet_field(const StructField& field) {
+  columnar::Field out;
   out.name = field.name;
   out.nullable = field.nullable;
   SL_ASSIGN_OR_RETURN(out.type, to_parquet_type(field.type, field.name, out.children));
   return out;
 }
 
-StructField from_parquet_field(const parquet::Field& field) {
+StructField from_parquet_field(const columnar::Field& field) {
   return StructField{field.name, from_parquet_type(field), field.nullable, "{}"};
 }
 

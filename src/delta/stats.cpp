@@ -11,8 +11,8 @@ namespace sl::delta {
 
 namespace {
 
-using parquet::Column;
-using parquet::TypeId;
+using columnar::Column;
+using columnar::TypeId;
 
 // Min/max of one column over a row range, encoded as JSON values (empty: none to write).
 struct Bounds {
@@ -73,7 +73,7 @@ Bounds column_bounds(const Column& c, size_t begin, size_t end, const StatsOptio
       numeric_bounds(c.f64, c, begin, end, b, [&](double v) { return json_of(v); });
       break;
     case TypeId::decimal:
-      if (parquet::is_wide_decimal(c.type)) {
+      if (columnar::is_wide_decimal(c.type)) {
         numeric_bounds(c.i128, c, begin, end, b,
                        [&](__int128 v) { return decimal_text(v, c.type.scale); });
       } else {
@@ -122,7 +122,7 @@ Bounds column_bounds(const Column& c, size_t begin, size_t end, const StatsOptio
 
 }  // namespace
 
-std::string collect_stats(const parquet::RecordBatch& batch, size_t begin, size_t end,
+std::string collect_stats(const columnar::RecordBatch& batch, size_t begin, size_t end,
                           const StatsOptions& options) {
   size_t indexed =
       options.num_indexed_cols < 0

@@ -11,8 +11,8 @@
 #include <optional>
 #include <string>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 
 namespace sl::delta {
 
@@ -22,7 +22,7 @@ struct StatsOptions {
 };
 
 // Stats of rows [begin, end) of `batch` (the data columns of one file, partition columns left out).
-std::string collect_stats(const parquet::RecordBatch& batch, size_t begin, size_t end,
+std::string collect_stats(const columnar::RecordBatch& batch, size_t begin, size_t end,
                           const StatsOptions& options = {});
 
 }  // namespace sl::delta

@@ -5,9 +5,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "columnar/batch_ops.hpp"
 #include "common/fault_point.hpp"
 #include "common/uuid.hpp"
-#include "delta/batch_ops.hpp"
 #include "delta/checkpoint_writer.hpp"
 #include "delta/log_cleanup.hpp"
 #include "delta/partitions.hpp"
@@ -17,6 +17,8 @@
 #include "parquet/file_writer.hpp"
 
 namespace sl::delta {
+
+using columnar::take_rows;
 
 namespace {
 
@@ -44,7 +46,8 @@ std::string json_list(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-Result<std::string> encode_parquet(const parquet::RecordBatch& batch, const WriteOptions& options) {
+Result<std::string> encode_parquet(const columnar::RecordBatch& batch,
+                                   const WriteOptions& options) {
   auto sink = std::make_unique<parquet::MemorySink>();
   auto* memory = sink.get();
   SL_ASSIGN_OR_RETURN(auto writer,
@@ -85,7 +88,7 @@ Status check_partition_columns(const std::vector<StructField>& schema,
 
 // Checks the batch against the table schema; returns the merged schema when columns are added.
 Result<std::optional<std::vector<StructField>>> reconcile_schema(const Schema& table,
-                                                                 const parquet::RecordBatch& batch,
+                                                                 const columnar::RecordBatch& batch,
                                                                  bool merge_schema) {
   std::vector<StructField> merged = table.fields;
   bool added = false;
@@ -124,7 +127,7 @@ Result<std::optional<std::vector<StructField>>> reconcile_schema(const Schema& t
 
 }  // namespace
 
-Result<std::vector<Add>> write_data_files(Storage& storage, const parquet::RecordBatch& batch,
+Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::RecordBatch& batch,
                                           const std::vector<std::string>& partition_columns,
                                           const WriteOptions& options, bool data_change) {
   std::vector<size_t> partition_index;
@@ -139,14 +142,14 @@ Result<std::vector<Add>> write_data_files(Storage& storage, const parquet::Recor
   }
   for (size_t i : data_index) {
     auto id = batch.schema[i].type.id;
-    if ((id == parquet::TypeId::struct_ || id == parquet::TypeId::list ||
-         id == parquet::TypeId::map) &&
+    if ((id == columnar::TypeId::struct_ || id == columnar::TypeId::list ||
+         id == columnar::TypeId::map) &&
         (batch.num_rows > options.max_rows_per_file || !partition_index.empty())) {
       return make_error(Errc::unsupported, "splitting batches with nested column '" +
                                                batch.schema[i].name + "' into several files");
     }
   }
-  parquet::RecordBatch data;
+  columnar::RecordBatch data;
   for (size_t i : data_index) {
     data.schema.push_back(batch.schema[i]);
     data.columns.push_back(batch.columns[i]);
@@ -190,8 +193,8 @@ Result<std::vector<Add>> write_data_files(Storage& storage, const parquet::Recor
     for (size_t begin = 0; begin < group_rows || (begin == 0 && group_rows == 0 && adds.empty());
          begin += options.max_rows_per_file) {
       size_t end = std::min(group_rows, begin + options.max_rows_per_file);
-      parquet::RecordBatch part;
-      const parquet::RecordBatch* file_batch = &data;
+      columnar::RecordBatch part;
+      const columnar::RecordBatch* file_batch = &data;
       if (!partition_index.empty() || begin > 0 || end < data.num_rows) {
         std::vector<uint32_t> rows;
         for (size_t r = begin; r < end; ++r) {
@@ -234,7 +237,7 @@ Result<CommitResult> create_table(Storage& storage, const std::vector<StructFiel
   return txn.commit();
 }
 
-Result<WriteResult> write_table(Storage& storage, const parquet::RecordBatch& batch,
+Result<WriteResult> write_table(Storage& storage, const columnar::RecordBatch& batch,
                                 const WriteOptions& options) {
   WriteResult result;
   auto snapshot = load_snapshot(storage);

@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
 #include "delta/actions.hpp"
 #include "delta/stats.hpp"
 #include "delta/storage.hpp"
 #include "delta/transaction.hpp"
-#include "parquet/column.hpp"
 #include "parquet/writer_options.hpp"
 
 namespace sl::delta {
@@ -64,12 +64,12 @@ struct WriteResult {
   uint64_t bytes = 0;
 };
 
-Result<WriteResult> write_table(Storage& storage, const parquet::RecordBatch& batch,
+Result<WriteResult> write_table(Storage& storage, const columnar::RecordBatch& batch,
                                 const WriteOptions& options = {});
 
 // Writes the rows of `batch` as data files (partition columns left out of the files) and returns
 // their add actions; nothing is committed. Used by write_table and optimize.
-Result<std::vector<Add>> write_data_files(Storage& storage, const parquet::RecordBatch& batch,
+Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::RecordBatch& batch,
                                           const std::vector<std::string>& partition_columns,
                                           const WriteOptions& options, bool data_change);
 

@@ -6,9 +6,9 @@
 
 namespace sl::lakehouse {
 
-using parquet::DataType;
-using parquet::Field;
-using parquet::TypeId;
+using columnar::DataType;
+using columnar::Field;
+using columnar::TypeId;
 
 namespace {
 
@@ -53,7 +53,7 @@ bool BronzeRows::fits(const pg::Relation& relation) const {
 
 void BronzeRows::reset_columns() {
   columns_.clear();
-  for (const auto& f : fields_) columns_.push_back(parquet::Column::for_field(f));
+  for (const auto& f : fields_) columns_.push_back(columnar::Column::for_field(f));
   rows_ = 0;
 }
 
@@ -107,8 +107,8 @@ void BronzeRows::append(const cdc::ChangeEvent& event, int64_t ingest_ts_us) {
   ++rows_;
 }
 
-parquet::RecordBatch BronzeRows::take() {
-  parquet::RecordBatch batch;
+columnar::RecordBatch BronzeRows::take() {
+  columnar::RecordBatch batch;
   batch.schema = fields_;
   batch.columns = std::move(columns_);
   batch.num_rows = rows_;

@@ -19,12 +19,12 @@
 #include <vector>
 
 #include "cdc/change_event.hpp"
-#include "parquet/column.hpp"
+#include "columnar/column.hpp"
 
 namespace sl::lakehouse {
 
 // The Bronze fields of a source table (its columns, all nullable, then the metadata columns).
-std::vector<parquet::Field> bronze_fields(const pg::Relation& relation);
+std::vector<columnar::Field> bronze_fields(const pg::Relation& relation);
 
 // Rows of one table gathered for the next commit, in the shape of one version of the relation.
 class BronzeRows {
@@ -38,15 +38,15 @@ class BronzeRows {
   // Number of values kept as text in _unconverted since the start.
   size_t unconverted() const { return unconverted_; }
   // The rows gathered so far as a batch; the builder starts again empty.
-  parquet::RecordBatch take();
-  const std::vector<parquet::Field>& fields() const { return fields_; }
+  columnar::RecordBatch take();
+  const std::vector<columnar::Field>& fields() const { return fields_; }
 
  private:
   void reset_columns();
 
-  std::vector<parquet::Field> fields_;
+  std::vector<columnar::Field> fields_;
   std::vector<uint32_t> type_oids_;  // of the source columns, in order
-  std::vector<parquet::Column> columns_;
+  std::vector<columnar::Column> columns_;
   size_t rows_ = 0;
   size_t unconverted_ = 0;
   std::string scratch_;

@@ -10,7 +10,7 @@
 
 namespace sl::lakehouse {
 
-using parquet::TypeId;
+using columnar::TypeId;
 
 Result<std::optional<BronzeState>> BronzeState::read(const delta::Storage& storage,
                                                      const std::vector<std::string>& key_columns,
@@ -35,11 +35,11 @@ Result<std::optional<BronzeState>> BronzeState::read(const delta::Storage& stora
   return std::optional<BronzeState>(std::move(*state));
 }
 
-Result<BronzeState> BronzeState::of(parquet::RecordBatch batch,
+Result<BronzeState> BronzeState::of(columnar::RecordBatch batch,
                                     const std::vector<std::string>& key_columns) {
   BronzeState s;
   s.batch_ = std::move(batch);
-  std::vector<const parquet::Column*> keys;
+  std::vector<const columnar::Column*> keys;
   for (const auto& k : key_columns) {
     const auto* c = s.find(k);
     if (!c)
@@ -78,7 +78,7 @@ Result<BronzeState> BronzeState::of(parquet::RecordBatch batch,
     for (size_t row : order) {
       std::string key;
       for (const auto* c : keys) {
-        key += parquet::to_debug_string(*c, row);
+        key += columnar::to_debug_string(*c, row);
         key += '\x1f';
       }
       keep(index, std::move(key), row);
@@ -89,7 +89,7 @@ Result<BronzeState> BronzeState::of(parquet::RecordBatch batch,
   return s;
 }
 
-const parquet::Column* BronzeState::find(std::string_view column) const {
+const columnar::Column* BronzeState::find(std::string_view column) const {
   for (size_t i = 0; i < batch_.schema.size(); ++i)
     if (batch_.schema[i].name == column) return &batch_.columns[i];
   return nullptr;
@@ -116,7 +116,7 @@ std::optional<double> BronzeState::number(std::string_view column, size_t row) c
     case TypeId::float64:
       return c->f64[row];
     case TypeId::decimal:
-      return parquet::is_wide_decimal(c->type)
+      return columnar::is_wide_decimal(c->type)
                  ? static_cast<double>(c->i128[row]) / std::pow(10.0, c->type.scale)
                  : static_cast<double>(c->i64[row]) / std::pow(10.0, c->type.scale);
     default:
@@ -151,7 +151,7 @@ std::optional<int64_t> BronzeState::timestamp(std::string_view column, size_t ro
 std::optional<int64_t> BronzeState::cents(std::string_view column, size_t row) const {
   const auto* c = find(column);
   if (!c || !c->is_valid(row)) return std::nullopt;
-  if (c->type.id == TypeId::decimal && !parquet::is_wide_decimal(c->type)) {
+  if (c->type.id == TypeId::decimal && !columnar::is_wide_decimal(c->type)) {
     int64_t v = c->i64[row];
     int scale = c->type.scale;
     for (; scale < 2; ++scale) v *= 10;

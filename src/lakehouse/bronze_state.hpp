@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
 #include "delta/storage.hpp"
-#include "parquet/column.hpp"
 
 namespace sl::lakehouse {
 
@@ -25,7 +25,7 @@ class BronzeState {
                                                  const std::vector<std::string>& key_columns,
                                                  const std::vector<std::string>& columns = {});
   // From a batch already in memory (tests).
-  static Result<BronzeState> of(parquet::RecordBatch batch,
+  static Result<BronzeState> of(columnar::RecordBatch batch,
                                 const std::vector<std::string>& key_columns);
 
   // Rows of the current state (indices into the batch), in key order of first appearance.
@@ -43,9 +43,9 @@ class BronzeState {
   std::optional<int64_t> cents(std::string_view column, size_t row) const;
 
  private:
-  const parquet::Column* find(std::string_view column) const;
+  const columnar::Column* find(std::string_view column) const;
 
-  parquet::RecordBatch batch_;
+  columnar::RecordBatch batch_;
   std::vector<size_t> rows_;
 };
 

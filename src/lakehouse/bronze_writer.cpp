@@ -12,7 +12,7 @@ namespace sl::lakehouse {
 namespace {
 
 // Adds to `into` the fields of `fields` it lacks (first shape's order, new columns at the end).
-void merge_fields(std::vector<parquet::Field>& into, const std::vector<parquet::Field>& fields) {
+void merge_fields(std::vector<columnar::Field>& into, const std::vector<columnar::Field>& fields) {
   for (const auto& f : fields) {
     bool present = false;
     for (const auto& existing : into) present |= existing.name == f.name;
@@ -22,14 +22,14 @@ void merge_fields(std::vector<parquet::Field>& into, const std::vector<parquet::
 
 // `batch` widened to `fields`: columns it lacks are added as nulls (its own order is kept for
 // the others, which the writer matches by name).
-void widen(parquet::RecordBatch& batch, const std::vector<parquet::Field>& fields) {
+void widen(columnar::RecordBatch& batch, const std::vector<columnar::Field>& fields) {
   for (const auto& f : fields) {
     bool present = false;
     for (const auto& existing : batch.schema) present |= existing.name == f.name;
     if (present) continue;
-    parquet::Field nullable = f;
+    columnar::Field nullable = f;
     nullable.nullable = true;
-    auto column = parquet::Column::for_field(nullable);
+    auto column = columnar::Column::for_field(nullable);
     for (size_t r = 0; r < batch.num_rows; ++r) column.append_null();
     batch.schema.push_back(std::move(nullable));
     batch.columns.push_back(std::move(column));
@@ -123,7 +123,7 @@ Status BronzeWriter::add_snapshot_row(const cdc::ChangeEvent& event, int64_t ing
 }
 
 Result<size_t> BronzeWriter::commit_table(Table& t, int64_t version, BronzeCommit& stats) {
-  parquet::RecordBatch batch;
+  columnar::RecordBatch batch;
   if (t.rows) {
     batch = t.rows->take();
     merge_fields(t.union_fields, batch.schema);

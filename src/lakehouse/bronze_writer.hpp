@@ -93,8 +93,8 @@ class BronzeWriter {
     std::optional<BronzeRows> rows;  // pending rows of the current relation shape
     std::vector<delta::Add> staged;  // pending rows already in data files
     size_t staged_rows = 0;
-    std::vector<parquet::Field> union_fields;  // every shape pending since the last commit
-    size_t unconverted_before = 0;             // of builders replaced since the start
+    std::vector<columnar::Field> union_fields;  // every shape pending since the last commit
+    size_t unconverted_before = 0;              // of builders replaced since the start
   };
 
   Result<Table*> table(const std::string& schema, const std::string& name);

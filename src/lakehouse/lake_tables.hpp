@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "lakehouse/silver_model.hpp"
 #include "lakehouse/table_spec.hpp"
-#include "parquet/column.hpp"
 
 namespace sl::lakehouse {
 
@@ -39,7 +39,7 @@ struct GoldSpecs {
 const SilverSpecs& silver_specs();
 const GoldSpecs& gold_specs();
 
-using NamedBatch = std::pair<std::string, parquet::RecordBatch>;
+using NamedBatch = std::pair<std::string, columnar::RecordBatch>;
 
 // employees, activities, commutes, dq_issues.
 std::vector<NamedBatch> silver_tables(const Silver& silver);

@@ -10,8 +10,8 @@
 namespace sl::lakehouse {
 
 namespace oid = cdc::oid;
-using parquet::DataType;
-using parquet::TypeId;
+using columnar::DataType;
+using columnar::TypeId;
 
 DataType lake_type(uint32_t type_oid, int32_t typmod) {
   switch (type_oid) {
@@ -30,7 +30,7 @@ DataType lake_type(uint32_t type_oid, int32_t typmod) {
       if (typmod >= 4) {
         const int precision = ((typmod - 4) >> 16) & 0xffff;
         const int scale = (typmod - 4) & 0xffff;
-        if (precision >= 1 && precision <= parquet::k_max_decimal_precision && scale <= precision)
+        if (precision >= 1 && precision <= columnar::k_max_decimal_precision && scale <= precision)
           return {TypeId::decimal, precision, scale};
       }
       return {TypeId::string};  // unconstrained numeric: exact text, no rounding
@@ -71,7 +71,7 @@ std::optional<__int128> unscaled_decimal(std::string_view text, int precision, i
 
 }  // namespace
 
-bool append_lake_value(parquet::Column& column, uint32_t type_oid, std::string_view text) {
+bool append_lake_value(columnar::Column& column, uint32_t type_oid, std::string_view text) {
   switch (column.type.id) {
     case TypeId::boolean:
       if (text != "t" && text != "f") return false;
@@ -104,7 +104,7 @@ bool append_lake_value(parquet::Column& column, uint32_t type_oid, std::string_v
     case TypeId::decimal: {
       auto v = unscaled_decimal(text, column.type.precision, column.type.scale);
       if (!v) return false;
-      if (parquet::is_wide_decimal(column.type))
+      if (columnar::is_wide_decimal(column.type))
         column.append_i128(*v);
       else
         column.append_i64(static_cast<int64_t>(*v));

@@ -9,16 +9,16 @@
 #include <cstdint>
 #include <string_view>
 
-#include "parquet/column.hpp"
+#include "columnar/column.hpp"
 
 namespace sl::lakehouse {
 
-parquet::DataType lake_type(uint32_t type_oid, int32_t typmod);
+columnar::DataType lake_type(uint32_t type_oid, int32_t typmod);
 
 // Appends the PostgreSQL text `text` of a column of type `type_oid` to `column` (built with
 // lake_type). Returns false, appending nothing, when the value has no representation in the lake
 // type: numeric NaN or ±Infinity or more digits than the decimal holds, ±infinity or BC
 // dates and timestamps, an integer out of range. The caller then writes a null and keeps the text.
-bool append_lake_value(parquet::Column& column, uint32_t type_oid, std::string_view text);
+bool append_lake_value(columnar::Column& column, uint32_t type_oid, std::string_view text);
 
 }  // namespace sl::lakehouse

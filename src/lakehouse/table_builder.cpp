@@ -3,9 +3,9 @@
 
 namespace sl::lakehouse {
 
-using parquet::DataType;
-using parquet::Field;
-using parquet::TypeId;
+using columnar::DataType;
+using columnar::Field;
+using columnar::TypeId;
 
 Field string_field(std::string name, bool nullable) {
   return {std::move(name), DataType{TypeId::string}, nullable};
@@ -33,14 +33,14 @@ Field euros_field(std::string name, bool nullable) {
 }
 
 TableBuilder::TableBuilder(std::vector<Field> fields) : fields_(std::move(fields)) {
-  for (const auto& f : fields_) columns_.push_back(parquet::Column::for_field(f));
+  for (const auto& f : fields_) columns_.push_back(columnar::Column::for_field(f));
 }
 
-parquet::Column& TableBuilder::next(TypeId expected) {
-  static parquet::Column sink;  // absorbs values after a mistake; end_row() reports it
+columnar::Column& TableBuilder::next(TypeId expected) {
+  static columnar::Column sink;  // absorbs values after a mistake; end_row() reports it
   if (cursor_ >= columns_.size() || columns_[cursor_].type.id != expected) {
     broken_ = true;
-    sink = parquet::Column(DataType{expected});
+    sink = columnar::Column(DataType{expected});
     return sink;
   }
   return columns_[cursor_++];
@@ -94,13 +94,13 @@ bool TableBuilder::end_row() {
   return !broken_;
 }
 
-parquet::RecordBatch TableBuilder::take() {
-  parquet::RecordBatch batch;
+columnar::RecordBatch TableBuilder::take() {
+  columnar::RecordBatch batch;
   batch.schema = fields_;
   batch.columns = std::move(columns_);
   batch.num_rows = rows_;
   columns_.clear();
-  for (const auto& f : fields_) columns_.push_back(parquet::Column::for_field(f));
+  for (const auto& f : fields_) columns_.push_back(columnar::Column::for_field(f));
   rows_ = 0;
   return batch;
 }

@@ -10,23 +10,23 @@
 #include <string_view>
 #include <vector>
 
-#include "parquet/column.hpp"
+#include "columnar/column.hpp"
 
 namespace sl::lakehouse {
 
 // Field helpers: a nullable column of each lake type.
-parquet::Field string_field(std::string name, bool nullable = true);
-parquet::Field long_field(std::string name, bool nullable = true);
-parquet::Field int_field(std::string name, bool nullable = true);
-parquet::Field double_field(std::string name, bool nullable = true);
-parquet::Field bool_field(std::string name, bool nullable = true);
-parquet::Field date_field(std::string name, bool nullable = true);
-parquet::Field timestamp_field(std::string name, bool nullable = true);
-parquet::Field euros_field(std::string name, bool nullable = true);  // decimal(12,2)
+columnar::Field string_field(std::string name, bool nullable = true);
+columnar::Field long_field(std::string name, bool nullable = true);
+columnar::Field int_field(std::string name, bool nullable = true);
+columnar::Field double_field(std::string name, bool nullable = true);
+columnar::Field bool_field(std::string name, bool nullable = true);
+columnar::Field date_field(std::string name, bool nullable = true);
+columnar::Field timestamp_field(std::string name, bool nullable = true);
+columnar::Field euros_field(std::string name, bool nullable = true);  // decimal(12,2)
 
 class TableBuilder {
  public:
-  explicit TableBuilder(std::vector<parquet::Field> fields);
+  explicit TableBuilder(std::vector<columnar::Field> fields);
 
   TableBuilder& text(std::optional<std::string_view> v);
   TableBuilder& long_(std::optional<int64_t> v);
@@ -39,13 +39,13 @@ class TableBuilder {
   // Ends the row; false (and the builder unusable) when it did not get one value per field.
   bool end_row();
 
-  parquet::RecordBatch take();
+  columnar::RecordBatch take();
 
  private:
-  parquet::Column& next(parquet::TypeId expected);
+  columnar::Column& next(columnar::TypeId expected);
 
-  std::vector<parquet::Field> fields_;
-  std::vector<parquet::Column> columns_;
+  std::vector<columnar::Field> fields_;
+  std::vector<columnar::Column> columns_;
   size_t cursor_ = 0;
   size_t rows_ = 0;
   bool broken_ = false;

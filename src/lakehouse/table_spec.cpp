@@ -5,7 +5,7 @@
 
 namespace sl::lakehouse {
 
-parquet::Field lake_field(const ColumnInfo& column) {
+columnar::Field lake_field(const ColumnInfo& column) {
   std::string name(column.name);
   const bool nullable = column.lake_nullable;
   switch (column.type) {
@@ -29,8 +29,8 @@ parquet::Field lake_field(const ColumnInfo& column) {
   return string_field(std::move(name), nullable);  // unreachable: every type is listed
 }
 
-std::vector<parquet::Field> lake_schema(const TableInfo& table) {
-  std::vector<parquet::Field> fields;
+std::vector<columnar::Field> lake_schema(const TableInfo& table) {
+  std::vector<columnar::Field> fields;
   fields.reserve(table.columns.size());
   for (const auto& c : table.columns) fields.push_back(lake_field(c));
   return fields;

@@ -32,7 +32,7 @@
 #include <variant>
 #include <vector>
 
-#include "parquet/column.hpp"
+#include "columnar/column.hpp"
 
 namespace sl::lakehouse {
 
@@ -70,7 +70,7 @@ struct TableInfo {
 template <class Row>
 struct ColumnAccess {
   Cell (*get)(const Row&) = nullptr;
-  void (*fill)(parquet::Column&, std::span<const Row>) = nullptr;
+  void (*fill)(columnar::Column&, std::span<const Row>) = nullptr;
 };
 
 template <class Row>
@@ -184,7 +184,7 @@ Cell read(const RowOf<member>& row) {
 }
 
 template <ColumnType type>
-void append_cell(parquet::Column& out, const Cell& cell) {
+void append_cell(columnar::Column& out, const Cell& cell) {
   if (std::holds_alternative<std::monostate>(cell)) {
     out.append_null();
   } else if constexpr (type == ColumnType::text) {
@@ -201,7 +201,7 @@ void append_cell(parquet::Column& out, const Cell& cell) {
 }
 
 template <ColumnType type, auto member, bool empty_is_null>
-void fill(parquet::Column& out, std::span<const RowOf<member>> rows) {
+void fill(columnar::Column& out, std::span<const RowOf<member>> rows) {
   for (const auto& row : rows) append_cell<type>(out, read<member, empty_is_null>(row));
 }
 
@@ -264,18 +264,19 @@ auto euros(std::string_view name) {
 
 // ---- The Delta side ----
 
-parquet::Field lake_field(const ColumnInfo& column);
-std::vector<parquet::Field> lake_schema(const TableInfo& table);
+columnar::Field lake_field(const ColumnInfo& column);
+std::vector<columnar::Field> lake_schema(const TableInfo& table);
 // Rows go column by column in blocks small enough to stay in cache while each column reads them:
 // column by column over all rows reads the structs once per column from memory.
 constexpr size_t k_rows_per_block = 1024;
 
 template <class Row>
-parquet::RecordBatch record_batch(const TableSpec<Row>& spec, std::span<const Row> rows) {
-  parquet::RecordBatch batch;
+columnar::RecordBatch record_batch(const TableSpec<Row>& spec, std::span<const Row> rows) {
+  columnar::RecordBatch batch;
   batch.schema = lake_schema(spec.info);
   batch.num_rows = rows.size();
-  for (const auto& field : batch.schema) batch.columns.push_back(parquet::Column::for_field(field));
+  for (const auto& field : batch.schema)
+    batch.columns.push_back(columnar::Column::for_field(field));
   for (size_t begin = 0; begin < rows.size(); begin += k_rows_per_block) {
     const auto block = rows.subspan(begin, std::min(k_rows_per_block, rows.size() - begin));
     for (size_t c = 0; c < spec.access.size(); ++c) spec.access[c].fill(batch.columns[c], block);

@@ -14,6 +14,9 @@
 
 namespace sl::parquet {
 
+using columnar::Column;
+using columnar::TypeId;
+
 namespace {
 
 // Where one page's level sections and values lie.

@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 #include "parquet/file_metadata.hpp"
 #include "parquet/schema_mapping.hpp"
 
@@ -31,7 +31,7 @@ struct LeafData {
   // without a null: most columns, whose levels would only repeat max_def).
   std::vector<uint32_t> definition_levels;
   uint32_t implied_definition = 0;
-  Column values;  // the present values, in entry order
+  columnar::Column values;  // the present values, in entry order
 
   uint32_t repetition(size_t i) const {
     return repetition_levels.empty() ? 0 : repetition_levels[i];

@@ -11,6 +11,11 @@
 
 namespace sl::parquet {
 
+using columnar::Column;
+using columnar::Field;
+using columnar::is_wide_decimal;
+using columnar::TypeId;
+
 namespace {
 
 // How one kind of value is gathered, compared, hashed and PLAIN-encoded.

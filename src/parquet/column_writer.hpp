@@ -18,9 +18,9 @@
 #include <string_view>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
 #include "parquet/byte_sink.hpp"
-#include "parquet/column.hpp"
 #include "parquet/file_metadata.hpp"
 #include "parquet/record_shredder.hpp"
 #include "parquet/schema_layout.hpp"

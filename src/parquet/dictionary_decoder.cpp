@@ -10,6 +10,11 @@
 
 namespace sl::parquet {
 
+using columnar::Column;
+using columnar::DataType;
+using columnar::is_wide_decimal;
+using columnar::TypeId;
+
 namespace {
 
 // Appends src[i] (same logical type, primitive) to dst.

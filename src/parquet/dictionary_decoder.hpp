@@ -9,20 +9,22 @@
 #include <string_view>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 #include "parquet/schema_mapping.hpp"
 
 namespace sl::parquet {
 
 // The `count` values of a dictionary page body (decompressed), in the leaf's logical type.
 // Errors are Errc::corrupt, prefixed "dictionary: ".
-Result<Column> decode_dictionary_page(std::string_view bytes, size_t count, const DataType& type,
-                                      const Conversion& conv);
+Result<columnar::Column> decode_dictionary_page(std::string_view bytes, size_t count,
+                                                const columnar::DataType& type,
+                                                const Conversion& conv);
 
 // Appends dictionary[index] for the `present` indices of a data page's values section to `out`.
 // `indices` is scratch space, kept by the caller across pages.
-Status decode_dictionary_indices(std::string_view values, size_t present, const Column& dictionary,
-                                 std::vector<uint32_t>& indices, Column& out);
+Status decode_dictionary_indices(std::string_view values, size_t present,
+                                 const columnar::Column& dictionary, std::vector<uint32_t>& indices,
+                                 columnar::Column& out);
 
 }  // namespace sl::parquet

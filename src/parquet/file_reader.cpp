@@ -15,6 +15,11 @@
 
 namespace sl::parquet {
 
+using columnar::Column;
+using columnar::Field;
+using columnar::RecordBatch;
+using columnar::TypeId;
+
 namespace {
 
 constexpr std::string_view k_magic = "PAR1";

@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 #include "parquet/file_metadata.hpp"
 #include "parquet/schema_mapping.hpp"
 
@@ -37,7 +37,7 @@ class ParquetReader {
 
   const std::string& name() const { return name_; }
   const FileMetaData& metadata() const { return metadata_; }
-  const std::vector<Field>& schema() const { return file_schema_.fields; }
+  const std::vector<columnar::Field>& schema() const { return file_schema_.fields; }
   // Leaves with their levels and conversions, assembly nodes (row-group statistics need them).
   const FileSchema& file_schema() const { return file_schema_; }
   size_t num_row_groups() const { return metadata_.row_groups.size(); }
@@ -46,9 +46,9 @@ class ParquetReader {
   // "parent.child" selects only some fields of a top-level struct (e.g. {"add.path",
   // "add.stats"}: column `add` with those two fields, in file order): the other fields' column
   // chunks are not read at all.
-  Result<RecordBatch> read_row_group(size_t index,
-                                     const std::vector<std::string>& columns = {}) const;
-  Result<RecordBatch> read_all(const std::vector<std::string>& columns = {}) const;
+  Result<columnar::RecordBatch> read_row_group(size_t index,
+                                               const std::vector<std::string>& columns = {}) const;
+  Result<columnar::RecordBatch> read_all(const std::vector<std::string>& columns = {}) const;
 
  private:
   ParquetReader(std::string bytes, std::string name)
@@ -61,8 +61,9 @@ class ParquetReader {
   };
   Result<std::vector<Selection>> projection(const std::vector<std::string>& columns) const;
   static bool is_selected(const Selection& selection, std::string_view child);
-  Field selected_field(const Selection& selection) const;  // the field as read
-  Result<Column> read_field(size_t row_group, const Selection& selection, Field& field_out) const;
+  columnar::Field selected_field(const Selection& selection) const;  // the field as read
+  Result<columnar::Column> read_field(size_t row_group, const Selection& selection,
+                                      columnar::Field& field_out) const;
 
   std::string owned_;        // the file's bytes (open_bytes), or empty when mapped
   void* mapping_ = nullptr;  // open: the file mapped read-only

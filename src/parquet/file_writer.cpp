@@ -3,6 +3,10 @@
 
 namespace sl::parquet {
 
+using columnar::Column;
+using columnar::Field;
+using columnar::RecordBatch;
+
 namespace {
 constexpr std::string_view k_magic = "PAR1";
 }

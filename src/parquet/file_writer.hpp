@@ -15,9 +15,9 @@
 #include <memory>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
 #include "parquet/byte_sink.hpp"
-#include "parquet/column.hpp"
 #include "parquet/column_writer.hpp"
 #include "parquet/file_metadata.hpp"
 #include "parquet/record_shredder.hpp"
@@ -28,15 +28,15 @@ namespace sl::parquet {
 class ParquetWriter {
  public:
   static Result<std::unique_ptr<ParquetWriter>> open(std::unique_ptr<ByteSink> sink,
-                                                     std::vector<Field> schema,
+                                                     std::vector<columnar::Field> schema,
                                                      WriterOptions options = {});
   static Result<std::unique_ptr<ParquetWriter>> open(const std::filesystem::path& path,
-                                                     std::vector<Field> schema,
+                                                     std::vector<columnar::Field> schema,
                                                      WriterOptions options = {});
 
   // The batch's columns must have the writer schema's types and shapes, and no null where a field
   // is required (under a present parent); the batch is copied.
-  Status write(const RecordBatch& batch);
+  Status write(const columnar::RecordBatch& batch);
   Status close();
 
   const FileMetaData& metadata() const { return metadata_; }
@@ -44,19 +44,20 @@ class ParquetWriter {
   ByteSink& sink() { return *sink_; }
 
  private:
-  ParquetWriter(std::unique_ptr<ByteSink> sink, std::vector<Field> schema, WriterOptions options);
+  ParquetWriter(std::unique_ptr<ByteSink> sink, std::vector<columnar::Field> schema,
+                WriterOptions options);
   // The first `rows` pending rows as one row group.
   Status flush_row_group(size_t rows);
   // One row group from slices of the rows (per top-level column, in row order).
   Status write_row_group(const std::vector<std::vector<ColumnSlice>>& slices, size_t rows);
 
   std::unique_ptr<ByteSink> sink_;
-  std::vector<Field> schema_;
+  std::vector<columnar::Field> schema_;
   WriterOptions options_;
   std::vector<RecordShredder> shredders_;          // one per top-level field
   std::vector<ColumnChunkWriter> column_writers_;  // one per leaf, in schema order
   std::vector<ShreddedLeaf> shredded_;             // scratch: the leaves of one field
-  std::vector<RecordBatch> pending_;
+  std::vector<columnar::RecordBatch> pending_;
   size_t pending_offset_ = 0;  // rows of pending_[0] already written
   size_t pending_rows_ = 0;
   FileMetaData metadata_;
@@ -64,7 +65,7 @@ class ParquetWriter {
 };
 
 // Writes one batch to a new file (convenience for tools and tests).
-Status write_file(const std::filesystem::path& path, const RecordBatch& batch,
+Status write_file(const std::filesystem::path& path, const columnar::RecordBatch& batch,
                   const WriterOptions& options = {});
 
 }  // namespace sl::parquet

@@ -13,6 +13,8 @@
 
 namespace sl::parquet {
 
+using columnar::Column;
+
 namespace {
 
 // The DELTA encodings: back to PLAIN bytes (delta_encodings.hpp), then the PLAIN decoder, which

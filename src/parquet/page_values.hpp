@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 #include "parquet/file_metadata.hpp"
 #include "parquet/schema_mapping.hpp"
 
@@ -27,7 +27,7 @@ std::string_view encoding_name(Encoding e);
 // `dictionary` is null until the chunk's dictionary page is read; `scratch` holds indices or
 // RLE booleans, kept by the caller across pages.
 Status decode_page_values(std::string_view values, Encoding encoding, size_t present,
-                          const Conversion& conv, const Column* dictionary,
-                          std::vector<uint32_t>& scratch, Column& out);
+                          const Conversion& conv, const columnar::Column* dictionary,
+                          std::vector<uint32_t>& scratch, columnar::Column& out);
 
 }  // namespace sl::parquet

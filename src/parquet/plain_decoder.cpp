@@ -6,6 +6,10 @@
 
 namespace sl::parquet {
 
+using columnar::Column;
+using columnar::is_wide_decimal;
+using columnar::TypeId;
+
 namespace {
 
 // A big-endian two's-complement integer (a DECIMAL stored in a byte array) of at most 16 bytes;

@@ -14,19 +14,19 @@
 #include <algorithm>
 #include <string_view>
 
+#include "columnar/column.hpp"
 #include "common/byte_cursor.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 #include "parquet/schema_mapping.hpp"
 
 namespace sl::parquet {
 
 // Appends `count` PLAIN values of the physical type to `out` (logical type).
-Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column& out);
+Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, columnar::Column& out);
 
 // One min/max statistic of the leaf's chunks as a 1-value column of its logical type (PLAIN
 // bytes, without the length prefix for BYTE_ARRAY), converted like the values.
-Result<Column> decode_statistic(std::string_view bytes, const LeafInfo& leaf);
+Result<columnar::Column> decode_statistic(std::string_view bytes, const LeafInfo& leaf);
 
 // Room for `extra` more elements, growing geometrically: an exact reserve per page would
 // reallocate (and copy) the whole column on every page.

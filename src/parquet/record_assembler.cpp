@@ -3,6 +3,11 @@
 
 namespace sl::parquet {
 
+using columnar::Column;
+using columnar::Field;
+using columnar::is_wide_decimal;
+using columnar::TypeId;
+
 namespace {
 
 // values[0..present) spread over the slots: slot i takes the next present value when valid[i],

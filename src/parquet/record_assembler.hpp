@@ -12,15 +12,15 @@
 
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 #include "parquet/column_chunk_reader.hpp"
 #include "parquet/schema_mapping.hpp"
 
 namespace sl::parquet {
 
 // `leaves[i]` holds leaf `root.first_leaf + i`; their values are moved into the result.
-Result<Column> assemble(const Field& field, const AssemblyNode& root,
-                        std::vector<LeafData>& leaves);
+Result<columnar::Column> assemble(const columnar::Field& field, const AssemblyNode& root,
+                                  std::vector<LeafData>& leaves);
 
 }  // namespace sl::parquet

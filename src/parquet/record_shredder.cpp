@@ -3,6 +3,12 @@
 
 namespace sl::parquet {
 
+using columnar::Column;
+using columnar::Field;
+using columnar::is_wide_decimal;
+using columnar::type_name;
+using columnar::TypeId;
+
 void ShreddedLeaf::clear() {
   num_levels = 0;
   repetition_levels.clear();

@@ -15,14 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 
 namespace sl::parquet {
 
 // Rows [begin, end) of a column.
 struct ColumnSlice {
-  const Column* column;
+  const columnar::Column* column;
   size_t begin;
   size_t end;
 };
@@ -38,7 +38,7 @@ struct ShreddedLeaf {
 
 class RecordShredder {
  public:
-  explicit RecordShredder(const Field& field);
+  explicit RecordShredder(const columnar::Field& field);
 
   size_t leaf_count() const { return leaf_levels_.size(); }
 
@@ -49,7 +49,7 @@ class RecordShredder {
  private:
   struct Node {
     std::string path;  // dotted, for messages
-    TypeId type = TypeId::int64;
+    columnar::TypeId type = columnar::TypeId::int64;
     bool nullable = true;
     uint32_t repetition_level = 0;  // list/map: the level of its repeated group
     size_t leaf_begin = 0, leaf_end = 0;
@@ -60,10 +60,10 @@ class RecordShredder {
     bool definition = false;
     bool repetition = false;
   };
-  Node build(const Field& field, const std::string& path, int def, int rep);
+  Node build(const columnar::Field& field, const std::string& path, int def, int rep);
   void push_levels(size_t leaf, uint32_t rep, uint32_t def,
                    std::vector<ShreddedLeaf>& leaves) const;
-  Status shred_range(const Node& node, const Column& column, size_t begin, size_t end,
+  Status shred_range(const Node& node, const columnar::Column& column, size_t begin, size_t end,
                      uint32_t first_rep, uint32_t next_rep, uint32_t def,
                      std::vector<ShreddedLeaf>& leaves) const;
   void emit_empty(const Node& node, uint32_t rep, uint32_t def,
@@ -76,6 +76,7 @@ class RecordShredder {
 // Checks that `column` has the shape of `field` (types, children, lengths, offsets inside their
 // children) and holds no null in a non-nullable field whose parent is present. `path` names the
 // field in messages.
-Status check_column(const Field& field, const Column& column, const std::string& path);
+Status check_column(const columnar::Field& field, const columnar::Column& column,
+                    const std::string& path);
 
 }  // namespace sl::parquet

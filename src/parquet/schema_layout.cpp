@@ -5,6 +5,11 @@
 
 namespace sl::parquet {
 
+using columnar::Field;
+using columnar::is_wide_decimal;
+using columnar::k_max_decimal_precision;
+using columnar::TypeId;
+
 namespace {
 
 // The fewest bytes whose two's complement holds every `precision`-digit value (Spark's

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 #include "parquet/file_metadata.hpp"
 
 namespace sl::parquet {
@@ -27,7 +27,7 @@ constexpr std::string_view k_map_value = "value";
 
 struct LeafColumn {
   std::vector<std::string> path;  // path_in_schema
-  Field field;                    // the primitive field of the leaf
+  columnar::Field field;          // the primitive field of the leaf
   int max_definition_level = 0;
   int max_repetition_level = 0;
 };
@@ -35,15 +35,15 @@ struct LeafColumn {
 // Refuses what the writer cannot express: decimal precision outside 1..38, a list without exactly
 // one child, a map without a non-nullable key and a value, an empty struct, children on a
 // primitive field. Messages name the field by its dotted path.
-Status check_schema(const std::vector<Field>& schema);
+Status check_schema(const std::vector<columnar::Field>& schema);
 
 // Physical type and annotations of a primitive field.
-SchemaElement schema_element_for(const Field& field);
+SchemaElement schema_element_for(const columnar::Field& field);
 
 // Appends the elements of `field` (depth-first: a group, then its children).
-void append_schema_elements(const Field& field, std::vector<SchemaElement>& out);
+void append_schema_elements(const columnar::Field& field, std::vector<SchemaElement>& out);
 
 // The leaves of one top-level field, depth-first.
-std::vector<LeafColumn> leaf_columns(const Field& field);
+std::vector<LeafColumn> leaf_columns(const columnar::Field& field);
 
 }  // namespace sl::parquet

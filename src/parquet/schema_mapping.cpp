@@ -3,6 +3,10 @@
 
 namespace sl::parquet {
 
+using columnar::Field;
+using columnar::k_max_decimal_precision;
+using columnar::TypeId;
+
 Result<Field> logical_field(const SchemaElement& e, Conversion& conv) {
   Field f;
   f.name = e.name;

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 #include "parquet/file_metadata.hpp"
 
 namespace sl::parquet {
@@ -33,7 +33,7 @@ struct Conversion {
 struct LeafInfo {
   size_t schema_index = 0;  // into FileMetaData.schema
   std::string path;         // dotted, for messages
-  Field field;              // the logical primitive field
+  columnar::Field field;    // the logical primitive field
   Conversion conversion;
   int max_definition_level = 0;
   int max_repetition_level = 0;
@@ -46,7 +46,7 @@ struct LeafInfo {
 // an entry with rep <= slot_repetition_level and def >= slot_definition_level begins a slot, and
 // the slot is non-null when def >= valid_definition_level.
 struct AssemblyNode {
-  TypeId type = TypeId::int64;
+  columnar::TypeId type = columnar::TypeId::int64;
   std::string path;  // dotted, for messages
   int slot_definition_level = 0;
   int slot_repetition_level = 0;
@@ -57,13 +57,13 @@ struct AssemblyNode {
 };
 
 struct FileSchema {
-  std::vector<Field> fields;        // top-level logical fields
-  std::vector<AssemblyNode> roots;  // one per top-level field
-  std::vector<LeafInfo> leaves;     // depth-first: the order of the column chunks
+  std::vector<columnar::Field> fields;  // top-level logical fields
+  std::vector<AssemblyNode> roots;      // one per top-level field
+  std::vector<LeafInfo> leaves;         // depth-first: the order of the column chunks
 };
 
 // The logical type of a primitive element (conversion filled in).
-Result<Field> logical_field(const SchemaElement& element, Conversion& conversion);
+Result<columnar::Field> logical_field(const SchemaElement& element, Conversion& conversion);
 
 // Maps the whole schema (root first). Errors name the element.
 Result<FileSchema> map_schema(const std::vector<SchemaElement>& schema);

@@ -9,6 +9,10 @@
 
 namespace sl::parquet {
 
+using columnar::Column;
+using columnar::is_wide_decimal;
+using columnar::TypeId;
+
 int compare_values(const Column& a, size_t i, const Column& b, size_t j) {
   auto cmp = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
   switch (a.type.id) {

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
-#include "parquet/column.hpp"
 
 namespace sl::parquet {
 
@@ -29,19 +29,19 @@ enum class CompareOp { eq, ne, lt, le, gt, ge, is_null, is_not_null };
 struct ValuePredicate {
   std::string column;  // a top-level primitive column
   CompareOp op = CompareOp::eq;
-  Column literal;  // one value of the column's type (unused for is_null / is_not_null)
+  columnar::Column literal;  // one value of the column's type (unused for is_null / is_not_null)
 };
 
 // -1, 0, 1 comparing a[i] and b[j], two present values of the same primitive type (strings and
 // binaries as unsigned bytes, decimals by unscaled value, floats by value).
-int compare_values(const Column& a, size_t i, const Column& b, size_t j);
+int compare_values(const columnar::Column& a, size_t i, const columnar::Column& b, size_t j);
 
 // Whether a comparison's result (compare_values) satisfies `op` (eq, ne, lt, le, gt, ge; true
 // for is_null / is_not_null, which look at validity instead).
 bool comparison_holds(int comparison, CompareOp op);
 
 // Whether row `row` of `column` (the predicate's column, null or not) satisfies it.
-bool row_matches(const ValuePredicate& predicate, const Column& column, size_t row);
+bool row_matches(const ValuePredicate& predicate, const columnar::Column& column, size_t row);
 
 // Whether row group `row_group` may hold a row satisfying every predicate, judged from its
 // column chunks' statistics. Errors: a predicate on an unknown or non-primitive column, or a

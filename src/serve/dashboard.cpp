@@ -7,8 +7,8 @@
 #include <charconv>
 #include <map>
 
+#include "columnar/cell_text.hpp"
 #include "common/json_writer.hpp"
-#include "parquet/cell_text.hpp"
 
 namespace sl::serve {
 
@@ -50,21 +50,21 @@ Result<int> year_param(const httplib::Request& req, bool required) {
 }
 
 void send_rows(const httplib::Request& req, httplib::Response& res,
-               const parquet::RecordBatch& batch, const std::string& name) {
+               const columnar::RecordBatch& batch, const std::string& name) {
   if (req.get_param_value("format") == "csv") {
     res.set_header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
-    res.set_content(parquet::rows_csv(batch), "text/csv; charset=utf-8");
+    res.set_content(columnar::rows_csv(batch), "text/csv; charset=utf-8");
   } else {
-    res.set_content(parquet::rows_json(batch), "application/json");
+    res.set_content(columnar::rows_json(batch), "application/json");
   }
 }
 
 // The column `name` of row `row` as display text ("" when null or absent).
-std::string cell(const parquet::RecordBatch& b, std::string_view name, size_t row) {
+std::string cell(const columnar::RecordBatch& b, std::string_view name, size_t row) {
   for (size_t c = 0; c < b.schema.size(); ++c) {
     if (b.schema[c].name != name) continue;
     if (!b.columns[c].is_valid(row)) return "";
-    auto j = parquet::cell_json(b.columns[c], row);
+    auto j = columnar::cell_json(b.columns[c], row);
     if (j.is_boolean()) return j.get<bool>() ? "oui" : "non";
     if (j.is_number_float()) return fmt::format("{:.1f}", j.get<double>());
     return j.is_string() ? j.get<std::string>() : j.dump();

@@ -10,8 +10,8 @@ namespace sl::serve {
 
 namespace {
 
-Result<parquet::RecordBatch> read_table(const delta::Storage& storage,
-                                        const delta::ScanOptions& scan) {
+Result<columnar::RecordBatch> read_table(const delta::Storage& storage,
+                                         const delta::ScanOptions& scan) {
   auto snapshot = delta::load_snapshot(storage);
   if (!snapshot) return snapshot.error().with_context(storage.describe(""));
   return delta::scan_all(storage, *snapshot, scan);
@@ -25,7 +25,7 @@ const std::vector<std::string>& GoldReader::gold_tables() {
   return tables;
 }
 
-Result<parquet::RecordBatch> GoldReader::year_rows(const std::string& table, int year) const {
+Result<columnar::RecordBatch> GoldReader::year_rows(const std::string& table, int year) const {
   const auto& known = gold_tables();
   if (std::find(known.begin(), known.end(), table) == known.end())
     return make_error(Errc::not_found, "no Gold table '" + table + "'");
@@ -34,7 +34,7 @@ Result<parquet::RecordBatch> GoldReader::year_rows(const std::string& table, int
   return read_table(*lake_.table(delta::Layer::gold, table), scan);
 }
 
-Result<parquet::RecordBatch> GoldReader::dq_issues() const {
+Result<columnar::RecordBatch> GoldReader::dq_issues() const {
   return read_table(*lake_.table(delta::Layer::silver, "dq_issues"), {});
 }
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "common/result.hpp"
 #include "delta/lake.hpp"
-#include "parquet/column.hpp"
 
 namespace sl::serve {
 
@@ -21,9 +21,9 @@ class GoldReader {
 
   // The rows of gold/<table> for `year` (its partition only); Errc::not_found when the table
   // does not exist (no refresh yet) or is not a Gold table.
-  Result<parquet::RecordBatch> year_rows(const std::string& table, int year) const;
+  Result<columnar::RecordBatch> year_rows(const std::string& table, int year) const;
   // silver/dq_issues, whole.
-  Result<parquet::RecordBatch> dq_issues() const;
+  Result<columnar::RecordBatch> dq_issues() const;
   // The years gold/kpi_summary holds, newest first.
   Result<std::vector<int>> years() const;
 

@@ -7,9 +7,9 @@
 namespace sl::delta {
 namespace {
 
-using parquet::TypeId;
+using columnar::TypeId;
 
-std::vector<TypeId> types_of(const std::vector<parquet::Field>& fields) {
+std::vector<TypeId> types_of(const std::vector<columnar::Field>& fields) {
   std::vector<TypeId> out;
   for (const auto& f : fields) out.push_back(f.type.id);
   return out;
@@ -57,8 +57,8 @@ TEST(CsvImport, ConvertsInBatchesWithNullsAndEmptyStrings) {
   const std::string text = "id,name\n1,a\n,\n3,\"c, d\"\n4,d\n5,e\n";
   auto fields = infer_csv_fields(text, "in.csv");
   ASSERT_TRUE(fields.ok());
-  std::vector<parquet::RecordBatch> batches;
-  auto rows = read_csv_batches(text, "in.csv", *fields, 2, [&](parquet::RecordBatch&& b) {
+  std::vector<columnar::RecordBatch> batches;
+  auto rows = read_csv_batches(text, "in.csv", *fields, 2, [&](columnar::RecordBatch&& b) {
     batches.push_back(std::move(b));
     return Status{};
   });
@@ -88,9 +88,9 @@ TEST(CsvImport, MalformedCsvNamesTheLine) {
   EXPECT_FALSE(unterminated.ok());
 
   const std::string text = "id,x\n1,2\n2,zz\n";
-  std::vector<parquet::Field> fields{{"id", {TypeId::int64}, true}, {"x", {TypeId::int32}, true}};
+  std::vector<columnar::Field> fields{{"id", {TypeId::int64}, true}, {"x", {TypeId::int32}, true}};
   auto bad = read_csv_batches(text, "bad.csv", fields, 10,
-                              [](parquet::RecordBatch&&) { return Status{}; });
+                              [](columnar::RecordBatch&&) { return Status{}; });
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("bad.csv:3:"), std::string::npos);
   EXPECT_NE(bad.error().message.find("'zz'"), std::string::npos);

@@ -81,8 +81,8 @@ TEST(Scan, SchemaEvolutionReadsOldFilesWithNulls) {
   MemoryStorage storage;
   ASSERT_TRUE(write_table(storage, people(0, 2), options_for()).ok());
   auto wider = people(2, 2);
-  wider.schema.push_back({"score", {parquet::TypeId::float64}, true});
-  wider.columns.emplace_back(parquet::DataType{parquet::TypeId::float64});
+  wider.schema.push_back({"score", {columnar::TypeId::float64}, true});
+  wider.columns.emplace_back(columnar::DataType{columnar::TypeId::float64});
   wider.columns.back().append_f64(1.5);
   wider.columns.back().append_f64(2.5);
   auto refused = write_table(storage, wider, options_for());

@@ -38,7 +38,7 @@ TEST(Schema, MapsToParquetFieldsAndBack) {
   StructField f{"amount", DataType::decimal(12, 2), true, "{}"};
   auto p = to_parquet_field(f);
   ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->type.id, parquet::TypeId::decimal);
+  EXPECT_EQ(p->type.id, columnar::TypeId::decimal);
   EXPECT_EQ(from_parquet_field(*p), f);
   auto ntz = to_parquet_field(StructField{"t", DataType::of(PrimitiveType::timestamp_ntz)});
   ASSERT_FALSE(ntz.ok());

@@ -4,22 +4,22 @@
 #include <string>
 #include <vector>
 
+#include "columnar/column.hpp"
 #include "delta/actions_json.hpp"
 #include "delta/log_segment.hpp"
 #include "delta/storage.hpp"
-#include "parquet/column.hpp"
 
 namespace sl::delta::testing {
 
 // A batch (id long not null, name string, day date) with ids [first, first + n).
-inline parquet::RecordBatch people(int64_t first, size_t n, int32_t day = 20000) {
-  parquet::RecordBatch b;
-  b.schema = {{"id", {parquet::TypeId::int64}, false},
-              {"name", {parquet::TypeId::string}, true},
-              {"day", {parquet::TypeId::date32}, true}};
-  b.columns = {parquet::Column({parquet::TypeId::int64}),
-               parquet::Column({parquet::TypeId::string}),
-               parquet::Column({parquet::TypeId::date32})};
+inline columnar::RecordBatch people(int64_t first, size_t n, int32_t day = 20000) {
+  columnar::RecordBatch b;
+  b.schema = {{"id", {columnar::TypeId::int64}, false},
+              {"name", {columnar::TypeId::string}, true},
+              {"day", {columnar::TypeId::date32}, true}};
+  b.columns = {columnar::Column({columnar::TypeId::int64}),
+               columnar::Column({columnar::TypeId::string}),
+               columnar::Column({columnar::TypeId::date32})};
   for (size_t i = 0; i < n; ++i) {
     int64_t id = first + static_cast<int64_t>(i);
     b.columns[0].append_i64(id);

@@ -17,7 +17,7 @@ struct Change {
   std::optional<std::string> name;
 };
 
-parquet::RecordBatch log_of(const std::vector<Change>& changes) {
+columnar::RecordBatch log_of(const std::vector<Change>& changes) {
   TableBuilder t({long_field("id", false), string_field("city"), string_field("name"),
                   string_field("_op", false), long_field("_lsn", false),
                   long_field("_commit_lsn", false)});

@@ -72,18 +72,18 @@ class BronzeWriterTest : public ::testing::Test {
     EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().to_string());
     return s.ok() ? *s : delta::Snapshot{};
   }
-  parquet::RecordBatch rows(const std::string& table = "strava_activities") {
+  columnar::RecordBatch rows(const std::string& table = "strava_activities") {
     auto storage = lake_.table(delta::Layer::bronze, table);
     auto s = snapshot(table);
     auto batch = delta::scan_all(*storage, s);
     EXPECT_TRUE(batch.ok());
-    return batch.ok() ? *batch : parquet::RecordBatch{};
+    return batch.ok() ? *batch : columnar::RecordBatch{};
   }
-  static const parquet::Column& column(const parquet::RecordBatch& b, std::string_view name) {
+  static const columnar::Column& column(const columnar::RecordBatch& b, std::string_view name) {
     for (size_t i = 0; i < b.schema.size(); ++i)
       if (b.schema[i].name == name) return b.columns[i];
     ADD_FAILURE() << "no column " << name;
-    static parquet::Column none;
+    static columnar::Column none;
     return none;
   }
 
@@ -119,10 +119,10 @@ TEST_F(BronzeWriterTest, CommitsAtTheTransactionEndAndARestartSkipsWhatLanded) {
   ASSERT_TRUE(w.commit().ok());
   auto b = rows();
   ASSERT_EQ(b.num_rows, 3u);
-  EXPECT_EQ(parquet::to_debug_string(column(b, "activity_id")), "1\n2\n2\n");
-  EXPECT_EQ(parquet::to_debug_string(column(b, "_op")), "\"c\"\n\"c\"\n\"u\"\n");
-  EXPECT_EQ(parquet::to_debug_string(column(b, "_commit_lsn")), "100\n100\n120\n");
-  EXPECT_EQ(parquet::to_debug_string(column(b, "_lsn")), "90\n95\n115\n");
+  EXPECT_EQ(columnar::to_debug_string(column(b, "activity_id")), "1\n2\n2\n");
+  EXPECT_EQ(columnar::to_debug_string(column(b, "_op")), "\"c\"\n\"c\"\n\"u\"\n");
+  EXPECT_EQ(columnar::to_debug_string(column(b, "_commit_lsn")), "100\n100\n120\n");
+  EXPECT_EQ(columnar::to_debug_string(column(b, "_lsn")), "90\n95\n115\n");
   EXPECT_EQ(snapshot().app_version(k_app), 130);
 }
 
@@ -186,9 +186,9 @@ TEST_F(BronzeWriterTest, ASnapshotCreatesEveryTableEvenEmptyOnes) {
   EXPECT_EQ(snapshot("rh_employees").app_version(k_app), 500);
   EXPECT_EQ(rows("rh_employees").num_rows, 0u);
   auto b = rows();
-  EXPECT_EQ(parquet::to_debug_string(column(b, "_op")), "\"r\"\n");
-  EXPECT_EQ(parquet::to_debug_string(column(b, "_commit_lsn")), "500\n");
-  EXPECT_EQ(parquet::to_debug_string(column(b, "_tx_id")), "null\n");
+  EXPECT_EQ(columnar::to_debug_string(column(b, "_op")), "\"r\"\n");
+  EXPECT_EQ(columnar::to_debug_string(column(b, "_commit_lsn")), "500\n");
+  EXPECT_EQ(columnar::to_debug_string(column(b, "_tx_id")), "null\n");
   // A change committed before the snapshot point is in the snapshot already.
   auto again = writer();
   EXPECT_FALSE(*again.add_change(change(rel, cdc::Op::update, 7, 499, 480), 6));
@@ -206,10 +206,10 @@ TEST_F(BronzeWriterTest, DeletesKeepTheOldRowAndUnconvertibleValuesKeepTheirText
   ASSERT_TRUE(w.commit().ok());
   EXPECT_EQ(w.unconverted(), 2u);
   auto b = rows();
-  EXPECT_EQ(parquet::to_debug_string(column(b, "activity_id")), "3\n4\n");
-  EXPECT_EQ(parquet::to_debug_string(column(b, "distance_m")), "10000\nnull\n");
-  EXPECT_EQ(parquet::to_debug_string(column(b, "name")), "\"run 3\"\nnull\n");
-  EXPECT_EQ(parquet::to_debug_string(column(b, "_unconverted")),
+  EXPECT_EQ(columnar::to_debug_string(column(b, "activity_id")), "3\n4\n");
+  EXPECT_EQ(columnar::to_debug_string(column(b, "distance_m")), "10000\nnull\n");
+  EXPECT_EQ(columnar::to_debug_string(column(b, "name")), "\"run 3\"\nnull\n");
+  EXPECT_EQ(columnar::to_debug_string(column(b, "_unconverted")),
             "null\n\"{\"name\":null,\"distance_m\":\"NaN\"}\"\n");
 }
 
@@ -224,7 +224,7 @@ TEST_F(BronzeWriterTest, DiscardedRowsAreNotCommitted) {
   ASSERT_TRUE(w.add_change(change(rel, cdc::Op::create, 9, 200, 150), 5).ok());
   w.end_transaction(pg::Lsn{210});
   ASSERT_TRUE(w.commit().ok());
-  EXPECT_EQ(parquet::to_debug_string(column(rows(), "activity_id")), "9\n");
+  EXPECT_EQ(columnar::to_debug_string(column(rows(), "activity_id")), "9\n");
 }
 
 }  // namespace

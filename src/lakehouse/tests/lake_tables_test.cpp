@@ -18,9 +18,9 @@ namespace {
 
 constexpr int64_t k_us_per_hour = 3'600'000'000LL;
 
-std::string describe(const parquet::Field& f) {
-  std::string out = f.name + " " + std::string(parquet::type_name(f.type.id));
-  if (f.type.id == parquet::TypeId::decimal)
+std::string describe(const columnar::Field& f) {
+  std::string out = f.name + " " + std::string(columnar::type_name(f.type.id));
+  if (f.type.id == columnar::TypeId::decimal)
     out += "(" + std::to_string(f.type.precision) + "," + std::to_string(f.type.scale) + ")";
   return out + (f.nullable ? "" : " not null");
 }
@@ -34,7 +34,7 @@ std::string describe(const NamedBatch& table) {
   out += "\n";
   for (size_t row = 0; row < batch.num_rows; ++row) {
     for (size_t c = 0; c < batch.columns.size(); ++c)
-      out += (c ? " | " : "") + parquet::to_debug_string(batch.columns[c], row);
+      out += (c ? " | " : "") + columnar::to_debug_string(batch.columns[c], row);
     out += "\n";
   }
   return out;
@@ -300,26 +300,26 @@ std::vector<std::string> split(const std::string& text, std::string_view separat
 }
 
 // The PostgreSQL type each lake type is published as, written out independently of the specs.
-std::string expected_pg_type(const parquet::DataType& t) {
+std::string expected_pg_type(const columnar::DataType& t) {
   switch (t.id) {
-    case parquet::TypeId::string:
+    case columnar::TypeId::string:
       return "text";
-    case parquet::TypeId::int32:
+    case columnar::TypeId::int32:
       return "integer";
-    case parquet::TypeId::int64:
+    case columnar::TypeId::int64:
       return "bigint";
-    case parquet::TypeId::float64:
+    case columnar::TypeId::float64:
       return "double precision";
-    case parquet::TypeId::boolean:
+    case columnar::TypeId::boolean:
       return "boolean";
-    case parquet::TypeId::date32:
+    case columnar::TypeId::date32:
       return "date";
-    case parquet::TypeId::timestamp_us:
+    case columnar::TypeId::timestamp_us:
       return "timestamp";
-    case parquet::TypeId::decimal:
+    case columnar::TypeId::decimal:
       return "numeric(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
     default:
-      return "unexpected " + std::string(parquet::type_name(t.id));
+      return "unexpected " + std::string(columnar::type_name(t.id));
   }
 }
 
@@ -381,7 +381,7 @@ void expect_copy_rows_match_batch(const TableSpec<Row>& spec, std::span<const Ro
     const auto fields = split(lines[row], "\t");
     ASSERT_EQ(fields.size(), batch.columns.size());
     for (size_t c = 0; c < fields.size(); ++c)
-      EXPECT_EQ(fields[c] == "\\N", parquet::to_debug_string(batch.columns[c], row) == "null")
+      EXPECT_EQ(fields[c] == "\\N", columnar::to_debug_string(batch.columns[c], row) == "null")
           << batch.schema[c].name << " row " << row << ": " << fields[c];
   }
 }

@@ -21,23 +21,24 @@ int32_t numeric_typmod(int precision, int scale) {
 }
 
 // One value as a reader would print it (dates, timestamps and decimals in their text form).
-std::string show(const parquet::Column& column) {
+std::string show(const columnar::Column& column) {
   switch (column.type.id) {
-    case parquet::TypeId::date32:
+    case columnar::TypeId::date32:
       return format_date(column.i32[0]);
-    case parquet::TypeId::timestamp_us:
+    case columnar::TypeId::timestamp_us:
       return format_timestamp_us(column.i64[0]);
-    case parquet::TypeId::decimal:
-      return parquet::is_wide_decimal(column.type) ? decimal_text(column.i128[0], column.type.scale)
-                                                   : decimal_text(column.i64[0], column.type.scale);
+    case columnar::TypeId::decimal:
+      return columnar::is_wide_decimal(column.type)
+                 ? decimal_text(column.i128[0], column.type.scale)
+                 : decimal_text(column.i64[0], column.type.scale);
     default:
-      return parquet::to_debug_string(column, 0);
+      return columnar::to_debug_string(column, 0);
   }
 }
 
 // Converts one value; nullopt when append_lake_value refuses it.
 std::optional<std::string> convert(uint32_t type_oid, int32_t typmod, std::string_view text) {
-  parquet::Column column(lake_type(type_oid, typmod));
+  columnar::Column column(lake_type(type_oid, typmod));
   if (!append_lake_value(column, type_oid, text)) {
     EXPECT_EQ(column.length, 0u) << "a refused value appends nothing";
     return std::nullopt;
@@ -69,7 +70,7 @@ TEST(LakeTypes, DeltaTypesOfDesignSection3) {
       {oid::k_uuid, -1, "string"},
       {oid::k_oid, -1, "string"}};
   for (const auto& [type, typmod, delta_name] : types) {
-    parquet::Field field{"c", lake_type(type, typmod), true};
+    columnar::Field field{"c", lake_type(type, typmod), true};
     EXPECT_EQ(delta::type_to_string(delta::from_parquet_field(field).type), delta_name)
         << "oid " << type << " typmod " << typmod;
   }

@@ -23,23 +23,23 @@ int64_t at(int year, int month, int day, int hour = 9) {
 void meta(TableBuilder& t, int64_t n) {
   t.text("r").long_(100 + n).long_(100).text(std::nullopt);
 }
-std::vector<parquet::Field> meta_fields() {
+std::vector<columnar::Field> meta_fields() {
   return {string_field("_op", false), long_field("_lsn", false), long_field("_commit_lsn", false),
           string_field("_unconverted")};
 }
 
 BronzeState employees() {
-  auto fields = std::vector<parquet::Field>{long_field("id"),
-                                            string_field("nom"),
-                                            string_field("prenom"),
-                                            date_field("date_naissance"),
-                                            date_field("date_embauche"),
-                                            string_field("business_unit"),
-                                            euros_field("salaire_brut"),
-                                            string_field("contrat"),
-                                            int_field("nb_conges_payes"),
-                                            string_field("adresse_complete"),
-                                            string_field("moyen_deplacement")};
+  auto fields = std::vector<columnar::Field>{long_field("id"),
+                                             string_field("nom"),
+                                             string_field("prenom"),
+                                             date_field("date_naissance"),
+                                             date_field("date_embauche"),
+                                             string_field("business_unit"),
+                                             euros_field("salaire_brut"),
+                                             string_field("contrat"),
+                                             int_field("nb_conges_payes"),
+                                             string_field("adresse_complete"),
+                                             string_field("moyen_deplacement")};
   for (auto& f : meta_fields()) fields.push_back(f);
   TableBuilder t(fields);
   auto add = [&](int64_t id, int64_t cents, const char* address, const char* mode) {
@@ -58,17 +58,17 @@ BronzeState employees() {
 }
 
 BronzeState activities() {
-  auto fields = std::vector<parquet::Field>{long_field("activity_id"),
-                                            long_field("employee_id"),
-                                            string_field("name"),
-                                            string_field("sport_type"),
-                                            double_field("distance_m"),
-                                            int_field("moving_time_s"),
-                                            int_field("elapsed_time_s"),
-                                            timestamp_field("start_date_utc"),
-                                            timestamp_field("start_date_local"),
-                                            bool_field("commute"),
-                                            double_field("calories")};
+  auto fields = std::vector<columnar::Field>{long_field("activity_id"),
+                                             long_field("employee_id"),
+                                             string_field("name"),
+                                             string_field("sport_type"),
+                                             double_field("distance_m"),
+                                             int_field("moving_time_s"),
+                                             int_field("elapsed_time_s"),
+                                             timestamp_field("start_date_utc"),
+                                             timestamp_field("start_date_local"),
+                                             bool_field("commute"),
+                                             double_field("calories")};
   for (auto& f : meta_fields()) fields.push_back(f);
   TableBuilder t(fields);
   auto add = [&](int64_t id, int64_t employee, const char* sport, double metres, int moving,
@@ -89,7 +89,7 @@ BronzeState activities() {
 }
 
 BronzeState distances() {
-  auto fields = std::vector<parquet::Field>{
+  auto fields = std::vector<columnar::Field>{
       string_field("origin"),        string_field("destination"), string_field("mode"),
       string_field("provider"),      double_field("distance_m"),  string_field("status"),
       timestamp_field("computed_at")};

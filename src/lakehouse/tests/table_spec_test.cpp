@@ -72,13 +72,14 @@ TEST(TableSpec, DeltaSchemaAndValues) {
   ASSERT_EQ(batch.schema.size(), 9u);
   std::string schema;
   for (const auto& f : batch.schema)
-    schema += f.name + ":" + std::string(parquet::type_name(f.type.id)) + (f.nullable ? " " : "! ");
+    schema +=
+        f.name + ":" + std::string(columnar::type_name(f.type.id)) + (f.nullable ? " " : "! ");
   EXPECT_EQ(schema,
             "year:int32! id:int64! label:string note:string ratio:double flag:boolean "
             "born:date seen:timestamp amount:decimal ");
-  EXPECT_EQ(batch.schema[8].type, (parquet::DataType{parquet::TypeId::decimal, 12, 2}));
+  EXPECT_EQ(batch.schema[8].type, (columnar::DataType{columnar::TypeId::decimal, 12, 2}));
   std::string second;
-  for (const auto& column : batch.columns) second += parquet::to_debug_string(column, 1) + " ";
+  for (const auto& column : batch.columns) second += columnar::to_debug_string(column, 1) + " ";
   EXPECT_EQ(second, "2025 -2 \"\" null nan false null null -5 ");
   EXPECT_EQ(batch.columns[6].i32[0], days_from_civil({1990, 5, 17}));
   EXPECT_EQ(batch.columns[8].i64[0], 154'700);

@@ -10,6 +10,13 @@
 #include "parquet/schema_mapping.hpp"
 
 namespace sl::parquet {
+
+using columnar::Column;
+using columnar::Field;
+using columnar::RecordBatch;
+using columnar::to_debug_string;
+using columnar::type_name;
+using columnar::TypeId;
 namespace {
 
 Field field(std::string name, TypeId id, bool nullable = true, std::vector<Field> children = {}) {

@@ -10,6 +10,11 @@
 #include "parquet/schema_layout.hpp"
 
 namespace sl::parquet {
+
+using columnar::Column;
+using columnar::Field;
+using columnar::RecordBatch;
+using columnar::TypeId;
 namespace {
 
 Field string_field(std::string name, bool nullable = true) {

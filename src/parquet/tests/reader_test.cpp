@@ -8,6 +8,10 @@
 #include "parquet/file_writer.hpp"
 
 namespace sl::parquet {
+
+using columnar::Column;
+using columnar::RecordBatch;
+using columnar::TypeId;
 namespace {
 
 RecordBatch batch(size_t rows) {

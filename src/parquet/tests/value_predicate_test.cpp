@@ -10,6 +10,11 @@
 #include "parquet/file_writer.hpp"
 
 namespace sl::parquet {
+
+using columnar::Column;
+using columnar::DataType;
+using columnar::RecordBatch;
+using columnar::TypeId;
 namespace {
 
 constexpr __int128 k_e20 = static_cast<__int128>(10000000000LL) * 10000000000LL;

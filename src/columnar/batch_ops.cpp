@@ -1,10 +1,7 @@
 // take_rows / null_column / append_batch over flat columns.
-#include "delta/batch_ops.hpp"
+#include "columnar/batch_ops.hpp"
 
-namespace sl::delta {
-
-using parquet::Column;
-using parquet::TypeId;
+namespace sl::columnar {
 
 namespace {
 template <class T>
@@ -31,7 +28,7 @@ Column take_rows(const Column& c, const std::vector<uint32_t>& rows) {
       gather(c.i64, out.i64, rows);
       break;
     case TypeId::decimal:
-      if (parquet::is_wide_decimal(c.type)) {
+      if (is_wide_decimal(c.type)) {
         gather(c.i128, out.i128, rows);
       } else {
         gather(c.i64, out.i64, rows);
@@ -62,22 +59,21 @@ Column take_rows(const Column& c, const std::vector<uint32_t>& rows) {
   return out;
 }
 
-parquet::RecordBatch take_rows(const parquet::RecordBatch& batch,
-                               const std::vector<uint32_t>& rows) {
-  parquet::RecordBatch out;
+RecordBatch take_rows(const RecordBatch& batch, const std::vector<uint32_t>& rows) {
+  RecordBatch out;
   out.schema = batch.schema;
   out.num_rows = rows.size();
   for (const auto& c : batch.columns) out.columns.push_back(take_rows(c, rows));
   return out;
 }
 
-Column null_column(const parquet::DataType& type, size_t length) {
+Column null_column(const DataType& type, size_t length) {
   Column out(type);
   for (size_t i = 0; i < length; ++i) out.append_null();
   return out;
 }
 
-Status append_batch(parquet::RecordBatch& to, const parquet::RecordBatch& from) {
+Status append_batch(RecordBatch& to, const RecordBatch& from) {
   if (to.columns.empty() && to.num_rows == 0) {
     to = from;
     return {};
@@ -114,4 +110,4 @@ Status append_batch(parquet::RecordBatch& to, const parquet::RecordBatch& from) 
   return {};
 }
 
-}  // namespace sl::delta
+}  // namespace sl::columnar

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sl::parquet {
+namespace sl::columnar {
 
 enum class TypeId {
   boolean,
@@ -127,4 +127,4 @@ struct RecordBatch {
   size_t num_rows = 0;
 };
 
-}  // namespace sl::parquet
+}  // namespace sl::columnar

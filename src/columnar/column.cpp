@@ -1,11 +1,11 @@
 // Column builders, row copying, debug text and type names.
-#include "parquet/column.hpp"
+#include "columnar/column.hpp"
 
 #include <charconv>
 
 #include "common/decimal_text.hpp"
 
-namespace sl::parquet {
+namespace sl::columnar {
 
 std::string_view type_name(TypeId id) {
   switch (id) {
@@ -295,4 +295,4 @@ std::string to_debug_string(const Column& column) {
   return out;
 }
 
-}  // namespace sl::parquet
+}  // namespace sl::columnar

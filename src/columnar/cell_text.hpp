@@ -8,11 +8,11 @@
 
 #include <string>
 
-#include "parquet/column.hpp"
+#include "columnar/column.hpp"
 
-namespace sl::parquet {
+namespace sl::columnar {
 
-// "int64", "string not null", "list<int32>"...
+// "int64", "decimal(12,2)", "list<int32>", "struct<a:string>"... (nullability is not shown)
 std::string type_label(const Field& field);
 nlohmann::json cell_json(const Column& column, size_t row);
 std::string csv_cell(const Column& column, size_t row);
@@ -25,4 +25,4 @@ std::string rows_json(const RecordBatch& batch);
 // A header line and every row, RFC 4180 (CRLF line ends).
 std::string rows_csv(const RecordBatch& batch);
 
-}  // namespace sl::parquet
+}  // namespace sl::columnar

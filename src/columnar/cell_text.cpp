@@ -1,6 +1,6 @@
 // Cells of record batches as JSON values or CSV fields, for people and scripts (`parquet cat`,
 // `lake scan`, the dashboard's API).
-#include "parquet/cell_text.hpp"
+#include "columnar/cell_text.hpp"
 
 #include <fmt/core.h>
 
@@ -10,9 +10,9 @@
 #include "common/csv_reader.hpp"
 #include "common/decimal_text.hpp"
 
-namespace sl::parquet {
+namespace sl::columnar {
 
-std::string type_label(const parquet::Field& f) {
+std::string type_label(const Field& f) {
   switch (f.type.id) {
     case TypeId::decimal:
       return fmt::format("decimal({},{})", f.type.precision, f.type.scale);
@@ -28,7 +28,7 @@ std::string type_label(const parquet::Field& f) {
     case TypeId::map:
       return "map<" + type_label(f.children.at(0)) + "," + type_label(f.children.at(1)) + ">";
     default:
-      return std::string(parquet::type_name(f.type.id));
+      return std::string(type_name(f.type.id));
   }
 }
 
@@ -50,9 +50,9 @@ std::string non_finite_text(double v) {
 // One value as JSON (nlohmann::json, or ordered_json to keep struct fields in schema order).
 // `f`, when given, names the fields of structs; without it a struct prints as an array.
 template <class Json>
-Json value_json(const parquet::Field* f, const Column& c, size_t i) {
+Json value_json(const Field* f, const Column& c, size_t i) {
   if (!c.is_valid(i)) return nullptr;
-  auto child = [&](size_t k) -> const parquet::Field* {
+  auto child = [&](size_t k) -> const Field* {
     return f != nullptr && k < f->children.size() ? &f->children[k] : nullptr;
   };
   switch (c.type.id) {
@@ -119,7 +119,7 @@ nlohmann::json cell_json(const Column& c, size_t i) {
 
 namespace {
 // A CSV field: the JSON text of the value (strings bare), quoted when needed.
-std::string csv_text(const parquet::Field* f, const Column& c, size_t i) {
+std::string csv_text(const Field* f, const Column& c, size_t i) {
   if (!c.is_valid(i)) return "";
   auto j = value_json<nlohmann::ordered_json>(f, c, i);
   std::string text = j.is_string() ? j.get<std::string>() : j.dump();
@@ -171,4 +171,4 @@ std::string rows_csv(const RecordBatch& batch) {
   return out;
 }
 
-}  // namespace sl::parquet
+}  // namespace sl::columnar
