@@ -303,7 +303,7 @@ void Config::set(std::string key, std::string value, std::string source) {
 }
 
 std::filesystem::path Config::home() const {
-  return std::filesystem::absolute(get_string("home", "./var")).lexically_normal();
+  return std::filesystem::absolute(get_string("home")).lexically_normal();
 }
 
 std::filesystem::path Config::lake_root() const {

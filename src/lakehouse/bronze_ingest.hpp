@@ -33,8 +33,8 @@ namespace sl::lakehouse {
 
 struct BronzeIngestOptions {
   std::string conninfo;
-  std::string slot = "sportlake_bronze";
-  std::string publication = "sportlake_pub";
+  std::string slot;                   // the replication slot (also names the Delta txn application)
+  std::string publication;            // its publication
   const delta::Lake* lake = nullptr;  // required: Bronze is its bronze layer
   size_t commit_rows = 100'000;
   std::chrono::milliseconds commit_interval{1000};

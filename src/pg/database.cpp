@@ -20,7 +20,7 @@ Cluster embedded_cluster(const config::Config& config) {
   ClusterOptions options;
   options.dir = config.home() / "postgres";
   options.port = static_cast<int>(config.get_int("embedded.port", 0).value_or(0));
-  options.database = config.get_string("database.name", "rh_sport");
+  options.database = config.get_string("database.name");
   return Cluster(options);
 }
 
@@ -28,8 +28,8 @@ Result<std::string> resolve_conninfo(const config::Config& config, bool start_em
   if (auto url = config.get_string("database.url"); !url.empty()) return url;
   if (auto host = config.get_string("database.host"); !host.empty()) {
     std::string out = "host=" + conninfo_value(host);
-    out += " port=" + conninfo_value(config.get_string("database.port", "5432"));
-    out += " dbname=" + conninfo_value(config.get_string("database.name", "rh_sport"));
+    out += " port=" + conninfo_value(config.get_string("database.port"));
+    out += " dbname=" + conninfo_value(config.get_string("database.name"));
     if (auto user = config.get_string("database.user"); !user.empty())
       out += " user=" + conninfo_value(user);
     if (auto pw = config.get_string("database.password"); !pw.empty())
