@@ -1,8 +1,6 @@
 // Replication slots: existence, creation with an exported snapshot, open-or-create.
 #include "cdc/slot.hpp"
 
-#include <spdlog/spdlog.h>
-
 namespace sl::cdc {
 
 Result<bool> slot_exists(pg::Connection& sql, const std::string& name) {
@@ -28,7 +26,6 @@ Result<SlotStart> open_or_create_slot(pg::Connection& sql, const std::string& co
   SL_ASSIGN_OR_RETURN(bool exists, slot_exists(sql, name));
   if (exists) return SlotStart{};
   SL_ASSIGN_OR_RETURN(auto created, create_slot(conninfo, name));
-  spdlog::info("created slot {} at {}", name, created.info.consistent_point.to_string());
   SlotStart start;
   start.from = created.info.consistent_point;
   start.created = std::move(created);

@@ -1,6 +1,8 @@
 // Jobs on their own replication slots: slot source, notifier and provider built here.
 #include "cli/slot_jobs.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 
 #include "cdc/slot.hpp"
@@ -41,6 +43,9 @@ Result<lakehouse::NotifierStats> run_notify_job(pg::Connection& sql, const SlotS
                                                 const lakehouse::NotifierOptions& options) {
   // A slot created now starts at the current position: history is never announced.
   SL_ASSIGN_OR_RETURN(auto start, cdc::open_or_create_slot(sql, slot.conninfo, slot.slot));
+  if (start.created)
+    spdlog::info("notify: created slot {} at {}: activities from now on are announced", slot.slot,
+                 start.from.to_string());
   SL_ASSIGN_OR_RETURN(auto source, open_slot_source(sql, slot, start.from, options.stop_requested));
   std::unique_ptr<integrations::Notifier> notifier;
   if (settings.webhook_url.empty())

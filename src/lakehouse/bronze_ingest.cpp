@@ -63,6 +63,7 @@ Result<BronzePreparation> prepare_bronze_from_slot(pg::Connection& sql,
   SL_ASSIGN_OR_RETURN(auto tables, cdc::published_tables(sql, options.publication));
   SL_ASSIGN_OR_RETURN(auto start, cdc::open_or_create_slot(sql, options.conninfo, options.slot));
   if (start.created) {
+    spdlog::info("bronze: created slot {} at {}", options.slot, start.from.to_string());
     SL_ASSIGN_OR_RETURN(prepared.snapshot_rows,
                         snapshot_tables(writer, options, tables, start.created->info, now_us));
     start.created.reset();  // the snapshot is committed: the creating connection may go
