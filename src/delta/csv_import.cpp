@@ -47,7 +47,8 @@ Result<std::vector<columnar::Field>> infer_csv_fields(std::string_view text,
   std::vector<columnar::Field> fields;
   for (const auto& name : record.fields) fields.push_back({name, {TypeId::string}, true});
   std::vector<bool> fixed(fields.size(), false);
-  for (const auto& [name, type] : given) {
+  for (const auto& [given_name, type] : given) {
+    const std::string& name = given_name;  // clang 14 cannot capture a structured binding
     auto it = std::find_if(fields.begin(), fields.end(),
                            [&](const columnar::Field& f) { return f.name == name; });
     if (it == fields.end()) {
