@@ -12,18 +12,13 @@
 #include "cdc/line_sink.hpp"
 #include "cdc/slot.hpp"
 #include "cdc/snapshot_reader.hpp"
+#include "common/clock.hpp"
 #include "common/fault_point.hpp"
 #include "common/json_writer.hpp"
 
 namespace sl::cdc {
 
 namespace {
-
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // One output line: {"topic":...,"key":...,"value":...}.
 void append_line(std::string& out, std::string_view topic, std::optional<std::string_view> key,
@@ -81,7 +76,7 @@ Result<pg::Lsn> prepare_slot(pg::Connection& sql, const DebeziumLinesOptions& op
                                                   {.publication = opt.publication,
                                                    .snapshot_name = slot.info.snapshot_name,
                                                    .consistent_point = slot.info.consistent_point,
-                                                   .now_us = now_us},
+                                                   .now_us = unix_now_us},
                                                   [&](const ChangeEvent& e) -> Status {
                                                     if (++rows == 100)
                                                       fault_point("cdc.snapshot.midway");
@@ -109,7 +104,7 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
   DebeziumLinesStats stats;
   DebeziumEncoder encoder({.topic_prefix = opt.topic_prefix, .schemas = opt.schemas});
   auto emit = [&](const ChangeEvent& e) -> Status {
-    SL_TRY(encoder.encode(e, now_us()));
+    SL_TRY(encoder.encode(e, unix_now_us()));
     append_line(sink.buffer(), encoder.topic(), encoder.key(), encoder.value());
     if (opt.tombstones && e.op == Op::delete_)
       append_line(sink.buffer(), encoder.topic(), encoder.key(), std::nullopt);

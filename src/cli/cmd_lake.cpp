@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/row_output.hpp"
 #include "common/civil_time.hpp"
+#include "common/clock.hpp"
 #include "delta/checkpoint_writer.hpp"
 #include "delta/csv_import.hpp"
 #include "delta/local_storage.hpp"
@@ -323,10 +324,7 @@ void add_checkpoint(CLI::App& lake, Context& ctx, LakeArgs& args) {
   checkpoint->callback([&ctx, &args] {
     auto loaded = snapshot_of(ctx, args, "checkpoint");
     if (!loaded) return void(ctx.exit_code = fail("checkpoint", loaded.error()));
-    auto result = delta::write_checkpoint(loaded->first, loaded->second,
-                                          std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count());
+    auto result = delta::write_checkpoint(loaded->first, loaded->second, unix_now_ms());
     if (!result) return void(ctx.exit_code = fail("checkpoint", result.error()));
     fmt::print("checkpoint at version {}: {} actions, {} files\n", result->version, result->actions,
                result->add_files);

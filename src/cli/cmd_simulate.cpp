@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/source_database.hpp"
+#include "common/clock.hpp"
 #include "common/progress.hpp"
 #include "source/activity_writer.hpp"
 
@@ -54,9 +55,7 @@ std::optional<int64_t> parse_as_of(const std::string& text) {
 }
 
 int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return unix_now_us() / 1'000'000;
 }
 
 std::string describe(const source::Activity& a, const source::Practitioner& who) {

@@ -2,6 +2,7 @@
 #include "cli/job_options.hpp"
 
 #include "cli/stop_signal.hpp"
+#include "common/clock.hpp"
 
 namespace sl::cli {
 
@@ -84,9 +85,7 @@ Result<lakehouse::RefreshOptions> refresh_options(const Settings& settings, cons
   }
   options.destination = settings.maps.destination;
   options.gazetteer = &gazetteer;
-  options.now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  options.now_us = unix_now_us();
   return options;
 }
 

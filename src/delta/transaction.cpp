@@ -4,6 +4,7 @@
 #include <chrono>
 #include <unordered_set>
 
+#include "common/clock.hpp"
 #include "common/uuid.hpp"
 #include "delta/actions_json.hpp"
 #include "delta/table_features.hpp"
@@ -46,9 +47,7 @@ void Transaction::set_operation(std::string operation, StringMap parameters, Str
 
 int64_t now_ms(const std::function<int64_t()>& clock) {
   if (clock) return clock();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return unix_now_ms();
 }
 
 int64_t Transaction::now() const {

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "cdc/pg_text.hpp"
+#include "common/clock.hpp"
 #include "common/fault_point.hpp"
 #include "lakehouse/notification_outbox.hpp"
 
@@ -16,12 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int64_t system_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 Result<NotifierStats> run_activity_notifier(pg::Connection& sql, cdc::ChangeSource& source,
@@ -29,7 +24,7 @@ Result<NotifierStats> run_activity_notifier(pg::Connection& sql, cdc::ChangeSour
                                             const NotifierOptions& options) {
   NotifierStats stats;
   auto stop = [&] { return options.stop_requested && options.stop_requested(); };
-  const std::function<int64_t()> now_us = options.now_us ? options.now_us : system_now_us;
+  const std::function<int64_t()> now_us = options.now_us ? options.now_us : unix_now_us;
 
   SL_ASSIGN_OR_RETURN(size_t interrupted, mark_interrupted_uncertain(sql));
   stats.uncertain += interrupted;

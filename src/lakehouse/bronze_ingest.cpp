@@ -7,6 +7,7 @@
 
 #include "cdc/slot.hpp"
 #include "cdc/snapshot_reader.hpp"
+#include "common/clock.hpp"
 #include "common/fault_point.hpp"
 #include "lakehouse/bronze_writer.hpp"
 
@@ -15,12 +16,6 @@ namespace sl::lakehouse {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int64_t system_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Reads `tables` under the snapshot `slot` exported and commits them at its consistent point.
 // The replication connection that created the slot must stay idle meanwhile.
@@ -58,7 +53,7 @@ BronzeWriter new_writer(const BronzeIngestOptions& options) {
 Result<BronzePreparation> prepare_bronze_from_slot(pg::Connection& sql,
                                                    const BronzeIngestOptions& options) {
   BronzePreparation prepared;
-  const std::function<int64_t()> now_us = options.now_us ? options.now_us : system_now_us;
+  const std::function<int64_t()> now_us = options.now_us ? options.now_us : unix_now_us;
   BronzeWriter writer = new_writer(options);
   SL_ASSIGN_OR_RETURN(auto tables, cdc::published_tables(sql, options.publication));
   SL_ASSIGN_OR_RETURN(auto start, cdc::open_or_create_slot(sql, options.conninfo, options.slot));
@@ -90,7 +85,7 @@ Result<BronzePreparation> prepare_bronze_from_slot(pg::Connection& sql,
 Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream,
                                             const BronzeIngestOptions& options) {
   BronzeIngestStats stats;
-  const std::function<int64_t()> now_us = options.now_us ? options.now_us : system_now_us;
+  const std::function<int64_t()> now_us = options.now_us ? options.now_us : unix_now_us;
   auto stop = [&] { return options.stop_requested && options.stop_requested(); };
   BronzeWriter writer = new_writer(options);
 

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/byte_cursor.hpp"
+#include "common/clock.hpp"
 
 namespace sl::pg {
 
@@ -17,10 +18,7 @@ namespace {
 
 // Microseconds since 2000-01-01, the protocol's clock.
 int64_t pg_now() {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count();
-  return us - 946684800000000LL;
+  return unix_now_us() - 946684800000000LL;
 }
 
 void put_be64(std::string& out, uint64_t v) {
