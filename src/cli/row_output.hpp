@@ -15,7 +15,7 @@ namespace sl::cli {
 
 enum class RowFormat { json, csv };
 
-// One cell as JSON or CSV text: parquet/cell_text.hpp.
+// One cell as JSON or CSV text: columnar/cell_text.hpp.
 using columnar::cell_json;
 using columnar::csv_cell;
 using columnar::type_label;
