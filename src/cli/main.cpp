@@ -49,6 +49,12 @@ int main(int argc, char** argv) {
   sl::cli::add_status_command(app, ctx);
   sl::cli::add_lake_command(app, ctx);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the help, the version or the error with the usage line; a usage error exits 2
+    // (the documented code, as getopt tools do), not CLI11's own 100-and-up codes.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   return ctx.exit_code;
 }
