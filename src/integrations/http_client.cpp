@@ -47,10 +47,25 @@ std::string HttpResponse::header(std::string_view name) const {
 
 std::string redact_url(std::string_view url) {
   const size_t scheme = url.find("://");
-  const size_t host_start = scheme == std::string_view::npos ? 0 : scheme + 3;
-  const size_t path = url.find('/', host_start);
-  if (path == std::string_view::npos || path + 1 >= url.size()) return std::string(url);
-  return std::string(url.substr(0, path)) + "/…";
+  const size_t authority = scheme == std::string_view::npos ? 0 : scheme + 3;
+  size_t rest = url.find_first_of("/?#", authority);
+  if (rest == std::string_view::npos) rest = url.size();
+  std::string_view host = url.substr(authority, rest - authority);
+  std::string out(url.substr(0, authority));
+  // user:password@ is a secret too.
+  if (const size_t at = host.rfind('@'); at != std::string_view::npos) {
+    out += "…@";
+    host.remove_prefix(at + 1);
+  }
+  out += host;
+  // The path, query and fragment may all carry the token: kept only when there is nothing in them.
+  if (rest + 1 < url.size()) {
+    out += url[rest];
+    out += "…";
+  } else {
+    out += url.substr(rest);
+  }
+  return out;
 }
 
 struct HttpClient::Impl {

@@ -55,7 +55,8 @@ class HttpClient {
 };
 
 // "https://hooks.slack.com/services/T000/B000/XXX" → "https://hooks.slack.com/…": for logs (the
-// path of a webhook URL is its secret).
+// path of a webhook URL is its secret; user info, a query or a fragment may hold one too:
+// "https://u:p@host?token=x" → "https://…@host?…").
 std::string redact_url(std::string_view url);
 
 }  // namespace sl::integrations

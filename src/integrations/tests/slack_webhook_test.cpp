@@ -127,5 +127,18 @@ TEST(SlackPayload, LongTextsAreClippedWithinSlackLimits) {
   EXPECT_EQ(redact_url("https://hooks.slack.com/services/T0/B0/XYZ"), "https://hooks.slack.com/…");
 }
 
+// No secret of a webhook URL reaches a log: path, user info, query, fragment.
+TEST(RedactUrl, HidesEveryPlaceASecretCanHide) {
+  EXPECT_EQ(redact_url("https://hooks.slack.com/services/T0/B0/XYZ"), "https://hooks.slack.com/…");
+  EXPECT_EQ(redact_url("https://bot:s3cret@chat.example.com/hook"), "https://…@chat.example.com/…");
+  EXPECT_EQ(redact_url("https://chat.example.com?token=s3cret"), "https://chat.example.com?…");
+  EXPECT_EQ(redact_url("http://127.0.0.1:8080#s3cret"), "http://127.0.0.1:8080#…");
+  EXPECT_EQ(redact_url("https://u:p@h:1/x?y=z"), "https://…@h:1/…");
+  EXPECT_EQ(redact_url("https://chat.example.com/"), "https://chat.example.com/");
+  EXPECT_EQ(redact_url("https://chat.example.com"), "https://chat.example.com");
+  for (const char* url : {"https://bot:s3cret@h/p", "https://h?token=s3cret", "https://h/s3cret"})
+    EXPECT_EQ(redact_url(url).find("s3cret"), std::string::npos) << url;
+}
+
 }  // namespace
 }  // namespace sl::integrations
