@@ -51,8 +51,6 @@ class ChangeSource {
   // Reports the confirmed position to the source now.
   virtual Status flush_confirmed() = 0;
   virtual SourcePosition confirmed() const = 0;
-  // A name for logs ("slot sportlake_bronze").
-  virtual std::string describe() const = 0;
 };
 
 // Opens a change source when a job is ready to follow it (e.g. after a first full pass, so the

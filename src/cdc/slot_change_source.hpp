@@ -42,7 +42,6 @@ class SlotChangeSource final : public ChangeSource {
   void confirm(const SourcePosition& position) override { stream_.confirm(position.lsn); }
   Status flush_confirmed() override { return stream_.send_status(); }
   SourcePosition confirmed() const override { return {stream_.confirmed()}; }
-  std::string describe() const override { return "slot " + options_.slot; }
 
   // The position last reported to the server as flushed.
   pg::Lsn reported() const { return stream_.reported(); }

@@ -29,11 +29,12 @@ Result<std::unique_ptr<cdc::ChangeSource>> open_slot_source(
 
 Result<lakehouse::BronzeIngestStats> run_bronze_job(pg::Connection& sql,
                                                     const lakehouse::BronzeIngestOptions& options) {
-  SL_ASSIGN_OR_RETURN(auto prepared, lakehouse::prepare_bronze_from_slot(sql, options));
+  auto writer = lakehouse::bronze_writer(options);
+  SL_ASSIGN_OR_RETURN(auto prepared, lakehouse::prepare_bronze_from_slot(sql, writer, options));
   SL_ASSIGN_OR_RETURN(auto source,
                       open_slot_source(sql, {options.conninfo, options.slot, options.publication},
                                        prepared.from, options.stop_requested));
-  SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_bronze_ingest(*source, options));
+  SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_bronze_ingest(*source, writer, options));
   stats.snapshot_rows += prepared.snapshot_rows;
   return stats;
 }

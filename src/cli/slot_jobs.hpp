@@ -15,7 +15,8 @@
 
 namespace sl::cli {
 
-// prepare_bronze_from_slot, then run_bronze_ingest on the slot (`options` carries the slot).
+// prepare_bronze_from_slot, then run_bronze_ingest on the slot, with one BronzeWriter (`options`
+// carries the slot).
 Result<lakehouse::BronzeIngestStats> run_bronze_job(pg::Connection& sql,
                                                     const lakehouse::BronzeIngestOptions& options);
 

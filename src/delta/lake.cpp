@@ -1,8 +1,6 @@
 // Lake layout and table storage.
 #include "delta/lake.hpp"
 
-#include <algorithm>
-
 namespace sl::delta {
 
 std::string_view layer_name(Layer layer) {
@@ -50,10 +48,9 @@ Result<std::vector<std::string>> Lake::tables(Layer layer) const {
     if (at == std::string::npos || at == 0) continue;
     std::string name = f.path.substr(0, at);
     if (name.find('/') != std::string::npos) continue;  // a table nested deeper is not ours
+    // The listing is sorted by path: a table's files are contiguous.
     if (names.empty() || names.back() != name) names.push_back(std::move(name));
   }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
 }
 

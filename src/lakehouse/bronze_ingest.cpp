@@ -41,20 +41,19 @@ Result<size_t> snapshot_tables(BronzeWriter& writer, const BronzeIngestOptions& 
   return stats.rows;
 }
 
-BronzeWriter new_writer(const BronzeIngestOptions& options) {
+}  // namespace
+
+BronzeWriter bronze_writer(const BronzeIngestOptions& options) {
   return BronzeWriter({.lake = options.lake,
                        .app_id = "sportlake-bronze:" + options.slot,
                        .spill_rows = options.spill_rows,
                        .parquet = {}});
 }
 
-}  // namespace
-
-Result<BronzePreparation> prepare_bronze_from_slot(pg::Connection& sql,
+Result<BronzePreparation> prepare_bronze_from_slot(pg::Connection& sql, BronzeWriter& writer,
                                                    const BronzeIngestOptions& options) {
   BronzePreparation prepared;
   const std::function<int64_t()> now_us = options.now_us ? options.now_us : unix_now_us;
-  BronzeWriter writer = new_writer(options);
   SL_ASSIGN_OR_RETURN(auto tables, cdc::published_tables(sql, options.publication));
   SL_ASSIGN_OR_RETURN(auto start, cdc::open_or_create_slot(sql, options.conninfo, options.slot));
   if (start.created) {
@@ -82,12 +81,11 @@ Result<BronzePreparation> prepare_bronze_from_slot(pg::Connection& sql,
   return prepared;
 }
 
-Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream,
+Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWriter& writer,
                                             const BronzeIngestOptions& options) {
   BronzeIngestStats stats;
   const std::function<int64_t()> now_us = options.now_us ? options.now_us : unix_now_us;
   auto stop = [&] { return options.stop_requested && options.stop_requested(); };
-  BronzeWriter writer = new_writer(options);
 
   std::optional<Clock::time_point> oldest_pending;
   auto commit_due = [&] {

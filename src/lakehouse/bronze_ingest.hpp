@@ -26,6 +26,7 @@
 #include "cdc/change_source.hpp"
 #include "common/result.hpp"
 #include "delta/lake.hpp"
+#include "lakehouse/bronze_writer.hpp"
 #include "pg/connection.hpp"
 #include "pg/lsn.hpp"
 
@@ -61,13 +62,17 @@ struct BronzePreparation {
   size_t snapshot_rows = 0;
 };
 
+// The job's BronzeWriter (its Delta txn application is named after the slot). One writer serves
+// both steps, so each table's watermark is read from the lake once.
+BronzeWriter bronze_writer(const BronzeIngestOptions& options);
+
 // Steps 1-2. `sql` is a normal connection to the source database (migrations applied,
 // publication present).
-Result<BronzePreparation> prepare_bronze_from_slot(pg::Connection& sql,
+Result<BronzePreparation> prepare_bronze_from_slot(pg::Connection& sql, BronzeWriter& writer,
                                                    const BronzeIngestOptions& options);
 
 // Step 3, until stop_requested, idle_exit or max_changes.
-Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& source,
+Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& source, BronzeWriter& writer,
                                             const BronzeIngestOptions& options);
 
 }  // namespace sl::lakehouse

@@ -89,7 +89,6 @@ class ScriptedSource final : public cdc::ChangeSource {
   }
   Status flush_confirmed() override { return {}; }
   cdc::SourcePosition confirmed() const override { return confirmed_; }
-  std::string describe() const override { return "scripted"; }
 
  private:
   cdc::SourcePosition confirmed_;
