@@ -9,6 +9,7 @@
 #include "common/byte_cursor.hpp"
 #include "parquet/compression.hpp"
 #include "parquet/dictionary_decoder.hpp"
+#include "parquet/page_checksum.hpp"
 #include "parquet/page_values.hpp"
 #include "parquet/rle_bit_packed.hpp"
 
@@ -173,8 +174,10 @@ Result<std::string_view> chunk_bytes(std::string_view file, const ColumnMetaData
 // Errors name the page.
 class PageLoop {
  public:
-  PageLoop(const ColumnMetaData& meta, const LeafInfo& leaf, LeafData& out)
+  // `chunk_offset`: where the chunk's first page starts in the file (errors give page offsets).
+  PageLoop(const ColumnMetaData& meta, const LeafInfo& leaf, LeafData& out, size_t chunk_offset)
       : meta_(meta),
+        chunk_offset_(chunk_offset),
         leaf_(leaf),
         conv_(leaf.conversion),
         max_def_(leaf.max_definition_level),
@@ -185,9 +188,13 @@ class PageLoop {
   // Reads pages until the chunk's declared values are read or its bytes end.
   Status run(ByteCursor& chunk) {
     while (values_read_ < meta_.num_values && !chunk.at_end()) {
+      page_offset_ = chunk_offset_ + chunk.position();
       SL_ASSIGN_OR_RETURN(PageHeader header, decode_page_header(chunk));
       auto body = chunk.string_view(static_cast<size_t>(header.compressed_page_size), "page body");
       if (!chunk.ok()) return make_error(Errc::corrupt, where(chunk.error()));
+      // Before anything of the page is decoded: a damaged page must fail, not decode into
+      // plausible wrong values.
+      if (auto st = verify_page_crc(header, body); !st) return page_error(st.error());
       if (header.type == PageType::dictionary_page) {
         SL_TRY(read_dictionary_page(header, body));
       } else if (header.type == PageType::data_page || header.type == PageType::data_page_v2) {
@@ -200,7 +207,8 @@ class PageLoop {
 
  private:
   std::string where(const std::string& what) const {
-    return "page " + std::to_string(page_index_) + ": " + what;
+    return "page " + std::to_string(page_index_) + " (file offset " + std::to_string(page_offset_) +
+           "): " + what;
   }
   Error page_error(const Error& e) const { return make_error(e.code, where(e.message)); }
 
@@ -380,6 +388,8 @@ class PageLoop {
   }
 
   const ColumnMetaData& meta_;
+  const size_t chunk_offset_;
+  size_t page_offset_ = 0;
   const LeafInfo& leaf_;
   const Conversion& conv_;
   const int max_def_, max_rep_;
@@ -405,7 +415,7 @@ Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& 
   SL_TRY(check_value_count(meta, leaf.max_repetition_level, rows));
   SL_ASSIGN_OR_RETURN(std::string_view bytes, chunk_bytes(file, meta));
   ByteCursor chunk(bytes);
-  PageLoop pages(meta, leaf, out);
+  PageLoop pages(meta, leaf, out, static_cast<size_t>(bytes.data() - file.data()));
   SL_TRY(pages.run(chunk));
   if (out.num_rows != static_cast<size_t>(rows)) {
     return make_error(Errc::corrupt, "chunk holds " + std::to_string(out.num_rows) +

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include "parquet/compression.hpp"
 #include "parquet/dictionary_index.hpp"
+#include "parquet/page_checksum.hpp"
 #include "parquet/rle_bit_packed.hpp"
 
 namespace sl::parquet {
@@ -159,6 +160,7 @@ Status ColumnChunkWriter::write_page(PageType type, const std::string& body, int
   header.type = type;
   header.uncompressed_page_size = static_cast<int32_t>(body.size());
   header.compressed_page_size = static_cast<int32_t>(state_.compressed.size());
+  if (options_.page_checksums) header.crc = static_cast<int32_t>(page_crc(state_.compressed));
   if (type == PageType::dictionary_page) {
     header.dictionary_page_header = DictionaryPageHeader{num_values, Encoding::plain};
   } else {

@@ -180,6 +180,9 @@ struct PageHeader {
   PageType type = PageType::data_page;
   int32_t uncompressed_page_size = 0;  // body only, headers excluded
   int32_t compressed_page_size = 0;
+  // CRC-32 (zlib's crc32, the gzip polynomial) of the page's bytes after the header as stored
+  // (compressed body; for v2 the level sections and the compressed values), as a signed i32.
+  std::optional<int32_t> crc;
   std::optional<DataPageHeader> data_page_header;
   std::optional<DictionaryPageHeader> dictionary_page_header;
   std::optional<DataPageHeaderV2> data_page_header_v2;

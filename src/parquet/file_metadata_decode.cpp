@@ -343,6 +343,9 @@ Result<PageHeader> decode_page_header(ByteCursor& cursor) {
         if (expect(r, f, CType::i32, "PageHeader.compressed_page_size"))
           h.compressed_page_size = r.i32();
         return true;
+      case 4:
+        if (expect(r, f, CType::i32, "PageHeader.crc")) h.crc = r.i32();
+        return true;
       case 5:
         if (expect(r, f, CType::struct_, "PageHeader.data_page_header")) {
           DataPageHeader& d = h.data_page_header.emplace();

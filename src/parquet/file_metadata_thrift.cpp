@@ -154,6 +154,7 @@ void encode(const PageHeader& h, std::string& out) {
   w.field_i32(1, wire(h.type));
   w.field_i32(2, h.uncompressed_page_size);
   w.field_i32(3, h.compressed_page_size);
+  if (h.crc) w.field_i32(4, *h.crc);
   if (h.data_page_header) {
     const auto& d = *h.data_page_header;
     w.field_struct_begin(5);

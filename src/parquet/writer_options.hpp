@@ -16,6 +16,7 @@ struct WriterOptions {
   bool dictionary = true;                  // try RLE_DICTIONARY per column chunk
   size_t dictionary_page_limit = 1 << 20;  // PLAIN when the dictionary page would be larger
   size_t max_statistics_size = 256;        // longer string min/max values are not written
+  bool page_checksums = true;              // PageHeader.crc on every page (page_checksum.hpp)
   std::string created_by = "sportlake version 0.1.0 (build own-parquet)";
   std::vector<KeyValue> key_value_metadata;
 };
