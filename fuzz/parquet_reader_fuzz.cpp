@@ -1,6 +1,7 @@
 // libFuzzer target: the Parquet reader on arbitrary bytes (footer, schema incl. nested and legacy
 // list/map layouts, pages, levels, values in every encoding and codec, record assembly) and
-// row-group skipping (statistics decoded and compared with a literal of each primitive column).
+// row-group skipping (statistics decoded and compared with a literal of each primitive column),
+// page checksums, and the whole-file check of `lake check` (parquet/file_check.hpp).
 // Seed it with ../shared/conformance/parquet-testing/data/*.parquet and files of
 // sl_parquet_write_fixtures (nested ones included).
 #include <cstddef>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "parquet/file_check.hpp"
 #include "parquet/file_reader.hpp"
 #include "parquet/value_predicate.hpp"
 
@@ -67,6 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!reader) return 0;
   const auto& row_groups = (*reader)->metadata().row_groups;
   const auto filters = predicates(**reader);
+  bool every_group_read = true;
   for (size_t g = 0; g < row_groups.size(); ++g) {
     bool too_big = row_groups[g].num_rows > k_max_entries_per_row_group;
     int64_t entries = 0;
@@ -75,9 +78,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (n < 0 || n > k_max_entries_per_row_group) too_big = true;
       if (!too_big) entries += n;
     }
-    if (too_big || entries > k_max_entries_per_row_group) continue;
+    if (too_big || entries > k_max_entries_per_row_group) {
+      every_group_read = false;
+      continue;
+    }
     for (const auto& filter : filters) (void)row_group_may_match(**reader, g, {filter});
     (void)(*reader)->read_row_group(g);
   }
+  // The whole-file check (`lake check`): page walk, statistics against values.
+  if (every_group_read) (void)sl::parquet::check_file(**reader);
   return 0;
 }

@@ -1,5 +1,5 @@
-// `sportlake lake ls|history|schema|scan|import|optimize|vacuum|checkpoint`: the Delta tables of
-// the lake, read and written by our own Delta kernel.
+// `sportlake lake ls|history|schema|scan|import|optimize|vacuum|checkpoint|check`: the Delta
+// tables of the lake, read, written and verified by our own Delta kernel.
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -15,6 +15,7 @@
 #include "delta/maintenance.hpp"
 #include "delta/scan.hpp"
 #include "delta/snapshot.hpp"
+#include "delta/table_check.hpp"
 #include "delta/table_writer.hpp"
 #include "parquet/file_reader.hpp"
 
@@ -103,24 +104,30 @@ void print_table_line(const stdfs::path& base, const stdfs::path& table) {
              time_text(snapshot->timestamp_ms));
 }
 
+// The tables at or below `base` (folders holding a `_delta_log/`, up to 4 levels down), sorted.
+std::vector<stdfs::path> find_tables(const stdfs::path& base) {
+  std::vector<stdfs::path> tables;
+  std::error_code ec;
+  if (stdfs::exists(base / "_delta_log")) return {base};
+  for (auto it = stdfs::recursive_directory_iterator(base, ec);
+       !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it.depth() > 3) it.disable_recursion_pending();
+    if (it->is_directory() && it->path().filename() == "_delta_log") {
+      tables.push_back(it->path().parent_path());
+      it.disable_recursion_pending();
+    }
+  }
+  std::sort(tables.begin(), tables.end());
+  return tables;
+}
+
 void add_ls(CLI::App& lake, Context& ctx) {
   auto* ls = lake.add_subcommand("ls", "list the tables under the lake root (or a given folder)");
   static std::string root;
   ls->add_option("ROOT", root, "folder to search (default: the lake root)");
   ls->callback([&ctx] {
     stdfs::path base = root.empty() ? ctx.settings.lake_root : stdfs::path(root);
-    std::vector<stdfs::path> tables;
-    std::error_code ec;
-    if (stdfs::exists(base / "_delta_log")) tables.push_back(base);
-    for (auto it = stdfs::recursive_directory_iterator(base, ec);
-         !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
-      if (it.depth() > 3) it.disable_recursion_pending();
-      if (it->is_directory() && it->path().filename() == "_delta_log") {
-        tables.push_back(it->path().parent_path());
-        it.disable_recursion_pending();
-      }
-    }
-    std::sort(tables.begin(), tables.end());
+    const std::vector<stdfs::path> tables = find_tables(base);
     fmt::print("{:<40} {:>8} {:>7} {:>10} {:>12}  {}\n", "table", "version", "files", "rows",
                "bytes", "last commit");
     for (const auto& t : tables) print_table_line(base, t);
@@ -273,7 +280,7 @@ void add_import(CLI::App& lake, Context& ctx, LakeArgs& args) {
              result->files_removed ? fmt::format(", {} files removed", result->files_removed) : "",
              result->attempts > 1 ? fmt::format(", after {} attempts", result->attempts) : "");
 });
-}  // namespace
+}
 
 void add_optimize(CLI::App& lake, Context& ctx, LakeArgs& args) {
   auto* optimize = lake.add_subcommand("optimize", "compact small files (dataChange=false)");
@@ -331,7 +338,58 @@ void add_checkpoint(CLI::App& lake, Context& ctx, LakeArgs& args) {
   });
 }
 
-}  // namespace sl::cli
+// One table's check: its findings printed, the outcome recorded in the table. False if damaged
+// or not checkable.
+bool check_one_table(const stdfs::path& base, const stdfs::path& table) {
+  std::string name = stdfs::relative(table, base).string();
+  if (name == ".") name = table.string();
+  delta::LocalStorage storage(table);
+  auto snapshot = delta::load_snapshot(storage);
+  if (!snapshot) {
+    fmt::print("{}: cannot be checked: {}\n", name, snapshot.error().to_string());
+    return false;
+  }
+  const delta::TableCheck check = delta::check_table(storage, *snapshot);
+  for (const auto& f : check.findings) fmt::print("  damaged: {}\n", f.to_string());
+  fmt::print("{}: version {}, {} files, {} rows, {} pages ({} with a checksum): {}\n", name,
+             check.version, check.files, check.rows, check.pages, check.pages_with_crc,
+             check.clean() ? std::string("clean")
+                           : fmt::format("DAMAGED ({} finding{})", check.findings.size(),
+                                         check.findings.size() == 1 ? "" : "s"));
+  if (auto saved = delta::save_check_record(storage, check, unix_now_ms()); !saved) {
+    fmt::print(stderr, "sportlake lake check: {}: the outcome could not be recorded: {}\n", name,
+               saved.error().to_string());
+  }
+  return check.clean();
+}
+
+void add_check(CLI::App& lake, Context& ctx, LakeArgs& args) {
+  auto* check = lake.add_subcommand(
+      "check",
+      "verify every live file of a table, or of every table below a folder (default: the whole "
+      "lake): page checksums, footers, statistics against values, row counts against the log; "
+      "exit 1 if anything is damaged");
+  check->add_option("PATH", args.table,
+                    "table folder, or a folder of tables (default: the lake root)");
+  check->callback([&ctx, &args] {
+    const stdfs::path base =
+        args.table.empty() ? ctx.settings.lake_root : resolve_table(ctx, args.table);
+    const std::vector<stdfs::path> tables = find_tables(base);
+    if (tables.empty()) {
+      return void(ctx.exit_code = fail("check", make_error(Errc::not_found,
+                                                           "no Delta table at or below '" +
+                                                               base.string() + "'")));
+    }
+    size_t damaged = 0;
+    for (const auto& table : tables) damaged += check_one_table(base, table) ? 0 : 1;
+    if (tables.size() > 1)
+      fmt::print("{} tables checked: {} clean, {} damaged\n", tables.size(),
+                 tables.size() - damaged, damaged);
+    if (damaged > 0) ctx.exit_code = 1;
+  });
+}
+
+}  // namespace
 
 void add_lake_command(CLI::App& app, Context& ctx) {
   auto* lake = app.add_subcommand("lake", "inspect and maintain the Delta tables of the lake");
@@ -345,6 +403,7 @@ void add_lake_command(CLI::App& app, Context& ctx) {
   add_optimize(*lake, ctx, args);
   add_vacuum(*lake, ctx, args);
   add_checkpoint(*lake, ctx, args);
+  add_check(*lake, ctx, args);
 }
 
 }  // namespace sl::cli

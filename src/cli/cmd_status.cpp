@@ -1,5 +1,6 @@
 // `sportlake status`: what runs and how far it got — the database, each job's replication slot
-// and how much WAL it holds, the notification outbox, the distance cache, the lake's tables.
+// and how much WAL it holds, the notification outbox, the distance cache, the lake's tables (with
+// when `lake check` last found each clean).
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -8,11 +9,31 @@
 #include "cli/commands.hpp"
 #include "cli/lake_storage.hpp"
 #include "cli/source_database.hpp"
+#include "common/civil_time.hpp"
 #include "delta/snapshot.hpp"
+#include "delta/table_check.hpp"
 
 namespace sl::cli {
 
 namespace {
+
+// When `lake check` last ran on the table and what it found (delta/table_check.hpp's record).
+std::string check_text(const delta::Storage& table, int64_t version) {
+  auto record = delta::load_check_record(table);
+  if (!record) return "check record unreadable: " + record.error().message;
+  if (!*record) return "never checked (sportlake lake check)";
+  const delta::CheckRecord& r = **record;
+  auto when = [](int64_t ms) { return format_timestamp_ms(ms * 1000); };
+  std::string clean = "never checked clean";
+  if (r.last_clean_at_ms) {
+    clean = "checked clean " + when(*r.last_clean_at_ms) + " at version " +
+            std::to_string(r.last_clean_version.value_or(-1));
+    if (r.last_clean_version.value_or(-1) < version) clean += " (newer versions unchecked)";
+  }
+  if (r.clean) return clean;
+  return fmt::format("DAMAGED: {} findings at {} (version {}); {}", r.findings,
+                     when(r.checked_at_ms), r.version, clean);
+}
 
 Status run_status(Context& ctx) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
@@ -60,8 +81,8 @@ Status run_status(Context& ctx) {
         fmt::print("  {:<7} {:<20} error: {}\n", label, name, snapshot.error().message);
         continue;
       }
-      fmt::print("  {:<7} {:<20} version {:<6} {} files\n", label, name, snapshot->version,
-                 snapshot->files.size());
+      fmt::print("  {:<7} {:<20} version {:<6} {:>4} files  {}\n", label, name, snapshot->version,
+                 snapshot->files.size(), check_text(*lake.table(layer, name), snapshot->version));
     }
   }
   return {};

@@ -36,6 +36,7 @@ class ParquetReader {
   ParquetReader& operator=(const ParquetReader&) = delete;
 
   const std::string& name() const { return name_; }
+  std::string_view bytes() const { return bytes_; }  // the whole file
   const FileMetaData& metadata() const { return metadata_; }
   const std::vector<columnar::Field>& schema() const { return file_schema_.fields; }
   // Leaves with their levels and conversions, assembly nodes (row-group statistics need them).

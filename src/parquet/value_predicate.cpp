@@ -105,6 +105,24 @@ bool legacy_bounds_usable(const LeafInfo& leaf) {
 
 }  // namespace
 
+ChunkBounds chunk_bounds(const ParquetReader& reader, size_t row_group, size_t leaf_index) {
+  const FileMetaData& md = reader.metadata();
+  const LeafInfo& leaf = reader.file_schema().leaves[leaf_index];
+  if (!orderable(leaf, md.schema[leaf.schema_index])) return {};
+  const Statistics& stats = md.row_groups[row_group].columns[leaf_index].meta_data.statistics;
+  // A bound we cannot decode or trust is no bound.
+  auto bound = [&](const std::optional<std::string>& value,
+                   const std::optional<std::string>& legacy) -> std::optional<Column> {
+    const std::optional<std::string>& bytes =
+        value ? value : (legacy_bounds_usable(leaf) ? legacy : value);
+    if (!bytes) return std::nullopt;
+    auto decoded = decode_statistic(*bytes, leaf);
+    if (!decoded || decoded->length != 1 || is_nan(*decoded, 0)) return std::nullopt;
+    return std::move(*decoded);
+  };
+  return {bound(stats.min_value, stats.min), bound(stats.max_value, stats.max)};
+}
+
 bool row_matches(const ValuePredicate& predicate, const Column& column, size_t row) {
   const bool valid = column.is_valid(row);
   if (predicate.op == CompareOp::is_null) return !valid;
@@ -139,7 +157,6 @@ Result<bool> row_group_may_match(const ParquetReader& reader, size_t row_group,
       return make_error(Errc::invalid_argument,
                         where() + ": the literal is not one value of the column's type");
     }
-    const LeafInfo& leaf = schema.leaves[node.first_leaf];
     const Statistics& stats = rg.columns[node.first_leaf].meta_data.statistics;
     const int64_t rows = rg.num_rows;
     const std::optional<int64_t> nulls = stats.null_count;
@@ -149,19 +166,8 @@ Result<bool> row_group_may_match(const ParquetReader& reader, size_t row_group,
     }
     const bool all_null = nulls && *nulls == rows;
     if (all_null) return false;  // no comparison holds on a null, nor is_not_null
-    if (!compares || !orderable(leaf, md.schema[leaf.schema_index])) continue;
-    // A bound we cannot decode or trust is no bound.
-    auto bound = [&](const std::optional<std::string>& value,
-                     const std::optional<std::string>& legacy) -> std::optional<Column> {
-      const std::optional<std::string>& bytes =
-          value ? value : (legacy_bounds_usable(leaf) ? legacy : value);
-      if (!bytes) return std::nullopt;
-      auto decoded = decode_statistic(*bytes, leaf);
-      if (!decoded || decoded->length != 1 || is_nan(*decoded, 0)) return std::nullopt;
-      return std::move(*decoded);
-    };
-    const auto lo = bound(stats.min_value, stats.min);
-    const auto hi = bound(stats.max_value, stats.max);
+    if (!compares) continue;
+    const auto [lo, hi] = chunk_bounds(reader, row_group, node.first_leaf);
     const Column& v = p.literal;
     bool may = true;
     switch (p.op) {

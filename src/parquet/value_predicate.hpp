@@ -14,6 +14,7 @@
 // a NaN bound never prune. A missing statistic keeps the group.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,15 @@ bool comparison_holds(int comparison, CompareOp op);
 
 // Whether row `row` of `column` (the predicate's column, null or not) satisfies it.
 bool row_matches(const ValuePredicate& predicate, const columnar::Column& column, size_t row);
+
+// The min/max bounds of one leaf chunk's statistics that may be trusted as bounds of its values
+// (see the header comment: min_value/max_value, the legacy min/max of signed numbers, never
+// INT96, unsigned or NaN bounds), as 1-value columns of the leaf's logical type; nullopt where
+// there is no usable bound.
+struct ChunkBounds {
+  std::optional<columnar::Column> min, max;
+};
+ChunkBounds chunk_bounds(const ParquetReader& reader, size_t row_group, size_t leaf);
 
 // Whether row group `row_group` may hold a row satisfying every predicate, judged from its
 // column chunks' statistics. Errors: a predicate on an unknown or non-primitive column, or a
