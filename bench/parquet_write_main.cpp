@@ -1,10 +1,13 @@
-// bench_parquet_write ROWS OUT.parquet: generates the activity-like table in memory (not timed),
-// writes it with our writer (SNAPPY, one thread) and prints "seconds bytes" for
+// bench_parquet_write ROWS OUT.parquet [--no-page-checksums]: generates the activity-like table in
+// memory (not timed), writes it with our writer (SNAPPY, one thread) and prints "seconds bytes" for
 // bench/parquet_write.py. Columns are nullable (without nulls), as in the peers' Arrow table.
+// --no-page-checksums leaves PageHeader.crc out (the cost of the CRCs, written and verified on
+// read, measured against the same file without them).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "parquet/file_writer.hpp"
 
@@ -12,8 +15,9 @@ using namespace sl::parquet;
 using namespace sl::columnar;
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s ROWS OUT.parquet\n", argv[0]);
+  const bool no_checksums = argc == 4 && std::string_view(argv[3]) == "--no-page-checksums";
+  if (argc != 3 && !no_checksums) {
+    std::fprintf(stderr, "usage: %s ROWS OUT.parquet [--no-page-checksums]\n", argv[0]);
     return 2;
   }
   const size_t rows = std::stoull(argv[1]);
@@ -45,6 +49,7 @@ int main(int argc, char** argv) {
   auto start = std::chrono::steady_clock::now();
   WriterOptions options;
   options.codec = Codec::snappy;
+  options.page_checksums = !no_checksums;
   auto status = write_file(argv[2], b, options);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!status) {
