@@ -1,6 +1,7 @@
 // RFC 4180 reader and the UTF-8 / Windows-1252 helpers used for input files.
 #include "common/csv_reader.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -19,6 +20,8 @@ Result<bool> CsvReader::next(Record& record) {
   if (pos_ >= text_.size()) return false;
 
   record.line = line_;
+  record_start_ = pos_;
+  record_start_line_ = line_;
   size_t used = 0;
   auto next_field = [&]() -> std::string& {
     if (used == record.fields.size()) record.fields.emplace_back();
@@ -68,6 +71,7 @@ Result<bool> CsvReader::next(Record& record) {
       continue;
     }
     // End of record: CRLF, LF, lone CR, or end of input.
+    record.end_line = line_;
     if (pos_ < text_.size() && text_[pos_] == '\r') ++pos_;
     if (pos_ < text_.size() && text_[pos_] == '\n') {
       ++pos_;
@@ -79,46 +83,68 @@ Result<bool> CsvReader::next(Record& record) {
   return true;
 }
 
+std::string_view CsvReader::last_record_first_line() const {
+  std::string_view line = text_.substr(record_start_);
+  line = line.substr(0, line.find('\n'));
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  return line;
+}
+
+void CsvReader::restart_after_first_line() {
+  size_t newline = text_.find('\n', record_start_);
+  pos_ = newline == std::string_view::npos ? text_.size() : newline + 1;
+  line_ = record_start_line_ + 1;
+}
+
+namespace {
+
+// The length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0 when none does
+// (bad lead byte, truncated, overlong, surrogate, beyond U+10FFFF).
+size_t utf8_sequence_length(const uint8_t* s, size_t n, size_t i) {
+  uint8_t c = s[i];
+  size_t len;
+  uint32_t min;
+  if ((c & 0xe0) == 0xc0) {
+    len = 2;
+    min = 0x80;
+  } else if ((c & 0xf0) == 0xe0) {
+    len = 3;
+    min = 0x800;
+  } else if ((c & 0xf8) == 0xf0) {
+    len = 4;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > n) return 0;
+  uint32_t cp = c & (0x7f >> len);
+  for (size_t k = 1; k < len; ++k) {
+    if ((s[i + k] & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i + k] & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return len;
+}
+
+// The first index from `i` on whose byte is not ASCII (n when none); 8 bytes at a time.
+size_t skip_ascii(const uint8_t* s, size_t n, size_t i) {
+  for (; i + 8 <= n; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s + i, 8);
+    if ((word & 0x8080808080808080ull) != 0) break;
+  }
+  while (i < n && s[i] < 0x80) ++i;
+  return i;
+}
+
+}  // namespace
+
 size_t find_invalid_utf8(std::string_view text) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    // ASCII fast path, 8 bytes at a time.
-    if (i + 8 <= n) {
-      uint64_t word;
-      std::memcpy(&word, s + i, 8);
-      if ((word & 0x8080808080808080ull) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    uint8_t c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t min;
-    if ((c & 0xe0) == 0xc0) {
-      len = 2;
-      min = 0x80;
-    } else if ((c & 0xf0) == 0xe0) {
-      len = 3;
-      min = 0x800;
-    } else if ((c & 0xf8) == 0xf0) {
-      len = 4;
-      min = 0x10000;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    uint32_t cp = c & (0x7f >> len);
-    for (size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xc0) != 0x80) return i;
-      cp = (cp << 6) | (s[i + k] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+  const size_t n = text.size();
+  for (size_t i = skip_ascii(s, n, 0); i < n; i = skip_ascii(s, n, i)) {
+    size_t len = utf8_sequence_length(s, n, i);
+    if (len == 0) return i;
     i += len;
   }
   return std::string_view::npos;
@@ -131,15 +157,8 @@ constexpr std::array<uint16_t, 32> k_cp1252_high = {
     0x2039, 0x0152, 0,      0x017d, 0,      0,      0x2018, 0x2019, 0x201c, 0x201d, 0x2022,
     0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,      0x017e, 0x0178};
 
-bool has_valid_multibyte_utf8(std::string_view text) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  for (size_t i = 0; i + 1 < text.size(); ++i) {
-    if (s[i] >= 0xc2 && s[i] <= 0xf4 &&
-        find_invalid_utf8(text.substr(i, std::min<size_t>(4, text.size() - i))) != 0) {
-      return true;
-    }
-  }
-  return false;
+bool undefined_in_cp1252(uint8_t b) {
+  return b >= 0x80 && b <= 0x9f && k_cp1252_high[b - 0x80] == 0;
 }
 
 void append_utf8(std::string& out, uint32_t cp) {
@@ -156,14 +175,39 @@ void append_utf8(std::string& out, uint32_t cp) {
 }
 }  // namespace
 
-Encoding detect_encoding(std::string_view bytes) {
-  if (find_invalid_utf8(bytes) == std::string_view::npos) return Encoding::utf8;
-  if (has_valid_multibyte_utf8(bytes)) return Encoding::mixed;
-  for (char c : bytes) {
-    auto b = static_cast<uint8_t>(c);
-    if (b >= 0x80 && b <= 0x9f && k_cp1252_high[b - 0x80] == 0) return Encoding::mixed;
+EncodingEvidence examine_encoding(std::string_view bytes) {
+  EncodingEvidence e;
+  const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
+  const size_t n = bytes.size();
+  for (size_t i = skip_ascii(s, n, 0); i < n; i = skip_ascii(s, n, i)) {
+    size_t len = utf8_sequence_length(s, n, i);
+    for (size_t k = i; k < i + std::max<size_t>(len, 1); ++k) {
+      if (undefined_in_cp1252(s[k]) && e.cp1252_undefined++ == 0) e.first_cp1252_undefined = k;
+    }
+    if (len == 0) {
+      if (e.invalid_sequences++ == 0) e.first_invalid = i;
+      ++i;
+    } else {
+      if (e.utf8_sequences++ == 0) e.first_utf8 = i;
+      i += len;
+    }
   }
-  return Encoding::windows1252;
+  if (e.invalid_sequences == 0) {
+    e.encoding = Encoding::utf8;
+  } else if (e.cp1252_undefined > 0) {
+    e.encoding = Encoding::mixed;  // a byte Windows-1252 does not define: damaged UTF-8
+  } else if (e.invalid_sequences > e.utf8_sequences) {
+    // Windows-1252 text forms a valid UTF-8 sequence only by accident ("Ã©" is C3 A9): when the
+    // bytes that cannot be UTF-8 outnumber those that can, the file is Windows-1252 throughout.
+    e.encoding = Encoding::windows1252;
+  } else {
+    e.encoding = Encoding::mixed;
+  }
+  return e;
+}
+
+Encoding detect_encoding(std::string_view bytes) {
+  return examine_encoding(bytes).encoding;
 }
 
 std::string windows1252_to_utf8(std::string_view bytes) {
