@@ -23,6 +23,7 @@ JOBS=${JOBS:-$(nproc)}
 # Longest input each target is fed (libFuzzer truncates longer seeds, so no seed is larger).
 declare -A max_len=(
   [fuzz_csv_reader]=65536
+  [fuzz_hr_files]=65536
   [fuzz_parquet_reader]=131072
   [fuzz_pgoutput]=4096
   [fuzz_debezium_json]=65536
@@ -32,7 +33,7 @@ declare -A max_len=(
   [fuzz_lake_value]=256
   [fuzz_distance_replies]=4096
 )
-all_targets=(fuzz_csv_reader fuzz_parquet_reader fuzz_pgoutput fuzz_debezium_json fuzz_delta_log
+all_targets=(fuzz_csv_reader fuzz_hr_files fuzz_parquet_reader fuzz_pgoutput fuzz_debezium_json fuzz_delta_log
   fuzz_delta_checkpoint fuzz_snappy_decoder fuzz_lake_value fuzz_distance_replies)
 
 # Seeds that are small on disk but decompress to gigabytes: they measure memory, not find bugs
@@ -160,6 +161,18 @@ seed_fuzz_csv_reader() {
   # Windows-1252 and a UTF-8 BOM, as the HR exports come.
   add_bytes "$1" cp1252.csv 'ID salari\xe9;Nom\r\n1;"Andr\xe9, ""D\xe9d\xe9"""\r\n'
   add_bytes "$1" bom.csv '\xef\xbb\xbfID salari\xc3\xa9,Nom\n1,"L\xc3\xa9a\nsur deux lignes"\n'
+  # An unbalanced quote, and Windows-1252 holding one accidental UTF-8 sequence.
+  add_bytes "$1" unbalanced.csv 'a,b\n1,"open\n2,3\n4,"x"\n'
+  add_bytes "$1" cp1252_accident.csv 'Pr\xe9nom,L\xe9vy\nAndr\xc3\xa9,Zo\xe9\n'
+}
+
+seed_fuzz_hr_files() {
+  add_seeds "$1" "$repo/data/sample" -name '*.csv'
+  local header='ID salari\xc3\xa9,Nom,Pr\xc3\xa9nom,Date de naissance,BU,Date d'"'"'embauche,Salaire brut,Type de contrat,Nombre de jours de CP,Adresse du domicile,Moyen de d\xc3\xa9placement'
+  local row='1,A,B,1/2/1990,R&D,1/1/2020,30000,CDI,25,"1 rue X, 34000 Y",Marche/running'
+  add_bytes "$1" rh_unbalanced.csv "$header\\n2,A,\"B,1/2/1990,R&D,1/1/2020,NaN,CDI,25,x,Marche/running\\n$row\\n"
+  add_bytes "$1" rh_semicolon.csv "$(printf '%s\\n%s' "$header" "$row" | tr ',' ';')\\n"
+  add_bytes "$1" sport_cp1252.csv 'ID salari\xe9,Pratique d'"'"'un sport\n1,Randonn\xe9e\n2,Andr\xc3\xa9\n'
 }
 
 seed_fuzz_pgoutput() {

@@ -14,7 +14,7 @@ void print_report(const source::LoadReport& r) {
   fmt::print(
       "{:<16} {:>6} read  {:>6} inserted  {:>6} updated  {:>6} unchanged  {:>4} rejected{}{}\n",
       r.table, r.read, r.inserted, r.updated, r.unchanged, r.rejects.size(),
-      r.encoding_note.empty() ? "" : "  (" + r.encoding_note + ")",
+      r.format_note.empty() ? "" : "  (" + r.format_note + ")",
       r.rejects_file.empty() ? "" : "  rejects: " + r.rejects_file.string());
 }
 

@@ -2,6 +2,7 @@
 #include "source/activity_writer.hpp"
 
 #include "pg/copy_text.hpp"
+#include "source/field_limits.hpp"
 
 #include <charconv>
 #include <ctime>
@@ -44,6 +45,15 @@ Result<int64_t> next_activity_id(pg::Connection& conn) {
 
 Result<uint64_t> insert_activities(pg::Connection& conn, const std::vector<Activity>& activities) {
   if (activities.empty()) return uint64_t{0};
+  // The same limits as any activity source (field_limits.hpp): the simulator must not write what
+  // a real feed would be refused for.
+  const int64_t now_s = std::time(nullptr);
+  for (const auto& a : activities) {
+    if (auto problem = limits::check_activity(a, now_s)) {
+      return make_error(Errc::invalid_argument, "activity " + std::to_string(a.activity_id) +
+                                                    ": " + problem->field + ": " + problem->reason);
+    }
+  }
   std::string data;
   data.reserve(activities.size() * 1200);
   for (const auto& a : activities) {

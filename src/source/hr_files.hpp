@@ -18,6 +18,7 @@
 #include "common/csv_reader.hpp"
 #include "common/label_fold.hpp"
 #include "common/result.hpp"
+#include "source/field_limits.hpp"
 
 namespace sl::source {
 
@@ -71,26 +72,35 @@ struct ParsedFile {
   std::vector<Row> rows;
   std::vector<size_t> lines;  // line of each row
   std::vector<Reject> rejects;
-  std::string encoding_note;  // e.g. "converted from Windows-1252"
+  std::string format_note;  // how the file was read, e.g. "converted from Windows-1252: ..."
 };
 
 struct ParseSummary {
   size_t read = 0;              // data records in the file
   std::vector<Reject> rejects;  // in file order
-  std::string encoding_note;
+  // How the file was read when it is not plain UTF-8 with commas: the encoding decided and the
+  // evidence for it, the delimiter detected.
+  std::string format_note;
 };
 
 // Parses a file's bytes and hands each good row to `on_row(row, line)` as soon as it is read (the
 // loader streams rows to COPY while parsing). A file-level problem (missing header, undecodable
 // encoding) is an error; a bad row is a Reject and the other rows go on; an error returned by
-// `on_row` stops the parse.
+// `on_row` stops the parse. Every field is held to its limits (field_limits.hpp); dates are
+// checked against `today_days` (days since 1970-01-01).
+//
+// The file as a whole: its encoding is decided from all its bytes (UTF-8, Windows-1252, or UTF-8
+// with damaged rows, csv::examine_encoding) and the delimiter from the header (`,`, else `;`,
+// tab or `|`, whichever names every expected column); both are reported in `format_note`.
 Result<ParseSummary> stream_employees(
     std::string_view bytes, std::string_view file_name,
-    const std::function<Status(const EmployeeRow&, size_t)>& on_row);
+    const std::function<Status(const EmployeeRow&, size_t)>& on_row,
+    int64_t today_days = limits::today_utc_days());
 Result<ParseSummary> stream_sports(std::string_view bytes, std::string_view file_name,
                                    const std::function<Status(const SportRow&, size_t)>& on_row);
 // The same, collected.
-Result<ParsedFile<EmployeeRow>> parse_employees(std::string_view bytes, std::string_view file_name);
+Result<ParsedFile<EmployeeRow>> parse_employees(std::string_view bytes, std::string_view file_name,
+                                                int64_t today_days = limits::today_utc_days());
 Result<ParsedFile<SportRow>> parse_sports(std::string_view bytes, std::string_view file_name);
 
 }  // namespace sl::source

@@ -153,7 +153,7 @@ LoadReport start_report(const ParsedFile<Row>& parsed, const std::filesystem::pa
   report.table = std::move(table);
   report.read = parsed.rows.size() + parsed.rejects.size();
   report.rejects = parsed.rejects;
-  report.encoding_note = parsed.encoding_note;
+  report.format_note = parsed.format_note;
   return report;
 }
 
@@ -197,7 +197,7 @@ Result<LoadReport> load_employees(pg::Connection& conn, const std::filesystem::p
     return committed.error().with_context("load " + report.file);
   report.read = summary->read;
   report.rejects = std::move(summary->rejects);
-  report.encoding_note = std::move(summary->encoding_note);
+  report.format_note = std::move(summary->format_note);
   report.unchanged = good - report.inserted - report.updated;
   SL_TRY(write_rejects(report, rejects_dir));
   return report;
@@ -214,7 +214,7 @@ Result<LoadReport> load_sports(pg::Connection& conn, const std::filesystem::path
     known.insert(std::stoll(std::string(employee_ids.value(i, 0))));
   ParsedFile<SportRow> kept;
   kept.rejects = std::move(parsed.rejects);
-  kept.encoding_note = parsed.encoding_note;
+  kept.format_note = parsed.format_note;
   for (size_t i = 0; i < parsed.rows.size(); ++i) {
     if (!known.count(parsed.rows[i].id)) {
       kept.rejects.push_back(

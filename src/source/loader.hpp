@@ -29,7 +29,7 @@ struct LoadReport {
   size_t updated = 0;
   size_t unchanged = 0;
   std::vector<Reject> rejects;
-  std::string encoding_note;
+  std::string format_note;
   std::filesystem::path rejects_file;  // empty when no rejects
 };
 
