@@ -290,7 +290,8 @@ Result<ParseSummary> parse_rows(std::string_view bytes, std::string_view file,
            "unbalanced quote: a quoted field is never closed (the rest of the file would be one "
            "record); line " + line + " rejected, reading resumes on line " +
                std::to_string(record.line + 1),
-           {std::string(reader.last_record_first_line())}});
+           {},
+           std::string(reader.last_record_first_line())});
       reader.restart_after_first_line();
       continue;
     }
@@ -305,7 +306,8 @@ Result<ParseSummary> parse_rows(std::string_view bytes, std::string_view file,
                  std::to_string(record.fields.size()) + " columns (expected " + expected +
                  "); line " + std::to_string(record.line) + " rejected, reading resumes on line " +
                  std::to_string(record.line + 1),
-             {std::string(reader.last_record_first_line())}});
+             {},
+           std::string(reader.last_record_first_line())});
         reader.restart_after_first_line();
         continue;
       }

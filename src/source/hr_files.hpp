@@ -64,6 +64,7 @@ struct Reject {
   std::string field;
   std::string reason;
   std::vector<std::string> raw;  // the row as read
+  std::string raw_line;          // or, when it could not be split (unbalanced quote), its line
   std::string to_string(std::string_view file) const;
 };
 

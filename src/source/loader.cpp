@@ -33,7 +33,7 @@ Status write_rejects(LoadReport& report, const std::filesystem::path& rejects_di
   SL_TRY(fs::ensure_directory(rejects_dir));
   std::string out = "line,field,reason,row\n";
   for (const auto& r : report.rejects) {
-    std::string row;
+    std::string row = r.raw_line;
     for (size_t i = 0; i < r.raw.size(); ++i) row += (i ? "," : "") + csv_field(r.raw[i]);
     out += std::to_string(r.line) + "," + csv_field(r.field) + "," + csv_field(r.reason) + "," +
            csv_field(row) + "\n";
