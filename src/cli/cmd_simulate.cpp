@@ -123,7 +123,7 @@ void add_simulate_command(CLI::App& app, Context& ctx) {
         std::vector<source::Activity> part(
             history.begin() + static_cast<long>(off),
             history.begin() + static_cast<long>(std::min(history.size(), off + batch)));
-        auto stored = source::insert_activities(*conn, part);
+        auto stored = source::insert_activities(*conn, part, as_of);
         if (!stored) return fail(stored.error().to_string());
         progress.advance(part.size());
       }
@@ -148,8 +148,9 @@ void add_simulate_command(CLI::App& app, Context& ctx) {
             std::uniform_real_distribution<double>(delay->first, delay->second)(pause_rng);
         std::this_thread::sleep_for(std::chrono::duration<double>(pause));
       }
-      auto activity = generator.next_live(now_seconds());
-      auto stored = source::insert_activities(*conn, {activity});
+      const int64_t now = now_seconds();
+      auto activity = generator.next_live(now);
+      auto stored = source::insert_activities(*conn, {activity}, now);
       if (!stored) return fail(stored.error().to_string());
       if (rate > 0) {
         progress.advance();

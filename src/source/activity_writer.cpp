@@ -43,13 +43,13 @@ Result<int64_t> next_activity_id(pg::Connection& conn) {
   return std::stoll(std::string(rows.value(0, 0)));
 }
 
-Result<uint64_t> insert_activities(pg::Connection& conn, const std::vector<Activity>& activities) {
+Result<uint64_t> insert_activities(pg::Connection& conn, const std::vector<Activity>& activities,
+                                   int64_t now_utc_s) {
   if (activities.empty()) return uint64_t{0};
   // The same limits as any activity source (field_limits.hpp): the simulator must not write what
   // a real feed would be refused for.
-  const int64_t now_s = std::time(nullptr);
   for (const auto& a : activities) {
-    if (auto problem = limits::check_activity(a, now_s)) {
+    if (auto problem = limits::check_activity(a, now_utc_s)) {
       return make_error(Errc::invalid_argument, "activity " + std::to_string(a.activity_id) +
                                                     ": " + problem->field + ": " + problem->reason);
     }

@@ -13,7 +13,10 @@ namespace sl::source {
 Result<std::vector<Practitioner>> read_practitioners(pg::Connection& conn);
 // The next free activity id (Strava-like ids start at 10^10).
 Result<int64_t> next_activity_id(pg::Connection& conn);
-// Inserts the activities in one COPY (one transaction). Returns the rows stored.
-Result<uint64_t> insert_activities(pg::Connection& conn, const std::vector<Activity>& activities);
+// Inserts the activities in one COPY (one transaction). Returns the rows stored. Each activity is
+// first held to the limits of field_limits.hpp, its start at most a day after `now_utc_s` (the
+// simulation's "now": --as-of for a backfill); one outside them fails the call, naming it.
+Result<uint64_t> insert_activities(pg::Connection& conn, const std::vector<Activity>& activities,
+                                   int64_t now_utc_s);
 
 }  // namespace sl::source

@@ -122,7 +122,7 @@ TEST_F(Loader, SampleFilesThenSimulatedActivities) {
   ASSERT_TRUE(first_id.ok());
   ActivityGenerator gen(*practitioners, 12, *first_id);
   auto history = gen.backfill(12, 1764028800);
-  auto stored = insert_activities(*conn_, history);
+  auto stored = insert_activities(*conn_, history, 1764028800);
   ASSERT_TRUE(stored.ok()) << stored.error().to_string();
   EXPECT_EQ(*stored, history.size());
   EXPECT_GT(history.size(), 2000u) << "a year of history is several thousand rows";
@@ -130,6 +130,16 @@ TEST_F(Loader, SampleFilesThenSimulatedActivities) {
       count("SELECT count(*) FROM strava_activities WHERE raw_payload->>'id' = activity_id::text"),
       std::to_string(history.size()));
   EXPECT_EQ(*next_activity_id(*conn_), *first_id + static_cast<int64_t>(history.size()));
+
+  // An activity outside its limits (field_limits.hpp) is refused by name; nothing is written.
+  auto more = gen.backfill(1, 1764028800);
+  ASSERT_GE(more.size(), 2u);
+  more[1].distance_m = -1;
+  auto refused = insert_activities(*conn_, more, 1764028800);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "activity " + std::to_string(more[1].activity_id) +
+                                         ": distance_m: -1 is not in 0..1000000");
+  EXPECT_EQ(count("SELECT count(*) FROM strava_activities"), std::to_string(history.size()));
 }
 
 TEST_F(Loader, SportRowsOfUnknownEmployeesAreRejected) {
