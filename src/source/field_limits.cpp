@@ -77,9 +77,12 @@ std::optional<std::string> check_text(std::string_view value, size_t max_chars) 
 }
 
 Money parse_money(std::string_view text) {
-  const std::string quoted = "'" + std::string(text) + "'";
+  auto refuse = [&](std::string_view why) {
+    return Money{std::nullopt, "'" + std::string(text) + "' " + std::string(why)};
+  };
   // Spaces, no-break spaces (U+00A0) and narrow no-break spaces (U+202F) separate thousands.
   std::string cleaned;
+  cleaned.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == ' ' || text[i] == '\t') continue;
     if (text.substr(i).starts_with("\xC2\xA0")) {
@@ -92,15 +95,14 @@ Money parse_money(std::string_view text) {
     }
     cleaned.push_back(text[i]);
   }
-  std::string lower;
-  for (char c : cleaned) lower.push_back(static_cast<char>(std::tolower(static_cast<uint8_t>(c))));
-  if (!lower.empty() && (lower[0] == '+' || lower[0] == '-')) lower.erase(0, 1);
-  if (lower == "nan" || lower == "inf" || lower == "infinity" || lower == "∞") {
-    return {std::nullopt, quoted + " is not a finite amount"};
-  }
   size_t i = 0;
   bool negative = false;
   if (i < cleaned.size() && (cleaned[i] == '+' || cleaned[i] == '-')) negative = cleaned[i++] == '-';
+  std::string word;  // what follows the sign, lower case, when it is a word ("nan", "inf")
+  for (size_t k = i; k < cleaned.size() && word.size() <= 8; ++k)
+    word.push_back(static_cast<char>(std::tolower(static_cast<uint8_t>(cleaned[k]))));
+  if (word == "nan" || word == "inf" || word == "infinity" || word == "∞")
+    return refuse("is not a finite amount");
   const size_t int_start = i;
   while (i < cleaned.size() && is_digit(cleaned[i])) ++i;
   const std::string_view whole(cleaned.data() + int_start, i - int_start);
@@ -109,30 +111,27 @@ Money parse_money(std::string_view text) {
     const size_t frac_start = ++i;
     while (i < cleaned.size() && is_digit(cleaned[i])) ++i;
     fraction = std::string_view(cleaned.data() + frac_start, i - frac_start);
-    if (fraction.empty()) return {std::nullopt, quoted + " is not a number"};
+    if (fraction.empty()) return refuse("is not a number");
   }
-  if (whole.empty() || i != cleaned.size()) return {std::nullopt, quoted + " is not a number"};
-  if (fraction.size() > 2) {
-    return {std::nullopt, quoted + " has more than 2 decimals (cents)"};
-  }
+  if (whole.empty() || i != cleaned.size()) return refuse("is not a number");
+  if (fraction.size() > 2) return refuse("has more than 2 decimals (cents)");
   if (negative && (whole.find_first_not_of('0') != std::string_view::npos ||
                    fraction.find_first_not_of('0') != std::string_view::npos)) {
-    return {std::nullopt, quoted + " is negative"};
+    return refuse("is negative");
   }
   const size_t significant = whole.find_first_not_of('0');
   const std::string_view digits =
       significant == std::string_view::npos ? std::string_view() : whole.substr(significant);
-  // Ten digits of euros already exceed the maximum: no overflow below.
+  // Beyond ten digits of euros the amount is out of range anyway; ten fit in int64 cents.
   int64_t cents = 0;
   if (digits.size() <= 10) {
     for (char c : digits) cents = cents * 10 + (c - '0');
     cents *= 100;
-    if (!fraction.empty()) cents += (fraction[0] - '0') * 10 + (fraction.size() > 1 ? fraction[1] - '0' : 0);
+    if (!fraction.empty())
+      cents += (fraction[0] - '0') * 10 + (fraction.size() > 1 ? fraction[1] - '0' : 0);
   }
-  if (digits.size() > 10 || cents > k_max_salary_cents) {
-    return {std::nullopt, quoted + " is out of range (0 to " +
-                              std::to_string(k_max_salary_cents / 100) + " a year)"};
-  }
+  if (digits.size() > 10 || cents > k_max_salary_cents)
+    return refuse("is out of range (0 to " + std::to_string(k_max_salary_cents / 100) + " a year)");
   return {cents, ""};
 }
 
