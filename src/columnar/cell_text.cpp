@@ -118,12 +118,17 @@ nlohmann::json cell_json(const Column& c, size_t i) {
 }
 
 namespace {
-// A CSV field: the JSON text of the value (strings bare), quoted when needed.
-std::string csv_text(const Field* f, const Column& c, size_t i) {
+// A CSV field: the JSON text of the value (strings bare), quoted when needed. For spreadsheets, a
+// text cell a spreadsheet would run as a formula gets a leading ' (OWASP "CSV injection"):
+// numbers, dates and decimals are typed values, never formulas, and stay as they are ("-12.50").
+std::string csv_text(const Field* f, const Column& c, size_t i, CsvCells cells) {
   if (!c.is_valid(i)) return "";
   auto j = value_json<nlohmann::ordered_json>(f, c, i);
   std::string text = j.is_string() ? j.get<std::string>() : j.dump();
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  const bool formula = cells == CsvCells::spreadsheet_safe && c.type.id == TypeId::string &&
+                       !text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos;
+  if (formula) text.insert(0, 1, '\'');
+  if (!formula && text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string out = "\"";
   for (char ch : text) {
     if (ch == '"') out += '"';
@@ -134,7 +139,7 @@ std::string csv_text(const Field* f, const Column& c, size_t i) {
 }  // namespace
 
 std::string csv_cell(const Column& c, size_t i) {
-  return csv_text(nullptr, c, i);
+  return csv_text(nullptr, c, i, CsvCells::as_is);
 }
 
 nlohmann::ordered_json row_json(const RecordBatch& batch, size_t row) {
@@ -145,11 +150,11 @@ nlohmann::ordered_json row_json(const RecordBatch& batch, size_t row) {
   return out;
 }
 
-std::string csv_line(const RecordBatch& batch, size_t row) {
+std::string csv_line(const RecordBatch& batch, size_t row, CsvCells cells) {
   std::string line;
   for (size_t c = 0; c < batch.columns.size(); ++c) {
     if (c) line += ',';
-    line += csv_text(&batch.schema[c], batch.columns[c], row);
+    line += csv_text(&batch.schema[c], batch.columns[c], row, cells);
   }
   return line;
 }
@@ -160,14 +165,14 @@ std::string rows_json(const RecordBatch& batch) {
   return rows.dump();
 }
 
-std::string rows_csv(const RecordBatch& batch) {
+std::string rows_csv(const RecordBatch& batch, CsvCells cells) {
   std::string out;
   for (size_t c = 0; c < batch.schema.size(); ++c) {
     if (c) out += ',';
     out += batch.schema[c].name;
   }
   out += "\r\n";
-  for (size_t r = 0; r < batch.num_rows; ++r) out += csv_line(batch, r) + "\r\n";
+  for (size_t r = 0; r < batch.num_rows; ++r) out += csv_line(batch, r, cells) + "\r\n";
   return out;
 }
 

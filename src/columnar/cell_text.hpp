@@ -17,12 +17,17 @@ std::string type_label(const Field& field);
 nlohmann::json cell_json(const Column& column, size_t row);
 std::string csv_cell(const Column& column, size_t row);
 
+// How text cells are written to CSV: as they are, or safe to open in a spreadsheet (a text
+// starting with = + - @ tab or CR, which Excel, LibreOffice and Sheets would evaluate as a
+// formula, gets a leading ' and quotes; OWASP's advice against CSV injection).
+enum class CsvCells { as_is, spreadsheet_safe };
+
 // One row as a JSON object (fields in schema order, struct fields named), or a CSV line.
 nlohmann::ordered_json row_json(const RecordBatch& batch, size_t row);
-std::string csv_line(const RecordBatch& batch, size_t row);
+std::string csv_line(const RecordBatch& batch, size_t row, CsvCells cells = CsvCells::as_is);
 // Every row as a JSON array of objects.
 std::string rows_json(const RecordBatch& batch);
 // A header line and every row, RFC 4180 (CRLF line ends).
-std::string rows_csv(const RecordBatch& batch);
+std::string rows_csv(const RecordBatch& batch, CsvCells cells = CsvCells::as_is);
 
 }  // namespace sl::columnar

@@ -4,11 +4,14 @@
 #include <fmt/core.h>
 #include <httplib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 
 #include "columnar/cell_text.hpp"
 #include "common/json_writer.hpp"
+#include "serve/http_head.hpp"
 
 namespace sl::serve {
 
@@ -36,6 +39,58 @@ void fail(httplib::Response& res, const Error& e) {
   res.set_content(error_json(e.to_string()), "application/json");
 }
 
+void refuse(httplib::Response& res, int status, const std::string& message) {
+  res.status = status;
+  res.set_content(error_json(message), "application/json");
+}
+
+constexpr std::string_view k_session_cookie = "sportlake_session";
+
+// No script, no frame, no foreign resource: the page is server-rendered with one inline style.
+constexpr const char* k_content_security_policy =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+void security_headers(httplib::Response& res) {
+  res.set_header("Content-Security-Policy", k_content_security_policy);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  // Salaries, names and addresses: never kept by a browser or a proxy cache.
+  res.set_header("Cache-Control", "no-store");
+}
+
+std::string percent_encoded(std::string_view text) {
+  std::string out;
+  for (unsigned char ch : text) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~')
+      out += static_cast<char>(ch);
+    else
+      out += fmt::format("%{:02X}", ch);
+  }
+  return out;
+}
+
+// The request's URL without its `token` parameter (where a `?token=` login redirects to).
+std::string without_token(const httplib::Request& req) {
+  std::string query;
+  for (const auto& [name, value] : req.params) {
+    if (name == "token") continue;
+    query += (query.empty() ? "?" : "&") + percent_encoded(name) + "=" + percent_encoded(value);
+  }
+  return req.path + query;
+}
+
+enum class Format { json, csv };
+
+Result<Format> format_param(const httplib::Request& req) {
+  if (!req.has_param("format")) return Format::json;
+  const std::string text = req.get_param_value("format");
+  if (text == "json") return Format::json;
+  if (text == "csv") return Format::csv;
+  return make_error(Errc::invalid_argument, "format '" + text + "' is not json or csv");
+}
+
 Result<int> year_param(const httplib::Request& req, bool required) {
   if (!req.has_param("year")) {
     if (required) return make_error(Errc::invalid_argument, "the parameter year is required");
@@ -49,11 +104,12 @@ Result<int> year_param(const httplib::Request& req, bool required) {
   return year;
 }
 
-void send_rows(const httplib::Request& req, httplib::Response& res,
-               const columnar::RecordBatch& batch, const std::string& name) {
-  if (req.get_param_value("format") == "csv") {
+void send_rows(Format format, httplib::Response& res, const columnar::RecordBatch& batch,
+               const std::string& name) {
+  if (format == Format::csv) {
     res.set_header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
-    res.set_content(columnar::rows_csv(batch), "text/csv; charset=utf-8");
+    res.set_content(columnar::rows_csv(batch, columnar::CsvCells::spreadsheet_safe),
+                    "text/csv; charset=utf-8");
   } else {
     res.set_content(columnar::rows_json(batch), "application/json");
   }
@@ -123,14 +179,53 @@ std::string escape_html(std::string_view text) {
   return out;
 }
 
-Result<std::string> Dashboard::page(int year) const {
+bool Dashboard::per_employee(std::string_view table) {
+  return table == "prime_sportive" || table == "wellbeing" || table == "dq_issues";
+}
+
+std::optional<Role> Dashboard::authenticate(const httplib::Request& req,
+                                            httplib::Response& res) const {
+  if (tokens_ == nullptr) return Role::hr;
+  std::string presented;
+  const std::string authorization = req.get_header_value("Authorization");
+  if (authorization.rfind("Bearer ", 0) == 0) {
+    presented = authorization.substr(7);
+  } else if (req.has_param("token")) {
+    // A browser's login: the token becomes a session cookie and leaves the address bar.
+    const auto role = tokens_->role_of(req.get_param_value("token"));
+    if (!role) {
+      refuse(res, 401, "invalid token");
+      return std::nullopt;
+    }
+    res.set_header("Set-Cookie", std::string(k_session_cookie) + "=" +
+                                     req.get_param_value("token") +
+                                     "; HttpOnly; SameSite=Strict; Path=/");
+    res.set_redirect(without_token(req), 303);
+    return std::nullopt;
+  } else {
+    presented = std::string(cookie_value(req.get_header_value("Cookie"), k_session_cookie));
+  }
+  if (presented.empty()) {
+    res.set_header("WWW-Authenticate", "Bearer realm=\"sportlake\"");
+    refuse(res, 401,
+           "authentication required: Authorization: Bearer <token>, or open the page once with "
+           "?token=<token> (the tokens are in SPORTLAKE_HOME/serve)");
+    return std::nullopt;
+  }
+  const auto role = tokens_->role_of(presented);
+  if (!role) {
+    res.set_header("WWW-Authenticate", "Bearer realm=\"sportlake\", error=\"invalid_token\"");
+    refuse(res, 401, "invalid token");
+  }
+  return role;
+}
+
+Result<std::string> Dashboard::page(int year, Role role) const {
   SL_ASSIGN_OR_RETURN(auto years, reader_.years());
   if (years.empty()) return make_error(Errc::not_found, "no refresh yet: run `sportlake refresh`");
   if (year == 0) year = years.front();
   SL_ASSIGN_OR_RETURN(auto kpi, reader_.year_rows("kpi_summary", year));
   if (kpi.num_rows == 0) return make_error(Errc::not_found, "no Gold for " + std::to_string(year));
-  SL_ASSIGN_OR_RETURN(auto prime, reader_.year_rows("prime_sportive", year));
-  SL_ASSIGN_OR_RETURN(auto wellbeing, reader_.year_rows("wellbeing", year));
   SL_ASSIGN_OR_RETURN(auto by_bu, reader_.year_rows("kpi_by_bu", year));
 
   std::string html = "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">";
@@ -138,11 +233,14 @@ Result<std::string> Dashboard::page(int year) const {
           "</style></head><body>";
   html += "<h1>Avantages sportifs " + std::to_string(year) + "</h1><nav>";
   for (int y : years) html += fmt::format("<a href=\"/?year={0}\">{0}</a>", y);
-  html += fmt::format(
-      " · <a href=\"/api/prime_sportive?year={0}&format=csv\">CSV primes</a>"
-      " · <a href=\"/api/wellbeing?year={0}&format=csv\">CSV bien-être</a>"
-      " · <a href=\"/api/dq_issues?format=csv\">CSV qualité</a></nav>",
-      year);
+  if (role == Role::hr)
+    html += fmt::format(
+        " · <a href=\"/api/prime_sportive?year={0}&format=csv\">CSV primes</a>"
+        " · <a href=\"/api/wellbeing?year={0}&format=csv\">CSV bien-être</a>"
+        " · <a href=\"/api/dq_issues?format=csv\">CSV qualité</a>",
+        year);
+  html += fmt::format(" · <a href=\"/api/kpi_by_bu?year={0}&format=csv\">CSV par BU</a></nav>",
+                      year);
   auto card = [&](const std::string& label, const std::string& value) {
     html += "<div class=\"card\">" + escape_html(label) + "<b>" + escape_html(value) + "</b></div>";
   };
@@ -169,6 +267,14 @@ Result<std::string> Dashboard::page(int year) const {
         cell(by_bu, "eligible_bonus", r), french_amount(cell(by_bu, "total_bonus_eur", r)),
         cell(by_bu, "wellbeing_eligible", r), cell(by_bu, "activities", r));
   html += "</table>";
+  if (role != Role::hr) {
+    html +=
+        "<p>Les lignes par salarié (primes, jours bien-être) sont réservées au rôle hr.</p>"
+        "</body></html>";
+    return html;
+  }
+  SL_ASSIGN_OR_RETURN(auto prime, reader_.year_rows("prime_sportive", year));
+  SL_ASSIGN_OR_RETURN(auto wellbeing, reader_.year_rows("wellbeing", year));
 
   html +=
       "<h2>Prime sportive</h2><table><tr><th>Salarié</th><th>BU</th><th>Mode</th>"
@@ -207,35 +313,51 @@ Result<std::string> Dashboard::page(int year) const {
 }
 
 void Dashboard::mount(httplib::Server& server) const {
+  // Every answer, routed or not (404s, 401s and errors too), carries the security headers.
+  server.set_post_routing_handler(
+      [](const httplib::Request&, httplib::Response& res) { security_headers(res); });
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok", "text/plain");
   });
   server.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto role = authenticate(req, res);
+    if (!role) return;
     auto year = year_param(req, false);
     if (!year) return fail(res, year.error());
-    auto html = page(*year);
+    auto html = page(*year, *role);
     if (!html) return fail(res, html.error());
     res.set_content(*html, "text/html; charset=utf-8");
   });
-  server.Get("/api/years", [this](const httplib::Request&, httplib::Response& res) {
+  server.Get("/api/years", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!authenticate(req, res)) return;
     auto years = reader_.years();
     if (!years) return fail(res, years.error());
     std::string out = "[";
     for (size_t i = 0; i < years->size(); ++i) out += (i ? "," : "") + std::to_string((*years)[i]);
     res.set_content(out + "]", "application/json");
   });
-  server.Get("/api/dq_issues", [this](const httplib::Request& req, httplib::Response& res) {
-    auto rows = reader_.dq_issues();
-    if (!rows) return fail(res, rows.error());
-    send_rows(req, res, *rows, "dq_issues");
-  });
   server.Get(R"(/api/([a-z_]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto role = authenticate(req, res);
+    if (!role) return;
     const std::string table = req.matches[1];
+    const bool is_dq = table == "dq_issues";
+    const auto& gold = GoldReader::gold_tables();
+    if (!is_dq && std::find(gold.begin(), gold.end(), table) == gold.end())
+      return refuse(res, 404, "no Gold table '" + table + "'");
+    if (per_employee(table) && *role != Role::hr)
+      return refuse(res, 403, "'" + table + "' holds per-employee rows: the hr role reads it");
+    auto format = format_param(req);
+    if (!format) return fail(res, format.error());
+    if (is_dq) {
+      auto rows = reader_.dq_issues();
+      if (!rows) return fail(res, rows.error());
+      return send_rows(*format, res, *rows, "dq_issues");
+    }
     auto year = year_param(req, true);
     if (!year) return fail(res, year.error());
     auto rows = reader_.year_rows(table, *year);
     if (!rows) return fail(res, rows.error());
-    send_rows(req, res, *rows, table + "_" + std::to_string(*year));
+    send_rows(*format, res, *rows, table + "_" + std::to_string(*year));
   });
 }
 

@@ -78,5 +78,25 @@ TEST(Columnar, CellsAsJsonAndCsv) {
   EXPECT_EQ(type_label(b.schema[2]), "list<string>");
 }
 
+// OWASP's CSV injection advice: a text cell a spreadsheet would evaluate gets a leading ' (and
+// quotes); typed numbers keep their sign; the default output is unchanged.
+TEST(Columnar, SpreadsheetSafeCsvNeutralisesFormulaCells) {
+  RecordBatch b;
+  b.schema = {{"amount", {TypeId::int64}, false}, {"text", {TypeId::string}, true}};
+  Column amount({TypeId::int64}), text({TypeId::string});
+  for (const char* t : {"=HYPERLINK(\"http://x\")", "+33 6", "-2+3", "@SUM(A1)", "\tx", "\rx",
+                        "Dupont", "a=b"}) {
+    amount.append_i64(-5);
+    text.append_string(t);
+  }
+  b.columns = {std::move(amount), std::move(text)};
+  b.num_rows = 8;
+  EXPECT_EQ(rows_csv(b, CsvCells::spreadsheet_safe),
+            "amount,text\r\n-5,\"'=HYPERLINK(\"\"http://x\"\")\"\r\n-5,\"'+33 6\"\r\n"
+            "-5,\"'-2+3\"\r\n-5,\"'@SUM(A1)\"\r\n-5,\"'\tx\"\r\n-5,\"'\rx\"\r\n-5,Dupont\r\n"
+            "-5,a=b\r\n");
+  EXPECT_EQ(csv_line(b, 1), "-5,+33 6");
+}
+
 }  // namespace
 }  // namespace sl::columnar
