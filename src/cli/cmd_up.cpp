@@ -32,6 +32,7 @@ struct UpOptions {
   bool no_notify = false;
   bool no_distances = false;
   bool no_serve = false;
+  bool no_auth = false;
 };
 
 // Sleeps up to `duration`, waking early on stop.
@@ -111,8 +112,11 @@ Status run_up(Context& ctx, const UpOptions& opt) {
     });
   });
   if (!opt.no_serve) {
-    threads.emplace_back(
-        [&] { supervise("serve", [&]() -> Status { return run_dashboard(ctx, "", stop); }); });
+    threads.emplace_back([&] {
+      supervise("serve", [&]() -> Status {
+        return run_dashboard(ctx, {.listen = "", .no_auth = opt.no_auth}, stop);
+      });
+    });
   }
   fmt::print(
       "sportlake up: ingest → {}/bronze, notify ({}), distances, refresh every {} s; Ctrl-C "
@@ -138,6 +142,8 @@ void add_up_command(CLI::App& app, Context& ctx) {
   cmd->add_flag("--no-notify", opt.no_notify, "without the Slack notifier");
   cmd->add_flag("--no-distances", opt.no_distances, "without the distance worker");
   cmd->add_flag("--no-serve", opt.no_serve, "without the dashboard");
+  cmd->add_flag("--no-auth", opt.no_auth,
+                "the dashboard without tokens (a loopback address only; everyone reads every row)");
   cmd->callback([&ctx] {
     if (auto st = run_up(ctx, opt); !st) {
       fmt::print(stderr, "sportlake up: {}\n", st.error().to_string());

@@ -1,48 +1,65 @@
-// cpp-httplib server around serve::Dashboard.
+// serve::HttpServer around serve::Dashboard, with the tokens under SPORTLAKE_HOME.
 #include "cli/dashboard_server.hpp"
 
 #include <fmt/core.h>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
-#include <thread>
-
 #include "cli/lake_storage.hpp"
 #include "serve/dashboard.hpp"
+#include "serve/http_server.hpp"
 
 namespace sl::cli {
 
-Status run_dashboard(const Context& ctx, const std::string& listen, const std::atomic<bool>& stop) {
-  const std::string address = listen.empty() ? ctx.settings.serve_listen : listen;
-  const size_t colon = address.rfind(':');
-  int port = -1;
-  if (colon != std::string::npos) {
-    auto [ptr, ec] =
-        std::from_chars(address.data() + colon + 1, address.data() + address.size(), port);
-    if (ec != std::errc() || ptr != address.data() + address.size()) port = -1;
-  }
-  if (port < 0 || port > 65535)
-    return make_error(Errc::invalid_argument, "serve.listen '" + address + "' is not host:port");
-  const std::string host = address.substr(0, colon);
+std::filesystem::path dashboard_token_dir(const Settings& settings) {
+  return settings.home / "serve";
+}
 
-  serve::Dashboard dashboard(open_lake(ctx));
-  httplib::Server server;
-  dashboard.mount(server);
-  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+Status run_dashboard(const Context& ctx, const DashboardOptions& options,
+                     const std::atomic<bool>& stop) {
+  const std::string address = options.listen.empty() ? ctx.settings.serve_listen : options.listen;
+  auto server_options = serve::parse_listen(address);
+  if (!server_options) return server_options.error().with_context("serve.listen");
+  std::optional<serve::TokenStore> tokens;
+  if (options.no_auth) {
+    SL_ASSIGN_OR_RETURN(bool loopback, serve::is_loopback_host(server_options->host));
+    if (!loopback)
+      return make_error(Errc::invalid_argument,
+                        "serve: --no-auth on " + address +
+                            " would give every salary and address to whoever reaches it; "
+                            "refused (--no-auth is for a loopback address only)");
+  } else {
+    tokens.emplace(dashboard_token_dir(ctx.settings));
+    SL_TRY(tokens->ensure());
+  }
+
+  serve::Dashboard dashboard(open_lake(ctx), tokens ? &*tokens : nullptr);
+  serve::HttpServer server(*server_options);
+  dashboard.mount(server.router());
+  server.router().set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    // The path only: a `?token=` login must not reach the log.
     spdlog::debug("serve: {} {} → {}", req.method, req.path, res.status);
   });
-  const int bound =
-      port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
-  if (bound < 0) return make_error(Errc::unavailable, "serve: cannot listen on " + address);
-  fmt::print("dashboard: http://{}:{}/\n", host, bound);
+  SL_ASSIGN_OR_RETURN(auto bound, server.bind());
+  if (options.no_auth)
+    spdlog::warn(
+        "serve: --no-auth: no token asked; every local user and program that can reach {} reads "
+        "every salary, name and address",
+        bound.url);
+  else if (!bound.loopback)
+    spdlog::warn(
+        "serve: {} is reachable beyond this machine over plain HTTP: tokens and personal data "
+        "cross the network in clear; put a TLS reverse proxy in front",
+        bound.url);
+  fmt::print("dashboard: {}\n", bound.url);
+  if (tokens)
+    fmt::print(
+        "dashboard: sign in once with {}?token=<token>, the token being in {} (every row) or {} "
+        "(aggregates only); scripts send 'Authorization: Bearer <token>'\n",
+        bound.url, tokens->file(serve::Role::hr).string(),
+        tokens->file(serve::Role::viewer).string());
   std::fflush(stdout);
-  std::thread watcher([&] {
-    while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    server.stop();
-  });
-  server.listen_after_bind();
-  watcher.join();
+  server.run(stop);
   return {};
 }
 

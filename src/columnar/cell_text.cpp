@@ -126,7 +126,8 @@ std::string csv_text(const Field* f, const Column& c, size_t i, CsvCells cells) 
   auto j = value_json<nlohmann::ordered_json>(f, c, i);
   std::string text = j.is_string() ? j.get<std::string>() : j.dump();
   const bool formula = cells == CsvCells::spreadsheet_safe && c.type.id == TypeId::string &&
-                       !text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos;
+                       !text.empty() &&
+                       std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos;
   if (formula) text.insert(0, 1, '\'');
   if (!formula && text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string out = "\"";

@@ -65,7 +65,8 @@ Status write_private_file(const std::filesystem::path& path, std::string_view co
       ::fsync(fd) != 0)
     status = io_error(tmp, "cannot write");
   ::close(fd);
-  if (status && ::rename(tmp.c_str(), path.c_str()) != 0) status = io_error(path, "cannot rename into");
+  if (status && ::rename(tmp.c_str(), path.c_str()) != 0)
+    status = io_error(path, "cannot rename into");
   if (!status) {
     ::unlink(tmp.c_str());
     return status;
@@ -75,7 +76,9 @@ Status write_private_file(const std::filesystem::path& path, std::string_view co
 
 }  // namespace
 
-std::string_view role_name(Role role) { return role == Role::hr ? "hr" : "viewer"; }
+std::string_view role_name(Role role) {
+  return role == Role::hr ? "hr" : "viewer";
+}
 
 Result<Role> parse_role(std::string_view name) {
   if (name == "hr") return Role::hr;

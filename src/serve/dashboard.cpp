@@ -239,8 +239,8 @@ Result<std::string> Dashboard::page(int year, Role role) const {
         " · <a href=\"/api/wellbeing?year={0}&format=csv\">CSV bien-être</a>"
         " · <a href=\"/api/dq_issues?format=csv\">CSV qualité</a>",
         year);
-  html += fmt::format(" · <a href=\"/api/kpi_by_bu?year={0}&format=csv\">CSV par BU</a></nav>",
-                      year);
+  html +=
+      fmt::format(" · <a href=\"/api/kpi_by_bu?year={0}&format=csv\">CSV par BU</a></nav>", year);
   auto card = [&](const std::string& label, const std::string& value) {
     html += "<div class=\"card\">" + escape_html(label) + "<b>" + escape_html(value) + "</b></div>";
   };

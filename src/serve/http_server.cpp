@@ -270,7 +270,8 @@ void HttpServer::Impl::release(std::unique_ptr<Connection> c) {
 
 void HttpServer::Impl::refuse(std::unique_ptr<Connection> c, const std::string& answer) {
   // Best effort: the answer fits in an empty socket buffer; a client not reading gets nothing.
-  [[maybe_unused]] auto n = ::send(c->fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  [[maybe_unused]] auto n =
+      ::send(c->fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   release(std::move(c));
 }
 
@@ -355,8 +356,8 @@ void HttpServer::Impl::advance(std::unique_ptr<Connection> c, Clock::time_point 
       } else if (c->received.empty()) {
         release(std::move(c));  // an idle connection: closed without a word
       } else {
-        refuse(std::move(c), refusal(408, "Request Timeout",
-                                     "the request head did not arrive in time"));
+        refuse(std::move(c),
+               refusal(408, "Request Timeout", "the request head did not arrive in time"));
       }
       return;
   }
@@ -370,13 +371,14 @@ HttpServer::~HttpServer() {
   if (impl_->listener >= 0) ::close(impl_->listener);
 }
 
-httplib::Server& HttpServer::router() { return impl_->router; }
+httplib::Server& HttpServer::router() {
+  return impl_->router;
+}
 
 Result<BoundAddress> HttpServer::bind() {
   const ServerOptions& o = impl_->options;
-  const std::string where =
-      (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) + ":" +
-      std::to_string(o.port);
+  const std::string where = (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) +
+                            ":" + std::to_string(o.port);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -384,12 +386,11 @@ Result<BoundAddress> HttpServer::bind() {
   addrinfo* found = nullptr;
   const std::string port_text = std::to_string(o.port);
   if (const int rc = ::getaddrinfo(o.host.c_str(), port_text.c_str(), &hints, &found); rc != 0)
-    return make_error(Errc::unavailable,
-                      "cannot resolve '" + o.host + "': " + ::gai_strerror(rc));
+    return make_error(Errc::unavailable, "cannot resolve '" + o.host + "': " + ::gai_strerror(rc));
   int error = 0;
   for (const addrinfo* ai = found; ai != nullptr && impl_->listener < 0; ai = ai->ai_next) {
-    const int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                            ai->ai_protocol);
+    const int fd =
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0) {
       error = errno;
       continue;

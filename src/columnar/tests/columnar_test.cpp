@@ -84,8 +84,8 @@ TEST(Columnar, SpreadsheetSafeCsvNeutralisesFormulaCells) {
   RecordBatch b;
   b.schema = {{"amount", {TypeId::int64}, false}, {"text", {TypeId::string}, true}};
   Column amount({TypeId::int64}), text({TypeId::string});
-  for (const char* t : {"=HYPERLINK(\"http://x\")", "+33 6", "-2+3", "@SUM(A1)", "\tx", "\rx",
-                        "Dupont", "a=b"}) {
+  for (const char* t :
+       {"=HYPERLINK(\"http://x\")", "+33 6", "-2+3", "@SUM(A1)", "\tx", "\rx", "Dupont", "a=b"}) {
     amount.append_i64(-5);
     text.append_string(t);
   }

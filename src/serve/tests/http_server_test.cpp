@@ -15,8 +15,8 @@ TEST(HttpServer, ParsesListenAddresses) {
   ASSERT_TRUE(v6.ok());
   EXPECT_EQ(v6->host, "::1");
   EXPECT_EQ(v6->port, 0);
-  for (const char* bad : {"::1:8080", "127.0.0.1", "127.0.0.1:x", "127.0.0.1:70000", "[::1]8080",
-                          ":8080", "[::1"}) {
+  for (const char* bad :
+       {"::1:8080", "127.0.0.1", "127.0.0.1:x", "127.0.0.1:70000", "[::1]8080", ":8080", "[::1"}) {
     auto parsed = parse_listen(bad);
     EXPECT_FALSE(parsed.ok()) << bad;
   }

@@ -1,0 +1,42 @@
+"""A lake refreshed from the sample (one employee's name turned into spreadsheet formulas), and a
+way to start `sportlake serve` on it and sign in."""
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+from serve_helpers import FORMULA_NOM, FORMULA_PRENOM, YEAR, Server
+
+
+@pytest.fixture(scope="session")
+def lake_home(build_dir):
+    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-serve-"))
+    os.chmod(base, 0o755)
+    e = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="warn")
+    e.pop("API_KEY_MAPS", None)
+    sportlake = str(build_dir / "src" / "cli" / "sportlake")
+    run = lambda *args: subprocess.run([sportlake, *args], env=e, check=True, capture_output=True, timeout=300)
+    run("db", "start")
+    run("load")
+    run("db", "psql", "--", "-XAtc",
+        f"UPDATE rh_employees SET nom = $${FORMULA_NOM}$$, prenom = $${FORMULA_PRENOM}$$ "
+        "WHERE id = (SELECT min(id) FROM rh_employees)")
+    run("simulate", "--backfill-months", "6", "--as-of", f"{YEAR}-11-30", "--seed", "5")
+    run("distances")
+    run("ingest", "--idle-exit", "1")
+    run("refresh", "--year", str(YEAR))
+    yield sportlake, e, base / "home"
+    subprocess.run([sportlake, "db", "stop"], env=e, capture_output=True)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def served(lake_home):
+    """The server with tokens: (url, lake root, home)."""
+    sportlake, e, home = lake_home
+    server = Server(sportlake, e, "--listen", "127.0.0.1:0")
+    yield server.url, home / "delta", home
+    server.stop()
