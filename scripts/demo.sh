@@ -52,7 +52,10 @@ step "What the source database holds"
 
 cat <<MSG
 
-The dashboard: \`$SPORTLAKE serve\` then http://127.0.0.1:8080/ (or \`$SPORTLAKE up\`: every
-service, live). The database keeps running: \`$SPORTLAKE db psql\` opens a shell on it,
-\`$SPORTLAKE db stop\` stops it, \`rm -rf $SPORTLAKE_HOME\` starts over.
+The dashboard: \`$SPORTLAKE serve\` (or \`$SPORTLAKE up\`: every service, live), then open
+http://127.0.0.1:8080/?token=<token> once in a browser, <token> being the content of
+$SPORTLAKE_HOME/serve/hr.token (every row) or viewer.token (aggregates only); scripts send
+'Authorization: Bearer <token>'. The tokens are created at the first \`serve\`;
+\`$SPORTLAKE serve token\` replaces them. The database keeps running: \`$SPORTLAKE db psql\`
+opens a shell on it, \`$SPORTLAKE db stop\` stops it, \`rm -rf $SPORTLAKE_HOME\` starts over.
 MSG

@@ -32,9 +32,10 @@ declare -A max_len=(
   [fuzz_snappy_decoder]=65536
   [fuzz_lake_value]=256
   [fuzz_distance_replies]=4096
+  [fuzz_http_head]=20000
 )
 all_targets=(fuzz_csv_reader fuzz_hr_files fuzz_parquet_reader fuzz_pgoutput fuzz_debezium_json fuzz_delta_log
-  fuzz_delta_checkpoint fuzz_snappy_decoder fuzz_lake_value fuzz_distance_replies)
+  fuzz_delta_checkpoint fuzz_snappy_decoder fuzz_lake_value fuzz_distance_replies fuzz_http_head)
 
 # Seeds that are small on disk but decompress to gigabytes: they measure memory, not find bugs
 # (large_string_map.brotli.parquet holds a 2 GB page; the slow conformance test reads it).
@@ -210,6 +211,17 @@ seed_fuzz_lake_value() {
   add_bytes "$dir" timestamp '\x0b2025-01-31 09:30:00.123456'
   add_bytes "$dir" timestamptz '\x0c2025-01-31 09:30:00.5+05:30:15'
   add_bytes "$dir" bytea '\x0d\\x00ff10'
+}
+
+seed_fuzz_http_head() {
+  # Request heads as clients send them, and Cookie field values (the same bytes feed both).
+  local dir=$1
+  add_bytes "$dir" get 'GET /api/years HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer slh_x\r\n\r\n'
+  add_bytes "$dir" pipelined 'GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /api/years HTTP/1.1\r\n\r\n'
+  add_bytes "$dir" body 'POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello'
+  add_bytes "$dir" chunked 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n'
+  add_bytes "$dir" slow 'GET / HTTP/1.1\r\nX-a: b'
+  add_bytes "$dir" cookie 'a=1; sportlake_session="slh_abc"; b'
 }
 
 seed_fuzz_distance_replies() {
