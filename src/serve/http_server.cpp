@@ -272,6 +272,12 @@ void HttpServer::Impl::refuse(std::unique_ptr<Connection> c, const std::string& 
   // Best effort: the answer fits in an empty socket buffer; a client not reading gets nothing.
   [[maybe_unused]] auto n =
       ::send(c->fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  // Closing with unread bytes makes the kernel send a reset, which can destroy the answer
+  // before the client reads it: read what has arrived first (bounded), after a FIN of ours.
+  ::shutdown(c->fd, SHUT_WR);
+  char sink[4096];
+  for (int i = 0; i < 16 && ::recv(c->fd, sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) {
+  }
   release(std::move(c));
 }
 
