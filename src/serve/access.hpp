@@ -11,11 +11,10 @@
 //   3. `?token=<token>` once in a URL: answered by a 303 to the same URL without it, setting the
 //      cookie (HttpOnly, SameSite=Strict, Path=/), so the token leaves the address bar.
 // Tokens are compared in constant time. A rotated token is picked up by a running server at
-// the next request (the files are read again when they change).
+// the next request (the files are read at each check).
 #pragma once
 
 #include <filesystem>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,15 +46,12 @@ class TokenStore {
   std::optional<Role> role_of(std::string_view presented) const;
 
  private:
-  struct Cached {
-    std::filesystem::file_time_type mtime{};
-    std::string token;
-  };
+  // The token of `role` as its file holds it now ("" without a file). Read at each check, not
+  // cached: a rotation within the file system's timestamp granularity must still count, and two
+  // small reads cost microseconds.
   std::string current(Role role) const;
 
   std::filesystem::path dir_;
-  mutable std::mutex mutex_;
-  mutable Cached cached_[2];
 };
 
 }  // namespace sl::serve
