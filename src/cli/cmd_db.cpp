@@ -1,4 +1,5 @@
-// `sportlake db start|stop|status|psql|url`: the embedded PostgreSQL cluster (or the external one).
+// `sportlake db start|stop|status|psql|url|bi-user`: the embedded PostgreSQL cluster (or the
+// external one).
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,44 @@ namespace {
 int fail(const char* verb, const Error& error) {
   fmt::print(stderr, "sportlake db {}: {}\n", verb, error.to_string());
   return 1;
+}
+
+// "127.0.0.1" or "[::1]" for URLs.
+std::string url_host(const std::string& host) {
+  return host.find(':') == std::string::npos ? host : "[" + host + "]";
+}
+
+// The BI role's connection strings for the tools (README "BI tools").
+Status print_bi_user(const pg::Cluster& cluster, bool show_password) {
+  const auto& o = cluster.options();
+  const std::string host = cluster.tcp_host();
+  if (host.empty())
+    return make_error(Errc::unavailable,
+                      "the embedded database listens on its private socket only; set "
+                      "embedded.listen (e.g. SPORTLAKE_PG_LISTEN=127.0.0.1), then `sportlake db "
+                      "stop` and `sportlake db start`");
+  SL_ASSIGN_OR_RETURN(auto password, cluster.password(o.bi_role));
+  const std::string port = std::to_string(cluster.port());
+  const std::string shown = show_password ? password : "<password>";
+  fmt::print("role      {} (read-only, schema {} only)\n", o.bi_role, o.bi_schema);
+  fmt::print("server    {}:{}   database {}\n", host, port, o.database);
+  if (show_password)
+    fmt::print("password  {}\n", password);
+  else
+    fmt::print("password  in {} (--show-password puts it in the strings below)\n",
+               cluster.password_file(o.bi_role).string());
+  fmt::print("libpq     postgresql://{}:{}@{}:{}/{}\n", o.bi_role, shown, url_host(host), port,
+             o.database);
+  fmt::print("JDBC      jdbc:postgresql://{}:{}/{}?user={}&password={}&currentSchema={}\n",
+             url_host(host), port, o.database, o.bi_role, shown, o.bi_schema);
+  fmt::print(
+      "ODBC      Driver={{PostgreSQL Unicode}};Server={};Port={};Database={};Uid={};Pwd={};\n",
+      host, port, o.database, o.bi_role, shown);
+  fmt::print(
+      "Power BI  Get Data > PostgreSQL database: Server {}:{}, Database {}; then Database "
+      "credentials: User name {}, the password above\n",
+      host, port, o.database, o.bi_role);
+  return {};
 }
 
 }  // namespace
@@ -33,7 +72,10 @@ void add_db_command(CLI::App& app, Context& ctx) {
           ctx.exit_code = fail("start", started.error());
           return;
         }
-        fmt::print("PostgreSQL running on 127.0.0.1:{} (data: {})\n", cluster.port(),
+        const std::string host = cluster.tcp_host();
+        fmt::print("PostgreSQL running on its private socket {} (port {}){} (data: {})\n",
+                   cluster.socket_dir().string(), cluster.port(),
+                   host.empty() ? "" : fmt::format(", on TCP {}:{}", host, cluster.port()),
                    cluster.data_dir().string());
       });
 
@@ -78,12 +120,14 @@ void add_db_command(CLI::App& app, Context& ctx) {
     if (!st->running) ctx.exit_code = 3;
   });
 
-  auto* psql = db->add_subcommand(
-      "psql", "open psql on the configured database (extra arguments are passed on)");
+  auto* psql = db->add_subcommand("psql",
+                                  "open psql on the configured database (the embedded cluster's "
+                                  "superuser, over its private socket; extra arguments are passed "
+                                  "on)");
   static std::vector<std::string> psql_args;
   psql->add_option("args", psql_args, "arguments for psql");
   psql->callback([&ctx] {
-    auto conninfo = pg::resolve_conninfo(ctx.config);
+    auto conninfo = pg::resolve_admin_conninfo(ctx.config);
     if (!conninfo) {
       ctx.exit_code = fail("psql", conninfo.error());
       return;
@@ -94,7 +138,9 @@ void add_db_command(CLI::App& app, Context& ctx) {
     ctx.exit_code = fail("psql", error);
   });
 
-  db->add_subcommand("url", "print the connection string of the configured database")
+  db->add_subcommand("url",
+                     "print the connection string the jobs use (the embedded cluster: the jobs' "
+                     "role over its private socket)")
       ->callback([&ctx] {
         auto conninfo = pg::resolve_conninfo(ctx.config);
         if (!conninfo) {
@@ -103,6 +149,29 @@ void add_db_command(CLI::App& app, Context& ctx) {
         }
         fmt::print("{}\n", *conninfo);
       });
+
+  auto* bi = db->add_subcommand(
+      "bi-user",
+      "print the read-only BI role's connection strings (libpq, JDBC, ODBC, Power BI) for the "
+      "gold schema; needs embedded.listen");
+  static bool show_password = false;
+  bi->add_flag("--show-password", show_password,
+               "put the password in the strings (default: where it is stored)");
+  bi->callback([&ctx] {
+    if (!ctx.settings.embedded_database) {
+      ctx.exit_code = fail("bi-user", make_error(Errc::invalid_argument,
+                                                 "an external database is configured: its "
+                                                 "administrator creates the BI role"));
+      return;
+    }
+    auto cluster = pg::embedded_cluster(ctx.config);
+    if (auto started = cluster.start(); !started) {
+      ctx.exit_code = fail("bi-user", started.error());
+      return;
+    }
+    if (auto printed = print_bi_user(cluster, show_password); !printed)
+      ctx.exit_code = fail("bi-user", printed.error());
+  });
 }
 
 }  // namespace sl::cli

@@ -1,4 +1,7 @@
 // sportlake: the single binary; parses global options and dispatches to subcommands.
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
 #include <cstdio>
 
 #include "cli/commands.hpp"
@@ -6,6 +9,9 @@
 #include "common/memory_tuning.hpp"
 
 int main(int argc, char** argv) {
+  // Everything sportlake creates holds personal data (salaries, addresses): folders 0700, files
+  // 0600 (README "Files and permissions").
+  ::umask(077);
   sl::tune_memory_allocator();
   sl::cli::Context ctx;
   CLI::App app{"sportlake — a C++ lakehouse that rewards employees' sport", "sportlake"};
@@ -31,6 +37,13 @@ int main(int argc, char** argv) {
     }
     ctx.config = std::move(*loaded);
     ctx.settings = sl::cli::Settings::read(ctx.config);
+    // A home made by an older sportlake (or by hand) may be open to others: say so, once.
+    struct stat home {};
+    if (::stat(ctx.settings.home.c_str(), &home) == 0 && (home.st_mode & 0067) != 0)
+      spdlog::warn(
+          "{} is open to other users (mode {:o}): it holds personal data; chmod 700 it (README "
+          "\"Files and permissions\")",
+          ctx.settings.home.string(), home.st_mode & 07777);
   });
 
   sl::cli::add_version_command(app, ctx);

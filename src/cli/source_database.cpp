@@ -9,10 +9,12 @@
 namespace sl::cli {
 
 Result<pg::Connection> open_source_database(const Context& ctx) {
-  SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
-  SL_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conninfo));
-  SL_TRY(source::migrate(conn, ctx.settings.cdc.publication));
-  return conn;
+  SL_ASSIGN_OR_RETURN(auto admin_conninfo, pg::resolve_admin_conninfo(ctx.config));
+  SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config, false));
+  SL_ASSIGN_OR_RETURN(auto admin, pg::Connection::open(admin_conninfo));
+  SL_TRY(source::migrate(admin, ctx.settings.cdc.publication));
+  if (admin_conninfo == conninfo) return admin;  // an external database: one role for all
+  return pg::Connection::open(conninfo);
 }
 
 std::filesystem::path sample_data_dir() {

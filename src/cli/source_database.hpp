@@ -9,7 +9,8 @@
 
 namespace sl::cli {
 
-// resolve_conninfo (embedded cluster started when needed) + connect + migrate.
+// Migrations and publication through resolve_admin_conninfo (the embedded cluster started when
+// needed), then a connection as the jobs' role (resolve_conninfo).
 Result<pg::Connection> open_source_database(const Context& ctx);
 
 // data/sample of the project: ./data/sample when present, else $SPORTLAKE_DATA_DIR, else the

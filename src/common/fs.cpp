@@ -51,10 +51,10 @@ Status fsync_directory(const stdfs::path& path) {
   return {};
 }
 
-Status write_file_atomic(const stdfs::path& path, std::string_view content) {
+Status write_file_atomic(const stdfs::path& path, std::string_view content, unsigned mode) {
   stdfs::path tmp = path;
   tmp += ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) return io_error(tmp, "cannot create");
   size_t done = 0;
   while (done < content.size()) {

@@ -13,8 +13,9 @@ namespace stdfs = std::filesystem;
 
 Result<std::string> read_file(const stdfs::path& path);
 // Writes `content` to a temporary file beside `path`, fsyncs it, renames it over `path`, and
-// fsyncs the directory: readers see the old or the new content, never a mix.
-Status write_file_atomic(const stdfs::path& path, std::string_view content);
+// fsyncs the directory: readers see the old or the new content, never a mix. `mode` is filtered
+// by the process umask (sportlake runs with 077: 0600); 0600 for a secret whatever the umask.
+Status write_file_atomic(const stdfs::path& path, std::string_view content, unsigned mode = 0644);
 Status ensure_directory(const stdfs::path& path);
 // fsync of a directory, so a rename or a new entry in it survives a crash.
 Status fsync_directory(const stdfs::path& path);

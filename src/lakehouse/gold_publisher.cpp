@@ -89,7 +89,12 @@ Status publish_steps(pg::Connection& sql, int32_t year, const std::vector<TableR
   // object at the same time: concurrent publishers queue here until the holder ends.
   SL_TRY(in_context(sql.exec("SELECT pg_advisory_xact_lock(hashtext('sportlake.gold.publish'))"),
                     k_schema));
-  SL_TRY(in_context(sql.exec("CREATE SCHEMA IF NOT EXISTS " + std::string(k_schema)), k_schema));
+  // Created only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even
+  // when the schema exists, which the embedded cluster's jobs role (owner of `gold`) lacks.
+  SL_ASSIGN_OR_RETURN(auto schema, sql.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1",
+                                                   {std::string(k_schema)}));
+  if (schema.rows() == 0)
+    SL_TRY(in_context(sql.exec("CREATE SCHEMA " + std::string(k_schema)), k_schema));
   for (const auto& t : tables)
     SL_TRY(in_context(sql.exec(gold_create_table_sql(*t.table)), qualified(t.table->name)));
   for (const auto& t : tables) {

@@ -2,11 +2,17 @@
 #include "pg/cluster.hpp"
 
 #include <arpa/inet.h>
+#include <grp.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
@@ -70,6 +76,70 @@ Status chown_to_system_user(const stdfs::path& path) {
   return {};
 }
 
+// As root the server runs as `postgres`, which must traverse `parent` (SPORTLAKE_HOME) to reach
+// the cluster's folder. A parent already traversable by everyone is left as is; else it is given
+// to the `postgres` group with g=x only: that user can pass through it to the folder it owns, and
+// list or read nothing else (every other entry is 0700/0600 root's), while other users stay out.
+Status let_system_user_traverse(const stdfs::path& parent) {
+  struct stat st {};
+  if (::stat(parent.c_str(), &st) != 0)
+    return make_error(Errc::io, "pg: cannot stat '" + parent.string() + "'");
+  if ((st.st_mode & S_IXOTH) != 0) return {};
+  const struct group* group = ::getgrnam(k_system_user);
+  if (group == nullptr) return make_error(Errc::not_found, "pg: no `postgres` system group");
+  if (st.st_gid != group->gr_gid) {
+    if ((st.st_mode & S_IRWXG) != 0)
+      return make_error(Errc::invalid_argument,
+                        "pg: '" + parent.string() +
+                            "' is open to another group; the postgres system user cannot be "
+                            "let through it without opening it wider (chmod g-rwx it, or use a "
+                            "non-root user)");
+    if (::chown(parent.c_str(), static_cast<uid_t>(-1), group->gr_gid) != 0)
+      return make_error(Errc::io, "pg: cannot give '" + parent.string() + "' to group postgres");
+  }
+  if (::chmod(parent.c_str(), (st.st_mode & 07777) | S_IXGRP) != 0)
+    return make_error(Errc::io, "pg: cannot chmod '" + parent.string() + "'");
+  return {};
+}
+
+// A folder that only its owner may enter, whatever the umask.
+Status private_directory(const stdfs::path& path) {
+  SL_TRY(fs::ensure_directory(path));
+  if (::chmod(path.c_str(), 0700) != 0)
+    return make_error(Errc::io, "pg: cannot chmod 0700 '" + path.string() + "'");
+  return {};
+}
+
+// 32 characters of [A-Za-z0-9] from the kernel's CSPRNG (about 190 bits).
+Result<std::string> generate_password() {
+  static constexpr std::string_view k_alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::string out;
+  while (out.size() < 32) {
+    unsigned char bytes[64];
+    if (::getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes))
+      return make_error(Errc::io, "pg: getrandom failed");
+    for (unsigned char b : bytes) {
+      // 248 = 4 * 62: rejection keeps every character equally likely.
+      if (b < 248 && out.size() < 32) out += k_alphabet[b % k_alphabet.size()];
+    }
+  }
+  return out;
+}
+
+// listen_addresses goes through pg_ctl's shell: host names, addresses, commas and `*` only.
+bool valid_listen(const std::string& listen) {
+  for (char c : listen) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != ':' && c != ',' &&
+        c != '*' && c != '-')
+      return false;
+  }
+  return true;
+}
+
+// Bumped when ensure_roles grants something new, so existing clusters get it at their next start.
+constexpr const char* k_access_version = "sportlake access v1";
+
 std::string trim(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r'))
     text.pop_back();
@@ -123,19 +193,24 @@ Result<std::string> Cluster::run_tool(const std::string& tool,
 }
 
 Status Cluster::initdb() {
-  SL_TRY(fs::ensure_directory(options_.dir));
-  SL_TRY(fs::ensure_directory(socket_dir()));
-  if (running_as_root()) SL_TRY(chown_to_system_user(options_.dir));
-  SL_TRY(run_tool("initdb", {"-D", data_dir().string(), "-U", "postgres", "--auth=trust",
-                             "--encoding=UTF8", "--locale=C", "--no-instructions"}));
-  // Settings for CDC and durability; trust auth is safe because the server listens on the
-  // private socket folder and 127.0.0.1 only (document: use an external database otherwise).
+  SL_TRY(private_directory(options_.dir));
+  SL_TRY(private_directory(socket_dir()));
+  if (running_as_root()) {
+    SL_TRY(let_system_user_traverse(options_.dir.parent_path()));
+    SL_TRY(chown_to_system_user(options_.dir));
+  }
+  // pg_hba.conf is rewritten before every start (write_hba); until then nothing but the socket.
+  SL_TRY(run_tool("initdb", {"-D", data_dir().string(), "-U", "postgres", "--auth-local=trust",
+                             "--auth-host=reject", "--encoding=UTF8", "--locale=C",
+                             "--no-instructions"}));
+  // Settings for CDC and durability. listen_addresses and unix_socket_permissions are given on
+  // the command line at each start (they override this file), from embedded.listen.
   std::ofstream conf(data_dir() / "postgresql.auto.conf", std::ios::app);
   conf << "# written by sportlake at initdb\n"
-          "listen_addresses = '127.0.0.1'\n"
           "unix_socket_directories = '"
        << socket_dir().string()
        << "'\n"
+          "password_encryption = 'scram-sha-256'\n"
           "wal_level = logical\n"
           "max_replication_slots = 20\n"
           "max_wal_senders = 20\n"
@@ -163,21 +238,76 @@ Status Cluster::choose_port() {
   return fs::write_file_atomic(options_.dir / "port", std::to_string(port_) + "\n");
 }
 
+// pg_hba.conf, rewritten before each start (a cluster made by an older sportlake, whose file
+// trusted 127.0.0.1, is fixed at its next start):
+// - the socket: trust — its folder is 0700, only the cluster's OS user (and root) can reach it;
+// - TCP: the superuser is refused; the two roles, on the application database only, with
+//   SCRAM-SHA-256; everything else (other databases, physical replication) refused.
+Status Cluster::write_hba() const {
+  const std::string db = "\"" + options_.database + "\"";
+  const std::string roles = "\"" + options_.jobs_role + "\",\"" + options_.bi_role + "\"";
+  std::string hba =
+      "# written by sportlake at each start (src/pg/README.md, \"The embedded cluster\")\n"
+      "# TYPE  DATABASE     USER      ADDRESS      METHOD\n"
+      "local   all          all                    trust\n"
+      "host    all          postgres  0.0.0.0/0    reject\n"
+      "host    all          postgres  ::/0         reject\n";
+  for (const char* address : {"0.0.0.0/0", "::/0"})
+    hba += "host    " + db + "  " + roles + "  " + address + "  scram-sha-256\n";
+  hba +=
+      "host    all          all       0.0.0.0/0    reject\n"
+      "host    all          all       ::/0         reject\n"
+      "host    replication  all       0.0.0.0/0    reject\n"
+      "host    replication  all       ::/0         reject\n";
+  const auto path = data_dir() / "pg_hba.conf";
+  SL_TRY(fs::write_file_atomic(path, hba, 0600));
+  if (running_as_root()) SL_TRY(chown_to_system_user(path));
+  return {};
+}
+
 Status Cluster::start() {
+  if (!valid_listen(options_.listen))
+    return make_error(Errc::invalid_argument,
+                      "pg: embedded.listen '" + options_.listen +
+                          "' is not a list of addresses (e.g. 127.0.0.1 or 127.0.0.1,::1)");
   SL_ASSIGN_OR_RETURN(auto current, status());
   if (current.running) {
     port_ = current.port;
-    return ensure_database();
+    SL_TRY(ensure_database());
+    return ensure_roles();
   }
   if (!current.initialized) SL_TRY(initdb());
-  SL_TRY(fs::ensure_directory(socket_dir()));
+  SL_TRY(private_directory(options_.dir));
+  SL_TRY(private_directory(socket_dir()));
   SL_TRY(choose_port());
-  if (running_as_root()) SL_TRY(chown_to_system_user(options_.dir));
+  SL_TRY(write_hba());
+  if (running_as_root()) {
+    SL_TRY(let_system_user_traverse(options_.dir.parent_path()));
+    SL_TRY(chown_to_system_user(options_.dir));
+    auto reachable = process::run({"runuser", "-u", k_system_user, "--", "test", "-w",
+                                   data_dir().string()});
+    if (!reachable || !reachable->succeeded())
+      return make_error(Errc::io, "pg: the postgres system user cannot reach '" +
+                                      data_dir().string() +
+                                      "': a folder above it is closed to others; choose a "
+                                      "SPORTLAKE_HOME others may traverse to, or run sportlake "
+                                      "as a non-root user");
+  }
+  if (!options_.listen.empty() && options_.listen != "localhost" &&
+      options_.listen.rfind("127.", 0) != 0 && options_.listen != "::1")
+    spdlog::warn(
+        "pg: the embedded cluster listens on {} beyond loopback: SCRAM protects the passwords, "
+        "not the data (no TLS); prefer an SSH tunnel or an external database",
+        options_.listen);
   // pg_ctl -w waits until the server accepts connections; a stale postmaster.pid left by a
-  // killed server is detected and replaced by the postmaster itself.
+  // killed server is detected and replaced by the postmaster itself. The -o string goes through
+  // a shell: `listen` was checked above (no quote, no space).
   auto started = run_tool(
-      "pg_ctl", {"start", "-w", "-t", "60", "-D", data_dir().string(), "-l",
-                 (options_.dir / "server.log").string(), "-o", "-p " + std::to_string(port_)});
+      "pg_ctl",
+      {"start", "-w", "-t", "60", "-D", data_dir().string(), "-l",
+       (options_.dir / "server.log").string(), "-o",
+       "-p " + std::to_string(port_) + " -c listen_addresses='" + options_.listen +
+           "' -c unix_socket_permissions=0700"});
   if (!started) {
     std::string log_tail;
     if (auto log = fs::read_file(options_.dir / "server.log")) {
@@ -186,7 +316,119 @@ Status Cluster::start() {
     return make_error(started.error().code,
                       started.error().message + "\nserver.log: " + trim(log_tail));
   }
-  return ensure_database();
+  SL_TRY(ensure_database());
+  return ensure_roles();
+}
+
+stdfs::path Cluster::secrets_dir() const {
+  return options_.secrets_dir.empty() ? options_.dir / "secrets" : options_.secrets_dir;
+}
+
+stdfs::path Cluster::password_file(const std::string& role) const {
+  return secrets_dir() / (role + ".password");
+}
+
+Result<std::string> Cluster::password(const std::string& role) const {
+  SL_ASSIGN_OR_RETURN(auto text, fs::read_file(password_file(role)));
+  return trim(text);
+}
+
+// The roles, their passwords and privileges (cluster.hpp). Done once per cluster (the version
+// is a comment on the jobs role), again when a password file is missing (a new password is
+// generated and set); in one transaction under an advisory lock, so concurrent starters (the
+// services of `up`) neither race nor see half of it.
+Status Cluster::ensure_roles() {
+  SL_ASSIGN_OR_RETURN(auto conn, Connection::open(conninfo(options_.database)));
+  const std::string& jobs = options_.jobs_role;
+  const std::string& bi = options_.bi_role;
+  SL_ASSIGN_OR_RETURN(auto marker,
+                      conn.exec_params("SELECT shobj_description(oid, 'pg_authid') FROM pg_roles "
+                                       "WHERE rolname = $1",
+                                       {jobs}));
+  const bool current = marker.rows() == 1 && marker.value(0, 0) == k_access_version;
+  if (current && stdfs::exists(password_file(jobs)) && stdfs::exists(password_file(bi)))
+    return {};
+
+  SL_TRY(private_directory(secrets_dir()));
+  SL_TRY(write_hba());  // a running cluster of an older sportlake: its trust lines go now
+  SL_TRY(conn.exec("BEGIN"));
+  auto run = [&]() -> Status {
+    SL_TRY(conn.exec("SELECT pg_advisory_xact_lock(hashtext('sportlake.cluster.roles'))"));
+    const std::string qjobs = quote_identifier(jobs), qbi = quote_identifier(bi);
+    const std::string qdb = quote_identifier(options_.database);
+    const std::string qschema = quote_identifier(options_.bi_schema);
+    for (const std::string* role : {&jobs, &bi}) {
+      SL_ASSIGN_OR_RETURN(auto found,
+                          conn.exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", {*role}));
+      if (found.rows() == 0) SL_TRY(conn.exec("CREATE ROLE " + quote_identifier(*role)));
+      auto secret = password(*role);
+      if (!secret) {
+        SL_ASSIGN_OR_RETURN(auto generated, generate_password());
+        SL_TRY(fs::write_file_atomic(password_file(*role), generated + "\n", 0600));
+        secret = generated;
+      }
+      SL_ASSIGN_OR_RETURN(auto verifier, conn.scram_verifier(*role, *secret));
+      const bool is_jobs = role == &jobs;
+      SL_TRY(conn.exec("ALTER ROLE " + quote_identifier(*role) +
+                       " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS " +
+                       (is_jobs ? "REPLICATION" : "NOREPLICATION") + " PASSWORD " +
+                       quote_literal(verifier)));
+    }
+    // The application database: only these roles (and the superuser) may connect or use temp.
+    SL_TRY(conn.exec("REVOKE ALL ON DATABASE " + qdb + " FROM PUBLIC"));
+    SL_TRY(conn.exec("GRANT CONNECT, TEMPORARY ON DATABASE " + qdb + " TO " + qjobs));
+    SL_TRY(conn.exec("GRANT CONNECT ON DATABASE " + qdb + " TO " + qbi));
+    // Schema public (the source tables, made by the migrations as the superuser): the jobs read
+    // and write rows, nothing more (no DDL, no TRUNCATE); the BI role does not even see it.
+    SL_TRY(conn.exec("REVOKE ALL ON SCHEMA public FROM PUBLIC"));
+    SL_TRY(conn.exec("GRANT USAGE ON SCHEMA public TO " + qjobs));
+    SL_TRY(conn.exec("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " +
+                     qjobs));
+    SL_TRY(conn.exec("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO " + qjobs));
+    SL_TRY(conn.exec(
+        "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT SELECT, INSERT, "
+        "UPDATE, DELETE ON TABLES TO " +
+        qjobs));
+    SL_TRY(conn.exec(
+        "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT USAGE, SELECT, UPDATE "
+        "ON SEQUENCES TO " +
+        qjobs));
+    // The BI schema belongs to the jobs (the refresh publishes there: CREATE TABLE/VIEW, DELETE,
+    // COPY); what a superuser made there before is handed over.
+    SL_TRY(conn.exec("CREATE SCHEMA IF NOT EXISTS " + qschema + " AUTHORIZATION " + qjobs));
+    SL_TRY(conn.exec("ALTER SCHEMA " + qschema + " OWNER TO " + qjobs));
+    SL_ASSIGN_OR_RETURN(
+        auto foreign,
+        conn.exec_params("SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON "
+                         "n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', "
+                         "'p', 'v', 'm', 'S') AND pg_get_userbyid(c.relowner) <> $2",
+                         {options_.bi_schema, jobs}));
+    for (int r = 0; r < foreign.rows(); ++r) {
+      const std::string kind = foreign.value(r, 1) == "v"   ? "VIEW"
+                               : foreign.value(r, 1) == "m" ? "MATERIALIZED VIEW"
+                               : foreign.value(r, 1) == "S" ? "SEQUENCE"
+                                                            : "TABLE";
+      SL_TRY(conn.exec("ALTER " + kind + " " + qschema + "." +
+                       quote_identifier(foreign.value(r, 0)) + " OWNER TO " + qjobs));
+    }
+    // The BI role: read-only, that schema only (tables and views the jobs create there later
+    // included).
+    SL_TRY(conn.exec("GRANT USAGE ON SCHEMA " + qschema + " TO " + qbi));
+    SL_TRY(conn.exec("GRANT SELECT ON ALL TABLES IN SCHEMA " + qschema + " TO " + qbi));
+    SL_TRY(conn.exec("ALTER DEFAULT PRIVILEGES FOR ROLE " + qjobs + " IN SCHEMA " + qschema +
+                     " GRANT SELECT ON TABLES TO " + qbi));
+    SL_TRY(conn.exec("ALTER ROLE " + qbi + " SET default_transaction_read_only = on"));
+    SL_TRY(conn.exec("ALTER ROLE " + qbi + " SET search_path = " + qschema));
+    SL_TRY(conn.exec("COMMENT ON ROLE " + qjobs + " IS " + quote_literal(k_access_version)));
+    return {};
+  };
+  if (auto status = run(); !status) {
+    (void)conn.exec("ROLLBACK");
+    return status.error().with_context("pg: roles");
+  }
+  SL_TRY(conn.exec("COMMIT"));
+  SL_TRY(conn.exec("SELECT pg_reload_conf()"));
+  return {};
 }
 
 Status Cluster::ensure_database() {
@@ -245,12 +487,19 @@ Result<ClusterStatus> Cluster::status() const {
 }
 
 std::string Cluster::conninfo(const std::string& dbname) const {
-  return "host=" + socket_dir().string() + " port=" + std::to_string(port_) + " dbname=" + dbname +
-         " user=postgres";
+  return conninfo(dbname, "postgres");
 }
 
-std::string Cluster::url(const std::string& dbname) const {
-  return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + dbname;
+std::string Cluster::conninfo(const std::string& dbname, const std::string& role) const {
+  return "host=" + socket_dir().string() + " port=" + std::to_string(port_) + " dbname=" + dbname +
+         " user=" + role;
+}
+
+std::string Cluster::tcp_host() const {
+  std::string first = options_.listen.substr(0, options_.listen.find(','));
+  if (first == "*" || first == "0.0.0.0") return "127.0.0.1";
+  if (first == "::") return "::1";
+  return first;
 }
 
 }  // namespace sl::pg

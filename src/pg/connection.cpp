@@ -109,6 +109,15 @@ Connection::~Connection() {
   if (conn_) PQfinish(conn_);
 }
 
+Result<std::string> Connection::scram_verifier(const std::string& role,
+                                              const std::string& password) {
+  char* verifier = PQencryptPasswordConn(conn_, password.c_str(), role.c_str(), "scram-sha-256");
+  if (verifier == nullptr) return last_error("encrypt password");
+  std::string out = verifier;
+  PQfreemem(verifier);
+  return out;
+}
+
 Result<Connection> Connection::open(const std::string& conninfo) {
   PGconn* conn = PQconnectdb(conninfo.c_str());
   if (conn == nullptr)

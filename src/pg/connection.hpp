@@ -78,6 +78,11 @@ class Connection {
                                   const std::vector<std::optional<std::string>>& params);
   Result<CopyIn> copy_in(std::string_view copy_sql);
 
+  // The SCRAM-SHA-256 verifier of `password` for `role`, computed here (libpq), so that
+  // `ALTER ROLE ... PASSWORD '<verifier>'` never sends the password itself to the server (nor
+  // to its logs).
+  Result<std::string> scram_verifier(const std::string& role, const std::string& password);
+
   // Server version as an integer (150018 for 15.18).
   int server_version() const;
   // For pg-internal code only (replication protocol).

@@ -1,6 +1,8 @@
 // Resolution of the configured database: external DSN, DB_* variables, or the embedded cluster.
 #include "pg/database.hpp"
 
+#include <optional>
+
 namespace sl::pg {
 
 namespace {
@@ -14,17 +16,9 @@ std::string conninfo_value(const std::string& value) {
   out += '\'';
   return out;
 }
-}  // namespace
 
-Cluster embedded_cluster(const config::Config& config) {
-  ClusterOptions options;
-  options.dir = config.home() / "postgres";
-  options.port = static_cast<int>(config.get_int("embedded.port", 0).value_or(0));
-  options.database = config.get_string("database.name");
-  return Cluster(options);
-}
-
-Result<std::string> resolve_conninfo(const config::Config& config, bool start_embedded) {
+// The external database's conninfo, or nullopt when none is configured.
+std::optional<std::string> external_conninfo(const config::Config& config) {
   if (auto url = config.get_string("database.url"); !url.empty()) return url;
   if (auto host = config.get_string("database.host"); !host.empty()) {
     std::string out = "host=" + conninfo_value(host);
@@ -36,6 +30,30 @@ Result<std::string> resolve_conninfo(const config::Config& config, bool start_em
       out += " password=" + conninfo_value(pw);
     return out;
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Cluster embedded_cluster(const config::Config& config) {
+  ClusterOptions options;
+  options.dir = config.home() / "postgres";
+  options.port = static_cast<int>(config.get_int("embedded.port", 0).value_or(0));
+  options.database = config.get_string("database.name");
+  options.listen = config.get_string("embedded.listen");
+  options.secrets_dir = config.home() / "secrets";
+  return Cluster(options);
+}
+
+Result<std::string> resolve_conninfo(const config::Config& config, bool start_embedded) {
+  if (auto external = external_conninfo(config)) return *external;
+  Cluster cluster = embedded_cluster(config);
+  if (start_embedded) SL_TRY(cluster.start());
+  return cluster.conninfo(cluster.options().database, cluster.options().jobs_role);
+}
+
+Result<std::string> resolve_admin_conninfo(const config::Config& config, bool start_embedded) {
+  if (auto external = external_conninfo(config)) return *external;
   Cluster cluster = embedded_cluster(config);
   if (start_embedded) SL_TRY(cluster.start());
   return cluster.conninfo(cluster.options().database);
