@@ -236,8 +236,12 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
       if (it == known.end() || rank(k) > rank(it->second)) known[slot] = k;
     }
   }
+  std::string workplace_commune;  // the workplace's INSEE code, when the gazetteer knows it
+  if (in.gazetteer)
+    if (auto located = in.gazetteer->locate(in.destination)) workplace_commune = located->commune->insee;
   for (const auto& e : silver.employees) {
     Commute c;
+    bool in_workplace_commune = false;
     c.employee_id = e.id;
     c.adresse_complete = e.adresse_complete;
     c.moyen_deplacement = e.moyen_deplacement;
@@ -248,6 +252,7 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
       if (auto located = in.gazetteer->locate(e.adresse_complete)) {
         c.address_match = std::string(integrations::match_name(located->match));
         c.commune = located->commune->name;
+        in_workplace_commune = located->commune->insee == workplace_commune;
         if (located->match == integrations::LocationMatch::postcode_mismatch)
           issues.add(
               "employees", key, "postcode_matches_city", "warning",
@@ -270,6 +275,12 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
         c.distance_m = it->second.distance_m;
         c.distance_source = it->second.provider;
         c.distance_estimate = it->second.provider == "offline";
+        if (c.distance_estimate && in_workplace_commune)
+          issues.add("commutes", key, "distance_within_commune", "info",
+                     fmt::format("distance estimée dans la commune du lieu de travail ({}) : "
+                                 "{:.1f} km, moyenne entre deux points d'un disque de la taille "
+                                 "de la commune, pas un trajet calculé",
+                                 c.commune, *c.distance_m / 1000.0));
       }
       const auto decision = rewards::decide_sport_bonus(
           {e.salaire_brut_cents, mode,

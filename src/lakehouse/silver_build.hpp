@@ -13,7 +13,10 @@
 //   (error), distance_non_negative (error), elapsed_positive (error), not_in_future (error),
 //   moving_within_elapsed (warning), speed_plausible (warning, per sport: bike-like 6-50 km/h,
 //   run/walk/hike 3-20, swim 1.5-18, other 0.5-60); commutes: distance_known (warning: no bonus),
-//   within_threshold (warning: a declaration anomaly, worded as a likely error beyond 2x); bronze:
+//   within_threshold (warning: a declaration anomaly, worded as a likely error beyond 2x),
+//   distance_within_commune (info: an offline estimate for a home in the workplace's commune is
+//   the mean distance inside a disc of the commune's size, integrations/offline_distance.hpp);
+//   bronze:
 //   value_converted (warning, values kept as text in _unconverted); jobs (job_failures, the rows
 //   a job skipped so the others went on): distances_failed (commutes, warning: no distance, so no
 //   bonus for that employee), notify_failed (activities, warning), publish_failed (gold, error: a

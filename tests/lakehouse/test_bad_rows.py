@@ -109,6 +109,15 @@ def test_a_hostile_employee_costs_nobody_else_their_bonus(env):
     rules = collections.Counter(i["rule"] for i in issues)
     assert rules["distance_known"] == 1
 
+    # §6: the sporty commuters living in Lattes, the workplace's commune, are not 0 km away.
+    lattes = psql(sportlake, e, """SELECT min(d.distance_m), max(d.distance_m), count(*) FROM distance_cache d
+        JOIN rh_employees r ON r.adresse_complete = d.origin WHERE r.adresse_complete LIKE '%34970 Lattes'
+        AND r.moyen_deplacement IN ('Marche/running', 'Vélo/Trottinette/Autres') AND r.id < 990000""")[0]
+    low, high, n = (float(x) for x in lattes.split("|"))
+    assert n > 0 and 1500 < low == high < 5000, lattes
+    within = [i for i in issues if i["rule"] == "distance_within_commune"]
+    assert len(within) == n and all("disque de la taille de la commune" in i["reason"] for i in within)
+
     # Repaired at the source: the next pass computes it, and the failure is gone.
     psql(sportlake, e, f"UPDATE rh_employees SET adresse_complete = '3 Rue du Port, 34970 Lattes' "
                        f"WHERE id = {LONG_ADDRESS_ID}")
