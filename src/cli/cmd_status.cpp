@@ -45,8 +45,10 @@ Status print_job_failures(pg::Connection& sql) {
                "FILTER (WHERE rank <= 5) FROM (SELECT *, row_number() OVER (PARTITION BY job "
                "ORDER BY last_failed_at DESC) AS rank FROM job_failures) f GROUP BY 1 ORDER BY 1"));
   fmt::print("\nfailed rows (skipped, the others went on; job_failures):");
-  if (failures.rows() == 0) fmt::print(" none\n");
-  else fmt::print("\n");
+  if (failures.rows() == 0)
+    fmt::print(" none\n");
+  else
+    fmt::print("\n");
   for (int r = 0; r < failures.rows(); ++r)
     fmt::print("  {:<10} {} failing\n    {}\n", failures.value(r, 0), failures.value(r, 1),
                failures.value(r, 2));

@@ -128,8 +128,8 @@ double Gazetteer::disc_radius_km(const Commune& commune) const {
   double nearest = std::numeric_limits<double>::infinity();
   for (const auto& other : communes_) {
     if (&other == &commune || other.insee == commune.insee) continue;
-    nearest = std::min(nearest, great_circle_km(commune.latitude, commune.longitude,
-                                                other.latitude, other.longitude));
+    nearest = std::min(nearest, great_circle_km(commune.latitude, commune.longitude, other.latitude,
+                                                other.longitude));
   }
   if (!std::isfinite(nearest)) return 0;
   return nearest * std::sqrt(std::sqrt(3.0) / (2 * std::numbers::pi));

@@ -59,7 +59,8 @@ class Gazetteer {
   // The radius (km) of a disc of the commune's size, estimated from the distance to the nearest
   // other commune's point: the cells of points spaced d apart in a hexagonal tiling have the
   // area (√3/2)·d², the area of a disc of radius d·√(√3/(2π)) ≈ 0.525·d. The file has no areas;
-  // for Lattes (27.8 km²: 2.97 km) it gives the right order of size. 0 when it is the only one.
+  // for Lattes it gives 2.0 km (its 27.8 km² make 2.97 km: the right order, on the short side). 0
+  // when it is the only one.
   double disc_radius_km(const Commune& commune) const;
   size_t size() const { return communes_.size(); }
 

@@ -39,7 +39,8 @@ Result<std::vector<DistanceAnswer>> OfflineDistance::distances(
   std::optional<double> within_km;
   auto within_commune_km = [&] {
     if (!within_km)
-      within_km = 128.0 / (45.0 * std::numbers::pi) * gazetteer_.disc_radius_km(*workplace->commune);
+      within_km =
+          128.0 / (45.0 * std::numbers::pi) * gazetteer_.disc_radius_km(*workplace->commune);
     return *within_km;
   };
   std::vector<DistanceAnswer> answers;

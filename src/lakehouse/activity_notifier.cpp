@@ -97,8 +97,7 @@ Result<NotifierStats> run_activity_notifier(pg::Connection& sql, cdc::ChangeSour
       // The row's outcome must be kept, even if its error text cannot be: without it the row
       // would stay `sending`, and be called uncertain at the next start.
       spdlog::error("notify: activity {}: outcome {} recorded without its detail: {}",
-                    claimed->activity_id, status_name(update.status),
-                    recorded.error().to_string());
+                    claimed->activity_id, status_name(update.status), recorded.error().to_string());
       OutboxUpdate bare = update;
       bare.last_error = "(the channel's answer could not be stored)";
       SL_TRY(record_outcome(sql, claimed->activity_id, notifier.channel(), bare));

@@ -29,17 +29,16 @@ Result<std::vector<Wanted>> wanted(pg::Connection& sql, std::string_view provide
   const std::string bicycling(rewards::travel_mode(rewards::CommuteMode::bike_scooter));
   SL_ASSIGN_OR_RETURN(
       auto rows,
-      sql.exec_params(
-          "SELECT e.adresse_complete, CASE e.moyen_deplacement WHEN $1 THEN $3 ELSE $4 "
-          "END AS mode, string_agg(e.id::text, ',' ORDER BY e.id) FROM rh_employees e "
-          "WHERE e.moyen_deplacement IN ($1, $2) "
-          "AND coalesce(e.adresse_complete, '') <> '' AND ($7 OR NOT EXISTS ("
-          "  SELECT 1 FROM distance_cache c WHERE c.origin = e.adresse_complete "
-          "  AND c.destination = $5 AND c.provider = $6 AND c.status <> 'error' "
-          "  AND c.mode = CASE e.moyen_deplacement WHEN $1 THEN $3 ELSE $4 END)) "
-          "GROUP BY 1, 2 ORDER BY 1, 2",
-          {walk, bike, walking, bicycling, destination, std::string(provider),
-           refresh_all ? "true" : "false"}));
+      sql.exec_params("SELECT e.adresse_complete, CASE e.moyen_deplacement WHEN $1 THEN $3 ELSE $4 "
+                      "END AS mode, string_agg(e.id::text, ',' ORDER BY e.id) FROM rh_employees e "
+                      "WHERE e.moyen_deplacement IN ($1, $2) "
+                      "AND coalesce(e.adresse_complete, '') <> '' AND ($7 OR NOT EXISTS ("
+                      "  SELECT 1 FROM distance_cache c WHERE c.origin = e.adresse_complete "
+                      "  AND c.destination = $5 AND c.provider = $6 AND c.status <> 'error' "
+                      "  AND c.mode = CASE e.moyen_deplacement WHEN $1 THEN $3 ELSE $4 END)) "
+                      "GROUP BY 1, 2 ORDER BY 1, 2",
+                      {walk, bike, walking, bicycling, destination, std::string(provider),
+                       refresh_all ? "true" : "false"}));
   std::vector<Wanted> out;
   for (int r = 0; r < rows.rows(); ++r) {
     Wanted w{{std::string(rows.value(r, 0)), std::string(rows.value(r, 1))}, {}};
@@ -73,8 +72,7 @@ Result<DistanceRefresh> refresh_distances(pg::Connection& sql,
   std::vector<JobFailure> failing;
   auto fail = [&](const Wanted& w, const std::string& error) {
     spdlog::error("distances: employee {}: {}", employee_list(w.employees), error);
-    for (int64_t id : w.employees)
-      failing.push_back({"employee " + std::to_string(id), id, error});
+    for (int64_t id : w.employees) failing.push_back({"employee " + std::to_string(id), id, error});
     ++stats.failed;
     stats.failed_employees.insert(stats.failed_employees.end(), w.employees.begin(),
                                   w.employees.end());
@@ -108,18 +106,20 @@ Result<DistanceRefresh> refresh_distances(pg::Connection& sql,
       if (a.distance_m) distance = std::to_string(*a.distance_m);
       if (a.duration_s) duration = std::to_string(*a.duration_s);
       if (a.status != S::ok) error = clean_text(a.detail);
-      SL_ASSIGN_OR_RETURN(auto stored, isolated(sql, [&]() -> Status {
-        SL_TRY(sql.exec_params(
-            "INSERT INTO distance_cache (origin, destination, mode, provider, distance_m, "
-            "duration_s, status, error, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-            "now()) ON CONFLICT (origin, destination, mode, provider) DO UPDATE SET distance_m = "
-            "EXCLUDED.distance_m, duration_s = EXCLUDED.duration_s, status = EXCLUDED.status, "
-            "error = EXCLUDED.error, computed_at = EXCLUDED.computed_at",
-            {queries[i].origin, destination, queries[i].travel_mode,
-             std::string(provider.name()), distance, duration,
-             std::string(integrations::status_name(a.status)), error}));
-        return {};
-      }));
+      SL_ASSIGN_OR_RETURN(
+          auto stored, isolated(sql, [&]() -> Status {
+            SL_TRY(sql.exec_params(
+                "INSERT INTO distance_cache (origin, destination, mode, provider, distance_m, "
+                "duration_s, status, error, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                "now()) ON CONFLICT (origin, destination, mode, provider) DO UPDATE SET distance_m "
+                "= "
+                "EXCLUDED.distance_m, duration_s = EXCLUDED.duration_s, status = EXCLUDED.status, "
+                "error = EXCLUDED.error, computed_at = EXCLUDED.computed_at",
+                {queries[i].origin, destination, queries[i].travel_mode,
+                 std::string(provider.name()), distance, duration,
+                 std::string(integrations::status_name(a.status)), error}));
+            return {};
+          }));
       if (!stored) {
         fail(asked[i], "distance not stored in distance_cache: " + stored.error().to_string());
         continue;
@@ -136,8 +136,7 @@ Result<DistanceRefresh> refresh_distances(pg::Connection& sql,
   }
   SL_TRY(sql.exec("COMMIT"));
   spdlog::info("distances ({}): {} asked, {} ok, {} not located or routed, {} errors, {} failed",
-               provider.name(), stats.asked, stats.ok, stats.not_found, stats.errors,
-               stats.failed);
+               provider.name(), stats.asked, stats.ok, stats.not_found, stats.errors, stats.failed);
   return stats;
 }
 

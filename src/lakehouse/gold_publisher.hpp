@@ -52,8 +52,8 @@ namespace sl::lakehouse {
 // Rows refused one by one are not errors: they are in the report, with the database's error
 // ("pg: 22003 numeric field overflow ..."), and were logged.
 struct RejectedGoldRow {
-  std::string table;  // e.g. kpi_by_bu
-  std::string row;    // its COPY text line
+  std::string table;                   // e.g. kpi_by_bu
+  std::string row;                     // its COPY text line
   std::optional<int64_t> employee_id;  // the row's, in tables keyed by employee
   Error error;
 };

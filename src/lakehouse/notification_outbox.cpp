@@ -25,15 +25,16 @@ Result<EnqueueResult> enqueue_activities(pg::Connection& sql,
     for (const auto& a : activities) {
       bool added = false;
       SL_ASSIGN_OR_RETURN(auto queued, isolated(sql, [&]() -> Status {
-        SL_ASSIGN_OR_RETURN(auto payload, activity_payload(sql, a));
-        SL_ASSIGN_OR_RETURN(auto inserted,
-                            sql.exec_params("INSERT INTO notification_outbox (activity_id, "
-                                            "payload) VALUES ($1, $2::jsonb) ON CONFLICT DO "
-                                            "NOTHING RETURNING 1",
-                                            {a.activity_id, payload}));
-        added = inserted.rows() > 0;
-        return {};
-      }));
+                            SL_ASSIGN_OR_RETURN(auto payload, activity_payload(sql, a));
+                            SL_ASSIGN_OR_RETURN(
+                                auto inserted,
+                                sql.exec_params("INSERT INTO notification_outbox (activity_id, "
+                                                "payload) VALUES ($1, $2::jsonb) ON CONFLICT DO "
+                                                "NOTHING RETURNING 1",
+                                                {a.activity_id, payload}));
+                            added = inserted.rows() > 0;
+                            return {};
+                          }));
       if (queued) {
         result.added += added ? 1 : 0;
         continue;

@@ -49,8 +49,8 @@ Status record_publish_failures(pg::Connection& sql, int year, const PublishRepor
     const std::string error = "gold." + r.table + ": " + r.error.to_string();
     failing.push_back({item, r.employee_id, error});
     result.publish_rejected.push_back(
-        item + (r.employee_id ? " (employee " + std::to_string(*r.employee_id) + ")" : "") +
-        ": " + clean_text(error, 300));
+        item + (r.employee_id ? " (employee " + std::to_string(*r.employee_id) + ")" : "") + ": " +
+        clean_text(error, 300));
   }
   SL_TRY(sql.exec("BEGIN"));
   if (auto st = replace_job_failures(sql, k_publish_job, std::to_string(year) + " ", failing);
@@ -82,9 +82,9 @@ Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection*
     return make_error(Errc::not_found, "no Bronze table of rh_employees under " +
                                            lake.location(delta::Layer::bronze, "") +
                                            ": run `sportlake ingest` first");
-  for (const auto* s : {&*employees, sports ? &*sports : nullptr,
-                        activities ? &*activities : nullptr, distances ? &*distances : nullptr,
-                        failures ? &*failures : nullptr})
+  for (const auto* s :
+       {&*employees, sports ? &*sports : nullptr, activities ? &*activities : nullptr,
+        distances ? &*distances : nullptr, failures ? &*failures : nullptr})
     if (s) result.bronze_changes += s->changes();
 
   SilverInputs in;

@@ -60,7 +60,9 @@ bool well_formed_address(std::string_view address) {
 
 // A value quoted in a reason, cut to a readable length (a reason is for people; the value itself
 // is in the row).
-std::string in_quotes(std::string_view value) { return "« " + clean_text(value, 200) + " »"; }
+std::string in_quotes(std::string_view value) {
+  return "« " + clean_text(value, 200) + " »";
+}
 
 class Issues {
  public:
@@ -135,8 +137,8 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
         *value = std::move(*repaired);
       } else if (looks_double_encoded(*value)) {
         issues.add("employees", key, "name_encoding", "warning",
-                   std::string(field) + " probablement mal encodé, réparation ambiguë : " +
-                       in_quotes(*value));
+                   std::string(field) +
+                       " probablement mal encodé, réparation ambiguë : " + in_quotes(*value));
       }
     }
     bool rejected = false;
@@ -238,7 +240,8 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
   }
   std::string workplace_commune;  // the workplace's INSEE code, when the gazetteer knows it
   if (in.gazetteer)
-    if (auto located = in.gazetteer->locate(in.destination)) workplace_commune = located->commune->insee;
+    if (auto located = in.gazetteer->locate(in.destination))
+      workplace_commune = located->commune->insee;
   for (const auto& e : silver.employees) {
     Commute c;
     bool in_workplace_commune = false;
@@ -254,16 +257,16 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
         c.commune = located->commune->name;
         in_workplace_commune = located->commune->insee == workplace_commune;
         if (located->match == integrations::LocationMatch::postcode_mismatch)
-          issues.add(
-              "employees", key, "postcode_matches_city", "warning",
-              "le code postal de " + in_quotes(e.adresse_complete) + " n'est pas celui de " + c.commune);
+          issues.add("employees", key, "postcode_matches_city", "warning",
+                     "le code postal de " + in_quotes(e.adresse_complete) + " n'est pas celui de " +
+                         c.commune);
         else if (located->match == integrations::LocationMatch::no_postcode)
           issues.add("employees", key, "address_has_postcode", "warning",
                      "adresse sans code postal : " + in_quotes(e.adresse_complete));
         else if (located->match == integrations::LocationMatch::postcode_only)
-          issues.add(
-              "employees", key, "address_located", "warning",
-              "ville introuvable, commune du code postal retenue : " + in_quotes(e.adresse_complete));
+          issues.add("employees", key, "address_located", "warning",
+                     "ville introuvable, commune du code postal retenue : " +
+                         in_quotes(e.adresse_complete));
       } else {
         c.address_match = "not_found";
         issues.add("employees", key, "address_located", "warning",

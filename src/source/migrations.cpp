@@ -132,9 +132,8 @@ const std::vector<Migration>& migrations() {
 }
 
 const std::vector<std::string>& captured_tables() {
-  static const std::vector<std::string> tables = {"rh_employees", "sport_activities",
-                                                  "strava_activities", "distance_cache",
-                                                  "job_failures"};
+  static const std::vector<std::string> tables = {
+      "rh_employees", "sport_activities", "strava_activities", "distance_cache", "job_failures"};
   return tables;
 }
 

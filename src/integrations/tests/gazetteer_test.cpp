@@ -125,9 +125,9 @@ TEST(OfflineDistance, AHomeInTheWorkplacesCommuneIsNotZeroKilometresAway) {
   // = 2.7 km apart on average (× 1.3 detour = 3.5 km). The estimate from the nearest commune
   // must be of that order, flagged, and say what it is.
   OfflineDistance offline(france());
-  auto answers = offline.distances({{"5 Rue du Port, 34970 Lattes", "walking"},
-                                    {"1 rue, 34000 Montpellier", "walking"}},
-                                   "1362 Av. des Platanes, 34970 Lattes");
+  auto answers = offline.distances(
+      {{"5 Rue du Port, 34970 Lattes", "walking"}, {"1 rue, 34000 Montpellier", "walking"}},
+      "1362 Av. des Platanes, 34970 Lattes");
   ASSERT_TRUE(answers.ok()) << answers.error().to_string();
   const auto& home = (*answers)[0];
   ASSERT_EQ(home.status, DistanceAnswer::Status::ok);

@@ -171,8 +171,10 @@ TEST(SilverBuild, EveryRuleOnItsCase) {
 }
 
 TEST(SilverBuild, DoubleEncodedNamesAreRepairedAndReported) {
-  auto fields = std::vector<columnar::Field>{long_field("id"), string_field("nom"),
-                                             string_field("prenom"), euros_field("salaire_brut"),
+  auto fields = std::vector<columnar::Field>{long_field("id"),
+                                             string_field("nom"),
+                                             string_field("prenom"),
+                                             euros_field("salaire_brut"),
                                              string_field("adresse_complete"),
                                              string_field("moyen_deplacement")};
   for (auto& f : meta_fields()) fields.push_back(f);
@@ -184,7 +186,7 @@ TEST(SilverBuild, DoubleEncodedNamesAreRepairedAndReported) {
     t.end_row();
   };
   add(1, "LefÃ¨vre", "Ã‰lodie");  // "Lefèvre", "Élodie" read as Windows-1252
-  add(2, "Lefèvre", "Élodie");     // fine
+  add(2, "Lefèvre", "Élodie");    // fine
   add(3, "Durand", "Ã‰va Ő");     // "Ő" has no Windows-1252 byte: ambiguous, reported as is
   auto e = *BronzeState::of(t.take(), {"id"});
   SilverInputs in;

@@ -7,11 +7,11 @@ namespace sl::lakehouse {
 namespace {
 
 TEST(TextRepair, RepairsUtf8ReadAsLatin1OrWindows1252) {
-  EXPECT_EQ(repair_double_encoding("Ã©lodie"), "élodie");           // é = C3 A9 (Latin-1)
-  EXPECT_EQ(repair_double_encoding("Ã‰lodie"), "Élodie");           // É = C3 89 (‰ = 0x89)
+  EXPECT_EQ(repair_double_encoding("Ã©lodie"), "élodie");  // é = C3 A9 (Latin-1)
+  EXPECT_EQ(repair_double_encoding("Ã‰lodie"), "Élodie");  // É = C3 89 (‰ = 0x89)
   EXPECT_EQ(repair_double_encoding("FranÃ§ois"), "François");
   EXPECT_EQ(repair_double_encoding("Lâ€™HÃ´pital"), "L’Hôpital");  // ’ = E2 80 99
-  EXPECT_EQ(repair_double_encoding("Ã\u0081lvaro"), "Álvaro");       // 0x81: no 1252 glyph
+  EXPECT_EQ(repair_double_encoding("Ã\u0081lvaro"), "Álvaro");     // 0x81: no 1252 glyph
 }
 
 TEST(TextRepair, LeavesCleanOrAmbiguousTextAlone) {
