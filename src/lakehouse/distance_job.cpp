@@ -54,6 +54,13 @@ Result<std::vector<Wanted>> wanted(pg::Connection& sql, std::string_view provide
   return out;
 }
 
+// Characters of UTF-8 text (the bytes that do not continue a sequence).
+size_t utf8_length(std::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 std::string employee_list(const std::vector<int64_t>& ids) {
   std::string out;
   for (int64_t id : ids) out += (out.empty() ? "" : ", ") + std::to_string(id);
@@ -78,9 +85,10 @@ Result<DistanceRefresh> refresh_distances(pg::Connection& sql,
                                   w.employees.end());
   };
   for (auto& w : all) {
-    if (w.query.origin.size() > k_max_address_bytes)
-      fail(w, "address of " + std::to_string(w.query.origin.size()) + " bytes (more than " +
-                  std::to_string(k_max_address_bytes) + "): not sent to " +
+    const size_t chars = utf8_length(w.query.origin);
+    if (chars > k_max_address_chars)
+      fail(w, "address of " + std::to_string(chars) + " characters (more than " +
+                  std::to_string(k_max_address_chars) + "): not sent to " +
                   std::string(provider.name()) + ", no distance");
     else
       asked.push_back(std::move(w));

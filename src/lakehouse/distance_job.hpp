@@ -8,7 +8,7 @@
 //   `error` and asked again next time. A failure of the whole request (bad key, quota) leaves
 //   the cache as it was and is returned.
 //   One bad row never costs the others their distance: an address longer than
-//   k_max_address_bytes is not sent (no postal address is that long, and the cache's key index
+//   k_max_address_chars is not sent (no postal address is that long, and the cache's key index
 //   could not hold it), and each answer is stored under its own savepoint; an address that fails
 //   either way is logged with its employees' ids, recorded in `job_failures` (job `distances`,
 //   item "employee <id>", lakehouse/job_failures.hpp) and counted in `failed`, and the others
@@ -44,8 +44,10 @@ struct DistanceRefresh {
 };
 
 inline constexpr std::string_view k_distances_job = "distances";  // job_failures.job
-// AFNOR NF Z10-011 allows 6 lines of 38 characters (228); twice that and more is not an address.
-inline constexpr size_t k_max_address_bytes = 500;
+// AFNOR NF Z10-011 allows 6 lines of 38 characters (228); `load` accepts 500 characters
+// (source/field_limits.hpp), which is also the most whose UTF-8 (≤ 2,000 bytes) the cache's key
+// index can hold with the workplace beside it. Counted in characters, like `load`.
+inline constexpr size_t k_max_address_chars = 500;
 
 // `refresh_all`: ask again even what is cached.
 Result<DistanceRefresh> refresh_distances(pg::Connection& sql,

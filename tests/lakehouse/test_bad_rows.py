@@ -103,7 +103,7 @@ def test_a_hostile_employee_costs_nobody_else_their_bonus(env):
     issues = DeltaTable(str(root / "silver" / "dq_issues")).to_pyarrow_table().to_pylist()
     failed = [i for i in issues if i["rule"] == "distances_failed"]
     assert [i["row_key"] for i in failed] == [str(LONG_ADDRESS_ID)]
-    assert "address of " in failed[0]["reason"] and "bytes" in failed[0]["reason"]
+    assert "address of " in failed[0]["reason"] and "3000 characters" in failed[0]["reason"]
     assert [i["table_name"] for i in issues if i["rule"] == "publish_failed"] == ["gold"]
     assert all(len(i["reason"]) < 1000 for i in issues), "reasons quote values cut short"
     rules = collections.Counter(i["rule"] for i in issues)
