@@ -24,6 +24,7 @@ struct DistancesOptions : DistanceFollowFlags {
   bool json = false;
 };
 
+// Exit 4 when some addresses failed (the others were stored): like `load`'s rejected rows.
 Status run_distances(Context& ctx, const DistancesOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
   std::optional<integrations::Gazetteer> gazetteer;
@@ -39,12 +40,27 @@ Status run_distances(Context& ctx, const DistancesOptions& opt) {
     SL_ASSIGN_OR_RETURN(done, lakehouse::refresh_distances(
                                   sql, *provider, ctx.settings.maps.destination, opt.refresh));
   }
+  std::string failed_ids;
+  for (int64_t id : done.failed_employees)
+    failed_ids += (failed_ids.empty() ? "" : ",") + std::to_string(id);
   if (opt.json)
-    fmt::print("{{\"provider\":\"{}\",\"asked\":{},\"ok\":{},\"not_found\":{},\"errors\":{}}}\n",
-               provider->name(), done.asked, done.ok, done.not_found, done.errors);
+    fmt::print(
+        "{{\"provider\":\"{}\",\"asked\":{},\"ok\":{},\"not_found\":{},\"errors\":{},"
+        "\"failed\":{},\"failed_employees\":[{}]}}\n",
+        provider->name(), done.asked, done.ok, done.not_found, done.errors, done.failed,
+        failed_ids);
   else
-    fmt::print("distances ({}): {} addresses asked: {} ok, {} not located or routed, {} errors\n",
-               provider->name(), done.asked, done.ok, done.not_found, done.errors);
+    fmt::print(
+        "distances ({}): {} addresses asked: {} ok, {} not located or routed, {} errors, {} "
+        "failed\n",
+        provider->name(), done.asked, done.ok, done.not_found, done.errors, done.failed);
+  if (done.failed > 0) {
+    fmt::print(stderr,
+               "sportlake distances: no distance for employee(s) {} (see job_failures, "
+               "`sportlake status`); the others were stored\n",
+               failed_ids);
+    ctx.exit_code = 4;
+  }
   return {};
 }
 

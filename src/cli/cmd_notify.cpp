@@ -33,13 +33,22 @@ Status run_notify(Context& ctx, const NotifyOptions& opt) {
   if (opt.json) {
     fmt::print(
         "{{\"queued\":{},\"too_old\":{},\"sent\":{},\"retried\":{},\"failed\":{},"
-        "\"uncertain\":{}}}\n",
-        stats.queued, stats.too_old, stats.sent, stats.retried, stats.failed, stats.uncertain);
+        "\"uncertain\":{},\"not_queued\":{}}}\n",
+        stats.queued, stats.too_old, stats.sent, stats.retried, stats.failed, stats.uncertain,
+        stats.not_queued);
   } else {
     fmt::print(
         "notify: {} queued ({} too old to announce), {} sent, {} to retry, {} failed, {} "
         "uncertain\n",
         stats.queued, stats.too_old, stats.sent, stats.retried, stats.failed, stats.uncertain);
+  }
+  if (stats.not_queued > 0) {
+    // Exit 4, like `load`'s rejected rows: the job went on, some rows need a look.
+    fmt::print(stderr,
+               "sportlake notify: {} activit(ies) could not be queued (logged; see job_failures, "
+               "`sportlake status`)\n",
+               stats.not_queued);
+    ctx.exit_code = 4;
   }
   return {};
 }

@@ -31,16 +31,22 @@ Status run_refresh_command(Context& ctx, const RefreshCliOptions& opt) {
   }
   SL_ASSIGN_OR_RETURN(auto r, lakehouse::run_refresh(options, sql ? &*sql : nullptr));
   const auto& k = r.summary;
+  // Gold rows PostgreSQL refused were left out, the others published: exit 4 (like `load`'s
+  // rejected rows), each named on stderr.
+  for (const auto& rejected : r.publish_rejected)
+    fmt::print(stderr, "sportlake refresh: not published: {}\n", rejected);
+  if (!r.publish_rejected.empty()) ctx.exit_code = 4;
   if (opt.json) {
     fmt::print(
         "{{\"year\":{},\"bronze_changes\":{},\"employees\":{},\"activities\":{},"
         "\"dq_findings\":{},\"sporty_commuters\":{},\"eligible_bonus\":{},\"total_bonus_eur\":{},"
         "\"max_bonus_eur\":{},\"declaration_anomalies\":{},\"unknown_distances\":{},"
-        "\"wellbeing_eligible\":{},\"wellbeing_days\":{},\"published\":{}}}\n",
+        "\"wellbeing_eligible\":{},\"wellbeing_days\":{},\"published\":{},"
+        "\"publish_rejected\":{}}}\n",
         k.year, r.bronze_changes, r.employees, r.activities, r.issues, k.sporty_commuters,
         k.eligible_bonus, decimal_text(k.total_bonus_cents, 2), decimal_text(k.max_bonus_cents, 2),
         k.declaration_anomalies, k.unknown_distances, k.wellbeing_eligible, k.wellbeing_days,
-        r.published ? "true" : "false");
+        r.published ? "true" : "false", r.publish_rejected.size());
     return {};
   }
   fmt::print(

@@ -35,6 +35,26 @@ std::string check_text(const delta::Storage& table, int64_t version) {
                      when(r.checked_at_ms), r.version, clean);
 }
 
+// The rows the jobs skipped so the others could go on (lakehouse/job_failures.hpp): a count per
+// job, and the newest few with their employee.
+Status print_job_failures(pg::Connection& sql) {
+  SL_ASSIGN_OR_RETURN(
+      auto failures,
+      sql.exec("SELECT job, count(*), string_agg(item || coalesce(' (employee ' || employee_id || "
+               "')', '') || ': ' || left(error, 160), E'\\n    ' ORDER BY last_failed_at DESC) "
+               "FILTER (WHERE rank <= 5) FROM (SELECT *, row_number() OVER (PARTITION BY job "
+               "ORDER BY last_failed_at DESC) AS rank FROM job_failures) f GROUP BY 1 ORDER BY 1"));
+  fmt::print("\nfailed rows (skipped, the others went on; job_failures):");
+  if (failures.rows() == 0)
+    fmt::print(" none\n");
+  else
+    fmt::print("\n");
+  for (int r = 0; r < failures.rows(); ++r)
+    fmt::print("  {:<10} {} failing\n    {}\n", failures.value(r, 0), failures.value(r, 1),
+               failures.value(r, 2));
+  return {};
+}
+
 Status run_status(Context& ctx) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
   SL_ASSIGN_OR_RETURN(auto version, sql.exec("SELECT current_setting('server_version'), "
@@ -69,6 +89,7 @@ Status run_status(Context& ctx) {
   if (distances.rows() == 0) fmt::print(" none (sportlake distances)");
   for (int r = 0; r < distances.rows(); ++r)
     fmt::print(" {} {} {}", distances.value(r, 2), distances.value(r, 0), distances.value(r, 1));
+  SL_TRY(print_job_failures(sql));
   const delta::Lake lake = open_lake(ctx);
   fmt::print("\n\nlake {}:\n", lake.root());
   for (auto layer : {delta::Layer::bronze, delta::Layer::silver, delta::Layer::gold}) {

@@ -1,8 +1,11 @@
 // The communes file, address parsing and location.
 #include "integrations/gazetteer.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
+#include <numbers>
 
 #include "common/csv_reader.hpp"
 #include "common/fs.hpp"
@@ -119,6 +122,17 @@ Result<Gazetteer> Gazetteer::parse(std::string_view text, const std::string& ori
 Result<Gazetteer> Gazetteer::load(const std::filesystem::path& path) {
   SL_ASSIGN_OR_RETURN(auto text, fs::read_file(path));
   return parse(text, path.string());
+}
+
+double Gazetteer::disc_radius_km(const Commune& commune) const {
+  double nearest = std::numeric_limits<double>::infinity();
+  for (const auto& other : communes_) {
+    if (&other == &commune || other.insee == commune.insee) continue;
+    nearest = std::min(nearest, great_circle_km(commune.latitude, commune.longitude, other.latitude,
+                                                other.longitude));
+  }
+  if (!std::isfinite(nearest)) return 0;
+  return nearest * std::sqrt(std::sqrt(3.0) / (2 * std::numbers::pi));
 }
 
 std::optional<Location> Gazetteer::locate(std::string_view address) const {

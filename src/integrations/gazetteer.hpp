@@ -56,6 +56,12 @@ class Gazetteer {
   static Result<Gazetteer> load(const std::filesystem::path& path);
 
   std::optional<Location> locate(std::string_view address) const;
+  // The radius (km) of a disc of the commune's size, estimated from the distance to the nearest
+  // other commune's point: the cells of points spaced d apart in a hexagonal tiling have the
+  // area (√3/2)·d², the area of a disc of radius d·√(√3/(2π)) ≈ 0.525·d. The file has no areas;
+  // for Lattes it gives 2.0 km (its 27.8 km² make 2.97 km: the right order, on the short side). 0
+  // when it is the only one.
+  double disc_radius_km(const Commune& commune) const;
   size_t size() const { return communes_.size(); }
 
  private:

@@ -9,6 +9,7 @@
 #include "cdc/pg_text.hpp"
 #include "common/clock.hpp"
 #include "common/fault_point.hpp"
+#include "lakehouse/job_failures.hpp"
 #include "lakehouse/notification_outbox.hpp"
 
 namespace sl::lakehouse {
@@ -50,7 +51,8 @@ Result<NotifierStats> run_activity_notifier(pg::Connection& sql, cdc::ChangeSour
   auto on_transaction_end = [&](const cdc::SourcePosition& end) -> Status {
     if (!transaction.empty()) {
       SL_ASSIGN_OR_RETURN(auto added, enqueue_activities(sql, transaction));
-      stats.queued += added;
+      stats.queued += added.added;
+      stats.not_queued += added.failed.size();
       transaction.clear();
     }
     source.confirm(end);  // the outbox rows are committed: durable
@@ -82,15 +84,24 @@ Result<NotifierStats> run_activity_notifier(pg::Connection& sql, cdc::ChangeSour
         ++stats.failed;
         if (result.outcome == integrations::NotifyOutcome::rejected)
           spdlog::error("notify: {} refused activity {}: HTTP {} {}", notifier.channel(),
-                        claimed->activity_id, result.http_status, result.detail);
+                        claimed->activity_id, result.http_status, clean_text(result.detail));
         break;
       case OutboxStatus::uncertain:
         ++stats.uncertain;
         spdlog::warn("notify: activity {}: no answer from {} ({}): marked uncertain",
-                     claimed->activity_id, notifier.channel(), result.detail);
+                     claimed->activity_id, notifier.channel(), clean_text(result.detail));
         break;
     }
-    SL_TRY(record_outcome(sql, claimed->activity_id, notifier.channel(), update));
+    if (auto recorded = record_outcome(sql, claimed->activity_id, notifier.channel(), update);
+        !recorded) {
+      // The row's outcome must be kept, even if its error text cannot be: without it the row
+      // would stay `sending`, and be called uncertain at the next start.
+      spdlog::error("notify: activity {}: outcome {} recorded without its detail: {}",
+                    claimed->activity_id, status_name(update.status), recorded.error().to_string());
+      OutboxUpdate bare = update;
+      bare.last_error = "(the channel's answer could not be stored)";
+      SL_TRY(record_outcome(sql, claimed->activity_id, notifier.channel(), bare));
+    }
     return true;
   };
 

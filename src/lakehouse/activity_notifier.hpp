@@ -45,8 +45,9 @@ struct NotifierOptions {
 };
 
 struct NotifierStats {
-  size_t queued = 0;   // new outbox rows
-  size_t too_old = 0;  // inserts of activities older than max_age: not announced
+  size_t queued = 0;      // new outbox rows
+  size_t not_queued = 0;  // activities whose card or row failed (job_failures): skipped
+  size_t too_old = 0;     // inserts of activities older than max_age: not announced
   size_t sent = 0;
   size_t retried = 0;  // attempts to be made again
   size_t failed = 0;

@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "lakehouse/job_failures.hpp"
 #include "rewards/commute_mode.hpp"
 
 namespace sl::lakehouse {
@@ -13,30 +14,57 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// An (address, travel mode) pair that needs an answer, and the employees who declared it.
+struct Wanted {
+  integrations::DistanceQuery query;
+  std::vector<int64_t> employees;
+};
+
 // The (address, travel mode) pairs of the sporty commuters that need an answer.
-Result<std::vector<integrations::DistanceQuery>> wanted(pg::Connection& sql,
-                                                        std::string_view provider,
-                                                        const std::string& destination,
-                                                        bool refresh_all) {
+Result<std::vector<Wanted>> wanted(pg::Connection& sql, std::string_view provider,
+                                   const std::string& destination, bool refresh_all) {
   const std::string walk(rewards::commute_mode_label(rewards::CommuteMode::walk_run));
   const std::string bike(rewards::commute_mode_label(rewards::CommuteMode::bike_scooter));
   const std::string walking(rewards::travel_mode(rewards::CommuteMode::walk_run));
   const std::string bicycling(rewards::travel_mode(rewards::CommuteMode::bike_scooter));
   SL_ASSIGN_OR_RETURN(
       auto rows,
-      sql.exec_params(
-          "SELECT DISTINCT e.adresse_complete, CASE e.moyen_deplacement WHEN $1 THEN $3 ELSE $4 "
-          "END AS mode FROM rh_employees e WHERE e.moyen_deplacement IN ($1, $2) "
-          "AND coalesce(e.adresse_complete, '') <> '' AND ($7 OR NOT EXISTS ("
-          "  SELECT 1 FROM distance_cache c WHERE c.origin = e.adresse_complete "
-          "  AND c.destination = $5 AND c.provider = $6 AND c.status <> 'error' "
-          "  AND c.mode = CASE e.moyen_deplacement WHEN $1 THEN $3 ELSE $4 END)) ORDER BY 1, 2",
-          {walk, bike, walking, bicycling, destination, std::string(provider),
-           refresh_all ? "true" : "false"}));
-  std::vector<integrations::DistanceQuery> queries;
-  for (int r = 0; r < rows.rows(); ++r)
-    queries.push_back({std::string(rows.value(r, 0)), std::string(rows.value(r, 1))});
-  return queries;
+      sql.exec_params("SELECT e.adresse_complete, CASE e.moyen_deplacement WHEN $1 THEN $3 ELSE $4 "
+                      "END AS mode, string_agg(e.id::text, ',' ORDER BY e.id) FROM rh_employees e "
+                      "WHERE e.moyen_deplacement IN ($1, $2) "
+                      "AND coalesce(e.adresse_complete, '') <> '' AND ($7 OR NOT EXISTS ("
+                      "  SELECT 1 FROM distance_cache c WHERE c.origin = e.adresse_complete "
+                      "  AND c.destination = $5 AND c.provider = $6 AND c.status <> 'error' "
+                      "  AND c.mode = CASE e.moyen_deplacement WHEN $1 THEN $3 ELSE $4 END)) "
+                      "GROUP BY 1, 2 ORDER BY 1, 2",
+                      {walk, bike, walking, bicycling, destination, std::string(provider),
+                       refresh_all ? "true" : "false"}));
+  std::vector<Wanted> out;
+  for (int r = 0; r < rows.rows(); ++r) {
+    Wanted w{{std::string(rows.value(r, 0)), std::string(rows.value(r, 1))}, {}};
+    const std::string_view ids = rows.value(r, 2);
+    for (size_t at = 0; at < ids.size();) {
+      size_t comma = ids.find(',', at);
+      if (comma == std::string_view::npos) comma = ids.size();
+      w.employees.push_back(std::stoll(std::string(ids.substr(at, comma - at))));
+      at = comma + 1;
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+// Characters of UTF-8 text (the bytes that do not continue a sequence).
+size_t utf8_length(std::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string employee_list(const std::vector<int64_t>& ids) {
+  std::string out;
+  for (int64_t id : ids) out += (out.empty() ? "" : ", ") + std::to_string(id);
+  return out;
 }
 
 }  // namespace
@@ -45,42 +73,78 @@ Result<DistanceRefresh> refresh_distances(pg::Connection& sql,
                                           integrations::DistanceProvider& provider,
                                           const std::string& destination, bool refresh_all) {
   DistanceRefresh stats;
-  SL_ASSIGN_OR_RETURN(auto queries, wanted(sql, provider.name(), destination, refresh_all));
-  if (queries.empty()) return stats;
-  SL_ASSIGN_OR_RETURN(auto answers, provider.distances(queries, destination));
-  if (answers.size() != queries.size())
-    return make_error(Errc::internal, std::string(provider.name()) + " gave " +
-                                          std::to_string(answers.size()) + " answers for " +
-                                          std::to_string(queries.size()) + " addresses");
+  SL_ASSIGN_OR_RETURN(auto all, wanted(sql, provider.name(), destination, refresh_all));
+  // Refused before asking: an address no postal address can be (and no index can hold).
+  std::vector<Wanted> asked;
+  std::vector<JobFailure> failing;
+  auto fail = [&](const Wanted& w, const std::string& error) {
+    spdlog::error("distances: employee {}: {}", employee_list(w.employees), error);
+    for (int64_t id : w.employees) failing.push_back({"employee " + std::to_string(id), id, error});
+    ++stats.failed;
+    stats.failed_employees.insert(stats.failed_employees.end(), w.employees.begin(),
+                                  w.employees.end());
+  };
+  for (auto& w : all) {
+    const size_t chars = utf8_length(w.query.origin);
+    if (chars > k_max_address_chars)
+      fail(w, "address of " + std::to_string(chars) + " characters (more than " +
+                  std::to_string(k_max_address_chars) + "): not sent to " +
+                  std::string(provider.name()) + ", no distance");
+    else
+      asked.push_back(std::move(w));
+  }
+  std::vector<integrations::DistanceQuery> queries;
+  for (const auto& w : asked) queries.push_back(w.query);
+  std::vector<integrations::DistanceAnswer> answers;
+  if (!queries.empty()) {
+    SL_ASSIGN_OR_RETURN(answers, provider.distances(queries, destination));
+    if (answers.size() != queries.size())
+      return make_error(Errc::internal, std::string(provider.name()) + " gave " +
+                                            std::to_string(answers.size()) + " answers for " +
+                                            std::to_string(queries.size()) + " addresses");
+  }
   stats.asked = queries.size();
   SL_TRY(sql.exec("BEGIN"));
+  // Each answer under its own savepoint: a row the cache refuses is reported, the others stored.
   auto store = [&]() -> Status {
     for (size_t i = 0; i < queries.size(); ++i) {
       const auto& a = answers[i];
       using S = integrations::DistanceAnswer::Status;
-      (a.status == S::ok ? stats.ok : a.status == S::error ? stats.errors : stats.not_found)++;
       std::optional<std::string> distance, duration, error;
       if (a.distance_m) distance = std::to_string(*a.distance_m);
       if (a.duration_s) duration = std::to_string(*a.duration_s);
-      if (a.status != S::ok) error = a.detail;
-      SL_TRY(sql.exec_params(
-          "INSERT INTO distance_cache (origin, destination, mode, provider, distance_m, "
-          "duration_s, status, error, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) "
-          "ON CONFLICT (origin, destination, mode, provider) DO UPDATE SET distance_m = "
-          "EXCLUDED.distance_m, duration_s = EXCLUDED.duration_s, status = EXCLUDED.status, "
-          "error = EXCLUDED.error, computed_at = EXCLUDED.computed_at",
-          {queries[i].origin, destination, queries[i].travel_mode, std::string(provider.name()),
-           distance, duration, std::string(integrations::status_name(a.status)), error}));
+      if (a.status != S::ok) error = clean_text(a.detail);
+      SL_ASSIGN_OR_RETURN(
+          auto stored, isolated(sql, [&]() -> Status {
+            SL_TRY(sql.exec_params(
+                "INSERT INTO distance_cache (origin, destination, mode, provider, distance_m, "
+                "duration_s, status, error, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                "now()) ON CONFLICT (origin, destination, mode, provider) DO UPDATE SET distance_m "
+                "= "
+                "EXCLUDED.distance_m, duration_s = EXCLUDED.duration_s, status = EXCLUDED.status, "
+                "error = EXCLUDED.error, computed_at = EXCLUDED.computed_at",
+                {queries[i].origin, destination, queries[i].travel_mode,
+                 std::string(provider.name()), distance, duration,
+                 std::string(integrations::status_name(a.status)), error}));
+            return {};
+          }));
+      if (!stored) {
+        fail(asked[i], "distance not stored in distance_cache: " + stored.error().to_string());
+        continue;
+      }
+      (a.status == S::ok ? stats.ok : a.status == S::error ? stats.errors : stats.not_found)++;
     }
-    return {};
+    // The open failures of this job are exactly the items that failed now: an employee whose
+    // distance went through (or who no longer needs one) is no longer reported.
+    return replace_job_failures(sql, k_distances_job, "employee ", failing);
   };
   if (auto st = store(); !st) {
     (void)sql.exec("ROLLBACK");
     return st.error().with_context("distance_cache");
   }
   SL_TRY(sql.exec("COMMIT"));
-  spdlog::info("distances ({}): {} asked, {} ok, {} not located or routed, {} errors",
-               provider.name(), stats.asked, stats.ok, stats.not_found, stats.errors);
+  spdlog::info("distances ({}): {} asked, {} ok, {} not located or routed, {} errors, {} failed",
+               provider.name(), stats.asked, stats.ok, stats.not_found, stats.errors, stats.failed);
   return stats;
 }
 
@@ -95,6 +159,8 @@ Result<DistanceRefresh> run_distance_worker(pg::Connection& sql,
     total.ok += r.ok;
     total.not_found += r.not_found;
     total.errors += r.errors;
+    total.failed = r.failed;  // the last pass's: what is still failing
+    total.failed_employees = r.failed_employees;
   };
   SL_ASSIGN_OR_RETURN(auto first, refresh_distances(sql, provider, options.destination, false));
   add(first);

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lakehouse/job_failures.hpp"
 #include "lakehouse/lake_tables.hpp"
 #include "lakehouse/table_spec_sql.hpp"
 
@@ -68,23 +69,82 @@ Status in_context(const Result<T>& result, std::string_view context) {
   return {};
 }
 
-// DELETE the year's rows, COPY the new ones; `rows` is the COPY text of `expected` lines.
+// One COPY of `text` (`expected` lines) under a savepoint: the inner Status is PostgreSQL's
+// refusal (the transaction stays usable), the outer error the savepoint's own failure.
+Result<Status> try_copy(pg::Connection& sql, const std::string& copy_sql, std::string_view text,
+                        size_t expected) {
+  return isolated(sql, [&]() -> Status {
+    SL_ASSIGN_OR_RETURN(auto copy, sql.copy_in(copy_sql));
+    if (!text.empty()) SL_TRY(copy.put(text));
+    SL_ASSIGN_OR_RETURN(uint64_t stored, copy.finish());
+    if (stored != expected)
+      return make_error(Errc::internal, "COPY stored " + std::to_string(stored) + " rows of " +
+                                            std::to_string(expected));
+    return {};
+  });
+}
+
+// COPY of lines [begin, end); when PostgreSQL refuses them, each half is tried again, down to
+// the single rows it refuses (k refused rows of n cost about 2k·log2(n) COPYs; none when all
+// go through).
+Status copy_isolating(pg::Connection& sql, const std::string& copy_sql, const TableInfo& table,
+                      const std::vector<std::string_view>& lines, size_t begin, size_t end,
+                      std::vector<RejectedGoldRow>& rejected) {
+  if (begin >= end) return {};
+  std::string text;
+  for (size_t i = begin; i < end; ++i) {
+    text += lines[i];
+    text += '\n';
+  }
+  SL_ASSIGN_OR_RETURN(auto copied, try_copy(sql, copy_sql, text, end - begin));
+  if (copied) return {};
+  if (end - begin == 1) {
+    RejectedGoldRow row{std::string(table.name), std::string(lines[begin]), std::nullopt,
+                        copied.error()};
+    // The employee_id cell, when the table has one (COPY text: tab-separated cells).
+    for (size_t c = 0, at = 0; c < table.columns.size() && at <= row.row.size(); ++c) {
+      size_t tab = row.row.find('\t', at);
+      if (tab == std::string::npos) tab = row.row.size();
+      if (table.columns[c].name == "employee_id") {
+        const std::string cell = row.row.substr(at, tab - at);
+        if (!cell.empty() && cell.size() < 19 &&
+            cell.find_first_not_of("0123456789") == std::string::npos)
+          row.employee_id = std::stoll(cell);
+      }
+      at = tab + 1;
+    }
+    rejected.push_back(std::move(row));
+    return {};
+  }
+  const size_t middle = begin + (end - begin) / 2;
+  SL_TRY(copy_isolating(sql, copy_sql, table, lines, begin, middle, rejected));
+  return copy_isolating(sql, copy_sql, table, lines, middle, end, rejected);
+}
+
+// DELETE the year's rows, COPY the new ones; `rows` is the COPY text of `expected` lines. Rows
+// PostgreSQL refuses are left out and added to `rejected`.
 Status replace_year(pg::Connection& sql, const TableInfo& table, int32_t year,
-                    const std::string& rows, size_t expected) {
+                    const std::string& rows, size_t expected,
+                    std::vector<RejectedGoldRow>& rejected) {
   const std::string name = qualified(table.name);
   SL_TRY(sql.exec_params("DELETE FROM " + name + " WHERE year = $1", {std::to_string(year)}));
-  SL_ASSIGN_OR_RETURN(auto copy,
-                      sql.copy_in("COPY " + name + " (" + sql_column_list(table) + ") FROM STDIN"));
-  if (!rows.empty()) SL_TRY(copy.put(rows));
-  SL_ASSIGN_OR_RETURN(uint64_t stored, copy.finish());
-  if (stored != expected)
-    return make_error(Errc::internal, "COPY stored " + std::to_string(stored) + " rows of " +
-                                          std::to_string(expected));
-  return {};
+  std::vector<std::string_view> lines;
+  for (size_t at = 0; at < rows.size();) {
+    const size_t newline = rows.find('\n', at);
+    const size_t stop = newline == std::string::npos ? rows.size() : newline;
+    lines.push_back(std::string_view(rows).substr(at, stop - at));
+    at = stop + 1;
+  }
+  if (lines.size() != expected)
+    return make_error(Errc::internal, "COPY text of " + std::to_string(lines.size()) +
+                                          " lines for " + std::to_string(expected) + " rows");
+  const std::string copy_sql = "COPY " + name + " (" + sql_column_list(table) + ") FROM STDIN";
+  return copy_isolating(sql, copy_sql, table, lines, 0, lines.size(), rejected);
 }
 
 // Steps 1 (after BEGIN) to 3 of the header; the caller commits or rolls back.
-Status publish_steps(pg::Connection& sql, int32_t year, const std::vector<TableRows>& tables) {
+Status publish_steps(pg::Connection& sql, int32_t year, const std::vector<TableRows>& tables,
+                     std::vector<RejectedGoldRow>& rejected) {
   // CREATE ... IF NOT EXISTS fails (unique violation) when another transaction creates the same
   // object at the same time: concurrent publishers queue here until the holder ends.
   SL_TRY(in_context(sql.exec("SELECT pg_advisory_xact_lock(hashtext('sportlake.gold.publish'))"),
@@ -102,8 +162,8 @@ Status publish_steps(pg::Connection& sql, int32_t year, const std::vector<TableR
     SL_TRY(in_context(sql.exec(gold_create_view_sql(*t.table)), qualified(t.table->view)));
   }
   for (const auto& t : tables)
-    SL_TRY(
-        in_context(replace_year(sql, *t.table, year, t.rows, t.count), qualified(t.table->name)));
+    SL_TRY(in_context(replace_year(sql, *t.table, year, t.rows, t.count, rejected),
+                      qualified(t.table->name)));
   return {};
 }
 
@@ -121,7 +181,7 @@ std::string gold_create_view_sql(const TableInfo& table) {
          sql_view_columns(table) + " FROM " + qualified(table.name);
 }
 
-Status publish_gold(pg::Connection& sql, const Gold& gold) {
+Result<PublishReport> publish_gold(pg::Connection& sql, const Gold& gold) {
   SL_TRY(check_one_year(gold));
   const int32_t year = gold.summary.year;
   const auto& specs = gold_specs();
@@ -132,10 +192,11 @@ Status publish_gold(pg::Connection& sql, const Gold& gold) {
   tables.push_back(table_rows<KpiByBu>(specs.kpi_by_bu, gold.by_bu));
   tables.push_back(table_rows<ActivityMonthly>(specs.activity_monthly, gold.monthly));
 
+  PublishReport report;
   SL_TRY(in_context(sql.exec("BEGIN"), k_schema));
-  if (auto status = publish_steps(sql, year, tables); !status) {
+  if (auto status = publish_steps(sql, year, tables, report.rejected); !status) {
     (void)sql.exec("ROLLBACK");
-    return status;
+    return status.error();
   }
   // Only now do readers see the new rows of the year, all of them at once.
   SL_TRY(in_context(sql.exec("COMMIT"), "gold: commit"));
@@ -144,7 +205,10 @@ Status publish_gold(pg::Connection& sql, const Gold& gold) {
       "activity_monthly rows",
       year, gold.prime_sportive.size(), gold.wellbeing.size(), gold.by_bu.size(),
       gold.monthly.size());
-  return {};
+  for (const auto& r : report.rejected)
+    spdlog::error("gold {}: a {} row refused by PostgreSQL, not published: {}", year,
+                  qualified(r.table), r.error.to_string());
+  return report;
 }
 
 }  // namespace sl::lakehouse

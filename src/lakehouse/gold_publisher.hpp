@@ -18,15 +18,23 @@
 //   1. BEGIN, then a transaction-scoped advisory lock so that concurrent publishers run one
 //      after the other (CREATE ... IF NOT EXISTS is not safe against a concurrent creator);
 //   2. CREATE SCHEMA / TABLE IF NOT EXISTS, CREATE OR REPLACE VIEW;
-//   3. per table: DELETE the rows of `gold.summary.year`, COPY the new ones;
+//   3. per table: DELETE the rows of `gold.summary.year`, COPY the new ones; a row PostgreSQL
+//      refuses (a key too long for its index, a total beyond numeric(12,2), a CHECK) does not
+//      cost the others their publication: the COPY runs under a savepoint, and when it is
+//      refused its halves are tried again down to the single rows refused, which are left out
+//      and returned (PublishReport::rejected; the refresh records them in job_failures);
 //   4. COMMIT. Readers see the previous publication of the year until then, the new one after,
-//      never a mix. Any failure → ROLLBACK: the database is as it was.
+//      never a mix. Any other failure (DDL, lost connection) → ROLLBACK: the database is as it
+//      was.
 //
 // Other years' rows are never touched, so any year can be recomputed and published again;
 // publishing the same Gold twice gives the same rows (only published_at changes).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "lakehouse/silver_model.hpp"
@@ -40,9 +48,19 @@ namespace sl::lakehouse {
 //   - Errc::invalid_argument before anything is sent when the Gold is not one year's
 //     (summary.year <= 0, or a row of another year);
 //   - the database's error (pg::Connection's codes: conflict and unavailable are retryable),
-//     prefixed by the table it concerns ("gold.prime_sportive: pg: 22003 numeric field
-//     overflow ..."), after a ROLLBACK.
-Status publish_gold(pg::Connection& sql, const Gold& gold);
+//     prefixed by the object it concerns ("gold: pg: 25P02 ..."), after a ROLLBACK.
+// Rows refused one by one are not errors: they are in the report, with the database's error
+// ("pg: 22003 numeric field overflow ..."), and were logged.
+struct RejectedGoldRow {
+  std::string table;                   // e.g. kpi_by_bu
+  std::string row;                     // its COPY text line
+  std::optional<int64_t> employee_id;  // the row's, in tables keyed by employee
+  Error error;
+};
+struct PublishReport {
+  std::vector<RejectedGoldRow> rejected;
+};
+Result<PublishReport> publish_gold(pg::Connection& sql, const Gold& gold);
 
 // The statements of step 2 for one Gold table (from its spec in lake_tables.hpp): its
 // CREATE TABLE IF NOT EXISTS, and the CREATE OR REPLACE VIEW of its view when it has one.

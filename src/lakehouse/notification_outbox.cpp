@@ -3,6 +3,10 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
+#include "lakehouse/job_failures.hpp"
+
 namespace sl::lakehouse {
 
 Result<size_t> mark_interrupted_uncertain(pg::Connection& sql) {
@@ -13,28 +17,50 @@ Result<size_t> mark_interrupted_uncertain(pg::Connection& sql) {
   return static_cast<size_t>(interrupted.rows());
 }
 
-Result<size_t> enqueue_activities(pg::Connection& sql, const std::vector<NewActivity>& activities) {
+Result<EnqueueResult> enqueue_activities(pg::Connection& sql,
+                                         const std::vector<NewActivity>& activities) {
   SL_TRY(sql.exec("BEGIN"));
-  auto run = [&]() -> Result<size_t> {
-    size_t added = 0;
+  auto run = [&]() -> Result<EnqueueResult> {
+    EnqueueResult result;
     for (const auto& a : activities) {
-      SL_ASSIGN_OR_RETURN(auto payload, activity_payload(sql, a));
-      SL_ASSIGN_OR_RETURN(auto inserted,
-                          sql.exec_params("INSERT INTO notification_outbox (activity_id, payload) "
-                                          "VALUES ($1, $2::jsonb) ON CONFLICT DO NOTHING "
-                                          "RETURNING 1",
-                                          {a.activity_id, payload}));
-      added += static_cast<size_t>(inserted.rows());
+      bool added = false;
+      SL_ASSIGN_OR_RETURN(auto queued, isolated(sql, [&]() -> Status {
+                            SL_ASSIGN_OR_RETURN(auto payload, activity_payload(sql, a));
+                            SL_ASSIGN_OR_RETURN(
+                                auto inserted,
+                                sql.exec_params("INSERT INTO notification_outbox (activity_id, "
+                                                "payload) VALUES ($1, $2::jsonb) ON CONFLICT DO "
+                                                "NOTHING RETURNING 1",
+                                                {a.activity_id, payload}));
+                            added = inserted.rows() > 0;
+                            return {};
+                          }));
+      if (queued) {
+        result.added += added ? 1 : 0;
+        continue;
+      }
+      // This activity is reported and skipped; the transaction's others are queued.
+      const std::string employee = a.get("employee_id");
+      std::optional<int64_t> employee_id;
+      if (!employee.empty() && employee.find_first_not_of("0123456789") == std::string::npos &&
+          employee.size() < 19)
+        employee_id = std::stoll(employee);
+      spdlog::error("notify: activity {} of employee {} not queued: {}", a.activity_id, employee,
+                    queued.error().to_string());
+      SL_TRY(record_job_failure(
+          sql, k_notify_job,
+          {"activity " + a.activity_id, employee_id, queued.error().to_string()}));
+      result.failed.push_back(a.activity_id);
     }
-    return added;
+    return result;
   };
-  auto added = run();
-  if (!added) {
+  auto result = run();
+  if (!result) {
     (void)sql.exec("ROLLBACK");
-    return added.error().with_context("notify: outbox");
+    return result.error().with_context("notify: outbox");
   }
   SL_TRY(sql.exec("COMMIT"));
-  return added;
+  return result;
 }
 
 Result<std::optional<ClaimedNotification>> claim_next(pg::Connection& sql) {
@@ -112,7 +138,8 @@ Status record_outcome(pg::Connection& sql, const std::string& activity_id, std::
       {activity_id, std::string(status_name(update.status)), std::string(channel),
        update.http_status ? std::optional<std::string>(std::to_string(*update.http_status))
                           : std::nullopt,
-       sent ? std::nullopt : update.last_error,
+       sent || !update.last_error ? std::nullopt
+                                  : std::optional<std::string>(clean_text(*update.last_error)),
        update.retry_in ? std::optional<std::string>(std::to_string(update.retry_in->count()))
                        : std::nullopt}));
   return {};

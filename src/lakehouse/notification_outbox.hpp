@@ -23,9 +23,21 @@ namespace sl::lakehouse {
 // Rows left `sending` by a job that died during its post → uncertain; returns how many.
 Result<size_t> mark_interrupted_uncertain(pg::Connection& sql);
 
+inline constexpr std::string_view k_notify_job = "notify";  // job_failures.job
+
+struct EnqueueResult {
+  size_t added = 0;                 // new outbox rows
+  std::vector<std::string> failed;  // activity ids that could not be queued
+};
+
 // A source transaction's new activities into the outbox, in one database transaction (the key
-// activity_id makes a replayed transaction add nothing); returns how many rows were added.
-Result<size_t> enqueue_activities(pg::Connection& sql, const std::vector<NewActivity>& activities);
+// activity_id makes a replayed transaction add nothing). Each activity is queued under its own
+// savepoint: one whose card cannot be built or whose row is refused is logged with its activity
+// and employee ids, recorded in `job_failures` (job `notify`, item "activity <id>") in the same
+// transaction, and skipped; the others are queued, so the source can be acknowledged and one bad
+// activity never blocks the stream.
+Result<EnqueueResult> enqueue_activities(pg::Connection& sql,
+                                         const std::vector<NewActivity>& activities);
 
 struct ClaimedNotification {
   std::string activity_id;
@@ -52,7 +64,9 @@ struct OutboxUpdate {
 OutboxUpdate outbox_update(const integrations::NotifyResult& result, int attempts,
                            int max_attempts);
 
-// Records `update` for a claimed row; `channel` is the Notifier's (sent rows only).
+// Records `update` for a claimed row; `channel` is the Notifier's (sent rows only). The error
+// text comes from outside (a webhook's answer): it is stored clean (job_failures.hpp clean_text:
+// valid UTF-8, no control characters, bounded).
 Status record_outcome(pg::Connection& sql, const std::string& activity_id, std::string_view channel,
                       const OutboxUpdate& update);
 

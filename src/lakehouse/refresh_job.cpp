@@ -1,12 +1,14 @@
 // Bronze → Silver → Gold → PostgreSQL.
 #include "lakehouse/refresh_job.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "delta/table_writer.hpp"
 #include "lakehouse/bronze_state.hpp"
 #include "lakehouse/gold_build.hpp"
 #include "lakehouse/gold_publisher.hpp"
+#include "lakehouse/job_failures.hpp"
 #include "lakehouse/lake_tables.hpp"
 #include "lakehouse/silver_build.hpp"
 
@@ -30,6 +32,35 @@ Status write_layer(const delta::Lake& lake, delta::Layer layer, std::vector<Name
   return {};
 }
 
+// FNV-1a 64: a short, stable item key for a refused row (whose key may be what was refused).
+uint64_t fnv1a(std::string_view text) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+// The Gold rows PostgreSQL refused become the year's open failures of the `publish` job (the
+// previous ones of that year are replaced), and the refresh's result lists them.
+Status record_publish_failures(pg::Connection& sql, int year, const PublishReport& report,
+                               RefreshResult& result) {
+  std::vector<JobFailure> failing;
+  for (const auto& r : report.rejected) {
+    const std::string item = fmt::format("{} {} {:016x}", year, r.table, fnv1a(r.row));
+    const std::string error = "gold." + r.table + ": " + r.error.to_string();
+    failing.push_back({item, r.employee_id, error});
+    result.publish_rejected.push_back(
+        item + (r.employee_id ? " (employee " + std::to_string(*r.employee_id) + ")" : "") + ": " +
+        clean_text(error, 300));
+  }
+  SL_TRY(sql.exec("BEGIN"));
+  if (auto st = replace_job_failures(sql, k_publish_job, std::to_string(year) + " ", failing);
+      !st) {
+    (void)sql.exec("ROLLBACK");
+    return st.error().with_context("job_failures");
+  }
+  return sql.exec("COMMIT").ok() ? Status{} : make_error(Errc::unavailable, "job_failures: commit");
+}
+
 }  // namespace
 
 Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection* publish_to) {
@@ -46,12 +77,14 @@ Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection*
   SL_ASSIGN_OR_RETURN(
       auto distances,
       BronzeState::read(*bronze("distance_cache"), {"origin", "destination", "mode", "provider"}));
+  SL_ASSIGN_OR_RETURN(auto failures, BronzeState::read(*bronze("job_failures"), {"job", "item"}));
   if (!employees)
     return make_error(Errc::not_found, "no Bronze table of rh_employees under " +
                                            lake.location(delta::Layer::bronze, "") +
                                            ": run `sportlake ingest` first");
-  for (const auto* s : {&*employees, sports ? &*sports : nullptr,
-                        activities ? &*activities : nullptr, distances ? &*distances : nullptr})
+  for (const auto* s :
+       {&*employees, sports ? &*sports : nullptr, activities ? &*activities : nullptr,
+        distances ? &*distances : nullptr, failures ? &*failures : nullptr})
     if (s) result.bronze_changes += s->changes();
 
   SilverInputs in;
@@ -59,6 +92,7 @@ Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection*
   in.sports = sports ? &*sports : nullptr;
   in.activities = activities ? &*activities : nullptr;
   in.distances = distances ? &*distances : nullptr;
+  in.job_failures = failures ? &*failures : nullptr;
   in.gazetteer = options.gazetteer;
   in.destination = options.destination;
   in.now_us = options.now_us;
@@ -73,8 +107,9 @@ Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection*
   result.summary = gold.summary;
   SL_TRY(write_layer(lake, delta::Layer::gold, gold_tables(gold), true, "REFRESH GOLD"));
   if (publish_to) {
-    SL_TRY(publish_gold(*publish_to, gold));
+    SL_ASSIGN_OR_RETURN(auto report, publish_gold(*publish_to, gold));
     result.published = true;
+    SL_TRY(record_publish_failures(*publish_to, options.year, report, result));
   }
   spdlog::info("refresh {}: {} employees, {} activities, {} data-quality findings", options.year,
                result.employees, result.activities, result.issues);

@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/result.hpp"
 #include "delta/lake.hpp"
@@ -36,7 +38,12 @@ struct RefreshResult {
   size_t issues = 0;
   KpiSummary summary;
   bool published = false;
+  // Gold rows PostgreSQL refused, left out of the publication (and in job_failures, job
+  // `publish`): "<year> <table> <hash> (employee <id>): <error>".
+  std::vector<std::string> publish_rejected;
 };
+
+inline constexpr std::string_view k_publish_job = "publish";  // job_failures.job
 
 // `publish_to`: the source database for the `gold` schema, or nullptr.
 Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection* publish_to);

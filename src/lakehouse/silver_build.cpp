@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "lakehouse/job_failures.hpp"
+#include "lakehouse/text_repair.hpp"
 #include "rewards/commute_mode.hpp"
 #include "rewards/sport_bonus.hpp"
 #include "rewards/sport_label.hpp"
@@ -56,6 +58,12 @@ bool well_formed_address(std::string_view address) {
   return true;
 }
 
+// A value quoted in a reason, cut to a readable length (a reason is for people; the value itself
+// is in the row).
+std::string in_quotes(std::string_view value) {
+  return "« " + clean_text(value, 200) + " »";
+}
+
 class Issues {
  public:
   explicit Issues(std::vector<DqIssue>& out) : out_(out) {}
@@ -92,7 +100,7 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
       const std::string normalised = rewards::normalise_declared_sport(declared);
       if (normalised != declared && !declared.empty())
         issues.add("sport_profiles", key, "sport_label_normalised", "info",
-                   "sport déclaré « " + declared + " » lu comme « " + normalised + " »");
+                   "sport déclaré " + in_quotes(declared) + " lu comme " + in_quotes(normalised));
       if (!employee_ids.contains(*id))
         issues.add("sport_profiles", key, "employee_exists", "warning",
                    "sport déclaré pour un salarié inconnu");
@@ -120,6 +128,19 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
       e.sport = it->second.second;
     }
     issues.unconverted(b, row, "employees", key);
+    for (auto [field, value] : {std::pair<const char*, std::string*>{"nom", &e.nom},
+                                std::pair<const char*, std::string*>{"prenom", &e.prenom}}) {
+      if (auto repaired = repair_double_encoding(*value)) {
+        issues.add("employees", key, "name_encoding", "info",
+                   std::string(field) + " mal encodé (UTF-8 lu comme Latin-1) réparé : " +
+                       in_quotes(*value) + " → " + in_quotes(*repaired));
+        *value = std::move(*repaired);
+      } else if (looks_double_encoded(*value)) {
+        issues.add("employees", key, "name_encoding", "warning",
+                   std::string(field) +
+                       " probablement mal encodé, réparation ambiguë : " + in_quotes(*value));
+      }
+    }
     bool rejected = false;
     if (e.salaire_brut_cents <= 0) {
       issues.add("employees", key, "salary_positive", "error",
@@ -128,13 +149,13 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
     }
     if (!mode) {
       issues.add("employees", key, "commute_mode_known", "error",
-                 "moyen de déplacement inconnu : « " + e.moyen_deplacement + " »");
+                 "moyen de déplacement inconnu : " + in_quotes(e.moyen_deplacement));
       rejected = true;
     }
     if (!well_formed_address(e.adresse_complete))
       issues.add("employees", key, "address_well_formed", "warning",
-                 "adresse mal formée (attendu « voie, code postal ville ») : « " +
-                     e.adresse_complete + " »");
+                 "adresse mal formée (attendu « voie, code postal ville ») : " +
+                     in_quotes(e.adresse_complete));
     if (e.date_naissance && e.date_embauche && *e.date_embauche < *e.date_naissance + 16 * 365)
       issues.add("employees", key, "hire_after_birth", "warning",
                  "date d'embauche avant les 16 ans du salarié");
@@ -217,8 +238,13 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
       if (it == known.end() || rank(k) > rank(it->second)) known[slot] = k;
     }
   }
+  std::string workplace_commune;  // the workplace's INSEE code, when the gazetteer knows it
+  if (in.gazetteer)
+    if (auto located = in.gazetteer->locate(in.destination))
+      workplace_commune = located->commune->insee;
   for (const auto& e : silver.employees) {
     Commute c;
+    bool in_workplace_commune = false;
     c.employee_id = e.id;
     c.adresse_complete = e.adresse_complete;
     c.moyen_deplacement = e.moyen_deplacement;
@@ -229,21 +255,22 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
       if (auto located = in.gazetteer->locate(e.adresse_complete)) {
         c.address_match = std::string(integrations::match_name(located->match));
         c.commune = located->commune->name;
+        in_workplace_commune = located->commune->insee == workplace_commune;
         if (located->match == integrations::LocationMatch::postcode_mismatch)
-          issues.add(
-              "employees", key, "postcode_matches_city", "warning",
-              "le code postal de « " + e.adresse_complete + " » n'est pas celui de " + c.commune);
+          issues.add("employees", key, "postcode_matches_city", "warning",
+                     "le code postal de " + in_quotes(e.adresse_complete) + " n'est pas celui de " +
+                         c.commune);
         else if (located->match == integrations::LocationMatch::no_postcode)
           issues.add("employees", key, "address_has_postcode", "warning",
-                     "adresse sans code postal : « " + e.adresse_complete + " »");
+                     "adresse sans code postal : " + in_quotes(e.adresse_complete));
         else if (located->match == integrations::LocationMatch::postcode_only)
-          issues.add(
-              "employees", key, "address_located", "warning",
-              "ville introuvable, commune du code postal retenue : « " + e.adresse_complete + " »");
+          issues.add("employees", key, "address_located", "warning",
+                     "ville introuvable, commune du code postal retenue : " +
+                         in_quotes(e.adresse_complete));
       } else {
         c.address_match = "not_found";
         issues.add("employees", key, "address_located", "warning",
-                   "adresse non localisée : « " + e.adresse_complete + " »");
+                   "adresse non localisée : " + in_quotes(e.adresse_complete));
       }
     }
     if (!c.travel_mode.empty()) {
@@ -251,6 +278,12 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
         c.distance_m = it->second.distance_m;
         c.distance_source = it->second.provider;
         c.distance_estimate = it->second.provider == "offline";
+        if (c.distance_estimate && in_workplace_commune)
+          issues.add("commutes", key, "distance_within_commune", "info",
+                     fmt::format("distance estimée dans la commune du lieu de travail ({}) : "
+                                 "{:.1f} km, moyenne entre deux points d'un disque de la taille "
+                                 "de la commune, pas un trajet calculé",
+                                 c.commune, *c.distance_m / 1000.0));
       }
       const auto decision = rewards::decide_sport_bonus(
           {e.salaire_brut_cents, mode,
@@ -269,6 +302,35 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
   }
 }
 
+// The open failures of the jobs (job_failures, lakehouse/job_failures.hpp): an item a job
+// skipped so that the others could go on. Keyed like the row it concerns.
+void report_job_failures(const SilverInputs& in, Issues& issues) {
+  if (!in.job_failures) return;
+  const BronzeState& f = *in.job_failures;
+  for (size_t row : f.rows()) {
+    const std::string job = f.text("job", row).value_or("");
+    const std::string item = f.text("item", row).value_or("");
+    const std::string error = clean_text(f.text("error", row).value_or(""), 300);
+    const int64_t failures = f.integer("failures", row).value_or(1);
+    const std::string times = failures > 1 ? fmt::format(" ({} essais)", failures) : "";
+    const auto space = item.find(' ');
+    const std::string item_key = space == std::string::npos ? item : item.substr(space + 1);
+    if (job == "distances") {
+      const auto employee = f.integer("employee_id", row);
+      issues.add("commutes", employee ? std::to_string(*employee) : item_key, "distances_failed",
+                 "warning", "distance domicile-travail non calculée" + times + " : " + error);
+    } else if (job == "notify") {
+      issues.add("activities", item_key, "notify_failed", "warning",
+                 "annonce Slack non mise en file" + times + " : " + error);
+    } else if (job == "publish") {
+      issues.add("gold", item, "publish_failed", "error",
+                 "ligne Gold refusée par PostgreSQL, non publiée" + times + " : " + error);
+    } else {
+      issues.add("jobs", job + " " + item, job + "_failed", "warning", error);
+    }
+  }
+}
+
 }  // namespace
 
 Silver build_silver(const SilverInputs& inputs) {
@@ -277,6 +339,7 @@ Silver build_silver(const SilverInputs& inputs) {
   build_employees(inputs, silver, issues);
   build_activities(inputs, silver, issues);
   build_commutes(inputs, silver, issues);
+  report_job_failures(inputs, issues);
   return silver;
 }
 

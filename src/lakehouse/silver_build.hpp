@@ -7,12 +7,21 @@
 // employees: salary_positive (error), commute_mode_known (error), hire_after_birth (warning:
 //   hired before 16), address_well_formed (warning: "street, postcode city"), address_located /
 //   postcode_matches_city / address_has_postcode (warning, with a gazetteer); sport_profiles:
+//   name_encoding (info: a double-encoded name "Ã©" repaired, text_repair.hpp; warning when it
+//   looks damaged but the repair is ambiguous); sport_profiles:
 //   sport_label_normalised (info, "Runing"), employee_exists (warning); activities: employee_exists
 //   (error), distance_non_negative (error), elapsed_positive (error), not_in_future (error),
 //   moving_within_elapsed (warning), speed_plausible (warning, per sport: bike-like 6-50 km/h,
 //   run/walk/hike 3-20, swim 1.5-18, other 0.5-60); commutes: distance_known (warning: no bonus),
-//   within_threshold (warning: a declaration anomaly, worded as a likely error beyond 2x); bronze:
-//   value_converted (warning, values kept as text in _unconverted).
+//   within_threshold (warning: a declaration anomaly, worded as a likely error beyond 2x),
+//   distance_within_commune (info: an offline estimate for a home in the workplace's commune is
+//   the mean distance inside a disc of the commune's size, integrations/offline_distance.hpp);
+//   bronze:
+//   value_converted (warning, values kept as text in _unconverted); jobs (job_failures, the rows
+//   a job skipped so the others went on): distances_failed (commutes, warning: no distance, so no
+//   bonus for that employee), notify_failed (activities, warning), publish_failed (gold, error: a
+//   Gold row PostgreSQL refused, missing from the `gold` schema). Quoted values are cut to 200
+//   bytes.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +40,7 @@ struct SilverInputs {
   const BronzeState* sports = nullptr;                 // sport_activities
   const BronzeState* activities = nullptr;             // strava_activities
   const BronzeState* distances = nullptr;              // distance_cache
+  const BronzeState* job_failures = nullptr;           // job_failures
   const integrations::Gazetteer* gazetteer = nullptr;  // address checks when present
   std::string destination;  // the workplace, as distance_cache's destination
   int64_t now_us = 0;       // for "activity in the future"

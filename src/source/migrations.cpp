@@ -97,6 +97,25 @@ constexpr const char* k_v3_sql = R"sql(
 ALTER TABLE distance_cache REPLICA IDENTITY FULL;
 )sql";
 
+// The rows a job could not process (a distance it could not store, an activity it could not
+// queue, a Gold row PostgreSQL refused): one row per failing item while it fails, deleted once it
+// goes through. Captured, so Silver's dq_issues report them from the lake
+// (lakehouse/job_failures.hpp). `item` is short by construction (an id, a hash): never the
+// offending value itself, which may be what the index refused.
+constexpr const char* k_v4_sql = R"sql(
+CREATE TABLE job_failures (
+  job             text NOT NULL,
+  item            text NOT NULL,
+  employee_id     bigint,
+  error           text NOT NULL,
+  failures        integer NOT NULL DEFAULT 1,
+  first_failed_at timestamptz NOT NULL DEFAULT now(),
+  last_failed_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (job, item)
+);
+ALTER TABLE job_failures REPLICA IDENTITY FULL;
+)sql";
+
 // An arbitrary constant shared by every sportlake process: serialises concurrent migrators.
 constexpr int64_t k_migration_lock = 0x73706f72746c616bLL;  // "sportlak"
 
@@ -107,13 +126,14 @@ const std::vector<Migration>& migrations() {
       {1, "seed tables, distance_cache, notification_outbox", k_v1_sql},
       {2, "notification_outbox retry schedule", k_v2_sql},
       {3, "distance_cache captured", k_v3_sql},
+      {4, "job_failures", k_v4_sql},
   };
   return list;
 }
 
 const std::vector<std::string>& captured_tables() {
-  static const std::vector<std::string> tables = {"rh_employees", "sport_activities",
-                                                  "strava_activities", "distance_cache"};
+  static const std::vector<std::string> tables = {
+      "rh_employees", "sport_activities", "strava_activities", "distance_cache", "job_failures"};
   return tables;
 }
 

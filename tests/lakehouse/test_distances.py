@@ -97,7 +97,8 @@ def test_offline_estimates_fill_the_cache_once(env):
     wanted = int(psql(sportlake, e, f"SELECT count(DISTINCT (adresse_complete, moyen_deplacement)) "
                                     f"FROM rh_employees WHERE {SPORTY}")[0])
     first = distances(sportlake, e)
-    assert first == {"provider": "offline", "asked": wanted, "ok": wanted, "not_found": 0, "errors": 0}
+    assert first == {"provider": "offline", "asked": wanted, "ok": wanted, "not_found": 0, "errors": 0,
+                     "failed": 0, "failed_employees": []}
     rows = psql(sportlake, e, "SELECT mode, provider, status, distance_m FROM distance_cache")
     assert len(rows) == wanted
     assert {r.split("|")[0] for r in rows} == {"walking", "bicycling"}

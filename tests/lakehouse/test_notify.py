@@ -42,10 +42,11 @@ class Slack:
                     self.send_response(status)
                     for k, v in headers.items():
                         self.send_header(k, v)
+                    raw = answer if isinstance(answer, bytes) else answer.encode()
                     self.send_header("Content-Type", "text/plain")
-                    self.send_header("Content-Length", str(len(answer)))
+                    self.send_header("Content-Length", str(len(raw)))
                     self.end_headers()
-                    self.wfile.write(answer.encode())
+                    self.wfile.write(raw)
                 except OSError:
                     pass  # the client gave up waiting
 

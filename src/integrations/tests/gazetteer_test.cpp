@@ -120,6 +120,30 @@ TEST(OfflineDistance, KnownDistancesAndUnknownPlaces) {
   EXPECT_NEAR(great_circle_km(43.583, 3.916, 43.583, 3.916), 0, 1e-9);
 }
 
+TEST(OfflineDistance, AHomeInTheWorkplacesCommuneIsNotZeroKilometresAway) {
+  // Lattes covers 27.8 km²: a disc of radius 2.97 km, inside which two points are 0.905 × 2.97
+  // = 2.7 km apart on average (× 1.3 detour = 3.5 km). The estimate from the nearest commune
+  // must be of that order, flagged, and say what it is.
+  OfflineDistance offline(france());
+  auto answers = offline.distances(
+      {{"5 Rue du Port, 34970 Lattes", "walking"}, {"1 rue, 34000 Montpellier", "walking"}},
+      "1362 Av. des Platanes, 34970 Lattes");
+  ASSERT_TRUE(answers.ok()) << answers.error().to_string();
+  const auto& home = (*answers)[0];
+  ASSERT_EQ(home.status, DistanceAnswer::Status::ok);
+  EXPECT_TRUE(home.estimate);
+  EXPECT_GT(*home.distance_m, 1500);
+  EXPECT_LT(*home.distance_m, 5000);
+  EXPECT_NE(home.detail.find("within the workplace's commune"), std::string::npos) << home.detail;
+  EXPECT_EQ((*answers)[1].detail.find("within"), std::string::npos) << "Montpellier is not Lattes";
+  // With a configured workplace point, the home in its commune is estimated the same way.
+  OfflineDistance pointed(france(), 1.3, std::pair{43.5667, 3.9});
+  auto again = pointed.distances({{"5 Rue du Port, 34970 Lattes", "walking"}},
+                                 "1362 Av. des Platanes, 34970 Lattes");
+  ASSERT_TRUE(again.ok());
+  EXPECT_DOUBLE_EQ(*(*again)[0].distance_m, *home.distance_m);
+}
+
 TEST(Gazetteer, MalformedFilesFailNamingThePlace) {
   auto short_row = Gazetteer::parse(
       "REF_INSEE,NAME,DEPARTMENT,ZIP_CODES,LATITUDE,LONGITUDE\n34129,Lattes,34,34970,43.5\n",

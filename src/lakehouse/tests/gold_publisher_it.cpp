@@ -1,5 +1,6 @@
 // publish_gold against a real PostgreSQL: the tables and views BI tools read, per-year
-// replacement, and a failed publication that leaves the previous one as it was.
+// replacement, a row PostgreSQL refuses left out (the others published), and a failed
+// publication that leaves the previous one as it was.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -326,37 +327,45 @@ TEST_F(GoldPublisher, RepublishingReplacesOnlyThatYear) {
             "gold.activity_monthly:1 ");
 }
 
-TEST_F(GoldPublisher, FailureMidwayLeavesThePreviousPublication) {
+TEST_F(GoldPublisher, ARefusedRowIsLeftOutAndTheOthersArePublished) {
   auto first = publish_gold(*sql_, sample_gold(2025));
   ASSERT_TRUE(first.ok()) << first.error().to_string();
-  const std::string before = counts(2025);
+  EXPECT_TRUE(first->rejected.empty());
 
-  // The bonus rows are replaced first; then a business unit's total overflows numeric(12,2).
+  // A business unit's total overflows numeric(12,2): that row alone is refused.
   Gold broken = sample_gold(2025);
   broken.prime_sportive[0].prime_cents = 999'999;
   broken.prime_sportive.pop_back();
   broken.by_bu[1].total_bonus_cents = 10'000'000'000'000;  // 100 000 000 000.00 €
-  auto failed = publish_gold(*sql_, broken);
-  ASSERT_FALSE(failed.ok());
-  EXPECT_NE(failed.error().message.find("gold.kpi_by_bu: pg: 22003"), std::string::npos)
-      << failed.error().message;
-
-  // Rolled back: the connection is usable, the rows are the first publication's.
-  EXPECT_EQ(counts(2025), before);
+  auto published = publish_gold(*sql_, broken);
+  ASSERT_TRUE(published.ok()) << published.error().to_string();
+  ASSERT_EQ(published->rejected.size(), 1u);
+  EXPECT_EQ(published->rejected[0].table, "kpi_by_bu");
+  EXPECT_NE(published->rejected[0].error.message.find("22003"), std::string::npos)
+      << published->rejected[0].error.message;
+  EXPECT_FALSE(published->rejected[0].employee_id.has_value());
+  EXPECT_EQ(counts(2025),
+            "gold.prime_sportive:2 gold.wellbeing:3 gold.kpi_summary:1 gold.kpi_by_bu:1 "
+            "gold.activity_monthly:2 ");
   EXPECT_EQ(scalar("SELECT prime_eur::text FROM gold.v_prime_sportive WHERE id_salarie = 101"),
-            "1547.00");
+            "9999.99");
 
-  // The last table fails (month 13 breaks its CHECK): same outcome.
-  Gold bad_month = sample_gold(2025);
-  bad_month.prime_sportive[0].prime_cents = 999'999;
-  bad_month.monthly[1].month = 13;
-  failed = publish_gold(*sql_, bad_month);
-  ASSERT_FALSE(failed.ok());
-  EXPECT_NE(failed.error().message.find("gold.activity_monthly: pg: 23514"), std::string::npos)
-      << failed.error().message;
-  EXPECT_EQ(counts(2025), before);
-  EXPECT_EQ(scalar("SELECT prime_eur::text FROM gold.v_prime_sportive WHERE id_salarie = 101"),
-            "1547.00");
+  // A row of the last table breaks its CHECK (month 13), and a bonus row its own: each is left
+  // out, named with its employee when it has one; the connection is usable.
+  Gold bad = sample_gold(2025);
+  bad.monthly[1].month = 13;
+  bad.prime_sportive[1].prime_cents = 10'000'000'000'000;
+  published = publish_gold(*sql_, bad);
+  ASSERT_TRUE(published.ok()) << published.error().to_string();
+  ASSERT_EQ(published->rejected.size(), 2u);
+  EXPECT_EQ(published->rejected[0].table, "prime_sportive");
+  EXPECT_EQ(published->rejected[0].employee_id, bad.prime_sportive[1].employee_id);
+  EXPECT_EQ(published->rejected[1].table, "activity_monthly");
+  EXPECT_NE(published->rejected[1].error.message.find("23514"), std::string::npos);
+  EXPECT_EQ(counts(2025),
+            "gold.prime_sportive:2 gold.wellbeing:3 gold.kpi_summary:1 gold.kpi_by_bu:2 "
+            "gold.activity_monthly:1 ");
+  EXPECT_EQ(scalar("SELECT 1"), "1");
 }
 
 TEST_F(GoldPublisher, ConnectionInAnAbortedTransactionPublishesNothing) {

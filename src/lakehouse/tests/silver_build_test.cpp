@@ -170,5 +170,77 @@ TEST(SilverBuild, EveryRuleOnItsCase) {
   EXPECT_EQ(g.summary.dq_errors, 6);
 }
 
+TEST(SilverBuild, DoubleEncodedNamesAreRepairedAndReported) {
+  auto fields = std::vector<columnar::Field>{long_field("id"),
+                                             string_field("nom"),
+                                             string_field("prenom"),
+                                             euros_field("salaire_brut"),
+                                             string_field("adresse_complete"),
+                                             string_field("moyen_deplacement")};
+  for (auto& f : meta_fields()) fields.push_back(f);
+  TableBuilder t(fields);
+  auto add = [&](int64_t id, const char* nom, const char* prenom) {
+    t.long_(id).text(nom).text(prenom).euros(3'000'000).text("1 Rue A, 34970 Lattes");
+    t.text("Marche/running");
+    meta(t, id);
+    t.end_row();
+  };
+  add(1, "LefÃ¨vre", "Ã‰lodie");  // "Lefèvre", "Élodie" read as Windows-1252
+  add(2, "Lefèvre", "Élodie");    // fine
+  add(3, "Durand", "Ã‰va Ő");     // "Ő" has no Windows-1252 byte: ambiguous, reported as is
+  auto e = *BronzeState::of(t.take(), {"id"});
+  SilverInputs in;
+  in.employees = &e;
+  const Silver s = build_silver(in);
+  ASSERT_EQ(s.employees.size(), 3u);
+  EXPECT_EQ(s.employees[0].nom, "Lefèvre");
+  EXPECT_EQ(s.employees[0].prenom, "Élodie");
+  EXPECT_EQ(s.employees[2].prenom, "Ã‰va Ő");
+  EXPECT_EQ(count(s, "name_encoding", "1"), 2u);
+  EXPECT_EQ(count(s, "name_encoding", "2"), 0u);
+  EXPECT_EQ(count(s, "name_encoding", "3"), 1u);
+  for (const auto& i : s.issues) {
+    if (i.rule != "name_encoding") continue;
+    EXPECT_EQ(i.severity, i.key == "1" ? "info" : "warning") << i.reason;
+    if (i.key == "1" && i.reason.starts_with("nom")) {
+      EXPECT_NE(i.reason.find("LefÃ¨vre"), std::string::npos) << i.reason;
+    }
+  }
+}
+
+TEST(SilverBuild, JobFailuresAreReportedWithTheirKey) {
+  auto fields = std::vector<columnar::Field>{string_field("job"), string_field("item"),
+                                             long_field("employee_id"), string_field("error"),
+                                             int_field("failures")};
+  for (auto& f : meta_fields()) fields.push_back(f);
+  TableBuilder t(fields);
+  int64_t n = 0;
+  auto add = [&](const char* job, const char* item, std::optional<int64_t> employee,
+                 const char* error, int failures) {
+    t.text(job).text(item);
+    if (employee)
+      t.long_(*employee);
+    else
+      t.long_(std::nullopt);
+    t.text(error).int_(failures);
+    meta(t, ++n);
+    t.end_row();
+  };
+  add("distances", "employee 42", 42, "address of 3000 bytes", 2);
+  add("notify", "activity 7", 7, "violates check constraint", 1);
+  add("publish", "2025 kpi_by_bu 1a2b", std::nullopt, "index row size exceeds", 1);
+  auto f = *BronzeState::of(t.take(), {"job", "item"});
+  SilverInputs in;
+  in.job_failures = &f;
+  const Silver s = build_silver(in);
+  ASSERT_EQ(s.issues.size(), 3u);
+  EXPECT_EQ(count(s, "distances_failed", "42"), 1u);
+  EXPECT_EQ(count(s, "notify_failed", "7"), 1u);
+  EXPECT_EQ(count(s, "publish_failed", "2025 kpi_by_bu 1a2b"), 1u);
+  EXPECT_NE(s.issues[0].reason.find("3000 bytes"), std::string::npos);
+  EXPECT_NE(s.issues[0].reason.find("2 essais"), std::string::npos);
+  EXPECT_EQ(s.issues[0].table, "commutes");
+}
+
 }  // namespace
 }  // namespace sl::lakehouse

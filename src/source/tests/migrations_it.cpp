@@ -37,8 +37,9 @@ TEST(Migrations, ApplyOnceThenNothing) {
       "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_publication_tables WHERE "
       "pubname = 'sportlake_pub'");
   EXPECT_EQ(published->value(0, 0),
-            "distance_cache,rh_employees,sport_activities,strava_activities");
-  for (const char* table : {"distance_cache", "notification_outbox", "schema_version"}) {
+            "distance_cache,job_failures,rh_employees,sport_activities,strava_activities");
+  for (const char* table :
+       {"distance_cache", "notification_outbox", "job_failures", "schema_version"}) {
     auto found = conn->exec_params("SELECT 1 FROM pg_tables WHERE tablename = $1", {table});
     EXPECT_EQ(found->rows(), 1) << table;
   }
