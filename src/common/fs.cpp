@@ -54,7 +54,10 @@ Status fsync_directory(const stdfs::path& path) {
 Status write_file_atomic(const stdfs::path& path, std::string_view content, unsigned mode) {
   stdfs::path tmp = path;
   tmp += ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
+  // A temporary file left by a crashed writer may carry wider permissions: start afresh, so the
+  // file is created with `mode` (a private file is never readable by others, even for a moment).
+  ::unlink(tmp.c_str());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) return io_error(tmp, "cannot create");
   size_t done = 0;
   while (done < content.size()) {

@@ -51,29 +51,6 @@ Result<std::string> new_token(Role role) {
   return out;
 }
 
-// Writes `content` to `path` through a private temporary file (0600 from its creation, whatever
-// the umask) renamed over it.
-Status write_private_file(const std::filesystem::path& path, std::string_view content) {
-  std::filesystem::path tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid());
-  ::unlink(tmp.c_str());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return io_error(tmp, "cannot create");
-  Status status;
-  if (::fchmod(fd, 0600) != 0 ||
-      ::write(fd, content.data(), content.size()) != static_cast<ssize_t>(content.size()) ||
-      ::fsync(fd) != 0)
-    status = io_error(tmp, "cannot write");
-  ::close(fd);
-  if (status && ::rename(tmp.c_str(), path.c_str()) != 0)
-    status = io_error(path, "cannot rename into");
-  if (!status) {
-    ::unlink(tmp.c_str());
-    return status;
-  }
-  return fs::fsync_directory(path.parent_path());
-}
-
 }  // namespace
 
 std::string_view role_name(Role role) {
@@ -120,7 +97,7 @@ Status TokenStore::ensure() const {
 
 Status TokenStore::rotate(Role role) const {
   SL_ASSIGN_OR_RETURN(auto token, new_token(role));
-  return write_private_file(file(role), token + "\n");
+  return fs::write_file_atomic(file(role), token + "\n", 0600);
 }
 
 std::string TokenStore::current(Role role) const {
