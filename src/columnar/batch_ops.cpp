@@ -1,4 +1,4 @@
-// take_rows / null_column / append_batch over flat columns.
+// take_rows / null_column / append_batch, flat and nested columns.
 #include "columnar/batch_ops.hpp"
 
 namespace sl::columnar {
@@ -11,7 +11,30 @@ void gather(const std::vector<T>& from, std::vector<T>& to, const std::vector<ui
 }
 }  // namespace
 
+Column empty_like(const Column& column) {
+  Column out(column.type);
+  for (const auto& child : column.children) out.children.push_back(empty_like(child));
+  return out;
+}
+
+namespace {
+// Nested columns: the rows copied run by run (consecutive rows in one append_rows call), which
+// carries the offsets, validity and children of every level along.
+Column take_nested_rows(const Column& c, const std::vector<uint32_t>& rows) {
+  Column out = empty_like(c);
+  for (size_t k = 0; k < rows.size();) {
+    size_t end = k + 1;
+    while (end < rows.size() && rows[end] == rows[end - 1] + 1) ++end;
+    out.append_rows(c, rows[k], static_cast<size_t>(rows[end - 1]) + 1);
+    k = end;
+  }
+  return out;
+}
+}  // namespace
+
 Column take_rows(const Column& c, const std::vector<uint32_t>& rows) {
+  if (c.type.id == TypeId::struct_ || c.type.id == TypeId::list || c.type.id == TypeId::map)
+    return take_nested_rows(c, rows);
   Column out(c.type);
   out.length = rows.size();
   if (!c.validity.empty()) gather(c.validity, out.validity, rows);
@@ -49,12 +72,10 @@ Column take_rows(const Column& c, const std::vector<uint32_t>& rows) {
         out.offsets.push_back(static_cast<uint32_t>(out.bytes.size()));
       }
       break;
-    default: {
-      // Nested columns: rebuild row by row through the builders is not possible generically;
-      // callers only split flat batches (checked by the table writer).
-      out.length = 0;
-      break;
-    }
+    case TypeId::struct_:
+    case TypeId::list:
+    case TypeId::map:
+      break;  // take_nested_rows
   }
   return out;
 }
@@ -67,8 +88,8 @@ RecordBatch take_rows(const RecordBatch& batch, const std::vector<uint32_t>& row
   return out;
 }
 
-Column null_column(const DataType& type, size_t length) {
-  Column out(type);
+Column null_column(const Field& field, size_t length) {
+  Column out = Column::for_field(field);
   for (size_t i = 0; i < length; ++i) out.append_null();
   return out;
 }
@@ -84,27 +105,9 @@ Status append_batch(RecordBatch& to, const RecordBatch& from) {
   for (size_t i = 0; i < to.columns.size(); ++i) {
     Column& dst = to.columns[i];
     const Column& src = from.columns[i];
-    if (!(dst.type == src.type)) return make_error(Errc::internal, "append_batch: types differ");
-    if (!src.validity.empty() || !dst.validity.empty()) {
-      if (dst.validity.empty()) dst.validity.assign(dst.length, 1);
-      if (src.validity.empty()) {
-        dst.validity.insert(dst.validity.end(), src.length, 1);
-      } else {
-        dst.validity.insert(dst.validity.end(), src.validity.begin(), src.validity.end());
-      }
-    }
-    dst.bools.insert(dst.bools.end(), src.bools.begin(), src.bools.end());
-    dst.i32.insert(dst.i32.end(), src.i32.begin(), src.i32.end());
-    dst.i64.insert(dst.i64.end(), src.i64.begin(), src.i64.end());
-    dst.i128.insert(dst.i128.end(), src.i128.begin(), src.i128.end());
-    dst.f32.insert(dst.f32.end(), src.f32.begin(), src.f32.end());
-    dst.f64.insert(dst.f64.end(), src.f64.begin(), src.f64.end());
-    if (src.type.id == TypeId::string || src.type.id == TypeId::binary) {
-      uint32_t base = static_cast<uint32_t>(dst.bytes.size());
-      for (size_t k = 1; k < src.offsets.size(); ++k) dst.offsets.push_back(base + src.offsets[k]);
-      dst.bytes += src.bytes;
-    }
-    dst.length += src.length;
+    if (!(dst.type == src.type) || dst.children.size() != src.children.size())
+      return make_error(Errc::internal, "append_batch: types differ");
+    dst.append_rows(src, 0, src.length);
   }
   to.num_rows += from.num_rows;
   return {};

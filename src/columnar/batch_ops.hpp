@@ -1,5 +1,5 @@
-// Row selection and column shaping on RecordBatches: what splitting a batch into files and
-// assembling scan results need.
+// Row selection and column shaping on RecordBatches, for every column kind (flat and nested):
+// what splitting a batch into files, filtering scan rows and concatenating batches need.
 #pragma once
 
 #include <cstdint>
@@ -10,12 +10,14 @@
 
 namespace sl::columnar {
 
-// The rows of `column` at `rows` (in that order).
+// An empty column of the same type and shape as `column` (nested children included).
+Column empty_like(const Column& column);
+// The rows of `column` at `rows` (in that order; a row may repeat), nested children included.
 Column take_rows(const Column& column, const std::vector<uint32_t>& rows);
 RecordBatch take_rows(const RecordBatch& batch, const std::vector<uint32_t>& rows);
-// A column of `length` nulls.
-Column null_column(const DataType& type, size_t length);
-// Appends the rows of `from` to `to` (same schema).
+// A column of `length` nulls shaped like `field` (a struct gets its children, each all null).
+Column null_column(const Field& field, size_t length);
+// Appends the rows of `from` to `to` (same schema; nested columns included).
 Status append_batch(RecordBatch& to, const RecordBatch& from);
 
 }  // namespace sl::columnar

@@ -262,7 +262,7 @@ Result<columnar::RecordBatch> read_file(const Storage& storage, const Snapshot& 
     auto pos = std::find_if(data.schema.begin(), data.schema.end(),
                             [&](const columnar::Field& d) { return d.name == f.name; });
     if (pos == data.schema.end()) {
-      out.columns.push_back(null_column(f.type, out.num_rows));
+      out.columns.push_back(null_column(f, out.num_rows));
       continue;
     }
     Column& c = data.columns[static_cast<size_t>(pos - data.schema.begin())];

@@ -120,35 +120,78 @@ Bounds column_bounds(const Column& c, size_t begin, size_t end, const StatsOptio
   return b;
 }
 
+// The stats of one column: a struct's are its fields' (nested objects in minValues, maxValues
+// and nullCount, as Spark writes them); a list or map has a null count only.
+struct ColumnStats {
+  Bounds bounds;
+  bool is_struct = false;
+  std::vector<std::pair<std::string, ColumnStats>> fields;
+};
+
+// `leaves_left`: the leaf columns still to index (a struct's fields count one by one).
+ColumnStats column_stats(const columnar::Field& field, const Column& c, size_t begin, size_t end,
+                         const StatsOptions& options, size_t& leaves_left) {
+  ColumnStats out;
+  if (c.type.id != TypeId::struct_) {
+    --leaves_left;
+    out.bounds = column_bounds(c, begin, end, options);
+    return out;
+  }
+  out.is_struct = true;
+  for (size_t k = 0; k < c.children.size() && k < field.children.size() && leaves_left > 0; ++k)
+    out.fields.emplace_back(field.children[k].name, column_stats(field.children[k], c.children[k],
+                                                                 begin, end, options, leaves_left));
+  return out;
+}
+
+enum class Section { min, max, null_count };
+
+bool has_value(const ColumnStats& s, Section section) {
+  if (section == Section::null_count) return true;
+  if (!s.is_struct) return !(section == Section::min ? s.bounds.min : s.bounds.max).empty();
+  for (const auto& f : s.fields) {
+    if (has_value(f.second, section)) return true;
+  }
+  return false;
+}
+
+void write_stats(JsonWriter& w, std::string_view name, const ColumnStats& s, Section section) {
+  if (!has_value(s, section)) return;
+  w.key(name);
+  if (s.is_struct) {
+    w.begin_object();
+    for (const auto& f : s.fields) write_stats(w, f.first, f.second, section);
+    w.end_object();
+  } else if (section == Section::null_count) {
+    w.number(s.bounds.null_count);
+  } else {
+    w.raw(section == Section::min ? s.bounds.min : s.bounds.max);
+  }
+}
+
 }  // namespace
 
 std::string collect_stats(const columnar::RecordBatch& batch, size_t begin, size_t end,
                           const StatsOptions& options) {
-  size_t indexed =
-      options.num_indexed_cols < 0
-          ? batch.columns.size()
-          : std::min(batch.columns.size(), static_cast<size_t>(options.num_indexed_cols));
-  std::vector<Bounds> bounds;
-  bounds.reserve(indexed);
-  for (size_t i = 0; i < indexed; ++i)
-    bounds.push_back(column_bounds(batch.columns[i], begin, end, options));
+  size_t leaves_left = options.num_indexed_cols < 0 ? SIZE_MAX
+                                                    : static_cast<size_t>(options.num_indexed_cols);
+  std::vector<ColumnStats> stats;
+  for (size_t i = 0; i < batch.columns.size() && leaves_left > 0; ++i)
+    stats.push_back(
+        column_stats(batch.schema[i], batch.columns[i], begin, end, options, leaves_left));
 
   std::string out;
   JsonWriter w(out);
   w.begin_object().field("numRecords", static_cast<int64_t>(end - begin));
-  auto section = [&](std::string_view name, auto pick) {
+  for (auto [name, section] : {std::pair{"minValues", Section::min},
+                               std::pair{"maxValues", Section::max},
+                               std::pair{"nullCount", Section::null_count}}) {
     w.key(name).begin_object();
-    for (size_t i = 0; i < indexed; ++i) {
-      std::string_view value = pick(bounds[i]);
-      if (!value.empty()) w.key(batch.schema[i].name).raw(value);
-    }
+    for (size_t i = 0; i < stats.size(); ++i)
+      write_stats(w, batch.schema[i].name, stats[i], section);
     w.end_object();
-  };
-  section("minValues", [](const Bounds& b) -> std::string_view { return b.min; });
-  section("maxValues", [](const Bounds& b) -> std::string_view { return b.max; });
-  w.key("nullCount").begin_object();
-  for (size_t i = 0; i < indexed; ++i) w.field(batch.schema[i].name, bounds[i].null_count);
-  w.end_object().end_object();
+  }
+  w.end_object();
   return out;
 }
 

@@ -5,7 +5,9 @@
 // for numbers, decimals, dates, timestamps (ms, truncated down, UTC 'Z') and strings (min: the
 // first 32 characters; max only when the value is at most 32 characters long, so it stays
 // exact); none for booleans and binaries, none when a float column holds NaN; a column that is
-// all null has no min/max. Stats are exact: Spark answers COUNT/MIN/MAX from them.
+// all null has no min/max. A struct column's stats are nested objects of its fields' (its leaves
+// count towards num_indexed_cols); a list or map column has a null count only. Stats are exact:
+// Spark answers COUNT/MIN/MAX from them.
 #pragma once
 
 #include <optional>

@@ -140,15 +140,6 @@ Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::Reco
   if (partition_index.size() != partition_columns.size()) {
     return make_error(Errc::invalid_argument, "the data lacks a partition column");
   }
-  for (size_t i : data_index) {
-    auto id = batch.schema[i].type.id;
-    if ((id == columnar::TypeId::struct_ || id == columnar::TypeId::list ||
-         id == columnar::TypeId::map) &&
-        (batch.num_rows > options.max_rows_per_file || !partition_index.empty())) {
-      return make_error(Errc::unsupported, "splitting batches with nested column '" +
-                                               batch.schema[i].name + "' into several files");
-    }
-  }
   columnar::RecordBatch data;
   for (size_t i : data_index) {
     data.schema.push_back(batch.schema[i]);

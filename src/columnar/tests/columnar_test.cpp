@@ -64,9 +64,71 @@ TEST(Columnar, AppendBatchAndNullColumns) {
   EXPECT_EQ(to.num_rows, 6u);
   EXPECT_EQ(to.columns[1].null_count(), 2u);
   EXPECT_EQ(to.columns[1].string_at(3), "Juliette, \"Jo\"");
-  auto nulls = null_column({TypeId::decimal, 12, 2}, 4);
+  auto nulls = null_column(Field{"d", {TypeId::decimal, 12, 2}}, 4);
   EXPECT_EQ(nulls.length, 4u);
   EXPECT_EQ(nulls.null_count(), 4u);
+}
+
+// A struct {name, list<map<string,int64>>}: nulls at every level (struct, field, list, element,
+// map value), an empty list and an empty map.
+RecordBatch nested() {
+  Field value{"value", {TypeId::int64}, true, {}};
+  Field map{"element", {TypeId::map}, true, {{"key", {TypeId::string}, false, {}}, value}};
+  Field list{"items", {TypeId::list}, true, {map}};
+  RecordBatch b;
+  b.schema = {{"s", {TypeId::struct_}, true, {{"name", {TypeId::string}, true, {}}, list}}};
+  Column s = Column::for_field(b.schema[0]);
+  Column& name = s.children[0];
+  Column& items = s.children[1];
+  Column& maps = items.children[0];
+  // row 0: {"a", [{k:1, z:null}, null, {}]}
+  name.append_string("a");
+  maps.children[0].append_string("k");
+  maps.children[1].append_i64(1);
+  maps.children[0].append_string("z");
+  maps.children[1].append_null();
+  maps.end_list();
+  maps.append_null();
+  maps.end_list();
+  items.end_list();
+  s.append_struct();
+  // row 1: null
+  s.append_null();
+  // row 2: {null, null}
+  name.append_null();
+  items.append_null();
+  s.append_struct();
+  // row 3: {"d", []}
+  name.append_string("d");
+  items.end_list();
+  s.append_struct();
+  b.columns = {std::move(s)};
+  b.num_rows = 4;
+  return b;
+}
+
+TEST(Columnar, TakeRowsAndAppendBatchCarryNestedColumnsWhole) {
+  const std::string rows[] = {R"({"a",[{"k":1,"z":null},null,{}]})", "null", "{null,null}",
+                              R"({"d",[]})"};
+  auto taken = take_rows(nested(), {3, 0, 0, 1, 2});
+  ASSERT_EQ(taken.columns[0].length, 5u);
+  EXPECT_EQ(to_debug_string(taken.columns[0]),
+            rows[3] + "\n" + rows[0] + "\n" + rows[0] + "\n" + rows[1] + "\n" + rows[2] + "\n");
+  EXPECT_EQ(row_json(taken, 0).dump(), R"({"s":{"name":"d","items":[]}})");
+  EXPECT_EQ(take_rows(nested(), {}).columns[0].length, 0u);
+
+  auto to = nested();
+  ASSERT_TRUE(append_batch(to, take_rows(nested(), {2, 0})).ok());
+  EXPECT_EQ(to.num_rows, 6u);
+  EXPECT_EQ(to_debug_string(to.columns[0]), rows[0] + "\n" + rows[1] + "\n" + rows[2] + "\n" +
+                                                rows[3] + "\n" + rows[2] + "\n" + rows[0] + "\n");
+
+  auto nulls = null_column(to.schema[0], 2);
+  ASSERT_EQ(nulls.children.size(), 2u);
+  EXPECT_EQ(nulls.children[1].offsets, (std::vector<uint32_t>{0, 0, 0}));
+  RecordBatch with_nulls{to.schema, {std::move(nulls)}, 2};
+  ASSERT_TRUE(append_batch(with_nulls, nested()).ok());
+  EXPECT_EQ(to_debug_string(with_nulls.columns[0], 2), rows[0]);
 }
 
 TEST(Columnar, CellsAsJsonAndCsv) {
