@@ -54,7 +54,7 @@ Result<std::vector<parquet::ValuePredicate>> bind_filters(const parquet::Parquet
     }
     parquet::ValuePredicate p{parsed.column, parsed.op, Column(field->type)};
     if (p.op != parquet::CompareOp::is_null && p.op != parquet::CompareOp::is_not_null) {
-      if (auto st = delta::append_partition_value(p.literal, parsed.value, parsed.column); !st) {
+      if (auto st = delta::append_literal_value(p.literal, parsed.value, parsed.column); !st) {
         return make_error(Errc::invalid_argument, "--where '" + text + "': " + st.error().message);
       }
       if (!p.literal.is_valid(0)) {

@@ -16,6 +16,8 @@ std::string type_label(const Field& f) {
   switch (f.type.id) {
     case TypeId::decimal:
       return fmt::format("decimal({},{})", f.type.precision, f.type.scale);
+    case TypeId::int64:
+      return f.type.is_unsigned ? "uint64" : "int64";
     case TypeId::struct_: {
       std::string out = "struct<";
       for (size_t i = 0; i < f.children.size(); ++i) {
@@ -61,7 +63,7 @@ Json value_json(const Field* f, const Column& c, size_t i) {
     case TypeId::int32:
       return c.i32[i];
     case TypeId::int64:
-      return c.i64[i];
+      return c.type.is_unsigned ? Json(static_cast<uint64_t>(c.i64[i])) : Json(c.i64[i]);
     case TypeId::float32:
       return std::isfinite(c.f32[i]) ? Json(c.f32[i]) : Json(non_finite_text(c.f32[i]));
     case TypeId::float64:

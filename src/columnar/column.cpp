@@ -223,7 +223,11 @@ void append_debug(const Column& c, size_t i, std::string& out) {
       return;
     case TypeId::int64:
     case TypeId::timestamp_us:
-      append_number(out, c.i64[i]);
+      if (c.type.is_unsigned) {
+        append_number(out, static_cast<uint64_t>(c.i64[i]));
+      } else {
+        append_number(out, c.i64[i]);
+      }
       return;
     case TypeId::decimal:  // the unscaled value
       if (is_wide_decimal(c.type)) {

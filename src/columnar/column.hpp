@@ -42,6 +42,9 @@ struct DataType {
   TypeId id = TypeId::int64;
   int precision = 0;  // decimal only: 1..38 (unscaled, in i64 up to 18 digits, else in i128)
   int scale = 0;
+  // int64 only: the 64 bits are an unsigned integer (Parquet UINT64), printed, parsed and
+  // compared as such. UINT32 needs no flag: it is widened to a non-negative int64.
+  bool is_unsigned = false;
   bool operator==(const DataType&) const = default;
 };
 

@@ -32,7 +32,7 @@ Status append_cell(Column& column, const std::string& cell, std::string_view nam
     column.append_string("");
     return {};
   }
-  return append_partition_value(column, cell, name);
+  return append_literal_value(column, cell, name);
 }
 
 }  // namespace
@@ -74,7 +74,7 @@ Result<std::vector<columnar::Field>> infer_csv_fields(std::string_view text,
       for (size_t k = 0; k < std::size(k_candidates); ++k) {
         if (!(possible[c] & (size_t{1} << k))) continue;
         scratch[k] = Column(scratch[k].type);
-        if (!append_partition_value(scratch[k], cell, fields[c].name).ok())
+        if (!append_literal_value(scratch[k], cell, fields[c].name, BooleanCase::exact).ok())
           possible[c] &= ~(size_t{1} << k);
       }
     }

@@ -1,6 +1,8 @@
 // Partition values and paths.
 #include "delta/partitions.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 
@@ -23,9 +25,17 @@ void append_escaped(std::string& out, char c) {
   out += buffer;
 }
 
+// `column` is "partition column 'day'" or "column 'id'": a filter literal is not a partition value.
 Error bad_value(std::string_view column, std::string_view value, std::string_view type) {
-  return make_error(Errc::parse, "partition column '" + std::string(column) + "': '" +
-                                     std::string(value) + "' is not a valid " + std::string(type));
+  return make_error(Errc::parse, std::string(column) + ": '" + std::string(value) +
+                                     "' is not a valid " + std::string(type));
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 template <class T>
@@ -47,7 +57,9 @@ Result<std::optional<std::string>> partition_value_of(const columnar::Column& c,
     case TypeId::int32:
       return std::optional<std::string>(std::to_string(c.i32[row]));
     case TypeId::int64:
-      return std::optional<std::string>(std::to_string(c.i64[row]));
+      return std::optional<std::string>(c.type.is_unsigned
+                                            ? std::to_string(static_cast<uint64_t>(c.i64[row]))
+                                            : std::to_string(c.i64[row]));
     case TypeId::string:
       return std::optional<std::string>(std::string(c.string_at(row)));
     case TypeId::date32:
@@ -62,8 +74,11 @@ Result<std::optional<std::string>> partition_value_of(const columnar::Column& c,
   }
 }
 
-Status append_partition_value(columnar::Column& c, const std::optional<std::string>& value,
-                              std::string_view name) {
+namespace {
+
+// `name`: the column as messages call it ("partition column 'day'", "column 'id'").
+Status append_typed_value(columnar::Column& c, const std::optional<std::string>& value,
+                          const std::string& name, BooleanCase booleans) {
   if (!value || value->empty()) {
     c.append_null();
     return {};
@@ -71,8 +86,12 @@ Status append_partition_value(columnar::Column& c, const std::optional<std::stri
   const std::string& v = *value;
   switch (c.type.id) {
     case TypeId::boolean:
-      if (v != "true" && v != "false") return bad_value(name, v, "boolean");
-      c.append_bool(v == "true");
+      // Spark and delta-rs write "true"/"false"; people type TRUE and False too.
+      if (booleans == BooleanCase::exact ? v != "true" && v != "false"
+                                         : !equals_ignoring_case(v, "true") &&
+                                               !equals_ignoring_case(v, "false"))
+        return bad_value(name, v, "boolean");
+      c.append_bool(equals_ignoring_case(v, "true"));
       return {};
     case TypeId::int32: {
       SL_ASSIGN_OR_RETURN(auto n, parse_number<int32_t>(v, name, "integer"));
@@ -80,6 +99,11 @@ Status append_partition_value(columnar::Column& c, const std::optional<std::stri
       return {};
     }
     case TypeId::int64: {
+      if (c.type.is_unsigned) {
+        SL_ASSIGN_OR_RETURN(auto n, parse_number<uint64_t>(v, name, "unsigned long"));
+        c.append_i64(static_cast<int64_t>(n));
+        return {};
+      }
       SL_ASSIGN_OR_RETURN(auto n, parse_number<int64_t>(v, name, "long"));
       c.append_i64(n);
       return {};
@@ -147,9 +171,21 @@ Status append_partition_value(columnar::Column& c, const std::optional<std::stri
       return {};
     }
     default:
-      return make_error(Errc::unsupported,
-                        "partition column '" + std::string(name) + "' has a nested type");
+      return make_error(Errc::unsupported, name + " has a nested type");
   }
+}
+
+}  // namespace
+
+Status append_partition_value(columnar::Column& c, const std::optional<std::string>& value,
+                              std::string_view name) {
+  return append_typed_value(c, value, "partition column '" + std::string(name) + "'",
+                            BooleanCase::exact);
+}
+
+Status append_literal_value(columnar::Column& c, const std::string& text, std::string_view name,
+                            BooleanCase booleans) {
+  return append_typed_value(c, text, "column '" + std::string(name) + "'", booleans);
 }
 
 std::string partition_directory(std::string_view column, const std::optional<std::string>& value) {

@@ -21,6 +21,13 @@ Result<std::optional<std::string>> partition_value_of(const columnar::Column& co
 Status append_partition_value(columnar::Column& column, const std::optional<std::string>& value,
                               std::string_view column_name);
 
+// The same parsing for a filter's literal ("id >= 10") or a CSV cell: errors name the column, not
+// a partition column. Booleans: true/false in any case (a filter, a column declared boolean), or
+// exactly as Delta writes them (CSV type inference, which keeps "TRUE" a string).
+enum class BooleanCase { exact, any };
+Status append_literal_value(columnar::Column& column, const std::string& text,
+                            std::string_view column_name, BooleanCase booleans = BooleanCase::any);
+
 // "day=2025-01-31": characters outside [A-Za-z0-9._-] escaped as %XX; null →
 // __HIVE_DEFAULT_PARTITION__.
 std::string partition_directory(std::string_view column, const std::optional<std::string>& value);

@@ -44,7 +44,7 @@ Result<std::vector<BoundPredicate>> bind(const Snapshot& snapshot,
     SL_ASSIGN_OR_RETURN(auto field, to_parquet_field(*f));
     BoundPredicate b{&p, field, Column(field.type), snapshot.is_partition_column(p.column)};
     if (p.op != Op::is_null && p.op != Op::is_not_null) {
-      SL_TRY(append_partition_value(b.literal, p.value, p.column));
+      SL_TRY(append_literal_value(b.literal, p.value, p.column));
       if (!b.literal.is_valid(0)) {
         return make_error(Errc::invalid_argument,
                           "filter on '" + p.column + "' compares with an empty value");
@@ -85,7 +85,7 @@ bool stats_may_match(const BoundPredicate& b, simdjson::dom::element stats) {
     } else {
       text = simdjson::minify(e);
     }
-    if (!append_partition_value(c, text, name).ok() || !c.is_valid(0)) return std::nullopt;
+    if (!append_literal_value(c, text, name).ok() || !c.is_valid(0)) return std::nullopt;
     if (b.field.type.id == TypeId::timestamp_us && std::string_view(section) == "maxValues") {
       c.i64[0] += 999;  // stats keep milliseconds, truncated down
     }

@@ -69,6 +69,22 @@ Metadata new_metadata(const std::vector<StructField>& schema, const WriteOptions
   return m;
 }
 
+// Delta has no unsigned type: a UINT64 column (from a Parquet file) would come back as a long
+// with its values above 2^63 - 1 negative, so it is refused by name.
+Status check_delta_types(const std::vector<columnar::Field>& fields, const std::string& parent) {
+  for (const auto& f : fields) {
+    const std::string path = parent.empty() ? f.name : parent + "." + f.name;
+    if (f.type.is_unsigned) {
+      return make_error(Errc::unsupported,
+                        "column '" + path +
+                            "' is uint64, which Delta has no type for (cast it to a long or a "
+                            "decimal(20,0) first)");
+    }
+    SL_TRY(check_delta_types(f.children, path));
+  }
+  return {};
+}
+
 Status check_partition_columns(const std::vector<StructField>& schema,
                                const std::vector<std::string>& partition_columns) {
   for (const auto& p : partition_columns) {
@@ -231,6 +247,7 @@ Result<CommitResult> create_table(Storage& storage, const std::vector<StructFiel
 Result<WriteResult> write_table(Storage& storage, const columnar::RecordBatch& batch,
                                 const WriteOptions& options) {
   WriteResult result;
+  SL_TRY(check_delta_types(batch.schema, ""));
   auto snapshot = load_snapshot(storage);
   bool creating = !snapshot.ok() && snapshot.error().code == Errc::not_found;
   if (!snapshot.ok() && !creating) return snapshot.error();

@@ -92,8 +92,8 @@ Status decode_plain_values(ByteCursor& in, size_t count, const Conversion& conv,
         int32_t v = in.fixed_le<int32_t>("INT32");
         if (out.type.id == TypeId::decimal)
           append_unscaled(out, v);
-        else if (out.type.id == TypeId::int64)
-          out.append_i64(v);
+        else if (out.type.id == TypeId::int64)  // UINT32: the 32 bits are unsigned
+          out.append_i64(static_cast<int64_t>(static_cast<uint32_t>(v)));
         else
           out.append_i32(v);
       }

@@ -47,8 +47,9 @@ Result<Field> logical_field(const SchemaElement& e, Conversion& conv) {
       if (is_decimal) return decimal();
       if (lt.kind == LogicalType::Kind::date || e.converted_type == ConvertedType::date) {
         f.type = {TypeId::date32};
-      } else if ((lt.kind == LogicalType::Kind::integer && !lt.is_signed && lt.bit_width == 32)) {
-        f.type = {TypeId::int64};  // UINT32 does not fit int32
+      } else if ((lt.kind == LogicalType::Kind::integer && !lt.is_signed && lt.bit_width == 32) ||
+                 e.converted_type == ConvertedType::uint_32) {
+        f.type = {TypeId::int64};  // UINT32 does not fit int32 (zero-extended by the decoder)
       } else {
         f.type = {TypeId::int32};
       }
@@ -68,6 +69,8 @@ Result<Field> logical_field(const SchemaElement& e, Conversion& conv) {
         if (unit == LogicalType::Unit::nanos) conv.timestamp_divisor = 1000;
       } else {
         f.type = {TypeId::int64};
+        f.type.is_unsigned = (lt.kind == LogicalType::Kind::integer && !lt.is_signed) ||
+                             e.converted_type == ConvertedType::uint_64;
       }
       return f;
     case Type::int96:

@@ -23,6 +23,8 @@ int compare_values(const Column& a, size_t i, const Column& b, size_t j) {
       return cmp(a.i32[i], b.i32[j]);
     case TypeId::int64:
     case TypeId::timestamp_us:
+      if (a.type.is_unsigned)
+        return cmp(static_cast<uint64_t>(a.i64[i]), static_cast<uint64_t>(b.i64[j]));
       return cmp(a.i64[i], b.i64[j]);
     case TypeId::decimal:
       return is_wide_decimal(a.type) ? cmp(a.i128[i], b.i128[j]) : cmp(a.i64[i], b.i64[j]);

@@ -127,3 +127,25 @@ def test_convert_and_lake_import_infer_the_same_schema(sportlake, tmp_path):
                                             for f in from_delta.schema]))
     assert from_delta.schema.remove_metadata() == expected
     assert from_delta.sort_by("id").to_pylist() == from_parquet.sort_by("id").to_pylist()
+
+
+def test_a_declared_boolean_takes_any_case_and_errors_name_the_column(sportlake, tmp_path):
+    src = tmp_path / "b.csv"
+    src.write_text("id,flag\n1,TRUE\n2,False\n3,true\n4,\n", encoding="utf-8")
+    out = tmp_path / "b.parquet"
+    proc = run(sportlake, str(src), str(out), "--schema", "flag:boolean")
+    assert proc.returncode == 0, proc.stderr
+    assert pq.read_table(out).column("flag").to_pylist() == [True, False, True, None]
+    # inferred, the same cells stay text: only Delta's own "true"/"false" make a boolean column
+    proc = run(sportlake, str(src), str(tmp_path / "s.parquet"))
+    assert proc.returncode == 0 and pa.types.is_string(pq.read_table(tmp_path / "s.parquet").schema.field("flag").type)
+    # --where takes a boolean literal in any case; a bad literal is blamed on the column, not on a partition column
+    cat = subprocess.run([sportlake, "parquet", "cat", "--where", "flag = TRUE", str(out)], capture_output=True,
+                         text=True, timeout=60)
+    assert [l for l in cat.stdout.splitlines()] == ['{"id":1,"flag":true}', '{"id":3,"flag":true}']
+    bad = subprocess.run([sportlake, "parquet", "cat", "--where", "id = abc", str(out)], capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode == 1 and "column 'id'" in bad.stderr and "partition" not in bad.stderr
+    src.write_text("id,flag\n1,yes\n", encoding="utf-8")
+    proc = run(sportlake, str(src), str(tmp_path / "c.parquet"), "--schema", "flag:boolean")
+    assert proc.returncode == 1 and "column 'flag'" in proc.stderr and "partition" not in proc.stderr

@@ -1,0 +1,79 @@
+"""`sportlake parquet cat` prints unsigned integers, TIME, UUID, INTERVAL and timestamps without a
+time zone as their logical values (files written by pyarrow and DuckDB), and `--where` takes their
+literals. Before the fix UINT32/UINT64 printed as signed (4294967168 → -128), `--where` refused
+literals above 2^63 - 1, TIME printed raw microseconds, UUID bare hex, INTERVAL hex and a local
+timestamp carried a `Z`."""
+import json
+import subprocess
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+U64_MAX = 2**64 - 1
+
+
+@pytest.fixture(scope="module")
+def sportlake(build_dir):
+    return str(build_dir / "src" / "cli" / "sportlake")
+
+
+def run(sportlake, *args):
+    return subprocess.run([sportlake, *map(str, args)], capture_output=True, text=True, timeout=60)
+
+
+def cat(sportlake, path, *args):
+    proc = run(sportlake, "parquet", "cat", "--json", *args, path)
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def unsigned_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("uint") / "u.parquet"
+    u32 = [0, 1, 2**31, 4294967168, 2**32 - 1, None]
+    u64 = [0, 1, 2**63, U64_MAX - 127, U64_MAX, None]
+    pq.write_table(pa.table({
+        "id": pa.array(range(6), pa.int64()),
+        "u8": pa.array([0, 1, 128, 200, 255, None], pa.uint8()),
+        "u16": pa.array([0, 1, 2**15, 65000, 2**16 - 1, None], pa.uint16()),
+        "u32": pa.array(u32, pa.uint32()),
+        "u64": pa.array(u64, pa.uint64()),
+    }), path, row_group_size=2)
+    return path
+
+
+def test_unsigned_integers_print_as_pyarrow_reads_them(sportlake, unsigned_file):
+    assert cat(sportlake, unsigned_file) == pq.read_table(unsigned_file).to_pylist()
+    schema = run(sportlake, "parquet", "schema", unsigned_file).stdout
+    assert "u64 uint64" in schema and "u32 int64" in schema
+
+
+@pytest.mark.parametrize("text,ids", [
+    ("u32 = 4294967168", [3]),
+    ("u32 > 2147483647", [2, 3, 4]),
+    (f"u64 = {U64_MAX}", [4]),
+    ("u64 >= 9223372036854775808", [2, 3, 4]),
+    ("u64 < 9223372036854775808", [0, 1]),
+    ("u8 > 127", [2, 3, 4]),
+])
+def test_where_on_unsigned_columns(sportlake, unsigned_file, text, ids):
+    assert [r["id"] for r in cat(sportlake, unsigned_file, "--where", text)] == ids
+
+
+def test_where_refuses_a_negative_unsigned_literal(sportlake, unsigned_file):
+    proc = run(sportlake, "parquet", "cat", "--where", "u64 = -1", unsigned_file)
+    assert proc.returncode == 1 and "'u64'" in proc.stderr and "partition" not in proc.stderr
+
+
+def test_duckdb_unsigned_columns(sportlake, tmp_path):
+    path = tmp_path / "duck.parquet"
+    duckdb.sql(f"COPY (SELECT 4294967168::UINTEGER AS a, {U64_MAX}::UBIGINT AS b, 200::UTINYINT AS c) "
+               f"TO '{path}' (FORMAT parquet)")
+    assert cat(sportlake, path) == [{"a": 4294967168, "b": U64_MAX, "c": 200}]
+
+
+def test_a_uint64_column_is_refused_by_a_delta_write(sportlake, unsigned_file, tmp_path):
+    proc = run(sportlake, "lake", "import", tmp_path / "t", unsigned_file)
+    assert proc.returncode == 1 and "'u64' is uint64" in proc.stderr
