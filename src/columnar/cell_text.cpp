@@ -49,6 +49,44 @@ std::string non_finite_text(double v) {
   return v > 0 ? "inf" : "-inf";
 }
 
+// A time of day (TIME) in units of 10^-digits s: "08:30:00.250" (digits of the unit kept); a value
+// outside one day (a corrupt file) prints as its number.
+std::string time_of_day_text(int64_t units, int digits) {
+  int64_t per_second = 1;
+  for (int k = 0; k < digits; ++k) per_second *= 10;
+  if (units < 0 || units > 86'400 * per_second) return std::to_string(units);
+  const int64_t seconds = units / per_second;
+  return fmt::format("{:02}:{:02}:{:02}.{:0{}}", seconds / 3600, seconds / 60 % 60, seconds % 60,
+                     units % per_second, digits);
+}
+
+// RFC 9562 text form: 8-4-4-4-12 lowercase hex digits.
+std::string uuid_text(std::string_view bytes) {
+  std::string out;
+  for (size_t k = 0; k < bytes.size(); ++k) {
+    if (k == 4 || k == 6 || k == 8 || k == 10) out += '-';
+    out += fmt::format("{:02x}", static_cast<unsigned char>(bytes[k]));
+  }
+  return out;
+}
+
+// Parquet INTERVAL (three little-endian unsigned 32-bit counts: months, days, milliseconds) as an
+// ISO 8601 duration: "P14M3DT0.004S", "P0M0DT0S".
+std::string interval_text(std::string_view bytes) {
+  auto u32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (size_t k = 0; k < 4; ++k) v |= uint32_t{static_cast<unsigned char>(bytes[at + k])} << (8 * k);
+    return v;
+  };
+  const uint32_t millis = u32(8);
+  std::string seconds = std::to_string(millis / 1000);
+  if (millis % 1000 != 0) {
+    seconds += fmt::format(".{:03}", millis % 1000);
+    while (seconds.back() == '0') seconds.pop_back();
+  }
+  return fmt::format("P{}M{}DT{}S", u32(0), u32(4), seconds);
+}
+
 // One value as JSON (nlohmann::json, or ordered_json to keep struct fields in schema order).
 // `f`, when given, names the fields of structs; without it a struct prints as an array.
 template <class Json>
@@ -61,8 +99,11 @@ Json value_json(const Field* f, const Column& c, size_t i) {
     case TypeId::boolean:
       return c.bools[i] != 0;
     case TypeId::int32:
+      if (c.type.display == Display::time_millis) return time_of_day_text(c.i32[i], 3);
       return c.i32[i];
     case TypeId::int64:
+      if (c.type.display == Display::time_micros) return time_of_day_text(c.i64[i], 6);
+      if (c.type.display == Display::time_nanos) return time_of_day_text(c.i64[i], 9);
       return c.type.is_unsigned ? Json(static_cast<uint64_t>(c.i64[i])) : Json(c.i64[i]);
     case TypeId::float32:
       return std::isfinite(c.f32[i]) ? Json(c.f32[i]) : Json(non_finite_text(c.f32[i]));
@@ -71,6 +112,8 @@ Json value_json(const Field* f, const Column& c, size_t i) {
     case TypeId::string:
       return printable(c.string_at(i));
     case TypeId::binary: {
+      if (c.type.display == Display::uuid) return uuid_text(c.string_at(i));
+      if (c.type.display == Display::interval) return interval_text(c.string_at(i));
       std::string hex;
       for (unsigned char ch : c.string_at(i)) hex += fmt::format("{:02x}", ch);
       return hex;
@@ -78,7 +121,7 @@ Json value_json(const Field* f, const Column& c, size_t i) {
     case TypeId::date32:
       return format_date(c.i32[i]);
     case TypeId::timestamp_us:
-      return format_timestamp_us(c.i64[i]);
+      return format_timestamp_us(c.i64[i], 'T', c.type.display != Display::local_timestamp);
     case TypeId::decimal:
       return is_wide_decimal(c.type) ? decimal_text(c.i128[i], c.type.scale)
                                      : decimal_text(c.i64[i], c.type.scale);

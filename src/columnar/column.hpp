@@ -38,6 +38,19 @@ enum class TypeId {
   map       // children[0] = key ("key", required), children[1] = value ("value")
 };
 
+// How a value prints when its type alone does not say it (the values and their order are those
+// of the TypeId): a timestamp without time zone (no 'Z'), a time of day in the unit of an int32
+// (millis) or int64 (micros, nanos) column, a 16-byte binary UUID, a 12-byte Parquet INTERVAL.
+enum class Display : uint8_t {
+  plain,
+  local_timestamp,
+  time_millis,
+  time_micros,
+  time_nanos,
+  uuid,
+  interval
+};
+
 struct DataType {
   TypeId id = TypeId::int64;
   int precision = 0;  // decimal only: 1..38 (unscaled, in i64 up to 18 digits, else in i128)
@@ -45,6 +58,7 @@ struct DataType {
   // int64 only: the 64 bits are an unsigned integer (Parquet UINT64), printed, parsed and
   // compared as such. UINT32 needs no flag: it is widened to a non-negative int64.
   bool is_unsigned = false;
+  Display display = Display::plain;
   bool operator==(const DataType&) const = default;
 };
 

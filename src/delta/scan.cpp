@@ -189,11 +189,11 @@ Result<std::vector<columnar::Field>> scan_schema(const Snapshot& snapshot,
   std::vector<columnar::Field> out;
   auto add = [&](const StructField& f) -> Status {
     StructField readable = f;
-    if (f.type.kind == DataType::Kind::primitive &&
-        f.type.primitive == PrimitiveType::timestamp_ntz) {
-      readable.type = DataType::of(PrimitiveType::timestamp);  // same physical values
-    }
+    const bool local = f.type.kind == DataType::Kind::primitive &&
+                       f.type.primitive == PrimitiveType::timestamp_ntz;
+    if (local) readable.type = DataType::of(PrimitiveType::timestamp);  // same physical values
     SL_ASSIGN_OR_RETURN(auto field, to_parquet_field(readable));
+    if (local) field.type.display = columnar::Display::local_timestamp;  // printed without 'Z'
     out.push_back(std::move(field));
     return {};
   };
@@ -266,6 +266,9 @@ Result<columnar::RecordBatch> read_file(const Storage& storage, const Snapshot& 
       continue;
     }
     Column& c = data.columns[static_cast<size_t>(pos - data.schema.begin())];
+    // How a value prints is the table's business (a timestamp_ntz column's files may or may not
+    // say isAdjustedToUTC=false): only the values must agree.
+    c.type.display = f.type.display;
     if (!(c.type == f.type)) {
       return make_error(Errc::corrupt,
                         "data file " + storage.describe(path) + ": column '" + f.name + "' is " +

@@ -30,6 +30,8 @@ enum class ConvertedType : int32_t {
   list = 3,
   decimal = 5,
   date = 6,
+  time_millis = 7,
+  time_micros = 8,
   timestamp_millis = 9,
   timestamp_micros = 10,
   uint_8 = 11,
@@ -81,9 +83,11 @@ struct LogicalType {
     decimal,
     date,
     timestamp,
+    time,  // unit and utc_adjusted as for timestamp
     integer,
     json,
     float16,
+    uuid,
     other
   };
   Kind kind = Kind::none;

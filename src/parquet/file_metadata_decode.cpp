@@ -68,8 +68,9 @@ void read_logical_type(CompactReader& r, LogicalType& lt) {
       case 6:
         lt.kind = LogicalType::Kind::date;
         break;
+      case 7:
       case 8:
-        lt.kind = LogicalType::Kind::timestamp;
+        lt.kind = f.id == 7 ? LogicalType::Kind::time : LogicalType::Kind::timestamp;
         read_struct(r, [&](const FieldHeader& g) {
           if (g.id == 1 && g.type == CType::bool_true) {
             lt.utc_adjusted = g.bool_value;
@@ -99,6 +100,9 @@ void read_logical_type(CompactReader& r, LogicalType& lt) {
         return true;
       case 12:
         lt.kind = LogicalType::Kind::json;
+        break;
+      case 14:
+        lt.kind = LogicalType::Kind::uuid;
         break;
       case 15:
         lt.kind = LogicalType::Kind::float16;

@@ -35,8 +35,9 @@ void encode_logical_type(const LogicalType& lt, CompactWriter& w) {
     case LogicalType::Kind::date:
       w.field_struct_begin(6);
       break;
+    case LogicalType::Kind::time:
     case LogicalType::Kind::timestamp:
-      w.field_struct_begin(8);
+      w.field_struct_begin(lt.kind == LogicalType::Kind::time ? 7 : 8);
       w.field_bool(1, lt.utc_adjusted);
       w.field_struct_begin(2);  // TimeUnit union
       w.field_struct_begin(static_cast<int16_t>(lt.unit));
@@ -50,6 +51,9 @@ void encode_logical_type(const LogicalType& lt, CompactWriter& w) {
       break;
     case LogicalType::Kind::json:
       w.field_struct_begin(12);
+      break;
+    case LogicalType::Kind::uuid:
+      w.field_struct_begin(14);
       break;
     case LogicalType::Kind::none:
     case LogicalType::Kind::float16:

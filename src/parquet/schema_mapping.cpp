@@ -39,6 +39,10 @@ Result<Field> logical_field(const SchemaElement& e, Conversion& conv) {
     f.type = {TypeId::decimal, precision, scale};
     return f;
   };
+  using columnar::Display;
+  const bool is_time = lt.kind == LogicalType::Kind::time ||
+                       e.converted_type == ConvertedType::time_millis ||
+                       e.converted_type == ConvertedType::time_micros;
   switch (*e.type) {
     case Type::boolean:
       f.type = {TypeId::boolean};
@@ -52,6 +56,7 @@ Result<Field> logical_field(const SchemaElement& e, Conversion& conv) {
         f.type = {TypeId::int64};  // UINT32 does not fit int32 (zero-extended by the decoder)
       } else {
         f.type = {TypeId::int32};
+        if (is_time) f.type.display = Display::time_millis;
       }
       return f;
     case Type::int64:
@@ -67,6 +72,13 @@ Result<Field> logical_field(const SchemaElement& e, Conversion& conv) {
                                                                        : LogicalType::Unit::micros);
         if (unit == LogicalType::Unit::millis) conv.timestamp_factor = 1000;
         if (unit == LogicalType::Unit::nanos) conv.timestamp_divisor = 1000;
+        if (lt.kind == LogicalType::Kind::timestamp && !lt.utc_adjusted)
+          f.type.display = Display::local_timestamp;  // no time zone: printed without 'Z'
+      } else if (is_time) {
+        f.type = {TypeId::int64};
+        f.type.display = lt.kind == LogicalType::Kind::time && lt.unit == LogicalType::Unit::nanos
+                             ? Display::time_nanos
+                             : Display::time_micros;
       } else {
         f.type = {TypeId::int64};
         f.type.is_unsigned = (lt.kind == LogicalType::Kind::integer && !lt.is_signed) ||
@@ -97,6 +109,10 @@ Result<Field> logical_field(const SchemaElement& e, Conversion& conv) {
                           "column '" + e.name + "': FIXED_LEN_BYTE_ARRAY without a length");
       if (is_decimal) return decimal();
       f.type = {TypeId::binary};
+      if (lt.kind == LogicalType::Kind::uuid && conv.type_length == 16)
+        f.type.display = Display::uuid;
+      if (e.converted_type == ConvertedType::interval && conv.type_length == 12)
+        f.type.display = Display::interval;
       return f;
   }
   return make_error(Errc::corrupt, "column '" + e.name + "': unknown physical type " +

@@ -28,9 +28,9 @@ def normalise(value):
     if isinstance(value, decimal.Decimal):
         return format(value, "f")  # plain digits at the scale: 0E-10 → 0.0000000000
     if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
+        if value.tzinfo is None:  # a timestamp without time zone (timestamp_ntz) prints without 'Z'
+            return value.strftime("%Y-%m-%dT%H:%M:%S.%f")
+        return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
     if isinstance(value, datetime.date):
         return value.isoformat()
     return repr(value)

@@ -77,3 +77,40 @@ def test_duckdb_unsigned_columns(sportlake, tmp_path):
 def test_a_uint64_column_is_refused_by_a_delta_write(sportlake, unsigned_file, tmp_path):
     proc = run(sportlake, "lake", "import", tmp_path / "t", unsigned_file)
     assert proc.returncode == 1 and "'u64' is uint64" in proc.stderr
+
+
+def test_time_and_local_timestamps_of_a_pyarrow_file(sportlake, tmp_path):
+    import datetime
+    path = tmp_path / "t.parquet"
+    t = datetime.time(8, 30, 5, 250000)
+    local = datetime.datetime(2024, 2, 29, 23, 59, 58, 123456)
+    pq.write_table(pa.table({
+        "ms": pa.array([t, None], pa.time32("ms")),
+        "us": pa.array([t, None], pa.time64("us")),
+        "ns": pa.array([t, None], pa.time64("ns")),
+        "local": pa.array([local, None], pa.timestamp("us")),
+        "utc": pa.array([local, None], pa.timestamp("us", tz="UTC")),
+    }), path)
+    assert cat(sportlake, path) == [
+        {"ms": "08:30:05.250", "us": "08:30:05.250000", "ns": "08:30:05.250000000",
+         "local": "2024-02-29T23:59:58.123456", "utc": "2024-02-29T23:59:58.123456Z"},
+        {"ms": None, "us": None, "ns": None, "local": None, "utc": None}]
+
+
+def test_uuid_and_interval_of_a_duckdb_file(sportlake, tmp_path):
+    path = tmp_path / "d.parquet"
+    duckdb.sql(f"COPY (SELECT 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::UUID AS u, "
+               f"INTERVAL '1 year 2 months 3 days 4.005 seconds' AS i, INTERVAL '0 days' AS z, "
+               f"TIME '23:59:59.999999' AS t) TO '{path}' (FORMAT parquet)")
+    assert cat(sportlake, path) == [{"u": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "i": "P14M3DT4.005S",
+                                     "z": "P0M0DT0S", "t": "23:59:59.999999"}]
+
+
+def test_a_delta_timestamp_ntz_column_prints_without_a_zone(sportlake, tmp_path):
+    import datetime
+    from deltalake import write_deltalake
+    write_deltalake(str(tmp_path / "t"), pa.table({"at": pa.array([datetime.datetime(2024, 1, 2, 3, 4, 5)],
+                                                                    pa.timestamp("us"))}))
+    proc = run(sportlake, "lake", "scan", tmp_path / "t")
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(l) for l in proc.stdout.splitlines()] == [{"at": "2024-01-02T03:04:05.000000"}]
