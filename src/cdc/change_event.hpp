@@ -19,8 +19,11 @@ struct SourceInfo {
   std::string table;
   int64_t ts_us = 0;  // commit time (µs since the Unix epoch)
   uint32_t tx_id = 0;
-  pg::Lsn lsn;                     // this change's LSN
-  pg::Lsn commit_lsn;              // the transaction's commit record LSN (from Begin)
+  pg::Lsn lsn;         // this change's LSN
+  pg::Lsn commit_lsn;  // the transaction's commit record LSN (from Begin)
+  // The end of the previous transaction's commit as the stream saw it (Debezium's lsn_commit,
+  // `source.sequence[0]`, what consumers de-duplicate on); 0/0 when unknown (snapshot rows).
+  pg::Lsn last_commit_end;
   std::string snapshot = "false";  // "first", "true", "last"... for snapshot rows
 };
 

@@ -293,7 +293,10 @@ void read_source(const Json& source, DecodedEvent& out) {
       uint64_t lsn = 0;
       auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), lsn);
       if (ec != std::errc() || ptr != t.data() + t.size()) fail("source.sequence '" + t + "'");
+      // Debezium's lsn_commit: a per-transaction position that only grows, so it also orders
+      // transactions where a commit LSN would.
       s.commit_lsn = pg::Lsn{lsn};
+      s.last_commit_end = pg::Lsn{lsn};
     }
   }
 }

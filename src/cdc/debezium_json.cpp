@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include <spdlog/spdlog.h>
+
 #include "cdc/connect_schema.hpp"
 #include "cdc/type_mapping.hpp"
 #include "common/civil_time.hpp"
@@ -90,9 +92,45 @@ const DebeziumEncoder::Prepared& DebeziumEncoder::prepared(const pg::Relation& r
 
 namespace {
 
+// The value Debezium gives a non-optional column whose value is missing (a delete's before-image
+// under REPLICA IDENTITY DEFAULT sends only the key) or has no Connect form: the type's zero
+// (JdbcValueConverters' fallback; Debezium prefers the column's schema default, which we do not
+// carry yet: src/cdc/README.md).
+void append_zero_value(std::string& out, const pg::RelationColumn& column) {
+  switch (column.type_oid) {
+    case oid::k_bool:
+      out += "false";
+      return;
+    case oid::k_int2:
+    case oid::k_int4:
+    case oid::k_int8:
+    case oid::k_oid:
+    case oid::k_date:
+    case oid::k_timestamp:
+      out += '0';
+      return;
+    case oid::k_float4:
+    case oid::k_float8:
+      out += "0.0";
+      return;
+    case oid::k_numeric:
+      out += column.type_modifier >= 4 ? "\"AA==\"" : "{\"scale\":0,\"value\":\"AA==\"}";
+      return;
+    case oid::k_timestamptz:
+      out += "\"1970-01-01T00:00:00.000000Z\"";
+      return;
+    default:  // strings, json, uuid, bytea (empty base64)
+      out += "\"\"";
+      return;
+  }
+}
+
+}  // namespace
+
 // Appends the row as a JSON object (all columns, or only the key columns).
-Status append_row(std::string& out, const pg::Relation& rel,
-                  const std::vector<std::string>& members, const pg::Tuple& tuple, bool key_only) {
+Status DebeziumEncoder::append_row(std::string& out, const pg::Relation& rel,
+                                   const std::vector<std::string>& members, const pg::Tuple& tuple,
+                                   bool key_only) {
   out += '{';
   bool first = true;
   for (size_t i = 0; i < rel.columns.size(); ++i) {
@@ -104,18 +142,39 @@ Status append_row(std::string& out, const pg::Relation& rel,
     const auto& v = tuple[i];
     switch (v.kind) {
       case pg::TupleValue::Kind::null:
-        out += "null";
+        // Connect rejects null in a non-optional field.
+        if (column.not_null || column.is_key)
+          append_zero_value(out, column);
+        else
+          out += "null";
         break;
       case pg::TupleValue::Kind::unchanged_toast:
-        // Debezium's placeholder: the value was not sent and is not known (never a default).
-        out += "\"__debezium_unavailable_value\"";
+        // Debezium's placeholder: the value was not sent and is not known (never a default). A
+        // bytes field carries it base64-encoded.
+        out += column.type_oid == oid::k_bytea ? "\"X19kZWJleml1bV91bmF2YWlsYWJsZV92YWx1ZQ==\""
+                                               : "\"__debezium_unavailable_value\"";
         break;
-      case pg::TupleValue::Kind::text:
+      case pg::TupleValue::Kind::text: {
+        const size_t mark = out.size();
         if (auto st = append_debezium_value(out, column.type_oid, column.type_modifier, v.data);
             !st) {
-          return st.error().with_context(rel.name + "." + column.name);
+          // No value may stop the stream: null (the zero of a non-optional column), a warning
+          // and a count, as Debezium does for values it cannot convert.
+          out.resize(mark);
+          if (column.not_null || column.is_key)
+            append_zero_value(out, column);
+          else
+            out += "null";
+          ++unconverted_;
+          if (unconverted_ <= 100 || unconverted_ % 10000 == 0) {
+            spdlog::warn("cdc: {}.{}.{}: {}; written as {} ({} unconverted values so far)",
+                         rel.schema, rel.name, column.name, st.error().message,
+                         column.not_null || column.is_key ? "its type's zero" : "null",
+                         unconverted_);
+          }
         }
         break;
+      }
       case pg::TupleValue::Kind::binary:
         return make_error(Errc::unsupported,
                           "cdc: binary tuple values (pgoutput binary mode) are not requested");
@@ -124,8 +183,6 @@ Status append_row(std::string& out, const pg::Relation& rel,
   out += '}';
   return {};
 }
-
-}  // namespace
 
 Status DebeziumEncoder::encode(const ChangeEvent& e, int64_t now_us) {
   const Prepared& p = prepared(*e.relation);
@@ -156,14 +213,15 @@ Status DebeziumEncoder::encode(const ChangeEvent& e, int64_t now_us) {
   append_json_string(v, e.source.snapshot);
   v += ",\"db\":";
   append_json_string(v, e.source.db);
-  // sequence: a JSON array of two decimal strings, itself written as a string; snapshot rows
-  // have no commit LSN (null, as Debezium writes it).
+  // sequence: a JSON array of two decimal strings, itself written as a string: the end of the
+  // previous transaction's commit (Debezium's lsn_commit) and this change's LSN; snapshot rows
+  // have none (null, as Debezium writes it).
   v += ",\"sequence\":\"[";
-  if (e.source.commit_lsn.value == 0) {
+  if (e.source.last_commit_end.value == 0) {
     v += "null";
   } else {
     v += "\\\"";
-    append_int(v, static_cast<int64_t>(e.source.commit_lsn.value));
+    append_int(v, static_cast<int64_t>(e.source.last_commit_end.value));
     v += "\\\"";
   }
   v += ",\\\"";

@@ -55,10 +55,16 @@ class DebeziumEncoder {
     return has_key_ ? std::optional<std::string_view>(key_) : std::nullopt;
   }
   std::string_view value() const { return value_; }
+  // Values written as null (or as their type's zero in a non-optional field) because they have
+  // no Connect form (numeric NaN/±Infinity) or did not parse; each is logged (the first 100,
+  // then every 10,000th).
+  uint64_t unconverted() const { return unconverted_; }
 
  private:
   struct Prepared;
   const Prepared& prepared(const pg::Relation& rel);
+  Status append_row(std::string& out, const pg::Relation& rel,
+                    const std::vector<std::string>& members, const pg::Tuple& tuple, bool key_only);
 
   EncodeOptions options_;
   std::vector<std::unique_ptr<Prepared>> cache_;  // a few relations: a linear scan is fastest
@@ -66,6 +72,7 @@ class DebeziumEncoder {
   std::string key_;
   std::string value_;
   bool has_key_ = false;
+  uint64_t unconverted_ = 0;
 };
 
 // One event at a time (tests, tools): a DebeziumEncoder used once.

@@ -106,7 +106,8 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
   auto emit = [&](const ChangeEvent& e) -> Status {
     SL_TRY(encoder.encode(e, unix_now_us()));
     append_line(sink.buffer(), encoder.topic(), encoder.key(), encoder.value());
-    if (opt.tombstones && e.op == Op::delete_)
+    // A tombstone only serves log compaction by key: none for a table without a key.
+    if (opt.tombstones && e.op == Op::delete_ && encoder.key())
       append_line(sink.buffer(), encoder.topic(), encoder.key(), std::nullopt);
     ++stats.events;
     return sink.maybe_write();
@@ -146,8 +147,14 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
   SL_TRY(sink.durable());
   SL_TRY(source->flush_confirmed());
   stats.acknowledged = source->reported();
+  stats.unconverted = encoder.unconverted();
   spdlog::info("cdc: {} events, acknowledged up to {}", stats.events,
                stats.acknowledged.to_string());
+  if (stats.unconverted > 0)
+    spdlog::warn(
+        "cdc: {} values had no Debezium form and were written as null (or their type's "
+        "zero in a NOT NULL column)",
+        stats.unconverted);
   return stats;
 }
 

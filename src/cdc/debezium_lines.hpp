@@ -40,6 +40,7 @@ struct DebeziumLinesOptions {
 struct DebeziumLinesStats {
   long events = 0;
   pg::Lsn acknowledged;
+  uint64_t unconverted = 0;  // DebeziumEncoder::unconverted()
 };
 
 // `sql`: a normal connection to the source database (migrations and publication in place).

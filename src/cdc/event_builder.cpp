@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 namespace sl::cdc {
 
 const pg::Relation* EventBuilder::relation(uint32_t oid) const {
@@ -37,6 +39,7 @@ Status EventBuilder::row_event(Op op, uint32_t oid, std::optional<pg::Tuple> bef
   e.source.tx_id = begin_.xid;
   e.source.lsn = lsn;
   e.source.commit_lsn = begin_.final_lsn;
+  e.source.last_commit_end = last_commit_end_;
   return on_event(e);
 }
 
@@ -52,11 +55,26 @@ Status EventBuilder::feed(const pg::XLogData& data, pg::PgOutputMessage&& messag
     if (slot) retired_.push_back(std::move(slot));
     slot = std::make_unique<pg::Relation>(*rel);
     const std::string table = rel->schema + "." + rel->name;
+    if (lookup_) {
+      if (auto catalog = lookup_(rel->schema, rel->name); catalog) {
+        if (catalog->primary_key.empty())
+          primary_keys_.erase(table);
+        else
+          primary_keys_[table] = std::move(catalog->primary_key);
+        not_null_[table] = std::move(catalog->not_null);
+      } else {
+        spdlog::warn("cdc: catalog of {} not read ({}); keeping what was known", table,
+                     catalog.error().to_string());
+      }
+    }
     auto listed = [](const std::vector<std::string>& names, const std::string& name) {
       return std::find(names.begin(), names.end(), name) != names.end();
     };
     if (auto it = primary_keys_.find(table); it != primary_keys_.end()) {
       for (auto& column : slot->columns) column.is_key = listed(it->second, column.name);
+    } else if (keys_known_ && slot->replica_identity == 'f') {
+      // No primary key: pgoutput flags every column under FULL, Debezium sends a null key.
+      for (auto& column : slot->columns) column.is_key = false;
     }
     if (auto it = not_null_.find(table); it != not_null_.end()) {
       for (auto& column : slot->columns) column.not_null = listed(it->second, column.name);
@@ -66,6 +84,7 @@ Status EventBuilder::feed(const pg::XLogData& data, pg::PgOutputMessage&& messag
   if (const auto* commit = std::get_if<pg::Commit>(&message)) {
     retired_.clear();
     in_transaction_ = false;
+    last_commit_end_ = commit->end_lsn;
     return on_commit ? on_commit(*commit) : Status{};
   }
   if (!in_transaction_ && !std::holds_alternative<pg::TypeInfo>(message) &&
@@ -84,10 +103,12 @@ Status EventBuilder::feed(const pg::XLogData& data, pg::PgOutputMessage&& messag
     pg::Tuple after = std::move(upd->new_tuple);
     if (rel && before) {
       // An unchanged TOASTed value is not sent in the new tuple; the full old row (REPLICA
-      // IDENTITY FULL) still has it.
+      // IDENTITY FULL) still has it. A key-only old row (a primary-key change) has nulls there:
+      // those are not the value, which stays Debezium's placeholder.
       for (size_t i = 0; i < after.size() && i < before->size(); ++i) {
         if (after[i].kind == pg::TupleValue::Kind::unchanged_toast &&
-            (*before)[i].kind != pg::TupleValue::Kind::unchanged_toast) {
+            ((*before)[i].kind == pg::TupleValue::Kind::text ||
+             (*before)[i].kind == pg::TupleValue::Kind::binary)) {
           after[i] = (*before)[i];
         }
       }
@@ -155,6 +176,28 @@ Result<std::map<std::string, std::vector<std::string>>> read_not_null_columns(
           "('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
           "ORDER BY 1, a.attnum"));
   return by_table(rows);
+}
+
+Result<EventBuilder::TableCatalog> read_table_catalog(pg::Connection& conn,
+                                                      const std::string& schema,
+                                                      const std::string& table) {
+  SL_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.exec_params(
+          "SELECT a.attname, a.attnotnull, COALESCE(array_position(i.indkey::int2[], a.attnum), 0) "
+          "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+          "JOIN pg_namespace n ON n.oid = c.relnamespace "
+          "LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary "
+          "WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped "
+          "ORDER BY 3, a.attnum",
+          {schema, table}));
+  EventBuilder::TableCatalog out;
+  for (int r = 0; r < rows.rows(); ++r) {
+    const std::string name(rows.value(r, 0));
+    if (rows.value(r, 1) == "t") out.not_null.push_back(name);
+    if (rows.value(r, 2) != "0") out.primary_key.push_back(name);
+  }
+  return out;
 }
 
 }  // namespace sl::cdc

@@ -39,14 +39,31 @@ class EventBuilder {
   // Primary-key columns per "schema.table". pgoutput flags every column as key under REPLICA
   // IDENTITY FULL, so event keys (and primary-key change detection) come from this catalog
   // information when it is known, from the relation's key flags otherwise.
+  // Once they are set, a table missing from them has no primary key: under REPLICA IDENTITY
+  // FULL its events have no key (Debezium's null key) and its updates stay updates.
   void set_primary_keys(std::map<std::string, std::vector<std::string>> keys) {
     primary_keys_ = std::move(keys);
+    keys_known_ = true;
   }
   // NOT NULL columns per "schema.table" (pgoutput does not send nullability; Connect schemas
   // need it), so streamed and snapshot events of a table carry the same schema.
   void set_not_null_columns(std::map<std::string, std::vector<std::string>> columns) {
     not_null_ = std::move(columns);
   }
+  // Reads one table's catalog again, called on every Relation message (the first change of a
+  // table in a session, and after each ALTER TABLE), so a column or a table added mid-stream
+  // gets its key and NOT NULL flags without a restart. The catalog is the current one, not the
+  // one at the message's WAL position (a later ALTER already committed shows early).
+  struct TableCatalog {
+    std::vector<std::string> primary_key;
+    std::vector<std::string> not_null;
+  };
+  using CatalogLookup =
+      std::function<Result<TableCatalog>(const std::string& schema, const std::string& table)>;
+  void set_catalog_lookup(CatalogLookup lookup) { lookup_ = std::move(lookup); }
+  // The end of the last commit before the stream's first transaction (the slot's start
+  // position): `source.last_commit_end` of that first transaction's events.
+  void set_last_commit_end(pg::Lsn end) { last_commit_end_ = end; }
 
  private:
   Status row_event(Op op, uint32_t oid, std::optional<pg::Tuple> before,
@@ -60,7 +77,15 @@ class EventBuilder {
   pg::Begin begin_;
   std::map<std::string, std::vector<std::string>> primary_keys_;
   std::map<std::string, std::vector<std::string>> not_null_;
+  bool keys_known_ = false;
+  CatalogLookup lookup_;
+  pg::Lsn last_commit_end_;
 };
+
+// A CatalogLookup on `conn` (which must outlive it).
+Result<EventBuilder::TableCatalog> read_table_catalog(pg::Connection& conn,
+                                                      const std::string& schema,
+                                                      const std::string& table);
 
 // The primary-key columns of every user table, from the catalog ("schema.table" → columns).
 Result<std::map<std::string, std::vector<std::string>>> read_primary_keys(pg::Connection& conn);

@@ -69,6 +69,64 @@ std::optional<int64_t> parse_pg_timestamp(std::string_view text, bool with_zone)
   return seconds * 1000000 + micros;
 }
 
+namespace {
+
+// The general form: "<year>-MM-DD[ HH:MM:SS[.ffffff][zone]][ BC]", any number of year digits.
+std::optional<PgInstant> parse_any(std::string_view text, bool with_time, bool with_zone) {
+  if (text == "infinity") return PgInstant{PgInstant::Kind::plus_infinity, 0};
+  if (text == "-infinity") return PgInstant{PgInstant::Kind::minus_infinity, 0};
+  bool bc = false;
+  if (text.ends_with(" BC")) {
+    bc = true;
+    text.remove_suffix(3);
+  }
+  const char* p = text.data();
+  const size_t n = text.size();
+  size_t i = 0;
+  int64_t year = 0;
+  while (i < n && p[i] >= '0' && p[i] <= '9') {
+    if (i >= 9) return std::nullopt;  // far beyond PostgreSQL's range
+    year = year * 10 + (p[i] - '0');
+    ++i;
+  }
+  int month, day;
+  if (i < 4 || i + 6 > n || p[i] != '-' || p[i + 3] != '-' || !digits(p + i + 1, 2, month) ||
+      !digits(p + i + 4, 2, day) || month < 1 || month > 12 || day < 1 || day > 31)
+    return std::nullopt;
+  i += 6;
+  if (bc) {
+    if (year == 0) return std::nullopt;
+    year = 1 - year;
+  }
+  const int64_t days = days_from_civil({year, month, day});
+  if (!with_time) {
+    if (i != n) return std::nullopt;
+    return PgInstant{PgInstant::Kind::finite, days};
+  }
+  // The time part and the zone have the fixed layout the fast parser reads: reuse it on a
+  // stand-in date of the same length class.
+  std::string rest = "2000-01-01";
+  rest.append(text.substr(i));
+  auto in_day = parse_pg_timestamp(rest, with_zone);
+  if (!in_day) return std::nullopt;
+  const int64_t base = 946'684'800'000'000LL;  // 2000-01-01 in UTC microseconds
+  int64_t micros = 0;
+  if (__builtin_mul_overflow(days, int64_t{86'400'000'000LL}, &micros) ||
+      __builtin_add_overflow(micros, *in_day - base, &micros))
+    return std::nullopt;
+  return PgInstant{PgInstant::Kind::finite, micros};
+}
+
+}  // namespace
+
+std::optional<PgInstant> parse_pg_date_any(std::string_view text) {
+  return parse_any(text, false, false);
+}
+
+std::optional<PgInstant> parse_pg_timestamp_any(std::string_view text, bool with_zone) {
+  return parse_any(text, true, with_zone);
+}
+
 std::optional<std::pair<std::string, int>> split_pg_numeric(std::string_view text) {
   std::string unscaled;
   int scale = 0;

@@ -16,6 +16,18 @@ namespace sl::cdc {
 // dates, 5-digit years, infinity).
 std::optional<int64_t> parse_pg_timestamp(std::string_view text, bool with_zone);
 
+// Every date and timestamp PostgreSQL prints with DateStyle ISO, beyond what the two parsers
+// above take: years of more than four digits ("10000-01-01"), BC ("0044-03-15 BC", year 44 BC
+// is the proleptic year -43) and "infinity"/"-infinity". Not on the hot path: the encoder tries
+// the fast parsers first. nullopt when the text is none of these or does not fit in int64.
+struct PgInstant {
+  enum class Kind : char { finite, plus_infinity, minus_infinity };
+  Kind kind = Kind::finite;
+  int64_t value = 0;  // days (dates) or UTC microseconds (timestamps) since 1970-01-01
+};
+std::optional<PgInstant> parse_pg_date_any(std::string_view text);
+std::optional<PgInstant> parse_pg_timestamp_any(std::string_view text, bool with_zone);
+
 // numeric text "-12.340" → ("-12340", 3): the unscaled digits with their sign, and the scale.
 // nullopt for NaN, infinities and anything that is not a plain decimal.
 std::optional<std::pair<std::string, int>> split_pg_numeric(std::string_view text);

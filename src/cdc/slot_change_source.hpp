@@ -49,14 +49,21 @@ class SlotChangeSource final : public ChangeSource {
  private:
   SlotChangeSource(SlotSourceOptions options, pg::ReplicationStream stream, std::string database,
                    std::map<std::string, std::vector<std::string>> keys,
-                   std::map<std::string, std::vector<std::string>> not_null);
-  std::unique_ptr<EventBuilder> new_builder() const;
+                   std::map<std::string, std::vector<std::string>> not_null,
+                   pg::Connection catalog);
+  // A builder that starts after the commit ending at `start`.
+  std::unique_ptr<EventBuilder> new_builder(pg::Lsn start);
+  Result<EventBuilder::TableCatalog> table_catalog(const std::string& schema,
+                                                   const std::string& table);
 
   SlotSourceOptions options_;
   pg::ReplicationStream stream_;
   std::string database_;
   std::map<std::string, std::vector<std::string>> keys_;
   std::map<std::string, std::vector<std::string>> not_null_;
+  // A normal connection of our own for the catalog of tables seen mid-stream (reopened once when
+  // lost).
+  pg::Connection catalog_;
   std::unique_ptr<EventBuilder> builder_;
 };
 

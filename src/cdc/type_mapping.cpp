@@ -94,27 +94,34 @@ void put_digits(char* p, int64_t value, int n) {
 }
 
 // "2026-11-25T05:41:41.123456Z" (io.debezium.time.ZonedTimestamp, 6 fraction digits), as a JSON
-// string literal. Years outside 0001-9999 go through format_timestamp_us.
+// string literal. Years outside 0000-9999 as java.time prints them: "-0043-03-15T...",
+// "+10000-01-01T...".
 void append_iso_utc(std::string& out, int64_t micros) {
   const int64_t days = floor_div(micros, 86'400'000'000LL);
   const int64_t in_day = micros - days * 86'400'000'000LL;
   const CivilDate date = civil_from_days(days);
-  if (date.year < 1 || date.year > 9999) {
-    out += '"';
-    out += format_timestamp_us(micros, 'T', true);
-    out += '"';
-    return;
+  out += '"';
+  if (date.year < 0 || date.year > 9999) {
+    out += date.year < 0 ? '-' : '+';
+    const int64_t year = date.year < 0 ? -date.year : date.year;
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, year);
+    for (auto n = end - digits; n < 4; ++n) out += '0';
+    out.append(digits, end);
+  } else {
+    char year[4];
+    put_digits(year, date.year, 4);
+    out.append(year, 4);
   }
-  char buffer[29] = "\"0000-00-00T00:00:00.000000Z";
-  put_digits(buffer + 1, date.year, 4);
-  put_digits(buffer + 6, date.month, 2);
-  put_digits(buffer + 9, date.day, 2);
+  char buffer[28] = "-00-00T00:00:00.000000Z";
+  put_digits(buffer + 1, date.month, 2);
+  put_digits(buffer + 4, date.day, 2);
   const int64_t seconds = in_day / 1'000'000;
-  put_digits(buffer + 12, seconds / 3600, 2);
-  put_digits(buffer + 15, seconds / 60 % 60, 2);
-  put_digits(buffer + 18, seconds % 60, 2);
-  put_digits(buffer + 21, in_day % 1'000'000, 6);
-  out.append(buffer, 28);
+  put_digits(buffer + 7, seconds / 3600, 2);
+  put_digits(buffer + 10, seconds / 60 % 60, 2);
+  put_digits(buffer + 13, seconds % 60, 2);
+  put_digits(buffer + 16, in_day % 1'000'000, 6);
+  out.append(buffer, 23);
   out += '"';
 }
 
@@ -184,7 +191,12 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
       return number(*v);
     }
     case oid::k_numeric: {
-      if (text == "NaN") return string("NaN");
+      if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
+        // Neither a Connect Decimal nor a VariableScaleDecimal can hold them (Debezium: null
+        // and a warning; the encoder does the same).
+        return make_error(Errc::unsupported,
+                          "cdc: numeric " + std::string(text) + " has no Decimal form");
+      }
       auto parts = split_pg_numeric(text);
       if (!parts) return bad_value("numeric", text);
       auto [digits, scale] = *parts;
@@ -204,22 +216,44 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
       return {};
     }
     case oid::k_date: {
-      auto days = parse_date(text);
-      if (!days) return bad_value("date", text);
-      return number(*days);  // io.debezium.time.Date
+      // io.debezium.time.Date: days since the epoch, BC dates negative.
+      if (auto days = parse_date(text)) return number(*days);
+      auto date = parse_pg_date_any(text);
+      if (!date) return bad_value("date", text);
+      switch (date->kind) {
+        case PgInstant::Kind::plus_infinity:
+          return number(k_date_plus_infinity);
+        case PgInstant::Kind::minus_infinity:
+          return number(k_date_minus_infinity);
+        case PgInstant::Kind::finite:
+          break;
+      }
+      if (date->value < INT32_MIN || date->value > INT32_MAX) return bad_value("date", text);
+      return number(date->value);
     }
     case oid::k_timestamp: {
-      auto us = parse_pg_timestamp(text, false);
-      if (!us) return bad_value("timestamp", text);
       // Naive value read as UTC: io.debezium.time.Timestamp (ms) for timestamp(0-3),
       // io.debezium.time.MicroTimestamp (µs) otherwise (time.precision.mode=adaptive).
-      if (typmod >= 0 && typmod <= 3) return number(floor_div(*us, 1000));
-      return number(*us);
+      const bool millis = typmod >= 0 && typmod <= 3;
+      auto us = parse_pg_timestamp(text, false);
+      if (!us) {
+        auto any = parse_pg_timestamp_any(text, false);
+        if (!any) return bad_value("timestamp", text);
+        us = any->kind == PgInstant::Kind::plus_infinity    ? k_timestamp_plus_infinity_us
+             : any->kind == PgInstant::Kind::minus_infinity ? k_timestamp_minus_infinity_us
+                                                            : any->value;
+      }
+      return number(millis ? floor_div(*us, 1000) : *us);
     }
     case oid::k_timestamptz: {
-      if (text == "infinity" || text == "-infinity") return string(text);
       auto us = parse_pg_timestamp(text, true);
-      if (!us) return bad_value("timestamptz", text);
+      if (!us) {
+        auto any = parse_pg_timestamp_any(text, true);
+        if (!any) return bad_value("timestamptz", text);
+        // io.debezium.time.ZonedTimestamp keeps PostgreSQL's words for the infinities.
+        if (any->kind != PgInstant::Kind::finite) return string(text);
+        us = any->value;
+      }
       append_iso_utc(out, *us);  // io.debezium.time.ZonedTimestamp
       return {};
     }

@@ -294,3 +294,54 @@ def test_one_million_row_transaction(env):
     assert len(transactions) == 1
     print(f"1M-row transaction: peak RSS of the consumer {usage.ru_maxrss // 1024} MB")
     assert usage.ru_maxrss < 300 * 1024, f"peak RSS {usage.ru_maxrss // 1024} MB"
+
+
+EDGE_ROWS = [
+    # id, date, timestamp, timestamptz, numeric
+    "(1, 'infinity', 'infinity', 'infinity', 'NaN')",
+    "(2, '-infinity', '-infinity', '-infinity', 'Infinity')",
+    "(3, '0044-03-15 BC', '0044-03-15 12:00:00 BC', '0044-03-15 12:00:00+00 BC', '-Infinity')",
+    "(4, '10000-01-01', '10000-01-01 00:00:00', '10000-01-01 00:00:00+00', 1.5)",
+]
+
+
+def test_values_postgres_accepts_never_stop_the_stream(env, tmp_path):
+    """±infinity, BC, 5-digit years and numeric NaN/Infinity, in the initial snapshot and in the
+    stream: `cdc` keeps going (exit 0), writes Debezium's values (null plus a warning where
+    Debezium has none) and acknowledges past them."""
+    sportlake, e = env
+    sink = tmp_path / "events.jsonl"
+    psql(sportlake, e, "CREATE TABLE edge (id int PRIMARY KEY, d date, ts timestamp, tz timestamptz, "
+                       "v numeric NOT NULL); CREATE PUBLICATION edge_pub FOR TABLE edge; "
+                       "INSERT INTO edge VALUES " + ", ".join(EDGE_ROWS))
+    cdc = subprocess.Popen([sportlake, "cdc", "--from-start", "--schemas", "--publication", "edge_pub",
+                            "--slot", "edge_slot", "--sink", f"jsonl:{sink}", "--idle-exit", "3"],
+                           env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 30
+    while time.time() < deadline and "edge_slot" not in subprocess.run(
+            [sportlake, "cdc", "slots"], env=e, capture_output=True, text=True).stdout:
+        time.sleep(0.2)
+    psql(sportlake, e, "UPDATE edge SET id = id + 10")  # delete + create of every row, streamed
+    _, stderr = cdc.communicate(timeout=120)
+    assert cdc.returncode == 0, stderr
+    assert "no Decimal form" in stderr
+    records = [json.loads(line) for line in sink.read_text().splitlines()]
+    values = [r["value"]["payload"] for r in records if r["value"]]
+    snapshot = {v["after"]["id"]: v["after"] for v in values if v["op"] == "r"}
+    created = {v["after"]["id"] - 10: v["after"] for v in values if v["op"] == "c"}
+    assert sorted(snapshot) == sorted(created) == [1, 2, 3, 4]
+    for rows in (snapshot, created):
+        assert rows[1]["d"] == 2146033979 and rows[2]["d"] == -2147472691
+        assert rows[1]["ts"] == 9223372036825200000 and rows[2]["ts"] == -9223372036832400000
+        assert rows[1]["tz"] == "infinity" and rows[2]["tz"] == "-infinity"
+        assert rows[3]["d"] == -735160 and rows[3]["tz"] == "-0043-03-15T12:00:00.000000Z"
+        assert rows[4]["tz"] == "+10000-01-01T00:00:00.000000Z"
+        # NOT NULL numeric without a Decimal form: the type's zero keeps the record valid.
+        assert rows[1]["v"] == rows[2]["v"] == rows[3]["v"] == {"scale": 0, "value": "AA=="}
+        assert rows[4]["v"] == {"scale": 1, "value": "Dw=="}
+    # The slot moved past them: nothing is left to stream.
+    again = subprocess.run([sportlake, "cdc", "--publication", "edge_pub", "--slot", "edge_slot",
+                            "--sink", f"jsonl:{tmp_path / 'again.jsonl'}", "--idle-exit", "2"],
+                           env=e, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert not (tmp_path / "again.jsonl").exists() or (tmp_path / "again.jsonl").read_text() == ""

@@ -110,6 +110,8 @@ ChangeEvent event_for(char op, const pg::Relation& rel) {
                   774,         pg::Lsn{22912950}, pg::Lsn{22913000}};
       break;
   }
+  // The fixtures' sequence[0] (the previous commit's end) and the commit LSN are one value here.
+  e.source.last_commit_end = e.source.commit_lsn;
   return e;
 }
 

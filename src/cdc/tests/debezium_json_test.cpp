@@ -26,6 +26,7 @@ pg::TupleValue text(std::string s) {
 
 std::vector<EncodedEvent> run(const std::vector<pg::PgOutputMessage>& messages) {
   EventBuilder builder("app");
+  builder.set_last_commit_end(pg::Lsn{22910712});  // the commit before these messages ended there
   std::vector<EncodedEvent> out;
   uint64_t lsn = 22910600;
   for (auto m : messages) {

@@ -59,10 +59,47 @@ TEST(TypeMapping, FastPathsAgreeWithTheCalendar) {
   EXPECT_EQ(nlohmann::json::parse(out).get<double>(), 1.2345678901234567e-05);
   for (const char* bad :
        {"2016-11-04 11:51:30", "2016-11-04 11:51:30.+00", "2016-11-04T11:51:30+00",
-        "2016-11-04 11:51:30+0", "2016-11-04 11:51:30+00 BC"}) {
+        "2016-11-04 11:51:30+0", "2016-11-04 11:51:30+00 AD", "0000-01-01 00:00:00+00 BC"}) {
     EXPECT_FALSE(debezium_value(oid::k_timestamptz, -1, bad).ok()) << bad;
   }
   EXPECT_EQ(value(oid::k_int8, -1, "012"), 12);  // not canonical: converted, not copied
+}
+
+TEST(TypeMapping, EveryDateAndTimestampPostgresPrints) {
+  // ±infinity as Debezium's extreme values; timestamptz keeps the words.
+  EXPECT_EQ(value(oid::k_date, -1, "infinity"), 2146033979);
+  EXPECT_EQ(value(oid::k_date, -1, "-infinity"), -2147472691);
+  EXPECT_EQ(value(oid::k_timestamp, -1, "infinity"), 9223372036825200000LL);
+  EXPECT_EQ(value(oid::k_timestamp, 3, "-infinity"), -9223372036832400LL);
+  EXPECT_EQ(value(oid::k_timestamptz, -1, "-infinity"), "-infinity");
+  // BC: year 1 BC is the proleptic year 0, 4713 BC (PostgreSQL's first day) is -4712.
+  EXPECT_EQ(value(oid::k_date, -1, "0001-12-31 BC"), -719163);
+  EXPECT_EQ(value(oid::k_date, -1, "4713-11-24 BC"), -2440222);
+  EXPECT_EQ(value(oid::k_timestamp, -1, "0001-12-31 23:59:59.999999 BC"), -62135596800000001LL);
+  EXPECT_EQ(value(oid::k_timestamptz, -1, "0001-06-01 12:00:00+00 BC"),
+            "0000-06-01T12:00:00.000000Z");
+  EXPECT_EQ(value(oid::k_timestamptz, -1, "0001-01-01 00:30:00+01 BC"),
+            "-0001-12-31T23:30:00.000000Z");
+  EXPECT_EQ(value(oid::k_timestamptz, -1, "0044-03-15 12:00:00+00:09:21 BC"),
+            "-0043-03-15T11:50:39.000000Z");
+  // More than four year digits.
+  EXPECT_EQ(value(oid::k_date, -1, "5874897-12-31"), 2145042905);
+  EXPECT_EQ(value(oid::k_timestamptz, -1, "12345-06-07 08:09:10.5+02"),
+            "+12345-06-07T06:09:10.500000Z");
+  EXPECT_EQ(value(oid::k_timestamp, -1, "10000-01-01 00:00:00"), 253402300800000000LL);
+  // Beyond int64 microseconds: not a value (the encoder writes null and a warning).
+  EXPECT_FALSE(debezium_value(oid::k_timestamp, -1, "294276-12-31 23:59:59").ok());
+  EXPECT_FALSE(debezium_value(oid::k_date, -1, "0000-01-01 BC").ok());
+}
+
+TEST(TypeMapping, NumericWithoutDecimalFormIsUnsupported) {
+  for (const char* special : {"NaN", "Infinity", "-Infinity"}) {
+    for (int32_t typmod : {-1, numeric_typmod(10, 2)}) {
+      auto v = debezium_value(oid::k_numeric, typmod, special);
+      ASSERT_FALSE(v.ok()) << special;
+      EXPECT_EQ(v.error().code, Errc::unsupported);
+    }
+  }
 }
 
 TEST(TypeMapping, TwosComplement) {
