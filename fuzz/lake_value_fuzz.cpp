@@ -5,11 +5,15 @@
 // - what is accepted prints back (decimal_text, format_timestamp_us, the integer) to a text that
 //   converts to the same value;
 // - a value the lake accepts for a numeric, integer or timestamp column the Debezium encoder
-//   accepts too (both read the same grammar).
+//   accepts too (both read the same grammar);
+// - what the Debezium encoder writes for a value it accepts is exactly one JSON value (dates and
+//   timestamps beyond the lake's grammar too: BC, 5-digit years, ±infinity).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "cdc/type_mapping.hpp"
 #include "common/civil_time.hpp"
@@ -93,6 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (column.length != (accepted ? 1u : 0u)) __builtin_trap();
   std::string json;
   const bool encoded = sl::cdc::append_debezium_value(json, type.type_oid, type.typmod, text).ok();
+  if (encoded && !nlohmann::json::accept(json)) __builtin_trap();
   if (!accepted) return 0;
   const TypeId id = column.type.id;
   if ((id == TypeId::decimal || id == TypeId::int32 || id == TypeId::int64 ||

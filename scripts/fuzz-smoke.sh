@@ -211,6 +211,10 @@ seed_fuzz_lake_value() {
   add_bytes "$dir" timestamp '\x0b2025-01-31 09:30:00.123456'
   add_bytes "$dir" timestamptz '\x0c2025-01-31 09:30:00.5+05:30:15'
   add_bytes "$dir" bytea '\x0d\\x00ff10'
+  add_bytes "$dir" date-bc '\x0a0044-03-15 BC'
+  add_bytes "$dir" date-infinity '\x0a-infinity'
+  add_bytes "$dir" timestamp-5-digit-year '\x0b10000-01-01 00:00:00.5'
+  add_bytes "$dir" timestamptz-bc '\x0c0044-03-15 12:00:00+00:09:21 BC'
 }
 
 seed_fuzz_http_head() {
