@@ -14,9 +14,10 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev clang-format-14
   python3 python3-venv bc zstd
+  default-jdk-headless maven
 )
-# The slow Spark interop suite also needs a Java runtime.
-if [ "${SL_WITH_SPARK:-0}" = "1" ]; then APT_PACKAGES+=(openjdk-17-jre-headless); fi
+# (Java and Maven: the cdc test that reads our records with Kafka Connect's own JsonConverter;
+# the slow Spark interop suite runs on the same JDK.)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -61,4 +62,10 @@ if [ "${SL_WITH_SPARK:-0}" = "1" ]; then
     .venv/bin/pip install -q -r requirements-spark.txt
     echo "$spark_want" > "$spark_stamp"
   fi
+fi
+
+# Kafka Connect's JsonConverter jars for tests/cdc (cached in .cache/, fetched again only when
+# tests/cdc/jsonconverter/pom.xml changes).
+if [ "${SL_SKIP_JARS:-0}" != "1" ]; then
+  scripts/kafka-connect-jars.sh >/dev/null
 fi

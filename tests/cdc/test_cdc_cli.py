@@ -345,3 +345,78 @@ def test_values_postgres_accepts_never_stop_the_stream(env, tmp_path):
                            env=e, capture_output=True, text=True, timeout=60)
     assert again.returncode == 0, again.stderr
     assert not (tmp_path / "again.jsonl").exists() or (tmp_path / "again.jsonl").read_text() == ""
+
+
+JSONCONVERTER_TABLES = """
+CREATE TABLE typed (id bigint PRIMARY KEY, amount numeric(12,2) NOT NULL, anyn numeric, payload jsonb,
+                    at timestamptz, day date NOT NULL, local_at timestamp, ms timestamp(3), ok boolean NOT NULL,
+                    label text NOT NULL, ratio double precision, r4 real, small smallint, blob bytea, u uuid,
+                    big text);
+CREATE TABLE nokey (a int, b text NOT NULL);
+ALTER TABLE nokey REPLICA IDENTITY FULL;
+CREATE TABLE fullid (id int PRIMARY KEY, v text NOT NULL);
+ALTER TABLE fullid REPLICA IDENTITY FULL;
+CREATE PUBLICATION jc_pub FOR TABLE typed, nokey, fullid;
+INSERT INTO typed VALUES
+  (1, 30940.50, 1.25, '{"k": [1, 2]}', '2026-07-01 10:00:00.5+02', '2026-11-25', '2026-11-25 08:30:00',
+   '2026-11-25 08:30:00.123', true, E'\\u00c9quitation \\U0001F3C5 \\u2028 \\x01', 0.25, -1.5, -32768,
+   '\\x00ff', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'short'),
+  (2, 0, 'NaN', NULL, 'infinity', '-infinity', 'infinity', '-infinity', false, '', NULL, NULL, 32767, NULL,
+   NULL, NULL),
+  (3, -0.01, 'Infinity', 'null', '0044-03-15 12:00:00+00 BC', '0044-03-15 BC', '10000-01-01 00:00:00',
+   '0044-03-15 12:00:00 BC', true, 'x', 1e308, 3.4e38, 0, '\\x', NULL, NULL);
+INSERT INTO nokey VALUES (1, 'a'), (NULL, 'b');
+INSERT INTO fullid VALUES (1, 'v');
+"""
+
+JSONCONVERTER_CHANGES = """
+INSERT INTO typed (id, amount, day, ok, label, big, blob)
+  SELECT 4, 1, '-infinity', true, 'toast', string_agg(md5(g::text), ''), decode(string_agg(md5((g + 7)::text), ''), 'hex')
+  FROM generate_series(1, 600) g;
+UPDATE typed SET small = 5 WHERE id = 4;
+UPDATE typed SET id = 5 WHERE id = 4;
+UPDATE typed SET anyn = 'NaN', amount = 'NaN' WHERE id = 1;
+DELETE FROM typed WHERE id = 2;
+UPDATE nokey SET b = 'c' WHERE a IS NULL;
+DELETE FROM nokey WHERE a = 1;
+UPDATE fullid SET v = 'w';
+UPDATE fullid SET id = 2;
+DELETE FROM fullid;
+TRUNCATE nokey;
+"""
+
+
+def test_every_record_is_accepted_by_kafka_connect_jsonconverter(env, tmp_path):
+    """Kafka Connect's own JsonConverter.toConnectData reads every key and value `cdc` writes,
+    snapshot and stream, both schemas.enable modes, and writes back the same payload."""
+    sportlake, e = env
+    root = pathlib.Path(__file__).resolve().parents[2]
+    jars = subprocess.run([str(root / "scripts" / "kafka-connect-jars.sh")], check=True,
+                          capture_output=True, text=True, timeout=600).stdout.strip()
+    psql(sportlake, e, JSONCONVERTER_TABLES)
+    runs = {}
+    for schemas in (True, False):
+        sink = tmp_path / f"schemas-{schemas}.jsonl"
+        slot = f"jc_{str(schemas).lower()}"
+        args = [sportlake, "cdc", "--from-start", "--tombstones", "--publication", "jc_pub", "--slot", slot,
+                "--sink", f"jsonl:{sink}", "--idle-exit", "3"] + (["--schemas"] if schemas else [])
+        runs[schemas] = (sink, slot, subprocess.Popen(args, env=e, stdout=subprocess.PIPE,
+                                                      stderr=subprocess.PIPE, text=True))
+    deadline = time.time() + 30
+    while time.time() < deadline and not all(
+            slot in subprocess.run([sportlake, "cdc", "slots"], env=e, capture_output=True, text=True).stdout
+            for _, slot, _ in runs.values()):
+        time.sleep(0.2)
+    psql(sportlake, e, JSONCONVERTER_CHANGES)
+    for schemas, (sink, _, cdc) in runs.items():
+        _, stderr = cdc.communicate(timeout=120)
+        assert cdc.returncode == 0, stderr
+        lines = [line for line in sink.read_text().split("\n") if line]  # not splitlines(): U+2028
+        ops = [json.loads(line)["value"] for line in lines]
+        ops = [(v["payload"] if schemas else v)["op"] for v in ops if v]
+        assert ops.count("r") == 6 and {"c", "u", "d", "t"} <= set(ops), ops
+        check = subprocess.run(["java", "-cp", f"{jars}/*", str(root / "tests" / "cdc" / "jsonconverter" /
+                                                                 "JsonConverterCheck.java"), str(schemas).lower()],
+                               input=sink.read_text(), capture_output=True, text=True, timeout=300)
+        assert check.returncode == 0, check.stderr
+        assert check.stdout.strip().endswith(f"checked {len(lines)} records, 0 problems"), check.stdout[-4000:]
