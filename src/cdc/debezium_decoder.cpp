@@ -3,6 +3,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <optional>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -183,6 +185,57 @@ std::string number_text(const Json& v) {
   return std::string(buffer, end);
 }
 
+// Days / UTC microseconds → PostgreSQL's ISO text, BC and years beyond 9999 included
+// ("0044-03-15 BC", "10000-01-01 00:00:00.000000+00").
+std::string pg_text(int64_t days, std::optional<int64_t> in_day_us, bool zone) {
+  const CivilDate date = civil_from_days(days);
+  const bool bc = date.year <= 0;
+  char buffer[96];
+  int n =
+      std::snprintf(buffer, sizeof buffer, "%04lld-%02d-%02d",
+                    static_cast<long long>(bc ? 1 - date.year : date.year), date.month, date.day);
+  if (in_day_us) {
+    const int64_t seconds = *in_day_us / 1'000'000;
+    n += std::snprintf(buffer + n, sizeof buffer - n, " %02lld:%02lld:%02lld.%06lld%s",
+                       static_cast<long long>(seconds / 3600),
+                       static_cast<long long>(seconds / 60 % 60),
+                       static_cast<long long>(seconds % 60),
+                       static_cast<long long>(*in_day_us % 1'000'000), zone ? "+00" : "");
+  }
+  std::string out(buffer, static_cast<size_t>(n));
+  if (bc) out += " BC";
+  return out;
+}
+std::string pg_date_text(int64_t days) {
+  return pg_text(days, std::nullopt, false);
+}
+std::string pg_timestamp_text(int64_t us, bool zone) {
+  const int64_t days = floor_div(us, 86'400'000'000LL);
+  return pg_text(days, us - days * 86'400'000'000LL, zone);
+}
+
+// java.time's ISO form of years outside 0000-9999: "-0043-03-15T12:00:00.5Z",
+// "+10000-01-01T00:00:00Z" → UTC microseconds.
+std::optional<int64_t> parse_iso_signed_year(const std::string& s) {
+  if (s.size() < 6 || (s[0] != '+' && s[0] != '-')) return std::nullopt;
+  size_t i = 1;
+  int64_t year = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9' && i < 10; ++i) year = year * 10 + (s[i] - '0');
+  if (i < 5 || i >= s.size() || s[i] != '-') return std::nullopt;
+  if (s[0] == '-') year = -year;
+  // The rest on a leap year of four digits, then moved to the real year.
+  auto on_2000 = parse_timestamp("2000" + s.substr(i));
+  if (!on_2000) return std::nullopt;
+  const CivilDate date = civil_from_days(floor_div(*on_2000, 86'400'000'000LL));
+  const int64_t shift =
+      days_from_civil({year, date.month, date.day}) - days_from_civil({2000, date.month, date.day});
+  int64_t us = 0;
+  if (__builtin_mul_overflow(shift, int64_t{86'400'000'000LL}, &us) ||
+      __builtin_add_overflow(us, *on_2000, &us))
+    return std::nullopt;
+  return us;
+}
+
 // One JSON value → the PostgreSQL text form pgoutput would carry for that column.
 pg::TupleValue to_pg_text(const Json& v, const ColumnSpec& spec, const std::string& column) {
   using Kind = pg::TupleValue::Kind;
@@ -195,28 +248,29 @@ pg::TupleValue to_pg_text(const Json& v, const ColumnSpec& spec, const std::stri
   const std::string& name = spec.name;
   if (name == connect::k_date) {
     if (!v.is_number_integer()) return wrong("a day number");
-    int64_t days = v.get<int64_t>();
-    if (days < -3000000 || days > 3000000) return wrong("a day number in range");
-    return {Kind::text, format_date(days)};
+    const int64_t days = v.get<int64_t>();
+    if (days == k_date_plus_infinity) return {Kind::text, "infinity"};
+    if (days == k_date_minus_infinity) return {Kind::text, "-infinity"};
+    if (days < INT32_MIN || days > INT32_MAX) return wrong("a day number in range");
+    return {Kind::text, pg_date_text(days)};
   }
   if (name == connect::k_micro_timestamp || name == connect::k_timestamp) {
     if (!v.is_number_integer()) return wrong("an epoch number");
     int64_t us = v.get<int64_t>();
-    if (name == connect::k_timestamp) {
-      if (us > INT64_MAX / 1000 || us < INT64_MIN / 1000) return wrong("an epoch in range");
-      us *= 1000;
-    }
-    if (us > 253402300799999999LL || us < -62135596800000000LL) return wrong("an epoch in range");
-    return {Kind::text, format_timestamp_us(us, ' ', false)};
+    const int64_t scale = name == connect::k_timestamp ? 1000 : 1;
+    if (us == k_timestamp_plus_infinity_us / scale) return {Kind::text, "infinity"};
+    if (us == k_timestamp_minus_infinity_us / scale) return {Kind::text, "-infinity"};
+    if (__builtin_mul_overflow(us, scale, &us)) return wrong("an epoch in range");
+    return {Kind::text, pg_timestamp_text(us, false)};
   }
   if (name == connect::k_zoned_timestamp) {
     if (!v.is_string()) return wrong("an ISO-8601 string");
     const auto& s = v.get_ref<const std::string&>();
     if (s == "infinity" || s == "-infinity") return {Kind::text, s};
     auto us = parse_timestamp(s);
-    if (!us || *us > 253402300799999999LL || *us < -62135596800000000LL)
-      return wrong("an ISO-8601 timestamp");
-    return {Kind::text, format_timestamp_us(*us, ' ', false) + "+00"};
+    if (!us) us = parse_iso_signed_year(s);
+    if (!us) return wrong("an ISO-8601 timestamp");
+    return {Kind::text, pg_timestamp_text(*us, true)};
   }
   if (name == connect::k_decimal) {
     if (!v.is_string()) return wrong("base64 bytes");

@@ -13,6 +13,7 @@
 
 #include "cdc/debezium_decoder.hpp"
 #include "cdc/debezium_json.hpp"
+#include "cdc/type_mapping.hpp"
 
 namespace sl::cdc {
 namespace {
@@ -248,6 +249,40 @@ TEST(DebeziumDecoder, MalformedEventsAreClearErrors) {
       std::nullopt, std::string_view(R"({"op":"m","source":{"db":"d","schema":"","table":""}})"));
   ASSERT_FALSE(message.ok());
   EXPECT_EQ(message.error().code, Errc::unsupported);
+}
+
+// Our own records of every date and timestamp PostgreSQL prints (±infinity, BC, 5-digit years)
+// decode to PostgreSQL's text again, so both sources feed consumers the same values.
+TEST(Decoder, EdgeDatesAndTimestampsOfOurRecordsDecodeToPostgresText) {
+  pg::Relation rel;
+  rel.oid = 1;
+  rel.schema = "public";
+  rel.name = "edge";
+  rel.columns = {{true, "id", oid::k_int4, -1},
+                 {false, "d", oid::k_date, -1},
+                 {false, "ts", oid::k_timestamp, -1},
+                 {false, "ms", oid::k_timestamp, 3},
+                 {false, "tz", oid::k_timestamptz, -1}};
+  const std::vector<std::vector<std::string>> rows = {
+      {"infinity", "infinity", "infinity", "infinity"},
+      {"-infinity", "-infinity", "-infinity", "-infinity"},
+      {"0044-03-15 BC", "0044-03-15 12:00:00.500000 BC", "0044-03-15 12:00:00.500000 BC",
+       "0044-03-15 12:00:00.500000+00 BC"},
+      {"10000-01-01", "10000-01-01 00:00:00.000000", "10000-01-01 00:00:00.000000",
+       "10000-01-01 00:00:00.000000+00"}};
+  for (const auto& row : rows) {
+    ChangeEvent e;
+    e.op = Op::create;
+    e.relation = &rel;
+    e.after = pg::Tuple{{pg::TupleValue::Kind::text, "1"}};
+    for (const auto& text : row) e.after->push_back({pg::TupleValue::Kind::text, text});
+    auto encoded = encode_debezium(e, {.schemas = true});
+    ASSERT_TRUE(encoded.ok()) << encoded.error().to_string();
+    auto decoded = decode_debezium(encoded->key, encoded->value);
+    ASSERT_TRUE(decoded.ok()) << decoded.error().to_string() << " " << *encoded->value;
+    for (size_t i = 0; i < row.size(); ++i)
+      EXPECT_EQ((*decoded->event.after)[i + 1].data, row[i]) << rel.columns[i + 1].name;
+  }
 }
 
 }  // namespace
