@@ -30,7 +30,7 @@ bool same_relation(const pg::Relation& a, const pg::Relation& b) {
     const auto& x = a.columns[i];
     const auto& y = b.columns[i];
     if (x.type_oid != y.type_oid || x.type_modifier != y.type_modifier || x.is_key != y.is_key ||
-        x.not_null != y.not_null || x.name != y.name)
+        x.not_null != y.not_null || x.name != y.name || x.default_text != y.default_text)
       return false;
   }
   return true;
@@ -93,9 +93,8 @@ const DebeziumEncoder::Prepared& DebeziumEncoder::prepared(const pg::Relation& r
 namespace {
 
 // The value Debezium gives a non-optional column whose value is missing (a delete's before-image
-// under REPLICA IDENTITY DEFAULT sends only the key) or has no Connect form: the type's zero
-// (JdbcValueConverters' fallback; Debezium prefers the column's schema default, which we do not
-// carry yet: src/cdc/README.md).
+// under REPLICA IDENTITY DEFAULT sends only the key) and that has no constant DEFAULT, or whose
+// value has no Connect form: the type's zero (JdbcValueConverters' fallback).
 void append_zero_value(std::string& out, const pg::RelationColumn& column) {
   switch (column.type_oid) {
     case oid::k_bool:
@@ -142,11 +141,19 @@ Status DebeziumEncoder::append_row(std::string& out, const pg::Relation& rel,
     const auto& v = tuple[i];
     switch (v.kind) {
       case pg::TupleValue::Kind::null:
-        // Connect rejects null in a non-optional field.
-        if (column.not_null || column.is_key)
-          append_zero_value(out, column);
-        else
+        // Connect rejects null in a non-optional field: Debezium writes the column's constant
+        // DEFAULT, else its type's zero.
+        if (column.not_null || column.is_key) {
+          const size_t mark = out.size();
+          if (!column.default_text ||
+              !append_debezium_value(out, column.type_oid, column.type_modifier,
+                                     *column.default_text)) {
+            out.resize(mark);
+            append_zero_value(out, column);
+          }
+        } else {
           out += "null";
+        }
         break;
       case pg::TupleValue::Kind::unchanged_toast:
         // Debezium's placeholder: the value was not sent and is not known (never a default). A

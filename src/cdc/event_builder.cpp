@@ -62,6 +62,7 @@ Status EventBuilder::feed(const pg::XLogData& data, pg::PgOutputMessage&& messag
         else
           primary_keys_[table] = std::move(catalog->primary_key);
         not_null_[table] = std::move(catalog->not_null);
+        defaults_[table] = std::move(catalog->defaults);
       } else {
         spdlog::warn("cdc: catalog of {} not read ({}); keeping what was known", table,
                      catalog.error().to_string());
@@ -78,6 +79,12 @@ Status EventBuilder::feed(const pg::XLogData& data, pg::PgOutputMessage&& messag
     }
     if (auto it = not_null_.find(table); it != not_null_.end()) {
       for (auto& column : slot->columns) column.not_null = listed(it->second, column.name);
+    }
+    if (auto it = defaults_.find(table); it != defaults_.end()) {
+      for (auto& column : slot->columns) {
+        auto found = it->second.find(column.name);
+        if (found != it->second.end()) column.default_text = found->second;
+      }
     }
     return {};
   }
@@ -181,21 +188,31 @@ Result<std::map<std::string, std::vector<std::string>>> read_not_null_columns(
 Result<EventBuilder::TableCatalog> read_table_catalog(pg::Connection& conn,
                                                       const std::string& schema,
                                                       const std::string& table) {
-  SL_ASSIGN_OR_RETURN(
-      auto rows,
-      conn.exec_params(
-          "SELECT a.attname, a.attnotnull, COALESCE(array_position(i.indkey::int2[], a.attnum), 0) "
-          "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-          "JOIN pg_namespace n ON n.oid = c.relnamespace "
-          "LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary "
-          "WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped "
-          "ORDER BY 3, a.attnum",
-          {schema, table}));
+  // A DEFAULT that is a constant is printed by pg_get_expr with the type's own output inside
+  // quotes ('new'::text, '2026-01-01'::date), or bare (7, 1.5, true); anything else (now(),
+  // nextval(...)) has no value here: Debezium then writes the type's zero.
+  SL_ASSIGN_OR_RETURN(auto rows, conn.exec_params(
+                                     R"(WITH c AS (SELECT a.attname, a.attnotnull, a.attnum,
+               COALESCE(array_position(i.indkey::int2[], a.attnum), 0) AS key_position,
+               CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS e
+             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+             WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped)
+           SELECT attname, attnotnull, key_position, CASE
+             WHEN e ~ '^''.*''::[a-z][a-z0-9_ ,()]*$'
+               THEN replace(substring(e from '^''(.*)''::'), '''''', '''')
+             WHEN e ~ '^\(?-?[0-9]+(\.[0-9]+)?\)?$' THEN btrim(e, '()')
+             WHEN e IN ('true', 'false') THEN left(e, 1) END
+           FROM c ORDER BY key_position, attnum)",
+                                     {schema, table}));
   EventBuilder::TableCatalog out;
   for (int r = 0; r < rows.rows(); ++r) {
     const std::string name(rows.value(r, 0));
     if (rows.value(r, 1) == "t") out.not_null.push_back(name);
     if (rows.value(r, 2) != "0") out.primary_key.push_back(name);
+    if (!rows.is_null(r, 3)) out.defaults.emplace(name, std::string(rows.value(r, 3)));
   }
   return out;
 }

@@ -57,6 +57,7 @@ class EventBuilder {
   struct TableCatalog {
     std::vector<std::string> primary_key;
     std::vector<std::string> not_null;
+    std::map<std::string, std::string> defaults;  // constant DEFAULTs in text form, by column
   };
   using CatalogLookup =
       std::function<Result<TableCatalog>(const std::string& schema, const std::string& table)>;
@@ -77,6 +78,7 @@ class EventBuilder {
   pg::Begin begin_;
   std::map<std::string, std::vector<std::string>> primary_keys_;
   std::map<std::string, std::vector<std::string>> not_null_;
+  std::map<std::string, std::map<std::string, std::string>> defaults_;
   bool keys_known_ = false;
   CatalogLookup lookup_;
   pg::Lsn last_commit_end_;

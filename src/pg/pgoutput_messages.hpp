@@ -55,6 +55,9 @@ struct RelationColumn {
   // Not on the wire: filled from the catalog by consumers that know it (Connect schemas mark
   // nullable columns optional).
   bool not_null = false;
+  // Not on the wire either: a constant DEFAULT in the type's text form ("new", "7"), from the
+  // catalog (what Debezium writes for a missing value of a NOT NULL column).
+  std::optional<std::string> default_text;
 };
 
 struct Relation {

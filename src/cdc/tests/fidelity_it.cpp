@@ -220,9 +220,15 @@ TEST(Fidelity, DeleteBeforeImageFillsNotNullColumns) {
       database_with("strict",
                     "CREATE TABLE strict (id int PRIMARY KEY, qty int NOT NULL, label text "
                     "NOT NULL, amount numeric(8,2) NOT NULL, at timestamptz NOT NULL, "
-                    "day date NOT NULL, note text)");
+                    "day date NOT NULL, note text, status text NOT NULL DEFAULT 'new', "
+                    "quote text NOT NULL DEFAULT 'it''s', n int NOT NULL DEFAULT -7, "
+                    "price numeric(6,2) NOT NULL DEFAULT 1.5, flag bool NOT NULL "
+                    "DEFAULT true, since date NOT NULL DEFAULT '2026-01-02', "
+                    "stamp timestamptz NOT NULL DEFAULT now())");
   auto s = Stream::open(conninfo, "s_strict");
-  s.exec("INSERT INTO strict VALUES (1, 5, 'x', 2.5, now(), current_date, 'n')");
+  s.exec(
+      "INSERT INTO strict VALUES (1, 5, 'x', 2.5, now(), current_date, 'n', 'old', 'q', 1, "
+      "2, false, '2020-01-01', now())");
   s.exec("DELETE FROM strict");
   s.read(2);
   const Record& deleted = s.records[1];
@@ -235,6 +241,15 @@ TEST(Fidelity, DeleteBeforeImageFillsNotNullColumns) {
   EXPECT_EQ(before["amount"], "AA==");  // Decimal 0.00
   EXPECT_EQ(before["day"], 0);
   EXPECT_TRUE(before["note"].is_null()) << "nullable columns stay null";
+  // A constant DEFAULT is Debezium's value for a missing NOT NULL column; a function's is the
+  // type's zero.
+  EXPECT_EQ(before["status"], "new");
+  EXPECT_EQ(before["quote"], "it's");
+  EXPECT_EQ(before["n"], -7);
+  EXPECT_EQ(before["price"], "AJY=");  // 150 at scale 2
+  EXPECT_EQ(before["flag"], true);
+  EXPECT_EQ(before["since"], 20455);
+  EXPECT_EQ(before["stamp"], "1970-01-01T00:00:00.000000Z");
 }
 
 TEST(Fidelity, NotNullColumnAddedMidStreamIsNotOptional) {
