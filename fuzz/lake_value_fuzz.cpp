@@ -6,8 +6,8 @@
 //   converts to the same value;
 // - a value the lake accepts for a numeric, integer or timestamp column the Debezium encoder
 //   accepts too (both read the same grammar);
-// - what the Debezium encoder writes for a value it accepts is exactly one JSON value (dates and
-//   timestamps beyond the lake's grammar too: BC, 5-digit years, ±infinity).
+// - what the Debezium encoder writes for a value it accepts (text aside) is exactly one JSON value
+//   (dates and timestamps beyond the lake's grammar too: BC, 5-digit years, ±infinity).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -97,7 +97,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (column.length != (accepted ? 1u : 0u)) __builtin_trap();
   std::string json;
   const bool encoded = sl::cdc::append_debezium_value(json, type.type_oid, type.typmod, text).ok();
-  if (encoded && !nlohmann::json::accept(json)) __builtin_trap();
+  // (Text values are copied as they are: PostgreSQL only sends valid UTF-8, the fuzzer does not.)
+  const bool text_copy = type.type_oid == oid::k_text || type.type_oid == oid::k_jsonb;
+  if (encoded && !text_copy && !nlohmann::json::accept(json)) __builtin_trap();
   if (!accepted) return 0;
   const TypeId id = column.type.id;
   if ((id == TypeId::decimal || id == TypeId::int32 || id == TypeId::int64 ||

@@ -187,7 +187,9 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
         return {};
       }
       auto v = parse_number<double>(text);
-      if (!v) return bad_value("floating-point", text);
+      // from_chars also takes "inf"/"nan" spellings PostgreSQL never prints; JSON has no form
+      // for them (to_chars would write a bare inf).
+      if (!v || !std::isfinite(*v)) return bad_value("floating-point", text);
       return number(*v);
     }
     case oid::k_numeric: {

@@ -118,6 +118,9 @@ TEST(TypeMapping, MalformedValuesAreCorruptWithTheValue) {
   EXPECT_NE(v.error().message.find("'12x'"), std::string::npos);
   EXPECT_FALSE(debezium_value(oid::k_date, -1, "2016-13-45").ok());
   EXPECT_FALSE(debezium_value(oid::k_bool, -1, "yes").ok());
+  // Spellings of infinity PostgreSQL never prints (it sends "Infinity"): not a bare inf in JSON.
+  EXPECT_FALSE(debezium_value(oid::k_float8, -1, "-infinity").ok());
+  EXPECT_FALSE(debezium_value(oid::k_float4, -1, "nan").ok());
 }
 
 }  // namespace
