@@ -16,7 +16,7 @@ export SPORTLAKE_HOME=$work/home SPORTLAKE_LOG_LEVEL=warn
 trap '"$SPORTLAKE" db stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 "$SPORTLAKE" db start >/dev/null
 "$SPORTLAKE" load >/dev/null
-url=$("$SPORTLAKE" db url)
+url=$("$SPORTLAKE" db url --admin)
 bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 now() { date +%s.%N; }
 

@@ -28,7 +28,7 @@ with open(path, "w", encoding="utf-8") as f:
                 f"{rng.choice(modes)}\n")
 PY
 "$SPORTLAKE" db start >/dev/null
-conninfo=$("$SPORTLAKE" db url)
+conninfo=$("$SPORTLAKE" db url --admin)
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now() { date +%s.%N; }
 

@@ -138,17 +138,23 @@ void add_db_command(CLI::App& app, Context& ctx) {
     ctx.exit_code = fail("psql", error);
   });
 
-  db->add_subcommand("url",
-                     "print the connection string the jobs use (the embedded cluster: the jobs' "
-                     "role over its private socket)")
-      ->callback([&ctx] {
-        auto conninfo = pg::resolve_conninfo(ctx.config);
-        if (!conninfo) {
-          ctx.exit_code = fail("url", conninfo.error());
-          return;
-        }
-        fmt::print("{}\n", *conninfo);
-      });
+  auto* url = db->add_subcommand("url",
+                                 "print the connection string the jobs use (the embedded cluster: "
+                                 "the jobs' role over its private socket)");
+  // Benchmarks and administrators reset tables (TRUNCATE, DDL) that the jobs' role may not touch;
+  // the superuser's string names only the private socket, which no other account can reach.
+  static bool admin = false;
+  url->add_flag("--admin", admin,
+                "the superuser's string instead (embedded cluster: over its private socket)");
+  url->callback([&ctx] {
+    auto conninfo =
+        admin ? pg::resolve_admin_conninfo(ctx.config) : pg::resolve_conninfo(ctx.config);
+    if (!conninfo) {
+      ctx.exit_code = fail("url", conninfo.error());
+      return;
+    }
+    fmt::print("{}\n", *conninfo);
+  });
 
   auto* bi = db->add_subcommand(
       "bi-user",
