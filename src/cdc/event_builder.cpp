@@ -193,7 +193,7 @@ Result<EventBuilder::TableCatalog> read_table_catalog(pg::Connection& conn,
   // nextval(...)) has no value here: Debezium then writes the type's zero.
   SL_ASSIGN_OR_RETURN(auto rows, conn.exec_params(
                                      R"(WITH c AS (SELECT a.attname, a.attnotnull, a.attnum,
-               COALESCE(array_position(i.indkey::int2[], a.attnum), 0) AS key_position,
+               COALESCE(array_position(i.indkey::int2[], a.attnum) + 1, 0) AS key_position,
                CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS e
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace
