@@ -6,12 +6,12 @@
 #include <filesystem>
 
 #include "cli/commands.hpp"
+#include "cli/lake_storage.hpp"
 #include "cli/row_output.hpp"
 #include "common/civil_time.hpp"
 #include "common/clock.hpp"
 #include "delta/checkpoint_writer.hpp"
 #include "delta/csv_import.hpp"
-#include "delta/local_storage.hpp"
 #include "delta/maintenance.hpp"
 #include "delta/scan.hpp"
 #include "delta/snapshot.hpp"
@@ -30,12 +30,26 @@ int fail(const std::string& verb, const Error& e) {
   return e.code == Errc::not_found ? 2 : 1;
 }
 
-// A table path as given, or relative to the lake root (`bronze/activities`).
-stdfs::path resolve_table(const Context& ctx, const std::string& path) {
+// A table path or s3:// URI as given, or relative to the lake root (`bronze/activities`).
+std::string resolve_table(const Context& ctx, const std::string& path) {
+  if (delta::is_s3_uri(path)) return path;
   stdfs::path p(path);
-  if (p.is_absolute() || stdfs::exists(p)) return p;
+  if (p.is_absolute() || stdfs::exists(p)) return path;
+  const std::string root = ctx.settings.lake_root.string();
+  if (delta::is_s3_uri(root)) return path.empty() ? root : root + "/" + path;
   auto under_lake = ctx.settings.lake_root / p;
-  return stdfs::exists(under_lake) ? under_lake : p;
+  return stdfs::exists(under_lake) ? under_lake.string() : path;
+}
+
+// `table` named relative to `base` for listings ("bronze/activities").
+std::string relative_name(const std::string& base, const std::string& table) {
+  if (table == base) {
+    const size_t slash = table.find_last_of('/');
+    return slash == std::string::npos ? table : table.substr(slash + 1);
+  }
+  if (table.starts_with(base + "/")) return table.substr(base.size() + 1);
+  if (!delta::is_s3_uri(table)) return stdfs::relative(table, base).string();
+  return table;
 }
 
 std::string time_text(int64_t ms) {
@@ -60,10 +74,9 @@ struct LakeArgs {
 };
 
 // The table's snapshot at --version / --timestamp (latest by default), with its storage.
-Result<std::pair<delta::LocalStorage, delta::Snapshot>> snapshot_of(const Context& ctx,
-                                                                    const LakeArgs& args,
-                                                                    const std::string& verb) {
-  delta::LocalStorage storage(resolve_table(ctx, args.table));
+Result<std::pair<std::unique_ptr<delta::Storage>, delta::Snapshot>> snapshot_of(
+    const Context& ctx, const LakeArgs& args, const std::string& verb) {
+  SL_ASSIGN_OR_RETURN(auto storage, open_storage(resolve_table(ctx, args.table)));
   delta::SnapshotOptions options;
   if (args.version >= 0) options.version = args.version;
   if (!args.timestamp.empty()) {
@@ -73,17 +86,16 @@ Result<std::pair<delta::LocalStorage, delta::Snapshot>> snapshot_of(const Contex
                         "--timestamp '" + args.timestamp + "' is not a timestamp");
     options.timestamp_ms = floor_div(*t, 1000);
   }
-  auto snapshot = delta::load_snapshot(storage, options);
+  auto snapshot = delta::load_snapshot(*storage, options);
   if (!snapshot.ok()) return snapshot.error().with_context(verb);
   return std::pair{std::move(storage), std::move(*snapshot)};
 }
 
 // One line of `lake ls`: version, files, rows (from the files' stats), bytes, last commit.
-void print_table_line(const stdfs::path& base, const stdfs::path& table) {
-  delta::LocalStorage storage(table);
-  auto snapshot = delta::load_snapshot(storage);
-  std::string name = stdfs::relative(table, base).string();
-  if (name == ".") name = table.filename().string();
+void print_table_line(const std::string& base, const std::string& table) {
+  const std::string name = relative_name(base, table);
+  auto storage = open_storage(table);
+  auto snapshot = storage ? delta::load_snapshot(**storage) : Result<delta::Snapshot>(storage.error());
   if (!snapshot.ok()) {
     fmt::print("{:<40} error: {}\n", name, snapshot.error().message);
     return;
@@ -105,15 +117,32 @@ void print_table_line(const stdfs::path& base, const stdfs::path& table) {
 }
 
 // The tables at or below `base` (folders holding a `_delta_log/`, up to 4 levels down), sorted.
-std::vector<stdfs::path> find_tables(const stdfs::path& base) {
-  std::vector<stdfs::path> tables;
+// On the object store: from one recursive listing of the prefix.
+Result<std::vector<std::string>> find_tables(const std::string& base) {
+  std::vector<std::string> tables;
+  if (delta::is_s3_uri(base)) {
+    SL_ASSIGN_OR_RETURN(auto storage, open_storage(base));
+    SL_ASSIGN_OR_RETURN(auto files, storage->list_recursive(""));
+    for (const auto& f : files) {
+      const std::string_view path = f.path;
+      const size_t at = path.starts_with("_delta_log/") ? 0 : path.find("/_delta_log/");
+      if (at == std::string_view::npos) continue;
+      if (std::count(path.begin(), path.begin() + static_cast<std::ptrdiff_t>(at), '/') > 3)
+        continue;
+      std::string table = at == 0 ? base : base + "/" + std::string(path.substr(0, at));
+      if (tables.empty() || tables.back() != table) tables.push_back(std::move(table));
+    }
+    std::sort(tables.begin(), tables.end());
+    tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
+    return tables;
+  }
   std::error_code ec;
-  if (stdfs::exists(base / "_delta_log")) return {base};
+  if (stdfs::exists(stdfs::path(base) / "_delta_log")) return std::vector<std::string>{base};
   for (auto it = stdfs::recursive_directory_iterator(base, ec);
        !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
     if (it.depth() > 3) it.disable_recursion_pending();
     if (it->is_directory() && it->path().filename() == "_delta_log") {
-      tables.push_back(it->path().parent_path());
+      tables.push_back(it->path().parent_path().string());
       it.disable_recursion_pending();
     }
   }
@@ -126,11 +155,12 @@ void add_ls(CLI::App& lake, Context& ctx) {
   static std::string root;
   ls->add_option("ROOT", root, "folder to search (default: the lake root)");
   ls->callback([&ctx] {
-    stdfs::path base = root.empty() ? ctx.settings.lake_root : stdfs::path(root);
-    const std::vector<stdfs::path> tables = find_tables(base);
+    const std::string base = root.empty() ? ctx.settings.lake_root.string() : root;
+    const auto tables = find_tables(base);
+    if (!tables) return void(ctx.exit_code = fail("ls", tables.error()));
     fmt::print("{:<40} {:>8} {:>7} {:>10} {:>12}  {}\n", "table", "version", "files", "rows",
                "bytes", "last commit");
-    for (const auto& t : tables) print_table_line(base, t);
+    for (const auto& t : *tables) print_table_line(base, t);
   });
 }
 
@@ -140,9 +170,10 @@ void add_history(CLI::App& lake, Context& ctx, LakeArgs& args) {
   history->add_option("--limit", args.limit, "at most N commits");
   history->add_flag("--json", args.as_json, "one JSON object per commit");
   history->callback([&ctx, &args] {
-    delta::LocalStorage storage(resolve_table(ctx, args.table));
+    auto storage = open_storage(resolve_table(ctx, args.table));
+    if (!storage) return void(ctx.exit_code = fail("history", storage.error()));
     auto entries = delta::load_history(
-        storage, args.limit >= 0 ? std::optional<size_t>(args.limit) : std::nullopt);
+        **storage, args.limit >= 0 ? std::optional<size_t>(args.limit) : std::nullopt);
     if (!entries) return void(ctx.exit_code = fail("history", entries.error()));
     for (const auto& e : *entries) {
       const auto& info = e.commit_info;
@@ -223,7 +254,7 @@ void add_scan(CLI::App& lake, Context& ctx, LakeArgs& args) {
     size_t printed = 0;
     size_t max_rows = args.limit >= 0 ? static_cast<size_t>(args.limit) : SIZE_MAX;
     const auto format = args.as_csv ? RowFormat::csv : RowFormat::json;
-    auto status = delta::scan(storage, snapshot, options, [&](columnar::RecordBatch&& batch) {
+    auto status = delta::scan(*storage, snapshot, options, [&](columnar::RecordBatch&& batch) {
       printed += print_rows(batch, format, max_rows - printed);
       return printed < max_rows;
     });
@@ -256,7 +287,8 @@ void add_import(CLI::App& lake, Context& ctx, LakeArgs& args) {
   import->callback([&ctx, &args] {
     auto batch = read_input(input);
   if (!batch) return void(ctx.exit_code = fail("import", batch.error()));
-  delta::LocalStorage storage(resolve_table(ctx, args.table));
+  auto storage = open_storage(resolve_table(ctx, args.table));
+  if (!storage) return void(ctx.exit_code = fail("import", storage.error()));
   delta::WriteOptions options;
   options.mode = mode == "overwrite" ? delta::WriteMode::overwrite : delta::WriteMode::append;
   options.partition_columns = split_list(partition_by);
@@ -268,7 +300,7 @@ void add_import(CLI::App& lake, Context& ctx, LakeArgs& args) {
     }
     options.app_transaction = std::pair{app_id, app_version};
   }
-  auto result = delta::write_table(storage, *batch, options);
+  auto result = delta::write_table(**storage, *batch, options);
   if (!result) return void(ctx.exit_code = fail("import", result.error()));
   if (result->skipped) {
     fmt::print("skipped: {} version {} is already in the table (at table version {})\n", app_id,
@@ -289,10 +321,11 @@ void add_optimize(CLI::App& lake, Context& ctx, LakeArgs& args) {
   optimize->add_option("--min-file-mb", min_file_mb,
                        "compact files smaller than this (default 64)");
   optimize->callback([&ctx, &args] {
-    delta::LocalStorage storage(resolve_table(ctx, args.table));
+    auto storage = open_storage(resolve_table(ctx, args.table));
+    if (!storage) return void(ctx.exit_code = fail("optimize", storage.error()));
     delta::OptimizeOptions options;
     options.min_file_bytes = static_cast<uint64_t>(min_file_mb) << 20;
-    auto result = delta::optimize(storage, options);
+    auto result = delta::optimize(**storage, options);
     if (!result) return void(ctx.exit_code = fail("optimize", result.error()));
     if (result->version < 0) return void(fmt::print("nothing to compact\n"));
     fmt::print("version {}: {} files compacted into {} ({} rows)\n", result->version,
@@ -310,13 +343,14 @@ void add_vacuum(CLI::App& lake, Context& ctx, LakeArgs& args) {
   vacuum->add_flag("--dry-run", dry_run, "list what would be deleted");
   vacuum->add_flag("--force", force, "allow a retention shorter than the table's");
   vacuum->callback([&ctx, &args] {
-    delta::LocalStorage storage(resolve_table(ctx, args.table));
+    auto storage = open_storage(resolve_table(ctx, args.table));
+    if (!storage) return void(ctx.exit_code = fail("vacuum", storage.error()));
     delta::VacuumOptions options;
     if (retention_hours >= 0)
       options.retention_ms = static_cast<int64_t>(retention_hours * 3'600'000);
     options.dry_run = dry_run;
     options.force_short_retention = force;
-    auto result = delta::vacuum(storage, options);
+    auto result = delta::vacuum(**storage, options);
     if (!result) return void(ctx.exit_code = fail("vacuum", result.error()));
     for (const auto& f : result->deleted)
       fmt::print("{}{}\n", dry_run ? "would delete " : "deleted ", f);
@@ -331,7 +365,7 @@ void add_checkpoint(CLI::App& lake, Context& ctx, LakeArgs& args) {
   checkpoint->callback([&ctx, &args] {
     auto loaded = snapshot_of(ctx, args, "checkpoint");
     if (!loaded) return void(ctx.exit_code = fail("checkpoint", loaded.error()));
-    auto result = delta::write_checkpoint(loaded->first, loaded->second, unix_now_ms());
+    auto result = delta::write_checkpoint(*loaded->first, loaded->second, unix_now_ms());
     if (!result) return void(ctx.exit_code = fail("checkpoint", result.error()));
     fmt::print("checkpoint at version {}: {} actions, {} files\n", result->version, result->actions,
                result->add_files);
@@ -340,10 +374,14 @@ void add_checkpoint(CLI::App& lake, Context& ctx, LakeArgs& args) {
 
 // One table's check: its findings printed, the outcome recorded in the table. False if damaged
 // or not checkable.
-bool check_one_table(const stdfs::path& base, const stdfs::path& table) {
-  std::string name = stdfs::relative(table, base).string();
-  if (name == ".") name = table.string();
-  delta::LocalStorage storage(table);
+bool check_one_table(const std::string& base, const std::string& table) {
+  const std::string name = table == base ? table : relative_name(base, table);
+  auto opened = open_storage(table);
+  if (!opened) {
+    fmt::print("{}: cannot be checked: {}\n", name, opened.error().to_string());
+    return false;
+  }
+  delta::Storage& storage = **opened;
   auto snapshot = delta::load_snapshot(storage);
   if (!snapshot) {
     fmt::print("{}: cannot be checked: {}\n", name, snapshot.error().to_string());
@@ -372,13 +410,15 @@ void add_check(CLI::App& lake, Context& ctx, LakeArgs& args) {
   check->add_option("PATH", args.table,
                     "table folder, or a folder of tables (default: the lake root)");
   check->callback([&ctx, &args] {
-    const stdfs::path base =
-        args.table.empty() ? ctx.settings.lake_root : resolve_table(ctx, args.table);
-    const std::vector<stdfs::path> tables = find_tables(base);
+    const std::string base =
+        args.table.empty() ? ctx.settings.lake_root.string() : resolve_table(ctx, args.table);
+    const auto found = find_tables(base);
+    if (!found) return void(ctx.exit_code = fail("check", found.error()));
+    const std::vector<std::string>& tables = *found;
     if (tables.empty()) {
       return void(ctx.exit_code = fail("check", make_error(Errc::not_found,
                                                            "no Delta table at or below '" +
-                                                               base.string() + "'")));
+                                                               base + "'")));
     }
     size_t damaged = 0;
     for (const auto& table : tables) damaged += check_one_table(base, table) ? 0 : 1;

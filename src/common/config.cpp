@@ -313,6 +313,8 @@ std::filesystem::path Config::home() const {
 std::filesystem::path Config::lake_root() const {
   auto root = get_string("lake.root");
   if (root.empty()) return home() / "delta";
+  // An object store URI (s3://bucket/prefix) is kept as written: it is no local path.
+  if (root.find("://") != std::string::npos) return root;
   return std::filesystem::absolute(root).lexically_normal();
 }
 

@@ -54,7 +54,7 @@ class Config {
 
   // $SPORTLAKE_HOME (default ./var), absolute.
   std::filesystem::path home() const;
-  // Lake root: lake.root or <home>/delta.
+  // Lake root: lake.root (absolute; a URI such as s3://bucket/prefix as written) or <home>/delta.
   std::filesystem::path lake_root() const;
   // True when no external database is configured (no database.url nor database.host).
   bool embedded_database() const;

@@ -52,6 +52,14 @@ TEST(Config, PrecedenceTomlDotenvEnvironment) {
   EXPECT_EQ(config->get_string("maps.destination"), "1362 Av. des Platanes, 34970 Lattes");
 }
 
+TEST(Config, ObjectStoreLakeRootKeptAsWritten) {
+  ::setenv("SPORTLAKE_LAKE_ROOT", "s3://bkt/lake/prod", 1);
+  auto config = load({.toml_path = "", .dotenv_path = ""});
+  ::unsetenv("SPORTLAKE_LAKE_ROOT");
+  ASSERT_TRUE(config.ok()) << config.error().to_string();
+  EXPECT_EQ(config->lake_root().string(), "s3://bkt/lake/prod");
+}
+
 TEST(Config, BadTomlNamesLine) {
   fs::TempDir dir;
   ASSERT_TRUE(fs::write_file_atomic(dir.path() / "bad.toml", "home = \"x\"\n[rules\n").ok());
