@@ -199,8 +199,7 @@ std::string S3Storage::describe(std::string_view path) const {
 
 Result<S3Storage::Reply> S3Storage::send(const char* method, std::string_view object_key,
                                          const std::string& query, std::string_view body,
-                                         bool if_none_match, std::string_view what,
-                                         bool* retried) const {
+                                         bool if_none_match, std::string_view what) const {
   CURL* curl = thread_curl();
   const std::string where = "s3://" + root_.bucket + "/" + std::string(object_key);
   if (!curl) return make_error(Errc::internal, "S3: curl could not be initialised");
@@ -209,10 +208,7 @@ Result<S3Storage::Reply> S3Storage::send(const char* method, std::string_view ob
   const std::string sigv4 = "aws:amz:" + options_.region + ":s3";
   std::string last_problem;
   for (int attempt = 1; attempt <= std::max(1, options_.max_attempts); ++attempt) {
-    if (attempt > 1) {
-      if (retried) *retried = true;
-      sleep_backoff(options_.first_backoff, attempt - 2);
-    }
+    if (attempt > 1) sleep_backoff(options_.first_backoff, attempt - 2);
     curl_easy_reset(curl);
     Reply reply;
     curl_slist* headers = nullptr;
@@ -356,16 +352,13 @@ Result<std::vector<FileInfo>> S3Storage::list_recursive(std::string_view dir) co
 }
 
 Result<PutOutcome> S3Storage::put_if_absent(std::string_view path, std::string_view bytes) {
-  bool retried = false;
-  SL_ASSIGN_OR_RETURN(auto reply, send("PUT", key(path), "", bytes, true, "PUT", &retried));
+  SL_ASSIGN_OR_RETURN(auto reply, send("PUT", key(path), "", bytes, true, "PUT"));
   if (reply.status == 200) return PutOutcome::created;
   if (reply.status == 412) {
-    // After a lost reply, our own first attempt may be the object that is there now.
-    if (retried) {
-      auto existing = read(path);
-      if (existing.ok() && *existing == bytes) return PutOutcome::created;
-    }
-    return PutOutcome::already_exists;
+    // After a lost reply (retried by us, or silently by libcurl on a reused connection), our
+    // own first attempt may be the object that is there now: commits are unique byte strings.
+    SL_ASSIGN_OR_RETURN(auto existing, read(path));
+    return existing == bytes ? PutOutcome::created : PutOutcome::already_exists;
   }
   if (reply.status == 501)
     return make_error(Errc::unsupported,

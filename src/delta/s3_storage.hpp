@@ -4,8 +4,8 @@
 // One instance is rooted at `s3://bucket/prefix`; a path `p` is the object `prefix/p`.
 // - put_if_absent: PUT with `If-None-Match: *`; 412 (PreconditionFailed) is `already_exists`.
 //   This is the commit's mutual exclusion: it needs a store that honours conditional PUTs (AWS S3
-//   since 2024-08, MinIO, R2, moto). A PUT retried after a lost reply that then gets 412 reads the
-//   object back: our own bytes mean our first attempt landed (`created`).
+//   since 2024-08, MinIO, R2, moto). A 412 reads the object back: our own bytes mean an earlier
+//   attempt whose reply was lost landed (`created`), not a lost race.
 // - put: a plain PUT (S3 PUTs are atomic: old or new object, never a mix).
 // - list_from: ListObjectsV2 with `delimiter=/`, `start-after` just below `first_name`,
 //   continuation tokens; list_recursive: the same without a delimiter.
@@ -75,8 +75,7 @@ class S3Storage final : public Storage {
                                           const std::string& start_after) const;
   // One request with retries; `what` names it in messages.
   Result<Reply> send(const char* method, std::string_view key, const std::string& query,
-                     std::string_view body, bool if_none_match, std::string_view what,
-                     bool* retried = nullptr) const;
+                     std::string_view body, bool if_none_match, std::string_view what) const;
 
   S3Options options_;
   S3Location root_;

@@ -240,3 +240,136 @@ def test_ingest_refresh_status_with_the_lake_on_s3(embedded_on_s3, s3):
     run("ingest", "--idle-exit", "1")
     employees = DeltaTable(f"{root}/bronze/rh_employees", storage_options=storage_options(endpoint))
     assert employees.to_pyarrow_table().num_rows == before
+
+
+class FaultyProxy:
+    """An HTTP proxy in front of moto that injects faults by rule: answer 503 SlowDown / 500,
+    close the connection before forwarding, or forward and then close without answering (the
+    request took effect, its reply is lost). `rules` is a list of dicts
+    {method, contains, action, times}; `hits` counts the faults injected."""
+
+    def __init__(self, upstream):
+        import http.client
+        import http.server
+        import threading
+        self.rules, self.hits, self.requests = [], 0, []
+        host, port = upstream.split("//")[1].split(":")
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def handle_any(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                proxy.requests.append((self.command, self.path))
+                action = proxy.take(self.command, self.path)
+                if action == "drop_before":
+                    self.close_connection = True
+                    return
+                if action in ("503", "500"):
+                    code = "SlowDown" if action == "503" else "InternalError"
+                    reply = f"<Error><Code>{code}</Code><Message>injected</Message></Error>".encode()
+                    self.send_response(int(action))
+                    self.send_header("Content-Length", str(len(reply)))
+                    self.end_headers()
+                    self.wfile.write(reply)
+                    return
+                conn = http.client.HTTPConnection(host, int(port), timeout=30)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection",)}
+                conn.request(self.command, self.path, body=body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                conn.close()
+                if action == "drop_after":
+                    self.close_connection = True
+                    return
+                self.send_response(resp.status)
+                for k, v in resp.getheaders():
+                    if k.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date"):
+                        self.send_header(k, v)
+                length = resp.getheader("Content-Length") if self.command == "HEAD" else str(len(data))
+                self.send_header("Content-Length", length or "0")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+
+            do_GET = do_PUT = do_HEAD = do_DELETE = do_POST = handle_any
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def take(self, method, path):
+        for rule in self.rules:
+            if rule["times"] > 0 and rule["method"] == method and rule["contains"] in path:
+                rule["times"] -= 1
+                self.hits += 1
+                return rule["action"]
+        return None
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture()
+def faulty(s3):
+    endpoint, _ = s3
+    proxy = FaultyProxy(endpoint)
+    yield proxy
+    proxy.close()
+
+
+def test_retries_on_throttling_errors_and_dropped_connections(sportlake, faulty, tmp_path):
+    table = f"s3://{BUCKET}/faults/retried"
+    on_proxy = {"AWS_ENDPOINT_URL": faulty.endpoint}
+    faulty.rules = [
+        {"method": "GET", "contains": "list-type=2", "action": "503", "times": 2},
+        {"method": "PUT", "contains": ".parquet", "action": "drop_before", "times": 1},
+        {"method": "PUT", "contains": ".parquet", "action": "500", "times": 1},
+        {"method": "PUT", "contains": "_delta_log/", "action": "503", "times": 1},
+    ]
+    out = sportlake("lake", "import", table, write_csv(tmp_path / "a.csv", 0, 40), extra_env=on_proxy).stdout
+    assert out.startswith("version 0: 40 rows")
+    assert faulty.hits == 5
+    faulty.rules = [{"method": "GET", "contains": ".parquet", "action": "drop_before", "times": 1},
+                    {"method": "GET", "contains": "_delta_log/", "action": "500", "times": 1}]
+    rows = [json.loads(line) for line in
+            sportlake("lake", "scan", table, "--json", extra_env=on_proxy).stdout.splitlines()]
+    assert sorted(r["id"] for r in rows) == list(range(40)) and faulty.hits == 7
+
+
+def test_a_commit_whose_reply_is_lost_is_not_committed_twice(sportlake, faulty, tmp_path):
+    """The commit PUT reaches the store but the connection drops before the reply: the retry
+    gets 412, reads the object back, recognises its own commit: one version, rows once."""
+    table = f"s3://{BUCKET}/faults/lost-reply"
+    on_proxy = {"AWS_ENDPOINT_URL": faulty.endpoint}
+    sportlake("lake", "import", table, write_csv(tmp_path / "a.csv", 0, 10), extra_env=on_proxy)
+    faulty.rules = [{"method": "PUT", "contains": "_delta_log/00000000000000000001.json",
+                     "action": "drop_after", "times": 1}]
+    out = sportlake("lake", "import", table, write_csv(tmp_path / "b.csv", 10, 10), extra_env=on_proxy).stdout
+    assert faulty.hits == 1
+    assert out.startswith("version 1: 10 rows")
+    history = [json.loads(h)["version"] for h in
+               sportlake("lake", "history", table, "--json").stdout.splitlines()]
+    assert history == [1, 0]
+    assert sorted(r["id"] for r in scan_rows(sportlake, table)) == list(range(20))
+
+
+def test_a_store_that_keeps_failing_fails_the_write_cleanly(sportlake, faulty, tmp_path):
+    """Every commit PUT answered 503: the import fails as unavailable, naming the object and
+    never a secret, and no commit becomes visible."""
+    table = f"s3://{BUCKET}/faults/down"
+    on_proxy = {"AWS_ENDPOINT_URL": faulty.endpoint}
+    faulty.rules = [{"method": "PUT", "contains": "_delta_log/", "action": "503", "times": 1000}]
+    failed = sportlake("lake", "import", table, write_csv(tmp_path / "a.csv", 0, 5), check=False,
+                       extra_env=on_proxy)
+    assert failed.returncode != 0
+    assert "SlowDown" in failed.stderr and "_delta_log/00000000000000000000.json" in failed.stderr
+    assert "testing-secret" not in failed.stderr
+    missing = sportlake("lake", "history", table, check=False)
+    assert missing.returncode != 0
