@@ -60,6 +60,8 @@ delta::S3Options s3_options_from_environment() {
   const std::string path_style = env("AWS_S3_FORCE_PATH_STYLE");
   options.path_style = path_style.empty() ? !options.endpoint.empty()
                                           : (path_style == "true" || path_style == "1");
+  const std::string single_writer = env("SPORTLAKE_S3_SINGLE_WRITER");
+  options.single_writer = single_writer == "true" || single_writer == "1";
   return options;
 }
 

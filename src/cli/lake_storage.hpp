@@ -22,7 +22,8 @@ Result<std::unique_ptr<delta::Storage>> open_storage(const std::string& location
 // AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION (else AWS_DEFAULT_REGION, else
 // us-east-1), AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL; path-style addressing when an endpoint is
 // set (MinIO, moto, Ceph) unless AWS_S3_FORCE_PATH_STYLE=false, virtual-host otherwise unless
-// AWS_S3_FORCE_PATH_STYLE=true.
+// AWS_S3_FORCE_PATH_STYLE=true; SPORTLAKE_S3_SINGLE_WRITER=true lets one writer commit to a
+// store that ignores conditional PUTs.
 delta::S3Options s3_options_from_environment();
 
 }  // namespace sl::cli

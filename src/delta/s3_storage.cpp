@@ -4,10 +4,12 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
 
+#include "common/uuid.hpp"
 #include "delta/s3_xml.hpp"
 
 namespace sl::delta {
@@ -351,7 +353,45 @@ Result<std::vector<FileInfo>> S3Storage::list_recursive(std::string_view dir) co
   return list_keys(dir_key.empty() ? "" : dir_key + "/", false, "");
 }
 
+Result<bool> S3Storage::conditional_put_honoured() const {
+  static std::mutex mutex;
+  static std::map<std::string, bool> known;  // "<endpoint> <region> <bucket>" → honoured
+  const std::string store = options_.endpoint + " " + options_.region + " " + root_.bucket;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = known.find(store); it != known.end()) return it->second;
+  }
+  const std::string probe = key("_sportlake/conditional-put-probe-" + random_uuid());
+  SL_ASSIGN_OR_RETURN(auto first, send("PUT", probe, "", "1", true, "PUT"));
+  if (first.status != 200 && first.status != 501)
+    return reply_error("PUT", "s3://" + root_.bucket + "/" + probe, first.status, first.body);
+  bool honoured = false;
+  if (first.status == 200) {
+    SL_ASSIGN_OR_RETURN(auto second, send("PUT", probe, "", "2", true, "PUT"));
+    honoured = second.status == 412;
+    (void)send("DELETE", probe, "", {}, false, "DELETE");
+  }
+  std::lock_guard lock(mutex);
+  known[store] = honoured;
+  return honoured;
+}
+
 Result<PutOutcome> S3Storage::put_if_absent(std::string_view path, std::string_view bytes) {
+  SL_ASSIGN_OR_RETURN(const bool honoured, conditional_put_honoured());
+  if (!honoured) {
+    if (!options_.single_writer)
+      return make_error(Errc::unsupported,
+                        "S3 PUT " + describe(path) + ": the store at " +
+                            (options_.endpoint.empty() ? "AWS" : options_.endpoint) +
+                            " does not honour conditional PUTs (If-None-Match: *), which make "
+                            "concurrent commits safe; refusing to write. With exactly one writer, "
+                            "set SPORTLAKE_S3_SINGLE_WRITER=true");
+    auto existing = stat(path);
+    if (existing.ok()) return PutOutcome::already_exists;
+    if (existing.error().code != Errc::not_found) return existing.error();
+    SL_TRY(put(path, bytes));
+    return PutOutcome::created;
+  }
   SL_ASSIGN_OR_RETURN(auto reply, send("PUT", key(path), "", bytes, true, "PUT"));
   if (reply.status == 200) return PutOutcome::created;
   if (reply.status == 412) {

@@ -6,6 +6,10 @@
 //   This is the commit's mutual exclusion: it needs a store that honours conditional PUTs (AWS S3
 //   since 2024-08, MinIO, R2, moto). A 412 reads the object back: our own bytes mean an earlier
 //   attempt whose reply was lost landed (`created`), not a lost race.
+//   Before its first conditional PUT to a bucket, a process checks that the store honours the
+//   condition (a probe object under `<root>/_sportlake/` PUT twice, then deleted): a store that
+//   ignores it would let two writers overwrite each other's commit, so writes are refused
+//   (Errc::unsupported) unless `single_writer` is set.
 // - put: a plain PUT (S3 PUTs are atomic: old or new object, never a mix).
 // - list_from: ListObjectsV2 with `delimiter=/`, `start-after` just below `first_name`,
 //   continuation tokens; list_recursive: the same without a delimiter.
@@ -31,6 +35,9 @@ struct S3Options {
   std::string session_token;  // temporary credentials (x-amz-security-token)
   // https://endpoint/bucket/key instead of https://bucket.endpoint/key.
   bool path_style = false;
+  // Commits without conditional PUT (a HEAD, then a plain PUT): only safe when one process
+  // writes the lake; for stores that ignore `If-None-Match`.
+  bool single_writer = false;
   int max_attempts = 6;
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds request_timeout{120'000};
@@ -71,6 +78,8 @@ class S3Storage final : public Storage {
  private:
   struct Reply;
   std::string key(std::string_view path) const;
+  // Whether the store honours If-None-Match (probed once per process, endpoint and bucket).
+  Result<bool> conditional_put_honoured() const;
   Result<std::vector<FileInfo>> list_keys(const std::string& prefix, bool delimited,
                                           const std::string& start_after) const;
   // One request with retries; `what` names it in messages.

@@ -253,6 +253,7 @@ class FaultyProxy:
         import http.server
         import threading
         self.rules, self.hits, self.requests = [], 0, []
+        self.strip_if_none_match = False  # act as a store that ignores conditional PUTs
         host, port = upstream.split("//")[1].split(":")
         proxy = self
 
@@ -278,7 +279,8 @@ class FaultyProxy:
                     self.wfile.write(reply)
                     return
                 conn = http.client.HTTPConnection(host, int(port), timeout=30)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection",)}
+                dropped = ("connection", "if-none-match") if proxy.strip_if_none_match else ("connection",)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in dropped}
                 conn.request(self.command, self.path, body=body, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read()
@@ -373,3 +375,21 @@ def test_a_store_that_keeps_failing_fails_the_write_cleanly(sportlake, faulty, t
     assert "testing-secret" not in failed.stderr
     missing = sportlake("lake", "history", table, check=False)
     assert missing.returncode != 0
+
+
+def test_a_store_ignoring_conditional_puts_is_refused_unless_single_writer(sportlake, faulty, tmp_path):
+    """Never a silent last-writer-wins: the first commit of a process probes the store; one that
+    ignores If-None-Match is refused with a clear error naming the single-writer option."""
+    table = f"s3://{BUCKET}/faults/no-condition"
+    on_proxy = {"AWS_ENDPOINT_URL": faulty.endpoint}
+    faulty.strip_if_none_match = True
+    refused = sportlake("lake", "import", table, write_csv(tmp_path / "a.csv", 0, 5), check=False,
+                        extra_env=on_proxy)
+    assert refused.returncode != 0
+    assert "does not honour conditional PUTs" in refused.stderr
+    assert "SPORTLAKE_S3_SINGLE_WRITER=true" in refused.stderr
+    assert sportlake("lake", "history", table, check=False).returncode != 0  # nothing committed
+    out = sportlake("lake", "import", table, write_csv(tmp_path / "a.csv", 0, 5),
+                    extra_env=dict(on_proxy, SPORTLAKE_S3_SINGLE_WRITER="true")).stdout
+    assert out.startswith("version 0: 5 rows")
+    assert sorted(r["id"] for r in scan_rows(sportlake, table)) == list(range(5))
