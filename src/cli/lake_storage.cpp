@@ -60,6 +60,11 @@ delta::S3Options s3_options_from_environment() {
   const std::string path_style = env("AWS_S3_FORCE_PATH_STYLE");
   options.path_style = path_style.empty() ? !options.endpoint.empty()
                                           : (path_style == "true" || path_style == "1");
+  if (auto mb = env("SPORTLAKE_S3_MULTIPART_MB"); !mb.empty()) {
+    // Tests and stores with small limits: files of at least N MiB go in N MiB parts.
+    const uint64_t n = std::strtoull(mb.c_str(), nullptr, 10);
+    if (n > 0) options.multipart_threshold = options.part_size = n << 20;
+  }
   const std::string single_writer = env("SPORTLAKE_S3_SINGLE_WRITER");
   options.single_writer = single_writer == "true" || single_writer == "1";
   return options;

@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <mutex>
 #include <random>
@@ -37,6 +38,37 @@ CURL* thread_curl() {
     handle.curl = curl_easy_init();
   }
   return handle.curl;
+}
+
+// Keeps the ETag header of a reply (an uploaded part's identity).
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  std::string_view line(data, size * count);
+  constexpr std::string_view k_etag = "etag:";
+  if (line.size() > k_etag.size()) {
+    std::string name(line.substr(0, k_etag.size()));
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (name == k_etag) {
+      std::string_view value = line.substr(k_etag.size());
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+        value.remove_suffix(1);
+      *static_cast<std::string*>(user) = std::string(value);
+    }
+  }
+  return size * count;
+}
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
 }
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
@@ -98,6 +130,7 @@ struct S3Storage::Reply {
   std::string body;
   int64_t content_length = -1;
   int64_t last_modified_s = -1;
+  std::string etag;
 };
 
 bool is_s3_uri(std::string_view location) {
@@ -215,8 +248,10 @@ Result<S3Storage::Reply> S3Storage::send(const char* method, std::string_view ob
     Reply reply;
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, "Expect:");
+    // Never curl's default form type for a body: some stores then parse it as a form.
     if (method_name == "PUT")
       headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
+    if (method_name == "POST") headers = curl_slist_append(headers, "Content-Type: application/xml");
     if (if_none_match) headers = curl_slist_append(headers, "If-None-Match: *");
     std::string token_header;
     if (!options_.session_token.empty()) {
@@ -231,7 +266,7 @@ Result<S3Storage::Reply> S3Storage::send(const char* method, std::string_view ob
       curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
     } else {
       curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-      if (method_name == "PUT") {
+      if (method_name == "PUT" || method_name == "POST") {
         // POSTFIELDS (not an upload callback): libcurl hashes the payload into the signature.
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
@@ -249,6 +284,8 @@ Result<S3Storage::Reply> S3Storage::send(const char* method, std::string_view ob
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.etag);
     const CURLcode code = curl_easy_perform(curl);
     curl_slist_free_all(headers);
     if (code != CURLE_OK) {
@@ -408,7 +445,45 @@ Result<PutOutcome> S3Storage::put_if_absent(std::string_view path, std::string_v
   return reply_error("PUT", describe(path), reply.status, reply.body);
 }
 
+Status S3Storage::put_multipart(std::string_view path, std::string_view bytes) {
+  const std::string object = key(path);
+  const std::string where = describe(path);
+  SL_ASSIGN_OR_RETURN(auto started, send("POST", object, "uploads=", "", false, "POST"));
+  if (started.status != 200) return reply_error("POST", where, started.status, started.body);
+  auto upload_id = parse_initiate_multipart(started.body);
+  if (!upload_id) return upload_id.error().with_context("S3 POST " + where);
+  const std::string id_query = "uploadId=" + s3_uri_encode(*upload_id, false);
+  auto upload = [&]() -> Status {
+    std::string complete = "<CompleteMultipartUpload>";
+    const uint64_t part_size = std::max<uint64_t>(options_.part_size, 5ull << 20);
+    int number = 1;
+    for (uint64_t offset = 0; offset < bytes.size(); offset += part_size, ++number) {
+      const std::string_view part = bytes.substr(offset, part_size);
+      SL_ASSIGN_OR_RETURN(auto reply, send("PUT", object,
+                                           "partNumber=" + std::to_string(number) + "&" + id_query,
+                                           part, false, "PUT part"));
+      if (reply.status != 200) return reply_error("PUT part", where, reply.status, reply.body);
+      if (reply.etag.empty())
+        return make_error(Errc::io, "S3 PUT part " + where + ": no ETag in the reply");
+      complete += "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>" +
+                  xml_escape(reply.etag) + "</ETag></Part>";
+    }
+    complete += "</CompleteMultipartUpload>";
+    SL_ASSIGN_OR_RETURN(auto done, send("POST", object, id_query, complete, false, "POST"));
+    // CompleteMultipartUpload may fail with a 200 whose body is an <Error>.
+    const S3ErrorReply error = parse_s3_error(done.body);
+    if (done.status != 200 || !error.code.empty())
+      return reply_error("POST", where, done.status == 200 ? 500 : done.status, done.body);
+    return {};
+  };
+  Status status = upload();
+  if (!status) (void)send("DELETE", object, id_query, {}, false, "DELETE");  // abort the parts
+  return status;
+}
+
 Status S3Storage::put(std::string_view path, std::string_view bytes) {
+  if (bytes.size() >= options_.multipart_threshold && options_.multipart_threshold > 0)
+    return put_multipart(path, bytes);
   SL_ASSIGN_OR_RETURN(auto reply, send("PUT", key(path), "", bytes, false, "PUT"));
   if (reply.status != 200) return reply_error("PUT", describe(path), reply.status, reply.body);
   return {};

@@ -13,6 +13,8 @@
 // - put: a plain PUT (S3 PUTs are atomic: old or new object, never a mix).
 // - list_from: ListObjectsV2 with `delimiter=/`, `start-after` just below `first_name`,
 //   continuation tokens; list_recursive: the same without a delimiter.
+// - put of a file ≥ multipart_threshold: a multipart upload (parts retried one by one; aborted
+//   on failure). The object appears only when the upload completes: whole or not at all.
 // - Retries: 5xx, 429, `SlowDown`/`RequestTimeout`/`InternalError` codes and connection or
 //   timeout failures, up to `max_attempts` with exponential backoff and jitter.
 // - One CURL handle per thread, reused (keep-alive connections to the endpoint).
@@ -20,6 +22,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "delta/storage.hpp"
@@ -38,6 +41,9 @@ struct S3Options {
   // Commits without conditional PUT (a HEAD, then a plain PUT): only safe when one process
   // writes the lake; for stores that ignore `If-None-Match`.
   bool single_writer = false;
+  // Files of at least this size are uploaded in parts of `part_size` (S3: 5 MiB minimum).
+  uint64_t multipart_threshold = 64ull << 20;
+  uint64_t part_size = 16ull << 20;
   int max_attempts = 6;
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds request_timeout{120'000};
@@ -78,6 +84,7 @@ class S3Storage final : public Storage {
  private:
   struct Reply;
   std::string key(std::string_view path) const;
+  Status put_multipart(std::string_view path, std::string_view bytes);
   // Whether the store honours If-None-Match (probed once per process, endpoint and bucket).
   Result<bool> conditional_put_honoured() const;
   Result<std::vector<FileInfo>> list_keys(const std::string& prefix, bool delimited,

@@ -210,6 +210,18 @@ Result<S3ListPage> parse_list_objects_v2(std::string_view xml) {
   return page;
 }
 
+Result<std::string> parse_initiate_multipart(std::string_view xml) {
+  std::string id;
+  SL_TRY(walk(
+      xml,
+      [&](std::string_view path, const std::string& text) {
+        if (path == "InitiateMultipartUploadResult/UploadId") id = text;
+      },
+      [](std::string_view) {}));
+  if (id.empty()) return xml_error("no UploadId in the InitiateMultipartUploadResult");
+  return id;
+}
+
 S3ErrorReply parse_s3_error(std::string_view xml) {
   S3ErrorReply reply;
   auto status = walk(

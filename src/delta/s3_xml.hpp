@@ -36,6 +36,9 @@ Result<S3ListPage> parse_list_objects_v2(std::string_view xml);
 // An <Error> document; an empty code when the body is not one (a HEAD has no body).
 S3ErrorReply parse_s3_error(std::string_view xml);
 
+// <InitiateMultipartUploadResult><UploadId>: the upload's id.
+Result<std::string> parse_initiate_multipart(std::string_view xml);
+
 // "2024-05-01T10:20:30.123Z" → milliseconds since the epoch.
 Result<int64_t> parse_s3_time(std::string_view text);
 

@@ -393,3 +393,40 @@ def test_a_store_ignoring_conditional_puts_is_refused_unless_single_writer(sport
                     extra_env=dict(on_proxy, SPORTLAKE_S3_SINGLE_WRITER="true")).stdout
     assert out.startswith("version 0: 5 rows")
     assert sorted(r["id"] for r in scan_rows(sportlake, table)) == list(range(5))
+
+
+def big_csv(path, rows):
+    import random
+    rng = random.Random(7)
+    lines = ["id,blob"] + [f"{i},{rng.getrandbits(256):064x}" for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_large_files_go_up_in_parts_retried_one_by_one(sportlake, faulty, s3, tmp_path):
+    endpoint, _ = s3
+    table = f"s3://{BUCKET}/multipart/t"
+    on_proxy = {"AWS_ENDPOINT_URL": faulty.endpoint, "SPORTLAKE_S3_MULTIPART_MB": "5"}
+    faulty.rules = [{"method": "PUT", "contains": "partNumber=2&", "action": "drop_before", "times": 1}]
+    out = sportlake("lake", "import", table, big_csv(tmp_path / "big.csv", 150_000), extra_env=on_proxy).stdout
+    assert out.startswith("version 0: 150000 rows") and faulty.hits == 1
+    parts = {p for m, p in faulty.requests if m == "PUT" and "partNumber=" in p}
+    assert len(parts) >= 2  # the ~10 MB file went up in 5 MiB parts (part 2 twice: retried)
+    theirs = DeltaTable(table, storage_options=storage_options(endpoint)).to_pyarrow_table()
+    assert theirs.num_rows == 150_000 and sorted(theirs.column("id").to_pylist()) == list(range(150_000))
+
+
+def test_a_failed_multipart_upload_leaves_nothing_visible(sportlake, faulty, s3, tmp_path):
+    endpoint, _ = s3
+    table = f"s3://{BUCKET}/multipart/failed"
+    on_proxy = {"AWS_ENDPOINT_URL": faulty.endpoint, "SPORTLAKE_S3_MULTIPART_MB": "5"}
+    faulty.rules = [{"method": "POST", "contains": "uploadId=", "action": "500", "times": 1000}]
+    failed = sportlake("lake", "import", table, big_csv(tmp_path / "big.csv", 150_000), check=False,
+                       extra_env=on_proxy)
+    assert failed.returncode != 0 and "InternalError" in failed.stderr
+    # The upload was aborted: no object, no pending upload, no commit.
+    assert any(m == "DELETE" and "uploadId=" in p for m, p in faulty.requests)
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing-secret")
+    assert client.list_objects_v2(Bucket=BUCKET, Prefix="multipart/failed/").get("KeyCount") == 0
+    assert not client.list_multipart_uploads(Bucket=BUCKET, Prefix="multipart/failed/").get("Uploads")
