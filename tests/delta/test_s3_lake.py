@@ -207,6 +207,8 @@ def embedded_on_s3(build_dir, s3):
         assert done.returncode == 0, f"{args}: {done.stderr}"
         return done.stdout
 
+    run.env, run.binary = e, binary
+
     run("db", "start")
     try:
         run("load")
@@ -235,6 +237,20 @@ def test_ingest_refresh_status_with_the_lake_on_s3(embedded_on_s3, s3):
     assert root in status and "rh_employees" in status
     listed = run("lake", "ls")
     assert "gold/prime_sportive" in listed and "bronze/rh_employees" in listed
+    # The dashboard's API reads Gold from the bucket.
+    server = subprocess.Popen([run.binary, "serve", "--no-auth", "--listen", "127.0.0.1:0"],
+                              env=run.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = server.stdout.readline()
+        assert first.startswith("dashboard: http://"), first
+        url = first.split()[1].rstrip("/")
+        years = requests.get(f"{url}/api/years", timeout=30)
+        assert years.status_code == 200 and years.json() == [YEAR]
+        prime = requests.get(f"{url}/api/prime_sportive?year={YEAR}", timeout=30)
+        assert prime.status_code == 200 and len(prime.json()) == 161
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
     # Ingest again: nothing new, nothing duplicated (the Delta txn read back from the bucket).
     before = employees.to_pyarrow_table().num_rows
     run("ingest", "--idle-exit", "1")
