@@ -94,6 +94,8 @@ bool retryable_curl(CURLcode code) {
   }
 }
 
+const std::string k_if_none_match = "If-None-Match: *";
+
 bool retryable_reply(long status, const std::string& code) {
   if ((status >= 500 && status != 501) || status == 429) return true;
   return code == "SlowDown" || code == "RequestTimeout" || code == "InternalError" ||
@@ -234,7 +236,7 @@ std::string S3Storage::describe(std::string_view path) const {
 
 Result<S3Storage::Reply> S3Storage::send(const char* method, std::string_view object_key,
                                          const std::string& query, std::string_view body,
-                                         bool if_none_match, std::string_view what) const {
+                                         const std::string& header, std::string_view what) const {
   CURL* curl = thread_curl();
   const std::string where = "s3://" + root_.bucket + "/" + std::string(object_key);
   if (!curl) return make_error(Errc::internal, "S3: curl could not be initialised");
@@ -252,7 +254,7 @@ Result<S3Storage::Reply> S3Storage::send(const char* method, std::string_view ob
     if (method_name == "PUT")
       headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
     if (method_name == "POST") headers = curl_slist_append(headers, "Content-Type: application/xml");
-    if (if_none_match) headers = curl_slist_append(headers, "If-None-Match: *");
+    if (!header.empty()) headers = curl_slist_append(headers, header.c_str());
     std::string token_header;
     if (!options_.session_token.empty()) {
       token_header = "x-amz-security-token: " + options_.session_token;
@@ -328,13 +330,27 @@ Error reply_error(const char* what, const std::string& where, long status, std::
 }  // namespace
 
 Result<std::string> S3Storage::read(std::string_view path) const {
-  SL_ASSIGN_OR_RETURN(auto reply, send("GET", key(path), "", {}, false, "GET"));
+  SL_ASSIGN_OR_RETURN(auto reply, send("GET", key(path), "", {}, "", "GET"));
   if (reply.status != 200) return reply_error("GET", describe(path), reply.status, reply.body);
   return std::move(reply.body);
 }
 
+Result<std::string> S3Storage::read_range(std::string_view path, uint64_t offset,
+                                          uint64_t length) const {
+  if (length == 0) return std::string();
+  const std::string range =
+      "Range: bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1);
+  SL_ASSIGN_OR_RETURN(auto reply, send("GET", key(path), "", {}, range, "GET"));
+  if (reply.status == 200) {  // a store that ignores Range sends the whole object
+    if (offset >= reply.body.size()) return std::string();
+    return reply.body.substr(offset, length);
+  }
+  if (reply.status != 206) return reply_error("GET", describe(path), reply.status, reply.body);
+  return std::move(reply.body);
+}
+
 Result<FileInfo> S3Storage::stat(std::string_view path) const {
-  SL_ASSIGN_OR_RETURN(auto reply, send("HEAD", key(path), "", {}, false, "HEAD"));
+  SL_ASSIGN_OR_RETURN(auto reply, send("HEAD", key(path), "", {}, "", "HEAD"));
   if (reply.status != 200) return reply_error("HEAD", describe(path), reply.status, reply.body);
   return FileInfo{std::string(path), static_cast<uint64_t>(std::max<int64_t>(0, reply.content_length)),
                   std::max<int64_t>(0, reply.last_modified_s) * 1000};
@@ -352,7 +368,7 @@ Result<std::vector<FileInfo>> S3Storage::list_keys(const std::string& prefix, bo
     if (delimited) query += "delimiter=%2F&";
     query += "list-type=2&prefix=" + s3_uri_encode(prefix, false);
     if (!start_after.empty()) query += "&start-after=" + s3_uri_encode(start_after, false);
-    SL_ASSIGN_OR_RETURN(auto reply, send("GET", "", query, {}, false, "LIST"));
+    SL_ASSIGN_OR_RETURN(auto reply, send("GET", "", query, {}, "", "LIST"));
     const std::string where = "s3://" + root_.bucket + "/" + prefix;
     if (reply.status != 200) return reply_error("LIST", where, reply.status, reply.body);
     auto page = parse_list_objects_v2(reply.body);
@@ -399,14 +415,14 @@ Result<bool> S3Storage::conditional_put_honoured() const {
     if (auto it = known.find(store); it != known.end()) return it->second;
   }
   const std::string probe = key("_sportlake/conditional-put-probe-" + random_uuid());
-  SL_ASSIGN_OR_RETURN(auto first, send("PUT", probe, "", "1", true, "PUT"));
+  SL_ASSIGN_OR_RETURN(auto first, send("PUT", probe, "", "1", k_if_none_match, "PUT"));
   if (first.status != 200 && first.status != 501)
     return reply_error("PUT", "s3://" + root_.bucket + "/" + probe, first.status, first.body);
   bool honoured = false;
   if (first.status == 200) {
-    SL_ASSIGN_OR_RETURN(auto second, send("PUT", probe, "", "2", true, "PUT"));
+    SL_ASSIGN_OR_RETURN(auto second, send("PUT", probe, "", "2", k_if_none_match, "PUT"));
     honoured = second.status == 412;
-    (void)send("DELETE", probe, "", {}, false, "DELETE");
+    (void)send("DELETE", probe, "", {}, "", "DELETE");
   }
   std::lock_guard lock(mutex);
   known[store] = honoured;
@@ -429,7 +445,7 @@ Result<PutOutcome> S3Storage::put_if_absent(std::string_view path, std::string_v
     SL_TRY(put(path, bytes));
     return PutOutcome::created;
   }
-  SL_ASSIGN_OR_RETURN(auto reply, send("PUT", key(path), "", bytes, true, "PUT"));
+  SL_ASSIGN_OR_RETURN(auto reply, send("PUT", key(path), "", bytes, k_if_none_match, "PUT"));
   if (reply.status == 200) return PutOutcome::created;
   if (reply.status == 412) {
     // After a lost reply (retried by us, or silently by libcurl on a reused connection), our
@@ -448,7 +464,7 @@ Result<PutOutcome> S3Storage::put_if_absent(std::string_view path, std::string_v
 Status S3Storage::put_multipart(std::string_view path, std::string_view bytes) {
   const std::string object = key(path);
   const std::string where = describe(path);
-  SL_ASSIGN_OR_RETURN(auto started, send("POST", object, "uploads=", "", false, "POST"));
+  SL_ASSIGN_OR_RETURN(auto started, send("POST", object, "uploads=", "", "", "POST"));
   if (started.status != 200) return reply_error("POST", where, started.status, started.body);
   auto upload_id = parse_initiate_multipart(started.body);
   if (!upload_id) return upload_id.error().with_context("S3 POST " + where);
@@ -461,7 +477,7 @@ Status S3Storage::put_multipart(std::string_view path, std::string_view bytes) {
       const std::string_view part = bytes.substr(offset, part_size);
       SL_ASSIGN_OR_RETURN(auto reply, send("PUT", object,
                                            "partNumber=" + std::to_string(number) + "&" + id_query,
-                                           part, false, "PUT part"));
+                                           part, "", "PUT part"));
       if (reply.status != 200) return reply_error("PUT part", where, reply.status, reply.body);
       if (reply.etag.empty())
         return make_error(Errc::io, "S3 PUT part " + where + ": no ETag in the reply");
@@ -469,7 +485,7 @@ Status S3Storage::put_multipart(std::string_view path, std::string_view bytes) {
                   xml_escape(reply.etag) + "</ETag></Part>";
     }
     complete += "</CompleteMultipartUpload>";
-    SL_ASSIGN_OR_RETURN(auto done, send("POST", object, id_query, complete, false, "POST"));
+    SL_ASSIGN_OR_RETURN(auto done, send("POST", object, id_query, complete, "", "POST"));
     // CompleteMultipartUpload may fail with a 200 whose body is an <Error>.
     const S3ErrorReply error = parse_s3_error(done.body);
     if (done.status != 200 || !error.code.empty())
@@ -477,20 +493,20 @@ Status S3Storage::put_multipart(std::string_view path, std::string_view bytes) {
     return {};
   };
   Status status = upload();
-  if (!status) (void)send("DELETE", object, id_query, {}, false, "DELETE");  // abort the parts
+  if (!status) (void)send("DELETE", object, id_query, {}, "", "DELETE");  // abort the parts
   return status;
 }
 
 Status S3Storage::put(std::string_view path, std::string_view bytes) {
   if (bytes.size() >= options_.multipart_threshold && options_.multipart_threshold > 0)
     return put_multipart(path, bytes);
-  SL_ASSIGN_OR_RETURN(auto reply, send("PUT", key(path), "", bytes, false, "PUT"));
+  SL_ASSIGN_OR_RETURN(auto reply, send("PUT", key(path), "", bytes, "", "PUT"));
   if (reply.status != 200) return reply_error("PUT", describe(path), reply.status, reply.body);
   return {};
 }
 
 Status S3Storage::remove(std::string_view path) {
-  SL_ASSIGN_OR_RETURN(auto reply, send("DELETE", key(path), "", {}, false, "DELETE"));
+  SL_ASSIGN_OR_RETURN(auto reply, send("DELETE", key(path), "", {}, "", "DELETE"));
   if (reply.status == 204 || reply.status == 200 || reply.status == 404) return {};
   return reply_error("DELETE", describe(path), reply.status, reply.body);
 }

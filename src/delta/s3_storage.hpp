@@ -72,6 +72,9 @@ class S3Storage final : public Storage {
   const S3Location& location() const { return root_; }
 
   Result<std::string> read(std::string_view path) const override;
+  Result<std::string> read_range(std::string_view path, uint64_t offset,
+                                 uint64_t length) const override;
+  bool prefers_ranged_reads() const override { return true; }
   Result<FileInfo> stat(std::string_view path) const override;
   Result<std::vector<FileInfo>> list_from(std::string_view dir,
                                           std::string_view first_name) const override;
@@ -89,9 +92,10 @@ class S3Storage final : public Storage {
   Result<bool> conditional_put_honoured() const;
   Result<std::vector<FileInfo>> list_keys(const std::string& prefix, bool delimited,
                                           const std::string& start_after) const;
-  // One request with retries; `what` names it in messages.
+  // One request with retries (`header`: one extra header line, or empty); `what` names it.
   Result<Reply> send(const char* method, std::string_view key, const std::string& query,
-                     std::string_view body, bool if_none_match, std::string_view what) const;
+                     std::string_view body, const std::string& header,
+                     std::string_view what) const;
 
   S3Options options_;
   S3Location root_;

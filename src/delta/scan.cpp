@@ -8,6 +8,7 @@
 
 #include "columnar/batch_ops.hpp"
 #include "delta/partitions.hpp"
+#include "delta/projected_read.hpp"
 #include "parquet/file_reader.hpp"
 
 namespace sl::delta {
@@ -222,7 +223,11 @@ Result<columnar::RecordBatch> read_file(const Storage& storage, const Snapshot& 
   if (path.find("://") != std::string::npos || path.starts_with("file:") || path.starts_with("/")) {
     return make_error(Errc::unsupported, "absolute data file path '" + add.path + "'");
   }
-  auto bytes = storage.read(path);
+  std::vector<std::string> projected;
+  for (const auto& f : fields)
+    if (!snapshot.is_partition_column(f.name)) projected.push_back(f.name);
+  auto bytes = read_projected(storage, path, static_cast<uint64_t>(std::max<int64_t>(0, add.size)),
+                              projected);
   if (!bytes.ok()) {
     return make_error(bytes.error().code == Errc::not_found ? Errc::corrupt : bytes.error().code,
                       "data file " + storage.describe(path) + " of version " +

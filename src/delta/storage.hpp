@@ -14,6 +14,8 @@
 //   checkpoint on, and an implementation should skip the older entries cheaply (no stat, or an
 //   object store's start-after).
 //   list_recursive(dir) returns every file below `dir` with paths relative to the root.
+// - read_range(path, offset, length): a slice, for readers that need only part of a file (the
+//   Parquet footer and projected column chunks on object storage).
 // - read of a missing file is Errc::not_found; remove of a missing file succeeds.
 // Errors are Errc::io (retryable) unless stated; messages name the path.
 #pragma once
@@ -40,6 +42,17 @@ class Storage {
   virtual ~Storage() = default;
 
   virtual Result<std::string> read(std::string_view path) const = 0;
+  // `length` bytes from `offset` (fewer at the end of the file). The default reads the whole file:
+  // right for local files; an object store fetches only the range.
+  virtual Result<std::string> read_range(std::string_view path, uint64_t offset,
+                                         uint64_t length) const {
+    SL_ASSIGN_OR_RETURN(auto bytes, read(path));
+    if (offset >= bytes.size()) return std::string();
+    return bytes.substr(offset, length);
+  }
+  // Whether a reader should fetch a data file's footer and projected column chunks by ranges
+  // rather than the whole file (true where every request is a network round trip).
+  virtual bool prefers_ranged_reads() const { return false; }
   virtual Result<FileInfo> stat(std::string_view path) const = 0;
   virtual Result<std::vector<FileInfo>> list_from(std::string_view dir,
                                                   std::string_view first_name) const = 0;
