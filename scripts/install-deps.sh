@@ -16,8 +16,8 @@ APT_PACKAGES=(
   python3 python3-venv bc zstd
   default-jdk-headless maven
 )
-# (Java and Maven: the cdc test that reads our records with Kafka Connect's own JsonConverter;
-# the slow Spark interop suite runs on the same JDK.)
+# (Java and Maven: the cdc test that reads our records with Kafka Connect's own JsonConverter,
+# the bus tests' real Kafka broker; the slow Spark interop suite runs on the same JDK.)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -64,8 +64,10 @@ if [ "${SL_WITH_SPARK:-0}" = "1" ]; then
   fi
 fi
 
-# Kafka Connect's JsonConverter jars for tests/cdc (cached in .cache/, fetched again only when
-# tests/cdc/jsonconverter/pom.xml changes).
+# Kafka Connect's JsonConverter jars for tests/cdc and a real Apache Kafka broker's jars (KRaft)
+# for tests/bus (cached in .cache/, fetched again only when tests/cdc/jsonconverter/pom.xml or
+# tests/bus/kafka_broker/pom.xml changes).
 if [ "${SL_SKIP_JARS:-0}" != "1" ]; then
   scripts/kafka-connect-jars.sh >/dev/null
+  scripts/kafka-broker-jars.sh >/dev/null
 fi
