@@ -14,23 +14,10 @@
 #include "cdc/snapshot_reader.hpp"
 #include "common/clock.hpp"
 #include "common/fault_point.hpp"
-#include "common/json_writer.hpp"
 
 namespace sl::cdc {
 
 namespace {
-
-// One output line: {"topic":...,"key":...,"value":...}.
-void append_line(std::string& out, std::string_view topic, std::optional<std::string_view> key,
-                 std::optional<std::string_view> value) {
-  out += "{\"topic\":";
-  append_json_string(out, topic);
-  out += ",\"key\":";
-  out += key ? *key : std::string_view("null");
-  out += ",\"value\":";
-  out += value ? *value : std::string_view("null");
-  out += "}\n";
-}
 
 Status create_marker(const std::filesystem::path& marker) {
   std::error_code ec;
@@ -45,7 +32,7 @@ Status create_marker(const std::filesystem::path& marker) {
 
 // The slot to stream from, created when missing (after the initial snapshot with from_start);
 // returns the position to start at (0/0 for an existing slot: its confirmed_flush_lsn).
-Result<pg::Lsn> prepare_slot(pg::Connection& sql, const DebeziumLinesOptions& opt, LineSink& sink,
+Result<pg::Lsn> prepare_slot(pg::Connection& sql, const DebeziumLinesOptions& opt, RecordSink& sink,
                              const std::function<Status(const ChangeEvent&)>& emit) {
   const auto marker = opt.marker_dir / (opt.slot + ".snapshot-pending");
   std::error_code ec;
@@ -100,17 +87,22 @@ Result<pg::Lsn> prepare_slot(pg::Connection& sql, const DebeziumLinesOptions& op
 Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
                                               const DebeziumLinesOptions& opt) {
   auto stop = [&] { return opt.stop_requested && opt.stop_requested(); };
-  SL_ASSIGN_OR_RETURN(auto sink, LineSink::open(opt.sink));
+  std::optional<LineSink> lines;
+  if (opt.record_sink == nullptr) {
+    SL_ASSIGN_OR_RETURN(auto opened, LineSink::open(opt.sink));
+    lines.emplace(std::move(opened));
+  }
+  RecordSink& sink = opt.record_sink != nullptr ? *opt.record_sink : *lines;
   DebeziumLinesStats stats;
   DebeziumEncoder encoder({.topic_prefix = opt.topic_prefix, .schemas = opt.schemas});
   auto emit = [&](const ChangeEvent& e) -> Status {
     SL_TRY(encoder.encode(e, unix_now_us()));
-    append_line(sink.buffer(), encoder.topic(), encoder.key(), encoder.value());
+    SL_TRY(sink.write(encoder.topic(), encoder.key(), encoder.value()));
     // A tombstone only serves log compaction by key: none for a table without a key.
     if (opt.tombstones && e.op == Op::delete_ && encoder.key())
-      append_line(sink.buffer(), encoder.topic(), encoder.key(), std::nullopt);
+      SL_TRY(sink.write(encoder.topic(), encoder.key(), std::nullopt));
     ++stats.events;
-    return sink.maybe_write();
+    return Status{};
   };
 
   SL_ASSIGN_OR_RETURN(pg::Lsn from, prepare_slot(sql, opt, sink, emit));
@@ -121,14 +113,19 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
                                                            .stop_requested = stop},
                                                           from));
   Status reset_status;
+  // Acknowledge only what the sink holds durably: at once for a file, once every message of the
+  // transaction has its delivery report for Kafka.
+  auto confirm_durable = [&]() -> Status {
+    SL_ASSIGN_OR_RETURN(auto durable, sink.take_durable());
+    if (durable) source->confirm(*durable);
+    return {};
+  };
   ChangeHandler handler{
       .on_event = emit,
-      // write → flush/fsync → only then acknowledge the transaction's end LSN. Transactions
-      // without captured rows move the acknowledged position too.
+      // Transactions without captured rows move the acknowledged position too.
       .on_transaction_end = [&](const SourcePosition& end) -> Status {
-        SL_TRY(sink.durable());
-        source->confirm(end);
-        return {};
+        SL_TRY(sink.end_transaction(end));
+        return confirm_durable();
       },
       // The server sends the unfinished transaction again whole: forget its lines.
       .on_reset = [&] { reset_status = sink.rollback(); },
@@ -137,6 +134,7 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
   while (!stop() && (opt.max_events < 0 || stats.events < opt.max_events)) {
     SL_ASSIGN_OR_RETURN(bool got, source->poll(std::chrono::milliseconds(500), handler));
     SL_TRY(reset_status);
+    SL_TRY(confirm_durable());
     if (got) {
       last_data = std::chrono::steady_clock::now();
     } else if (opt.idle_exit > 0 && std::chrono::steady_clock::now() - last_data >
@@ -145,6 +143,7 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
     }
   }
   SL_TRY(sink.durable());
+  SL_TRY(confirm_durable());
   SL_TRY(source->flush_confirmed());
   stats.acknowledged = source->reported();
   stats.unconverted = encoder.unconverted();

@@ -1,10 +1,12 @@
-// The `sportlake cdc` job: a slot's changes as Debezium JSON lines (topic, key, value) in a
-// LineSink, each transaction acknowledged only once the sink holds it durably.
+// The `sportlake cdc` job: a slot's changes as Debezium JSON records (topic, key, value) in a
+// RecordSink (LineSink, or a Kafka producer given by the composition root), each transaction
+// acknowledged only once the sink holds it durably.
 //
 // Order of a run:
 // 1. open the slot, or create it; with `from_start`, a slot created now first emits every row of
 //    the captured tables (op r, read under the slot's exported snapshot) and makes them durable;
-// 2. stream from the slot: write → flush/fsync → only then acknowledge the transaction's end;
+// 2. stream from the slot: write → durable (flush/fsync, or every message's delivery report) →
+//    only then acknowledge the transaction's end;
 // 3. on a lost connection, drop the unfinished transaction's lines and resume after the last
 //    durable one.
 // The snapshot-marker protocol: `<marker_dir>/<slot>.snapshot-pending` exists from before the
@@ -16,6 +18,7 @@
 #include <functional>
 #include <string>
 
+#include "cdc/record_sink.hpp"
 #include "cdc/slot_change_source.hpp"
 #include "common/result.hpp"
 #include "pg/connection.hpp"
@@ -28,6 +31,7 @@ struct DebeziumLinesOptions {
   std::string publication;
   std::string topic_prefix = "rh_sport";
   std::string sink = "stdout";  // LineSink::open
+  RecordSink* record_sink = nullptr;  // when set, the records go there instead of `sink`
   std::filesystem::path marker_dir;
   long max_events = -1;  // stop after N events (-1: never)
   double idle_exit = 0;  // stop after SECONDS without a change (0: never)

@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <utility>
 #include <cstring>
+
+#include "common/json_writer.hpp"
 
 namespace sl::cdc {
 
@@ -36,6 +39,28 @@ LineSink::LineSink(LineSink&& other) noexcept
 
 LineSink::~LineSink() {
   if (owned_) ::close(fd_);
+}
+
+Status LineSink::write(std::string_view topic, std::optional<std::string_view> key,
+                       std::optional<std::string_view> value) {
+  buffer_ += "{\"topic\":";
+  append_json_string(buffer_, topic);
+  buffer_ += ",\"key\":";
+  buffer_ += key ? *key : std::string_view("null");
+  buffer_ += ",\"value\":";
+  buffer_ += value ? *value : std::string_view("null");
+  buffer_ += "}\n";
+  return maybe_write();
+}
+
+Status LineSink::end_transaction(const SourcePosition& end) {
+  SL_TRY(durable());
+  durable_end_ = end;
+  return {};
+}
+
+Result<std::optional<SourcePosition>> LineSink::take_durable() {
+  return std::exchange(durable_end_, std::nullopt);
 }
 
 Status LineSink::durable() {

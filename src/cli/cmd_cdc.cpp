@@ -1,7 +1,8 @@
-// `sportlake cdc`: streams the captured tables' changes as Debezium JSON lines (topic, key, value)
-// through cdc::run_debezium_lines; `cdc slots` lists and drops replication slots.
+// `sportlake cdc`: streams the captured tables' changes as Debezium JSON records (topic, key,
+// value) through cdc::run_debezium_lines, to stdout, a JSON-lines file or Kafka (bus::KafkaSink); `cdc slots` lists and drops replication slots.
 #include <fmt/core.h>
 
+#include "bus/kafka_sink.hpp"
 #include "cdc/debezium_lines.hpp"
 #include "cdc/slot.hpp"
 #include "cli/commands.hpp"
@@ -27,6 +28,18 @@ struct CdcOptions {
 Status run_cdc(Context& ctx, const CdcOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));  // migrations + publication in place
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
+  // `--sink kafka`: the records go to the brokers, each transaction acknowledged once every
+  // message has its delivery report.
+  std::unique_ptr<bus::KafkaSink> kafka;
+  if (opt.sink == "kafka") {
+    const auto& k = ctx.settings.kafka;
+    SL_ASSIGN_OR_RETURN(int partitions, k.partitions);
+    SL_ASSIGN_OR_RETURN(int replication_factor, k.replication_factor);
+    SL_ASSIGN_OR_RETURN(kafka, bus::KafkaSink::open({.bootstrap_servers = k.bootstrap_servers,
+                                                     .properties = k.properties,
+                                                     .partitions = partitions,
+                                                     .replication_factor = replication_factor}));
+  }
   stop_on_signals();
   SL_TRY(cdc::run_debezium_lines(
       sql, {.conninfo = conninfo,
@@ -34,6 +47,7 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
             .publication = opt.publication,
             .topic_prefix = ctx.settings.cdc.topic_prefix,
             .sink = opt.sink,
+            .record_sink = kafka.get(),
             .marker_dir = ctx.settings.home / "cdc",
             .max_events = opt.max_events,
             .idle_exit = opt.idle_exit,
@@ -54,7 +68,9 @@ void add_cdc_command(CLI::App& app, Context& ctx) {
                   "replication slot (created when missing; default: cdc.slot + \"_inspect\")");
   cmd->add_option("--publication", opt.publication, "publication (default: cdc.publication)");
   cmd->add_option("--sink", opt.sink,
-                  "stdout or jsonl:FILE (appended, fsynced before each acknowledgement)");
+                  "stdout, jsonl:FILE (appended, fsynced before each acknowledgement) or kafka "
+                  "(topics <kafka.topic_prefix>.<schema>.<table> on KAFKA_BOOTSTRAP_SERVERS, "
+                  "acknowledged once every message has its delivery report)");
   cmd->add_option("--max-events", opt.max_events, "stop after N events");
   cmd->add_option("--idle-exit", opt.idle_exit, "stop after SECONDS without any change");
   cmd->add_flag("--tombstones", opt.tombstones, "write a tombstone (null value) after each delete");

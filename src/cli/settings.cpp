@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "bus/kafka_sink.hpp"
+
 namespace sl::cli {
 
 namespace {
@@ -88,6 +90,12 @@ Settings Settings::read(const config::Config& config) {
   s.cdc.slot_prefix = config.get_string("cdc.slot");
   s.cdc.publication = config.get_string("cdc.publication");
   s.cdc.topic_prefix = config.get_string("kafka.topic_prefix");
+  s.kafka.bootstrap_servers = config.get_string("kafka.bootstrap_servers");
+  s.kafka.partitions = integer(config, "kafka.partitions");
+  s.kafka.replication_factor = integer(config, "kafka.replication_factor");
+  for (const auto& [key, setting] : config.values())
+    if (auto property = bus::librdkafka_property(key))
+      s.kafka.properties.emplace_back(*property, setting.value);
   s.maps.api_key = config.get_string("maps.api_key");
   s.maps.provider = config.get_string("maps.provider");
   s.maps.destination = config.get_string("maps.destination");

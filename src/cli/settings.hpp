@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/config.hpp"
 #include "common/result.hpp"
@@ -21,6 +22,15 @@ struct CdcSettings {
   std::string slot_prefix;   // cdc.slot: each job streams from the slot <prefix>_<job>
   std::string publication;   // cdc.publication
   std::string topic_prefix;  // kafka.topic_prefix: Debezium topics <prefix>.<schema>.<table>
+};
+
+// Kafka / Redpanda (scale-out mode). Every other `kafka.*` key (SASL, TLS, compression...) is a
+// librdkafka property passed through; its values may be secrets and are never printed.
+struct KafkaSettings {
+  std::string bootstrap_servers;  // kafka.bootstrap_servers (KAFKA_BOOTSTRAP_SERVERS)
+  Result<int> partitions = settings_not_read();          // kafka.partitions (-1: broker's)
+  Result<int> replication_factor = settings_not_read();  // kafka.replication_factor (-1: broker's)
+  std::vector<std::pair<std::string, std::string>> properties;  // librdkafka name, value
 };
 
 // The settings behind a value that does not parse are kept as that error: only the commands that
@@ -44,6 +54,7 @@ struct Settings {
   std::filesystem::path lake_root;  // lake.root, else <home>/delta
   bool embedded_database = true;    // neither database.url nor database.host is set
   CdcSettings cdc;
+  KafkaSettings kafka;
   MapsSettings maps;
   std::string slack_webhook_url;  // slack.webhook_url; empty: notifications go to the log
   std::string serve_listen;       // serve.listen, "host:port"
