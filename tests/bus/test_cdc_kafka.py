@@ -173,3 +173,16 @@ def test_kill_minus_nine_then_restart_loses_nothing(env, kafka):
     # At-least-once on the broker: repeats carry their source position, so deduplicating by it
     # gives exactly one event per activity.
     assert len({(v["source"]["lsn"], v["after"]["activity_id"]) for v in events}) == 300
+
+
+def test_kafka_settings_pass_through_and_secrets_stay_hidden(env, tmp_path):
+    sportlake, e, _ = env
+    config = tmp_path / "sportlake.toml"
+    config.write_text('[kafka]\n"compression.type" = "nonsense"\n"sasl.password" = "hunter2-secret"\n')
+    done = subprocess.run([sportlake, "--config", str(config), "cdc", "--sink", "kafka", "--idle-exit", "1"],
+                          env=e, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "kafka.compression.type" in done.stderr, done.stderr  # passed to librdkafka, refused there
+    shown = run(sportlake, e, "--config", str(config), "config")
+    for output in (done.stdout, done.stderr, shown.stdout, shown.stderr):
+        assert "hunter2-secret" not in output
