@@ -138,6 +138,7 @@ def test_kafka_topics_equal_the_jsonl_records(env, kafka, tmp_path, schemas):
         assert partitions[topic] == 3, "created with kafka.partitions"
         messages = on_kafka[topic]
         assert len(messages) == len(records), topic
+        assert all(key is not None for _, key, _ in messages), "keyed by the primary key"
         # One key, one partition: its order is the source's.
         homes = {}
         for partition, key, _ in messages:
