@@ -218,3 +218,14 @@ def test_broker_restart_mid_stream_loses_nothing(env, kafka):
     assert {v["after"]["activity_id"] for v in events} == ids, "no activity lost"
     # The idempotent producer's retries across the restart write nothing twice.
     assert len(events) == 400
+
+
+def test_initial_snapshot_reaches_the_topics(env, kafka):
+    sportlake, e, prefix = env
+    run(sportlake, e, "cdc", "--from-start", "--sink", "kafka", "--idle-exit", "1")
+    on_kafka, _ = read_topics(kafka.bootstrap, prefix)
+    employees = on_kafka[f"{prefix}.public.rh_employees"]
+    ids = {int(i) for i in psql(sportlake, e, "SELECT id FROM rh_employees")}
+    assert {key["id"] for _, key, _ in employees} == ids
+    assert len(employees) == len(ids), "each row once"
+    assert {v["op"] for _, _, v in employees} == {"r"}
