@@ -2,6 +2,8 @@
 // read rows without further checks.
 #include "delta/checkpoint_decoder.hpp"
 
+#include "delta/stats.hpp"
+
 #include <array>
 #include <memory>
 #include <optional>
@@ -65,6 +67,12 @@ class Ref {
     if (ok) return {};
     return make_error(Errc::corrupt, "column " + path_ + " has the unexpected type " +
                                          std::string(columnar::type_name(id)));
+  }
+
+  // The stats JSON of a `stats_parsed` struct (delta/stats.hpp), if present at `row`.
+  std::optional<std::string> stats_json(size_t row) const {
+    if (!present(row)) return std::nullopt;
+    return stats_json_from_parsed(*field_, *column_, row);
   }
 
   std::optional<std::string> string(size_t row) const {
@@ -192,6 +200,9 @@ class AddDecoder final : public ColumnDecoder {
     SL_ASSIGN_OR_RETURN(d->dv_fields_, resolve(d->dv_, k_dv_fields));
     d->clustering_ = d->add_.child("clusteringProvider");
     SL_TRY(d->clustering_.expect(Kind::string));
+    // The typed stats, read by checkpoint_reader only when the file has no JSON `stats`.
+    d->stats_parsed_ = d->add_.child("stats_parsed");
+    SL_TRY(d->stats_parsed_.expect(Kind::structure));
     return std::unique_ptr<ColumnDecoder>(std::move(d));
   }
   bool present(size_t row) const override { return add_.present(row); }
@@ -207,6 +218,7 @@ class AddDecoder final : public ColumnDecoder {
     a.modification_time = f_[3].integer(row).value_or(0);
     a.data_change = f_[4].boolean(row).value_or(false);
     a.stats = f_[5].string(row);
+    if (!a.stats) a.stats = stats_parsed_.stats_json(row);
     a.tags = string_map(f_[6], row);
     a.deletion_vector = deletion_vector(dv_, dv_fields_, row);
     a.base_row_id = f_[7].integer(row);
@@ -217,7 +229,7 @@ class AddDecoder final : public ColumnDecoder {
 
  private:
   explicit AddDecoder(Ref add) : add_(std::move(add)) {}
-  Ref add_, dv_, clustering_;
+  Ref add_, dv_, clustering_, stats_parsed_;
   std::array<Ref, 9> f_;
   std::array<Ref, 5> dv_fields_;
 };

@@ -1,7 +1,8 @@
 // Checkpoint rows → actions, for a checkpoint written by anyone: columns and struct fields are
 // found by name (Spark, delta-rs/arrow-rs and Databricks order and nest them differently),
 // integers may be INT32 or INT64, and a missing column or field reads as null. Columns we do not
-// know (stats_parsed, partitionValues_parsed, checkpointMetadata, sidecar...) are ignored.
+// know (partitionValues_parsed, checkpointMetadata, sidecar...) are ignored; `add.stats_parsed`
+// stands in for a null or missing `add.stats` (encoded back to stats JSON, delta/stats.hpp).
 #pragma once
 
 #include <string>

@@ -21,7 +21,9 @@ Status read_part(const Storage& storage, const FileInfo& part, std::vector<Actio
   // Read only the action columns present (a checkpoint without txn or domainMetadata rows may
   // lack those columns altogether), and not the typed copies of stats and partition values
   // (`stats_parsed`, `partitionValues_parsed`: Spark and delta-rs write them beside the JSON
-  // `stats` we use; they are most of the file's columns).
+  // `stats` we use; they are most of the file's columns) -- but for `stats_parsed` when the
+  // file has no JSON `stats` (Spark with delta.checkpoint.writeStatsAsJson=false): the decoder
+  // turns it back into stats JSON, for row counts and data skipping.
   std::vector<std::string> columns;
   for (const auto& wanted : checkpoint_action_columns()) {
     for (const auto& field : reader->schema()) {
@@ -32,8 +34,12 @@ Status read_part(const Storage& storage, const FileInfo& part, std::vector<Actio
         columns.push_back(wanted);
         continue;
       }
+      bool has_stats = std::any_of(field.children.begin(), field.children.end(),
+                                   [](const auto& c) { return c.name == "stats"; });
       for (const auto& child : field.children) {
-        if (!child.name.ends_with("_parsed")) columns.push_back(wanted + "." + child.name);
+        if (!child.name.ends_with("_parsed") || (child.name == "stats_parsed" && !has_stats)) {
+          columns.push_back(wanted + "." + child.name);
+        }
       }
     }
   }

@@ -169,7 +169,106 @@ void write_stats(JsonWriter& w, std::string_view name, const ColumnStats& s, Sec
   }
 }
 
+// One typed stats value as collect_stats encodes it; false (nothing written) for a null, a
+// non-finite float or a type without bounds.
+bool write_parsed_value(JsonWriter& w, const Column& c, size_t i) {
+  if (!c.is_valid(i)) return false;
+  switch (c.type.id) {
+    case TypeId::int32:
+      w.number(int64_t{c.i32[i]});
+      return true;
+    case TypeId::int64:
+      w.number(c.i64[i]);
+      return true;
+    case TypeId::float32:
+    case TypeId::float64: {
+      double v = c.type.id == TypeId::float32 ? double{c.f32[i]} : c.f64[i];
+      if (!std::isfinite(v)) return false;
+      w.number(v);
+      return true;
+    }
+    case TypeId::decimal:
+      w.raw(columnar::is_wide_decimal(c.type) ? decimal_text(c.i128[i], c.type.scale)
+                                              : decimal_text(c.i64[i], c.type.scale));
+      return true;
+    case TypeId::date32:
+      w.string(format_date(c.i32[i]));
+      return true;
+    case TypeId::timestamp_us:
+      w.string(format_timestamp_ms(c.i64[i]));
+      return true;
+    case TypeId::string:
+      w.string(c.string_at(i));
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Whether `c` (a leaf or a struct of them) has a value to write at row i.
+bool parsed_has_value(const Column& c, size_t i) {
+  if (!c.is_valid(i)) return false;
+  switch (c.type.id) {
+    case TypeId::struct_:
+      break;
+    case TypeId::float32:
+      return std::isfinite(c.f32[i]);
+    case TypeId::float64:
+      return std::isfinite(c.f64[i]);
+    case TypeId::int32:
+    case TypeId::int64:
+    case TypeId::decimal:
+    case TypeId::date32:
+    case TypeId::timestamp_us:
+    case TypeId::string:
+      return true;
+    default:
+      return false;
+  }
+  for (const auto& child : c.children) {
+    if (parsed_has_value(child, i)) return true;
+  }
+  return false;
+}
+
+// A minValues/maxValues/nullCount struct at row i as a JSON object (its nested structs too).
+void write_parsed_object(JsonWriter& w, const columnar::Field& field, const Column& c, size_t i) {
+  w.begin_object();
+  for (size_t k = 0; k < c.children.size() && k < field.children.size(); ++k) {
+    const Column& child = c.children[k];
+    if (!parsed_has_value(child, i)) continue;
+    w.key(field.children[k].name);
+    if (child.type.id == TypeId::struct_) {
+      write_parsed_object(w, field.children[k], child, i);
+    } else {
+      write_parsed_value(w, child, i);
+    }
+  }
+  w.end_object();
+}
+
 }  // namespace
+
+std::optional<std::string> stats_json_from_parsed(const columnar::Field& stats_parsed,
+                                                  const columnar::Column& column, size_t row) {
+  if (column.type.id != TypeId::struct_ || !column.is_valid(row)) return std::nullopt;
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  for (size_t k = 0; k < column.children.size() && k < stats_parsed.children.size(); ++k) {
+    const auto& name = stats_parsed.children[k].name;
+    const Column& child = column.children[k];
+    if (name == "numRecords" && (child.type.id == TypeId::int64 || child.type.id == TypeId::int32)) {
+      if (write_parsed_value(w.key(name), child, row)) continue;
+      w.null();  // a null numRecords: unknown, as in JSON stats
+    } else if ((name == "minValues" || name == "maxValues" || name == "nullCount") &&
+               child.type.id == TypeId::struct_ && child.is_valid(row)) {
+      write_parsed_object(w.key(name), stats_parsed.children[k], child, row);
+    }
+  }
+  w.end_object();
+  return out;
+}
 
 std::string collect_stats(const columnar::RecordBatch& batch, size_t begin, size_t end,
                           const StatsOptions& options) {

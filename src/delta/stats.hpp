@@ -27,4 +27,12 @@ struct StatsOptions {
 std::string collect_stats(const columnar::RecordBatch& batch, size_t begin, size_t end,
                           const StatsOptions& options = {});
 
+// The stats JSON of row `row` of a checkpoint's `add.stats_parsed` struct column (numRecords,
+// minValues, maxValues, nullCount as typed structs: Spark and delta-rs with
+// delta.checkpoint.writeStatsAsStruct), in the form of collect_stats, for checkpoints that keep
+// no JSON `add.stats`. Null values and fields of other types are left out; nullopt when the row
+// is null or `stats_parsed` is not a struct.
+std::optional<std::string> stats_json_from_parsed(const columnar::Field& stats_parsed,
+                                                  const columnar::Column& column, size_t row);
+
 }  // namespace sl::delta
