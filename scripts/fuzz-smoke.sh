@@ -105,6 +105,8 @@ seed_fuzz_parquet_reader() {
   add_seeds "$1" "$shared/conformance/parquet-testing/data" -name '*.parquet*' -not -name '*.json'
   add_seeds "$1" "$shared/conformance/parquet-testing/bad_data" -name '*.parquet'
   add_seeds "$1" "$repo/src/parquet/tests/corpus" -name '*'
+  # Nested columns with nulls at every level, in several page layouts (fuzz/seeds/make_*.py).
+  add_seeds "$1" "$repo/fuzz/seeds/fuzz_parquet_reader" -name '*.parquet'
   # Spark's files: data, expected rows and checkpoints (nested structs, maps, decimals, INT96).
   unpack_golden
   add_seeds "$1" "$golden" -name '*.parquet'
