@@ -105,7 +105,7 @@ seed_fuzz_parquet_reader() {
   add_seeds "$1" "$shared/conformance/parquet-testing/data" -name '*.parquet*' -not -name '*.json'
   add_seeds "$1" "$shared/conformance/parquet-testing/bad_data" -name '*.parquet'
   add_seeds "$1" "$repo/src/parquet/tests/corpus" -name '*'
-  # Nested columns with nulls at every level, in several page layouts (fuzz/seeds/make_*.py).
+  # Nested columns with nulls at every level, in several page layouts (fuzz/seeds/make_seeds.py).
   add_seeds "$1" "$repo/fuzz/seeds/fuzz_parquet_reader" -name '*.parquet'
   # Spark's files: data, expected rows and checkpoints (nested structs, maps, decimals, INT96).
   unpack_golden
@@ -116,6 +116,8 @@ seed_fuzz_delta_checkpoint() {
   unpack_golden
   add_seeds "$1" "$golden" -path '*/_delta_log/*' \( -name '*.checkpoint*.parquet' \
     -o -name _last_checkpoint \)
+  # A checkpoint with typed stats only (no JSON add.stats): its add.stats_parsed is decoded.
+  add_seeds "$1" "$repo/fuzz/seeds/fuzz_delta_checkpoint" -name '*.parquet'
 }
 
 seed_fuzz_delta_log() {
