@@ -116,6 +116,13 @@ Result<std::vector<ParquetReader::Selection>> ParquetReader::projection(
     while (i < fields.size() && fields[i].name != top) ++i;
     if (i == fields.size())
       return make_error(Errc::not_found, "parquet: '" + name_ + "' has no column '" + top + "'");
+    // Two top-level columns of one name (pyarrow writes them): a name cannot tell them apart,
+    // and reading the first in place of the second would be silently wrong.
+    if (std::any_of(fields.begin() + static_cast<std::ptrdiff_t>(i) + 1, fields.end(),
+                    [&](const Field& f) { return f.name == top; })) {
+      return make_error(Errc::unsupported, "parquet: '" + name_ + "' has several columns named '" +
+                                               top + "': it cannot be read by name");
+    }
     auto same =
         std::find_if(out.begin(), out.end(), [&](const Selection& s) { return s.field == i; });
     if (dot == std::string::npos) {
