@@ -57,7 +57,14 @@ void add_ingest_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--commit-rows", opt.commit_rows,
                   "commit once this many rows are pending (default 100000)");
   cmd->add_option("--commit-interval", opt.commit_interval,
-                  "commit pending rows after at most SECONDS (default 1)");
+                  "ceiling: commit pending rows after at most SECONDS (default 1)");
+  cmd->add_option("--commit-min-interval", opt.commit_min_interval,
+                  "floor: at least SECONDS between commits; commit as soon as the stream is "
+                  "idle or the rows waited this long (default 0.1; equal to --commit-interval: "
+                  "the fixed tick)");
+  cmd->add_option("--commit-idle-window", opt.commit_idle_window,
+                  "the stream is idle when nothing comes for SECONDS after a transaction end "
+                  "(default 0.005)");
   cmd->add_option("--idle-exit", opt.idle_exit, "stop after SECONDS without any change");
   cmd->add_option("--max-changes", opt.max_changes,
                   "stop once N streamed changes are committed (benchmarks)");

@@ -47,6 +47,8 @@ lakehouse::BronzeIngestOptions bronze_ingest_options(const Settings& settings,
   options.lake = &lake;
   options.commit_rows = flags.commit_rows;
   options.commit_interval = millis(flags.commit_interval);
+  options.commit_min_interval = millis(flags.commit_min_interval);
+  options.commit_idle_window = millis(flags.commit_idle_window);
   options.max_changes = flags.max_changes;
   return options;
 }

@@ -27,6 +27,8 @@ struct IngestFlags {
   std::string publication;  // "": cdc.publication
   size_t commit_rows = lakehouse::BronzeIngestOptions{}.commit_rows;
   double commit_interval = seconds(lakehouse::BronzeIngestOptions{}.commit_interval);
+  double commit_min_interval = seconds(lakehouse::BronzeIngestOptions{}.commit_min_interval);
+  double commit_idle_window = seconds(lakehouse::BronzeIngestOptions{}.commit_idle_window);
   double idle_exit = 0;
   size_t max_changes = 0;
 };

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "cdc/slot.hpp"
@@ -10,6 +12,7 @@
 #include "common/clock.hpp"
 #include "common/fault_point.hpp"
 #include "lakehouse/bronze_writer.hpp"
+#include "lakehouse/commit_policy.hpp"
 
 namespace sl::lakehouse {
 
@@ -88,9 +91,21 @@ Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWri
   auto stop = [&] { return options.stop_requested && options.stop_requested(); };
 
   std::optional<Clock::time_point> oldest_pending;
-  auto commit_due = [&] {
-    return writer.pending_rows() >= options.commit_rows ||
-           (oldest_pending && Clock::now() - *oldest_pending >= options.commit_interval);
+  auto last_commit = Clock::now();
+  const CommitPolicy policy{.commit_rows = options.commit_rows,
+                            .commit_interval = options.commit_interval,
+                            .commit_min_interval = options.commit_min_interval};
+  auto commit_due = [&](bool idle) {
+    const auto now = Clock::now();
+    auto ms = [](Clock::duration d) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(d);
+    };
+    return should_commit(
+        policy, {.at_boundary = !writer.in_transaction(),
+                 .pending_rows = writer.pending_rows(),
+                 .oldest_pending_age = oldest_pending ? ms(now - *oldest_pending) : ms({}),
+                 .since_last_commit = ms(now - last_commit),
+                 .idle = idle});
   };
   // Commits what is pending, then (only then) acknowledges it.
   auto commit = [&]() -> Status {
@@ -99,6 +114,7 @@ Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWri
     stream.confirm({writer.last_end_lsn()});
     ++stats.commits;
     oldest_pending.reset();
+    last_commit = Clock::now();
     spdlog::debug("bronze: committed {} rows to {} tables up to {}", committed.rows,
                   committed.tables, writer.last_end_lsn().to_string());
     return stream.flush_confirmed();
@@ -115,7 +131,7 @@ Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWri
       stream.confirm(end);  // nothing of it to write: durable as it is
       return {};
     }
-    return commit_due() ? commit() : Status{};
+    return commit_due(/*idle=*/false) ? commit() : Status{};
   };
 
   auto last_data = Clock::now();
@@ -130,13 +146,29 @@ Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWri
   };
   const cdc::ChangeHandler handler{
       .on_event = on_event, .on_transaction_end = on_commit, .on_reset = on_reset};
+  // Idleness: after a transaction end with rows pending, a short poll (the idle window) that
+  // brings nothing means the source has nothing more for now; the loop then sleeps in poll until
+  // the floor or the ceiling is due, never spinning.
+  bool idle = false;
+  auto poll_timeout = [&]() -> std::chrono::milliseconds {
+    const std::chrono::milliseconds longest(100);
+    if (writer.in_transaction() || writer.pending_rows() == 0) return longest;
+    if (!idle) return std::max(options.commit_idle_window, std::chrono::milliseconds(1));
+    const auto now = Clock::now();
+    auto wait = last_commit + options.commit_min_interval - now;
+    if (oldest_pending) wait = std::min(wait, *oldest_pending + options.commit_interval - now);
+    auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait);
+    return std::clamp(ms, std::chrono::milliseconds(1), longest);
+  };
   while (!stop() && !enough()) {
-    SL_ASSIGN_OR_RETURN(bool got, stream.poll(std::chrono::milliseconds(100), handler));
+    SL_ASSIGN_OR_RETURN(bool got, stream.poll(poll_timeout(), handler));
     if (got) {
       last_data = Clock::now();
+      idle = false;
       continue;
     }
-    if (!writer.in_transaction() && writer.pending_rows() > 0 && commit_due()) SL_TRY(commit());
+    idle = true;
+    if (commit_due(idle)) SL_TRY(commit());
     if (options.idle_exit.count() > 0 && Clock::now() - last_data >= options.idle_exit) break;
   }
   if (!writer.in_transaction() && writer.pending_rows() > 0) SL_TRY(commit());

@@ -9,9 +9,10 @@
 //    temporary slot's exported snapshot and committed at that slot's consistent point: its
 //    watermark keeps the stream's older transactions of that table out;
 // 3. run_bronze_ingest: the caller's ChangeSource (the slot from the position step 1 returned);
-//    at a transaction boundary, when `commit_rows`
-//    rows are pending or the oldest has waited `commit_interval`, commit (BronzeWriter), then
-//    acknowledge the slot up to the last committed transaction. With nothing pending, every
+//    at a transaction boundary, when lakehouse/commit_policy.hpp says so (a full batch of
+//    `commit_rows`, the oldest row waited `commit_interval`, or `commit_min_interval` passed since
+//    the last commit and the stream is idle or the rows waited that long), commit
+//    (BronzeWriter), then acknowledge the slot up to the last committed transaction. With nothing pending, every
 //    transaction is acknowledged at once (idle tables do not hold WAL back).
 // A lost connection resumes from the last acknowledged position (pending rows are dropped: the
 // server sends them again). A failed commit stops the job without acknowledging anything.
@@ -38,7 +39,10 @@ struct BronzeIngestOptions {
   std::string publication;            // its publication
   const delta::Lake* lake = nullptr;  // required: Bronze is its bronze layer
   size_t commit_rows = 100'000;
-  std::chrono::milliseconds commit_interval{1000};
+  std::chrono::milliseconds commit_interval{1000};     // ceiling: the longest a row waits
+  std::chrono::milliseconds commit_min_interval{100};  // floor: shortest time between commits
+  // After a transaction end, this long without more from the source means the stream is idle.
+  std::chrono::milliseconds commit_idle_window{5};
   size_t spill_rows = 250'000;
   // Stop after this long without any change (0: run until stop_requested).
   std::chrono::milliseconds idle_exit{0};
