@@ -193,3 +193,25 @@ def test_kill_minus_nine_during_the_snapshot_then_restart(env):
     activities = bronze(root, "strava_activities")
     assert_exactly_once(activities, "activity_id")
     assert len(activities) == 55
+
+
+def test_a_lone_change_lands_without_waiting_for_the_commit_interval(env):
+    """Adaptive commits: with a 30 s ceiling, one inserted row is committed as soon as the stream
+    is idle (a functional check of idleness; the bound is generous, not a timing benchmark)."""
+    sportlake, e, root = env
+    ingest(sportlake, e)  # the slot and the snapshot
+    follower = subprocess.Popen([sportlake, "ingest", "--commit-interval", "30"], env=e,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        simulate(sportlake, e, 1, 7)
+        deadline = time.monotonic() + 15  # half the ceiling
+        landed = []
+        while time.monotonic() < deadline and not landed:
+            time.sleep(0.2)
+            landed = [r for r in bronze(root, "strava_activities", ["_op"]) if r["_op"] == "c"]
+        assert follower.poll() is None, follower.stderr.read()
+        assert len(landed) == 1, "the row waited for the 30 s ceiling"
+    finally:
+        follower.send_signal(signal.SIGTERM)
+        follower.wait(timeout=30)
+    assert follower.returncode == 0
