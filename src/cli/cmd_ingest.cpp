@@ -60,8 +60,8 @@ void add_ingest_command(CLI::App& app, Context& ctx) {
                   "ceiling: commit pending rows after at most SECONDS (default 1)");
   cmd->add_option("--commit-min-interval", opt.commit_min_interval,
                   "floor: at least SECONDS between commits; commit as soon as the stream is "
-                  "idle or the rows waited this long (default 0.1; equal to --commit-interval: "
-                  "the fixed tick)");
+                  "idle or the rows waited this long (default 0.1; equal to --commit-interval: at "
+                  "most one commit per interval)");
   cmd->add_option("--commit-idle-window", opt.commit_idle_window,
                   "the stream is idle when nothing comes for SECONDS after a transaction end "
                   "(default 0.005)");
