@@ -156,6 +156,8 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
       issues.add("employees", key, "address_well_formed", "warning",
                  "adresse mal formée (attendu « voie, code postal ville ») : " +
                      in_quotes(e.adresse_complete));
+    // 16 is France's ordinary minimum working age; `load` rejects only below 14 (the legal
+    // exception for apprentices and holiday jobs), so 14–15 passes load and is flagged here.
     if (e.date_naissance && e.date_embauche && *e.date_embauche < *e.date_naissance + 16 * 365)
       issues.add("employees", key, "hire_after_birth", "warning",
                  "date d'embauche avant les 16 ans du salarié");
