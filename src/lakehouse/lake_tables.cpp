@@ -51,7 +51,7 @@ SilverSpecs make_silver_specs() {
                     {col::text<&I::table>("table_name").required(), col::text<&I::key>("row_key"),
                      col::text<&I::rule>("rule").required(),
                      col::text<&I::severity>("severity").required(),
-                     col::text<&I::reason>("reason")}},
+                     col::text<&I::reason>("reason"), col::int64<&I::employee_id>("employee_id")}},
   };
 }
 

@@ -67,16 +67,16 @@ std::string in_quotes(std::string_view value) {
 class Issues {
  public:
   explicit Issues(std::vector<DqIssue>& out) : out_(out) {}
-  void add(std::string table, std::string key, std::string rule, std::string severity,
-           std::string reason) {
+  void add(std::string table, std::string key, std::optional<int64_t> employee, std::string rule,
+           std::string severity, std::string reason) {
     out_.push_back({std::move(table), std::move(key), std::move(rule), std::move(severity),
-                    std::move(reason)});
+                    std::move(reason), employee});
   }
   // Bronze values that had no lake representation, kept as text.
   void unconverted(const BronzeState& state, size_t row, const std::string& table,
-                   const std::string& key) {
+                   const std::string& key, std::optional<int64_t> employee) {
     if (auto text = state.text("_unconverted", row))
-      add(table, key, "value_converted", "warning",
+      add(table, key, employee, "value_converted", "warning",
           "valeurs non convertibles, gardées en texte dans Bronze : " + *text);
   }
 
@@ -99,10 +99,10 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
       const std::string declared = in.sports->text("pratique_sport", row).value_or("");
       const std::string normalised = rewards::normalise_declared_sport(declared);
       if (normalised != declared && !declared.empty())
-        issues.add("sport_profiles", key, "sport_label_normalised", "info",
+        issues.add("sport_profiles", key, *id, "sport_label_normalised", "info",
                    "sport déclaré " + in_quotes(declared) + " lu comme " + in_quotes(normalised));
       if (!employee_ids.contains(*id))
-        issues.add("sport_profiles", key, "employee_exists", "warning",
+        issues.add("sport_profiles", key, *id, "employee_exists", "warning",
                    "sport déclaré pour un salarié inconnu");
       sports[*id] = {declared, normalised};
     }
@@ -127,39 +127,39 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
       e.sport_declared = it->second.first;
       e.sport = it->second.second;
     }
-    issues.unconverted(b, row, "employees", key);
+    issues.unconverted(b, row, "employees", key, e.id);
     for (auto [field, value] : {std::pair<const char*, std::string*>{"nom", &e.nom},
                                 std::pair<const char*, std::string*>{"prenom", &e.prenom}}) {
       if (auto repaired = repair_double_encoding(*value)) {
-        issues.add("employees", key, "name_encoding", "info",
+        issues.add("employees", key, e.id, "name_encoding", "info",
                    std::string(field) + " mal encodé (UTF-8 lu comme Latin-1) réparé : " +
                        in_quotes(*value) + " → " + in_quotes(*repaired));
         *value = std::move(*repaired);
       } else if (looks_double_encoded(*value)) {
-        issues.add("employees", key, "name_encoding", "warning",
+        issues.add("employees", key, e.id, "name_encoding", "warning",
                    std::string(field) +
                        " probablement mal encodé, réparation ambiguë : " + in_quotes(*value));
       }
     }
     bool rejected = false;
     if (e.salaire_brut_cents <= 0) {
-      issues.add("employees", key, "salary_positive", "error",
+      issues.add("employees", key, e.id, "salary_positive", "error",
                  "salaire brut absent ou non positif : salarié écarté des calculs");
       rejected = true;
     }
     if (!mode) {
-      issues.add("employees", key, "commute_mode_known", "error",
+      issues.add("employees", key, e.id, "commute_mode_known", "error",
                  "moyen de déplacement inconnu : " + in_quotes(e.moyen_deplacement));
       rejected = true;
     }
     if (!well_formed_address(e.adresse_complete))
-      issues.add("employees", key, "address_well_formed", "warning",
+      issues.add("employees", key, e.id, "address_well_formed", "warning",
                  "adresse mal formée (attendu « voie, code postal ville ») : " +
                      in_quotes(e.adresse_complete));
     // 16 is France's ordinary minimum working age; `load` rejects only below 14 (the legal
     // exception for apprentices and holiday jobs), so 14–15 passes load and is flagged here.
     if (e.date_naissance && e.date_embauche && *e.date_embauche < *e.date_naissance + 16 * 365)
-      issues.add("employees", key, "hire_after_birth", "warning",
+      issues.add("employees", key, e.id, "hire_after_birth", "warning",
                  "date d'embauche avant les 16 ans du salarié");
     if (!rejected) silver.employees.push_back(std::move(e));
   }
@@ -184,10 +184,10 @@ void build_activities(const SilverInputs& in, Silver& silver, Issues& issues) {
     a.start_date_local_us = b.timestamp("start_date_local", row);
     a.commute = b.boolean("commute", row).value_or(false);
     a.calories = b.number("calories", row);
-    issues.unconverted(b, row, "activities", key);
+    issues.unconverted(b, row, "activities", key, a.employee_id);
     bool rejected = false;
     auto reject = [&](std::string rule, std::string reason) {
-      issues.add("activities", key, std::move(rule), "error", std::move(reason));
+      issues.add("activities", key, a.employee_id, std::move(rule), "error", std::move(reason));
       rejected = true;
     };
     if (!employee_ids.contains(a.employee_id))
@@ -201,14 +201,14 @@ void build_activities(const SilverInputs& in, Silver& silver, Issues& issues) {
     else if (in.now_us > 0 && *a.start_date_utc_us > in.now_us + k_day_us / 24)
       reject("not_in_future", "activité datée dans le futur");
     if (a.moving_time_s && a.elapsed_time_s && *a.moving_time_s > *a.elapsed_time_s)
-      issues.add("activities", key, "moving_within_elapsed", "warning",
+      issues.add("activities", key, a.employee_id, "moving_within_elapsed", "warning",
                  "temps en mouvement supérieur au temps écoulé");
     const int32_t moving = a.moving_time_s.value_or(a.elapsed_time_s.value_or(0));
     if (!rejected && a.distance_m && *a.distance_m >= 50 && moving > 0) {
       const double kmh = *a.distance_m / 1000.0 / (moving / 3600.0);
       const auto [low, high] = speed_bounds(a.sport_type);
       if (kmh < low || kmh > high)
-        issues.add("activities", key, "speed_plausible", "warning",
+        issues.add("activities", key, a.employee_id, "speed_plausible", "warning",
                    fmt::format("vitesse moyenne {:.1f} km/h hors de [{}, {}] pour {}", kmh, low,
                                high, a.sport_type));
     }
@@ -259,19 +259,19 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
         c.commune = located->commune->name;
         in_workplace_commune = located->commune->insee == workplace_commune;
         if (located->match == integrations::LocationMatch::postcode_mismatch)
-          issues.add("employees", key, "postcode_matches_city", "warning",
+          issues.add("employees", key, e.id, "postcode_matches_city", "warning",
                      "le code postal de " + in_quotes(e.adresse_complete) + " n'est pas celui de " +
                          c.commune);
         else if (located->match == integrations::LocationMatch::no_postcode)
-          issues.add("employees", key, "address_has_postcode", "warning",
+          issues.add("employees", key, e.id, "address_has_postcode", "warning",
                      "adresse sans code postal : " + in_quotes(e.adresse_complete));
         else if (located->match == integrations::LocationMatch::postcode_only)
-          issues.add("employees", key, "address_located", "warning",
+          issues.add("employees", key, e.id, "address_located", "warning",
                      "ville introuvable, commune du code postal retenue : " +
                          in_quotes(e.adresse_complete));
       } else {
         c.address_match = "not_found";
-        issues.add("employees", key, "address_located", "warning",
+        issues.add("employees", key, e.id, "address_located", "warning",
                    "adresse non localisée : " + in_quotes(e.adresse_complete));
       }
     }
@@ -281,7 +281,7 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
         c.distance_source = it->second.provider;
         c.distance_estimate = it->second.provider == "offline";
         if (c.distance_estimate && in_workplace_commune)
-          issues.add("commutes", key, "distance_within_commune", "info",
+          issues.add("commutes", key, e.id, "distance_within_commune", "info",
                      fmt::format("distance estimée dans la commune du lieu de travail ({}) : "
                                  "{:.1f} km, moyenne entre deux points d'un disque de la taille "
                                  "de la commune, pas un trajet calculé",
@@ -292,10 +292,10 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
            c.distance_m ? std::optional<double>(*c.distance_m / 1000.0) : std::nullopt},
           in.rules);
       if (decision.reason == rewards::BonusReason::distance_unknown)
-        issues.add("commutes", key, "distance_known", "warning",
+        issues.add("commutes", key, e.id, "distance_known", "warning",
                    "distance domicile-travail inconnue : pas de prime (dans le doute)");
       else if (decision.declaration_anomaly)
-        issues.add("commutes", key, "within_threshold", "warning",
+        issues.add("commutes", key, e.id, "within_threshold", "warning",
                    std::string(rewards::reason_text_fr(decision.reason)) +
                        fmt::format(" ({:.1f} km, seuil {:.0f} km)", *c.distance_m / 1000.0,
                                    *decision.threshold_km));
@@ -317,18 +317,19 @@ void report_job_failures(const SilverInputs& in, Issues& issues) {
     const std::string times = failures > 1 ? fmt::format(" ({} essais)", failures) : "";
     const auto space = item.find(' ');
     const std::string item_key = space == std::string::npos ? item : item.substr(space + 1);
+    const auto employee = f.integer("employee_id", row);
     if (job == "distances") {
-      const auto employee = f.integer("employee_id", row);
-      issues.add("commutes", employee ? std::to_string(*employee) : item_key, "distances_failed",
-                 "warning", "distance domicile-travail non calculée" + times + " : " + error);
+      issues.add("commutes", employee ? std::to_string(*employee) : item_key, employee,
+                 "distances_failed", "warning",
+                 "distance domicile-travail non calculée" + times + " : " + error);
     } else if (job == "notify") {
-      issues.add("activities", item_key, "notify_failed", "warning",
+      issues.add("activities", item_key, employee, "notify_failed", "warning",
                  "annonce Slack non mise en file" + times + " : " + error);
     } else if (job == "publish") {
-      issues.add("gold", item, "publish_failed", "error",
+      issues.add("gold", item, employee, "publish_failed", "error",
                  "ligne Gold refusée par PostgreSQL, non publiée" + times + " : " + error);
     } else {
-      issues.add("jobs", job + " " + item, job + "_failed", "warning", error);
+      issues.add("jobs", job + " " + item, employee, job + "_failed", "warning", error);
     }
   }
 }

@@ -62,6 +62,10 @@ struct DqIssue {
   std::string rule;      // e.g. salary_positive, speed_plausible
   std::string severity;  // error (row rejected), warning (kept, reported), info
   std::string reason;    // in French, for people
+  // The employee the finding concerns (an activity's owner, a commute's employee, a failed
+  // distance's employee...), so an employee's findings are one filter away (`sportlake
+  // explain`); nullopt when it concerns no one employee (a Gold row of a BU, a job's item).
+  std::optional<int64_t> employee_id;
 };
 
 struct Silver {

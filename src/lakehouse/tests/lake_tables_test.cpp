@@ -96,7 +96,8 @@ Silver sample_silver() {
                .key = "8",
                .rule = "mode_known",
                .severity = "error",
-               .reason = "mode inconnu"},
+               .reason = "mode inconnu",
+               .employee_id = 8},
               {.table = "activities", .key = "", .rule = "r", .severity = "info"}};
   return s;
 }
@@ -189,9 +190,9 @@ TEST(LakeTables, SilverTablesKeepTheirColumnsAndValues) {
       "true | \"exact\" | \"Lattes\"\n"
       "8 | \"ailleurs\" | \"voiture\" | null | null | null | false | null | null\n"
       "dq_issues: table_name string not null, row_key string, rule string not null, severity "
-      "string not null, reason string\n"
-      "\"employees\" | \"8\" | \"mode_known\" | \"error\" | \"mode inconnu\"\n"
-      "\"activities\" | \"\" | \"r\" | \"info\" | \"\"\n");
+      "string not null, reason string, employee_id int64\n"
+      "\"employees\" | \"8\" | \"mode_known\" | \"error\" | \"mode inconnu\" | 8\n"
+      "\"activities\" | \"\" | \"r\" | \"info\" | \"\" | null\n");
 }
 
 TEST(LakeTables, GoldTablesKeepTheirColumnsAndValues) {

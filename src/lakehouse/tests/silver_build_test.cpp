@@ -147,6 +147,20 @@ TEST(SilverBuild, EveryRuleOnItsCase) {
   for (const auto& x : s.activities) kept.push_back(x.activity_id);
   EXPECT_EQ(kept, (std::vector<int64_t>{10, 11, 16}));
   for (const auto& i : s.issues) EXPECT_FALSE(i.reason.empty()) << i.rule;
+  // Each finding names its employee (`sportlake explain` filters on it): the row's own id for
+  // employees and commutes, the owner for activities, rejected ones included.
+  auto employee_of = [&](std::string_view rule, std::string_view key) -> std::optional<int64_t> {
+    for (const auto& i : s.issues)
+      if (i.rule == rule && i.key == key) return i.employee_id;
+    return std::nullopt;
+  };
+  EXPECT_EQ(employee_of("salary_positive", "3"), 3);
+  EXPECT_EQ(employee_of("address_well_formed", "5"), 5);
+  EXPECT_EQ(employee_of("speed_plausible", "11"), 1);
+  EXPECT_EQ(employee_of("employee_exists", "12"), 99);
+  EXPECT_EQ(employee_of("distance_non_negative", "13"), 1);
+  EXPECT_EQ(employee_of("moving_within_elapsed", "16"), 2);
+  EXPECT_EQ(employee_of("within_threshold", "2"), 2);
 
   // Commutes: a routed distance before an estimate, by the mode's travel mode.
   ASSERT_EQ(s.commutes.size(), 3u);
@@ -237,6 +251,9 @@ TEST(SilverBuild, JobFailuresAreReportedWithTheirKey) {
   EXPECT_EQ(count(s, "distances_failed", "42"), 1u);
   EXPECT_EQ(count(s, "notify_failed", "7"), 1u);
   EXPECT_EQ(count(s, "publish_failed", "2025 kpi_by_bu 1a2b"), 1u);
+  EXPECT_EQ(s.issues[0].employee_id, 42);
+  EXPECT_EQ(s.issues[1].employee_id, 7);
+  EXPECT_EQ(s.issues[2].employee_id, std::nullopt);
   EXPECT_NE(s.issues[0].reason.find("3000 bytes"), std::string::npos);
   EXPECT_NE(s.issues[0].reason.find("2 essais"), std::string::npos);
   EXPECT_EQ(s.issues[0].table, "commutes");
