@@ -30,6 +30,11 @@ struct WellbeingDecision {
   int missing = 0;  // activities still needed (0 when eligible)
 };
 
+// Does `activity` count towards `year`'s well-being days (local start date in the year, not a
+// commute)? decide_wellbeing counts each id it accepts once; the explain page's monthly counts
+// use the same test.
+bool counts_for_wellbeing(const ActivityFact& activity, int year);
+
 WellbeingDecision decide_wellbeing(const std::vector<ActivityFact>& activities, int year,
                                    const RewardRules& rules);
 

@@ -106,6 +106,16 @@ TEST(Wellbeing, CountsTheCalendarYearWithoutCommutesOrRepeats) {
   EXPECT_EQ(decide_wellbeing(facts, 2024, {}).activities, 1);
 }
 
+TEST(Wellbeing, WhichActivitiesCount) {
+  EXPECT_TRUE(counts_for_wellbeing({1, local(2025, 1, 1), false}, 2025));
+  EXPECT_FALSE(counts_for_wellbeing({1, local(2025, 1, 1), true}, 2025)) << "a commute";
+  EXPECT_FALSE(counts_for_wellbeing({1, local(2024, 12, 31), false}, 2025));
+  EXPECT_TRUE(counts_for_wellbeing(
+      {1, days_from_civil({2025, 12, 31}) * 86'400'000'000LL + 86'399'999'999LL, false}, 2025));
+  EXPECT_FALSE(
+      counts_for_wellbeing({1, days_from_civil({2026, 1, 1}) * 86'400'000'000LL, false}, 2025));
+}
+
 TEST(SampleData, SixtyEightSportyCommutersAndTheMaximumBonus) {
   const char* source_dir = std::getenv("SL_SOURCE_DIR");
   ASSERT_NE(source_dir, nullptr);
