@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "common/fs.hpp"
 #include "common/process.hpp"
 #include "pg/database.hpp"
 
@@ -21,15 +22,21 @@ std::string url_host(const std::string& host) {
   return host.find(':') == std::string::npos ? host : "[" + host + "]";
 }
 
-// The BI role's connection strings for the tools (README "BI tools").
-Status print_bi_user(const pg::Cluster& cluster, bool show_password) {
-  const auto& o = cluster.options();
+// The TCP address BI tools reach the embedded cluster on; an error saying how to open one.
+Result<std::string> bi_tcp_host(const pg::Cluster& cluster) {
   const std::string host = cluster.tcp_host();
   if (host.empty())
     return make_error(Errc::unavailable,
                       "the embedded database listens on its private socket only; set "
                       "embedded.listen (e.g. SPORTLAKE_PG_LISTEN=127.0.0.1), then `sportlake db "
                       "stop` and `sportlake db start`");
+  return host;
+}
+
+// The BI role's connection strings for the tools (README "BI tools").
+Status print_bi_user(const pg::Cluster& cluster, bool show_password) {
+  const auto& o = cluster.options();
+  SL_ASSIGN_OR_RETURN(const std::string host, bi_tcp_host(cluster));
   SL_ASSIGN_OR_RETURN(auto password, cluster.password(o.bi_role));
   const std::string port = std::to_string(cluster.port());
   const std::string shown = show_password ? password : "<password>";
@@ -51,6 +58,31 @@ Status print_bi_user(const pg::Cluster& cluster, bool show_password) {
       "Power BI  Get Data > PostgreSQL database: Server {}:{}, Database {}; then Database "
       "credentials: User name {}, the password above\n",
       host, port, o.database, o.bi_role);
+  return {};
+}
+
+// A Power BI data source file (.pbids, Microsoft's "Power BI data source files" format, version
+// 0.1) for the BI role: opening it in Power BI Desktop opens Get Data > PostgreSQL on this server
+// and database; Power BI then asks for the credentials (a .pbids cannot hold them, and the
+// password never goes into it). 0600 like every file sportlake writes.
+//
+// {"version":"0.1","connections":[{"details":{"protocol":"postgresql","address":{"server":
+//  "127.0.0.1:5432","database":"rh_sport"}},"options":{},"mode":"DirectQuery"}]}
+Status write_pbids(const pg::Cluster& cluster, const std::string& file, const std::string& mode) {
+  SL_ASSIGN_OR_RETURN(const std::string host, bi_tcp_host(cluster));
+  nlohmann::ordered_json connection = {{"details",
+                                        {{"protocol", "postgresql"},
+                                         {"address",
+                                          {{"server", fmt::format("{}:{}", host, cluster.port())},
+                                           {"database", cluster.options().database}}}}},
+                                       {"options", nlohmann::ordered_json::object()},
+                                       {"mode", mode}};
+  nlohmann::ordered_json pbids = {{"version", "0.1"}, {"connections", {connection}}};
+  SL_TRY(fs::write_file_atomic(file, pbids.dump(2) + "\n", 0600));
+  fmt::print(
+      "pbids     {} written: open it in Power BI Desktop, then Database credentials: User name "
+      "{}, the password in {}\n",
+      file, cluster.options().bi_role, cluster.password_file(cluster.options().bi_role).string());
   return {};
 }
 
@@ -163,6 +195,14 @@ void add_db_command(CLI::App& app, Context& ctx) {
   static bool show_password = false;
   bi->add_flag("--show-password", show_password,
                "put the password in the strings (default: where it is stored)");
+  static std::string pbids_file;
+  static std::string pbids_mode = "DirectQuery";
+  bi->add_option("--pbids", pbids_file,
+                 "also write a Power BI connection file (.pbids, 0600, no password) to FILE");
+  bi->add_option("--pbids-mode", pbids_mode,
+                 "the .pbids connection mode: DirectQuery (default: the rows stay in the "
+                 "database) or Import")
+      ->check(CLI::IsMember({"DirectQuery", "Import"}));
   bi->callback([&ctx] {
     if (!ctx.settings.embedded_database) {
       ctx.exit_code = fail("bi-user", make_error(Errc::invalid_argument,
@@ -175,8 +215,13 @@ void add_db_command(CLI::App& app, Context& ctx) {
       ctx.exit_code = fail("bi-user", started.error());
       return;
     }
-    if (auto printed = print_bi_user(cluster, show_password); !printed)
+    if (auto printed = print_bi_user(cluster, show_password); !printed) {
       ctx.exit_code = fail("bi-user", printed.error());
+      return;
+    }
+    if (pbids_file.empty()) return;
+    if (auto written = write_pbids(cluster, pbids_file, pbids_mode); !written)
+      ctx.exit_code = fail("bi-user", written.error());
   });
 }
 

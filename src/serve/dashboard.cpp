@@ -11,6 +11,7 @@
 
 #include "columnar/cell_text.hpp"
 #include "common/json_writer.hpp"
+#include "serve/employee_page.hpp"
 #include "serve/http_head.hpp"
 
 namespace sl::serve {
@@ -284,10 +285,11 @@ Result<std::string> Dashboard::page(int year, Role role) const {
     if (cell(prime, "threshold_km", r).empty()) continue;  // only sporty commuters
     const bool yes = cell(prime, "eligible", r) == "oui";
     html += fmt::format(
-        "<tr><td>{} {}</td><td>{}</td><td>{}</td><td class=n>{}{}</td><td class=n>{}</td>"
+        "<tr><td><a href=\"/employee/{}?year={}\">{} {}</a></td><td>{}</td><td>{}</td><td "
+        "class=n>{}{}</td><td class=n>{}</td>"
         "<td class={}>{}</td><td>{}</td><td class=n>{}</td></tr>",
-        escape_html(cell(prime, "prenom", r)), escape_html(cell(prime, "nom", r)),
-        escape_html(cell(prime, "business_unit", r)),
+        cell(prime, "employee_id", r), year, escape_html(cell(prime, "prenom", r)),
+        escape_html(cell(prime, "nom", r)), escape_html(cell(prime, "business_unit", r)),
         escape_html(cell(prime, "moyen_deplacement", r)), cell(prime, "distance_km", r),
         cell(prime, "distance_estimate", r) == "oui" ? " (estimée)" : "",
         cell(prime, "threshold_km", r), yes ? "yes" : "no", cell(prime, "eligible", r),
@@ -301,12 +303,13 @@ Result<std::string> Dashboard::page(int year, Role role) const {
   for (size_t r = 0; r < wellbeing.num_rows; ++r) {
     if (cell(wellbeing, "activities", r) == "0") continue;
     html += fmt::format(
-        "<tr><td>{} {}</td><td>{}</td><td class=n>{}</td><td class={}>{}</td><td class=n>{}</td>"
+        "<tr><td><a href=\"/employee/{}?year={}\">{} {}</a></td><td>{}</td><td class=n>{}</td><td "
+        "class={}>{}</td><td class=n>{}</td>"
         "<td class=n>{}</td></tr>",
-        escape_html(cell(wellbeing, "prenom", r)), escape_html(cell(wellbeing, "nom", r)),
-        escape_html(cell(wellbeing, "business_unit", r)), cell(wellbeing, "activities", r),
-        cell(wellbeing, "eligible", r) == "oui" ? "yes" : "no", cell(wellbeing, "eligible", r),
-        cell(wellbeing, "days", r), cell(wellbeing, "missing", r));
+        cell(wellbeing, "employee_id", r), year, escape_html(cell(wellbeing, "prenom", r)),
+        escape_html(cell(wellbeing, "nom", r)), escape_html(cell(wellbeing, "business_unit", r)),
+        cell(wellbeing, "activities", r), cell(wellbeing, "eligible", r) == "oui" ? "yes" : "no",
+        cell(wellbeing, "eligible", r), cell(wellbeing, "days", r), cell(wellbeing, "missing", r));
   }
   html += "</table><p>sportlake — données lues dans les tables Delta Gold.</p></body></html>";
   return html;
@@ -328,6 +331,8 @@ void Dashboard::mount(httplib::Server& server) const {
     if (!html) return fail(res, html.error());
     res.set_content(*html, "text/html; charset=utf-8");
   });
+  mount_employee_routes(server, reader_.lake(),
+                        [this](const auto& req, auto& res) { return authenticate(req, res); });
   server.Get("/api/years", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authenticate(req, res)) return;
     auto years = reader_.years();

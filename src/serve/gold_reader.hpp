@@ -26,6 +26,8 @@ class GoldReader {
   Result<columnar::RecordBatch> dq_issues() const;
   // The years gold/kpi_summary holds, newest first.
   Result<std::vector<int>> years() const;
+  // The lake it reads (the employee page reads Silver too).
+  const delta::Lake& lake() const { return lake_; }
 
  private:
   delta::Lake lake_;

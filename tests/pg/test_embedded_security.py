@@ -5,6 +5,7 @@ the gold schema and nothing else; everything under SPORTLAKE_HOME is private (07
 Runs the real binary against a real cluster started by `sportlake db start`, with TCP enabled
 (`embedded.listen`), so the refusals below are the server's and the folders', not a closed port.
 The other OS user is `nobody` (`runuser`, hence root: CI runs as root)."""
+import json
 import os
 import pathlib
 import re
@@ -149,6 +150,28 @@ def test_the_bi_role_reads_gold_and_nothing_else(db):
     assert "Driver={PostgreSQL Unicode}" in out and "Power BI" in out
     password = (pathlib.Path(db[1]) / "secrets" / "sportlake_bi.password").read_text().strip()
     assert password not in out and len(password) >= 32
+
+
+def test_bi_user_writes_a_power_bi_connection_file(db, tmp_path):
+    run, home, port = db
+    target = tmp_path / "sportlake.pbids"
+    target.write_text("older content")
+    os.chmod(target, 0o644)  # an existing file opened to others is replaced by a private one
+    out = run("db", "bi-user", "--pbids", str(target)).stdout
+    assert str(target) in out and "sportlake_bi" in out
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    pbids = json.loads(target.read_text())
+    assert pbids["version"] == "0.1" and len(pbids["connections"]) == 1
+    connection = pbids["connections"][0]
+    assert connection["details"] == {"protocol": "postgresql",
+                                     "address": {"server": f"127.0.0.1:{port}", "database": "rh_sport"}}
+    assert connection["mode"] == "DirectQuery"
+    password = (home / "secrets" / "sportlake_bi.password").read_text().strip()
+    assert password not in target.read_text() and password not in out
+    run("db", "bi-user", "--pbids", str(target), "--pbids-mode", "Import")
+    assert json.loads(target.read_text())["connections"][0]["mode"] == "Import"
+    done = run("db", "bi-user", "--pbids", str(target), "--pbids-mode", "import", check=False)
+    assert done.returncode != 0
 
 
 def test_bi_user_says_how_to_enable_tcp(db, build_dir):

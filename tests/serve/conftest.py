@@ -1,24 +1,16 @@
 """A lake refreshed from the sample (one employee's name turned into spreadsheet formulas), and a
 way to start `sportlake serve` on it and sign in."""
-import os
-import pathlib
 import shutil
 import subprocess
-import tempfile
 
 import pytest
 
-from serve_helpers import FORMULA_NOM, FORMULA_PRENOM, YEAR, Server
+from serve_helpers import FORMULA_NOM, FORMULA_PRENOM, YEAR, Server, new_home
 
 
 @pytest.fixture(scope="session")
 def lake_home(build_dir):
-    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-serve-"))
-    os.chmod(base, 0o755)
-    e = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="warn")
-    e.pop("API_KEY_MAPS", None)
-    sportlake = str(build_dir / "src" / "cli" / "sportlake")
-    run = lambda *args: subprocess.run([sportlake, *args], env=e, check=True, capture_output=True, timeout=300)
+    sportlake, e, base, run = new_home(build_dir, "sl-serve-")
     run("db", "start")
     run("load")
     run("db", "psql", "--", "-XAtc",

@@ -1,5 +1,8 @@
 """What the serve tests share: the year of the lake, the formula name, a started server, tokens."""
+import os
+import pathlib
 import subprocess
+import tempfile
 import urllib.error
 import urllib.request
 
@@ -44,3 +47,18 @@ def get(url, bearer=None, headers=None):
             return r.status, r.headers, r.read().decode()
     except urllib.error.HTTPError as err:
         return err.code, err.headers, err.read().decode()
+
+
+def new_home(build_dir, prefix):
+    """A fresh SPORTLAKE_HOME under a temporary folder (offline distances, quiet log):
+    (sportlake, env, base folder, run) where run(*args) returns stdout and raises on failure."""
+    base = pathlib.Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(base, 0o755)
+    e = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="warn")
+    e.pop("API_KEY_MAPS", None)
+    sportlake = str(build_dir / "src" / "cli" / "sportlake")
+
+    def run(*args):
+        return subprocess.run([sportlake, *map(str, args)], env=e, check=True, capture_output=True,
+                              text=True, timeout=300).stdout
+    return sportlake, e, base, run

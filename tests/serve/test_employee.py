@@ -1,0 +1,190 @@
+"""Issue 17: `sportlake explain <id>` and the employee page (/employee/<id>, /api/employee/<id>)
+on a lake refreshed from the sample for two years, between which one cyclist moved to Nîmes
+(~50 km: no bonus any more, a declaration anomaly). Figures are checked against SQL on the source
+tables (bonus = 5 % of the salary, the well-being count) and delta-rs's reading of dq_issues; the
+page and the API must say what `explain --json` says; only hr reads them."""
+import json
+import re
+import shutil
+import subprocess
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from deltalake import DeltaTable
+from serve_helpers import Server, get, new_home, token
+
+YEAR = 2025
+
+
+@pytest.fixture(scope="module")
+def lake(build_dir):
+    sportlake, e, base, run = new_home(build_dir, "sl-explain-")
+
+    def psql(query):
+        return run("db", "psql", "--", "-XAtc", query).split("\n")[:-1]
+
+    run("db", "start")
+    run("load")
+    run("simulate", "--backfill-months", "18", "--as-of", f"{YEAR}-11-30", "--seed", "5")
+    run("distances")
+    run("ingest", "--idle-exit", "1")
+    run("refresh", "--year", YEAR - 1)
+    hired = f"date_embauche < '{YEAR - 1}-01-01'"
+    cyclist = int(psql(f"SELECT min(id) FROM rh_employees WHERE moyen_deplacement = "
+                       f"'Vélo/Trottinette/Autres' AND {hired}")[0])
+    psql(f"UPDATE rh_employees SET adresse_complete = '3 Rue de la Madeleine, 30000 Nîmes' "
+         f"WHERE id = {cyclist}")
+    run("distances")
+    run("ingest", "--idle-exit", "1")
+    run("refresh", "--year", YEAR)
+    # The walker with the most activities of the year (not every employee does sport).
+    walker = int(psql(f"""SELECT e.id FROM rh_employees e JOIN strava_activities s ON s.employee_id = e.id
+        WHERE e.moyen_deplacement = 'Marche/running' AND e.{hired}
+        AND extract(year FROM s.start_date_local) = {YEAR}
+        GROUP BY e.id ORDER BY count(*) DESC, e.id LIMIT 1""")[0])
+    issues = DeltaTable(str(base / "home" / "delta" / "silver" / "dq_issues")).to_pyarrow_table().to_pylist()
+    mismatch = next(i for i in issues if i["rule"] == "postcode_matches_city")
+    assert mismatch["employee_id"] == int(mismatch["row_key"])  # the finding names its employee
+    server = Server(sportlake, e, "--listen", "127.0.0.1:0")
+    yield {"run": run, "psql": psql, "sportlake": sportlake, "env": e, "home": base / "home",
+           "url": server.url, "walker": walker, "cyclist": cyclist,
+           "mismatch": mismatch["employee_id"]}
+    server.stop()
+    subprocess.run([sportlake, "db", "stop"], env=e, capture_output=True)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def explain(lake, *args):
+    return json.loads(lake["run"]("explain", *map(str, args), "--json"))
+
+
+def expected_bonus(lake, employee):
+    salary = Decimal(lake["psql"](f"SELECT salaire_brut FROM rh_employees WHERE id = {employee}")[0])
+    return str((salary * Decimal("0.05")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def counted_activities(lake, employee, year):
+    return int(lake["psql"](f"""SELECT count(*) FROM strava_activities WHERE employee_id = {employee}
+        AND extract(year FROM start_date_local) = {year} AND NOT commute""")[0])
+
+
+def test_an_eligible_walker(lake):
+    w = lake["walker"]
+    f = explain(lake, w)
+    assert f["employee_id"] == w and f["year"] == YEAR and f["years"] == [YEAR, YEAR - 1]
+    d = f["decision"]
+    assert d["moyen_deplacement"] == "Marche/running" and d["threshold_km"] == 15
+    assert d["eligible"] is True and d["reason"] == "eligible"
+    assert d["distance_source"] == "offline" and d["distance_estimate"] is True
+    assert 0 < d["distance_km"] <= 15
+    assert d["prime_eur"] == expected_bonus(lake, w)
+    c = f["commute"]
+    address = lake["psql"](f"SELECT adresse_complete FROM rh_employees WHERE id = {w}")[0]
+    assert c["address"] == address and c["located"]["match"] and c["located"]["commune"]
+    assert f["commute_changed"] is False
+    # Well-being: the SQL count, the months add up to it, the activities listed are the year's.
+    n = counted_activities(lake, w, YEAR)
+    wb = f["wellbeing"]
+    assert wb["activities"] == n == sum(wb["monthly"]) > 0
+    assert wb["missing"] == max(0, 15 - n) and wb["eligible"] == (n >= 15)
+    assert sum(a["counted"] for a in f["activities"]) == n
+    assert all(a["start_local"].startswith(str(YEAR)) for a in f["activities"])
+    assert [h["year"] for h in f["history"]] == [YEAR, YEAR - 1]
+    assert all(h["eligible"] for h in f["history"])
+    # The terminal's text says the same.
+    text = lake["run"]("explain", w)
+    assert f"employee {w}:" in text and "eligible (eligible)" in text
+    assert f"bonus           {d['prime_eur']} EUR" in text and address in text
+
+
+def test_a_cyclist_too_far_with_the_history_of_the_decision(lake):
+    c = lake["cyclist"]
+    f = explain(lake, c)
+    d = f["decision"]
+    assert d["moyen_deplacement"] == "Vélo/Trottinette/Autres" and d["threshold_km"] == 25
+    assert d["eligible"] is False and d["declaration_anomaly"] is True
+    assert d["reason"] in ("over_threshold", "likely_error") and d["distance_km"] > 25
+    assert d["prime_eur"] == "0.00"
+    assert f["commute"]["address"] == "3 Rue de la Madeleine, 30000 Nîmes"
+    assert f["commute"]["located"]["commune"] == "Nîmes"
+    assert any(i["rule"] == "within_threshold" for i in f["findings"])
+    # The year before, with the old address, the bonus was granted.
+    before = {h["year"]: h for h in f["history"]}
+    assert before[YEAR - 1]["eligible"] is True and before[YEAR]["eligible"] is False
+    assert before[YEAR - 1]["prime_eur"] == expected_bonus(lake, c)
+    old = explain(lake, c, "--year", YEAR - 1)
+    assert old["year"] == YEAR - 1 and old["decision"]["eligible"] is True
+    # Silver holds the new address: that year's decision no longer matches it.
+    assert old["commute_changed"] is True
+    assert old["wellbeing"]["activities"] == counted_activities(lake, c, YEAR - 1)
+
+
+def test_an_employee_with_a_data_quality_finding(lake):
+    m = lake["mismatch"]
+    f = explain(lake, m)
+    rules = [i["rule"] for i in f["findings"]]
+    assert "postcode_matches_city" in rules
+    assert f["commute"]["located"]["match"] == "postcode_mismatch"
+    assert "postcode_matches_city" in lake["run"]("explain", m)
+
+
+def test_explain_refuses_what_the_lake_does_not_hold(lake):
+    for args, message in (([999999], "no employee 999999"), ([lake["walker"], "--year", 1999], "no Gold for 1999")):
+        done = subprocess.run([lake["sportlake"], "explain", *map(str, args)], env=lake["env"],
+                              capture_output=True, text=True)
+        assert done.returncode == 1 and message in done.stderr, done.stderr
+
+
+def test_only_hr_reads_the_employee_page(lake):
+    url, home, w = lake["url"], lake["home"], lake["walker"]
+    for path in (f"/employee/{w}", f"/api/employee/{w}?year={YEAR}"):
+        status, headers, _ = get(url + path)
+        assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
+        status, _, body = get(url + path, token(home, "viewer"))
+        assert status == 403 and "hr" in json.loads(body)["error"]
+        assert get(url + path, token(home, "hr"))[0] == 200
+    status, _, body = get(f"{url}/employee/999999", token(home, "hr"))
+    assert status == 404 and "no employee 999999" in json.loads(body)["error"]
+    assert get(f"{url}/api/employee/999999", token(home, "hr"))[0] == 404
+    assert get(f"{url}/employee/{w}?year=1999", token(home, "hr"))[0] == 404
+    assert get(f"{url}/employee/{w}?year=abc", token(home, "hr"))[0] == 400
+
+
+def french_euros(decimal):
+    whole, cents = decimal.split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return "\u202f".join(groups) + "," + cents + "\u00a0€"
+
+
+@pytest.mark.parametrize("who", ["walker", "cyclist", "mismatch"])
+def test_the_page_says_what_explain_says(lake, who):
+    url, home, employee = lake["url"], lake["home"], lake[who]
+    hr = token(home, "hr")
+    facts = explain(lake, employee)
+    status, headers, body = get(f"{url}/api/employee/{employee}?year={YEAR}", hr)
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert json.loads(body) == facts
+    status, headers, html = get(f"{url}/employee/{employee}", hr)
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "<script" not in html and "script-src" not in headers["Content-Security-Policy"]
+    d = facts["decision"]
+    assert f"{facts['employee']['prenom']} {facts['employee']['nom']}" in html
+    assert d["reason_text"].replace("'", "&#39;") in html
+    assert french_euros(d["prime_eur"]) in html
+    assert facts["commute"]["address"].replace("'", "&#39;") in html
+    # The monthly chart: one bar per month, carrying the counts.
+    bars = [int(n) for n in re.findall(r'<rect [^>]*data-count="(\d+)"', html)]
+    assert bars == facts["wellbeing"]["monthly"]
+    assert f"Activités {YEAR} ({len(facts['activities'])})" in html
+    for finding in facts["findings"]:
+        assert finding["rule"] in html
+
+
+def test_the_overview_links_each_employee_to_the_page(lake):
+    status, _, html = get(f"{lake['url']}/?year={YEAR}", token(lake["home"], "hr"))
+    assert status == 200
+    assert f'href="/employee/{lake["walker"]}?year={YEAR}"' in html
+    assert f'href="/employee/{lake["cyclist"]}?year={YEAR}"' in html
