@@ -9,6 +9,7 @@
 //                              aggregates (kpi_summary, kpi_by_bu, activity_monthly), hr for the
 //                              per-employee rows (prime_sportive, wellbeing)
 //   GET /api/dq_issues[?format=json|csv]        hr: Silver's data-quality findings
+//   GET /employee/<id>, /api/employee/<id>      hr: one employee's facts (serve/employee_page.hpp)
 //   GET /healthz               anyone: "ok"
 // Errors are JSON {"error": "..."}: 400 for a bad parameter (format=xml too), 401 without a
 // valid token, 403 for a viewer asking per-employee rows, 404 for an unknown table or a lake
