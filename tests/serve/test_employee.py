@@ -188,3 +188,21 @@ def test_the_overview_links_each_employee_to_the_page(lake):
     assert status == 200
     assert f'href="/employee/{lake["walker"]}?year={YEAR}"' in html
     assert f'href="/employee/{lake["cyclist"]}?year={YEAR}"' in html
+
+
+def test_explain_on_a_silver_written_before_dq_issues_named_the_employee(lake, tmp_path):
+    """A lake refreshed by an older sportlake (dq_issues without employee_id) still explains:
+    the findings keyed by the employee, until the next refresh adds the column."""
+    from deltalake import write_deltalake
+    root = tmp_path / "delta"
+    shutil.copytree(lake["home"] / "delta", root)
+    old = DeltaTable(str(root / "silver" / "dq_issues")).to_pyarrow_table().drop(["employee_id"])
+    shutil.rmtree(root / "silver" / "dq_issues")
+    write_deltalake(str(root / "silver" / "dq_issues"), old)
+    assert "employee_id" not in DeltaTable(str(root / "silver" / "dq_issues")).schema().to_pyarrow().names
+    env = dict(lake["env"], SPORTLAKE_LAKE_ROOT=str(root))
+    done = subprocess.run([lake["sportlake"], "explain", str(lake["mismatch"]), "--json"], env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    rules = [i["rule"] for i in json.loads(done.stdout)["findings"]]
+    assert "postcode_matches_city" in rules
