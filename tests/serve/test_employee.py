@@ -3,6 +3,7 @@ on a lake refreshed from the sample for two years, between which one cyclist mov
 (~50 km: no bonus any more, a declaration anomaly). Figures are checked against SQL on the source
 tables (bonus = 5 % of the salary, the well-being count) and delta-rs's reading of dq_issues; the
 page and the API must say what `explain --json` says; only hr reads them."""
+import html as html_module
 import json
 import re
 import shutil
@@ -14,6 +15,7 @@ from deltalake import DeltaTable
 from serve_helpers import Server, get, new_home, token
 
 YEAR = 2025
+HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +47,10 @@ def lake(build_dir):
     issues = DeltaTable(str(base / "home" / "delta" / "silver" / "dq_issues")).to_pyarrow_table().to_pylist()
     mismatch = next(i for i in issues if i["rule"] == "postcode_matches_city")
     assert mismatch["employee_id"] == int(mismatch["row_key"])  # the finding names its employee
+    # A name written to run in a browser: the page must show it as text.
+    psql(f"UPDATE rh_employees SET nom = $${HOSTILE}$$ WHERE id = {mismatch['employee_id']}")
+    run("ingest", "--idle-exit", "1")
+    run("refresh", "--year", YEAR)
     server = Server(sportlake, e, "--listen", "127.0.0.1:0")
     yield {"run": run, "psql": psql, "sportlake": sportlake, "env": e, "home": base / "home",
            "url": server.url, "walker": walker, "cyclist": cyclist,
@@ -150,6 +156,10 @@ def test_only_hr_reads_the_employee_page(lake):
     assert get(f"{url}/employee/{w}?year=abc", token(home, "hr"))[0] == 400
 
 
+def html_text(text):
+    return html_module.escape(text, quote=True).replace("&#x27;", "&#39;")
+
+
 def french_euros(decimal):
     whole, cents = decimal.split(".")
     groups = []
@@ -171,16 +181,19 @@ def test_the_page_says_what_explain_says(lake, who):
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert "<script" not in html and "script-src" not in headers["Content-Security-Policy"]
     d = facts["decision"]
-    assert f"{facts['employee']['prenom']} {facts['employee']['nom']}" in html
-    assert d["reason_text"].replace("'", "&#39;") in html
+    name = f"{facts['employee']['prenom']} {facts['employee']['nom']}"
+    assert html_text(name) in html
+    assert html_text(d["reason_text"]) in html
     assert french_euros(d["prime_eur"]) in html
-    assert facts["commute"]["address"].replace("'", "&#39;") in html
+    assert html_text(facts["commute"]["address"]) in html
     # The monthly chart: one bar per month, carrying the counts.
     bars = [int(n) for n in re.findall(r'<rect [^>]*data-count="(\d+)"', html)]
     assert bars == facts["wellbeing"]["monthly"]
     assert f"Activités {YEAR} ({len(facts['activities'])})" in html
     for finding in facts["findings"]:
         assert finding["rule"] in html
+    if who == "mismatch":
+        assert facts["employee"]["nom"] == HOSTILE and "<img" not in html
 
 
 def test_the_overview_links_each_employee_to_the_page(lake):
