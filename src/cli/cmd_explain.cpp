@@ -91,6 +91,23 @@ void print_lists(const serve::EmployeeFacts& f) {
                d.eligible ? "eligible" : "not eligible", d.prime_eur);
 }
 
+Status run_explain(const Context& ctx, int64_t employee_id, int year, bool json) {
+  SL_ASSIGN_OR_RETURN(auto facts, serve::employee_facts(open_lake(ctx), employee_id, year));
+  if (json) {
+    fmt::print("{}\n", serve::employee_facts_json(facts));
+    return {};
+  }
+  fmt::print("employee {}: {} {} ({}), year {}{}\n", facts.employee_id, facts.prenom, facts.nom,
+             facts.business_unit, facts.year,
+             facts.in_silver
+                 ? ""
+                 : " — no longer in Silver (deleted, or rejected by a data-quality error)");
+  print_decision(facts);
+  print_wellbeing(facts);
+  print_lists(facts);
+  return {};
+}
+
 }  // namespace
 
 void add_explain_command(CLI::App& app, Context& ctx) {
@@ -105,24 +122,10 @@ void add_explain_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--year", year, "the year (default: the latest refreshed year)");
   cmd->add_flag("--json", json, "print the facts as JSON (the same as /api/employee/<id>)");
   cmd->callback([&ctx] {
-    auto facts = serve::employee_facts(open_lake(ctx), employee_id, year);
-    if (!facts) {
-      fmt::print(stderr, "sportlake explain: {}\n", facts.error().to_string());
+    if (auto done = run_explain(ctx, employee_id, year, json); !done) {
+      fmt::print(stderr, "sportlake explain: {}\n", done.error().to_string());
       ctx.exit_code = 1;
-      return;
     }
-    if (json) {
-      fmt::print("{}\n", serve::employee_facts_json(*facts));
-      return;
-    }
-    const auto& f = *facts;
-    fmt::print(
-        "employee {}: {} {} ({}), year {}{}\n", f.employee_id, f.prenom, f.nom, f.business_unit,
-        f.year,
-        f.in_silver ? "" : " — no longer in Silver (deleted, or rejected by a data-quality error)");
-    print_decision(f);
-    print_wellbeing(f);
-    print_lists(f);
   });
 }
 
