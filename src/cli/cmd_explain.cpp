@@ -38,8 +38,11 @@ void print_decision(const serve::EmployeeFacts& f) {
         f.year);
     return;
   }
-  fmt::print("  distance        {}, source {}\n", km(d->distance_km),
-             source_text(d->distance_source, d->distance_estimate));
+  if (d->threshold_km || d->distance_km)
+    fmt::print("  distance        {}, source {}\n", km(d->distance_km),
+               source_text(d->distance_source, d->distance_estimate));
+  else  // car, public transport: no distance is asked for them
+    fmt::print("  distance        not computed (not a sporty mode)\n");
   fmt::print("  threshold       {}\n",
              d->threshold_km ? km(d->threshold_km) : "none (not a sporty mode: never eligible)");
   fmt::print("  decision        {} ({}): {}\n", d->eligible ? "eligible" : "not eligible",

@@ -101,9 +101,13 @@ void decision_section(std::string& html, const EmployeeFacts& f) {
     field(html, "Adresse (telle que localisée)", located);
   }
   if (d) {
-    field(html, "Distance domicile-travail", escape_html(km(d->distance_km)));
-    field(html, "Source de la distance",
-          escape_html(distance_source_fr(d->distance_source, d->distance_estimate)));
+    if (d->threshold_km || d->distance_km) {
+      field(html, "Distance domicile-travail", escape_html(km(d->distance_km)));
+      field(html, "Source de la distance",
+            escape_html(distance_source_fr(d->distance_source, d->distance_estimate)));
+    } else {  // car, public transport: no distance is asked for them
+      field(html, "Distance domicile-travail", "non calculée (mode non sportif)");
+    }
     field(html, "Seuil applicable",
           d->threshold_km ? escape_html(km(d->threshold_km))
                           : "aucun (mode non sportif : jamais éligible)");

@@ -131,7 +131,13 @@ def test_an_employee_with_a_data_quality_finding(lake):
     rules = [i["rule"] for i in f["findings"]]
     assert "postcode_matches_city" in rules
     assert f["commute"]["located"]["match"] == "postcode_mismatch"
-    assert "postcode_matches_city" in lake["run"]("explain", m)
+    text = lake["run"]("explain", m)
+    assert "postcode_matches_city" in text
+    # The sample's first postcode mismatch commutes by public transport: no distance is asked.
+    assert f["decision"]["threshold_km"] is None and f["decision"]["reason"] == "not_sporty"
+    assert "distance        not computed (not a sporty mode)" in text
+    page = get(f"{lake['url']}/employee/{m}", token(lake["home"], "hr"))[2]
+    assert "non calculée (mode non sportif)" in page and "Source de la distance" not in page
 
 
 def test_explain_refuses_what_the_lake_does_not_hold(lake):
