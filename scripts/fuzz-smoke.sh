@@ -33,9 +33,11 @@ declare -A max_len=(
   [fuzz_lake_value]=256
   [fuzz_distance_replies]=4096
   [fuzz_http_head]=20000
+  [fuzz_accept_language]=4096
 )
 all_targets=(fuzz_csv_reader fuzz_hr_files fuzz_parquet_reader fuzz_pgoutput fuzz_debezium_json fuzz_delta_log
-  fuzz_delta_checkpoint fuzz_snappy_decoder fuzz_lake_value fuzz_distance_replies fuzz_http_head)
+  fuzz_delta_checkpoint fuzz_snappy_decoder fuzz_lake_value fuzz_distance_replies fuzz_http_head
+  fuzz_accept_language)
 
 # Seeds that are small on disk but decompress to gigabytes: they measure memory, not find bugs
 # (large_string_map.brotli.parquet holds a 2 GB page; the slow conformance test reads it).
@@ -230,6 +232,15 @@ seed_fuzz_http_head() {
   add_bytes "$dir" chunked 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n'
   add_bytes "$dir" slow 'GET / HTTP/1.1\r\nX-a: b'
   add_bytes "$dir" cookie 'a=1; sportlake_session="slh_abc"; b'
+}
+
+seed_fuzz_accept_language() {
+  # `?lang=` value, a newline, then an Accept-Language field (fuzz/accept_language_fuzz.cpp).
+  local dir=$1
+  add_bytes "$dir" browser-en '\nen-GB,en;q=0.9,fr;q=0.8'
+  add_bytes "$dir" param 'en\nfr-FR, fr;q=0.9'
+  add_bytes "$dir" qvalues '\nde-DE, en;q=0.5, fr;q=0.800'
+  add_bytes "$dir" amount '172482.50'
 }
 
 seed_fuzz_distance_replies() {

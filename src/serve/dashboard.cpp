@@ -61,17 +61,6 @@ void security_headers(httplib::Response& res) {
   res.set_header("Cache-Control", "no-store");
 }
 
-std::string percent_encoded(std::string_view text) {
-  std::string out;
-  for (unsigned char ch : text) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~')
-      out += static_cast<char>(ch);
-    else
-      out += fmt::format("%{:02X}", ch);
-  }
-  return out;
-}
-
 // The request's URL without its `token` parameter (where a `?token=` login redirects to).
 std::string without_token(const httplib::Request& req) {
   std::string query;
@@ -153,32 +142,6 @@ td.n{text-align:right}.no{color:#a33}.yes{color:#176b3a}
 )css";
 
 }  // namespace
-
-std::string escape_html(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 bool Dashboard::per_employee(std::string_view table) {
   return table == "prime_sportive" || table == "wellbeing" || table == "dq_issues";

@@ -23,6 +23,7 @@
 
 #include "serve/access.hpp"
 #include "serve/gold_reader.hpp"
+#include "serve/page_layout.hpp"
 
 namespace httplib {
 class Server;
@@ -56,8 +57,5 @@ class Dashboard {
   GoldReader reader_;
   const TokenStore* tokens_;
 };
-
-// Text for HTML: & < > " ' escaped.
-std::string escape_html(std::string_view text);
 
 }  // namespace sl::serve

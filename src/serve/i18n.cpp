@@ -1,0 +1,275 @@
+// Translations and per-language formats.
+#include "serve/i18n.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+
+namespace sl::serve {
+
+namespace {
+
+struct Text {
+  std::string_view key, fr, en;
+};
+
+// One line per key: add yours (keys are dotted by page: `common.`, `overview.`, `error.`).
+constexpr Text k_texts[] = {
+    {"common.app", "sportlake", "sportlake"},
+    {"common.skip", "Aller au contenu", "Skip to content"},
+    {"common.nav", "Navigation principale", "Main navigation"},
+    {"common.overview", "Vue d'ensemble", "Overview"},
+    {"common.other_lang", "English", "Français"},
+    {"common.other_lang_label", "Read this page in English", "Lire cette page en français"},
+    {"common.footer", "sportlake — données lues dans les tables Delta Gold.",
+     "sportlake — figures read from the Gold Delta tables."},
+    {"common.yes", "oui", "yes"},
+    {"common.no", "non", "no"},
+    {"common.show", "Afficher", "Show"},
+    {"common.search", "Rechercher", "Search"},
+    {"common.page", "Page {} sur {}", "Page {} of {}"},
+    {"common.previous", "Précédente", "Previous"},
+    {"common.next", "Suivante", "Next"},
+    {"common.rows", "{} lignes", "{} rows"},
+    {"common.no_rows", "Aucune ligne.", "No rows."},
+    {"common.sort_by", "Trier par {}", "Sort by {}"},
+    {"common.pagination", "Pagination", "Pagination"},
+    {"common.error", "Erreur", "Error"},
+    {"overview.title", "Avantages sportifs {}", "Sport benefits {}"},
+    {"overview.year", "Année", "Year"},
+    {"overview.vs", "{} par rapport à {}", "{} vs {}"},
+    {"overview.no_previous", "pas d'année {} pour comparer", "no {} to compare with"},
+    {"overview.kpis", "Indicateurs", "Key figures"},
+    {"overview.employees", "Salariés", "Employees"},
+    {"overview.sporty_commuters", "Trajets sportifs", "Sporty commuters"},
+    {"overview.eligible_bonus", "Primes accordées", "Bonuses granted"},
+    {"overview.total_bonus", "Coût des primes", "Bonus cost"},
+    {"overview.wellbeing_eligible", "Éligibles bien-être", "Well-being eligible"},
+    {"overview.wellbeing_days", "Jours bien-être", "Well-being days"},
+    {"overview.activities", "Activités", "Activities"},
+    {"overview.anomalies", "Anomalies de déclaration", "Declaration anomalies"},
+    {"overview.unknown_distances", "Distances inconnues", "Unknown distances"},
+    {"overview.charts", "Graphiques", "Charts"},
+    {"overview.chart_monthly", "Activités par mois et par sport", "Activities per month by sport"},
+    {"overview.chart_monthly_prev", "total {} (pointillés)", "{} total (dashed)"},
+    {"overview.chart_bu", "Coût des primes et effectif par business unit",
+     "Bonus cost and headcount by business unit"},
+    {"overview.chart_bu_cost", "Coût des primes", "Bonus cost"},
+    {"overview.chart_bu_headcount", "Effectif", "Headcount"},
+    {"overview.chart_distance", "Distance domicile-travail des trajets sportifs",
+     "Commute distance of sporty commuters"},
+    {"overview.chart_distance_axis", "km (tranches de 1 km)", "km (1 km bins)"},
+    {"overview.threshold_walk", "15 km : seuil marche/course", "15 km: walking/running limit"},
+    {"overview.threshold_bike", "25 km : seuil vélo", "25 km: cycling limit"},
+    {"overview.chart_wellbeing", "Bien-être : salariés à 1–5 activités du seuil",
+     "Well-being: employees 1–5 activities short"},
+    {"overview.short_by", "{} manquante(s)", "{} short"},
+    {"overview.employees_count", "{} salarié(s)", "{} employee(s)"},
+    {"overview.by_bu", "Par business unit", "By business unit"},
+    {"overview.bu", "BU", "BU"},
+    {"overview.cost", "Coût", "Cost"},
+    {"overview.people", "Salariés par personne", "Employees"},
+    {"overview.hr_only", "Les lignes par salarié (primes, jours bien-être) sont réservées au rôle hr.",
+     "Per-employee rows (bonuses, well-being days) are for the hr role."},
+    {"overview.employee", "Salarié", "Employee"},
+    {"overview.mode", "Mode", "Mode"},
+    {"overview.distance", "Distance (km)", "Distance (km)"},
+    {"overview.estimated", "estimée", "estimated"},
+    {"overview.threshold", "Seuil (km)", "Limit (km)"},
+    {"overview.eligible", "Prime", "Bonus"},
+    {"overview.reason", "Motif", "Reason"},
+    {"overview.bonus", "Prime (€)", "Bonus (€)"},
+    {"overview.wb_days", "Jours", "Days"},
+    {"overview.missing", "Manquantes", "Short"},
+    {"overview.table_employees", "Salariés", "Employees"},
+    {"overview.search_label", "Nom, prénom, BU ou mode", "Name, first name, BU or mode"},
+    {"overview.exports", "Exports CSV", "CSV exports"},
+    {"overview.csv_bonus", "primes", "bonuses"},
+    {"overview.csv_wellbeing", "bien-être", "well-being"},
+    {"overview.csv_quality", "qualité", "quality"},
+    {"overview.csv_bu", "par BU", "by BU"},
+    {"overview.no_data", "pas de données", "no data"},
+    {"error.no_refresh", "aucun rafraîchissement : lancez `sportlake refresh`",
+     "no refresh yet: run `sportlake refresh`"},
+    {"error.no_year", "pas de Gold pour {}", "no Gold for {}"},
+    {"error.bad_year", "année '{}' invalide", "year '{}' is not a year"},
+    {"error.year_required", "le paramètre year est obligatoire", "the parameter year is required"},
+    {"error.bad_format", "format '{}' : ni json ni csv", "format '{}' is not json or csv"},
+    {"error.bad_sort", "tri '{}' : pas une colonne de la table", "sort '{}' is not a column of the table"},
+    {"error.bad_dir", "dir '{}' : ni asc ni desc", "dir '{}' is not asc or desc"},
+    {"error.bad_page", "page '{}' : pas un numéro de page", "page '{}' is not a page number"},
+    {"error.unknown_table", "pas de table Gold '{}'", "no Gold table '{}'"},
+    {"error.hr_only", "'{}' contient des lignes par salarié : réservé au rôle hr",
+     "'{}' holds per-employee rows: the hr role reads it"},
+    {"error.auth_required",
+     "authentification requise : Authorization: Bearer <jeton>, ou ouvrez la page une fois avec "
+     "?token=<jeton> (les jetons sont dans SPORTLAKE_HOME/serve)",
+     "authentication required: Authorization: Bearer <token>, or open the page once with "
+     "?token=<token> (the tokens are in SPORTLAKE_HOME/serve)"},
+    {"error.invalid_token", "jeton invalide", "invalid token"},
+};
+
+constexpr std::array<std::string_view, 12> k_months_fr = {
+    "janvier", "février", "mars",      "avril",   "mai",      "juin",
+    "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+constexpr std::array<std::string_view, 12> k_months_fr_short = {
+    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."};
+constexpr std::array<std::string_view, 12> k_months_en = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+constexpr std::array<std::string_view, 12> k_months_en_short = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+constexpr std::string_view k_narrow_nbsp = "\u202f";
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// "0.8" → 800 (q-values have at most three decimals); -1 when malformed.
+int parse_q(std::string_view q) {
+  if (q.empty() || (q[0] != '0' && q[0] != '1')) return -1;
+  int value = (q[0] - '0') * 1000;
+  if (q.size() == 1) return value;
+  if (q[1] != '.' || q.size() > 5) return -1;
+  int scale = 100;
+  for (size_t i = 2; i < q.size(); ++i, scale /= 10) {
+    if (!std::isdigit(static_cast<unsigned char>(q[i]))) return -1;
+    value += (q[i] - '0') * scale;
+  }
+  return value > 1000 ? -1 : value;
+}
+
+// Digits of a non-negative integer grouped by three with `sep`.
+std::string grouped(std::string digits, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string_view group_sep(Lang lang) { return lang == Lang::fr ? k_narrow_nbsp : ","; }
+char decimal_point(Lang lang) { return lang == Lang::fr ? ',' : '.'; }
+
+}  // namespace
+
+std::string_view lang_code(Lang lang) { return lang == Lang::fr ? "fr" : "en"; }
+
+Lang choose_lang(std::string_view lang_param, std::string_view accept_language) {
+  const std::string param = lower(trim(lang_param));
+  if (param == "fr") return Lang::fr;
+  if (param == "en") return Lang::en;
+  int best_q = 0;
+  Lang best = Lang::fr;
+  while (!accept_language.empty()) {
+    const size_t comma = accept_language.find(',');
+    std::string_view item = accept_language.substr(0, comma);
+    accept_language = comma == std::string_view::npos ? "" : accept_language.substr(comma + 1);
+    const size_t semi = item.find(';');
+    const std::string tag = lower(trim(item.substr(0, semi)));
+    int q = 1000;
+    if (semi != std::string_view::npos) {
+      std::string_view params = trim(item.substr(semi + 1));
+      if (params.size() < 2 || (params[0] != 'q' && params[0] != 'Q') || params[1] != '=')
+        continue;
+      q = parse_q(trim(params.substr(2)));
+      if (q < 0) continue;
+    }
+    const std::string primary = tag.substr(0, tag.find('-'));
+    if (primary != "fr" && primary != "en") continue;
+    if (q > best_q) {  // the first of equal q-values wins (the list's order)
+      best_q = q;
+      best = primary == "fr" ? Lang::fr : Lang::en;
+    }
+  }
+  return best;
+}
+
+std::string_view tr(Lang lang, std::string_view key) {
+  for (const Text& t : k_texts)
+    if (t.key == key) return lang == Lang::fr ? t.fr : t.en;
+  return key;
+}
+
+std::string format_int(Lang lang, int64_t value) {
+  const bool negative = value < 0;
+  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(value) : value;
+  return (negative ? "-" : "") + grouped(std::to_string(magnitude), group_sep(lang));
+}
+
+std::string format_decimal(Lang lang, double value, int digits) {
+  if (!std::isfinite(value)) return "–";
+  std::string text = fmt::format("{:.{}f}", std::abs(value), digits);
+  const size_t point = text.find('.');
+  std::string out = grouped(text.substr(0, point), group_sep(lang));
+  if (point != std::string::npos) out += decimal_point(lang) + text.substr(point + 1);
+  // "-0,0" reads as a negative zero: no sign when the rounded text is zero.
+  const bool zero = text.find_first_not_of("0.") == std::string::npos;
+  return (value < 0 && !zero ? "-" : "") + out;
+}
+
+std::string format_money_cents(Lang lang, int64_t cents) {
+  const bool negative = cents < 0;
+  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(cents) : cents;
+  const std::string amount = grouped(std::to_string(magnitude / 100), group_sep(lang)) +
+                             decimal_point(lang) + fmt::format("{:02}", magnitude % 100);
+  if (lang == Lang::fr) return (negative ? "-" : "") + amount + "\u00a0€";
+  return (negative ? "-€" : "€") + amount;
+}
+
+bool parse_decimal_cents(std::string_view text, int64_t& cents) {
+  bool negative = false;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    negative = text[0] == '-';
+    text.remove_prefix(1);
+  }
+  const size_t point = text.find('.');
+  const std::string_view whole = text.substr(0, point);
+  const std::string_view frac = point == std::string_view::npos ? "" : text.substr(point + 1);
+  if (whole.empty() || whole.size() > 16 || frac.size() > 2) return false;
+  int64_t value = 0;
+  for (char c : whole) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    value = value * 10 + (c - '0');
+  }
+  int64_t fraction = 0;
+  for (size_t i = 0; i < 2; ++i) {
+    const char c = i < frac.size() ? frac[i] : '0';
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    fraction = fraction * 10 + (c - '0');
+  }
+  cents = (negative ? -1 : 1) * (value * 100 + fraction);
+  return true;
+}
+
+std::string format_percent(Lang lang, double ratio) {
+  return format_decimal(lang, ratio * 100, 1) + (lang == Lang::fr ? "\u202f%" : "%");
+}
+
+std::string format_date(Lang lang, int year, int month, int day) {
+  if (month < 1 || month > 12) return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+  return fmt::format("{} {} {}", day, month_name(lang, month, false), year);
+}
+
+std::string_view month_name(Lang lang, int month, bool abbreviated) {
+  if (month < 1 || month > 12) return "?";
+  const size_t i = static_cast<size_t>(month - 1);
+  if (lang == Lang::fr) return abbreviated ? k_months_fr_short[i] : k_months_fr[i];
+  return abbreviated ? k_months_en_short[i] : k_months_en[i];
+}
+
+}  // namespace sl::serve

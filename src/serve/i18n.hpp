@@ -1,0 +1,43 @@
+// The dashboard's two languages: French by default, English with `?lang=en` or a browser whose
+// Accept-Language prefers English. Every text a page or an error shows goes through `tr` (one
+// table, i18n.cpp, a line per key with both languages), every number, date and amount through
+// the formatters below, so a page never mixes "1 234,50 €" and "1,234.50".
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sl::serve {
+
+enum class Lang { fr, en };
+
+// "fr" / "en" (the value of <html lang> and of `?lang=`).
+std::string_view lang_code(Lang lang);
+
+// The request's language: `lang_param` ("fr" or "en", any case) wins; otherwise the first of
+// fr/en in `accept_language` by its q-values (RFC 9110 §12.5.4: "en-GB;q=0.9, fr;q=0.8"; a
+// region counts for its language, q=0 excludes); otherwise French. Never fails: an unknown or
+// malformed value is ignored.
+Lang choose_lang(std::string_view lang_param, std::string_view accept_language);
+
+// The text of `key` in `lang`; the key itself when the table has no such key (a missing
+// translation shows, it does not crash).
+std::string_view tr(Lang lang, std::string_view key);
+
+// 1234567 → "1 234 567" (fr, narrow no-break space) / "1,234,567" (en).
+std::string format_int(Lang lang, int64_t value);
+// 1234.5 with 1 digit → "1 234,5" / "1,234.5" (rounded half away from zero).
+std::string format_decimal(Lang lang, double value, int digits);
+// Cents → "172 482,50 €" (fr) / "€172,482.50" (en); negative amounts keep their sign.
+std::string format_money_cents(Lang lang, int64_t cents);
+// A decimal's text ("172482.50", "-3.5", as columnar prints it) → `cents`; false if not one.
+bool parse_decimal_cents(std::string_view text, int64_t& cents);
+// 0.125 → "12,5 %" (fr) / "12.5%" (en), one digit.
+std::string format_percent(Lang lang, double ratio);
+// 2025-03-07 → "7 mars 2025" / "7 March 2025".
+std::string format_date(Lang lang, int year, int month, int day);
+// Month 1..12 → "janv." / "Jan" (short) or "janvier" / "January".
+std::string_view month_name(Lang lang, int month, bool abbreviated);
+
+}  // namespace sl::serve

@@ -1,0 +1,69 @@
+// The dashboard's languages: which one a request gets, and numbers, money and dates per language.
+#include <gtest/gtest.h>
+
+#include "serve/i18n.hpp"
+
+namespace sl::serve {
+namespace {
+
+TEST(I18n, FrenchByDefaultEnglishOnRequest) {
+  EXPECT_EQ(choose_lang("", ""), Lang::fr);
+  EXPECT_EQ(choose_lang("en", ""), Lang::en);
+  EXPECT_EQ(choose_lang("EN", "fr"), Lang::en);  // the parameter wins
+  EXPECT_EQ(choose_lang("fr", "en-US"), Lang::fr);
+  EXPECT_EQ(choose_lang("de", "en"), Lang::en);  // an unknown parameter is ignored
+  EXPECT_EQ(choose_lang("", "de"), Lang::fr);
+}
+
+TEST(I18n, AcceptLanguageQValues) {
+  EXPECT_EQ(choose_lang("", "en-GB,en;q=0.9"), Lang::en);
+  EXPECT_EQ(choose_lang("", "de-DE, en;q=0.5, fr;q=0.8"), Lang::fr);
+  EXPECT_EQ(choose_lang("", "de-DE, fr;q=0.5, en;q=0.8"), Lang::en);
+  EXPECT_EQ(choose_lang("", "en;q=0, fr;q=0.1"), Lang::fr);
+  EXPECT_EQ(choose_lang("", "en;q=0"), Lang::fr);        // excluded
+  EXPECT_EQ(choose_lang("", "en;q=2, fr;q=abc"), Lang::fr);  // malformed: ignored
+  EXPECT_EQ(choose_lang("", "EN-us ; q=0.7"), Lang::en);
+  EXPECT_EQ(choose_lang("", "fr-CA, en"), Lang::fr);  // equal q: the first
+  EXPECT_EQ(choose_lang("", ",,;;=,"), Lang::fr);
+}
+
+TEST(I18n, NumbersPerLanguage) {
+  EXPECT_EQ(format_int(Lang::fr, 1234567), "1\u202f234\u202f567");
+  EXPECT_EQ(format_int(Lang::en, 1234567), "1,234,567");
+  EXPECT_EQ(format_int(Lang::en, -1000), "-1,000");
+  EXPECT_EQ(format_int(Lang::en, 999), "999");
+  EXPECT_EQ(format_decimal(Lang::fr, 1234.56, 1), "1\u202f234,6");
+  EXPECT_EQ(format_decimal(Lang::en, 1234.56, 1), "1,234.6");
+  EXPECT_EQ(format_decimal(Lang::en, -0.04, 1), "0.0");
+  EXPECT_EQ(format_percent(Lang::fr, 0.125), "12,5\u202f%");
+  EXPECT_EQ(format_percent(Lang::en, 0.125), "12.5%");
+}
+
+TEST(I18n, MoneyPerLanguage) {
+  EXPECT_EQ(format_money_cents(Lang::fr, 17248250), "172\u202f482,50\u00a0€");
+  EXPECT_EQ(format_money_cents(Lang::en, 17248250), "€172,482.50");
+  EXPECT_EQ(format_money_cents(Lang::en, -5), "-€0.05");
+  int64_t cents = 0;
+  ASSERT_TRUE(parse_decimal_cents("172482.50", cents));
+  EXPECT_EQ(cents, 17248250);
+  ASSERT_TRUE(parse_decimal_cents("-3.5", cents));
+  EXPECT_EQ(cents, -350);
+  ASSERT_TRUE(parse_decimal_cents("12", cents));
+  EXPECT_EQ(cents, 1200);
+  EXPECT_FALSE(parse_decimal_cents("1.234", cents));
+  EXPECT_FALSE(parse_decimal_cents("abc", cents));
+  EXPECT_FALSE(parse_decimal_cents("", cents));
+}
+
+TEST(I18n, DatesAndTexts) {
+  EXPECT_EQ(format_date(Lang::fr, 2025, 3, 7), "7 mars 2025");
+  EXPECT_EQ(format_date(Lang::en, 2025, 3, 7), "7 March 2025");
+  EXPECT_EQ(month_name(Lang::fr, 2, true), "févr.");
+  EXPECT_EQ(month_name(Lang::en, 12, true), "Dec");
+  EXPECT_EQ(tr(Lang::fr, "common.overview"), "Vue d'ensemble");
+  EXPECT_EQ(tr(Lang::en, "common.overview"), "Overview");
+  EXPECT_EQ(tr(Lang::en, "no.such.key"), "no.such.key");
+}
+
+}  // namespace
+}  // namespace sl::serve
