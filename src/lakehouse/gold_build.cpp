@@ -1,6 +1,8 @@
 // Rewards and KPIs of one year.
 #include "lakehouse/gold_build.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "common/civil_time.hpp"
@@ -22,6 +24,8 @@ Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rule
   KpiSummary& k = gold.summary;
   k.year = year;
   std::map<std::string, KpiByBu> by_bu;
+  std::map<std::pair<std::string, int32_t>, int64_t> distance_bins;  // (travel mode, km)
+  std::map<int32_t, int64_t> shortfall;                              // missing → employees
   for (const auto& e : silver.employees) {
     if (e.date_embauche && *e.date_embauche >= end_of_year) continue;  // hired after the year
     ++k.employees;
@@ -54,6 +58,11 @@ Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rule
     p.prime_cents = d.bonus_cents;
     if (mode && rewards::is_sporty(*mode)) {
       ++k.sporty_commuters;
+      if (p.distance_km) {
+        const auto km = static_cast<int32_t>(
+            std::min<double>(std::floor(std::max(0.0, *p.distance_km)), k_distance_bin_cap_km));
+        ++distance_bins[{std::string(rewards::travel_mode(*mode)), km}];
+      }
       k.max_bonus_cents += rewards::percent_of(e.salaire_brut_cents, rules.bonus_rate);
     }
     k.eligible_bonus += d.eligible;
@@ -80,11 +89,16 @@ Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rule
     k.wellbeing_eligible += wd.eligible;
     k.wellbeing_days += wd.days;
     k.activities += wd.activities;
+    ++shortfall[wd.eligible ? 0 : wd.missing];
     bu.wellbeing_eligible += wd.eligible;
     bu.activities += wd.activities;
     gold.wellbeing.push_back(std::move(w));
   }
   for (auto& [name, bu] : by_bu) gold.by_bu.push_back(std::move(bu));
+  for (const auto& [key, employees] : distance_bins)
+    gold.distance_bins.push_back({year, key.first, key.second, employees});
+  for (const auto& [missing, employees] : shortfall)
+    gold.wellbeing_shortfall.push_back({year, missing, employees});
   for (const auto& issue : silver.issues) {
     k.dq_errors += issue.severity == "error";
     k.dq_warnings += issue.severity == "warning";

@@ -1,6 +1,8 @@
 // Silver → Gold for one year: the sport bonus and the well-being days of every employee (with
 // the reason of each decision), the year's KPIs overall and by business unit, and activities
-// per month and sport. Pure: the same Silver, rules and year always give the same Gold, so any
+// per month and sport; the distribution of sporty commute distances (1 km bins) and of how many
+// activities employees are short of the well-being days, so the dashboard's viewer role draws
+// them without per-employee rows (both written to the lake only, not published). Pure: the same Silver, rules and year always give the same Gold, so any
 // past year can be recomputed under any rule set.
 //
 // Who is counted in year Y: every employee of Silver hired before the end of Y (the HR file has

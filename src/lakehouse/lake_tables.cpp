@@ -62,6 +62,8 @@ GoldSpecs make_gold_specs() {
   using K = KpiSummary;
   using B = KpiByBu;
   using M = ActivityMonthly;
+  using D = DistanceBin;
+  using S = WellbeingShortfall;
   return {
       .prime_sportive =
           {"prime_sportive",
@@ -131,6 +133,15 @@ GoldSpecs make_gold_specs() {
                             col::int64<&M::activities>("activities"),
                             col::float64<&M::distance_km>("distance_km"),
                             col::float64<&M::moving_hours>("moving_hours")}},
+      .distance_bins = {"distance_bins",
+                        {col::int32<&D::year>("year").required().primary_key(),
+                         col::text<&D::travel_mode>("travel_mode").primary_key(),
+                         col::int32<&D::km>("km").required().primary_key(),
+                         col::int64<&D::employees>("employees")}},
+      .wellbeing_shortfall = {"wellbeing_shortfall",
+                              {col::int32<&S::year>("year").required().primary_key(),
+                               col::int32<&S::missing>("missing").required().primary_key(),
+                               col::int64<&S::employees>("employees")}},
   };
 }
 
@@ -146,8 +157,8 @@ std::vector<const TableInfo*> SilverSpecs::tables() const {
 }
 
 std::vector<const TableInfo*> GoldSpecs::tables() const {
-  return {&prime_sportive.info, &wellbeing.info, &kpi_summary.info, &kpi_by_bu.info,
-          &activity_monthly.info};
+  return {&prime_sportive.info, &wellbeing.info,        &kpi_summary.info,        &kpi_by_bu.info,
+          &activity_monthly.info, &distance_bins.info, &wellbeing_shortfall.info};
 }
 
 const SilverSpecs& silver_specs() {
@@ -178,6 +189,8 @@ std::vector<NamedBatch> gold_tables(const Gold& gold) {
   out.push_back(named_batch<KpiSummary>(g.kpi_summary, {&gold.summary, 1}));
   out.push_back(named_batch<KpiByBu>(g.kpi_by_bu, gold.by_bu));
   out.push_back(named_batch<ActivityMonthly>(g.activity_monthly, gold.monthly));
+  out.push_back(named_batch<DistanceBin>(g.distance_bins, gold.distance_bins));
+  out.push_back(named_batch<WellbeingShortfall>(g.wellbeing_shortfall, gold.wellbeing_shortfall));
   return out;
 }
 

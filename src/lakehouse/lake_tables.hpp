@@ -32,6 +32,9 @@ struct GoldSpecs {
   TableSpec<KpiSummary> kpi_summary;
   TableSpec<KpiByBu> kpi_by_bu;
   TableSpec<ActivityMonthly> activity_monthly;
+  // The dashboard's distributions: in the lake only (gold_publisher publishes the five above).
+  TableSpec<DistanceBin> distance_bins;
+  TableSpec<WellbeingShortfall> wellbeing_shortfall;
 
   std::vector<const TableInfo*> tables() const;
 };
@@ -43,7 +46,8 @@ using NamedBatch = std::pair<std::string, columnar::RecordBatch>;
 
 // employees, activities, commutes, dq_issues.
 std::vector<NamedBatch> silver_tables(const Silver& silver);
-// prime_sportive, wellbeing, kpi_summary, kpi_by_bu, activity_monthly.
+// prime_sportive, wellbeing, kpi_summary, kpi_by_bu, activity_monthly, distance_bins,
+// wellbeing_shortfall.
 std::vector<NamedBatch> gold_tables(const Gold& gold);
 
 }  // namespace sl::lakehouse

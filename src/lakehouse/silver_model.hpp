@@ -141,12 +141,32 @@ struct ActivityMonthly {
   double moving_hours = 0;
 };
 
+// The dashboard's aggregates of per-employee rows (a viewer sees these, not the rows).
+// Sporty commuters with a known distance per travel mode and 1 km bin: `km` is the bin's lower
+// bound (distance_km rounded down), 50 holds every distance from 50 km on.
+struct DistanceBin {
+  int32_t year = 0;
+  std::string travel_mode;  // walking, bicycling
+  int32_t km = 0;
+  int64_t employees = 0;
+};
+constexpr int32_t k_distance_bin_cap_km = 50;
+
+// Employees by how many activities they are short of the well-being days (0: eligible).
+struct WellbeingShortfall {
+  int32_t year = 0;
+  int32_t missing = 0;
+  int64_t employees = 0;
+};
+
 struct Gold {
   std::vector<PrimeSportive> prime_sportive;
   std::vector<Wellbeing> wellbeing;
   KpiSummary summary;
   std::vector<KpiByBu> by_bu;
   std::vector<ActivityMonthly> monthly;
+  std::vector<DistanceBin> distance_bins;
+  std::vector<WellbeingShortfall> wellbeing_shortfall;
 };
 
 }  // namespace sl::lakehouse

@@ -163,6 +163,9 @@ Gold sample_gold() {
                 .activities = 11,
                 .distance_km = 0.1,
                 .moving_hours = 9.75}};
+  g.distance_bins = {{.year = 2025, .travel_mode = "walking", .km = 4, .employees = 1}};
+  g.wellbeing_shortfall = {{.year = 2025, .missing = 0, .employees = 1},
+                           {.year = 2025, .missing = 15, .employees = 1}};
   return g;
 }
 
@@ -222,7 +225,13 @@ TEST(LakeTables, GoldTablesKeepTheirColumnsAndValues) {
             "2025 | \"R&D\" | 2 | 1 | 154700 | 1 | 3\n"
             "activity_monthly: year int32 not null, month int32 not null, sport_type string, "
             "activities int64, distance_km double, moving_hours double\n"
-            "2025 | 3 | \"Run\" | 11 | 0.1 | 9.75\n");
+            "2025 | 3 | \"Run\" | 11 | 0.1 | 9.75\n"
+            "distance_bins: year int32 not null, travel_mode string, km int32 not null, "
+            "employees int64\n"
+            "2025 | \"walking\" | 4 | 1\n"
+            "wellbeing_shortfall: year int32 not null, missing int32 not null, employees int64\n"
+            "2025 | 0 | 1\n"
+            "2025 | 15 | 1\n");
 }
 
 // The published schema as it was when the statements were written by hand: existing databases
@@ -331,7 +340,7 @@ std::vector<const TableInfo*> every_table() {
 }
 
 TEST(LakeTables, DeltaSchemaDdlAndCopyListAgreeColumnForColumn) {
-  ASSERT_EQ(every_table().size(), 9u);
+  ASSERT_EQ(every_table().size(), 11u);
   std::set<std::string> renamed;
   for (const auto* table : every_table()) {
     SCOPED_TRACE(std::string(table->name));

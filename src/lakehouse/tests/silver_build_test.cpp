@@ -182,6 +182,14 @@ TEST(SilverBuild, EveryRuleOnItsCase) {
   EXPECT_EQ(g.summary.declaration_anomalies, 1);
   EXPECT_EQ(g.summary.activities, 3);
   EXPECT_EQ(g.summary.dq_errors, 6);
+  // The dashboard's distributions: 1 km bins of the sporty commutes, shortfalls of well-being.
+  std::string bins, shortfall;
+  for (const auto& b : g.distance_bins)
+    bins += b.travel_mode + ":" + std::to_string(b.km) + "=" + std::to_string(b.employees) + " ";
+  for (const auto& w : g.wellbeing_shortfall)
+    shortfall += std::to_string(w.missing) + "=" + std::to_string(w.employees) + " ";
+  EXPECT_EQ(bins, "bicycling:40=1 walking:2=1 ");
+  EXPECT_EQ(shortfall, "13=1 14=1 15=1 ") << "one, two and no activities: 14, 13, 15 short of 15";
 }
 
 TEST(SilverBuild, DoubleEncodedNamesAreRepairedAndReported) {
