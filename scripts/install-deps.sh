@@ -15,7 +15,10 @@ APT_PACKAGES=(
   clang-14 libclang-rt-14-dev clang-format-14
   python3 python3-venv bc zstd
   default-jdk-headless maven
+  chromium chromium-driver npm
 )
+# (chromium + chromium-driver: the dashboard's browser tests drive Debian's headless Chromium
+# through Selenium; npm installs axe-core, which they inject into the pages.)
 # (Java and Maven: the cdc test that reads our records with Kafka Connect's own JsonConverter,
 # the bus tests' real Kafka broker; the slow Spark interop suite runs on the same JDK.)
 
@@ -48,6 +51,18 @@ if [ "${SL_SKIP_VENV:-0}" != "1" ]; then
     .venv/bin/pip install -q --upgrade pip
     .venv/bin/pip install -q -r requirements-test.txt
     echo "$want" > "$stamp"
+  fi
+fi
+
+# axe-core for the browser tests (tests/web: injected into the dashboard's pages, never served),
+# installed again only when tests/web/package-lock.json changes.
+if [ "${SL_SKIP_NPM:-0}" != "1" ]; then
+  npm_stamp=tests/web/node_modules/.package-lock.sha256
+  npm_want=$(sha256sum tests/web/package-lock.json | cut -d' ' -f1)
+  if [ ! -f "$npm_stamp" ] || [ "$(cat "$npm_stamp")" != "$npm_want" ]; then
+    echo "install-deps: installing axe-core into tests/web"
+    (cd tests/web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$npm_want" > "$npm_stamp"
   fi
 fi
 

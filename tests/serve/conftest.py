@@ -32,3 +32,16 @@ def served(lake_home):
     server = Server(sportlake, e, "--listen", "127.0.0.1:0")
     yield server.url, home / "delta", home
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium through Selenium (tests/browser.py), shared by the dashboard's pages."""
+    import sys
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+    from browser import Browser, missing_tools
+    if missing_tools():
+        pytest.fail(f"browser tests need {missing_tools()}: run scripts/install-deps.sh")
+    b = Browser()
+    yield b
+    b.quit()

@@ -55,8 +55,8 @@ def test_the_french_page(hr):
     status, kind, html = hr("/")
     assert status == 200 and kind.startswith("text/html")
     assert f"Avantages sportifs {YEAR}" in html
-    assert "172\u202f482,50 €" in html
-    assert "Prime sportive" in html and "Jours bien-être" in html
+    assert "172\u202f482,50\u00a0€" in html  # no-break space: the € stays with its amount
+    assert 'id="employee-table"' in html and "Jours" in html and "Manquantes" in html
     assert "<script" not in html  # names are escaped, nothing executable
 
 
@@ -66,4 +66,5 @@ def test_bad_requests(hr):
     assert hr("/api/prime_sportive?year=abc")[0] == 400
     status, _, body = hr(f"/api/salaries?year={YEAR}")
     assert status == 404 and "salaries" in json.loads(body)["error"]
+    assert json.loads(body)["code"] == "not_found"
     assert hr("/?year=1999")[0] == 404

@@ -1,0 +1,174 @@
+// Sorting, searching and paging a batch's rows.
+#include "serve/table_query.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <numeric>
+
+namespace sl::serve {
+
+namespace {
+
+constexpr size_t k_kept = 16;  // sort orders kept (7 Gold tables × a few sorts)
+constexpr int64_t k_max_page_size = 500;
+
+Result<int64_t> positive(std::string_view text, int64_t fallback, int64_t max, Lang lang,
+                         std::string_view key) {
+  if (text.empty()) return fallback;
+  int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < 1 || value > max)
+    return make_error(Errc::invalid_argument,
+                      fmt::format(fmt::runtime(tr(lang, key)), std::string(text)));
+  return value;
+}
+
+// -1, 0, 1: a before, equal to, after b (both valid).
+int compare_cells(const columnar::Column& c, size_t a, size_t b) {
+  using columnar::TypeId;
+  auto cmp = [](const auto& x, const auto& y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  switch (c.type.id) {
+    case TypeId::boolean:
+      return cmp(c.bools[a], c.bools[b]);
+    case TypeId::int32:
+    case TypeId::date32:
+      return cmp(c.i32[a], c.i32[b]);
+    case TypeId::int64:
+    case TypeId::timestamp_us:
+      return cmp(c.i64[a], c.i64[b]);
+    case TypeId::decimal:
+      return columnar::is_wide_decimal(c.type) ? cmp(c.i128[a], c.i128[b])
+                                               : cmp(c.i64[a], c.i64[b]);
+    case TypeId::float32:
+      return cmp(c.f32[a], c.f32[b]);
+    case TypeId::float64:
+      return cmp(c.f64[a], c.f64[b]);
+    case TypeId::string:
+    case TypeId::binary:
+      return cmp(c.string_at(a), c.string_at(b));
+    default:
+      return 0;  // nested columns do not sort
+  }
+}
+
+bool contains_folded(std::string_view haystack, std::string_view needle_lower) {
+  if (needle_lower.size() > haystack.size()) return false;
+  for (size_t i = 0; i + needle_lower.size() <= haystack.size(); ++i) {
+    size_t j = 0;
+    while (j < needle_lower.size() &&
+           std::tolower(static_cast<unsigned char>(haystack[i + j])) ==
+               static_cast<unsigned char>(needle_lower[j]))
+      ++j;
+    if (j == needle_lower.size()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int column_index(const columnar::RecordBatch& batch, std::string_view name) {
+  for (size_t c = 0; c < batch.schema.size(); ++c)
+    if (batch.schema[c].name == name) return static_cast<int>(c);
+  return -1;
+}
+
+Result<TableQuery> parse_table_query(const TableQueryText& text, const columnar::RecordBatch& batch,
+                                     std::string_view default_sort, Lang lang) {
+  TableQuery query;
+  query.sort = std::string(text.sort.empty() ? default_sort : text.sort);
+  if (!query.sort.empty() && column_index(batch, query.sort) < 0)
+    return make_error(Errc::invalid_argument,
+                      fmt::format(fmt::runtime(tr(lang, "error.bad_sort")), query.sort));
+  if (text.dir == "desc")
+    query.descending = true;
+  else if (!text.dir.empty() && text.dir != "asc")
+    return make_error(Errc::invalid_argument,
+                      fmt::format(fmt::runtime(tr(lang, "error.bad_dir")), std::string(text.dir)));
+  query.q = std::string(text.q.substr(0, 200));
+  SL_ASSIGN_OR_RETURN(query.page, positive(text.page, 1, int64_t{1} << 40, lang, "error.bad_page"));
+  SL_ASSIGN_OR_RETURN(query.page_size,
+                      positive(text.page_size, 50, k_max_page_size, lang, "error.bad_page"));
+  return query;
+}
+
+std::shared_ptr<const std::vector<size_t>> TableQueryEngine::order(
+    const std::shared_ptr<const columnar::RecordBatch>& batch, const TableQuery& query) const {
+  {
+    std::lock_guard lock(mutex_);
+    for (const Order& o : orders_)
+      if (o.address == batch.get() && !o.batch.expired() && o.column == query.sort &&
+          o.descending == query.descending)
+        return o.rows;
+  }
+  std::vector<size_t> rows(batch->num_rows);
+  std::iota(rows.begin(), rows.end(), size_t{0});
+  const int c = column_index(*batch, query.sort);
+  if (c >= 0) {
+    const columnar::Column& col = batch->columns[static_cast<size_t>(c)];
+    const bool desc = query.descending;
+    std::stable_sort(rows.begin(), rows.end(), [&col, desc](size_t a, size_t b) {
+      const bool va = col.is_valid(a), vb = col.is_valid(b);
+      if (!va || !vb) return va && !vb;  // nulls last
+      const int r = compare_cells(col, a, b);
+      return desc ? r > 0 : r < 0;
+    });
+  }
+  auto shared = std::make_shared<const std::vector<size_t>>(std::move(rows));
+  std::lock_guard lock(mutex_);
+  std::erase_if(orders_, [](const Order& o) { return o.batch.expired(); });
+  if (orders_.size() >= k_kept) orders_.erase(orders_.begin());
+  orders_.push_back({batch, batch.get(), query.sort, query.descending, shared});
+  return shared;
+}
+
+TablePage TableQueryEngine::run(const std::shared_ptr<const columnar::RecordBatch>& batch,
+                                const TableQuery& query,
+                                const std::vector<std::string>& search_columns) const {
+  const auto sorted = order(batch, query);
+  TablePage page;
+  std::string needle;
+  for (char ch : query.q) needle += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::vector<const columnar::Column*> searched;
+  for (const auto& name : search_columns) {
+    const int c = column_index(*batch, name);
+    if (c >= 0 && batch->columns[static_cast<size_t>(c)].type.id == columnar::TypeId::string)
+      searched.push_back(&batch->columns[static_cast<size_t>(c)]);
+  }
+  auto matches = [&](size_t row) {
+    if (needle.empty()) return true;
+    for (const columnar::Column* col : searched)
+      if (col->is_valid(row) && contains_folded(col->string_at(row), needle)) return true;
+    return false;
+  };
+  std::vector<size_t> matched;
+  const std::vector<size_t>* rows = sorted.get();
+  if (!needle.empty()) {
+    for (size_t row : *sorted)
+      if (matches(row)) matched.push_back(row);
+    rows = &matched;
+  }
+  page.total = static_cast<int64_t>(rows->size());
+  page.pages = std::max<int64_t>(1, (page.total + query.page_size - 1) / query.page_size);
+  page.page = std::min(query.page, page.pages);
+  const size_t begin = static_cast<size_t>((page.page - 1) * query.page_size);
+  const size_t end = std::min(rows->size(), begin + static_cast<size_t>(query.page_size));
+  if (begin < end) page.rows.assign(rows->begin() + static_cast<std::ptrdiff_t>(begin),
+                                    rows->begin() + static_cast<std::ptrdiff_t>(end));
+  return page;
+}
+
+columnar::RecordBatch take_rows(const columnar::RecordBatch& batch, const std::vector<size_t>& rows) {
+  columnar::RecordBatch out;
+  out.schema = batch.schema;
+  for (const auto& field : batch.schema) out.columns.push_back(columnar::Column::for_field(field));
+  for (size_t row : rows)
+    for (size_t c = 0; c < batch.columns.size(); ++c)
+      out.columns[c].append_rows(batch.columns[c], row, row + 1);
+  out.num_rows = rows.size();
+  return out;
+}
+
+}  // namespace sl::serve
