@@ -58,7 +58,12 @@ void refuse(httplib::Response& res, int status, const std::string& message) {
   res.set_content(error_json(message, code_of(status)), "application/json");
 }
 
-void fail(httplib::Response& res, const Error& e) { refuse(res, status_of(e), e.to_string()); }
+// A request's mistake (400, 404) says just the message (written in the request's language); a
+// server's failure keeps its category ("io error: ...").
+void fail(httplib::Response& res, const Error& e) {
+  const int status = status_of(e);
+  refuse(res, status, status == 500 ? e.to_string() : e.message);
+}
 
 std::string tr_arg(Lang lang, std::string_view key, const std::string& arg) {
   return fmt::format(fmt::runtime(tr(lang, key)), arg);

@@ -168,7 +168,7 @@ Result<SharedBatch> OverviewPage::employees(int year) const {
   }
   static const std::vector<std::string_view> from_prime = {
       "employee_id", "nom",          "prenom",   "business_unit", "moyen_deplacement",
-      "distance_km", "distance_estimate", "threshold_km", "eligible", "reason_text", "prime_eur"};
+      "distance_km", "distance_estimate", "threshold_km", "eligible", "reason", "reason_text", "prime_eur"};
   static const std::vector<std::string_view> from_wellbeing = {"activities", "days", "missing"};
   RecordBatch out;
   for (auto name : from_prime) {
@@ -401,8 +401,8 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
       chart.category_keys.push_back(std::to_string(m));
     }
     chart.series.push_back({std::string(tr(lang, "overview.employees")), values});
-    chart.description = std::string(tr(lang, "overview.wellbeing_eligible")) + " : " +
-                        format_int(lang, eligible);
+    chart.description = fmt::format(fmt::runtime(tr(lang, "common.colon")),
+                                    tr(lang, "overview.wellbeing_eligible"), format_int(lang, eligible));
     html += "<figure><figcaption>" + escape_html(chart.title) + "</figcaption>" +
             column_chart_svg(chart) + "<p class=\"d\">" + escape_html(chart.description) +
             "</p></figure>";
@@ -441,7 +441,8 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
   }
 
   // Exports.
-  html += "<p>" + escape_html(tr(lang, "overview.exports")) + " : ";
+  html += "<p>" + escape_html(fmt::format(fmt::runtime(tr(lang, "common.colon")),
+                                          tr(lang, "overview.exports"), "")) ;
   html += fmt::format("<a href=\"/api/kpi_by_bu?year={}&amp;format=csv\">{}</a>", year,
                       escape_html(tr(lang, "overview.csv_bu")));
   if (request.role == Role::hr)
@@ -481,6 +482,12 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
     html += sort_header(state, q, "", c.sort, std::string(tr(lang, c.label)), c.numeric);
   html += "</tr></thead><tbody>";
   const std::string yes(tr(lang, "common.yes")), no(tr(lang, "common.no"));
+  // Gold writes the reason in French; English pages translate its code (unknown: as written).
+  auto reason = [&](size_t r) {
+    const std::string key = "reason." + text_at(rows, "reason", r);
+    const std::string_view text = tr(lang, key);
+    return lang == Lang::en && text != key ? std::string(text) : text_at(rows, "reason_text", r);
+  };
   for (size_t r : page.rows) {
     const bool eligible = int_at(rows, "eligible", r) != 0;
     std::string distance;
@@ -502,7 +509,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
         escape_html(text_at(rows, "moyen_deplacement", r)), escape_html(distance),
         valid(rows, "threshold_km", r) ? format_decimal(lang, double_at(rows, "threshold_km", r), 0)
                                        : "",
-        eligible ? "yes" : "no", eligible ? yes : no, escape_html(text_at(rows, "reason_text", r)),
+        eligible ? "yes" : "no", eligible ? yes : no, escape_html(reason(r)),
         escape_html(format_money_cents(lang, int_at(rows, "prime_eur", r))),
         optional_int("activities"), optional_int("days"), optional_int("missing"));
   }

@@ -14,15 +14,17 @@ namespace {
 
 // Distinct on white and for the common colour-vision deficiencies (Okabe–Ito, darkened).
 constexpr std::string_view k_palette[] = {"#0072b2", "#d55e00", "#009e73", "#cc79a7",
-                                          "#8a6d00", "#56b4e9", "#7a4fa0", "#4d4d4d"};
+                                          "#8a6d00", "#56b4e9", "#7a4fa0", "#4d4d4d",
+                                          "#b8336a", "#2e7d32", "#e69f00", "#1b3a6b"};
 
-// A "nice" axis maximum ≥ value: 1, 2, 2.5 or 5 × 10^n.
+// The axis maximum: 4 gridline steps of 1, 2 or 5 × 10^n (whole numbers from 1 on) ≥ value.
 double nice_max(double value) {
-  if (value <= 0) return 1;
-  const double p = std::pow(10.0, std::floor(std::log10(value)));
-  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-    if (m * p >= value) return m * p;
-  return 10 * p;
+  if (value <= 0) return 4;
+  const double step = value / 4;
+  const double p = std::pow(10.0, std::floor(std::log10(step)));
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (m * p >= step) return 4 * std::max(m * p, value >= 4 ? 1.0 : 0.0);
+  return 40 * p;
 }
 
 std::string num(double v) { return fmt::format("{:.1f}", v); }
@@ -99,13 +101,15 @@ std::string column_chart_svg(const ColumnChart& c) {
         "stroke-dasharray=\"5 4\" points=\"{}\" data-series=\"{}\"/>",
         points, escape_html(c.overlay->name));
   }
-  for (const auto& m : c.markers) {
+  for (size_t k = 0; k < c.markers.size(); ++k) {
+    const ChartMarker& m = c.markers[k];
     const double x = left + slot * m.at;
     svg += fmt::format(
         "<line class=\"marker\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#a33\" "
         "stroke-width=\"2\" stroke-dasharray=\"3 3\" data-at=\"{3}\"/>"
         "<text x=\"{4}\" y=\"{5}\" fill=\"#a33\">{6}</text>",
-        num(x), num(top), num(top + plot_h), m.at, num(x + 3), num(top + 10), escape_html(m.label));
+        num(x), num(top), num(top + plot_h), m.at, num(x + 3), num(top + 10 + 14 * static_cast<double>(k)),
+        escape_html(m.label));
   }
   svg += "</svg>";
   std::vector<std::string> names;

@@ -125,6 +125,7 @@ def test_french_by_default_english_on_request(browser, as_hr):
     assert browser.one("h1").text == f"Sport benefits {YEAR}"
     assert "€172,482.50" in browser.one('[data-kpi="total_bonus_eur"]').get_attribute("textContent")
     assert "Dec" in browser.one("svg#chart-monthly").get_attribute("innerHTML")
+    assert "eligible: sporty commute within the distance limit" in browser.one("#employee-table").text
     browser.one("header a.lang").click()
     assert browser.one("h1").text == f"Avantages sportifs {YEAR}"
     # The browser's language, without ?lang=.

@@ -68,3 +68,62 @@ def test_bad_requests(hr):
     assert status == 404 and "salaries" in json.loads(body)["error"]
     assert json.loads(body)["code"] == "not_found"
     assert hr("/?year=1999")[0] == 404
+
+
+def test_api_sorts_searches_and_pages_on_the_server(served, hr):
+    """Issue 17: `?sort=&dir=&q=&page=` on the API, the same engine as the page's tables."""
+    _, lake, _ = served
+    theirs = DeltaTable(str(lake / "gold" / "prime_sportive")).to_pyarrow_table().to_pylist()
+    status, _, body = hr(f"/api/prime_sportive?year={YEAR}&sort=salaire_brut&dir=desc&page=2&page_size=20")
+    page = json.loads(body)
+    assert status == 200 and (page["total"], page["page"], page["pages"], page["page_size"]) == (161, 2, 9, 20)
+    salaries = sorted((r["salaire_brut"] for r in theirs), reverse=True)
+    assert [float(r["salaire_brut"]) for r in page["rows"]] == [float(s) for s in salaries[20:40]]
+    # Search: case-insensitive, over the text columns; CSV gives every matching row in order.
+    unit = theirs[0]["business_unit"]
+    found = json.loads(hr(f"/api/prime_sportive?year={YEAR}&q={unit.upper()}&sort=employee_id")[2])
+    expected = sorted(r["employee_id"] for r in theirs if unit.lower() in
+                      " ".join(str(r[c]) for c in ("nom", "prenom", "business_unit", "moyen_deplacement",
+                                                   "reason", "reason_text", "distance_source")).lower())
+    assert found["total"] == len(expected)
+    assert [r["employee_id"] for r in found["rows"]] == expected[:50]
+    status, _, body = hr(f"/api/prime_sportive?year={YEAR}&q={unit}&sort=employee_id&format=csv")
+    assert [int(r["employee_id"]) for r in csv.DictReader(io.StringIO(body))] == expected
+    # A page past the end shows the last one; the aggregates page too.
+    assert json.loads(hr(f"/api/prime_sportive?year={YEAR}&page=99")[2])["page"] == 4
+    assert json.loads(hr(f"/api/kpi_by_bu?year={YEAR}&sort=employees&dir=desc")[2])["total"] >= 1
+    # Bad parameters: 400 with a code, the message in the request's language.
+    for query, word in (("sort=salaire", "salaire"), ("dir=up", "up"), ("page=0", "0"), ("page_size=501", "501")):
+        status, _, body = hr(f"/api/prime_sportive?year={YEAR}&{query}")
+        assert status == 400 and word in json.loads(body)["error"] and json.loads(body)["code"] == "bad_request", query
+
+
+def test_errors_in_the_requests_language(served):
+    url, _, home = served
+    hr = token(home, "hr")
+    assert json.loads(get(f"{url}/api/prime_sportive", hr)[2])["error"] == "le paramètre year est obligatoire"
+    assert json.loads(get(f"{url}/api/prime_sportive?lang=en", hr)[2])["error"] == "the parameter year is required"
+    body = get(f"{url}/api/prime_sportive", hr, {"Accept-Language": "en-US,en;q=0.9"})[2]
+    assert json.loads(body)["error"] == "the parameter year is required"
+    status, headers, html = get(f"{url}/?year=1999&lang=en", hr)
+    assert status == 404 and headers["Content-Type"].startswith("text/html") and "no Gold for 1999" in html
+    status, _, body = get(f"{url}/api/years", None, {"Accept-Language": "en"})
+    assert status == 401 and json.loads(body)["code"] == "unauthorized" and "token" in json.loads(body)["error"]
+
+
+def test_viewer_reads_the_distributions(served):
+    """The charts' aggregates need no per-employee row: a viewer reads them."""
+    url, lake, home = served
+    viewer = token(home, "viewer")
+    bins = json.loads(get(f"{url}/api/distance_bins?year={YEAR}", viewer)[2])
+    prime = DeltaTable(str(lake / "gold" / "prime_sportive")).to_pyarrow_table().to_pylist()
+    sporty = [p for p in prime if p["threshold_km"] is not None and p["distance_km"] is not None]
+    assert sum(b["employees"] for b in bins) == len(sporty)
+    for b in bins:
+        assert b["employees"] == sum(1 for p in sporty if min(int(p["distance_km"]), 50) == b["km"]
+                                     and (p["threshold_km"] == 15) == (b["travel_mode"] == "walking"))
+    shortfall = json.loads(get(f"{url}/api/wellbeing_shortfall?year={YEAR}", viewer)[2])
+    wellbeing = DeltaTable(str(lake / "gold" / "wellbeing")).to_pyarrow_table().to_pylist()
+    assert {s["missing"]: s["employees"] for s in shortfall} == {
+        m: sum(1 for w in wellbeing if (0 if w["eligible"] else w["missing"]) == m)
+        for m in {0 if w["eligible"] else w["missing"] for w in wellbeing}}
