@@ -1,0 +1,135 @@
+"""Benchmark (issue 17): the overview page under load with a large Gold. EMPLOYEES employees
+(default 100,000: the sample's 161 copied, with their addresses so `sportlake distances` finds
+them in its cache) and ACTIVITIES activities (default 1,000,000 — the page reads Gold only, whose
+size follows the employees, not the activities: activity_monthly is 12 months × sports), refreshed
+for YEAR-1 and YEAR by our own pipeline (load, distances, ingest, refresh --no-publish). Then
+`sportlake serve --no-auth` on loopback (hr's page: charts and the employees' table) and CLIENTS
+(default 50) concurrent keep-alive clients (one process each), SECONDS each on:
+  - the overview `/?year=YEAR` (first page of the employees' table, sorted by name),
+  - page 7 sorted by bonus descending,
+  - a search (`q=`),
+  - the viewer-sized API `/api/kpi_by_bu`.
+Prints p50/p99/max latency (client-measured on loopback) and requests/s per route, and the
+overview's page weight (bytes of HTML: the page is self-contained, no other resource)."""
+import http.client
+import multiprocessing
+import os
+import pathlib
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SPORTLAKE = os.environ.get("SPORTLAKE", str(ROOT / "build" / "release" / "src" / "cli" / "sportlake"))
+EMPLOYEES = int(os.environ.get("EMPLOYEES", "100000"))
+ACTIVITIES = int(os.environ.get("ACTIVITIES", "1000000"))
+CLIENTS = int(os.environ.get("CLIENTS", "50"))
+SECONDS = float(os.environ.get("SECONDS", "10"))
+YEAR = 2025
+
+
+def client(args):
+    host, port, path, seconds = args
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    latencies, size = [], 0
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        t0 = time.perf_counter()
+        conn.request("GET", path)
+        r = conn.getresponse()
+        body = r.read()
+        latencies.append(time.perf_counter() - t0)
+        assert r.status == 200, (r.status, body[:200])
+        size = len(body)
+    conn.close()
+    return latencies, size
+
+
+def load(host, port, path):
+    with multiprocessing.Pool(CLIENTS) as pool:
+        t0 = time.perf_counter()
+        results = pool.map(client, [(host, port, path, SECONDS)] * CLIENTS, chunksize=1)
+        elapsed = time.perf_counter() - t0
+    latencies = sorted(l for ls, _ in results for l in ls)
+    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+    print(f"{path:<55} n={len(latencies):>6} {len(latencies) / elapsed:>7.0f} req/s  "
+          f"p50 {p(0.5):6.1f} ms  p99 {p(0.99):6.1f} ms  max {latencies[-1] * 1000:6.1f} ms  "
+          f"{results[0][1]:>7} B", flush=True)
+    return p(0.99), results[0][1]
+
+
+def main():
+    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-dashboard-"))
+    os.chmod(base, 0o755)
+    env = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="warn")
+    env.pop("API_KEY_MAPS", None)
+
+    def run(*args):
+        proc = subprocess.run([SPORTLAKE, *args], env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"sportlake {args[0]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+        return proc.stdout
+
+    server = None
+    try:
+        t0 = time.perf_counter()
+        run("db", "start")
+        run("load")
+        run("distances")
+        run("db", "psql", "--", "-qXc", f"""
+            INSERT INTO rh_employees (id, nom, prenom, date_naissance, date_embauche, business_unit,
+              salaire_brut, contrat, nb_conges_payes, adresse_complete, moyen_deplacement)
+            SELECT 1000000 + g, e.nom || ' ' || g, e.prenom, e.date_naissance, e.date_embauche,
+              e.business_unit, e.salaire_brut + (g % 1000), e.contrat, e.nb_conges_payes,
+              e.adresse_complete, e.moyen_deplacement
+            FROM generate_series(1, {EMPLOYEES} - (SELECT count(*) FROM rh_employees)) g
+            JOIN (SELECT *, row_number() OVER (ORDER BY id) - 1 AS n FROM rh_employees) e
+              ON e.n = g % (SELECT count(*) FROM rh_employees)""")
+        run("distances")  # every address is in the cache already
+        run("db", "psql", "--", "-qXc", f"""
+            INSERT INTO strava_activities (activity_id, employee_id, name, distance_m, moving_time_s,
+              elapsed_time_s, total_elev_gain_m, type, sport_type, start_date_utc, start_date_local, timezone,
+              utc_offset_s, calories, raw_payload)
+            SELECT 30000000000 + g, e.ids[1 + (g::bigint * 7919) % array_length(e.ids, 1)], 'Séance',
+              5000 + g % 5000, 1800, 1900, 10, s.t, s.t,
+              timestamp '{YEAR - 1}-01-01' + make_interval(secs => (g * 61) % 63000000),
+              timestamp '{YEAR - 1}-01-01' + make_interval(secs => (g * 61) % 63000000),
+              '(GMT+01:00) Europe/Paris', 3600, 400, jsonb_build_object('id', 30000000000 + g)
+            FROM generate_series(1, {ACTIVITIES}) g,
+                 (SELECT array_agg(id ORDER BY id) ids FROM rh_employees) e,
+                 LATERAL (SELECT (ARRAY['Run','Ride','Walk','Swim','Hike','Workout','Yoga','Tennis'])[1 + g % 8] AS t) s""")
+        run("ingest", "--max-changes", str(ACTIVITIES + EMPLOYEES * 2), "--idle-exit", "2")
+        run("refresh", "--year", str(YEAR - 1), "--no-publish")
+        run("refresh", "--year", str(YEAR), "--no-publish")
+        print(f"setup: {EMPLOYEES} employees, {ACTIVITIES} activities, refreshed in "
+              f"{time.perf_counter() - t0:.0f} s", flush=True)
+
+        server = subprocess.Popen([SPORTLAKE, "serve", "--no-auth", "--listen", "127.0.0.1:0"], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        url = server.stdout.readline().split()[1].rstrip("/")
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        port = int(port)
+        # Warm: the first request decodes Gold (then cached per Delta version).
+        t0 = time.perf_counter()
+        client((host, port, f"/?year={YEAR}", 0))
+        print(f"first overview request (Gold decoded): {(time.perf_counter() - t0) * 1000:.0f} ms")
+        print(f"{CLIENTS} concurrent keep-alive clients, {SECONDS:.0f} s per route:")
+        p99, weight = load(host, port, f"/?year={YEAR}")
+        load(host, port, f"/?year={YEAR}&sort=prime_eur&dir=desc&page=7")
+        load(host, port, f"/?year={YEAR}&q=finance&page=3")
+        load(host, port, f"/api/kpi_by_bu?year={YEAR}")
+        print(f"overview: p99 {p99:.1f} ms (target < 100 ms), page weight {weight / 1024:.1f} KB "
+              f"(target < 300 KB)")
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=30)
+        subprocess.run([SPORTLAKE, "db", "stop"], env=env, capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
