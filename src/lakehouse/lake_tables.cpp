@@ -157,7 +157,7 @@ std::vector<const TableInfo*> SilverSpecs::tables() const {
 }
 
 std::vector<const TableInfo*> GoldSpecs::tables() const {
-  return {&prime_sportive.info, &wellbeing.info,        &kpi_summary.info,        &kpi_by_bu.info,
+  return {&prime_sportive.info,   &wellbeing.info,     &kpi_summary.info,        &kpi_by_bu.info,
           &activity_monthly.info, &distance_bins.info, &wellbeing_shortfall.info};
 }
 

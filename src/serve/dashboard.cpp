@@ -106,7 +106,8 @@ Result<Format> format_param(const httplib::Request& req, Lang lang) {
 
 Result<int> year_param(const httplib::Request& req, bool required, Lang lang) {
   if (!req.has_param("year")) {
-    if (required) return make_error(Errc::invalid_argument, std::string(tr(lang, "error.year_required")));
+    if (required)
+      return make_error(Errc::invalid_argument, std::string(tr(lang, "error.year_required")));
     return 0;
   }
   const std::string text = req.get_param_value("year");
@@ -152,9 +153,9 @@ void fail_page(httplib::Response& res, const Error& e, Lang lang, Role role) {
   frame.role = role;
   frame.other_lang_href = url_with("/", {{"lang", lang == Lang::fr ? "en" : "fr"}});
   res.status = status_of(e);
-  res.set_content(page_begin(frame) + "<p role=\"alert\">" + escape_html(e.message) + "</p>" +
-                      page_end(lang),
-                  "text/html; charset=utf-8");
+  res.set_content(
+      page_begin(frame) + "<p role=\"alert\">" + escape_html(e.message) + "</p>" + page_end(lang),
+      "text/html; charset=utf-8");
 }
 
 }  // namespace
@@ -206,9 +207,8 @@ void Dashboard::mount(httplib::Server& server) const {
     res.set_content("ok", "text/plain");
   });
   // Browsers ask for it on every page: no icon, and no 401 in their console.
-  server.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) {
-    res.status = 204;
-  });
+  server.Get("/favicon.ico",
+             [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   server.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
     const Lang lang = lang_of(req);
     const auto role = authenticate(req, res, lang);
@@ -276,10 +276,11 @@ void Dashboard::mount(httplib::Server& server) const {
     const TablePage page = api_tables_.run(rows, *query, text_columns);
     const auto taken = take_rows(*rows, page.rows);
     if (*format == Format::csv) return send_rows(*format, res, taken, name);
-    res.set_content(fmt::format("{{\"total\":{},\"page\":{},\"pages\":{},\"page_size\":{},\"rows\":{}}}",
-                                page.total, page.page, page.pages, query->page_size,
-                                columnar::rows_json(taken)),
-                    "application/json");
+    res.set_content(
+        fmt::format("{{\"total\":{},\"page\":{},\"pages\":{},\"page_size\":{},\"rows\":{}}}",
+                    page.total, page.page, page.pages, query->page_size,
+                    columnar::rows_json(taken)),
+        "application/json");
   });
 }
 

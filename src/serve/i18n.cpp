@@ -73,7 +73,8 @@ constexpr Text k_texts[] = {
     {"overview.bu", "BU", "BU"},
     {"overview.cost", "Coût", "Cost"},
     {"overview.people", "Salariés par personne", "Employees"},
-    {"overview.hr_only", "Les lignes par salarié (primes, jours bien-être) sont réservées au rôle hr.",
+    {"overview.hr_only",
+     "Les lignes par salarié (primes, jours bien-être) sont réservées au rôle hr.",
      "Per-employee rows (bonuses, well-being days) are for the hr role."},
     {"overview.employee", "Salarié", "Employee"},
     {"overview.mode", "Mode", "Mode"},
@@ -118,7 +119,8 @@ constexpr Text k_texts[] = {
     {"error.bad_year", "année '{}' invalide", "year '{}' is not a year"},
     {"error.year_required", "le paramètre year est obligatoire", "the parameter year is required"},
     {"error.bad_format", "format '{}' : ni json ni csv", "format '{}' is not json or csv"},
-    {"error.bad_sort", "tri '{}' : pas une colonne de la table", "sort '{}' is not a column of the table"},
+    {"error.bad_sort", "tri '{}' : pas une colonne de la table",
+     "sort '{}' is not a column of the table"},
     {"error.bad_dir", "dir '{}' : ni asc ni desc", "dir '{}' is not asc or desc"},
     {"error.bad_page", "page '{}' : pas un numéro de page", "page '{}' is not a page number"},
     {"error.unknown_table", "pas de table Gold '{}'", "no Gold table '{}'"},
@@ -135,8 +137,9 @@ constexpr Text k_texts[] = {
 constexpr std::array<std::string_view, 12> k_months_fr = {
     "janvier", "février", "mars",      "avril",   "mai",      "juin",
     "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
-constexpr std::array<std::string_view, 12> k_months_fr_short = {
-    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."};
+constexpr std::array<std::string_view, 12> k_months_fr_short = {"janv.", "févr.", "mars",  "avr.",
+                                                                "mai",   "juin",  "juil.", "août",
+                                                                "sept.", "oct.",  "nov.",  "déc."};
 constexpr std::array<std::string_view, 12> k_months_en = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
@@ -181,12 +184,18 @@ std::string grouped(std::string digits, std::string_view sep) {
   return out;
 }
 
-std::string_view group_sep(Lang lang) { return lang == Lang::fr ? k_narrow_nbsp : ","; }
-char decimal_point(Lang lang) { return lang == Lang::fr ? ',' : '.'; }
+std::string_view group_sep(Lang lang) {
+  return lang == Lang::fr ? k_narrow_nbsp : ",";
+}
+char decimal_point(Lang lang) {
+  return lang == Lang::fr ? ',' : '.';
+}
 
 }  // namespace
 
-std::string_view lang_code(Lang lang) { return lang == Lang::fr ? "fr" : "en"; }
+std::string_view lang_code(Lang lang) {
+  return lang == Lang::fr ? "fr" : "en";
+}
 
 Lang choose_lang(std::string_view lang_param, std::string_view accept_language) {
   const std::string param = lower(trim(lang_param));
@@ -203,8 +212,7 @@ Lang choose_lang(std::string_view lang_param, std::string_view accept_language) 
     int q = 1000;
     if (semi != std::string_view::npos) {
       std::string_view params = trim(item.substr(semi + 1));
-      if (params.size() < 2 || (params[0] != 'q' && params[0] != 'Q') || params[1] != '=')
-        continue;
+      if (params.size() < 2 || (params[0] != 'q' && params[0] != 'Q') || params[1] != '=') continue;
       q = parse_q(trim(params.substr(2)));
       if (q < 0) continue;
     }

@@ -80,16 +80,16 @@ constexpr Kpi k_kpis[] = {
 
 // The employees' table: its columns, how a cell shows, which ones sort.
 struct EmployeeColumn {
-  std::string_view sort;     // the column sorted by
-  std::string_view label;    // i18n key
+  std::string_view sort;   // the column sorted by
+  std::string_view label;  // i18n key
   bool numeric;
 };
 constexpr EmployeeColumn k_employee_columns[] = {
-    {"nom", "overview.employee", false},       {"business_unit", "overview.bu", false},
+    {"nom", "overview.employee", false},           {"business_unit", "overview.bu", false},
     {"moyen_deplacement", "overview.mode", false}, {"distance_km", "overview.distance", true},
-    {"threshold_km", "overview.threshold", true}, {"eligible", "overview.eligible", false},
-    {"reason_text", "overview.reason", false},  {"prime_eur", "overview.bonus", true},
-    {"activities", "overview.activities", true}, {"days", "overview.wb_days", true},
+    {"threshold_km", "overview.threshold", true},  {"eligible", "overview.eligible", false},
+    {"reason_text", "overview.reason", false},     {"prime_eur", "overview.bonus", true},
+    {"activities", "overview.activities", true},   {"days", "overview.wb_days", true},
     {"missing", "overview.missing", true},
 };
 const std::vector<std::string> k_employee_search = {"nom", "prenom", "business_unit",
@@ -118,13 +118,14 @@ QueryParams params_of(const PageState& s) {
 }
 
 std::string href(QueryParams params, const QueryParams& changes) {
-  for (const auto& [name, value] : changes) {
+  for (const auto& change : changes) {
+    const std::string& name = change.first;  // clang 14: no structured binding in a lambda
     auto it = std::find_if(params.begin(), params.end(),
                            [&name](const auto& p) { return p.first == name; });
     if (it != params.end())
-      it->second = value;
+      it->second = change.second;
     else
-      params.push_back({name, value});
+      params.push_back(change);
   }
   return escape_html(url_with("/", params));
 }
@@ -151,9 +152,9 @@ std::string delta_line(Lang lang, int64_t now, int64_t before, bool money, int p
   const std::string sign = d > 0 ? "+" : "";
   const std::string cls = d > 0 ? "up" : (d < 0 ? "down" : "");
   const std::string arrow = d > 0 ? "▲ " : (d < 0 ? "▼ " : "= ");
-  return fmt::format("<span class=\"d {}\">{}{}</span>", cls, arrow,
-                     escape_html(fmt::format(fmt::runtime(tr(lang, "overview.vs")), sign + amount,
-                                             prev_year)));
+  return fmt::format(
+      "<span class=\"d {}\">{}{}</span>", cls, arrow,
+      escape_html(fmt::format(fmt::runtime(tr(lang, "overview.vs")), sign + amount, prev_year)));
 }
 
 }  // namespace
@@ -166,14 +167,24 @@ Result<SharedBatch> OverviewPage::employees(int year) const {
     for (const Joined& j : joined_)
       if (j.prime == prime && j.wellbeing == wellbeing) return j.rows;
   }
-  static const std::vector<std::string_view> from_prime = {
-      "employee_id", "nom",          "prenom",   "business_unit", "moyen_deplacement",
-      "distance_km", "distance_estimate", "threshold_km", "eligible", "reason", "reason_text", "prime_eur"};
+  static const std::vector<std::string_view> from_prime = {"employee_id",
+                                                           "nom",
+                                                           "prenom",
+                                                           "business_unit",
+                                                           "moyen_deplacement",
+                                                           "distance_km",
+                                                           "distance_estimate",
+                                                           "threshold_km",
+                                                           "eligible",
+                                                           "reason",
+                                                           "reason_text",
+                                                           "prime_eur"};
   static const std::vector<std::string_view> from_wellbeing = {"activities", "days", "missing"};
   RecordBatch out;
   for (auto name : from_prime) {
     const int c = column_index(*prime, name);
-    if (c < 0) return make_error(Errc::internal, "gold/prime_sportive has no column " + std::string(name));
+    if (c < 0)
+      return make_error(Errc::internal, "gold/prime_sportive has no column " + std::string(name));
     out.schema.push_back(prime->schema[static_cast<size_t>(c)]);
     out.columns.push_back(prime->columns[static_cast<size_t>(c)]);
   }
@@ -181,7 +192,8 @@ Result<SharedBatch> OverviewPage::employees(int year) const {
   for (size_t r = 0; r < wellbeing->num_rows; ++r) by_id[int_at(*wellbeing, "employee_id", r)] = r;
   for (auto name : from_wellbeing) {
     const int c = column_index(*wellbeing, name);
-    if (c < 0) return make_error(Errc::internal, "gold/wellbeing has no column " + std::string(name));
+    if (c < 0)
+      return make_error(Errc::internal, "gold/wellbeing has no column " + std::string(name));
     const auto& field = wellbeing->schema[static_cast<size_t>(c)];
     const auto& src = wellbeing->columns[static_cast<size_t>(c)];
     auto col = columnar::Column::for_field(field);
@@ -249,8 +261,10 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
   frame.other_lang_href = url_with("/", [&] {
     QueryParams p = params_of(state);
     std::erase_if(p, [](const auto& kv) { return kv.first == "lang"; });
-    if (lang == Lang::fr) p.push_back({"lang", "en"});
-    else p.push_back({"lang", "fr"});
+    if (lang == Lang::fr)
+      p.push_back({"lang", "en"});
+    else
+      p.push_back({"lang", "fr"});
     if (employees_query) p.push_back({"page", std::to_string(employees_query->page)});
     return p;
   }());
@@ -288,7 +302,8 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
   html += "</ul>";
 
   // Charts.
-  html += fmt::format("<h2>{}</h2><div class=\"charts\">", escape_html(tr(lang, "overview.charts")));
+  html +=
+      fmt::format("<h2>{}</h2><div class=\"charts\">", escape_html(tr(lang, "overview.charts")));
   {
     std::map<std::string, std::vector<double>> per_sport;
     std::map<std::string, double> sport_total;
@@ -401,8 +416,9 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
       chart.category_keys.push_back(std::to_string(m));
     }
     chart.series.push_back({std::string(tr(lang, "overview.employees")), values});
-    chart.description = fmt::format(fmt::runtime(tr(lang, "common.colon")),
-                                    tr(lang, "overview.wellbeing_eligible"), format_int(lang, eligible));
+    chart.description =
+        fmt::format(fmt::runtime(tr(lang, "common.colon")), tr(lang, "overview.wellbeing_eligible"),
+                    format_int(lang, eligible));
     html += "<figure><figcaption>" + escape_html(chart.title) + "</figcaption>" +
             column_chart_svg(chart) + "<p class=\"d\">" + escape_html(chart.description) +
             "</p></figure>";
@@ -418,14 +434,16 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
       std::string_view col, label;
       bool numeric;
     };
-    static constexpr UnitColumn cols[] = {{"business_unit", "overview.bu", false},
-                                          {"employees", "overview.employees", true},
-                                          {"eligible_bonus", "overview.eligible_bonus", true},
-                                          {"total_bonus_eur", "overview.total_bonus", true},
-                                          {"wellbeing_eligible", "overview.wellbeing_eligible", true},
-                                          {"activities", "overview.activities", true}};
+    static constexpr UnitColumn cols[] = {
+        {"business_unit", "overview.bu", false},
+        {"employees", "overview.employees", true},
+        {"eligible_bonus", "overview.eligible_bonus", true},
+        {"total_bonus_eur", "overview.total_bonus", true},
+        {"wellbeing_eligible", "overview.wellbeing_eligible", true},
+        {"activities", "overview.activities", true}};
     for (const auto& c : cols)
-      html += sort_header(state, units_query, "bu_", c.col, std::string(tr(lang, c.label)), c.numeric);
+      html +=
+          sort_header(state, units_query, "bu_", c.col, std::string(tr(lang, c.label)), c.numeric);
     html += "</tr></thead><tbody>";
     for (size_t r : page.rows)
       html += fmt::format(
@@ -442,7 +460,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
 
   // Exports.
   html += "<p>" + escape_html(fmt::format(fmt::runtime(tr(lang, "common.colon")),
-                                          tr(lang, "overview.exports"), "")) ;
+                                          tr(lang, "overview.exports"), ""));
   html += fmt::format("<a href=\"/api/kpi_by_bu?year={}&amp;format=csv\">{}</a>", year,
                       escape_html(tr(lang, "overview.csv_bu")));
   if (request.role == Role::hr)
@@ -451,7 +469,8 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
         " · <a href=\"/api/wellbeing?year={0}&amp;format=csv\">{2}</a>"
         " · <a href=\"/api/dq_issues?format=csv\">{3}</a>",
         year, escape_html(tr(lang, "overview.csv_bonus")),
-        escape_html(tr(lang, "overview.csv_wellbeing")), escape_html(tr(lang, "overview.csv_quality")));
+        escape_html(tr(lang, "overview.csv_wellbeing")),
+        escape_html(tr(lang, "overview.csv_quality")));
   html += "</p>";
 
   if (request.role != Role::hr) {
@@ -463,7 +482,8 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
   const TableQuery& q = *employees_query;
   const TablePage page = engine_.run(employee_rows, q, k_employee_search);
   const RecordBatch& rows = *employee_rows;
-  html += fmt::format("<h2 id=\"employees\">{}</h2>", escape_html(tr(lang, "overview.table_employees")));
+  html += fmt::format("<h2 id=\"employees\">{}</h2>",
+                      escape_html(tr(lang, "overview.table_employees")));
   html += fmt::format(
       "<form class=\"inline\" method=\"get\" action=\"/\" role=\"search\">"
       "<input type=\"hidden\" name=\"year\" value=\"{}\">",
@@ -472,8 +492,10 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
   html += fmt::format(
       "<input type=\"hidden\" name=\"sort\" value=\"{}\">{}"
       "<label for=\"q\">{}</label><input id=\"q\" name=\"q\" type=\"search\" value=\"{}\">"
-      "<button type=\"submit\">{}</button><span id=\"row-count\" data-total=\"{}\">{}</span></form>",
-      escape_html(q.sort), q.descending ? "<input type=\"hidden\" name=\"dir\" value=\"desc\">" : "",
+      "<button type=\"submit\">{}</button><span id=\"row-count\" "
+      "data-total=\"{}\">{}</span></form>",
+      escape_html(q.sort),
+      q.descending ? "<input type=\"hidden\" name=\"dir\" value=\"desc\">" : "",
       escape_html(tr(lang, "overview.search_label")), escape_html(q.q),
       escape_html(tr(lang, "common.search")), page.total,
       escape_html(fmt_tr(lang, "common.rows", format_int(lang, page.total))));
@@ -514,7 +536,8 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
         optional_int("activities"), optional_int("days"), optional_int("missing"));
   }
   if (page.rows.empty())
-    html += fmt::format("<tr><td colspan=\"11\">{}</td></tr>", escape_html(tr(lang, "common.no_rows")));
+    html +=
+        fmt::format("<tr><td colspan=\"11\">{}</td></tr>", escape_html(tr(lang, "common.no_rows")));
   html += "</tbody></table>";
 
   // Pagination: previous, "page x of y", next.

@@ -55,7 +55,9 @@ nav.pages ul{list-style:none;display:flex;gap:1rem;padding:0;margin:.3rem 0}
 
 }  // namespace
 
-std::string_view page_css() { return k_css; }
+std::string_view page_css() {
+  return k_css;
+}
 
 std::string escape_html(std::string_view text) {
   std::string out;

@@ -16,11 +16,11 @@ namespace sl::serve {
 
 struct PageFrame {
   Lang lang = Lang::fr;
-  std::string title;                 // the <title> and the <h1> (plain text, escaped here)
-  std::string_view current = "/";    // the path of this page's navigation entry
-  Role role = Role::viewer;          // hr-only entries are shown to hr only
-  std::string other_lang_href;       // this page in the other language (`url_with(..., lang)`)
-  std::string extra_css;             // appended to the shared style sheet
+  std::string title;               // the <title> and the <h1> (plain text, escaped here)
+  std::string_view current = "/";  // the path of this page's navigation entry
+  Role role = Role::viewer;        // hr-only entries are shown to hr only
+  std::string other_lang_href;     // this page in the other language (`url_with(..., lang)`)
+  std::string extra_css;           // appended to the shared style sheet
 };
 
 // The head, header and navigation; opens <main id="main">.

@@ -27,7 +27,9 @@ double nice_max(double value) {
   return 40 * p;
 }
 
-std::string num(double v) { return fmt::format("{:.1f}", v); }
+std::string num(double v) {
+  return fmt::format("{:.1f}", v);
+}
 
 std::string legend(const std::vector<std::string>& names, const std::string& extra) {
   std::string out = "<ul class=\"legend\">";
@@ -39,7 +41,9 @@ std::string legend(const std::vector<std::string>& names, const std::string& ext
 
 }  // namespace
 
-std::string_view chart_color(size_t i) { return k_palette[i % std::size(k_palette)]; }
+std::string_view chart_color(size_t i) {
+  return k_palette[i % std::size(k_palette)];
+}
 
 std::string column_chart_svg(const ColumnChart& c) {
   constexpr double width = 560, height = 260, left = 48, right = 12, top = 12, bottom = 36;
@@ -81,15 +85,15 @@ std::string column_chart_svg(const ColumnChart& c) {
       svg += fmt::format(
           "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" data-series=\"{}\" "
           "data-category=\"{}\" data-value=\"{}\"><title>{} · {} : {}</title></rect>",
-          num(x), num(y1), num(bar_w), num(y0 - y1), chart_color(s),
-          escape_html(c.series[s].name), escape_html(key), v, escape_html(c.series[s].name),
-          escape_html(c.categories[i]), format_decimal(c.lang, v, c.digits));
+          num(x), num(y1), num(bar_w), num(y0 - y1), chart_color(s), escape_html(c.series[s].name),
+          escape_html(key), v, escape_html(c.series[s].name), escape_html(c.categories[i]),
+          format_decimal(c.lang, v, c.digits));
       base += v;
     }
     if (static_cast<int>(i) % std::max(1, c.label_every) == 0)
       svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                         num(left + slot * (static_cast<double>(i) + 0.5)), num(height - bottom + 14),
-                         escape_html(c.categories[i]));
+                         num(left + slot * (static_cast<double>(i) + 0.5)),
+                         num(height - bottom + 14), escape_html(c.categories[i]));
   }
   if (c.overlay) {
     std::string points;
@@ -108,8 +112,8 @@ std::string column_chart_svg(const ColumnChart& c) {
         "<line class=\"marker\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#a33\" "
         "stroke-width=\"2\" stroke-dasharray=\"3 3\" data-at=\"{3}\"/>"
         "<text x=\"{4}\" y=\"{5}\" fill=\"#a33\">{6}</text>",
-        num(x), num(top), num(top + plot_h), m.at, num(x + 3), num(top + 10 + 14 * static_cast<double>(k)),
-        escape_html(m.label));
+        num(x), num(top), num(top + plot_h), m.at, num(x + 3),
+        num(top + 10 + 14 * static_cast<double>(k)), escape_html(m.label));
   }
   svg += "</svg>";
   std::vector<std::string> names;

@@ -13,25 +13,25 @@
 namespace sl::serve {
 
 struct ChartSeries {
-  std::string name;           // legend and data-series
-  std::vector<double> values; // one per category
+  std::string name;            // legend and data-series
+  std::vector<double> values;  // one per category
 };
 
-struct ChartMarker {          // a vertical line at a position on the category axis
-  double at = 0;              // in categories: 15 = the left edge of the 16th category
+struct ChartMarker {  // a vertical line at a position on the category axis
+  double at = 0;      // in categories: 15 = the left edge of the 16th category
   std::string label;
 };
 
 struct ColumnChart {
-  std::string id;                        // unique in the page (ids of title/desc)
+  std::string id;  // unique in the page (ids of title/desc)
   std::string title, description;
-  std::vector<std::string> categories;   // x labels (data-category)
+  std::vector<std::string> categories;     // x labels (data-category)
   std::vector<std::string> category_keys;  // data-category values; the labels when empty
-  std::vector<ChartSeries> series;       // stacked in this order
-  std::optional<ChartSeries> overlay;    // a dashed line over the stacks (e.g. last year)
+  std::vector<ChartSeries> series;         // stacked in this order
+  std::optional<ChartSeries> overlay;      // a dashed line over the stacks (e.g. last year)
   std::vector<ChartMarker> markers;
-  int label_every = 1;                   // show one x label in n
-  int digits = 0;                        // of the values in titles
+  int label_every = 1;  // show one x label in n
+  int digits = 0;       // of the values in titles
   Lang lang = Lang::fr;
 };
 
@@ -39,7 +39,7 @@ struct ColumnChart {
 // than one series, markers and the overlay.
 std::string column_chart_svg(const ColumnChart& chart);
 
-struct BarChart {                        // horizontal bars, one series
+struct BarChart {  // horizontal bars, one series
   std::string id, title, description;
   std::vector<std::string> categories;
   std::vector<double> values;

@@ -58,9 +58,8 @@ bool contains_folded(std::string_view haystack, std::string_view needle_lower) {
   if (needle_lower.size() > haystack.size()) return false;
   for (size_t i = 0; i + needle_lower.size() <= haystack.size(); ++i) {
     size_t j = 0;
-    while (j < needle_lower.size() &&
-           std::tolower(static_cast<unsigned char>(haystack[i + j])) ==
-               static_cast<unsigned char>(needle_lower[j]))
+    while (j < needle_lower.size() && std::tolower(static_cast<unsigned char>(haystack[i + j])) ==
+                                          static_cast<unsigned char>(needle_lower[j]))
       ++j;
     if (j == needle_lower.size()) return true;
   }
@@ -155,12 +154,14 @@ TablePage TableQueryEngine::run(const std::shared_ptr<const columnar::RecordBatc
   page.page = std::min(query.page, page.pages);
   const size_t begin = static_cast<size_t>((page.page - 1) * query.page_size);
   const size_t end = std::min(rows->size(), begin + static_cast<size_t>(query.page_size));
-  if (begin < end) page.rows.assign(rows->begin() + static_cast<std::ptrdiff_t>(begin),
-                                    rows->begin() + static_cast<std::ptrdiff_t>(end));
+  if (begin < end)
+    page.rows.assign(rows->begin() + static_cast<std::ptrdiff_t>(begin),
+                     rows->begin() + static_cast<std::ptrdiff_t>(end));
   return page;
 }
 
-columnar::RecordBatch take_rows(const columnar::RecordBatch& batch, const std::vector<size_t>& rows) {
+columnar::RecordBatch take_rows(const columnar::RecordBatch& batch,
+                                const std::vector<size_t>& rows) {
   columnar::RecordBatch out;
   out.schema = batch.schema;
   for (const auto& field : batch.schema) out.columns.push_back(columnar::Column::for_field(field));

@@ -70,7 +70,8 @@ class TableQueryEngine {
 };
 
 // The rows `rows` of `batch`, as a batch (for rows_json / rows_csv).
-columnar::RecordBatch take_rows(const columnar::RecordBatch& batch, const std::vector<size_t>& rows);
+columnar::RecordBatch take_rows(const columnar::RecordBatch& batch,
+                                const std::vector<size_t>& rows);
 
 // The index of column `name` in `batch`, or -1.
 int column_index(const columnar::RecordBatch& batch, std::string_view name);

@@ -20,7 +20,7 @@ TEST(I18n, AcceptLanguageQValues) {
   EXPECT_EQ(choose_lang("", "de-DE, en;q=0.5, fr;q=0.8"), Lang::fr);
   EXPECT_EQ(choose_lang("", "de-DE, fr;q=0.5, en;q=0.8"), Lang::en);
   EXPECT_EQ(choose_lang("", "en;q=0, fr;q=0.1"), Lang::fr);
-  EXPECT_EQ(choose_lang("", "en;q=0"), Lang::fr);        // excluded
+  EXPECT_EQ(choose_lang("", "en;q=0"), Lang::fr);            // excluded
   EXPECT_EQ(choose_lang("", "en;q=2, fr;q=abc"), Lang::fr);  // malformed: ignored
   EXPECT_EQ(choose_lang("", "EN-us ; q=0.7"), Lang::en);
   EXPECT_EQ(choose_lang("", "fr-CA, en"), Lang::fr);  // equal q: the first

@@ -68,7 +68,8 @@ TEST(TableQuery, PagesAreClamped) {
 
 TEST(TableQuery, ParametersAreChecked) {
   auto b = people();
-  auto q = parse_table_query({.sort = "", .dir = "desc", .q = "x", .page = "3"}, *b, "name", Lang::en);
+  auto q =
+      parse_table_query({.sort = "", .dir = "desc", .q = "x", .page = "3"}, *b, "name", Lang::en);
   ASSERT_TRUE(q.ok());
   EXPECT_EQ(q->sort, "name");
   EXPECT_TRUE(q->descending);
