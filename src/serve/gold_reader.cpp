@@ -54,16 +54,25 @@ Result<columnar::RecordBatch> GoldReader::dq_issues() const {
 }
 
 Result<std::vector<int>> GoldReader::years() const {
+  const auto storage = lake_.table(delta::Layer::gold, "kpi_summary");
+  auto snapshot = delta::load_snapshot(*storage);
+  if (!snapshot) return snapshot.error().with_context(storage->describe(""));
+  {
+    std::lock_guard lock(mutex_);
+    if (years_version_ == snapshot->version) return years_;
+  }
   delta::ScanOptions scan;
   scan.columns = {"year"};
-  SL_ASSIGN_OR_RETURN(auto batch,
-                      read_table(*lake_.table(delta::Layer::gold, "kpi_summary"), scan));
+  SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(*storage, *snapshot, scan));
   std::vector<int> out;
   if (!batch.columns.empty())
     for (size_t r = 0; r < batch.num_rows; ++r)
       if (batch.columns[0].is_valid(r)) out.push_back(batch.columns[0].i32[r]);
   std::sort(out.rbegin(), out.rend());
   out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::lock_guard lock(mutex_);
+  years_version_ = snapshot->version;
+  years_ = out;
   return out;
 }
 

@@ -48,6 +48,8 @@ class GoldReader {
   delta::Lake lake_;
   mutable std::mutex mutex_;
   mutable std::map<std::pair<std::string, int>, Cached> cache_;
+  mutable int64_t years_version_ = -1;  // of gold/kpi_summary
+  mutable std::vector<int> years_;
 };
 
 }  // namespace sl::serve

@@ -54,16 +54,8 @@ int compare_cells(const columnar::Column& c, size_t a, size_t b) {
   }
 }
 
-bool contains_folded(std::string_view haystack, std::string_view needle_lower) {
-  if (needle_lower.size() > haystack.size()) return false;
-  for (size_t i = 0; i + needle_lower.size() <= haystack.size(); ++i) {
-    size_t j = 0;
-    while (j < needle_lower.size() && std::tolower(static_cast<unsigned char>(haystack[i + j])) ==
-                                          static_cast<unsigned char>(needle_lower[j]))
-      ++j;
-    if (j == needle_lower.size()) return true;
-  }
-  return false;
+char ascii_lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
 }
 
 }  // namespace
@@ -123,30 +115,63 @@ std::shared_ptr<const std::vector<size_t>> TableQueryEngine::order(
   return shared;
 }
 
+std::shared_ptr<const std::pair<std::string, std::vector<size_t>>> TableQueryEngine::search_text(
+    const std::shared_ptr<const columnar::RecordBatch>& batch,
+    const std::vector<std::string>& columns) const {
+  {
+    std::lock_guard lock(mutex_);
+    for (const SearchText& s : searches_)
+      if (s.address == batch.get() && !s.batch.expired() && s.columns == columns) return s.text;
+  }
+  std::vector<const columnar::Column*> searched;
+  for (const auto& name : columns) {
+    const int c = column_index(*batch, name);
+    if (c >= 0 && batch->columns[static_cast<size_t>(c)].type.id == columnar::TypeId::string)
+      searched.push_back(&batch->columns[static_cast<size_t>(c)]);
+  }
+  std::pair<std::string, std::vector<size_t>> text;
+  text.second.reserve(batch->num_rows + 1);
+  for (size_t row = 0; row < batch->num_rows; ++row) {
+    text.second.push_back(text.first.size());
+    for (const columnar::Column* col : searched) {
+      if (col->is_valid(row))
+        for (char ch : col->string_at(row)) text.first += ch == '\n' ? ' ' : ascii_lower(ch);
+      text.first += '\n';  // a match never spans two cells: q holds no newline
+    }
+  }
+  text.second.push_back(text.first.size());
+  auto shared =
+      std::make_shared<const std::pair<std::string, std::vector<size_t>>>(std::move(text));
+  std::lock_guard lock(mutex_);
+  std::erase_if(searches_, [](const SearchText& s) { return s.batch.expired(); });
+  if (searches_.size() >= k_kept) searches_.erase(searches_.begin());
+  searches_.push_back({batch, batch.get(), columns, shared});
+  return shared;
+}
+
 TablePage TableQueryEngine::run(const std::shared_ptr<const columnar::RecordBatch>& batch,
                                 const TableQuery& query,
                                 const std::vector<std::string>& search_columns) const {
   const auto sorted = order(batch, query);
   TablePage page;
   std::string needle;
-  for (char ch : query.q) needle += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  std::vector<const columnar::Column*> searched;
-  for (const auto& name : search_columns) {
-    const int c = column_index(*batch, name);
-    if (c >= 0 && batch->columns[static_cast<size_t>(c)].type.id == columnar::TypeId::string)
-      searched.push_back(&batch->columns[static_cast<size_t>(c)]);
-  }
-  auto matches = [&](size_t row) {
-    if (needle.empty()) return true;
-    for (const columnar::Column* col : searched)
-      if (col->is_valid(row) && contains_folded(col->string_at(row), needle)) return true;
-    return false;
-  };
+  for (char ch : query.q)
+    if (ch != '\n' && ch != '\r') needle += ascii_lower(ch);
   std::vector<size_t> matched;
   const std::vector<size_t>* rows = sorted.get();
   if (!needle.empty()) {
-    for (size_t row : *sorted)
-      if (matches(row)) matched.push_back(row);
+    const auto text = search_text(batch, search_columns);
+    const std::string& haystack = text->first;
+    const std::vector<size_t>& starts = text->second;
+    std::vector<uint8_t> hit(batch->num_rows, 0);
+    size_t row = 0;
+    for (size_t at = haystack.find(needle); at != std::string::npos;) {
+      while (row + 1 < starts.size() && starts[row + 1] <= at) ++row;  // hits come in order
+      hit[row] = 1;
+      at = haystack.find(needle, starts[row + 1]);  // the next row
+    }
+    for (size_t r : *sorted)
+      if (hit[r]) matched.push_back(r);
     rows = &matched;
   }
   page.total = static_cast<int64_t>(rows->size());
