@@ -50,14 +50,14 @@ def client(args):
     return latencies, size
 
 
-def load(host, port, path):
-    with multiprocessing.Pool(CLIENTS) as pool:
+def load(host, port, path, clients=CLIENTS):
+    with multiprocessing.Pool(clients) as pool:
         t0 = time.perf_counter()
-        results = pool.map(client, [(host, port, path, SECONDS, i) for i in range(CLIENTS)], chunksize=1)
+        results = pool.map(client, [(host, port, path, SECONDS, i) for i in range(clients)], chunksize=1)
         elapsed = time.perf_counter() - t0
     latencies = sorted(l for ls, _ in results for l in ls)
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
-    print(f"{path:<55} n={len(latencies):>6} {len(latencies) / elapsed:>7.0f} req/s  "
+    print(f"{clients:>2} × {path:<52} n={len(latencies):>6} {len(latencies) / elapsed:>7.0f} req/s  "
           f"p50 {p(0.5):6.1f} ms  p99 {p(0.99):6.1f} ms  max {latencies[-1] * 1000:6.1f} ms  "
           f"{results[0][1]:>7} B", flush=True)
     return p(0.99), results[0][1]
@@ -118,8 +118,18 @@ def main():
         t0 = time.perf_counter()
         client((host, port, f"/?year={YEAR}", 0, 0))
         print(f"first overview request (Gold decoded): {(time.perf_counter() - t0) * 1000:.0f} ms")
+        # One client: the server's own time per page (no queueing behind other requests).
+        load(host, port, f"/?year={YEAR}", clients=1)
+        load(host, port, f"/?year={YEAR}&q=finance&page=3", clients=1)
         print(f"{CLIENTS} concurrent keep-alive clients, {SECONDS:.0f} s per route:")
+        perf = None
+        if os.environ.get("PERF"):  # where the server's time goes: perf report -i PERF
+            perf = subprocess.Popen(["perf", "record", "-g", "-o", os.environ["PERF"], "-p", str(server.pid)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         p99, weight = load(host, port, f"/?year={YEAR}")
+        if perf:
+            perf.send_signal(2)
+            perf.wait()
         load(host, port, f"/?year={YEAR}&sort=prime_eur&dir=desc&page=7")
         load(host, port, f"/?year={YEAR}&q=finance&page=3")
         load(host, port, f"/api/kpi_by_bu?year={YEAR}")
