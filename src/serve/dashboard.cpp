@@ -9,6 +9,7 @@
 
 #include "columnar/cell_text.hpp"
 #include "common/json_writer.hpp"
+#include "serve/employee_page.hpp"
 #include "serve/http_head.hpp"
 
 namespace sl::serve {
@@ -226,6 +227,9 @@ void Dashboard::mount(httplib::Server& server) const {
     auto html = overview_.render(request);
     if (!html) return fail_page(res, html.error(), lang, *role);
     res.set_content(*html, "text/html; charset=utf-8");
+  });
+  mount_employee_routes(server, reader_.lake(), [this](const auto& req, auto& res) {
+    return authenticate(req, res, lang_of(req));
   });
   server.Get("/api/years", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authenticate(req, res, lang_of(req))) return;

@@ -13,6 +13,7 @@
 //                              page_size: JSON {"total","page","pages","page_size","rows"} (one
 //                              page), CSV every matching row in that order.
 //   GET /api/dq_issues[?format=json|csv]        hr: Silver's data-quality findings
+//   GET /employee/<id>, /api/employee/<id>      hr: one employee's facts (serve/employee_page.hpp)
 //   GET /healthz               anyone: "ok"; /favicon.ico anyone: 204 (no icon)
 // Errors are JSON {"error": "...", "code": "..."} (the message in the request's language, the
 // code stable for scripts): 400 for a bad parameter (format=xml too), 401 without a valid token,

@@ -522,10 +522,12 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
       return valid(rows, name, r) ? format_int(lang, int_at(rows, name, r)) : std::string();
     };
     html += fmt::format(
-        "<tr data-employee=\"{}\"><th scope=\"row\">{} {}</th><td>{}</td><td>{}</td>"
-        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td><td>{}</td>"
-        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-        "<td class=\"n\">{}</td></tr>",
+        "<tr data-employee=\"{0}\"><th scope=\"row\"><a href=\"/employee/{0}?year={14}\">{1} "
+        "{2}</a>"
+        "</th><td>{3}</td><td>{4}</td>"
+        "<td class=\"n\">{5}</td><td class=\"n\">{6}</td><td class=\"{7}\">{8}</td><td>{9}</td>"
+        "<td class=\"n\">{10}</td><td class=\"n\">{11}</td><td class=\"n\">{12}</td>"
+        "<td class=\"n\">{13}</td></tr>",
         int_at(rows, "employee_id", r), escape_html(text_at(rows, "nom", r)),
         escape_html(text_at(rows, "prenom", r)), escape_html(text_at(rows, "business_unit", r)),
         escape_html(text_at(rows, "moyen_deplacement", r)), escape_html(distance),
@@ -533,7 +535,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
                                        : "",
         eligible ? "yes" : "no", eligible ? yes : no, escape_html(reason(r)),
         escape_html(format_money_cents(lang, int_at(rows, "prime_eur", r))),
-        optional_int("activities"), optional_int("days"), optional_int("missing"));
+        optional_int("activities"), optional_int("days"), optional_int("missing"), year);
   }
   if (page.rows.empty())
     html +=

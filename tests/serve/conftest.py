@@ -1,5 +1,6 @@
 """A lake refreshed from the sample (one employee's name turned into spreadsheet formulas), and a
 way to start `sportlake serve` on it and sign in."""
+import pathlib
 import shutil
 import subprocess
 
