@@ -15,10 +15,11 @@ APT_PACKAGES=(
   clang-14 libclang-rt-14-dev clang-format-14
   python3 python3-venv bc zstd
   default-jdk-headless maven
-  chromium chromium-driver npm
+  chromium chromium-driver
 )
 # (chromium + chromium-driver: the dashboard's browser tests drive Debian's headless Chromium
-# through Selenium; npm installs axe-core, which they inject into the pages.)
+# through Selenium; npm (Debian's, unless one is on PATH) installs axe-core, which they inject
+# into the pages.)
 # (Java and Maven: the cdc test that reads our records with Kafka Connect's own JsonConverter,
 # the bus tests' real Kafka broker; the slow Spark interop suite runs on the same JDK.)
 
@@ -32,6 +33,11 @@ for pkg in "${APT_PACKAGES[@]}"; do
     missing+=("$pkg")
   fi
 done
+# npm only when no npm is on PATH: a nodejs from NodeSource bundles its own, and Debian's npm
+# package would fight it.
+if ! command -v npm >/dev/null; then
+  missing+=(npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
