@@ -2,12 +2,7 @@
 change log (also as a stream, every change once), Silver, and Gold partitioned by year, with the
 same figures as the JSON summary of `sportlake refresh`."""
 import decimal
-import json
 import os
-import pathlib
-import shutil
-import subprocess
-import tempfile
 
 import pytest
 
@@ -37,32 +32,8 @@ def spark(tmp_path_factory):
     session.stop()
 
 
-@pytest.fixture(scope="module")
-def lake(build_dir):
-    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-spark-lake-"))
-    os.chmod(base, 0o755)
-    e = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="warn")
-    e.pop("API_KEY_MAPS", None)
-    sportlake = str(build_dir / "src" / "cli" / "sportlake")
-
-    def run(*args):
-        return subprocess.run([sportlake, *args], env=e, check=True, capture_output=True, text=True,
-                              timeout=300).stdout
-
-    run("db", "start")
-    run("load")
-    run("simulate", "--backfill-months", "12", "--as-of", f"{YEAR}-12-31", "--seed", "3")
-    run("distances")
-    run("ingest", "--idle-exit", "1")
-    summary = json.loads(run("refresh", "--year", str(YEAR), "--json"), parse_float=decimal.Decimal)
-    activities = int(run("db", "psql", "--", "-XAtc", "SELECT count(*) FROM strava_activities").strip())
-    yield base / "home" / "delta", summary, activities
-    subprocess.run([sportlake, "db", "stop"], env=e, capture_output=True)
-    shutil.rmtree(base, ignore_errors=True)
-
-
-def test_spark_reads_bronze_silver_and_gold(spark, lake):
-    root, summary, activities = lake
+def test_spark_reads_bronze_silver_and_gold(spark, refreshed_lake):
+    root, summary, activities = refreshed_lake.root, refreshed_lake.summary, refreshed_lake.activities
     bronze = spark.read.format("delta").load(str(root / "bronze" / "strava_activities"))
     assert bronze.count() == activities
     assert bronze.select("activity_id").distinct().count() == activities
@@ -78,8 +49,8 @@ def test_spark_reads_bronze_silver_and_gold(spark, lake):
     assert wellbeing.where("eligible").count() == summary["wellbeing_eligible"]
 
 
-def test_spark_streams_the_append_only_bronze_log(spark, lake, tmp_path):
-    root, _, activities = lake
+def test_spark_streams_the_append_only_bronze_log(spark, refreshed_lake, tmp_path):
+    root, activities = refreshed_lake.root, refreshed_lake.activities
     stream = (spark.readStream.format("delta").load(str(root / "bronze" / "strava_activities"))
               .writeStream.format("memory").queryName("bronze_stream")
               .option("checkpointLocation", str(tmp_path / "checkpoint")).trigger(availableNow=True).start())
