@@ -75,6 +75,8 @@ def main():
                      "jdbc:derby:memory:sportlake_metastore;create=true")
              .config("spark.sql.session.timeZone", "UTC")  # Gold's timestamps are UTC, as in PostgreSQL
              .config("spark.sql.shuffle.partitions", "4")
+             .config("spark.databricks.delta.snapshotPartitions", "2")  # small Gold logs
+             .config("spark.ui.showConsoleProgress", "false")
              .config(map={f"spark.hadoop.{k}": v for k, v in settings.items()})
              .enableHiveSupport().getOrCreate())
     spark.sparkContext.setLogLevel(os.environ.get("SL_SPARK_LOG_LEVEL", "WARN"))
