@@ -20,10 +20,33 @@ std::string sanitise(std::string_view part) {
   return out;
 }
 
-// type, optional, [name, version, parameters] of a column, without "field".
-void append_column_type(std::string& out, const pg::RelationColumn& column) {
-  const bool optional = !column.not_null && !column.is_key;
-  auto simple = [&](std::string_view type, std::string_view name = {}) {
+// The column's DEFAULT in its Connect form, when it is a constant that converts (Debezium's
+// schema `default`); "" otherwise.
+std::string default_json(const pg::RelationColumn& column, const ValueForms& forms) {
+  if (!column.default_text) return {};
+  std::string out;
+  if (!append_debezium_value(out, column.type_oid, column.type_modifier, *column.default_text,
+                             forms, column.element_type_oid))
+    return {};
+  return out;
+}
+
+// type, [items], optional, [name, version, parameters], [default] of a value of type
+// (type_oid, typmod), without "field". `element` is true for an array's items (always optional,
+// no default).
+void append_value_type(std::string& out, const pg::RelationColumn& column, uint32_t type_oid,
+                       const ValueForms& forms, bool element) {
+  const bool optional = element || (!column.not_null && !column.is_key);
+  const int32_t typmod = column.type_modifier;
+  const std::string fallback = element ? std::string() : default_json(column, forms);
+  auto close = [&] {
+    if (!fallback.empty()) {
+      out += ",\"default\":";
+      out += fallback;
+    }
+  };
+  auto simple = [&](std::string_view type, std::string_view name = {},
+                    std::string_view parameters = {}) {
     out += "{\"type\":\"";
     out += type;
     out += "\",\"optional\":";
@@ -33,8 +56,24 @@ void append_column_type(std::string& out, const pg::RelationColumn& column) {
       out += name;
       out += "\",\"version\":1";
     }
+    if (!parameters.empty()) {
+      out += ",\"parameters\":";
+      out += parameters;
+    }
+    close();
   };
-  switch (column.type_oid) {
+  if (!element) {
+    if (uint32_t item = column.element_type_oid ? column.element_type_oid
+                                                : builtin_array_element(type_oid)) {
+      out += "{\"type\":\"array\",\"items\":";
+      append_value_type(out, column, item, forms, true);
+      out += "},\"optional\":";
+      out += optional ? "true" : "false";
+      close();
+      return;
+    }
+  }
+  switch (type_oid) {
     case oid::k_bool:
       return simple("boolean");
     case oid::k_int2:
@@ -49,28 +88,46 @@ void append_column_type(std::string& out, const pg::RelationColumn& column) {
     case oid::k_float8:
       return simple("double");
     case oid::k_bytea:
-      return simple("bytes");
+      return simple(forms.binary == BinaryMode::bytes ? "bytes" : "string");
     case oid::k_date:
-      return simple("int32", connect::k_date);
+      return simple("int32", forms.time == TimePrecisionMode::connect ? connect::k_connect_date
+                                                                        : connect::k_date);
+    case oid::k_time:
+      if (forms.time == TimePrecisionMode::connect) return simple("int32", connect::k_connect_time);
+      return time_in_millis(forms.time, typmod) ? simple("int32", connect::k_time)
+                                                : simple("int64", connect::k_micro_time);
     case oid::k_timestamp:
-      return simple("int64", timestamp_in_millis(column.type_modifier)
-                                 ? connect::k_timestamp
-                                 : connect::k_micro_timestamp);
+      if (forms.time == TimePrecisionMode::connect)
+        return simple("int64", connect::k_connect_timestamp);
+      return simple("int64", timestamp_in_millis(typmod) ? connect::k_timestamp
+                                                         : connect::k_micro_timestamp);
     case oid::k_timestamptz:
       return simple("string", connect::k_zoned_timestamp);
+    case oid::k_timetz:
+      return simple("string", connect::k_zoned_time);
+    case oid::k_interval:
+      return forms.interval == IntervalMode::string ? simple("string", connect::k_interval)
+                                                    : simple("int64", connect::k_micro_duration);
     case oid::k_json:
     case oid::k_jsonb:
       return simple("string", connect::k_json);
     case oid::k_uuid:
       return simple("string", connect::k_uuid);
+    case oid::k_money:
+      if (forms.decimal == DecimalMode::string) return simple("string");
+      if (forms.decimal == DecimalMode::double_) return simple("double");
+      return simple("bytes", connect::k_decimal,
+                    "{\"scale\":\"" + std::to_string(forms.money_fraction_digits) + "\"}");
     case oid::k_numeric:
-      if (column.type_modifier >= 4) {
-        const int precision = ((column.type_modifier - 4) >> 16) & 0xffff;
-        const int scale = (column.type_modifier - 4) & 0xffff;
-        simple("bytes", connect::k_decimal);
-        out += ",\"parameters\":{\"scale\":\"" + std::to_string(scale) +
-               "\",\"connect.decimal.precision\":\"" + std::to_string(precision) + "\"}";
-        return;
+      if (forms.decimal == DecimalMode::string) return simple("string");
+      if (forms.decimal == DecimalMode::double_) return simple("double");
+      if (typmod >= 4) {
+        const int precision = ((typmod - 4) >> 16) & 0xffff;
+        const int scale = (typmod - 4) & 0xffff;
+        return simple("bytes", connect::k_decimal,
+                      "{\"scale\":\"" + std::to_string(scale) +
+                          "\",\"connect.decimal.precision\":\"" + std::to_string(precision) +
+                          "\"}");
       }
       out +=
           "{\"type\":\"struct\",\"fields\":[{\"type\":\"int32\",\"optional\":false,\"field\":"
@@ -79,8 +136,15 @@ void append_column_type(std::string& out, const pg::RelationColumn& column) {
       out += ",\"name\":\"";
       out += connect::k_variable_scale_decimal;
       out += "\",\"version\":1,\"doc\":\"Variable scaled decimal\"";
+      close();
       return;
     default:
+      if (!column.enum_allowed.empty()) {
+        std::string parameters = "{\"allowed\":";
+        append_json_string(parameters, column.enum_allowed);
+        parameters += '}';
+        return simple("string", connect::k_enum, parameters);
+      }
       return simple("string");
   }
 }
@@ -92,11 +156,11 @@ void append_field_name(std::string& out, std::string_view name) {
 }
 
 void append_row_schema(std::string& out, std::string_view prefix, const pg::Relation& rel,
-                       std::string_view field) {
+                       std::string_view field, const ValueForms& forms) {
   out += "{\"type\":\"struct\",\"fields\":[";
   for (size_t i = 0; i < rel.columns.size(); ++i) {
     if (i) out += ',';
-    append_column_schema(out, rel.columns[i]);
+    append_column_schema(out, rel.columns[i], forms);
   }
   out += "],\"optional\":true,\"name\":";
   append_json_string(out, connect_name(prefix, rel, "Value"));
@@ -120,7 +184,9 @@ constexpr std::string_view k_source_schema =
     R"({"type":"string","optional":false,"field":"table"},)"
     R"({"type":"int64","optional":true,"field":"txId"},)"
     R"({"type":"int64","optional":true,"field":"lsn"},)"
-    R"({"type":"int64","optional":true,"field":"xmin"}],)"
+    R"({"type":"int64","optional":true,"field":"xmin"},)"
+    R"({"type":"string","optional":true,"field":"origin"},)"
+    R"({"type":"int64","optional":true,"field":"origin_lsn"}],)"
     R"("optional":false,"name":"io.debezium.connector.postgresql.Source","version":1,"field":"source"},)"
     R"({"type":"struct","fields":[)"
     R"({"type":"string","optional":false,"field":"id"},)"
@@ -140,30 +206,33 @@ std::string connect_name(std::string_view prefix, const pg::Relation& rel,
          std::string(suffix);
 }
 
-void append_column_schema(std::string& out, const pg::RelationColumn& column) {
-  append_column_type(out, column);
+void append_column_schema(std::string& out, const pg::RelationColumn& column,
+                          const ValueForms& forms) {
+  append_value_type(out, column, column.type_oid, forms, false);
   append_field_name(out, column.name);
 }
 
-void append_key_schema(std::string& out, std::string_view prefix, const pg::Relation& rel) {
+void append_key_schema(std::string& out, std::string_view prefix, const pg::Relation& rel,
+                       const ValueForms& forms) {
   out += "{\"type\":\"struct\",\"fields\":[";
   bool first = true;
   for (const auto& column : rel.columns) {
     if (!column.is_key) continue;
     if (!first) out += ',';
     first = false;
-    append_column_schema(out, column);
+    append_column_schema(out, column, forms);
   }
   out += "],\"optional\":false,\"name\":";
   append_json_string(out, connect_name(prefix, rel, "Key"));
   out += '}';
 }
 
-void append_envelope_schema(std::string& out, std::string_view prefix, const pg::Relation& rel) {
+void append_envelope_schema(std::string& out, std::string_view prefix, const pg::Relation& rel,
+                            const ValueForms& forms) {
   out += "{\"type\":\"struct\",\"fields\":[";
-  append_row_schema(out, prefix, rel, "before");
+  append_row_schema(out, prefix, rel, "before", forms);
   out += ',';
-  append_row_schema(out, prefix, rel, "after");
+  append_row_schema(out, prefix, rel, "after", forms);
   out += ',';
   out += k_source_schema;
   out += "\"optional\":false,\"name\":";
@@ -184,6 +253,12 @@ PgType pg_type_of(std::string_view type, std::string_view name, int scale, int p
   if (name == connect::k_micro_timestamp) return {oid::k_timestamp, -1};
   if (name == connect::k_zoned_timestamp) return {oid::k_timestamptz, -1};
   if (name == connect::k_json) return {oid::k_jsonb, -1};
+  if (name == connect::k_micro_time || name == connect::k_time || name == connect::k_connect_time)
+    return {oid::k_time, -1};
+  if (name == connect::k_zoned_time) return {oid::k_timetz, -1};
+  if (name == connect::k_micro_duration) return {oid::k_interval, -1};
+  if (name == connect::k_connect_date) return {oid::k_date, -1};
+  if (name == connect::k_connect_timestamp) return {oid::k_timestamp, 3};
   if (name == connect::k_uuid) return {oid::k_uuid, -1};
   if (type == "boolean") return {oid::k_bool, -1};
   if (type == "int8" || type == "int16") return {oid::k_int2, -1};

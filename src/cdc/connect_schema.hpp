@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "cdc/type_mapping.hpp"
 #include "pg/pgoutput_messages.hpp"
 
 namespace sl::cdc {
@@ -26,6 +27,16 @@ constexpr std::string_view k_date = "io.debezium.time.Date";
 constexpr std::string_view k_timestamp = "io.debezium.time.Timestamp";
 constexpr std::string_view k_micro_timestamp = "io.debezium.time.MicroTimestamp";
 constexpr std::string_view k_zoned_timestamp = "io.debezium.time.ZonedTimestamp";
+constexpr std::string_view k_time = "io.debezium.time.Time";
+constexpr std::string_view k_micro_time = "io.debezium.time.MicroTime";
+constexpr std::string_view k_zoned_time = "io.debezium.time.ZonedTime";
+constexpr std::string_view k_micro_duration = "io.debezium.time.MicroDuration";
+constexpr std::string_view k_interval = "io.debezium.time.Interval";
+constexpr std::string_view k_enum = "io.debezium.data.Enum";
+// time.precision.mode=connect: Kafka Connect's own logical types.
+constexpr std::string_view k_connect_date = "org.apache.kafka.connect.data.Date";
+constexpr std::string_view k_connect_time = "org.apache.kafka.connect.data.Time";
+constexpr std::string_view k_connect_timestamp = "org.apache.kafka.connect.data.Timestamp";
 constexpr std::string_view k_json = "io.debezium.data.Json";
 constexpr std::string_view k_uuid = "io.debezium.data.Uuid";
 constexpr std::string_view k_source = "io.debezium.connector.postgresql.Source";
@@ -37,12 +48,18 @@ constexpr std::string_view k_snapshot_allowed =
 // '_', and a leading digit is prefixed with '_'. Dots between the parts are kept.
 std::string connect_name(std::string_view prefix, const pg::Relation& rel, std::string_view suffix);
 
-// Appends the schema of one column (with "field").
-void append_column_schema(std::string& out, const pg::RelationColumn& column);
+// Appends the schema of one column (with "field"; "default" when the column has a constant
+// DEFAULT; arrays as {"type":"array","items":<element, optional>}; enums as
+// io.debezium.data.Enum with "allowed"), in the forms of `forms`.
+void append_column_schema(std::string& out, const pg::RelationColumn& column,
+                          const ValueForms& forms = {});
 // The key struct schema ({"type":"struct","fields":[key columns],"optional":false,"name":...}).
-void append_key_schema(std::string& out, std::string_view prefix, const pg::Relation& rel);
-// The whole envelope schema of the value.
-void append_envelope_schema(std::string& out, std::string_view prefix, const pg::Relation& rel);
+void append_key_schema(std::string& out, std::string_view prefix, const pg::Relation& rel,
+                       const ValueForms& forms = {});
+// The whole envelope schema of the value (source block with Debezium 3.5's `origin`,
+// `origin_lsn`).
+void append_envelope_schema(std::string& out, std::string_view prefix, const pg::Relation& rel,
+                            const ValueForms& forms = {});
 
 // True when a timestamp column is written in milliseconds (io.debezium.time.Timestamp):
 // precision 0-3 under time.precision.mode=adaptive; microseconds otherwise.

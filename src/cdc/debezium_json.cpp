@@ -30,7 +30,8 @@ bool same_relation(const pg::Relation& a, const pg::Relation& b) {
     const auto& x = a.columns[i];
     const auto& y = b.columns[i];
     if (x.type_oid != y.type_oid || x.type_modifier != y.type_modifier || x.is_key != y.is_key ||
-        x.not_null != y.not_null || x.name != y.name || x.default_text != y.default_text)
+        x.not_null != y.not_null || x.name != y.name || x.default_text != y.default_text ||
+        x.element_type_oid != y.element_type_oid || x.enum_allowed != y.enum_allowed)
       return false;
   }
   return true;
@@ -74,10 +75,10 @@ const DebeziumEncoder::Prepared& DebeziumEncoder::prepared(const pg::Relation& r
   }
   if (options_.schemas) {
     p->value_prefix = "{\"schema\":";
-    append_envelope_schema(p->value_prefix, options_.topic_prefix, rel);
+    append_envelope_schema(p->value_prefix, options_.topic_prefix, rel, options_.forms);
     p->value_prefix += ",\"payload\":";
     p->key_prefix = "{\"schema\":";
-    append_key_schema(p->key_prefix, options_.topic_prefix, rel);
+    append_key_schema(p->key_prefix, options_.topic_prefix, rel, options_.forms);
     p->key_prefix += ",\"payload\":";
   }
   p->schema_table = ",\"schema\":";
@@ -95,7 +96,13 @@ namespace {
 // The value Debezium gives a non-optional column whose value is missing (a delete's before-image
 // under REPLICA IDENTITY DEFAULT sends only the key) and that has no constant DEFAULT, or whose
 // value has no Connect form: the type's zero (JdbcValueConverters' fallback).
-void append_zero_value(std::string& out, const pg::RelationColumn& column) {
+void append_zero_value(std::string& out, const pg::RelationColumn& column, const ValueForms& forms) {
+  if (column.element_type_oid || builtin_array_element(column.type_oid)) {
+    out += "[]";
+    return;
+  }
+  const bool decimal_string = forms.decimal == DecimalMode::string;
+  const bool decimal_double = forms.decimal == DecimalMode::double_;
   switch (column.type_oid) {
     case oid::k_bool:
       out += "false";
@@ -106,21 +113,81 @@ void append_zero_value(std::string& out, const pg::RelationColumn& column) {
     case oid::k_oid:
     case oid::k_date:
     case oid::k_timestamp:
+    case oid::k_time:
       out += '0';
+      return;
+    case oid::k_interval:
+      out += forms.interval == IntervalMode::string ? "\"P0Y0M0DT0H0M0S\"" : "0";
       return;
     case oid::k_float4:
     case oid::k_float8:
       out += "0.0";
       return;
+    case oid::k_money:
+      out += decimal_string ? "\"0.00\"" : decimal_double ? "0.0" : "\"AA==\"";
+      return;
     case oid::k_numeric:
-      out += column.type_modifier >= 4 ? "\"AA==\"" : "{\"scale\":0,\"value\":\"AA==\"}";
+      out += decimal_string   ? "\"0\""
+             : decimal_double ? "0.0"
+             : column.type_modifier >= 4 ? "\"AA==\""
+                                         : "{\"scale\":0,\"value\":\"AA==\"}";
       return;
     case oid::k_timestamptz:
-      out += "\"1970-01-01T00:00:00.000000Z\"";
+      (void)append_debezium_value(out, column.type_oid, column.type_modifier,
+                                  "1970-01-01 00:00:00+00", forms);
       return;
-    default:  // strings, json, uuid, bytea (empty base64)
+    case oid::k_timetz:
+      out += "\"00:00:00Z\"";
+      return;
+    default:  // strings, json, uuid, enums, bytea (empty base64 or hex)
       out += "\"\"";
       return;
+  }
+}
+
+constexpr std::string_view k_placeholder = "__debezium_unavailable_value";
+
+// Debezium's placeholder for an unchanged TOASTed value, shaped for the column's Connect type
+// (UnchangedToastedPlaceholder): a string; the placeholder's bytes in a bytes field (base64, or
+// hex under binary.handling.mode=hex), also as a Decimal's unscaled bytes; a one-element list for
+// text arrays and the placeholder's byte codes for integer arrays.
+void append_placeholder(std::string& out, const pg::RelationColumn& column, const ValueForms& forms) {
+  const uint32_t element =
+      column.element_type_oid ? column.element_type_oid : builtin_array_element(column.type_oid);
+  auto placeholder_bytes = [&] {
+    if (forms.binary == BinaryMode::hex && column.type_oid == oid::k_bytea) {
+      (void)append_debezium_value(out, oid::k_bytea, -1, "\\x5f5f646562657a69756d5f756e617661696c61626c655f76616c7565", forms);
+    } else {
+      out += '"';
+      out += base64(k_placeholder);
+      out += '"';
+    }
+  };
+  if (element == oid::k_int2 || element == oid::k_int4 || element == oid::k_int8) {
+    out += '[';
+    for (size_t i = 0; i < k_placeholder.size(); ++i) {
+      if (i) out += ',';
+      out += std::to_string(static_cast<int>(k_placeholder[i]));
+    }
+    out += ']';
+  } else if (element) {
+    out += "[\"";
+    out += k_placeholder;
+    out += "\"]";
+  } else if (column.type_oid == oid::k_bytea) {
+    placeholder_bytes();
+  } else if (column.type_oid == oid::k_numeric && forms.decimal == DecimalMode::precise) {
+    if (column.type_modifier >= 4) {
+      placeholder_bytes();
+    } else {
+      out += "{\"scale\":0,\"value\":";
+      placeholder_bytes();
+      out += '}';
+    }
+  } else {
+    out += '"';
+    out += k_placeholder;
+    out += '"';
   }
 }
 
@@ -140,36 +207,37 @@ Status DebeziumEncoder::append_row(std::string& out, const pg::Relation& rel,
     out += members[i];
     const auto& v = tuple[i];
     switch (v.kind) {
-      case pg::TupleValue::Kind::null:
-        // Connect rejects null in a non-optional field: Debezium writes the column's constant
-        // DEFAULT, else its type's zero.
-        if (column.not_null || column.is_key) {
-          const size_t mark = out.size();
-          if (!column.default_text ||
-              !append_debezium_value(out, column.type_oid, column.type_modifier,
-                                     *column.default_text)) {
-            out.resize(mark);
-            append_zero_value(out, column);
-          }
-        } else {
+      case pg::TupleValue::Kind::null: {
+        // A column with a constant DEFAULT: the default, as Kafka Connect's JsonConverter writes
+        // a null field whose schema has one (replace.null.with.default, on by default: what
+        // Debezium's records carry). Connect rejects null in a non-optional field: the type's
+        // zero there (Debezium's fallback).
+        const size_t mark = out.size();
+        if (column.default_text &&
+            append_debezium_value(out, column.type_oid, column.type_modifier,
+                                  *column.default_text, options_.forms, column.element_type_oid))
+          break;
+        out.resize(mark);
+        if (column.not_null || column.is_key)
+          append_zero_value(out, column, options_.forms);
+        else
           out += "null";
-        }
         break;
+      }
       case pg::TupleValue::Kind::unchanged_toast:
-        // Debezium's placeholder: the value was not sent and is not known (never a default). A
-        // bytes field carries it base64-encoded.
-        out += column.type_oid == oid::k_bytea ? "\"X19kZWJleml1bV91bmF2YWlsYWJsZV92YWx1ZQ==\""
-                                               : "\"__debezium_unavailable_value\"";
+        // Debezium's placeholder: the value was not sent and is not known (never a default).
+        append_placeholder(out, column, options_.forms);
         break;
       case pg::TupleValue::Kind::text: {
         const size_t mark = out.size();
-        if (auto st = append_debezium_value(out, column.type_oid, column.type_modifier, v.data);
+        if (auto st = append_debezium_value(out, column.type_oid, column.type_modifier, v.data,
+                                            options_.forms, column.element_type_oid);
             !st) {
           // No value may stop the stream: null (the zero of a non-optional column), a warning
           // and a count, as Debezium does for values it cannot convert.
           out.resize(mark);
           if (column.not_null || column.is_key)
-            append_zero_value(out, column);
+            append_zero_value(out, column, options_.forms);
           else
             out += "null";
           ++unconverted_;
@@ -245,7 +313,7 @@ Status DebeziumEncoder::encode(const ChangeEvent& e, int64_t now_us) {
     append_int(v, e.source.tx_id);
   v += ",\"lsn\":";
   append_int(v, static_cast<int64_t>(e.source.lsn.value));
-  v += ",\"xmin\":null},\"transaction\":null,\"op\":\"";
+  v += ",\"xmin\":null,\"origin\":null,\"origin_lsn\":null},\"transaction\":null,\"op\":\"";
   v += static_cast<char>(e.op);
   v += "\",\"ts_ms\":";
   append_int(v, floor_div(now_us, 1000));

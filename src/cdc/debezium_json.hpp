@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cdc/change_event.hpp"
+#include "cdc/type_mapping.hpp"
 #include "common/result.hpp"
 
 namespace sl::cdc {
@@ -35,6 +36,8 @@ struct EncodeOptions {
   // JsonConverter schemas.enable=true: key and value become {"schema":...,"payload":...} with
   // the Connect schemas of connect_schema.hpp.
   bool schemas = false;
+  // Debezium's options that change the form of values (decimal.handling.mode...).
+  ValueForms forms;
 };
 
 // The encoder of a stream: what depends only on the relation (topic, quoted column names, the

@@ -84,6 +84,26 @@ Result<pg::Lsn> prepare_slot(pg::Connection& sql, const DebeziumLinesOptions& op
 
 }  // namespace
 
+Result<std::string> parse_skipped_operations(std::string_view text) {
+  std::string out;
+  if (text == "none") return out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string_view op = text.substr(start, comma - start);
+    while (op.starts_with(' ')) op.remove_prefix(1);
+    while (op.ends_with(' ')) op.remove_suffix(1);
+    if (op.size() != 1 || std::string_view("cudt").find(op[0]) == std::string_view::npos)
+      return make_error(Errc::invalid_argument,
+                        "skipped.operations: '" + std::string(text) +
+                            "' is not 'none' or a comma-separated list of c, u, d, t");
+    out += op[0];
+    start = comma + 1;
+  }
+  return out;
+}
+
 Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
                                               const DebeziumLinesOptions& opt) {
   auto stop = [&] { return opt.stop_requested && opt.stop_requested(); };
@@ -94,8 +114,12 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
   }
   RecordSink& sink = opt.record_sink != nullptr ? *opt.record_sink : *lines;
   DebeziumLinesStats stats;
-  DebeziumEncoder encoder({.topic_prefix = opt.topic_prefix, .schemas = opt.schemas});
+  DebeziumEncoder encoder(
+      {.topic_prefix = opt.topic_prefix, .schemas = opt.schemas, .forms = opt.forms});
   auto emit = [&](const ChangeEvent& e) -> Status {
+    // skipped.operations: not written (and no tombstone after a skipped delete).
+    if (opt.skipped_operations.find(static_cast<char>(e.op)) != std::string::npos)
+      return Status{};
     SL_TRY(encoder.encode(e, unix_now_us()));
     SL_TRY(sink.write(encoder.topic(), encoder.key(), encoder.value()));
     // A tombstone only serves log compaction by key: none for a table without a key.

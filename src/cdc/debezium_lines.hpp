@@ -20,6 +20,7 @@
 
 #include "cdc/record_sink.hpp"
 #include "cdc/slot_change_source.hpp"
+#include "cdc/type_mapping.hpp"
 #include "common/result.hpp"
 #include "pg/connection.hpp"
 
@@ -35,9 +36,13 @@ struct DebeziumLinesOptions {
   std::filesystem::path marker_dir;
   long max_events = -1;  // stop after N events (-1: never)
   double idle_exit = 0;  // stop after SECONDS without a change (0: never)
-  bool tombstones = false;
+  bool tombstones = true;  // tombstones.on.delete (Debezium's default: true)
   bool from_start = false;
   bool schemas = false;
+  ValueForms forms;  // decimal/time/binary/interval handling modes
+  // skipped.operations: the ops not written, as characters of "cudt" (Debezium's default skips
+  // truncates: "t"; parse_skipped_operations("none") gives "").
+  std::string skipped_operations = "t";
   std::function<bool()> stop_requested;
 };
 
@@ -46,6 +51,9 @@ struct DebeziumLinesStats {
   pg::Lsn acknowledged;
   uint64_t unconverted = 0;  // DebeziumEncoder::unconverted()
 };
+
+// Debezium's `skipped.operations` value ("none", or "c,u,d,t" in any subset) → the skipped ops.
+Result<std::string> parse_skipped_operations(std::string_view text);
 
 // `sql`: a normal connection to the source database (migrations and publication in place).
 Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,

@@ -63,6 +63,7 @@ Status EventBuilder::feed(const pg::XLogData& data, pg::PgOutputMessage&& messag
           primary_keys_[table] = std::move(catalog->primary_key);
         not_null_[table] = std::move(catalog->not_null);
         defaults_[table] = std::move(catalog->defaults);
+        types_[table] = std::move(catalog->types);
       } else {
         spdlog::warn("cdc: catalog of {} not read ({}); keeping what was known", table,
                      catalog.error().to_string());
@@ -84,6 +85,14 @@ Status EventBuilder::feed(const pg::XLogData& data, pg::PgOutputMessage&& messag
       for (auto& column : slot->columns) {
         auto found = it->second.find(column.name);
         if (found != it->second.end()) column.default_text = found->second;
+      }
+    }
+    if (auto it = types_.find(table); it != types_.end()) {
+      for (auto& column : slot->columns) {
+        auto found = it->second.find(column.name);
+        if (found == it->second.end()) continue;
+        column.element_type_oid = found->second.element_type_oid;
+        column.enum_allowed = found->second.enum_allowed;
       }
     }
     return {};
@@ -192,7 +201,7 @@ Result<EventBuilder::TableCatalog> read_table_catalog(pg::Connection& conn,
   // quotes ('new'::text, '2026-01-01'::date), or bare (7, 1.5, true); anything else (now(),
   // nextval(...)) has no value here: Debezium then writes the type's zero.
   SL_ASSIGN_OR_RETURN(auto rows, conn.exec_params(
-                                     R"(WITH c AS (SELECT a.attname, a.attnotnull, a.attnum,
+                                     R"(WITH c AS (SELECT a.attname, a.attnotnull, a.attnum, a.atttypid,
                COALESCE(array_position(i.indkey::int2[], a.attnum) + 1, 0) AS key_position,
                CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS e
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
@@ -205,6 +214,10 @@ Result<EventBuilder::TableCatalog> read_table_catalog(pg::Connection& conn,
                THEN replace(substring(e from '^''(.*)''::'), '''''', '''')
              WHEN e ~ '^\(?-?[0-9]+(\.[0-9]+)?\)?$' THEN btrim(e, '()')
              WHEN e IN ('true', 'false') THEN left(e, 1) END
+           , (SELECT t.typelem FROM pg_type t WHERE t.oid = c.atttypid AND t.typcategory = 'A'),
+             (SELECT string_agg(en.enumlabel, ',' ORDER BY en.enumsortorder) FROM pg_enum en
+                WHERE en.enumtypid IN (c.atttypid,
+                                      (SELECT typelem FROM pg_type WHERE oid = c.atttypid)))
            FROM c ORDER BY key_position, attnum)",
                                      {schema, table}));
   EventBuilder::TableCatalog out;
@@ -213,8 +226,23 @@ Result<EventBuilder::TableCatalog> read_table_catalog(pg::Connection& conn,
     if (rows.value(r, 1) == "t") out.not_null.push_back(name);
     if (rows.value(r, 2) != "0") out.primary_key.push_back(name);
     if (!rows.is_null(r, 3)) out.defaults.emplace(name, std::string(rows.value(r, 3)));
+    EventBuilder::TableCatalog::TypeInfo type;
+    if (!rows.is_null(r, 4)) type.element_type_oid = static_cast<uint32_t>(std::stoul(std::string(rows.value(r, 4))));
+    if (!rows.is_null(r, 5)) type.enum_allowed = std::string(rows.value(r, 5));
+    if (type.element_type_oid || !type.enum_allowed.empty()) out.types.emplace(name, std::move(type));
   }
   return out;
+}
+
+void EventBuilder::apply_catalog(pg::Relation& rel, const TableCatalog& catalog) {
+  for (auto& column : rel.columns) {
+    if (auto it = catalog.defaults.find(column.name); it != catalog.defaults.end())
+      column.default_text = it->second;
+    if (auto it = catalog.types.find(column.name); it != catalog.types.end()) {
+      column.element_type_oid = it->second.element_type_oid;
+      column.enum_allowed = it->second.enum_allowed;
+    }
+  }
 }
 
 }  // namespace sl::cdc

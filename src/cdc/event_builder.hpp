@@ -58,7 +58,17 @@ class EventBuilder {
     std::vector<std::string> primary_key;
     std::vector<std::string> not_null;
     std::map<std::string, std::string> defaults;  // constant DEFAULTs in text form, by column
+    // Per column with a user-defined type: the element type of an array type, and the enum
+    // labels (of the type or of its elements), comma-joined in sort order.
+    struct TypeInfo {
+      uint32_t element_type_oid = 0;
+      std::string enum_allowed;
+    };
+    std::map<std::string, TypeInfo> types;
   };
+  // Sets the catalog facts that pgoutput does not send (key, NOT NULL, DEFAULT, enum labels,
+  // array element types) on `rel`'s columns (the stream's Relation messages and the snapshot).
+  static void apply_catalog(pg::Relation& rel, const TableCatalog& catalog);
   using CatalogLookup =
       std::function<Result<TableCatalog>(const std::string& schema, const std::string& table)>;
   void set_catalog_lookup(CatalogLookup lookup) { lookup_ = std::move(lookup); }
@@ -79,6 +89,7 @@ class EventBuilder {
   std::map<std::string, std::vector<std::string>> primary_keys_;
   std::map<std::string, std::vector<std::string>> not_null_;
   std::map<std::string, std::map<std::string, std::string>> defaults_;
+  std::map<std::string, std::map<std::string, TableCatalog::TypeInfo>> types_;
   bool keys_known_ = false;
   CatalogLookup lookup_;
   pg::Lsn last_commit_end_;

@@ -47,6 +47,9 @@ Result<std::vector<pg::Relation>> published_tables(pg::Connection& conn,
       column.is_key = has_primary_key ? columns.value(c, 4) == "t" : columns.value(c, 5) == "t";
       rel.columns.push_back(std::move(column));
     }
+    // DEFAULTs, enum labels and array element types: the same as the stream's.
+    SL_ASSIGN_OR_RETURN(auto catalog, read_table_catalog(conn, rel.schema, rel.name));
+    EventBuilder::apply_catalog(rel, catalog);
     out.push_back(std::move(rel));
   }
   return out;

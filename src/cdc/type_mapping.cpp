@@ -96,7 +96,7 @@ void put_digits(char* p, int64_t value, int n) {
 // "2026-11-25T05:41:41.123456Z" (io.debezium.time.ZonedTimestamp, 6 fraction digits), as a JSON
 // string literal. Years outside 0000-9999 as java.time prints them: "-0043-03-15T...",
 // "+10000-01-01T...".
-void append_iso_utc(std::string& out, int64_t micros) {
+void append_iso_utc(std::string& out, int64_t micros, int fraction_digits) {
   const int64_t days = floor_div(micros, 86'400'000'000LL);
   const int64_t in_day = micros - days * 86'400'000'000LL;
   const CivilDate date = civil_from_days(days);
@@ -121,7 +121,9 @@ void append_iso_utc(std::string& out, int64_t micros) {
   put_digits(buffer + 10, seconds / 60 % 60, 2);
   put_digits(buffer + 13, seconds % 60, 2);
   put_digits(buffer + 16, in_day % 1'000'000, 6);
-  out.append(buffer, 23);
+  out.append(buffer, 15);
+  if (fraction_digits > 0) out.append(buffer + 15, 1 + fraction_digits);
+  out += 'Z';
   out += '"';
 }
 
@@ -141,17 +143,343 @@ bool plain_number(std::string_view text, bool allow_fraction) {
   return i == text.size();
 }
 
+// Java's Double.toString / Float.toString of a finite value from its shortest digits: plain
+// between 1e-3 and 1e7 ("12.5", "100.0", "0.001"), else "d.dddE±n" ("1.0E7", "1.5E-4").
+template <class T>
+void append_java_number(std::string& out, T value) {
+  if (value == 0) {
+    out += std::signbit(value) ? "-0.0" : "0.0";
+    return;
+  }
+  char buffer[48];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
+  std::string_view sci(buffer, end - buffer);  // "-1.2345e-05"
+  const bool negative = sci.starts_with('-');
+  if (negative) sci.remove_prefix(1);
+  const size_t e = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, e))
+    if (c != '.') digits += c;
+  int exponent = 0;
+  std::from_chars(sci.data() + e + 1 + (sci[e + 1] == '+'), sci.data() + sci.size(), exponent);
+  if (negative) out += '-';
+  const T magnitude = value < 0 ? -value : value;
+  if (magnitude >= T(1e-3) && magnitude < T(1e7)) {
+    if (exponent >= 0) {
+      for (int i = 0; i <= exponent; ++i)
+        out += i < static_cast<int>(digits.size()) ? digits[i] : '0';
+      out += '.';
+      if (static_cast<int>(digits.size()) > exponent + 1)
+        out.append(digits, exponent + 1);
+      else
+        out += '0';
+    } else {
+      out += "0.";
+      out.append(static_cast<size_t>(-exponent - 1), '0');
+      out += digits;
+    }
+    return;
+  }
+  out += digits[0];
+  out += '.';
+  if (digits.size() > 1)
+    out.append(digits, 1);
+  else
+    out += '0';
+  out += 'E';
+  char exp[8];
+  auto [exp_end, exp_ec] = std::to_chars(exp, exp + sizeof exp, exponent);
+  out.append(exp, exp_end);
+}
+
+// "HH:MM:SS[.ffffff]" (hour 0-24) → microseconds of the day; `rest` gets what follows.
+std::optional<int64_t> parse_time_of_day(std::string_view text, std::string_view* rest) {
+  if (text.size() < 8 || text[2] != ':' || text[5] != ':') return std::nullopt;
+  auto two = [&](size_t at) -> int {
+    if (text[at] < '0' || text[at] > '9' || text[at + 1] < '0' || text[at + 1] > '9') return -1;
+    return (text[at] - '0') * 10 + (text[at + 1] - '0');
+  };
+  const int h = two(0), m = two(3), sec = two(6);
+  if (h < 0 || h > 24 || m < 0 || m > 59 || sec < 0 || sec > 60) return std::nullopt;
+  int64_t us = ((h * 60LL + m) * 60 + sec) * 1'000'000;
+  size_t i = 8;
+  if (i < text.size() && text[i] == '.') {
+    int64_t fraction = 0;
+    int n = 0;
+    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++n)
+      if (n < 6) fraction = fraction * 10 + (text[i] - '0');
+    if (n == 0) return std::nullopt;
+    for (; n < 6; ++n) fraction *= 10;
+    us += fraction;
+  }
+  if (rest) *rest = text.substr(i);
+  else if (i != text.size()) return std::nullopt;
+  return us;
+}
+
+// "+HH[:MM[:SS]]" → seconds east of UTC.
+std::optional<int64_t> parse_offset(std::string_view text) {
+  if (text.size() < 3 || (text[0] != '+' && text[0] != '-')) return std::nullopt;
+  const int sign = text[0] == '-' ? -1 : 1;
+  int64_t seconds = 0;
+  size_t i = 1;
+  for (int part = 0; part < 3 && i + 1 < text.size() + 1; ++part) {
+    if (part > 0) {
+      if (i >= text.size()) break;
+      if (text[i] != ':') return std::nullopt;
+      ++i;
+    }
+    if (i + 2 > text.size() || text[i] < '0' || text[i] > '9' || text[i + 1] < '0' ||
+        text[i + 1] > '9')
+      return std::nullopt;
+    const int v = (text[i] - '0') * 10 + (text[i + 1] - '0');
+    seconds += v * (part == 0 ? 3600 : part == 1 ? 60 : 1);
+    i += 2;
+  }
+  if (i != text.size()) return std::nullopt;
+  return sign * seconds;
+}
+
+// "HH:MM:SS[.f]Z" as java.time's ISO_OFFSET_TIME prints it in UTC (fraction without trailing
+// zeros, none when zero).
+void append_iso_time(std::string& out, int64_t us, bool with_z) {
+  char buffer[16] = "00:00:00";
+  const int64_t seconds = us / 1'000'000;
+  put_digits(buffer, seconds / 3600, 2);
+  put_digits(buffer + 3, seconds / 60 % 60, 2);
+  put_digits(buffer + 6, seconds % 60, 2);
+  out.append(buffer, 8);
+  int64_t fraction = us % 1'000'000;
+  if (fraction) {
+    char digits[6];
+    put_digits(digits, fraction, 6);
+    int n = 6;
+    while (digits[n - 1] == '0') --n;
+    out += '.';
+    out.append(digits, n);
+  }
+  if (with_z) out += 'Z';
+}
+
+// PostgreSQL's interval output (IntervalStyle postgres): "1 year 2 mons -3 days +04:05:06.789".
+struct PgInterval {
+  int years = 0, months = 0, days = 0, hours = 0, minutes = 0;
+  int64_t seconds = 0, micros = 0;  // with the time part's sign
+};
+std::optional<PgInterval> parse_pg_interval(std::string_view text) {
+  PgInterval out;
+  size_t i = 0;
+  auto skip_spaces = [&] {
+    while (i < text.size() && text[i] == ' ') ++i;
+  };
+  skip_spaces();
+  while (i < text.size()) {
+    int sign = 1;
+    size_t start = i;
+    if (text[i] == '-' || text[i] == '+') sign = text[i++] == '-' ? -1 : 1;
+    size_t digits_start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == digits_start) return std::nullopt;
+    if (i < text.size() && text[i] == ':') {
+      // The time part: [-+]H+:MM:SS[.ffffff] (hours may exceed 24).
+      int64_t h = 0;
+      for (size_t k = digits_start; k < i; ++k) h = h * 10 + (text[k] - '0');
+      std::string_view rest = text.substr(i + 1);
+      if (rest.size() < 5 || rest[2] != ':') return std::nullopt;
+      auto two = [&](size_t at) { return (rest[at] - '0') * 10 + (rest[at + 1] - '0'); };
+      for (size_t k : {0, 1, 3, 4})
+        if (rest[k] < '0' || rest[k] > '9') return std::nullopt;
+      const int m = two(0), sec = two(3);
+      size_t j = 5;
+      int64_t fraction = 0;
+      if (j < rest.size() && rest[j] == '.') {
+        int n = 0;
+        for (++j; j < rest.size() && rest[j] >= '0' && rest[j] <= '9'; ++j, ++n)
+          if (n < 6) fraction = fraction * 10 + (rest[j] - '0');
+        for (; n < 6; ++n) fraction *= 10;
+      }
+      out.hours = static_cast<int>(sign * h);
+      out.minutes = sign * m;
+      out.seconds = sign * sec;
+      out.micros = sign * fraction;
+      i = i + 1 + j;
+      (void)start;
+    } else {
+      int64_t v = 0;
+      for (size_t k = digits_start; k < i; ++k) v = v * 10 + (text[k] - '0');
+      skip_spaces();
+      size_t unit_start = i;
+      while (i < text.size() && text[i] != ' ') ++i;
+      std::string_view unit = text.substr(unit_start, i - unit_start);
+      const int n = static_cast<int>(sign * v);
+      if (unit == "year" || unit == "years")
+        out.years = n;
+      else if (unit == "mon" || unit == "mons")
+        out.months = n;
+      else if (unit == "day" || unit == "days")
+        out.days = n;
+      else
+        return std::nullopt;
+    }
+    skip_spaces();
+  }
+  return out;
+}
+
+// "-$1,234.56" (lc_monetary's format, `fraction_digits` digits after its decimal point) → the
+// unscaled digits with their sign ("-123456").
+std::optional<std::string> parse_pg_money(std::string_view text) {
+  std::string digits;
+  bool negative = false;
+  for (char c : text) {
+    if (c >= '0' && c <= '9')
+      digits += c;
+    else if (c == '-' || c == '(')
+      negative = true;
+  }
+  if (digits.empty()) return std::nullopt;
+  return (negative ? "-" : "") + digits;
+}
+
+// The number text of an unscaled value at `scale` ("-123456", 2 → "-1234.56").
+std::string plain_decimal(std::string_view unscaled, int scale) {
+  std::string sign;
+  if (unscaled.starts_with('-')) {
+    sign = "-";
+    unscaled.remove_prefix(1);
+  }
+  std::string digits(unscaled);
+  if (scale <= 0) return sign + digits;
+  if (static_cast<int>(digits.size()) <= scale)
+    digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
+  digits.insert(digits.size() - static_cast<size_t>(scale), 1, '.');
+  return sign + digits;
+}
+
+// One-dimensional PostgreSQL array text ("{1,NULL,\"a b\"}") → its elements (nullopt = NULL).
+std::optional<std::vector<std::optional<std::string>>> parse_pg_array(std::string_view text) {
+  if (text.starts_with('[')) {  // explicit bounds: "[0:1]={...}"
+    const size_t eq = text.find('=');
+    if (eq == std::string_view::npos) return std::nullopt;
+    text.remove_prefix(eq + 1);
+  }
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}') return std::nullopt;
+  text = text.substr(1, text.size() - 2);
+  std::vector<std::optional<std::string>> out;
+  if (text.empty()) return out;
+  size_t i = 0;
+  while (true) {
+    if (i < text.size() && text[i] == '{') return std::nullopt;  // more than one dimension
+    std::string element;
+    bool quoted = false;
+    if (i < text.size() && text[i] == '"') {
+      quoted = true;
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) ++i;
+        element += text[i];
+      }
+      if (i >= text.size()) return std::nullopt;
+      ++i;
+    } else {
+      for (; i < text.size() && text[i] != ','; ++i) element += text[i];
+    }
+    if (!quoted && element == "NULL")
+      out.emplace_back(std::nullopt);
+    else
+      out.emplace_back(std::move(element));
+    if (i == text.size()) break;
+    if (text[i] != ',') return std::nullopt;
+    ++i;
+  }
+  return out;
+}
+
 }  // namespace
 
+uint32_t builtin_array_element(uint32_t array_oid) {
+  switch (array_oid) {
+    case 1000: return oid::k_bool;
+    case 1001: return oid::k_bytea;
+    case 1005: return oid::k_int2;
+    case 1007: return oid::k_int4;
+    case 1016: return oid::k_int8;
+    case 1028: return oid::k_oid;
+    case 1009: return oid::k_text;
+    case 1014: return oid::k_bpchar;
+    case 1015: return oid::k_varchar;
+    case 1021: return oid::k_float4;
+    case 1022: return oid::k_float8;
+    case 1231: return oid::k_numeric;
+    case 1182: return oid::k_date;
+    case 1183: return oid::k_time;
+    case 1270: return oid::k_timetz;
+    case 1115: return oid::k_timestamp;
+    case 1185: return oid::k_timestamptz;
+    case 2951: return oid::k_uuid;
+    case 199: return oid::k_json;
+    case 3807: return oid::k_jsonb;
+    default: return 0;
+  }
+}
+
+namespace {
+template <class T>
+Result<T> parse_mode(std::string_view option, std::string_view text,
+                     std::initializer_list<std::pair<std::string_view, T>> values) {
+  std::string accepted;
+  for (const auto& [name, value] : values) {
+    if (name == text) return value;
+    accepted += accepted.empty() ? "" : ", ";
+    accepted += name;
+  }
+  return make_error(Errc::invalid_argument, std::string(option) + ": '" + std::string(text) +
+                                                "' is not one of " + accepted);
+}
+}  // namespace
+
+Result<DecimalMode> parse_decimal_mode(std::string_view text) {
+  return parse_mode<DecimalMode>("decimal.handling.mode", text,
+                                 {{"precise", DecimalMode::precise},
+                                  {"string", DecimalMode::string},
+                                  {"double", DecimalMode::double_}});
+}
+Result<TimePrecisionMode> parse_time_precision_mode(std::string_view text) {
+  return parse_mode<TimePrecisionMode>(
+      "time.precision.mode", text,
+      {{"adaptive", TimePrecisionMode::adaptive},
+       {"adaptive_time_microseconds", TimePrecisionMode::adaptive_time_microseconds},
+       {"connect", TimePrecisionMode::connect}});
+}
+Result<BinaryMode> parse_binary_mode(std::string_view text) {
+  return parse_mode<BinaryMode>("binary.handling.mode", text,
+                                {{"bytes", BinaryMode::bytes},
+                                 {"base64", BinaryMode::base64},
+                                 {"hex", BinaryMode::hex}});
+}
+Result<IntervalMode> parse_interval_mode(std::string_view text) {
+  return parse_mode<IntervalMode>("interval.handling.mode", text,
+                                  {{"numeric", IntervalMode::numeric},
+                                   {"string", IntervalMode::string}});
+}
+
+void append_java_double(std::string& out, double value, bool single) {
+  if (single)
+    append_java_number(out, static_cast<float>(value));
+  else
+    append_java_number(out, value);
+}
+
 Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod,
-                                              std::string_view text) {
+                                              std::string_view text, const ValueForms& forms,
+                                              uint32_t element_oid) {
   std::string out;
-  SL_TRY(append_debezium_value(out, type_oid, typmod, text));
+  SL_TRY(append_debezium_value(out, type_oid, typmod, text, forms, element_oid));
   return nlohmann::ordered_json::parse(out);
 }
 
 Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod,
-                             std::string_view text) {
+                             std::string_view text, const ValueForms& forms,
+                             uint32_t element_oid) {
   auto number = [&out](auto v) {
     char buffer[32];
     auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
@@ -182,17 +510,42 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
     case oid::k_float4:
     case oid::k_float8: {
       if (text == "NaN" || text == "Infinity" || text == "-Infinity") return string(text);
+      // Debezium's JsonConverter prints Java's Double.toString / Float.toString: "1.0", "-0.0",
+      // "1.0E7". PostgreSQL's shortest text is already that between 1e-3 and 1e7 when it has a
+      // fraction (the common case, copied as it is).
       if (plain_number(text, true)) {
-        out += text;
-        return {};
+        const size_t dot = text.find('.');
+        const size_t sign = text.starts_with('-') ? 1 : 0;
+        const bool zero_int = text.substr(sign, dot == std::string_view::npos ? text.npos : dot - sign) == "0";
+        if (dot != std::string_view::npos && dot - sign <= 7 &&
+            (!zero_int || text.find_first_not_of('0', dot + 1) < dot + 4)) {
+          out += text;
+          return {};
+        }
       }
       auto v = parse_number<double>(text);
       // from_chars also takes "inf"/"nan" spellings PostgreSQL never prints; JSON has no form
       // for them (to_chars would write a bare inf).
       if (!v || !std::isfinite(*v)) return bad_value("floating-point", text);
-      return number(*v);
+      append_java_double(out, *v, type_oid == oid::k_float4);
+      return {};
     }
     case oid::k_numeric: {
+      if (forms.decimal == DecimalMode::double_) {
+        if (text == "NaN" || text == "Infinity" || text == "-Infinity") return string(text);
+        auto v = parse_number<double>(text);
+        if (!v || !std::isfinite(*v)) return bad_value("numeric", text);
+        append_java_double(out, *v, false);
+        return {};
+      }
+      if (forms.decimal == DecimalMode::string) {
+        // BigDecimal.toPlainString at the column's scale; Debezium's SpecialValueDecimal names.
+        if (text == "NaN") return string("NAN");
+        if (text == "Infinity") return string("POSITIVE_INFINITY");
+        if (text == "-Infinity") return string("NEGATIVE_INFINITY");
+        if (!split_pg_numeric(text)) return bad_value("numeric", text);
+        return string(text);
+      }
       if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
         // Neither a Connect Decimal nor a VariableScaleDecimal can hold them (Debezium: null
         // and a warning; the encoder does the same).
@@ -209,7 +562,13 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
         if (scale > column_scale) return bad_value("numeric", text);
         return string(base64(big_endian_twos_complement(digits)));
       }
-      // Unconstrained numeric: io.debezium.data.VariableScaleDecimal.
+      // Unconstrained numeric: io.debezium.data.VariableScaleDecimal, trailing zeros stripped
+      // (BigDecimal.stripTrailingZeros, never a negative scale): 1.500 → scale 1, value 15.
+      while (scale > 0 && digits.size() > 1 && digits.back() == '0') {
+        digits.pop_back();
+        --scale;
+      }
+      if (digits == "-0") digits = "0";
       out += "{\"scale\":";
       (void)number(scale);
       out += ",\"value\":";
@@ -236,7 +595,7 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
     case oid::k_timestamp: {
       // Naive value read as UTC: io.debezium.time.Timestamp (ms) for timestamp(0-3),
       // io.debezium.time.MicroTimestamp (µs) otherwise (time.precision.mode=adaptive).
-      const bool millis = typmod >= 0 && typmod <= 3;
+      const bool millis = forms.time == TimePrecisionMode::connect || (typmod >= 0 && typmod <= 3);
       auto us = parse_pg_timestamp(text, false);
       if (!us) {
         auto any = parse_pg_timestamp_any(text, false);
@@ -247,6 +606,72 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
       }
       return number(millis ? floor_div(*us, 1000) : *us);
     }
+    case oid::k_time: {
+      // adaptive: time(0-3) → io.debezium.time.Time (int32 ms), else MicroTime (int64 µs);
+      // adaptive_time_microseconds: always MicroTime; connect: Connect Time (int32 ms).
+      auto us = parse_time_of_day(text, nullptr);
+      if (!us) return bad_value("time", text);
+      return number(time_in_millis(forms.time, typmod) ? *us / 1000 : *us);
+    }
+    case oid::k_timetz: {
+      // io.debezium.time.ZonedTime: the time in UTC as ISO_OFFSET_TIME prints it.
+      std::string_view zone;
+      auto us = parse_time_of_day(text, &zone);
+      auto offset = us ? parse_offset(zone) : std::nullopt;
+      if (!offset) return bad_value("timetz", text);
+      if (*us == 86'400'000'000LL && *offset == 0) return string("24:00:00Z");
+      int64_t utc = (*us - *offset * 1'000'000) % 86'400'000'000LL;
+      if (utc < 0) utc += 86'400'000'000LL;
+      out += '"';
+      append_iso_time(out, utc, true);
+      out += '"';
+      return {};
+    }
+    case oid::k_interval: {
+      auto iv = parse_pg_interval(text);
+      if (!iv) return bad_value("interval", text);
+      if (forms.interval == IntervalMode::string) {
+        // io.debezium.time.Interval: "P<y>Y<m>M<d>DT<h>H<m>M<s>S", seconds without trailing zeros.
+        std::string seconds;
+        const bool negative = iv->seconds < 0 || iv->micros < 0;
+        seconds = (negative ? "-" : "") + std::to_string(iv->seconds < 0 ? -iv->seconds : iv->seconds);
+        if (iv->micros) {
+          char digits[6];
+          put_digits(digits, iv->micros < 0 ? -iv->micros : iv->micros, 6);
+          int n = 6;
+          while (digits[n - 1] == '0') --n;
+          seconds += '.';
+          seconds.append(digits, n);
+        }
+        return string("P" + std::to_string(iv->years) + "Y" + std::to_string(iv->months) + "M" +
+                      std::to_string(iv->days) + "DT" + std::to_string(iv->hours) + "H" +
+                      std::to_string(iv->minutes) + "M" + seconds + "S");
+      }
+      // io.debezium.time.MicroDuration, Debezium's arithmetic (MicroDuration.durationMicros in
+      // doubles, 365.25 / 12 = 30.4375 days a month, truncated to a long).
+      const double seconds = static_cast<double>(iv->seconds) + static_cast<double>(iv->micros) / 1e6;
+      const double days = (iv->years * 12 + iv->months) * (365.25 / 12.0) + iv->days;
+      const double total = (((days * 24 + iv->hours) * 60) + iv->minutes) * 60 + seconds;
+      return number(static_cast<int64_t>(total * 1e6));
+    }
+    case oid::k_money: {
+      auto unscaled = parse_pg_money(text);
+      if (!unscaled) return bad_value("money", text);
+      const std::string plain = plain_decimal(*unscaled, forms.money_fraction_digits);
+      switch (forms.decimal) {
+        case DecimalMode::precise:
+          return string(base64(big_endian_twos_complement(*unscaled)));
+        case DecimalMode::string:
+          return string(plain);
+        case DecimalMode::double_: {
+          auto v = parse_number<double>(plain);
+          if (!v) return bad_value("money", text);
+          append_java_double(out, *v, false);
+          return {};
+        }
+      }
+      return {};
+    }
     case oid::k_timestamptz: {
       auto us = parse_pg_timestamp(text, true);
       if (!us) {
@@ -256,16 +681,48 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
         if (any->kind != PgInstant::Kind::finite) return string(text);
         us = any->value;
       }
-      append_iso_utc(out, *us);  // io.debezium.time.ZonedTimestamp
+      // io.debezium.time.ZonedTimestamp: as many fraction digits as the column's precision (6
+      // without one), none at precision 0.
+      append_iso_utc(out, *us, typmod >= 0 && typmod <= 6 ? typmod : 6);
       return {};
     }
     case oid::k_bytea: {
       // bytea_output = hex: "\\x0a1b..."
       auto bytes = parse_pg_bytea(text);
       if (!bytes) return bad_value("bytea", text);
-      return string(base64(*bytes));
+      if (forms.binary == BinaryMode::hex) {
+        static constexpr char k_hex[] = "0123456789abcdef";
+        std::string hex;
+        hex.reserve(bytes->size() * 2);
+        for (unsigned char c : *bytes) {
+          hex += k_hex[c >> 4];
+          hex += k_hex[c & 15];
+        }
+        return string(hex);
+      }
+      return string(base64(*bytes));  // bytes (base64 in JSON) and base64
     }
     default:
+      if (uint32_t element = element_oid ? element_oid : builtin_array_element(type_oid)) {
+        // A JSON array of the elements' forms (one dimension, as Debezium).
+        auto elements = parse_pg_array(text);
+        if (!elements) {
+          return make_error(Errc::unsupported, "cdc: array value '" +
+                                                   std::string(text.substr(0, 64)) +
+                                                   "' has more than one dimension");
+        }
+        out += '[';
+        for (size_t i = 0; i < elements->size(); ++i) {
+          if (i) out += ',';
+          const auto& e = (*elements)[i];
+          if (!e)
+            out += "null";
+          else
+            SL_TRY(append_debezium_value(out, element, typmod, *e, forms));
+        }
+        out += ']';
+        return {};
+      }
       // text, varchar, bpchar, json, jsonb, uuid, arrays, enums...: their text form.
       return string(text);
   }

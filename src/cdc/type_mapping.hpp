@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,8 +20,44 @@ namespace oid {
 constexpr uint32_t k_bool = 16, k_bytea = 17, k_int8 = 20, k_int2 = 21, k_int4 = 23, k_text = 25,
                    k_oid = 26, k_json = 114, k_float4 = 700, k_float8 = 701, k_bpchar = 1042,
                    k_varchar = 1043, k_date = 1082, k_timestamp = 1114, k_timestamptz = 1184,
-                   k_numeric = 1700, k_uuid = 2950, k_jsonb = 3802;
+                   k_numeric = 1700, k_uuid = 2950, k_jsonb = 3802, k_time = 1083,
+                   k_timetz = 1266, k_interval = 1186, k_money = 790;
 }
+
+// The element type of PostgreSQL's built-in one-dimensional array types (int4[] → int4...); 0
+// for any other type (user-defined arrays, e.g. of enums, take theirs from the catalog:
+// RelationColumn::element_type_oid).
+uint32_t builtin_array_element(uint32_t array_oid);
+
+// Debezium's connector options that change the form of values (and their Connect schemas), with
+// Debezium's names and defaults.
+enum class DecimalMode : char { precise, string, double_ };  // decimal.handling.mode
+enum class TimePrecisionMode : char {                         // time.precision.mode
+  adaptive,
+  adaptive_time_microseconds,
+  connect
+};
+enum class BinaryMode : char { bytes, base64, hex };        // binary.handling.mode
+enum class IntervalMode : char { numeric, string };          // interval.handling.mode
+struct ValueForms {
+  DecimalMode decimal = DecimalMode::precise;
+  TimePrecisionMode time = TimePrecisionMode::adaptive;
+  BinaryMode binary = BinaryMode::bytes;
+  IntervalMode interval = IntervalMode::numeric;
+  int money_fraction_digits = 2;  // money.fraction.digits (lc_monetary's frac_digits)
+};
+// True when a time column is written in milliseconds (io.debezium.time.Time under adaptive for
+// time(0-3), Connect's Time under connect), microseconds otherwise (MicroTime).
+inline bool time_in_millis(TimePrecisionMode mode, int32_t typmod) {
+  return mode == TimePrecisionMode::connect ||
+         (mode == TimePrecisionMode::adaptive && typmod >= 0 && typmod <= 3);
+}
+// Parses Debezium's option values ("precise", "adaptive_time_microseconds"...); an error names
+// the option and the accepted values.
+Result<DecimalMode> parse_decimal_mode(std::string_view text);
+Result<TimePrecisionMode> parse_time_precision_mode(std::string_view text);
+Result<BinaryMode> parse_binary_mode(std::string_view text);
+Result<IntervalMode> parse_interval_mode(std::string_view text);
 
 // Debezium's values for PostgreSQL's ±infinity dates and timestamps (PostgresValueConverter's
 // extreme dates +5877611-06-21 / -5877611-06-22 as epoch days, and PgJDBC's
@@ -36,11 +73,18 @@ constexpr int64_t k_timestamp_minus_infinity_us = -9223372036832400000LL;
 // value (a value the server sent that does not parse is corrupt; numeric NaN/±Infinity, which
 // have no Decimal form, are unsupported); the encoder writes null for them, never stops.
 // On error, `out` may hold a partial value: the caller cuts it back.
+// `element_oid`: the element type of a user-defined array type (0 otherwise).
 Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod,
-                             std::string_view text);
+                             std::string_view text, const ValueForms& forms = {},
+                             uint32_t element_oid = 0);
 // The same value as a JSON object (tests, tools).
 Result<nlohmann::ordered_json> debezium_value(uint32_t type_oid, int32_t typmod,
-                                              std::string_view text);
+                                              std::string_view text, const ValueForms& forms = {},
+                                              uint32_t element_oid = 0);
+
+// A double as Java's Double.toString prints it (what Debezium's JsonConverter writes): "1.0",
+// "-0.0", "1.0E7", "1.2345E-5"; float4 values as Float.toString (`single`). Finite values only.
+void append_java_double(std::string& out, double value, bool single);
 // JSON string literals: sl::append_json_string (common/json_writer.hpp).
 using sl::append_json_string;
 

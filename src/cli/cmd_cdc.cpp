@@ -20,12 +20,30 @@ struct CdcOptions {
   std::string sink = "stdout";
   long max_events = -1;
   double idle_exit = 0;
-  bool tombstones = false;
+  std::string tombstones_on_delete = "true";
   bool from_start = false;
   bool schemas = false;
+  // Debezium's connector options, with its names and defaults.
+  std::string decimal_handling_mode = "precise";
+  std::string time_precision_mode = "adaptive";
+  std::string binary_handling_mode = "bytes";
+  std::string interval_handling_mode = "numeric";
+  std::string skipped_operations = "t";
+  int money_fraction_digits = 2;
 };
 
 Status run_cdc(Context& ctx, const CdcOptions& opt) {
+  cdc::ValueForms forms;
+  SL_ASSIGN_OR_RETURN(forms.decimal, cdc::parse_decimal_mode(opt.decimal_handling_mode));
+  SL_ASSIGN_OR_RETURN(forms.time, cdc::parse_time_precision_mode(opt.time_precision_mode));
+  SL_ASSIGN_OR_RETURN(forms.binary, cdc::parse_binary_mode(opt.binary_handling_mode));
+  SL_ASSIGN_OR_RETURN(forms.interval, cdc::parse_interval_mode(opt.interval_handling_mode));
+  if (opt.money_fraction_digits < 0 || opt.money_fraction_digits > 18)
+    return make_error(Errc::invalid_argument, "money.fraction.digits: 0 to 18");
+  forms.money_fraction_digits = opt.money_fraction_digits;
+  SL_ASSIGN_OR_RETURN(std::string skipped, cdc::parse_skipped_operations(opt.skipped_operations));
+  if (opt.tombstones_on_delete != "true" && opt.tombstones_on_delete != "false")
+    return make_error(Errc::invalid_argument, "tombstones.on.delete: true or false");
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));  // migrations + publication in place
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
   // `--sink kafka`: the records go to the brokers, each transaction acknowledged once every
@@ -51,9 +69,11 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
             .marker_dir = ctx.settings.home / "cdc",
             .max_events = opt.max_events,
             .idle_exit = opt.idle_exit,
-            .tombstones = opt.tombstones,
+            .tombstones = opt.tombstones_on_delete == "true",
             .from_start = opt.from_start,
             .schemas = opt.schemas,
+            .forms = forms,
+            .skipped_operations = skipped,
             .stop_requested = stop_requested}));
   return {};
 }
@@ -73,7 +93,32 @@ void add_cdc_command(CLI::App& app, Context& ctx) {
                   "acknowledged once every message has its delivery report)");
   cmd->add_option("--max-events", opt.max_events, "stop after N events");
   cmd->add_option("--idle-exit", opt.idle_exit, "stop after SECONDS without any change");
-  cmd->add_flag("--tombstones", opt.tombstones, "write a tombstone (null value) after each delete");
+  cmd->add_option("--tombstones-on-delete", opt.tombstones_on_delete,
+                  "tombstones.on.delete: true (default) writes a tombstone (same key, null value) "
+                  "after each delete of a table with a key; false writes none")
+      ->check(CLI::IsMember({"true", "false"}));
+  // The flag of before tombstones were the default; kept so scripts keep working.
+  cmd->add_flag_callback("--tombstones", [] { opt.tombstones_on_delete = "true"; },
+                         "same as --tombstones-on-delete true (the default)");
+  cmd->add_option("--skipped-operations", opt.skipped_operations,
+                  "skipped.operations: ops not written, comma-separated c, u, d, t, or none "
+                  "(default t: truncates skipped, as Debezium)");
+  cmd->add_option("--decimal-handling-mode", opt.decimal_handling_mode,
+                  "decimal.handling.mode for numeric and money: precise (Connect Decimal, "
+                  "default), string or double")
+      ->check(CLI::IsMember({"precise", "string", "double"}));
+  cmd->add_option("--time-precision-mode", opt.time_precision_mode,
+                  "time.precision.mode: adaptive (default), adaptive_time_microseconds or "
+                  "connect (Kafka Connect's Date/Time/Timestamp, milliseconds)")
+      ->check(CLI::IsMember({"adaptive", "adaptive_time_microseconds", "connect"}));
+  cmd->add_option("--binary-handling-mode", opt.binary_handling_mode,
+                  "binary.handling.mode for bytea: bytes (default), base64 or hex")
+      ->check(CLI::IsMember({"bytes", "base64", "hex"}));
+  cmd->add_option("--interval-handling-mode", opt.interval_handling_mode,
+                  "interval.handling.mode: numeric (MicroDuration, default) or string (ISO 8601)")
+      ->check(CLI::IsMember({"numeric", "string"}));
+  cmd->add_option("--money-fraction-digits", opt.money_fraction_digits,
+                  "money.fraction.digits: the scale of money values (lc_monetary's; default 2)");
   cmd->add_flag(
       "--schemas", opt.schemas,
       "key and value as {\"schema\",\"payload\"} (Kafka JsonConverter schemas.enable=true)");

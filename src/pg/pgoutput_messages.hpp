@@ -58,6 +58,11 @@ struct RelationColumn {
   // Not on the wire either: a constant DEFAULT in the type's text form ("new", "7"), from the
   // catalog (what Debezium writes for a missing value of a NOT NULL column).
   std::optional<std::string> default_text;
+  // From the catalog too: the element type of a user-defined array type (an enum's array), and
+  // the labels of an enum (or of an array's enum elements) in their sort order, comma-joined
+  // (Debezium's io.debezium.data.Enum `allowed`); 0 and "" otherwise.
+  uint32_t element_type_oid = 0;
+  std::string enum_allowed;
 };
 
 struct Relation {

@@ -59,7 +59,7 @@ TEST(DebeziumJson, InsertMatchesTheDocumentedEnvelope) {
       R"({"before":null,"after":{"id":1,"email":"a@b"},"source":{"version":"2.7.0.sportlake","connector":"postgresql",)"
       R"("name":"srv","ts_ms":1700000000123,"snapshot":"false","db":"app","sequence":"[\"22910712\",\"22910824\"]",)"
       R"("ts_us":1700000000123456,"ts_ns":1700000000123456000,"schema":"public","table":"customers","txId":771,)"
-      R"("lsn":22910824,"xmin":null},"transaction":null,"op":"c","ts_ms":1700000000201,"ts_us":1700000000201000,)"
+      R"("lsn":22910824,"xmin":null,"origin":null,"origin_lsn":null},"transaction":null,"op":"c","ts_ms":1700000000201,"ts_us":1700000000201000,)"
       R"("ts_ns":1700000000201000000})");
 }
 

@@ -125,3 +125,140 @@ TEST(TypeMapping, MalformedValuesAreCorruptWithTheValue) {
 
 }  // namespace
 }  // namespace sl::cdc
+
+namespace sl::cdc {
+namespace {
+
+nlohmann::ordered_json with(const ValueForms& forms, uint32_t type, int32_t typmod,
+                            std::string_view text, uint32_t element = 0) {
+  auto v = debezium_value(type, typmod, text, forms, element);
+  EXPECT_TRUE(v.ok()) << v.error().to_string();
+  return v.ok() ? *v : nlohmann::ordered_json();
+}
+
+std::string raw(uint32_t type, int32_t typmod, std::string_view text, const ValueForms& forms = {}) {
+  std::string out;
+  EXPECT_TRUE(append_debezium_value(out, type, typmod, text, forms));
+  return out;
+}
+
+// Issue 13, "Debezium's own forms": the values of Debezium's PostgreSQL connector defaults.
+TEST(DebeziumForms, TimeIsMicroTimeOrTimeByPrecision) {
+  EXPECT_EQ(value(oid::k_time, -1, "10:15:30.123456"), 36930123456LL);  // MicroTime
+  EXPECT_EQ(value(oid::k_time, 6, "00:00:00"), 0);
+  EXPECT_EQ(value(oid::k_time, -1, "24:00:00"), 86400000000LL);
+  EXPECT_EQ(value(oid::k_time, 3, "10:15:30.123"), 36930123);  // io.debezium.time.Time, ms
+  ValueForms micro{.time = TimePrecisionMode::adaptive_time_microseconds};
+  EXPECT_EQ(with(micro, oid::k_time, 3, "10:15:30.123"), 36930123000LL);
+  ValueForms connect{.time = TimePrecisionMode::connect};
+  EXPECT_EQ(with(connect, oid::k_time, -1, "10:15:30.123456"), 36930123);
+  EXPECT_EQ(with(connect, oid::k_timestamp, -1, "2018-06-20 15:13:16.945104"), 1529507596945LL);
+  EXPECT_EQ(with(connect, oid::k_date, -1, "2016-11-04"), 17109);
+}
+
+TEST(DebeziumForms, TimetzIsZonedTimeInUtc) {
+  EXPECT_EQ(value(oid::k_timetz, -1, "10:15:30+02"), "08:15:30Z");
+  EXPECT_EQ(value(oid::k_timetz, -1, "01:00:00.5-03:30"), "04:30:00.5Z");
+  EXPECT_EQ(value(oid::k_timetz, -1, "01:00:00.123456+05"), "20:00:00.123456Z");  // day before
+  EXPECT_EQ(value(oid::k_timetz, -1, "24:00:00+00"), "24:00:00Z");
+}
+
+TEST(DebeziumForms, IntervalIsMicroDurationWithDebeziumsMonth) {
+  // MicroDuration.durationMicros: a month is 365.25 / 12 = 30.4375 days.
+  EXPECT_EQ(value(oid::k_interval, -1, "1 mon"), 2629800000000LL);
+  EXPECT_EQ(value(oid::k_interval, -1, "1 year 2 mons 3 days 04:05:06.789"),
+            ((14 * 30.4375 + 3) * 86400 + 4 * 3600 + 5 * 60) * 1000000LL + 6789000);
+  EXPECT_EQ(value(oid::k_interval, -1, "-1 days +02:03:00"), -86400000000LL + 7380000000LL);
+  EXPECT_EQ(value(oid::k_interval, -1, "-00:00:01.5"), -1500000);
+  EXPECT_EQ(value(oid::k_interval, -1, "00:00:00"), 0);
+  ValueForms iso{.interval = IntervalMode::string};
+  EXPECT_EQ(with(iso, oid::k_interval, -1, "1 year 2 mons 3 days 04:05:06.789"), "P1Y2M3DT4H5M6.789S");
+  EXPECT_EQ(with(iso, oid::k_interval, -1, "-1 days -00:00:01.5"), "P0Y0M-1DT0H0M-1.5S");
+  EXPECT_EQ(with(iso, oid::k_interval, -1, "00:00:00"), "P0Y0M0DT0H0M0S");
+}
+
+TEST(DebeziumForms, ArraysAreJsonArraysOfTheirElementsForms) {
+  EXPECT_EQ(raw(1007, -1, "{1,NULL,-3}"), "[1,null,-3]");
+  EXPECT_EQ(raw(1009, -1, "{a,\"b c\",\"q\\\"d\",NULL,\"NULL\"}"), R"(["a","b c","q\"d",null,"NULL"])");
+  EXPECT_EQ(raw(1009, -1, "{}"), "[]");
+  EXPECT_EQ(raw(1231, numeric_typmod(10, 2), "{1.23}"), R"(["ew=="])");
+  EXPECT_EQ(raw(1182, -1, "{2016-11-04}"), "[17109]");
+  EXPECT_EQ(raw(1022, -1, "{1,2.5}"), "[1.0,2.5]");
+  EXPECT_EQ(raw(1009, -1, "[0:1]={x,y}"), R"(["x","y"])");
+  // A user-defined array (an enum's): the element type comes from the catalog.
+  EXPECT_EQ(raw(16999, -1, "{happy,sad}"), "\"{happy,sad}\"");
+  EXPECT_EQ(with({}, 16999, -1, "{happy,sad}", 16998), nlohmann::ordered_json({"happy", "sad"}));
+  std::string out;
+  EXPECT_FALSE(append_debezium_value(out, 1007, -1, "{{1,2},{3,4}}"));  // two dimensions
+}
+
+TEST(DebeziumForms, MoneyIsADecimalAtTheMoneyScale) {
+  EXPECT_EQ(value(oid::k_money, -1, "$1,234.56"), base64(big_endian_twos_complement("123456")));
+  EXPECT_EQ(value(oid::k_money, -1, "-$0.01"), "/w==");  // -1
+  ValueForms text{.decimal = DecimalMode::string};
+  EXPECT_EQ(with(text, oid::k_money, -1, "-$1,234.56"), "-1234.56");
+  ValueForms dbl{.decimal = DecimalMode::double_};
+  EXPECT_EQ(raw(oid::k_money, -1, "$12.00", dbl), "12.0");
+}
+
+TEST(DebeziumForms, ZonedTimestampFractionFollowsTheColumnPrecision) {
+  EXPECT_EQ(value(oid::k_timestamptz, -1, "2016-11-04 11:51:30.1+00"), "2016-11-04T11:51:30.100000Z");
+  EXPECT_EQ(value(oid::k_timestamptz, 3, "2016-11-04 11:51:30.1+00"), "2016-11-04T11:51:30.100Z");
+  EXPECT_EQ(value(oid::k_timestamptz, 1, "2016-11-04 11:51:30.1+00"), "2016-11-04T11:51:30.1Z");
+  EXPECT_EQ(value(oid::k_timestamptz, 0, "2016-11-04 11:51:30+00"), "2016-11-04T11:51:30Z");
+}
+
+TEST(DebeziumForms, FloatsPrintAsJavaDoes) {
+  EXPECT_EQ(raw(oid::k_float8, -1, "1"), "1.0");
+  EXPECT_EQ(raw(oid::k_float8, -1, "-0"), "-0.0");
+  EXPECT_EQ(raw(oid::k_float8, -1, "0"), "0.0");
+  EXPECT_EQ(raw(oid::k_float8, -1, "12.5"), "12.5");
+  EXPECT_EQ(raw(oid::k_float8, -1, "1234567"), "1234567.0");
+  EXPECT_EQ(raw(oid::k_float8, -1, "12345678"), "1.2345678E7");
+  EXPECT_EQ(raw(oid::k_float8, -1, "1e+308"), "1.0E308");
+  EXPECT_EQ(raw(oid::k_float8, -1, "0.001"), "0.001");
+  EXPECT_EQ(raw(oid::k_float8, -1, "0.0001"), "1.0E-4");
+  EXPECT_EQ(raw(oid::k_float8, -1, "-1.5e-07"), "-1.5E-7");
+  EXPECT_EQ(raw(oid::k_float4, -1, "3.4e+38"), "3.4E38");
+  EXPECT_EQ(raw(oid::k_float4, -1, "0.1"), "0.1");
+  EXPECT_EQ(raw(oid::k_float4, -1, "100"), "100.0");
+}
+
+TEST(DebeziumForms, VariableScaleDecimalWithoutTrailingZeros) {
+  auto v = value(oid::k_numeric, -1, "1.500");
+  EXPECT_EQ(v["scale"], 1);
+  EXPECT_EQ(v["value"], "Dw==");  // 15
+  v = value(oid::k_numeric, -1, "100");
+  EXPECT_EQ(v["scale"], 0);  // never a negative scale
+  EXPECT_EQ(v["value"], "ZA==");
+  v = value(oid::k_numeric, -1, "0.000");
+  EXPECT_EQ(v["scale"], 0);
+  EXPECT_EQ(v["value"], "AA==");
+}
+
+TEST(DebeziumForms, DecimalAndBinaryHandlingModes) {
+  ValueForms text{.decimal = DecimalMode::string};
+  EXPECT_EQ(with(text, oid::k_numeric, numeric_typmod(10, 2), "1.50"), "1.50");
+  EXPECT_EQ(with(text, oid::k_numeric, -1, "1.500"), "1.500");
+  EXPECT_EQ(with(text, oid::k_numeric, -1, "NaN"), "NAN");
+  ValueForms dbl{.decimal = DecimalMode::double_};
+  EXPECT_EQ(raw(oid::k_numeric, numeric_typmod(10, 2), "1.50", dbl), "1.5");
+  EXPECT_EQ(raw(oid::k_numeric, -1, "3", dbl), "3.0");
+  EXPECT_EQ(with(dbl, oid::k_numeric, -1, "NaN"), "NaN");
+  ValueForms hex{.binary = BinaryMode::hex};
+  EXPECT_EQ(with(hex, oid::k_bytea, -1, "\\x00ff10"), "00ff10");
+  ValueForms b64{.binary = BinaryMode::base64};
+  EXPECT_EQ(with(b64, oid::k_bytea, -1, "\\x00ff10"), "AP8Q");
+}
+
+TEST(DebeziumForms, OptionValuesUseDebeziumsNames) {
+  EXPECT_EQ(*parse_decimal_mode("double"), DecimalMode::double_);
+  EXPECT_EQ(*parse_time_precision_mode("adaptive_time_microseconds"),
+            TimePrecisionMode::adaptive_time_microseconds);
+  EXPECT_EQ(*parse_binary_mode("hex"), BinaryMode::hex);
+  EXPECT_EQ(*parse_interval_mode("string"), IntervalMode::string);
+  EXPECT_FALSE(parse_decimal_mode("exact").ok());
+}
+
+}  // namespace
+}  // namespace sl::cdc
