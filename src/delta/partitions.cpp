@@ -77,6 +77,40 @@ Result<std::optional<std::string>> partition_value_of(const columnar::Column& c,
 namespace {
 
 // `name`: the column as messages call it ("partition column 'day'", "column 'id'").
+// A TIME literal "HH:MM[:SS[.fffffffff]]" (hour 0-24, as printed) in units of 10^-digits s;
+// nullopt when the text is not one (or has more fraction digits than the unit holds).
+std::optional<int64_t> parse_time_of_day(std::string_view v, int digits) {
+  auto two = [&](size_t at) -> int {
+    if (at + 2 > v.size() || !std::isdigit(static_cast<unsigned char>(v[at])) ||
+        !std::isdigit(static_cast<unsigned char>(v[at + 1])))
+      return -1;
+    return (v[at] - '0') * 10 + (v[at + 1] - '0');
+  };
+  const int h = two(0), m = v.size() >= 5 && v[2] == ':' ? two(3) : -1;
+  if (h < 0 || h > 24 || m < 0 || m > 59) return std::nullopt;
+  int sec = 0;
+  size_t i = 5;
+  if (i < v.size()) {
+    if (v[i] != ':' || (sec = two(i + 1)) < 0 || sec > 59) return std::nullopt;
+    i += 3;
+  }
+  int64_t per_second = 1;
+  for (int k = 0; k < digits; ++k) per_second *= 10;
+  int64_t fraction = 0;
+  if (i < v.size()) {
+    if (v[i] != '.' || i + 1 == v.size()) return std::nullopt;
+    int n = 0;
+    for (++i; i < v.size(); ++i, ++n) {
+      if (!std::isdigit(static_cast<unsigned char>(v[i])) || n >= digits) return std::nullopt;
+      fraction = fraction * 10 + (v[i] - '0');
+    }
+    for (; n < digits; ++n) fraction *= 10;
+  }
+  const int64_t units = ((h * 60LL + m) * 60 + sec) * per_second + fraction;
+  if (units > 86'400 * per_second) return std::nullopt;
+  return units;
+}
+
 Status append_typed_value(columnar::Column& c, const std::optional<std::string>& value,
                           const std::string& name, BooleanCase booleans) {
   if (!value || value->empty()) {
@@ -94,11 +128,26 @@ Status append_typed_value(columnar::Column& c, const std::optional<std::string>&
       c.append_bool(equals_ignoring_case(v, "true"));
       return {};
     case TypeId::int32: {
+      if (c.type.display == columnar::Display::time_millis) {
+        // A TIME column takes the time of day as it prints ("08:30:00.250").
+        auto t = parse_time_of_day(v, 3);
+        if (!t) return bad_value(name, v, "time (HH:MM:SS.fff)");
+        c.append_i32(static_cast<int32_t>(*t));
+        return {};
+      }
       SL_ASSIGN_OR_RETURN(auto n, parse_number<int32_t>(v, name, "integer"));
       c.append_i32(n);
       return {};
     }
     case TypeId::int64: {
+      if (c.type.display == columnar::Display::time_micros ||
+          c.type.display == columnar::Display::time_nanos) {
+        const bool nanos = c.type.display == columnar::Display::time_nanos;
+        auto t = parse_time_of_day(v, nanos ? 9 : 6);
+        if (!t) return bad_value(name, v, nanos ? "time (HH:MM:SS.fffffffff)" : "time (HH:MM:SS.ffffff)");
+        c.append_i64(*t);
+        return {};
+      }
       if (c.type.is_unsigned) {
         SL_ASSIGN_OR_RETURN(auto n, parse_number<uint64_t>(v, name, "unsigned long"));
         c.append_i64(static_cast<int64_t>(n));

@@ -114,3 +114,36 @@ def test_a_delta_timestamp_ntz_column_prints_without_a_zone(sportlake, tmp_path)
     proc = run(sportlake, "lake", "scan", tmp_path / "t")
     assert proc.returncode == 0, proc.stderr
     assert [json.loads(l) for l in proc.stdout.splitlines()] == [{"at": "2024-01-02T03:04:05.000000"}]
+
+
+@pytest.mark.parametrize("text,rows", [
+    ("ms = '08:30:05.250'", 1), ("us = '08:30:05.25'", 1), ("ns >= '08:30'", 1), ("us < '08:30:05'", 0),
+    ("ms != '08:30:05.251'", 1), ("us > '23:59:59.999999'", 0), ("ns <= '24:00:00'", 1)])
+def test_where_takes_time_literals_as_they_print(sportlake, tmp_path, text, rows):
+    """Issue 13: `--where` on a TIME column took only raw units ('10:15:30' "is not a valid long")."""
+    import datetime
+    path = tmp_path / "t.parquet"
+    t = datetime.time(8, 30, 5, 250000)
+    pq.write_table(pa.table({"ms": pa.array([t, None], pa.time32("ms")),
+                             "us": pa.array([t, None], pa.time64("us")),
+                             "ns": pa.array([t, None], pa.time64("ns"))}), path)
+    assert len(cat(sportlake, path, "--where", text)) == rows
+
+
+def test_where_refuses_a_time_literal_beyond_its_unit(sportlake, tmp_path):
+    import datetime
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"ms": pa.array([datetime.time(8, 30)], pa.time32("ms"))}), path)
+    for text in ("ms = '08:30:00.0001'", "ms = '25:00'", "ms = 'noon'"):
+        proc = run(sportlake, "parquet", "cat", "--where", text, path)
+        assert proc.returncode != 0 and "time (HH:MM:SS.fff)" in proc.stderr, proc.stderr
+
+
+def test_int96_timestamps_are_instants_with_a_zone(sportlake, tmp_path):
+    """INT96 (Spark's and Impala's TimestampType) holds UTC instants: printed with `Z`, unlike
+    timestamp_ntz."""
+    import datetime
+    path = tmp_path / "i.parquet"
+    pq.write_table(pa.table({"ts": pa.array([datetime.datetime(2026, 1, 1, 12, 0, 0, 5)], pa.timestamp("ns"))}),
+                   path, use_deprecated_int96_timestamps=True)
+    assert cat(sportlake, path) == [{"ts": "2026-01-01T12:00:00.000005Z"}]
