@@ -7,6 +7,8 @@
 #include <optional>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "cdc/connect_schema.hpp"
@@ -262,6 +264,32 @@ pg::TupleValue to_pg_text(const Json& v, const ColumnSpec& spec, const std::stri
     if (us == k_timestamp_minus_infinity_us / scale) return {Kind::text, "-infinity"};
     if (__builtin_mul_overflow(us, scale, &us)) return wrong("an epoch in range");
     return {Kind::text, pg_timestamp_text(us, false)};
+  }
+  if (name == connect::k_micro_time || name == connect::k_time ||
+      name == connect::k_connect_time || name == connect::k_zoned_time) {
+    // A time of day: µs (MicroTime) or ms (Time) past midnight, or "08:15:30.5Z" (ZonedTime).
+    int64_t us = 0;
+    if (name == connect::k_zoned_time) {
+      if (!v.is_string()) return wrong("an ISO-8601 time");
+      std::string s = v.get<std::string>();
+      if (s.empty() || s.back() != 'Z') return wrong("an ISO-8601 UTC time");
+      s.pop_back();
+      return {Kind::text, s + "+00"};
+    }
+    if (!v.is_number_integer()) return wrong("a time of day");
+    us = v.get<int64_t>() * (name == connect::k_micro_time ? 1 : 1000);
+    if (us < 0 || us > 86'400'000'000LL) return wrong("a time of day in range");
+    return {Kind::text, fmt::format("{:02}:{:02}:{:02}.{:06}", us / 3'600'000'000LL,
+                                    us / 60'000'000 % 60, us / 1'000'000 % 60, us % 1'000'000)};
+  }
+  if (name == connect::k_micro_duration) {
+    // MicroDuration keeps no months: the µs as an hours:minutes:seconds interval.
+    if (!v.is_number_integer()) return wrong("a duration in microseconds");
+    const int64_t us = v.get<int64_t>();
+    const uint64_t a = us < 0 ? 0 - static_cast<uint64_t>(us) : static_cast<uint64_t>(us);
+    return {Kind::text, fmt::format("{}{:02}:{:02}:{:02}.{:06}", us < 0 ? "-" : "",
+                                    a / 3'600'000'000ULL, a / 60'000'000 % 60, a / 1'000'000 % 60,
+                                    a % 1'000'000)};
   }
   if (name == connect::k_zoned_timestamp) {
     if (!v.is_string()) return wrong("an ISO-8601 string");

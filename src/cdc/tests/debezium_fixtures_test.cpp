@@ -285,5 +285,41 @@ TEST(Decoder, EdgeDatesAndTimestampsOfOurRecordsDecodeToPostgresText) {
   }
 }
 
+TEST(Decoder, TimeTimetzAndIntervalFormsDecodeToPostgresText) {
+  pg::Relation rel;
+  rel.oid = 2;
+  rel.schema = "public";
+  rel.name = "times";
+  rel.columns = {{true, "id", oid::k_int4, -1},
+                 {false, "t", oid::k_time, -1},
+                 {false, "t3", oid::k_time, 3},
+                 {false, "tz", oid::k_timetz, -1},
+                 {false, "iv", oid::k_interval, -1}};
+  ChangeEvent e;
+  e.op = Op::create;
+  e.relation = &rel;
+  e.after = pg::Tuple{{pg::TupleValue::Kind::text, "1"},
+                      {pg::TupleValue::Kind::text, "10:15:30.123456"},
+                      {pg::TupleValue::Kind::text, "10:15:30.123"},
+                      {pg::TupleValue::Kind::text, "10:15:30.5+02"},
+                      {pg::TupleValue::Kind::text, "-1 days +02:03:00.25"}};
+  auto encoded = encode_debezium(e, {.schemas = true});
+  ASSERT_TRUE(encoded.ok()) << encoded.error().to_string();
+  auto decoded = decode_debezium(encoded->key, encoded->value);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().to_string() << " " << *encoded->value;
+  const auto& after = *decoded->event.after;
+  EXPECT_EQ(after[1].data, "10:15:30.123456");
+  EXPECT_EQ(after[2].data, "10:15:30.123000");
+  EXPECT_EQ(after[3].data, "08:15:30.5+00");
+  EXPECT_EQ(after[4].data, "-21:56:59.750000");  // MicroDuration keeps no days or months
+  // And they encode again to the same values.
+  ChangeEvent again = e;
+  again.after = after;
+  auto reencoded = encode_debezium(again, {.schemas = true});
+  ASSERT_TRUE(reencoded.ok());
+  EXPECT_EQ(nlohmann::json::parse(*reencoded->value)["payload"]["after"],
+            nlohmann::json::parse(*encoded->value)["payload"]["after"]);
+}
+
 }  // namespace
 }  // namespace sl::cdc
