@@ -7,7 +7,8 @@
 // - a value the lake accepts for a numeric, integer or timestamp column the Debezium encoder
 //   accepts too (both read the same grammar);
 // - what the Debezium encoder writes for a value it accepts (text aside) is exactly one JSON value
-//   (dates and timestamps beyond the lake's grammar too: BC, 5-digit years, ±infinity).
+//   (dates and timestamps beyond the lake's grammar too: BC, 5-digit years, ±infinity; time,
+//   timetz, interval, money and arrays; under each of Debezium's form options).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -48,7 +49,26 @@ constexpr ColumnType k_types[] = {{oid::k_bool, -1},
                                   {oid::k_timestamptz, -1},
                                   {oid::k_bytea, -1},
                                   {oid::k_text, -1},
-                                  {oid::k_jsonb, -1}};
+                                  {oid::k_jsonb, -1},
+                                  {oid::k_time, -1},
+                                  {oid::k_time, 3},
+                                  {oid::k_timetz, -1},
+                                  {oid::k_interval, -1},
+                                  {oid::k_money, -1},
+                                  {1007, -1},                // int4[]
+                                  {1231, numeric(10, 2)},    // numeric(10,2)[]
+                                  {1022, -1},                // float8[]
+                                  {1185, 3},                 // timestamptz(3)[]
+                                  {1009, -1}};               // text[]
+
+// Debezium's form options, each value exercised.
+const sl::cdc::ValueForms k_forms[] = {
+    {},
+    {.decimal = sl::cdc::DecimalMode::string, .time = sl::cdc::TimePrecisionMode::connect,
+     .binary = sl::cdc::BinaryMode::hex, .interval = sl::cdc::IntervalMode::string},
+    {.decimal = sl::cdc::DecimalMode::double_,
+     .time = sl::cdc::TimePrecisionMode::adaptive_time_microseconds,
+     .binary = sl::cdc::BinaryMode::base64}};
 
 // The value in slot 0 printed as PostgreSQL would print it (for the round trip).
 std::string printed(const Column& c, uint32_t type_oid) {
@@ -96,9 +116,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool accepted = sl::lakehouse::append_lake_value(column, type.type_oid, text);
   if (column.length != (accepted ? 1u : 0u)) __builtin_trap();
   std::string json;
-  const bool encoded = sl::cdc::append_debezium_value(json, type.type_oid, type.typmod, text).ok();
+  const auto& forms = k_forms[data[0] / std::size(k_types) % std::size(k_forms)];
+  const bool encoded =
+      sl::cdc::append_debezium_value(json, type.type_oid, type.typmod, text, forms).ok();
   // (Text values are copied as they are: PostgreSQL only sends valid UTF-8, the fuzzer does not.)
-  const bool text_copy = type.type_oid == oid::k_text || type.type_oid == oid::k_jsonb;
+  const bool text_copy =
+      type.type_oid == oid::k_text || type.type_oid == oid::k_jsonb || type.type_oid == 1009;
   if (encoded && !text_copy && !nlohmann::json::accept(json)) __builtin_trap();
   if (!accepted) return 0;
   const TypeId id = column.type.id;
