@@ -533,8 +533,20 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
     case oid::k_numeric: {
       if (forms.decimal == DecimalMode::double_) {
         if (text == "NaN" || text == "Infinity" || text == "-Infinity") return string(text);
-        auto v = parse_number<double>(text);
-        if (!v || !std::isfinite(*v)) return bad_value("numeric", text);
+        // The same grammar as the precise form; the nearest double of digits × 10^-scale.
+        auto parts = split_pg_numeric(text);
+        if (!parts) return bad_value("numeric", text);
+        const std::string scientific = parts->first + "e-" + std::to_string(parts->second);
+        auto v = parse_number<double>(scientific);
+        if (!v) {
+          // Beyond a double (BigDecimal.doubleValue): ±Infinity when large, ±0.0 when tiny.
+          const bool negative = parts->first.starts_with('-');
+          const auto integer_digits =
+              static_cast<int64_t>(parts->first.size()) - (negative ? 1 : 0) - parts->second;
+          if (integer_digits > 0) return string(negative ? "-Infinity" : "Infinity");
+          out += negative ? "-0.0" : "0.0";
+          return {};
+        }
         append_java_double(out, *v, false);
         return {};
       }
@@ -543,8 +555,9 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
         if (text == "NaN") return string("NAN");
         if (text == "Infinity") return string("POSITIVE_INFINITY");
         if (text == "-Infinity") return string("NEGATIVE_INFINITY");
-        if (!split_pg_numeric(text)) return bad_value("numeric", text);
-        return string(text);
+        auto parts = split_pg_numeric(text);
+        if (!parts) return bad_value("numeric", text);
+        return string(plain_decimal(parts->first, parts->second));
       }
       if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
         // Neither a Connect Decimal nor a VariableScaleDecimal can hold them (Debezium: null
