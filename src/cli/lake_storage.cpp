@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "delta/footer_cache.hpp"
 #include "delta/local_storage.hpp"
 
 namespace sl::cli {
@@ -70,16 +71,21 @@ delta::S3Options s3_options_from_environment() {
   return options;
 }
 
-Result<std::unique_ptr<delta::Storage>> open_storage(const std::string& location) {
+Result<std::unique_ptr<delta::Storage>> open_storage(
+    const std::string& location, std::shared_ptr<delta::FooterCache> footers) {
   if (!delta::is_s3_uri(location)) return std::make_unique<delta::LocalStorage>(location);
   SL_ASSIGN_OR_RETURN(auto where, delta::parse_s3_uri(location));
-  return std::make_unique<delta::S3Storage>(s3_options_from_environment(), std::move(where));
+  return std::make_unique<delta::S3Storage>(s3_options_from_environment(), std::move(where),
+                                            std::move(footers));
 }
 
 delta::Lake open_lake(const Context& ctx) {
+  // One footer cache for every table of the lake this process opens (the dashboard and the
+  // jobs scan the same tables again and again).
+  auto footers = std::make_shared<delta::FooterCache>();
   return delta::Lake(ctx.settings.lake_root.string(),
-                     [](const std::string& location) -> std::unique_ptr<delta::Storage> {
-                       auto storage = open_storage(location);
+                     [footers](const std::string& location) -> std::unique_ptr<delta::Storage> {
+                       auto storage = open_storage(location, footers);
                        if (!storage) return std::make_unique<UnusableStorage>(location, storage.error());
                        return std::move(*storage);
                      });

@@ -16,7 +16,9 @@ namespace sl::cli {
 delta::Lake open_lake(const Context& ctx);
 
 // The storage of one table or folder: `s3://…` on the object store, anything else a local path.
-Result<std::unique_ptr<delta::Storage>> open_storage(const std::string& location);
+// `footers`: a footer cache to share with other storages (null: none kept).
+Result<std::unique_ptr<delta::Storage>> open_storage(
+    const std::string& location, std::shared_ptr<delta::FooterCache> footers = nullptr);
 
 // The S3 client settings from the usual AWS variables: AWS_ACCESS_KEY_ID,
 // AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION (else AWS_DEFAULT_REGION, else

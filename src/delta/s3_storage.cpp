@@ -22,8 +22,43 @@ void global_init_once() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-// One easy handle per thread: curl_easy_reset keeps its connection cache, so consecutive
-// requests of a thread reuse the keep-alive connection to the endpoint.
+// The connection, TLS session and DNS caches shared by every thread's handle: a scan's short-lived
+// reader threads reuse the keep-alive connections earlier threads opened instead of opening
+// (and on AWS, TLS-handshaking) one each.
+class SharedConnections {
+ public:
+  SharedConnections() {
+    global_init_once();
+    share_ = curl_share_init();
+    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &SharedConnections::lock);
+    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &SharedConnections::unlock);
+    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  }
+  // Never cleaned up: thread-local handles may outlive any owner at exit.
+  CURLSH* get() const { return share_; }
+
+ private:
+  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
+    static_cast<SharedConnections*>(self)->mutexes_[data % k_locks].lock();
+  }
+  static void unlock(CURL*, curl_lock_data data, void* self) {
+    static_cast<SharedConnections*>(self)->mutexes_[data % k_locks].unlock();
+  }
+  static constexpr int k_locks = CURL_LOCK_DATA_LAST;
+  CURLSH* share_ = nullptr;
+  std::mutex mutexes_[k_locks];
+};
+
+CURLSH* shared_connections() {
+  static auto* shared = new SharedConnections();  // lives until exit, see get()
+  return shared->get();
+}
+
+// One easy handle per thread (its options reset before each request); connections come from the
+// shared cache, so consecutive requests reuse the keep-alive connections to the endpoint.
 struct ThreadHandle {
   CURL* curl = nullptr;
   ~ThreadHandle() {
@@ -220,8 +255,8 @@ std::string s3_url(const S3Options& options, std::string_view bucket, std::strin
   return url;
 }
 
-S3Storage::S3Storage(S3Options options, S3Location root)
-    : options_(std::move(options)), root_(std::move(root)) {}
+S3Storage::S3Storage(S3Options options, S3Location root, std::shared_ptr<FooterCache> footers)
+    : options_(std::move(options)), root_(std::move(root)), footers_(std::move(footers)) {}
 
 std::string S3Storage::key(std::string_view path) const {
   if (root_.prefix.empty()) return std::string(path);
@@ -247,6 +282,7 @@ Result<S3Storage::Reply> S3Storage::send(const char* method, std::string_view ob
   for (int attempt = 1; attempt <= std::max(1, options_.max_attempts); ++attempt) {
     if (attempt > 1) sleep_backoff(options_.first_backoff, attempt - 2);
     curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_SHARE, shared_connections());
     Reply reply;
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, "Expect:");

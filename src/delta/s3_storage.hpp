@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "delta/storage.hpp"
@@ -44,6 +45,9 @@ struct S3Options {
   // Files of at least this size are uploaded in parts of `part_size` (S3: 5 MiB minimum).
   uint64_t multipart_threshold = 64ull << 20;
   uint64_t part_size = 16ull << 20;
+  // Ranged reads a scan keeps in flight at once (round trips overlap; each thread has its own
+  // keep-alive connection).
+  int max_parallel_reads = 8;
   int max_attempts = 6;
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds request_timeout{120'000};
@@ -67,7 +71,9 @@ std::string s3_url(const S3Options& options, std::string_view bucket, std::strin
 
 class S3Storage final : public Storage {
  public:
-  S3Storage(S3Options options, S3Location root);
+  // `footers`: the process's footer cache, shared by the storages the composition root makes
+  // (null: none).
+  S3Storage(S3Options options, S3Location root, std::shared_ptr<FooterCache> footers = nullptr);
 
   const S3Location& location() const { return root_; }
 
@@ -75,6 +81,8 @@ class S3Storage final : public Storage {
   Result<std::string> read_range(std::string_view path, uint64_t offset,
                                  uint64_t length) const override;
   bool prefers_ranged_reads() const override { return true; }
+  int max_parallel_reads() const override { return options_.max_parallel_reads; }
+  FooterCache* footer_cache() const override { return footers_.get(); }
   Result<FileInfo> stat(std::string_view path) const override;
   Result<std::vector<FileInfo>> list_from(std::string_view dir,
                                           std::string_view first_name) const override;
@@ -99,6 +107,7 @@ class S3Storage final : public Storage {
 
   S3Options options_;
   S3Location root_;
+  std::shared_ptr<FooterCache> footers_;
 };
 
 }  // namespace sl::delta

@@ -5,6 +5,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "columnar/batch_ops.hpp"
 #include "delta/partitions.hpp"
@@ -214,7 +218,8 @@ namespace {
 
 Result<columnar::RecordBatch> read_file(const Storage& storage, const Snapshot& snapshot,
                                         const Add& add,
-                                        const std::vector<columnar::Field>& fields) {
+                                        const std::vector<columnar::Field>& fields,
+                                        RequestGate* gate) {
   if (add.deletion_vector) {
     return make_error(Errc::unsupported,
                       "file '" + add.path + "' has a deletion vector (deletionVectors)");
@@ -227,7 +232,7 @@ Result<columnar::RecordBatch> read_file(const Storage& storage, const Snapshot& 
   for (const auto& f : fields)
     if (!snapshot.is_partition_column(f.name)) projected.push_back(f.name);
   auto bytes = read_projected(storage, path, static_cast<uint64_t>(std::max<int64_t>(0, add.size)),
-                              projected);
+                              projected, nullptr, gate);
   if (!bytes.ok()) {
     return make_error(bytes.error().code == Errc::not_found ? Errc::corrupt : bytes.error().code,
                       "data file " + storage.describe(path) + " of version " +
@@ -299,8 +304,62 @@ Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions&
                                [&](const columnar::Field& f) { return f.name == b.field.name; });
     if (!present) read_fields.push_back(b.field);
   }
-  for (const Add* file : plan.files) {
-    SL_ASSIGN_OR_RETURN(auto batch, read_file(storage, snapshot, *file, read_fields));
+  // Files are read (fetched and decoded) on up to `max_parallel_reads` threads, at most
+  // 2 × that many files ahead of the consumer (memory stays bounded), and handed over in plan
+  // order; every request of every file holds a slot of one gate.
+  const size_t parallel = static_cast<size_t>(std::max(storage.max_parallel_reads(), 1));
+  RequestGate gate(static_cast<int>(parallel));
+  const size_t n = plan.files.size();
+  const size_t workers = std::min(parallel, n);
+  const size_t window = 2 * std::max<size_t>(workers, 1);
+  std::vector<std::optional<Result<columnar::RecordBatch>>> ready(n);
+  std::mutex mutex;
+  std::condition_variable changed;
+  size_t next = 0, consumed = 0;
+  bool stop = false;
+  auto worker = [&] {
+    std::unique_lock lock(mutex);
+    while (true) {
+      changed.wait(lock, [&] { return stop || next >= n || next < consumed + window; });
+      if (stop || next >= n) return;
+      const size_t i = next++;
+      lock.unlock();
+      auto batch = read_file(storage, snapshot, *plan.files[i], read_fields, &gate);
+      lock.lock();
+      ready[i] = std::move(batch);
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  if (workers > 1)
+    for (size_t t = 0; t < workers; ++t) pool.emplace_back(worker);
+  struct Joiner {
+    std::vector<std::thread>& pool;
+    std::mutex& mutex;
+    std::condition_variable& changed;
+    bool& stop;
+    ~Joiner() {
+      {
+        std::lock_guard lock(mutex);
+        stop = true;
+      }
+      changed.notify_all();
+      for (auto& t : pool) t.join();
+    }
+  } joiner{pool, mutex, changed, stop};
+  for (size_t i = 0; i < n; ++i) {
+    Result<columnar::RecordBatch> read = columnar::RecordBatch{};
+    if (pool.empty()) {
+      read = read_file(storage, snapshot, *plan.files[i], read_fields, &gate);
+    } else {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return ready[i].has_value(); });
+      read = std::move(*ready[i]);
+      ready[i].reset();
+      consumed = i + 1;
+      changed.notify_all();
+    }
+    SL_ASSIGN_OR_RETURN(auto batch, std::move(read));
     if (!bound.empty()) {
       std::vector<uint32_t> keep;
       for (size_t r = 0; r < batch.num_rows; ++r) {

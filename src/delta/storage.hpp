@@ -29,6 +29,8 @@
 
 namespace sl::delta {
 
+class FooterCache;
+
 struct FileInfo {
   std::string path;  // relative to the storage root
   uint64_t size = 0;
@@ -53,6 +55,11 @@ class Storage {
   // Whether a reader should fetch a data file's footer and projected column chunks by ranges
   // rather than the whole file (true where every request is a network round trip).
   virtual bool prefers_ranged_reads() const { return false; }
+  // How many reads a scan may have in flight at once on this storage (network stores: several,
+  // to overlap round trips; local files: 1, the page cache is faster than threads).
+  virtual int max_parallel_reads() const { return 1; }
+  // The process's cache of Parquet footers for this storage's files, if it keeps one.
+  virtual FooterCache* footer_cache() const { return nullptr; }
   virtual Result<FileInfo> stat(std::string_view path) const = 0;
   virtual Result<std::vector<FileInfo>> list_from(std::string_view dir,
                                                   std::string_view first_name) const = 0;

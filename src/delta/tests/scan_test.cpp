@@ -1,8 +1,12 @@
 // Scan: rows back as written, projection, partition and stats pruning, missing columns as null.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <set>
 
+#include "delta/footer_cache.hpp"
 #include "delta/memory_storage.hpp"
 #include "delta/scan.hpp"
 #include "delta/table_writer.hpp"
@@ -116,24 +120,42 @@ TEST(Scan, AMissingDataFileIsNamed) {
 namespace sl::delta {
 namespace {
 
-// A storage that wants ranged reads (as S3 does) and counts the bytes it hands out.
+// A storage that wants ranged reads (as S3 does), counts the requests and bytes it hands out and
+// the most reads it ever had in flight at once; `parallel` and `cache` stand for S3's settings.
 class RangedCounting final : public Storage {
  public:
-  explicit RangedCounting(Storage& inner) : inner_(inner) {}
-  mutable uint64_t bytes = 0;
-  mutable size_t requests = 0;
+  explicit RangedCounting(Storage& inner, int parallel = 1, FooterCache* cache = nullptr)
+      : inner_(inner), parallel_(parallel), cache_(cache) {}
+  mutable std::atomic<uint64_t> bytes = 0;
+  mutable std::atomic<size_t> requests = 0;
+  mutable std::atomic<int> in_flight = 0, most_in_flight = 0;
   Result<std::string> read(std::string_view path) const override {
-    auto r = inner_.read(path);
-    if (r.ok() && path.ends_with(".parquet")) ++requests, bytes += r->size();
+    if (!path.ends_with(".parquet")) return inner_.read(path);
+    auto r = request([&] { return inner_.read(path); });
+    if (r.ok()) ++requests, bytes += r->size();
     return r;
   }
   Result<std::string> read_range(std::string_view path, uint64_t offset,
                                  uint64_t length) const override {
-    auto r = inner_.read_range(path, offset, length);
+    auto r = request([&] { return inner_.read_range(path, offset, length); });
     if (r.ok()) ++requests, bytes += r->size();
     return r;
   }
+  // One data file request, counted while in flight.
+  template <typename Read>
+  Result<std::string> request(Read read) const {
+    const int now = ++in_flight;
+    for (int seen = most_in_flight; now > seen && !most_in_flight.compare_exchange_weak(seen, now);) {
+    }
+    // Long enough for the other readers to start theirs (a network round trip).
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    auto r = read();
+    --in_flight;
+    return r;
+  }
   bool prefers_ranged_reads() const override { return true; }
+  int max_parallel_reads() const override { return parallel_; }
+  FooterCache* footer_cache() const override { return cache_; }
   Result<FileInfo> stat(std::string_view path) const override { return inner_.stat(path); }
   Result<std::vector<FileInfo>> list_from(std::string_view dir,
                                           std::string_view first) const override {
@@ -151,6 +173,8 @@ class RangedCounting final : public Storage {
 
  private:
   Storage& inner_;
+  int parallel_;
+  FooterCache* cache_;
 };
 
 TEST(Scan, RangedStoragesFetchTheFooterAndProjectedChunksOnly) {
@@ -179,6 +203,65 @@ TEST(Scan, RangedStoragesFetchTheFooterAndProjectedChunksOnly) {
   EXPECT_LT(ranged.bytes, static_cast<uint64_t>(size));  // not the name and day chunks
   // Every column projected: the same rows through ranges.
   EXPECT_EQ(ids(ranged, {"id", "name", "day"}), expected);
+}
+
+// The ids of a one-column scan, in the order the batches come.
+std::vector<int64_t> scanned_ids(const Storage& storage, const Snapshot& snapshot) {
+  ScanOptions options;
+  options.columns = {"id"};
+  std::vector<int64_t> out;
+  auto status = scan(storage, snapshot, options, [&](columnar::RecordBatch&& batch) {
+    for (size_t i = 0; i < batch.num_rows; ++i) out.push_back(batch.columns[0].i64[i]);
+    return true;
+  });
+  EXPECT_TRUE(status.ok()) << status.error().to_string();
+  return out;
+}
+
+TEST(Scan, AFooterCacheSavesTheTailRequestOfTheNextScans) {
+  MemoryStorage memory;
+  ASSERT_TRUE(write_table(memory, people(0, 400'000), options_for()).ok());
+  auto snapshot = load_snapshot(memory);
+  ASSERT_TRUE(snapshot.ok());
+  FooterCache cache;
+  RangedCounting ranged(memory, 1, &cache);
+  const auto first = scanned_ids(ranged, *snapshot);
+  const size_t first_requests = ranged.requests;
+  EXPECT_EQ(cache.entries(), 1u);
+  ranged.requests = 0;
+  EXPECT_EQ(scanned_ids(ranged, *snapshot), first);
+  EXPECT_EQ(ranged.requests, first_requests - 1);  // the chunks only
+  // A cache holds what its budget allows: a footer larger than a quarter of it is not kept.
+  FooterCache tiny(64);
+  RangedCounting small(memory, 1, &tiny);
+  EXPECT_EQ(scanned_ids(small, *snapshot), first);
+  EXPECT_EQ(tiny.entries(), 0u);
+}
+
+TEST(Scan, FilesAreReadInParallelWithinTheBoundAndHandedOverInOrder) {
+  MemoryStorage memory;
+  WriteOptions options = options_for();
+  options.max_rows_per_file = 100'000;  // 12 files above the 1 MiB ranged-read threshold
+  ASSERT_TRUE(write_table(memory, people(0, 1'200'000), options).ok());
+  auto snapshot = load_snapshot(memory);
+  ASSERT_TRUE(snapshot.ok());
+  ASSERT_EQ(snapshot->files.size(), 12u);
+  const auto expected = scanned_ids(memory, *snapshot);
+  RangedCounting serial(memory, 1);
+  EXPECT_EQ(scanned_ids(serial, *snapshot), expected);
+  EXPECT_EQ(serial.most_in_flight, 1);
+  RangedCounting parallel(memory, 4);
+  EXPECT_EQ(scanned_ids(parallel, *snapshot), expected);  // same rows, same order
+  EXPECT_GT(parallel.most_in_flight, 1);
+  EXPECT_LE(parallel.most_in_flight, 4);
+  // Stopping early leaves no reader behind (the scan returns, joined).
+  size_t batches = 0;
+  ScanOptions one;
+  one.columns = {"id"};
+  ASSERT_TRUE(scan(parallel, *snapshot, one, [&](columnar::RecordBatch&&) {
+                return ++batches < 2;
+              }).ok());
+  EXPECT_EQ(batches, 2u);
 }
 
 }  // namespace
