@@ -76,7 +76,7 @@ struct LakeArgs {
 // The table's snapshot at --version / --timestamp (latest by default), with its storage.
 Result<std::pair<std::unique_ptr<delta::Storage>, delta::Snapshot>> snapshot_of(
     const Context& ctx, const LakeArgs& args, const std::string& verb) {
-  SL_ASSIGN_OR_RETURN(auto storage, open_storage(resolve_table(ctx, args.table)));
+  SL_ASSIGN_OR_RETURN(auto storage, open_storage(ctx.settings, resolve_table(ctx, args.table)));
   delta::SnapshotOptions options;
   if (args.version >= 0) options.version = args.version;
   if (!args.timestamp.empty()) {
@@ -92,9 +92,9 @@ Result<std::pair<std::unique_ptr<delta::Storage>, delta::Snapshot>> snapshot_of(
 }
 
 // One line of `lake ls`: version, files, rows (from the files' stats), bytes, last commit.
-void print_table_line(const std::string& base, const std::string& table) {
+void print_table_line(const Context& ctx, const std::string& base, const std::string& table) {
   const std::string name = relative_name(base, table);
-  auto storage = open_storage(table);
+  auto storage = open_storage(ctx.settings, table);
   auto snapshot = storage ? delta::load_snapshot(**storage) : Result<delta::Snapshot>(storage.error());
   if (!snapshot.ok()) {
     fmt::print("{:<40} error: {}\n", name, snapshot.error().message);
@@ -118,10 +118,10 @@ void print_table_line(const std::string& base, const std::string& table) {
 
 // The tables at or below `base` (folders holding a `_delta_log/`, up to 4 levels down), sorted.
 // On the object store: from one recursive listing of the prefix.
-Result<std::vector<std::string>> find_tables(const std::string& base) {
+Result<std::vector<std::string>> find_tables(const Context& ctx, const std::string& base) {
   std::vector<std::string> tables;
   if (delta::is_s3_uri(base)) {
-    SL_ASSIGN_OR_RETURN(auto storage, open_storage(base));
+    SL_ASSIGN_OR_RETURN(auto storage, open_storage(ctx.settings, base));
     SL_ASSIGN_OR_RETURN(auto files, storage->list_recursive(""));
     for (const auto& f : files) {
       const std::string_view path = f.path;
@@ -156,11 +156,11 @@ void add_ls(CLI::App& lake, Context& ctx) {
   ls->add_option("ROOT", root, "folder to search (default: the lake root)");
   ls->callback([&ctx] {
     const std::string base = root.empty() ? ctx.settings.lake_root.string() : root;
-    const auto tables = find_tables(base);
+    const auto tables = find_tables(ctx, base);
     if (!tables) return void(ctx.exit_code = fail("ls", tables.error()));
     fmt::print("{:<40} {:>8} {:>7} {:>10} {:>12}  {}\n", "table", "version", "files", "rows",
                "bytes", "last commit");
-    for (const auto& t : *tables) print_table_line(base, t);
+    for (const auto& t : *tables) print_table_line(ctx, base, t);
   });
 }
 
@@ -170,7 +170,7 @@ void add_history(CLI::App& lake, Context& ctx, LakeArgs& args) {
   history->add_option("--limit", args.limit, "at most N commits");
   history->add_flag("--json", args.as_json, "one JSON object per commit");
   history->callback([&ctx, &args] {
-    auto storage = open_storage(resolve_table(ctx, args.table));
+    auto storage = open_storage(ctx.settings, resolve_table(ctx, args.table));
     if (!storage) return void(ctx.exit_code = fail("history", storage.error()));
     auto entries = delta::load_history(
         **storage, args.limit >= 0 ? std::optional<size_t>(args.limit) : std::nullopt);
@@ -287,7 +287,7 @@ void add_import(CLI::App& lake, Context& ctx, LakeArgs& args) {
   import->callback([&ctx, &args] {
     auto batch = read_input(input);
   if (!batch) return void(ctx.exit_code = fail("import", batch.error()));
-  auto storage = open_storage(resolve_table(ctx, args.table));
+  auto storage = open_storage(ctx.settings, resolve_table(ctx, args.table));
   if (!storage) return void(ctx.exit_code = fail("import", storage.error()));
   delta::WriteOptions options;
   options.mode = mode == "overwrite" ? delta::WriteMode::overwrite : delta::WriteMode::append;
@@ -321,7 +321,7 @@ void add_optimize(CLI::App& lake, Context& ctx, LakeArgs& args) {
   optimize->add_option("--min-file-mb", min_file_mb,
                        "compact files smaller than this (default 64)");
   optimize->callback([&ctx, &args] {
-    auto storage = open_storage(resolve_table(ctx, args.table));
+    auto storage = open_storage(ctx.settings, resolve_table(ctx, args.table));
     if (!storage) return void(ctx.exit_code = fail("optimize", storage.error()));
     delta::OptimizeOptions options;
     options.min_file_bytes = static_cast<uint64_t>(min_file_mb) << 20;
@@ -343,7 +343,7 @@ void add_vacuum(CLI::App& lake, Context& ctx, LakeArgs& args) {
   vacuum->add_flag("--dry-run", dry_run, "list what would be deleted");
   vacuum->add_flag("--force", force, "allow a retention shorter than the table's");
   vacuum->callback([&ctx, &args] {
-    auto storage = open_storage(resolve_table(ctx, args.table));
+    auto storage = open_storage(ctx.settings, resolve_table(ctx, args.table));
     if (!storage) return void(ctx.exit_code = fail("vacuum", storage.error()));
     delta::VacuumOptions options;
     if (retention_hours >= 0)
@@ -374,9 +374,9 @@ void add_checkpoint(CLI::App& lake, Context& ctx, LakeArgs& args) {
 
 // One table's check: its findings printed, the outcome recorded in the table. False if damaged
 // or not checkable.
-bool check_one_table(const std::string& base, const std::string& table) {
+bool check_one_table(const Context& ctx, const std::string& base, const std::string& table) {
   const std::string name = table == base ? table : relative_name(base, table);
-  auto opened = open_storage(table);
+  auto opened = open_storage(ctx.settings, table);
   if (!opened) {
     fmt::print("{}: cannot be checked: {}\n", name, opened.error().to_string());
     return false;
@@ -412,7 +412,7 @@ void add_check(CLI::App& lake, Context& ctx, LakeArgs& args) {
   check->callback([&ctx, &args] {
     const std::string base =
         args.table.empty() ? ctx.settings.lake_root.string() : resolve_table(ctx, args.table);
-    const auto found = find_tables(base);
+    const auto found = find_tables(ctx, base);
     if (!found) return void(ctx.exit_code = fail("check", found.error()));
     const std::vector<std::string>& tables = *found;
     if (tables.empty()) {
@@ -421,7 +421,7 @@ void add_check(CLI::App& lake, Context& ctx, LakeArgs& args) {
                                                                base + "'")));
     }
     size_t damaged = 0;
-    for (const auto& table : tables) damaged += check_one_table(base, table) ? 0 : 1;
+    for (const auto& table : tables) damaged += check_one_table(ctx, base, table) ? 0 : 1;
     if (tables.size() > 1)
       fmt::print("{} tables checked: {} clean, {} damaged\n", tables.size(),
                  tables.size() - damaged, damaged);

@@ -87,6 +87,23 @@ Settings Settings::read(const config::Config& config) {
   s.home = config.home();
   s.lake_root = config.lake_root();
   s.embedded_database = config.embedded_database();
+  s.s3.endpoint = config.get_string("lake.s3.endpoint");
+  s.s3.region = config.get_string("lake.s3.region");
+  s.s3.path_style = config.get_string("lake.s3.path_style");
+  s.s3.profile = config.get_string("lake.s3.profile");
+  s.s3.access_key_id = config.get_string("lake.s3.access_key_id");
+  s.s3.secret_access_key = config.get_string("lake.s3.secret_access_key");
+  s.s3.session_token = config.get_string("lake.s3.session_token");
+  s.s3.single_writer = config.get_bool("lake.s3.single_writer", false);
+  s.s3.max_parallel_reads = integer(config, "lake.s3.max_parallel_reads");
+  s.s3.multipart_mb = [&]() -> Result<std::optional<int>> {
+    SL_ASSIGN_OR_RETURN(auto mb, config.find_int("lake.s3.multipart_mb"));
+    if (!mb) return std::optional<int>();
+    if (*mb < 5)  // S3's minimum part size
+      return make_error(Errc::invalid_argument, "lake.s3.multipart_mb = " +
+                                                    std::to_string(*mb) + ": S3 parts are >= 5 MiB");
+    return std::optional<int>(static_cast<int>(*mb));
+  }();
   s.cdc.slot_prefix = config.get_string("cdc.slot");
   s.cdc.publication = config.get_string("cdc.publication");
   s.cdc.topic_prefix = config.get_string("kafka.topic_prefix");

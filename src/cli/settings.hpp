@@ -49,9 +49,25 @@ struct MapsSettings {
   Result<std::optional<std::pair<double, double>>> destination_point = settings_not_read();
 };
 
+// The S3 client of a lake on object storage (lake.s3.*, or the usual AWS variables). Empty strings
+// are "not set": the AWS profile files, then the defaults, fill them (cli/lake_storage).
+struct S3Settings {
+  std::string endpoint;           // lake.s3.endpoint (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)
+  std::string region;             // lake.s3.region (AWS_REGION, AWS_DEFAULT_REGION)
+  std::string path_style;         // lake.s3.path_style (AWS_S3_FORCE_PATH_STYLE): true/false/empty
+  std::string profile;            // lake.s3.profile (AWS_PROFILE)
+  std::string access_key_id;      // lake.s3.access_key_id (AWS_ACCESS_KEY_ID)
+  std::string secret_access_key;  // lake.s3.secret_access_key (AWS_SECRET_ACCESS_KEY), secret
+  std::string session_token;      // lake.s3.session_token (AWS_SESSION_TOKEN), secret
+  bool single_writer = false;     // lake.s3.single_writer (SPORTLAKE_S3_SINGLE_WRITER)
+  Result<int> max_parallel_reads = settings_not_read();  // lake.s3.max_parallel_reads
+  Result<std::optional<int>> multipart_mb = settings_not_read();  // lake.s3.multipart_mb
+};
+
 struct Settings {
   std::filesystem::path home;       // home ($SPORTLAKE_HOME), absolute
   std::filesystem::path lake_root;  // lake.root, else <home>/delta
+  S3Settings s3;                    // when lake.root (or a table named) is s3://...
   bool embedded_database = true;    // neither database.url nor database.host is set
   CdcSettings cdc;
   KafkaSettings kafka;

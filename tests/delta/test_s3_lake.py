@@ -269,6 +269,7 @@ class FaultyProxy:
         import http.server
         import threading
         self.rules, self.hits, self.requests, self.ranges, self.sent = [], 0, [], [], []
+        self.authorizations = []  # the Authorization header of each request
         self.strip_if_none_match = False  # act as a store that ignores conditional PUTs
         self.list_page_size = None  # answer listings in pages of this many keys
         host, port = upstream.split("//")[1].split(":")
@@ -284,6 +285,7 @@ class FaultyProxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 proxy.requests.append((self.command, self.path))
                 proxy.ranges.append(self.headers.get("Range"))
+                proxy.authorizations.append(self.headers.get("Authorization") or "")
                 action = proxy.take(self.command, self.path)
                 if action == "drop_before":
                     self.close_connection = True
@@ -499,3 +501,51 @@ def test_a_projection_fetches_the_footer_and_its_columns_only(sportlake, faulty,
                                                    extra_env=on_proxy).stdout.splitlines()]
     expected = dt.to_pyarrow_table().sort_by("id").slice(0, 3).to_pylist()
     assert sorted(full, key=lambda r: r["id"]) == sorted(expected, key=lambda r: r["id"])
+
+
+def test_client_settings_from_the_settings_file_and_the_aws_profile_files(build_dir, faulty, tmp_path):
+    """lake.s3.* in the settings file (endpoint, path style, profile) and the named profile's keys
+    and region from AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE: the requests are signed with
+    that key id for that region; `config` never prints a secret; a missing profile is named."""
+    binary = str(build_dir / "src" / "cli" / "sportlake")
+    (tmp_path / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = default-secret-x\n\n"
+        "[lake]\naws_access_key_id = AKIDPROFILELAKE\naws_secret_access_key = profile-secret-y\n")
+    (tmp_path / "config").write_text("[profile lake]\nregion = eu-west-3\n")
+    toml = tmp_path / "sportlake.toml"
+    toml.write_text(f'[lake.s3]\nendpoint = "{faulty.endpoint}"\npath_style = true\nprofile = "lake"\n'
+                    f'session_token = "file-token-z"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(SPORTLAKE_HOME=str(tmp_path / "home"), SPORTLAKE_LOG_LEVEL="warn",
+               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "credentials"),
+               AWS_CONFIG_FILE=str(tmp_path / "config"))
+
+    def run(*args, extra=None):
+        return subprocess.run([binary, "--config", str(toml), *map(str, args)], capture_output=True,
+                              text=True, timeout=120, env=dict(env, **(extra or {})))
+
+    table = f"s3://{BUCKET}/settings/t"
+    done = run("lake", "import", table, write_csv(tmp_path / "a.csv", 0, 5))
+    assert done.returncode == 0, done.stderr
+    signed = [a for a in faulty.authorizations if a]
+    assert signed and all("Credential=AKIDPROFILELAKE/" in a and "/eu-west-3/s3/aws4_request" in a
+                          for a in signed), signed[:2]
+    rows = run("lake", "scan", table, "--json")
+    assert rows.returncode == 0 and len(rows.stdout.splitlines()) == 5, rows.stderr
+    # The environment overrides the file, as for every key: AWS_PROFILE=default picks the other keys.
+    faulty.authorizations.clear()
+    assert run("lake", "ls", table, extra={"AWS_PROFILE": "default"}).returncode == 0
+    assert all("Credential=AKIDDEFAULT/" in a for a in faulty.authorizations if a)
+    # Secrets are masked by `config`, wherever they come from.
+    shown = run("config", extra={"AWS_SECRET_ACCESS_KEY": "env-secret-w", "AWS_ACCESS_KEY_ID": "AKIDENV"})
+    assert shown.returncode == 0, shown.stderr
+    lines = {line.split()[0]: line for line in shown.stdout.splitlines() if line.startswith("lake.s3.")}
+    assert "lake" in lines["lake.s3.profile"] and faulty.endpoint in lines["lake.s3.endpoint"]
+    for key in ("lake.s3.secret_access_key", "lake.s3.session_token", "lake.s3.access_key_id"):
+        assert "********" in lines[key], lines[key]
+    for secret in ("env-secret-w", "file-token-z", "profile-secret-y", "default-secret-x", "AKIDENV"):
+        assert secret not in shown.stdout + shown.stderr
+    # A named profile that exists nowhere: a clear error, no request with someone else's keys.
+    missing = run("lake", "ls", table, extra={"AWS_PROFILE": "nope"})
+    assert missing.returncode != 0 and "'nope'" in missing.stderr, missing.stderr
+    assert "profile-secret-y" not in missing.stderr

@@ -3,6 +3,7 @@
 // themselves are tested against a real S3 server (moto) in tests/delta/test_s3_lake.py.
 #include <gtest/gtest.h>
 
+#include "delta/aws_profile.hpp"
 #include "delta/s3_storage.hpp"
 #include "delta/s3_xml.hpp"
 
@@ -122,6 +123,93 @@ TEST(S3Xml, ErrorDocument) {
   EXPECT_EQ(e.message, "Please reduce your request rate.");
   EXPECT_EQ(parse_s3_error("").code, "");
   EXPECT_EQ(parse_s3_error("<Error><Code>x</Error>").code, "");
+}
+
+constexpr std::string_view k_credentials =
+    "# keys\n"
+    "[default]\n"
+    "aws_access_key_id = AKIDDEFAULT\n"
+    "aws_secret_access_key = default-secret\n"
+    "\n"
+    "[lake]\n"
+    "aws_access_key_id=AKIDLAKE\n"
+    "aws_secret_access_key=lake/secret+x\n"
+    "aws_session_token = token\r\n";
+constexpr std::string_view k_config =
+    "[default]\n"
+    "region = eu-west-1\n"
+    "; the lake's store\n"
+    "[profile lake]\n"
+    "region = eu-west-3\n"
+    "endpoint_url = https://minio.example.com\n"
+    "s3 =\n"
+    "  addressing_style = path\n"
+    "[sso-session corp]\n"
+    "sso_region = us-east-1\n";
+
+TEST(AwsProfile, ParsesBothFiles) {
+  auto credentials = parse_aws_profiles(k_credentials, "credentials", false);
+  ASSERT_TRUE(credentials.ok()) << credentials.error().to_string();
+  EXPECT_EQ((*credentials)["lake"]["aws_secret_access_key"], "lake/secret+x");
+  EXPECT_EQ((*credentials)["lake"]["aws_session_token"], "token");
+  auto config = parse_aws_profiles(k_config, "config", true);
+  ASSERT_TRUE(config.ok()) << config.error().to_string();
+  EXPECT_EQ((*config)["lake"]["s3.addressing_style"], "path");
+  EXPECT_EQ((*config)["lake"]["region"], "eu-west-3");
+  EXPECT_EQ((*config)["sso-session corp"]["sso_region"], "us-east-1");
+}
+
+TEST(AwsProfile, MalformedLinesNameFileAndLine) {
+  for (auto [text, line] : {std::pair{"[default\n", ":1:"}, std::pair{"x = 1\n", ":1:"},
+                            std::pair{"[a]\nno equals sign\n", ":2:"},
+                            std::pair{"[a]\n= value\n", ":2:"}, std::pair{"[ ]\n", ":1:"}}) {
+    auto parsed = parse_aws_profiles(text, "/home/u/.aws/config", true);
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_NE(parsed.error().message.find(std::string("/home/u/.aws/config") + line),
+              std::string::npos)
+        << parsed.error().message;
+  }
+}
+
+TEST(AwsProfile, FillsWhatTheSettingsLeaveOpen) {
+  AwsProfileFiles files{std::string(k_credentials), "credentials", std::string(k_config),
+                        "config"};
+  S3Options named;
+  ASSERT_TRUE(apply_aws_profile(named, files, "lake", true, false, false, false).ok());
+  EXPECT_EQ(named.access_key_id, "AKIDLAKE");
+  EXPECT_EQ(named.secret_access_key, "lake/secret+x");
+  EXPECT_EQ(named.session_token, "token");
+  EXPECT_EQ(named.region, "eu-west-3");
+  EXPECT_EQ(named.endpoint, "https://minio.example.com");
+  EXPECT_TRUE(named.path_style);
+
+  S3Options fallback;
+  ASSERT_TRUE(apply_aws_profile(fallback, files, "default", false, false, false, false).ok());
+  EXPECT_EQ(fallback.access_key_id, "AKIDDEFAULT");
+  EXPECT_EQ(fallback.region, "eu-west-1");
+  EXPECT_TRUE(fallback.endpoint.empty());
+  EXPECT_FALSE(fallback.path_style);
+
+  // What the user set elsewhere wins; keys go as a pair.
+  S3Options set;
+  set.access_key_id = "AKIDENV";
+  set.secret_access_key = "env-secret";
+  set.region = "ap-south-1";
+  ASSERT_TRUE(apply_aws_profile(set, files, "lake", true, true, false, true).ok());
+  EXPECT_EQ(set.access_key_id, "AKIDENV");
+  EXPECT_EQ(set.secret_access_key, "env-secret");
+  EXPECT_TRUE(set.session_token.empty());
+  EXPECT_EQ(set.region, "ap-south-1");
+  EXPECT_FALSE(set.path_style);
+
+  // A named profile that exists nowhere is an error; the implicit default may be missing.
+  S3Options none;
+  auto missing = apply_aws_profile(none, files, "nope", true, false, false, false);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, Errc::not_found);
+  EXPECT_NE(missing.error().message.find("'nope'"), std::string::npos);
+  EXPECT_TRUE(apply_aws_profile(none, AwsProfileFiles{}, "default", false, false, false, false).ok());
+  EXPECT_TRUE(none.access_key_id.empty());
 }
 
 }  // namespace
