@@ -34,10 +34,11 @@ declare -A max_len=(
   [fuzz_distance_replies]=4096
   [fuzz_http_head]=20000
   [fuzz_accept_language]=4096
+  [fuzz_aws_profile]=8192
 )
 all_targets=(fuzz_csv_reader fuzz_hr_files fuzz_parquet_reader fuzz_pgoutput fuzz_debezium_json fuzz_delta_log
   fuzz_delta_checkpoint fuzz_snappy_decoder fuzz_lake_value fuzz_distance_replies fuzz_http_head
-  fuzz_accept_language)
+  fuzz_accept_language fuzz_aws_profile)
 
 # Seeds that are small on disk but decompress to gigabytes: they measure memory, not find bugs
 # (large_string_map.brotli.parquet holds a 2 GB page; the slow conformance test reads it).
@@ -241,6 +242,14 @@ seed_fuzz_accept_language() {
   add_bytes "$dir" param 'en\nfr-FR, fr;q=0.9'
   add_bytes "$dir" qvalues '\nde-DE, en;q=0.5, fr;q=0.800'
   add_bytes "$dir" amount '172482.50'
+}
+
+seed_fuzz_aws_profile() {
+  # The AWS CLI's shared files (the bytes are read as a credentials file and as a config file).
+  local dir=$1
+  add_bytes "$dir" credentials '[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = s/e+c\n\n[lake]\naws_access_key_id=AKIDLAKE\naws_secret_access_key=x\naws_session_token = t\r\n'
+  add_bytes "$dir" config '# comment\n[default]\nregion = eu-west-1\n; c\n[profile lake]\nregion = eu-west-3\nendpoint_url = https://minio.example.com\ns3 =\n  addressing_style = path\n[sso-session corp]\nsso_region = us-east-1\n'
+  add_bytes "$dir" bad '[default\nx\n'
 }
 
 seed_fuzz_distance_replies() {

@@ -6,6 +6,8 @@ export SL_BUILD_DIR=${1:-build/release}
 export SPORTLAKE="$(pwd)/$SL_BUILD_DIR/src/cli/sportlake"
 for script in bench/*.sh bench/*.py; do
   [ -e "$script" ] || continue
+  # A .py beside a .sh of the same name is that script's helper (the .sh runs it).
+  [[ "$script" == *.py && -e "${script%.py}.sh" ]] && continue
   echo "== $script"
   case "$script" in
     *.py) .venv/bin/python "$script" ;;
