@@ -58,7 +58,62 @@ char ascii_lower(char c) {
   return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
 }
 
+// U+00C0..U+017F → base letters, by ranges of code points sharing one (lower-case) folding;
+// a code point in none (× U+00D7, ÷ U+00F7) stays as written.
+struct Folding {
+  char32_t first, last;
+  std::string_view folded;
+};
+constexpr Folding k_foldings[] = {
+    {0xC0, 0xC5, "a"},   {0xC6, 0xC6, "ae"},   {0xC7, 0xC7, "c"},   {0xC8, 0xCB, "e"},
+    {0xCC, 0xCF, "i"},   {0xD0, 0xD0, "d"},    {0xD1, 0xD1, "n"},   {0xD2, 0xD6, "o"},
+    {0xD8, 0xD8, "o"},   {0xD9, 0xDC, "u"},    {0xDD, 0xDD, "y"},   {0xDE, 0xDE, "th"},
+    {0xDF, 0xDF, "ss"},  {0xE0, 0xE5, "a"},    {0xE6, 0xE6, "ae"},  {0xE7, 0xE7, "c"},
+    {0xE8, 0xEB, "e"},   {0xEC, 0xEF, "i"},    {0xF0, 0xF0, "d"},   {0xF1, 0xF1, "n"},
+    {0xF2, 0xF6, "o"},   {0xF8, 0xF8, "o"},    {0xF9, 0xFC, "u"},   {0xFD, 0xFD, "y"},
+    {0xFE, 0xFE, "th"},  {0xFF, 0xFF, "y"},    {0x100, 0x105, "a"}, {0x106, 0x10D, "c"},
+    {0x10E, 0x111, "d"}, {0x112, 0x11B, "e"},  {0x11C, 0x123, "g"}, {0x124, 0x127, "h"},
+    {0x128, 0x131, "i"}, {0x132, 0x133, "ij"}, {0x134, 0x135, "j"}, {0x136, 0x138, "k"},
+    {0x139, 0x142, "l"}, {0x143, 0x14B, "n"},  {0x14C, 0x151, "o"}, {0x152, 0x153, "oe"},
+    {0x154, 0x159, "r"}, {0x15A, 0x161, "s"},  {0x162, 0x167, "t"}, {0x168, 0x173, "u"},
+    {0x174, 0x175, "w"}, {0x176, 0x178, "y"},  {0x179, 0x17E, "z"}, {0x17F, 0x17F, "s"},
+};
+
+std::string_view folding_of(char32_t cp) {
+  for (const Folding& f : k_foldings)
+    if (cp >= f.first && cp <= f.last) return f.folded;
+  return {};
+}
+
 }  // namespace
+
+std::string search_folded(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    // Two-byte sequences cover U+0080..U+07FF: Latin-1, Latin Extended-A and the combining marks.
+    if ((lead & 0xE0) == 0xC0 && i + 1 < text.size() &&
+        (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+      const char32_t cp = (char32_t{lead} & 0x1F) << 6 |
+                          (static_cast<unsigned char>(text[i + 1]) & 0x3F);
+      if (cp >= 0x300 && cp <= 0x36F) {  // a combining mark: the letter before it stays
+        i += 2;
+        continue;
+      }
+      const std::string_view folded = folding_of(cp);
+      if (folded.empty())
+        out.append(text.substr(i, 2));
+      else
+        out += folded;
+      i += 2;
+      continue;
+    }
+    out += ascii_lower(text[i]);
+    ++i;
+  }
+  return out;
+}
 
 int column_index(const columnar::RecordBatch& batch, std::string_view name) {
   for (size_t c = 0; c < batch.schema.size(); ++c)
@@ -135,7 +190,7 @@ std::shared_ptr<const std::pair<std::string, std::vector<size_t>>> TableQueryEng
     text.second.push_back(text.first.size());
     for (const columnar::Column* col : searched) {
       if (col->is_valid(row))
-        for (char ch : col->string_at(row)) text.first += ch == '\n' ? ' ' : ascii_lower(ch);
+        for (char ch : search_folded(col->string_at(row))) text.first += ch == '\n' ? ' ' : ch;
       text.first += '\n';  // a match never spans two cells: q holds no newline
     }
   }
@@ -155,8 +210,8 @@ TablePage TableQueryEngine::run(const std::shared_ptr<const columnar::RecordBatc
   const auto sorted = order(batch, query);
   TablePage page;
   std::string needle;
-  for (char ch : query.q)
-    if (ch != '\n' && ch != '\r') needle += ascii_lower(ch);
+  for (char ch : search_folded(query.q))
+    if (ch != '\n' && ch != '\r') needle += ch;
   std::vector<size_t> matched;
   const std::vector<size_t>* rows = sorted.get();
   if (!needle.empty()) {

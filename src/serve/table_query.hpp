@@ -3,8 +3,8 @@
 //
 // - sort: a column name of the batch (default: the caller's); dir: asc (default) or desc. Nulls
 //   sort last in both directions; ties keep the table's order (stable), so pages do not shuffle.
-// - q: the rows where any of the search columns contains q, case-insensitively (ASCII letters
-//   fold; accented letters match as written). Empty: every row.
+// - q: the rows where any of the search columns contains q, ignoring case and accents (both
+//   sides go through `search_folded`: `emile` finds `Émile`). Empty: every row.
 // - page: 1-based; a page beyond the last shows the last (a search that shrinks the result
 //   does not answer an empty page). page_size: 1..500 (default 50).
 #pragma once
@@ -62,7 +62,7 @@ class TableQueryEngine {
     bool descending = false;
     std::shared_ptr<const std::vector<size_t>> rows;
   };
-  // The searched columns' text, ASCII-lowered, row after row (separated by '\n'), and where
+  // The searched columns' text, folded (search_folded), row after row (separated by '\n'), and where
   // each row starts: one std::string::find pass per search instead of 100,000 × columns.
   struct SearchText {
     std::weak_ptr<const columnar::RecordBatch> batch;
@@ -80,6 +80,16 @@ class TableQueryEngine {
   mutable std::vector<Order> orders_;         // newest last, at most k_kept
   mutable std::vector<SearchText> searches_;  // newest last, at most k_kept
 };
+
+// `text` (UTF-8) made for comparison by a search: ASCII letters lowered; the letters of Latin-1
+// (U+00C0–U+00FF) and Latin Extended-A (U+0100–U+017F) lowered to their base letters, as a
+// Unicode NFD decomposition without its marks would give ("Émile" → "emile", "Ł" → "l"), the
+// ligatures spelt out ("Œ" → "oe", "ß" → "ss", "Æ" → "ae"); combining marks U+0300–U+036F
+// dropped (text already decomposed). Every other character, and bytes that are not UTF-8, stay
+// as written: enough for French and the European names of an HR file, not a full Unicode
+// collation (no Greek or Cyrillic case folding, no Vietnamese letters of Latin Extended
+// Additional).
+std::string search_folded(std::string_view text);
 
 // The rows `rows` of `batch`, as a batch (for rows_json / rows_csv).
 columnar::RecordBatch take_rows(const columnar::RecordBatch& batch,
