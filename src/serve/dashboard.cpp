@@ -8,67 +8,13 @@
 #include <charconv>
 
 #include "columnar/cell_text.hpp"
-#include "common/json_writer.hpp"
 #include "serve/employee_page.hpp"
 #include "serve/http_head.hpp"
+#include "serve/responses.hpp"
 
 namespace sl::serve {
 
 namespace {
-
-Lang lang_of(const httplib::Request& req) {
-  return choose_lang(req.get_param_value("lang"), req.get_header_value("Accept-Language"));
-}
-
-std::string error_json(const std::string& message, std::string_view code) {
-  std::string out = "{\"error\":";
-  append_json_string(out, message);
-  out += ",\"code\":";
-  append_json_string(out, code);
-  return out + "}";
-}
-
-int status_of(const Error& e) {
-  switch (e.code) {
-    case Errc::not_found:
-      return 404;
-    case Errc::invalid_argument:
-      return 400;
-    default:
-      return 500;
-  }
-}
-
-std::string_view code_of(int status) {
-  switch (status) {
-    case 400:
-      return "bad_request";
-    case 401:
-      return "unauthorized";
-    case 403:
-      return "forbidden";
-    case 404:
-      return "not_found";
-    default:
-      return "internal";
-  }
-}
-
-void refuse(httplib::Response& res, int status, const std::string& message) {
-  res.status = status;
-  res.set_content(error_json(message, code_of(status)), "application/json");
-}
-
-// A request's mistake (400, 404) says just the message (written in the request's language); a
-// server's failure keeps its category ("io error: ...").
-void fail(httplib::Response& res, const Error& e) {
-  const int status = status_of(e);
-  refuse(res, status, status == 500 ? e.to_string() : e.message);
-}
-
-std::string tr_arg(Lang lang, std::string_view key, const std::string& arg) {
-  return fmt::format(fmt::runtime(tr(lang, key)), arg);
-}
 
 constexpr std::string_view k_session_cookie = "sportlake_session";
 
@@ -146,19 +92,6 @@ bool has_table_params(const TableQueryText& t) {
          !t.page_size.empty();
 }
 
-// An error shown to a person: the page frame with the message, the error's status.
-void fail_page(httplib::Response& res, const Error& e, Lang lang, Role role) {
-  PageFrame frame;
-  frame.lang = lang;
-  frame.title = std::string(tr(lang, "common.error"));
-  frame.role = role;
-  frame.other_lang_href = url_with("/", {{"lang", lang == Lang::fr ? "en" : "fr"}});
-  res.status = status_of(e);
-  res.set_content(
-      page_begin(frame) + "<p role=\"alert\">" + escape_html(e.message) + "</p>" + page_end(lang),
-      "text/html; charset=utf-8");
-}
-
 }  // namespace
 
 bool Dashboard::per_employee(std::string_view table) {
@@ -211,7 +144,7 @@ void Dashboard::mount(httplib::Server& server) const {
   server.Get("/favicon.ico",
              [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   server.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
-    const Lang lang = lang_of(req);
+    const Lang lang = request_lang(req);
     const auto role = authenticate(req, res, lang);
     if (!role) return;
     res.set_header("Content-Language", std::string(lang_code(lang)));
@@ -229,10 +162,10 @@ void Dashboard::mount(httplib::Server& server) const {
     res.set_content(*html, "text/html; charset=utf-8");
   });
   mount_employee_routes(server, reader_.lake(), [this](const auto& req, auto& res) {
-    return authenticate(req, res, lang_of(req));
+    return authenticate(req, res, request_lang(req));
   });
   server.Get("/api/years", [this](const httplib::Request& req, httplib::Response& res) {
-    if (!authenticate(req, res, lang_of(req))) return;
+    if (!authenticate(req, res, request_lang(req))) return;
     auto years = reader_.years();
     if (!years) return fail(res, years.error());
     std::string out = "[";
@@ -240,7 +173,7 @@ void Dashboard::mount(httplib::Server& server) const {
     res.set_content(out + "]", "application/json");
   });
   server.Get(R"(/api/([a-z_]+))", [this](const httplib::Request& req, httplib::Response& res) {
-    const Lang lang = lang_of(req);
+    const Lang lang = request_lang(req);
     const auto role = authenticate(req, res, lang);
     if (!role) return;
     const std::string table = req.matches[1];
