@@ -1,4 +1,5 @@
-// The employee page (HTML + inline SVG) and its two routes.
+// The employee page (shared frame, French or English, the monthly chart as inline SVG) and its
+// two routes.
 #include "serve/employee_page.hpp"
 
 #include <fmt/core.h>
@@ -8,312 +9,348 @@
 #include <charconv>
 
 #include "common/civil_time.hpp"
-#include "common/json_writer.hpp"
-#include "serve/dashboard.hpp"
+#include "serve/gold_reader.hpp"
+#include "serve/page_layout.hpp"
+#include "serve/responses.hpp"
+#include "serve/svg_chart.hpp"
 
 namespace sl::serve {
 
 namespace {
 
-constexpr std::array<const char*, 12> k_months = {"janv.", "févr.", "mars",  "avr.",
-                                                  "mai",   "juin",  "juil.", "août",
-                                                  "sept.", "oct.",  "nov.",  "déc."};
-
-// 4.25 → "4,3" (French decimal comma).
-std::string fr_number(double value, int digits) {
-  std::string text = fmt::format("{:.{}f}", value, digits);
-  std::replace(text.begin(), text.end(), '.', ',');
-  return text;
+// A text with up to three `{}`, in the page's language.
+template <class... Args>
+std::string trf(Lang lang, std::string_view key, const Args&... args) {
+  return fmt::format(fmt::runtime(tr(lang, key)), args...);
 }
 
-// "172482.50" (a decimal's text) → "172 482,50 €" (narrow no-break space between thousands).
-std::string fr_euros(const std::string& decimal) {
-  if (decimal.empty()) return "—";
-  const size_t point = decimal.find('.');
-  const std::string whole = decimal.substr(0, point);
-  std::string out;
-  for (size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0 && whole[i - 1] != '-') out += "\u202f";
-    out += whole[i];
-  }
-  if (point != std::string::npos) out += "," + decimal.substr(point + 1);
-  return out + "\u00a0€";
+std::string km(Lang lang, std::optional<double> value) {
+  return value ? format_decimal(lang, *value, 1) + "\u00a0km"
+               : std::string(tr(lang, "employee.unknown"));
 }
 
-std::string distance_source_fr(const std::string& source, bool estimate) {
-  if (source == "google_distance_matrix") return "Google Distance Matrix (trajet calculé)";
-  if (source == "google_routes") return "Google Routes (trajet calculé)";
-  if (source == "offline")
-    return "estimation hors ligne (vol d'oiseau entre les communes localisées × facteur de détour)";
-  if (source.empty()) return "aucune";
-  return source + (estimate ? " (estimation)" : "");
+// A decimal's text ("2450.00") as money; "—" when absent.
+std::string money(Lang lang, const std::string& decimal) {
+  int64_t cents = 0;
+  if (!parse_decimal_cents(decimal, cents)) return decimal.empty() ? "—" : decimal;
+  return format_money_cents(lang, cents);
 }
 
-std::string address_match_fr(const std::string& match) {
-  if (match == "exact") return "localisée : code postal et commune concordent";
-  if (match == "postcode_mismatch")
-    return "localisée par la commune : le code postal ne lui correspond pas";
-  if (match == "no_postcode") return "localisée par la commune : adresse sans code postal";
-  if (match == "postcode_only") return "localisée par le code postal : commune introuvable";
-  if (match == "not_found") return "non localisée";
-  return "non vérifiée (pas de gazetteer)";
+std::string distance_source(Lang lang, const std::string& source, bool estimate) {
+  if (source.empty()) return std::string(tr(lang, "employee.source.none"));
+  const std::string key = "employee.source." + source;
+  const std::string_view text = tr(lang, key);
+  if (text != key) return std::string(text);  // the known sources say whether they estimate
+  return estimate ? trf(lang, "employee.source.estimate", source) : source;
 }
 
-std::string km(std::optional<double> value) {
-  return value ? fr_number(*value, 1) + "\u00a0km" : "inconnue";
+std::string address_match(Lang lang, const std::string& match) {
+  const std::string key = "employee.match." + match;
+  const std::string_view text = tr(lang, key);
+  return std::string(match.empty() || text == key ? tr(lang, "employee.match.unchecked") : text);
 }
 
-std::string local_date(std::optional<int64_t> us) {
+// Local time as if UTC → "7 mars 2025 08:00" / "7 March 2025 08:00".
+std::string local_date(Lang lang, std::optional<int64_t> us) {
   if (!us) return "";
   const std::string text = format_timestamp_us(*us, ' ', false);
   const CivilDate d = civil_from_days(floor_div(*us, 86'400'000'000LL));
-  return fmt::format("{} {} {} {}", d.day, k_months[d.month - 1], d.year, text.substr(11, 5));
+  return format_date(lang, d.year, d.month, d.day) + " " + text.substr(11, 5);
 }
 
-std::string duration(std::optional<int32_t> seconds) {
+std::string duration(Lang lang, std::optional<int32_t> seconds) {
   if (!seconds) return "";
-  return fmt::format("{} h {:02d}", *seconds / 3600, *seconds % 3600 / 60);
+  return trf(lang, "employee.duration_value", *seconds / 3600, *seconds % 3600 / 60);
 }
 
-constexpr const char* k_style = R"css(
-body{font-family:system-ui,sans-serif;margin:2rem;color:#1d2433;background:#f6f7fb;max-width:70rem}
-h1{margin:0 0 .2rem}nav a{margin-right:.6rem}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;background:#fff;padding:1rem 1.3rem;border-radius:10px;box-shadow:0 1px 3px #0002}
-dt{font-weight:600}dd{margin:0}
-table{border-collapse:collapse;background:#fff;margin:.6rem 0 1.6rem;font-size:.9rem}
-th,td{padding:.35rem .7rem;border-bottom:1px solid #e3e6ee;text-align:left}
-td.n{text-align:right}.no{color:#a33}.yes{color:#176b3a}.note{background:#fff6d6;padding:.5rem .8rem;border-radius:6px}
-svg{background:#fff;border-radius:10px;box-shadow:0 1px 3px #0002}
+std::string severity(Lang lang, const std::string& value) {
+  const std::string key = "employee.severity." + value;
+  const std::string_view text = tr(lang, key);
+  return std::string(text == key ? value : text);
+}
+
+// The page's own links keep its language.
+std::string employee_href(const EmployeeFacts& f, int year, Lang lang) {
+  return escape_html(url_with("/employee/" + std::to_string(f.employee_id),
+                              {{"year", std::to_string(year)},
+                               {"lang", std::string(lang_code(lang))}}));
+}
+
+constexpr std::string_view k_css = R"css(
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;background:#fff;padding:1rem 1.3rem;border-radius:10px;box-shadow:0 1px 3px #0002;margin:.4rem 0 1rem}
+dl.facts dt{font-weight:600}dl.facts dd{margin:0}
+.note{background:#fff6d6;padding:.5rem .8rem;border-radius:6px}
+.years ul{list-style:none;display:flex;flex-wrap:wrap;gap:.8rem;padding:0;margin:.3rem 0}
+figure.monthly{max-width:640px}
 )css";
 
-void field(std::string& html, const std::string& label, const std::string& value_html) {
-  html += "<dt>" + escape_html(label) + "</dt><dd>" + value_html + "</dd>";
+void field(std::string& html, std::string_view id, std::string_view label,
+           const std::string& value_html) {
+  html += fmt::format("<dt>{}</dt><dd data-fact=\"{}\">{}</dd>", escape_html(label), id,
+                      value_html);
 }
 
-void decision_section(std::string& html, const EmployeeFacts& f) {
-  html += "<h2>Prime sportive</h2><dl>";
+void decision_section(std::string& html, const EmployeeFacts& f, Lang lang) {
+  html += fmt::format("<h2>{}</h2><dl class=\"facts\" id=\"decision\">",
+                      escape_html(tr(lang, "employee.bonus_title")));
   const BonusDecision* d = f.decision ? &*f.decision : nullptr;
-  field(html, "Mode déclaré", escape_html(d ? d->moyen_deplacement : f.declared_mode));
+  field(html, "declared_mode", tr(lang, "employee.declared_mode"),
+        escape_html(d ? d->moyen_deplacement : f.declared_mode));
   if (f.has_commute) {
-    field(html, "Adresse (telle qu'écrite)", escape_html(f.address));
-    std::string located = escape_html(address_match_fr(f.address_match));
-    if (!f.commune.empty()) located += " — commune retenue : " + escape_html(f.commune);
-    field(html, "Adresse (telle que localisée)", located);
+    field(html, "address", tr(lang, "employee.address_written"), escape_html(f.address));
+    std::string located = escape_html(address_match(lang, f.address_match));
+    if (!f.commune.empty())
+      located += " — " + escape_html(trf(lang, "employee.commune", f.commune));
+    field(html, "located", tr(lang, "employee.address_located"), located);
   }
   if (d) {
     if (d->threshold_km || d->distance_km) {
-      field(html, "Distance domicile-travail", escape_html(km(d->distance_km)));
-      field(html, "Source de la distance",
-            escape_html(distance_source_fr(d->distance_source, d->distance_estimate)));
+      field(html, "distance", tr(lang, "employee.distance"), escape_html(km(lang, d->distance_km)));
+      field(html, "distance_source", tr(lang, "employee.distance_source"),
+            escape_html(distance_source(lang, d->distance_source, d->distance_estimate)));
     } else {  // car, public transport: no distance is asked for them
-      field(html, "Distance domicile-travail", "non calculée (mode non sportif)");
+      field(html, "distance", tr(lang, "employee.distance"),
+            escape_html(tr(lang, "employee.not_computed")));
     }
-    field(html, "Seuil applicable",
-          d->threshold_km ? escape_html(km(d->threshold_km))
-                          : "aucun (mode non sportif : jamais éligible)");
-    field(html, "Décision",
-          fmt::format("<span class=\"{}\">{}</span>", d->eligible ? "yes" : "no",
-                      escape_html(d->reason_text)));
-    field(html, "Salaire brut annuel", escape_html(fr_euros(d->salaire_brut_eur)));
-    field(html, "Prime", "<b>" + escape_html(fr_euros(d->prime_eur)) + "</b>");
+    field(html, "threshold", tr(lang, "employee.threshold"),
+          escape_html(d->threshold_km ? km(lang, d->threshold_km)
+                                      : std::string(tr(lang, "employee.no_threshold"))));
+    field(html, "decision", tr(lang, "employee.decision"),
+          fmt::format("<span class=\"{}\" data-reason=\"{}\">{}</span>",
+                      d->eligible ? "yes" : "no", escape_html(d->reason),
+                      escape_html(reason_label(lang, d->reason, d->reason_text))));
+    field(html, "salary", tr(lang, "employee.salary"),
+          escape_html(money(lang, d->salaire_brut_eur)));
+    field(html, "bonus", tr(lang, "employee.bonus"),
+          fmt::format("<b data-value=\"{}\">{}</b>", escape_html(d->prime_eur),
+                      escape_html(money(lang, d->prime_eur))));
   } else {
-    field(html, "Décision",
-          fmt::format("aucune pour {} (embauché après l'année, ou écarté des calculs : voir la "
-                      "qualité des données)",
-                      f.year));
+    field(html, "decision", tr(lang, "employee.decision"),
+          escape_html(trf(lang, "employee.no_decision", f.year)));
   }
   html += "</dl>";
   if (f.commute_changed)
-    html += fmt::format(
-        "<p class=\"note\">Le trajet actuel ({}, {}) n'est plus celui de la décision {} : le "
-        "prochain <code>sportlake refresh --year {}</code> la recalculera.</p>",
-        escape_html(f.declared_mode), escape_html(km(f.current_distance_km)), f.year, f.year);
+    html += "<p class=\"note\">" +
+            fmt::format(fmt::runtime(escape_html(tr(lang, "employee.commute_changed"))),
+                        escape_html(f.declared_mode), escape_html(km(lang, f.current_distance_km)),
+                        f.year,
+                        fmt::format("<code>sportlake refresh --year {}</code>", f.year)) +
+            "</p>";
 }
 
-void wellbeing_section(std::string& html, const EmployeeFacts& f) {
-  html += "<h2>Jours bien-être</h2><dl>";
+void wellbeing_section(std::string& html, const EmployeeFacts& f, Lang lang) {
+  html += fmt::format("<h2>{}</h2><dl class=\"facts\" id=\"wellbeing\">",
+                      escape_html(tr(lang, "employee.wellbeing_title")));
   if (f.has_wellbeing) {
-    field(html, "Activités comptées", std::to_string(f.wellbeing_activities));
-    field(html, "Décision",
-          f.wellbeing_eligible
-              ? fmt::format("<span class=\"yes\">éligible : {} jours</span>", f.wellbeing_days)
-              : fmt::format("<span class=\"no\">non éligible : il manque {} activité{} pour "
-                            "atteindre {}</span>",
-                            f.wellbeing_missing, f.wellbeing_missing > 1 ? "s" : "",
-                            f.wellbeing_activities + f.wellbeing_missing));
+    field(html, "activities", tr(lang, "employee.counted"),
+          fmt::format("<span data-value=\"{}\">{}</span>", f.wellbeing_activities,
+                      format_int(lang, f.wellbeing_activities)));
+    const std::string text =
+        f.wellbeing_eligible
+            ? trf(lang, "employee.wb_eligible", format_int(lang, f.wellbeing_days))
+            : trf(lang, "employee.wb_missing", format_int(lang, f.wellbeing_missing),
+                  format_int(lang, f.wellbeing_activities + f.wellbeing_missing));
+    field(html, "wellbeing_decision", tr(lang, "employee.decision"),
+          fmt::format("<span class=\"{}\" data-missing=\"{}\">{}</span>",
+                      f.wellbeing_eligible ? "yes" : "no", f.wellbeing_missing,
+                      escape_html(text)));
   } else {
-    field(html, "Décision", fmt::format("aucune pour {}", f.year));
+    field(html, "wellbeing_decision", tr(lang, "employee.decision"),
+          escape_html(trf(lang, "employee.none_for", f.year)));
   }
-  html += "</dl>" + monthly_chart_svg(f);
+  html += "</dl><figure class=\"monthly\"><figcaption>" +
+          escape_html(trf(lang, "employee.chart_title", f.year)) + "</figcaption>" +
+          monthly_chart_svg(f, lang) + "</figure>";
 }
 
-void activities_section(std::string& html, const EmployeeFacts& f) {
-  html += fmt::format("<h2>Activités {} ({})</h2>", f.year, f.activities.size());
+void activities_section(std::string& html, const EmployeeFacts& f, Lang lang) {
+  html += fmt::format("<h2>{}</h2>", escape_html(trf(lang, "employee.activities_title", f.year,
+                                                      format_int(lang, static_cast<int64_t>(
+                                                                           f.activities.size())))));
   if (f.activities.empty()) {
-    html += "<p>Aucune activité.</p>";
+    html += "<p>" + escape_html(tr(lang, "employee.no_activity")) + "</p>";
     return;
   }
-  html +=
-      "<table><tr><th>Date</th><th>Sport</th><th>Nom</th><th>Distance</th><th>Durée</th>"
-      "<th>Comptée</th></tr>";
+  html += "<table id=\"activities\"><thead><tr>";
+  for (std::string_view key : {"employee.date", "employee.sport", "employee.name",
+                               "employee.distance_col", "employee.duration", "employee.counted_col"})
+    html += "<th scope=\"col\">" + escape_html(tr(lang, key)) + "</th>";
+  html += "</tr></thead><tbody>";
+  const std::string yes(tr(lang, "common.yes")), commute(tr(lang, "employee.commute_activity"));
   for (const auto& a : f.activities)
     html += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td>"
-        "<td>{}</td></tr>",
-        escape_html(local_date(a.start_local_us)), escape_html(a.sport_type), escape_html(a.name),
-        a.distance_km ? escape_html(km(a.distance_km)) : "", duration(a.moving_time_s),
-        a.counted ? "oui" : "non (trajet domicile-travail)");
-  html += "</table>";
+        "<tr data-counted=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>"
+        "<td class=\"n\">{}</td><td>{}</td></tr>",
+        a.counted ? 1 : 0, escape_html(local_date(lang, a.start_local_us)),
+        escape_html(a.sport_type), escape_html(a.name),
+        a.distance_km ? escape_html(km(lang, a.distance_km)) : "",
+        escape_html(duration(lang, a.moving_time_s)), escape_html(a.counted ? yes : commute));
+  html += "</tbody></table>";
 }
 
-void findings_section(std::string& html, const EmployeeFacts& f) {
-  html += "<h2>Qualité des données</h2>";
+void findings_section(std::string& html, const EmployeeFacts& f, Lang lang) {
+  html += "<h2>" + escape_html(tr(lang, "employee.quality_title")) + "</h2>";
   if (f.findings.empty()) {
-    html += "<p>Aucun constat.</p>";
+    html += "<p>" + escape_html(tr(lang, "employee.no_finding")) + "</p>";
     return;
   }
-  html +=
-      "<table><tr><th>Gravité</th><th>Table</th><th>Clé</th><th>Règle</th><th>Constat</th></tr>";
+  html += "<table id=\"findings\"><thead><tr>";
+  for (std::string_view key : {"employee.severity", "employee.table", "employee.key",
+                               "employee.rule", "employee.finding"})
+    html += "<th scope=\"col\">" + escape_html(tr(lang, key)) + "</th>";
+  html += "</tr></thead><tbody>";
+  // The finding's text is data-quality's own (Silver dq_issues), shown as written.
   for (const auto& i : f.findings)
     html += fmt::format(
-        "<tr><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        i.severity == "info" ? "yes" : "no", escape_html(i.severity), escape_html(i.table),
-        escape_html(i.key), escape_html(i.rule), escape_html(i.reason));
-  html += "</table>";
+        "<tr data-rule=\"{}\"><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td></tr>",
+        escape_html(i.rule), i.severity == "info" ? "yes" : "no",
+        escape_html(severity(lang, i.severity)), escape_html(i.table), escape_html(i.key),
+        escape_html(i.rule), escape_html(i.reason));
+  html += "</tbody></table>";
 }
 
-void history_section(std::string& html, const EmployeeFacts& f) {
-  html += "<h2>Historique de la décision</h2>";
-  html +=
-      "<table><tr><th>Année</th><th>Mode</th><th>Distance</th><th>Seuil</th><th>Décision</th>"
-      "<th>Prime</th></tr>";
+void history_section(std::string& html, const EmployeeFacts& f, Lang lang) {
+  html += "<h2>" + escape_html(tr(lang, "employee.history_title")) +
+          "</h2><table id=\"history\"><thead><tr>";
+  for (std::string_view key : {"employee.year", "employee.mode", "employee.distance_col",
+                               "employee.limit", "employee.decision", "employee.bonus"})
+    html += "<th scope=\"col\">" + escape_html(tr(lang, key)) + "</th>";
+  html += "</tr></thead><tbody>";
   for (const auto& d : f.history)
     html += fmt::format(
-        "<tr><td><a href=\"/employee/{}?year={}\">{}</a></td><td>{}</td><td class=n>{}</td>"
-        "<td class=n>{}</td><td class=\"{}\">{}</td><td class=n>{}</td></tr>",
-        f.employee_id, d.year, d.year, escape_html(d.moyen_deplacement),
-        escape_html(km(d.distance_km)), d.threshold_km ? escape_html(km(d.threshold_km)) : "—",
-        d.eligible ? "yes" : "no", escape_html(d.reason_text), escape_html(fr_euros(d.prime_eur)));
-  html += "</table>";
+        "<tr data-year=\"{}\"><th scope=\"row\"><a href=\"{}\">{}</a></th><td>{}</td>"
+        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td>"
+        "<td class=\"n\">{}</td></tr>",
+        d.year, employee_href(f, d.year, lang), d.year, escape_html(d.moyen_deplacement),
+        escape_html(km(lang, d.distance_km)),
+        d.threshold_km ? escape_html(km(lang, d.threshold_km)) : "—", d.eligible ? "yes" : "no",
+        escape_html(reason_label(lang, d.reason, d.reason_text)),
+        escape_html(money(lang, d.prime_eur)));
+  html += "</tbody></table>";
 }
 
-// Same error body as the dashboard's: {"error": "..."}.
-void refuse(httplib::Response& res, int status, const std::string& message) {
-  std::string body = "{\"error\":";
-  append_json_string(body, message);
-  res.status = status;
-  res.set_content(body + "}", "application/json");
+// An employee_facts error in the request's language (its own messages are the CLI's English).
+Error translated(const Error& e, const delta::Lake& lake, int64_t id, int year, Lang lang) {
+  if (e.code != Errc::not_found) return e;
+  auto years = GoldReader(lake).years();
+  if (!years || years->empty())
+    return make_error(Errc::not_found, std::string(tr(lang, "error.no_refresh")));
+  if (year != 0 && std::find(years->begin(), years->end(), year) == years->end())
+    return make_error(Errc::not_found, tr_arg(lang, "error.no_year", std::to_string(year)));
+  return make_error(Errc::not_found, tr_arg(lang, "error.no_employee", std::to_string(id)));
 }
 
-// The facts a request asks for, or the answer already written (401/403/400/404/500).
+// The facts a request asks for, or the answer already written (401/403/400/404/500): as JSON
+// for the API, as a page for a person.
 std::optional<EmployeeFacts> requested_facts(const httplib::Request& req, httplib::Response& res,
                                              const delta::Lake& lake,
-                                             const Authenticate& authenticate) {
+                                             const Authenticate& authenticate, bool page) {
+  const Lang lang = request_lang(req);
   const auto role = authenticate(req, res);
   if (!role) return std::nullopt;
-  if (*role != Role::hr) {
-    refuse(res, 403, "an employee's page holds per-employee rows: the hr role reads it");
+  auto answer = [&](int status, const std::string& message) {
+    if (page)
+      refuse_page(res, status, message, lang, *role);
+    else
+      refuse(res, status, message);
     return std::nullopt;
-  }
+  };
+  if (*role != Role::hr) return answer(403, std::string(tr(lang, "error.employee_hr_only")));
   const std::string id_text = req.matches[1];
   int64_t id = 0;
   auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-  if (ec != std::errc() || end != id_text.data() + id_text.size()) {
-    refuse(res, 404, "no employee '" + id_text + "'");
-    return std::nullopt;
-  }
+  if (ec != std::errc() || end != id_text.data() + id_text.size())
+    return answer(404, tr_arg(lang, "error.no_employee", id_text));
   int year = 0;
   if (req.has_param("year")) {
     const std::string text = req.get_param_value("year");
     auto [ptr, yec] = std::from_chars(text.data(), text.data() + text.size(), year);
-    if (yec != std::errc() || ptr != text.data() + text.size() || year < 1900 || year > 9999) {
-      refuse(res, 400, "year '" + text + "' is not a year");
-      return std::nullopt;
-    }
+    if (yec != std::errc() || ptr != text.data() + text.size() || year < 1900 || year > 9999)
+      return answer(400, tr_arg(lang, "error.bad_year", text));
   }
   auto facts = employee_facts(lake, id, year);
   if (!facts) {
-    refuse(res, facts.error().code == Errc::not_found ? 404 : 500, facts.error().to_string());
-    return std::nullopt;
+    const Error e = translated(facts.error(), lake, id, year, lang);
+    const int status = http_status_of(e);
+    return answer(status, status == 500 ? e.to_string() : e.message);
   }
   return std::move(*facts);
 }
 
 }  // namespace
 
-std::string monthly_chart_svg(const EmployeeFacts& f) {
-  constexpr int k_bar = 36, k_gap = 12, k_left = 16, k_top = 24, k_plot = 120;
-  const int width = k_left * 2 + 12 * k_bar + 11 * k_gap;
-  const int height = k_top + k_plot + 28;
-  const int most = std::max(1, *std::max_element(f.monthly.begin(), f.monthly.end()));
+std::string monthly_chart_svg(const EmployeeFacts& f, Lang lang) {
+  ColumnChart chart;
+  chart.id = "chart-employee-monthly";
+  chart.lang = lang;
+  chart.title = trf(lang, "employee.chart_title", f.year);
   int total = 0;
-  for (int n : f.monthly) total += n;
-  std::string svg = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{0}\" height=\"{1}\" "
-      "viewBox=\"0 0 {0} {1}\" aria-labelledby=\"chart-title chart-desc\" class=\"monthly\">"
-      "<title id=\"chart-title\">Activités comptées par mois, {2}</title>"
-      "<desc id=\"chart-desc\">{3} activités comptées pour les jours bien-être en {2}</desc>",
-      width, height, f.year, total);
-  for (int m = 0; m < 12; ++m) {
-    const int n = f.monthly[m];
-    const int h = n * k_plot / most;
-    const int x = k_left + m * (k_bar + k_gap);
-    const int y = k_top + k_plot - h;
-    svg += fmt::format(
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#3d6fd8\" data-month=\"{}\" "
-        "data-count=\"{}\"><title>{} : {}</title></rect>",
-        x, y, k_bar, h, m + 1, n, k_months[m], n);
-    svg += fmt::format(
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1d2433\">{}"
-        "</text>",
-        x + k_bar / 2, y - 4, n);
-    svg += fmt::format(
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#4a5468\">{}"
-        "</text>",
-        x + k_bar / 2, k_top + k_plot + 18, k_months[m]);
+  ChartSeries counted{std::string(tr(lang, "employee.counted")), {}};
+  for (int m = 1; m <= 12; ++m) {
+    chart.categories.emplace_back(month_name(lang, m, true));
+    chart.category_keys.push_back(std::to_string(m));
+    counted.values.push_back(f.monthly[static_cast<size_t>(m - 1)]);
+    total += f.monthly[static_cast<size_t>(m - 1)];
   }
-  return svg + "</svg>";
+  chart.description = trf(lang, "employee.chart_desc", format_int(lang, total), f.year);
+  chart.series.push_back(std::move(counted));
+  return column_chart_svg(chart);
 }
 
-std::string employee_page_html(const EmployeeFacts& f) {
-  const std::string name = f.prenom + " " + f.nom;
-  std::string html = "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">";
-  html += fmt::format("<title>{} — {}</title><style>{}</style></head><body>", escape_html(name),
-                      f.year, k_style);
-  html += fmt::format("<h1>{} <small>n° {} · {}</small></h1><nav>", escape_html(name),
-                      f.employee_id, escape_html(f.business_unit));
-  html += fmt::format("<a href=\"/?year={}\">Tableau de bord</a> · ", f.year);
+std::string employee_page_html(const EmployeeFacts& f, Lang lang) {
+  PageFrame frame;
+  frame.lang = lang;
+  frame.title = f.prenom + " " + f.nom;
+  frame.current = "/employee";
+  frame.role = Role::hr;
+  frame.other_lang_href = url_with("/employee/" + std::to_string(f.employee_id),
+                                   {{"year", std::to_string(f.year)},
+                                    {"lang", lang == Lang::fr ? "en" : "fr"}});
+  frame.extra_css = std::string(k_css);
+  std::string html = page_begin(frame);
+  html += "<p>" +
+          escape_html(trf(lang, "employee.subtitle", f.employee_id, f.business_unit)) + "</p>";
+  html += fmt::format("<nav class=\"years\" aria-label=\"{}\"><ul>",
+                      escape_html(tr(lang, "employee.links")));
+  html += fmt::format(
+      "<li><a href=\"{}\">{}</a></li>",
+      escape_html(url_with("/", {{"year", std::to_string(f.year)},
+                                 {"lang", std::string(lang_code(lang))}})),
+      escape_html(trf(lang, "employee.overview_of", f.year)));
   for (int y : f.years) {
     if (y == f.year)
-      html += fmt::format("<b>{}</b> ", y);
+      html += fmt::format("<li><a href=\"{}\" aria-current=\"page\"><b>{}</b></a></li>",
+                          employee_href(f, y, lang), y);
     else
-      html += fmt::format("<a href=\"/employee/{}?year={}\">{}</a>", f.employee_id, y, y);
+      html += fmt::format("<li><a href=\"{}\">{}</a></li>", employee_href(f, y, lang), y);
   }
-  html +=
-      fmt::format(" · <a href=\"/api/employee/{}?year={}\">JSON</a></nav>", f.employee_id, f.year);
+  html += fmt::format("<li><a href=\"/api/employee/{}?year={}\">JSON</a></li></ul></nav>",
+                      f.employee_id, f.year);
   if (!f.in_silver)
-    html +=
-        "<p class=\"note\">Ce salarié n'est plus dans Silver (supprimé de la source, ou écarté "
-        "par une erreur de qualité des données).</p>";
-  decision_section(html, f);
-  wellbeing_section(html, f);
-  activities_section(html, f);
-  findings_section(html, f);
-  history_section(html, f);
-  html += "<p>sportlake — faits lus dans les tables Delta Silver et Gold.</p></body></html>";
-  return html;
+    html += "<p class=\"note\">" + escape_html(tr(lang, "employee.not_in_silver")) + "</p>";
+  decision_section(html, f, lang);
+  wellbeing_section(html, f, lang);
+  activities_section(html, f, lang);
+  findings_section(html, f, lang);
+  history_section(html, f, lang);
+  return html + page_end(lang);
 }
 
 void mount_employee_routes(httplib::Server& server, const delta::Lake& lake,
                            Authenticate authenticate) {
   server.Get(R"(/employee/([0-9]+))",
              [&lake, authenticate](const httplib::Request& req, httplib::Response& res) {
-               auto facts = requested_facts(req, res, lake, authenticate);
-               if (facts) res.set_content(employee_page_html(*facts), "text/html; charset=utf-8");
+               const Lang lang = request_lang(req);
+               res.set_header("Content-Language", std::string(lang_code(lang)));
+               res.set_header("Vary", "Accept-Language, Cookie");
+               auto facts = requested_facts(req, res, lake, authenticate, true);
+               if (facts)
+                 res.set_content(employee_page_html(*facts, lang), "text/html; charset=utf-8");
              });
   server.Get(R"(/api/employee/([0-9]+))",
              [&lake, authenticate](const httplib::Request& req, httplib::Response& res) {
-               auto facts = requested_facts(req, res, lake, authenticate);
+               auto facts = requested_facts(req, res, lake, authenticate, false);
                if (facts) res.set_content(employee_facts_json(*facts), "application/json");
              });
 }

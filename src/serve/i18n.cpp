@@ -94,6 +94,91 @@ constexpr Text k_texts[] = {
     {"overview.csv_quality", "qualité", "quality"},
     {"overview.csv_bu", "par BU", "by BU"},
     {"overview.no_data", "pas de données", "no data"},
+    {"employee.subtitle", "Salarié n° {} · {}", "Employee no. {} · {}"},
+    {"employee.overview_of", "Vue d'ensemble {}", "Overview {}"},
+    {"employee.years", "Années", "Years"},
+    {"employee.links", "Années et export", "Years and export"},
+    {"employee.not_in_silver",
+     "Ce salarié n'est plus dans Silver (supprimé de la source, ou écarté par une erreur de "
+     "qualité des données).",
+     "This employee is no longer in Silver (deleted from the source, or set aside by a "
+     "data-quality error)."},
+    {"employee.bonus_title", "Prime sportive", "Sport bonus"},
+    {"employee.declared_mode", "Mode déclaré", "Declared mode"},
+    {"employee.address_written", "Adresse (telle qu'écrite)", "Address (as written)"},
+    {"employee.address_located", "Adresse (telle que localisée)", "Address (as located)"},
+    {"employee.commune", "commune retenue : {}", "commune retained: {}"},
+    {"employee.match.exact", "localisée : code postal et commune concordent",
+     "located: postcode and commune agree"},
+    {"employee.match.postcode_mismatch",
+     "localisée par la commune : le code postal ne lui correspond pas",
+     "located by the commune: the postcode does not match it"},
+    {"employee.match.no_postcode", "localisée par la commune : adresse sans code postal",
+     "located by the commune: no postcode in the address"},
+    {"employee.match.postcode_only", "localisée par le code postal : commune introuvable",
+     "located by the postcode: commune not found"},
+    {"employee.match.not_found", "non localisée", "not located"},
+    {"employee.match.unchecked", "non vérifiée (pas de gazetteer)", "not checked (no gazetteer)"},
+    {"employee.distance", "Distance domicile-travail", "Commute distance"},
+    {"employee.distance_source", "Source de la distance", "Distance source"},
+    {"employee.source.google_distance_matrix", "Google Distance Matrix (trajet calculé)",
+     "Google Distance Matrix (routed)"},
+    {"employee.source.google_routes", "Google Routes (trajet calculé)", "Google Routes (routed)"},
+    {"employee.source.offline",
+     "estimation hors ligne (vol d'oiseau entre les communes localisées × facteur de détour)",
+     "offline estimate (straight line between the located communes × detour factor)"},
+    {"employee.source.none", "aucune", "none"},
+    {"employee.source.estimate", "{} (estimation)", "{} (estimate)"},
+    {"employee.not_computed", "non calculée (mode non sportif)", "not computed (not a sporty mode)"},
+    {"employee.unknown", "inconnue", "unknown"},
+    {"employee.threshold", "Seuil applicable", "Applicable limit"},
+    {"employee.no_threshold", "aucun (mode non sportif : jamais éligible)",
+     "none (not a sporty mode: never eligible)"},
+    {"employee.decision", "Décision", "Decision"},
+    {"employee.salary", "Salaire brut annuel", "Gross annual salary"},
+    {"employee.bonus", "Prime", "Bonus"},
+    {"employee.no_decision",
+     "aucune pour {} (embauché après l'année, ou écarté des calculs : voir la qualité des "
+     "données)",
+     "none for {} (hired after the year, or set aside: see the data quality)"},
+    {"employee.commute_changed",
+     "Le trajet actuel ({}, {}) n'est plus celui de la décision {} : le prochain {} la "
+     "recalculera.",
+     "The current commute ({}, {}) is no longer the one of the {} decision: the next {} will "
+     "recompute it."},
+    {"employee.wellbeing_title", "Jours bien-être", "Well-being days"},
+    {"employee.counted", "Activités comptées", "Activities counted"},
+    {"employee.wb_eligible", "éligible : {} jours", "eligible: {} days"},
+    {"employee.wb_missing", "non éligible : il manque {} activité(s) pour atteindre {}",
+     "not eligible: {} activity(ies) short of {}"},
+    {"employee.none_for", "aucune pour {}", "none for {}"},
+    {"employee.chart_title", "Activités comptées par mois, {}", "Activities counted per month, {}"},
+    {"employee.chart_desc", "{} activité(s) comptée(s) pour les jours bien-être en {}",
+     "{} activity(ies) counted towards the well-being days in {}"},
+    {"employee.activities_title", "Activités {} ({})", "Activities {} ({})"},
+    {"employee.no_activity", "Aucune activité.", "No activity."},
+    {"employee.date", "Date", "Date"},
+    {"employee.sport", "Sport", "Sport"},
+    {"employee.name", "Nom", "Name"},
+    {"employee.distance_col", "Distance", "Distance"},
+    {"employee.duration", "Durée", "Duration"},
+    {"employee.duration_value", "{} h {:02}", "{} h {:02} min"},
+    {"employee.counted_col", "Comptée", "Counted"},
+    {"employee.commute_activity", "non (trajet domicile-travail)", "no (commute)"},
+    {"employee.quality_title", "Qualité des données", "Data quality"},
+    {"employee.no_finding", "Aucun constat.", "No finding."},
+    {"employee.severity", "Gravité", "Severity"},
+    {"employee.severity.error", "erreur", "error"},
+    {"employee.severity.warning", "avertissement", "warning"},
+    {"employee.severity.info", "information", "info"},
+    {"employee.table", "Table", "Table"},
+    {"employee.key", "Clé", "Key"},
+    {"employee.rule", "Règle", "Rule"},
+    {"employee.finding", "Constat", "Finding"},
+    {"employee.history_title", "Historique de la décision", "History of the decision"},
+    {"employee.year", "Année", "Year"},
+    {"employee.mode", "Mode", "Mode"},
+    {"employee.limit", "Seuil", "Limit"},
     // rewards::reason_code → the reason in English (French: Gold's reason_text, as written).
     {"reason.eligible", "éligible : trajet sportif dans la limite de distance",
      "eligible: sporty commute within the distance limit"},
@@ -132,6 +217,10 @@ constexpr Text k_texts[] = {
      "authentication required: Authorization: Bearer <token>, or open the page once with "
      "?token=<token> (the tokens are in SPORTLAKE_HOME/serve)"},
     {"error.invalid_token", "jeton invalide", "invalid token"},
+    {"error.employee_hr_only",
+     "la page d'un salarié contient ses données personnelles : réservée au rôle hr",
+     "an employee's page holds per-employee rows: the hr role reads it"},
+    {"error.no_employee", "aucun salarié {} dans le lac", "no employee {} in the lake"},
 };
 
 constexpr std::array<std::string_view, 12> k_months_fr = {
@@ -230,6 +319,13 @@ std::string_view tr(Lang lang, std::string_view key) {
   for (const Text& t : k_texts)
     if (t.key == key) return lang == Lang::fr ? t.fr : t.en;
   return key;
+}
+
+std::string reason_label(Lang lang, std::string_view code, std::string_view french_text) {
+  if (lang == Lang::fr) return std::string(french_text);
+  const std::string key = "reason." + std::string(code);
+  const std::string_view text = tr(lang, key);
+  return std::string(text != key ? text : french_text);
 }
 
 std::string format_int(Lang lang, int64_t value) {

@@ -25,6 +25,10 @@ Lang choose_lang(std::string_view lang_param, std::string_view accept_language);
 // translation shows, it does not crash).
 std::string_view tr(Lang lang, std::string_view key);
 
+// A bonus decision's reason: Gold writes it in French (`french_text`); other languages translate
+// its rewards::reason_code (`reason.<code>`), an unknown code shows the French text.
+std::string reason_label(Lang lang, std::string_view code, std::string_view french_text);
+
 // 1234567 → "1 234 567" (fr, narrow no-break space) / "1,234,567" (en).
 std::string format_int(Lang lang, int64_t value);
 // 1234.5 with 1 digit → "1 234,5" / "1,234.5" (rounded half away from zero).

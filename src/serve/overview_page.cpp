@@ -504,11 +504,8 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
     html += sort_header(state, q, "", c.sort, std::string(tr(lang, c.label)), c.numeric);
   html += "</tr></thead><tbody>";
   const std::string yes(tr(lang, "common.yes")), no(tr(lang, "common.no"));
-  // Gold writes the reason in French; English pages translate its code (unknown: as written).
   auto reason = [&](size_t r) {
-    const std::string key = "reason." + text_at(rows, "reason", r);
-    const std::string_view text = tr(lang, key);
-    return lang == Lang::en && text != key ? std::string(text) : text_at(rows, "reason_text", r);
+    return reason_label(lang, text_at(rows, "reason", r), text_at(rows, "reason_text", r));
   };
   for (size_t r : page.rows) {
     const bool eligible = int_at(rows, "eligible", r) != 0;
@@ -522,7 +519,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
       return valid(rows, name, r) ? format_int(lang, int_at(rows, name, r)) : std::string();
     };
     html += fmt::format(
-        "<tr data-employee=\"{0}\"><th scope=\"row\"><a href=\"/employee/{0}?year={14}\">{1} "
+        "<tr data-employee=\"{0}\"><th scope=\"row\"><a href=\"/employee/{0}?year={14}{15}\">{1} "
         "{2}</a>"
         "</th><td>{3}</td><td>{4}</td>"
         "<td class=\"n\">{5}</td><td class=\"n\">{6}</td><td class=\"{7}\">{8}</td><td>{9}</td>"
@@ -535,7 +532,8 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
                                        : "",
         eligible ? "yes" : "no", eligible ? yes : no, escape_html(reason(r)),
         escape_html(format_money_cents(lang, int_at(rows, "prime_eur", r))),
-        optional_int("activities"), optional_int("days"), optional_int("missing"), year);
+        optional_int("activities"), optional_int("days"), optional_int("missing"), year,
+        lang == Lang::en ? "&amp;lang=en" : "");
   }
   if (page.rows.empty())
     html +=

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from serve_helpers import FORMULA_NOM, FORMULA_PRENOM, YEAR, Server, new_home
+from serve_helpers import FORMULA_NOM, FORMULA_PRENOM, FRENCH, YEAR, Server, new_home, token
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +46,12 @@ def browser():
     b = Browser()
     yield b
     b.quit()
+
+
+@pytest.fixture
+def as_hr(browser, served):
+    """The browser signed in as hr, asking for French: the server's url."""
+    url, _, home = served
+    browser.accept_language(FRENCH)  # headless Chromium asks for en-US otherwise
+    browser.sign_in(url, token(home, "hr"))
+    return url

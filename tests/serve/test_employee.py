@@ -152,14 +152,30 @@ def test_only_hr_reads_the_employee_page(lake):
     for path in (f"/employee/{w}", f"/api/employee/{w}?year={YEAR}"):
         status, headers, _ = get(url + path)
         assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
-        status, _, body = get(url + path, token(home, "viewer"))
-        assert status == 403 and "hr" in json.loads(body)["error"]
         assert get(url + path, token(home, "hr"))[0] == 200
-    status, _, body = get(f"{url}/employee/999999", token(home, "hr"))
-    assert status == 404 and "no employee 999999" in json.loads(body)["error"]
-    assert get(f"{url}/api/employee/999999", token(home, "hr"))[0] == 404
-    assert get(f"{url}/employee/{w}?year=1999", token(home, "hr"))[0] == 404
-    assert get(f"{url}/employee/{w}?year=abc", token(home, "hr"))[0] == 400
+    # The API's errors: JSON {"error", "code"} like every API route, in the request's language.
+    hr, en = token(home, "hr"), {"Accept-Language": "en"}
+    for path, status, code, message in (
+            (f"/api/employee/{w}", 403, "forbidden",
+             "an employee's page holds per-employee rows: the hr role reads it"),
+            ("/api/employee/999999", 404, "not_found", "no employee 999999 in the lake"),
+            (f"/api/employee/{w}?year=1999", 404, "not_found", "no Gold for 1999"),
+            (f"/api/employee/{w}?year=abc", 400, "bad_request", "year 'abc' is not a year")):
+        got, headers, body = get(url + path, token(home, "viewer") if status == 403 else hr, en)
+        assert got == status and headers["Content-Type"].startswith("application/json"), body
+        assert json.loads(body) == {"error": message, "code": code}
+    status, _, body = get(f"{url}/api/employee/999999?lang=fr", hr)
+    assert json.loads(body) == {"error": "aucun salarié 999999 dans le lac", "code": "not_found"}
+    # The page's errors are pages, in the shared frame, in the person's language.
+    for path, status, message in ((f"/employee/{w}", 403, "réservée au rôle hr"),
+                                  ("/employee/999999", 404, "aucun salarié 999999 dans le lac"),
+                                  (f"/employee/{w}?year=1999", 404, "pas de Gold pour 1999"),
+                                  (f"/employee/{w}?year=abc", 400, "année 'abc' invalide")):
+        got, headers, body = get(url + path, token(home, "viewer") if status == 403 else hr)
+        assert got == status and headers["Content-Type"].startswith("text/html"), body
+        assert '<html lang="fr">' in body and html_text(message) in body
+    status, _, body = get(f"{url}/employee/999999?lang=en", hr)
+    assert status == 404 and '<html lang="en">' in body and "no employee 999999 in the lake" in body
 
 
 def html_text(text):
@@ -192,9 +208,10 @@ def test_the_page_says_what_explain_says(lake, who):
     assert html_text(d["reason_text"]) in html
     assert french_euros(d["prime_eur"]) in html
     assert html_text(facts["commute"]["address"]) in html
-    # The monthly chart: one bar per month, carrying the counts.
-    bars = [int(n) for n in re.findall(r'<rect [^>]*data-count="(\d+)"', html)]
-    assert bars == facts["wellbeing"]["monthly"]
+    # The monthly chart: a bar per month with activities, carrying its count.
+    bars = {int(m): int(n) for m, n in re.findall(
+        r'<rect [^>]*data-series="Activités comptées" data-category="(\d+)" data-value="(\d+)"', html)}
+    assert bars == {m + 1: n for m, n in enumerate(facts["wellbeing"]["monthly"]) if n}
     assert f"Activités {YEAR} ({len(facts['activities'])})" in html
     for finding in facts["findings"]:
         assert finding["rule"] in html

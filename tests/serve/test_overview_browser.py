@@ -6,9 +6,8 @@ import json
 from collections import defaultdict
 
 import pytest
-from serve_helpers import YEAR, get, token
+from serve_helpers import FRENCH, YEAR, get, token
 
-FRENCH = "fr-FR,fr;q=0.9"
 
 
 @pytest.fixture(scope="module")
@@ -20,14 +19,6 @@ def api(served):
         assert status == 200, (path, body)
         return json.loads(body)
     return api_get
-
-
-@pytest.fixture
-def as_hr(browser, served):
-    url, _, home = served
-    browser.accept_language(FRENCH)  # headless Chromium asks for en-US otherwise
-    browser.sign_in(url, token(home, "hr"))
-    return url
 
 
 def rects(browser, chart):
