@@ -65,5 +65,12 @@ TEST(I18n, DatesAndTexts) {
   EXPECT_EQ(tr(Lang::en, "no.such.key"), "no.such.key");
 }
 
+TEST(I18n, ReasonsByTheirCode) {
+  const std::string_view gold = "non éligible : mode de déplacement non sportif";
+  EXPECT_EQ(reason_label(Lang::fr, "not_sporty", gold), gold);  // Gold's own French text
+  EXPECT_EQ(reason_label(Lang::en, "not_sporty", gold), "not eligible: commute mode not sporty");
+  EXPECT_EQ(reason_label(Lang::en, "a_new_code", gold), gold);  // unknown: shown as Gold wrote it
+}
+
 }  // namespace
 }  // namespace sl::serve

@@ -62,6 +62,14 @@ TEST(TableQuery, FoldsLatin1AndLatinExtendedA) {
   EXPECT_EQ(search_folded("e\u0301"), "e");            // decomposed: the combining mark dropped
   EXPECT_EQ(search_folded("× ÷ € 中"), "× ÷ € 中");  // not letters of those blocks: as written
   EXPECT_EQ(search_folded("\xC3"), "\xC3");          // a truncated sequence: kept, no crash
+  // Every pair of bytes (the fuzz target's properties, exhaustively): never longer, no capital.
+  for (int a = 0; a < 256; ++a)
+    for (int b = 0; b < 256; ++b) {
+      const char pair[] = {static_cast<char>(a), static_cast<char>(b)};
+      const std::string folded = search_folded(std::string_view(pair, 2));
+      ASSERT_LE(folded.size(), 2u) << a << " " << b;
+      for (char c : folded) ASSERT_FALSE(c >= 'A' && c <= 'Z') << a << " " << b;
+    }
 }
 
 TEST(TableQuery, PagesAreClamped) {
