@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "columnar/batch_ops.hpp"
+#include "common/fault_point.hpp"
 #include "delta/partitions.hpp"
 #include "delta/scan.hpp"
 #include "delta/snapshot.hpp"
@@ -12,56 +13,85 @@
 
 namespace sl::delta {
 
-Result<OptimizeResult> optimize(Storage& storage, const OptimizeOptions& options) {
-  SL_ASSIGN_OR_RETURN(auto snapshot, load_snapshot(storage));
-  SL_TRY(check_write_supported(snapshot.protocol, snapshot.metadata));
-  // Small files grouped by partition.
-  std::map<PartitionValues, std::vector<const Add*>> groups;
-  for (const auto& f : snapshot.files) {
-    if (static_cast<uint64_t>(f.size) < options.min_file_bytes)
-      groups[f.partition_values].push_back(&f);
-  }
+Result<OptimizeResult> compact_files(Storage& storage, const Snapshot& snapshot,
+                                     const std::vector<std::vector<Add>>& groups,
+                                     const WriteOptions& write) {
   OptimizeResult result;
   std::vector<Add> adds;
   std::vector<Remove> removes;
-  SL_ASSIGN_OR_RETURN(auto fields, scan_schema(snapshot, {}));
-  int64_t now = now_ms(options.write.transaction.now_ms);
-  for (auto& [values, files] : groups) {
+  const int64_t now = now_ms(write.transaction.now_ms);
+  // The new files are ours alone until the commit: deleted when it does not land.
+  auto discard_new_files = [&] {
+    for (const auto& a : adds) {
+      if (auto path = decode_uri_path(a.path); path.ok()) (void)storage.remove(*path);
+    }
+  };
+  for (const auto& files : groups) {
     if (files.size() < 2) continue;
     // Read the group's rows through a snapshot restricted to its files.
     Snapshot part = snapshot;
-    part.files.clear();
-    for (const Add* f : files) part.files.push_back(*f);
-    SL_ASSIGN_OR_RETURN(auto rows, scan_all(storage, part));
-    SL_ASSIGN_OR_RETURN(
-        auto written,
-        write_data_files(storage, rows, snapshot.metadata.partition_columns, options.write, false));
-    result.rows += rows.num_rows;
-    for (auto& a : written) adds.push_back(std::move(a));
-    for (const Add* f : files) {
+    part.files = files;
+    auto rows = scan_all(storage, part);
+    if (!rows.ok()) {
+      discard_new_files();
+      return rows.error();
+    }
+    auto written =
+        write_data_files(storage, *rows, snapshot.metadata.partition_columns, write, false);
+    if (!written.ok()) {
+      discard_new_files();
+      return written.error();
+    }
+    result.rows += rows->num_rows;
+    for (auto& a : *written) adds.push_back(std::move(a));
+    for (const Add& f : files) {
       Remove r;
-      r.path = f->path;
+      r.path = f.path;
       r.deletion_timestamp = now;
       r.data_change = false;
       r.extended_file_metadata = true;
-      r.partition_values = f->partition_values;
-      r.size = f->size;
+      r.partition_values = f.partition_values;
+      r.size = f.size;
+      result.bytes_read += static_cast<uint64_t>(f.size);
       removes.push_back(std::move(r));
     }
   }
   if (removes.empty()) return result;
   result.files_added = adds.size();
   result.files_removed = removes.size();
-  auto txn = Transaction::for_snapshot(storage, snapshot, options.write.transaction);
+  for (const auto& a : adds) result.bytes_written += static_cast<uint64_t>(a.size);
+  fault_point("delta.optimize.before_commit", storage.describe(""));
+  auto txn = Transaction::for_snapshot(storage, snapshot, write.transaction);
   txn.remove_files(std::move(removes));
-  txn.add_files(std::move(adds));
+  txn.add_files(adds);
   txn.set_operation("OPTIMIZE", {{"predicate", "[]"}, {"zOrderBy", "[]"}},
                     {{"numRemovedFiles", std::to_string(result.files_removed)},
-                     {"numAddedFiles", std::to_string(result.files_added)}});
-  SL_ASSIGN_OR_RETURN(auto committed, txn.commit());
-  result.version = committed.version;
-  if (options.write.write_checkpoints) {
-    (void)after_commit(storage, committed.version, checkpoint_interval(snapshot.metadata),
+                     {"numAddedFiles", std::to_string(result.files_added)},
+                     {"numRemovedBytes", std::to_string(result.bytes_read)},
+                     {"numAddedBytes", std::to_string(result.bytes_written)}});
+  auto committed = txn.commit();
+  if (!committed.ok()) {
+    discard_new_files();
+    return committed.error();
+  }
+  result.version = committed->version;
+  return result;
+}
+
+Result<OptimizeResult> optimize(Storage& storage, const OptimizeOptions& options) {
+  SL_ASSIGN_OR_RETURN(auto snapshot, load_snapshot(storage));
+  SL_TRY(check_write_supported(snapshot.protocol, snapshot.metadata));
+  // Small files grouped by partition.
+  std::map<PartitionValues, std::vector<Add>> by_partition;
+  for (const auto& f : snapshot.files) {
+    if (static_cast<uint64_t>(f.size) < options.min_file_bytes)
+      by_partition[f.partition_values].push_back(f);
+  }
+  std::vector<std::vector<Add>> groups;
+  for (auto& [values, files] : by_partition) groups.push_back(std::move(files));
+  SL_ASSIGN_OR_RETURN(auto result, compact_files(storage, snapshot, groups, options.write));
+  if (result.version >= 0 && options.write.write_checkpoints) {
+    (void)after_commit(storage, result.version, checkpoint_interval(snapshot.metadata),
                        options.write.transaction);
   }
   return result;
@@ -110,7 +140,10 @@ Result<VacuumResult> vacuum(Storage& storage, const VacuumOptions& options) {
       ++result.kept_files;
       continue;
     }
-    if (!options.dry_run) SL_TRY(storage.remove(file.path));
+    if (!options.dry_run) {
+      fault_point("delta.vacuum.delete", file.path);
+      SL_TRY(storage.remove(file.path));
+    }
     result.deleted.push_back(file.path);
   }
   return result;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "delta/snapshot.hpp"
 #include "delta/storage.hpp"
 #include "delta/table_writer.hpp"
 
@@ -31,9 +32,22 @@ struct OptimizeResult {
   size_t files_removed = 0;
   size_t files_added = 0;
   size_t rows = 0;
+  uint64_t bytes_read = 0;     // the removed files' sizes
+  uint64_t bytes_written = 0;  // the added files' sizes
 };
 
 Result<OptimizeResult> optimize(Storage& storage, const OptimizeOptions& options = {});
+
+// The one compaction step (optimize and table_maintenance): each group (live files of
+// `snapshot`, all of one partition, at least two) is read and written again as files of up to
+// `write.max_rows_per_file` rows; one commit on `snapshot` removes the old files and adds the
+// new ones, all dataChange=false (operation OPTIMIZE). Concurrent appends do not conflict (Delta's
+// rules, transaction.hpp); a concurrent removal of one of the files or a metaData/protocol change
+// does (Errc::conflict). When the commit does not land, the new files are deleted again (best
+// effort: a crash leaves them to vacuum). Fault point `delta.optimize.before_commit`.
+Result<OptimizeResult> compact_files(Storage& storage, const Snapshot& snapshot,
+                                     const std::vector<std::vector<Add>>& groups,
+                                     const WriteOptions& write);
 
 struct VacuumOptions {
   std::optional<int64_t> retention_ms;  // default: the table's deletedFileRetentionDuration
