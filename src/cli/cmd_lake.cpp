@@ -1,4 +1,4 @@
-// `sportlake lake ls|history|schema|scan|import|optimize|vacuum|checkpoint|check`: the Delta
+// `sportlake lake ls|history|schema|scan|import|optimize|vacuum|checkpoint|maintain|check`: the Delta
 // tables of the lake, read, written and verified by our own Delta kernel.
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "cli/commands.hpp"
+#include "cli/lake_maintenance.hpp"
 #include "cli/lake_storage.hpp"
 #include "cli/row_output.hpp"
 #include "common/civil_time.hpp"
@@ -372,6 +373,65 @@ void add_checkpoint(CLI::App& lake, Context& ctx, LakeArgs& args) {
   });
 }
 
+void add_maintain(CLI::App& lake, Context& ctx, LakeArgs& args) {
+  auto* maintain = lake.add_subcommand(
+      "maintain",
+      "one maintenance pass (what `up` runs in the background): compact small files by size "
+      "tiers, checkpoint, clean up expired log files, vacuum with each table's retention");
+  static bool all = false, no_compact = false, no_cleanup = false;
+  static int target_file_mb = 0, fan_in = 0, budget_mb = 0;
+  maintain->add_option("PATH", args.table, "a table, or a folder of tables");
+  maintain->add_flag("--all", all, "every table of the lake (bronze, silver, gold)");
+  maintain->add_option("--target-file-mb", target_file_mb,
+                       "size of the compacted files (default: maintenance.target_file_mb, 32)");
+  maintain->add_option("--fan-in", fan_in,
+                       "files of one size tier compacted together, at least (default: "
+                       "maintenance.fan_in, 10)");
+  maintain->add_option("--budget-mb", budget_mb,
+                       "MiB compaction may read in this pass, all tables together (default: "
+                       "maintenance.budget_mb, 256)");
+  maintain->add_flag("--no-compact", no_compact, "no compaction");
+  maintain->add_flag("--no-cleanup", no_cleanup, "no expired-log cleanup and no vacuum");
+  maintain->callback([&ctx, &args] {
+    if (all == !args.table.empty()) {
+      return void(ctx.exit_code = fail("maintain", make_error(Errc::invalid_argument,
+                                                              "name a table or folder, or --all")));
+    }
+    MaintenanceSettings settings = ctx.settings.maintenance;
+    if (target_file_mb > 0) settings.target_file_mb = target_file_mb;
+    if (fan_in > 0) settings.fan_in = fan_in;
+    if (budget_mb > 0) settings.budget_mb = budget_mb;
+    auto policy = maintenance_policy(settings);
+    if (!policy) return void(ctx.exit_code = fail("maintain", policy.error()));
+    if (!settings.budget_mb) return void(ctx.exit_code = fail("maintain", settings.budget_mb.error()));
+    policy->compact = !no_compact;
+    policy->cleanup = !no_cleanup;
+    const delta::Lake lake = open_lake(ctx);
+    const std::string base = all ? lake.root() : resolve_table(ctx, args.table);
+    auto tables = all ? lake_table_locations(lake) : find_tables(base);
+    if (!tables) return void(ctx.exit_code = fail("maintain", tables.error()));
+    if (tables->empty()) {
+      return void(ctx.exit_code = fail("maintain", make_error(Errc::not_found,
+                                                              "no Delta table at or below '" +
+                                                                  base + "'")));
+    }
+    const auto pass = maintain_tables(
+        lake, *tables, *policy, static_cast<uint64_t>(*settings.budget_mb) << 20,
+        [&](const std::string& table, const Result<delta::TableMaintenance>& outcome) {
+          const std::string name = relative_name(base, table);
+          if (outcome) return void(fmt::print("{}: {}\n", name, outcome->summary()));
+          fmt::print("{}: failed: {}\n", name, outcome.error().to_string());
+        });
+    if (pass.tables > 1) {
+      fmt::print("{} tables: {} files → {}, {} compactions ({:.1f} MB rewritten){}\n", pass.tables,
+                 pass.files_before, pass.files_after, pass.compactions,
+                 static_cast<double>(pass.bytes_rewritten) / (1 << 20),
+                 pass.failed ? fmt::format(", {} failed", pass.failed) : "");
+    }
+    if (pass.failed > 0) ctx.exit_code = 1;
+  });
+}
+
 // One table's check: its findings printed, the outcome recorded in the table. False if damaged
 // or not checkable.
 bool check_one_table(const Context& ctx, const std::string& base, const std::string& table) {
@@ -443,6 +503,7 @@ void add_lake_command(CLI::App& app, Context& ctx) {
   add_optimize(*lake, ctx, args);
   add_vacuum(*lake, ctx, args);
   add_checkpoint(*lake, ctx, args);
+  add_maintain(*lake, ctx, args);
   add_check(*lake, ctx, args);
 }
 

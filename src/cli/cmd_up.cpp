@@ -1,8 +1,8 @@
 // `sportlake up`: every service of the embedded mode in one process, like `docker-compose up` did
 // for the seed: the Bronze ingest, the Slack notifier, the distance worker (each on its own
-// replication slot, each a thread), a periodic Silver/Gold refresh and the dashboard. Ctrl-C (or
-// SIGTERM) stops them all cleanly: each finishes its transaction and acknowledges what it made
-// durable. A service that fails is logged and started again after a pause (5 s doubling to 2 min),
+// replication slot, each a thread), a periodic Silver/Gold refresh, the table maintenance and the
+// dashboard. Ctrl-C (or SIGTERM) stops them all cleanly: each finishes its transaction and
+// acknowledges what it made durable. A service that fails is logged and started again after a pause (5 s doubling to 2 min),
 // so a database restart or a Slack outage does not stop the others.
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
@@ -16,10 +16,12 @@
 #include "cli/dashboard_server.hpp"
 #include "cli/distance_provider_factory.hpp"
 #include "cli/job_options.hpp"
+#include "cli/lake_maintenance.hpp"
 #include "cli/lake_storage.hpp"
 #include "cli/slot_jobs.hpp"
 #include "cli/source_database.hpp"
 #include "cli/stop_signal.hpp"
+#include "common/process.hpp"
 #include "lakehouse/refresh_job.hpp"
 #include "pg/database.hpp"
 
@@ -33,6 +35,8 @@ struct UpOptions {
   bool no_distances = false;
   bool no_serve = false;
   bool no_auth = false;
+  bool no_maintain = false;
+  double maintain_interval = -1;  // -1: maintenance.interval
 };
 
 // Sleeps up to `duration`, waking early on stop.
@@ -40,6 +44,42 @@ void pause_for(std::chrono::milliseconds duration) {
   const auto until = std::chrono::steady_clock::now() + duration;
   while (!stop_requested() && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
+// The maintenance service: a pass over the lake every `interval`, at the lowest CPU and IO
+// priority, within the pass budget. Compaction on Bronze only: Silver and Gold are rewritten by
+// the refresh (an OPTIMIZE removing the files an overwrite removes would make one of them fail);
+// checkpoints on every table; log cleanup and vacuum (which list every file) every
+// `cleanup_interval`.
+Status run_maintenance(const delta::Lake& lake, const MaintenanceSettings& settings,
+                       double interval_s) {
+  SL_ASSIGN_OR_RETURN(auto policy, maintenance_policy(settings));
+  SL_ASSIGN_OR_RETURN(auto cleanup_interval_s, settings.cleanup_interval_s);
+  SL_ASSIGN_OR_RETURN(auto budget_mb, settings.budget_mb);
+  policy.stop = [] { return stop_requested(); };
+  std::optional<std::chrono::steady_clock::time_point> last_cleanup;
+  while (!stop_requested()) {
+    const auto now = std::chrono::steady_clock::now();
+    policy.cleanup = !last_cleanup || now - *last_cleanup >= millis(cleanup_interval_s);
+    if (policy.cleanup) last_cleanup = now;
+    uint64_t budget = static_cast<uint64_t>(budget_mb) << 20;
+    auto report = [](const std::string& table, const Result<delta::TableMaintenance>& outcome) {
+      if (!outcome) return spdlog::warn("maintain: {}: {}", table, outcome.error().to_string());
+      if (outcome->compactions || outcome->conflicts || outcome->checkpoint ||
+          outcome->log_files_deleted || outcome->files_vacuumed.value_or(0))
+        spdlog::info("maintain: {}: {}", table, outcome->summary());
+    };
+    for (const bool bronze : {true, false}) {
+      policy.compact = bronze;
+      SL_ASSIGN_OR_RETURN(auto tables, bronze ? lake_table_locations(lake, {delta::Layer::bronze})
+                                              : lake_table_locations(lake, {delta::Layer::silver,
+                                                                            delta::Layer::gold}));
+      const auto pass = maintain_tables(lake, tables, policy, budget, report);
+      budget -= std::min(budget, pass.bytes_rewritten);
+    }
+    pause_for(millis(interval_s));
+  }
+  return {};
 }
 
 // Runs `service` until stop, starting it again after a failure.
@@ -111,6 +151,17 @@ Status run_up(Context& ctx, const UpOptions& opt) {
       return {};
     });
   });
+  const bool maintain = !opt.no_maintain && settings.maintenance.enabled;
+  if (maintain) {
+    SL_ASSIGN_OR_RETURN(double interval, settings.maintenance.interval_s);
+    if (opt.maintain_interval > 0) interval = opt.maintain_interval;
+    threads.emplace_back([&lake, &settings, interval] {
+      process::lower_thread_priority();
+      supervise("maintain", [&]() -> Status {
+        return run_maintenance(lake, settings.maintenance, interval);
+      });
+    });
+  }
   if (!opt.no_serve) {
     threads.emplace_back([&] {
       supervise("serve", [&]() -> Status {
@@ -119,10 +170,10 @@ Status run_up(Context& ctx, const UpOptions& opt) {
     });
   }
   fmt::print(
-      "sportlake up: ingest → {}/bronze, notify ({}), distances, refresh every {} s; Ctrl-C "
+      "sportlake up: ingest → {}/bronze, notify ({}), distances, refresh every {} s, {}; Ctrl-C "
       "stops\n",
       settings.lake_root.string(), settings.slack_webhook_url.empty() ? "log" : "Slack",
-      opt.refresh_interval);
+      opt.refresh_interval, maintain ? "table maintenance" : "no table maintenance");
   std::fflush(stdout);
   for (auto& t : threads) t.join();
   fmt::print("sportlake up: stopped\n");
@@ -142,6 +193,10 @@ void add_up_command(CLI::App& app, Context& ctx) {
   cmd->add_flag("--no-notify", opt.no_notify, "without the Slack notifier");
   cmd->add_flag("--no-distances", opt.no_distances, "without the distance worker");
   cmd->add_flag("--no-serve", opt.no_serve, "without the dashboard");
+  cmd->add_flag("--no-maintain", opt.no_maintain,
+                "without the table maintenance service (maintenance.enabled=false does the same)");
+  cmd->add_option("--maintain-interval", opt.maintain_interval,
+                  "seconds between two maintenance passes (default: maintenance.interval, 60)");
   cmd->add_flag("--no-auth", opt.no_auth,
                 "the dashboard without tokens (a loopback address only; everyone reads every row)");
   cmd->callback([&ctx] {

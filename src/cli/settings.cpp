@@ -28,6 +28,13 @@ Result<int> integer(const config::Config& config, std::string_view key) {
   return static_cast<int>(value);
 }
 
+template <class T>
+Result<T> positive(Result<T> value, std::string_view key) {
+  if (value && *value <= 0)
+    return make_error(Errc::invalid_argument, std::string(key) + " must be positive");
+  return value;
+}
+
 Result<rewards::RewardRules> read_rules(const config::Config& config) {
   rewards::RewardRules r;
   SL_ASSIGN_OR_RETURN(r.bonus_rate, number(config, "rules.bonus_rate"));
@@ -126,6 +133,17 @@ Settings Settings::read(const config::Config& config) {
   s.maps.destination_point = read_point(config);
   s.slack_webhook_url = config.get_string("slack.webhook_url");
   s.serve_listen = config.get_string("serve.listen");
+  s.maintenance.enabled = config.get_bool("maintenance.enabled", true);
+  s.maintenance.interval_s = positive(number(config, "maintenance.interval"), "maintenance.interval");
+  s.maintenance.cleanup_interval_s =
+      positive(number(config, "maintenance.cleanup_interval"), "maintenance.cleanup_interval");
+  s.maintenance.target_file_mb =
+      positive(integer(config, "maintenance.target_file_mb"), "maintenance.target_file_mb");
+  s.maintenance.fan_in = positive(integer(config, "maintenance.fan_in"), "maintenance.fan_in");
+  if (s.maintenance.fan_in && *s.maintenance.fan_in < 2)
+    s.maintenance.fan_in = make_error(Errc::invalid_argument, "maintenance.fan_in must be at least 2");
+  s.maintenance.budget_mb =
+      positive(integer(config, "maintenance.budget_mb"), "maintenance.budget_mb");
   s.rules = read_rules(config);
   s.year = read_year(config);
   return s;

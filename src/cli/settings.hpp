@@ -64,6 +64,16 @@ struct S3Settings {
   Result<std::optional<int>> multipart_mb = settings_not_read();  // lake.s3.multipart_mb
 };
 
+// maintenance.*: the table maintenance `up` runs and `lake maintain` defaults to.
+struct MaintenanceSettings {
+  bool enabled = true;                                      // maintenance.enabled
+  Result<double> interval_s = settings_not_read();          // maintenance.interval
+  Result<double> cleanup_interval_s = settings_not_read();  // maintenance.cleanup_interval
+  Result<int> target_file_mb = settings_not_read();         // maintenance.target_file_mb
+  Result<int> fan_in = settings_not_read();                 // maintenance.fan_in
+  Result<int> budget_mb = settings_not_read();              // maintenance.budget_mb
+};
+
 struct Settings {
   std::filesystem::path home;       // home ($SPORTLAKE_HOME), absolute
   std::filesystem::path lake_root;  // lake.root, else <home>/delta
@@ -74,6 +84,7 @@ struct Settings {
   MapsSettings maps;
   std::string slack_webhook_url;  // slack.webhook_url; empty: notifications go to the log
   std::string serve_listen;       // serve.listen, "host:port"
+  MaintenanceSettings maintenance;
   // rules.*: checked (rate within [0, 1], positive thresholds...); errors name the key.
   Result<rewards::RewardRules> rules = settings_not_read();
   Result<std::optional<int>> year = settings_not_read();  // rules.year, when set

@@ -3,6 +3,8 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -110,6 +112,15 @@ bool on_path(const std::string& program) {
     if (::access((std::filesystem::path(dir) / program).c_str(), X_OK) == 0) return true;
   }
   return false;
+}
+
+void lower_thread_priority() {
+  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  (void)::setpriority(PRIO_PROCESS, tid, 19);
+  // ioprio_set(IOPRIO_WHO_PROCESS, tid, class best-effort (2) << 13 | level 7): no glibc wrapper.
+  constexpr int k_ioprio_who_process = 1;
+  constexpr int k_best_effort_lowest = (2 << 13) | 7;
+  (void)::syscall(SYS_ioprio_set, k_ioprio_who_process, tid, k_best_effort_lowest);
 }
 
 }  // namespace sl::process

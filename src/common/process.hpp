@@ -28,4 +28,9 @@ std::string render(const std::vector<std::string>& argv);
 // Whether a program is on PATH (or an existing path).
 bool on_path(const std::string& program);
 
+// Makes the calling thread (only it: Linux schedules threads as tasks) yield to the others: CPU
+// nice 19 and the lowest best-effort IO priority. For background work such as table maintenance
+// that must not delay the ingest. Best effort: failures are ignored.
+void lower_thread_priority();
+
 }  // namespace sl::process
