@@ -9,12 +9,11 @@ and killed with SIGKILL there:
    and a later checkpoint succeeds.
 """
 import json
-import os
-import signal
 import subprocess
-import time
 
 from deltalake import DeltaTable
+
+import fault_points
 
 
 def run(binary, *args, env=None):
@@ -24,21 +23,7 @@ def run(binary, *args, env=None):
 
 def kill_at(binary, point, *args):
     """Starts `sportlake ARGS` frozen at `point`, kills it with SIGKILL there."""
-    env = dict(os.environ, SPORTLAKE_FAULT_POINT=point)
-    proc = subprocess.Popen([str(binary), *map(str, args)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while True:
-        with open(f"/proc/{proc.pid}/stat") as f:
-            state = f.read().rsplit(")", 1)[1].split()[0]
-        if state == "T":
-            break
-        assert proc.poll() is None, f"exited before {point}: {proc.stderr.read().decode()}"
-        assert time.monotonic() < deadline, f"never reached {point}"
-        time.sleep(0.01)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    fault_points.kill_at(point, [binary, *args])
 
 
 def write_csv(path, first, n):
