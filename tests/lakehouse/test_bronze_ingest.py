@@ -18,6 +18,8 @@ import duckdb
 import pytest
 from deltalake import DeltaTable
 
+import fault_points
+
 
 @pytest.fixture()
 def env(build_dir):
@@ -133,20 +135,7 @@ def test_schema_change_and_unconvertible_values(env):
 
 def run_frozen(sportlake, e, point, *args):
     """Starts `sportlake ingest` frozen at fault point `point` and kills it there with SIGKILL."""
-    frozen = dict(e, SPORTLAKE_FAULT_POINT=point)
-    proc = subprocess.Popen([sportlake, "ingest", *args], env=frozen, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while True:
-        with open(f"/proc/{proc.pid}/stat") as f:
-            state = f.read().rsplit(")", 1)[1].split()[0]
-        if state == "T":
-            break
-        assert proc.poll() is None, f"exited before {point}: {proc.stderr.read().decode()}"
-        assert time.monotonic() < deadline, f"never reached {point}"
-        time.sleep(0.01)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    fault_points.kill_at(point, [sportlake, "ingest", *args], env=e)
 
 
 @pytest.mark.parametrize("point", ["delta.write.before_commit", "bronze.commit.after_table:public.rh_employees",
