@@ -14,7 +14,8 @@ versions = 0
 for log in sorted((table / "_delta_log").glob("*.json")):
     actions = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
     info = next((a["commitInfo"] for a in actions if "commitInfo" in a), None)
-    adds = [a["add"]["path"] for a in actions if "add" in a]
+    # Data changes only: an OPTIMIZE rewrites rows that were visible already (dataChange=false).
+    adds = [a["add"]["path"] for a in actions if "add" in a and a["add"].get("dataChange", True)]
     if info is None or not adds:
         continue
     committed_ms = info["timestamp"]

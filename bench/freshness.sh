@@ -17,23 +17,9 @@ RATE=${RATE:-1000}
 SECONDS_RUN=${SECONDS_RUN:-10}
 RUNS=${RUNS:-3}
 PYTHON=${PYTHON:-/work/main/.venv/bin/python}
-work=$(mktemp -d /tmp/sl-bench-fresh.XXXXXX)
-chmod 755 "$work"
-export SPORTLAKE_HOME=$work/home SPORTLAKE_LOG_LEVEL=warn
-trap '"$SPORTLAKE" db stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-"$SPORTLAKE" db start >/dev/null
-"$SPORTLAKE" load >/dev/null
-url=$("$SPORTLAKE" db url --admin)
-bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-psql "$url" -qXc "CREATE SEQUENCE IF NOT EXISTS bench_fresh_seq" >/dev/null
-cat >"$work/insert.sql" <<'SQL'
-INSERT INTO strava_activities (activity_id, employee_id, name, distance_m, moving_time_s,
-  elapsed_time_s, total_elev_gain_m, type, sport_type, start_date_utc, start_date_local, timezone,
-  utc_offset_s, calories, raw_payload)
-VALUES (30000000000 + nextval('bench_fresh_seq'), 59019, 'Course à pied le matin', 10000, 3000,
-  3100, 12.5, 'Run', 'Run', now(), localtimestamp, '(GMT+01:00) Europe/Paris', 3600, 650,
-  '{"sport_type": "Run"}');
-SQL
+WORK_PREFIX=sl-bench-fresh
+# shellcheck source=bench/insert_load.sh
+source bench/insert_load.sh
 
 # round <binary> <flags...>: prints "inserts/s rows p50 p95 p99 versions".
 round() {
@@ -44,15 +30,12 @@ round() {
   "$bin" ingest --slot bench_fresh --idle-exit 0.5 >/dev/null  # slot + snapshot
   "$bin" ingest --slot bench_fresh "$@" >/dev/null &
   local pid=$!
-  "$bindir/pgbench" -n -c 8 -j 2 -R "$RATE" -T "$SECONDS_RUN" -f "$work/insert.sql" "$url" \
-    >"$work/pgbench.out" 2>&1 || { cat "$work/pgbench.out" >&2; exit 1; }
-  grep -o 'tps = [0-9.]*' "$work/pgbench.out" | head -1 | awk '{printf "%s ", $3}'
+  insert_load "$RATE" "$SECONDS_RUN"
   sleep 2  # past the longest ceiling: everything inserted is committed
   kill -TERM "$pid"; wait "$pid"
   "$PYTHON" bench/freshness.py "$SPORTLAKE_HOME/delta/bronze/strava_activities"
 }
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 declare -A col
 for run in $(seq 1 "$RUNS"); do
   if (( run % 2 == 1 )); then order="new old"; else order="old new"; fi
