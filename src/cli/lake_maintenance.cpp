@@ -47,6 +47,8 @@ MaintenancePass maintain_tables(
     const delta::MaintenancePolicy& policy, uint64_t budget_bytes,
     const std::function<void(const std::string&, const Result<delta::TableMaintenance>&)>& report) {
   MaintenancePass pass;
+  // A budget below one bin would never let a bin through.
+  budget_bytes = std::max(budget_bytes, policy.target_file_bytes);
   for (const auto& location : locations) {
     if (policy.stop && policy.stop()) break;
     auto storage = lake.table_at(location);

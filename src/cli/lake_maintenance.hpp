@@ -34,7 +34,8 @@ struct MaintenancePass {
   uint64_t bytes_rewritten = 0;
 };
 
-// One pass over `locations` sharing `budget_bytes` of compaction reads; `report` sees each
+// One pass over `locations` sharing `budget_bytes` of compaction reads (at least one target-sized
+// bin); `report` sees each
 // table's outcome (a table that fails is reported and the others go on). Stops between tables
 // when `policy.stop` says so.
 MaintenancePass maintain_tables(

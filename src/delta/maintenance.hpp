@@ -10,6 +10,8 @@
 // directories; delete those that no live add and no unexpired tombstone references and whose
 // modification time is older than now − retention. A retention shorter than the table's
 // `delta.deletedFileRetentionDuration` (7 days by default) is refused unless forced, as in Spark.
+// Files are deleted one by one in path order (fault point `delta.vacuum.delete`, detail: the path):
+// a vacuum cut short deletes the rest next time.
 #pragma once
 
 #include <string>
