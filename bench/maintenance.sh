@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: Bronze after a sustained insert load through `sportlake up`, with the table
-# maintenance service on (its defaults; MAINTAIN_INTERVAL, default 60 s like maintenance.interval)
+# maintenance service on (its defaults; MAINTAIN_INTERVAL, default 15 s like maintenance.interval)
 # and off (--no-maintain), in the same run: pgbench inserts RATE activities/s (default 1,000) for
 # SECONDS_RUN seconds (default 300); then, for bronze/strava_activities, the live files and MB, the
 # data files on disk, the log files, the newest checkpoint's size and the versions
@@ -14,7 +14,7 @@ SPORTLAKE=${SPORTLAKE:-$(pwd)/build/release/src/cli/sportlake}
 RATE=${RATE:-1000}
 SECONDS_RUN=${SECONDS_RUN:-300}
 RUNS=${RUNS:-2}
-MAINTAIN_INTERVAL=${MAINTAIN_INTERVAL:-60}
+MAINTAIN_INTERVAL=${MAINTAIN_INTERVAL:-15}
 PYTHON=${PYTHON:-/work/main/.venv/bin/python}
 WORK_PREFIX=sl-bench-maint
 # shellcheck source=bench/insert_load.sh

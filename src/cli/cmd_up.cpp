@@ -196,7 +196,7 @@ void add_up_command(CLI::App& app, Context& ctx) {
   cmd->add_flag("--no-maintain", opt.no_maintain,
                 "without the table maintenance service (maintenance.enabled=false does the same)");
   cmd->add_option("--maintain-interval", opt.maintain_interval,
-                  "seconds between two maintenance passes (default: maintenance.interval, 60)");
+                  "seconds between two maintenance passes (default: maintenance.interval, 15)");
   cmd->add_flag("--no-auth", opt.no_auth,
                 "the dashboard without tokens (a loopback address only; everyone reads every row)");
   cmd->callback([&ctx] {

@@ -126,7 +126,7 @@ const std::vector<KeyInfo>& known_keys() {
        "`up` compacts, checkpoints and vacuums the lake's tables in the background"},
       {"maintenance.interval",
        {"SPORTLAKE_MAINTENANCE_INTERVAL"},
-       "60",
+       "15",
        "seconds between two maintenance passes of `up`"},
       {"maintenance.cleanup_interval",
        {"SPORTLAKE_MAINTENANCE_CLEANUP_INTERVAL"},
