@@ -408,7 +408,7 @@ void add_maintain(CLI::App& lake, Context& ctx, LakeArgs& args) {
     policy->cleanup = !no_cleanup;
     const delta::Lake lake = open_lake(ctx);
     const std::string base = all ? lake.root() : resolve_table(ctx, args.table);
-    auto tables = all ? lake_table_locations(lake) : find_tables(base);
+    auto tables = all ? lake_table_locations(lake) : find_tables(ctx, base);
     if (!tables) return void(ctx.exit_code = fail("maintain", tables.error()));
     if (tables->empty()) {
       return void(ctx.exit_code = fail("maintain", make_error(Errc::not_found,
