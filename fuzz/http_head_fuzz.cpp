@@ -1,4 +1,4 @@
-// libFuzzer target: the server front's request-head scan and the Cookie field reader on
+// libFuzzer target: the server front's request-head scan, request path and Cookie field reader on
 // arbitrary bytes (what any client may send before it is authenticated).
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const auto value = sl::serve::cookie_value(text, "sportlake_session");
   if (!value.empty() && (value.data() < text.data() || value.data() + value.size() > text.data() + size))
+    std::abort();
+  const auto path = sl::serve::request_path(text);
+  if (!path.empty() && (path.data() < text.data() || path.data() + path.size() > text.data() + size))
     std::abort();
   return 0;
 }

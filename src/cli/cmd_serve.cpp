@@ -13,7 +13,7 @@ namespace {
 Status rotate_tokens(const Settings& settings, const std::string& role_name) {
   const serve::TokenStore tokens(dashboard_token_dir(settings));
   SL_TRY(tokens.ensure());
-  for (serve::Role role : {serve::Role::viewer, serve::Role::hr}) {
+  for (serve::Role role : serve::k_roles) {
     if (!role_name.empty() && role_name != serve::role_name(role)) continue;
     SL_TRY(tokens.rotate(role));
     fmt::print("serve: new {} token in {} (0600); the old one no longer opens anything\n",
@@ -28,7 +28,8 @@ void add_serve_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "serve",
       "the dashboard (French HTML) and its JSON/CSV API over the Gold tables; reads the lake, "
-      "never writes; asks for a token (roles viewer: aggregates, hr: every row)");
+      "never writes; asks for a token (roles viewer: aggregates, ops: also /operations and "
+      "/metrics, hr: every row)");
   static DashboardOptions options;
   cmd->add_option("--listen", options.listen,
                   "host:port or [v6]:port (default serve.listen, 127.0.0.1:8080; port 0: "
@@ -37,10 +38,11 @@ void add_serve_command(CLI::App& app, Context& ctx) {
                 "serve without tokens (a loopback address only; everyone reads every row)");
   auto* token = cmd->add_subcommand(
       "token",
-      "replace the dashboard's token of a role (both without --role); a running server takes "
+      "replace the dashboard's token of a role (all without --role); a running server takes "
       "the new one at once; prints where it is, never the token");
   static std::string role;
-  token->add_option("--role", role, "viewer or hr")->check(CLI::IsMember({"viewer", "hr"}));
+  token->add_option("--role", role, "viewer, ops or hr")
+      ->check(CLI::IsMember({"viewer", "ops", "hr"}));
   token->callback([&ctx] {
     if (auto st = rotate_tokens(ctx.settings, role); !st) {
       fmt::print(stderr, "sportlake serve token: {}\n", st.error().to_string());

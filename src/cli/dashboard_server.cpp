@@ -6,8 +6,12 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/lake_storage.hpp"
+#include "cli/status_facts.hpp"
 #include "serve/dashboard.hpp"
 #include "serve/http_server.hpp"
+#include "serve/live_feed.hpp"
+#include "serve/metrics_endpoint.hpp"
+#include "serve/operations_page.hpp"
 
 namespace sl::cli {
 
@@ -33,12 +37,27 @@ Status run_dashboard(const Context& ctx, const DashboardOptions& options,
     SL_TRY(tokens->ensure());
   }
 
-  serve::Dashboard dashboard(open_lake(ctx), tokens ? &*tokens : nullptr);
+  const delta::Lake lake = open_lake(ctx);
+  serve::Dashboard dashboard(lake, tokens ? &*tokens : nullptr);
+  // The operations facts and the live feed read PostgreSQL (one connection each, opened when
+  // first asked, never starting the embedded cluster: `serve` only reads).
+  auto status_sql = std::make_shared<SourceConnection>(ctx);
+  const bool embedded = ctx.settings.embedded_database;
+  const serve::StatusProvider status = [status_sql, &lake, embedded] {
+    return collect_status(*status_sql, lake, embedded);
+  };
+  serve::LiveFeed feed(feed_source(std::make_shared<SourceConnection>(ctx)), stop);
+  server_options->stream_paths = {"/api/feed"};
   serve::HttpServer server(*server_options);
+  // Before the dashboard's routes: its /api/<table> pattern would take /api/status and /api/feed.
+  serve::mount_operations(server.router(), dashboard, status);
+  serve::mount_metrics(server.router(), dashboard, status);
+  feed.mount(server.router(), dashboard);
   dashboard.mount(server.router());
   server.router().set_logger([](const httplib::Request& req, const httplib::Response& res) {
     // The path only: a `?token=` login must not reach the log.
     spdlog::debug("serve: {} {} → {}", req.method, req.path, res.status);
+    serve::count_request(req.path, res.status);
   });
   SL_ASSIGN_OR_RETURN(auto bound, server.bind());
   if (options.no_auth)
@@ -55,9 +74,11 @@ Status run_dashboard(const Context& ctx, const DashboardOptions& options,
   if (tokens)
     fmt::print(
         "dashboard: sign in once with {}?token=<token>, the token being in {} (every row) or {} "
-        "(aggregates only); scripts send 'Authorization: Bearer <token>'\n",
+        "(aggregates only); scripts send 'Authorization: Bearer <token>'; {}operations and "
+        "{}metrics (Prometheus) take the token in {}\n",
         bound.url, tokens->file(serve::Role::hr).string(),
-        tokens->file(serve::Role::viewer).string());
+        tokens->file(serve::Role::viewer).string(), bound.url, bound.url,
+        tokens->file(serve::Role::ops).string());
   std::fflush(stdout);
   server.run(stop);
   return {};

@@ -189,6 +189,7 @@ Result<std::vector<DistanceAnswer>> GoogleDistanceMatrix::fetch_batch(
   request.url = distance_matrix_url(base_url_, api_key_, origins, destination, travel_mode);
   request.timeout = options_.timeout;
   request.connect_timeout = options_.connect_timeout;
+  request.service = "google";
   const std::string context =
       " (" + std::string(travel_mode) + ", " + std::to_string(origins.size()) + " origins)";
   auto fail = [&](Errc code, const std::string& what) {

@@ -224,6 +224,7 @@ Result<std::vector<DistanceAnswer>> GoogleRoutes::fetch_batch(
   request.body = route_matrix_body(origins, destination, travel_mode);
   request.timeout = options_.timeout;
   request.connect_timeout = options_.connect_timeout;
+  request.service = "google";
   const std::string context =
       " (" + std::string(travel_mode) + ", " + std::to_string(origins.size()) + " origins)";
   std::string last_failure;

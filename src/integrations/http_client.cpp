@@ -5,6 +5,8 @@
 
 #include <mutex>
 
+#include "common/metrics.hpp"
+
 namespace sl::integrations {
 
 namespace {
@@ -84,6 +86,36 @@ HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
 std::variant<HttpResponse, HttpFailure> HttpClient::send(const HttpRequest& request) {
+  if (request.service.empty()) return send_uncounted(request);
+  auto& registry = metrics::registry();
+  const metrics::Labels service = {{"service", request.service}};
+  std::variant<HttpResponse, HttpFailure> answer;
+  {
+    metrics::ScopedTimer timer(registry.histogram(
+        "sportlake_outbound_request_duration_seconds",
+        "Calls to outside services (Slack webhook, Google Maps), answered or not.",
+        metrics::duration_buckets(), service));
+    answer = send_uncounted(request);
+  }
+  // transport: no answer (refused, timed out); http_429, http_4xx, http_5xx: an error status.
+  std::string kind;
+  if (std::holds_alternative<HttpFailure>(answer)) {
+    kind = "transport";
+  } else if (const int status = std::get<HttpResponse>(answer).status; status == 429) {
+    kind = "http_429";
+  } else if (status >= 400) {
+    kind = status >= 500 ? "http_5xx" : "http_4xx";
+  }
+  if (!kind.empty())
+    registry
+        .counter("sportlake_outbound_request_errors_total",
+                 "Calls to outside services that failed, by kind.",
+                 {{"service", request.service}, {"kind", kind}})
+        .inc();
+  return answer;
+}
+
+std::variant<HttpResponse, HttpFailure> HttpClient::send_uncounted(const HttpRequest& request) {
   CURL* curl = impl_->curl;
   if (!curl) return HttpFailure{"http: curl could not be initialised", false};
   curl_easy_reset(curl);

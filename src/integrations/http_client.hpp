@@ -38,6 +38,10 @@ struct HttpRequest {
   std::string body;
   std::chrono::milliseconds timeout{10000};
   std::chrono::milliseconds connect_timeout{5000};
+  // The remote service ("slack", "google"): the label of the call's duration and errors in the
+  // process's metrics (sportlake_outbound_request_duration_seconds, ..._errors_total); "" does
+  // not count.
+  std::string service;
 };
 
 class HttpClient {
@@ -50,6 +54,7 @@ class HttpClient {
   std::variant<HttpResponse, HttpFailure> send(const HttpRequest& request);
 
  private:
+  std::variant<HttpResponse, HttpFailure> send_uncounted(const HttpRequest& request);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

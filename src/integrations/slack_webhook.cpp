@@ -99,6 +99,7 @@ NotifyResult SlackWebhook::post(std::string_view json_body) {
   request.headers = {"Content-Type: application/json; charset=utf-8"};
   request.body = std::string(json_body);
   request.timeout = timeout_;
+  request.service = "slack";
   auto answer = http_.send(request);
   NotifyResult result;
   if (auto* failure = std::get_if<HttpFailure>(&answer)) {

@@ -3,7 +3,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "common/fault_point.hpp"
+#include "common/metrics.hpp"
 #include "delta/snapshot.hpp"
 #include "delta/table_writer.hpp"
 
@@ -142,8 +145,21 @@ Result<size_t> BronzeWriter::commit_table(Table& t, int64_t version, BronzeCommi
   write.extra_operation_parameters = {{"outputMode", "\"Append\""},
                                       {"queryId", "\"" + options_.app_id + "\""},
                                       {"epochId", "\"" + std::to_string(version) + "\""}};
+  auto& registry = metrics::registry();
+  const auto started = std::chrono::steady_clock::now();
   auto written = delta::write_table(*t.storage, batch, write);
   if (!written) return written.error().with_context("bronze commit of " + t.name);
+  registry
+      .histogram("sportlake_bronze_commit_duration_seconds",
+                 "Time to write and commit one Bronze table's flush (one Delta version).",
+                 metrics::duration_buckets())
+      .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (!written->skipped)
+    registry
+        .counter("sportlake_bronze_rows_ingested_total",
+                 "Change rows committed to Bronze (initial snapshots included), by table.",
+                 {{"table", t.name}})
+        .inc(static_cast<double>(rows));
   if (written->skipped)  // another writer of the same application got there first
     spdlog::warn("bronze: {} already holds position {} of {}: rows not written again", t.name,
                  version, options_.app_id);

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/metrics.hpp"
 #include "lakehouse/job_failures.hpp"
 
 namespace sl::lakehouse {
@@ -142,7 +143,38 @@ Status record_outcome(pg::Connection& sql, const std::string& activity_id, std::
                                   : std::optional<std::string>(clean_text(*update.last_error)),
        update.retry_in ? std::optional<std::string>(std::to_string(update.retry_in->count()))
                        : std::nullopt}));
+  metrics::registry()
+      .counter("sportlake_notifications_total",
+               "Outbox rows' post outcomes recorded by the notifier (pending: to be retried).",
+               {{"outcome", std::string(status_name(update.status))}})
+      .inc();
   return {};
+}
+
+Result<std::vector<Announced>> announced_after(pg::Connection& sql,
+                                               const std::optional<Announced>& after,
+                                               size_t limit) {
+  constexpr const char* k_columns =
+      "activity_id, sent_at, (extract(epoch FROM sent_at) * 1000)::bigint, "
+      "coalesce(payload->>'text', '')";
+  const std::string count = std::to_string(limit);
+  Result<pg::QueryResult> rows =
+      after ? sql.exec_params(std::string("SELECT ") + k_columns +
+                                  " FROM notification_outbox WHERE status = 'sent' AND "
+                                  "(sent_at, activity_id) > ($1::timestamptz, $2::bigint) "
+                                  "ORDER BY sent_at, activity_id LIMIT $3::int",
+                              {after->sent_at, after->activity_id, count})
+            : sql.exec_params(std::string("SELECT * FROM (SELECT ") + k_columns +
+                                  " FROM notification_outbox WHERE status = 'sent' "
+                                  "ORDER BY sent_at DESC, activity_id DESC LIMIT $1::int) newest "
+                                  "ORDER BY 2, 1",
+                              {count});
+  if (!rows) return rows.error();
+  std::vector<Announced> out;
+  for (int r = 0; r < rows->rows(); ++r)
+    out.push_back({std::string(rows->value(r, 0)), std::string(rows->value(r, 1)),
+                   std::stoll(std::string(rows->value(r, 2))), std::string(rows->value(r, 3))});
+  return out;
 }
 
 }  // namespace sl::lakehouse

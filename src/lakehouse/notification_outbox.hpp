@@ -70,4 +70,20 @@ OutboxUpdate outbox_update(const integrations::NotifyResult& result, int attempt
 Status record_outcome(pg::Connection& sql, const std::string& activity_id, std::string_view channel,
                       const OutboxUpdate& update);
 
+// An announced activity (a `sent` row), for the dashboard's live feed.
+struct Announced {
+  std::string activity_id;
+  std::string sent_at;     // PostgreSQL's text of sent_at (exact: the next call's cursor)
+  int64_t sent_at_ms = 0;  // the same, ms since the epoch
+  std::string text;        // the message as posted (the payload's "text")
+};
+
+// The sent rows after (`after_sent_at`, `after_activity_id`) in (sent_at, activity_id) order, at
+// most `limit`; without a cursor the newest `limit`, oldest first. One notifier sends at a time
+// and stamps sent_at at its short outcome transaction, so a row is never stamped behind a row
+// already read. Index `notification_outbox_sent` (migration 5) serves both.
+Result<std::vector<Announced>> announced_after(pg::Connection& sql,
+                                               const std::optional<Announced>& after,
+                                               size_t limit);
+
 }  // namespace sl::lakehouse

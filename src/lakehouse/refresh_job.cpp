@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
+#include "common/metrics.hpp"
 #include "delta/table_writer.hpp"
 #include "lakehouse/bronze_state.hpp"
 #include "lakehouse/gold_build.hpp"
@@ -61,9 +64,7 @@ Status record_publish_failures(pg::Connection& sql, int year, const PublishRepor
   return sql.exec("COMMIT").ok() ? Status{} : make_error(Errc::unavailable, "job_failures: commit");
 }
 
-}  // namespace
-
-Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection* publish_to) {
+Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* publish_to) {
   RefreshResult result;
   const delta::Lake& lake = *options.lake;
   auto bronze = [&](std::string_view table) { return lake.table(delta::Layer::bronze, table); };
@@ -113,6 +114,26 @@ Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection*
   }
   spdlog::info("refresh {}: {} employees, {} activities, {} data-quality findings", options.year,
                result.employees, result.activities, result.issues);
+  return result;
+}
+
+}  // namespace
+
+Result<RefreshResult> run_refresh(const RefreshOptions& options, pg::Connection* publish_to) {
+  auto& registry = metrics::registry();
+  const auto started = std::chrono::steady_clock::now();
+  auto result = refresh(options, publish_to);
+  // Nothing to refresh yet (no Bronze) is neither a run nor a failure.
+  if (!result && result.error().code == Errc::not_found) return result;
+  registry
+      .histogram("sportlake_refresh_duration_seconds",
+                 "Silver/Gold refreshes (Bronze → Silver → Gold → PostgreSQL), ended or failed.",
+                 metrics::duration_buckets())
+      .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  registry
+      .counter("sportlake_refreshes_total", "Silver/Gold refreshes by outcome.",
+               {{"outcome", result ? "ok" : "error"}})
+      .inc();
   return result;
 }
 

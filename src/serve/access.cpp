@@ -22,7 +22,7 @@ Error io_error(const std::filesystem::path& path, std::string_view what) {
                     std::string(what) + " '" + path.string() + "': " + std::strerror(errno));
 }
 
-// "slh_" or "slv_" (which role, for the person holding it) + 43 base64url characters.
+// "slh_", "slo_" or "slv_" (which role, for the person holding it) + 43 base64url characters.
 Result<std::string> new_token(Role role) {
   unsigned char bytes[k_token_bytes];
   size_t got = 0;
@@ -36,7 +36,7 @@ Result<std::string> new_token(Role role) {
   }
   static constexpr char k_alphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out = role == Role::hr ? "slh_" : "slv_";
+  std::string out = role == Role::hr ? "slh_" : role == Role::ops ? "slo_" : "slv_";
   unsigned bits = 0;
   int pending = 0;
   for (unsigned char b : bytes) {
@@ -54,14 +54,15 @@ Result<std::string> new_token(Role role) {
 }  // namespace
 
 std::string_view role_name(Role role) {
-  return role == Role::hr ? "hr" : "viewer";
+  return role == Role::hr ? "hr" : role == Role::ops ? "ops" : "viewer";
 }
 
 Result<Role> parse_role(std::string_view name) {
   if (name == "hr") return Role::hr;
+  if (name == "ops") return Role::ops;
   if (name == "viewer") return Role::viewer;
   return make_error(Errc::invalid_argument,
-                    "role '" + std::string(name) + "' is not one of viewer, hr");
+                    "role '" + std::string(name) + "' is not one of viewer, ops, hr");
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
@@ -83,7 +84,7 @@ Status TokenStore::ensure() const {
   std::filesystem::create_directories(dir_, ec);
   if (ec) return make_error(Errc::io, "cannot create '" + dir_.string() + "': " + ec.message());
   if (::chmod(dir_.c_str(), 0700) != 0) return io_error(dir_, "cannot chmod");
-  for (Role role : {Role::viewer, Role::hr}) {
+  for (Role role : k_roles) {
     const auto path = file(role);
     if (std::filesystem::exists(path, ec)) {
       // A token file someone else could read is no secret any more: tighten it.
@@ -111,8 +112,8 @@ std::string TokenStore::current(Role role) const {
 std::optional<Role> TokenStore::role_of(std::string_view presented) const {
   if (presented.empty()) return std::nullopt;
   std::optional<Role> found;
-  // Both compared, whichever matches: the time taken does not tell which role a guess was near.
-  for (Role role : {Role::viewer, Role::hr}) {
+  // All compared, whichever matches: the time taken does not tell which role a guess was near.
+  for (Role role : k_roles) {
     const std::string token = current(role);
     if (!token.empty() && constant_time_equal(presented, token)) found = role;
   }

@@ -1,9 +1,12 @@
 // Who may read what on the dashboard: bearer tokens, one per role, kept in files under
 // SPORTLAKE_HOME/serve (0700), each file 0600.
 //
-// Roles: `viewer` reads the aggregates (kpi_summary, kpi_by_bu, activity_monthly, the page's
-// cards and business units); `hr` reads everything, the per-employee rows too (prime_sportive,
-// wellbeing, dq_issues, whose reasons name people and places).
+// Roles, each reading what the one before it reads and more: `viewer` reads the aggregates
+// (kpi_summary, kpi_by_bu, activity_monthly, the page's cards and business units) and the live
+// feed; `ops` also the platform's state (/operations, /api/status, /metrics: slots, WAL,
+// outbox counts, job failures with employee ids, lake tables), never a per-employee Gold row;
+// `hr` reads everything, the per-employee rows too (prime_sportive, wellbeing, dq_issues, whose
+// reasons name people and places).
 //
 // A request presents its token in one of three ways, in this order:
 //   1. `Authorization: Bearer <token>` (scripts, curl);
@@ -23,7 +26,8 @@
 
 namespace sl::serve {
 
-enum class Role { viewer, hr };
+enum class Role { viewer, ops, hr };  // in order: a role reads what those before it read
+inline constexpr Role k_roles[] = {Role::viewer, Role::ops, Role::hr};
 
 std::string_view role_name(Role role);
 Result<Role> parse_role(std::string_view name);

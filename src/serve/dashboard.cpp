@@ -10,6 +10,7 @@
 #include "columnar/cell_text.hpp"
 #include "serve/employee_page.hpp"
 #include "serve/http_head.hpp"
+#include "serve/live_feed.hpp"
 #include "serve/responses.hpp"
 
 namespace sl::serve {
@@ -25,7 +26,10 @@ constexpr const char* k_content_security_policy =
     "form-action 'self'; frame-ancestors 'none'";
 
 void security_headers(httplib::Response& res) {
-  res.set_header("Content-Security-Policy", k_content_security_policy);
+  // A page that needs more (the overview's live-feed script, live_feed.hpp) sets its own, as
+  // strict otherwise.
+  if (!res.has_header("Content-Security-Policy"))
+    res.set_header("Content-Security-Policy", k_content_security_policy);
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Referrer-Policy", "no-referrer");
@@ -159,6 +163,7 @@ void Dashboard::mount(httplib::Server& server) const {
     request.units = table_params(req, "bu_");
     auto html = overview_.render(request);
     if (!html) return fail_page(res, html.error(), lang, *role);
+    res.set_header("Content-Security-Policy", LiveFeed::page_csp());  // the feed's script
     res.set_content(*html, "text/html; charset=utf-8");
   });
   mount_employee_routes(server, reader_.lake(), [this](const auto& req, auto& res) {

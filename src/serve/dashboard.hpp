@@ -56,11 +56,13 @@ class Dashboard {
   // Does the table hold one row per employee (hr only)?
   static bool per_employee(std::string_view table);
 
- private:
   // The role of the request's token; nullopt when the answer is already written (401, or the
-  // 303 of a `?token=` login).
+  // 303 of a `?token=` login). Public for the routes mounted beside the dashboard's
+  // (operations_page, metrics_endpoint, live_feed).
   std::optional<Role> authenticate(const httplib::Request& req, httplib::Response& res,
                                    Lang lang) const;
+
+ private:
 
   GoldReader reader_;
   const TokenStore* tokens_;

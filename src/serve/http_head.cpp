@@ -71,4 +71,13 @@ std::string_view cookie_value(std::string_view header, std::string_view name) {
   return {};
 }
 
+std::string_view request_path(std::string_view head) {
+  const std::string_view line = head.substr(0, head.find("\r\n"));
+  const size_t start = line.find(' ');
+  if (start == std::string_view::npos) return {};
+  std::string_view target = line.substr(start + 1);
+  target = target.substr(0, target.find(' '));
+  return target.substr(0, target.find_first_of("?#"));
+}
+
 }  // namespace sl::serve

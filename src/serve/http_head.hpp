@@ -29,6 +29,11 @@ struct HeadScan {
 // Scans the bytes received so far on a connection for a request head of at most `max_bytes`.
 HeadScan scan_request_head(std::string_view received, size_t max_bytes);
 
+// The path of the request line at the start of `head` ("GET /api/feed?x HTTP/1.1" →
+// "/api/feed"): the request target up to its query or fragment; "" when the first line has no
+// target. A view into `head`.
+std::string_view request_path(std::string_view head);
+
 // The value of the cookie `name` in a Cookie field value (RFC 6265 §4.2.1:
 // `a=1; sportlake_session=slh_x`), "" when absent. The first one wins.
 std::string_view cookie_value(std::string_view header, std::string_view name);

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <cstring>
@@ -41,6 +42,7 @@ struct Connection {
   bool waiting_next = false;  // kept alive after an answer, no byte of a next request yet
   size_t requests = 0;
   bool keep = false;  // set by the worker: the connection may carry another request
+  bool streaming = false;  // its request went to the stream pool (counted in Impl::streams)
 };
 
 // The address of `ss` as text (an IPv4-mapped IPv6 address as IPv4, so a client is one key
@@ -143,6 +145,9 @@ class Router final : public httplib::Server {
   bool process(httplib::Stream& stream, bool close_connection, bool& connection_closed) {
     return process_request(stream, close_connection, connection_closed, nullptr);
   }
+  // cpp-httplib's chunked answers run while the server "listens" (its socket is valid) and end
+  // once it is invalid: the listener's descriptor while we serve, invalid once we stop.
+  void set_listening(int fd) { svr_sock_ = fd; }
 };
 
 // An answer the loop gives itself (the request never reaches a worker), then closes.
@@ -214,6 +219,8 @@ struct HttpServer::Impl {
   std::mutex mutex;
   std::condition_variable work_ready;
   std::deque<std::unique_ptr<Connection>> work;   // complete heads waiting for a worker
+  std::condition_variable stream_ready;
+  std::deque<std::unique_ptr<Connection>> stream_work;  // heads of stream_paths requests
   std::vector<std::unique_ptr<Connection>> done;  // answered, back to the loop
   bool stopping = false;
 
@@ -221,8 +228,9 @@ struct HttpServer::Impl {
   std::vector<std::unique_ptr<Connection>> reading;
   std::map<std::string, size_t> per_client;
   size_t open = 0;
+  size_t streams = 0;  // connections in the stream pool
 
-  void worker();
+  void worker(bool stream);
   void accept_all(Clock::time_point now);
   bool receive(Connection& c, Clock::time_point now);
   void advance(std::unique_ptr<Connection> c, Clock::time_point now,
@@ -231,15 +239,17 @@ struct HttpServer::Impl {
   void refuse(std::unique_ptr<Connection> c, const std::string& answer);
 };
 
-void HttpServer::Impl::worker() {
+void HttpServer::Impl::worker(bool stream) {
+  auto& queue = stream ? stream_work : work;
+  auto& ready = stream ? stream_ready : work_ready;
   for (;;) {
     std::unique_ptr<Connection> c;
     {
       std::unique_lock lock(mutex);
-      work_ready.wait(lock, [&] { return stopping || !work.empty(); });
-      if (work.empty()) return;
-      c = std::move(work.front());
-      work.pop_front();
+      ready.wait(lock, [&] { return stopping || !queue.empty(); });
+      if (queue.empty()) return;
+      c = std::move(queue.front());
+      queue.pop_front();
     }
     ReceivedStream stream(*c, options.write_timeout);
     const bool last = ++c->requests >= options.max_requests_per_connection;
@@ -343,6 +353,21 @@ void HttpServer::Impl::advance(std::unique_ptr<Connection> c, Clock::time_point 
   const HeadScan scan = scan_request_head(c->received, options.max_head_bytes);
   switch (scan.state) {
     case HeadState::complete: {
+      const std::string_view path = request_path(c->received);
+      const auto& long_lived = options.stream_paths;
+      if (std::find(long_lived.begin(), long_lived.end(), path) != long_lived.end()) {
+        if (streams >= options.max_streams)
+          return refuse(std::move(c), refusal(503, "Service Unavailable",
+                                              "too many live streams; try again later"));
+        ++streams;
+        c->streaming = true;
+        {
+          std::lock_guard lock(mutex);
+          stream_work.push_back(std::move(c));
+        }
+        stream_ready.notify_one();
+        return;
+      }
       {
         std::lock_guard lock(mutex);
         work.push_back(std::move(c));
@@ -430,7 +455,11 @@ void HttpServer::run(const std::atomic<bool>& stop) {
   s.wake = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   std::vector<std::thread> workers;
   for (size_t i = 0; i < std::max<size_t>(1, s.options.workers); ++i)
-    workers.emplace_back([&s] { s.worker(); });
+    workers.emplace_back([&s] { s.worker(false); });
+  if (!s.options.stream_paths.empty())
+    for (size_t i = 0; i < s.options.max_streams; ++i)
+      workers.emplace_back([&s] { s.worker(true); });
+  s.router.set_listening(s.listener);
 
   std::vector<pollfd> fds;
   while (!stop) {
@@ -468,6 +497,10 @@ void HttpServer::run(const std::atomic<bool>& stop) {
       answered.swap(s.done);
     }
     for (auto& c : answered) {
+      if (c->streaming) {
+        c->streaming = false;
+        --s.streams;
+      }
       if (!c->keep) {
         s.release(std::move(c));
         continue;
@@ -480,7 +513,9 @@ void HttpServer::run(const std::atomic<bool>& stop) {
       if (c) s.advance(std::move(c), now, s.reading);
   }
 
-  // Stop: no new connection; the requests being answered finish; then every connection closes.
+  // Stop: no new connection; the requests being answered finish (streams end: cpp-httplib sees
+  // the server shutting down); then every connection closes.
+  s.router.set_listening(-1);
   ::close(s.listener);
   s.listener = -1;
   {
@@ -488,6 +523,7 @@ void HttpServer::run(const std::atomic<bool>& stop) {
     s.stopping = true;
   }
   s.work_ready.notify_all();
+  s.stream_ready.notify_all();
   for (auto& t : workers) t.join();
   for (auto& c : s.reading) s.release(std::move(c));
   s.reading.clear();

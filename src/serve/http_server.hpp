@@ -15,12 +15,17 @@
 //      writes the answer (write_timeout per write);
 //   4. the connection comes back to the loop for its next request, or is closed.
 // Request bodies are refused (413): the API is read-only.
+// Long-lived answers (server-sent events) would hold a worker for their whole life: a request
+// for one of `stream_paths` goes to its own pool of `max_streams` threads instead (503 when all
+// are taken), so the workers stay free for everyone else. A stream's content provider sees the
+// server stopping (cpp-httplib's is_shutting_down) and ends.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 
@@ -41,6 +46,8 @@ struct ServerOptions {
   std::chrono::milliseconds head_timeout{10'000};
   std::chrono::milliseconds keep_alive_timeout{5'000};
   std::chrono::milliseconds write_timeout{5'000};
+  std::vector<std::string> stream_paths;  // exact paths (the query string aside)
+  size_t max_streams = 32;
 };
 
 // "host:port", or "[v6 address]:port".

@@ -7,6 +7,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "serve/live_feed.hpp"
 #include "serve/page_layout.hpp"
 #include "serve/svg_chart.hpp"
 
@@ -300,6 +301,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
     html += "</li>";
   }
   html += "</ul>";
+  html += LiveFeed::section_html(lang);  // the announced activities, live (live_feed.hpp)
 
   // Charts.
   html +=

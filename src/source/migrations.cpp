@@ -117,6 +117,13 @@ ALTER TABLE job_failures REPLICA IDENTITY FULL;
 )sql";
 
 // An arbitrary constant shared by every sportlake process: serialises concurrent migrators.
+// The dashboard's live feed reads the announced activities in (sent_at, activity_id) order every
+// half second while someone watches (lakehouse/notification_outbox.hpp announced_after).
+constexpr const char* k_v5_sql = R"sql(
+CREATE INDEX notification_outbox_sent ON notification_outbox (sent_at, activity_id)
+  WHERE status = 'sent';
+)sql";
+
 constexpr int64_t k_migration_lock = 0x73706f72746c616bLL;  // "sportlak"
 
 }  // namespace
@@ -127,6 +134,7 @@ const std::vector<Migration>& migrations() {
       {2, "notification_outbox retry schedule", k_v2_sql},
       {3, "distance_cache captured", k_v3_sql},
       {4, "job_failures", k_v4_sql},
+      {5, "notification_outbox feed index", k_v5_sql},
   };
   return list;
 }

@@ -34,6 +34,10 @@ TEST(Access, EnsureCreatesPrivateTokensOncePerRole) {
   EXPECT_EQ(hr.size(), 4u + 43u);
   EXPECT_EQ(hr.substr(0, 4), "slh_");
   EXPECT_EQ(viewer.substr(0, 4), "slv_");
+  EXPECT_EQ(mode_of(store.file(Role::ops)), 0600u);
+  const std::string ops = token_in(store.file(Role::ops));
+  EXPECT_EQ(ops.substr(0, 4), "slo_");
+  EXPECT_EQ(store.role_of(ops), Role::ops);
   EXPECT_NE(hr.substr(4), viewer.substr(4));
   ASSERT_TRUE(store.ensure().ok());  // a second start keeps them
   EXPECT_EQ(token_in(store.file(Role::hr)), hr);
@@ -69,6 +73,10 @@ TEST(Access, ConstantTimeEqual) {
 TEST(Access, Roles) {
   EXPECT_EQ(*parse_role("hr"), Role::hr);
   EXPECT_EQ(*parse_role("viewer"), Role::viewer);
+  EXPECT_EQ(*parse_role("ops"), Role::ops);
+  EXPECT_EQ(role_name(Role::ops), "ops");
+  EXPECT_LT(Role::viewer, Role::ops);  // ops reads what viewer reads
+  EXPECT_LT(Role::ops, Role::hr);
   EXPECT_FALSE(parse_role("admin").ok());
 }
 

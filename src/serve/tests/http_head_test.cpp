@@ -15,6 +15,15 @@ TEST(HttpHead, IncompleteUntilTheEmptyLine) {
   EXPECT_EQ(scan.length, head.size());  // a pipelined next request is not part of it
 }
 
+TEST(HttpHead, RequestPathIsTheTargetWithoutItsQuery) {
+  EXPECT_EQ(request_path("GET /api/feed HTTP/1.1\r\nHost: x\r\n\r\n"), "/api/feed");
+  EXPECT_EQ(request_path("GET /api/feed?token=x HTTP/1.1\r\n"), "/api/feed");
+  EXPECT_EQ(request_path("GET /a#b HTTP/1.1\r\n"), "/a");
+  EXPECT_EQ(request_path("GET"), "");
+  EXPECT_EQ(request_path(""), "");
+  EXPECT_EQ(request_path("GET /x"), "/x");
+}
+
 TEST(HttpHead, TooLargeWithoutAnEnd) {
   EXPECT_EQ(scan_request_head(std::string(64, 'a'), 64).state, HeadState::too_large);
   EXPECT_EQ(scan_request_head(std::string(63, 'a'), 64).state, HeadState::incomplete);

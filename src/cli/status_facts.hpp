@@ -1,0 +1,57 @@
+// The status facts (ops/status_report.hpp) read from the source database and the lake: the one
+// place that collects what `sportlake status` prints and the dashboard's /operations,
+// /api/status and /metrics show.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "cli/context.hpp"
+#include "common/result.hpp"
+#include "delta/lake.hpp"
+#include "ops/status_report.hpp"
+#include "pg/connection.hpp"
+#include "serve/live_feed.hpp"
+
+namespace sl::cli {
+
+// The database part of `report` (version, slots, outbox, distances, job failures).
+Status collect_database_status(pg::Connection& sql, ops::StatusReport& report);
+// The lake part (every table's version, files, small files, last check).
+void collect_lake_status(const delta::Lake& lake, ops::StatusReport& report);
+
+// A connection to the source database as the jobs' role, opened at first use and again after a
+// failure; never starts the embedded cluster (a server that only reads must not). One caller
+// at a time (use() holds a lock).
+class SourceConnection {
+ public:
+  explicit SourceConnection(const Context& ctx) : ctx_(ctx) {}
+  template <typename F>
+  auto use(F&& f) -> decltype(f(std::declval<pg::Connection&>())) {
+    std::lock_guard lock(mutex_);
+    if (!connection_) {
+      auto opened = open();
+      if (!opened) return opened.error();
+    }
+    auto result = f(*connection_);
+    if (!result) connection_.reset();  // maybe lost: the next use reconnects
+    return result;
+  }
+
+ private:
+  Status open();
+  const Context& ctx_;
+  std::mutex mutex_;
+  std::optional<pg::Connection> connection_;
+};
+
+// Every fact, now: the database part through `sql` (its failure is the report's
+// database_error), the lake part from `lake`.
+ops::StatusReport collect_status(SourceConnection& sql, const delta::Lake& lake, bool embedded);
+
+// The live feed's source: notification_outbox's announced rows through `sql`.
+serve::FeedSource feed_source(std::shared_ptr<SourceConnection> sql);
+
+}  // namespace sl::cli

@@ -1,0 +1,68 @@
+// StatusReport's JSON (the /api/status answer) and text (`sportlake status`).
+#include "ops/status_report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace sl::ops {
+namespace {
+
+StatusReport sample() {
+  StatusReport r;
+  r.generated_at_ms = 1'700'000'010'000;
+  r.server_version = "15.5";
+  r.database = "sportlake";
+  r.embedded = true;
+  r.wal_lsn = "0/3000000";
+  r.slots = {{"sportlake_bronze", true, "0/2FFFF00", 256, 4096}};
+  r.notifications = {{{"sent"}, 5}, {{"uncertain"}, 1}};
+  r.distances = {{{"offline", "ok"}, 68}};
+  r.job_failures = {{"notify", 1, {"activity 9 (employee 3): refused"}}};
+  r.lake_root = "/lake";
+  LakeTable bronze{"bronze", "strava_activities", "", 4, 1'700'000'000'000, 5, 5, 9000,
+                   "never checked (sportlake lake check)", std::nullopt, false};
+  LakeTable gold{"gold", "prime_sportive", "", 2, 1'700'000'005'000, 1, 1, 100,
+                 "checked clean", 1'700'000'006'000, false};
+  r.tables = {bronze, gold, {"silver", "employees", "unreadable", -1, 0, 0, 0, 0, "", {}, false}};
+  return r;
+}
+
+TEST(StatusReport, JsonHasEveryFactWithTimesAndFreshness) {
+  const auto j = nlohmann::json::parse(status_json(sample()));
+  EXPECT_EQ(j["slots"][0]["name"], "sportlake_bronze");
+  EXPECT_EQ(j["slots"][0]["wal_held_bytes"], 4096);
+  EXPECT_EQ(j["notifications"][1]["status"], "uncertain");
+  EXPECT_EQ(j["distances"][0]["provider"], "offline");
+  EXPECT_EQ(j["job_failures"][0]["count"], 1);
+  EXPECT_EQ(j["lake"]["last_bronze_commit_ms"], 1'700'000'000'000);
+  EXPECT_EQ(j["lake"]["last_bronze_commit"], "2023-11-14T22:13:20.000Z");
+  EXPECT_DOUBLE_EQ(j["lake"]["bronze_freshness_seconds"].get<double>(), 10.0);
+  EXPECT_EQ(j["lake"]["last_refresh_ms"], 1'700'000'005'000);
+  EXPECT_EQ(j["lake"]["last_check_ms"], 1'700'000'006'000);
+  EXPECT_EQ(j["lake"]["tables"][0]["small_files"], 5);
+  EXPECT_EQ(j["lake"]["tables"][2]["error"], "unreadable");
+  EXPECT_FALSE(j["database"].contains("error"));
+}
+
+TEST(StatusReport, TextKeepsStatusLayout) {
+  const std::string text = status_text(sample());
+  for (const char* expected :
+       {"notifications: 5 sent 1 uncertain", "distances: 68 offline ok",
+        "bronze  strava_activities", "5 files (5 small)", "gold    prime_sportive",
+        "silver  employees            error: unreadable", "last Bronze commit: 2023-11-14",
+        "(10.0 s ago)", "notify     1 failing", "WAL held 4.0 kB"})
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+}
+
+TEST(StatusReport, AnUnreachableDatabaseStillShowsTheLake) {
+  StatusReport r = sample();
+  r.database_error = "connection refused";
+  const std::string text = status_text(r);
+  EXPECT_NE(text.find("database: unavailable: connection refused"), std::string::npos);
+  EXPECT_NE(text.find("bronze  strava_activities"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(status_json(r))["database"]["error"], "connection refused");
+}
+
+}  // namespace
+}  // namespace sl::ops

@@ -1,0 +1,185 @@
+// The live feed's poller, its event stream and its script.
+#include "serve/live_feed.hpp"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "common/civil_time.hpp"
+#include "common/json_writer.hpp"
+#include "serve/dashboard.hpp"
+#include "serve/operations_page.hpp"
+
+namespace sl::serve {
+
+namespace {
+
+// Text only (textContent): an activity's text can never become markup.
+constexpr const char* k_feed_js = R"js(// sportlake live feed: announced activities from /api/feed (server-sent events).
+(function () {
+  "use strict";
+  var list = document.getElementById("feed-list");
+  var state = document.getElementById("feed-state");
+  if (!list || !state || !window.EventSource) return;
+  var lang = document.documentElement.lang || "fr";
+  var words = lang === "en"
+    ? { live: "live", lost: "reconnecting…", closed: "feed unavailable" }
+    : { live: "en direct", lost: "reconnexion…", closed: "flux indisponible" };
+  var source = new EventSource("/api/feed");
+  source.addEventListener("activity", function (event) {
+    var a = JSON.parse(event.data);
+    var item = document.createElement("li");
+    item.setAttribute("data-activity-id", a.activity_id);
+    var time = document.createElement("time");
+    time.setAttribute("datetime", a.sent_at);
+    time.textContent = new Date(a.sent_at_ms).toLocaleString(lang);
+    item.appendChild(time);
+    item.appendChild(document.createTextNode(" " + a.text));
+    list.insertBefore(item, list.firstChild);
+    while (list.children.length > 20) list.removeChild(list.lastChild);
+  });
+  source.onopen = function () { state.textContent = words.live; };
+  source.onerror = function () {
+    state.textContent = source.readyState === EventSource.CLOSED ? words.closed : words.lost;
+  };
+})();
+)js";
+
+std::string event_text(const FeedItem& item) {
+  std::string data;
+  JsonWriter w(data);
+  w.begin_object()
+      .field("activity_id", item.activity_id)
+      .field("sent_at", format_timestamp_ms(item.sent_at_ms * 1000))
+      .field("sent_at_ms", item.sent_at_ms)
+      .field("text", item.text)
+      .end_object();
+  // The JSON has no raw newline (JsonWriter escapes control characters): one data line.
+  return "event: activity\nid: " + item.activity_id + "\ndata: " + data + "\n\n";
+}
+
+}  // namespace
+
+struct LiveFeed::Stream {
+  uint64_t sent = 0;  // the last seq written
+  bool started = false;
+  std::chrono::steady_clock::time_point deadline;
+};
+
+LiveFeed::LiveFeed(FeedSource source, const std::atomic<bool>& stop, FeedOptions options)
+    : source_(std::move(source)), stop_(stop), options_(options) {
+  poller_ = std::thread([this] { poll_loop(); });
+}
+
+LiveFeed::~LiveFeed() {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  changed_.notify_all();
+  poller_.join();
+}
+
+void LiveFeed::poll_loop() {
+  std::optional<FeedItem> last;
+  bool primed = false;
+  std::string last_error;
+  std::unique_lock lock(mutex_);
+  while (!closing_ && !stop_) {
+    if (watchers_ > 0) {
+      lock.unlock();
+      auto fresh = source_(primed ? last : std::nullopt, options_.keep);
+      lock.lock();
+      if (!fresh) {
+        if (fresh.error().message != last_error)
+          spdlog::warn("serve: live feed: {}", fresh.error().to_string());
+        last_error = fresh.error().message;
+      } else {
+        last_error.clear();
+        primed = true;
+        for (auto& item : *fresh) {
+          last = item;
+          recent_.push_back({next_seq_++, std::move(item)});
+          if (recent_.size() > options_.keep) recent_.pop_front();
+        }
+        if (!fresh->empty()) changed_.notify_all();
+      }
+    }
+    changed_.wait_for(lock, options_.poll);
+  }
+  closing_ = true;
+  changed_.notify_all();  // the streams end
+}
+
+// The next piece of `stream` (false: end it after writing `chunk`).
+bool LiveFeed::next_chunk(Stream& stream, std::string& chunk) {
+  std::unique_lock lock(mutex_);
+  const uint64_t newest = next_seq_ - 1;
+  if (!stream.started) {
+    stream.started = true;
+    chunk = "retry: 2000\n\n";
+  } else {
+    changed_.wait_for(lock, options_.heartbeat,
+                      [&] { return closing_ || stop_ || next_seq_ - 1 > stream.sent; });
+  }
+  for (const auto& entry : recent_)
+    if (entry.seq > stream.sent) {
+      chunk += event_text(entry.item);
+      stream.sent = entry.seq;
+    }
+  stream.sent = std::max(stream.sent, newest);
+  if (chunk.empty()) chunk = ": keep-alive\n\n";
+  return !closing_ && !stop_ && std::chrono::steady_clock::now() < stream.deadline;
+}
+
+void LiveFeed::mount(httplib::Server& server, const Dashboard& dashboard) {
+  server.Get("/static/feed.js", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(k_feed_js, "text/javascript; charset=utf-8");
+  });
+  server.Get("/api/feed", [this, &dashboard](const httplib::Request& req,
+                                             httplib::Response& res) {
+    if (!allowed(dashboard, req, res, Role::viewer)) return;
+    auto stream = std::make_shared<Stream>();
+    stream->deadline = std::chrono::steady_clock::now() + options_.max_stream;
+    {
+      std::lock_guard lock(mutex_);
+      // A browser reconnecting says what it saw last: only what came after (all we keep when
+      // that one is gone).
+      const std::string last_seen = req.get_header_value("Last-Event-ID");
+      for (const auto& entry : recent_)
+        if (!last_seen.empty() && entry.item.activity_id == last_seen) stream->sent = entry.seq;
+      ++watchers_;
+    }
+    changed_.notify_all();  // the poller starts at once when it was idle
+    res.set_header("X-Accel-Buffering", "no");  // a reverse proxy must not hold the events
+    res.set_chunked_content_provider(
+        "text/event-stream; charset=utf-8",
+        [this, stream](size_t, httplib::DataSink& sink) {
+          std::string chunk;
+          const bool more = next_chunk(*stream, chunk);
+          if (!sink.write(chunk.data(), chunk.size())) return false;
+          if (!more) sink.done();
+          return true;
+        },
+        [this](bool) {
+          std::lock_guard lock(mutex_);
+          --watchers_;
+        });
+  });
+}
+
+std::string LiveFeed::section_html(Lang lang) {
+  return std::string("<section aria-labelledby=\"feed-title\"><h2 id=\"feed-title\">") +
+         (lang == Lang::en ? "Announced activities" : "Activités annoncées") +
+         "</h2><p id=\"feed-state\" aria-live=\"polite\"></p><ol id=\"feed-list\"></ol></section>"
+         "<script src=\"/static/feed.js\" defer></script>";
+}
+
+const char* LiveFeed::page_csp() {
+  return "default-src 'none'; script-src 'self'; connect-src 'self'; "
+         "style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; "
+         "frame-ancestors 'none'";
+}
+
+}  // namespace sl::serve

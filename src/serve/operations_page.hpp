@@ -1,0 +1,47 @@
+// The operations page and its JSON: what `sportlake status` shows, for the platform's operators.
+//
+//   GET /operations    ops: the page (French, refreshes itself every 10 s with a meta refresh:
+//                      no script)
+//   GET /api/status    ops: ops::status_json
+// Role `ops` or `hr` (access.hpp); a viewer gets 403: slot names, employee ids of failed rows
+// and the lake's layout are not for every reader of the aggregates.
+//
+// The facts come from a StatusProvider that the CLI gives (cli/status_facts.*: it reads
+// PostgreSQL and the lake); this module does not depend on `pg`.
+//
+// Mount these routes BEFORE Dashboard::mount: its `/api/<table>` pattern would take
+// `/api/status` first (cpp-httplib tries the routes in the order they were registered).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "ops/status_report.hpp"
+#include "serve/access.hpp"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace sl::serve {
+
+class Dashboard;
+
+using StatusProvider = std::function<ops::StatusReport()>;
+
+// An error answer as the dashboard writes them: JSON {"error": message}.
+void send_error(httplib::Response& res, int status, const std::string& message);
+
+// Does the request's token reach `needed` (roles are ordered: viewer < ops < hr)? Writes the
+// 401 (or the 303 of a `?token=` login) or the 403 when not.
+bool allowed(const Dashboard& dashboard, const httplib::Request& req, httplib::Response& res,
+             Role needed);
+
+std::string operations_html(const ops::StatusReport& report);
+
+void mount_operations(httplib::Server& server, const Dashboard& dashboard,
+                      StatusProvider status);
+
+}  // namespace sl::serve
