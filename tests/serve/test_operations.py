@@ -1,0 +1,170 @@
+"""Issue 17: the operations page and /api/status (what `sportlake status` shows), /metrics in the
+Prometheus text format (parsed by prometheus_client), the live feed's stream and script, and the
+roles that read them (ops and hr; a viewer reads the feed only). `sportlake serve` alone here:
+the server's own HTTP counts and the gauges read at scrape time; tests/lakehouse/
+test_up_dashboard.py checks the jobs' counts and the feed's latency under `sportlake up`."""
+import http.client
+import json
+import socket
+import threading
+import time
+
+from deltalake import DeltaTable
+from prometheus_client.parser import text_string_to_metric_families
+from serve_helpers import YEAR, get, token
+
+
+def samples(text):
+    """{(name, frozenset(labels)): value} of a Prometheus text exposition."""
+    out = {}
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            out[(s.name, frozenset(s.labels.items()))] = s.value
+    return out
+
+
+def test_operations_status_and_metrics_need_the_ops_or_hr_role(served):
+    url, _, home = served
+    viewer, ops, hr = token(home, "viewer"), token(home, "ops"), token(home, "hr")
+    assert ops.startswith("slo_")
+    for path in ("/operations", "/api/status", "/metrics"):
+        status, headers, _ = get(url + path)
+        assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer"), path
+        status, _, body = get(url + path, viewer)
+        assert status == 403 and "ops" in json.loads(body)["error"], path
+        assert get(url + path, ops)[0] == 200, path
+        assert get(url + path, hr)[0] == 200, path
+    # ops reads the aggregates, never a per-employee row.
+    assert get(f"{url}/api/kpi_summary?year={YEAR}", ops)[0] == 200
+    assert get(f"{url}/api/prime_sportive?year={YEAR}", ops)[0] == 403
+    assert get(f"{url}/api/dq_issues", ops)[0] == 403
+
+
+def test_api_status_has_the_facts_of_sportlake_status(served, lake_home):
+    url, lake, home = served
+    sportlake, e, _ = lake_home
+    status, headers, body = get(f"{url}/api/status", token(home, "ops"))
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    report = json.loads(body)
+    assert "error" not in report["database"], report["database"]
+    slots = {s["name"]: s for s in report["slots"]}
+    assert "sportlake_bronze" in slots  # the fixture's ingest
+    assert slots["sportlake_bronze"]["lag_bytes"] >= 0 and slots["sportlake_bronze"]["wal_held_bytes"] >= 0
+    assert {(d["provider"], d["status"]): d["count"] for d in report["distances"]}[("offline", "ok")] > 0
+    tables = {(t["layer"], t["name"]): t for t in report["lake"]["tables"]}
+    for layer, name in (("bronze", "strava_activities"), ("silver", "employees"), ("gold", "prime_sportive")):
+        t = tables[(layer, name)]
+        delta = DeltaTable(str(lake / layer / name))
+        assert t["version"] == delta.version(), (layer, name)
+        assert t["files"] == len(delta.files()) and t["small_files"] == t["files"]
+    assert report["lake"]["last_bronze_commit_ms"] <= report["generated_at_ms"]
+    assert report["lake"]["bronze_freshness_seconds"] >= 0
+    assert report["lake"]["last_refresh_ms"] == max(t["committed_at_ms"] for (layer, _), t in tables.items()
+                                                   if layer == "gold")
+    # The same facts as `sportlake status` prints (one collector for both).
+    import subprocess
+    text = subprocess.run([sportlake, "status"], env=e, check=True, capture_output=True, text=True).stdout
+    gold = tables[("gold", "prime_sportive")]
+    assert f"gold    prime_sportive       version {gold['version']:<6} {gold['files']:>4} files" in text, text
+    assert "WAL held" in text and "last Bronze commit: " in text and "last refresh: " in text
+
+
+def test_operations_page_shows_slots_lake_and_freshness_without_script(served):
+    url, _, home = served
+    status, headers, html = get(f"{url}/operations", token(home, "ops"))
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    for expected in ("Exploitation", "Slots de réplication", "sportlake_bronze", "WAL retenu",
+                     "Dernier commit Bronze", "Dernier rafraîchissement", "Petits fichiers",
+                     "strava_activities", "prime_sportive", "Notifications", "Distances"):
+        assert expected in html, expected
+    assert "<script" not in html
+    assert "script-src" not in headers["Content-Security-Policy"]
+
+
+def test_metrics_parse_as_prometheus_text_with_http_counts_and_scrape_time_gauges(served):
+    url, lake, home = served
+    ops = token(home, "ops")
+    before = samples(get(f"{url}/metrics", ops)[2])
+    healthz = ("sportlake_http_requests_total", frozenset({("route", "/healthz"), ("status", "200")}))
+    for _ in range(3):
+        assert get(f"{url}/healthz")[0] == 200
+    get(f"{url}/api/no_such_table?year={YEAR}", ops)
+    get(f"{url}/api/{'x' * 40}", ops)
+    status, headers, text = get(f"{url}/metrics", ops)
+    assert status == 200 and headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    after = samples(text)
+    assert after[healthz] - before.get(healthz, 0) == 3
+    # Unknown paths share one label: a client cannot grow the series.
+    routes = {dict(k[1])["route"] for k in after if k[0] == "sportlake_http_requests_total"}
+    assert "other" in routes and not any("x" * 40 in r or "no_such_table" in r for r in routes)
+    assert after[("sportlake_status_database_up", frozenset())] == 1
+    version = ("sportlake_lake_table_version", frozenset({("layer", "gold"), ("table", "prime_sportive")}))
+    assert after[version] == DeltaTable(str(lake / "gold" / "prime_sportive")).version()
+    assert ("sportlake_replication_lag_bytes", frozenset({("slot", "sportlake_bronze")})) in after
+    assert after[("sportlake_bronze_last_commit_timestamp_seconds", frozenset())] <= time.time()
+    # Every family is named by the conventions: prefix, and counters end in _total.
+    for family in text_string_to_metric_families(text):
+        assert family.name.startswith("sportlake_"), family.name
+    assert "# TYPE sportlake_http_requests_total counter" in text
+
+
+def test_overview_page_loads_the_feed_script_from_the_binary_only(served):
+    url, _, home = served
+    viewer = token(home, "viewer")
+    status, headers, html = get(f"{url}/?year={YEAR}", viewer)
+    assert status == 200
+    assert '<script src="/static/feed.js" defer></script>' in html and 'id="feed-list"' in html
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "connect-src 'self'" in csp and "default-src 'none'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert html.count("<script") == 1  # no inline script
+    status, headers, js = get(f"{url}/static/feed.js")  # code, no data: no token needed
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+    assert 'new EventSource("/api/feed")' in js and "innerHTML" not in js
+    assert get(f"{url}/api/feed")[0] == 401
+
+
+def open_stream(url, bearer, source_ip):
+    """An SSE connection from `source_ip`: (connection, response)."""
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=10, source_address=(source_ip, 0))
+    conn.request("GET", "/api/feed", headers={"Authorization": f"Bearer {bearer}", "Accept": "text/event-stream"})
+    return conn, conn.getresponse()
+
+
+def test_feed_streams_are_bounded_and_do_not_block_other_clients(served):
+    url, _, home = served
+    viewer = token(home, "viewer")
+    streams, refused = [], 0
+    try:
+        # 40 streams from 4 addresses (the per-address cap is 16): 32 taken (max_streams), 8 refused.
+        for i in range(40):
+            conn, r = open_stream(url, viewer, f"127.0.0.{2 + i % 4}")
+            if r.status == 200:
+                assert r.getheader("Content-Type").startswith("text/event-stream")
+                assert r.read(13) == b"retry: 2000\n\n"  # the stream's first words
+                streams.append(conn)
+            else:
+                assert r.status == 503, r.status
+                refused += 1
+                conn.close()
+        assert (len(streams), refused) == (32, 8)
+        # Every stream is open and waiting; the workers still answer everyone else at once.
+        for _ in range(20):
+            started = time.monotonic()
+            assert get(f"{url}/healthz")[0] == 200
+            assert get(f"{url}/api/years", viewer)[0] == 200
+            assert time.monotonic() - started < 1
+    finally:
+        for conn in streams:
+            conn.close()
+    # Closed streams free their places (the server notices at its next write, a keep-alive at most
+    # 15 s later; a new stream is refused until then, then taken).
+    deadline = time.monotonic() + 30
+    while True:
+        conn, r = open_stream(url, viewer, "127.0.0.9")
+        conn.close()
+        if r.status == 200:
+            break
+        assert time.monotonic() < deadline, "the closed streams never freed their places"
+        time.sleep(0.5)
