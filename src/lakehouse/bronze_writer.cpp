@@ -158,7 +158,7 @@ Result<size_t> BronzeWriter::commit_table(Table& t, int64_t version, BronzeCommi
     registry
         .counter("sportlake_bronze_rows_ingested_total",
                  "Change rows committed to Bronze (initial snapshots included), by table.",
-                 {{"table", t.name}})
+                 {{"table", t.name.rfind("public.", 0) == 0 ? t.name.substr(7) : t.name}})
         .inc(static_cast<double>(rows));
   if (written->skipped)  // another writer of the same application got there first
     spdlog::warn("bronze: {} already holds position {} of {}: rows not written again", t.name,
