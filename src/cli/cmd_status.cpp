@@ -17,7 +17,7 @@ namespace sl::cli {
 namespace {
 
 // Exit 1 when the database cannot be read; the lake part is printed all the same.
-bool run_status(Context& ctx) {
+bool run_status(Context& ctx, bool json) {
   ops::StatusReport report;
   report.generated_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
@@ -27,7 +27,7 @@ bool run_status(Context& ctx) {
   Status st = sql ? collect_database_status(*sql, report) : Status(sql.error());
   if (!st) report.database_error = st.error().to_string();
   collect_lake_status(open_lake(ctx), report);
-  fmt::print("{}", ops::status_text(report));
+  fmt::print("{}", json ? ops::status_json(report) + "\n" : ops::status_text(report));
   if (!st) fmt::print(stderr, "sportlake status: {}\n", st.error().to_string());
   return st.ok();
 }
@@ -39,8 +39,10 @@ void add_status_command(CLI::App& app, Context& ctx) {
       "status",
       "the database, each job's slot, lag and WAL held, notifications, distances, failed rows, "
       "lake tables (versions, small files, last check), last Bronze commit and refresh");
+  static bool json = false;
+  cmd->add_flag("--json", json, "the same facts as JSON (what the dashboard's /api/status answers)");
   cmd->callback([&ctx] {
-    if (!run_status(ctx)) ctx.exit_code = 1;
+    if (!run_status(ctx, json)) ctx.exit_code = 1;
   });
 }
 

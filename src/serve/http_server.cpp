@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/metrics.hpp"
 #include "serve/http_head.hpp"
 
 namespace sl::serve {
@@ -279,6 +280,13 @@ void HttpServer::Impl::release(std::unique_ptr<Connection> c) {
 }
 
 void HttpServer::Impl::refuse(std::unique_ptr<Connection> c, const std::string& answer) {
+  // "HTTP/1.1 503 ...": the status is the answer's characters 9-11.
+  metrics::registry()
+      .counter("sportlake_http_refused_total",
+               "Connections the server's front answered itself and closed (408 head too slow, "
+               "413 body, 429 per-address cap, 431 head too large, 503 connection or stream cap).",
+               {{"status", answer.substr(9, 3)}})
+      .inc();
   // Best effort: the answer fits in an empty socket buffer; a client not reading gets nothing.
   [[maybe_unused]] auto n =
       ::send(c->fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);

@@ -67,6 +67,11 @@ def test_api_status_has_the_facts_of_sportlake_status(served, lake_home):
     gold = tables[("gold", "prime_sportive")]
     assert f"gold    prime_sportive       version {gold['version']:<6} {gold['files']:>4} files" in text, text
     assert "WAL held" in text and "last Bronze commit: " in text and "last refresh: " in text
+    as_json = json.loads(subprocess.run([sportlake, "status", "--json"], env=e, check=True, capture_output=True,
+                                        text=True).stdout)
+    assert [(t["layer"], t["name"], t["version"], t["files"]) for t in as_json["lake"]["tables"]] == \
+        [(t["layer"], t["name"], t["version"], t["files"]) for t in report["lake"]["tables"]]
+    assert as_json["slots"][0].keys() == report["slots"][0].keys()
 
 
 def test_operations_page_shows_slots_lake_and_freshness_without_script(served):
@@ -134,7 +139,9 @@ def open_stream(url, bearer, source_ip):
 
 def test_feed_streams_are_bounded_and_do_not_block_other_clients(served):
     url, _, home = served
-    viewer = token(home, "viewer")
+    viewer, ops = token(home, "viewer"), token(home, "ops")
+    refused_503 = ("sportlake_http_refused_total", frozenset({("status", "503")}))
+    refused_before = samples(get(f"{url}/metrics", ops)[2]).get(refused_503, 0)
     streams, refused = [], 0
     try:
         # 40 streams from 4 addresses (the per-address cap is 16): 32 taken (max_streams), 8 refused.
@@ -149,6 +156,7 @@ def test_feed_streams_are_bounded_and_do_not_block_other_clients(served):
                 refused += 1
                 conn.close()
         assert (len(streams), refused) == (32, 8)
+        assert samples(get(f"{url}/metrics", ops)[2])[refused_503] - refused_before == 8  # counted
         # Every stream is open and waiting; the workers still answer everyone else at once.
         for _ in range(20):
             started = time.monotonic()
