@@ -16,12 +16,13 @@ std::string route_label(std::string_view path) {
       "/",          "/healthz",          "/metrics",  "/operations", "/api/status",
       "/api/feed",  "/static/feed.js",   "/api/years", "/api/dq_issues"};
   if (std::find(k_exact.begin(), k_exact.end(), path) != k_exact.end()) return std::string(path);
-  if (path.rfind("/api/", 0) == 0) {
+  if (path.rfind("/api/", 0) == 0 && path.find('/', 5) == std::string_view::npos) {
     const auto& gold = GoldReader::gold_tables();
     if (std::find(gold.begin(), gold.end(), path.substr(5)) != gold.end())
       return "/api/{table}";
   }
   if (path.rfind("/employee/", 0) == 0) return "/employee/{id}";
+  if (path.rfind("/api/employee/", 0) == 0) return "/api/employee/{id}";
   return "other";
 }
 

@@ -20,8 +20,8 @@
 namespace sl::serve {
 
 // The route pattern of a request path, the `route` label of sportlake_http_requests_total: a
-// fixed set ("/", "/api/{table}" for a Gold table, "/employee/{id}"...), "other" for anything
-// else, so a client cannot grow the label set.
+// fixed set ("/", "/api/{table}" for a Gold table, "/employee/{id}", "/api/employee/{id}"...),
+// "other" for anything else, so a client cannot grow the label set.
 std::string route_label(std::string_view path);
 
 // Counts an answered request (sportlake_http_requests_total{route,status}).
