@@ -135,7 +135,24 @@ void collect_lake_status(const delta::Lake& lake, ops::StatusReport& report) {
 }
 
 Status SourceConnection::open() {
+  const auto now = std::chrono::steady_clock::now();
+  if (failed_ && now - failed_at_ < std::chrono::seconds(5)) return *failed_;
+  failed_.reset();
+  auto opened = connect();
+  if (!opened) {
+    failed_ = opened.error();
+    failed_at_ = now;
+  }
+  return opened;
+}
+
+Status SourceConnection::connect() {
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx_.config, false));
+  if (conninfo.find("connect_timeout") == std::string::npos) {
+    const bool url = conninfo.rfind("postgres://", 0) == 0 || conninfo.rfind("postgresql://", 0) == 0;
+    conninfo += url ? (conninfo.find('?') == std::string::npos ? "?" : "&") : " ";
+    conninfo += "connect_timeout=3";
+  }
   SL_ASSIGN_OR_RETURN(auto connection, pg::Connection::open(conninfo));
   connection_.emplace(std::move(connection));
   return {};

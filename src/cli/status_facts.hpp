@@ -3,6 +3,7 @@
 // /api/status and /metrics show.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,13 +25,18 @@ void collect_lake_status(const delta::Lake& lake, ops::StatusReport& report);
 
 // A connection to the source database as the jobs' role, opened at first use and again after a
 // failure; never starts the embedded cluster (a server that only reads must not). One caller
-// at a time (use() holds a lock).
+// at a time: use() holds a lock and gives up after 1 s of waiting for it; connecting has a 3 s
+// timeout and a failed attempt is not repeated for 5 s (its error is returned at once). So a
+// database that does not answer (a host that drops packets: libpq alone waits minutes) costs a
+// dashboard request 3 s at most, and the server's workers never pile up behind the lock.
 class SourceConnection {
  public:
   explicit SourceConnection(const Context& ctx) : ctx_(ctx) {}
   template <typename F>
   auto use(F&& f) -> decltype(f(std::declval<pg::Connection&>())) {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_, std::defer_lock);
+    if (!lock.try_lock_for(std::chrono::seconds(1)))
+      return make_error(Errc::unavailable, "the source database is busy answering another request");
     if (!connection_) {
       auto opened = open();
       if (!opened) return opened.error();
@@ -42,8 +48,11 @@ class SourceConnection {
 
  private:
   Status open();
+  Status connect();
   const Context& ctx_;
-  std::mutex mutex_;
+  std::optional<Error> failed_;  // the last failed attempt to connect, and when
+  std::chrono::steady_clock::time_point failed_at_;
+  std::timed_mutex mutex_;
   std::optional<pg::Connection> connection_;
 };
 

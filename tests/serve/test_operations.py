@@ -176,3 +176,49 @@ def test_feed_streams_are_bounded_and_do_not_block_other_clients(served):
             break
         assert time.monotonic() < deadline, "the closed streams never freed their places"
         time.sleep(0.5)
+
+
+def test_a_database_that_does_not_answer_costs_a_status_request_seconds_not_minutes(lake_home):
+    """A "database" that accepts connections and never says a word (libpq alone waits forever for
+    its first answer, and every status request would queue behind it): the status comes in seconds
+    with the lake part and the database's error, and the rest of the server answers meanwhile."""
+    from serve_helpers import Server
+    sportlake, e, home = lake_home
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)
+    held = []
+    accepting = threading.Thread(target=lambda: held.extend(iter(lambda: silent.accept()[0], None)), daemon=True)
+    accepting.start()
+    port = silent.getsockname()[1]
+    server = Server(sportlake, dict(e, SPORTLAKE_DB_URL=f"postgresql://sportlake@127.0.0.1:{port}/x"),
+                    "--listen", "127.0.0.1:0")
+    try:
+        ops = token(home, "ops")
+        answers = []
+
+        def ask():
+            started = time.monotonic()
+            status, _, body = get(f"{server.url}/api/status", ops)
+            answers.append((status, time.monotonic() - started, json.loads(body)))
+
+        askers = [threading.Thread(target=ask) for _ in range(4)]
+        for t in askers:
+            t.start()
+        for _ in range(10):
+            started = time.monotonic()
+            assert get(f"{server.url}/healthz")[0] == 200
+            assert time.monotonic() - started < 1
+            time.sleep(0.2)
+        for t in askers:
+            t.join(timeout=40)
+        assert len(answers) == 4, "status requests still waiting for the database"
+        for status, took, report in answers:
+            assert status == 200 and took < 5, (status, took)
+            assert report["database"]["error"]
+            assert any(t["name"] == "prime_sportive" for t in report["lake"]["tables"])
+    finally:
+        server.stop()
+        silent.close()
+        for conn in held:
+            conn.close()
