@@ -90,7 +90,14 @@ class ReceivedStream final : public httplib::Stream {
       : c_(connection), write_timeout_(write_timeout) {}
 
   bool is_readable() const override { return consumed_ < c_.received.size(); }
-  bool is_writable() const override { return !write_failed_; }
+  // False too once the client has closed its side (a browser leaving a page with a live feed):
+  // cpp-httplib asks this only of streamed answers, which then end at once instead of holding
+  // the connection until their next write.
+  bool is_writable() const override {
+    if (write_failed_) return false;
+    pollfd p{c_.fd, POLLRDHUP, 0};
+    return !(::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)));
+  }
 
   ssize_t read(char* ptr, size_t size) override {
     const size_t n = std::min(size, c_.received.size() - consumed_);

@@ -113,15 +113,25 @@ void LiveFeed::poll_loop() {
 }
 
 // The next piece of `stream` (false: end it after writing `chunk`).
-bool LiveFeed::next_chunk(Stream& stream, std::string& chunk) {
+bool LiveFeed::next_chunk(Stream& stream, std::string& chunk,
+                          const std::function<bool()>& client_open) {
   std::unique_lock lock(mutex_);
   const uint64_t newest = next_seq_ - 1;
   if (!stream.started) {
     stream.started = true;
     chunk = "retry: 2000\n\n";
   } else {
-    changed_.wait_for(lock, options_.heartbeat,
-                      [&] { return closing_ || stop_ || next_seq_ - 1 > stream.sent; });
+    // In slices of 0.5 s: a client that went away ends its stream within that, not at the
+    // next keep-alive.
+    const auto heartbeat_at = std::chrono::steady_clock::now() + options_.heartbeat;
+    while (!changed_.wait_for(lock, std::chrono::milliseconds(500),
+                              [&] { return closing_ || stop_ || next_seq_ - 1 > stream.sent; }) &&
+           std::chrono::steady_clock::now() < heartbeat_at) {
+      lock.unlock();
+      const bool open = client_open();
+      lock.lock();
+      if (!open) return false;
+    }
   }
   for (const auto& entry : recent_)
     if (entry.seq > stream.sent) {
@@ -157,7 +167,8 @@ void LiveFeed::mount(httplib::Server& server, const Dashboard& dashboard) {
         "text/event-stream; charset=utf-8",
         [this, stream](size_t, httplib::DataSink& sink) {
           std::string chunk;
-          const bool more = next_chunk(*stream, chunk);
+          const bool more = next_chunk(*stream, chunk, [&sink] { return sink.is_writable(); });
+          if (chunk.empty()) return false;  // the client went away
           if (!sink.write(chunk.data(), chunk.size())) return false;
           if (!more) sink.done();
           return true;

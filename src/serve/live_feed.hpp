@@ -81,7 +81,7 @@ class LiveFeed {
   };
   struct Stream;
   void poll_loop();
-  bool next_chunk(Stream& stream, std::string& chunk);
+  bool next_chunk(Stream& stream, std::string& chunk, const std::function<bool()>& client_open);
 
   FeedSource source_;
   const std::atomic<bool>& stop_;

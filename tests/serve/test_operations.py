@@ -155,8 +155,9 @@ def test_feed_streams_are_bounded_and_do_not_block_other_clients(served):
                 assert r.status == 503, r.status
                 refused += 1
                 conn.close()
-        assert (len(streams), refused) == (32, 8)
-        assert samples(get(f"{url}/metrics", ops)[2])[refused_503] - refused_before == 8  # counted
+        # 32 at most (a browser of another test of this session may still hold one).
+        assert len(streams) <= 32 and refused >= 8 and len(streams) + refused == 40
+        assert samples(get(f"{url}/metrics", ops)[2])[refused_503] - refused_before == refused  # counted
         # Every stream is open and waiting; the workers still answer everyone else at once.
         for _ in range(20):
             started = time.monotonic()
@@ -166,8 +167,8 @@ def test_feed_streams_are_bounded_and_do_not_block_other_clients(served):
     finally:
         for conn in streams:
             conn.close()
-    # Closed streams free their places (the server notices at its next write, a keep-alive at most
-    # 15 s later; a new stream is refused until then, then taken).
+    # Closed streams free their places (the server notices within 0.5 s; a new stream is refused
+    # until then, then taken).
     deadline = time.monotonic() + 30
     while True:
         conn, r = open_stream(url, viewer, "127.0.0.9")
