@@ -35,10 +35,12 @@ declare -A max_len=(
   [fuzz_http_head]=20000
   [fuzz_accept_language]=4096
   [fuzz_aws_profile]=8192
+  [fuzz_search_fold]=4096
+  [fuzz_s3_xml]=65536
 )
 all_targets=(fuzz_csv_reader fuzz_hr_files fuzz_parquet_reader fuzz_pgoutput fuzz_debezium_json fuzz_delta_log
   fuzz_delta_checkpoint fuzz_snappy_decoder fuzz_lake_value fuzz_distance_replies fuzz_http_head
-  fuzz_accept_language fuzz_aws_profile)
+  fuzz_accept_language fuzz_aws_profile fuzz_search_fold fuzz_s3_xml)
 
 # Seeds that are small on disk but decompress to gigabytes: they measure memory, not find bugs
 # (large_string_map.brotli.parquet holds a 2 GB page; the slow conformance test reads it).
@@ -250,6 +252,22 @@ seed_fuzz_aws_profile() {
   add_bytes "$dir" credentials '[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = s/e+c\n\n[lake]\naws_access_key_id=AKIDLAKE\naws_secret_access_key=x\naws_session_token = t\r\n'
   add_bytes "$dir" config '# comment\n[default]\nregion = eu-west-1\n; c\n[profile lake]\nregion = eu-west-3\nendpoint_url = https://minio.example.com\ns3 =\n  addressing_style = path\n[sso-session corp]\nsso_region = us-east-1\n'
   add_bytes "$dir" bad '[default\nx\n'
+}
+
+seed_fuzz_search_fold() {
+  # `?q=` values and table cells: accented, decomposed, ligatures, invalid UTF-8.
+  local dir=$1
+  add_bytes "$dir" accented '\xc3\x89mile J\xc3\xa9r\xc3\xb4me'
+  add_bytes "$dir" decomposed 'E\xcc\x81mile'
+  add_bytes "$dir" ligatures '\xc5\x92uvre Stra\xc3\x9fe \xc3\x86'
+  add_bytes "$dir" invalid '\xc3\x28 \xff\xfe'
+}
+
+seed_fuzz_s3_xml() {
+  # ListObjectsV2 pages and Error documents as S3-compatible servers answer them.
+  local dir=$1
+  add_bytes "$dir" list-page '<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>lake</Name><Prefix>t/_delta_log/</Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated><NextContinuationToken>abc</NextContinuationToken><Contents><Key>t/_delta_log/00000000000000000000.json</Key><LastModified>2026-12-05T06:00:00.000Z</LastModified><ETag>&quot;x&quot;</ETag><Size>123</Size></Contents></ListBucketResult>'
+  add_bytes "$dir" error '<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate &amp; retry.</Message></Error>'
 }
 
 seed_fuzz_distance_replies() {

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <ctime>
+#include <limits>
 #include <vector>
 
 namespace sl::cdc {
@@ -262,8 +263,9 @@ void append_iso_time(std::string& out, int64_t us, bool with_z) {
 }
 
 // PostgreSQL's interval output (IntervalStyle postgres): "1 year 2 mons -3 days +04:05:06.789".
+// Every field is 64-bit: PostgreSQL's hours reach 2,562,047,788, beyond an int.
 struct PgInterval {
-  int years = 0, months = 0, days = 0, hours = 0, minutes = 0;
+  int64_t years = 0, months = 0, days = 0, hours = 0, minutes = 0;
   int64_t seconds = 0, micros = 0;  // with the time part's sign
 };
 std::optional<PgInterval> parse_pg_interval(std::string_view text) {
@@ -280,6 +282,8 @@ std::optional<PgInterval> parse_pg_interval(std::string_view text) {
     size_t digits_start = i;
     while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
     if (i == digits_start) return std::nullopt;
+    // PostgreSQL prints at most 10 digits per field; more is not its output (and would overflow).
+    if (i - digits_start > 18) return std::nullopt;
     if (i < text.size() && text[i] == ':') {
       // The time part: [-+]H+:MM:SS[.ffffff] (hours may exceed 24).
       int64_t h = 0;
@@ -298,7 +302,7 @@ std::optional<PgInterval> parse_pg_interval(std::string_view text) {
           if (n < 6) fraction = fraction * 10 + (rest[j] - '0');
         for (; n < 6; ++n) fraction *= 10;
       }
-      out.hours = static_cast<int>(sign * h);
+      out.hours = sign * h;
       out.minutes = sign * m;
       out.seconds = sign * sec;
       out.micros = sign * fraction;
@@ -311,7 +315,7 @@ std::optional<PgInterval> parse_pg_interval(std::string_view text) {
       size_t unit_start = i;
       while (i < text.size() && text[i] != ' ') ++i;
       std::string_view unit = text.substr(unit_start, i - unit_start);
-      const int n = static_cast<int>(sign * v);
+      const int64_t n = sign * v;
       if (unit == "year" || unit == "years")
         out.years = n;
       else if (unit == "mon" || unit == "mons")
@@ -663,9 +667,17 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
       // io.debezium.time.MicroDuration, Debezium's arithmetic (MicroDuration.durationMicros in
       // doubles, 365.25 / 12 = 30.4375 days a month, truncated to a long).
       const double seconds = static_cast<double>(iv->seconds) + static_cast<double>(iv->micros) / 1e6;
-      const double days = (iv->years * 12 + iv->months) * (365.25 / 12.0) + iv->days;
-      const double total = (((days * 24 + iv->hours) * 60) + iv->minutes) * 60 + seconds;
-      return number(static_cast<int64_t>(total * 1e6));
+      const double days = (static_cast<double>(iv->years) * 12 + static_cast<double>(iv->months)) *
+                               (365.25 / 12.0) +
+                           static_cast<double>(iv->days);
+      const double total = (((days * 24 + static_cast<double>(iv->hours)) * 60) +
+                            static_cast<double>(iv->minutes)) * 60 + seconds;
+      // Java's (long) cast saturates: PostgreSQL's widest intervals (178 million years) are
+      // beyond an int64 of microseconds, and Debezium sends Long.MAX_VALUE / MIN_VALUE for them.
+      const double micros = total * 1e6;
+      if (micros >= 9223372036854775807.0) return number(std::numeric_limits<int64_t>::max());
+      if (micros <= -9223372036854775808.0) return number(std::numeric_limits<int64_t>::min());
+      return number(static_cast<int64_t>(micros));
     }
     case oid::k_money: {
       auto unscaled = parse_pg_money(text);

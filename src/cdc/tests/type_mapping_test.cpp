@@ -177,6 +177,18 @@ TEST(DebeziumForms, IntervalIsMicroDurationWithDebeziumsMonth) {
   EXPECT_EQ(with(iso, oid::k_interval, -1, "00:00:00"), "P0Y0M0DT0H0M0S");
 }
 
+TEST(DebeziumForms, WidestIntervalsSaturateAsJavasLongCast) {
+  // PostgreSQL's hours go beyond an int, and its widest intervals beyond an int64 of µs: Java's
+  // (long) cast saturates, and so do we (fuzz_lake_value found the overflow).
+  EXPECT_EQ(value(oid::k_interval, -1, "2562047788:00:00"), 9223372036800000000LL);
+  EXPECT_EQ(value(oid::k_interval, -1, "178000000 years"), INT64_MAX);
+  EXPECT_EQ(value(oid::k_interval, -1, "-178000000 years"), INT64_MIN);
+  ValueForms iso{.interval = IntervalMode::string};
+  EXPECT_EQ(with(iso, oid::k_interval, -1, "-2562047788:00:00"), "P0Y0M0DT-2562047788H0M0S");
+  // Not PostgreSQL's output (a 35-digit hour): refused, never an overflow.
+  EXPECT_FALSE(debezium_value(oid::k_interval, -1, "79012345678934567890123456789010:06:00").ok());
+}
+
 TEST(DebeziumForms, ArraysAreJsonArraysOfTheirElementsForms) {
   EXPECT_EQ(raw(1007, -1, "{1,NULL,-3}"), "[1,null,-3]");
   EXPECT_EQ(raw(1009, -1, "{a,\"b c\",\"q\\\"d\",NULL,\"NULL\"}"), R"(["a","b c","q\"d",null,"NULL"])");
