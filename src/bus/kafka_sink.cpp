@@ -10,27 +10,9 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "bus/kafka_conf.hpp"
+
 namespace sl::bus {
-
-namespace {
-
-// A property whose value must never reach a log or an error message.
-bool secret_property(std::string_view name) {
-  for (std::string_view word : {"password", "secret", "key", "token", "jaas"})
-    if (name.find(word) != std::string_view::npos) return true;
-  return false;
-}
-
-void log_to_spdlog(const rd_kafka_t*, int level, const char* facility, const char* message) {
-  if (level <= 3)
-    spdlog::error("kafka: {}: {}", facility, message);
-  else if (level == 4)
-    spdlog::warn("kafka: {}: {}", facility, message);
-  else
-    spdlog::debug("kafka: {}: {}", facility, message);
-}
-
-}  // namespace
 
 struct KafkaSink::Impl {
   // One transaction's messages not yet reported, and its end once it is complete.
@@ -160,7 +142,7 @@ std::optional<std::string> librdkafka_property(std::string_view setting_key) {
   if (!setting_key.starts_with(prefix)) return std::nullopt;
   std::string_view name = setting_key.substr(prefix.size());
   for (std::string_view own :
-       {"bootstrap_servers", "topic_prefix", "partitions", "replication_factor"})
+       {"bootstrap_servers", "topic_prefix", "group", "partitions", "replication_factor"})
     if (name == own) return std::nullopt;
   if (name.empty()) return std::nullopt;
   return std::string(name);
@@ -172,18 +154,6 @@ Result<std::unique_ptr<KafkaSink>> KafkaSink::open(const KafkaSinkOptions& optio
                       "kafka: no brokers (set KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap_servers)");
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  std::array<char, 512> errstr{};
-  auto set = [&](const std::string& name, const std::string& value) -> Status {
-    if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), errstr.data(), errstr.size()) ==
-        RD_KAFKA_CONF_OK)
-      return {};
-    // librdkafka's message may quote the value: never for a secret.
-    return make_error(Errc::invalid_argument,
-                      "kafka." + name + ": " +
-                          (secret_property(name) ? std::string("invalid value (not shown)")
-                                                 : std::string(errstr.data())));
-  };
   // Our defaults first, the passthrough over them, then what must hold whatever it says.
   std::vector<std::pair<std::string, std::string>> all = {
       {"bootstrap.servers", options.bootstrap_servers},
@@ -203,16 +173,11 @@ Result<std::unique_ptr<KafkaSink>> KafkaSink::open(const KafkaSinkOptions& optio
   }
   all.emplace_back("enable.idempotence", "true");
   all.emplace_back("acks", "all");
-  for (const auto& [name, value] : all) {
-    if (auto st = set(name, value); !st) {
-      rd_kafka_conf_destroy(conf);
-      return st.error();
-    }
-  }
+  SL_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, new_kafka_conf(all));
   rd_kafka_conf_set_opaque(conf, impl.get());
   rd_kafka_conf_set_dr_msg_cb(conf, &Impl::on_delivery);
   rd_kafka_conf_set_error_cb(conf, &Impl::on_error);
-  rd_kafka_conf_set_log_cb(conf, &log_to_spdlog);
+  std::array<char, 512> errstr{};
   impl->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr.data(), errstr.size());
   if (impl->rk == nullptr) {
     rd_kafka_conf_destroy(conf);

@@ -60,7 +60,7 @@ class KafkaSink final : public cdc::RecordSink {
 };
 
 // The librdkafka property a `kafka.<name>` setting passes through, or nullopt for sportlake's own
-// keys (bootstrap_servers, topic_prefix, partitions, replication_factor).
+// keys (bootstrap_servers, topic_prefix, group, partitions, replication_factor).
 std::optional<std::string> librdkafka_property(std::string_view setting_key);
 
 }  // namespace sl::bus

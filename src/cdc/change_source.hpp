@@ -11,12 +11,14 @@
 // 3. handler.on_reset is called when the source had to start over from the last confirmed
 //    position (a lost connection): the job drops what it had not made durable, the source
 //    delivers it again.
-// Implementations: `SlotChangeSource` (a PostgreSQL replication slot). Not thread-safe.
+// Implementations: `SlotChangeSource` (a PostgreSQL replication slot), `bus::KafkaChangeSource`
+// (Debezium topics in a consumer group). Not thread-safe.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cdc/change_event.hpp"
@@ -25,9 +27,27 @@
 
 namespace sl::cdc {
 
-// How far a source is: the end LSN of a transaction for a replication slot.
+// Where a partitioned log's transaction came from (a Kafka record: topic, partition, the offset
+// after it) and the source order of its last change, `(commit, change)`: Debezium's
+// `(lsn_commit, lsn×2 + (0 for a delete, 1 otherwise))`, growing within a partition except for
+// a publisher's repeats. A sink that stores them next to its data (Bronze's Delta txns) can
+// restart the log there, and drop the repeats, without trusting the log's committed offsets.
+struct LogPosition {
+  std::string topic;
+  int32_t partition = -1;
+  int64_t next_offset = -1;
+  int64_t order_commit = 0;
+  int64_t order_change = 0;
+  bool operator==(const LogPosition&) const = default;
+};
+
+// How far a source is: the end LSN of a transaction for a replication slot; for a partitioned
+// log, `log` names the record and `sequence` counts what the source delivered (confirming one
+// confirms every earlier one).
 struct SourcePosition {
   pg::Lsn lsn;
+  std::optional<LogPosition> log;
+  uint64_t sequence = 0;
   bool operator==(const SourcePosition&) const = default;
 };
 

@@ -17,13 +17,24 @@ struct IngestOptions : IngestFlags {
   bool json = false;
 };
 
-Status run_ingest(Context& ctx, const IngestOptions& opt) {
+Result<lakehouse::BronzeIngestStats> run_job(Context& ctx, const IngestOptions& opt,
+                                             const delta::Lake& lake) {
+  if (opt.source == "kafka") {
+    // The topics only: this process needs no access to PostgreSQL.
+    const auto options = bronze_ingest_options(ctx.settings, "", lake, opt);
+    stop_on_signals();
+    return run_bronze_kafka_job(ctx.settings.kafka, ctx.settings.cdc.topic_prefix, options);
+  }
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));  // migrations + publication in place
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
-  const delta::Lake lake = open_lake(ctx);
   const auto options = bronze_ingest_options(ctx.settings, conninfo, lake, opt);
   stop_on_signals();
-  SL_ASSIGN_OR_RETURN(auto stats, run_bronze_job(sql, options));
+  return run_bronze_job(sql, options);
+}
+
+Status run_ingest(Context& ctx, const IngestOptions& opt) {
+  const delta::Lake lake = open_lake(ctx);
+  SL_ASSIGN_OR_RETURN(auto stats, run_job(ctx, opt, lake));
   if (opt.json) {
     fmt::print(
         "{{\"snapshot_rows\":{},\"changes\":{},\"skipped\":{},\"commits\":{},"
@@ -54,6 +65,13 @@ void add_ingest_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--slot", opt.slot,
                   "replication slot (created when missing; default: cdc.slot + \"_bronze\")");
   cmd->add_option("--publication", opt.publication, "publication (default: cdc.publication)");
+  cmd->add_option("--source", opt.source,
+                  "slot (a replication slot of the source database) or kafka (the topics "
+                  "<kafka.topic_prefix>.<schema>.<table> on KAFKA_BOOTSTRAP_SERVERS, in a "
+                  "consumer group; each partition's offset is stored in its Bronze table)")
+      ->check(CLI::IsMember({"slot", "kafka"}));
+  cmd->add_option("--group", opt.group,
+                  "--source kafka: the consumer group (default: kafka.group + \"_bronze\")");
   cmd->add_option("--commit-rows", opt.commit_rows,
                   "commit once this many rows are pending (default 100000)");
   cmd->add_option("--commit-interval", opt.commit_interval,

@@ -50,6 +50,9 @@ lakehouse::BronzeIngestOptions bronze_ingest_options(const Settings& settings,
   options.commit_min_interval = millis(flags.commit_min_interval);
   options.commit_idle_window = millis(flags.commit_idle_window);
   options.max_changes = flags.max_changes;
+  if (flags.source == "kafka")
+    options.log_group =
+        flags.group.empty() ? settings.kafka.group_prefix + "_bronze" : flags.group;
   return options;
 }
 

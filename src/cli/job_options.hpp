@@ -31,6 +31,8 @@ struct IngestFlags {
   double commit_idle_window = seconds(lakehouse::BronzeIngestOptions{}.commit_idle_window);
   double idle_exit = 0;
   size_t max_changes = 0;
+  std::string source = "slot";  // slot, or kafka (the publisher's topics, in a consumer group)
+  std::string group;            // "": kafka.group + "_bronze"
 };
 
 // Where a streaming job reads its changes: its own replication slot.

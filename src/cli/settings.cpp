@@ -115,6 +115,7 @@ Settings Settings::read(const config::Config& config) {
   s.cdc.publication = config.get_string("cdc.publication");
   s.cdc.topic_prefix = config.get_string("kafka.topic_prefix");
   s.kafka.bootstrap_servers = config.get_string("kafka.bootstrap_servers");
+  s.kafka.group_prefix = config.get_string("kafka.group");
   s.kafka.partitions = integer(config, "kafka.partitions");
   s.kafka.replication_factor = integer(config, "kafka.replication_factor");
   for (const auto& [key, setting] : config.values())

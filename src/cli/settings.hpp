@@ -28,6 +28,7 @@ struct CdcSettings {
 // librdkafka property passed through; its values may be secrets and are never printed.
 struct KafkaSettings {
   std::string bootstrap_servers;  // kafka.bootstrap_servers (KAFKA_BOOTSTRAP_SERVERS)
+  std::string group_prefix;       // kafka.group: each role's consumer group is <prefix>_<role>
   Result<int> partitions = settings_not_read();          // kafka.partitions (-1: broker's)
   Result<int> replication_factor = settings_not_read();  // kafka.replication_factor (-1: broker's)
   std::vector<std::pair<std::string, std::string>> properties;  // librdkafka name, value

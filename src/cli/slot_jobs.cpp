@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "bus/kafka_change_source.hpp"
 #include "cdc/slot.hpp"
 #include "cdc/slot_change_source.hpp"
 #include "integrations/slack_webhook.hpp"
@@ -36,6 +37,26 @@ Result<lakehouse::BronzeIngestStats> run_bronze_job(pg::Connection& sql,
                                        prepared.from, options.stop_requested));
   SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_bronze_ingest(*source, writer, options));
   stats.snapshot_rows += prepared.snapshot_rows;
+  return stats;
+}
+
+Result<lakehouse::BronzeIngestStats> run_bronze_kafka_job(
+    const KafkaSettings& kafka, const std::string& topic_prefix,
+    const lakehouse::BronzeIngestOptions& options) {
+  auto writer = lakehouse::bronze_writer(options);
+  SL_ASSIGN_OR_RETURN(
+      auto source,
+      bus::KafkaChangeSource::open(
+          {.bootstrap_servers = kafka.bootstrap_servers,
+           .properties = kafka.properties,
+           .group = options.log_group,
+           .topic_prefix = topic_prefix,
+           .start = [&writer](const std::string& topic, const std::string& schema,
+                              const std::string& table, int32_t partition) {
+             return writer.log_start(schema, table, topic, partition);
+           }}));
+  SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_bronze_ingest(*source, writer, options));
+  stats.skipped += source->repeats();
   return stats;
 }
 

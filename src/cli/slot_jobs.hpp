@@ -20,6 +20,12 @@ namespace sl::cli {
 Result<lakehouse::BronzeIngestStats> run_bronze_job(pg::Connection& sql,
                                                     const lakehouse::BronzeIngestOptions& options);
 
+// run_bronze_ingest on the Kafka topics `<kafka.topic_prefix>.<schema>.<table>` in the consumer
+// group `options.log_group`; each partition resumes where its Bronze table's txn says.
+Result<lakehouse::BronzeIngestStats> run_bronze_kafka_job(
+    const KafkaSettings& kafka, const std::string& topic_prefix,
+    const lakehouse::BronzeIngestOptions& options);
+
 Result<lakehouse::NotifierStats> run_notify_job(pg::Connection& sql, const SlotSettings& slot,
                                                 const NotifierSettings& notifier,
                                                 const lakehouse::NotifierOptions& options);

@@ -262,6 +262,17 @@ Result<WriteResult> write_table(Storage& storage, const columnar::RecordBatch& b
       return result;
     }
   }
+  for (const auto& app : options.app_transactions) {
+    if (!app.check) continue;
+    std::optional<int64_t> current;
+    if (!creating) current = snapshot->app_version(app.app_id);
+    if (current != app.expected) {
+      auto text = [](std::optional<int64_t> v) { return v ? std::to_string(*v) : "none"; };
+      return make_error(Errc::conflict, storage.describe("") + ": application '" + app.app_id +
+                                            "' is at version " + text(current) + ", expected " +
+                                            text(app.expected) + " (another writer took it over)");
+    }
+  }
   std::optional<Metadata> new_table_metadata;
   if (creating) {
     std::vector<StructField> schema;
@@ -327,6 +338,7 @@ Result<WriteResult> write_table(Storage& storage, const columnar::RecordBatch& b
   if (options.app_transaction) {
     txn.set_app_transaction(options.app_transaction->first, options.app_transaction->second);
   }
+  for (const auto& app : options.app_transactions) txn.set_app_transaction(app.app_id, app.version);
   StringMap parameters = {{"mode", creating ? "ErrorIfExists" : mode},
                           {"partitionBy", json_list(partition_columns)}};
   for (const auto& [k, v] : options.extra_operation_parameters) parameters[k] = v;

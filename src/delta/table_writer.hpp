@@ -5,7 +5,8 @@
 // 1. load the latest snapshot (none: the table is created with the batch's schema, the partition
 //    columns and properties of the options, protocol (1,2));
 // 2. idempotence: if an app transaction is given and the table already holds a txn for that app
-//    at a version ≥ the given one, nothing is written (`skipped`);
+//    at a version ≥ the given one, nothing is written (`skipped`); a conditional one of
+//    `app_transactions` whose application is not at its expected version is a conflict;
 // 3. check the batch against the table schema (same types; new nullable columns only with
 //    merge_schema, which commits a new metaData; missing nullable columns are written as absent);
 // 4. write the data files (new unique names: nothing is ever overwritten);
@@ -40,6 +41,17 @@ struct WriteOptions {
   bool merge_schema = false;
   // Idempotent write: (application id, its monotonically increasing batch version).
   std::optional<std::pair<std::string, int64_t>> app_transaction;
+  // More txn actions in the same commit, each optionally conditional: with `check`, the table's
+  // current version of that application must be `expected` (nullopt: none yet), else the write
+  // fails with Errc::conflict and nothing is written (a writer that lost a source partition to
+  // another one must not commit what it read from it).
+  struct AppTransaction {
+    std::string app_id;
+    int64_t version = 0;
+    bool check = false;
+    std::optional<int64_t> expected;
+  };
+  std::vector<AppTransaction> app_transactions;
   // Data files already written for this batch by write_data_files (same columns or fewer),
   // committed together with it: a writer whose batch outgrows memory spills rows to files as it
   // goes and still commits everything in one version. `staged_rows` counts their rows.

@@ -1,6 +1,7 @@
 // Transaction: building the commit, put-if-absent, conflict checks and retries.
 #include "delta/transaction.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <unordered_set>
 
@@ -36,7 +37,13 @@ void Transaction::remove_files(std::vector<Remove> removes) {
 }
 
 void Transaction::set_app_transaction(std::string app_id, int64_t version) {
-  txn_ = Txn{std::move(app_id), version, now()};
+  for (auto& t : txns_) {
+    if (t.app_id == app_id) {
+      t = Txn{std::move(app_id), version, now()};
+      return;
+    }
+  }
+  txns_.push_back(Txn{std::move(app_id), version, now()});
 }
 
 void Transaction::set_operation(std::string operation, StringMap parameters, StringMap metrics) {
@@ -73,7 +80,7 @@ std::vector<Action> Transaction::actions(int64_t version) const {
   out.emplace_back(std::move(info));
   if (protocol_) out.emplace_back(*protocol_);
   if (metadata_) out.emplace_back(*metadata_);
-  if (txn_) out.emplace_back(*txn_);
+  for (const auto& t : txns_) out.emplace_back(t);
   for (const auto& r : removes_) out.emplace_back(r);
   for (const auto& a : adds_) out.emplace_back(a);
   return out;
@@ -89,7 +96,9 @@ Status Transaction::check_winner(int64_t version, const std::vector<Action>& win
   for (const auto& action : winner) {
     if (std::holds_alternative<Metadata>(action)) return conflict("the table metadata changed");
     if (std::holds_alternative<Protocol>(action)) return conflict("the protocol changed");
-    if (const auto* t = std::get_if<Txn>(&action); t && txn_ && t->app_id == txn_->app_id) {
+    const auto* t = std::get_if<Txn>(&action);
+    if (t && std::any_of(txns_.begin(), txns_.end(),
+                         [&](const Txn& ours) { return ours.app_id == t->app_id; })) {
       return conflict("a concurrent transaction of application '" + t->app_id + "' (version " +
                       std::to_string(t->version) + ") committed first");
     }

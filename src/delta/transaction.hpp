@@ -54,6 +54,8 @@ class Transaction {
   void set_protocol(Protocol protocol) { protocol_ = std::move(protocol); }
   void add_files(std::vector<Add> adds);
   void remove_files(std::vector<Remove> removes);
+  // A txn action; several applications may be set (one txn each; the same one again replaces
+  // it). A concurrent commit with a txn of any of them is a conflict.
   void set_app_transaction(std::string app_id, int64_t version);
   // commitInfo operation ("WRITE", "CREATE TABLE", "OPTIMIZE", "STREAMING UPDATE"...) and its
   // parameters (strings, as Spark writes them), plus metrics.
@@ -81,7 +83,7 @@ class Transaction {
   std::optional<Protocol> protocol_;
   std::vector<Add> adds_;
   std::vector<Remove> removes_;
-  std::optional<Txn> txn_;
+  std::vector<Txn> txns_;  // one per application id
   std::string operation_ = "WRITE";
   StringMap operation_parameters_;
   StringMap operation_metrics_;

@@ -47,10 +47,13 @@ Result<size_t> snapshot_tables(BronzeWriter& writer, const BronzeIngestOptions& 
 }  // namespace
 
 BronzeWriter bronze_writer(const BronzeIngestOptions& options) {
-  return BronzeWriter({.lake = options.lake,
-                       .app_id = "sportlake-bronze:" + options.slot,
-                       .spill_rows = options.spill_rows,
-                       .parquet = {}});
+  const bool log = !options.log_group.empty();
+  return BronzeWriter(
+      {.lake = options.lake,
+       .app_id = "sportlake-bronze:" + (log ? options.log_group : options.slot),
+       .log_app_prefix = log ? "sportlake-bronze:" + options.log_group : std::string(),
+       .spill_rows = options.spill_rows,
+       .parquet = {}});
 }
 
 Result<BronzePreparation> prepare_bronze_from_slot(pg::Connection& sql, BronzeWriter& writer,
@@ -107,11 +110,12 @@ Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWri
                  .since_last_commit = ms(now - last_commit),
                  .idle = idle});
   };
+  cdc::SourcePosition last_end;  // of the last transaction (what a commit makes durable)
   // Commits what is pending, then (only then) acknowledges it.
   auto commit = [&]() -> Status {
     SL_ASSIGN_OR_RETURN(auto committed, writer.commit());
     fault_point("bronze.commit.before_ack");
-    stream.confirm({writer.last_end_lsn()});
+    stream.confirm(last_end);
     ++stats.commits;
     oldest_pending.reset();
     last_commit = Clock::now();
@@ -126,7 +130,8 @@ Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWri
     return {};
   };
   auto on_commit = [&](const cdc::SourcePosition& end) -> Status {
-    writer.end_transaction(end.lsn);
+    last_end = end;
+    writer.end_transaction(end);
     if (writer.pending_rows() == 0) {
       stream.confirm(end);  // nothing of it to write: durable as it is
       return {};

@@ -37,6 +37,10 @@ struct BronzeIngestOptions {
   std::string conninfo;
   std::string slot;                   // the replication slot (also names the Delta txn application)
   std::string publication;            // its publication
+  // A partitioned log (Kafka consumer group) as the source instead of the slot: each table
+  // stores per partition the next offset as the Delta txn `sportlake-bronze:<group>:<topic>:
+  // <partition>` (BronzeOptions::log_app_prefix). Empty: the slot.
+  std::string log_group;
   const delta::Lake* lake = nullptr;  // required: Bronze is its bronze layer
   size_t commit_rows = 100'000;
   std::chrono::milliseconds commit_interval{1000};     // ceiling: the longest a row waits

@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/fault_point.hpp"
@@ -112,12 +113,51 @@ Result<bool> BronzeWriter::add_change(const cdc::ChangeEvent& event, int64_t ing
   if (t->watermark && static_cast<int64_t>(event.source.commit_lsn.value) < *t->watermark)
     return false;  // already committed to this table before a restart
   SL_TRY(add_row(*t, event, ingest_ts_us));
+  if (!options_.log_app_prefix.empty() &&
+      std::find(touched_.begin(), touched_.end(), t) == touched_.end())
+    touched_.push_back(t);
   return true;
 }
 
 void BronzeWriter::end_transaction(pg::Lsn end_lsn) {
   in_transaction_ = false;
   last_end_lsn_ = end_lsn;
+}
+
+void BronzeWriter::end_transaction(const cdc::SourcePosition& end) {
+  end_transaction(end.lsn);
+  if (end.log) {
+    for (Table* t : touched_) t->log_pending[log_app_id(end.log->topic, end.log->partition)] = *end.log;
+  }
+  touched_.clear();
+}
+
+std::string BronzeWriter::log_app_id(const std::string& topic, int32_t partition) const {
+  return options_.log_app_prefix + ":" + topic + ":" + std::to_string(partition);
+}
+
+Result<std::optional<cdc::LogPosition>> BronzeWriter::log_start(const std::string& schema,
+                                                                      const std::string& name,
+                                                                      const std::string& topic,
+                                                                      int32_t partition) {
+  SL_ASSIGN_OR_RETURN(auto* t, table(schema, name));
+  const std::string app = log_app_id(topic, partition);
+  auto snapshot = delta::load_snapshot(*t->storage);
+  if (!snapshot) {
+    if (snapshot.error().code != Errc::not_found)
+      return snapshot.error().with_context("bronze table of " + t->name);
+    t->log_known[app] = std::nullopt;
+    return std::optional<cdc::LogPosition>{};
+  }
+  auto offset = snapshot->app_version(app);
+  t->log_known[app] = offset;
+  if (!offset) return std::optional<cdc::LogPosition>{};
+  return std::optional<cdc::LogPosition>{
+      cdc::LogPosition{.topic = topic,
+                       .partition = partition,
+                       .next_offset = *offset,
+                       .order_commit = snapshot->app_version(app + ":commit").value_or(0),
+                       .order_change = snapshot->app_version(app + ":change").value_or(0)}};
 }
 
 Status BronzeWriter::add_snapshot_row(const cdc::ChangeEvent& event, int64_t ingest_ts_us) {
@@ -137,7 +177,18 @@ Result<size_t> BronzeWriter::commit_table(Table& t, int64_t version, BronzeCommi
   write.parquet = options_.parquet;
   write.max_rows_per_file = options_.spill_rows;
   write.merge_schema = true;
-  write.app_transaction = {options_.app_id, version};
+  if (options_.log_app_prefix.empty()) {
+    write.app_transaction = {options_.app_id, version};
+  } else {
+    for (const auto& [app, at] : t.log_pending) {
+      auto known = t.log_known.find(app);
+      write.app_transactions.push_back(
+          {app, at.next_offset, true,
+           known == t.log_known.end() ? std::nullopt : known->second});
+      write.app_transactions.push_back({app + ":commit", at.order_commit});
+      write.app_transactions.push_back({app + ":change", at.order_change});
+    }
+  }
   write.staged_files = std::move(t.staged);
   write.staged_rows = t.staged_rows;
   write.table_properties = {{"delta.appendOnly", "true"}};
@@ -148,6 +199,8 @@ Result<size_t> BronzeWriter::commit_table(Table& t, int64_t version, BronzeCommi
   auto& registry = metrics::registry();
   const auto started = std::chrono::steady_clock::now();
   auto written = delta::write_table(*t.storage, batch, write);
+  if (!written && written.error().code == Errc::already_exists)  // another process created it
+    written = delta::write_table(*t.storage, batch, write);
   if (!written) return written.error().with_context("bronze commit of " + t.name);
   registry
       .histogram("sportlake_bronze_commit_duration_seconds",
@@ -167,7 +220,9 @@ Result<size_t> BronzeWriter::commit_table(Table& t, int64_t version, BronzeCommi
   t.staged.clear();
   t.staged_rows = 0;
   t.union_fields.clear();
-  t.watermark = version;
+  if (options_.log_app_prefix.empty()) t.watermark = version;
+  for (const auto& [app, at] : t.log_pending) t.log_known[app] = at.next_offset;
+  t.log_pending.clear();
   ++stats.tables;
   stats.rows += written->rows;
   stats.files += written->files_added;
@@ -209,7 +264,9 @@ void BronzeWriter::discard_pending() {
     t.staged.clear();
     t.staged_rows = 0;
     t.union_fields.clear();
+    t.log_pending.clear();
   }
+  touched_.clear();
   pending_rows_ = 0;
   in_transaction_ = false;
 }

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "cdc/change_event.hpp"
+#include "cdc/change_source.hpp"
 #include "common/result.hpp"
 #include "delta/actions.hpp"
 #include "delta/lake.hpp"
@@ -40,6 +41,12 @@ namespace sl::lakehouse {
 struct BronzeOptions {
   const delta::Lake* lake = nullptr;  // required: its bronze layer has one table per source table
   std::string app_id;                 // the Delta txn application id (one per replication slot)
+  // A partitioned log as the source (Kafka): each table stores, instead of the slot's watermark,
+  // per source partition its next offset as the txn of application
+  // `<log_app_prefix>:<topic>:<partition>` and the order of its last change as
+  // `…:<partition>:commit` and `…:<partition>:change` (cdc::LogPosition), in the commit of the
+  // rows. Empty: a replication slot.
+  std::string log_app_prefix;
   size_t spill_rows = 250'000;
   parquet::WriterOptions parquet;  // defaults: SNAPPY, dictionary
 };
@@ -66,6 +73,17 @@ class BronzeWriter {
   Result<bool> add_change(const cdc::ChangeEvent& event, int64_t ingest_ts_us);
   // The current transaction ended at `end_lsn` (its Commit's end LSN).
   void end_transaction(pg::Lsn end_lsn);
+  // The same for any source: with a log position, the tables the transaction touched record it
+  // (committed as their txns).
+  void end_transaction(const cdc::SourcePosition& end);
+
+  // Where a log partition starts again (read from the table's latest version, not the cache,
+  // so a partition taken over from another process starts where that one committed); nullopt
+  // when the table has no txn for it. Also what the next commit expects the table to still
+  // hold for that partition (else Errc::conflict: another process took the partition over).
+  Result<std::optional<cdc::LogPosition>> log_start(const std::string& schema, const std::string& table,
+                                            const std::string& topic, int32_t partition);
+  std::string log_app_id(const std::string& topic, int32_t partition) const;
   // Commits every table with pending rows at the last ended transaction. Refused inside a
   // transaction (its rows would land without the rest of it).
   Result<BronzeCommit> commit();
@@ -95,6 +113,8 @@ class BronzeWriter {
     size_t staged_rows = 0;
     std::vector<columnar::Field> union_fields;  // every shape pending since the last commit
     size_t unconverted_before = 0;              // of builders replaced since the start
+    std::map<std::string, cdc::LogPosition> log_pending;  // by application id
+    std::map<std::string, std::optional<int64_t>> log_known;  // offsets as last read/written
   };
 
   Result<Table*> table(const std::string& schema, const std::string& name);
@@ -107,6 +127,7 @@ class BronzeWriter {
   size_t pending_rows_ = 0;
   bool in_transaction_ = false;
   pg::Lsn last_end_lsn_;
+  std::vector<Table*> touched_;  // by the current transaction (log sources)
 };
 
 }  // namespace sl::lakehouse

@@ -6,75 +6,13 @@ Delivery to the broker is at-least-once: a transaction is acknowledged to the sl
 one of its messages has a delivery report, so after a crash the unacknowledged tail is sent again
 and consumers drop repeats by source position (`source.lsn`, as Bronze does with its Delta txn)."""
 import json
-import os
-import pathlib
-import shutil
 import signal
 import subprocess
-import tempfile
 import time
-import uuid
 
 import pytest
-from confluent_kafka import Consumer, TopicPartition
-from confluent_kafka.admin import AdminClient
 
-
-@pytest.fixture()
-def env(build_dir, kafka):
-    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-bus-"))
-    os.chmod(base, 0o755)  # the server may run as `postgres`
-    home = base / "home"
-    prefix = "t" + uuid.uuid4().hex[:8]  # topics of this test only (the broker is shared)
-    e = dict(os.environ, SPORTLAKE_HOME=str(home), SPORTLAKE_LOG_LEVEL="warn",
-             KAFKA_BOOTSTRAP_SERVERS=kafka.bootstrap, SPORTLAKE_TOPIC_PREFIX=prefix,
-             SPORTLAKE_KAFKA_PARTITIONS="3")
-    sportlake = str(build_dir / "src" / "cli" / "sportlake")
-    subprocess.run([sportlake, "db", "start"], env=e, check=True, capture_output=True)
-    subprocess.run([sportlake, "load"], env=e, check=True, capture_output=True)
-    yield sportlake, e, prefix
-    subprocess.run([sportlake, "db", "stop"], env=e, capture_output=True)
-    shutil.rmtree(base, ignore_errors=True)
-
-
-def run(sportlake, e, *args, timeout=120):
-    done = subprocess.run([sportlake, *args], env=e, capture_output=True, text=True, timeout=timeout)
-    assert done.returncode == 0, done.stderr
-    return done
-
-
-def psql(sportlake, e, query):
-    return run(sportlake, e, "db", "psql", "--", "-XAtc", query).stdout.split()
-
-
-def read_topics(bootstrap, prefix):
-    """Every message of the topics `<prefix>.*`, up to the high watermarks: {topic: [(partition,
-    key, value)]} in offset order within each partition."""
-    admin = AdminClient({"bootstrap.servers": bootstrap})
-    md = admin.list_topics(timeout=10)
-    wanted = {name: len(t.partitions) for name, t in md.topics.items() if name.startswith(prefix + ".")}
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "test-" + uuid.uuid4().hex,
-                         "enable.auto.commit": False, "auto.offset.reset": "earliest"})
-    ends = {}
-    for name, count in wanted.items():
-        for p in range(count):
-            _, high = consumer.get_watermark_offsets(TopicPartition(name, p), timeout=10)
-            if high > 0:
-                ends[(name, p)] = high
-    consumer.assign([TopicPartition(t, p, 0) for (t, p) in ends])
-    out = {name: [] for name in wanted}
-    left = dict(ends)
-    while left:
-        msg = consumer.poll(10)
-        assert msg is not None, f"no message although {left} remain"
-        assert msg.error() is None, msg.error()
-        key = json.loads(msg.key()) if msg.key() is not None else None
-        value = json.loads(msg.value()) if msg.value() is not None else None
-        out[msg.topic()].append((msg.partition(), key, value))
-        if msg.offset() + 1 >= left.get((msg.topic(), msg.partition()), 0):
-            left.pop((msg.topic(), msg.partition()), None)
-    consumer.close()
-    return out, wanted
+from bus_helpers import psql, read_topics, run
 
 
 def read_jsonl(path):

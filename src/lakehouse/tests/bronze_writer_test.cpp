@@ -229,3 +229,62 @@ TEST_F(BronzeWriterTest, DiscardedRowsAreNotCommitted) {
 
 }  // namespace
 }  // namespace sl::lakehouse
+
+namespace sl::lakehouse {
+namespace {
+
+cdc::SourcePosition log_end(int32_t partition, int64_t next_offset, uint64_t sequence) {
+  cdc::SourcePosition end;
+  end.log = cdc::LogPosition{.topic = "rh_sport.public.strava_activities",
+                             .partition = partition,
+                             .next_offset = next_offset,
+                             .order_commit = 1000 + next_offset,
+                             .order_change = 2 * next_offset + 1};
+  end.sequence = sequence;
+  return end;
+}
+
+TEST_F(BronzeWriterTest, ALogSourceStoresEachPartitionsOffsetInItsOwnTxn) {
+  auto rel = activities();
+  const std::string app = "sportlake-bronze:g:rh_sport.public.strava_activities:";
+  auto log_writer = [&] {
+    return BronzeWriter(
+        {.lake = &lake_, .app_id = "sportlake-bronze:g", .log_app_prefix = "sportlake-bronze:g"});
+  };
+  auto w = log_writer();
+  const std::string topic = "rh_sport.public.strava_activities";
+  ASSERT_FALSE(w.log_start("public", "strava_activities", topic, 0)->has_value());
+  ASSERT_FALSE(w.log_start("public", "strava_activities", topic, 1)->has_value());
+  ASSERT_TRUE(*w.add_change(change(rel, cdc::Op::create, 1, 100, 90), 5));
+  w.end_transaction(log_end(0, 8, 1));
+  ASSERT_TRUE(*w.add_change(change(rel, cdc::Op::create, 2, 100, 95), 5));
+  w.end_transaction(log_end(1, 3, 2));
+  ASSERT_TRUE(w.commit().ok());
+  auto s = snapshot();
+  EXPECT_EQ(s.app_version(app + "0"), 8);
+  EXPECT_EQ(s.app_version(app + "1"), 3);
+  EXPECT_EQ(s.app_version(app + "0:commit"), 1008);
+  EXPECT_EQ(s.app_version(app + "0:change"), 17);
+  EXPECT_FALSE(s.app_version("sportlake-bronze:g").has_value());  // no slot watermark
+
+  // Another process read where partition 0 resumes and commits it first: this one's rows of
+  // partition 0 were read before and must not land (a conflict), partition 1's still may.
+  auto other = log_writer();
+  auto start = other.log_start("public", "strava_activities", topic, 0);
+  ASSERT_TRUE(start.ok() && start->has_value());
+  EXPECT_EQ((*start)->next_offset, 8);
+  EXPECT_EQ((*start)->order_change, 17);
+  ASSERT_TRUE(*other.add_change(change(rel, cdc::Op::create, 3, 110, 100), 5));
+  other.end_transaction(log_end(0, 9, 1));
+  ASSERT_TRUE(other.commit().ok());
+
+  ASSERT_TRUE(*w.add_change(change(rel, cdc::Op::create, 3, 110, 100), 6));
+  w.end_transaction(log_end(0, 9, 3));
+  auto lost = w.commit();
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.error().code, Errc::conflict);
+  EXPECT_EQ(rows().num_rows, 3u);
+}
+
+}  // namespace
+}  // namespace sl::lakehouse

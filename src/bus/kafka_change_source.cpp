@@ -1,0 +1,344 @@
+// KafkaChangeSource: consumer group, seeks to the sink's positions on assignment, Debezium
+// decoding, repeats dropped by source order, offsets committed after the sink's commit.
+#include "bus/kafka_change_source.hpp"
+
+#include <librdkafka/rdkafka.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <cctype>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <tuple>
+
+#include "bus/kafka_conf.hpp"
+#include "cdc/debezium_decoder.hpp"
+#include "cdc/type_mapping.hpp"
+
+namespace sl::bus {
+
+namespace {
+
+using PartitionKey = std::pair<std::string, int32_t>;
+
+std::string partition_name(const PartitionKey& key) {
+  return key.first + ":" + std::to_string(key.second);
+}
+
+// librdkafka's subscription regex for the topics `<prefix>.…`.
+std::string topic_pattern(const std::string& prefix) {
+  std::string out = "^";
+  for (char c : prefix) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0) out += '\\';
+    out += c;
+  }
+  return out + "\\..+";
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> topic_table(const std::string& prefix,
+                                                               const std::string& topic) {
+  if (topic.size() <= prefix.size() + 1 || !topic.starts_with(prefix) ||
+      topic[prefix.size()] != '.')
+    return std::nullopt;
+  const std::string rest = topic.substr(prefix.size() + 1);
+  const auto dot = rest.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == rest.size()) return std::nullopt;
+  return std::make_pair(rest.substr(0, dot), rest.substr(dot + 1));
+}
+
+struct KafkaChangeSource::Impl {
+  struct Partition {
+    int64_t durable = -1;  // next offset confirmed durable downstream (-1: none yet)
+    bool dirty = false;    // durable changed since the last offset commit
+    bool has_order = false;
+    int64_t order_commit = 0;
+    int64_t order_change = 0;
+  };
+  struct Delivered {
+    uint64_t sequence;
+    Partition* partition;
+    int64_t next_offset;
+  };
+
+  KafkaSourceOptions options;
+  rd_kafka_t* rk = nullptr;
+  std::map<PartitionKey, Partition> partitions;  // the current assignment
+  std::deque<Delivered> delivered;               // not yet confirmed
+  uint64_t next_sequence = 1;
+  cdc::SourcePosition confirmed;
+  std::optional<Error> failure;
+  bool reset_due = false;
+  size_t repeats = 0;
+  size_t tombstones = 0;
+
+  ~Impl() {
+    if (rk == nullptr) return;
+    // The last confirmed offsets, synchronously (an asynchronous commit may still be in flight).
+    commit_offsets(false, /*wait=*/true);
+    rd_kafka_consumer_close(rk);  // leaves the group: its partitions go to the others at once
+    rd_kafka_destroy(rk);
+  }
+
+  // Commits the durable offsets of the assigned partitions (all, or the changed ones) to the
+  // group: monitoring only, never read back.
+  void commit_offsets(bool changed_only, bool wait) {
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(4);
+    for (auto& [key, part] : partitions) {
+      if (part.durable < 0 || (changed_only && !part.dirty)) continue;
+      rd_kafka_topic_partition_list_add(list, key.first.c_str(), key.second)->offset = part.durable;
+      part.dirty = false;
+    }
+    if (list->cnt > 0) {
+      auto err = rd_kafka_commit(rk, list, wait ? 0 : 1);  // async errors: on_commit
+      if (wait && err != RD_KAFKA_RESP_ERR_NO_ERROR)
+        spdlog::debug("kafka: offset commit (monitoring only): {}", rd_kafka_err2str(err));
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+
+  void fail(Error error) {
+    if (!failure) failure = std::move(error);
+  }
+
+  void assign(rd_kafka_topic_partition_list_t* list) {
+    for (int i = 0; i < list->cnt; ++i) {
+      auto& tp = list->elems[i];
+      Partition part;
+      tp.offset = options.start ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_STORED;
+      if (options.start) {
+        auto table = topic_table(options.topic_prefix, tp.topic);
+        if (!table) {
+          fail(make_error(Errc::invalid_argument,
+                          std::string("kafka: topic ") + tp.topic + " is not <prefix>.<schema>.<table>"));
+          continue;
+        }
+        auto start = options.start(tp.topic, table->first, table->second, tp.partition);
+        if (!start) {
+          fail(start.error().with_context(std::string("kafka: where ") + tp.topic + ":" +
+                                          std::to_string(tp.partition) + " resumes"));
+          continue;
+        }
+        if (*start) {
+          tp.offset = (*start)->next_offset;
+          part.durable = (*start)->next_offset;
+          part.has_order = true;
+          part.order_commit = (*start)->order_commit;
+          part.order_change = (*start)->order_change;
+        }
+      }
+      spdlog::info("kafka: assigned {}:{} from {}", tp.topic, tp.partition,
+                   tp.offset >= 0 ? std::to_string(tp.offset)
+                                  : (options.start ? "the beginning" : "the committed offset"));
+      partitions[{tp.topic, tp.partition}] = part;
+    }
+    if (auto err = rd_kafka_assign(rk, list); err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      fail(make_error(Errc::unavailable, std::string("kafka: assign: ") + rd_kafka_err2str(err)));
+  }
+
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                           rd_kafka_topic_partition_list_t* list, void* opaque) {
+    auto* self = static_cast<Impl*>(opaque);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      self->assign(list);
+      return;
+    }
+    // Revoked (or an error): what was read and not made durable may be another process's now.
+    spdlog::info("kafka: partitions revoked ({} assigned)", self->partitions.size());
+    self->partitions.clear();
+    self->delivered.clear();
+    self->reset_due = true;
+    rd_kafka_assign(rk, nullptr);
+  }
+
+  static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+    auto* self = static_cast<Impl*>(opaque);
+    if (err == RD_KAFKA_RESP_ERR__FATAL) {
+      std::array<char, 512> text{};
+      rd_kafka_fatal_error(rk, text.data(), text.size());
+      self->fail(make_error(Errc::unavailable, std::string("kafka: fatal consumer error: ") + text.data()));
+      return;
+    }
+    spdlog::warn("kafka: {}", reason);  // brokers down...: librdkafka reconnects
+  }
+
+  static void on_commit(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*,
+                        void*) {
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+      spdlog::debug("kafka: offset commit (monitoring only): {}", rd_kafka_err2str(err));
+  }
+
+  Status deliver(const rd_kafka_message_t& m, const cdc::ChangeHandler& handler) {
+    const std::string topic = rd_kafka_topic_name(m.rkt);
+    auto it = partitions.find({topic, m.partition});
+    if (it == partitions.end())  // a record fetched before a revocation
+      return {};
+    Partition& part = it->second;
+    std::optional<std::string_view> key, value;
+    if (m.key != nullptr) key = std::string_view(static_cast<const char*>(m.key), m.key_len);
+    if (m.payload != nullptr)
+      value = std::string_view(static_cast<const char*>(m.payload), m.len);
+    auto decoded = cdc::decode_debezium(key, value);
+    const auto where = [&] {
+      return "kafka: " + topic + ":" + std::to_string(m.partition) + " offset " +
+             std::to_string(m.offset);
+    };
+    if (!decoded && decoded.error().code != Errc::unsupported)
+      return decoded.error().with_context(where());
+    if (!decoded || decoded->tombstone) {
+      ++tombstones;
+    } else {
+      if (!decoded->had_schema) {
+        // Schemaless JSON carries no types: a guess per record (int8 for 12, float8 for 12.5,
+        // text for null) would change a column's type from one record to the next, so every
+        // column is text, the value as PostgreSQL would print it.
+        for (auto& column : decoded->relation->columns) {
+          column.type_oid = cdc::oid::k_text;
+          column.type_modifier = -1;
+        }
+      }
+      const cdc::ChangeEvent& e = decoded->event;
+      // Snapshot rows have no lsn_commit: their position is the snapshot's point (their lsn).
+      const auto commit = static_cast<int64_t>(
+          (e.source.commit_lsn.value != 0 ? e.source.commit_lsn : e.source.lsn).value);
+      const auto change =
+          static_cast<int64_t>(e.source.lsn.value) * 2 + (e.op == cdc::Op::delete_ ? 0 : 1);
+      const bool later = !part.has_order || std::tie(commit, change) >
+                                                std::tie(part.order_commit, part.order_change);
+      if (e.op != cdc::Op::read && !later) {
+        ++repeats;
+      } else {
+        if (later) {
+          part.has_order = true;
+          part.order_commit = commit;
+          part.order_change = change;
+        }
+        if (auto st = handler.on_event(e); !st) return st.error().with_context(where());
+      }
+    }
+    cdc::SourcePosition end;
+    end.log = cdc::LogPosition{.topic = topic,
+                               .partition = m.partition,
+                               .next_offset = m.offset + 1,
+                               .order_commit = part.order_commit,
+                               .order_change = part.order_change};
+    end.sequence = next_sequence++;
+    delivered.push_back({end.sequence, &part, m.offset + 1});
+    return handler.on_transaction_end(end);
+  }
+};
+
+Result<std::unique_ptr<KafkaChangeSource>> KafkaChangeSource::open(KafkaSourceOptions options) {
+  if (options.bootstrap_servers.empty())
+    return make_error(Errc::invalid_argument,
+                      "kafka: no brokers (set KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap_servers)");
+  if (options.group.empty())
+    return make_error(Errc::invalid_argument, "kafka: no consumer group (kafka.group)");
+  auto impl = std::make_unique<Impl>();
+  KafkaProperties all = {
+      {"bootstrap.servers", options.bootstrap_servers},
+      {"group.id", options.group},
+      {"client.id", options.client_id},
+      {"auto.offset.reset", "earliest"},
+      // A consumer killed without leaving the group holds its partitions this long (Kafka's
+      // 45 s default stalls them longer than a restart takes).
+      {"session.timeout.ms", "10000"},
+      // New topics (a table added to the publication) are found within seconds.
+      {"topic.metadata.refresh.interval.ms", "5000"},
+  };
+  for (const auto& [name, value] : options.properties) {
+    if (name == "partition.assignment.strategy" && value.find("cooperative") != std::string::npos)
+      return make_error(Errc::invalid_argument,
+                        "kafka.partition.assignment.strategy: the consumer needs an eager "
+                        "assignor (range, roundrobin)");
+    all.emplace_back(name, value);
+  }
+  // Positions live in the sink; offsets are committed by hand after it, never on their own.
+  all.emplace_back("enable.auto.commit", "false");
+  all.emplace_back("enable.auto.offset.store", "false");
+  all.emplace_back("group.id", options.group);
+  SL_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, new_kafka_conf(all));
+  rd_kafka_conf_set_opaque(conf, impl.get());
+  rd_kafka_conf_set_rebalance_cb(conf, &Impl::on_rebalance);
+  rd_kafka_conf_set_error_cb(conf, &Impl::on_error);
+  rd_kafka_conf_set_offset_commit_cb(conf, &Impl::on_commit);
+  std::array<char, 512> errstr{};
+  impl->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr.data(), errstr.size());
+  if (impl->rk == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    return make_error(Errc::invalid_argument,
+                      std::string("kafka: cannot create the consumer: ") + errstr.data());
+  }
+  rd_kafka_poll_set_consumer(impl->rk);
+  const std::string pattern = topic_pattern(options.topic_prefix);
+  impl->options = std::move(options);
+  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(topics, pattern.c_str(), RD_KAFKA_PARTITION_UA);
+  auto err = rd_kafka_subscribe(impl->rk, topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return make_error(Errc::unavailable,
+                      std::string("kafka: subscribe to ") + pattern + ": " + rd_kafka_err2str(err));
+  spdlog::info("kafka: consumer group {} following topics {}", impl->options.group, pattern);
+  return std::unique_ptr<KafkaChangeSource>(new KafkaChangeSource(std::move(impl)));
+}
+
+KafkaChangeSource::KafkaChangeSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+KafkaChangeSource::~KafkaChangeSource() = default;
+
+Result<bool> KafkaChangeSource::poll(std::chrono::milliseconds timeout,
+                                     const cdc::ChangeHandler& handler) {
+  Impl& s = *impl_;
+  bool got = false;
+  for (size_t i = 0; i < s.options.max_batch; ++i) {
+    rd_kafka_message_t* m =
+        rd_kafka_consumer_poll(s.rk, i == 0 ? static_cast<int>(timeout.count()) : 0);
+    std::unique_ptr<rd_kafka_message_t, decltype(&rd_kafka_message_destroy)> guard(
+        m, &rd_kafka_message_destroy);
+    if (s.reset_due) {
+      s.reset_due = false;
+      if (handler.on_reset) handler.on_reset();
+    }
+    if (s.failure) return *s.failure;
+    if (m == nullptr) break;
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
+      spdlog::warn("kafka: {}", rd_kafka_message_errstr(m));
+      if (m->err == RD_KAFKA_RESP_ERR__FATAL) return make_error(Errc::unavailable, rd_kafka_message_errstr(m));
+      continue;
+    }
+    got = true;
+    SL_TRY(s.deliver(*m, handler));
+  }
+  return got;
+}
+
+void KafkaChangeSource::confirm(const cdc::SourcePosition& position) {
+  Impl& s = *impl_;
+  while (!s.delivered.empty() && s.delivered.front().sequence <= position.sequence) {
+    auto& d = s.delivered.front();
+    d.partition->durable = d.next_offset;
+    d.partition->dirty = true;
+    s.delivered.pop_front();
+  }
+  s.confirmed = position;
+}
+
+Status KafkaChangeSource::flush_confirmed() {
+  impl_->commit_offsets(true, false);
+  return {};
+}
+
+cdc::SourcePosition KafkaChangeSource::confirmed() const { return impl_->confirmed; }
+size_t KafkaChangeSource::repeats() const { return impl_->repeats; }
+size_t KafkaChangeSource::tombstones() const { return impl_->tombstones; }
+
+std::vector<std::string> KafkaChangeSource::assignment() const {
+  std::vector<std::string> out;
+  for (const auto& [key, part] : impl_->partitions) out.push_back(partition_name(key));
+  return out;
+}
+
+}  // namespace sl::bus
