@@ -12,32 +12,12 @@
 
 #include "bus/kafka_change_source.hpp"
 #include "bus/kafka_sink.hpp"
+#include "bus/tests/mock_cluster.hpp"
 
 namespace sl::bus {
 namespace {
 
 const std::string k_topic = "p.public.t";
-
-class MockCluster {
- public:
-  MockCluster() {
-    std::array<char, 256> err{};
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", err.data(), err.size());
-    owner_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err.data(), err.size());
-    cluster_ = rd_kafka_mock_cluster_new(owner_, 1);
-    rd_kafka_mock_topic_create(cluster_, k_topic.c_str(), 1, 1);
-  }
-  ~MockCluster() {
-    rd_kafka_mock_cluster_destroy(cluster_);
-    rd_kafka_destroy(owner_);
-  }
-  std::string bootstrap() const { return rd_kafka_mock_cluster_bootstraps(cluster_); }
-
- private:
-  rd_kafka_t* owner_ = nullptr;
-  rd_kafka_mock_cluster_t* cluster_ = nullptr;
-};
 
 // A schemaless Debezium record of table public.t (id, name): sequence [lsn_commit, lsn].
 std::string value(char op, int id, int lsn_commit, int lsn) {
@@ -112,6 +92,7 @@ KafkaSourceOptions options(const MockCluster& cluster, std::optional<cdc::LogPos
 
 TEST(KafkaChangeSource, DecodesRecordsDropsRepeatsAndTombstonesAndAdvancesTheirOffsets) {
   MockCluster cluster;
+  cluster.create_topic(k_topic, 1);
   publish(cluster);
   auto source = KafkaChangeSource::open(options(cluster, std::nullopt));
   ASSERT_TRUE(source) << source.error().to_string();
@@ -135,6 +116,7 @@ TEST(KafkaChangeSource, DecodesRecordsDropsRepeatsAndTombstonesAndAdvancesTheirO
 
 TEST(KafkaChangeSource, ResumesWhereTheSinkSaysAndDropsARepeatAfterTheRestart) {
   MockCluster cluster;
+  cluster.create_topic(k_topic, 1);
   publish(cluster);
   // The sink holds offsets 0-1 and the order of the change at offset 1.
   auto source = KafkaChangeSource::open(options(
