@@ -1,0 +1,103 @@
+"""Benchmark: Kafka → Bronze (`sportlake ingest --source kafka`) vs the embedded path (`sportlake
+ingest` on its replication slot), same rows, same run.
+
+Starts a real Apache Kafka broker (KRaft, tests/kafka_broker.py) and the embedded PostgreSQL. Each
+round: ROWS strava_activities rows inserted in one transaction, published to 3-partition topics by
+`sportlake cdc --sink kafka --schemas` (not timed), then both ingests land them in a fresh Bronze
+(`--max-changes ROWS`), the order alternating; prints each round's rows/s and peak RSS, then the
+medians and the ratio kafka / slot.
+
+    ROWS=200000 RUNS=3 /work/main/.venv/bin/python bench/kafka_ingest.py
+"""
+import os
+import pathlib
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from kafka_broker import KafkaBroker, broker_jars  # noqa: E402
+
+SPORTLAKE = os.environ.get("SPORTLAKE", str(ROOT / "build/release/src/cli/sportlake"))
+ROWS = int(os.environ.get("ROWS", "200000"))
+RUNS = int(os.environ.get("RUNS", "3"))
+
+
+def sl(env, *args):
+    done = subprocess.run([SPORTLAKE, *args], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"sportlake {' '.join(args)}: {done.stderr}")
+    return done.stdout
+
+
+def timed(env, *args):
+    """Seconds and peak RSS (MB) of one sportlake run."""
+    t0 = time.monotonic()
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", SPORTLAKE, *args], env=env, capture_output=True,
+                          text=True)
+    seconds = time.monotonic() - t0
+    if done.returncode != 0:
+        sys.exit(f"sportlake {' '.join(args)}: {done.stderr}")
+    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+def main():
+    work = pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-kafka-"))
+    os.chmod(work, 0o755)
+    broker = KafkaBroker(broker_jars())
+    broker.format()
+    broker.start()
+    env = dict(os.environ, SPORTLAKE_HOME=str(work / "home"), SPORTLAKE_LOG_LEVEL="warn",
+               KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap, SPORTLAKE_KAFKA_PARTITIONS="3")
+    try:
+        sl(env, "db", "start")
+        sl(env, "load")
+        url = sl(env, "db", "url", "--admin").strip()
+        psql = lambda q: subprocess.run(["psql", url, "-qXAtc", q], check=True, capture_output=True)  # noqa: E731
+        results = {"slot": [], "kafka": []}
+        for run in range(1, RUNS + 1):
+            e = dict(env, SPORTLAKE_TOPIC_PREFIX=f"bench{run}")
+            psql("TRUNCATE strava_activities")
+            psql("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                 "WHERE slot_name IN ('bench_ingest', 'bench_pub')")
+            shutil.rmtree(work / "home" / "delta", ignore_errors=True)
+            shutil.rmtree(work / "kafka_lake", ignore_errors=True)
+            sl(e, "ingest", "--slot", "bench_ingest", "--idle-exit", "0.5")  # slot + (empty) snapshot
+            sl(e, "cdc", "--slot", "bench_pub", "--sink", "kafka", "--idle-exit", "0.5")
+            psql(f"""INSERT INTO strava_activities (activity_id, employee_id, name, distance_m, moving_time_s,
+                  elapsed_time_s, total_elev_gain_m, type, sport_type, start_date_utc, start_date_local, timezone,
+                  utc_offset_s, calories, raw_payload)
+                SELECT 20000000000 + g, 59019, 'Course à pied le matin', 10000 + g % 5000, 3000, 3100, 12.5,
+                  'Run', 'Run', now() - make_interval(secs => g), localtimestamp, '(GMT+01:00) Europe/Paris',
+                  3600, 650, jsonb_build_object('id', 20000000000 + g, 'sport_type', 'Run')
+                FROM generate_series(1, {ROWS}) g""")
+            sl(e, "cdc", "--slot", "bench_pub", "--sink", "kafka", "--schemas", "--max-events", str(ROWS))
+            ke = dict(e, SPORTLAKE_LAKE_ROOT=str(work / "kafka_lake"))
+            order = ["slot", "kafka"] if run % 2 else ["kafka", "slot"]
+            row = {}
+            for who in order:
+                if who == "slot":
+                    row[who] = timed(e, "ingest", "--slot", "bench_ingest", "--max-changes", str(ROWS))
+                else:
+                    row[who] = timed(ke, "ingest", "--source", "kafka", "--group", f"bench{run}",
+                                     "--max-changes", str(ROWS))
+                results[who].append(row[who])
+            print(f"round {run}: slot {ROWS / row['slot'][0]:,.0f} rows/s ({row['slot'][1]:.0f} MB), "
+                  f"kafka {ROWS / row['kafka'][0]:,.0f} rows/s ({row['kafka'][1]:.0f} MB)", flush=True)
+        slot = statistics.median(ROWS / s for s, _ in results["slot"])
+        kafka = statistics.median(ROWS / s for s, _ in results["kafka"])
+        print(f"median of {RUNS}, {ROWS} rows: slot {slot:,.0f} rows/s, kafka {kafka:,.0f} rows/s, "
+              f"ratio kafka/slot {kafka / slot:.2f}; peak RSS slot "
+              f"{max(m for _, m in results['slot']):.0f} MB, kafka {max(m for _, m in results['kafka']):.0f} MB")
+    finally:
+        subprocess.run([SPORTLAKE, "db", "stop"], env=env, capture_output=True)
+        broker.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
