@@ -53,7 +53,7 @@ def per_key(records):
 @pytest.mark.parametrize("schemas", [False, True], ids=["plain", "schemas"])
 def test_kafka_topics_equal_the_jsonl_records(env, kafka, tmp_path, schemas):
     sportlake, e, prefix = env
-    extra = ["--tombstones"] + (["--schemas"] if schemas else [])
+    extra = ["--tombstones-on-delete", "true"] + (["--schemas"] if schemas else [])
     sink = tmp_path / "events.jsonl"
     # Both slots exist before the changes, so both see the same ones.
     run(sportlake, e, "cdc", "--slot", "bus_kafka", "--sink", "kafka", "--idle-exit", "1", *extra)

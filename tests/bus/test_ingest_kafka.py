@@ -62,7 +62,7 @@ def assert_exactly_once(rows):
 @pytest.mark.parametrize("schemas", [True, False], ids=["schemas", "schemaless"])
 def test_kafka_ingest_gives_the_slot_ingest_rows(env, kafka, schemas):
     sportlake, e, prefix = env
-    extra = ["--tombstones"] + (["--schemas"] if schemas else [])
+    extra = ["--tombstones-on-delete", "true"] + (["--schemas"] if schemas else [])
     ke, kroot = kafka_lake(e)
     sroot = pathlib.Path(e["SPORTLAKE_HOME"]) / "delta" / "bronze"
     # Both slots exist before the changes, so both see the same ones.
