@@ -531,6 +531,9 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
       // from_chars also takes "inf"/"nan" spellings PostgreSQL never prints; JSON has no form
       // for them (to_chars would write a bare inf).
       if (!v || !std::isfinite(*v)) return bad_value("floating-point", text);
+      // A real's text beyond a float's range is not PostgreSQL's output (fuzz_lake_value).
+      if (type_oid == oid::k_float4 && std::fabs(*v) > std::numeric_limits<float>::max())
+        return bad_value("floating-point", text);
       append_java_double(out, *v, type_oid == oid::k_float4);
       return {};
     }

@@ -185,6 +185,8 @@ TEST(DebeziumForms, WidestIntervalsSaturateAsJavasLongCast) {
   EXPECT_EQ(value(oid::k_interval, -1, "-178000000 years"), INT64_MIN);
   ValueForms iso{.interval = IntervalMode::string};
   EXPECT_EQ(with(iso, oid::k_interval, -1, "-2562047788:00:00"), "P0Y0M0DT-2562047788H0M0S");
+  // A real beyond a float's range is not PostgreSQL's output either.
+  EXPECT_FALSE(debezium_value(oid::k_float4, -1, "88888888888888888888888888888880888888890").ok());
   // Not PostgreSQL's output (a 35-digit hour): refused, never an overflow.
   EXPECT_FALSE(debezium_value(oid::k_interval, -1, "79012345678934567890123456789010:06:00").ok());
 }
