@@ -12,6 +12,8 @@ import tempfile
 import time
 import uuid
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
@@ -26,6 +28,61 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def stop_process(proc):
+    """Stops a process this test started, by its PID: SIGTERM, then SIGKILL after 30 s."""
+    if proc is None or proc.poll() is not None:
+        return
+    os.kill(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.fixture(scope="module")
+def kafka():
+    """A broker per test module (import this fixture into the module or its conftest)."""
+    broker = KafkaBroker(broker_jars())
+    broker.format()
+    broker.start()
+    yield broker
+    broker.close()
+
+
+def read_topics(bootstrap, prefix):
+    """Every message of the topics `<prefix>.*`, up to the high watermarks: {topic: [(partition,
+    key, value)]} in offset order within each partition, and {topic: partition count}."""
+    import json
+    from confluent_kafka import Consumer, TopicPartition
+    from confluent_kafka.admin import AdminClient
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    md = admin.list_topics(timeout=10)
+    wanted = {name: len(t.partitions) for name, t in md.topics.items() if name.startswith(prefix + ".")}
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "test-" + uuid.uuid4().hex,
+                         "enable.auto.commit": False, "auto.offset.reset": "earliest"})
+    ends = {}
+    for name, count in wanted.items():
+        for p in range(count):
+            _, high = consumer.get_watermark_offsets(TopicPartition(name, p), timeout=10)
+            if high > 0:
+                ends[(name, p)] = high
+    consumer.assign([TopicPartition(t, p, 0) for (t, p) in ends])
+    out = {name: [] for name in wanted}
+    left = dict(ends)
+    while left:
+        msg = consumer.poll(10)
+        assert msg is not None, f"no message although {left} remain"
+        assert msg.error() is None, msg.error()
+        key = json.loads(msg.key()) if msg.key() is not None else None
+        value = json.loads(msg.value()) if msg.value() is not None else None
+        out[msg.topic()].append((msg.partition(), key, value))
+        if msg.offset() + 1 >= left.get((msg.topic(), msg.partition()), 0):
+            left.pop((msg.topic(), msg.partition()), None)
+    consumer.close()
+    return out, wanted
 
 
 class KafkaBroker:
@@ -66,7 +123,10 @@ class KafkaBroker:
         return ["java", "-Xmx512m", "-XX:+UseSerialGC", "-cp", f"{self.jars}/*", main, *args]
 
     def format(self):
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        # Kafka's Uuid.randomUuid never starts with '-' (the tool would read it as an option).
+        cluster_id = "-"
+        while cluster_id.startswith("-"):
+            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         subprocess.run(self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c",
                                   str(self.config)), check=True, capture_output=True, timeout=120)
 
@@ -97,15 +157,7 @@ class KafkaBroker:
             return False
 
     def stop(self):
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_process(self.proc)
         self.proc = None
 
     def close(self):

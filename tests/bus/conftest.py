@@ -1,4 +1,4 @@
-"""The bus suites' real Kafka broker (KRaft), one per test module."""
+"""The bus suites' real Kafka broker (KRaft), one per test module, and a home per test."""
 import os
 import pathlib
 import shutil
@@ -10,16 +10,7 @@ import uuid
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-from kafka_broker import KafkaBroker, broker_jars  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def kafka():
-    broker = KafkaBroker(broker_jars())
-    broker.format()
-    broker.start()
-    yield broker
-    broker.close()
+from kafka_broker import kafka  # noqa: E402,F401 - the fixture
 
 
 @pytest.fixture()
