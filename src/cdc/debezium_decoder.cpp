@@ -251,7 +251,8 @@ pg::TupleValue to_pg_text(const Json& v, const ColumnSpec& spec, const std::stri
   if (name == connect::k_date) {
     if (!v.is_number_integer()) return wrong("a day number");
     const int64_t days = v.get<int64_t>();
-    if (days == k_date_plus_infinity) return {Kind::text, "infinity"};
+    if (days == k_date_plus_infinity || days == k_date_plus_infinity_before)
+      return {Kind::text, "infinity"};
     if (days == k_date_minus_infinity) return {Kind::text, "-infinity"};
     if (days < INT32_MIN || days > INT32_MAX) return wrong("a day number in range");
     return {Kind::text, pg_date_text(days)};

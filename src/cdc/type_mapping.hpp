@@ -59,12 +59,16 @@ Result<TimePrecisionMode> parse_time_precision_mode(std::string_view text);
 Result<BinaryMode> parse_binary_mode(std::string_view text);
 Result<IntervalMode> parse_interval_mode(std::string_view text);
 
-// Debezium's values for PostgreSQL's ±infinity dates and timestamps (PostgresValueConverter's
-// extreme dates +5877611-06-21 / -5877611-06-22 as epoch days, and PgJDBC's
-// DATE_POSITIVE_INFINITY / DATE_NEGATIVE_INFINITY as epoch microseconds; timestamp(0-3), in
-// milliseconds, is these divided by 1000). timestamptz ±infinity stay "infinity"/"-infinity".
-constexpr int64_t k_date_plus_infinity = 2146033979;
+// Debezium's values for PostgreSQL's ±infinity dates and timestamps, as the real connector
+// (3.6.1.Final, tests/cdc/test_vs_debezium.py) writes them: dates as epoch days of
+// -5877611-06-21 (`infinity`: yes, below `-infinity`) / -5877611-06-22 (`-infinity`), timestamps
+// as PgJDBC's DATE_POSITIVE_INFINITY / DATE_NEGATIVE_INFINITY in epoch microseconds
+// (timestamp(0-3), in milliseconds, is these divided by 1000). timestamptz ±infinity stay
+// "infinity"/"-infinity". The decoder also reads +5877611-06-21 (2146033979) as `infinity`: the
+// value sportlake wrote before it was compared with the real connector.
+constexpr int64_t k_date_plus_infinity = -2147472692;
 constexpr int64_t k_date_minus_infinity = -2147472691;
+constexpr int64_t k_date_plus_infinity_before = 2146033979;
 constexpr int64_t k_timestamp_plus_infinity_us = 9223372036825200000LL;
 constexpr int64_t k_timestamp_minus_infinity_us = -9223372036832400000LL;
 

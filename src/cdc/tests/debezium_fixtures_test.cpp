@@ -285,6 +285,35 @@ TEST(Decoder, EdgeDatesAndTimestampsOfOurRecordsDecodeToPostgresText) {
   }
 }
 
+// sportlake before the comparison with the real connector wrote date `infinity` as 2146033979
+// (+5877611-06-21); Debezium 3.6.1 writes -2147472692. Both decode to `infinity` (with schemas:
+// without one a day number is just an int64).
+TEST(Decoder, BothDateInfinityValuesDecodeToInfinity) {
+  pg::Relation rel;
+  rel.oid = 3;
+  rel.schema = "public";
+  rel.name = "days";
+  rel.columns = {{true, "id", oid::k_int4, -1}, {false, "d", oid::k_date, -1}};
+  ChangeEvent e;
+  e.op = Op::create;
+  e.relation = &rel;
+  e.after = pg::Tuple{{pg::TupleValue::Kind::text, "1"}, {pg::TupleValue::Kind::text, "infinity"}};
+  {
+    auto encoded = encode_debezium(e, {.schemas = true});
+    ASSERT_TRUE(encoded.ok()) << encoded.error().to_string();
+    std::string value = *encoded->value;
+    const auto at = value.find("\"d\":-2147472692");
+    ASSERT_NE(at, std::string::npos) << value;
+    for (const char* days : {"-2147472692", "2146033979"}) {
+      std::string v = value;
+      v.replace(at + 4, std::string_view("-2147472692").size(), days);
+      auto decoded = decode_debezium(encoded->key, v);
+      ASSERT_TRUE(decoded.ok()) << decoded.error().to_string() << " " << v;
+      EXPECT_EQ((*decoded->event.after)[1].data, "infinity") << days;
+    }
+  }
+}
+
 TEST(Decoder, TimeTimetzAndIntervalFormsDecodeToPostgresText) {
   pg::Relation rel;
   rel.oid = 2;

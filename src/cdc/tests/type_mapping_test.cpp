@@ -67,7 +67,7 @@ TEST(TypeMapping, FastPathsAgreeWithTheCalendar) {
 
 TEST(TypeMapping, EveryDateAndTimestampPostgresPrints) {
   // ±infinity as Debezium's extreme values; timestamptz keeps the words.
-  EXPECT_EQ(value(oid::k_date, -1, "infinity"), 2146033979);
+  EXPECT_EQ(value(oid::k_date, -1, "infinity"), -2147472692);  // the real Debezium 3.6.1's
   EXPECT_EQ(value(oid::k_date, -1, "-infinity"), -2147472691);
   EXPECT_EQ(value(oid::k_timestamp, -1, "infinity"), 9223372036825200000LL);
   EXPECT_EQ(value(oid::k_timestamp, 3, "-infinity"), -9223372036832400LL);
