@@ -52,10 +52,12 @@ def kafka():
     broker.close()
 
 
-def read_topics(bootstrap, prefix):
+def read_topics(bootstrap, prefix, loads=None):
     """Every message of the topics `<prefix>.*`, up to the high watermarks: {topic: [(partition,
-    key, value)]} in offset order within each partition, and {topic: partition count}."""
+    key, value)]} in offset order within each partition, and {topic: partition count}; keys and
+    values parsed by `loads` (json.loads by default)."""
     import json
+    loads = loads or json.loads
     from confluent_kafka import Consumer, TopicPartition
     from confluent_kafka.admin import AdminClient
     admin = AdminClient({"bootstrap.servers": bootstrap})
@@ -76,8 +78,8 @@ def read_topics(bootstrap, prefix):
         msg = consumer.poll(10)
         assert msg is not None, f"no message although {left} remain"
         assert msg.error() is None, msg.error()
-        key = json.loads(msg.key()) if msg.key() is not None else None
-        value = json.loads(msg.value()) if msg.value() is not None else None
+        key = loads(msg.key()) if msg.key() is not None else None
+        value = loads(msg.value()) if msg.value() is not None else None
         out[msg.topic()].append((msg.partition(), key, value))
         if msg.offset() + 1 >= left.get((msg.topic(), msg.partition()), 0):
             left.pop((msg.topic(), msg.partition()), None)
