@@ -22,7 +22,8 @@ test: build
 test-unit: build
 	@cd $(BUILD_DIR) && ctest -L unit --output-on-failure -j $(JOBS)
 
-# The long suites: CTest label `slow` and pytest marker `slow` (Spark + delta-spark interop).
+# The long suites: CTest label `slow` and pytest marker `slow` (Spark + delta-spark interop, the
+# real Debezium connector vs `sportlake cdc`).
 test-slow: build
 	@SL_WITH_SPARK=1 scripts/install-deps.sh
 	@cd $(BUILD_DIR) && ctest -L slow --output-on-failure

@@ -91,4 +91,9 @@ fi
 if [ "${SL_SKIP_JARS:-0}" != "1" ]; then
   scripts/kafka-connect-jars.sh >/dev/null
   scripts/kafka-broker-jars.sh >/dev/null
+  # The slow suites' (SL_WITH_SPARK=1, `make test-slow`): the real Debezium PostgreSQL connector
+  # and Kafka Connect's standalone runtime for tests/cdc/test_vs_debezium.py.
+  if [ "${SL_WITH_SPARK:-0}" = "1" ]; then
+    scripts/debezium-jars.sh >/dev/null
+  fi
 fi
