@@ -52,7 +52,7 @@ Result<Format> format_param(const httplib::Request& req, Lang lang) {
   const std::string text = req.get_param_value("format");
   if (text == "json") return Format::json;
   if (text == "csv") return Format::csv;
-  return make_error(Errc::invalid_argument, tr_arg(lang, "error.bad_format", text));
+  return make_error(Errc::invalid_argument, trf(lang, "error.bad_format", text));
 }
 
 Result<int> year_param(const httplib::Request& req, bool required, Lang lang) {
@@ -65,7 +65,7 @@ Result<int> year_param(const httplib::Request& req, bool required, Lang lang) {
   int year = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
   if (ec != std::errc() || ptr != text.data() + text.size() || year < 1900 || year > 9999)
-    return make_error(Errc::invalid_argument, tr_arg(lang, "error.bad_year", text));
+    return make_error(Errc::invalid_argument, trf(lang, "error.bad_year", text));
   return year;
 }
 
@@ -185,9 +185,9 @@ void Dashboard::mount(httplib::Server& server) const {
     const bool is_dq = table == "dq_issues";
     const auto& gold = GoldReader::gold_tables();
     if (!is_dq && std::find(gold.begin(), gold.end(), table) == gold.end())
-      return refuse(res, 404, tr_arg(lang, "error.unknown_table", table));
+      return refuse(res, 404, trf(lang, "error.unknown_table", table));
     if (per_employee(table) && *role != Role::hr)
-      return refuse(res, 403, tr_arg(lang, "error.hr_only", table));
+      return refuse(res, 403, trf(lang, "error.hr_only", table));
     auto format = format_param(req, lang);
     if (!format) return fail(res, format.error());
     SharedBatch rows;

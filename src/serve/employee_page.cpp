@@ -18,12 +18,6 @@ namespace sl::serve {
 
 namespace {
 
-// A text with up to three `{}`, in the page's language.
-template <class... Args>
-std::string trf(Lang lang, std::string_view key, const Args&... args) {
-  return fmt::format(fmt::runtime(tr(lang, key)), args...);
-}
-
 std::string km(Lang lang, std::optional<double> value) {
   return value ? format_decimal(lang, *value, 1) + "\u00a0km"
                : std::string(tr(lang, "employee.unknown"));
@@ -237,8 +231,8 @@ Error translated(const Error& e, const delta::Lake& lake, int64_t id, int year, 
   if (!years || years->empty())
     return make_error(Errc::not_found, std::string(tr(lang, "error.no_refresh")));
   if (year != 0 && std::find(years->begin(), years->end(), year) == years->end())
-    return make_error(Errc::not_found, tr_arg(lang, "error.no_year", std::to_string(year)));
-  return make_error(Errc::not_found, tr_arg(lang, "error.no_employee", std::to_string(id)));
+    return make_error(Errc::not_found, trf(lang, "error.no_year", std::to_string(year)));
+  return make_error(Errc::not_found, trf(lang, "error.no_employee", std::to_string(id)));
 }
 
 // The facts a request asks for, or the answer already written (401/403/400/404/500): as JSON
@@ -261,13 +255,13 @@ std::optional<EmployeeFacts> requested_facts(const httplib::Request& req, httpli
   int64_t id = 0;
   auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
   if (ec != std::errc() || end != id_text.data() + id_text.size())
-    return answer(404, tr_arg(lang, "error.no_employee", id_text));
+    return answer(404, trf(lang, "error.no_employee", id_text));
   int year = 0;
   if (req.has_param("year")) {
     const std::string text = req.get_param_value("year");
     auto [ptr, yec] = std::from_chars(text.data(), text.data() + text.size(), year);
     if (yec != std::errc() || ptr != text.data() + text.size() || year < 1900 || year > 9999)
-      return answer(400, tr_arg(lang, "error.bad_year", text));
+      return answer(400, trf(lang, "error.bad_year", text));
   }
   auto facts = employee_facts(lake, id, year);
   if (!facts) {

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/civil_time.hpp"
+
 namespace sl::serve {
 
 namespace {
@@ -23,6 +25,7 @@ constexpr Text k_texts[] = {
     {"common.skip", "Aller au contenu", "Skip to content"},
     {"common.nav", "Navigation principale", "Main navigation"},
     {"common.overview", "Vue d'ensemble", "Overview"},
+    {"common.operations", "Exploitation", "Operations"},
     {"common.other_lang", "English", "Français"},
     {"common.other_lang_label", "Read this page in English", "Lire cette page en français"},
     {"common.footer", "sportlake — données lues dans les tables Delta Gold.",
@@ -94,6 +97,54 @@ constexpr Text k_texts[] = {
     {"overview.csv_quality", "qualité", "quality"},
     {"overview.csv_bu", "par BU", "by BU"},
     {"overview.no_data", "pas de données", "no data"},
+    {"ops.title", "Exploitation", "Operations"},
+    {"ops.links", "Formats", "Formats"},
+    {"ops.as_of", "État au {}. La page se recharge toutes les 10 s.",
+     "As of {}. The page reloads every 10 s."},
+    {"ops.stop_refresh", "Arrêter le rechargement automatique", "Stop reloading automatically"},
+    {"ops.refresh_stopped", "État au {}. Rechargement automatique arrêté.",
+     "As of {}. Automatic reloading stopped."},
+    {"ops.start_refresh", "Recharger toutes les 10 s", "Reload every 10 s"},
+    {"ops.freshness", "Fraîcheur", "Freshness"},
+    {"ops.never", "jamais", "never"},
+    {"ops.ago", "il y a {}", "{} ago"},
+    {"ops.last_bronze", "Dernier commit Bronze", "Last Bronze commit"},
+    {"ops.last_refresh", "Dernier rafraîchissement", "Last refresh"},
+    {"ops.last_check", "Dernière vérification (lake check)", "Last check (lake check)"},
+    {"ops.failing_rows", "Lignes en échec", "Failing rows"},
+    {"ops.database", "Base de données", "Database"},
+    {"ops.db_unavailable", "Indisponible : {}", "Unavailable: {}"},
+    {"ops.db_line", "PostgreSQL {} ({}, {}), WAL à {}", "PostgreSQL {} ({}, {}), WAL at {}"},
+    {"ops.embedded", "intégrée", "embedded"},
+    {"ops.external", "externe", "external"},
+    {"ops.slots", "Slots de réplication", "Replication slots"},
+    {"ops.slot", "Slot", "Slot"},
+    {"ops.state", "État", "State"},
+    {"ops.confirmed", "Confirmé", "Confirmed"},
+    {"ops.lag", "Retard", "Lag"},
+    {"ops.wal_held", "WAL retenu", "WAL held"},
+    {"ops.no_slot", "aucun (chaque job crée le sien)", "none (each job creates its own)"},
+    {"ops.active", "actif", "active"},
+    {"ops.stopped", "arrêté", "stopped"},
+    {"ops.notifications", "Notifications", "Notifications"},
+    {"ops.status", "Statut", "Status"},
+    {"ops.count", "Nombre", "Count"},
+    {"ops.distances", "Distances", "Distances"},
+    {"ops.provider", "Fournisseur", "Provider"},
+    {"ops.job_failures", "Lignes en échec (job_failures)", "Failing rows (job_failures)"},
+    {"ops.job", "Job", "Job"},
+    {"ops.newest", "Les plus récentes", "Newest"},
+    {"ops.none", "aucune", "none"},
+    {"ops.lake", "Lac {}", "Lake {}"},
+    {"ops.lake_unreadable", "Illisible : {}", "Unreadable: {}"},
+    {"ops.layer", "Couche", "Layer"},
+    {"ops.table", "Table", "Table"},
+    {"ops.version", "Version", "Version"},
+    {"ops.last_commit", "Dernier commit", "Last commit"},
+    {"ops.files", "Fichiers", "Files"},
+    {"ops.small_files", "Petits fichiers", "Small files"},
+    {"ops.size", "Taille", "Size"},
+    {"ops.check", "Vérification", "Check"},
     {"employee.subtitle", "Salarié n° {} · {}", "Employee no. {} · {}"},
     {"employee.overview_of", "Vue d'ensemble {}", "Overview {}"},
     {"employee.years", "Années", "Years"},
@@ -386,6 +437,38 @@ std::string format_percent(Lang lang, double ratio) {
 std::string format_date(Lang lang, int year, int month, int day) {
   if (month < 1 || month > 12) return fmt::format("{:04}-{:02}-{:02}", year, month, day);
   return fmt::format("{} {} {}", day, month_name(lang, month, false), year);
+}
+
+std::string format_datetime_us(Lang lang, int64_t micros_since_epoch) {
+  const CivilDate d = civil_from_days(floor_div(micros_since_epoch, 86'400'000'000LL));
+  const std::string text = format_timestamp_us(micros_since_epoch, ' ', false);
+  return format_date(lang, d.year, d.month, d.day) + " " + text.substr(11, 8) + " UTC";
+}
+
+std::string format_bytes(Lang lang, int64_t bytes) {
+  if (bytes < 0) return "-" + format_bytes(lang, bytes == INT64_MIN ? INT64_MAX : -bytes);
+  if (bytes < 1024) return format_int(lang, bytes) + (lang == Lang::fr ? "\u00a0o" : "\u00a0B");
+  constexpr std::string_view k_fr[] = {"Kio", "Mio", "Gio", "Tio"};
+  constexpr std::string_view k_en[] = {"KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes) / 1024;
+  size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(k_fr)) {
+    value /= 1024;
+    ++unit;
+  }
+  return format_decimal(lang, value, 1) + "\u00a0" +
+         std::string(lang == Lang::fr ? k_fr[unit] : k_en[unit]);
+}
+
+std::string format_duration(Lang lang, double seconds) {
+  if (!std::isfinite(seconds)) return "–";
+  if (seconds < 0) return "-" + format_duration(lang, -seconds);
+  if (seconds < 60) return format_decimal(lang, seconds, 1) + "\u00a0s";
+  const auto whole = static_cast<int64_t>(seconds);
+  if (whole < 3600) return fmt::format("{}\u00a0min {:02}\u00a0s", whole / 60, whole % 60);
+  if (whole < 86400) return fmt::format("{}\u00a0h {:02}\u00a0min", whole / 3600, whole % 3600 / 60);
+  return fmt::format("{}\u00a0{} {}\u00a0h", format_int(lang, whole / 86400),
+                     lang == Lang::fr ? "j" : "d", whole % 86400 / 3600);
 }
 
 std::string_view month_name(Lang lang, int month, bool abbreviated) {

@@ -4,6 +4,8 @@
 // the formatters below, so a page never mixes "1 234,50 €" and "1,234.50".
 #pragma once
 
+#include <fmt/core.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,6 +27,13 @@ Lang choose_lang(std::string_view lang_param, std::string_view accept_language);
 // translation shows, it does not crash).
 std::string_view tr(Lang lang, std::string_view key);
 
+// `tr(lang, key)` with its `{}` replaced by `args` (fmt syntax: "{:02}" works):
+// trf(Lang::en, "error.no_year", 2031) == "no Gold for 2031". The one way to fill a text.
+template <class... Args>
+std::string trf(Lang lang, std::string_view key, const Args&... args) {
+  return fmt::format(fmt::runtime(tr(lang, key)), args...);
+}
+
 // A bonus decision's reason: Gold writes it in French (`french_text`); other languages translate
 // its rewards::reason_code (`reason.<code>`), an unknown code shows the French text.
 std::string reason_label(Lang lang, std::string_view code, std::string_view french_text);
@@ -41,6 +50,14 @@ bool parse_decimal_cents(std::string_view text, int64_t& cents);
 std::string format_percent(Lang lang, double ratio);
 // 2025-03-07 → "7 mars 2025" / "7 March 2025".
 std::string format_date(Lang lang, int year, int month, int day);
+// Microseconds since the epoch → "7 mars 2025 08:00:05 UTC" / "7 March 2025 08:00:05 UTC".
+std::string format_datetime_us(Lang lang, int64_t micros_since_epoch);
+// A size in binary units, one digit above 1 KiB: 512 → "512 o" / "512 B", 1536 → "1,5 Kio" /
+// "1.5 KiB" (Kio, Mio, Gio, Tio in French as the SI/IEC French usage writes them).
+std::string format_bytes(Lang lang, int64_t bytes);
+// A duration: under a minute with one digit ("12,5 s" / "12.5 s"), then "3 min 05 s",
+// "2 h 05 min", "3 j 4 h" / "3 d 4 h"; a negative duration keeps its sign.
+std::string format_duration(Lang lang, double seconds);
 // Month 1..12 → "janv." / "Jan" (short) or "janvier" / "January".
 std::string_view month_name(Lang lang, int month, bool abbreviated);
 

@@ -4,41 +4,42 @@
 #include <fmt/core.h>
 #include <httplib.h>
 
-#include "common/civil_time.hpp"
+#include <algorithm>
+#include <optional>
+
 #include "common/json_writer.hpp"
 #include "serve/dashboard.hpp"
+#include "serve/page_layout.hpp"
+#include "serve/responses.hpp"
 
 namespace sl::serve {
 
 namespace {
 
-constexpr const char* k_style = R"css(
-body{font-family:system-ui,sans-serif;margin:2rem;color:#1d2433;background:#f6f7fb}
-h1{margin:0 0 .2rem}nav a{margin-right:.6rem}
-.cards{display:flex;flex-wrap:wrap;gap:1rem;margin:1.2rem 0}
-.card{background:#fff;border-radius:10px;padding:1rem 1.3rem;box-shadow:0 1px 3px #0002;min-width:10rem}
-.card b{display:block;font-size:1.3rem}
-table{border-collapse:collapse;background:#fff;margin:.6rem 0 1.6rem;font-size:.9rem}
-th,td{padding:.35rem .7rem;border-bottom:1px solid #e3e6ee;text-align:left}
-td.n{text-align:right}.bad{color:#a33;font-weight:600}.ok{color:#176b3a}
-)css";
-
-std::string when(std::optional<int64_t> ms) {
-  return ms ? format_timestamp_ms(*ms * 1000) : "—";
+// A millisecond time as a date and time in the page's language; "—" when absent.
+std::string when(Lang lang, std::optional<int64_t> ms) {
+  return ms ? format_datetime_us(lang, *ms * 1000) : "—";
 }
 
-std::string bytes_text(std::optional<int64_t> bytes) {
-  if (!bytes) return "—";
-  const double b = static_cast<double>(*bytes);
-  if (b < 1024) return fmt::format("{} o", *bytes);
-  if (b < 1048576) return fmt::format("{:.1f} Kio", b / 1024);
-  if (b < 1073741824) return fmt::format("{:.1f} Mio", b / 1048576);
-  return fmt::format("{:.1f} Gio", b / 1073741824);
+std::string bytes_text(Lang lang, std::optional<int64_t> bytes) {
+  return bytes ? format_bytes(lang, *bytes) : "—";
 }
 
-std::string age(int64_t now_ms, std::optional<int64_t> ms) {
-  if (!ms) return "jamais";
-  return fmt::format("il y a {:.1f} s", static_cast<double>(now_ms - *ms) / 1000);
+std::string age(Lang lang, int64_t now_ms, std::optional<int64_t> ms) {
+  if (!ms) return std::string(tr(lang, "ops.never"));
+  return trf(lang, "ops.ago", format_duration(lang, static_cast<double>(now_ms - *ms) / 1000));
+}
+
+// The page's header row: `keys` translated, numeric columns (`n`) right-aligned.
+std::string header_row(Lang lang, std::initializer_list<std::string_view> keys,
+                       std::initializer_list<std::string_view> numeric = {}) {
+  std::string html = "<tr>";
+  for (std::string_view key : keys) {
+    const bool n = std::find(numeric.begin(), numeric.end(), key) != numeric.end();
+    html += fmt::format("<th scope=\"col\"{}>{}</th>", n ? " class=\"n\"" : "",
+                        escape_html(tr(lang, key)));
+  }
+  return html + "</tr>";
 }
 
 }  // namespace
@@ -50,111 +51,145 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
   res.set_content(body + "}", "application/json");
 }
 
-bool allowed(const Dashboard& dashboard, const httplib::Request& req, httplib::Response& res,
-             Role needed) {
+std::optional<Role> allowed_role(const Dashboard& dashboard, const httplib::Request& req,
+                                 httplib::Response& res, Role needed) {
   const auto role = dashboard.authenticate(
       req, res, choose_lang(req.get_param_value("lang"), req.get_header_value("Accept-Language")));
-  if (!role) return false;
+  if (!role) return std::nullopt;
   if (*role < needed) {
     send_error(res, 403,
                "'" + req.path + "' needs the " + std::string(role_name(needed)) +
                    " role (or hr); this token is " + std::string(role_name(*role)));
-    return false;
+    return std::nullopt;
   }
-  return true;
+  return role;
 }
 
-std::string operations_html(const ops::StatusReport& r) {
+bool allowed(const Dashboard& dashboard, const httplib::Request& req, httplib::Response& res,
+             Role needed) {
+  return allowed_role(dashboard, req, res, needed).has_value();
+}
+
+std::string operations_html(const ops::StatusReport& r, Lang lang, Role role, bool refresh) {
   const auto e = [](std::string_view text) { return escape_html(text); };
-  std::string html =
-      "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
-      "<meta http-equiv=\"refresh\" content=\"10\"><title>sportlake — exploitation</title>"
-      "<style>";
-  html += k_style;
-  html +=
-      "</style></head><body><h1>Exploitation</h1><nav><a href=\"/\">Tableau de bord</a>"
-      "<a href=\"/api/status\">JSON</a><a href=\"/metrics\">Prometheus</a></nav>";
-  html += "<p>État au " + e(when(r.generated_at_ms)) + " (la page se recharge toutes les 10 s).</p>";
+  const auto t = [lang](std::string_view key) { return escape_html(tr(lang, key)); };
+  const auto num = [lang](int64_t value) { return format_int(lang, value); };
+  const std::string lang_param(lang_code(lang));
+  PageFrame frame;
+  frame.lang = lang;
+  frame.title = std::string(tr(lang, "ops.title"));
+  frame.current = "/operations";
+  frame.role = role;
+  frame.other_lang_href = url_with("/operations", {{"refresh", refresh ? "" : "off"},
+                                                   {"lang", lang == Lang::fr ? "en" : "fr"}});
+  std::string html = page_begin(frame);
+  html += fmt::format("<nav aria-label=\"{}\" class=\"pages\"><ul><li><a href=\"/api/status\">JSON"
+                      "</a></li><li><a href=\"/metrics\">Prometheus</a></li></ul></nav>",
+                      t("ops.links"));
+  const std::string as_of = when(lang, r.generated_at_ms);
+  if (refresh)
+    html += fmt::format("<p>{} <a href=\"{}\">{}</a></p>", e(trf(lang, "ops.as_of", as_of)),
+                        e(url_with("/operations", {{"refresh", "off"}, {"lang", lang_param}})),
+                        t("ops.stop_refresh"));
+  else
+    html += fmt::format("<p>{} <a href=\"{}\">{}</a></p>",
+                        e(trf(lang, "ops.refresh_stopped", as_of)),
+                        e(url_with("/operations", {{"lang", lang_param}})), t("ops.start_refresh"));
 
   const auto bronze = r.last_bronze_commit_ms();
-  html += "<div class=\"cards\">";
-  auto card = [&](std::string_view label, const std::string& value, bool bad = false) {
-    html += fmt::format("<div class=\"card\">{}<b{}>{}</b></div>", e(label),
-                        bad ? " class=\"bad\"" : "", e(value));
+  html += fmt::format("<h2 class=\"sr-only\">{}</h2><ul class=\"cards\">", t("ops.freshness"));
+  auto card = [&](std::string_view key, const std::string& value, bool bad = false) {
+    html += fmt::format("<li class=\"card\">{}<span class=\"v{}\">{}</span></li>", t(key),
+                        bad ? " bad" : "", e(value));
   };
-  card("Dernier commit Bronze", age(r.generated_at_ms, bronze), !bronze);
-  card("Dernier rafraîchissement", age(r.generated_at_ms, r.last_refresh_ms()),
+  card("ops.last_bronze", age(lang, r.generated_at_ms, bronze), !bronze);
+  card("ops.last_refresh", age(lang, r.generated_at_ms, r.last_refresh_ms()),
        !r.last_refresh_ms());
-  card("Dernière vérification (lake check)", age(r.generated_at_ms, r.last_check_ms()));
+  card("ops.last_check", age(lang, r.generated_at_ms, r.last_check_ms()));
   int64_t failing = 0;
   for (const auto& f : r.job_failures) failing += f.count;
-  card("Lignes en échec", std::to_string(failing), failing > 0);
-  html += "</div>";
+  card("ops.failing_rows", num(failing), failing > 0);
+  html += "</ul>";
 
-  html += "<h2>Base de données</h2>";
+  html += "<h2>" + t("ops.database") + "</h2>";
   if (!r.database_error.empty()) {
-    html += "<p class=\"bad\">Indisponible : " + e(r.database_error) + "</p>";
+    html += "<p class=\"bad\">" + e(trf(lang, "ops.db_unavailable", r.database_error)) + "</p>";
   } else {
-    html += fmt::format("<p>PostgreSQL {} ({}, {}), WAL à {}</p>", e(r.server_version),
-                        e(r.database), r.embedded ? "intégrée" : "externe", e(r.wal_lsn));
-    html +=
-        "<h2>Slots de réplication</h2><table><tr><th>Slot</th><th>État</th><th>Confirmé</th>"
-        "<th>Retard</th><th>WAL retenu</th></tr>";
-    if (r.slots.empty()) html += "<tr><td colspan=5>aucun (chaque job crée le sien)</td></tr>";
+    html += "<p>" +
+            e(trf(lang, "ops.db_line", r.server_version, r.database,
+                  tr(lang, r.embedded ? "ops.embedded" : "ops.external"), r.wal_lsn)) +
+            "</p>";
+    html += "<h2>" + t("ops.slots") + "</h2><table>" +
+            header_row(lang, {"ops.slot", "ops.state", "ops.confirmed", "ops.lag", "ops.wal_held"},
+                       {"ops.lag", "ops.wal_held"});
+    if (r.slots.empty()) html += "<tr><td colspan=\"5\">" + t("ops.no_slot") + "</td></tr>";
     for (const auto& s : r.slots)
       html += fmt::format(
-          "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-          e(s.name), s.active ? "actif" : "arrêté", e(s.confirmed_lsn), bytes_text(s.lag_bytes),
-          bytes_text(s.wal_held_bytes));
-    html += "</table><h2>Notifications</h2><table><tr><th>Statut</th><th>Nombre</th></tr>";
+          "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+          "</tr>",
+          e(s.name), t(s.active ? "ops.active" : "ops.stopped"), e(s.confirmed_lsn),
+          e(bytes_text(lang, s.lag_bytes)), e(bytes_text(lang, s.wal_held_bytes)));
+    html += "</table><h2>" + t("ops.notifications") + "</h2><table>" +
+            header_row(lang, {"ops.status", "ops.count"}, {"ops.count"});
     for (const auto& c : r.notifications)
-      html += fmt::format("<tr><td>{}</td><td class=n>{}</td></tr>", e(c.keys.at(0)), c.count);
-    html +=
-        "</table><h2>Distances</h2><table><tr><th>Fournisseur</th><th>Statut</th>"
-        "<th>Nombre</th></tr>";
+      html += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td></tr>", e(c.keys.at(0)),
+                          num(c.count));
+    html += "</table><h2>" + t("ops.distances") + "</h2><table>" +
+            header_row(lang, {"ops.provider", "ops.status", "ops.count"}, {"ops.count"});
     for (const auto& c : r.distances)
-      html += fmt::format("<tr><td>{}</td><td>{}</td><td class=n>{}</td></tr>", e(c.keys.at(0)),
-                          e(c.keys.at(1)), c.count);
-    html +=
-        "</table><h2>Lignes en échec (job_failures)</h2><table><tr><th>Job</th><th>Nombre</th>"
-        "<th>Les plus récentes</th></tr>";
-    if (r.job_failures.empty()) html += "<tr><td colspan=3>aucune</td></tr>";
+      html += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>", e(c.keys.at(0)),
+                          e(c.keys.at(1)), num(c.count));
+    html += "</table><h2>" + t("ops.job_failures") + "</h2><table>" +
+            header_row(lang, {"ops.job", "ops.count", "ops.newest"}, {"ops.count"});
+    if (r.job_failures.empty()) html += "<tr><td colspan=\"3\">" + t("ops.none") + "</td></tr>";
     for (const auto& f : r.job_failures) {
       std::string newest;
       for (const auto& line : f.newest) newest += (newest.empty() ? "" : "<br>") + e(line);
-      html += fmt::format("<tr><td>{}</td><td class=n>{}</td><td>{}</td></tr>", e(f.job), f.count,
-                          newest);
+      html += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>", e(f.job),
+                          num(f.count), newest);
     }
     html += "</table>";
   }
 
-  html += "<h2>Lac " + e(r.lake_root) + "</h2>";
-  if (!r.lake_error.empty()) html += "<p class=\"bad\">Illisible : " + e(r.lake_error) + "</p>";
-  html +=
-      "<table><tr><th>Couche</th><th>Table</th><th>Version</th><th>Dernier commit</th>"
-      "<th>Fichiers</th><th>Petits fichiers</th><th>Taille</th><th>Vérification</th></tr>";
-  for (const auto& t : r.tables) {
-    if (!t.error.empty()) {
-      html += fmt::format("<tr><td>{}</td><td>{}</td><td colspan=6 class=bad>{}</td></tr>",
-                          e(t.layer), e(t.name), e(t.error));
+  html += "<h2>" + e(trf(lang, "ops.lake", r.lake_root)) + "</h2>";
+  if (!r.lake_error.empty())
+    html += "<p class=\"bad\">" + e(trf(lang, "ops.lake_unreadable", r.lake_error)) + "</p>";
+  html += "<table>" +
+          header_row(lang,
+                     {"ops.layer", "ops.table", "ops.version", "ops.last_commit", "ops.files",
+                      "ops.small_files", "ops.size", "ops.check"},
+                     {"ops.version", "ops.files", "ops.small_files", "ops.size"});
+  for (const auto& tb : r.tables) {
+    if (!tb.error.empty()) {
+      html += fmt::format("<tr><td>{}</td><td>{}</td><td colspan=\"6\" class=\"bad\">{}</td></tr>",
+                          e(tb.layer), e(tb.name), e(tb.error));
       continue;
     }
     html += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td class=n>{}</td>"
-        "<td class=n>{}</td><td class=n>{}</td><td{}>{}</td></tr>",
-        e(t.layer), e(t.name), t.version, e(when(t.committed_at_ms)), t.files, t.small_files,
-        bytes_text(t.bytes), t.damaged ? " class=bad" : "", e(t.check));
+        "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td>"
+        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td{}>{}</td></tr>",
+        e(tb.layer), e(tb.name), num(tb.version), e(when(lang, tb.committed_at_ms)), num(tb.files),
+        num(tb.small_files), e(bytes_text(lang, tb.bytes)), tb.damaged ? " class=\"bad\"" : "",
+        e(tb.check));
   }
-  html += "</table></body></html>";
-  return html;
+  html += "</table>";
+  return html + page_end(lang);
 }
 
 void mount_operations(httplib::Server& server, const Dashboard& dashboard,
                       StatusProvider status) {
   server.Get("/operations", [&dashboard, status](const httplib::Request& req,
                                                  httplib::Response& res) {
-    if (!allowed(dashboard, req, res, Role::ops)) return;
-    res.set_content(operations_html(status()), "text/html; charset=utf-8");
+    const Lang lang = request_lang(req);
+    const auto role = allowed_role(dashboard, req, res, Role::ops);
+    if (!role) return;
+    // The 10 s refresh is the HTTP `Refresh` header, not a <meta>: the page offers a link that
+    // stops it (WCAG 2.2.1), which axe's meta-refresh rule cannot see (serve/README.md).
+    const bool refresh = req.get_param_value("refresh") != "off";
+    if (refresh) res.set_header("Refresh", "10");
+    res.set_header("Content-Language", std::string(lang_code(lang)));
+    res.set_header("Vary", "Accept-Language, Cookie");
+    res.set_content(operations_html(status(), lang, *role, refresh), "text/html; charset=utf-8");
   });
   server.Get("/api/status", [&dashboard, status](const httplib::Request& req,
                                                  httplib::Response& res) {

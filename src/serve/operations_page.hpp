@@ -1,7 +1,9 @@
 // The operations page and its JSON: what `sportlake status` shows, for the platform's operators.
 //
-//   GET /operations    ops: the page (French, refreshes itself every 10 s with a meta refresh:
-//                      no script)
+//   GET /operations    ops: the page in the shared frame (serve/page_layout.hpp), French or
+//                      English (serve/i18n.hpp: ?lang=, Accept-Language); it reloads every 10 s
+//                      by the HTTP `Refresh: 10` header (no script, no <meta> refresh), which
+//                      `?refresh=off` (a link on the page) leaves out
 //   GET /api/status    ops: ops::status_json
 // Role `ops` or `hr` (access.hpp); a viewer gets 403: slot names, employee ids of failed rows
 // and the lake's layout are not for every reader of the aggregates.
@@ -14,10 +16,12 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "ops/status_report.hpp"
 #include "serve/access.hpp"
+#include "serve/i18n.hpp"
 
 namespace httplib {
 class Server;
@@ -38,8 +42,13 @@ void send_error(httplib::Response& res, int status, const std::string& message);
 // 401 (or the 303 of a `?token=` login) or the 403 when not.
 bool allowed(const Dashboard& dashboard, const httplib::Request& req, httplib::Response& res,
              Role needed);
+// The same, giving the request's role (nullopt when the answer is written).
+std::optional<Role> allowed_role(const Dashboard& dashboard, const httplib::Request& req,
+                                 httplib::Response& res, Role needed);
 
-std::string operations_html(const ops::StatusReport& report);
+// The page in `lang` for `role` (its navigation); `refresh`: it says it reloads, with a link
+// that stops it (else the link that restarts it).
+std::string operations_html(const ops::StatusReport& report, Lang lang, Role role, bool refresh);
 
 void mount_operations(httplib::Server& server, const Dashboard& dashboard,
                       StatusProvider status);

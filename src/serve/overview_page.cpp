@@ -51,10 +51,6 @@ std::string text_at(const RecordBatch& b, std::string_view name, size_t row) {
   return std::string(c->string_at(row));
 }
 
-std::string fmt_tr(Lang lang, std::string_view key, const std::string& arg) {
-  return fmt::format(fmt::runtime(tr(lang, key)), arg);
-}
-
 // A sport's or mode's label in the page's language.
 std::string travel_mode_label(Lang lang, const std::string& mode) {
   if (mode == "walking") return lang == Lang::fr ? "Marche/course" : "Walking/running";
@@ -227,7 +223,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
   if (years.empty()) return make_error(Errc::not_found, std::string(tr(lang, "error.no_refresh")));
   const int year = request.year == 0 ? years.front() : request.year;
   if (std::find(years.begin(), years.end(), year) == years.end())
-    return make_error(Errc::not_found, fmt_tr(lang, "error.no_year", std::to_string(year)));
+    return make_error(Errc::not_found, trf(lang, "error.no_year", std::to_string(year)));
   const int prev_year = year - 1;
   const bool has_prev = std::find(years.begin(), years.end(), prev_year) != years.end();
 
@@ -256,7 +252,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
 
   PageFrame frame;
   frame.lang = lang;
-  frame.title = fmt_tr(lang, "overview.title", std::to_string(year));
+  frame.title = trf(lang, "overview.title", std::to_string(year));
   frame.current = "/";
   frame.role = request.role;
   frame.other_lang_href = url_with("/", [&] {
@@ -283,7 +279,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
   html += fmt::format("<button type=\"submit\">{}</button>", escape_html(tr(lang, "common.show")));
   if (!has_prev)
     html += "<span class=\"d\">(" +
-            escape_html(fmt_tr(lang, "overview.no_previous", std::to_string(prev_year))) +
+            escape_html(trf(lang, "overview.no_previous", std::to_string(prev_year))) +
             ")</span>";
   html += "</form>";
 
@@ -336,7 +332,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     for (const auto& [sport, t] : order) chart.series.push_back({sport, per_sport[sport]});
     if (monthly_prev) {
-      ChartSeries prev{fmt_tr(lang, "overview.chart_monthly_prev", std::to_string(prev_year)),
+      ChartSeries prev{trf(lang, "overview.chart_monthly_prev", std::to_string(prev_year)),
                        std::vector<double>(12)};
       for (size_t r = 0; r < monthly_prev->num_rows; ++r) {
         const int m = static_cast<int>(int_at(*monthly_prev, "month", r));
@@ -414,7 +410,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
         values[static_cast<size_t>(missing - 1)] = double_at(*shortfall, "employees", r);
     }
     for (int m = 1; m <= 5; ++m) {
-      chart.categories.push_back(fmt_tr(lang, "overview.short_by", std::to_string(m)));
+      chart.categories.push_back(trf(lang, "overview.short_by", std::to_string(m)));
       chart.category_keys.push_back(std::to_string(m));
     }
     chart.series.push_back({std::string(tr(lang, "overview.employees")), values});
@@ -500,7 +496,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
       q.descending ? "<input type=\"hidden\" name=\"dir\" value=\"desc\">" : "",
       escape_html(tr(lang, "overview.search_label")), escape_html(q.q),
       escape_html(tr(lang, "common.search")), page.total,
-      escape_html(fmt_tr(lang, "common.rows", format_int(lang, page.total))));
+      escape_html(trf(lang, "common.rows", format_int(lang, page.total))));
   html += "<table id=\"employee-table\"><thead><tr>";
   for (const auto& c : k_employee_columns)
     html += sort_header(state, q, "", c.sort, std::string(tr(lang, c.label)), c.numeric);

@@ -12,12 +12,13 @@ namespace {
 struct NavEntry {
   std::string_view href;
   std::string_view label_key;  // i18n key
-  bool hr_only;
+  Role needed;  // shown to this role and those after it (access.hpp's order)
 };
 
 // The pages, in the navigation's order (add a page's entry here).
 constexpr NavEntry k_nav[] = {
-    {"/", "common.overview", false},
+    {"/", "common.overview", Role::viewer},
+    {"/operations", "common.operations", Role::ops},
 };
 
 constexpr std::string_view k_css = R"css(
@@ -37,7 +38,7 @@ footer{padding:1rem 2rem;color:#4a5163;font-size:.85rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:1rem;margin:1rem 0;padding:0;list-style:none}
 .card{background:#fff;border-radius:10px;padding:.9rem 1.1rem;box-shadow:0 1px 3px #0002}
 .card .v{display:block;font-size:1.5rem;font-weight:700}.card .d{font-size:.8rem;color:#4a5163}
-.up{color:#176b3a}.down{color:#a33}
+.up{color:#176b3a}.down{color:#a33}.bad{color:#a33;font-weight:600}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:1rem}
 figure{background:#fff;border-radius:10px;box-shadow:0 1px 3px #0002;margin:0;padding:.8rem}
 figcaption{font-weight:600;margin-bottom:.4rem}
@@ -119,7 +120,7 @@ std::string page_begin(const PageFrame& frame) {
       lang_code(lang), escape_html(frame.title), k_css, frame.extra_css,
       escape_html(tr(lang, "common.skip")), escape_html(tr(lang, "common.nav")));
   for (const NavEntry& e : k_nav) {
-    if (e.hr_only && frame.role != Role::hr) continue;
+    if (frame.role < e.needed) continue;
     const std::string href = url_with(e.href, {{"lang", std::string(lang_code(lang))}});
     html += fmt::format("<li><a href=\"{}\"{}>{}</a></li>", escape_html(href),
                         e.href == frame.current ? " aria-current=\"page\"" : "",

@@ -18,7 +18,7 @@ struct PageFrame {
   Lang lang = Lang::fr;
   std::string title;               // the <title> and the <h1> (plain text, escaped here)
   std::string_view current = "/";  // the path of this page's navigation entry
-  Role role = Role::viewer;        // hr-only entries are shown to hr only
+  Role role = Role::viewer;        // an entry shows to the roles that may open its page
   std::string other_lang_href;     // this page in the other language (`url_with(..., lang)`)
   std::string extra_css;           // appended to the shared style sheet
 };

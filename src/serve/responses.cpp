@@ -13,10 +13,6 @@ Lang request_lang(const httplib::Request& req) {
   return choose_lang(req.get_param_value("lang"), req.get_header_value("Accept-Language"));
 }
 
-std::string tr_arg(Lang lang, std::string_view key, const std::string& arg) {
-  return fmt::format(fmt::runtime(tr(lang, key)), arg);
-}
-
 int http_status_of(const Error& e) {
   switch (e.code) {
     case Errc::not_found:

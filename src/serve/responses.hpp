@@ -28,9 +28,6 @@ namespace sl::serve {
 // The request's language: `?lang=`, else Accept-Language, else French (serve/i18n.hpp).
 Lang request_lang(const httplib::Request& req);
 
-// `tr(lang, key)` with its one `{}` replaced by `arg`.
-std::string tr_arg(Lang lang, std::string_view key, const std::string& arg);
-
 // 404 for Errc::not_found, 400 for Errc::invalid_argument, 500 otherwise.
 int http_status_of(const Error& e);
 // "bad_request", "unauthorized", "forbidden", "not_found", "internal" (any other status).
