@@ -65,6 +65,27 @@ TEST(I18n, DatesAndTexts) {
   EXPECT_EQ(tr(Lang::en, "no.such.key"), "no.such.key");
 }
 
+TEST(I18n, BytesDurationsDateTimesAndFilledTexts) {
+  EXPECT_EQ(format_bytes(Lang::fr, 512), "512\u00a0o");
+  EXPECT_EQ(format_bytes(Lang::en, 512), "512\u00a0B");
+  EXPECT_EQ(format_bytes(Lang::fr, 1536), "1,5\u00a0Kio");
+  EXPECT_EQ(format_bytes(Lang::en, 1536), "1.5\u00a0KiB");
+  EXPECT_EQ(format_bytes(Lang::en, 3LL * 1024 * 1024 * 1024 / 2), "1.5\u00a0GiB");
+  EXPECT_EQ(format_bytes(Lang::fr, 5000LL * 1024 * 1024 * 1024 * 1024), "5\u202f000,0\u00a0Tio");
+  EXPECT_EQ(format_duration(Lang::fr, 12.34), "12,3\u00a0s");
+  EXPECT_EQ(format_duration(Lang::en, 12.34), "12.3\u00a0s");
+  EXPECT_EQ(format_duration(Lang::en, 185), "3\u00a0min 05\u00a0s");
+  EXPECT_EQ(format_duration(Lang::fr, 7500), "2\u00a0h 05\u00a0min");
+  EXPECT_EQ(format_duration(Lang::fr, 3 * 86400 + 4 * 3600), "3\u00a0j 4\u00a0h");
+  EXPECT_EQ(format_duration(Lang::en, 3 * 86400 + 4 * 3600), "3\u00a0d 4\u00a0h");
+  EXPECT_EQ(format_duration(Lang::en, -2), "-2.0\u00a0s");
+  // 2025-03-07T08:00:05.5Z
+  EXPECT_EQ(format_datetime_us(Lang::fr, 1741334405500000), "7 mars 2025 08:00:05 UTC");
+  EXPECT_EQ(format_datetime_us(Lang::en, 1741334405500000), "7 March 2025 08:00:05 UTC");
+  EXPECT_EQ(trf(Lang::en, "error.no_year", 2031), "no Gold for 2031");
+  EXPECT_EQ(trf(Lang::fr, "ops.ago", format_duration(Lang::fr, 1.5)), "il y a 1,5\u00a0s");
+}
+
 TEST(I18n, ReasonsByTheirCode) {
   const std::string_view gold = "non éligible : mode de déplacement non sportif";
   EXPECT_EQ(reason_label(Lang::fr, "not_sporty", gold), gold);  // Gold's own French text
