@@ -45,6 +45,8 @@ Result<AwsProfiles> parse_aws_profiles(std::string_view text, std::string_view o
     if (eq == std::string_view::npos || eq == 0) return fail("expected 'key = value'");
     if (!section) return fail("a setting before the first [section]");
     const std::string key(trim(line.substr(0, eq)));
+    // "\r= x": the trimmed key may still be empty (trim drops a trailing CR).
+    if (key.empty()) return fail("expected 'key = value'");
     const std::string value(trim(line.substr(eq + 1)));
     if (indented && !block.empty()) {
       (*section)[block + "." + key] = value;

@@ -162,7 +162,8 @@ TEST(AwsProfile, ParsesBothFiles) {
 TEST(AwsProfile, MalformedLinesNameFileAndLine) {
   for (auto [text, line] : {std::pair{"[default\n", ":1:"}, std::pair{"x = 1\n", ":1:"},
                             std::pair{"[a]\nno equals sign\n", ":2:"},
-                            std::pair{"[a]\n= value\n", ":2:"}, std::pair{"[ ]\n", ":1:"}}) {
+                            std::pair{"[a]\n= value\n", ":2:"}, std::pair{"[ ]\n", ":1:"},
+                            std::pair{"[a]\n\r= value\n", ":2:"}}) {  // fuzz_aws_profile
     auto parsed = parse_aws_profiles(text, "/home/u/.aws/config", true);
     ASSERT_FALSE(parsed.ok()) << text;
     EXPECT_NE(parsed.error().message.find(std::string("/home/u/.aws/config") + line),
