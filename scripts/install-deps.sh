@@ -92,8 +92,10 @@ if [ "${SL_SKIP_JARS:-0}" != "1" ]; then
   scripts/kafka-connect-jars.sh >/dev/null
   scripts/kafka-broker-jars.sh >/dev/null
   # The slow suites' (SL_WITH_SPARK=1, `make test-slow`): the real Debezium PostgreSQL connector
-  # and Kafka Connect's standalone runtime for tests/cdc/test_vs_debezium.py.
+  # and Kafka Connect's standalone runtime for tests/cdc/test_vs_debezium.py; Hadoop's s3a
+  # filesystem for Spark (hadoop-aws + aws-java-sdk-bundle, ~280 MB) for tests/delta/test_s3_spark.py.
   if [ "${SL_WITH_SPARK:-0}" = "1" ]; then
     scripts/debezium-jars.sh >/dev/null
+    scripts/spark-s3a-jars.sh >/dev/null
   fi
 fi
