@@ -3,7 +3,6 @@ level) written by delta-rs: `lake scan --where`, `lake optimize`, `lake checkpoi
 `lake import --merge-schema` keep every nested value, as delta-rs reads them back. Before the fix,
 --where crashed (list, map) or printed a struct as `[]`, and optimize refused such tables."""
 import json
-import subprocess
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -12,18 +11,6 @@ import pytest
 from deltalake import DeltaTable, write_deltalake
 
 import nested_data
-
-
-@pytest.fixture(scope="module")
-def sportlake(build_dir):
-    binary = build_dir / "src" / "cli" / "sportlake"
-
-    def run(*args):
-        proc = subprocess.run([str(binary), *map(str, args)], capture_output=True, text=True, timeout=120)
-        assert proc.returncode == 0, (args, proc.returncode, proc.stderr)
-        return proc.stdout
-
-    return run
 
 
 def scan(sportlake, table, *args):

@@ -7,9 +7,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 
 from deltalake import DeltaTable
+from waiting import wait_for
 
 
 def test_up_runs_every_service_and_stops_cleanly(build_dir):
@@ -24,12 +24,6 @@ def test_up_runs_every_service_and_stops_cleanly(build_dir):
     def psql(query):
         return subprocess.run([sportlake, "db", "psql", "--", "-XAtc", query], env=e, check=True,
                               capture_output=True, text=True).stdout.split("\n")[:-1]
-
-    def wait_for(condition, what, timeout=60):
-        deadline = time.monotonic() + timeout
-        while not condition():
-            assert time.monotonic() < deadline, f"never: {what}"
-            time.sleep(0.2)
 
     subprocess.run([sportlake, "db", "start"], env=e, check=True, capture_output=True)
     subprocess.run([sportlake, "load"], env=e, check=True, capture_output=True)

@@ -17,6 +17,7 @@ import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 from test_notify import Slack
+from waiting import wait_for
 
 
 def read_events(response, events):
@@ -48,12 +49,6 @@ def test_up_feeds_each_activity_within_2_s_and_exports_its_counts(build_dir):
     def psql(query):
         return subprocess.run([sportlake, "db", "psql", "--", "-XAtc", query], env=e, check=True,
                               capture_output=True, text=True).stdout.split("\n")[:-1]
-
-    def wait_for(condition, what, timeout=60, state=None):
-        deadline = time.monotonic() + timeout
-        while not condition():
-            assert time.monotonic() < deadline, f"never: {what} {state or ''}"
-            time.sleep(0.2)
 
     subprocess.run([sportlake, "db", "start"], env=e, check=True, capture_output=True)
     subprocess.run([sportlake, "load"], env=e, check=True, capture_output=True)

@@ -12,6 +12,7 @@ import threading
 import time
 
 from deltalake import DeltaTable
+from waiting import wait_for
 
 
 def test_up_compacts_bronze_while_ingesting(build_dir):
@@ -27,12 +28,6 @@ def test_up_compacts_bronze_while_ingesting(build_dir):
     def psql(query):
         return subprocess.run([sportlake, "db", "psql", "--", "-XAtc", query], env=e, check=True,
                               capture_output=True, text=True).stdout.split("\n")[:-1]
-
-    def wait_for(condition, what, timeout=90):
-        deadline = time.monotonic() + timeout
-        while not condition():
-            assert time.monotonic() < deadline, f"never: {what}"
-            time.sleep(0.2)
 
     def bronze_ids(version=None):
         dt = DeltaTable(str(bronze), version=version) if version is not None else DeltaTable(str(bronze))
@@ -60,17 +55,19 @@ def test_up_compacts_bronze_while_ingesting(build_dir):
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        wait_for(lambda: bronze.exists(), "Bronze created")
+        wait_for(lambda: bronze.exists(), "Bronze created", timeout=90)
         for seed in (1, 2, 3):  # many small commits: one per ~0.1 s while the inserts go on
             subprocess.run([sportlake, "simulate", "--count", "150", "--rate", "60", "--seed", str(seed)],
                            env=e, check=True, capture_output=True)
         source = sorted(int(x) for x in psql("SELECT activity_id FROM strava_activities"))
-        wait_for(lambda: sorted(bronze_ids()) == source, "every activity in Bronze")
+        wait_for(lambda: sorted(bronze_ids()) == source, "every activity in Bronze", timeout=90)
         history = lambda: DeltaTable(str(bronze)).history()  # noqa: E731
-        wait_for(lambda: any(h["operation"] == "OPTIMIZE" for h in history()), "a compaction")
+        wait_for(lambda: any(h["operation"] == "OPTIMIZE" for h in history()), "a compaction",
+                 timeout=90)
         commits = sum(1 for h in history() if h["operation"] == "STREAMING UPDATE")
         assert commits >= 20, commits
-        wait_for(lambda: len(DeltaTable(str(bronze)).files()) <= 3 * 3 + 1, "the small files compacted")
+        wait_for(lambda: len(DeltaTable(str(bronze)).files()) <= 3 * 3 + 1, "the small files compacted",
+                 timeout=90)
     finally:
         reading.clear()
         thread.join()

@@ -1,0 +1,10 @@
+"""Waiting for a condition the product reaches in its own time (a slot created, a row landed),
+bounded so a test fails naming what never happened instead of hanging."""
+import time
+
+
+def wait_for(condition, what, timeout=60, state=None, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"never: {what} {state or ''}".rstrip()
+        time.sleep(interval)
