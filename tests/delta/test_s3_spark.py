@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 pyspark = pytest.importorskip("pyspark", reason="pip install -r requirements-spark.txt (make test-slow)")
 
-from test_spark_interop import our_rows, same, spark_rows, write_csv  # noqa: E402 (after the skip)
+from test_spark_interop import delta_session_builder, our_rows, same, spark_rows, write_csv  # noqa: E402 (after the skip)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 KEY_ID, SECRET = "testing", "testing-secret"  # the keys of the `s3` fixture's environment
@@ -42,22 +42,14 @@ def s3a_jars():
 def spark(tmp_path_factory, s3):  # noqa: F811
     from delta import configure_spark_with_delta_pip
     from pyspark import SparkContext
-    from pyspark.sql import SparkSession
 
     if SparkContext._gateway is not None:
         # spark.jars reach the driver's class path only when the JVM starts.
         pytest.fail("a Spark JVM is already running in this process without the s3a jars; "
                     "run this module first or alone")
     endpoint, _ = s3
-    warehouse = tmp_path_factory.mktemp("warehouse")
-    builder = (SparkSession.builder.master("local[2]").appName("sportlake-s3a")
+    builder = (delta_session_builder("sportlake-s3a", tmp_path_factory.mktemp("warehouse"))
                .config("spark.jars", ",".join(s3a_jars()))
-               .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-               .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-               .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-               .config("spark.sql.warehouse.dir", str(warehouse))
-               .config("spark.sql.session.timeZone", "UTC")
                # The s3a client: a path-style endpoint over plain HTTP with static keys.
                .config("spark.hadoop.fs.s3a.endpoint", endpoint)
                .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
