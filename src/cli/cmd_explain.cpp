@@ -95,7 +95,7 @@ void print_lists(const serve::EmployeeFacts& f) {
 }
 
 Status run_explain(const Context& ctx, int64_t employee_id, int year, bool json) {
-  SL_ASSIGN_OR_RETURN(auto facts, serve::employee_facts(open_lake(ctx), employee_id, year));
+  SL_ASSIGN_OR_RETURN(auto facts, serve::employee_facts(serve::GoldReader(open_lake(ctx)), employee_id, year));
   if (json) {
     fmt::print("{}\n", serve::employee_facts_json(facts));
     return {};

@@ -166,7 +166,7 @@ void Dashboard::mount(httplib::Server& server) const {
     res.set_header("Content-Security-Policy", LiveFeed::page_csp());  // the feed's script
     res.set_content(*html, "text/html; charset=utf-8");
   });
-  mount_employee_routes(server, reader_.lake(), [this](const auto& req, auto& res) {
+  mount_employee_routes(server, reader_, [this](const auto& req, auto& res) {
     return authenticate(req, res, request_lang(req));
   });
   server.Get("/api/years", [this](const httplib::Request& req, httplib::Response& res) {

@@ -202,10 +202,11 @@ Status read_silver(const delta::Lake& lake, EmployeeFacts& f) {
 
 }  // namespace
 
-Result<EmployeeFacts> employee_facts(const delta::Lake& lake, int64_t employee_id, int year) {
+Result<EmployeeFacts> employee_facts(const GoldReader& gold, int64_t employee_id, int year) {
+  const delta::Lake& lake = gold.lake();
   EmployeeFacts f;
   f.employee_id = employee_id;
-  SL_ASSIGN_OR_RETURN(f.years, GoldReader(lake).years());
+  SL_ASSIGN_OR_RETURN(f.years, gold.years());
   if (f.years.empty())
     return make_error(Errc::not_found, "no refresh yet: run `sportlake refresh`");
   f.year = year == 0 ? f.years.front() : year;

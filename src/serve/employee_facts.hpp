@@ -24,6 +24,7 @@
 
 #include "common/result.hpp"
 #include "delta/lake.hpp"
+#include "serve/gold_reader.hpp"
 
 namespace sl::serve {
 
@@ -97,8 +98,9 @@ struct EmployeeFacts {
 };
 
 // The facts of `employee_id` for `year` (0: the latest refreshed year). Errc::not_found when the
-// lake has no refresh, no Gold for `year`, or nothing about this employee at all.
-Result<EmployeeFacts> employee_facts(const delta::Lake& lake, int64_t employee_id, int year);
+// lake has no refresh, no Gold for `year`, or nothing about this employee at all. `gold`: the
+// dashboard's reader (its years cached per Delta version), whose lake gives Silver too.
+Result<EmployeeFacts> employee_facts(const GoldReader& gold, int64_t employee_id, int year);
 
 // The facts as one JSON object (the API's answer and `sportlake explain --json`, the same
 // bytes): money as decimal strings, times as "YYYY-MM-DDTHH:MM:SS" local.

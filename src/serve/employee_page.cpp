@@ -225,9 +225,9 @@ void history_section(std::string& html, const EmployeeFacts& f, Lang lang) {
 }
 
 // An employee_facts error in the request's language (its own messages are the CLI's English).
-Error translated(const Error& e, const delta::Lake& lake, int64_t id, int year, Lang lang) {
+Error translated(const Error& e, const GoldReader& gold, int64_t id, int year, Lang lang) {
   if (e.code != Errc::not_found) return e;
-  auto years = GoldReader(lake).years();
+  auto years = gold.years();
   if (!years || years->empty())
     return make_error(Errc::not_found, std::string(tr(lang, "error.no_refresh")));
   if (year != 0 && std::find(years->begin(), years->end(), year) == years->end())
@@ -238,7 +238,7 @@ Error translated(const Error& e, const delta::Lake& lake, int64_t id, int year, 
 // The facts a request asks for, or the answer already written (401/403/400/404/500): as JSON
 // for the API, as a page for a person.
 std::optional<EmployeeFacts> requested_facts(const httplib::Request& req, httplib::Response& res,
-                                             const delta::Lake& lake,
+                                             const GoldReader& gold,
                                              const Authenticate& authenticate, bool page) {
   const Lang lang = request_lang(req);
   const auto role = authenticate(req, res);
@@ -263,9 +263,9 @@ std::optional<EmployeeFacts> requested_facts(const httplib::Request& req, httpli
     if (yec != std::errc() || ptr != text.data() + text.size() || year < 1900 || year > 9999)
       return answer(400, trf(lang, "error.bad_year", text));
   }
-  auto facts = employee_facts(lake, id, year);
+  auto facts = employee_facts(gold, id, year);
   if (!facts) {
-    const Error e = translated(facts.error(), lake, id, year, lang);
+    const Error e = translated(facts.error(), gold, id, year, lang);
     const int status = http_status_of(e);
     return answer(status, status == 500 ? e.to_string() : e.message);
   }
@@ -331,20 +331,20 @@ std::string employee_page_html(const EmployeeFacts& f, Lang lang) {
   return html + page_end(lang);
 }
 
-void mount_employee_routes(httplib::Server& server, const delta::Lake& lake,
+void mount_employee_routes(httplib::Server& server, const GoldReader& gold,
                            Authenticate authenticate) {
   server.Get(R"(/employee/([0-9]+))",
-             [&lake, authenticate](const httplib::Request& req, httplib::Response& res) {
+             [&gold, authenticate](const httplib::Request& req, httplib::Response& res) {
                const Lang lang = request_lang(req);
                res.set_header("Content-Language", std::string(lang_code(lang)));
                res.set_header("Vary", "Accept-Language, Cookie");
-               auto facts = requested_facts(req, res, lake, authenticate, true);
+               auto facts = requested_facts(req, res, gold, authenticate, true);
                if (facts)
                  res.set_content(employee_page_html(*facts, lang), "text/html; charset=utf-8");
              });
   server.Get(R"(/api/employee/([0-9]+))",
-             [&lake, authenticate](const httplib::Request& req, httplib::Response& res) {
-               auto facts = requested_facts(req, res, lake, authenticate, false);
+             [&gold, authenticate](const httplib::Request& req, httplib::Response& res) {
+               auto facts = requested_facts(req, res, gold, authenticate, false);
                if (facts) res.set_content(employee_facts_json(*facts), "application/json");
              });
 }

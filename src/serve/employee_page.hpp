@@ -38,8 +38,8 @@ std::string monthly_chart_svg(const EmployeeFacts& facts, Lang lang);
 using Authenticate =
     std::function<std::optional<Role>(const httplib::Request&, httplib::Response&)>;
 
-// Registers the two routes on `server`; `lake` must outlive it.
-void mount_employee_routes(httplib::Server& server, const delta::Lake& lake,
+// Registers the two routes on `server`; `gold` must outlive it.
+void mount_employee_routes(httplib::Server& server, const GoldReader& gold,
                            Authenticate authenticate);
 
 }  // namespace sl::serve
