@@ -53,11 +53,12 @@ Status run_dashboard(const Context& ctx, const DashboardOptions& options,
   serve::mount_operations(server.router(), dashboard, status);
   serve::mount_metrics(server.router(), dashboard, status);
   feed.mount(server.router(), dashboard);
+  dashboard.set_live_feed(&feed);
   dashboard.mount(server.router());
   server.router().set_logger([](const httplib::Request& req, const httplib::Response& res) {
     // The path only: a `?token=` login must not reach the log.
     spdlog::debug("serve: {} {} → {}", req.method, req.path, res.status);
-    serve::count_request(req.path, res.status);
+    serve::count_request(req.path, res.status, serve::request_seconds());
   });
   SL_ASSIGN_OR_RETURN(auto bound, server.bind());
   if (options.no_auth)

@@ -11,6 +11,7 @@
 #include "serve/employee_page.hpp"
 #include "serve/http_head.hpp"
 #include "serve/live_feed.hpp"
+#include "serve/response_cache.hpp"
 #include "serve/responses.hpp"
 
 namespace sl::serve {
@@ -153,20 +154,25 @@ void Dashboard::mount(httplib::Server& server) const {
     if (!role) return;
     res.set_header("Content-Language", std::string(lang_code(lang)));
     res.set_header("Vary", "Accept-Language, Cookie");
-    auto year = year_param(req, false, lang);
-    if (!year) return fail_page(res, year.error(), lang, *role);
-    OverviewRequest request;
-    request.year = *year;
-    request.lang = lang;
-    request.role = *role;
-    request.employees = table_params(req, "");
-    request.units = table_params(req, "bu_");
-    auto html = overview_.render(request);
-    if (!html) return fail_page(res, html.error(), lang, *role);
+    answer_cached(pages_, reader_.versions_key(false), answer_key(req, lang, *role), res,
+                  [&](httplib::Response& out) {
+                    auto year = year_param(req, false, lang);
+                    if (!year) return fail_page(out, year.error(), lang, *role);
+                    OverviewRequest request;
+                    request.year = *year;
+                    request.lang = lang;
+                    request.role = *role;
+                    request.employees = table_params(req, "");
+                    request.units = table_params(req, "bu_");
+                    auto html = overview_.render(request);
+                    if (!html) return fail_page(out, html.error(), lang, *role);
+                    out.set_content(*html, "text/html; charset=utf-8");
+                  });
+    if (res.status != -1) return;  // an error page
     res.set_header("Content-Security-Policy", LiveFeed::page_csp());  // the feed's script
-    res.set_content(*html, "text/html; charset=utf-8");
+    if (feed_) feed_->fill_section(res.body, lang);
   });
-  mount_employee_routes(server, reader_, [this](const auto& req, auto& res) {
+  mount_employee_routes(server, reader_, employee_answers_, [this](const auto& req, auto& res) {
     return authenticate(req, res, request_lang(req));
   });
   server.Get("/api/years", [this](const httplib::Request& req, httplib::Response& res) {
@@ -190,39 +196,45 @@ void Dashboard::mount(httplib::Server& server) const {
       return refuse(res, 403, trf(lang, "error.hr_only", table));
     auto format = format_param(req, lang);
     if (!format) return fail(res, format.error());
-    SharedBatch rows;
-    std::string name = table;
-    if (is_dq) {
-      auto issues = reader_.dq_issues();
-      if (!issues) return fail(res, issues.error());
-      rows = std::make_shared<const columnar::RecordBatch>(std::move(*issues));
-    } else {
-      auto year = year_param(req, true, lang);
-      if (!year) return fail(res, year.error());
-      auto read = reader_.year_rows(table, *year);
-      if (!read) return fail(res, read.error());
-      rows = *read;
-      name += "_" + std::to_string(*year);
-    }
-    const TableQueryText params = table_params(req, "");
-    if (!has_table_params(params)) return send_rows(*format, res, *rows, name);
-    auto query = parse_table_query(params, *rows, "", lang);
-    if (!query) return fail(res, query.error());
-    std::vector<std::string> text_columns;
-    for (const auto& field : rows->schema)
-      if (field.type.id == columnar::TypeId::string) text_columns.push_back(field.name);
-    if (*format == Format::csv) {  // every matching row, in the asked order
-      query->page = 1;
-      query->page_size = static_cast<int64_t>(std::max<size_t>(rows->num_rows, 1));
-    }
-    const TablePage page = api_tables_.run(rows, *query, text_columns);
-    const auto taken = take_rows(*rows, page.rows);
-    if (*format == Format::csv) return send_rows(*format, res, taken, name);
-    res.set_content(
-        fmt::format("{{\"total\":{},\"page\":{},\"pages\":{},\"page_size\":{},\"rows\":{}}}",
-                    page.total, page.page, page.pages, query->page_size,
-                    columnar::rows_json(taken)),
-        "application/json");
+    auto answer = [&](httplib::Response& out) {
+      SharedBatch rows;
+      std::string name = table;
+      if (is_dq) {
+        auto issues = reader_.dq_issues();
+        if (!issues) return fail(out, issues.error());
+        rows = std::make_shared<const columnar::RecordBatch>(std::move(*issues));
+      } else {
+        auto year = year_param(req, true, lang);
+        if (!year) return fail(out, year.error());
+        auto read = reader_.year_rows(table, *year);
+        if (!read) return fail(out, read.error());
+        rows = *read;
+        name += "_" + std::to_string(*year);
+      }
+      const TableQueryText params = table_params(req, "");
+      if (!has_table_params(params)) return send_rows(*format, out, *rows, name);
+      auto query = parse_table_query(params, *rows, "", lang);
+      if (!query) return fail(out, query.error());
+      std::vector<std::string> text_columns;
+      for (const auto& field : rows->schema)
+        if (field.type.id == columnar::TypeId::string) text_columns.push_back(field.name);
+      if (*format == Format::csv) {  // every matching row, in the asked order
+        query->page = 1;
+        query->page_size = static_cast<int64_t>(std::max<size_t>(rows->num_rows, 1));
+      }
+      const TablePage page = api_tables_.run(rows, *query, text_columns);
+      const auto taken = take_rows(*rows, page.rows);
+      if (*format == Format::csv) return send_rows(*format, out, taken, name);
+      out.set_content(
+          fmt::format("{{\"total\":{},\"page\":{},\"pages\":{},\"page_size\":{},\"rows\":{}}}",
+                      page.total, page.page, page.pages, query->page_size,
+                      columnar::rows_json(taken)),
+          "application/json");
+    };
+    // Gold's JSON is cached per version (a CSV's file name is a header the cache does not keep).
+    if (is_dq || *format != Format::json) return answer(res);
+    answer_cached(api_answers_, reader_.versions_key(false), answer_key(req, lang, *role), res,
+                  answer);
   });
 }
 

@@ -31,6 +31,7 @@
 #include "serve/gold_reader.hpp"
 #include "serve/overview_page.hpp"
 #include "serve/page_layout.hpp"
+#include "serve/response_cache.hpp"
 #include "serve/table_query.hpp"
 
 namespace httplib {
@@ -40,6 +41,8 @@ struct Response;
 }  // namespace httplib
 
 namespace sl::serve {
+
+class LiveFeed;
 
 class Dashboard {
  public:
@@ -52,6 +55,9 @@ class Dashboard {
   // Registers the routes on `server` (which must outlive nothing of this object's: it keeps a
   // reference to this Dashboard).
   void mount(httplib::Server& server) const;
+  // The live feed whose latest items the overview page lists in its HTML (live_feed.hpp); none:
+  // the list waits for the script. Not owned; set before mount.
+  void set_live_feed(LiveFeed* feed) { feed_ = feed; }
 
   // Does the table hold one row per employee (hr only)?
   static bool per_employee(std::string_view table);
@@ -66,8 +72,14 @@ class Dashboard {
 
   GoldReader reader_;
   const TokenStore* tokens_;
+  LiveFeed* feed_ = nullptr;
   OverviewPage overview_;  // reads through reader_
   TableQueryEngine api_tables_;
+  // Rendered answers per lake versions (serve/response_cache.hpp): the overview pages, the Gold
+  // API's JSON, the employee pages and their JSON.
+  mutable ResponseCache pages_;
+  mutable ResponseCache api_answers_;
+  mutable ResponseCache employee_answers_;
 };
 
 }  // namespace sl::serve

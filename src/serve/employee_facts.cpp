@@ -17,17 +17,15 @@ namespace {
 
 constexpr int64_t k_day_us = 86'400'000'000LL;
 
-// The rows of one table whose `column` equals `value` (files skipped by their stats), with only
-// `columns` read when given (the filter column among them).
+// The rows of one table whose `column` equals `value` (files skipped by their stats): for a key
+// GoldReader::rows_of cannot index (a text column).
 Result<columnar::RecordBatch> rows_where(const delta::Lake& lake, delta::Layer layer,
                                          std::string_view table, const std::string& column,
-                                         const std::string& value,
-                                         std::vector<std::string> columns = {}) {
+                                         const std::string& value) {
   auto storage = lake.table(layer, table);
   auto snapshot = delta::load_snapshot(*storage);
   if (!snapshot) return snapshot.error().with_context(storage->describe(""));
   delta::ScanOptions scan;
-  scan.columns = std::move(columns);
   scan.filters.push_back({column, delta::Predicate::Op::eq, value});
   return delta::scan_all(*storage, *snapshot, scan);
 }
@@ -99,10 +97,10 @@ bool same_distance(std::optional<double> a, std::optional<double> b) {
 }
 
 // 1. Gold of the year and the history (prime_sportive, wellbeing).
-Status read_gold(const delta::Lake& lake, EmployeeFacts& f) {
-  const std::string id = std::to_string(f.employee_id);
+Status read_gold(const GoldReader& gold, EmployeeFacts& f) {
+  const int64_t id = f.employee_id;
   SL_ASSIGN_OR_RETURN(auto prime,
-                      rows_where(lake, delta::Layer::gold, "prime_sportive", "employee_id", id));
+                      gold.rows_of(delta::Layer::gold, "prime_sportive", "employee_id", id));
   for (size_t r = 0; r < prime.num_rows; ++r) {
     RowView row(prime, r);
     f.history.push_back(decision_of(row));
@@ -117,8 +115,7 @@ Status read_gold(const delta::Lake& lake, EmployeeFacts& f) {
   std::sort(f.history.begin(), f.history.end(),
             [](const BonusDecision& a, const BonusDecision& b) { return a.year > b.year; });
 
-  SL_ASSIGN_OR_RETURN(auto well,
-                      rows_where(lake, delta::Layer::gold, "wellbeing", "employee_id", id));
+  SL_ASSIGN_OR_RETURN(auto well, gold.rows_of(delta::Layer::gold, "wellbeing", "employee_id", id));
   for (size_t r = 0; r < well.num_rows; ++r) {
     RowView row(well, r);
     if (row.integer("year") != f.year) continue;
@@ -132,9 +129,9 @@ Status read_gold(const delta::Lake& lake, EmployeeFacts& f) {
 }
 
 // 2. Silver: the employee, the commute, the year's activities, the findings.
-Status read_silver(const delta::Lake& lake, EmployeeFacts& f) {
-  const std::string id = std::to_string(f.employee_id);
-  SL_ASSIGN_OR_RETURN(auto employee, rows_where(lake, delta::Layer::silver, "employees", "id", id));
+Status read_silver(const GoldReader& gold, EmployeeFacts& f) {
+  const int64_t id = f.employee_id;
+  SL_ASSIGN_OR_RETURN(auto employee, gold.rows_of(delta::Layer::silver, "employees", "id", id));
   if (employee.num_rows > 0) {
     RowView row(employee, 0);
     f.in_silver = true;
@@ -144,7 +141,7 @@ Status read_silver(const delta::Lake& lake, EmployeeFacts& f) {
     f.commute_mode = row.text("commute_mode");
   }
   SL_ASSIGN_OR_RETURN(auto commute,
-                      rows_where(lake, delta::Layer::silver, "commutes", "employee_id", id));
+                      gold.rows_of(delta::Layer::silver, "commutes", "employee_id", id));
   if (commute.num_rows > 0) {
     RowView row(commute, 0);
     f.has_commute = true;
@@ -159,9 +156,9 @@ Status read_silver(const delta::Lake& lake, EmployeeFacts& f) {
   }
   // The biggest table: only the columns shown (calories and the UTC time stay on disk).
   SL_ASSIGN_OR_RETURN(auto activities,
-                      rows_where(lake, delta::Layer::silver, "activities", "employee_id", id,
-                                 {"activity_id", "employee_id", "name", "sport_type", "distance_m",
-                                  "moving_time_s", "start_date_local", "commute"}));
+                      gold.rows_of(delta::Layer::silver, "activities", "employee_id", id,
+                                   {"activity_id", "employee_id", "name", "sport_type",
+                                    "distance_m", "moving_time_s", "start_date_local", "commute"}));
   for (size_t r = 0; r < activities.num_rows; ++r) {
     RowView row(activities, r);
     ActivityLine a;
@@ -184,10 +181,11 @@ Status read_silver(const delta::Lake& lake, EmployeeFacts& f) {
               return std::pair(a.start_local_us, a.activity_id) <
                      std::pair(b.start_local_us, b.activity_id);
             });
-  auto issues = rows_where(lake, delta::Layer::silver, "dq_issues", "employee_id", id);
+  auto issues = gold.rows_of(delta::Layer::silver, "dq_issues", "employee_id", id);
   const bool by_key = !issues && issues.error().code == Errc::invalid_argument;
   if (by_key)  // a Silver from before dq_issues.employee_id: the rows keyed by the employee
-    issues = rows_where(lake, delta::Layer::silver, "dq_issues", "row_key", id);
+    issues = rows_where(gold.lake(), delta::Layer::silver, "dq_issues", "row_key",
+                        std::to_string(id));
   if (!issues) return issues.error();
   for (size_t r = 0; r < issues->num_rows; ++r) {
     RowView row(*issues, r);
@@ -203,7 +201,6 @@ Status read_silver(const delta::Lake& lake, EmployeeFacts& f) {
 }  // namespace
 
 Result<EmployeeFacts> employee_facts(const GoldReader& gold, int64_t employee_id, int year) {
-  const delta::Lake& lake = gold.lake();
   EmployeeFacts f;
   f.employee_id = employee_id;
   SL_ASSIGN_OR_RETURN(f.years, gold.years());
@@ -214,8 +211,8 @@ Result<EmployeeFacts> employee_facts(const GoldReader& gold, int64_t employee_id
     return make_error(Errc::not_found, "no Gold for " + std::to_string(f.year) +
                                            ": run `sportlake refresh --year " +
                                            std::to_string(f.year) + "`");
-  SL_TRY(read_silver(lake, f));
-  SL_TRY(read_gold(lake, f));
+  SL_TRY(read_silver(gold, f));
+  SL_TRY(read_gold(gold, f));
   if (!f.in_silver && !f.decision && f.history.empty() && f.findings.empty() &&
       f.activities.empty())
     return make_error(Errc::not_found,

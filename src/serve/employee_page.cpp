@@ -142,7 +142,8 @@ void wellbeing_section(std::string& html, const EmployeeFacts& f, Lang lang) {
     const std::string text =
         f.wellbeing_eligible
             ? trf(lang, "employee.wb_eligible", format_int(lang, f.wellbeing_days))
-            : trf(lang, "employee.wb_missing", format_int(lang, f.wellbeing_missing),
+            : trn(lang, "employee.wb_missing", f.wellbeing_missing,
+                  format_int(lang, f.wellbeing_missing),
                   format_int(lang, f.wellbeing_activities + f.wellbeing_missing));
     field(html, "wellbeing_decision", tr(lang, "employee.decision"),
           fmt::format("<span class=\"{}\" data-missing=\"{}\">{}</span>",
@@ -235,22 +236,20 @@ Error translated(const Error& e, const GoldReader& gold, int64_t id, int year, L
   return make_error(Errc::not_found, trf(lang, "error.no_employee", std::to_string(id)));
 }
 
-// The facts a request asks for, or the answer already written (401/403/400/404/500): as JSON
+// The facts a request asks for, or the answer already written (403/400/404/500): as JSON
 // for the API, as a page for a person.
 std::optional<EmployeeFacts> requested_facts(const httplib::Request& req, httplib::Response& res,
-                                             const GoldReader& gold,
-                                             const Authenticate& authenticate, bool page) {
+                                             const GoldReader& gold, Role role,
+                                             bool page) {
   const Lang lang = request_lang(req);
-  const auto role = authenticate(req, res);
-  if (!role) return std::nullopt;
   auto answer = [&](int status, const std::string& message) {
     if (page)
-      refuse_page(res, status, message, lang, *role);
+      refuse_page(res, status, message, lang, role);
     else
       refuse(res, status, message);
     return std::nullopt;
   };
-  if (*role != Role::hr) return answer(403, std::string(tr(lang, "error.employee_hr_only")));
+  if (role != Role::hr) return answer(403, std::string(tr(lang, "error.employee_hr_only")));
   const std::string id_text = req.matches[1];
   int64_t id = 0;
   auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
@@ -287,7 +286,7 @@ std::string monthly_chart_svg(const EmployeeFacts& f, Lang lang) {
     counted.values.push_back(f.monthly[static_cast<size_t>(m - 1)]);
     total += f.monthly[static_cast<size_t>(m - 1)];
   }
-  chart.description = trf(lang, "employee.chart_desc", format_int(lang, total), f.year);
+  chart.description = trn(lang, "employee.chart_desc", total, format_int(lang, total), f.year);
   chart.series.push_back(std::move(counted));
   return column_chart_svg(chart);
 }
@@ -328,25 +327,36 @@ std::string employee_page_html(const EmployeeFacts& f, Lang lang) {
   activities_section(html, f, lang);
   findings_section(html, f, lang);
   history_section(html, f, lang);
-  return html + page_end(lang);
+  return html + page_end(lang, "employee.footer");
 }
 
-void mount_employee_routes(httplib::Server& server, const GoldReader& gold,
+void mount_employee_routes(httplib::Server& server, const GoldReader& gold, ResponseCache& cache,
                            Authenticate authenticate) {
-  server.Get(R"(/employee/([0-9]+))",
-             [&gold, authenticate](const httplib::Request& req, httplib::Response& res) {
-               const Lang lang = request_lang(req);
-               res.set_header("Content-Language", std::string(lang_code(lang)));
-               res.set_header("Vary", "Accept-Language, Cookie");
-               auto facts = requested_facts(req, res, gold, authenticate, true);
-               if (facts)
-                 res.set_content(employee_page_html(*facts, lang), "text/html; charset=utf-8");
-             });
-  server.Get(R"(/api/employee/([0-9]+))",
-             [&gold, authenticate](const httplib::Request& req, httplib::Response& res) {
-               auto facts = requested_facts(req, res, gold, authenticate, false);
-               if (facts) res.set_content(employee_facts_json(*facts), "application/json");
-             });
+  // Both answers are cached per versions of the tables they read (Gold and Silver).
+  server.Get(R"(/employee/([0-9]+))", [&gold, &cache, authenticate](const httplib::Request& req,
+                                                                    httplib::Response& res) {
+    const Lang lang = request_lang(req);
+    const auto role = authenticate(req, res);
+    if (!role) return;
+    res.set_header("Content-Language", std::string(lang_code(lang)));
+    res.set_header("Vary", "Accept-Language, Cookie");
+    answer_cached(cache, gold.versions_key(true), answer_key(req, lang, *role), res,
+                  [&](httplib::Response& out) {
+                    auto facts = requested_facts(req, out, gold, *role, true);
+                    if (facts)
+                      out.set_content(employee_page_html(*facts, lang), "text/html; charset=utf-8");
+                  });
+  });
+  server.Get(R"(/api/employee/([0-9]+))", [&gold, &cache, authenticate](
+                                              const httplib::Request& req, httplib::Response& res) {
+    const auto role = authenticate(req, res);
+    if (!role) return;
+    answer_cached(cache, gold.versions_key(true), answer_key(req, request_lang(req), *role), res,
+                  [&](httplib::Response& out) {
+                    auto facts = requested_facts(req, out, gold, *role, false);
+                    if (facts) out.set_content(employee_facts_json(*facts), "application/json");
+                  });
+  });
 }
 
 }  // namespace sl::serve

@@ -17,6 +17,7 @@
 #include "serve/access.hpp"
 #include "serve/employee_facts.hpp"
 #include "serve/i18n.hpp"
+#include "serve/response_cache.hpp"
 
 namespace httplib {
 class Server;
@@ -38,8 +39,9 @@ std::string monthly_chart_svg(const EmployeeFacts& facts, Lang lang);
 using Authenticate =
     std::function<std::optional<Role>(const httplib::Request&, httplib::Response&)>;
 
-// Registers the two routes on `server`; `gold` must outlive it.
-void mount_employee_routes(httplib::Server& server, const GoldReader& gold,
+// Registers the two routes on `server`; `gold` and `cache` (their rendered answers) must
+// outlive it.
+void mount_employee_routes(httplib::Server& server, const GoldReader& gold, ResponseCache& cache,
                            Authenticate authenticate);
 
 }  // namespace sl::serve

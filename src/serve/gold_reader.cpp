@@ -3,8 +3,10 @@
 
 #include <algorithm>
 
+#include "delta/log_segment.hpp"
 #include "delta/scan.hpp"
 #include "delta/snapshot.hpp"
+#include "serve/table_query.hpp"
 
 namespace sl::serve {
 
@@ -17,6 +19,23 @@ Result<columnar::RecordBatch> read_table(const delta::Storage& storage,
   return delta::scan_all(storage, *snapshot, scan);
 }
 
+// The snapshot of `version`, the one just probed (a newer commit meanwhile waits for the next
+// request: the rows cached stay those of the version they are filed under).
+Result<delta::Snapshot> snapshot_at(const delta::Storage& storage, int64_t version) {
+  delta::SnapshotOptions options;
+  options.version = version;
+  auto snapshot = delta::load_snapshot(storage, options);
+  if (!snapshot) return snapshot.error().with_context(storage.describe(""));
+  return snapshot;
+}
+
+std::optional<int64_t> integer_at(const columnar::Column& c, size_t row) {
+  if (!c.is_valid(row)) return std::nullopt;
+  if (c.type.id == columnar::TypeId::int32) return c.i32[row];
+  if (c.type.id == columnar::TypeId::int64) return c.i64[row];
+  return std::nullopt;
+}
+
 }  // namespace
 
 const std::vector<std::string>& GoldReader::gold_tables() {
@@ -26,27 +45,111 @@ const std::vector<std::string>& GoldReader::gold_tables() {
   return tables;
 }
 
+const std::vector<std::string>& GoldReader::employee_silver_tables() {
+  static const std::vector<std::string> tables = {"employees", "commutes", "activities",
+                                                  "dq_issues"};
+  return tables;
+}
+
+Result<int64_t> GoldReader::version(delta::Layer layer, const std::string& table) const {
+  const auto storage = lake_.table(layer, table);
+  const std::string where = storage->describe("");
+  std::optional<int64_t> seen;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = seen_versions_.find(where); it != seen_versions_.end()) seen = it->second;
+  }
+  auto listing = delta::list_log(*storage, seen);
+  if (!listing) return listing.error().with_context(where);
+  auto latest = listing->latest_version();
+  if (!latest && seen) {  // the log restarted below what we saw (a table written anew)
+    listing = delta::list_log(*storage);
+    if (!listing) return listing.error().with_context(where);
+    latest = listing->latest_version();
+  }
+  if (!latest) return make_error(Errc::not_found, where + ": no Delta table (no commit)");
+  std::lock_guard lock(mutex_);
+  seen_versions_[where] = *latest;
+  return *latest;
+}
+
+Result<std::string> GoldReader::versions_key(bool with_silver) const {
+  std::string key;
+  for (const auto& table : gold_tables()) {
+    SL_ASSIGN_OR_RETURN(const int64_t v, version(delta::Layer::gold, table));
+    key += std::to_string(v) + ".";
+  }
+  if (with_silver)
+    for (const auto& table : employee_silver_tables()) {
+      SL_ASSIGN_OR_RETURN(const int64_t v, version(delta::Layer::silver, table));
+      key += std::to_string(v) + ".";
+    }
+  return key;
+}
+
 Result<SharedBatch> GoldReader::year_rows(const std::string& table, int year) const {
   const auto& known = gold_tables();
   if (std::find(known.begin(), known.end(), table) == known.end())
     return make_error(Errc::not_found, "no Gold table '" + table + "'");
-  const auto storage = lake_.table(delta::Layer::gold, table);
-  auto snapshot = delta::load_snapshot(*storage);
-  if (!snapshot) return snapshot.error().with_context(storage->describe(""));
+  SL_ASSIGN_OR_RETURN(const int64_t version_now, version(delta::Layer::gold, table));
   const auto key = std::make_pair(table, year);
   {
     std::lock_guard lock(mutex_);
     auto it = cache_.find(key);
-    if (it != cache_.end() && it->second.version == snapshot->version) return it->second.rows;
+    if (it != cache_.end() && it->second.version == version_now) return it->second.rows;
   }
+  const auto storage = lake_.table(delta::Layer::gold, table);
+  SL_ASSIGN_OR_RETURN(auto snapshot, snapshot_at(*storage, version_now));
   delta::ScanOptions scan;
   scan.filters.push_back({"year", delta::Predicate::Op::eq, std::to_string(year)});
-  SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(*storage, *snapshot, scan));
+  SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(*storage, snapshot, scan));
   auto rows = std::make_shared<const columnar::RecordBatch>(std::move(batch));
   std::lock_guard lock(mutex_);
   Cached& cached = cache_[key];
-  if (snapshot->version >= cached.version) cached = {snapshot->version, rows};
+  if (snapshot.version >= cached.version) cached = {snapshot.version, rows};
   return rows;
+}
+
+Result<columnar::RecordBatch> GoldReader::rows_of(delta::Layer layer, const std::string& table,
+                                                  const std::string& key_column, int64_t key,
+                                                  const std::vector<std::string>& columns) const {
+  SL_ASSIGN_OR_RETURN(const int64_t version_now, version(layer, table));
+  const auto storage = lake_.table(layer, table);
+  std::string id = storage->describe("") + "|" + key_column;
+  for (const auto& c : columns) id += "|" + c;
+  std::shared_ptr<Keyed> keyed;
+  {
+    std::lock_guard lock(mutex_);
+    auto& slot = keyed_[id];
+    if (!slot) slot = std::make_shared<Keyed>();
+    keyed = slot;
+  }
+  SharedBatch rows;
+  std::vector<uint32_t> matches;  // 4 bytes a row: the index of 10M activities is 40 MB
+  {
+    std::lock_guard building(keyed->building);
+    if (keyed->version != version_now) {
+      SL_ASSIGN_OR_RETURN(auto snapshot, snapshot_at(*storage, version_now));
+      delta::ScanOptions scan;
+      scan.columns = columns;
+      SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(*storage, snapshot, scan));
+      const auto field = std::find_if(batch.schema.begin(), batch.schema.end(),
+                                      [&](const auto& f) { return f.name == key_column; });
+      if (field == batch.schema.end())
+        return make_error(Errc::invalid_argument,
+                          storage->describe("") + " has no column '" + key_column + "'");
+      const auto& key_values = batch.columns[static_cast<size_t>(field - batch.schema.begin())];
+      std::unordered_map<int64_t, std::vector<uint32_t>> by_key;
+      for (size_t r = 0; r < batch.num_rows; ++r)
+        if (auto k = integer_at(key_values, r)) by_key[*k].push_back(static_cast<uint32_t>(r));
+      keyed->rows = std::make_shared<const columnar::RecordBatch>(std::move(batch));
+      keyed->by_key = std::move(by_key);
+      keyed->version = version_now;
+    }
+    rows = keyed->rows;
+    if (auto it = keyed->by_key.find(key); it != keyed->by_key.end()) matches = it->second;
+  }
+  return take_rows(*rows, std::vector<size_t>(matches.begin(), matches.end()));
 }
 
 Result<columnar::RecordBatch> GoldReader::dq_issues() const {
@@ -54,16 +157,16 @@ Result<columnar::RecordBatch> GoldReader::dq_issues() const {
 }
 
 Result<std::vector<int>> GoldReader::years() const {
-  const auto storage = lake_.table(delta::Layer::gold, "kpi_summary");
-  auto snapshot = delta::load_snapshot(*storage);
-  if (!snapshot) return snapshot.error().with_context(storage->describe(""));
+  SL_ASSIGN_OR_RETURN(const int64_t version_now, version(delta::Layer::gold, "kpi_summary"));
   {
     std::lock_guard lock(mutex_);
-    if (years_version_ == snapshot->version) return years_;
+    if (years_version_ == version_now) return years_;
   }
+  const auto storage = lake_.table(delta::Layer::gold, "kpi_summary");
+  SL_ASSIGN_OR_RETURN(auto snapshot, snapshot_at(*storage, version_now));
   delta::ScanOptions scan;
   scan.columns = {"year"};
-  SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(*storage, *snapshot, scan));
+  SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(*storage, snapshot, scan));
   std::vector<int> out;
   if (!batch.columns.empty())
     for (size_t r = 0; r < batch.num_rows; ++r)
@@ -71,7 +174,7 @@ Result<std::vector<int>> GoldReader::years() const {
   std::sort(out.rbegin(), out.rend());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   std::lock_guard lock(mutex_);
-  years_version_ = snapshot->version;
+  years_version_ = version_now;
   years_ = out;
   return out;
 }

@@ -1,10 +1,17 @@
 // GoldReader: the lake tables the dashboard shows, read on each request (a refresh may have
 // committed a new version meanwhile; a Delta snapshot is consistent by construction). Read-only.
 //
-// A year's rows are kept in memory per (table, year, Delta version): each request still loads
-// the table's snapshot (the log, to learn the version), but decodes the Parquet files only when
-// the version changed. 100,000 employees are ~20 MB per per-employee table and year; the cache
-// holds one version per (table, year), so it is bounded by the years refreshed.
+// What a request costs when nothing changed: one short listing of each table's `_delta_log/`
+// from the version seen last (`version`: a few names, no JSON parsed), then memory. The rows are
+// decoded only when a table's version changed:
+//   - a year's rows per (table, year, Delta version) (`year_rows`): 100,000 employees are ~20 MB
+//     per per-employee table and year; one version per (table, year) is kept, so the cache is
+//     bounded by the years refreshed;
+//   - one employee's rows of a table (`rows_of`): the table's columns asked are decoded once per
+//     version and indexed by the employee's id, so the employee page reads memory instead of
+//     every file of Silver `activities` (unsorted: the files' and row groups' min/max of
+//     employee_id span every id, and skip nothing). Memory: the columns asked of the whole table
+//     (~40 bytes per activity for the page's 8 columns: ~400 MB for 10M activities).
 #pragma once
 
 #include <map>
@@ -12,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "columnar/column.hpp"
@@ -28,11 +36,28 @@ class GoldReader {
 
   // The Gold tables the API serves, by name.
   static const std::vector<std::string>& gold_tables();
+  // The Silver tables the employee page reads.
+  static const std::vector<std::string>& employee_silver_tables();
+
+  // The latest version of a table (its log listed from the version seen last). Errc::not_found
+  // when the table does not exist.
+  Result<int64_t> version(delta::Layer layer, const std::string& table) const;
+  // The versions of every Gold table (and of the employee page's Silver tables with
+  // `with_silver`) as one text, "3.7.7.3.3.3.3": what a cached answer was drawn from. A refresh
+  // commits new versions, so the text changes and the answers cached under the old one are
+  // stale. Errc::not_found while a table is missing (nothing to cache then).
+  Result<std::string> versions_key(bool with_silver) const;
 
   // The rows of gold/<table> for `year` (its partition only); Errc::not_found when the table
   // does not exist (no refresh yet) or is not a Gold table. Shared, never modified: the same
   // pointer while the table's version stays (callers may key their own caches on it).
   Result<SharedBatch> year_rows(const std::string& table, int year) const;
+  // The rows of `layer`/`table` whose integer column `key_column` equals `key`, with `columns`
+  // (every column when empty; the key column among them), in the table's order. Errc::not_found
+  // when the table does not exist, Errc::invalid_argument when it has no such key column.
+  Result<columnar::RecordBatch> rows_of(delta::Layer layer, const std::string& table,
+                                        const std::string& key_column, int64_t key,
+                                        const std::vector<std::string>& columns = {}) const;
   // silver/dq_issues, whole.
   Result<columnar::RecordBatch> dq_issues() const;
   // The years gold/kpi_summary holds, newest first.
@@ -45,9 +70,18 @@ class GoldReader {
     int64_t version = -1;
     SharedBatch rows;
   };
+  // A table's columns decoded once per version, with the rows of each key.
+  struct Keyed {
+    std::mutex building;  // one decoding per version, whoever asks meanwhile waits for it
+    int64_t version = -1;
+    SharedBatch rows;
+    std::unordered_map<int64_t, std::vector<uint32_t>> by_key;
+  };
   delta::Lake lake_;
   mutable std::mutex mutex_;
   mutable std::map<std::pair<std::string, int>, Cached> cache_;
+  mutable std::map<std::string, int64_t> seen_versions_;  // by table location
+  mutable std::map<std::string, std::shared_ptr<Keyed>> keyed_;
   mutable int64_t years_version_ = -1;  // of gold/kpi_summary
   mutable std::vector<int> years_;
 };

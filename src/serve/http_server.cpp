@@ -44,7 +44,11 @@ struct Connection {
   size_t requests = 0;
   bool keep = false;  // set by the worker: the connection may carry another request
   bool streaming = false;  // its request went to the stream pool (counted in Impl::streams)
+  Clock::time_point head_complete;  // of the request being answered
 };
+
+// When the head of the request this thread answers was complete (request_seconds).
+thread_local Clock::time_point t_head_complete{};
 
 // The address of `ss` as text (an IPv4-mapped IPv6 address as IPv4, so a client is one key
 // whichever way it came in) and its port.
@@ -169,6 +173,11 @@ std::string refusal(int status, std::string_view reason, std::string_view messag
 
 }  // namespace
 
+double request_seconds() {
+  if (t_head_complete == Clock::time_point{}) return 0;
+  return std::chrono::duration<double>(Clock::now() - t_head_complete).count();
+}
+
 Result<ServerOptions> parse_listen(std::string_view listen, ServerOptions options) {
   auto bad = [&](std::string_view why) {
     return make_error(Errc::invalid_argument,
@@ -260,6 +269,7 @@ void HttpServer::Impl::worker(bool stream) {
       queue.pop_front();
     }
     ReceivedStream stream(*c, options.write_timeout);
+    t_head_complete = c->head_complete;
     const bool last = ++c->requests >= options.max_requests_per_connection;
     bool closed = false;
     bool answered = false;
@@ -268,6 +278,7 @@ void HttpServer::Impl::worker(bool stream) {
     } catch (...) {  // a handler's exception: nothing sensible to write any more
       answered = false;
     }
+    t_head_complete = {};
     c->received.erase(0, stream.consumed());
     c->keep = answered && !closed && !last && !stream.write_failed();
     {
@@ -368,6 +379,7 @@ void HttpServer::Impl::advance(std::unique_ptr<Connection> c, Clock::time_point 
   const HeadScan scan = scan_request_head(c->received, options.max_head_bytes);
   switch (scan.state) {
     case HeadState::complete: {
+      c->head_complete = now;
       const std::string_view path = request_path(c->received);
       const auto& long_lived = options.stream_paths;
       if (std::find(long_lived.begin(), long_lived.end(), path) != long_lived.end()) {

@@ -64,6 +64,11 @@ struct BoundAddress {
   std::string url;  // "http://127.0.0.1:8080/", "http://[::1]:8080/"
 };
 
+// On the thread answering a request (a route's handler, the router's logger, which cpp-httplib
+// calls once the answer is written): the seconds since the request's head was complete — its
+// wait for a free worker included, so what a client waits minus the network. 0 elsewhere.
+double request_seconds();
+
 class HttpServer {
  public:
   explicit HttpServer(ServerOptions options);

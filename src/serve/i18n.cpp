@@ -30,6 +30,14 @@ constexpr Text k_texts[] = {
     {"common.other_lang_label", "Read this page in English", "Lire cette page en français"},
     {"common.footer", "sportlake — données lues dans les tables Delta Gold.",
      "sportlake — figures read from the Gold Delta tables."},
+    {"common.footer_plain", "sportlake", "sportlake"},
+    {"employee.footer", "sportlake — faits lus dans les tables Delta Silver et Gold.",
+     "sportlake — facts read from the Silver and Gold Delta tables."},
+    {"ops.footer",
+     "sportlake — état lu dans PostgreSQL (slots, file des notifications, distances, échecs) et "
+     "dans les journaux Delta du lac (versions, fichiers, vérifications).",
+     "sportlake — state read from PostgreSQL (slots, notification outbox, distances, failures) "
+     "and from the lake's Delta logs (versions, files, checks)."},
     {"common.yes", "oui", "yes"},
     {"common.no", "non", "no"},
     {"common.show", "Afficher", "Show"},
@@ -70,8 +78,8 @@ constexpr Text k_texts[] = {
     {"overview.threshold_bike", "25 km : seuil vélo", "25 km: cycling limit"},
     {"overview.chart_wellbeing", "Bien-être : salariés à 1–5 activités du seuil",
      "Well-being: employees 1–5 activities short"},
-    {"overview.short_by", "{} manquante(s)", "{} short"},
-    {"overview.employees_count", "{} salarié(s)", "{} employee(s)"},
+    {"overview.short_by.one", "{} manquante", "{} short"},
+    {"overview.short_by.other", "{} manquantes", "{} short"},
     {"overview.by_bu", "Par business unit", "By business unit"},
     {"overview.bu", "BU", "BU"},
     {"overview.cost", "Coût", "Cost"},
@@ -176,8 +184,10 @@ constexpr Text k_texts[] = {
      "Google Distance Matrix (routed)"},
     {"employee.source.google_routes", "Google Routes (trajet calculé)", "Google Routes (routed)"},
     {"employee.source.offline",
-     "estimation hors ligne (vol d'oiseau entre les communes localisées × facteur de détour)",
-     "offline estimate (straight line between the located communes × detour factor)"},
+     "estimation hors ligne : vol d'oiseau entre les communes localisées ou, dans la commune du "
+     "lieu de travail, distance moyenne à l'intérieur de la commune ; × facteur de détour",
+     "offline estimate: the straight line between the located communes or, within the "
+     "workplace's commune, the mean distance inside the commune; × a detour factor"},
     {"employee.source.none", "aucune", "none"},
     {"employee.source.estimate", "{} (estimation)", "{} (estimate)"},
     {"employee.not_computed", "non calculée (mode non sportif)", "not computed (not a sporty mode)"},
@@ -200,12 +210,16 @@ constexpr Text k_texts[] = {
     {"employee.wellbeing_title", "Jours bien-être", "Well-being days"},
     {"employee.counted", "Activités comptées", "Activities counted"},
     {"employee.wb_eligible", "éligible : {} jours", "eligible: {} days"},
-    {"employee.wb_missing", "non éligible : il manque {} activité(s) pour atteindre {}",
-     "not eligible: {} activity(ies) short of {}"},
+    {"employee.wb_missing.one", "non éligible : il manque {} activité pour atteindre {}",
+     "not eligible: {} activity short of {}"},
+    {"employee.wb_missing.other", "non éligible : il manque {} activités pour atteindre {}",
+     "not eligible: {} activities short of {}"},
     {"employee.none_for", "aucune pour {}", "none for {}"},
     {"employee.chart_title", "Activités comptées par mois, {}", "Activities counted per month, {}"},
-    {"employee.chart_desc", "{} activité(s) comptée(s) pour les jours bien-être en {}",
-     "{} activity(ies) counted towards the well-being days in {}"},
+    {"employee.chart_desc.one", "{} activité comptée pour les jours bien-être en {}",
+     "{} activity counted towards the well-being days in {}"},
+    {"employee.chart_desc.other", "{} activités comptées pour les jours bien-être en {}",
+     "{} activities counted towards the well-being days in {}"},
     {"employee.activities_title", "Activités {} ({})", "Activities {} ({})"},
     {"employee.no_activity", "Aucune activité.", "No activity."},
     {"employee.date", "Date", "Date"},
@@ -272,6 +286,8 @@ constexpr Text k_texts[] = {
      "la page d'un salarié contient ses données personnelles : réservée au rôle hr",
      "an employee's page holds per-employee rows: the hr role reads it"},
     {"error.no_employee", "aucun salarié {} dans le lac", "no employee {} in the lake"},
+    {"error.role_needed", "'{}' est réservé au rôle {} (ou hr) ; ce jeton est du rôle {}",
+     "'{}' needs the {} role (or hr); this token is {}"},
 };
 
 constexpr std::array<std::string_view, 12> k_months_fr = {
@@ -370,6 +386,12 @@ std::string_view tr(Lang lang, std::string_view key) {
   for (const Text& t : k_texts)
     if (t.key == key) return lang == Lang::fr ? t.fr : t.en;
   return key;
+}
+
+std::string plural_key(Lang lang, std::string_view key, int64_t count) {
+  // CLDR plural rules: French "one" for 0 and 1 (« 0 activité »), English for 1 only.
+  const bool one = lang == Lang::fr ? (count == 0 || count == 1) : count == 1;
+  return std::string(key) + (one ? ".one" : ".other");
 }
 
 std::string reason_label(Lang lang, std::string_view code, std::string_view french_text) {

@@ -34,6 +34,15 @@ std::string trf(Lang lang, std::string_view key, const Args&... args) {
   return fmt::format(fmt::runtime(tr(lang, key)), args...);
 }
 
+// `key` + ".one" or ".other", the plural form `count` takes in `lang` (CLDR: French "one" for
+// 0 and 1, English for 1 only): the table holds both forms of a counted text.
+std::string plural_key(Lang lang, std::string_view key, int64_t count);
+// `trf` of the form of `key` for `count` (`count` is not an argument: pass it, formatted, too).
+template <class... Args>
+std::string trn(Lang lang, std::string_view key, int64_t count, const Args&... args) {
+  return trf(lang, plural_key(lang, key, count), args...);
+}
+
 // A bonus decision's reason: Gold writes it in French (`french_text`); other languages translate
 // its rewards::reason_code (`reason.<code>`), an unknown code shows the French text.
 std::string reason_label(Lang lang, std::string_view code, std::string_view french_text);

@@ -10,6 +10,7 @@
 #include "common/json_writer.hpp"
 #include "serve/dashboard.hpp"
 #include "serve/operations_page.hpp"
+#include "serve/page_layout.hpp"
 
 namespace sl::serve {
 
@@ -29,6 +30,9 @@ constexpr const char* k_feed_js = R"js(// sportlake live feed: announced activit
   var source = new EventSource("/api/feed");
   source.addEventListener("activity", function (event) {
     var a = JSON.parse(event.data);
+    // The page came with the latest ones already (served in the HTML): each shows once.
+    for (var i = 0; i < list.children.length; i++)
+      if (list.children[i].getAttribute("data-activity-id") === a.activity_id) return;
     var item = document.createElement("li");
     item.setAttribute("data-activity-id", a.activity_id);
     var time = document.createElement("time");
@@ -88,6 +92,7 @@ void LiveFeed::poll_loop() {
   std::unique_lock lock(mutex_);
   while (!closing_ && !stop_) {
     if (watchers_ > 0) {
+      const bool newest = !primed;  // asking for the newest: caught up by definition
       lock.unlock();
       auto fresh = source_(primed ? last : std::nullopt, options_.keep);
       lock.lock();
@@ -98,6 +103,7 @@ void LiveFeed::poll_loop() {
       } else {
         last_error.clear();
         primed = true;
+        primed_ = newest || fresh->size() < options_.keep;  // caught up with the source
         for (auto& item : *fresh) {
           last = item;
           recent_.push_back({next_seq_++, std::move(item)});
@@ -106,6 +112,7 @@ void LiveFeed::poll_loop() {
         if (!fresh->empty()) changed_.notify_all();
       }
     }
+    if (watchers_ == 0) primed_ = false;  // recent_ no longer follows the source
     changed_.wait_for(lock, options_.poll);
   }
   closing_ = true;
@@ -178,6 +185,46 @@ void LiveFeed::mount(httplib::Server& server, const Dashboard& dashboard) {
           --watchers_;
         });
   });
+}
+
+std::vector<FeedItem> LiveFeed::latest() {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    if (primed_) {
+      std::vector<FeedItem> items;
+      for (const auto& entry : recent_) items.push_back(entry.item);
+      return items;
+    }
+    if (now < page_items_until_) return page_items_;
+  }
+  // One request reads the source; the others meanwhile serve what was known (a database that
+  // does not answer holds one page, not every page).
+  std::unique_lock reading(page_reading_, std::try_to_lock);
+  if (!reading.owns_lock()) {
+    std::lock_guard lock(mutex_);
+    return page_items_;
+  }
+  auto fresh = source_(std::nullopt, options_.keep);
+  if (!fresh) spdlog::warn("serve: live feed for a page: {}", fresh.error().to_string());
+  std::lock_guard lock(mutex_);
+  if (fresh) page_items_ = std::move(*fresh);
+  page_items_until_ = now + (fresh ? options_.poll : std::chrono::milliseconds(5000));
+  return page_items_;
+}
+
+void LiveFeed::fill_section(std::string& page, Lang lang) {
+  static constexpr std::string_view k_empty = "<ol id=\"feed-list\"></ol>";
+  const size_t at = page.find(k_empty);
+  if (at == std::string::npos) return;
+  const auto items = latest();
+  std::string html;
+  for (auto it = items.rbegin(); it != items.rend(); ++it)  // newest first, as the script adds
+    html += "<li data-activity-id=\"" + escape_html(it->activity_id) + "\"><time datetime=\"" +
+            format_timestamp_ms(it->sent_at_ms * 1000) + "\">" +
+            escape_html(format_datetime_us(lang, it->sent_at_ms * 1000)) + "</time> " +
+            escape_html(it->text) + "</li>";
+  page.insert(at + k_empty.size() - std::string_view("</ol>").size(), html);
 }
 
 std::string LiveFeed::section_html(Lang lang) {

@@ -69,10 +69,16 @@ class LiveFeed {
   // /api/feed and /static/feed.js; before Dashboard::mount (see operations_page.hpp).
   void mount(httplib::Server& server, const Dashboard& dashboard);
 
-  // The overview page's feed section (list and script tag) and the page's CSP, which allows
-  // scripts and connections to this origin only (no inline script).
+  // The overview page's feed section (an empty list and the script tag) and the page's CSP,
+  // which allows scripts and connections to this origin only (no inline script).
   static std::string section_html(Lang lang);
   static const char* page_csp();
+  // Fills the empty list of section_html in `page` with the latest `keep` items, newest first,
+  // so the page shows them without script (the script then adds what comes after). Per
+  // request, outside the page's cache: the feed moves without a refresh. The items come from
+  // the poller while someone watches, else from the source at most once per `poll` (a source
+  // that fails is not asked again for 5 s: the page is served with what was known).
+  void fill_section(std::string& page, Lang lang);
 
  private:
   struct Entry {
@@ -81,6 +87,7 @@ class LiveFeed {
   };
   struct Stream;
   void poll_loop();
+  std::vector<FeedItem> latest();
   bool next_chunk(Stream& stream, std::string& chunk, const std::function<bool()>& client_open);
 
   FeedSource source_;
@@ -92,6 +99,12 @@ class LiveFeed {
   uint64_t next_seq_ = 1;
   size_t watchers_ = 0;
   bool closing_ = false;
+  bool primed_ = false;  // recent_ holds the source's latest (the poller read it)
+  // Pages asked while nobody watches: the latest items read for a page (under mutex_), and
+  // which request reads the source for the next ones.
+  std::vector<FeedItem> page_items_;
+  std::chrono::steady_clock::time_point page_items_until_{};
+  std::mutex page_reading_;
   std::thread poller_;
 };
 

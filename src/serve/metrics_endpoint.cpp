@@ -26,12 +26,28 @@ std::string route_label(std::string_view path) {
   return "other";
 }
 
-void count_request(std::string_view path, int status) {
-  metrics::registry()
+const std::vector<double>& request_duration_buckets() {
+  static const std::vector<double> bounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075,
+                                             0.1,   0.25,   0.5,   0.75, 1,     2.5,  5,
+                                             7.5,   10};
+  return bounds;
+}
+
+void count_request(std::string_view path, int status, double seconds) {
+  const std::string route = route_label(path);
+  auto& registry = metrics::registry();
+  registry
       .counter("sportlake_http_requests_total",
                "Dashboard HTTP requests answered, by route pattern and status.",
-               {{"route", route_label(path)}, {"status", std::to_string(status)}})
+               {{"route", route}, {"status", std::to_string(status)}})
       .inc();
+  if (route == "/api/feed") return;
+  registry
+      .histogram("sportlake_http_request_duration_seconds",
+                 "Time from a request's complete head to its answer written (its wait for a "
+                 "worker included), by route pattern.",
+                 request_duration_buckets(), {{"route", route}})
+      .observe(seconds);
 }
 
 void status_metrics(const ops::StatusReport& r, metrics::Exposition& out) {

@@ -24,8 +24,15 @@ namespace sl::serve {
 // "other" for anything else, so a client cannot grow the label set.
 std::string route_label(std::string_view path);
 
-// Counts an answered request (sportlake_http_requests_total{route,status}).
-void count_request(std::string_view path, int status);
+// Counts an answered request (sportlake_http_requests_total{route,status}) and observes how long
+// it took, `seconds` from its complete head to its answer written
+// (sportlake_http_request_duration_seconds{route}; not for the live feed's streams, which last
+// minutes by design).
+void count_request(std::string_view path, int status, double seconds);
+
+// The request duration histogram's bucket bounds (seconds): the Prometheus clients' defaults
+// (5 ms to 10 s) below which 1 and 2.5 ms tell a page served from memory from one rendered.
+const std::vector<double>& request_duration_buckets();
 
 // The status report's scrape-time gauges.
 void status_metrics(const ops::StatusReport& report, metrics::Exposition& out);

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <optional>
 
-#include "common/json_writer.hpp"
 #include "serve/dashboard.hpp"
 #include "serve/page_layout.hpp"
 #include "serve/responses.hpp"
@@ -44,22 +43,18 @@ std::string header_row(Lang lang, std::initializer_list<std::string_view> keys,
 
 }  // namespace
 
-void send_error(httplib::Response& res, int status, const std::string& message) {
-  std::string body = "{\"error\":";
-  append_json_string(body, message);
-  res.status = status;
-  res.set_content(body + "}", "application/json");
-}
-
 std::optional<Role> allowed_role(const Dashboard& dashboard, const httplib::Request& req,
-                                 httplib::Response& res, Role needed) {
-  const auto role = dashboard.authenticate(
-      req, res, choose_lang(req.get_param_value("lang"), req.get_header_value("Accept-Language")));
+                                 httplib::Response& res, Role needed, bool page) {
+  const Lang lang = request_lang(req);
+  const auto role = dashboard.authenticate(req, res, lang);
   if (!role) return std::nullopt;
   if (*role < needed) {
-    send_error(res, 403,
-               "'" + req.path + "' needs the " + std::string(role_name(needed)) +
-                   " role (or hr); this token is " + std::string(role_name(*role)));
+    const std::string message =
+        trf(lang, "error.role_needed", req.path, role_name(needed), role_name(*role));
+    if (page)
+      refuse_page(res, 403, message, lang, *role);
+    else
+      refuse(res, 403, message);
     return std::nullopt;
   }
   return role;
@@ -67,7 +62,7 @@ std::optional<Role> allowed_role(const Dashboard& dashboard, const httplib::Requ
 
 bool allowed(const Dashboard& dashboard, const httplib::Request& req, httplib::Response& res,
              Role needed) {
-  return allowed_role(dashboard, req, res, needed).has_value();
+  return allowed_role(dashboard, req, res, needed, false).has_value();
 }
 
 std::string operations_html(const ops::StatusReport& r, Lang lang, Role role, bool refresh) {
@@ -173,7 +168,7 @@ std::string operations_html(const ops::StatusReport& r, Lang lang, Role role, bo
         e(tb.check));
   }
   html += "</table>";
-  return html + page_end(lang);
+  return html + page_end(lang, "ops.footer");
 }
 
 void mount_operations(httplib::Server& server, const Dashboard& dashboard,
@@ -181,7 +176,7 @@ void mount_operations(httplib::Server& server, const Dashboard& dashboard,
   server.Get("/operations", [&dashboard, status](const httplib::Request& req,
                                                  httplib::Response& res) {
     const Lang lang = request_lang(req);
-    const auto role = allowed_role(dashboard, req, res, Role::ops);
+    const auto role = allowed_role(dashboard, req, res, Role::ops, true);
     if (!role) return;
     // The 10 s refresh is the HTTP `Refresh` header, not a <meta>: the page offers a link that
     // stops it (WCAG 2.2.1), which axe's meta-refresh rule cannot see (serve/README.md).

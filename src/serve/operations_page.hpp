@@ -35,16 +35,16 @@ class Dashboard;
 
 using StatusProvider = std::function<ops::StatusReport()>;
 
-// An error answer as the dashboard writes them: JSON {"error": message}.
-void send_error(httplib::Response& res, int status, const std::string& message);
-
 // Does the request's token reach `needed` (roles are ordered: viewer < ops < hr)? Writes the
-// 401 (or the 303 of a `?token=` login) or the 403 when not.
+// 401 (or the 303 of a `?token=` login) or the 403 when not, as every route does
+// (serve/responses.hpp): the 401 as JSON, the 403 as JSON {"error","code":"forbidden"} in the
+// request's language.
 bool allowed(const Dashboard& dashboard, const httplib::Request& req, httplib::Response& res,
              Role needed);
-// The same, giving the request's role (nullopt when the answer is written).
+// The same, giving the request's role (nullopt when the answer is written); `page`: the 403 is
+// a page in the shared frame (a person opened it), as the other pages' errors.
 std::optional<Role> allowed_role(const Dashboard& dashboard, const httplib::Request& req,
-                                 httplib::Response& res, Role needed);
+                                 httplib::Response& res, Role needed, bool page);
 
 // The page in `lang` for `role` (its navigation); `refresh`: it says it reloads, with a link
 // that stops it (else the link that restarts it).

@@ -351,6 +351,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
     heads.id = "chart-bu-headcount";
     heads.title = std::string(tr(lang, "overview.chart_bu_headcount"));
     heads.color = 2;
+    cost.lang = heads.lang = lang;
     for (size_t r = 0; r < by_bu->num_rows; ++r) {
       const std::string bu = text_at(*by_bu, "business_unit", r);
       const int64_t cents = int_at(*by_bu, "total_bonus_eur", r);
@@ -410,7 +411,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
         values[static_cast<size_t>(missing - 1)] = double_at(*shortfall, "employees", r);
     }
     for (int m = 1; m <= 5; ++m) {
-      chart.categories.push_back(trf(lang, "overview.short_by", std::to_string(m)));
+      chart.categories.push_back(trn(lang, "overview.short_by", m, std::to_string(m)));
       chart.category_keys.push_back(std::to_string(m));
     }
     chart.series.push_back({std::string(tr(lang, "overview.employees")), values});

@@ -136,8 +136,8 @@ std::string page_begin(const PageFrame& frame) {
   return html;
 }
 
-std::string page_end(Lang lang) {
-  return "</main><footer>" + escape_html(tr(lang, "common.footer")) + "</footer></body></html>";
+std::string page_end(Lang lang, std::string_view footer) {
+  return "</main><footer>" + escape_html(tr(lang, footer)) + "</footer></body></html>";
 }
 
 }  // namespace sl::serve

@@ -26,7 +26,8 @@ struct PageFrame {
 // The head, header and navigation; opens <main id="main">.
 std::string page_begin(const PageFrame& frame);
 // Closes <main>, the footer, the document.
-std::string page_end(Lang lang);
+// `footer`: the i18n key of the footer's line, which says where the page's figures come from.
+std::string page_end(Lang lang, std::string_view footer = "common.footer");
 
 // The shared style sheet (colours chosen for WCAG AA contrast on white; axe checks them).
 std::string_view page_css();

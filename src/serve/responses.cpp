@@ -62,7 +62,7 @@ void refuse_page(httplib::Response& res, int status, const std::string& message,
   frame.other_lang_href = url_with("/", {{"lang", lang == Lang::fr ? "en" : "fr"}});
   res.status = status;
   res.set_content(
-      page_begin(frame) + "<p role=\"alert\">" + escape_html(message) + "</p>" + page_end(lang),
+      page_begin(frame) + "<p role=\"alert\">" + escape_html(message) + "</p>" + page_end(lang, "common.footer_plain"),
       "text/html; charset=utf-8");
 }
 

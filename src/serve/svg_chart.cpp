@@ -84,10 +84,11 @@ std::string column_chart_svg(const ColumnChart& c) {
       const double y0 = y_of(base), y1 = y_of(base + v);
       svg += fmt::format(
           "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" data-series=\"{}\" "
-          "data-category=\"{}\" data-value=\"{}\"><title>{} · {} : {}</title></rect>",
+          "data-category=\"{}\" data-value=\"{}\"><title>{}</title></rect>",
           num(x), num(y1), num(bar_w), num(y0 - y1), chart_color(s), escape_html(c.series[s].name),
-          escape_html(key), v, escape_html(c.series[s].name), escape_html(c.categories[i]),
-          format_decimal(c.lang, v, c.digits));
+          escape_html(key), v,
+          escape_html(trf(c.lang, "common.colon", c.series[s].name + " · " + c.categories[i],
+                          format_decimal(c.lang, v, c.digits))));
       base += v;
     }
     if (static_cast<int>(i) % std::max(1, c.label_every) == 0)
@@ -147,11 +148,11 @@ std::string bar_chart_svg(const BarChart& c) {
     svg += fmt::format(
         "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>"
         "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" data-series=\"{}\" "
-        "data-category=\"{}\" data-value=\"{}\"><title>{} : {}</title></rect>"
+        "data-category=\"{}\" data-value=\"{}\"><title>{}</title></rect>"
         "<text x=\"{}\" y=\"{}\">{}</text>",
         label_w - 4, num(y + 15), escape_html(name), label_w, num(y + 3), num(w), row_h - 6,
         chart_color(static_cast<size_t>(c.color)), escape_html(c.title),
-        escape_html(c.categories[i]), v, escape_html(c.categories[i]), escape_html(label),
+        escape_html(c.categories[i]), v, escape_html(trf(c.lang, "common.colon", c.categories[i], label)),
         num(label_w + w + 4), num(y + 15), escape_html(label));
   }
   return svg + "</svg>";

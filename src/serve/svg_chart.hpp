@@ -45,6 +45,7 @@ struct BarChart {  // horizontal bars, one series
   std::vector<double> values;
   std::vector<std::string> value_labels;  // written at the end of each bar
   int color = 0;                          // index in the palette
+  Lang lang = Lang::fr;                   // of the bars' titles
 };
 std::string bar_chart_svg(const BarChart& chart);
 

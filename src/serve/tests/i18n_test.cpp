@@ -95,3 +95,35 @@ TEST(I18n, ReasonsByTheirCode) {
 
 }  // namespace
 }  // namespace sl::serve
+
+namespace sl::serve {
+namespace {
+
+TEST(I18n, PluralFormsPerLanguage) {
+  // French: 0 and 1 are singular; English: 1 only.
+  EXPECT_EQ(trn(Lang::fr, "employee.wb_missing", 1, "1", "20"),
+            "non éligible : il manque 1 activité pour atteindre 20");
+  EXPECT_EQ(trn(Lang::fr, "employee.wb_missing", 3, "3", "20"),
+            "non éligible : il manque 3 activités pour atteindre 20");
+  EXPECT_EQ(trn(Lang::en, "employee.wb_missing", 1, "1", "20"),
+            "not eligible: 1 activity short of 20");
+  EXPECT_EQ(trn(Lang::en, "employee.wb_missing", 3, "3", "20"),
+            "not eligible: 3 activities short of 20");
+  EXPECT_EQ(trn(Lang::fr, "employee.chart_desc", 0, "0", 2025),
+            "0 activité comptée pour les jours bien-être en 2025");
+  EXPECT_EQ(trn(Lang::en, "employee.chart_desc", 0, "0", 2025),
+            "0 activities counted towards the well-being days in 2025");
+  EXPECT_EQ(trn(Lang::fr, "overview.short_by", 2, "2"), "2 manquantes");
+  // No text of the table keeps a "(s)" or "(ies)" plural.
+  for (const char* key : {"employee.wb_missing", "employee.chart_desc", "overview.short_by"})
+    for (int n : {0, 1, 2})
+      for (Lang lang : {Lang::fr, Lang::en}) {
+        const std::string text(tr(lang, plural_key(lang, key, n)));
+        EXPECT_EQ(text.find("(s)"), std::string::npos) << text;
+        EXPECT_EQ(text.find("(ies)"), std::string::npos) << text;
+        EXPECT_NE(text, plural_key(lang, key, n)) << "missing translation";
+      }
+}
+
+}  // namespace
+}  // namespace sl::serve
