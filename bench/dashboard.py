@@ -8,13 +8,22 @@ for YEAR-1 and YEAR by our own pipeline (load, distances, ingest, refresh --no-p
   - the overview `/?year=YEAR` (first page of the employees' table, sorted by name),
   - page 7 sorted by bonus descending,
   - a search (`q=`),
-  - the viewer-sized API `/api/kpi_by_bu`.
-Prints p50/p99/max latency (client-measured on loopback) and requests/s per route, and the
-overview's page weight (bytes of HTML: the page is self-contained, no other resource)."""
+  - the viewer-sized API `/api/kpi_by_bu`,
+  - the employee page `/employee/<id>?year=YEAR`, each client asking for employees drawn at
+    random among all of them (most are asked for the first time: the page is rendered, not
+    served from the cache).
+Prints p50/p99/max latency (client-measured on loopback) and requests/s per route, the
+server-side p50/p99 of the same requests from the server's own histogram
+(`sportlake_http_request_duration_seconds`, /metrics: from the complete request head to the
+answer written, the wait for a worker included; interpolated within its buckets as Prometheus'
+histogram_quantile does), and the overview's page weight (bytes of HTML: the page is
+self-contained, no other resource). The 50 Python clients share the server's cores: what they
+measure includes their own scheduling; the server's histogram does not."""
 import http.client
 import multiprocessing
 import os
 import pathlib
+import random
 import shutil
 import statistics
 import subprocess
@@ -29,16 +38,23 @@ ACTIVITIES = int(os.environ.get("ACTIVITIES", "1000000"))
 CLIENTS = int(os.environ.get("CLIENTS", "50"))
 SECONDS = float(os.environ.get("SECONDS", "10"))
 YEAR = 2025
+PEER = os.environ.get("PEER")  # another build's sportlake, measured in the same run
+ROUNDS = int(os.environ.get("ROUNDS", "2" if PEER else "1"))
 
 
 def client(args):
     host, port, path, seconds, index = args
+    ids = None
+    if isinstance(path, list):  # employee ids: one page each, drawn at random
+        ids, rng = path, random.Random(index)
     # The server allows 16 connections per address: clients come from 127.0.0.10, .11, ...
     source = (f"127.0.0.{10 + index // 12}", 0)
     conn = http.client.HTTPConnection(host, port, timeout=30, source_address=source)
     latencies, size = [], 0
     end = time.perf_counter() + seconds
     while not latencies or time.perf_counter() < end:
+        if ids:
+            path = f"/employee/{rng.choice(ids)}?year={YEAR}"
         t0 = time.perf_counter()
         conn.request("GET", path)
         r = conn.getresponse()
@@ -50,21 +66,140 @@ def client(args):
     return latencies, size
 
 
-def load(host, port, path, clients=CLIENTS):
+def server_histogram(host, port):
+    """{route: [(le, cumulative count)]} of sportlake_http_request_duration_seconds."""
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    conn.close()
+    out = {}
+    for line in text.splitlines():
+        if not line.startswith("sportlake_http_request_duration_seconds_bucket{"):
+            continue
+        labels, value = line[line.index("{") + 1:].rsplit("} ", 1)
+        fields = dict(kv.split("=", 1) for kv in labels.split(","))
+        le = fields["le"].strip('"')
+        out.setdefault(fields["route"].strip('"'), []).append(
+            (float("inf") if le == "+Inf" else float(le), float(value)))
+    return out
+
+
+def quantile(q, before, after):
+    """histogram_quantile(q) of the requests between two scrapes (linear within a bucket)."""
+    if not after:  # a server without the histogram (an older build)
+        return float("nan")
+    b = dict(before)
+    buckets = [(le, n - b.get(le, 0)) for le, n in sorted(after)]
+    total = buckets[-1][1]
+    if total == 0:
+        return float("nan")
+    rank, lower, below = q * total, 0.0, 0.0
+    for le, n in buckets:
+        if n >= rank:
+            if le == float("inf"):
+                return lower * 1000
+            return (lower + (le - lower) * (rank - below) / max(n - below, 1e-9)) * 1000
+        lower, below = le, n
+    return lower * 1000
+
+
+def load(host, port, path, clients=CLIENTS, route="/"):
+    before = server_histogram(host, port).get(route, [])
     with multiprocessing.Pool(clients) as pool:
         t0 = time.perf_counter()
         results = pool.map(client, [(host, port, path, SECONDS, i) for i in range(clients)], chunksize=1)
         elapsed = time.perf_counter() - t0
+    after = server_histogram(host, port).get(route, [])
     latencies = sorted(l for ls, _ in results for l in ls)
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
-    print(f"{clients:>2} × {path:<52} n={len(latencies):>6} {len(latencies) / elapsed:>7.0f} req/s  "
-          f"p50 {p(0.5):6.1f} ms  p99 {p(0.99):6.1f} ms  max {latencies[-1] * 1000:6.1f} ms  "
-          f"{results[0][1]:>7} B", flush=True)
-    return p(0.99), results[0][1]
+    name = f"/employee/<random id>?year={YEAR}" if isinstance(path, list) else path
+    server_p50, server_p99 = quantile(0.5, before, after), quantile(0.99, before, after)
+    print(f"{clients:>2} × {name:<52} n={len(latencies):>6} {len(latencies) / elapsed:>7.0f} req/s  "
+          f"client p50 {p(0.5):6.1f} p99 {p(0.99):6.1f} max {latencies[-1] * 1000:6.1f} ms | "
+          f"server p50 {server_p50:6.2f} p99 {server_p99:6.2f} ms  {results[0][1]:>7} B", flush=True)
+    return p(0.99), server_p99, results[0][1]
+
+
+def measure(binary, env, ids, label):
+    """One server of `binary` on the lake, the routes under load."""
+    server = subprocess.Popen([binary, "serve", "--no-auth", "--listen", "127.0.0.1:0"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().split()[1].rstrip("/")
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        port = int(port)
+        print(f"--- {label}: {binary}", flush=True)
+        # Warm: the first request decodes Gold (then cached per Delta version).
+        t0 = time.perf_counter()
+        client((host, port, f"/?year={YEAR}", 0, 0))
+        print(f"first overview request (Gold decoded): {(time.perf_counter() - t0) * 1000:.0f} ms")
+        t0 = time.perf_counter()
+        client((host, port, f"/employee/{ids[0]}?year={YEAR}", 0, 0))
+        print(f"first employee page (Silver and Gold read): {(time.perf_counter() - t0) * 1000:.0f} ms")
+        # One client: the server's own time per page (no queueing behind other requests).
+        load(host, port, f"/?year={YEAR}", clients=1)
+        load(host, port, f"/?year={YEAR}&q=finance&page=3", clients=1)
+        load(host, port, ids, clients=1, route="/employee/{id}")
+        print(f"{CLIENTS} concurrent keep-alive clients, {SECONDS:.0f} s per route:")
+        perf = None
+        if os.environ.get("PERF"):  # where the server's time goes: perf report -i PERF
+            perf = subprocess.Popen(["perf", "record", "-g", "-o", os.environ["PERF"], "-p", str(server.pid)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p99, server_p99, weight = load(host, port, f"/?year={YEAR}")
+        if perf:
+            perf.send_signal(2)
+            perf.wait()
+        load(host, port, f"/?year={YEAR}&sort=prime_eur&dir=desc&page=7")
+        load(host, port, f"/?year={YEAR}&q=finance&page=3")
+        load(host, port, f"/api/kpi_by_bu?year={YEAR}", route="/api/{table}")
+        employee_p99_client, employee_p99, _ = load(host, port, ids, route="/employee/{id}")
+        print(f"{label}: overview p99 client {p99:.1f} ms, server {server_p99:.1f} ms; employee page "
+              f"p99 client {employee_p99_client:.1f} ms, server {employee_p99:.1f} ms (target < 100 ms); "
+              f"overview page weight {weight / 1024:.1f} KB (target < 300 KB)", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def setup(run):
+    t0 = time.perf_counter()
+    run("load")
+    run("distances")
+    run("db", "psql", "--", "-qXc", f"""
+        INSERT INTO rh_employees (id, nom, prenom, date_naissance, date_embauche, business_unit,
+          salaire_brut, contrat, nb_conges_payes, adresse_complete, moyen_deplacement)
+        SELECT 1000000 + g, e.nom || ' ' || g, e.prenom, e.date_naissance, e.date_embauche,
+          e.business_unit, e.salaire_brut + (g % 1000), e.contrat, e.nb_conges_payes,
+          e.adresse_complete, e.moyen_deplacement
+        FROM generate_series(1, {EMPLOYEES} - (SELECT count(*) FROM rh_employees)) g
+        JOIN (SELECT *, row_number() OVER (ORDER BY id) - 1 AS n FROM rh_employees) e
+          ON e.n = g % (SELECT count(*) FROM rh_employees)""")
+    run("distances")  # every address is in the cache already
+    run("db", "psql", "--", "-qXc", f"""
+        INSERT INTO strava_activities (activity_id, employee_id, name, distance_m, moving_time_s,
+          elapsed_time_s, total_elev_gain_m, type, sport_type, start_date_utc, start_date_local, timezone,
+          utc_offset_s, calories, raw_payload)
+        SELECT 30000000000 + g, e.ids[1 + (g::bigint * 7919) % array_length(e.ids, 1)], 'Séance',
+          5000 + g % 5000, 1800, 1900, 10, s.t, s.t,
+          timestamp '{YEAR - 1}-01-01' + make_interval(secs => (g * 61) % 63000000),
+          timestamp '{YEAR - 1}-01-01' + make_interval(secs => (g * 61) % 63000000),
+          '(GMT+01:00) Europe/Paris', 3600, 400, jsonb_build_object('id', 30000000000 + g)
+        FROM generate_series(1, {ACTIVITIES}) g,
+             (SELECT array_agg(id ORDER BY id) ids FROM rh_employees) e,
+             LATERAL (SELECT (ARRAY['Run','Ride','Walk','Swim','Hike','Workout','Yoga','Tennis'])[1 + g % 8] AS t) s""")
+    run("ingest", "--max-changes", str(ACTIVITIES + EMPLOYEES * 2), "--idle-exit", "2")
+    run("refresh", "--year", str(YEAR - 1), "--no-publish")
+    run("refresh", "--year", str(YEAR), "--no-publish")
+    print(f"setup: {EMPLOYEES} employees, {ACTIVITIES} activities, refreshed in "
+          f"{time.perf_counter() - t0:.0f} s", flush=True)
 
 
 def main():
-    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-dashboard-"))
+    # KEEP_LAKE=dir: the lake (and its database) is made there once and kept, later runs reuse it.
+    kept = os.environ.get("KEEP_LAKE")
+    base = pathlib.Path(kept) if kept else pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-dashboard-"))
+    reuse = kept is not None and (base / "home").exists()
+    base.mkdir(parents=True, exist_ok=True)
     os.chmod(base, 0o755)
     env = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="warn")
     env.pop("API_KEY_MAPS", None)
@@ -75,72 +210,23 @@ def main():
             sys.exit(f"sportlake {args[0]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
         return proc.stdout
 
-    server = None
     try:
-        t0 = time.perf_counter()
         run("db", "start")
-        run("load")
-        run("distances")
-        run("db", "psql", "--", "-qXc", f"""
-            INSERT INTO rh_employees (id, nom, prenom, date_naissance, date_embauche, business_unit,
-              salaire_brut, contrat, nb_conges_payes, adresse_complete, moyen_deplacement)
-            SELECT 1000000 + g, e.nom || ' ' || g, e.prenom, e.date_naissance, e.date_embauche,
-              e.business_unit, e.salaire_brut + (g % 1000), e.contrat, e.nb_conges_payes,
-              e.adresse_complete, e.moyen_deplacement
-            FROM generate_series(1, {EMPLOYEES} - (SELECT count(*) FROM rh_employees)) g
-            JOIN (SELECT *, row_number() OVER (ORDER BY id) - 1 AS n FROM rh_employees) e
-              ON e.n = g % (SELECT count(*) FROM rh_employees)""")
-        run("distances")  # every address is in the cache already
-        run("db", "psql", "--", "-qXc", f"""
-            INSERT INTO strava_activities (activity_id, employee_id, name, distance_m, moving_time_s,
-              elapsed_time_s, total_elev_gain_m, type, sport_type, start_date_utc, start_date_local, timezone,
-              utc_offset_s, calories, raw_payload)
-            SELECT 30000000000 + g, e.ids[1 + (g::bigint * 7919) % array_length(e.ids, 1)], 'Séance',
-              5000 + g % 5000, 1800, 1900, 10, s.t, s.t,
-              timestamp '{YEAR - 1}-01-01' + make_interval(secs => (g * 61) % 63000000),
-              timestamp '{YEAR - 1}-01-01' + make_interval(secs => (g * 61) % 63000000),
-              '(GMT+01:00) Europe/Paris', 3600, 400, jsonb_build_object('id', 30000000000 + g)
-            FROM generate_series(1, {ACTIVITIES}) g,
-                 (SELECT array_agg(id ORDER BY id) ids FROM rh_employees) e,
-                 LATERAL (SELECT (ARRAY['Run','Ride','Walk','Swim','Hike','Workout','Yoga','Tennis'])[1 + g % 8] AS t) s""")
-        run("ingest", "--max-changes", str(ACTIVITIES + EMPLOYEES * 2), "--idle-exit", "2")
-        run("refresh", "--year", str(YEAR - 1), "--no-publish")
-        run("refresh", "--year", str(YEAR), "--no-publish")
-        print(f"setup: {EMPLOYEES} employees, {ACTIVITIES} activities, refreshed in "
-              f"{time.perf_counter() - t0:.0f} s", flush=True)
-
-        server = subprocess.Popen([SPORTLAKE, "serve", "--no-auth", "--listen", "127.0.0.1:0"], env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        url = server.stdout.readline().split()[1].rstrip("/")
-        host, port = url.removeprefix("http://").rsplit(":", 1)
-        port = int(port)
-        # Warm: the first request decodes Gold (then cached per Delta version).
-        t0 = time.perf_counter()
-        client((host, port, f"/?year={YEAR}", 0, 0))
-        print(f"first overview request (Gold decoded): {(time.perf_counter() - t0) * 1000:.0f} ms")
-        # One client: the server's own time per page (no queueing behind other requests).
-        load(host, port, f"/?year={YEAR}", clients=1)
-        load(host, port, f"/?year={YEAR}&q=finance&page=3", clients=1)
-        print(f"{CLIENTS} concurrent keep-alive clients, {SECONDS:.0f} s per route:")
-        perf = None
-        if os.environ.get("PERF"):  # where the server's time goes: perf report -i PERF
-            perf = subprocess.Popen(["perf", "record", "-g", "-o", os.environ["PERF"], "-p", str(server.pid)],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        p99, weight = load(host, port, f"/?year={YEAR}")
-        if perf:
-            perf.send_signal(2)
-            perf.wait()
-        load(host, port, f"/?year={YEAR}&sort=prime_eur&dir=desc&page=7")
-        load(host, port, f"/?year={YEAR}&q=finance&page=3")
-        load(host, port, f"/api/kpi_by_bu?year={YEAR}")
-        print(f"overview: p99 {p99:.1f} ms (target < 100 ms), page weight {weight / 1024:.1f} KB "
-              f"(target < 300 KB)")
+        if reuse:
+            print(f"lake reused from {base}", flush=True)
+        else:
+            setup(run)
+        ids = [int(line) for line in run("db", "psql", "--", "-XAtc",
+                                         "SELECT id FROM rh_employees").split()]
+        # Rounds, the peer (PEER: another build's binary, e.g. main's) in alternating order.
+        binaries = [(SPORTLAKE, "this build")] + ([(PEER, "peer")] if PEER else [])
+        for r in range(ROUNDS):
+            for binary, label in (binaries if r % 2 == 0 else binaries[::-1]):
+                measure(binary, env, ids, f"round {r + 1} {label}")
     finally:
-        if server:
-            server.terminate()
-            server.wait(timeout=30)
         subprocess.run([SPORTLAKE, "db", "stop"], env=env, capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
+        if not kept:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -30,8 +30,19 @@ def test_operations_status_and_metrics_need_the_ops_or_hr_role(served):
     for path in ("/operations", "/api/status", "/metrics"):
         status, headers, _ = get(url + path)
         assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer"), path
-        status, _, body = get(url + path, viewer)
-        assert status == 403 and "ops" in json.loads(body)["error"], path
+        status, headers, body = get(url + path, viewer)
+        assert status == 403, path
+        if path == "/operations":  # a person opened it: an error page, as the other pages'
+            assert headers["Content-Type"].startswith("text/html"), path
+            assert "role=\"alert\"" in body and "ops" in body, body
+        else:  # the API's convention (serve/responses.hpp): {"error","code"}
+            error = json.loads(body)
+            assert error["code"] == "forbidden" and "ops" in error["error"], (path, error)
+        # In the request's language, like every other error.
+        status, _, body = get(url + path + "?lang=en", viewer)
+        assert status == 403 and "needs the ops role" in body, (path, body)
+        status, _, body = get(url + path, viewer, {"Accept-Language": "fr"})
+        assert status == 403 and "réservé au rôle ops" in body, (path, body)
         assert get(url + path, ops)[0] == 200, path
         assert get(url + path, hr)[0] == 200, path
     # ops reads the aggregates, never a per-employee row.
@@ -111,6 +122,47 @@ def test_metrics_parse_as_prometheus_text_with_http_counts_and_scrape_time_gauge
     for family in text_string_to_metric_families(text):
         assert family.name.startswith("sportlake_"), family.name
     assert "# TYPE sportlake_http_requests_total counter" in text
+
+
+def test_metrics_have_request_durations_per_route_without_ids(served):
+    url, _, home = served
+    ops, hr = token(home, "ops"), token(home, "hr")
+    employee = json.loads(get(f"{url}/api/prime_sportive?year={YEAR}&page_size=2", hr)[2])["rows"]
+    before = samples(get(f"{url}/metrics", ops)[2])
+    for _ in range(4):
+        assert get(f"{url}/?year={YEAR}", hr)[0] == 200
+    for row in employee:
+        assert get(f"{url}/employee/{row['employee_id']}?year={YEAR}", hr)[0] == 200
+    assert get(f"{url}/api/kpi_by_bu?year={YEAR}", hr)[0] == 200
+    text = get(f"{url}/metrics", ops)[2]
+    after = samples(text)
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    family = families["sportlake_http_request_duration_seconds"]
+    assert family.type == "histogram"
+    name = "sportlake_http_request_duration_seconds"
+
+    def count(route):
+        key = (f"{name}_count", frozenset({("route", route)}))
+        return after.get(key, 0) - before.get(key, 0)
+
+    assert count("/") == 4
+    assert count("/employee/{id}") == len(employee) == 2
+    assert count("/api/{table}") == 1
+    # Conventional buckets, cumulative, ending at +Inf = the count; the sum in seconds.
+    for route in ("/", "/employee/{id}", "/api/{table}"):
+        buckets = sorted((float(dict(labels)["le"]), v) for (n, labels), v in after.items()
+                         if n == f"{name}_bucket" and dict(labels)["route"] == route)
+        bounds = [le for le, _ in buckets]
+        assert {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10} <= set(bounds), bounds
+        assert bounds[-1] == float("inf")
+        counts = [v for _, v in buckets]
+        assert counts == sorted(counts) and counts[-1] == after[(f"{name}_count", frozenset({("route", route)}))]
+        total = after[(f"{name}_sum", frozenset({("route", route)}))]
+        assert 0 < total < 60 * counts[-1], (route, total)
+    # Route patterns only: no employee id, no query string in a label; no stream in the histogram.
+    routes = {dict(labels)["route"] for (n, labels) in after if n.startswith(name)}
+    assert not any(str(row["employee_id"]) in r for r in routes for row in employee), routes
+    assert "/api/feed" not in routes
 
 
 def test_overview_page_loads_the_feed_script_from_the_binary_only(served):
