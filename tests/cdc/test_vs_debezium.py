@@ -24,72 +24,9 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 from kafka_broker import free_port, kafka, read_topics  # noqa: E402,F401 - kafka: the fixture
 from debezium_connect import DebeziumConnect, debezium_jars  # noqa: E402
+from debezium_changes import CHANGES, TABLES  # noqa: E402
 
 pytestmark = pytest.mark.slow
-
-TABLES = """
-CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
-CREATE TABLE cmp_typed (id bigint PRIMARY KEY, amount numeric(12,2) NOT NULL, anyn numeric,
-                        j json, jb jsonb, at timestamptz, at3 timestamptz(3), day date NOT NULL,
-                        local_at timestamp, ms timestamp(3), t time, t3 time(3), tz timetz,
-                        iv interval, ok boolean NOT NULL, label text NOT NULL DEFAULT 'new',
-                        f8 double precision, f4 real, small smallint, blob bytea, u uuid,
-                        m mood, cash money, ints int4[], texts text[], big text);
-CREATE TABLE cmp_nokey (a int, b text NOT NULL);
-ALTER TABLE cmp_nokey REPLICA IDENTITY FULL;
-CREATE SCHEMA other;
-CREATE TABLE other.cmp_edge (k1 int, k2 text, d date, ts timestamp, tstz timestamptz, n numeric,
-                             n2 numeric(10,2), i2 smallint, i4 int, i8 bigint, f4 real, f8 float8,
-                             s text, arr int[], PRIMARY KEY (k1, k2));
-GRANT USAGE ON SCHEMA other TO sportlake_jobs;
-GRANT SELECT ON other.cmp_edge TO sportlake_jobs;
-CREATE PUBLICATION dbz_pub FOR TABLE cmp_typed, cmp_nokey, other.cmp_edge;
-"""
-
-# One transaction each (psql runs one -c as one transaction): source.sequence[0], the previous
-# commit's end, is compared from the second on.
-CHANGES = [
-    """INSERT INTO cmp_typed VALUES
-  (1, 30940.50, 1.25, '{"k": [1, 2]}', '{"k": [1, 2]}', '2026-07-01 10:00:00.5+02',
-   '2016-11-04 11:51:30.1+00', '2026-11-25', '2026-11-25 08:30:00', '2026-11-25 08:30:00.123',
-   '10:15:30.123456', '10:15:30.123', '10:15:30+02', '1 year 2 mons 3 days 04:05:06.789', true,
-   E'\\u00c9quitation', 0.25, -1.5, -32768, '\\x00ff', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-   'happy', '1234.56', '{1,NULL,-3}', '{a,"b c",NULL}', 'short'),
-  (2, 0, 100, NULL, 'null', NULL, NULL, '1970-01-01', NULL, NULL, '24:00:00', NULL,
-   '00:00:00.5-03:30', '-1 days +02:03:00', false, '', -0.0, 1e7, 32767, '\\x', NULL, 'sad',
-   '-0.01', '{}', '{}', NULL)""",
-    # A row whose text and bytea are TOASTed (stored out of line, > 2 kB compressed).
-    """INSERT INTO cmp_typed (id, amount, day, ok, big, blob)
-  SELECT 3, 1, '2000-02-29', true, string_agg(md5(g::text), ''),
-         decode(string_agg(md5((g + 7)::text), ''), 'hex')
-  FROM generate_series(1, 600) g""",
-    "UPDATE cmp_typed SET small = 5 WHERE id = 3",  # the TOASTed columns unchanged
-    "UPDATE cmp_typed SET label = 'x', f8 = 1.5, at = '1999-12-31 23:59:59.999999-05' WHERE id = 1",
-    "UPDATE cmp_typed SET id = 4 WHERE id = 3",  # a primary-key change with unchanged TOAST
-    "DELETE FROM cmp_typed WHERE id = 2",
-    "INSERT INTO cmp_nokey VALUES (1, 'a'), (NULL, 'b')",
-    "UPDATE cmp_nokey SET b = 'c' WHERE a IS NULL",
-    "DELETE FROM cmp_nokey WHERE a = 1",
-    # Edge values (issue 13), a composite key in another schema.
-    """INSERT INTO other.cmp_edge VALUES
-  (1, 'a', 'infinity', 'infinity', 'infinity', 'NaN', 'NaN', -32768, -2147483648,
-   -9223372036854775808, '-0.0', 'NaN', E'ctl \\x01 \\u2028 \\U0001F3C5', '{NULL}'),
-  (2, 'a', '-infinity', '-infinity', '-infinity', 'Infinity', 0, 32767, 2147483647,
-   9223372036854775807, 'Infinity', '-Infinity', '', '{1,NULL}'),
-  (3, 'a', '0044-03-15 BC', '0044-03-15 12:00:00 BC', '10000-01-01 00:00:00+00', '-Infinity',
-   -0.01, 0, 0, 0, 1e-45, 4.9e-324, NULL, '{}')""",
-    # A savepoint rolled back inside a committed transaction.
-    "BEGIN; INSERT INTO other.cmp_edge (k1, k2) VALUES (4, 'b'); SAVEPOINT s; "
-    "INSERT INTO other.cmp_edge (k1, k2) VALUES (5, 'b'); ROLLBACK TO s; "
-    "UPDATE other.cmp_edge SET s = 'after savepoint' WHERE k1 = 4; COMMIT",
-    "UPDATE other.cmp_edge SET k2 = 'z' WHERE k1 = 1",  # composite key change
-    "DELETE FROM other.cmp_edge WHERE k1 = 2",
-    "BEGIN; INSERT INTO other.cmp_edge (k1, k2) VALUES (6, 'x'); ROLLBACK",
-    "TRUNCATE cmp_nokey",  # skipped.operations=t by default, on both sides
-    # Last on each topic: once Debezium's topics end with it, everything before it is there too.
-    "INSERT INTO cmp_typed (id, amount, day, ok) VALUES (99, 0, '2000-01-01', true); "
-    "INSERT INTO cmp_nokey VALUES (99, 'end'); INSERT INTO other.cmp_edge (k1, k2) VALUES (99, 'end')",
-]
 
 # What Debezium writes for CHANGES, topic by topic (None: a tombstone), so the comparison below
 # is known to cover each kind of change.
