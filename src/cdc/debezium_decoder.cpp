@@ -187,8 +187,21 @@ std::string number_text(const Json& v) {
   return std::string(buffer, end);
 }
 
+// hh:mm:ss[.ffffff] of a time of day in µs, as PostgreSQL prints it: the fraction only when not
+// zero, without trailing zeros ("10:15:30.123", "24:00:00").
+std::string pg_time_of_day(int64_t us) {
+  std::string out = fmt::format("{:02}:{:02}:{:02}", us / 3'600'000'000LL, us / 60'000'000 % 60,
+                                us / 1'000'000 % 60);
+  if (const int64_t fraction = us % 1'000'000; fraction != 0) {
+    std::string digits = fmt::format(".{:06}", fraction);
+    while (digits.back() == '0') digits.pop_back();
+    out += digits;
+  }
+  return out;
+}
+
 // Days / UTC microseconds → PostgreSQL's ISO text, BC and years beyond 9999 included
-// ("0044-03-15 BC", "10000-01-01 00:00:00.000000+00").
+// ("0044-03-15 BC", "10000-01-01 00:00:00+00").
 std::string pg_text(int64_t days, std::optional<int64_t> in_day_us, bool zone) {
   const CivilDate date = civil_from_days(days);
   const bool bc = date.year <= 0;
@@ -196,15 +209,12 @@ std::string pg_text(int64_t days, std::optional<int64_t> in_day_us, bool zone) {
   int n =
       std::snprintf(buffer, sizeof buffer, "%04lld-%02d-%02d",
                     static_cast<long long>(bc ? 1 - date.year : date.year), date.month, date.day);
-  if (in_day_us) {
-    const int64_t seconds = *in_day_us / 1'000'000;
-    n += std::snprintf(buffer + n, sizeof buffer - n, " %02lld:%02lld:%02lld.%06lld%s",
-                       static_cast<long long>(seconds / 3600),
-                       static_cast<long long>(seconds / 60 % 60),
-                       static_cast<long long>(seconds % 60),
-                       static_cast<long long>(*in_day_us % 1'000'000), zone ? "+00" : "");
-  }
   std::string out(buffer, static_cast<size_t>(n));
+  if (in_day_us) {
+    out += ' ';
+    out += pg_time_of_day(*in_day_us);
+    if (zone) out += "+00";
+  }
   if (bc) out += " BC";
   return out;
 }
@@ -238,11 +248,63 @@ std::optional<int64_t> parse_iso_signed_year(const std::string& s) {
   return us;
 }
 
+constexpr std::string_view k_unavailable = "__debezium_unavailable_value";
+constexpr std::string_view k_unavailable_base64 = "X19kZWJleml1bV91bmF2YWlsYWJsZV92YWx1ZQ==";
+
+// A JSON array (a Connect array) → PostgreSQL's array text ('{1,NULL,-3}', '{a,"b c"}'): an
+// element is quoted when empty, "NULL" in any case, or holding a delimiter, brace, quote,
+// backslash or white space (array_out's rule), with '"' and '\' escaped.
+void append_pg_array(std::string& out, const Json& array) {
+  out += '{';
+  bool first = true;
+  for (const auto& element : array) {
+    if (!first) out += ',';
+    first = false;
+    if (element.is_null()) {
+      out += "NULL";
+    } else if (element.is_array()) {
+      append_pg_array(out, element);
+    } else if (element.is_boolean()) {
+      out += element.get<bool>() ? 't' : 'f';
+    } else if (element.is_number()) {
+      out += number_text(element);
+    } else if (element.is_string()) {
+      const auto& text = element.get_ref<const std::string&>();
+      bool quote = text.empty() || (text.size() == 4 && (text[0] | 0x20) == 'n' &&
+                                    (text[1] | 0x20) == 'u' && (text[2] | 0x20) == 'l' &&
+                                    (text[3] | 0x20) == 'l');
+      for (char c : text)
+        quote = quote || std::string_view("{},\"\\ \t\n\r\v\f").find(c) != std::string_view::npos;
+      if (quote) out += '"';
+      for (char c : text) {
+        if (quote && (c == '"' || c == '\\')) out += '\\';
+        out += c;
+      }
+      if (quote) out += '"';
+    } else {
+      out += element.dump();
+    }
+  }
+  out += '}';
+}
+
+// Debezium's placeholder for an unchanged TOASTed array: the placeholder as the only element of a
+// text array, its byte codes as an integer array.
+bool is_unavailable_array(const Json& v) {
+  if (v.size() == 1 && v[0].is_string()) return v[0].get_ref<const std::string&>() == k_unavailable;
+  if (v.size() != k_unavailable.size()) return false;
+  for (size_t i = 0; i < v.size(); ++i)
+    if (!v[i].is_number_integer() || v[i].get<int64_t>() != k_unavailable[i]) return false;
+  return true;
+}
+
 // One JSON value → the PostgreSQL text form pgoutput would carry for that column.
 pg::TupleValue to_pg_text(const Json& v, const ColumnSpec& spec, const std::string& column) {
   using Kind = pg::TupleValue::Kind;
   if (v.is_null()) return {Kind::null, {}};
-  if (v.is_string() && v.get_ref<const std::string&>() == "__debezium_unavailable_value")
+  // The placeholder, or its bytes in base64 (a bytea's, whose type a schemaless record hides).
+  if (v.is_string() && (v.get_ref<const std::string&>() == k_unavailable ||
+                        v.get_ref<const std::string&>() == k_unavailable_base64))
     return {Kind::unchanged_toast, {}};
   auto wrong = [&](std::string_view expected) -> pg::TupleValue {
     fail("column '" + column + "': " + v.dump().substr(0, 64) + " is not " + std::string(expected));
@@ -280,8 +342,7 @@ pg::TupleValue to_pg_text(const Json& v, const ColumnSpec& spec, const std::stri
     if (!v.is_number_integer()) return wrong("a time of day");
     us = v.get<int64_t>() * (name == connect::k_micro_time ? 1 : 1000);
     if (us < 0 || us > 86'400'000'000LL) return wrong("a time of day in range");
-    return {Kind::text, fmt::format("{:02}:{:02}:{:02}.{:06}", us / 3'600'000'000LL,
-                                    us / 60'000'000 % 60, us / 1'000'000 % 60, us % 1'000'000)};
+    return {Kind::text, pg_time_of_day(us)};
   }
   if (name == connect::k_micro_duration) {
     // MicroDuration keeps no months: the µs as an hours:minutes:seconds interval.
@@ -321,7 +382,10 @@ pg::TupleValue to_pg_text(const Json& v, const ColumnSpec& spec, const std::stri
   }
   if (spec.type == "bytes") {
     if (!v.is_string()) return wrong("base64 bytes");
-    return {Kind::text, hex_bytea(base64_decode(v.get<std::string>()))};
+    std::string bytes = base64_decode(v.get<std::string>());
+    // An unchanged TOASTed bytea: the placeholder's bytes (src/cdc/debezium_json.cpp writes it so).
+    if (bytes == k_unavailable) return {Kind::unchanged_toast, {}};
+    return {Kind::text, hex_bytea(bytes)};
   }
   if (spec.type.starts_with("int") || spec.type == "float" || spec.type == "double") {
     if (v.is_number()) return {Kind::text, number_text(v)};
@@ -330,7 +394,13 @@ pg::TupleValue to_pg_text(const Json& v, const ColumnSpec& spec, const std::stri
     return wrong("a number");
   }
   if (v.is_string()) return {Kind::text, v.get<std::string>()};
-  return {Kind::text, v.dump()};  // a struct/array/map of another connector: its JSON text
+  if (v.is_array()) {
+    if (is_unavailable_array(v)) return {Kind::unchanged_toast, {}};
+    std::string text;
+    append_pg_array(text, v);
+    return {Kind::text, std::move(text)};
+  }
+  return {Kind::text, v.dump()};  // a struct/map of another connector: its JSON text
 }
 
 // The row struct schema of an envelope schema (the "after" field, else "before").
