@@ -56,19 +56,28 @@ def sl(env, *args):
 def high_watermark(consumer, topic):
     from confluent_kafka import TopicPartition
     try:
-        return consumer.get_watermark_offsets(TopicPartition(topic, 0), timeout=5)[1]
-    except Exception:  # noqa: BLE001 - the topic does not exist yet
-        return 0
+        return consumer.get_watermark_offsets(TopicPartition(topic, 0), timeout=5, cached=False)[1]
+    except Exception as e:  # noqa: BLE001 - the topic does not exist yet
+        return str(e)
 
 
-def wait_for_rows(consumer, topic, deadline_s=3600):
+def wait_for_rows(bootstrap, topic, deadline_s=1800):
     """Polls the topic's end offset until it holds ROWS records; the time it was seen."""
-    end = time.monotonic() + deadline_s
-    while high_watermark(consumer, topic) < ROWS:
-        if time.monotonic() > end:
-            sys.exit(f"{topic}: fewer than {ROWS} records after {deadline_s} s")
-        time.sleep(0.05)
-    return time.monotonic()
+    from confluent_kafka import Consumer
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "bench-watch"})
+    try:
+        end = time.monotonic() + deadline_s
+        report = time.monotonic() + 30
+        while not isinstance(seen := high_watermark(consumer, topic), int) or seen < ROWS:
+            if time.monotonic() > report:
+                print(f"  {topic}: {seen}", file=sys.stderr, flush=True)
+                report = time.monotonic() + 30
+            if time.monotonic() > end:
+                sys.exit(f"{topic}: fewer than {ROWS} records after {deadline_s} s ({seen})")
+            time.sleep(0.05)
+        return time.monotonic()
+    finally:
+        consumer.close()
 
 
 def connector_state(connect, state):
@@ -93,7 +102,6 @@ def vm_hwm_mb(pid):
 
 
 def main():
-    from confluent_kafka import Consumer
     work = pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-dbz-"))
     os.chmod(work, 0o755)
     broker = KafkaBroker(broker_jars())
@@ -103,7 +111,6 @@ def main():
     env = dict(os.environ, SPORTLAKE_HOME=str(work / "home"), SPORTLAKE_LOG_LEVEL="warn",
                SPORTLAKE_PG_LISTEN="127.0.0.1", SPORTLAKE_PG_PORT=str(port),
                KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap, SPORTLAKE_KAFKA_PARTITIONS="1")
-    consumer = Consumer({"bootstrap.servers": broker.bootstrap, "group.id": "bench-watch"})
     jars = debezium_jars()
     connect = None
     try:
@@ -142,12 +149,12 @@ def main():
                                            "--max-events", str(ROWS)], env=e, capture_output=True, text=True)
                     if done.returncode != 0:
                         sys.exit(f"sportlake cdc: {done.stderr}")
-                    t1 = wait_for_rows(consumer, ours_topic)
+                    t1 = wait_for_rows(broker.bootstrap, ours_topic)
                     row[who] = (ROWS / (t1 - t0), int(done.stderr.strip().splitlines()[-1]) / 1024)
                 else:
                     t0 = time.monotonic()
                     connector_state(connect, "RUNNING")
-                    t1 = wait_for_rows(consumer, dbz_topic)
+                    t1 = wait_for_rows(broker.bootstrap, dbz_topic)
                     row[who] = (ROWS / (t1 - t0), vm_hwm_mb(connect.proc.pid))
                 results[who].append(row[who])
             connect.close()
@@ -171,7 +178,6 @@ def main():
     finally:
         if connect is not None:
             connect.close()
-        consumer.close()
         subprocess.run([SPORTLAKE, "db", "stop"], env=env, capture_output=True)
         broker.close()
         shutil.rmtree(work, ignore_errors=True)
