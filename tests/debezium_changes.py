@@ -2,7 +2,16 @@
 records, tests/bus/test_debezium_in.py the Bronze rows): every type the mapping covers, edge values,
 inserts, updates of a default and of a REPLICA IDENTITY FULL table, primary-key changes with an
 unchanged TOASTed text and bytea, deletes, a savepoint, a rollback, a TRUNCATE, and last on each
-table a row 99 (the end marker: once a topic ends with it, everything before it is there)."""
+table a row 99 (the end marker: once a topic ends with it, everything before it is there); and the
+embedded database both suites run them on."""
+import contextlib
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+
+from kafka_broker import free_port
 
 TABLES = """
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
@@ -67,3 +76,34 @@ CHANGES = [
     "INSERT INTO cmp_typed (id, amount, day, ok) VALUES (99, 0, '2000-01-01', true); "
     "INSERT INTO cmp_nokey VALUES (99, 'end'); INSERT INTO other.cmp_edge (k1, k2) VALUES (99, 'end')",
 ]
+
+
+def run(sportlake, e, *args, timeout=180):
+    done = subprocess.run([sportlake, *args], env=e, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def psql(sportlake, e, query):
+    return run(sportlake, e, "db", "psql", "--", "-XAtv", "ON_ERROR_STOP=1", "-c", query).stdout
+
+
+@contextlib.contextmanager
+def source_database(build_dir, bootstrap, prefix):
+    """An embedded PostgreSQL with TABLES, in a temporary folder: (sportlake, env, home, port,
+    folder). Debezium reaches it over TCP (SCRAM) as the jobs' role: LOGIN REPLICATION."""
+    base = pathlib.Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(base, 0o755)  # the server may run as `postgres`
+    home = base / "home"
+    port = free_port()
+    e = dict(os.environ, SPORTLAKE_HOME=str(home), SPORTLAKE_LOG_LEVEL="warn",
+             SPORTLAKE_PG_LISTEN="127.0.0.1", SPORTLAKE_PG_PORT=str(port),
+             KAFKA_BOOTSTRAP_SERVERS=bootstrap, SPORTLAKE_KAFKA_PARTITIONS="1")
+    sportlake = str(build_dir / "src" / "cli" / "sportlake")
+    subprocess.run([sportlake, "db", "start"], env=e, check=True, capture_output=True)
+    try:
+        psql(sportlake, e, TABLES)
+        yield sportlake, e, home, port, base
+    finally:
+        subprocess.run([sportlake, "db", "stop"], env=e, capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)

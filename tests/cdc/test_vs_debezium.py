@@ -9,22 +9,17 @@ be exactly that; nothing is ignored silently. Slow: two JVMs and Maven jars (`ma
 import copy
 import difflib
 import json
-import os
 import pathlib
-import shutil
 import struct
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-from kafka_broker import free_port, kafka, read_topics  # noqa: E402,F401 - kafka: the fixture
+from kafka_broker import kafka, read_topics  # noqa: E402,F401 - kafka: the fixture
 from debezium_connect import DebeziumConnect, debezium_jars  # noqa: E402
-from debezium_changes import CHANGES, TABLES  # noqa: E402
+from debezium_changes import CHANGES, psql, run, source_database  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -77,30 +72,8 @@ def known(difference, real):
 
 @pytest.fixture(scope="module")
 def env(build_dir, kafka):
-    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-dbz-"))
-    os.chmod(base, 0o755)  # the server may run as `postgres`
-    home = base / "home"
-    port = free_port()
-    # Debezium reaches the embedded cluster over TCP (SCRAM) as the jobs' role: LOGIN REPLICATION.
-    e = dict(os.environ, SPORTLAKE_HOME=str(home), SPORTLAKE_LOG_LEVEL="warn",
-             SPORTLAKE_PG_LISTEN="127.0.0.1", SPORTLAKE_PG_PORT=str(port),
-             KAFKA_BOOTSTRAP_SERVERS=kafka.bootstrap, SPORTLAKE_KAFKA_PARTITIONS="1")
-    sportlake = str(build_dir / "src" / "cli" / "sportlake")
-    subprocess.run([sportlake, "db", "start"], env=e, check=True, capture_output=True)
-    psql(sportlake, e, TABLES)
-    yield sportlake, e, home, port
-    subprocess.run([sportlake, "db", "stop"], env=e, capture_output=True)
-    shutil.rmtree(base, ignore_errors=True)
-
-
-def run(sportlake, e, *args, timeout=180):
-    done = subprocess.run([sportlake, *args], env=e, capture_output=True, text=True, timeout=timeout)
-    assert done.returncode == 0, done.stderr
-    return done
-
-
-def psql(sportlake, e, query):
-    return run(sportlake, e, "db", "psql", "--", "-XAtv", "ON_ERROR_STOP=1", "-c", query).stdout
+    with source_database(build_dir, kafka.bootstrap, "sl-dbz-") as db:
+        yield db[:4]
 
 
 class FloatText(str):
