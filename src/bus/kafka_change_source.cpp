@@ -26,14 +26,22 @@ std::string partition_name(const PartitionKey& key) {
   return key.first + ":" + std::to_string(key.second);
 }
 
-// librdkafka's subscription regex for the topics `<prefix>.…`.
-std::string topic_pattern(const std::string& prefix) {
-  std::string out = "^";
-  for (char c : prefix) {
+std::string regex_literal(const std::string& text) {
+  std::string out;
+  for (char c : text) {
     if (std::isalnum(static_cast<unsigned char>(c)) == 0) out += '\\';
     out += c;
   }
-  return out + "\\..+";
+  return out;
+}
+
+// librdkafka's subscription regex for the topics `<prefix>.…`, or only those of `tables`
+// (a regex subscription, unlike a topic name, waits quietly for a topic not created yet).
+std::string topic_pattern(const std::string& prefix, const std::vector<std::string>& tables) {
+  if (tables.empty()) return "^" + regex_literal(prefix) + "\\..+";
+  std::string names;
+  for (const auto& table : tables) names += (names.empty() ? "" : "|") + regex_literal(table);
+  return "^" + regex_literal(prefix) + "\\.[^.]+\\.(" + names + ")$";
 }
 
 }  // namespace
@@ -73,6 +81,7 @@ struct KafkaChangeSource::Impl {
   bool reset_due = false;
   size_t repeats = 0;
   size_t tombstones = 0;
+  std::chrono::steady_clock::time_point last_commit = std::chrono::steady_clock::now();
 
   ~Impl() {
     if (rk == nullptr) return;
@@ -272,7 +281,7 @@ Result<std::unique_ptr<KafkaChangeSource>> KafkaChangeSource::open(KafkaSourceOp
                       std::string("kafka: cannot create the consumer: ") + errstr.data());
   }
   rd_kafka_poll_set_consumer(impl->rk);
-  const std::string pattern = topic_pattern(options.topic_prefix);
+  const std::string pattern = topic_pattern(options.topic_prefix, options.tables);
   impl->options = std::move(options);
   rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(topics, pattern.c_str(), RD_KAFKA_PARTITION_UA);
@@ -291,6 +300,11 @@ KafkaChangeSource::~KafkaChangeSource() = default;
 Result<bool> KafkaChangeSource::poll(std::chrono::milliseconds timeout,
                                      const cdc::ChangeHandler& handler) {
   Impl& s = *impl_;
+  if (const auto now = std::chrono::steady_clock::now();
+      now - s.last_commit >= s.options.commit_interval) {
+    s.commit_offsets(true, false);
+    s.last_commit = now;
+  }
   bool got = false;
   for (size_t i = 0; i < s.options.max_batch; ++i) {
     rd_kafka_message_t* m =

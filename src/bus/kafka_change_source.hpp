@@ -44,6 +44,8 @@ struct KafkaSourceOptions {
   std::vector<std::pair<std::string, std::string>> properties;
   std::string group;         // consumer group (group.id)
   std::string topic_prefix;  // subscribes to every topic `<prefix>.<schema>.<table>`
+  // Only the topics of these tables (any schema), e.g. {"strava_activities"}; empty: every table.
+  std::vector<std::string> tables;
   std::string client_id = "sportlake-ingest";
   // Where a partition resumes (the sink's stored position), nullopt: its first offset. Without
   // it the group's committed offsets are used (a consumer whose sink cannot store positions).
@@ -52,6 +54,9 @@ struct KafkaSourceOptions {
       int32_t partition)>
       start;
   size_t max_batch = 1000;  // records delivered per poll at most
+  // poll commits the confirmed offsets at most this often (lazily, as a slot reports its
+  // position): what a consumer without `start` resumes from, and what its lag is measured by.
+  std::chrono::milliseconds commit_interval{1000};
 };
 
 class KafkaChangeSource final : public cdc::ChangeSource {
