@@ -96,6 +96,25 @@ std::string status_json(const StatusReport& r) {
     w.end_object();
   }
   w.end_array();
+  if (r.kafka) {
+    w.key("kafka").begin_object();
+    if (!r.kafka_error.empty()) w.field("error", r.kafka_error);
+    w.key("consumer_lag").begin_array();
+    for (const auto& l : r.consumer_lag) {
+      w.begin_object().field("group", l.group).field("topic", l.topic).field("partition",
+                                                                               l.partition);
+      w.field("high_watermark", l.high_watermark);
+      w.key("committed_offset");
+      l.committed ? w.number(*l.committed) : w.null();
+      w.field("lag", l.lag);
+      w.key("bronze_offset");
+      l.bronze_offset ? w.number(*l.bronze_offset) : w.null();
+      w.key("bronze_lag");
+      l.bronze_lag ? w.number(*l.bronze_lag) : w.null();
+      w.end_object();
+    }
+    w.end_array().end_object();
+  }
   counts(w, "notifications", r.notifications, {"status"});
   counts(w, "distances", r.distances, {"provider", "status"});
   w.key("job_failures").begin_array();
@@ -158,6 +177,20 @@ std::string status_text(const StatusReport& r) {
     for (const auto& f : r.job_failures) {
       out += fmt::format("  {:<10} {} failing\n", f.job, f.count);
       for (const auto& line : f.newest) out += "    " + line + "\n";
+    }
+  }
+  if (r.kafka) {
+    out += "\nKafka consumer lag (messages behind the high watermark):\n";
+    if (!r.kafka_error.empty()) out += "  unavailable: " + r.kafka_error + "\n";
+    if (r.kafka_error.empty() && r.consumer_lag.empty())
+      out += "  no group committed yet (ingest|notify|distances --source kafka)\n";
+    for (const auto& l : r.consumer_lag) {
+      auto offset = [](std::optional<int64_t> o) { return o ? std::to_string(*o) : "-"; };
+      out += fmt::format("  {:<22} {}:{}  committed {} of {}, lag {}", l.group, l.topic,
+                         l.partition, offset(l.committed), l.high_watermark, l.lag);
+      if (l.bronze_lag)
+        out += fmt::format(" (Bronze txn at {}, lag {})", *l.bronze_offset, *l.bronze_lag);
+      out += "\n";
     }
   }
   out += fmt::format("\nlake {}:\n", r.lake_root);

@@ -1,5 +1,5 @@
 // StatusReport: what runs and how far it got, as plain facts — the database and each job's
-// replication slot (WAL held, lag), the notification outbox, the distance cache, the jobs'
+// replication slot (WAL held, lag), each Kafka consumer group's lag, the notification outbox, the distance cache, the jobs'
 // skipped rows, the lake's tables (versions, files, small files, last `lake check`), the last
 // Bronze commit (freshness) and the last refresh.
 //
@@ -40,6 +40,20 @@ struct JobFailures {
   std::vector<std::string> newest;  // "<item> (employee <id>): <error>", newest first, ≤ 5
 };
 
+// A Kafka consumer group's lag on one partition (scale-out mode).
+struct ConsumerLag {
+  std::string group;
+  std::string topic;
+  int32_t partition = 0;
+  int64_t high_watermark = 0;        // the offset the next record will get
+  std::optional<int64_t> committed;  // the group's committed offset (nullopt: none)
+  int64_t lag = 0;                   // high watermark − committed (or − the oldest offset)
+  // The Bronze ingest's own position (its table's Delta txn, authoritative: the committed offset
+  // is a copy written after) and the lag from it; nullopt for the other groups.
+  std::optional<int64_t> bronze_offset;
+  std::optional<int64_t> bronze_lag;
+};
+
 struct LakeTable {
   std::string layer;  // bronze, silver, gold
   std::string name;
@@ -68,6 +82,12 @@ struct StatusReport {
   std::vector<Count> notifications;  // keys {status}
   std::vector<Count> distances;      // keys {provider, status}
   std::vector<JobFailures> job_failures;
+
+  // Kafka (when kafka.bootstrap_servers is set): each consumer group's lag per partition;
+  // `kafka_error` set when the brokers could not be read.
+  bool kafka = false;
+  std::string kafka_error;
+  std::vector<ConsumerLag> consumer_lag;
 
   // The lake; `lake_error` set when its tables could not be listed.
   std::string lake_error;

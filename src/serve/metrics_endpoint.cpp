@@ -81,6 +81,23 @@ void status_metrics(const ops::StatusReport& r, metrics::Exposition& out) {
     for (const auto& f : r.job_failures)
       out.sample("sportlake_job_failures", {{"job", f.job}}, number(f.count));
   }
+  if (r.kafka && r.kafka_error.empty()) {
+    out.family("sportlake_kafka_consumer_lag_messages", "gauge",
+               "Records between a partition's high watermark and the consumer group's committed "
+               "offset.");
+    for (const auto& l : r.consumer_lag)
+      out.sample("sportlake_kafka_consumer_lag_messages",
+                 {{"group", l.group}, {"topic", l.topic}, {"partition", std::to_string(l.partition)}},
+                 number(l.lag));
+    out.family("sportlake_kafka_bronze_lag_messages", "gauge",
+               "Records between a partition's high watermark and the offset stored in its Bronze "
+               "table's Delta txn (the ingest's authoritative position).");
+    for (const auto& l : r.consumer_lag)
+      if (l.bronze_lag)
+        out.sample("sportlake_kafka_bronze_lag_messages",
+                   {{"group", l.group}, {"topic", l.topic}, {"partition", std::to_string(l.partition)}},
+                   number(*l.bronze_lag));
+  }
   struct TableGauge {
     const char* name;
     const char* help;

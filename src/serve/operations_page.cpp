@@ -146,6 +146,27 @@ std::string operations_html(const ops::StatusReport& r, Lang lang, Role role, bo
     html += "</table>";
   }
 
+  if (r.kafka) {
+    html += "<h2>" + t("ops.kafka_lag") + "</h2>";
+    if (!r.kafka_error.empty())
+      html += "<p class=\"bad\">" + e(trf(lang, "ops.kafka_unavailable", r.kafka_error)) + "</p>";
+    html += "<table>" +
+            header_row(lang,
+                       {"ops.group", "ops.partition", "ops.high_watermark", "ops.committed",
+                        "ops.lag", "ops.bronze_lag"},
+                       {"ops.high_watermark", "ops.committed", "ops.lag", "ops.bronze_lag"});
+    if (r.consumer_lag.empty() && r.kafka_error.empty())
+      html += "<tr><td colspan=\"6\">" + t("ops.no_group") + "</td></tr>";
+    auto optional_num = [&](std::optional<int64_t> v) { return v ? num(*v) : std::string("–"); };
+    for (const auto& l : r.consumer_lag)
+      html += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+          "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+          e(l.group), e(l.topic + ":" + std::to_string(l.partition)), num(l.high_watermark),
+          optional_num(l.committed), num(l.lag), optional_num(l.bronze_lag));
+    html += "</table>";
+  }
+
   html += "<h2>" + e(trf(lang, "ops.lake", r.lake_root)) + "</h2>";
   if (!r.lake_error.empty())
     html += "<p class=\"bad\">" + e(trf(lang, "ops.lake_unreadable", r.lake_error)) + "</p>";

@@ -64,5 +64,38 @@ TEST(StatusReport, AnUnreachableDatabaseStillShowsTheLake) {
   EXPECT_EQ(nlohmann::json::parse(status_json(r))["database"]["error"], "connection refused");
 }
 
+TEST(StatusReport, KafkaLagPerGroupTopicAndPartition) {
+  StatusReport r = sample();
+  EXPECT_FALSE(nlohmann::json::parse(status_json(r)).contains("kafka"));  // not configured
+  EXPECT_EQ(status_text(r).find("Kafka"), std::string::npos);
+  r.kafka = true;
+  r.consumer_lag = {{"sl_bronze", "rh_sport.public.rh_employees", 2, 40, 35, 5, 38, 2},
+                    {"sl_notify", "rh_sport.public.strava_activities", 0, 9, std::nullopt, 9,
+                     std::nullopt, std::nullopt}};
+  const auto j = nlohmann::json::parse(status_json(r));
+  const auto& lag = j["kafka"]["consumer_lag"];
+  ASSERT_EQ(lag.size(), 2u);
+  EXPECT_EQ(lag[0]["group"], "sl_bronze");
+  EXPECT_EQ(lag[0]["partition"], 2);
+  EXPECT_EQ(lag[0]["committed_offset"], 35);
+  EXPECT_EQ(lag[0]["lag"], 5);
+  EXPECT_EQ(lag[0]["bronze_offset"], 38);
+  EXPECT_EQ(lag[0]["bronze_lag"], 2);
+  EXPECT_TRUE(lag[1]["committed_offset"].is_null());
+  EXPECT_TRUE(lag[1]["bronze_lag"].is_null());
+  EXPECT_FALSE(j["kafka"].contains("error"));
+  const std::string text = status_text(r);
+  for (const char* expected :
+       {"Kafka consumer lag", "rh_sport.public.rh_employees:2  committed 35 of 40, lag 5 (Bronze txn "
+                              "at 38, lag 2)",
+        "rh_sport.public.strava_activities:0  committed - of 9, lag 9\n"})
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+
+  r.kafka_error = "kafka: cannot read the cluster's topics: Local: Timed out";
+  r.consumer_lag.clear();
+  EXPECT_EQ(nlohmann::json::parse(status_json(r))["kafka"]["error"], r.kafka_error);
+  EXPECT_NE(status_text(r).find("unavailable: kafka: cannot read"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sl::ops
