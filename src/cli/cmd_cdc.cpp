@@ -6,6 +6,7 @@
 #include "cdc/debezium_lines.hpp"
 #include "cdc/slot.hpp"
 #include "cli/commands.hpp"
+#include "cli/slot_jobs.hpp"
 #include "cli/source_database.hpp"
 #include "cli/stop_signal.hpp"
 #include "pg/database.hpp"
@@ -50,13 +51,7 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
   // message has its delivery report.
   std::unique_ptr<bus::KafkaSink> kafka;
   if (opt.sink == "kafka") {
-    const auto& k = ctx.settings.kafka;
-    SL_ASSIGN_OR_RETURN(int partitions, k.partitions);
-    SL_ASSIGN_OR_RETURN(int replication_factor, k.replication_factor);
-    SL_ASSIGN_OR_RETURN(kafka, bus::KafkaSink::open({.bootstrap_servers = k.bootstrap_servers,
-                                                     .properties = k.properties,
-                                                     .partitions = partitions,
-                                                     .replication_factor = replication_factor}));
+    SL_ASSIGN_OR_RETURN(kafka, open_kafka_sink(ctx.settings.kafka));
   }
   stop_on_signals();
   SL_TRY(cdc::run_debezium_lines(

@@ -35,7 +35,7 @@ Status run_distances(Context& ctx, const DistancesOptions& opt) {
     SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
     const auto job = distance_follow_job(ctx.settings, conninfo, opt);
     stop_on_signals();
-    SL_ASSIGN_OR_RETURN(done, run_distance_follow_job(sql, job.slot, *provider, job.options));
+    SL_ASSIGN_OR_RETURN(done, run_distance_follow_job(sql, job, *provider));
   } else {
     SL_ASSIGN_OR_RETURN(done, lakehouse::refresh_distances(
                                   sql, *provider, ctx.settings.maps.destination, opt.refresh));
@@ -79,6 +79,13 @@ void add_distances_command(CLI::App& app, Context& ctx) {
                 "then keep following employee changes (own slot) and compute what they need");
   cmd->add_option("--slot", opt.slot,
                   "replication slot of --follow (default: cdc.slot + \"_distances\")");
+  cmd->add_option("--source", opt.source,
+                  "with --follow: slot (its own replication slot) or kafka (the rh_employees topic "
+                  "<kafka.topic_prefix>.<schema>.rh_employees on KAFKA_BOOTSTRAP_SERVERS, in a "
+                  "consumer group; offsets committed once the refresh they trigger is stored)")
+      ->check(CLI::IsMember({"slot", "kafka"}));
+  cmd->add_option("--group", opt.group,
+                  "--source kafka: the consumer group (default: kafka.group + \"_distances\")");
   cmd->add_option("--idle-exit", opt.idle_exit, "with --follow: stop after SECONDS idle");
   cmd->add_flag("--json", opt.json, "print the figures as JSON");
   cmd->callback([&ctx] {

@@ -1,4 +1,5 @@
-// `sportlake notify`: the Slack notifier job (lakehouse/activity_notifier.hpp) on its own slot.
+// `sportlake notify`: the Slack notifier job (lakehouse/activity_notifier.hpp) on its own slot or
+// consumer group.
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
@@ -29,7 +30,7 @@ Status run_notify(Context& ctx, const NotifyOptions& opt) {
   else
     fmt::print(stderr, "sportlake notify: posting to {}\n",
                integrations::redact_url(job.notifier.webhook_url));
-  SL_ASSIGN_OR_RETURN(auto stats, run_notify_job(sql, job.slot, job.notifier, job.options));
+  SL_ASSIGN_OR_RETURN(auto stats, run_notify_job(sql, job));
   if (opt.json) {
     fmt::print(
         "{{\"queued\":{},\"too_old\":{},\"sent\":{},\"retried\":{},\"failed\":{},"
@@ -64,6 +65,13 @@ void add_notify_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--slot", opt.slot,
                   "replication slot (created when missing; default: cdc.slot + \"_notify\")");
   cmd->add_option("--publication", opt.publication, "publication (default: cdc.publication)");
+  cmd->add_option("--source", opt.source,
+                  "slot (its own replication slot) or kafka (the strava_activities topic "
+                  "<kafka.topic_prefix>.<schema>.strava_activities on KAFKA_BOOTSTRAP_SERVERS, in a "
+                  "consumer group; offsets committed once the outbox holds the activities)")
+      ->check(CLI::IsMember({"slot", "kafka"}));
+  cmd->add_option("--group", opt.group,
+                  "--source kafka: the consumer group (default: kafka.group + \"_notify\")");
   cmd->add_option("--min-interval", opt.min_interval,
                   "seconds between two posts (default 1: Slack's rate limit)");
   cmd->add_option("--timeout", opt.timeout,

@@ -1,5 +1,5 @@
 // `sportlake status`: what runs and how far it got — the database, each job's replication slot
-// and how much WAL it holds, the notification outbox, the distance cache, the jobs' skipped rows,
+// and how much WAL it holds, each Kafka consumer group's lag per partition, the notification outbox, the distance cache, the jobs' skipped rows,
 // the lake's tables (versions, files, small files, when `lake check` last found each clean), the
 // last Bronze commit and refresh. The facts are cli/status_facts' (the dashboard's /operations
 // shows the same); printed by ops::status_text.
@@ -26,7 +26,9 @@ bool run_status(Context& ctx, bool json) {
   auto sql = open_source_database(ctx);  // starts the embedded cluster, migrates
   Status st = sql ? collect_database_status(*sql, report) : Status(sql.error());
   if (!st) report.database_error = st.error().to_string();
-  collect_lake_status(open_lake(ctx), report);
+  const delta::Lake lake = open_lake(ctx);
+  collect_lake_status(lake, report);
+  collect_kafka_status(ctx.settings, lake, report);
   fmt::print("{}", json ? ops::status_json(report) + "\n" : ops::status_text(report));
   if (!st) fmt::print(stderr, "sportlake status: {}\n", st.error().to_string());
   return st.ok();
@@ -37,7 +39,8 @@ bool run_status(Context& ctx, bool json) {
 void add_status_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "status",
-      "the database, each job's slot, lag and WAL held, notifications, distances, failed rows, "
+      "the database, each job's slot, lag and WAL held, Kafka consumer lag, notifications, "
+      "distances, failed rows, "
       "lake tables (versions, small files, last check), last Bronze commit and refresh");
   static bool json = false;
   cmd->add_flag("--json", json, "the same facts as JSON (what the dashboard's /api/status answers)");

@@ -4,6 +4,9 @@
 // dashboard. Ctrl-C (or SIGTERM) stops them all cleanly: each finishes its transaction and
 // acknowledges what it made durable. A service that fails is logged and started again after a pause (5 s doubling to 2 min),
 // so a database restart or a Slack outage does not stop the others.
+// `--kafka`: the same against a broker — a publish role (`cdc --sink kafka --schemas` on its own
+// slot) and ingest, notify and distances each reading the topics in its own consumer group, as
+// their `--source kafka` commands do on other machines.
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
@@ -37,6 +40,8 @@ struct UpOptions {
   bool no_auth = false;
   bool no_maintain = false;
   double maintain_interval = -1;  // -1: maintenance.interval
+  bool kafka = false;
+  bool no_publish = false;  // --kafka: the topics come from elsewhere (another publisher, Debezium)
 };
 
 // Sleeps up to `duration`, waking early on stop.
@@ -106,12 +111,32 @@ Status run_up(Context& ctx, const UpOptions& opt) {
   const Settings& settings = ctx.settings;
   const auto& stop = stop_on_signals();
   const delta::Lake lake = open_lake(ctx);
+  if (opt.kafka && settings.kafka.bootstrap_servers.empty())
+    return make_error(Errc::invalid_argument,
+                      "--kafka: no brokers (set KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap_servers)");
+  // Each consuming role reads its own slot, or with --kafka the topics in its own group.
+  const std::string source = opt.kafka ? "kafka" : "slot";
 
   std::vector<std::thread> threads;
+  if (opt.kafka && !opt.no_publish) {
+    threads.emplace_back([&] {
+      supervise("publish", [&]() -> Status {
+        SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
+        return run_publish_job(sql, settings, conninfo);
+      });
+    });
+  }
   threads.emplace_back([&] {
     supervise("ingest", [&]() -> Status {
+      IngestFlags flags;
+      flags.source = source;
+      if (opt.kafka) {
+        SL_TRY(run_bronze_kafka_job(settings.kafka, settings.cdc.topic_prefix,
+                                    bronze_ingest_options(settings, "", lake, flags)));
+        return {};
+      }
       SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
-      SL_TRY(run_bronze_job(sql, bronze_ingest_options(settings, conninfo, lake, {})));
+      SL_TRY(run_bronze_job(sql, bronze_ingest_options(settings, conninfo, lake, flags)));
       return {};
     });
   });
@@ -119,8 +144,9 @@ Status run_up(Context& ctx, const UpOptions& opt) {
     threads.emplace_back([&] {
       supervise("notify", [&]() -> Status {
         SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
-        const auto job = notify_job(settings, conninfo, {});
-        SL_TRY(run_notify_job(sql, job.slot, job.notifier, job.options));
+        NotifyFlags flags;
+        flags.source = source;
+        SL_TRY(run_notify_job(sql, notify_job(settings, conninfo, flags)));
         return {};
       });
     });
@@ -131,8 +157,10 @@ Status run_up(Context& ctx, const UpOptions& opt) {
         SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));
         std::optional<integrations::Gazetteer> gazetteer;
         SL_ASSIGN_OR_RETURN(auto provider, make_distance_provider(settings.maps, "", gazetteer));
-        const auto job = distance_follow_job(settings, conninfo, {});
-        SL_TRY(run_distance_follow_job(sql, job.slot, *provider, job.options));
+        DistanceFollowFlags flags;
+        flags.source = source;
+        SL_TRY(run_distance_follow_job(sql, distance_follow_job(settings, conninfo, flags),
+                                       *provider));
         return {};
       });
     });
@@ -170,8 +198,11 @@ Status run_up(Context& ctx, const UpOptions& opt) {
     });
   }
   fmt::print(
-      "sportlake up: ingest → {}/bronze, notify ({}), distances, refresh every {} s, {}; Ctrl-C "
+      "sportlake up: {}ingest → {}/bronze, notify ({}), distances, refresh every {} s, {}; Ctrl-C "
       "stops\n",
+      opt.kafka ? fmt::format("{}Kafka {} → ", opt.no_publish ? "" : "publish → ",
+                              settings.kafka.bootstrap_servers)
+                : std::string(),
       settings.lake_root.string(), settings.slack_webhook_url.empty() ? "log" : "Slack",
       opt.refresh_interval, maintain ? "table maintenance" : "no table maintenance");
   std::fflush(stdout);
@@ -190,6 +221,13 @@ void add_up_command(CLI::App& app, Context& ctx) {
   static UpOptions opt;
   cmd->add_option("--refresh-interval", opt.refresh_interval,
                   "seconds between two Silver/Gold refreshes (default 60)");
+  cmd->add_flag("--kafka", opt.kafka,
+                "scale-out mode on KAFKA_BOOTSTRAP_SERVERS: a publish role (cdc --sink kafka "
+                "--schemas, slot cdc.slot + \"_publish\") and ingest, notify and distances "
+                "reading the topics, each in its own consumer group (kafka.group + \"_<role>\")");
+  cmd->add_flag("--no-publish", opt.no_publish,
+                "with --kafka: without the publish role (the topics come from another publisher "
+                "or a Debezium connector)");
   cmd->add_flag("--no-notify", opt.no_notify, "without the Slack notifier");
   cmd->add_flag("--no-distances", opt.no_distances, "without the distance worker");
   cmd->add_flag("--no-serve", opt.no_serve, "without the dashboard");

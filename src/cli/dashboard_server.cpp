@@ -42,9 +42,8 @@ Status run_dashboard(const Context& ctx, const DashboardOptions& options,
   // The operations facts and the live feed read PostgreSQL (one connection each, opened when
   // first asked, never starting the embedded cluster: `serve` only reads).
   auto status_sql = std::make_shared<SourceConnection>(ctx);
-  const bool embedded = ctx.settings.embedded_database;
-  const serve::StatusProvider status = [status_sql, &lake, embedded] {
-    return collect_status(*status_sql, lake, embedded);
+  const serve::StatusProvider status = [status_sql, &lake, &settings = ctx.settings] {
+    return collect_status(*status_sql, lake, settings);
   };
   serve::LiveFeed feed(feed_source(std::make_shared<SourceConnection>(ctx)), stop);
   server_options->stream_paths = {"/api/feed"};

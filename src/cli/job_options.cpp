@@ -50,16 +50,24 @@ lakehouse::BronzeIngestOptions bronze_ingest_options(const Settings& settings,
   options.commit_min_interval = millis(flags.commit_min_interval);
   options.commit_idle_window = millis(flags.commit_idle_window);
   options.max_changes = flags.max_changes;
-  if (flags.source == "kafka")
-    options.log_group =
-        flags.group.empty() ? settings.kafka.group_prefix + "_bronze" : flags.group;
+  if (auto kafka = kafka_consumer(settings, flags.source, flags.group, "bronze"))
+    options.log_group = kafka->group;
   return options;
+}
+
+std::optional<KafkaConsumer> kafka_consumer(const Settings& settings, const std::string& source,
+                                            const std::string& flag_group, std::string_view role) {
+  if (source != "kafka") return std::nullopt;
+  return KafkaConsumer{.kafka = settings.kafka,
+                       .topic_prefix = settings.cdc.topic_prefix,
+                       .group = flag_group.empty() ? settings.consumer_group(role) : flag_group};
 }
 
 NotifyJob notify_job(const Settings& settings, const std::string& conninfo,
                      const NotifyFlags& flags) {
   NotifyJob job;
   job.slot = slot_settings(settings, conninfo, flags.slot, "notify", flags.publication);
+  job.kafka = kafka_consumer(settings, flags.source, flags.group, "notify");
   job.notifier = {.webhook_url = settings.slack_webhook_url, .http_timeout = millis(flags.timeout)};
   set_stop(job.options, flags.idle_exit);
   job.options.min_interval = millis(flags.min_interval);
@@ -72,6 +80,7 @@ DistanceFollowJob distance_follow_job(const Settings& settings, const std::strin
                                       const DistanceFollowFlags& flags) {
   DistanceFollowJob job;
   job.slot = slot_settings(settings, conninfo, flags.slot, "distances", "");
+  job.kafka = kafka_consumer(settings, flags.source, flags.group, "distances");
   set_stop(job.options, flags.idle_exit);
   job.options.destination = settings.maps.destination;
   return job;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "cli/settings.hpp"
@@ -35,6 +36,13 @@ struct IngestFlags {
   std::string group;            // "": kafka.group + "_bronze"
 };
 
+// Where a role reads the Kafka topics `<topic_prefix>.<schema>.<table>` (`--source kafka`).
+struct KafkaConsumer {
+  KafkaSettings kafka;
+  std::string topic_prefix;
+  std::string group;  // its own consumer group
+};
+
 // Where a streaming job reads its changes: its own replication slot.
 struct SlotSettings {
   std::string conninfo;
@@ -57,22 +65,29 @@ struct NotifyFlags {
   int max_attempts = lakehouse::NotifierOptions{}.max_attempts;
   double max_age_days = static_cast<double>(lakehouse::NotifierOptions{}.max_age.count()) / 24;
   double idle_exit = 0;
+  std::string source = "slot";  // slot, or kafka
+  std::string group;            // "": kafka.group + "_notify"
 };
 
 // `sportlake distances --follow` flags.
 struct DistanceFollowFlags {
   std::string slot;  // "": cdc.slot + "_distances"
   double idle_exit = 0;
+  std::string source = "slot";  // slot, or kafka
+  std::string group;            // "": kafka.group + "_distances"
 };
 
+// A streaming job reads its own slot, or with `kafka` the topics in its consumer group.
 struct NotifyJob {
   SlotSettings slot;
+  std::optional<KafkaConsumer> kafka;
   NotifierSettings notifier;
   lakehouse::NotifierOptions options;
 };
 
 struct DistanceFollowJob {
   SlotSettings slot;
+  std::optional<KafkaConsumer> kafka;
   lakehouse::DistanceWorkerOptions options;
 };
 
@@ -82,6 +97,10 @@ lakehouse::BronzeIngestOptions bronze_ingest_options(const Settings& settings,
                                                      const std::string& conninfo,
                                                      const delta::Lake& lake,
                                                      const IngestFlags& flags);
+// The consumer of `role` for `--source kafka` (its group: `flag_group`, else
+// Settings::consumer_group(role)); nullopt for `--source slot`.
+std::optional<KafkaConsumer> kafka_consumer(const Settings& settings, const std::string& source,
+                                            const std::string& flag_group, std::string_view role);
 NotifyJob notify_job(const Settings& settings, const std::string& conninfo,
                      const NotifyFlags& flags);
 DistanceFollowJob distance_follow_job(const Settings& settings, const std::string& conninfo,

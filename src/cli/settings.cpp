@@ -81,6 +81,10 @@ std::string Settings::slot(std::string_view job) const {
   return cdc.slot_prefix + "_" + std::string(job);
 }
 
+std::string Settings::consumer_group(std::string_view role) const {
+  return kafka.group_prefix + "_" + std::string(role);
+}
+
 Result<int> Settings::reference_year() const {
   if (!year) return year.error();
   if (*year) return **year;

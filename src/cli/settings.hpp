@@ -92,6 +92,9 @@ struct Settings {
 
   // The replication slot of `job` ("bronze", "notify"...): cdc.slot + "_" + job.
   std::string slot(std::string_view job) const;
+  // The consumer group of a role reading Kafka (`bronze`, `notify`, `distances`): kafka.group
+  // + "_" + role.
+  std::string consumer_group(std::string_view role) const;
   // rules.year, else the current year (asked at each call: a long-running `up` crosses years).
   Result<int> reference_year() const;
 

@@ -1,4 +1,4 @@
-// Jobs on their own replication slots: slot source, notifier and provider built here.
+// Jobs on their own replication slots or consumer groups: sources, sinks and notifier built here.
 #include "cli/slot_jobs.hpp"
 
 #include <spdlog/spdlog.h>
@@ -6,9 +6,12 @@
 #include <memory>
 
 #include "bus/kafka_change_source.hpp"
+#include "cdc/debezium_lines.hpp"
 #include "cdc/slot.hpp"
 #include "cdc/slot_change_source.hpp"
+#include "cli/stop_signal.hpp"
 #include "integrations/slack_webhook.hpp"
+#include "lakehouse/activity_card.hpp"
 
 namespace sl::cli {
 
@@ -24,6 +27,20 @@ Result<std::unique_ptr<cdc::ChangeSource>> open_slot_source(
                                                                 .stop_requested = stop_requested},
                                                                from));
   return std::unique_ptr<cdc::ChangeSource>(std::move(source));
+}
+
+// A role's consumer of the topics of `tables` (empty: every table). `start`: where a partition
+// resumes (the sink's stored position); empty: the group's committed offsets.
+Result<std::unique_ptr<bus::KafkaChangeSource>> open_kafka_source(
+    const KafkaConsumer& consumer, std::vector<std::string> tables, std::string client_id,
+    decltype(bus::KafkaSourceOptions::start) start = {}) {
+  return bus::KafkaChangeSource::open({.bootstrap_servers = consumer.kafka.bootstrap_servers,
+                                       .properties = consumer.kafka.properties,
+                                       .group = consumer.group,
+                                       .topic_prefix = consumer.topic_prefix,
+                                       .tables = std::move(tables),
+                                       .client_id = std::move(client_id),
+                                       .start = std::move(start)});
 }
 
 }  // namespace
@@ -46,29 +63,35 @@ Result<lakehouse::BronzeIngestStats> run_bronze_kafka_job(
   auto writer = lakehouse::bronze_writer(options);
   SL_ASSIGN_OR_RETURN(
       auto source,
-      bus::KafkaChangeSource::open(
-          {.bootstrap_servers = kafka.bootstrap_servers,
-           .properties = kafka.properties,
-           .group = options.log_group,
-           .topic_prefix = topic_prefix,
-           .start = [&writer](const std::string& topic, const std::string& schema,
-                              const std::string& table, int32_t partition) {
-             return writer.log_start(schema, table, topic, partition);
-           }}));
+      open_kafka_source({kafka, topic_prefix, options.log_group}, {}, "sportlake-ingest",
+                        [&writer](const std::string& topic, const std::string& schema,
+                                  const std::string& table, int32_t partition) {
+                          return writer.log_start(schema, table, topic, partition);
+                        }));
   SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_bronze_ingest(*source, writer, options));
   stats.skipped += source->repeats();
   return stats;
 }
 
-Result<lakehouse::NotifierStats> run_notify_job(pg::Connection& sql, const SlotSettings& slot,
-                                                const NotifierSettings& settings,
-                                                const lakehouse::NotifierOptions& options) {
-  // A slot created now starts at the current position: history is never announced.
-  SL_ASSIGN_OR_RETURN(auto start, cdc::open_or_create_slot(sql, slot.conninfo, slot.slot));
-  if (start.created)
-    spdlog::info("notify: created slot {} at {}: activities from now on are announced", slot.slot,
-                 start.from.to_string());
-  SL_ASSIGN_OR_RETURN(auto source, open_slot_source(sql, slot, start.from, options.stop_requested));
+Result<lakehouse::NotifierStats> run_notify_job(pg::Connection& sql, const NotifyJob& job) {
+  const auto& slot = job.slot;
+  const auto& settings = job.notifier;
+  const auto& options = job.options;
+  std::unique_ptr<cdc::ChangeSource> source;
+  if (job.kafka) {
+    // A new group reads the topics from their start: snapshot rows are no inserts, and inserts
+    // older than max_age are history, so only recent activities not yet in the outbox are news.
+    SL_ASSIGN_OR_RETURN(source, open_kafka_source(*job.kafka,
+                                                  {std::string(lakehouse::k_activities_table)},
+                                                  "sportlake-notify"));
+  } else {
+    // A slot created now starts at the current position: history is never announced.
+    SL_ASSIGN_OR_RETURN(auto start, cdc::open_or_create_slot(sql, slot.conninfo, slot.slot));
+    if (start.created)
+      spdlog::info("notify: created slot {} at {}: activities from now on are announced",
+                   slot.slot, start.from.to_string());
+    SL_ASSIGN_OR_RETURN(source, open_slot_source(sql, slot, start.from, options.stop_requested));
+  }
   std::unique_ptr<integrations::Notifier> notifier;
   if (settings.webhook_url.empty())
     notifier = std::make_unique<integrations::LogNotifier>();
@@ -78,15 +101,56 @@ Result<lakehouse::NotifierStats> run_notify_job(pg::Connection& sql, const SlotS
   return lakehouse::run_activity_notifier(sql, *source, *notifier, options);
 }
 
-Result<lakehouse::DistanceRefresh> run_distance_follow_job(
-    pg::Connection& sql, const SlotSettings& slot, integrations::DistanceProvider& provider,
-    const lakehouse::DistanceWorkerOptions& options) {
+Result<lakehouse::DistanceRefresh> run_distance_follow_job(pg::Connection& sql,
+                                                           const DistanceFollowJob& job,
+                                                           integrations::DistanceProvider& provider) {
+  const auto& slot = job.slot;
+  const auto& options = job.options;
+  if (job.kafka) {
+    // The group's committed offsets come after every refresh they owe (a new group reads the
+    // topics from their start: one refresh, of what the cache lacks).
+    return lakehouse::run_distance_worker(
+        sql, provider,
+        [&job]() -> Result<std::unique_ptr<cdc::ChangeSource>> {
+          SL_ASSIGN_OR_RETURN(
+              auto source,
+              open_kafka_source(*job.kafka, {std::string(lakehouse::k_employees_table)},
+                                "sportlake-distances"));
+          return std::unique_ptr<cdc::ChangeSource>(std::move(source));
+        },
+        options);
+  }
   // Created before the first refresh: a change made meanwhile is streamed, not missed.
   SL_ASSIGN_OR_RETURN(auto start, cdc::open_or_create_slot(sql, slot.conninfo, slot.slot));
   start.created.reset();
   return lakehouse::run_distance_worker(
       sql, provider,
       [&] { return open_slot_source(sql, slot, start.from, options.stop_requested); }, options);
+}
+
+Result<std::unique_ptr<bus::KafkaSink>> open_kafka_sink(const KafkaSettings& kafka) {
+  SL_ASSIGN_OR_RETURN(int partitions, kafka.partitions);
+  SL_ASSIGN_OR_RETURN(int replication_factor, kafka.replication_factor);
+  return bus::KafkaSink::open({.bootstrap_servers = kafka.bootstrap_servers,
+                               .properties = kafka.properties,
+                               .partitions = partitions,
+                               .replication_factor = replication_factor});
+}
+
+Status run_publish_job(pg::Connection& sql, const Settings& settings, const std::string& conninfo) {
+  SL_ASSIGN_OR_RETURN(auto sink, open_kafka_sink(settings.kafka));
+  // With schemas: the consumers' Bronze keeps the columns' types (schemaless is all text).
+  SL_TRY(cdc::run_debezium_lines(sql, {.conninfo = conninfo,
+                                       .slot = settings.slot("publish"),
+                                       .publication = settings.cdc.publication,
+                                       .topic_prefix = settings.cdc.topic_prefix,
+                                       .record_sink = sink.get(),
+                                       .marker_dir = settings.home / "cdc",
+                                       .tombstones = true,
+                                       .from_start = true,
+                                       .schemas = true,
+                                       .stop_requested = stop_requested}));
+  return {};
 }
 
 }  // namespace sl::cli

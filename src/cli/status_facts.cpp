@@ -1,11 +1,17 @@
 // The status facts from PostgreSQL and the lake.
 #include "cli/status_facts.hpp"
 
+#include <algorithm>
 #include <chrono>
 
+#include "bus/consumer_lag.hpp"
+#include "bus/kafka_change_source.hpp"
 #include "common/civil_time.hpp"
 #include "delta/snapshot.hpp"
 #include "delta/table_check.hpp"
+#include "lakehouse/activity_card.hpp"
+#include "lakehouse/bronze_ingest.hpp"
+#include "lakehouse/distance_job.hpp"
 #include "lakehouse/notification_outbox.hpp"
 #include "pg/database.hpp"
 
@@ -134,6 +140,49 @@ void collect_lake_status(const delta::Lake& lake, ops::StatusReport& report) {
   }
 }
 
+void collect_kafka_status(const Settings& settings, const delta::Lake& lake,
+                          ops::StatusReport& report) {
+  if (settings.kafka.bootstrap_servers.empty()) return;
+  report.kafka = true;
+  const std::string bronze_group = settings.consumer_group("bronze");
+  auto lag = bus::consumer_lag(
+      {.bootstrap_servers = settings.kafka.bootstrap_servers,
+       .properties = settings.kafka.properties,
+       .topic_prefix = settings.cdc.topic_prefix,
+       .groups = {{bronze_group, {}},
+                  {settings.consumer_group("notify"),
+                   {std::string(lakehouse::k_activities_table)}},
+                  {settings.consumer_group("distances"),
+                   {std::string(lakehouse::k_employees_table)}}},
+       .timeout = std::chrono::milliseconds(3000)});
+  if (!lag) {
+    report.kafka_error = lag.error().to_string();
+    return;
+  }
+  // The ingest's positions as its Bronze tables hold them (read as a restarting ingest would).
+  lakehouse::BronzeIngestOptions bronze;
+  bronze.lake = &lake;
+  bronze.log_group = bronze_group;
+  auto writer = lakehouse::bronze_writer(bronze);
+  for (const auto& p : *lag) {
+    ops::ConsumerLag row{.group = p.group,
+                         .topic = p.topic,
+                         .partition = p.partition,
+                         .high_watermark = p.high_watermark,
+                         .committed = p.committed,
+                         .lag = p.lag};
+    const auto table = bus::topic_table(settings.cdc.topic_prefix, p.topic);
+    if (p.group == bronze_group && table) {
+      auto start = writer.log_start(table->first, table->second, p.topic, p.partition);
+      if (start) {
+        row.bronze_offset = *start ? (*start)->next_offset : p.low_watermark;
+        row.bronze_lag = std::max<int64_t>(0, p.high_watermark - *row.bronze_offset);
+      }
+    }
+    report.consumer_lag.push_back(std::move(row));
+  }
+}
+
 Status SourceConnection::open() {
   const auto now = std::chrono::steady_clock::now();
   if (failed_ && now - failed_at_ < std::chrono::seconds(5)) return *failed_;
@@ -158,12 +207,13 @@ Status SourceConnection::connect() {
   return {};
 }
 
-ops::StatusReport collect_status(SourceConnection& sql, const delta::Lake& lake, bool embedded) {
+ops::StatusReport collect_status(SourceConnection& sql, const delta::Lake& lake,
+                                 const Settings& settings) {
   ops::StatusReport report;
   report.generated_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-  report.embedded = embedded;
+  report.embedded = settings.embedded_database;
   auto st = sql.use([&](pg::Connection& c) -> Status {
     ops::StatusReport part;
     SL_TRY(collect_database_status(c, part));
@@ -178,6 +228,7 @@ ops::StatusReport collect_status(SourceConnection& sql, const delta::Lake& lake,
   });
   if (!st) report.database_error = st.error().to_string();
   collect_lake_status(lake, report);
+  collect_kafka_status(settings, lake, report);
   return report;
 }
 

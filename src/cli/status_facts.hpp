@@ -23,6 +23,13 @@ Status collect_database_status(pg::Connection& sql, ops::StatusReport& report);
 // The lake part (every table's version, files, small files, last check).
 void collect_lake_status(const delta::Lake& lake, ops::StatusReport& report);
 
+// The Kafka part, when kafka.bootstrap_servers is set: the lag of the roles' default consumer
+// groups (ingest on every topic, notify on strava_activities, distances on rh_employees), and for
+// the ingest's group the offsets its Bronze tables' txns hold. A broker that does not answer is
+// the report's kafka_error.
+void collect_kafka_status(const Settings& settings, const delta::Lake& lake,
+                          ops::StatusReport& report);
+
 // A connection to the source database as the jobs' role, opened at first use and again after a
 // failure; never starts the embedded cluster (a server that only reads must not). One caller
 // at a time: use() holds a lock and gives up after 1 s of waiting for it; connecting has a 3 s
@@ -57,8 +64,9 @@ class SourceConnection {
 };
 
 // Every fact, now: the database part through `sql` (its failure is the report's
-// database_error), the lake part from `lake`.
-ops::StatusReport collect_status(SourceConnection& sql, const delta::Lake& lake, bool embedded);
+// database_error), the lake part from `lake`, the Kafka part from the brokers.
+ops::StatusReport collect_status(SourceConnection& sql, const delta::Lake& lake,
+                                 const Settings& settings);
 
 // The live feed's source: notification_outbox's announced rows through `sql`.
 serve::FeedSource feed_source(std::shared_ptr<SourceConnection> sql);

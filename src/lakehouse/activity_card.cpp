@@ -32,7 +32,7 @@ std::string french_date(const std::string& local_text) {
 }  // namespace
 
 std::optional<NewActivity> new_activity(const cdc::ChangeEvent& e) {
-  if (e.op != cdc::Op::create || e.source.table != "strava_activities" || !e.after || !e.relation)
+  if (e.op != cdc::Op::create || e.source.table != k_activities_table || !e.after || !e.relation)
     return std::nullopt;
   NewActivity a;
   for (size_t c = 0; c < e.relation->columns.size() && c < e.after->size(); ++c) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cdc/change_event.hpp"
 #include "common/result.hpp"
@@ -23,6 +24,9 @@ struct NewActivity {
 };
 
 // The activity an event inserts into strava_activities; nullopt for any other event.
+// The one table whose inserts are announced (what a notifier's change source must carry).
+inline constexpr std::string_view k_activities_table = "strava_activities";
+
 std::optional<NewActivity> new_activity(const cdc::ChangeEvent& e);
 
 // The Slack body of an activity; the employee's name and declared sport are read from `sql`.

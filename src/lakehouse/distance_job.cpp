@@ -171,14 +171,15 @@ Result<DistanceRefresh> run_distance_worker(pg::Connection& sql,
   auto backoff = std::chrono::seconds(30);
   auto next_try = Clock::now();
   auto on_event = [&](const cdc::ChangeEvent& e) -> Status {
-    employees_changed |= e.source.table == "rh_employees";
+    employees_changed |= e.source.table == k_employees_table;
     return {};
   };
   auto on_commit = [&](const cdc::SourcePosition& end) -> Status {
-    if (employees_changed) {
+    if (employees_changed || dirty) {
+      // The refresh reads the database as it is then: it covers this transaction too.
       dirty = true;
       owed_until = end;
-    } else if (!dirty) {
+    } else {
       source->confirm(end);
     }
     employees_changed = false;

@@ -44,6 +44,8 @@ struct DistanceRefresh {
 };
 
 inline constexpr std::string_view k_distances_job = "distances";  // job_failures.job
+// The one table the worker follows (what its change source must carry).
+inline constexpr std::string_view k_employees_table = "rh_employees";
 // AFNOR NF Z10-011 allows 6 lines of 38 characters (228); `load` accepts 500 characters
 // (source/field_limits.hpp), which is also the most whose UTF-8 (≤ 2,000 bytes) the cache's key
 // index can hold with the workplace beside it. Counted in characters, like `load`.
