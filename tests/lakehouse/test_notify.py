@@ -7,7 +7,6 @@ for a 429); a refusal is `failed` and not retried; a request without an answer, 
 in the middle of a post, leaves the notification `uncertain` and it is never posted again; posts
 keep the minimum interval.
 """
-import http.server
 import json
 import os
 import pathlib
@@ -15,54 +14,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 import time
 
 import pytest
-
-
-class Slack:
-    """A recording webhook. `plan` maps the n-th request (0-based) to (status, headers, body,
-    delay in s); unplanned requests get 200 ok."""
-
-    def __init__(self, plan=None):
-        self.plan = plan or {}
-        self.requests = []  # (time, body as JSON)
-        slack = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                n = len(slack.requests)
-                slack.requests.append((time.monotonic(), json.loads(body)))
-                status, headers, answer, delay = slack.plan.get(n, (200, {}, "ok", 0))
-                if delay:
-                    time.sleep(delay)
-                try:
-                    self.send_response(status)
-                    for k, v in headers.items():
-                        self.send_header(k, v)
-                    raw = answer if isinstance(answer, bytes) else answer.encode()
-                    self.send_header("Content-Type", "text/plain")
-                    self.send_header("Content-Length", str(len(raw)))
-                    self.end_headers()
-                    self.wfile.write(raw)
-                except OSError:
-                    pass  # the client gave up waiting
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/services/T000/B000/secret"
-
-    def ok_texts(self):
-        return [body["text"] for i, (_, body) in enumerate(self.requests) if self.plan.get(i, (200,))[0] == 200]
-
-    def close(self):
-        self.server.shutdown()
+from slack_server import Slack  # noqa: F401 - also imported from here by other suites
 
 
 @pytest.fixture()
