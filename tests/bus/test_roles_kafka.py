@@ -83,7 +83,8 @@ def test_notify_posts_each_new_activity_once_across_a_kill_9(env):
     # Its offsets are committed: the group is at the end of every partition.
     rows = lag_rows(sportlake, e, prefix + "_notify")
     assert rows and {r["topic"] for r in rows} == {f"{prefix}.public.strava_activities"}, rows
-    assert all(r["lag"] == 0 and r["committed_offset"] == r["high_watermark"] for r in rows), rows
+    assert all(r["lag"] == 0 for r in rows), rows
+    assert all(r["committed_offset"] == r["high_watermark"] for r in rows if r["high_watermark"] > 0), rows
     assert sum(r["high_watermark"] for r in rows) == 7
 
 
