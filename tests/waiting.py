@@ -8,3 +8,12 @@ def wait_for(condition, what, timeout=60, state=None, interval=0.2):
     while not condition():
         assert time.monotonic() < deadline, f"never: {what} {state or ''}".rstrip()
         time.sleep(interval)
+
+
+def dashboard_url(proc):
+    """The dashboard's URL as `sportlake up` (or `serve`) prints it on its stdout."""
+    while True:
+        line = proc.stdout.readline()
+        assert line, "it ended before the dashboard listened"
+        if line.startswith("dashboard: http://"):
+            return line.split()[1].rstrip("/")

@@ -18,7 +18,7 @@ from deltalake import DeltaTable
 
 from bus_helpers import psql, run
 from slack_server import Slack
-from waiting import wait_for
+from waiting import dashboard_url, wait_for
 
 
 def own_groups(e, prefix):
@@ -142,12 +142,7 @@ def test_up_kafka_runs_every_role_and_lag_goes_to_zero(env):
         return DeltaTable(str(path)).to_pyarrow_table().num_rows if (path / "_delta_log").exists() else -1
 
     try:
-        url = None
-        while url is None:
-            line = up.stdout.readline()
-            assert line, "up ended before the dashboard listened"
-            if line.startswith("dashboard: http://"):
-                url = line.split()[1].rstrip("/")
+        url = dashboard_url(up)
         ops_token = (pathlib.Path(e["SPORTLAKE_HOME"]) / "serve" / "ops.token").read_text().strip()
         employees = int(psql(sportlake, e, "SELECT count(*) FROM rh_employees")[0])
         # The publish role's snapshot reaches Bronze through the topics.

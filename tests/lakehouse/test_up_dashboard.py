@@ -17,7 +17,7 @@ import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 from test_notify import Slack
-from waiting import wait_for
+from waiting import dashboard_url, wait_for
 
 
 def read_events(response, events):
@@ -56,12 +56,7 @@ def test_up_feeds_each_activity_within_2_s_and_exports_its_counts(build_dir):
                           stderr=subprocess.PIPE, text=True)
     stream = None
     try:
-        url = None
-        while url is None:
-            line = up.stdout.readline()
-            assert line, "up ended before the dashboard listened"
-            if line.startswith("dashboard: http://"):
-                url = line.split()[1].rstrip("/")
+        url = dashboard_url(up)
         home = base / "home" / "serve"
         viewer, ops = ((home / f"{r}.token").read_text().strip() for r in ("viewer", "ops"))
         slots = "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'sportlake_%'"
