@@ -18,12 +18,14 @@ struct RefreshCliOptions {
   int year = 0;  // 0: rules.year or the current year
   bool no_publish = false;
   bool json = false;
+  bool full = false;
 };
 
 Status run_refresh_command(Context& ctx, const RefreshCliOptions& opt) {
   SL_ASSIGN_OR_RETURN(auto gazetteer, load_gazetteer(ctx.settings.maps));
   const delta::Lake lake = open_lake(ctx);
   SL_ASSIGN_OR_RETURN(auto options, refresh_options(ctx.settings, lake, opt.year, gazetteer));
+  options.full = opt.full;
   std::optional<pg::Connection> sql;
   if (!opt.no_publish) {
     SL_ASSIGN_OR_RETURN(auto conn, open_source_database(ctx));
@@ -42,16 +44,23 @@ Status run_refresh_command(Context& ctx, const RefreshCliOptions& opt) {
         "\"dq_findings\":{},\"sporty_commuters\":{},\"eligible_bonus\":{},\"total_bonus_eur\":{},"
         "\"max_bonus_eur\":{},\"declaration_anomalies\":{},\"unknown_distances\":{},"
         "\"wellbeing_eligible\":{},\"wellbeing_days\":{},\"published\":{},"
-        "\"publish_rejected\":{}}}\n",
+        "\"publish_rejected\":{},\"incremental\":{},\"activities_rebuilt\":{},"
+        "\"gold_rebuilt\":{}}}\n",
         k.year, r.bronze_changes, r.employees, r.activities, r.issues, k.sporty_commuters,
         k.eligible_bonus, decimal_text(k.total_bonus_cents, 2), decimal_text(k.max_bonus_cents, 2),
         k.declaration_anomalies, k.unknown_distances, k.wellbeing_eligible, k.wellbeing_days,
-        r.published ? "true" : "false", r.publish_rejected.size());
+        r.published ? "true" : "false", r.publish_rejected.size(),
+        r.incremental ? "true" : "false", r.activities_rebuilt, r.gold_rebuilt ? "true" : "false");
     return {};
   }
   fmt::print(
       "refresh {}: {} Bronze changes → {} employees, {} activities, {} data-quality findings\n",
       k.year, r.bronze_changes, r.employees, r.activities, r.issues);
+  fmt::print("  {}\n", r.incremental
+                          ? fmt::format("incrémental : {} activités recalculées{}",
+                                        r.activities_rebuilt,
+                                        r.gold_rebuilt ? "" : ", Gold inchangé")
+                          : "complet : " + r.full_reason);
   fmt::print("  prime sportive : {} éligibles sur {} trajets sportifs, {} € (maximum {} €)\n",
              k.eligible_bonus, k.sporty_commuters, decimal_text(k.total_bonus_cents, 2),
              decimal_text(k.max_bonus_cents, 2));
@@ -76,6 +85,9 @@ void add_refresh_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--year", opt.year, "the year (default: rules.year, else the current year)");
   cmd->add_flag("--no-publish", opt.no_publish, "write the Delta tables only");
   cmd->add_flag("--json", opt.json, "print the figures as JSON");
+  cmd->add_flag("--full", opt.full,
+                "rebuild Silver whole from Bronze (default: only what changed since the last "
+                "refresh, when there was one)");
   cmd->callback([&ctx] {
     if (auto st = run_refresh_command(ctx, opt); !st) {
       fmt::print(stderr, "sportlake refresh: {}\n", st.error().to_string());

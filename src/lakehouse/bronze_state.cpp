@@ -32,6 +32,7 @@ Result<std::optional<BronzeState>> BronzeState::read(const delta::Storage& stora
   SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(storage, *snapshot, scan));
   auto state = of(std::move(batch), key_columns);
   if (!state) return state.error().with_context(storage.describe(""));
+  state->version_ = snapshot->version;
   return std::optional<BronzeState>(std::move(*state));
 }
 
@@ -86,6 +87,14 @@ Result<BronzeState> BronzeState::of(columnar::RecordBatch batch,
   }
   for (size_t row : latest)
     if (op->string_at(row) != "d") s.rows_.push_back(row);
+  return s;
+}
+
+BronzeState BronzeState::every_row(columnar::RecordBatch batch) {
+  BronzeState s;
+  s.batch_ = std::move(batch);
+  s.rows_.resize(s.batch_.num_rows);
+  for (size_t i = 0; i < s.rows_.size(); ++i) s.rows_[i] = i;
   return s;
 }
 

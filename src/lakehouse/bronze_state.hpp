@@ -27,6 +27,11 @@ class BronzeState {
   // From a batch already in memory (tests).
   static Result<BronzeState> of(columnar::RecordBatch batch,
                                 const std::vector<std::string>& key_columns);
+  // Every row of a table that is not a change log (Silver read back), for the typed access.
+  static BronzeState every_row(columnar::RecordBatch batch);
+
+  // The table's version `read` read (-1 otherwise).
+  int64_t version() const { return version_; }
 
   // Rows of the current state (indices into the batch), in key order of first appearance.
   const std::vector<size_t>& rows() const { return rows_; }
@@ -47,6 +52,7 @@ class BronzeState {
 
   columnar::RecordBatch batch_;
   std::vector<size_t> rows_;
+  int64_t version_ = -1;
 };
 
 }  // namespace sl::lakehouse

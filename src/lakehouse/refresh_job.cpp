@@ -5,22 +5,28 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <map>
 
+#include "common/fault_point.hpp"
 #include "common/metrics.hpp"
 #include "delta/table_writer.hpp"
+#include "lakehouse/bronze_changes.hpp"
 #include "lakehouse/bronze_state.hpp"
 #include "lakehouse/gold_build.hpp"
 #include "lakehouse/gold_publisher.hpp"
 #include "lakehouse/job_failures.hpp"
 #include "lakehouse/lake_tables.hpp"
 #include "lakehouse/silver_build.hpp"
+#include "lakehouse/silver_increment.hpp"
+#include "lakehouse/silver_store.hpp"
 
 namespace sl::lakehouse {
 
 namespace {
 
 Status write_layer(const delta::Lake& lake, delta::Layer layer, std::vector<NamedBatch> tables,
-                   bool by_year, const std::string& operation) {
+                   bool by_year, const std::string& operation,
+                   const std::pair<std::string, int64_t>& built_from) {
   for (auto& [name, batch] : tables) {
     auto storage = lake.table(layer, name);
     delta::WriteOptions write;
@@ -29,6 +35,7 @@ Status write_layer(const delta::Lake& lake, delta::Layer layer, std::vector<Name
     write.table_name = name;
     write.operation = operation;
     write.merge_schema = true;
+    write.app_transactions.push_back({built_from.first, built_from.second});
     auto written = delta::write_table(*storage, batch, write);
     if (!written) return written.error().with_context(lake.location(layer, name));
   }
@@ -64,56 +71,164 @@ Status record_publish_failures(pg::Connection& sql, int year, const PublishRepor
   return sql.exec("COMMIT").ok() ? Status{} : make_error(Errc::unavailable, "job_failures: commit");
 }
 
-Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* publish_to) {
-  RefreshResult result;
+constexpr std::string_view k_gold_app = "sportlake-gold:";
+
+// What else than Bronze Silver depends on (silver_build.hpp): a watermark of its own, so a
+// refresh under other settings rebuilds Silver in full.
+int64_t settings_fingerprint(const RefreshOptions& o) {
+  const auto& r = o.rules;
+  const std::string text =
+      fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", r.bonus_rate, r.walk_max_km, r.bike_max_km,
+                  r.likely_error_factor, r.wellbeing_min_activities, r.wellbeing_days,
+                  o.destination, o.gazetteer != nullptr);
+  return static_cast<int64_t>(fnv1a(text) >> 1);
+}
+
+// Bronze → Silver whole, with the watermarks of what was read.
+Result<Silver> refresh_silver_fully(const RefreshOptions& options, int64_t settings,
+                                    RefreshResult& result) {
   const delta::Lake& lake = *options.lake;
-  auto bronze = [&](std::string_view table) { return lake.table(delta::Layer::bronze, table); };
-  SL_ASSIGN_OR_RETURN(auto employees, BronzeState::read(*bronze("rh_employees"), {"id"}));
-  SL_ASSIGN_OR_RETURN(auto sports, BronzeState::read(*bronze("sport_activities"), {"id"}));
-  SL_ASSIGN_OR_RETURN(auto activities,
-                      BronzeState::read(*bronze("strava_activities"), {"activity_id"},
-                                        {"employee_id", "name", "sport_type", "type", "distance_m",
-                                         "moving_time_s", "elapsed_time_s", "start_date_utc",
-                                         "start_date_local", "commute", "calories"}));
-  SL_ASSIGN_OR_RETURN(
-      auto distances,
-      BronzeState::read(*bronze("distance_cache"), {"origin", "destination", "mode", "provider"}));
-  SL_ASSIGN_OR_RETURN(auto failures, BronzeState::read(*bronze("job_failures"), {"job", "item"}));
-  if (!employees)
+  std::map<std::string_view, std::optional<BronzeState>> states;
+  Watermarks watermarks;
+  for (const auto& source : silver_sources()) {
+    SL_ASSIGN_OR_RETURN(states[source.table],
+                        BronzeState::read(*lake.table(delta::Layer::bronze, source.table),
+                                          source.keys, source.columns));
+    if (const auto& s = states[source.table]) {
+      result.bronze_changes += s->changes();
+      watermarks[std::string(source.table)] = s->version();
+    }
+  }
+  if (!states["rh_employees"])
     return make_error(Errc::not_found, "no Bronze table of rh_employees under " +
                                            lake.location(delta::Layer::bronze, "") +
                                            ": run `sportlake ingest` first");
-  for (const auto* s :
-       {&*employees, sports ? &*sports : nullptr, activities ? &*activities : nullptr,
-        distances ? &*distances : nullptr, failures ? &*failures : nullptr})
-    if (s) result.bronze_changes += s->changes();
-
+  auto state = [&](std::string_view table) -> const BronzeState* {
+    return states[table] ? &*states[table] : nullptr;
+  };
   SilverInputs in;
-  in.employees = &*employees;
-  in.sports = sports ? &*sports : nullptr;
-  in.activities = activities ? &*activities : nullptr;
-  in.distances = distances ? &*distances : nullptr;
-  in.job_failures = failures ? &*failures : nullptr;
+  in.employees = state("rh_employees");
+  in.sports = state("sport_activities");
+  in.activities = state("strava_activities");
+  in.distances = state("distance_cache");
+  in.job_failures = state("job_failures");
   in.gazetteer = options.gazetteer;
   in.destination = options.destination;
   in.now_us = options.now_us;
   in.rules = options.rules;
-  const Silver silver = build_silver(in);
-  result.employees = silver.employees.size();
-  result.activities = silver.activities.size();
-  result.issues = silver.issues.size();
-  SL_TRY(write_layer(lake, delta::Layer::silver, silver_tables(silver), false, "REFRESH SILVER"));
+  Silver silver = build_silver(in);
+  watermarks[std::string(k_checked_at)] = options.now_us;
+  watermarks[std::string(k_settings)] = settings;
+  // dq_issues last: its watermarks stand for the whole of Silver.
+  for (auto& [name, batch] : silver_tables(silver)) {
+    SL_ASSIGN_OR_RETURN(auto current, silver_snapshot(lake, name));
+    SL_TRY(commit_silver(lake, name, current, current ? current->files : std::vector<delta::Add>{},
+                         std::move(batch), watermarks, "REFRESH SILVER"));
+  }
+  return silver;
+}
 
-  const Gold gold = build_gold(silver, options.year, options.rules);
+// The year's KPIs as Gold holds them (a refresh that found nothing to rebuild reports them).
+Result<std::optional<KpiSummary>> gold_summary(const delta::Lake& lake, int year) {
+  auto storage = lake.table(delta::Layer::gold, "kpi_summary");
+  auto snapshot = delta::load_snapshot(*storage);
+  if (!snapshot && snapshot.error().code == Errc::not_found) return std::nullopt;
+  if (!snapshot) return snapshot.error().with_context(storage->describe(""));
+  SL_ASSIGN_OR_RETURN(auto rows,
+                      read_table_files(*storage, *snapshot, snapshot->files, {},
+                                       {{"year", delta::Predicate::Op::eq, std::to_string(year)}}));
+  const auto s = BronzeState::every_row(std::move(rows));
+  if (s.rows().empty()) return std::nullopt;
+  const size_t r = s.rows().front();
+  KpiSummary k;
+  k.year = year;
+  auto get = [&](const char* column) { return s.integer(column, r).value_or(0); };
+  k.employees = get("employees");
+  k.sporty_commuters = get("sporty_commuters");
+  k.eligible_bonus = get("eligible_bonus");
+  k.total_bonus_cents = s.cents("total_bonus_eur", r).value_or(0);
+  k.max_bonus_cents = s.cents("max_bonus_eur", r).value_or(0);
+  k.declaration_anomalies = get("declaration_anomalies");
+  k.unknown_distances = get("unknown_distances");
+  k.wellbeing_eligible = get("wellbeing_eligible");
+  k.wellbeing_days = get("wellbeing_days");
+  k.activities = get("activities");
+  k.dq_errors = get("dq_errors");
+  k.dq_warnings = get("dq_warnings");
+  return std::optional<KpiSummary>(k);
+}
+
+// The Silver version the year's Gold was built from (its last table's txn), if any.
+Result<std::optional<int64_t>> gold_built_from(const delta::Lake& lake, int year) {
+  auto storage = lake.table(delta::Layer::gold, "wellbeing_shortfall");
+  auto snapshot = delta::load_snapshot(*storage);
+  if (!snapshot && snapshot.error().code == Errc::not_found) return std::nullopt;
+  if (!snapshot) return snapshot.error().with_context(storage->describe(""));
+  return snapshot->app_version(std::string(k_gold_app) + std::to_string(year));
+}
+
+Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* publish_to) {
+  RefreshResult result;
+  const delta::Lake& lake = *options.lake;
+  const int64_t settings = settings_fingerprint(options);
+
+  // 1. Silver.
+  std::optional<Silver> silver;  // in memory after a full rebuild
+  bool silver_changed = true;
+  if (options.full) {
+    result.full_reason = "--full";
+  } else {
+    SL_ASSIGN_OR_RETURN(auto watermarks, read_watermarks(lake));
+    SilverIncrementOptions inc{options.lake,   options.gazetteer, options.destination,
+                               options.now_us, options.rules,     settings};
+    SL_ASSIGN_OR_RETURN(auto step, refresh_silver_incrementally(inc, watermarks));
+    if (step.full_reason) {
+      result.full_reason = *step.full_reason;
+    } else {
+      result.incremental = true;
+      result.bronze_changes = step.bronze_changes;
+      result.activities_rebuilt = step.activities_rebuilt;
+      silver_changed = step.changed;
+    }
+  }
+  if (!result.incremental) {
+    spdlog::info("refresh: Silver rebuilt in full: {}", result.full_reason);
+    SL_ASSIGN_OR_RETURN(silver, refresh_silver_fully(options, settings, result));
+  }
+  SL_ASSIGN_OR_RETURN(auto silver_now, silver_snapshot(lake, "dq_issues"));
+  const int64_t silver_version = silver_now ? silver_now->version : -1;
+  SL_ASSIGN_OR_RETURN(result.employees, silver_row_count(lake, "employees"));
+  SL_ASSIGN_OR_RETURN(result.activities, silver_row_count(lake, "activities"));
+  SL_ASSIGN_OR_RETURN(result.issues, silver_row_count(lake, "dq_issues"));
+
+  fault_point("refresh.between_silver_and_gold");  // Silver committed, Gold not yet
+
+  // 2. Gold of the year, when Silver moved since it was built.
+  SL_ASSIGN_OR_RETURN(auto built_from, gold_built_from(lake, options.year));
+  if (!silver_changed && built_from == silver_version) {
+    SL_ASSIGN_OR_RETURN(auto summary, gold_summary(lake, options.year));
+    if (summary) {
+      result.summary = *summary;
+      spdlog::info("refresh {}: nothing changed since the last refresh", options.year);
+      return result;
+    }
+  }
+  if (!silver) {
+    SL_ASSIGN_OR_RETURN(silver, read_silver_for_gold(lake, options.year));
+  }
+  const Gold gold = build_gold(*silver, options.year, options.rules);
   result.summary = gold.summary;
-  SL_TRY(write_layer(lake, delta::Layer::gold, gold_tables(gold), true, "REFRESH GOLD"));
+  result.gold_rebuilt = true;
+  SL_TRY(write_layer(lake, delta::Layer::gold, gold_tables(gold), true, "REFRESH GOLD",
+                     {std::string(k_gold_app) + std::to_string(options.year), silver_version}));
   if (publish_to) {
     SL_ASSIGN_OR_RETURN(auto report, publish_gold(*publish_to, gold));
     result.published = true;
     SL_TRY(record_publish_failures(*publish_to, options.year, report, result));
   }
-  spdlog::info("refresh {}: {} employees, {} activities, {} data-quality findings", options.year,
-               result.employees, result.activities, result.issues);
+  spdlog::info("refresh {}: {} employees, {} activities, {} data-quality findings ({})",
+               options.year, result.employees, result.activities, result.issues,
+               result.incremental ? "incremental" : "full");
   return result;
 }
 

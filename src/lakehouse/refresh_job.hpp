@@ -1,11 +1,17 @@
 // The refresh job (`sportlake refresh`): Bronze → Silver → Gold for one year, on demand.
 //
-// Order of work: read the current state of each Bronze table; build Silver (silver_build.hpp)
-// and write its tables whole (Delta overwrite: one new version each, older ones stay for time
-// travel); build the year's Gold (gold_build.hpp) and write it replacing that year's partition
-// only (other years stay); then, when a database is given, publish the year to its `gold`
-// schema. Each table commit is atomic; a refresh interrupted midway leaves every table readable
-// at its previous or its new version, and running it again converges.
+// Order of work:
+// 1. Silver, incrementally when it has watermarks (silver_increment.hpp: only the Bronze
+//    versions committed since, only the Silver files holding changed keys), else — or with
+//    `full`, or when a Bronze history was rewritten (logged with the reason) — in full: read the
+//    current state of each Bronze table, build Silver (silver_build.hpp) and write its tables
+//    whole (one new version each, older ones stay for time travel), with the watermarks;
+// 2. the year's Gold (gold_build.hpp), when Silver changed or the year's Gold was built from
+//    another Silver version (txn "sportlake-gold:<year>"): written replacing that year's
+//    partition only (other years stay);
+// 3. when a database is given and Gold was rebuilt, publish the year to its `gold` schema.
+// Each table commit is atomic; a refresh interrupted midway leaves every table readable at its
+// previous or its new version, and running it again converges.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +35,7 @@ struct RefreshOptions {
   std::string destination;                             // the workplace (distance_cache key)
   const integrations::Gazetteer* gazetteer = nullptr;  // address checks; none: skipped
   int64_t now_us = 0;
+  bool full = false;  // rebuild Silver whole even when it has watermarks
 };
 
 struct RefreshResult {
@@ -37,6 +44,10 @@ struct RefreshResult {
   size_t activities = 0;
   size_t issues = 0;
   KpiSummary summary;
+  bool incremental = false;  // Silver was refreshed from the changes since its watermarks
+  std::string full_reason;   // why Silver was rebuilt whole
+  size_t activities_rebuilt = 0;  // incremental: activities whose rows were rebuilt
+  bool gold_rebuilt = false;
   bool published = false;
   // Gold rows PostgreSQL refused, left out of the publication (and in job_failures, job
   // `publish`): "<year> <table> <hash> (employee <id>): <error>".

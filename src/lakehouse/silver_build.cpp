@@ -3,6 +3,8 @@
 
 #include <fmt/core.h>
 
+#include "common/civil_time.hpp"
+
 #include <map>
 #include <set>
 
@@ -165,11 +167,10 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
   }
 }
 
-void build_activities(const SilverInputs& in, Silver& silver, Issues& issues) {
+void build_activities(const SilverInputs& in, const std::unordered_set<int64_t>& employee_ids,
+                      Silver& silver, Issues& issues) {
   if (!in.activities) return;
   const BronzeState& b = *in.activities;
-  std::set<int64_t> employee_ids;
-  for (const auto& e : silver.employees) employee_ids.insert(e.id);
   for (size_t row : b.rows()) {
     Activity a;
     a.activity_id = b.integer("activity_id", row).value_or(0);
@@ -212,7 +213,10 @@ void build_activities(const SilverInputs& in, Silver& silver, Issues& issues) {
                    fmt::format("vitesse moyenne {:.1f} km/h hors de [{}, {}] pour {}", kmh, low,
                                high, a.sport_type));
     }
-    if (!rejected) silver.activities.push_back(std::move(a));
+    if (!rejected) {
+      set_start_month(a);
+      silver.activities.push_back(std::move(a));
+    }
   }
 }
 
@@ -305,8 +309,11 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
 }
 
 // The open failures of the jobs (job_failures, lakehouse/job_failures.hpp): an item a job
-// skipped so that the others could go on. Keyed like the row it concerns.
-void report_job_failures(const SilverInputs& in, Issues& issues) {
+// skipped so that the others could go on. Keyed like the row it concerns. The notify failures
+// belong to the activities' part (`notify_part`, for the keys of `notify_keys`, every one when
+// null), the others to the employees' part.
+void report_job_failures(const SilverInputs& in, bool notify_part,
+                         const std::set<std::string>* notify_keys, Issues& issues) {
   if (!in.job_failures) return;
   const BronzeState& f = *in.job_failures;
   for (size_t row : f.rows()) {
@@ -318,6 +325,8 @@ void report_job_failures(const SilverInputs& in, Issues& issues) {
     const auto space = item.find(' ');
     const std::string item_key = space == std::string::npos ? item : item.substr(space + 1);
     const auto employee = f.integer("employee_id", row);
+    if ((job == "notify") != notify_part) continue;
+    if (notify_part && notify_keys && !notify_keys->contains(item_key)) continue;
     if (job == "distances") {
       issues.add("commutes", employee ? std::to_string(*employee) : item_key, employee,
                  "distances_failed", "warning",
@@ -336,13 +345,37 @@ void report_job_failures(const SilverInputs& in, Issues& issues) {
 
 }  // namespace
 
-Silver build_silver(const SilverInputs& inputs) {
-  Silver silver;
+void build_employees_part(const SilverInputs& inputs, Silver& silver) {
   Issues issues(silver.issues);
   build_employees(inputs, silver, issues);
-  build_activities(inputs, silver, issues);
   build_commutes(inputs, silver, issues);
-  report_job_failures(inputs, issues);
+  report_job_failures(inputs, false, nullptr, issues);
+}
+
+void build_activities_part(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
+                           const std::set<std::string>* notify_keys, Silver& silver) {
+  Issues issues(silver.issues);
+  build_activities(inputs, employees, silver, issues);
+  report_job_failures(inputs, true, notify_keys, issues);
+}
+
+bool owned_by_activity(const DqIssue& issue) { return issue.table == "activities"; }
+
+void set_start_month(Activity& activity) {
+  const auto start = activity.start_date_local_us ? activity.start_date_local_us
+                                                  : activity.start_date_utc_us;
+  if (!start) return;
+  const CivilDate date = civil_from_days(floor_div(*start, k_day_us));
+  activity.start_year = date.year;
+  activity.start_month = date.month;
+}
+
+Silver build_silver(const SilverInputs& inputs) {
+  Silver silver;
+  build_employees_part(inputs, silver);
+  std::unordered_set<int64_t> employees;
+  for (const auto& e : silver.employees) employees.insert(e.id);
+  build_activities_part(inputs, employees, nullptr, silver);
   return silver;
 }
 

@@ -26,7 +26,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_set>
 
 #include "integrations/gazetteer.hpp"
 #include "lakehouse/bronze_state.hpp"
@@ -47,6 +49,28 @@ struct SilverInputs {
   rewards::RewardRules rules;
 };
 
+// Silver is built in two parts, which the incremental refresh rebuilds separately
+// (refresh_plan.hpp lists what depends on what):
+// 1. the employees' part, from the small tables (rh_employees, sport_activities, distance_cache,
+//    job_failures): employees, commutes, and every finding not about an activity;
+// 2. the activities' part, from strava_activities, the ids of the employees part 1 kept and
+//    job_failures: activities and the findings of table "activities" (owned_by_activity).
+// build_silver is 1 then 2 over every row.
 Silver build_silver(const SilverInputs& inputs);
+
+// Part 1: appends to silver.employees, silver.commutes, silver.issues (`inputs.activities` unused).
+void build_employees_part(const SilverInputs& inputs, Silver& silver);
+
+// Part 2 over the activities of `inputs.activities` (a whole state, or only the keys being
+// rebuilt), checked against `employees` (the ids of Silver's employees). `notify_keys`: the
+// activity keys whose notify failures to report (nullptr: every one).
+void build_activities_part(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
+                           const std::set<std::string>* notify_keys, Silver& silver);
+
+// A finding of part 2, keyed by an activity id (its rules, unconverted values, notify failures).
+bool owned_by_activity(const DqIssue& issue);
+
+// The month an activity is filed under in Silver (Activity::start_year/start_month).
+void set_start_month(Activity& activity);
 
 }  // namespace sl::lakehouse

@@ -41,6 +41,10 @@ struct Activity {
   std::optional<int64_t> start_date_local_us;
   bool commute = false;
   std::optional<double> calories;
+  // The table's partition (silver_layout.hpp): the month of the local start date, of the UTC one
+  // when the local one is unknown (an activity without a start is rejected).
+  int32_t start_year = 0;
+  int32_t start_month = 0;
 };
 
 struct Commute {

@@ -77,7 +77,9 @@ Silver sample_silver() {
        .start_date_utc_us = 1'700'000'000LL * 1'000'000,
        .start_date_local_us = 1'700'000'000LL * 1'000'000 + k_us_per_hour,
        .commute = true,
-       .calories = 612.5},
+       .calories = 612.5,
+       .start_year = 2023,
+       .start_month = 11},
       {.activity_id = 901, .employee_id = 8},
   };
   s.commutes = {
@@ -182,10 +184,11 @@ TEST(LakeTables, SilverTablesKeepTheirColumnsAndValues) {
       "null\n"
       "activities: activity_id int64 not null, employee_id int64, name string, sport_type string, "
       "distance_m double, moving_time_s int32, elapsed_time_s int32, start_date_utc timestamp, "
-      "start_date_local timestamp, commute boolean, calories double\n"
+      "start_date_local timestamp, commute boolean, calories double, start_year int32 not null, "
+      "start_month int32 not null\n"
       "900 | 7 | \"Sortie\" | \"Run\" | 10500.5 | 3000 | 3100 | 1700000000000000 | "
-      "1700003600000000 | true | 612.5\n"
-      "901 | 8 | \"\" | \"\" | null | null | null | null | null | false | null\n"
+      "1700003600000000 | true | 612.5 | 2023 | 11\n"
+      "901 | 8 | \"\" | \"\" | null | null | null | null | null | false | null | 0 | 0\n"
       "commutes: employee_id int64 not null, adresse_complete string, moyen_deplacement string, "
       "travel_mode string, distance_m double, distance_source string, distance_estimate boolean, "
       "address_match string, commune string\n"

@@ -259,12 +259,18 @@ TEST(SilverBuild, JobFailuresAreReportedWithTheirKey) {
   EXPECT_EQ(count(s, "distances_failed", "42"), 1u);
   EXPECT_EQ(count(s, "notify_failed", "7"), 1u);
   EXPECT_EQ(count(s, "publish_failed", "2025 kpi_by_bu 1a2b"), 1u);
-  EXPECT_EQ(s.issues[0].employee_id, 42);
-  EXPECT_EQ(s.issues[1].employee_id, 7);
-  EXPECT_EQ(s.issues[2].employee_id, std::nullopt);
-  EXPECT_NE(s.issues[0].reason.find("3000 bytes"), std::string::npos);
-  EXPECT_NE(s.issues[0].reason.find("2 essais"), std::string::npos);
-  EXPECT_EQ(s.issues[0].table, "commutes");
+  // The notify failure belongs to the activities' part, built after the employees' part.
+  auto rule = [&](std::string_view name) {
+    return *std::find_if(s.issues.begin(), s.issues.end(),
+                         [&](const DqIssue& i) { return i.rule == name; });
+  };
+  EXPECT_EQ(rule("distances_failed").employee_id, 42);
+  EXPECT_EQ(rule("notify_failed").employee_id, 7);
+  EXPECT_EQ(rule("notify_failed").table, "activities");
+  EXPECT_EQ(rule("publish_failed").employee_id, std::nullopt);
+  EXPECT_NE(rule("distances_failed").reason.find("3000 bytes"), std::string::npos);
+  EXPECT_NE(rule("distances_failed").reason.find("2 essais"), std::string::npos);
+  EXPECT_EQ(rule("distances_failed").table, "commutes");
 }
 
 }  // namespace

@@ -1,0 +1,363 @@
+// Silver's layout, watermarks, file-replacing commits and reads back.
+#include "lakehouse/silver_store.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+
+#include "columnar/batch_ops.hpp"
+#include "delta/partitions.hpp"
+#include "delta/scan.hpp"
+#include "delta/schema.hpp"
+#include "delta/table_features.hpp"
+#include "delta/table_writer.hpp"
+#include "common/uuid.hpp"
+#include "delta/transaction.hpp"
+#include "lakehouse/bronze_changes.hpp"
+#include "lakehouse/bronze_state.hpp"
+
+namespace sl::lakehouse {
+
+std::vector<std::string> silver_partition_columns(std::string_view table) {
+  if (table == "activities") return {"start_year", "start_month"};
+  if (table == "dq_issues") return {"table_name"};
+  return {};
+}
+
+std::string silver_sort_column(std::string_view table) {
+  if (table == "activities") return "activity_id";
+  if (table == "dq_issues") return "row_key";
+  return "";
+}
+
+Result<std::optional<delta::Snapshot>> silver_snapshot(const delta::Lake& lake,
+                                                       std::string_view table) {
+  auto storage = lake.table(delta::Layer::silver, table);
+  auto snapshot = delta::load_snapshot(*storage);
+  if (!snapshot && snapshot.error().code == Errc::not_found) return std::nullopt;
+  if (!snapshot) return snapshot.error().with_context(lake.location(delta::Layer::silver, table));
+  return std::optional<delta::Snapshot>(std::move(*snapshot));
+}
+
+Result<Watermarks> read_watermarks(const delta::Lake& lake) {
+  SL_ASSIGN_OR_RETURN(auto snapshot, silver_snapshot(lake, "dq_issues"));
+  Watermarks out;
+  if (!snapshot) return out;
+  for (const auto& [app, txn] : snapshot->app_transactions)
+    if (app.starts_with(k_silver_app)) out[app.substr(k_silver_app.size())] = txn.version;
+  return out;
+}
+
+namespace {
+
+// Rows sorted by the table's key (stable: equal keys keep their order), so that a file covers a
+// narrow key range and its stats let a changed key find the few files holding it.
+columnar::RecordBatch sorted(columnar::RecordBatch rows, std::string_view table) {
+  const std::string key = silver_sort_column(table);
+  const columnar::Column* column = nullptr;
+  for (size_t i = 0; i < rows.schema.size(); ++i)
+    if (rows.schema[i].name == key) column = &rows.columns[i];
+  if (!column || rows.num_rows < 2) return rows;
+  std::vector<uint32_t> order(rows.num_rows);
+  std::iota(order.begin(), order.end(), 0);
+  if (column->type.id == columnar::TypeId::int64)
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return column->i64[a] < column->i64[b]; });
+  else if (column->type.id == columnar::TypeId::string)
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return column->string_at(a) < column->string_at(b);
+    });
+  return columnar::take_rows(rows, order);
+}
+
+std::optional<int64_t> records_of(const delta::Add& file) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element stats;
+  int64_t records = 0;
+  if (!file.stats || parser.parse(*file.stats).get(stats) != simdjson::SUCCESS ||
+      stats["numRecords"].get(records) != simdjson::SUCCESS)
+    return std::nullopt;
+  return records;
+}
+
+// Each refresh adds a file to the partitions it touches (today's month, mostly). Once a
+// partition holds `k_small_files_merged` small files (under half a full file), the next commit
+// adding rows there merges them with its rows: the count of files per partition stays bounded
+// at the price of rewriting a few small files now and then.
+constexpr size_t k_small_files_merged = 8;
+
+Result<std::vector<delta::Add>> small_files_to_merge(const delta::Snapshot& current,
+                                                     const std::vector<delta::Add>& replaced,
+                                                     const columnar::RecordBatch& rows,
+                                                     const std::vector<std::string>& partitions) {
+  std::set<delta::PartitionValues> touched;
+  for (size_t r = 0; r < rows.num_rows; ++r) {
+    delta::PartitionValues values;
+    for (const auto& p : partitions)
+      for (size_t i = 0; i < rows.schema.size(); ++i)
+        if (rows.schema[i].name == p) {
+          SL_ASSIGN_OR_RETURN(values[p], delta::partition_value_of(rows.columns[i], r, p));
+        }
+    touched.insert(std::move(values));
+  }
+  std::set<std::string> taken;
+  for (const auto& f : replaced) taken.insert(f.path);
+  std::map<delta::PartitionValues, std::vector<delta::Add>> small;
+  for (const auto& f : current.files) {
+    if (taken.contains(f.path) || !touched.contains(f.partition_values)) continue;
+    const auto records = records_of(f);
+    if (records && *records < static_cast<int64_t>(k_silver_rows_per_file / 2))
+      small[f.partition_values].push_back(f);
+  }
+  std::vector<delta::Add> merged;
+  for (auto& [values, files] : small)
+    if (files.size() >= k_small_files_merged)
+      merged.insert(merged.end(), files.begin(), files.end());
+  return merged;
+}
+
+}  // namespace
+
+Status commit_silver(const delta::Lake& lake, std::string_view table,
+                     const std::optional<delta::Snapshot>& current,
+                     const std::vector<delta::Add>& replaced, columnar::RecordBatch rows,
+                     const Watermarks& watermarks, const std::string& operation) {
+  auto storage = lake.table(delta::Layer::silver, table);
+  const auto where = [&] { return lake.location(delta::Layer::silver, table); };
+  const auto partitions = silver_partition_columns(table);
+  delta::WriteOptions write;
+  write.table_name = std::string(table);
+  write.partition_columns = partitions;
+  write.max_rows_per_file = k_silver_rows_per_file;
+  std::vector<delta::StructField> schema;
+  for (const auto& f : rows.schema) schema.push_back(delta::from_parquet_field(f));
+  std::vector<delta::Add> removed = replaced;
+  if (current && !partitions.empty() && current->metadata.partition_columns == partitions) {
+    SL_ASSIGN_OR_RETURN(auto merged,
+                        small_files_to_merge(*current, replaced, rows, partitions));
+    if (!merged.empty()) {
+      SL_ASSIGN_OR_RETURN(auto old_rows, read_table_files(*storage, *current, merged, {}));
+      SL_TRY(columnar::append_batch(rows, old_rows));
+      removed.insert(removed.end(), merged.begin(), merged.end());
+    }
+  }
+  std::vector<delta::Add> adds;
+  if (rows.num_rows > 0) {
+    auto written =
+        delta::write_data_files(*storage, sorted(std::move(rows), table), partitions, write, true);
+    if (!written) return written.error().with_context(where());
+    adds = std::move(*written);
+  }
+  auto txn = current ? delta::Transaction::for_snapshot(*storage, *current)
+                     : delta::Transaction::for_new_table(*storage);
+  // A new table, or one written before this layout or with fewer columns: a new metaData.
+  const std::string schema_json = delta::schema_to_json(delta::Schema{schema});
+  if (!current || current->metadata.partition_columns != partitions ||
+      (!schema.empty() && current->metadata.schema_string != schema_json &&
+       current->schema.fields.size() < schema.size())) {
+    delta::Metadata m;
+    if (current) m = current->metadata;
+    if (!current) {
+      m.id = random_uuid();
+      m.name = std::string(table);
+      m.created_time = delta::now_ms({});
+      txn.set_protocol(delta::Protocol{});
+    }
+    if (!schema.empty()) m.schema_string = schema_json;
+    m.partition_columns = partitions;
+    txn.set_metadata(std::move(m));
+  }
+  // A layout change replaces every file.
+  if (current && current->metadata.partition_columns != partitions) removed = current->files;
+  std::vector<delta::Remove> removes;
+  const int64_t now = delta::now_ms({});
+  for (const auto& f : removed) {
+    delta::Remove r;
+    r.path = f.path;
+    r.deletion_timestamp = now;
+    r.data_change = true;
+    r.extended_file_metadata = true;
+    r.partition_values = f.partition_values;
+    r.size = f.size;
+    removes.push_back(std::move(r));
+  }
+  const size_t files_added = adds.size(), files_removed = removes.size();
+  txn.remove_files(std::move(removes));
+  txn.add_files(std::move(adds));
+  txn.set_read_whole_table(true);
+  for (const auto& [name, version] : watermarks)
+    txn.set_app_transaction(std::string(k_silver_app) + name, version);
+  txn.set_operation(operation, {{"mode", "Overwrite"}},
+                    {{"numAddedFiles", std::to_string(files_added)},
+                     {"numRemovedFiles", std::to_string(files_removed)}});
+  auto committed = txn.commit();
+  if (!committed) return committed.error().with_context(where());
+  const int64_t interval = current ? delta::checkpoint_interval(current->metadata) : 10;
+  if (auto s = delta::after_commit(*storage, committed->version, interval, {});
+      !s && s.error().code != Errc::unsupported)
+    return s.error().with_context(where());
+  return {};
+}
+
+Result<KeyedFiles> files_holding_keys(const delta::Lake& lake, std::string_view table,
+                                      const delta::Snapshot& snapshot,
+                                      const std::string& key_column,
+                                      const std::set<std::string>& keys,
+                                      bool (*candidate)(const delta::Add&,
+                                                        const std::set<std::string>&)) {
+  KeyedFiles out;
+  if (keys.empty()) return out;
+  auto storage = lake.table(delta::Layer::silver, table);
+  for (const auto& f : snapshot.files) {
+    if (!candidate(f, keys)) continue;
+    SL_ASSIGN_OR_RETURN(auto rows, read_table_files(*storage, snapshot, {f}, {}));
+    size_t key_index = rows.schema.size();
+    for (size_t i = 0; i < rows.schema.size(); ++i)
+      if (rows.schema[i].name == key_column) key_index = i;
+    if (key_index == rows.schema.size())
+      return make_error(Errc::corrupt, lake.location(delta::Layer::silver, table) +
+                                           ": no column " + key_column);
+    const auto& key = rows.columns[key_index];
+    std::vector<uint32_t> others;
+    for (size_t r = 0; r < rows.num_rows; ++r) {
+      const std::string text = key.type.id == columnar::TypeId::int64
+                                   ? std::to_string(key.i64[r])
+                                   : std::string(key.string_at(r));
+      if (!key.is_valid(r) || !keys.contains(text)) others.push_back(static_cast<uint32_t>(r));
+    }
+    if (others.size() == rows.num_rows) continue;  // the stats' range held none of the keys
+    out.files.push_back(f);
+    auto kept = columnar::take_rows(rows, others);
+    if (out.kept.schema.empty())
+      out.kept = std::move(kept);
+    else
+      SL_TRY(columnar::append_batch(out.kept, kept));
+  }
+  return out;
+}
+
+Result<size_t> silver_row_count(const delta::Lake& lake, std::string_view table) {
+  SL_ASSIGN_OR_RETURN(auto snapshot, silver_snapshot(lake, table));
+  size_t rows = 0;
+  if (!snapshot) return rows;
+  for (const auto& f : snapshot->files) {
+    const auto records = records_of(f);
+    if (!records)
+      return make_error(Errc::corrupt, lake.location(delta::Layer::silver, table) + ": " + f.path +
+                                           " has no numRecords");
+    rows += static_cast<size_t>(*records);
+  }
+  return rows;
+}
+
+namespace {
+
+Result<BronzeState> read_silver(const delta::Lake& lake, std::string_view table,
+                                std::vector<std::string> columns,
+                                std::vector<delta::Predicate> filters = {}) {
+  SL_ASSIGN_OR_RETURN(auto snapshot, silver_snapshot(lake, table));
+  if (!snapshot) return BronzeState::every_row({});
+  auto storage = lake.table(delta::Layer::silver, table);
+  SL_ASSIGN_OR_RETURN(auto rows, read_table_files(*storage, *snapshot, snapshot->files,
+                                                  std::move(columns), std::move(filters)));
+  return BronzeState::every_row(std::move(rows));
+}
+
+}  // namespace
+
+Result<std::unordered_set<int64_t>> silver_employee_ids(const delta::Lake& lake) {
+  SL_ASSIGN_OR_RETURN(auto s, read_silver(lake, "employees", {"id"}));
+  std::unordered_set<int64_t> ids;
+  for (size_t r : s.rows())
+    if (auto id = s.integer("id", r)) ids.insert(*id);
+  return ids;
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> silver_activities_of(
+    const delta::Lake& lake, const std::set<int64_t>& employees) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  if (employees.empty()) return out;
+  SL_ASSIGN_OR_RETURN(auto s, read_silver(lake, "activities", {"activity_id", "employee_id"}));
+  for (size_t r : s.rows()) {
+    auto employee = s.integer("employee_id", r);
+    if (employee && employees.contains(*employee))
+      out.emplace_back(s.integer("activity_id", r).value_or(0), *employee);
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings(
+    const delta::Lake& lake, std::string_view rule) {
+  SL_ASSIGN_OR_RETURN(auto s, read_silver(lake, "dq_issues", {"row_key", "employee_id"},
+                                          {{"table_name", delta::Predicate::Op::eq, "activities"},
+                                           {"rule", delta::Predicate::Op::eq, std::string(rule)}}));
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (size_t r : s.rows())
+    out.emplace_back(s.text("row_key", r).value_or(""), s.integer("employee_id", r).value_or(0));
+  return out;
+}
+
+Result<Silver> read_silver_for_gold(const delta::Lake& lake, int year) {
+  Silver silver;
+  SL_ASSIGN_OR_RETURN(auto e, read_silver(lake, "employees", {}));
+  for (size_t r : e.rows()) {
+    Employee x;
+    x.id = e.integer("id", r).value_or(0);
+    x.nom = e.text("nom", r).value_or("");
+    x.prenom = e.text("prenom", r).value_or("");
+    x.date_naissance = e.date("date_naissance", r);
+    x.date_embauche = e.date("date_embauche", r);
+    x.business_unit = e.text("business_unit", r).value_or("");
+    x.salaire_brut_cents = e.cents("salaire_brut", r).value_or(0);
+    x.contrat = e.text("contrat", r).value_or("");
+    if (auto v = e.integer("nb_conges_payes", r)) x.nb_conges_payes = static_cast<int32_t>(*v);
+    x.adresse_complete = e.text("adresse_complete", r).value_or("");
+    x.moyen_deplacement = e.text("moyen_deplacement", r).value_or("");
+    x.commute_mode = e.text("commute_mode", r).value_or("");
+    x.sport_declared = e.text("sport_declared", r).value_or("");
+    x.sport = e.text("sport", r).value_or("");
+    silver.employees.push_back(std::move(x));
+  }
+  SL_ASSIGN_OR_RETURN(auto c, read_silver(lake, "commutes", {}));
+  for (size_t r : c.rows()) {
+    Commute x;
+    x.employee_id = c.integer("employee_id", r).value_or(0);
+    x.adresse_complete = c.text("adresse_complete", r).value_or("");
+    x.moyen_deplacement = c.text("moyen_deplacement", r).value_or("");
+    x.travel_mode = c.text("travel_mode", r).value_or("");
+    x.distance_m = c.number("distance_m", r);
+    x.distance_source = c.text("distance_source", r).value_or("");
+    x.distance_estimate = c.boolean("distance_estimate", r).value_or(false);
+    x.address_match = c.text("address_match", r).value_or("");
+    x.commune = c.text("commune", r).value_or("");
+    silver.commutes.push_back(std::move(x));
+  }
+  SL_ASSIGN_OR_RETURN(
+      auto a, read_silver(lake, "activities",
+                          {"activity_id", "employee_id", "sport_type", "distance_m",
+                           "moving_time_s", "elapsed_time_s", "start_date_local", "commute"},
+                          {{"start_year", delta::Predicate::Op::eq, std::to_string(year)}}));
+  for (size_t r : a.rows()) {
+    Activity x;
+    x.activity_id = a.integer("activity_id", r).value_or(0);
+    x.employee_id = a.integer("employee_id", r).value_or(0);
+    x.sport_type = a.text("sport_type", r).value_or("");
+    x.distance_m = a.number("distance_m", r);
+    if (auto v = a.integer("moving_time_s", r)) x.moving_time_s = static_cast<int32_t>(*v);
+    if (auto v = a.integer("elapsed_time_s", r)) x.elapsed_time_s = static_cast<int32_t>(*v);
+    x.start_date_local_us = a.timestamp("start_date_local", r);
+    x.commute = a.boolean("commute", r).value_or(false);
+    silver.activities.push_back(std::move(x));
+  }
+  SL_ASSIGN_OR_RETURN(auto i, read_silver(lake, "dq_issues", {"severity"}));
+  for (size_t r : i.rows()) {
+    DqIssue x;
+    x.severity = i.text("severity", r).value_or("");
+    silver.issues.push_back(std::move(x));
+  }
+  return silver;
+}
+
+}  // namespace sl::lakehouse

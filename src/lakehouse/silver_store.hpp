@@ -1,0 +1,91 @@
+// Silver on the lake: its layout, its watermarks, commits that replace chosen files, and the
+// reads back that an incremental refresh and Gold need.
+//
+// Layout (why: README "Incremental refresh"):
+//   employees, commutes   unpartitioned (one row per employee), rewritten whole when they change
+//   activities            partitioned by start_year / start_month, rows sorted by activity_id
+//   dq_issues             partitioned by table_name, rows sorted by row_key
+// At most `k_silver_rows_per_file` rows per file, so a changed key rewrites at most that many.
+//
+// Watermarks: every Silver commit carries the txn actions of the refresh that wrote it —
+// "sportlake-silver:<bronze table>" at the Bronze version consumed, "sportlake-silver:checked_at"
+// (µs: the time of the not-in-future check) and "sportlake-silver:settings" (a fingerprint of
+// what else Silver depends on: rules, destination, gazetteer). dq_issues is committed last, so
+// its txns say what the whole of Silver has consumed; a refresh interrupted before it is redone
+// from the previous watermarks, which is harmless (rows are rebuilt from the current state, not
+// applied as deltas).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "columnar/column.hpp"
+#include "common/result.hpp"
+#include "delta/lake.hpp"
+#include "delta/snapshot.hpp"
+#include "lakehouse/silver_model.hpp"
+
+namespace sl::lakehouse {
+
+inline constexpr size_t k_silver_rows_per_file = 100'000;
+inline constexpr std::string_view k_silver_app = "sportlake-silver:";
+inline constexpr std::string_view k_checked_at = "checked_at";
+inline constexpr std::string_view k_settings = "settings";
+
+std::vector<std::string> silver_partition_columns(std::string_view table);
+std::string silver_sort_column(std::string_view table);  // "" = kept in build order
+
+// name (a Bronze table, checked_at, settings) → version.
+using Watermarks = std::map<std::string, int64_t>;
+
+// The watermarks of Silver (from dq_issues); empty when Silver was never refreshed.
+Result<Watermarks> read_watermarks(const delta::Lake& lake);
+
+// A Silver table's latest snapshot, nullopt when it does not exist.
+Result<std::optional<delta::Snapshot>> silver_snapshot(const delta::Lake& lake,
+                                                       std::string_view table);
+
+// One commit: remove `replaced` (files of `current`), add `rows` (sorted and split by the
+// layout), set the watermarks. The table is created, or its layout changed (a table written
+// before this layout), as needed.
+Status commit_silver(const delta::Lake& lake, std::string_view table,
+                     const std::optional<delta::Snapshot>& current,
+                     const std::vector<delta::Add>& replaced, columnar::RecordBatch rows,
+                     const Watermarks& watermarks, const std::string& operation);
+
+// The live files of `snapshot` accepted by `candidate` that hold a row whose `key_column` value
+// (as text) is in `keys`, and the other rows of those files (to write back).
+struct KeyedFiles {
+  std::vector<delta::Add> files;
+  columnar::RecordBatch kept;
+};
+Result<KeyedFiles> files_holding_keys(const delta::Lake& lake, std::string_view table,
+                                      const delta::Snapshot& snapshot,
+                                      const std::string& key_column,
+                                      const std::set<std::string>& keys,
+                                      bool (*candidate)(const delta::Add&,
+                                                        const std::set<std::string>&));
+
+// A table's rows, from its files' stats (0 when it does not exist).
+Result<size_t> silver_row_count(const delta::Lake& lake, std::string_view table);
+
+// Reads back (the typed rows as silver_build made them).
+Result<std::unordered_set<int64_t>> silver_employee_ids(const delta::Lake& lake);
+// (activity, employee) of Silver's activities whose employee is in `employees`.
+Result<std::vector<std::pair<int64_t, int64_t>>> silver_activities_of(
+    const delta::Lake& lake, const std::set<int64_t>& employees);
+// (row_key, employee_id) of the findings of table `activities` under `rule`.
+Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings(
+    const delta::Lake& lake, std::string_view rule);
+// What Gold of `year` reads: every employee and commute, the activities filed under `year`, and
+// the findings' severities (only that member of each DqIssue is filled).
+Result<Silver> read_silver_for_gold(const delta::Lake& lake, int year);
+
+}  // namespace sl::lakehouse
