@@ -29,7 +29,7 @@ ActivityRebuild activities_to_rebuild(const ActivityDependencies& d) {
     else
       finding_keys.insert(key);  // not an activity id: only its findings
   };
-  for (const auto& [key, employee] : d.unknown_employee_findings)
+  for (const auto& [key, employee] : d.rejected_activity_findings)
     if (d.employees_in_or_out.contains(employee)) by_key(key);
   for (const auto& key : d.notify_items) by_key(key);
   ActivityRebuild out;

@@ -9,7 +9,8 @@
 //                                     the gazetteer, the rules
 //   job findings (not notify)         job_failures
 //   activities[a] and its findings    strava_activities[a], whether Silver's employees hold its
-//                                     employee (employee_exists), the time of the check
+//                                     employee (employee_exists, whether or not another rule
+//                                     rejects it too), the time of the check
 //                                     (not_in_future)
 //   notify_failed [a]                 job_failures[notify, "activity <a>"]
 //   Gold of year Y                    all of Silver's employees and commutes, the activities whose
@@ -21,8 +22,9 @@
 //   one of the small tables changed (rh_employees, sport_activities, distance_cache,
 //   job_failures: about one row per employee or address);
 // - the activities' part for the activities that changed, those of every employee who entered or
-//   left Silver's employees (found in Silver's activities, or among the findings
-//   `employee_exists`), those whose notify failure changed, and those no longer in the future;
+//   left Silver's employees (found in Silver's activities, or among the activities' findings:
+//   a rejected activity is only there), those whose notify failure changed, and those no longer
+//   in the future;
 // - the year's Gold when anything in Silver changed (its KPIs count every finding).
 #pragma once
 
@@ -43,10 +45,11 @@ struct ActivityDependencies {
   std::vector<int64_t> changed;  // keys of strava_activities' changes since the watermark
   std::set<int64_t> employees_in_or_out;
   // Silver before the refresh: (activity, employee) of its activities, and (activity key,
-  // employee) of its `employee_exists` findings (activities rejected for an unknown employee).
+  // employee) of the activities' findings — a rejected activity (for any rule: its
+  // employee_exists finding comes and goes with its employee) is only there.
   // Only those of employees_in_or_out matter; the others may be given too.
   std::vector<std::pair<int64_t, int64_t>> silver_activities;
-  std::vector<std::pair<std::string, int64_t>> unknown_employee_findings;
+  std::vector<std::pair<std::string, int64_t>> rejected_activity_findings;
   std::vector<std::string> notify_items;  // activity keys of job_failures' notify changes
   std::vector<int64_t> now_due;           // activities that were in the future at the last check
 };

@@ -110,19 +110,8 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
     }
   }
   for (size_t row : b.rows()) {
-    Employee e;
-    e.id = b.integer("id", row).value_or(0);
+    Employee e = employee_columns(b, row);
     const std::string key = std::to_string(e.id);
-    e.nom = b.text("nom", row).value_or("");
-    e.prenom = b.text("prenom", row).value_or("");
-    e.date_naissance = b.date("date_naissance", row);
-    e.date_embauche = b.date("date_embauche", row);
-    e.business_unit = b.text("business_unit", row).value_or("");
-    e.salaire_brut_cents = b.cents("salaire_brut", row).value_or(0);
-    e.contrat = b.text("contrat", row).value_or("");
-    if (auto cp = b.integer("nb_conges_payes", row)) e.nb_conges_payes = static_cast<int32_t>(*cp);
-    e.adresse_complete = b.text("adresse_complete", row).value_or("");
-    e.moyen_deplacement = b.text("moyen_deplacement", row).value_or("");
     const auto mode = rewards::parse_commute_mode(e.moyen_deplacement);
     e.commute_mode = mode_code(mode);
     if (auto it = sports.find(e.id); it != sports.end()) {
@@ -344,6 +333,22 @@ void report_job_failures(const SilverInputs& in, bool notify_part,
 }
 
 }  // namespace
+
+Employee employee_columns(const BronzeState& b, size_t row) {
+  Employee e;
+  e.id = b.integer("id", row).value_or(0);
+  e.nom = b.text("nom", row).value_or("");
+  e.prenom = b.text("prenom", row).value_or("");
+  e.date_naissance = b.date("date_naissance", row);
+  e.date_embauche = b.date("date_embauche", row);
+  e.business_unit = b.text("business_unit", row).value_or("");
+  e.salaire_brut_cents = b.cents("salaire_brut", row).value_or(0);
+  e.contrat = b.text("contrat", row).value_or("");
+  if (auto cp = b.integer("nb_conges_payes", row)) e.nb_conges_payes = static_cast<int32_t>(*cp);
+  e.adresse_complete = b.text("adresse_complete", row).value_or("");
+  e.moyen_deplacement = b.text("moyen_deplacement", row).value_or("");
+  return e;
+}
 
 void build_employees_part(const SilverInputs& inputs, Silver& silver) {
   Issues issues(silver.issues);

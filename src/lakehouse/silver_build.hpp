@@ -70,6 +70,9 @@ void build_activities_part(const SilverInputs& inputs, const std::unordered_set<
 // A finding of part 2, keyed by an activity id (its rules, unconverted values, notify failures).
 bool owned_by_activity(const DqIssue& issue);
 
+// An employee's source columns (Bronze's rh_employees and Silver's employees name them alike).
+Employee employee_columns(const BronzeState& state, size_t row);
+
 // The month an activity is filed under in Silver (Activity::start_year/start_month).
 void set_start_month(Activity& activity);
 

@@ -197,8 +197,8 @@ Result<SilverIncrement> refresh_silver_incrementally(const SilverIncrementOption
   if (!deps.employees_in_or_out.empty()) {
     SL_ASSIGN_OR_RETURN(deps.silver_activities,
                         silver_activities_of(lake, deps.employees_in_or_out));
-    SL_ASSIGN_OR_RETURN(deps.unknown_employee_findings,
-                        silver_activity_findings(lake, "employee_exists"));
+    SL_ASSIGN_OR_RETURN(deps.rejected_activity_findings,
+                        silver_activity_findings_of(lake, deps.employees_in_or_out));
   }
   if (const SourceChanges& f = sources["job_failures"]; !f.changes.empty()) {
     SL_ASSIGN_OR_RETURN(auto items,

@@ -17,6 +17,7 @@
 #include "delta/transaction.hpp"
 #include "lakehouse/bronze_changes.hpp"
 #include "lakehouse/bronze_state.hpp"
+#include "lakehouse/silver_build.hpp"
 
 namespace sl::lakehouse {
 
@@ -288,14 +289,17 @@ Result<std::vector<std::pair<int64_t, int64_t>>> silver_activities_of(
   return out;
 }
 
-Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings(
-    const delta::Lake& lake, std::string_view rule) {
-  SL_ASSIGN_OR_RETURN(auto s, read_silver(lake, "dq_issues", {"row_key", "employee_id"},
-                                          {{"table_name", delta::Predicate::Op::eq, "activities"},
-                                           {"rule", delta::Predicate::Op::eq, std::string(rule)}}));
+Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings_of(
+    const delta::Lake& lake, const std::set<int64_t>& employees) {
   std::vector<std::pair<std::string, int64_t>> out;
-  for (size_t r : s.rows())
-    out.emplace_back(s.text("row_key", r).value_or(""), s.integer("employee_id", r).value_or(0));
+  if (employees.empty()) return out;
+  SL_ASSIGN_OR_RETURN(auto s, read_silver(lake, "dq_issues", {"row_key", "employee_id"},
+                                          {{"table_name", delta::Predicate::Op::eq, "activities"}}));
+  for (size_t r : s.rows()) {
+    auto employee = s.integer("employee_id", r);
+    if (employee && employees.contains(*employee))
+      out.emplace_back(s.text("row_key", r).value_or(""), *employee);
+  }
   return out;
 }
 
@@ -303,18 +307,7 @@ Result<Silver> read_silver_for_gold(const delta::Lake& lake, int year) {
   Silver silver;
   SL_ASSIGN_OR_RETURN(auto e, read_silver(lake, "employees", {}));
   for (size_t r : e.rows()) {
-    Employee x;
-    x.id = e.integer("id", r).value_or(0);
-    x.nom = e.text("nom", r).value_or("");
-    x.prenom = e.text("prenom", r).value_or("");
-    x.date_naissance = e.date("date_naissance", r);
-    x.date_embauche = e.date("date_embauche", r);
-    x.business_unit = e.text("business_unit", r).value_or("");
-    x.salaire_brut_cents = e.cents("salaire_brut", r).value_or(0);
-    x.contrat = e.text("contrat", r).value_or("");
-    if (auto v = e.integer("nb_conges_payes", r)) x.nb_conges_payes = static_cast<int32_t>(*v);
-    x.adresse_complete = e.text("adresse_complete", r).value_or("");
-    x.moyen_deplacement = e.text("moyen_deplacement", r).value_or("");
+    Employee x = employee_columns(e, r);
     x.commute_mode = e.text("commute_mode", r).value_or("");
     x.sport_declared = e.text("sport_declared", r).value_or("");
     x.sport = e.text("sport", r).value_or("");

@@ -81,9 +81,9 @@ Result<std::unordered_set<int64_t>> silver_employee_ids(const delta::Lake& lake)
 // (activity, employee) of Silver's activities whose employee is in `employees`.
 Result<std::vector<std::pair<int64_t, int64_t>>> silver_activities_of(
     const delta::Lake& lake, const std::set<int64_t>& employees);
-// (row_key, employee_id) of the findings of table `activities` under `rule`.
-Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings(
-    const delta::Lake& lake, std::string_view rule);
+// (row_key, employee_id) of the findings of table `activities` whose employee is in `employees`.
+Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings_of(
+    const delta::Lake& lake, const std::set<int64_t>& employees);
 // What Gold of `year` reads: every employee and commute, the activities filed under `year`, and
 // the findings' severities (only that member of each DqIssue is filled).
 Result<Silver> read_silver_for_gold(const delta::Lake& lake, int year);

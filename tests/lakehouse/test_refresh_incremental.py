@@ -179,7 +179,10 @@ def append(bronze, table, rows, extra=False):
         return
     s = schema(table, extra)
     data = pa.Table.from_pylist([{f.name: r.get(f.name) for f in s} for r in rows], schema=s)
-    write_deltalake(str(bronze / table), data, mode="append", schema_mode="merge" if extra else None)
+    if extra:  # a column the source added: delta-rs merges it into the schema (a metaData action)
+        write_deltalake(str(bronze / table), data, mode="append", schema_mode="merge", engine="rust")
+    else:
+        write_deltalake(str(bronze / table), data, mode="append")
 
 
 def ingest(bronze, tx, extra=False):
@@ -215,8 +218,7 @@ def lakes(build_dir):
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout), done.stderr
 
-    destination = subprocess.run([sportlake, "config", "get", "maps.destination"], env=homes["full"],
-                                 capture_output=True, text=True).stdout.strip()
+    destination = "1362 Av. des Platanes, 34970 Lattes"  # maps.destination's default
     yield sportlake, homes, base, refresh, destination
     shutil.rmtree(base, ignore_errors=True)
 

@@ -21,7 +21,7 @@ TEST(RefreshPlan, ChangedActivitiesAloneAreRebuilt) {
   d.changed = {30, 10, 30};
   // Other employees' activities and findings are listed but nobody entered or left.
   d.silver_activities = {{11, 5}, {12, 6}};
-  d.unknown_employee_findings = {{"13", 7}};
+  d.rejected_activity_findings = {{"13", 7}};
   const auto r = activities_to_rebuild(d);
   EXPECT_EQ(r.activities, (std::vector<int64_t>{10, 30}));
   EXPECT_EQ(r.finding_keys, (std::set<std::string>{"10", "30"}));
@@ -41,9 +41,19 @@ TEST(RefreshPlan, AnEmployeeArrivingRebuildsTheActivitiesRejectedForThem) {
   // Employee 7 was unknown: activity 13 was rejected (employee_exists); now it is accepted.
   ActivityDependencies d;
   d.employees_in_or_out = {7};
-  d.unknown_employee_findings = {{"13", 7}, {"15", 8}};
+  d.rejected_activity_findings = {{"13", 7}, {"15", 8}};
   const auto r = activities_to_rebuild(d);
   EXPECT_EQ(r.activities, (std::vector<int64_t>{13}));
+}
+
+TEST(RefreshPlan, AnActivityRejectedForAnotherRuleFollowsItsEmployee) {
+  // Activity 80 is out of Silver for a zero duration; its employee 7 leaves: it must gain the
+  // employee_exists finding although it is in no Silver activity (found by a random history:
+  // looking only at the employee_exists findings missed it).
+  ActivityDependencies d;
+  d.employees_in_or_out = {7};
+  d.rejected_activity_findings = {{"80", 7}};
+  EXPECT_EQ(activities_to_rebuild(d).activities, (std::vector<int64_t>{80}));
 }
 
 TEST(RefreshPlan, NotifyFailuresAndDueActivitiesAreRebuilt) {
