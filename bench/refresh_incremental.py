@@ -7,7 +7,8 @@ _op/_lsn/_commit_lsn/...): EMPLOYEES employees and ROWS activities over three ye
 with realistic defects (negative distances, zero durations, unknown employees, implausible
 speeds). Two lakes share that Bronze (a symlink): one is refreshed incrementally, the other in
 full. Each of RUNS rounds (default 5) appends CHANGES change rows (default 10,000: 70 % new
-activities, 25 % updates of existing ones, 5 % deletes) as one Bronze version, then times both
+activities of the last week, 25 % updates and 5 % deletes of the most recent 2 % — a day of
+changes; history is in time order, ids growing with start dates) as one Bronze version, then times both
 refreshes as separate processes, the order alternating; every round is printed, then the medians,
 the ratio and the peak RSS. The last round's Silver and Gold of both lakes are compared (row
 counts and the year's KPIs), so both did the same work."""
@@ -69,7 +70,8 @@ def employees():
 
 def activities(ids, rng, op, lsn0, commit_lsn):
     n = len(ids)
-    start = START + rng.integers(0, SPAN, n)
+    # History in time order (ids grow with start dates), new activities in the last week.
+    start = START + np.minimum(ids, ROWS) * (SPAN // ROWS) - rng.integers(0, 7 * 86_400 * US, n)
     moving = rng.integers(600, 7200, n).astype(np.int32)
     distance = rng.uniform(1000, 40000, n)
     distance[rng.random(n) < 0.01] = -5.0            # distance_non_negative
@@ -138,7 +140,8 @@ def main():
             new = int(CHANGES * 0.70)
             upd = int(CHANGES * 0.25)
             dele = CHANGES - new - upd
-            existing = rng.choice(np.arange(1, next_id), upd + dele, replace=False)
+            # Edits and deletions of recent activities (the last 2 %: a Strava edit follows the upload).
+            existing = rng.choice(np.arange(max(1, next_id - ROWS // 50), next_id), upd + dele, replace=False)
             parts = [activities(np.arange(next_id, next_id + new), rng, "c", lsn, commit),
                      activities(existing[:upd], rng, "u", lsn + new, commit),
                      activities(existing[upd:], rng, "d", lsn + new + upd, commit)]
