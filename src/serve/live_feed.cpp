@@ -170,8 +170,12 @@ void LiveFeed::mount(httplib::Server& server, const Dashboard& dashboard) {
     }
     changed_.notify_all();  // the poller starts at once when it was idle
     res.set_header("X-Accel-Buffering", "no");  // a reverse proxy must not hold the events
+    // Exactly "text/event-stream", no charset (events are UTF-8 by definition): cpp-httplib
+    // compresses a chunked answer for a client that accepts gzip or br (every browser) unless
+    // its type is that exact string, and a compressor keeps the events until it has kilobytes
+    // to emit: Chromium saw the stream open and never an event (curl asks no compression).
     res.set_chunked_content_provider(
-        "text/event-stream; charset=utf-8",
+        "text/event-stream",
         [this, stream](size_t, httplib::DataSink& sink) {
           std::string chunk;
           const bool more = next_chunk(*stream, chunk, [&sink] { return sink.is_writable(); });

@@ -189,6 +189,26 @@ def open_stream(url, bearer, source_ip):
     return conn, conn.getresponse()
 
 
+def test_feed_events_reach_a_client_that_accepts_compression_at_once(served):
+    """Chromium asks every request with `Accept-Encoding: gzip, deflate, br, zstd`. A compressed
+    stream holds the events in the compressor until it has enough bytes (kilobytes, never
+    flushed per event): the browser showed the stream open and never received an event. The
+    feed is sent as is, each event readable as soon as it is written."""
+    url, _, home = served
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request("GET", "/api/feed", headers={
+            "Authorization": f"Bearer {token(home, 'viewer')}", "Accept": "text/event-stream",
+            "Cache-Control": "no-cache", "Accept-Encoding": "gzip, deflate, br, zstd"})
+        r = conn.getresponse()
+        assert r.status == 200 and r.getheader("Content-Type").startswith("text/event-stream")
+        assert r.getheader("Content-Encoding") is None, r.getheader("Content-Encoding")
+        assert r.read(13) == b"retry: 2000\n\n"  # the first chunk, not waiting behind others
+    finally:
+        conn.close()
+
+
 def test_feed_streams_are_bounded_and_do_not_block_other_clients(served):
     url, _, home = served
     viewer, ops = token(home, "viewer"), token(home, "ops")

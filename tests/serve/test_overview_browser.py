@@ -182,9 +182,6 @@ def test_the_feed_shows_its_latest_items_before_any_script_and_each_once(browser
     assert browser.axe_violations() == []
 
 
-@pytest.mark.xfail(strict=True, reason="known defect, main's binary too: Chromium's EventSource "
-                   "stays open ('en direct') but no streamed activity reaches the list, while curl "
-                   "and the Python SSE client of test_up_dashboard receive the events")
 def test_the_feed_adds_a_new_activity_on_top_in_chromium(browser, as_hr, lake_home):
     browser.open(f"{as_hr}/?year={YEAR}")
     wait_in(browser, lambda: browser.one("#feed-state").text == "en direct", "the stream live")
