@@ -49,7 +49,9 @@ class Dashboard {
   // `tokens` decides who reads what; nullptr: nobody is asked for a token and everyone reads
   // everything (`--no-auth`, which the CLI allows on loopback only). Not owned.
   Dashboard(delta::Lake lake, const TokenStore* tokens)
-      : reader_(std::move(lake)), tokens_(tokens), overview_(reader_) {}
+      : reader_(std::move(lake)), tokens_(tokens), overview_(reader_) {
+    reader_.keep_indexes_fresh();  // a refresh's new Silver never makes an employee page wait
+  }
   Dashboard(const Dashboard&) = delete;
   Dashboard& operator=(const Dashboard&) = delete;
   // Registers the routes on `server` (which must outlive nothing of this object's: it keeps a

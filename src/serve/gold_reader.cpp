@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "delta/log_segment.hpp"
 #include "delta/scan.hpp"
 #include "delta/snapshot.hpp"
@@ -74,14 +76,25 @@ Result<int64_t> GoldReader::version(delta::Layer layer, const std::string& table
 }
 
 Result<std::string> GoldReader::versions_key(bool with_silver) const {
+  // The version an employee answer reads: its index's while a newer one is being built.
+  auto answered = [&](delta::Layer layer, const std::string& table) -> Result<int64_t> {
+    SL_ASSIGN_OR_RETURN(int64_t v, version(layer, table));
+    if (!with_silver) return v;
+    const std::string location = lake_.table(layer, table)->describe("");
+    std::lock_guard lock(mutex_);
+    if (refresher_.joinable())
+      for (const auto& [id, keyed] : keyed_)
+        if (keyed->location == location && keyed->ready) v = std::min(v, keyed->ready->version);
+    return v;
+  };
   std::string key;
   for (const auto& table : gold_tables()) {
-    SL_ASSIGN_OR_RETURN(const int64_t v, version(delta::Layer::gold, table));
+    SL_ASSIGN_OR_RETURN(const int64_t v, answered(delta::Layer::gold, table));
     key += std::to_string(v) + ".";
   }
   if (with_silver)
     for (const auto& table : employee_silver_tables()) {
-      SL_ASSIGN_OR_RETURN(const int64_t v, version(delta::Layer::silver, table));
+      SL_ASSIGN_OR_RETURN(const int64_t v, answered(delta::Layer::silver, table));
       key += std::to_string(v) + ".";
     }
   return key;
@@ -110,46 +123,122 @@ Result<SharedBatch> GoldReader::year_rows(const std::string& table, int year) co
   return rows;
 }
 
+Result<std::shared_ptr<const GoldReader::Index>> GoldReader::build_index(const Keyed& keyed,
+                                                                         int64_t version) const {
+  const auto storage = lake_.table(keyed.layer, keyed.table);
+  SL_ASSIGN_OR_RETURN(auto snapshot, snapshot_at(*storage, version));
+  delta::ScanOptions scan;
+  scan.columns = keyed.columns;
+  SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(*storage, snapshot, scan));
+  const auto field = std::find_if(batch.schema.begin(), batch.schema.end(),
+                                  [&](const auto& f) { return f.name == keyed.key_column; });
+  if (field == batch.schema.end())
+    return make_error(Errc::invalid_argument,
+                      keyed.location + " has no column '" + keyed.key_column + "'");
+  auto index = std::make_shared<Index>();
+  const auto& key_values = batch.columns[static_cast<size_t>(field - batch.schema.begin())];
+  for (size_t r = 0; r < batch.num_rows; ++r)  // 4 bytes a row: 40 MB for 10M activities
+    if (auto k = integer_at(key_values, r)) index->by_key[*k].push_back(static_cast<uint32_t>(r));
+  index->rows = std::make_shared<const columnar::RecordBatch>(std::move(batch));
+  index->version = version;
+  return std::shared_ptr<const Index>(std::move(index));
+}
+
+Result<std::shared_ptr<const GoldReader::Index>> GoldReader::index_at(Keyed& keyed, int64_t version,
+                                                                      bool or_newer) const {
+  std::lock_guard building(keyed.building);
+  {
+    std::lock_guard lock(mutex_);
+    if (keyed.ready && (keyed.ready->version == version ||
+                        (or_newer && keyed.ready->version > version)))
+      return keyed.ready;  // built meanwhile
+  }
+  SL_ASSIGN_OR_RETURN(auto index, build_index(keyed, version));
+  std::lock_guard lock(mutex_);
+  keyed.ready = std::move(index);
+  return keyed.ready;
+}
+
 Result<columnar::RecordBatch> GoldReader::rows_of(delta::Layer layer, const std::string& table,
                                                   const std::string& key_column, int64_t key,
                                                   const std::vector<std::string>& columns) const {
   SL_ASSIGN_OR_RETURN(const int64_t version_now, version(layer, table));
-  const auto storage = lake_.table(layer, table);
-  std::string id = storage->describe("") + "|" + key_column;
+  const std::string location = lake_.table(layer, table)->describe("");
+  std::string id = location + "|" + key_column;
   for (const auto& c : columns) id += "|" + c;
   std::shared_ptr<Keyed> keyed;
+  std::shared_ptr<const Index> index;
+  bool in_background = false;
   {
     std::lock_guard lock(mutex_);
     auto& slot = keyed_[id];
-    if (!slot) slot = std::make_shared<Keyed>();
-    keyed = slot;
-  }
-  SharedBatch rows;
-  std::vector<uint32_t> matches;  // 4 bytes a row: the index of 10M activities is 40 MB
-  {
-    std::lock_guard building(keyed->building);
-    if (keyed->version != version_now) {
-      SL_ASSIGN_OR_RETURN(auto snapshot, snapshot_at(*storage, version_now));
-      delta::ScanOptions scan;
-      scan.columns = columns;
-      SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(*storage, snapshot, scan));
-      const auto field = std::find_if(batch.schema.begin(), batch.schema.end(),
-                                      [&](const auto& f) { return f.name == key_column; });
-      if (field == batch.schema.end())
-        return make_error(Errc::invalid_argument,
-                          storage->describe("") + " has no column '" + key_column + "'");
-      const auto& key_values = batch.columns[static_cast<size_t>(field - batch.schema.begin())];
-      std::unordered_map<int64_t, std::vector<uint32_t>> by_key;
-      for (size_t r = 0; r < batch.num_rows; ++r)
-        if (auto k = integer_at(key_values, r)) by_key[*k].push_back(static_cast<uint32_t>(r));
-      keyed->rows = std::make_shared<const columnar::RecordBatch>(std::move(batch));
-      keyed->by_key = std::move(by_key);
-      keyed->version = version_now;
+    if (!slot) {
+      slot = std::make_shared<Keyed>();
+      slot->layer = layer;
+      slot->table = table;
+      slot->location = location;
+      slot->key_column = key_column;
+      slot->columns = columns;
     }
-    rows = keyed->rows;
-    if (auto it = keyed->by_key.find(key); it != keyed->by_key.end()) matches = it->second;
+    keyed = slot;
+    index = keyed->ready;
+    in_background = refresher_.joinable();
+    if (index && index->version < version_now && in_background) {
+      wake_ = true;  // the previous version's index answers until the new one is ready
+      refresh_wanted_.notify_one();
+    }
   }
-  return take_rows(*rows, std::vector<size_t>(matches.begin(), matches.end()));
+  if (index && index->version > version_now) {  // built since we listed, or the table rewritten
+    SL_ASSIGN_OR_RETURN(const int64_t latest, version(layer, table));
+    if (latest < index->version) {  // a log started anew: that index's version is gone
+      SL_ASSIGN_OR_RETURN(index, index_at(*keyed, latest, false));
+    }
+  }
+  if (!index || (index->version < version_now && !in_background)) {
+    SL_ASSIGN_OR_RETURN(index, index_at(*keyed, version_now, true));
+  }
+  const auto it = index->by_key.find(key);
+  std::vector<size_t> matches;
+  if (it != index->by_key.end()) matches.assign(it->second.begin(), it->second.end());
+  return take_rows(*index->rows, matches);
+}
+
+void GoldReader::keep_indexes_fresh(std::chrono::milliseconds every) {
+  std::lock_guard lock(mutex_);
+  if (!refresher_.joinable()) refresher_ = std::thread([this, every] { refresh_loop(every); });
+}
+
+void GoldReader::refresh_loop(std::chrono::milliseconds every) {
+  std::map<std::string, std::string> last_error;  // by index: each failure logged once
+  std::unique_lock lock(mutex_);
+  while (!stop_) {
+    refresh_wanted_.wait_for(lock, every, [this] { return stop_ || wake_; });
+    wake_ = false;
+    std::vector<std::pair<std::string, std::shared_ptr<Keyed>>> indexed(keyed_.begin(),
+                                                                         keyed_.end());
+    for (const auto& [id, keyed] : indexed) {
+      if (stop_) break;
+      lock.unlock();
+      std::optional<Error> failed;
+      if (auto v = version(keyed->layer, keyed->table); !v)
+        failed = v.error();
+      else if (auto built = index_at(*keyed, *v, false); !built)
+        failed = built.error();
+      if (failed && failed->message != last_error[id])
+        spdlog::warn("serve: indexing {}: {}", keyed->location, failed->to_string());
+      last_error[id] = failed ? failed->message : "";
+      lock.lock();
+    }
+  }
+}
+
+GoldReader::~GoldReader() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  refresh_wanted_.notify_all();
+  if (refresher_.joinable()) refresher_.join();
 }
 
 Result<columnar::RecordBatch> GoldReader::dq_issues() const {

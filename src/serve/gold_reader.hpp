@@ -12,13 +12,20 @@
 //     every file of Silver `activities` (unsorted: the files' and row groups' min/max of
 //     employee_id span every id, and skip nothing). Memory: the columns asked of the whole table
 //     (~40 bytes per activity for the page's 8 columns: ~400 MB for 10M activities).
+//     With `keep_indexes_fresh` (the server) a new version is indexed in the background, and
+//     until it is ready the previous version's index answers: no request waits for the seconds
+//     of decoding a refresh brings (twice the memory meanwhile). Only the very first index of a
+//     table is built by the request that asks it.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -33,6 +40,14 @@ using SharedBatch = std::shared_ptr<const columnar::RecordBatch>;
 class GoldReader {
  public:
   explicit GoldReader(delta::Lake lake) : lake_(std::move(lake)) {}
+  ~GoldReader();
+  GoldReader(const GoldReader&) = delete;
+  GoldReader& operator=(const GoldReader&) = delete;
+
+  // From now on, one thread looks every `every` for new versions of the indexed tables
+  // (`rows_of`) and indexes them while requests keep reading the previous index; a request
+  // that finds its index older than the table's version also wakes it.
+  void keep_indexes_fresh(std::chrono::milliseconds every = std::chrono::milliseconds(1000));
 
   // The Gold tables the API serves, by name.
   static const std::vector<std::string>& gold_tables();
@@ -45,7 +60,9 @@ class GoldReader {
   // The versions of every Gold table (and of the employee page's Silver tables with
   // `with_silver`) as one text, "3.7.7.3.3.3.3": what a cached answer was drawn from. A refresh
   // commits new versions, so the text changes and the answers cached under the old one are
-  // stale. Errc::not_found while a table is missing (nothing to cache then).
+  // stale. Errc::not_found while a table is missing (nothing to cache then). With `with_silver`
+  // (the employee answers), an indexed table counts with the version its index answers from
+  // (older than the log's while the new one is built in the background).
   Result<std::string> versions_key(bool with_silver) const;
 
   // The rows of gold/<table> for `year` (its partition only); Errc::not_found when the table
@@ -54,7 +71,8 @@ class GoldReader {
   Result<SharedBatch> year_rows(const std::string& table, int year) const;
   // The rows of `layer`/`table` whose integer column `key_column` equals `key`, with `columns`
   // (every column when empty; the key column among them), in the table's order. Errc::not_found
-  // when the table does not exist, Errc::invalid_argument when it has no such key column.
+  // when the table does not exist, Errc::invalid_argument when it has no such key column. From
+  // the previous version's index while the new one is built in the background.
   Result<columnar::RecordBatch> rows_of(delta::Layer layer, const std::string& table,
                                         const std::string& key_column, int64_t key,
                                         const std::vector<std::string>& columns = {}) const;
@@ -70,13 +88,29 @@ class GoldReader {
     int64_t version = -1;
     SharedBatch rows;
   };
-  // A table's columns decoded once per version, with the rows of each key.
-  struct Keyed {
-    std::mutex building;  // one decoding per version, whoever asks meanwhile waits for it
+  // A table's columns decoded at one version, with the rows of each key. Never modified once
+  // built: requests share it while the next version's is built.
+  struct Index {
     int64_t version = -1;
     SharedBatch rows;
     std::unordered_map<int64_t, std::vector<uint32_t>> by_key;
   };
+  // What is indexed (a table, its key column, the columns asked) and its latest index.
+  struct Keyed {
+    delta::Layer layer;
+    std::string table;
+    std::string location;  // the table's storage describe(""): seen_versions_' key
+    std::string key_column;
+    std::vector<std::string> columns;
+    std::mutex building;  // one decoding at a time; a first request meanwhile waits for it
+    std::shared_ptr<const Index> ready;  // under mutex_
+  };
+  Result<std::shared_ptr<const Index>> build_index(const Keyed& keyed, int64_t version) const;
+  // The index of `keyed` at `version` (or a newer one with `or_newer`), built here when it is
+  // not (one build at a time: under keyed.building).
+  Result<std::shared_ptr<const Index>> index_at(Keyed& keyed, int64_t version, bool or_newer) const;
+  void refresh_loop(std::chrono::milliseconds every);
+
   delta::Lake lake_;
   mutable std::mutex mutex_;
   mutable std::map<std::pair<std::string, int>, Cached> cache_;
@@ -84,6 +118,11 @@ class GoldReader {
   mutable std::map<std::string, std::shared_ptr<Keyed>> keyed_;
   mutable int64_t years_version_ = -1;  // of gold/kpi_summary
   mutable std::vector<int> years_;
+  // keep_indexes_fresh's thread (under mutex_: stop_, wake_).
+  mutable std::condition_variable refresh_wanted_;
+  mutable bool wake_ = false;
+  bool stop_ = false;
+  std::thread refresher_;
 };
 
 }  // namespace sl::serve
