@@ -1,15 +1,19 @@
 """Benchmark (issue 4): Delta snapshot load and append-commit latency, ours vs delta-rs, same run.
 
 1. Snapshot load of a table with 100k add actions over 1,000 commits (100 files per commit, with
-   Spark-like stats), latest version, in-process for both (bench_delta / `DeltaTable(...).files()`):
+   Spark-like stats), latest version, timed in-process for both: `load_snapshot` (bench_delta)
+   against `DeltaTable(path)` (delta-rs loads its eager snapshot, every add, there; the file count
+   is checked outside the timing):
    - without a checkpoint (1,000 JSON commits to replay);
    - with our checkpoint at version 999 (`sportlake lake checkpoint`), read by both;
-   - with delta-rs's own checkpoint at version 999, read by both.
-   Goal: ours >= 2x faster.
+   - with delta-rs's own checkpoint at version 999 (`DeltaTable.create_checkpoint()`), read by both.
+   Warm against warm: each measurement is a fresh process that loads once untimed (page cache,
+   allocator, lazy initialisation) and then times one load. ROUNDS rounds, the order of the two
+   sides alternating from round to round, every round printed. Goal: ours >= 2x faster.
 2. Append-commit latency: COMMITS appends of a 1-row file to a fresh table, each timed from batch
    to committed version (data file written and fsynced, snapshot, commit; checkpoints included).
    Goal: median < 5 ms. Peer: `write_deltalake(mode="append")`.
-Prints medians and ratios. RUNS, COMMITS, FILES_PER_COMMIT and VERSIONS come from the environment.
+Prints medians and ratios. ROUNDS, COMMITS, FILES_PER_COMMIT and VERSIONS come from the environment.
 """
 import json
 import os
@@ -17,6 +21,7 @@ import pathlib
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -24,7 +29,7 @@ import uuid
 import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 
-RUNS = int(os.environ.get("RUNS", 5))
+ROUNDS = int(os.environ.get("ROUNDS", os.environ.get("RUNS", 7)))
 COMMITS = int(os.environ.get("COMMITS", 200))
 VERSIONS = int(os.environ.get("VERSIONS", 1000))
 FILES_PER_COMMIT = int(os.environ.get("FILES_PER_COMMIT", 100))
@@ -70,22 +75,48 @@ def write_log(table: pathlib.Path) -> None:
         (log / f"{v:020d}.json").write_text("\n".join(json.dumps(l, separators=(",", ":")) for l in lines) + "\n")
 
 
-def ours_snapshot(table: pathlib.Path):
-    out = subprocess.run([str(BENCH), "snapshot", str(table), str(RUNS)], check=True, capture_output=True,
+DELTA_RS_LOAD = """
+import sys, time
+from deltalake import DeltaTable
+DeltaTable(sys.argv[1])  # warm-up, untimed
+t0 = time.perf_counter()
+table = DeltaTable(sys.argv[1])
+took = time.perf_counter() - t0
+print(took, len(table.file_uris()))
+"""
+
+
+def ours_snapshot(table: pathlib.Path) -> float:
+    """Seconds of our second load in a fresh bench_delta (the first one warms up)."""
+    out = subprocess.run([str(BENCH), "snapshot", str(table), "2"], check=True, capture_output=True,
                          text=True).stdout.split("\n")
-    runs = [line.split() for line in out if line]
-    assert all(int(files) == VERSIONS * FILES_PER_COMMIT for _, files in runs)
-    return statistics.median(float(s) for s, _ in runs)
+    took, files = out[1].split()
+    assert int(files) == VERSIONS * FILES_PER_COMMIT, files
+    return float(took)
 
 
-def delta_rs_snapshot(table: pathlib.Path):
-    times = []
-    for _ in range(RUNS):
-        t0 = time.perf_counter()
-        files = DeltaTable(str(table)).files()
-        times.append(time.perf_counter() - t0)
-        assert len(files) == VERSIONS * FILES_PER_COMMIT
-    return statistics.median(times)
+def delta_rs_snapshot(table: pathlib.Path) -> float:
+    """Seconds of delta-rs's second load in a fresh Python process."""
+    out = subprocess.run([sys.executable, "-c", DELTA_RS_LOAD, str(table)], check=True,
+                         capture_output=True, text=True).stdout.split()
+    assert int(out[1]) == VERSIONS * FILES_PER_COMMIT, out
+    return float(out[0])
+
+
+def snapshot_rounds(label: str, table: pathlib.Path) -> tuple[float, float]:
+    """ROUNDS alternating rounds; every round printed; the two medians."""
+    ours, theirs = [], []
+    for r in range(ROUNDS):
+        if r % 2 == 0:
+            ours.append(ours_snapshot(table))
+            theirs.append(delta_rs_snapshot(table))
+        else:
+            theirs.append(delta_rs_snapshot(table))
+            ours.append(ours_snapshot(table))
+        first = "sportlake" if r % 2 == 0 else "delta-rs"
+        print(f"    {label} round {r + 1} ({first} first): sportlake {ours[-1] * 1000:8.2f} ms   "
+              f"delta-rs {theirs[-1] * 1000:8.2f} ms   {theirs[-1] / ours[-1]:5.2f}x", flush=True)
+    return statistics.median(ours), statistics.median(theirs)
 
 
 def report(label, ours, theirs, unit="s", scale=1.0):
@@ -94,6 +125,7 @@ def report(label, ours, theirs, unit="s", scale=1.0):
 
 
 def main() -> None:
+    only_snapshot = "--snapshot-only" in sys.argv
     work = pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-delta-"))
     try:
         plain = work / "plain"
@@ -105,12 +137,16 @@ def main() -> None:
         shutil.copytree(plain, theirs_cp)
         DeltaTable(str(theirs_cp)).create_checkpoint()
         n = VERSIONS * FILES_PER_COMMIT
-        print(f"snapshot load, {n} adds over {VERSIONS} commits (median of {RUNS})")
-        report("  no checkpoint", ours_snapshot(plain), delta_rs_snapshot(plain), "ms", 1000)
-        report("  our checkpoint at the last version", ours_snapshot(ours_cp), delta_rs_snapshot(ours_cp), "ms", 1000)
-        report("  delta-rs checkpoint at the last version", ours_snapshot(theirs_cp),
-               delta_rs_snapshot(theirs_cp), "ms", 1000)
+        print(f"snapshot load, {n} adds over {VERSIONS} commits, warm, fresh processes, "
+              f"{ROUNDS} alternating rounds", flush=True)
+        results = [(label, snapshot_rounds(label, table)) for label, table in [
+            ("no checkpoint", plain), ("our checkpoint", ours_cp), ("delta-rs checkpoint", theirs_cp)]]
+        print(f"snapshot load medians ({ROUNDS} rounds)")
+        for label, (ours, theirs) in results:
+            report(f"  {label}", ours, theirs, "ms", 1000)
 
+        if only_snapshot:
+            return
         ours_table = work / "ours_appends"
         out = subprocess.run([str(BENCH), "append", str(ours_table), str(COMMITS)], check=True,
                              capture_output=True, text=True).stdout.split()

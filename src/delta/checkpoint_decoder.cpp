@@ -4,6 +4,7 @@
 
 #include "delta/stats.hpp"
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <optional>
@@ -75,6 +76,8 @@ class Ref {
     return stats_json_from_parsed(*field_, *column_, row);
   }
 
+  // The string at a row known to be present.
+  std::string_view view(size_t row) const { return column_->string_at(row); }
   std::optional<std::string> string(size_t row) const {
     if (!present(row)) return std::nullopt;
     return std::string(column_->string_at(row));
@@ -179,7 +182,21 @@ class ColumnDecoder {
  public:
   virtual ~ColumnDecoder() = default;
   virtual bool present(size_t row) const = 0;
-  virtual Result<Action> decode(size_t row, std::string_view file) const = 0;
+  // Appends the action of `row` to `out` (adds to their own vector, built in place).
+  virtual Status decode(size_t row, std::string_view file, CheckpointActions& out) const = 0;
+};
+
+// The decoders of the other actions build one and hand it over.
+class ActionDecoder : public ColumnDecoder {
+ public:
+  Status decode(size_t row, std::string_view file, CheckpointActions& out) const final {
+    SL_ASSIGN_OR_RETURN(auto action, decode_action(row, file));
+    out.others.push_back(std::move(action));
+    return {};
+  }
+
+ private:
+  virtual Result<Action> decode_action(size_t row, std::string_view file) const = 0;
 };
 
 class AddDecoder final : public ColumnDecoder {
@@ -206,25 +223,24 @@ class AddDecoder final : public ColumnDecoder {
     return std::unique_ptr<ColumnDecoder>(std::move(d));
   }
   bool present(size_t row) const override { return add_.present(row); }
-  Result<Action> decode(size_t row, std::string_view file) const override {
-    Add a;
-    auto path = f_[0].string(row);
-    if (!path) return null_required(file, row, f_[0]);
-    a.path = std::move(*path);
-    a.partition_values = partition_values(f_[1], row);
+  Status decode(size_t row, std::string_view file, CheckpointActions& out) const override {
+    if (!f_[0].present(row)) return null_required(file, row, f_[0]);
     auto size = f_[2].integer(row);
     if (!size) return null_required(file, row, f_[2]);
+    Add& a = out.adds.emplace_back();
+    a.path = f_[0].view(row);
+    a.partition_values = partition_values(f_[1], row);
     a.size = *size;
     a.modification_time = f_[3].integer(row).value_or(0);
     a.data_change = f_[4].boolean(row).value_or(false);
-    a.stats = f_[5].string(row);
+    if (f_[5].present(row)) a.stats.emplace(f_[5].view(row));
     if (!a.stats) a.stats = stats_parsed_.stats_json(row);
     a.tags = string_map(f_[6], row);
     a.deletion_vector = deletion_vector(dv_, dv_fields_, row);
     a.base_row_id = f_[7].integer(row);
     a.default_row_commit_version = f_[8].integer(row);
     a.clustering_provider = clustering_.string(row);
-    return Action{std::move(a)};
+    return {};
   }
 
  private:
@@ -234,7 +250,7 @@ class AddDecoder final : public ColumnDecoder {
   std::array<Ref, 5> dv_fields_;
 };
 
-class RemoveDecoder final : public ColumnDecoder {
+class RemoveDecoder final : public ActionDecoder {
  public:
   static Result<std::unique_ptr<ColumnDecoder>> make(Ref remove) {
     auto d = std::unique_ptr<RemoveDecoder>(new RemoveDecoder(std::move(remove)));
@@ -255,7 +271,7 @@ class RemoveDecoder final : public ColumnDecoder {
     return std::unique_ptr<ColumnDecoder>(std::move(d));
   }
   bool present(size_t row) const override { return remove_.present(row); }
-  Result<Action> decode(size_t row, std::string_view file) const override {
+  Result<Action> decode_action(size_t row, std::string_view file) const override {
     Remove r;
     auto path = f_[0].string(row);
     if (!path) return null_required(file, row, f_[0]);
@@ -280,7 +296,7 @@ class RemoveDecoder final : public ColumnDecoder {
   std::array<Ref, 5> dv_fields_;
 };
 
-class MetadataDecoder final : public ColumnDecoder {
+class MetadataDecoder final : public ActionDecoder {
  public:
   static Result<std::unique_ptr<ColumnDecoder>> make(Ref metadata) {
     auto d = std::unique_ptr<MetadataDecoder>(new MetadataDecoder(std::move(metadata)));
@@ -299,7 +315,7 @@ class MetadataDecoder final : public ColumnDecoder {
     return std::unique_ptr<ColumnDecoder>(std::move(d));
   }
   bool present(size_t row) const override { return metadata_.present(row); }
-  Result<Action> decode(size_t row, std::string_view file) const override {
+  Result<Action> decode_action(size_t row, std::string_view file) const override {
     Metadata m;
     auto id = f_[0].string(row);
     if (!id) return null_required(file, row, f_[0]);
@@ -324,7 +340,7 @@ class MetadataDecoder final : public ColumnDecoder {
   std::array<Ref, 2> format_;
 };
 
-class ProtocolDecoder final : public ColumnDecoder {
+class ProtocolDecoder final : public ActionDecoder {
  public:
   static Result<std::unique_ptr<ColumnDecoder>> make(Ref protocol) {
     auto d = std::unique_ptr<ProtocolDecoder>(new ProtocolDecoder(std::move(protocol)));
@@ -335,7 +351,7 @@ class ProtocolDecoder final : public ColumnDecoder {
     return std::unique_ptr<ColumnDecoder>(std::move(d));
   }
   bool present(size_t row) const override { return protocol_.present(row); }
-  Result<Action> decode(size_t row, std::string_view file) const override {
+  Result<Action> decode_action(size_t row, std::string_view file) const override {
     Protocol p;
     auto reader = f_[0].integer(row);
     if (!reader) return null_required(file, row, f_[0]);
@@ -354,7 +370,7 @@ class ProtocolDecoder final : public ColumnDecoder {
   std::array<Ref, 4> f_;
 };
 
-class TxnDecoder final : public ColumnDecoder {
+class TxnDecoder final : public ActionDecoder {
  public:
   static Result<std::unique_ptr<ColumnDecoder>> make(Ref txn) {
     auto d = std::unique_ptr<TxnDecoder>(new TxnDecoder(std::move(txn)));
@@ -364,7 +380,7 @@ class TxnDecoder final : public ColumnDecoder {
     return std::unique_ptr<ColumnDecoder>(std::move(d));
   }
   bool present(size_t row) const override { return txn_.present(row); }
-  Result<Action> decode(size_t row, std::string_view file) const override {
+  Result<Action> decode_action(size_t row, std::string_view file) const override {
     Txn t;
     auto app = f_[0].string(row);
     if (!app) return null_required(file, row, f_[0]);
@@ -382,7 +398,7 @@ class TxnDecoder final : public ColumnDecoder {
   std::array<Ref, 3> f_;
 };
 
-class DomainDecoder final : public ColumnDecoder {
+class DomainDecoder final : public ActionDecoder {
  public:
   static Result<std::unique_ptr<ColumnDecoder>> make(Ref domain) {
     auto d = std::unique_ptr<DomainDecoder>(new DomainDecoder(std::move(domain)));
@@ -392,7 +408,7 @@ class DomainDecoder final : public ColumnDecoder {
     return std::unique_ptr<ColumnDecoder>(std::move(d));
   }
   bool present(size_t row) const override { return domain_.present(row); }
-  Result<Action> decode(size_t row, std::string_view file) const override {
+  Result<Action> decode_action(size_t row, std::string_view file) const override {
     DomainMetadata m;
     auto name = f_[0].string(row);
     if (!name) return null_required(file, row, f_[0]);
@@ -436,7 +452,7 @@ const std::vector<std::string>& checkpoint_action_columns() {
 }
 
 Status decode_checkpoint(const columnar::RecordBatch& batch, std::string_view file_name,
-                         std::vector<Action>& out) {
+                         size_t begin, size_t end, CheckpointActions& out) {
   std::vector<std::unique_ptr<ColumnDecoder>> decoders;
   for (const auto& known : k_known) {
     for (size_t i = 0; i < batch.schema.size(); ++i) {
@@ -450,12 +466,12 @@ Status decode_checkpoint(const columnar::RecordBatch& batch, std::string_view fi
       decoders.push_back(std::move(decoder).value());
     }
   }
-  out.reserve(out.size() + batch.num_rows);
+  end = std::min(end, batch.num_rows);
+  if (begin < end) out.adds.reserve(out.adds.size() + (end - begin));
   for (const auto& decoder : decoders) {
-    for (size_t row = 0; row < batch.num_rows; ++row) {
+    for (size_t row = begin; row < end; ++row) {
       if (!decoder->present(row)) continue;
-      SL_ASSIGN_OR_RETURN(auto action, decoder->decode(row, file_name));
-      out.push_back(std::move(action));
+      SL_TRY(decoder->decode(row, file_name, out));
     }
   }
   return {};

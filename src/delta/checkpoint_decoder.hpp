@@ -18,10 +18,17 @@ namespace sl::delta {
 // The top-level columns a decoder reads (to project the Parquet read on them).
 const std::vector<std::string>& checkpoint_action_columns();
 
-// Appends the actions of `batch` (rows of one checkpoint file) to `out`, in row order. Errors are
-// Errc::corrupt naming `file_name`, the row and the field (a required field that is null, a field
-// of an unexpected type).
+// A checkpoint's actions as decoded: the adds (nearly all of its rows) apart, built in place in
+// their vector, so that a snapshot moves each one once, into its file list.
+struct CheckpointActions {
+  std::vector<Add> adds;       // in row order
+  std::vector<Action> others;  // protocol, metaData, txn, domainMetadata, then remove rows
+};
+
+// Appends the actions of rows [begin, end) of `batch` (rows of one checkpoint file) to `out`, in
+// row order within each action kind (ranges of one batch may be decoded on several threads). Errors are Errc::corrupt naming `file_name`, the row and the field (a required
+// field that is null, a field of an unexpected type).
 Status decode_checkpoint(const columnar::RecordBatch& batch, std::string_view file_name,
-                         std::vector<Action>& out);
+                         size_t begin, size_t end, CheckpointActions& out);
 
 }  // namespace sl::delta

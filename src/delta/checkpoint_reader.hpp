@@ -3,20 +3,24 @@
 // NNN, one action per row. The snapshot replays these after the commits that follow NNN; what goes
 // in is decided by checkpoint_writer.hpp.
 //
-// Each part is read with only its action columns (checkpoint_decoder.hpp: any writer's layout),
-// its row groups decoded on up to two threads and appended in file order, parts in order.
+// Each part is read with only its action columns (checkpoint_decoder.hpp: any writer's layout).
+// The row groups of a part are decoded from Parquet on up to two threads, then their rows turned
+// into actions on up to two threads, in halves of each row group (delta-rs and Spark write a
+// checkpoint of 100k files as one row group); the chunks come back in file order.
 #pragma once
 
 #include <vector>
 
 #include "common/result.hpp"
 #include "delta/actions.hpp"
+#include "delta/checkpoint_decoder.hpp"
 #include "delta/storage.hpp"
 
 namespace sl::delta {
 
-// The actions stored in a checkpoint (all parts, in order). Errors name the file.
-Result<std::vector<Action>> read_checkpoint(const Storage& storage,
-                                            const std::vector<FileInfo>& parts);
+// The actions stored in a checkpoint (all parts), in chunks that follow the files' row order.
+// Errors name the file.
+Result<std::vector<CheckpointActions>> read_checkpoint(const Storage& storage,
+                                                       const std::vector<FileInfo>& parts);
 
 }  // namespace sl::delta

@@ -178,23 +178,23 @@ Result<Snapshot> load_snapshot(const Storage& storage, const SnapshotOptions& op
   }
 
   // The checkpoint is read while the commits after it are parsed (independent work).
-  std::future<Result<std::vector<Action>>> checkpoint;
+  std::future<Result<std::vector<CheckpointActions>>> checkpoint;
   if (!segment.checkpoint_parts.empty()) {
     const auto& parts = segment.checkpoint_parts;  // (clang 14 cannot capture a binding)
     checkpoint = std::async(std::launch::async,
                             [&storage, &parts] { return read_checkpoint(storage, parts); });
   }
   auto parsed = parse_commits(storage, segment, options.parallelism);
-  std::vector<Action> checkpoint_actions;
+  std::vector<CheckpointActions> checkpoint_chunks;
   if (checkpoint.valid()) {
-    SL_ASSIGN_OR_RETURN(checkpoint_actions, checkpoint.get());
+    SL_ASSIGN_OR_RETURN(checkpoint_chunks, checkpoint.get());
   }
   SL_ASSIGN_OR_RETURN(auto commits, std::move(parsed));
   Replay replay{snapshot};
-  size_t actions = checkpoint_actions.size();
-  for (const auto& commit : commits) actions += commit.size();
-  replay.seen_files.reserve(actions - checkpoint_actions.size());
-  replay.files_newest_first.reserve(actions);
+  size_t commit_actions = 0;
+  for (const auto& commit : commits) commit_actions += commit.size();
+  replay.seen_files.reserve(commit_actions);
+  replay.files_newest_first.reserve(commit_actions);
   for (size_t i = commits.size(); i-- > 0;) {
     bool is_target = segment.commits[i].first == segment.version;
     for (auto& action : commits[i]) {
@@ -204,7 +204,25 @@ Result<Snapshot> load_snapshot(const Storage& storage, const SnapshotOptions& op
       replay.apply(action, false);
     }
   }
-  for (auto& action : checkpoint_actions) replay.apply(action, true);
+  for (auto& chunk : checkpoint_chunks) {
+    for (auto& action : chunk.others) replay.apply(action, true);
+  }
+  // The live files oldest first: the checkpoint's, in its row order (each moved once, from where
+  // it was decoded), then the commits' from the oldest on (tombstones of files re-added later were
+  // already skipped).
+  size_t live = replay.files_newest_first.size();
+  for (const auto& chunk : checkpoint_chunks) live += chunk.adds.size();
+  snapshot.files.reserve(live);
+  for (auto& chunk : checkpoint_chunks) {
+    for (auto& add : chunk.adds) {
+      if (!replay.first_for_key(add.path, add.deletion_vector, true)) continue;
+      add.data_change = false;
+      snapshot.files.push_back(std::move(add));
+    }
+  }
+  snapshot.files.insert(snapshot.files.end(),
+                        std::make_move_iterator(replay.files_newest_first.rbegin()),
+                        std::make_move_iterator(replay.files_newest_first.rend()));
   std::string where = storage.describe("") + " at version " + std::to_string(segment.version);
   if (!replay.have_protocol) {
     return make_error(Errc::corrupt, "no protocol action found for " + where);
@@ -218,9 +236,6 @@ Result<Snapshot> load_snapshot(const Storage& storage, const SnapshotOptions& op
   auto schema = parse_schema_json(snapshot.metadata.schema_string);
   if (!schema.ok()) return schema.error().with_context(where);
   snapshot.schema = std::move(*schema);
-  // Tombstones of files re-added later were already skipped; keep the live files oldest first.
-  snapshot.files.assign(std::make_move_iterator(replay.files_newest_first.rbegin()),
-                        std::make_move_iterator(replay.files_newest_first.rend()));
   snapshot.segment = std::move(segment);
   return snapshot;
 }

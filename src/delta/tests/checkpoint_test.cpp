@@ -108,6 +108,42 @@ TEST(Checkpoint, RoundTripsTheSnapshot) {
             (LastCheckpoint{1, 7, std::nullopt, static_cast<int64_t>(written->size_in_bytes), 2}));
 }
 
+// The checkpoint's rows are decoded in two halves on two threads; the files come back whole, in
+// the checkpoint's order (the log's), with the commits after it applied: a removal of a
+// checkpointed file and a new file after it.
+TEST(Checkpoint, ManyFilesComeBackInTheCheckpointsOrder) {
+  MemoryStorage storage;
+  std::vector<Action> first{Protocol{}, simple_metadata()};
+  for (int i = 0; i < 1001; ++i) {
+    Add a = simple_add("f" + std::to_string(i) + ".parquet");
+    a.stats = R"({"numRecords":)" + std::to_string(i) + "}";
+    first.push_back(a);
+  }
+  put_commit(storage, 0, first);
+  auto from_log = load_snapshot(storage);
+  ASSERT_TRUE(from_log.ok()) << from_log.error().to_string();
+  ASSERT_TRUE(write_checkpoint(storage, *from_log, k_now).ok());
+  ASSERT_TRUE(storage.remove(commit_path(0)).ok());
+  Remove gone = tombstone("f500.parquet", k_now);
+  gone.partition_values.reset();
+  put_commit(storage, 1, {gone, simple_add("new.parquet")});
+
+  auto loaded = load_snapshot(storage);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
+  ASSERT_EQ(loaded->files.size(), 1001u);
+  size_t at = 0;
+  for (int i = 0; i < 1001; ++i) {
+    if (i == 500) continue;
+    const Add& file = loaded->files[at++];
+    EXPECT_EQ(file.path, "f" + std::to_string(i) + ".parquet");
+    EXPECT_EQ(file.stats, R"({"numRecords":)" + std::to_string(i) + "}");
+    EXPECT_FALSE(file.data_change);
+  }
+  EXPECT_EQ(loaded->files.back().path, "new.parquet");
+  ASSERT_EQ(loaded->tombstones.size(), 1u);
+  EXPECT_EQ(loaded->tombstones[0].path, "f500.parquet");
+}
+
 TEST(Checkpoint, CheckpointingAnOlderVersionKeepsTheNewerHint) {
   MemoryStorage storage;
   write_rich_log(storage);
