@@ -132,11 +132,11 @@ TEST(Checkpoint, ManyFilesComeBackInTheCheckpointsOrder) {
   ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
   ASSERT_EQ(loaded->files.size(), 1001u);
   size_t at = 0;
-  for (int i = 0; i < 1001; ++i) {
-    if (i == 500) continue;
+  for (const Add& expected : from_log->files) {
+    if (expected.path == "f500.parquet") continue;
     const Add& file = loaded->files[at++];
-    EXPECT_EQ(file.path, "f" + std::to_string(i) + ".parquet");
-    EXPECT_EQ(file.stats, R"({"numRecords":)" + std::to_string(i) + "}");
+    EXPECT_EQ(file.path, expected.path);
+    EXPECT_EQ(file.stats, expected.stats);
     EXPECT_FALSE(file.data_change);
   }
   EXPECT_EQ(loaded->files.back().path, "new.parquet");
