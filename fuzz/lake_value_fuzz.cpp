@@ -8,7 +8,8 @@
 //   accepts too (both read the same grammar);
 // - what the Debezium encoder writes for a value it accepts (text aside) is exactly one JSON value
 //   (dates and timestamps beyond the lake's grammar too: BC, 5-digit years, ±infinity; time,
-//   timetz, interval, money and arrays; under each of Debezium's form options).
+//   timetz, interval, money, arrays, bit strings, point and hstore; under each of Debezium's
+//   form options).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -26,6 +27,9 @@ namespace {
 namespace oid = sl::cdc::oid;
 using sl::columnar::Column;
 using sl::columnar::TypeId;
+
+// The hstore type's oid as the forms below give it (an extension type's oid is the database's).
+constexpr uint32_t k_hstore = 16400;
 
 struct ColumnType {
   uint32_t type_oid;
@@ -59,16 +63,22 @@ constexpr ColumnType k_types[] = {{oid::k_bool, -1},
                                   {1231, numeric(10, 2)},    // numeric(10,2)[]
                                   {1022, -1},                // float8[]
                                   {1185, 3},                 // timestamptz(3)[]
-                                  {1009, -1}};               // text[]
+                                  {1009, -1},                // text[]
+                                  {oid::k_bit, 1},
+                                  {oid::k_bit, 12},
+                                  {oid::k_varbit, -1},
+                                  {oid::k_point, -1},
+                                  {k_hstore, -1}};
 
 // Debezium's form options, each value exercised.
 const sl::cdc::ValueForms k_forms[] = {
-    {},
+    {.hstore_oid = k_hstore},
     {.decimal = sl::cdc::DecimalMode::string, .time = sl::cdc::TimePrecisionMode::connect,
-     .binary = sl::cdc::BinaryMode::hex, .interval = sl::cdc::IntervalMode::string},
+     .binary = sl::cdc::BinaryMode::hex, .interval = sl::cdc::IntervalMode::string,
+     .hstore_oid = k_hstore},
     {.decimal = sl::cdc::DecimalMode::double_,
      .time = sl::cdc::TimePrecisionMode::adaptive_time_microseconds,
-     .binary = sl::cdc::BinaryMode::base64}};
+     .binary = sl::cdc::BinaryMode::base64, .hstore_oid = k_hstore}};
 
 // The value in slot 0 printed as PostgreSQL would print it (for the round trip).
 std::string printed(const Column& c, uint32_t type_oid) {
@@ -120,8 +130,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool encoded =
       sl::cdc::append_debezium_value(json, type.type_oid, type.typmod, text, forms).ok();
   // (Text values are copied as they are: PostgreSQL only sends valid UTF-8, the fuzzer does not.)
-  const bool text_copy =
-      type.type_oid == oid::k_text || type.type_oid == oid::k_jsonb || type.type_oid == 1009;
+  const bool text_copy = type.type_oid == oid::k_text || type.type_oid == oid::k_jsonb ||
+                         type.type_oid == 1009 || type.type_oid == k_hstore;
   if (encoded && !text_copy && !nlohmann::json::accept(json)) __builtin_trap();
   if (!accepted) return 0;
   const TypeId id = column.type.id;

@@ -224,6 +224,12 @@ seed_fuzz_lake_value() {
   add_bytes "$dir" date-infinity '\x0a-infinity'
   add_bytes "$dir" timestamp-5-digit-year '\x0b10000-01-01 00:00:00.5'
   add_bytes "$dir" timestamptz-bc '\x0c0044-03-15 12:00:00+00:09:21 BC'
+  add_bytes "$dir" int4-array-2d '\x15{{1,2},{3,NULL}}'
+  add_bytes "$dir" bit1 '\x1a1'
+  add_bytes "$dir" bit12 '\x1b101000000001'
+  add_bytes "$dir" varbit '\x1c0000000011111111'
+  add_bytes "$dir" point '\x1d(1e+300,-1.25e-07)'
+  add_bytes "$dir" hstore '\x1e"a"=>"1", "b c"=>NULL, "q\\"x"=>"y"'
 }
 
 seed_fuzz_http_head() {

@@ -138,7 +138,25 @@ void append_value_type(std::string& out, const pg::RelationColumn& column, uint3
       out += "\",\"version\":1,\"doc\":\"Variable scaled decimal\"";
       close();
       return;
+    case oid::k_bit:
+    case oid::k_varbit:
+      if (bits_as_boolean(typmod)) return simple("boolean");
+      // An unconstrained varbit has the length Debezium gives it: Integer.MAX_VALUE.
+      return simple("bytes", connect::k_bits,
+                    "{\"length\":\"" + std::to_string(typmod >= 0 ? typmod : 2147483647) + "\"}");
+    case oid::k_point:
+      out += "{\"type\":\"struct\",\"fields\":[{\"type\":\"double\",\"optional\":false,\"field\":"
+             "\"x\"},{\"type\":\"double\",\"optional\":false,\"field\":\"y\"},{\"type\":\"bytes\","
+             "\"optional\":true,\"field\":\"wkb\"},{\"type\":\"int32\",\"optional\":true,\"field\":"
+             "\"srid\"}],\"optional\":";
+      out += optional ? "true" : "false";
+      out += ",\"name\":\"";
+      out += connect::k_point;
+      out += "\",\"version\":1,\"doc\":\"Geometry (POINT)\"";
+      close();
+      return;
     default:
+      if (forms.hstore_oid && type_oid == forms.hstore_oid) return simple("string", connect::k_json);
       if (!column.enum_allowed.empty()) {
         std::string parameters = "{\"allowed\":";
         append_json_string(parameters, column.enum_allowed);

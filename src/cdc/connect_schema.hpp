@@ -39,6 +39,8 @@ constexpr std::string_view k_connect_time = "org.apache.kafka.connect.data.Time"
 constexpr std::string_view k_connect_timestamp = "org.apache.kafka.connect.data.Timestamp";
 constexpr std::string_view k_json = "io.debezium.data.Json";
 constexpr std::string_view k_uuid = "io.debezium.data.Uuid";
+constexpr std::string_view k_bits = "io.debezium.data.Bits";
+constexpr std::string_view k_point = "io.debezium.data.geometry.Point";
 constexpr std::string_view k_source = "io.debezium.connector.postgresql.Source";
 constexpr std::string_view k_snapshot_allowed =
     "true,first,first_in_data_collection,last_in_data_collection,last,false,incremental";

@@ -139,6 +139,13 @@ void append_zero_value(std::string& out, const pg::RelationColumn& column, const
     case oid::k_timetz:
       out += "\"00:00:00Z\"";
       return;
+    case oid::k_bit:
+    case oid::k_varbit:
+      out += bits_as_boolean(column.type_modifier) ? "false" : "\"\"";
+      return;
+    case oid::k_point:
+      (void)append_debezium_value(out, oid::k_point, -1, "(0,0)", forms);
+      return;
     default:  // strings, json, uuid, enums, bytea (empty base64 or hex)
       out += "\"\"";
       return;
@@ -174,7 +181,9 @@ void append_placeholder(std::string& out, const pg::RelationColumn& column, cons
     out += "[\"";
     out += k_placeholder;
     out += "\"]";
-  } else if (column.type_oid == oid::k_bytea) {
+  } else if (column.type_oid == oid::k_bytea ||
+             ((column.type_oid == oid::k_bit || column.type_oid == oid::k_varbit) &&
+              !bits_as_boolean(column.type_modifier))) {
     placeholder_bytes();
   } else if (column.type_oid == oid::k_numeric && forms.decimal == DecimalMode::precise) {
     if (column.type_modifier >= 4) {

@@ -104,6 +104,16 @@ Result<std::string> parse_skipped_operations(std::string_view text) {
   return out;
 }
 
+Result<uint32_t> read_hstore_oid(pg::Connection& sql) {
+  // The extension may live in any schema; the type is named hstore there.
+  SL_ASSIGN_OR_RETURN(auto rows, sql.exec(
+                                     "SELECT t.oid FROM pg_type t JOIN pg_extension e ON "
+                                     "e.extnamespace = t.typnamespace WHERE e.extname = 'hstore' "
+                                     "AND t.typname = 'hstore'"));
+  if (rows.rows() == 0) return uint32_t{0};
+  return static_cast<uint32_t>(std::stoul(std::string(rows.value(0, 0))));
+}
+
 Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
                                               const DebeziumLinesOptions& opt) {
   auto stop = [&] { return opt.stop_requested && opt.stop_requested(); };
@@ -114,8 +124,9 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
   }
   RecordSink& sink = opt.record_sink != nullptr ? *opt.record_sink : *lines;
   DebeziumLinesStats stats;
-  DebeziumEncoder encoder(
-      {.topic_prefix = opt.topic_prefix, .schemas = opt.schemas, .forms = opt.forms});
+  ValueForms forms = opt.forms;
+  SL_ASSIGN_OR_RETURN(forms.hstore_oid, read_hstore_oid(sql));
+  DebeziumEncoder encoder({.topic_prefix = opt.topic_prefix, .schemas = opt.schemas, .forms = forms});
   auto emit = [&](const ChangeEvent& e) -> Status {
     // skipped.operations: not written (and no tombstone after a skipped delete).
     if (opt.skipped_operations.find(static_cast<char>(e.op)) != std::string::npos)

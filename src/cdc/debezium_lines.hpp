@@ -55,6 +55,11 @@ struct DebeziumLinesStats {
 // Debezium's `skipped.operations` value ("none", or "c,u,d,t" in any subset) → the skipped ops.
 Result<std::string> parse_skipped_operations(std::string_view text);
 
+// The oid of the database's hstore type (an extension type: its oid is the database's own), 0
+// when the extension is not installed. Read once when `sportlake cdc` starts: an hstore extension
+// created while it runs is seen at its next start.
+Result<uint32_t> read_hstore_oid(pg::Connection& sql);
+
 // `sql`: a normal connection to the source database (migrations and publication in place).
 Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
                                               const DebeziumLinesOptions& options);

@@ -1,6 +1,7 @@
 // Hand-written parsers of PostgreSQL's text output.
 #include "cdc/pg_text.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -179,6 +180,93 @@ std::optional<double> parse_pg_float(std::string_view text) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
   return v;
+}
+
+std::optional<std::string> parse_pg_bits(std::string_view text) {
+  std::string bytes((text.size() + 7) / 8, '\0');
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[text.size() - 1 - i];  // bit i
+    if (c == '1')
+      bytes[i / 8] = static_cast<char>(static_cast<unsigned char>(bytes[i / 8]) | (1u << (i % 8)));
+    else if (c != '0')
+      return std::nullopt;
+  }
+  while (!bytes.empty() && bytes.back() == '\0') bytes.pop_back();
+  return bytes;
+}
+
+std::optional<std::pair<double, double>> parse_pg_point(std::string_view text) {
+  if (text.size() < 5 || text.front() != '(' || text.back() != ')') return std::nullopt;
+  text = text.substr(1, text.size() - 2);
+  const size_t comma = text.find(',');
+  if (comma == std::string_view::npos) return std::nullopt;
+  auto x = parse_pg_float(text.substr(0, comma));
+  auto y = parse_pg_float(text.substr(comma + 1));
+  if (!x || !y) return std::nullopt;
+  return std::pair{*x, *y};
+}
+
+namespace {
+
+// One hstore key or value at `i`: a quoted string (\ escapes the next character) or a bare word
+// up to a separator; `quoted` says which.
+std::optional<std::string> hstore_item(std::string_view text, size_t& i, bool& quoted) {
+  std::string out;
+  quoted = i < text.size() && text[i] == '"';
+  if (quoted) {
+    for (++i; i < text.size() && text[i] != '"'; ++i) {
+      if (text[i] == '\\' && ++i == text.size()) return std::nullopt;
+      out += text[i];
+    }
+    if (i == text.size()) return std::nullopt;
+    ++i;
+    return out;
+  }
+  for (; i < text.size() && text[i] != ',' && text[i] != '=' && text[i] != ' ' && text[i] != '"';
+       ++i) {
+    if (text[i] == '\\' && ++i == text.size()) return std::nullopt;
+    out += text[i];
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+void skip_blanks(std::string_view text, size_t& i) {
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+    ++i;
+}
+
+}  // namespace
+
+std::optional<HstorePairs> parse_pg_hstore(std::string_view text) {
+  HstorePairs out;
+  size_t i = 0;
+  skip_blanks(text, i);
+  while (i < text.size()) {
+    bool quoted = false;
+    auto key = hstore_item(text, i, quoted);
+    if (!key) return std::nullopt;
+    skip_blanks(text, i);
+    if (!text.substr(i).starts_with("=>")) return std::nullopt;
+    i += 2;
+    skip_blanks(text, i);
+    auto value = hstore_item(text, i, quoted);
+    if (!value) return std::nullopt;
+    // A bare NULL, in any case, is SQL NULL (hstore_io.c); a quoted "NULL" is the text.
+    if (!quoted && value->size() == 4 &&
+        std::equal(value->begin(), value->end(), "null", [](char a, char b) {
+          return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b;
+        }))
+      value.reset();
+    out.emplace_back(std::move(*key), std::move(value));
+    skip_blanks(text, i);
+    if (i == text.size()) break;
+    if (text[i] != ',') return std::nullopt;
+    ++i;
+    skip_blanks(text, i);
+    if (i == text.size()) return std::nullopt;
+  }
+  return out;
 }
 
 }  // namespace sl::cdc

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace sl::cdc {
 
@@ -39,5 +40,18 @@ std::optional<std::string> parse_pg_bytea(std::string_view text);
 std::optional<int64_t> parse_pg_integer(std::string_view text);
 // float4/float8 text, NaN and ±Infinity included.
 std::optional<double> parse_pg_float(std::string_view text);
+
+// bit / varbit text ("0101") → the bits as java.util.BitSet.toByteArray gives them (Debezium's
+// io.debezium.data.Bits): the last character is bit 0, bytes little-endian, no trailing zero
+// byte ("" when no bit is set); nullopt when a character is not 0 or 1.
+std::optional<std::string> parse_pg_bits(std::string_view text);
+
+// point text "(x,y)" (float8 output each, NaN and ±Infinity included) → x, y.
+std::optional<std::pair<double, double>> parse_pg_point(std::string_view text);
+
+// hstore output ("\"a\"=>\"1\", \"b\"=>NULL", keys and values quoted with \" and \\ escaped; bare
+// words also read) → its pairs in text order, a NULL value as nullopt.
+using HstorePairs = std::vector<std::pair<std::string, std::optional<std::string>>>;
+std::optional<HstorePairs> parse_pg_hstore(std::string_view text);
 
 }  // namespace sl::cdc

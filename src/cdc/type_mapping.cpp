@@ -1,12 +1,14 @@
 // PostgreSQL text values → Debezium JSON values.
 #include "cdc/type_mapping.hpp"
 
+#include "cdc/hstore_json.hpp"
 #include "cdc/pg_text.hpp"
 #include "common/civil_time.hpp"
 #include "common/json_writer.hpp"
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <limits>
 #include <vector>
@@ -360,8 +362,12 @@ std::string plain_decimal(std::string_view unscaled, int scale) {
   return sign + digits;
 }
 
-// One-dimensional PostgreSQL array text ("{1,NULL,\"a b\"}") → its elements (nullopt = NULL).
-std::optional<std::vector<std::optional<std::string>>> parse_pg_array(std::string_view text) {
+// PostgreSQL array text ("{1,NULL,\"a b\"}") → its outermost elements (nullopt = NULL). In an
+// array of more than one dimension ("{{1,2},{3,4}}") each element is a sub-array's text
+// ("{1,2}") and `nested` is set.
+std::optional<std::vector<std::optional<std::string>>> parse_pg_array(std::string_view text,
+                                                                      bool& nested) {
+  nested = false;
   if (text.starts_with('[')) {  // explicit bounds: "[0:1]={...}"
     const size_t eq = text.find('=');
     if (eq == std::string_view::npos) return std::nullopt;
@@ -373,29 +379,69 @@ std::optional<std::vector<std::optional<std::string>>> parse_pg_array(std::strin
   if (text.empty()) return out;
   size_t i = 0;
   while (true) {
-    if (i < text.size() && text[i] == '{') return std::nullopt;  // more than one dimension
     std::string element;
     bool quoted = false;
-    if (i < text.size() && text[i] == '"') {
-      quoted = true;
-      for (++i; i < text.size() && text[i] != '"'; ++i) {
-        if (text[i] == '\\' && i + 1 < text.size()) ++i;
-        element += text[i];
+    if (i < text.size() && text[i] == '{') {
+      if (!out.empty() && !nested) return std::nullopt;  // a sub-array next to scalars
+      // A sub-array, kept as its text: up to its balanced '}', quotes and escapes respected.
+      nested = true;
+      int depth = 0;
+      bool in_quotes = false;
+      for (; i < text.size(); ++i) {
+        const char c = text[i];
+        element += c;
+        if (c == '\\' && i + 1 < text.size()) {
+          element += text[++i];
+        } else if (c == '"') {
+          in_quotes = !in_quotes;
+        } else if (!in_quotes && c == '{') {
+          ++depth;
+        } else if (!in_quotes && c == '}' && --depth == 0) {
+          ++i;
+          break;
+        }
       }
-      if (i >= text.size()) return std::nullopt;
-      ++i;
-    } else {
-      for (; i < text.size() && text[i] != ','; ++i) element += text[i];
-    }
-    if (!quoted && element == "NULL")
-      out.emplace_back(std::nullopt);
-    else
+      if (depth != 0) return std::nullopt;
       out.emplace_back(std::move(element));
+    } else if (nested) {
+      return std::nullopt;  // a scalar next to sub-arrays is not PostgreSQL's output
+    } else {
+      if (i < text.size() && text[i] == '"') {
+        quoted = true;
+        for (++i; i < text.size() && text[i] != '"'; ++i) {
+          if (text[i] == '\\' && i + 1 < text.size()) ++i;
+          element += text[i];
+        }
+        if (i >= text.size()) return std::nullopt;
+        ++i;
+      } else {
+        for (; i < text.size() && text[i] != ','; ++i) element += text[i];
+      }
+      if (!quoted && element == "NULL")
+        out.emplace_back(std::nullopt);
+      else
+        out.emplace_back(std::move(element));
+    }
     if (i == text.size()) break;
     if (text[i] != ',') return std::nullopt;
     ++i;
   }
   return out;
+}
+
+// Element types whose Connect form is their text (Debezium's string converter).
+bool text_formed(uint32_t element_oid, uint32_t user_element_oid) {
+  switch (element_oid) {
+    case oid::k_text:
+    case oid::k_varchar:
+    case oid::k_bpchar:
+    case oid::k_json:
+    case oid::k_jsonb:
+    case oid::k_uuid:
+      return true;
+    default:
+      return user_element_oid != 0;  // enums (user-defined arrays are of enums here)
+  }
 }
 
 }  // namespace
@@ -730,23 +776,71 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
       }
       return string(base64(*bytes));  // bytes (base64 in JSON) and base64
     }
+    case oid::k_bit:
+    case oid::k_varbit: {
+      // bit(1)/varbit(1): a boolean; others io.debezium.data.Bits, java.util.BitSet's bytes.
+      auto bytes = parse_pg_bits(text);
+      if (!bytes) return bad_value("bit", text);
+      if (bits_as_boolean(typmod)) {
+        out += bytes->empty() ? "false" : "true";
+        return {};
+      }
+      return string(base64(*bytes));
+    }
+    case oid::k_point: {
+      // io.debezium.data.geometry.Point: x, y, the WKB of the point (little-endian, type 1),
+      // no SRID.
+      auto xy = parse_pg_point(text);
+      if (!xy) return bad_value("point", text);
+      auto coordinate = [&](double v) {
+        if (std::isnan(v)) return (void)string("NaN");
+        if (std::isinf(v)) return (void)string(v > 0 ? "Infinity" : "-Infinity");
+        append_java_double(out, v, false);
+      };
+      out += "{\"x\":";
+      coordinate(xy->first);
+      out += ",\"y\":";
+      coordinate(xy->second);
+      std::string wkb = {'\x01', '\x01', '\0', '\0', '\0'};
+      for (double v : {xy->first, xy->second}) {
+        uint64_t bits;
+        std::memcpy(&bits, &v, sizeof bits);
+        for (int i = 0; i < 8; ++i) wkb += static_cast<char>(bits >> (8 * i));
+      }
+      out += ",\"wkb\":";
+      (void)string(base64(wkb));
+      out += ",\"srid\":null}";
+      return {};
+    }
     default:
+      if (forms.hstore_oid && type_oid == forms.hstore_oid) {
+        // hstore.handling.mode=json: io.debezium.data.Json, the map as Debezium writes it.
+        auto pairs = parse_pg_hstore(text);
+        if (!pairs) return bad_value("hstore", text);
+        std::string json;
+        append_hstore_json(json, *pairs);
+        return string(json);
+      }
       if (uint32_t element = element_oid ? element_oid : builtin_array_element(type_oid)) {
-        // A JSON array of the elements' forms (one dimension, as Debezium).
-        auto elements = parse_pg_array(text);
-        if (!elements) {
-          return make_error(Errc::unsupported, "cdc: array value '" +
-                                                   std::string(text.substr(0, 64)) +
-                                                   "' has more than one dimension");
-        }
+        // A JSON array of the elements' forms (Debezium's schema has one dimension).
+        bool nested = false;
+        auto elements = parse_pg_array(text, nested);
+        if (!elements) return bad_value("array", text);
         out += '[';
         for (size_t i = 0; i < elements->size(); ++i) {
           if (i) out += ',';
           const auto& e = (*elements)[i];
           if (!e)
             out += "null";
-          else
+          else if (!nested)
             SL_TRY(append_debezium_value(out, element, typmod, *e, forms));
+          else if (text_formed(element, element_oid))
+            // More than one dimension: each sub-array is one item, a string item its text
+            // ("{a,b}"; Debezium writes the Java array's identity, "[Ljava.lang.String;@…").
+            append_json_string(out, *e);
+          else
+            // Other items have no form for a sub-array: null, as Debezium writes them.
+            out += "null";
         }
         out += ']';
         return {};

@@ -21,7 +21,8 @@ constexpr uint32_t k_bool = 16, k_bytea = 17, k_int8 = 20, k_int2 = 21, k_int4 =
                    k_oid = 26, k_json = 114, k_float4 = 700, k_float8 = 701, k_bpchar = 1042,
                    k_varchar = 1043, k_date = 1082, k_timestamp = 1114, k_timestamptz = 1184,
                    k_numeric = 1700, k_uuid = 2950, k_jsonb = 3802, k_time = 1083,
-                   k_timetz = 1266, k_interval = 1186, k_money = 790;
+                   k_timetz = 1266, k_interval = 1186, k_money = 790, k_bit = 1560,
+                   k_varbit = 1562, k_point = 600;
 }
 
 // The element type of PostgreSQL's built-in one-dimensional array types (int4[] → int4...); 0
@@ -45,7 +46,13 @@ struct ValueForms {
   BinaryMode binary = BinaryMode::bytes;
   IntervalMode interval = IntervalMode::numeric;
   int money_fraction_digits = 2;  // money.fraction.digits (lc_monetary's frac_digits)
+  // The database's hstore type: an extension's type has no fixed oid (Debezium's TypeRegistry
+  // looks it up too); 0 when the extension is not installed. hstore.handling.mode=json.
+  uint32_t hstore_oid = 0;
 };
+// True when a bit/varbit column is written as a boolean (bit(1), varbit(1)), else as
+// io.debezium.data.Bits bytes.
+inline bool bits_as_boolean(int32_t typmod) { return typmod == 1; }
 // True when a time column is written in milliseconds (io.debezium.time.Time under adaptive for
 // time(0-3), Connect's Time under connect), microseconds otherwise (MicroTime).
 inline bool time_in_millis(TimePrecisionMode mode, int32_t typmod) {

@@ -133,6 +133,26 @@ def test_schema_change_and_unconvertible_values(env):
     assert all(r["niveau"] is None for r in rows if r["_op"] == "r"), "older rows read the new column as null"
 
 
+def test_types_without_a_lake_form_land_as_their_text(env):
+    """hstore, bit strings, point and arrays of two dimensions (issue 13): kept as PostgreSQL's
+    text, in the snapshot and in the stream, never a stop."""
+    sportlake, e, root = env
+    psql(sportlake, e, "CREATE EXTENSION IF NOT EXISTS hstore; ALTER TABLE sport_activities "
+                       "ADD COLUMN h hstore, ADD COLUMN b8 bit(8), ADD COLUMN vb varbit, "
+                       "ADD COLUMN p point, ADD COLUMN m2 int[]")
+    first = "(SELECT min(id) FROM sport_activities)"
+    psql(sportlake, e, f"""UPDATE sport_activities SET h = 'a=>1, "b c"=>NULL', b8 = B'10100101', """
+                       f"vb = B'101', p = '(1.5,-2.25)', m2 = '{{{{1,2}},{{3,NULL}}}}' WHERE id = {first}")
+    ingest(sportlake, e)  # the snapshot
+    psql(sportlake, e, f"UPDATE sport_activities SET h = 'k=>v', b8 = B'00000001', vb = B'', "
+                       f"p = '(0,-0)', m2 = '{{{{{{1}}}}}}' WHERE id = {first}")
+    ingest(sportlake, e)  # the stream
+    rows = sorted((r for r in bronze(root, "sport_activities") if r["h"] is not None), key=lambda r: r["_op"])
+    assert [(r["_op"], r["h"], r["b8"], r["vb"], r["p"], r["m2"], r["_unconverted"]) for r in rows] == [
+        ("r", '"a"=>"1", "b c"=>NULL', "10100101", "101", "(1.5,-2.25)", "{{1,2},{3,NULL}}", None),
+        ("u", '"k"=>"v"', "00000001", "", "(0,-0)", "{{{1}}}", None)]
+
+
 def run_frozen(sportlake, e, point, *args):
     """Starts `sportlake ingest` frozen at fault point `point` and kills it there with SIGKILL."""
     fault_points.kill_at(point, [sportlake, "ingest", *args], env=e)

@@ -1,5 +1,6 @@
 // Type mapping against the values documented for Debezium's PostgreSQL connector.
 #include "cdc/type_mapping.hpp"
+#include "cdc/hstore_json.hpp"
 
 #include <gtest/gtest.h>
 
@@ -202,8 +203,17 @@ TEST(DebeziumForms, ArraysAreJsonArraysOfTheirElementsForms) {
   // A user-defined array (an enum's): the element type comes from the catalog.
   EXPECT_EQ(raw(16999, -1, "{happy,sad}"), "\"{happy,sad}\"");
   EXPECT_EQ(with({}, 16999, -1, "{happy,sad}", 16998), nlohmann::ordered_json({"happy", "sad"}));
+  // More than one dimension: one item per sub-array, as the real Debezium 3.6.1 writes them
+  // (tests/cdc/test_vs_debezium.py): null for numbers; text items get the sub-array's text where
+  // Debezium writes a Java array's identity ("[Ljava.lang.String;@52b70682").
+  EXPECT_EQ(raw(1007, -1, "{{1,2},{3,NULL}}"), "[null,null]");
+  EXPECT_EQ(raw(1007, -1, "{{{1}}}"), "[null]");
+  EXPECT_EQ(raw(1009, -1, R"({{a,b},{c,"d e}"}})"), R"(["{a,b}","{c,\"d e}\"}"])");
+  EXPECT_EQ(with({}, 16999, -1, "{{happy},{sad}}", 16998), nlohmann::ordered_json({"{happy}", "{sad}"}));
   std::string out;
-  EXPECT_FALSE(append_debezium_value(out, 1007, -1, "{{1,2},{3,4}}"));  // two dimensions
+  EXPECT_FALSE(append_debezium_value(out, 1007, -1, "{{1,2},3}"));  // not PostgreSQL's output
+  EXPECT_FALSE(append_debezium_value(out, 1007, -1, "{1,{2}}"));
+  EXPECT_FALSE(append_debezium_value(out, 1007, -1, "{{1,2}"));
 }
 
 TEST(DebeziumForms, MoneyIsADecimalAtTheMoneyScale) {
@@ -272,6 +282,57 @@ TEST(DebeziumForms, OptionValuesUseDebeziumsNames) {
   EXPECT_EQ(*parse_binary_mode("hex"), BinaryMode::hex);
   EXPECT_EQ(*parse_interval_mode("string"), IntervalMode::string);
   EXPECT_FALSE(parse_decimal_mode("exact").ok());
+}
+
+}  // namespace
+}  // namespace sl::cdc
+
+namespace sl::cdc {
+namespace {
+
+TEST(DebeziumForms, BitStringsAreBooleansOrBitSetBytes) {
+  // bit(1)/varbit(1): boolean; others io.debezium.data.Bits: java.util.BitSet.toByteArray of
+  // the string read with its last character as bit 0 (little-endian bytes, no trailing zeros).
+  EXPECT_EQ(raw(oid::k_bit, 1, "1"), "true");
+  EXPECT_EQ(raw(oid::k_varbit, 1, "0"), "false");
+  EXPECT_EQ(value(oid::k_bit, 8, "10100101"), "pQ==");        // 0xa5
+  EXPECT_EQ(value(oid::k_bit, 12, "101000000001"), "AQo=");   // 0xa01 → 01 0a
+  EXPECT_EQ(value(oid::k_bit, 12, "000000000000"), "");       // no bit set: no byte
+  EXPECT_EQ(value(oid::k_varbit, -1, ""), "");
+  EXPECT_EQ(value(oid::k_varbit, -1, std::string(31, '1')), "////fw==");
+  EXPECT_FALSE(debezium_value(oid::k_bit, 8, "1012").ok());
+}
+
+TEST(DebeziumForms, PointIsDebeziumsGeometryStruct) {
+  // x, y, and the WKB: byte order 1 (little-endian), type 1 (point), x, y as little-endian
+  // doubles (bytes written out by Python's struct.pack('<dd')).
+  EXPECT_EQ(raw(oid::k_point, -1, "(1.5,-2.25)"),
+            R"({"x":1.5,"y":-2.25,"wkb":"AQEAAAAAAAAAAAD4PwAAAAAAAALA","srid":null})");
+  EXPECT_EQ(value(oid::k_point, -1, "(1e+300,-1.25e-07)")["x"], 1e300);
+  EXPECT_EQ(raw(oid::k_point, -1, "(NaN,Infinity)").substr(0, 28), R"({"x":"NaN","y":"Infinity","w)");
+  EXPECT_FALSE(debezium_value(oid::k_point, -1, "(1,2").ok());
+  EXPECT_FALSE(debezium_value(oid::k_point, -1, "(1;2)").ok());
+}
+
+TEST(DebeziumForms, HstoreIsJsonInJavaHashMapOrder) {
+  ValueForms forms{.hstore_oid = 16400};
+  EXPECT_EQ(with(forms, 16400, -1, R"("a"=>"1", "b c"=>NULL, "q\"x"=>"y\\z")"),
+            R"({"a":"1","b c":null,"q\"x":"y\\z"})");
+  EXPECT_EQ(with(forms, 16400, -1, ""), "{}");
+  // 13 keys: the HashMap has grown to 32 buckets; its order (Python's model of String.hashCode
+  // and HashMap's buckets) is not the text's.
+  std::string text;
+  for (int i = 0; i < 13; ++i) text += (i ? ", " : "") + std::string("\"k") + std::to_string(i) + "\"=>\"v\"";
+  std::string expected = "{";
+  for (const char* k : {"k0", "k1", "k2", "k3", "k4", "k5", "k11", "k6", "k10", "k7", "k8", "k12", "k9"})
+    expected += std::string(expected.size() > 1 ? "," : "") + "\"" + k + "\":\"v\"";
+  EXPECT_EQ(with(forms, 16400, -1, text), expected + "}");
+  EXPECT_EQ(java_string_hash("hello"), 99162322);        // Java's "hello".hashCode()
+  EXPECT_EQ(java_string_hash("é🏅"), 1997234);           // with a surrogate pair
+  EXPECT_FALSE(debezium_value(16400, -1, R"("a"=>)", forms).ok());
+  EXPECT_FALSE(debezium_value(16400, -1, R"("a"=>"1",)", forms).ok());
+  // Without the extension's oid the value is text.
+  EXPECT_EQ(value(16400, -1, R"("a"=>"1")"), R"("a"=>"1")");
 }
 
 }  // namespace
