@@ -127,6 +127,16 @@ void append_zero_value(std::string& out, const pg::RelationColumn& column, const
       out += decimal_string ? "\"0.00\"" : decimal_double ? "0.0" : "\"AA==\"";
       return;
     case oid::k_numeric:
+      // decimal.handling.mode=string: zero at the column's scale ("0.00"), as Debezium.
+      if (decimal_string && column.type_modifier >= 4) {
+        out += "\"0";
+        if (const int scale = (column.type_modifier - 4) & 0xffff; scale > 0) {
+          out += '.';
+          out.append(static_cast<size_t>(scale), '0');
+        }
+        out += '"';
+        return;
+      }
       out += decimal_string   ? "\"0\""
              : decimal_double ? "0.0"
              : column.type_modifier >= 4 ? "\"AA==\""

@@ -430,7 +430,7 @@ std::optional<std::vector<std::optional<std::string>>> parse_pg_array(std::strin
 }
 
 // Element types whose Connect form is their text (Debezium's string converter).
-bool text_formed(uint32_t element_oid, uint32_t user_element_oid) {
+bool text_formed(uint32_t element_oid) {
   switch (element_oid) {
     case oid::k_text:
     case oid::k_varchar:
@@ -440,7 +440,7 @@ bool text_formed(uint32_t element_oid, uint32_t user_element_oid) {
     case oid::k_uuid:
       return true;
     default:
-      return user_element_oid != 0;  // enums (user-defined arrays are of enums here)
+      return element_oid >= 16384;  // user-defined: enums (FirstNormalObjectId)
   }
 }
 
@@ -834,7 +834,7 @@ Status append_debezium_value(std::string& out, uint32_t type_oid, int32_t typmod
             out += "null";
           else if (!nested)
             SL_TRY(append_debezium_value(out, element, typmod, *e, forms));
-          else if (text_formed(element, element_oid))
+          else if (text_formed(element))
             // More than one dimension: each sub-array is one item, a string item its text
             // ("{a,b}"; Debezium writes the Java array's identity, "[Ljava.lang.String;@…").
             append_json_string(out, *e);
