@@ -62,6 +62,19 @@ void append_value_type(std::string& out, const pg::RelationColumn& column, uint3
     }
     close();
   };
+  // A Connect struct of Debezium's (its fields' schemas, name, version 1, doc).
+  auto structure = [&](std::string_view fields, std::string_view name, std::string_view doc) {
+    out += R"({"type":"struct","fields":[)";
+    out += fields;
+    out += "],\"optional\":";
+    out += optional ? "true" : "false";
+    out += ",\"name\":\"";
+    out += name;
+    out += "\",\"version\":1,\"doc\":\"";
+    out += doc;
+    out += '"';
+    close();
+  };
   if (!element) {
     if (uint32_t item = column.element_type_oid ? column.element_type_oid
                                                 : builtin_array_element(type_oid)) {
@@ -129,15 +142,9 @@ void append_value_type(std::string& out, const pg::RelationColumn& column, uint3
                           "\",\"connect.decimal.precision\":\"" + std::to_string(precision) +
                           "\"}");
       }
-      out +=
-          "{\"type\":\"struct\",\"fields\":[{\"type\":\"int32\",\"optional\":false,\"field\":"
-          "\"scale\"},{\"type\":\"bytes\",\"optional\":false,\"field\":\"value\"}],\"optional\":";
-      out += optional ? "true" : "false";
-      out += ",\"name\":\"";
-      out += connect::k_variable_scale_decimal;
-      out += "\",\"version\":1,\"doc\":\"Variable scaled decimal\"";
-      close();
-      return;
+      return structure(R"({"type":"int32","optional":false,"field":"scale"},)"
+                       R"({"type":"bytes","optional":false,"field":"value"})",
+                       connect::k_variable_scale_decimal, "Variable scaled decimal");
     case oid::k_bit:
     case oid::k_varbit:
       if (bits_as_boolean(typmod)) return simple("boolean");
@@ -145,16 +152,11 @@ void append_value_type(std::string& out, const pg::RelationColumn& column, uint3
       return simple("bytes", connect::k_bits,
                     "{\"length\":\"" + std::to_string(typmod >= 0 ? typmod : 2147483647) + "\"}");
     case oid::k_point:
-      out += "{\"type\":\"struct\",\"fields\":[{\"type\":\"double\",\"optional\":false,\"field\":"
-             "\"x\"},{\"type\":\"double\",\"optional\":false,\"field\":\"y\"},{\"type\":\"bytes\","
-             "\"optional\":true,\"field\":\"wkb\"},{\"type\":\"int32\",\"optional\":true,\"field\":"
-             "\"srid\"}],\"optional\":";
-      out += optional ? "true" : "false";
-      out += ",\"name\":\"";
-      out += connect::k_point;
-      out += "\",\"version\":1,\"doc\":\"Geometry (POINT)\"";
-      close();
-      return;
+      return structure(R"({"type":"double","optional":false,"field":"x"},)"
+                       R"({"type":"double","optional":false,"field":"y"},)"
+                       R"({"type":"bytes","optional":true,"field":"wkb"},)"
+                       R"({"type":"int32","optional":true,"field":"srid"})",
+                       connect::k_point, "Geometry (POINT)");
     default:
       if (forms.hstore_oid && type_oid == forms.hstore_oid) return simple("string", connect::k_json);
       if (!column.enum_allowed.empty()) {
