@@ -139,8 +139,6 @@ def kind_of(difference, theirs):
             and (float(ours) == float(real)
                  or struct.pack("<f", float(ours)) == struct.pack("<f", float(real))):
         return "subnormal_float_text"
-    if column == "amount" and key[1] == "d" and ours == "0" and real == "0.00":
-        return "string_decimal_default"
     return None
 
 
@@ -156,10 +154,10 @@ KNOWN_DIFFERENCES = {
 # the smallest subnormal real (cmp_edge row 3) is 1e-45 from us, 1.4E-45 from Java's
 # Float.toString, two doubles (the same float32). The double's 5e-324 and 4.9E-324 are one double.
 PLAIN_DIFFERENCES = dict(KNOWN_DIFFERENCES, subnormal_float_text=1)
-# decimal.handling.mode=string: the value our publisher fills in a delete's before-image for a
-# NOT NULL numeric(12,2) column it does not have (REPLICA IDENTITY DEFAULT) is "0", Debezium's
-# "0.00" (the two cmp_typed deletes). Not a value of the source row either way.
-STRING_DIFFERENCES = dict(KNOWN_DIFFERENCES, string_decimal_default=2)
+# decimal.handling.mode=string: a delete's before-image of a NOT NULL numeric(12,2) column our
+# publisher does not have (REPLICA IDENTITY DEFAULT) is filled at the column's scale ("0.00"), as
+# Debezium's: no difference left there.
+STRING_DIFFERENCES = KNOWN_DIFFERENCES
 
 
 def kafka_vs_slot_kind(difference):

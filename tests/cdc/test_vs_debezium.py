@@ -10,6 +10,7 @@ import copy
 import difflib
 import json
 import pathlib
+import re
 import struct
 import sys
 import time
@@ -23,12 +24,43 @@ from debezium_changes import CHANGES, psql, run, source_database  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
+# Created again before each run: the changes alter it.
+CMP_MORE = """
+CREATE EXTENSION IF NOT EXISTS hstore;
+DROP TABLE IF EXISTS cmp_more;
+CREATE TABLE cmp_more (id int PRIMARY KEY, iv interval, b1 bit(1), b8 bit(8), b12 bit(12),
+                       vb varbit, vb5 varbit(5), h hstore, p point, m2 int[], t2 text[]);
+ALTER PUBLICATION dbz_pub ADD TABLE cmp_more;
+"""
+
+# After CHANGES (tests/debezium_changes.py, shared with the Bronze comparison), on cmp_more.
+MORE_CHANGES = [
+    # Intervals with months (Debezium's average month), bit strings, hstore, point, arrays of
+    # two dimensions.
+    """INSERT INTO cmp_more VALUES
+  (1, '1 mon', B'1', B'10100101', B'101000000001', B'1', B'10110',
+   'a=>1, "b c"=>NULL, "q\\"x"=>"y", k2=>v2, k3=>v3', '(1.5,-2.25)', '{{1,2},{3,NULL}}',
+   '{{a,b},{c,"d e"}}'),
+  (2, '-1 years -2 mons +3 days -04:05:06.789', B'0', B'00000000', B'000000000000', B'',
+   B'0', '', '(0,-0)', '{1,2}', '{}'),
+  (3, '1 year 2 mons 3 days 04:05:06.789', NULL, NULL, NULL, B'1111111111111111111111111111111',
+   NULL, NULL, '(1e300,-1.25e-7)', '{{{1}}}', NULL)""",
+    # ALTER TABLE mid-stream: a NOT NULL column with a default, a nullable one, a dropped one.
+    "ALTER TABLE cmp_more ADD COLUMN added int NOT NULL DEFAULT 7; "
+    "INSERT INTO cmp_more (id) VALUES (4)",
+    "ALTER TABLE cmp_more ADD COLUMN opt text; UPDATE cmp_more SET opt = 'x' WHERE id = 1",
+    "ALTER TABLE cmp_more DROP COLUMN b12; INSERT INTO cmp_more (id, opt) VALUES (5, 'y')",
+    "DELETE FROM cmp_more WHERE id = 2",
+    "INSERT INTO cmp_more (id) VALUES (99)",  # the end marker
+]
+
 # What Debezium writes for CHANGES, topic by topic (None: a tombstone), so the comparison below
 # is known to cover each kind of change.
 DEBEZIUM_OPS = {
     "public.cmp_typed": ["c", "c", "c", "u", "u", "d", None, "c", "d", None, "c"],
     "public.cmp_nokey": ["c", "c", "u", "d", None, "c"],
     "other.cmp_edge": ["c", "c", "c", "c", "u", "d", None, "c", "d", None, "c"],
+    "public.cmp_more": ["c", "c", "c", "c", "u", "c", "d", None, "c"],
 }
 
 # The differences that remain between the real connector's records and ours, each justified in
@@ -46,7 +78,37 @@ KNOWN_DIFFERENCES = {
     # 5.0E-324), Debezium Java's Float/Double.toString (1.4E-45, 4.9E-324); each pair reads back
     # as the same float32/float64 (Float.MIN_VALUE, Double.MIN_VALUE).
     "subnormal_float_text": 2,
+    # Text arrays of two dimensions: Debezium writes each sub-array as the Java array's identity
+    # ("[Ljava.lang.String;@52b70682", a different one at each run: no data); we write its text
+    # ("{a,b}"). Numbers' sub-arrays are null on both sides. Row 1's insert and update.
+    "multidim_text_array_items": 2,
 }
+
+
+# With an initial snapshot (the options run), for its `r` records (3 rows):
+SNAPSHOT_DIFFERENCES = {
+    # source.lsn and sequence[1]: each side's own slot's consistent point (the two slots are
+    # created at different moments; the streamed changes after them have the same LSNs).
+    "snapshot_position": 6,
+    # source.ts_ms/us/ns: when each side read the row (Debezium: its snapshot's start).
+    "snapshot_time": 9,
+    # source.txId: Debezium writes its snapshot transaction's xid; ours is null (the rows were
+    # not written by that transaction, and it is no change's transaction).
+    "snapshot_txid": 3,
+    # source.snapshot: Debezium writes `first` on the first row of the first table it snapshots
+    # (tables in name order: other.cmp_edge, empty here), so no row carries it and cmp_typed's
+    # first row is `first_in_data_collection`; ours marks the first row written `first`.
+    "snapshot_first_marker": 1,
+}
+
+
+def known_differences(scenario):
+    """KNOWN_DIFFERENCES as the scenario changes them: with a snapshot, its differences, and the
+    first streamed transaction is one record (an update of cmp_typed)."""
+    out = dict(KNOWN_DIFFERENCES)
+    if SCENARIOS[scenario]["snapshot"]:
+        out.update(SNAPSHOT_DIFFERENCES, first_transaction_sequence=1)
+    return out
 
 
 def known(difference, real):
@@ -55,9 +117,19 @@ def known(difference, real):
     if part == "only_debezium" and difference[3] == "tombstone" and real[j][0] is None \
             and real[j - 1][1]["payload"]["op"] == "d" and real[j - 1][0] is None:
         return "tombstone_without_key"
+    op = real[j][1]["payload"]["op"] if real[j][1] is not None else None
+    if op == "r" and part in ("source.lsn", "source.sequence"):
+        return "snapshot_position"
+    if op == "r" and part in ("source.ts_ms", "source.ts_us", "source.ts_ns"):
+        return "snapshot_time"
+    if op == "r" and part == "source.txId" and difference[3] is None and isinstance(difference[4], int):
+        return "snapshot_txid"
+    if op == "r" and part == "source.snapshot" and difference[3:5] == ["first", "first_in_data_collection"]:
+        return "snapshot_first_marker"
     if part == "source.sequence":
         ours, theirs = json.loads(difference[3]), json.loads(difference[4])
-        txids = [v["payload"]["source"]["txId"] for _, v in real if v is not None]
+        txids = [v["payload"]["source"]["txId"] for _, v in real
+                 if v is not None and v["payload"]["op"] != "r"]
         if theirs[0] is None and ours[0] is not None and ours[1] == theirs[1] and \
                 real[j][1]["payload"]["source"]["txId"] == min(txids):
             return "first_transaction_sequence"
@@ -67,6 +139,11 @@ def known(difference, real):
             and (float(difference[3]) == float(difference[4])
                  or struct.pack("<f", float(difference[3])) == struct.pack("<f", float(difference[4]))):
         return "subnormal_float_text"
+    if part.startswith(("after.", "before.")) and isinstance(difference[3], list) \
+            and isinstance(difference[4], list) and len(difference[3]) == len(difference[4]) \
+            and all(isinstance(o, str) and o.startswith("{") for o in difference[3]) \
+            and all(isinstance(t, str) and re.fullmatch(r"\[L[\w.$]+;@[0-9a-f]+", t) for t in difference[4]):
+        return "multidim_text_array_items"
     return None
 
 
@@ -136,27 +213,60 @@ def wait_for(predicate, what, timeout=120):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.mark.parametrize("schemas", [True, False], ids=["schemas", "plain"])
-def test_same_changes_same_records_as_real_debezium(env, kafka, schemas):
+# The runs: Debezium's defaults in both schemas.enable forms (streaming only, snapshot.mode=
+# no_data), and one with an initial snapshot (snapshot.mode=initial / --from-start), TRUNCATE
+# written (skipped.operations=none) and non-default value forms (decimal.handling.mode=string,
+# time.precision.mode=connect). The options run takes CHANGES[:SNAPSHOT_CHANGES] before the slots
+# exist (the snapshot's `r` rows) and streams the rest.
+SNAPSHOT_CHANGES = 2
+SCENARIOS = {
+    "schemas": dict(schemas=True, snapshot=False, debezium={}, ours=[]),
+    "plain": dict(schemas=False, snapshot=False, debezium={}, ours=[]),
+    "options": dict(schemas=True, snapshot=True,
+                    debezium={"snapshot.mode": "initial", "skipped.operations": "none",
+                              "decimal.handling.mode": "string", "time.precision.mode": "connect"},
+                    ours=["--from-start", "--skipped-operations", "none",
+                          "--decimal-handling-mode", "string", "--time-precision-mode", "connect"]),
+}
+
+
+def expected_ops(scenario):
+    """DEBEZIUM_OPS as the scenario changes it: the snapshot's rows are `r` (the rows of the first
+    SNAPSHOT_CHANGES transactions: ids 1, 2, 3 of cmp_typed), and the TRUNCATE is written."""
+    ops = copy.deepcopy(DEBEZIUM_OPS)
+    if SCENARIOS[scenario]["snapshot"]:
+        ops["public.cmp_typed"][:3] = ["r", "r", "r"]
+    if SCENARIOS[scenario]["debezium"].get("skipped.operations") == "none":
+        ops["public.cmp_nokey"].insert(-1, "t")
+    return ops
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_same_changes_same_records_as_real_debezium(env, kafka, scenario):
     sportlake, e, home, port = env
-    tag = "s" if schemas else "p"
+    settings = SCENARIOS[scenario]
+    schemas = settings["schemas"]
+    tag = scenario[0]
     prefix, dbz = f"sl{tag}", f"dbz{tag}"  # each run's own topics, slots and connector
     e = dict(e, SPORTLAKE_TOPIC_PREFIX=prefix)
-    psql(sportlake, e, "DELETE FROM cmp_typed; DELETE FROM cmp_nokey; DELETE FROM other.cmp_edge")  # before the slots
+    psql(sportlake, e, "DELETE FROM cmp_typed; DELETE FROM cmp_nokey; DELETE FROM other.cmp_edge;" + CMP_MORE)  # before the slots
+    before = CHANGES[:SNAPSHOT_CHANGES] if settings["snapshot"] else []
+    for transaction in before:
+        psql(sportlake, e, transaction)
     password = (home / "secrets" / "sportlake_jobs.password").read_text().strip()
     connect = DebeziumConnect(debezium_jars(), kafka.bootstrap, {
         "hostname": "127.0.0.1", "port": port, "user": "sportlake_jobs", "password": password,
         "dbname": "rh_sport"}, name=dbz, topic_prefix=dbz, schemas=schemas, connector={
             "publication.name": "dbz_pub", "publication.autocreate.mode": "disabled",
-            "table.include.list": r"public\.cmp_.*,other\.cmp_.*"})
+            "table.include.list": r"public\.cmp_.*,other\.cmp_.*", **settings["debezium"]})
     ours_cdc = ["cdc", "--publication", "dbz_pub", "--slot", f"sl_cmp_{tag}", "--sink", "kafka"] + (
-        ["--schemas"] if schemas else [])
+        ["--schemas"] if schemas else []) + settings["ours"]
     try:
         connect.start()
         wait_for(lambda: f"{dbz}_slot" in psql(sportlake, e, "SELECT slot_name FROM pg_replication_slots"),
                  "Debezium's slot")
-        run(sportlake, e, *ours_cdc, "--idle-exit", "1")  # our slot, before the changes
-        for transaction in CHANGES:
+        run(sportlake, e, *ours_cdc, "--idle-exit", "1")  # our slot (and snapshot), before the changes
+        for transaction in CHANGES[len(before):] + MORE_CHANGES:
             psql(sportlake, e, transaction)
         run(sportlake, e, *ours_cdc, "--idle-exit", "3")
         ours = records(kafka.bootstrap, prefix)
@@ -168,14 +278,15 @@ def test_same_changes_same_records_as_real_debezium(env, kafka, schemas):
         psql(sportlake, e, f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
                            f"WHERE slot_name IN ('{dbz}_slot', 'sl_cmp_{tag}')")
 
-    assert {t.split(".", 1)[1] for t in ours} == {t.split(".", 1)[1] for t in theirs} == set(DEBEZIUM_OPS)
+    ops = expected_ops(scenario)
+    assert {t.split(".", 1)[1] for t in ours} == {t.split(".", 1)[1] for t in theirs} == set(ops)
     unexplained, explained = [], {}  # explained: kind → differences
     for topic in sorted(ours):
         table = topic.split(".", 1)[1]
         mine = [(unprefixed(k, prefix), unprefixed(comparable(v, schemas), prefix)) for k, v in ours[topic]]
         real = [(unprefixed(k, dbz), unprefixed(comparable(v, schemas), dbz))
                 for k, v in theirs[f"{dbz}.{table}"]]
-        assert [v and v["payload"]["op"] for _, v in real] == DEBEZIUM_OPS[table]
+        assert [v and v["payload"]["op"] for _, v in real] == ops[table]
         for difference in compare(table, mine, real):
             kind = known(difference, real)
             if kind is None:
@@ -183,7 +294,7 @@ def test_same_changes_same_records_as_real_debezium(env, kafka, schemas):
             else:
                 explained.setdefault(kind, []).append(difference)
     assert unexplained == [], json.dumps(unexplained, indent=1)[:30000]
-    assert {kind: len(found) for kind, found in explained.items()} == KNOWN_DIFFERENCES, explained
+    assert {kind: len(found) for kind, found in explained.items()} == known_differences(scenario), explained
 
 
 def signature(record):
