@@ -14,7 +14,6 @@
 
 #include "bus/kafka_conf.hpp"
 #include "cdc/debezium_decoder.hpp"
-#include "cdc/type_mapping.hpp"
 
 namespace sl::bus {
 
@@ -82,6 +81,9 @@ struct KafkaChangeSource::Impl {
   size_t repeats = 0;
   size_t tombstones = 0;
   std::chrono::steady_clock::time_point last_commit = std::chrono::steady_clock::now();
+  // Schemaless JSON carries no types: every column is text, the value as PostgreSQL prints it
+  // (see DecodeOptions). The decoder keeps each topic's schema and relation between records.
+  cdc::DebeziumDecoder decoder{{.schemaless_as_text = true}};
 
   ~Impl() {
     if (rk == nullptr) return;
@@ -189,7 +191,7 @@ struct KafkaChangeSource::Impl {
     if (m.key != nullptr) key = std::string_view(static_cast<const char*>(m.key), m.key_len);
     if (m.payload != nullptr)
       value = std::string_view(static_cast<const char*>(m.payload), m.len);
-    auto decoded = cdc::decode_debezium(key, value);
+    auto decoded = decoder.decode(key, value);
     const auto where = [&] {
       return "kafka: " + topic + ":" + std::to_string(m.partition) + " offset " +
              std::to_string(m.offset);
@@ -199,15 +201,6 @@ struct KafkaChangeSource::Impl {
     if (!decoded || decoded->tombstone) {
       ++tombstones;
     } else {
-      if (!decoded->had_schema) {
-        // Schemaless JSON carries no types: a guess per record (int8 for 12, float8 for 12.5,
-        // text for null) would change a column's type from one record to the next, so every
-        // column is text, the value as PostgreSQL would print it.
-        for (auto& column : decoded->relation->columns) {
-          column.type_oid = cdc::oid::k_text;
-          column.type_modifier = -1;
-        }
-      }
       const cdc::ChangeEvent& e = decoded->event;
       // Snapshot rows have no lsn_commit: their position is the snapshot's point (their lsn).
       const auto commit = static_cast<int64_t>(

@@ -1,15 +1,16 @@
 // Debezium JSON (both schema modes) → ChangeEvent with PostgreSQL text values.
 #include "cdc/debezium_decoder.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <vector>
 
 #include <fmt/format.h>
-
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "cdc/connect_schema.hpp"
 #include "cdc/type_mapping.hpp"
@@ -19,9 +20,10 @@ namespace sl::cdc {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Element = simdjson::dom::element;
+using Type = simdjson::dom::element_type;
 
-// Module-local: thrown by the helpers below, turned into an Errc::parse by decode_debezium.
+// Module-local: thrown by the helpers below, turned into an Errc::parse by decode.
 struct BadEvent {
   std::string message;
 };
@@ -30,29 +32,70 @@ struct BadEvent {
   throw BadEvent{std::move(message)};
 }
 
-const Json* member(const Json& object, std::string_view name) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(name);
-  return it == object.end() ? nullptr : &*it;
+bool is_object(Element v) {
+  return v.type() == Type::OBJECT;
+}
+bool is_null(Element v) {
+  return v.type() == Type::NULL_VALUE;
+}
+bool is_string(Element v) {
+  return v.type() == Type::STRING;
+}
+bool is_integer(Element v) {
+  return v.type() == Type::INT64 || v.type() == Type::UINT64;
+}
+bool is_number(Element v) {
+  return is_integer(v) || v.type() == Type::DOUBLE;
+}
+bool is_boolean(Element v) {
+  return v.type() == Type::BOOL;
 }
 
-std::string string_member(const Json& object, std::string_view name, std::string_view where) {
-  const Json* v = member(object, name);
-  if (v == nullptr || !v->is_string())
+// The text of a string element (check is_string first).
+std::string_view text_of(Element v) {
+  std::string_view out;
+  (void)v.get_string().get(out);
+  return out;
+}
+
+// Compact JSON of an element (free-form values, the key, error messages).
+std::string json_text(Element v) {
+  return simdjson::minify(v);
+}
+
+std::optional<Element> member(Element object, std::string_view name) {
+  simdjson::dom::object o;
+  if (object.get_object().get(o) != simdjson::SUCCESS) return std::nullopt;
+  Element v;
+  if (o.at_key(name).get(v) != simdjson::SUCCESS) return std::nullopt;
+  return v;
+}
+
+// An integer element as int64 (unsigned values past INT64_MAX are out of range).
+int64_t int_of(Element v, std::string_view what) {
+  int64_t out = 0;
+  if (v.get_int64().get(out) != simdjson::SUCCESS)
+    fail("'" + std::string(what) + "' is not an integer in range");
+  return out;
+}
+
+std::string string_member(Element object, std::string_view name, std::string_view where) {
+  auto v = member(object, name);
+  if (!v || !is_string(*v))
     fail(std::string(where) + "." + std::string(name) + " is missing or not a string");
-  return v->get<std::string>();
+  return std::string(text_of(*v));
 }
 
-std::optional<int64_t> int_member(const Json& object, std::string_view name) {
-  const Json* v = member(object, name);
-  if (v == nullptr || v->is_null()) return std::nullopt;
-  if (!v->is_number_integer()) fail("'" + std::string(name) + "' is not an integer");
-  return v->get<int64_t>();
+std::optional<int64_t> int_member(Element object, std::string_view name) {
+  auto v = member(object, name);
+  if (!v || is_null(*v)) return std::nullopt;
+  if (!is_integer(*v)) fail("'" + std::string(name) + "' is not an integer");
+  return int_of(*v, name);
 }
 
 // `ts_us`, else `ts_ms` in microseconds, of an envelope or source block. Bounded so that the
 // encoder can also write it in nanoseconds (`ts_ns`, ×1000) without overflow.
-std::optional<int64_t> timestamp_us(const Json& object, std::string_view where) {
+std::optional<int64_t> timestamp_us(Element object, std::string_view where) {
   constexpr int64_t k_max_us = INT64_MAX / 1000;
   auto in_range = [&](int64_t v, int64_t max, const char* name) {
     if (v > max || v < -max) fail(std::string(where) + name + " out of range");
@@ -71,26 +114,33 @@ struct ColumnSpec {
   int precision = -1;
 };
 
-int int_parameter(const Json& schema, std::string_view key) {
-  const Json* params = member(schema, "parameters");
-  const Json* v = params ? member(*params, key) : nullptr;
-  if (v == nullptr) return -1;
+// A Decimal parameter: a small integer, as a string (JsonConverter) or a number.
+int int_parameter(Element schema, std::string_view key) {
+  auto params = member(schema, "parameters");
+  auto v = params ? member(*params, key) : std::nullopt;
+  if (!v) return -1;
+  auto refuse = [&](const std::string& text) {
+    fail("Decimal parameter '" + std::string(key) + "' = '" + text + "' is not a small integer");
+  };
   int out = -1;
-  if (v->is_string()) {
-    const auto& s = v->get_ref<const std::string&>();
+  if (is_string(*v)) {
+    const std::string_view s = text_of(*v);
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     if (ec != std::errc() || ptr != s.data() + s.size() || out < 0 || out > 1000)
-      fail("Decimal parameter '" + std::string(key) + "' = '" + s + "' is not a small integer");
-  } else if (v->is_number_integer()) {
-    out = v->get<int>();
+      refuse(std::string(s));
+  } else if (is_integer(*v)) {
+    // Bounded like the string form: a scale pads the digits of every value.
+    int64_t n = 0;
+    if (v->get_int64().get(n) != simdjson::SUCCESS || n < 0 || n > 1000) refuse(json_text(*v));
+    out = static_cast<int>(n);
   }
   return out;
 }
 
-ColumnSpec spec_from_schema(const Json& field) {
+ColumnSpec spec_from_schema(Element field) {
   ColumnSpec spec;
-  if (const Json* t = member(field, "type"); t && t->is_string()) spec.type = t->get<std::string>();
-  if (const Json* n = member(field, "name"); n && n->is_string()) spec.name = n->get<std::string>();
+  if (auto t = member(field, "type"); t && is_string(*t)) spec.type = text_of(*t);
+  if (auto n = member(field, "name"); n && is_string(*n)) spec.name = text_of(*n);
   if (spec.name == connect::k_decimal) {
     spec.scale = int_parameter(field, "scale");
     spec.precision = int_parameter(field, "connect.decimal.precision");
@@ -98,13 +148,38 @@ ColumnSpec spec_from_schema(const Json& field) {
   return spec;
 }
 
-ColumnSpec spec_from_value(const Json& v) {
-  if (v.is_boolean()) return {"boolean", ""};
-  if (v.is_number_integer()) return {"int64", ""};
-  if (v.is_number()) return {"double", ""};
-  if (v.is_object() && member(v, "scale") && member(v, "value"))
-    return {"struct", std::string(connect::k_variable_scale_decimal)};
-  return {"string", ""};
+void spec_from_value(Element v, ColumnSpec& spec) {
+  spec.scale = spec.precision = -1;
+  spec.name.clear();
+  if (is_boolean(v)) {
+    spec.type = "boolean";
+  } else if (is_integer(v)) {
+    spec.type = "int64";
+  } else if (is_number(v)) {
+    spec.type = "double";
+  } else if (is_object(v) && member(v, "scale") && member(v, "value")) {
+    spec.type = "struct";
+    spec.name = connect::k_variable_scale_decimal;
+  } else {
+    spec.type = "string";
+  }
+}
+
+std::string number_text(Element v) {
+  char buffer[32];
+  std::to_chars_result r{};
+  int64_t i = 0;
+  uint64_t u = 0;
+  double d = 0;
+  if (v.get_int64().get(i) == simdjson::SUCCESS) {
+    r = std::to_chars(buffer, buffer + sizeof buffer, i);
+  } else if (v.get_uint64().get(u) == simdjson::SUCCESS) {
+    r = std::to_chars(buffer, buffer + sizeof buffer, u);
+  } else {
+    (void)v.get_double().get(d);
+    r = std::to_chars(buffer, buffer + sizeof buffer, d);
+  }
+  return std::string(buffer, r.ptr);
 }
 
 std::string base64_decode(std::string_view text) {
@@ -175,27 +250,6 @@ std::string hex_bytea(std::string_view bytes) {
   for (unsigned char c : bytes) {
     out += k_hex[c >> 4];
     out += k_hex[c & 15];
-  }
-  return out;
-}
-
-std::string number_text(const Json& v) {
-  if (v.is_number_integer()) return v.dump();
-  double d = v.get<double>();
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, d);
-  return std::string(buffer, end);
-}
-
-// hh:mm:ss[.ffffff] of a time of day in µs, as PostgreSQL prints it: the fraction only when not
-// zero, without trailing zeros ("10:15:30.123", "24:00:00").
-std::string pg_time_of_day(int64_t us) {
-  std::string out = fmt::format("{:02}:{:02}:{:02}", us / 3'600'000'000LL, us / 60'000'000 % 60,
-                                us / 1'000'000 % 60);
-  if (const int64_t fraction = us % 1'000'000; fraction != 0) {
-    std::string digits = fmt::format(".{:06}", fraction);
-    while (digits.back() == '0') digits.pop_back();
-    out += digits;
   }
   return out;
 }
@@ -299,20 +353,19 @@ bool is_unavailable_array(const Json& v) {
 }
 
 // One JSON value → the PostgreSQL text form pgoutput would carry for that column.
-pg::TupleValue to_pg_text(const Json& v, const ColumnSpec& spec, const std::string& column) {
+pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& column) {
   using Kind = pg::TupleValue::Kind;
-  if (v.is_null()) return {Kind::null, {}};
-  // The placeholder, or its bytes in base64 (a bytea's, whose type a schemaless record hides).
-  if (v.is_string() && (v.get_ref<const std::string&>() == k_unavailable ||
-                        v.get_ref<const std::string&>() == k_unavailable_base64))
+  if (is_null(v)) return {Kind::null, {}};
+  if (is_string(v) && text_of(v) == "__debezium_unavailable_value")
     return {Kind::unchanged_toast, {}};
   auto wrong = [&](std::string_view expected) -> pg::TupleValue {
-    fail("column '" + column + "': " + v.dump().substr(0, 64) + " is not " + std::string(expected));
+    fail("column '" + column + "': " + json_text(v).substr(0, 64) + " is not " +
+         std::string(expected));
   };
   const std::string& name = spec.name;
   if (name == connect::k_date) {
-    if (!v.is_number_integer()) return wrong("a day number");
-    const int64_t days = v.get<int64_t>();
+    if (!is_integer(v)) return wrong("a day number");
+    const int64_t days = int_of(v, column);
     if (days == k_date_plus_infinity || days == k_date_plus_infinity_before)
       return {Kind::text, "infinity"};
     if (days == k_date_minus_infinity) return {Kind::text, "-infinity"};
@@ -320,8 +373,8 @@ pg::TupleValue to_pg_text(const Json& v, const ColumnSpec& spec, const std::stri
     return {Kind::text, pg_date_text(days)};
   }
   if (name == connect::k_micro_timestamp || name == connect::k_timestamp) {
-    if (!v.is_number_integer()) return wrong("an epoch number");
-    int64_t us = v.get<int64_t>();
+    if (!is_integer(v)) return wrong("an epoch number");
+    int64_t us = int_of(v, column);
     const int64_t scale = name == connect::k_timestamp ? 1000 : 1;
     if (us == k_timestamp_plus_infinity_us / scale) return {Kind::text, "infinity"};
     if (us == k_timestamp_minus_infinity_us / scale) return {Kind::text, "-infinity"};
@@ -331,249 +384,448 @@ pg::TupleValue to_pg_text(const Json& v, const ColumnSpec& spec, const std::stri
   if (name == connect::k_micro_time || name == connect::k_time ||
       name == connect::k_connect_time || name == connect::k_zoned_time) {
     // A time of day: µs (MicroTime) or ms (Time) past midnight, or "08:15:30.5Z" (ZonedTime).
-    int64_t us = 0;
     if (name == connect::k_zoned_time) {
-      if (!v.is_string()) return wrong("an ISO-8601 time");
-      std::string s = v.get<std::string>();
+      if (!is_string(v)) return wrong("an ISO-8601 time");
+      std::string_view s = text_of(v);
       if (s.empty() || s.back() != 'Z') return wrong("an ISO-8601 UTC time");
-      s.pop_back();
-      return {Kind::text, s + "+00"};
+      s.remove_suffix(1);
+      return {Kind::text, std::string(s) + "+00"};
     }
-    if (!v.is_number_integer()) return wrong("a time of day");
-    us = v.get<int64_t>() * (name == connect::k_micro_time ? 1 : 1000);
+    if (!is_integer(v)) return wrong("a time of day");
+    int64_t us = int_of(v, column);
+    if (name != connect::k_micro_time && __builtin_mul_overflow(us, int64_t{1000}, &us))
+      return wrong("a time of day in range");
     if (us < 0 || us > 86'400'000'000LL) return wrong("a time of day in range");
     return {Kind::text, pg_time_of_day(us)};
   }
   if (name == connect::k_micro_duration) {
     // MicroDuration keeps no months: the µs as an hours:minutes:seconds interval.
-    if (!v.is_number_integer()) return wrong("a duration in microseconds");
-    const int64_t us = v.get<int64_t>();
+    if (!is_integer(v)) return wrong("a duration in microseconds");
+    const int64_t us = int_of(v, column);
     const uint64_t a = us < 0 ? 0 - static_cast<uint64_t>(us) : static_cast<uint64_t>(us);
     return {Kind::text, fmt::format("{}{:02}:{:02}:{:02}.{:06}", us < 0 ? "-" : "",
                                     a / 3'600'000'000ULL, a / 60'000'000 % 60, a / 1'000'000 % 60,
                                     a % 1'000'000)};
   }
   if (name == connect::k_zoned_timestamp) {
-    if (!v.is_string()) return wrong("an ISO-8601 string");
-    const auto& s = v.get_ref<const std::string&>();
-    if (s == "infinity" || s == "-infinity") return {Kind::text, s};
+    if (!is_string(v)) return wrong("an ISO-8601 string");
+    const std::string_view s = text_of(v);
+    if (s == "infinity" || s == "-infinity") return {Kind::text, std::string(s)};
     auto us = parse_timestamp(s);
-    if (!us) us = parse_iso_signed_year(s);
+    if (!us) us = parse_iso_signed_year(std::string(s));
     if (!us) return wrong("an ISO-8601 timestamp");
     return {Kind::text, pg_timestamp_text(*us, true)};
   }
   if (name == connect::k_decimal) {
-    if (!v.is_string()) return wrong("base64 bytes");
-    return {Kind::text,
-            decimal_from_bytes(base64_decode(v.get<std::string>()), std::max(spec.scale, 0))};
+    if (!is_string(v)) return wrong("base64 bytes");
+    return {Kind::text, decimal_from_bytes(base64_decode(text_of(v)), std::max(spec.scale, 0))};
   }
   if (name == connect::k_variable_scale_decimal) {
-    const Json* scale = member(v, "scale");
-    const Json* value = member(v, "value");
-    if (!scale || !value || !scale->is_number_integer() || !value->is_string() ||
-        scale->get<int64_t>() < 0 || scale->get<int64_t>() > 1000)
+    auto scale = member(v, "scale");
+    auto value = member(v, "value");
+    int64_t digits = -1;
+    if (!scale || !value || !is_string(*value) || scale->get_int64().get(digits) ||
+        digits < 0 || digits > 1000)
       return wrong("a {scale, value} decimal");
-    return {Kind::text, decimal_from_bytes(base64_decode(value->get<std::string>()),
-                                           static_cast<int>(scale->get<int64_t>()))};
+    return {Kind::text,
+            decimal_from_bytes(base64_decode(text_of(*value)), static_cast<int>(digits))};
   }
   if (spec.type == "boolean") {
-    if (!v.is_boolean()) return wrong("a boolean");
-    return {Kind::text, v.get<bool>() ? "t" : "f"};
+    bool b = false;
+    if (v.get_bool().get(b) != simdjson::SUCCESS) return wrong("a boolean");
+    return {Kind::text, b ? "t" : "f"};
   }
   if (spec.type == "bytes") {
-    if (!v.is_string()) return wrong("base64 bytes");
-    std::string bytes = base64_decode(v.get<std::string>());
-    // An unchanged TOASTed bytea: the placeholder's bytes (src/cdc/debezium_json.cpp writes it so).
-    if (bytes == k_unavailable) return {Kind::unchanged_toast, {}};
-    return {Kind::text, hex_bytea(bytes)};
+    if (!is_string(v)) return wrong("base64 bytes");
+    return {Kind::text, hex_bytea(base64_decode(text_of(v)))};
   }
   if (spec.type.starts_with("int") || spec.type == "float" || spec.type == "double") {
-    if (v.is_number()) return {Kind::text, number_text(v)};
+    if (is_number(v)) return {Kind::text, number_text(v)};
     // NaN and infinities of float columns are strings in Debezium's JSON.
-    if (v.is_string() && !spec.type.starts_with("int")) return {Kind::text, v.get<std::string>()};
+    if (is_string(v) && !spec.type.starts_with("int")) return {Kind::text, std::string(text_of(v))};
     return wrong("a number");
   }
-  if (v.is_string()) return {Kind::text, v.get<std::string>()};
-  if (v.is_array()) {
-    if (is_unavailable_array(v)) return {Kind::unchanged_toast, {}};
-    std::string text;
-    append_pg_array(text, v);
-    return {Kind::text, std::move(text)};
-  }
-  return {Kind::text, v.dump()};  // a struct/map of another connector: its JSON text
+  if (is_string(v)) return {Kind::text, std::string(text_of(v))};
+  return {Kind::text, json_text(v)};  // a struct/array/map of another connector: its JSON text
 }
 
-// The row struct schema of an envelope schema (the "after" field, else "before").
-const Json* row_schema(const Json& envelope_schema) {
-  const Json* fields = member(envelope_schema, "fields");
-  if (fields == nullptr || !fields->is_array()) fail("schema.fields is missing");
-  const Json* found = nullptr;
-  for (const auto& f : *fields) {
-    const Json* field = member(f, "field");
-    if (field && field->is_string() && (*field == "after" || (*field == "before" && !found)))
-      found = &f;
-  }
-  return found;
-}
+// One column of a row layout: where its value is, how to read it, what PostgreSQL type it is.
+struct Field {
+  std::string name;
+  ColumnSpec spec;
+  PgType type;
+  bool not_null = false;
+};
 
-void read_source(const Json& source, DecodedEvent& out) {
-  if (!source.is_object()) fail("source is missing or not an object");
-  SourceInfo& s = out.event.source;
-  out.connector_version = member(source, "version") && source["version"].is_string()
-                              ? source["version"].get<std::string>()
-                              : "";
-  out.server_name =
-      member(source, "name") && source["name"].is_string() ? source["name"].get<std::string>() : "";
-  s.db = string_member(source, "db", "source");
-  s.schema = string_member(source, "schema", "source");
-  s.table = string_member(source, "table", "source");
-  if (auto us = timestamp_us(source, "source.")) s.ts_us = *us;
-  if (const Json* snap = member(source, "snapshot"); snap && !snap->is_null()) {
-    if (snap->is_boolean())  // Debezium before 0.10
-      s.snapshot = snap->get<bool>() ? "true" : "false";
-    else if (snap->is_string())
-      s.snapshot = snap->get<std::string>();
-    else
-      fail("source.snapshot is not a string");
+// The row fields of an envelope schema (those of its "after" field, else "before"; none if it
+// has neither).
+void row_fields(Element envelope_schema, std::vector<Field>& out) {
+  out.clear();
+  auto fields = member(envelope_schema, "fields");
+  simdjson::dom::array list;
+  if (!fields || fields->get_array().get(list) != simdjson::SUCCESS)
+    fail("schema.fields is missing");
+  std::optional<Element> row;
+  for (Element f : list) {
+    auto field = member(f, "field");
+    if (!field || !is_string(*field)) continue;
+    if (text_of(*field) == "after" || (text_of(*field) == "before" && !row)) row = f;
   }
-  if (auto tx = int_member(source, "txId")) s.tx_id = static_cast<uint32_t>(*tx);
-  if (auto lsn = int_member(source, "lsn")) s.lsn = pg::Lsn{static_cast<uint64_t>(*lsn)};
-  if (const Json* seq = member(source, "sequence"); seq && seq->is_string()) {
-    Json parts = Json::parse(seq->get<std::string>(), nullptr, false);
-    if (!parts.is_array() || parts.size() != 2) fail("source.sequence is not a pair of LSNs");
-    if (parts[0].is_string()) {
-      const auto& t = parts[0].get_ref<const std::string&>();
-      uint64_t lsn = 0;
-      auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), lsn);
-      if (ec != std::errc() || ptr != t.data() + t.size()) fail("source.sequence '" + t + "'");
-      // Debezium's lsn_commit: a per-transaction position that only grows, so it also orders
-      // transactions where a commit LSN would.
-      s.commit_lsn = pg::Lsn{lsn};
-      s.last_commit_end = pg::Lsn{lsn};
-    }
+  if (!row) return;
+  auto columns = member(*row, "fields");
+  simdjson::dom::array column_list;
+  if (!columns || columns->get_array().get(column_list) != simdjson::SUCCESS)
+    fail("row schema has no fields");
+  for (Element f : column_list) {
+    Field field;
+    field.name = string_member(f, "field", "schema field");
+    field.spec = spec_from_schema(f);
+    field.type = pg_type_of(field.spec.type, field.spec.name, field.spec.scale,
+                            field.spec.precision);
+    auto optional = member(f, "optional");
+    bool is_optional = true;
+    field.not_null = optional && optional->get_bool().get(is_optional) == simdjson::SUCCESS &&
+                     !is_optional;
+    out.push_back(std::move(field));
   }
 }
 
-DecodedEvent decode(std::optional<std::string_view> key_text,
-                    std::optional<std::string_view> value_text) {
-  DecodedEvent out;
-  // Key: its payload names the key columns.
-  Json key_payload;
-  if (key_text && *key_text != "null") {
-    Json key = Json::parse(*key_text, nullptr, false);
-    if (key.is_discarded()) fail("key is not JSON");
-    if (member(key, "schema") && member(key, "payload")) key = key["payload"];
-    if (!key.is_null() && !key.is_object()) fail("key is not an object");
-    if (key.is_object()) {
-      out.key = key.dump();
-      key_payload = std::move(key);
-    }
-  }
-  if (!value_text || *value_text == "null") {
-    out.tombstone = true;
-    return out;
-  }
-  Json value = Json::parse(*value_text, nullptr, false);
-  if (value.is_discarded()) fail("value is not JSON");
-  const Json* schema = nullptr;
-  const Json* payload = &value;
-  if (member(value, "schema") && member(value, "payload") && value.size() == 2) {
-    schema = &value["schema"];
-    payload = &value["payload"];
-    out.had_schema = true;
-    if (payload->is_null()) {
-      out.tombstone = true;
-      return out;
-    }
-  }
-  if (!payload->is_object()) fail("value is not an object");
-  const std::string op = string_member(*payload, "op", "value");
-  if (op == "m") {
-    throw Error{Errc::unsupported, "cdc: Debezium logical-message events (op m) are not read"};
-  }
-  if (op.size() != 1 || std::string_view("cudrt").find(op[0]) == std::string_view::npos)
-    fail("op '" + op + "' is not one of c, u, d, r, t");
-  out.event.op = static_cast<Op>(op[0]);
-  const Json* source = member(*payload, "source");
-  if (source == nullptr) fail("value.source is missing");
-  read_source(*source, out);
-  if (auto us = timestamp_us(*payload, "")) out.processed_us = *us;
-
-  auto rel = std::make_unique<pg::Relation>();
-  rel->schema = out.event.source.schema;
-  rel->name = out.event.source.table;
-  std::vector<ColumnSpec> specs;
-  auto add_column = [&](const std::string& name, ColumnSpec spec, bool not_null) {
-    pg::RelationColumn column;
-    column.name = name;
-    PgType type = pg_type_of(spec.type, spec.name, spec.scale, spec.precision);
-    column.type_oid = type.oid;
-    column.type_modifier = type.typmod;
-    column.not_null = not_null;
-    column.is_key = key_payload.is_object() && key_payload.contains(name);
-    rel->columns.push_back(std::move(column));
-    specs.push_back(std::move(spec));
-  };
-  const Json* before = member(*payload, "before");
-  const Json* after = member(*payload, "after");
-  if (schema != nullptr) {
-    if (const Json* row = row_schema(*schema)) {
-      const Json* fields = member(*row, "fields");
-      if (fields == nullptr || !fields->is_array()) fail("row schema has no fields");
-      for (const auto& f : *fields) {
-        const Json* optional = member(f, "optional");
-        add_column(string_member(f, "field", "schema field"), spec_from_schema(f),
-                   optional && optional->is_boolean() && !optional->get<bool>());
-      }
-    }
-  } else {
-    for (const Json* row : {after, before}) {
-      if (row == nullptr || !row->is_object()) continue;
-      for (const auto& [name, v] : row->items()) {
-        bool known = false;
-        for (const auto& c : rel->columns) known = known || c.name == name;
-        if (!known) add_column(name, spec_from_value(v), false);
-      }
-    }
-  }
-  auto read_row = [&](const Json* row, const char* which) -> std::optional<pg::Tuple> {
-    if (row == nullptr || row->is_null()) return std::nullopt;
-    if (!row->is_object()) fail(std::string(which) + " is not an object");
-    pg::Tuple tuple(rel->columns.size());
-    for (size_t i = 0; i < rel->columns.size(); ++i) {
-      const Json* v = member(*row, rel->columns[i].name);
-      tuple[i] = v ? to_pg_text(*v, specs[i], rel->columns[i].name)
-                   : pg::TupleValue{pg::TupleValue::Kind::null, {}};
-    }
-    return tuple;
-  };
-  out.event.before = read_row(before, "before");
-  out.event.after = read_row(after, "after");
-  if (out.event.op == Op::create || out.event.op == Op::read) {
-    if (!out.event.after) fail("op " + op + " without after");
-  } else if (out.event.op == Op::update) {
-    if (!out.event.after) fail("op u without after");
-  } else if (out.event.op == Op::delete_) {
-    if (!out.event.before) fail("op d without before");
-  }
-  out.relation = std::move(rel);
-  out.event.relation = out.relation.get();
-  return out;
+// Copies `text` into `buffer` with simdjson's padding after it (the parsers read past the end).
+const char* padded(std::string& buffer, std::string_view text) {
+  if (buffer.size() < text.size() + simdjson::SIMDJSON_PADDING)
+    buffer.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(buffer.data(), text.data(), text.size());
+  return buffer.data();
 }
 
 }  // namespace
 
-Result<DecodedEvent> decode_debezium(std::optional<std::string_view> key,
-                                     std::optional<std::string_view> value) {
+struct DebeziumDecoder::State {
+  // The row layout of one value schema, by its exact text.
+  struct Layout {
+    std::string text;
+    std::vector<Field> fields;
+  };
+  static constexpr size_t k_cache_limit = 64;  // tables × schema versions a stream holds at once
+
+  DecodeOptions options;
+  simdjson::ondemand::parser splitter;  // the top level of {"schema":…,"payload":…}
+  simdjson::dom::parser key_parser;
+  simdjson::dom::parser value_parser;
+  simdjson::dom::parser sequence_parser;
+  std::string key_buffer, value_buffer, sequence_buffer;
+  std::vector<std::unique_ptr<Layout>> layouts;                 // oldest first
+  std::vector<std::shared_ptr<const pg::Relation>> relations;  // oldest first
+  std::vector<std::string> key_names;  // of the current record
+  std::vector<Field> inferred;         // the current record's layout when it has none
+
+  // {"schema":{…},"payload":{…}|null} with nothing else: the two members' texts (payload empty
+  // for null). Any other shape (or malformed JSON) is false: the whole value is then parsed,
+  // which reports what is wrong.
+  bool split(const char* data, size_t size, std::string_view& schema, std::string_view& payload) {
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object top;
+    if (splitter.iterate(data, size, size + simdjson::SIMDJSON_PADDING).get(doc) ||
+        doc.get_object().get(top))
+      return false;
+    bool has_schema = false, has_payload = false;
+    const char* last = data;
+    for (auto member : top) {
+      simdjson::ondemand::field field;
+      std::string_view key;
+      if (member.get(field) || field.unescaped_key().get(key)) return false;
+      simdjson::ondemand::value v = field.value();
+      simdjson::ondemand::json_type type;
+      if (v.type().get(type)) return false;
+      std::string_view text;
+      if (key == "schema" && !has_schema && type == simdjson::ondemand::json_type::object) {
+        simdjson::ondemand::object o;
+        if (v.get_object().get(o) || o.raw_json().get(text)) return false;
+        schema = text;
+        has_schema = true;
+      } else if (key == "payload" && !has_payload &&
+                 type == simdjson::ondemand::json_type::object) {
+        simdjson::ondemand::object o;
+        if (v.get_object().get(o) || o.raw_json().get(text)) return false;
+        payload = text;
+        has_payload = true;
+      } else if (key == "payload" && !has_payload && type == simdjson::ondemand::json_type::null) {
+        bool null = false;
+        if (v.is_null().get(null) || !null) return false;
+        payload = {};
+        has_payload = true;
+        continue;
+      } else {
+        return false;
+      }
+      last = std::max(last, text.data() + text.size());
+    }
+    if (!has_schema || !has_payload) return false;
+    // Only the closing brace (and blanks) may follow: trailing bytes make the value not JSON.
+    bool closed = false;
+    for (const char* p = last; p < data + size; ++p) {
+      if (*p == '}' && !closed)
+        closed = true;
+      else if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+        return false;
+    }
+    return closed;
+  }
+
+  // The row fields of a value schema text (parsed once per distinct text).
+  const std::vector<Field>& layout(std::string_view text) {
+    for (const auto& l : layouts) {
+      if (l->text.size() == text.size() &&
+          std::memcmp(l->text.data(), text.data(), text.size()) == 0)
+        return l->fields;
+    }
+    auto l = std::make_unique<Layout>();
+    l->text = text;
+    Element schema;
+    if (value_parser.parse(padded(sequence_buffer, text), text.size(), false).get(schema))
+      fail("value is not JSON");
+    row_fields(schema, l->fields);
+    if (layouts.size() >= k_cache_limit) layouts.erase(layouts.begin());
+    layouts.push_back(std::move(l));
+    return layouts.back()->fields;
+  }
+
+  bool is_key(std::string_view column) const {
+    return std::find(key_names.begin(), key_names.end(), column) != key_names.end();
+  }
+
+  // The relation of `fields` for this record's table and key: the kept one when nothing
+  // differs, else a new one.
+  std::shared_ptr<const pg::Relation> relation(const SourceInfo& source,
+                                               const std::vector<Field>& fields, bool as_text) {
+    auto type_of = [&](const Field& f) { return as_text ? PgType{oid::k_text, -1} : f.type; };
+    auto same = [&](const pg::Relation& r) {
+      if (r.schema != source.schema || r.name != source.table || r.columns.size() != fields.size())
+        return false;
+      for (size_t i = 0; i < fields.size(); ++i) {
+        const auto& c = r.columns[i];
+        const PgType t = type_of(fields[i]);
+        if (c.name != fields[i].name || c.type_oid != t.oid || c.type_modifier != t.typmod ||
+            c.not_null != fields[i].not_null || c.is_key != is_key(c.name))
+          return false;
+      }
+      return true;
+    };
+    for (auto it = relations.rbegin(); it != relations.rend(); ++it) {
+      if (same(**it)) return *it;
+    }
+    auto rel = std::make_shared<pg::Relation>();
+    rel->schema = source.schema;
+    rel->name = source.table;
+    for (const auto& f : fields) {
+      pg::RelationColumn column;
+      column.name = f.name;
+      const PgType t = type_of(f);
+      column.type_oid = t.oid;
+      column.type_modifier = t.typmod;
+      column.not_null = f.not_null;
+      column.is_key = is_key(f.name);
+      rel->columns.push_back(std::move(column));
+    }
+    if (relations.size() >= k_cache_limit) relations.erase(relations.begin());
+    relations.push_back(rel);
+    return rel;
+  }
+
+  void read_source(Element source, DecodedEvent& out) {
+    if (!is_object(source)) fail("source is missing or not an object");
+    SourceInfo& s = out.event.source;
+    auto optional_text = [&](std::string_view name) {
+      auto v = member(source, name);
+      return v && is_string(*v) ? std::string(text_of(*v)) : std::string();
+    };
+    out.connector_version = optional_text("version");
+    out.server_name = optional_text("name");
+    s.db = string_member(source, "db", "source");
+    s.schema = string_member(source, "schema", "source");
+    s.table = string_member(source, "table", "source");
+    if (auto us = timestamp_us(source, "source.")) s.ts_us = *us;
+    if (auto snap = member(source, "snapshot"); snap && !is_null(*snap)) {
+      bool b = false;
+      if (snap->get_bool().get(b) == simdjson::SUCCESS)  // Debezium before 0.10
+        s.snapshot = b ? "true" : "false";
+      else if (is_string(*snap))
+        s.snapshot = text_of(*snap);
+      else
+        fail("source.snapshot is not a string");
+    }
+    if (auto tx = int_member(source, "txId")) s.tx_id = static_cast<uint32_t>(*tx);
+    if (auto lsn = int_member(source, "lsn")) s.lsn = pg::Lsn{static_cast<uint64_t>(*lsn)};
+    if (auto seq = member(source, "sequence"); seq && is_string(*seq)) {
+      const std::string_view text = text_of(*seq);
+      Element parts;
+      simdjson::dom::array pair;
+      if (sequence_parser.parse(padded(sequence_buffer, text), text.size(), false).get(parts) ||
+          parts.get_array().get(pair) || pair.size() != 2)
+        fail("source.sequence is not a pair of LSNs");
+      Element first = pair.at(0).value_unsafe();
+      if (is_string(first)) {
+        const std::string_view t = text_of(first);
+        uint64_t lsn = 0;
+        auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), lsn);
+        if (ec != std::errc() || ptr != t.data() + t.size())
+          fail("source.sequence '" + std::string(t) + "'");
+        // Debezium's lsn_commit: a per-transaction position that only grows, so it also orders
+        // transactions where a commit LSN would.
+        s.commit_lsn = pg::Lsn{lsn};
+        s.last_commit_end = pg::Lsn{lsn};
+      }
+    }
+  }
+
+  // The key: its payload names the key columns.
+  void read_key(std::optional<std::string_view> key_text, DecodedEvent& out) {
+    key_names.clear();
+    if (!key_text || *key_text == "null") return;
+    Element key;
+    if (key_parser.parse(padded(key_buffer, *key_text), key_text->size(), false).get(key))
+      fail("key is not JSON");
+    auto payload = member(key, "payload");
+    if (payload && member(key, "schema")) key = *payload;
+    simdjson::dom::object o;
+    if (is_null(key)) return;
+    if (key.get_object().get(o) != simdjson::SUCCESS) fail("key is not an object");
+    for (auto [name, v] : o) key_names.emplace_back(name);
+    out.key = json_text(key);
+  }
+
+  DecodedEvent decode(std::optional<std::string_view> key_text,
+                      std::optional<std::string_view> value_text) {
+    DecodedEvent out;
+    read_key(key_text, out);
+    if (!value_text || *value_text == "null") {
+      out.tombstone = true;
+      return out;
+    }
+    const char* data = padded(value_buffer, *value_text);
+    std::string_view schema_text, payload_text;
+    const std::vector<Field>* fields = nullptr;
+    Element payload;
+    if (split(data, value_text->size(), schema_text, payload_text)) {
+      // The usual converter form: the schema's row fields by its text, the payload parsed.
+      out.had_schema = true;
+      if (payload_text.empty()) {
+        out.tombstone = true;
+        return out;
+      }
+      fields = &layout(schema_text);
+      // The payload lies inside the padded value buffer: the bytes after it may be read.
+      if (value_parser.parse(payload_text.data(), payload_text.size(), false).get(payload))
+        fail("value is not JSON");
+    } else {
+      Element value;
+      if (value_parser.parse(data, value_text->size(), false).get(value))
+        fail("value is not JSON");
+      payload = value;
+      simdjson::dom::object o;
+      if (value.get_object().get(o) == simdjson::SUCCESS && o.size() == 2 &&
+          member(value, "schema") && member(value, "payload")) {
+        payload = *member(value, "payload");
+        out.had_schema = true;
+        if (is_null(payload)) {
+          out.tombstone = true;
+          return out;
+        }
+        row_fields(*member(value, "schema"), inferred);
+        fields = &inferred;
+      }
+    }
+    if (!is_object(payload)) fail("value is not an object");
+    const std::string op = string_member(payload, "op", "value");
+    if (op == "m")
+      throw Error{Errc::unsupported, "cdc: Debezium logical-message events (op m) are not read"};
+    if (op.size() != 1 || std::string_view("cudrt").find(op[0]) == std::string_view::npos)
+      fail("op '" + op + "' is not one of c, u, d, r, t");
+    out.event.op = static_cast<Op>(op[0]);
+    auto source = member(payload, "source");
+    if (!source) fail("value.source is missing");
+    read_source(*source, out);
+    if (auto us = timestamp_us(payload, "")) out.processed_us = *us;
+
+    auto before = member(payload, "before");
+    auto after = member(payload, "after");
+    const bool as_text = fields == nullptr && options.schemaless_as_text;
+    if (fields == nullptr) {
+      // No schema: the columns are the members of after, then those only in before, typed by
+      // their values.
+      inferred.clear();
+      for (const auto& row : {after, before}) {
+        simdjson::dom::object o;
+        if (!row || row->get_object().get(o)) continue;
+        for (auto [name, v] : o) {
+          bool known = false;
+          for (const auto& f : inferred) known = known || f.name == name;
+          if (known) continue;
+          Field& f = inferred.emplace_back();
+          f.name = name;
+          spec_from_value(v, f.spec);
+          f.type = pg_type_of(f.spec.type, f.spec.name, f.spec.scale, f.spec.precision);
+        }
+      }
+      fields = &inferred;
+    }
+    out.relation = relation(out.event.source, *fields, as_text);
+    auto read_row = [&](std::optional<Element> row, const char* which) -> std::optional<pg::Tuple> {
+      if (!row || is_null(*row)) return std::nullopt;
+      simdjson::dom::object o;
+      if (row->get_object().get(o)) fail(std::string(which) + " is not an object");
+      pg::Tuple tuple(fields->size());
+      // The members usually come in the schema's order: follow them, look a column up otherwise.
+      auto next = o.begin();
+      for (size_t i = 0; i < fields->size(); ++i) {
+        const Field& f = (*fields)[i];
+        std::optional<Element> v;
+        if (next != o.end() && next.key() == f.name) {
+          v = next.value();
+          ++next;
+        } else {
+          v = member(*row, f.name);
+        }
+        tuple[i] = v ? to_pg_text(*v, f.spec, f.name)
+                     : pg::TupleValue{pg::TupleValue::Kind::null, {}};
+      }
+      return tuple;
+    };
+    out.event.before = read_row(before, "before");
+    out.event.after = read_row(after, "after");
+    if (out.event.op == Op::create || out.event.op == Op::read) {
+      if (!out.event.after) fail("op " + op + " without after");
+    } else if (out.event.op == Op::update) {
+      if (!out.event.after) fail("op u without after");
+    } else if (out.event.op == Op::delete_) {
+      if (!out.event.before) fail("op d without before");
+    }
+    out.event.relation = out.relation.get();
+    return out;
+  }
+};
+
+DebeziumDecoder::DebeziumDecoder(DecodeOptions options) : state_(std::make_unique<State>()) {
+  state_->options = options;
+}
+DebeziumDecoder::~DebeziumDecoder() = default;
+DebeziumDecoder::DebeziumDecoder(DebeziumDecoder&&) noexcept = default;
+DebeziumDecoder& DebeziumDecoder::operator=(DebeziumDecoder&&) noexcept = default;
+
+Result<DecodedEvent> DebeziumDecoder::decode(std::optional<std::string_view> key,
+                                             std::optional<std::string_view> value) {
   try {
-    return decode(key, value);
+    return state_->decode(key, value);
   } catch (const BadEvent& e) {
     return make_error(Errc::parse, "cdc: Debezium event: " + e.message);
   } catch (const Error& e) {
     return e;
-  } catch (const nlohmann::json::exception& e) {
-    return make_error(Errc::parse, std::string("cdc: Debezium event: ") + e.what());
   }
+}
+
+Result<DecodedEvent> decode_debezium(std::optional<std::string_view> key,
+                                     std::optional<std::string_view> value) {
+  return DebeziumDecoder().decode(key, value);
 }
 
 }  // namespace sl::cdc

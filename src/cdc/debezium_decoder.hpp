@@ -17,6 +17,14 @@
 // to know. "__debezium_unavailable_value" is an unchanged TOAST value (never a value).
 // Key columns are the members of the key. Every malformed input is an Errc::parse error naming
 // the member; logical messages (op "m") are Errc::unsupported.
+//
+// DebeziumDecoder is the decoder of a stream (a Kafka consumer): with schemas.enable=true most of
+// a record is its Connect schema (~5 KB of a ~6 KB record), the same text record after record, so
+// the record is split at the top level without building it, the schema's row fields are kept per
+// schema text (a later record with the same bytes reuses them; another text is parsed), and only
+// the payload is parsed into a document. The relations handed out are kept too (one per table,
+// shape and key), so consecutive events of a table point at the same relation. Parsers and
+// buffers are reused from record to record. Not thread-safe.
 #pragma once
 
 #include <memory>
@@ -32,7 +40,7 @@ namespace sl::cdc {
 struct DecodedEvent {
   bool tombstone = false;                  // null value: only `key` is meaningful
   std::optional<std::string> key;          // the key payload as compact JSON ({"id":1}), if any
-  std::unique_ptr<pg::Relation> relation;  // what event.relation points to
+  std::shared_ptr<const pg::Relation> relation;  // what event.relation points to
   ChangeEvent event;
   std::string connector_version;  // source.version ("2.7.3.Final")
   std::string server_name;        // source.name (topic.prefix)
@@ -40,6 +48,30 @@ struct DecodedEvent {
   bool had_schema = false;
 };
 
+struct DecodeOptions {
+  // Schemaless records: every column is text (typmod -1) instead of the type its value suggests.
+  // A guess per record (int8 for 12, float8 for 12.5, text for null) changes a column's type
+  // from one record to the next, which a table of rows cannot follow; the values are the same.
+  bool schemaless_as_text = false;
+};
+
+class DebeziumDecoder {
+ public:
+  explicit DebeziumDecoder(DecodeOptions options = {});
+  ~DebeziumDecoder();
+  DebeziumDecoder(DebeziumDecoder&&) noexcept;
+  DebeziumDecoder& operator=(DebeziumDecoder&&) noexcept;
+
+  Result<DecodedEvent> decode(std::optional<std::string_view> key,
+                              std::optional<std::string_view> value);
+
+  struct State;
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+// One record at a time (tests, tools): a DebeziumDecoder used once.
 Result<DecodedEvent> decode_debezium(std::optional<std::string_view> key,
                                      std::optional<std::string_view> value);
 
