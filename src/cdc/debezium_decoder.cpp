@@ -54,7 +54,7 @@ bool is_boolean(Element v) {
 // The text of a string element (check is_string first).
 std::string_view text_of(Element v) {
   std::string_view out;
-  (void)v.get_string().get(out);
+  if (v.get_string().get(out) != simdjson::SUCCESS) return {};
   return out;
 }
 
@@ -176,7 +176,7 @@ std::string number_text(Element v) {
   } else if (v.get_uint64().get(u) == simdjson::SUCCESS) {
     r = std::to_chars(buffer, buffer + sizeof buffer, u);
   } else {
-    (void)v.get_double().get(d);
+    if (v.get_double().get(d) != simdjson::SUCCESS) return json_text(v);
     r = std::to_chars(buffer, buffer + sizeof buffer, d);
   }
   return std::string(buffer, r.ptr);
@@ -509,7 +509,6 @@ struct DebeziumDecoder::State {
   static constexpr size_t k_cache_limit = 64;  // tables × schema versions a stream holds at once
 
   DecodeOptions options;
-  simdjson::ondemand::parser splitter;  // the top level of {"schema":…,"payload":…}
   simdjson::dom::parser key_parser;
   simdjson::dom::parser value_parser;
   simdjson::dom::parser sequence_parser;
@@ -520,65 +519,92 @@ struct DebeziumDecoder::State {
   std::vector<Field> inferred;         // the current record's layout when it has none
 
   // {"schema":{…},"payload":{…}|null} with nothing else: the two members' texts (payload empty
-  // for null). Any other shape (or malformed JSON) is false: the whole value is then parsed,
-  // which reports what is wrong.
-  bool split(const char* data, size_t size, std::string_view& schema, std::string_view& payload) {
-    simdjson::ondemand::document doc;
-    simdjson::ondemand::object top;
-    if (splitter.iterate(data, size, size + simdjson::SIMDJSON_PADDING).get(doc) ||
-        doc.get_object().get(top))
-      return false;
+  // for null), and the schema's kept layout if its text is one already read. A schema equal to
+  // a kept text is recognised by comparing bytes at its start (a JSON value ends where its text
+  // is complete), so it is not even scanned. Any other shape is false: the whole value is then
+  // parsed, which reports what is wrong. Nothing is validated here: the payload and a new schema
+  // are parsed afterwards, and a kept schema text was valid when it was kept.
+  bool split(std::string_view v, std::string_view& schema, std::string_view& payload,
+             const Layout*& known) {
+    size_t i = 0;
+    auto blanks = [&] {
+      while (i < v.size() && (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r')) ++i;
+    };
+    auto take = [&](char c) {
+      blanks();
+      if (i >= v.size() || v[i] != c) return false;
+      ++i;
+      return true;
+    };
+    if (!take('{')) return false;
     bool has_schema = false, has_payload = false;
-    const char* last = data;
-    for (auto member : top) {
-      simdjson::ondemand::field field;
-      std::string_view key;
-      if (member.get(field) || field.unescaped_key().get(key)) return false;
-      simdjson::ondemand::value v = field.value();
-      simdjson::ondemand::json_type type;
-      if (v.type().get(type)) return false;
-      std::string_view text;
-      if (key == "schema" && !has_schema && type == simdjson::ondemand::json_type::object) {
-        simdjson::ondemand::object o;
-        if (v.get_object().get(o) || o.raw_json().get(text)) return false;
-        schema = text;
+    for (;;) {
+      if (!take('"')) return false;
+      const size_t quote = v.find('"', i);
+      if (quote == std::string_view::npos) return false;
+      const std::string_view key = v.substr(i, quote - i);  // an escaped name: not this form
+      i = quote + 1;
+      if (!take(':')) return false;
+      blanks();
+      if (i >= v.size()) return false;
+      const size_t start = i;
+      if (key == "schema" && !has_schema && v[i] == '{') {
+        known = nullptr;
+        for (const auto& l : layouts) {
+          if (v.compare(start, l->text.size(), l->text) == 0) {
+            known = l.get();
+            break;
+          }
+        }
+        i = known ? start + known->text.size() : object_end(v, start);
+        schema = v.substr(start, i - start);
         has_schema = true;
-      } else if (key == "payload" && !has_payload &&
-                 type == simdjson::ondemand::json_type::object) {
-        simdjson::ondemand::object o;
-        if (v.get_object().get(o) || o.raw_json().get(text)) return false;
-        payload = text;
+      } else if (key == "payload" && !has_payload && v[i] == '{') {
+        i = object_end(v, start);
+        payload = v.substr(start, i - start);
         has_payload = true;
-      } else if (key == "payload" && !has_payload && type == simdjson::ondemand::json_type::null) {
-        bool null = false;
-        if (v.is_null().get(null) || !null) return false;
+      } else if (key == "payload" && !has_payload && v.compare(i, 4, "null") == 0) {
+        i += 4;
         payload = {};
         has_payload = true;
-        continue;
       } else {
         return false;
       }
-      last = std::max(last, text.data() + text.size());
+      if (i == std::string_view::npos) return false;
+      blanks();
+      if (i < v.size() && v[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (!take('}')) return false;
+      blanks();
+      return i == v.size() && has_schema && has_payload;
     }
-    if (!has_schema || !has_payload) return false;
-    // Only the closing brace (and blanks) may follow: trailing bytes make the value not JSON.
-    bool closed = false;
-    for (const char* p = last; p < data + size; ++p) {
-      if (*p == '}' && !closed)
-        closed = true;
-      else if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-        return false;
+  }
+
+  // The index after the object starting at `at`, npos if it does not close: brackets counted,
+  // strings skipped with their escapes.
+  static size_t object_end(std::string_view v, size_t at) {
+    int depth = 0;
+    for (size_t i = at; i < v.size(); ++i) {
+      const char c = v[i];
+      if (c == '"') {
+        for (++i; i < v.size() && v[i] != '"'; ++i) {
+          if (v[i] == '\\') ++i;
+        }
+        if (i >= v.size()) return std::string_view::npos;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (--depth == 0) return i + 1;
+      }
     }
-    return closed;
+    return std::string_view::npos;
   }
 
   // The row fields of a value schema text (parsed once per distinct text).
-  const std::vector<Field>& layout(std::string_view text) {
-    for (const auto& l : layouts) {
-      if (l->text.size() == text.size() &&
-          std::memcmp(l->text.data(), text.data(), text.size()) == 0)
-        return l->fields;
-    }
+  const std::vector<Field>& layout(std::string_view text, const Layout* known) {
+    if (known) return known->fields;
     auto l = std::make_unique<Layout>();
     l->text = text;
     Element schema;
@@ -704,16 +730,17 @@ struct DebeziumDecoder::State {
     }
     const char* data = padded(value_buffer, *value_text);
     std::string_view schema_text, payload_text;
+    const Layout* known = nullptr;
     const std::vector<Field>* fields = nullptr;
     Element payload;
-    if (split(data, value_text->size(), schema_text, payload_text)) {
+    if (split(std::string_view(data, value_text->size()), schema_text, payload_text, known)) {
       // The usual converter form: the schema's row fields by its text, the payload parsed.
       out.had_schema = true;
       if (payload_text.empty()) {
         out.tombstone = true;
         return out;
       }
-      fields = &layout(schema_text);
+      fields = &layout(schema_text, known);
       // The payload lies inside the padded value buffer: the bytes after it may be read.
       if (value_parser.parse(payload_text.data(), payload_text.size(), false).get(payload))
         fail("value is not JSON");

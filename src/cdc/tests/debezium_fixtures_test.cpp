@@ -132,6 +132,13 @@ json parsed(const std::optional<std::string>& text) {
   return text ? json::parse(*text) : json();
 }
 
+// A tuple as comparable text: kind letter and value per column.
+std::vector<std::string> texts(const pg::Tuple& tuple) {
+  std::vector<std::string> out;
+  for (const auto& v : tuple) out.push_back(static_cast<char>(v.kind) + v.data);
+  return out;
+}
+
 class Fixture : public ::testing::TestWithParam<std::tuple<char, bool>> {};
 
 TEST_P(Fixture, EncoderWritesIt) {
@@ -249,6 +256,88 @@ TEST(DebeziumDecoder, MalformedEventsAreClearErrors) {
       std::nullopt, std::string_view(R"({"op":"m","source":{"db":"d","schema":"","table":""}})"));
   ASSERT_FALSE(message.ok());
   EXPECT_EQ(message.error().code, Errc::unsupported);
+}
+
+// A stream decoder keeps each schema text's row fields and each relation: records decode as a
+// one-shot decode does, consecutive events of a table share one relation, a changed schema (a
+// column added) is read anew, and a bad record between good ones is an error of its own.
+TEST(DebeziumDecoder, AStreamKeepsSchemasAndRelationsAndIsolatesBadRecords) {
+  pg::Relation rel = activities();
+  DebeziumDecoder stream;
+  std::shared_ptr<const pg::Relation> first;
+  for (bool schemas : {true, false}) {
+    for (char op : {'c', 'u', 'd', 'c'}) {
+      SCOPED_TRACE(std::string(1, op) + (schemas ? " with schema" : ""));
+      auto encoded = encode_debezium(event_for(op, rel), {.now_us = k_now_us, .schemas = schemas});
+      ASSERT_TRUE(encoded.ok());
+      auto one = decode_debezium(encoded->key, encoded->value);
+      auto kept = stream.decode(encoded->key, encoded->value);
+      ASSERT_TRUE(one.ok() && kept.ok());
+      EXPECT_EQ(kept->event.after.has_value(), one->event.after.has_value());
+      if (one->event.after) {
+        EXPECT_EQ(texts(*kept->event.after), texts(*one->event.after));
+      }
+      if (one->event.before) {
+        EXPECT_EQ(texts(*kept->event.before), texts(*one->event.before));
+      }
+      EXPECT_EQ(kept->key, one->key);
+      EXPECT_EQ(kept->relation->columns.size(), one->relation->columns.size());
+      for (size_t i = 0; i < one->relation->columns.size(); ++i) {
+        EXPECT_EQ(kept->relation->columns[i].type_oid, one->relation->columns[i].type_oid);
+        EXPECT_EQ(kept->relation->columns[i].is_key, one->relation->columns[i].is_key);
+      }
+      EXPECT_EQ(kept->event.relation, kept->relation.get());
+      if (schemas && op != 'd') {  // a delete's before-image gives the same columns
+        if (!first) first = kept->relation;
+        EXPECT_EQ(kept->relation.get(), first.get()) << "one relation for the table";
+      }
+      // Trailing bytes after the record, and a record cut short, are errors; the stream goes on.
+      for (const std::string& bad : {*encoded->value + "x", *encoded->value + "}",
+                                     encoded->value->substr(0, encoded->value->size() / 2),
+                                     encoded->value->substr(0, encoded->value->size() - 1)}) {
+        auto r = stream.decode(encoded->key, bad);
+        ASSERT_FALSE(r.ok()) << bad.substr(bad.size() - 20);
+        EXPECT_EQ(r.error().code, Errc::parse);
+      }
+    }
+  }
+  // A column added: the new schema text is read, the new column decoded.
+  pg::Relation wider = activities();
+  wider.columns.push_back({false, "calories", oid::k_int4, -1, false});
+  ChangeEvent e = event_for('c', wider);
+  e.after->push_back(text("650"));
+  auto encoded = encode_debezium(e, {.now_us = k_now_us, .schemas = true});
+  ASSERT_TRUE(encoded.ok());
+  auto decoded = stream.decode(encoded->key, encoded->value);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().to_string();
+  ASSERT_EQ(decoded->relation->columns.size(), wider.columns.size());
+  EXPECT_EQ(decoded->relation->columns.back().type_oid, oid::k_int4);
+  EXPECT_EQ(decoded->event.after->back().data, "650");
+  EXPECT_NE(decoded->relation.get(), first.get());
+  // A malformed schema with a payload that reads: an error, not a stale layout.
+  std::string broken = *encoded->value;
+  broken.replace(broken.find("\"calories\""), 10, "\"calories\":");
+  EXPECT_FALSE(stream.decode(encoded->key, broken).ok());
+}
+
+// Schemaless records as a Kafka consumer reads them: every column text, one relation for rows
+// of the same columns whatever their values suggest.
+TEST(DebeziumDecoder, SchemalessColumnsAsText) {
+  DebeziumDecoder stream({.schemaless_as_text = true});
+  const std::string source = R"("source":{"db":"d","schema":"s","table":"t"})";
+  auto a = stream.decode(std::string_view(R"({"id":1})"),
+                         R"({"op":"c","after":{"id":1,"x":12},)" + source + "}");
+  auto b = stream.decode(std::string_view(R"({"id":2})"),
+                         R"({"op":"c","after":{"id":2,"x":12.5},)" + source + "}");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->relation.get(), b->relation.get());
+  EXPECT_EQ(a->relation->columns[1].type_oid, oid::k_text);
+  EXPECT_TRUE(a->relation->columns[0].is_key);
+  EXPECT_EQ((*b->event.after)[1].data, "12.5");
+  auto typed = decode_debezium(std::string_view(R"({"id":2})"),
+                               R"({"op":"c","after":{"id":2,"x":12.5},)" + source + "}");
+  ASSERT_TRUE(typed.ok());
+  EXPECT_EQ(typed->relation->columns[1].type_oid, oid::k_float8);
 }
 
 // Our own records of every date and timestamp PostgreSQL prints (±infinity, BC, 5-digit years)
