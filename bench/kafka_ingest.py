@@ -3,11 +3,14 @@ ingest` on its replication slot), same rows, same run.
 
 Starts a real Apache Kafka broker (KRaft, tests/kafka_broker.py) and the embedded PostgreSQL. Each
 round: ROWS strava_activities rows inserted in one transaction, published to 3-partition topics by
-`sportlake cdc --sink kafka --schemas` (not timed), then both ingests land them in a fresh Bronze
-(`--max-changes ROWS`), the order alternating; prints each round's rows/s and peak RSS, then the
-medians and the ratio kafka / slot.
+`sportlake cdc --sink kafka` in both JsonConverter forms (`--schemas`: topics `bench<N>.…`; without:
+`bench<N>p.…`; not timed), then the three ingests (slot, Kafka with schemas, Kafka schemaless) land
+them in a fresh Bronze (`--max-changes ROWS`), the order rotating; prints each round's rows/s and
+peak RSS, then the medians and the ratios kafka / slot.
 
     ROWS=200000 RUNS=3 /work/main/.venv/bin/python bench/kafka_ingest.py
+
+PERF=FILE records round 1's schemas ingest with `perf record -g -o FILE` (a profile, not a figure).
 """
 import os
 import pathlib
@@ -25,6 +28,7 @@ from kafka_broker import KafkaBroker, broker_jars  # noqa: E402
 SPORTLAKE = os.environ.get("SPORTLAKE", str(ROOT / "build/release/src/cli/sportlake"))
 ROWS = int(os.environ.get("ROWS", "200000"))
 RUNS = int(os.environ.get("RUNS", "3"))
+FORMS = ["schemas", "schemaless"]  # JsonConverter schemas.enable true / false
 
 
 def sl(env, *args):
@@ -34,11 +38,12 @@ def sl(env, *args):
     return done.stdout
 
 
-def timed(env, *args):
-    """Seconds and peak RSS (MB) of one sportlake run."""
+def timed(env, *args, perf=None):
+    """Seconds and peak RSS (MB) of one sportlake run (under `perf record` to the file `perf`)."""
+    profiler = ["perf", "record", "-g", "-q", "-o", perf] if perf else []
     t0 = time.monotonic()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", SPORTLAKE, *args], env=env, capture_output=True,
-                          text=True)
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", *profiler, SPORTLAKE, *args], env=env,
+                          capture_output=True, text=True)
     seconds = time.monotonic() - t0
     if done.returncode != 0:
         sys.exit(f"sportlake {' '.join(args)}: {done.stderr}")
@@ -58,16 +63,18 @@ def main():
         sl(env, "load")
         url = sl(env, "db", "url", "--admin").strip()
         psql = lambda q: subprocess.run(["psql", url, "-qXAtc", q], check=True, capture_output=True)  # noqa: E731
-        results = {"slot": [], "kafka": []}
+        results = {"slot": [], **{form: [] for form in FORMS}}
         for run in range(1, RUNS + 1):
             e = dict(env, SPORTLAKE_TOPIC_PREFIX=f"bench{run}")
             psql("TRUNCATE strava_activities")
             psql("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                 "WHERE slot_name IN ('bench_ingest', 'bench_pub')")
+                 "WHERE slot_name IN ('bench_ingest', 'bench_pub', 'bench_pub_plain')")
             shutil.rmtree(work / "home" / "delta", ignore_errors=True)
-            shutil.rmtree(work / "kafka_lake", ignore_errors=True)
+            for form in FORMS:
+                shutil.rmtree(work / f"kafka_lake_{form}", ignore_errors=True)
             sl(e, "ingest", "--slot", "bench_ingest", "--idle-exit", "0.5")  # slot + (empty) snapshot
             sl(e, "cdc", "--slot", "bench_pub", "--sink", "kafka", "--idle-exit", "0.5")
+            sl(e, "cdc", "--slot", "bench_pub_plain", "--sink", "kafka", "--idle-exit", "0.5")
             psql(f"""INSERT INTO strava_activities (activity_id, employee_id, name, distance_m, moving_time_s,
                   elapsed_time_s, total_elev_gain_m, type, sport_type, start_date_utc, start_date_local, timezone,
                   utc_offset_s, calories, raw_payload)
@@ -76,23 +83,29 @@ def main():
                   3600, 650, jsonb_build_object('id', 20000000000 + g, 'sport_type', 'Run')
                 FROM generate_series(1, {ROWS}) g""")
             sl(e, "cdc", "--slot", "bench_pub", "--sink", "kafka", "--schemas", "--max-events", str(ROWS))
-            ke = dict(e, SPORTLAKE_LAKE_ROOT=str(work / "kafka_lake"))
-            order = ["slot", "kafka"] if run % 2 else ["kafka", "slot"]
+            sl(dict(e, SPORTLAKE_TOPIC_PREFIX=f"bench{run}p"), "cdc", "--slot", "bench_pub_plain",
+               "--sink", "kafka", "--max-events", str(ROWS))
+            order = ["slot", *FORMS]
+            order = order[run % 3:] + order[:run % 3]
             row = {}
             for who in order:
                 if who == "slot":
                     row[who] = timed(e, "ingest", "--slot", "bench_ingest", "--max-changes", str(ROWS))
                 else:
-                    row[who] = timed(ke, "ingest", "--source", "kafka", "--group", f"bench{run}",
-                                     "--max-changes", str(ROWS))
+                    ke = dict(e, SPORTLAKE_LAKE_ROOT=str(work / f"kafka_lake_{who}"),
+                              SPORTLAKE_TOPIC_PREFIX=f"bench{run}" + ("" if who == "schemas" else "p"))
+                    perf = os.environ.get("PERF") if run == 1 and who == "schemas" else None
+                    row[who] = timed(ke, "ingest", "--source", "kafka", "--group", f"bench{run}{who}",
+                                     "--max-changes", str(ROWS), perf=perf)
                 results[who].append(row[who])
-            print(f"round {run}: slot {ROWS / row['slot'][0]:,.0f} rows/s ({row['slot'][1]:.0f} MB), "
-                  f"kafka {ROWS / row['kafka'][0]:,.0f} rows/s ({row['kafka'][1]:.0f} MB)", flush=True)
-        slot = statistics.median(ROWS / s for s, _ in results["slot"])
-        kafka = statistics.median(ROWS / s for s, _ in results["kafka"])
-        print(f"median of {RUNS}, {ROWS} rows: slot {slot:,.0f} rows/s, kafka {kafka:,.0f} rows/s, "
-              f"ratio kafka/slot {kafka / slot:.2f}; peak RSS slot "
-              f"{max(m for _, m in results['slot']):.0f} MB, kafka {max(m for _, m in results['kafka']):.0f} MB")
+            print(f"round {run} ({', '.join(order)}): " +
+                  ", ".join(f"{who} {ROWS / row[who][0]:,.0f} rows/s ({row[who][1]:.0f} MB)"
+                            for who in ["slot", *FORMS]), flush=True)
+        median = {who: statistics.median(ROWS / s for s, _ in results[who]) for who in results}
+        print(f"median of {RUNS}, {ROWS} rows: " +
+              ", ".join(f"{who} {median[who]:,.0f} rows/s" for who in results) + "; " +
+              ", ".join(f"ratio kafka {form}/slot {median[form] / median['slot']:.2f}" for form in FORMS) +
+              "; peak RSS " + ", ".join(f"{who} {max(m for _, m in results[who]):.0f} MB" for who in results))
     finally:
         subprocess.run([SPORTLAKE, "db", "stop"], env=env, capture_output=True)
         broker.close()

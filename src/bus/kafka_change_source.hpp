@@ -1,7 +1,7 @@
 // KafkaChangeSource: the cdc::ChangeSource of Debezium JSON topics `<prefix>.<schema>.<table>`
 // read in a Kafka consumer group (librdkafka) — what `sportlake ingest --source kafka` follows
 // instead of a replication slot. Records come from our publisher (`cdc --sink kafka`) or a real
-// Debezium connector, either JsonConverter form; cdc::decode_debezium turns each into the
+// Debezium connector, either JsonConverter form; a cdc::DebeziumDecoder turns each into the
 // ChangeEvent the slot gives.
 //
 // Positions: each record is its own "transaction" (a topic holds one table; Debezium's records
