@@ -518,8 +518,7 @@ struct DebeziumDecoder::State {
   std::vector<std::string> key_names;  // of the current record
   std::vector<Field> inferred;         // the current record's layout when it has none
 
-  // {"schema":{…},"payload":{…}|null} with nothing else: the two members' texts (payload empty
-  // for null), and the schema's kept layout if its text is one already read. A schema equal to
+  // {"schema":{…},"payload":{…}} with nothing else: the two members' texts, and the schema's kept layout if its text is one already read. A schema equal to
   // a kept text is recognised by comparing bytes at its start (a JSON value ends where its text
   // is complete), so it is not even scanned. Any other shape is false: the whole value is then
   // parsed, which reports what is wrong. Nothing is validated here: the payload and a new schema
@@ -560,12 +559,23 @@ struct DebeziumDecoder::State {
         schema = v.substr(start, i - start);
         has_schema = true;
       } else if (key == "payload" && !has_payload && v[i] == '{') {
+        if (has_schema) {
+          // The last member (JsonConverter's order): it runs to the value's closing brace. Not
+          // scanned: parsing it afterwards finds whether it is one whole object.
+          size_t end = v.size();
+          while (end > start && (v[end - 1] == ' ' || v[end - 1] == '\t' || v[end - 1] == '\n' ||
+                                 v[end - 1] == '\r'))
+            --end;
+          if (end == start || v[end - 1] != '}') return false;
+          --end;
+          while (end > start && (v[end - 1] == ' ' || v[end - 1] == '\t' || v[end - 1] == '\n' ||
+                                 v[end - 1] == '\r'))
+            --end;
+          payload = v.substr(start, end - start);
+          return true;
+        }
         i = object_end(v, start);
         payload = v.substr(start, i - start);
-        has_payload = true;
-      } else if (key == "payload" && !has_payload && v.compare(i, 4, "null") == 0) {
-        i += 4;
-        payload = {};
         has_payload = true;
       } else {
         return false;
@@ -728,23 +738,23 @@ struct DebeziumDecoder::State {
       out.tombstone = true;
       return out;
     }
-    const char* data = padded(value_buffer, *value_text);
     std::string_view schema_text, payload_text;
     const Layout* known = nullptr;
     const std::vector<Field>* fields = nullptr;
     Element payload;
-    if (split(std::string_view(data, value_text->size()), schema_text, payload_text, known)) {
-      // The usual converter form: the schema's row fields by its text, the payload parsed.
-      out.had_schema = true;
-      if (payload_text.empty()) {
-        out.tombstone = true;
-        return out;
+    if (split(*value_text, schema_text, payload_text, known)) {
+      // The usual converter form: the schema's row fields by its text, the payload parsed (only
+      // it is copied, padded for the parser). A payload that does not parse alone: the whole
+      // value is parsed below, which tells what is wrong.
+      const auto& kept = layout(schema_text, known);
+      if (value_parser.parse(padded(value_buffer, payload_text), payload_text.size(), false)
+              .get(payload) == simdjson::SUCCESS) {
+        out.had_schema = true;
+        fields = &kept;
       }
-      fields = &layout(schema_text, known);
-      // The payload lies inside the padded value buffer: the bytes after it may be read.
-      if (value_parser.parse(payload_text.data(), payload_text.size(), false).get(payload))
-        fail("value is not JSON");
-    } else {
+    }
+    if (fields == nullptr) {
+      const char* data = padded(value_buffer, *value_text);
       Element value;
       if (value_parser.parse(data, value_text->size(), false).get(value))
         fail("value is not JSON");
