@@ -254,6 +254,19 @@ std::string hex_bytea(std::string_view bytes) {
   return out;
 }
 
+// hh:mm:ss[.ffffff] of a time of day in µs, as PostgreSQL prints it: the fraction only when not
+// zero, without trailing zeros ("10:15:30.123", "24:00:00").
+std::string pg_time_of_day(int64_t us) {
+  std::string out = fmt::format("{:02}:{:02}:{:02}", us / 3'600'000'000LL, us / 60'000'000 % 60,
+                                us / 1'000'000 % 60);
+  if (const int64_t fraction = us % 1'000'000; fraction != 0) {
+    std::string digits = fmt::format(".{:06}", fraction);
+    while (digits.back() == '0') digits.pop_back();
+    out += digits;
+  }
+  return out;
+}
+
 // Days / UTC microseconds → PostgreSQL's ISO text, BC and years beyond 9999 included
 // ("0044-03-15 BC", "10000-01-01 00:00:00+00").
 std::string pg_text(int64_t days, std::optional<int64_t> in_day_us, bool zone) {
@@ -308,22 +321,24 @@ constexpr std::string_view k_unavailable_base64 = "X19kZWJleml1bV91bmF2YWlsYWJsZ
 // A JSON array (a Connect array) → PostgreSQL's array text ('{1,NULL,-3}', '{a,"b c"}'): an
 // element is quoted when empty, "NULL" in any case, or holding a delimiter, brace, quote,
 // backslash or white space (array_out's rule), with '"' and '\' escaped.
-void append_pg_array(std::string& out, const Json& array) {
+void append_pg_array(std::string& out, simdjson::dom::array array) {
   out += '{';
   bool first = true;
-  for (const auto& element : array) {
+  for (Element element : array) {
     if (!first) out += ',';
     first = false;
-    if (element.is_null()) {
+    simdjson::dom::array nested;
+    bool b = false;
+    if (is_null(element)) {
       out += "NULL";
-    } else if (element.is_array()) {
-      append_pg_array(out, element);
-    } else if (element.is_boolean()) {
-      out += element.get<bool>() ? 't' : 'f';
-    } else if (element.is_number()) {
+    } else if (element.get_array().get(nested) == simdjson::SUCCESS) {
+      append_pg_array(out, nested);
+    } else if (element.get_bool().get(b) == simdjson::SUCCESS) {
+      out += b ? 't' : 'f';
+    } else if (is_number(element)) {
       out += number_text(element);
-    } else if (element.is_string()) {
-      const auto& text = element.get_ref<const std::string&>();
+    } else if (is_string(element)) {
+      const std::string_view text = text_of(element);
       bool quote = text.empty() || (text.size() == 4 && (text[0] | 0x20) == 'n' &&
                                     (text[1] | 0x20) == 'u' && (text[2] | 0x20) == 'l' &&
                                     (text[3] | 0x20) == 'l');
@@ -336,7 +351,7 @@ void append_pg_array(std::string& out, const Json& array) {
       }
       if (quote) out += '"';
     } else {
-      out += element.dump();
+      out += json_text(element);
     }
   }
   out += '}';
@@ -344,11 +359,18 @@ void append_pg_array(std::string& out, const Json& array) {
 
 // Debezium's placeholder for an unchanged TOASTed array: the placeholder as the only element of a
 // text array, its byte codes as an integer array.
-bool is_unavailable_array(const Json& v) {
-  if (v.size() == 1 && v[0].is_string()) return v[0].get_ref<const std::string&>() == k_unavailable;
+bool is_unavailable_array(simdjson::dom::array v) {
+  if (v.size() == 1) {
+    Element only = v.at(0).value_unsafe();
+    if (is_string(only)) return text_of(only) == k_unavailable;
+  }
   if (v.size() != k_unavailable.size()) return false;
-  for (size_t i = 0; i < v.size(); ++i)
-    if (!v[i].is_number_integer() || v[i].get<int64_t>() != k_unavailable[i]) return false;
+  size_t i = 0;
+  for (Element e : v) {
+    int64_t code = 0;
+    if (e.get_int64().get(code) != simdjson::SUCCESS || code != k_unavailable[i]) return false;
+    ++i;
+  }
   return true;
 }
 
@@ -356,7 +378,8 @@ bool is_unavailable_array(const Json& v) {
 pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& column) {
   using Kind = pg::TupleValue::Kind;
   if (is_null(v)) return {Kind::null, {}};
-  if (is_string(v) && text_of(v) == "__debezium_unavailable_value")
+  // The placeholder, or its bytes in base64 (a bytea's, whose type a schemaless record hides).
+  if (is_string(v) && (text_of(v) == k_unavailable || text_of(v) == k_unavailable_base64))
     return {Kind::unchanged_toast, {}};
   auto wrong = [&](std::string_view expected) -> pg::TupleValue {
     fail("column '" + column + "': " + json_text(v).substr(0, 64) + " is not " +
@@ -437,7 +460,10 @@ pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& 
   }
   if (spec.type == "bytes") {
     if (!is_string(v)) return wrong("base64 bytes");
-    return {Kind::text, hex_bytea(base64_decode(text_of(v)))};
+    std::string bytes = base64_decode(text_of(v));
+    // An unchanged TOASTed bytea: the placeholder's bytes (src/cdc/debezium_json.cpp writes it so).
+    if (bytes == k_unavailable) return {Kind::unchanged_toast, {}};
+    return {Kind::text, hex_bytea(bytes)};
   }
   if (spec.type.starts_with("int") || spec.type == "float" || spec.type == "double") {
     if (is_number(v)) return {Kind::text, number_text(v)};
@@ -446,7 +472,13 @@ pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& 
     return wrong("a number");
   }
   if (is_string(v)) return {Kind::text, std::string(text_of(v))};
-  return {Kind::text, json_text(v)};  // a struct/array/map of another connector: its JSON text
+  if (simdjson::dom::array array; v.get_array().get(array) == simdjson::SUCCESS) {
+    if (is_unavailable_array(array)) return {Kind::unchanged_toast, {}};
+    std::string text;
+    append_pg_array(text, array);
+    return {Kind::text, std::move(text)};
+  }
+  return {Kind::text, json_text(v)};  // a struct/map of another connector: its JSON text
 }
 
 // One column of a row layout: where its value is, how to read it, what PostgreSQL type it is.
