@@ -98,6 +98,22 @@ struct Remove {
   bool operator==(const Remove&) const = default;
 };
 
+// The remove of a live file, carrying what the protocol asks for (extended file metadata: its
+// partition values and size; its deletion vector, which names the rows that were already gone)
+// so that a reader of this commit alone can account for the file. `data_change` false for a
+// rewrite that changes no row (compaction).
+inline Remove remove_of(const Add& file, int64_t deletion_timestamp_ms, bool data_change) {
+  Remove r;
+  r.path = file.path;
+  r.deletion_timestamp = deletion_timestamp_ms;
+  r.data_change = data_change;
+  r.extended_file_metadata = true;
+  r.partition_values = file.partition_values;
+  r.size = file.size;
+  r.deletion_vector = file.deletion_vector;
+  return r;
+}
+
 struct Txn {
   std::string app_id;
   int64_t version = 0;

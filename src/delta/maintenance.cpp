@@ -45,15 +45,8 @@ Result<OptimizeResult> compact_files(Storage& storage, const Snapshot& snapshot,
     result.rows += rows->num_rows;
     for (auto& a : *written) adds.push_back(std::move(a));
     for (const Add& f : files) {
-      Remove r;
-      r.path = f.path;
-      r.deletion_timestamp = now;
-      r.data_change = false;
-      r.extended_file_metadata = true;
-      r.partition_values = f.partition_values;
-      r.size = f.size;
       result.bytes_read += static_cast<uint64_t>(f.size);
-      removes.push_back(std::move(r));
+      removes.push_back(remove_of(f, now, /*data_change=*/false));
     }
   }
   if (removes.empty()) return result;

@@ -320,15 +320,7 @@ Result<WriteResult> write_table(Storage& storage, const columnar::RecordBatch& b
           std::find(replaced.begin(), replaced.end(), f.partition_values) == replaced.end()) {
         continue;
       }
-      Remove r;
-      r.path = f.path;
-      r.deletion_timestamp = now;
-      r.data_change = true;
-      r.extended_file_metadata = true;
-      r.partition_values = f.partition_values;
-      r.size = f.size;
-      r.deletion_vector = f.deletion_vector;
-      removes.push_back(std::move(r));
+      removes.push_back(remove_of(f, now, /*data_change=*/true));
     }
     result.files_removed = removes.size();
     txn.remove_files(std::move(removes));

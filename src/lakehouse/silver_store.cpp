@@ -174,16 +174,7 @@ Status commit_silver(const delta::Lake& lake, std::string_view table,
   if (current && current->metadata.partition_columns != partitions) removed = current->files;
   std::vector<delta::Remove> removes;
   const int64_t now = delta::now_ms({});
-  for (const auto& f : removed) {
-    delta::Remove r;
-    r.path = f.path;
-    r.deletion_timestamp = now;
-    r.data_change = true;
-    r.extended_file_metadata = true;
-    r.partition_values = f.partition_values;
-    r.size = f.size;
-    removes.push_back(std::move(r));
-  }
+  for (const auto& f : removed) removes.push_back(delta::remove_of(f, now, /*data_change=*/true));
   const size_t files_added = adds.size(), files_removed = removes.size();
   txn.remove_files(std::move(removes));
   txn.add_files(std::move(adds));
