@@ -74,6 +74,9 @@ void add_ingest_command(CLI::App& app, Context& ctx) {
                   "--source kafka: the consumer group (default: kafka.group + \"_bronze\")");
   cmd->add_option("--commit-rows", opt.commit_rows,
                   "commit once this many rows are pending (default 100000)");
+  cmd->add_option("--spill-mb", opt.spill_mb,
+                  "memory budget of a table's pending rows: beyond it they are written to a data "
+                  "file (committed with the rest of the transaction; default 32)");
   cmd->add_option("--commit-interval", opt.commit_interval,
                   "ceiling: commit pending rows after at most SECONDS (default 1)");
   cmd->add_option("--commit-min-interval", opt.commit_min_interval,

@@ -1,6 +1,8 @@
 // Assembling the jobs' options from the settings and the flags.
 #include "cli/job_options.hpp"
 
+#include <algorithm>
+
 #include "cli/stop_signal.hpp"
 #include "common/clock.hpp"
 
@@ -46,6 +48,7 @@ lakehouse::BronzeIngestOptions bronze_ingest_options(const Settings& settings,
   set_stop(options, flags.idle_exit);
   options.lake = &lake;
   options.commit_rows = flags.commit_rows;
+  options.spill_bytes = std::max<size_t>(flags.spill_mb, 1) << 20;
   options.commit_interval = millis(flags.commit_interval);
   options.commit_min_interval = millis(flags.commit_min_interval);
   options.commit_idle_window = millis(flags.commit_idle_window);

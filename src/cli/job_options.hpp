@@ -27,6 +27,7 @@ struct IngestFlags {
   std::string slot;         // "": cdc.slot + "_bronze"
   std::string publication;  // "": cdc.publication
   size_t commit_rows = lakehouse::BronzeIngestOptions{}.commit_rows;
+  size_t spill_mb = lakehouse::BronzeIngestOptions{}.spill_bytes >> 20;
   double commit_interval = seconds(lakehouse::BronzeIngestOptions{}.commit_interval);
   double commit_min_interval = seconds(lakehouse::BronzeIngestOptions{}.commit_min_interval);
   double commit_idle_window = seconds(lakehouse::BronzeIngestOptions{}.commit_idle_window);

@@ -1,6 +1,7 @@
 // write_table / write_data_files / create_table / after_commit.
 #include "delta/table_writer.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -50,8 +51,12 @@ Result<std::string> encode_parquet(const columnar::RecordBatch& batch,
                                    const WriteOptions& options) {
   auto sink = std::make_unique<parquet::MemorySink>();
   auto* memory = sink.get();
+  // The whole batch is written at once: a row group of at most its rows keeps the same layout
+  // and lets the writer encode from the batch in place instead of copying it first.
+  parquet::WriterOptions parquet = options.parquet;
+  parquet.row_group_rows = std::clamp<size_t>(batch.num_rows, 1, parquet.row_group_rows);
   SL_ASSIGN_OR_RETURN(auto writer,
-                      parquet::ParquetWriter::open(std::move(sink), batch.schema, options.parquet));
+                      parquet::ParquetWriter::open(std::move(sink), batch.schema, parquet));
   SL_TRY(writer->write(batch));
   SL_TRY(writer->close());
   return memory->take();
@@ -156,12 +161,19 @@ Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::Reco
   if (partition_index.size() != partition_columns.size()) {
     return make_error(Errc::invalid_argument, "the data lacks a partition column");
   }
-  columnar::RecordBatch data;
-  for (size_t i : data_index) {
-    data.schema.push_back(batch.schema[i]);
-    data.columns.push_back(batch.columns[i]);
+  // The columns written to the files: without partition columns, the batch itself (a copy would
+  // double the memory a big batch holds while it is encoded).
+  columnar::RecordBatch without_partitions;
+  const columnar::RecordBatch* source = &batch;
+  if (!partition_index.empty()) {
+    for (size_t i : data_index) {
+      without_partitions.schema.push_back(batch.schema[i]);
+      without_partitions.columns.push_back(batch.columns[i]);
+    }
+    without_partitions.num_rows = batch.num_rows;
+    source = &without_partitions;
   }
-  data.num_rows = batch.num_rows;
+  const columnar::RecordBatch& data = *source;
 
   // Rows per partition, in order of first appearance.
   struct Group {

@@ -53,6 +53,7 @@ BronzeWriter bronze_writer(const BronzeIngestOptions& options) {
        .app_id = "sportlake-bronze:" + (log ? options.log_group : options.slot),
        .log_app_prefix = log ? "sportlake-bronze:" + options.log_group : std::string(),
        .spill_rows = options.spill_rows,
+       .spill_bytes = options.spill_bytes,
        .parquet = {}});
 }
 

@@ -48,6 +48,7 @@ struct BronzeIngestOptions {
   // After a transaction end, this long without more from the source means the stream is idle.
   std::chrono::milliseconds commit_idle_window{5};
   size_t spill_rows = 250'000;
+  size_t spill_bytes = BronzeOptions{}.spill_bytes;  // memory budget of a table's pending rows
   // Stop after this long without any change (0: run until stop_requested).
   std::chrono::milliseconds idle_exit{0};
   // Stop once this many streamed changes are committed (0: no limit; benchmarks, tests).

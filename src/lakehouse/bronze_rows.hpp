@@ -35,6 +35,8 @@ class BronzeRows {
   bool fits(const pg::Relation& relation) const;
   void append(const cdc::ChangeEvent& event, int64_t ingest_ts_us);
   size_t size() const { return rows_; }
+  // Memory the gathered rows hold (the columns' allocated capacity).
+  size_t memory_bytes() const;
   // Number of values kept as text in _unconverted since the start.
   size_t unconverted() const { return unconverted_; }
   // The rows gathered so far as a batch; the builder starts again empty.

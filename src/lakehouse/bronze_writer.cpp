@@ -97,7 +97,11 @@ Status BronzeWriter::add_row(Table& t, const cdc::ChangeEvent& event, int64_t in
   if (!t.rows) t.rows.emplace(*event.relation);
   t.rows->append(event, ingest_ts_us);
   ++pending_rows_;
-  if (t.rows->size() >= options_.spill_rows) SL_TRY(spill(t));
+  // The memory is summed over the columns, so only every k_budget_check rows.
+  constexpr size_t k_budget_check = 1024;
+  if (t.rows->size() >= options_.spill_rows ||
+      (t.rows->size() % k_budget_check == 0 && t.rows->memory_bytes() >= options_.spill_bytes))
+    SL_TRY(spill(t));
   return {};
 }
 

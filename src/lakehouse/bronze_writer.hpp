@@ -13,8 +13,10 @@
 //
 // Order of use: add_change() for each change of a transaction, end_transaction(end LSN), and
 // commit() at a transaction boundary when enough is pending. Snapshots: add_snapshot_row()
-// for each row, then commit_snapshot(). Rows of a table beyond `spill_rows` are written to a data
-// file at once and committed later with the rest (a 1M-row transaction does not sit in memory).
+// for each row, then commit_snapshot(). A table's pending rows are written to a data file as soon
+// as they hold `spill_bytes` of memory (or `spill_rows` rows), and committed later with the rest:
+// a 1M-row transaction does not sit in memory, and the job's memory stays within a budget
+// whatever the row width (what its test checks: tests/lakehouse/test_ingest_memory.py).
 // A relation change (columns added or dropped) spills the rows of the old shape; the commit
 // merges the schemas (new columns are nullable, dropped ones stay, null from then on).
 // Not thread-safe.
@@ -47,7 +49,8 @@ struct BronzeOptions {
   // `…:<partition>:commit` and `…:<partition>:change` (cdc::LogPosition), in the commit of the
   // rows. Empty: a replication slot.
   std::string log_app_prefix;
-  size_t spill_rows = 250'000;
+  size_t spill_rows = 250'000;      // rows per data file at most
+  size_t spill_bytes = 32u << 20;   // memory budget of one table's pending rows
   parquet::WriterOptions parquet;  // defaults: SNAPPY, dictionary
 };
 

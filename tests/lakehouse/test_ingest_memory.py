@@ -1,0 +1,87 @@
+"""`sportlake ingest` keeps its memory budget on a big transaction (a budget test, not a timed one).
+
+One source transaction of 400,000 wide rows (~1 KB of JSON each: some 400 MB if they sat in
+memory) must land in Bronze as one Delta version, exactly once, while the job's peak resident size
+(the kernel's ru_maxrss of that process, from wait4) stays under 150 MB: the Bronze writer spills
+a table's pending rows to data files once they hold `--spill-mb` (32 MB) of memory.
+"""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+from deltalake import DeltaTable
+
+ROWS = 400_000
+BUDGET_MB = 150
+
+
+@pytest.fixture()
+def env(build_dir):
+    # The server may run as the `postgres` user: its folder must be reachable.
+    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-ingest-mem-"))
+    os.chmod(base, 0o755)
+    home = base / "home"
+    e = dict(os.environ, SPORTLAKE_HOME=str(home), SPORTLAKE_LOG_LEVEL="warn")
+    sportlake = str(build_dir / "src" / "cli" / "sportlake")
+    subprocess.run([sportlake, "db", "start"], env=e, check=True, capture_output=True)
+    subprocess.run([sportlake, "load"], env=e, check=True, capture_output=True)
+    yield sportlake, e, home / "delta" / "bronze"
+    subprocess.run([sportlake, "db", "stop"], env=e, capture_output=True)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def run_measured(args, e, timeout=600):
+    """Runs `args` to its end; returns (exit status, peak RSS in MB, stderr)."""
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(args, env=e, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:
+            process.kill()
+            raise
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        return process.returncode, usage.ru_maxrss / 1024, err.read().decode()
+
+
+def psql(sportlake, e, query):
+    subprocess.run([sportlake, "db", "psql", "--", "-XAtc", query], env=e, check=True,
+                   capture_output=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_a_big_transaction_lands_within_the_memory_budget(env):
+    sportlake, e, bronze = env
+    # The slot and the snapshot first, then one transaction of wide rows.
+    status, _, err = run_measured([sportlake, "ingest", "--slot", "mem", "--idle-exit", "0.5"], e)
+    assert status == 0, err
+    snapshot_version = DeltaTable(str(bronze / "strava_activities")).version()
+    psql(sportlake, e, f"""
+        INSERT INTO strava_activities (activity_id, employee_id, name, distance_m, moving_time_s,
+          elapsed_time_s, total_elev_gain_m, type, sport_type, start_date_utc, start_date_local,
+          timezone, utc_offset_s, calories, raw_payload)
+        SELECT 40000000000 + g, 59019, 'Sortie longue ' || g, 10000 + g % 5000, 3000, 3100, 12.5,
+          'Run', 'Run', now() - make_interval(secs => g), localtimestamp,
+          '(GMT+01:00) Europe/Paris', 3600, 650,
+          jsonb_build_object('id', g, 'polyline', repeat(md5(g::text), 30))
+        FROM generate_series(1, {ROWS}) g""")
+
+    status, peak_mb, err = run_measured(
+        [sportlake, "ingest", "--slot", "mem", "--max-changes", str(ROWS)], e)
+    assert status == 0, err
+    assert peak_mb <= BUDGET_MB, f"ingest peaked at {peak_mb:.0f} MB (budget {BUDGET_MB} MB)"
+
+    table = DeltaTable(str(bronze / "strava_activities"))
+    # The whole transaction in one version, in several spilled files.
+    assert table.version() == snapshot_version + 1
+    log = bronze / "strava_activities" / "_delta_log" / f"{table.version():020d}.json"
+    adds = [a["add"] for a in map(json.loads, log.read_text().splitlines()) if "add" in a]
+    assert len(adds) > 1
+    assert sum(json.loads(a["stats"])["numRecords"] for a in adds) == ROWS
+    rows = table.to_pyarrow_table(columns=["activity_id", "_op"]).to_pylist()
+    streamed = sorted(r["activity_id"] for r in rows if r["_op"] == "c")
+    assert streamed == [40000000000 + g for g in range(1, ROWS + 1)]
