@@ -6,8 +6,9 @@
 # two ingests in the same run: `new` (this build's adaptive commits, default flags) and `old`
 # (OLD_SPORTLAKE, default the main checkout's binary: the fixed 1 s tick; or this build with
 # OLD_FLAGS, e.g. "--commit-min-interval 1"). RUNS rounds (default 3), order alternating, a
-# fresh slot and Bronze each time; prints each round (rows, p50/p95/p99 ms, Delta versions) and
-# the medians.
+# fresh slot and Bronze each time; prints each round (rows, p50/p95/p99 ms, Delta versions, the
+# job's peak RSS) and the medians. JOB=up runs `sportlake up` (every service; UP_FLAGS, e.g.
+# "--refresh-interval 20") instead of `sportlake ingest`: its peak RSS is the whole process's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SPORTLAKE=${SPORTLAKE:-$(pwd)/build/release/src/cli/sportlake}
@@ -17,23 +18,37 @@ RATE=${RATE:-1000}
 SECONDS_RUN=${SECONDS_RUN:-10}
 RUNS=${RUNS:-3}
 PYTHON=${PYTHON:-/work/main/.venv/bin/python}
+JOB=${JOB:-ingest}
+UP_FLAGS=${UP_FLAGS:-}
 WORK_PREFIX=sl-bench-fresh
 # shellcheck source=bench/insert_load.sh
 source bench/insert_load.sh
 
-# round <binary> <flags...>: prints "inserts/s rows p50 p95 p99 versions".
+# round <binary> <flags...>: prints "inserts/s rows p50 p95 p99 versions rss_mb".
 round() {
   local bin=$1; shift
   psql "$url" -qXAtc "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
-                      WHERE slot_name = 'bench_fresh'" >/dev/null
-  rm -rf "$SPORTLAKE_HOME/delta/bronze"
-  "$bin" ingest --slot bench_fresh --idle-exit 0.5 >/dev/null  # slot + snapshot
-  "$bin" ingest --slot bench_fresh "$@" >/dev/null &
-  local pid=$!
+                      WHERE NOT active" >/dev/null
+  rm -rf "$SPORTLAKE_HOME/delta"
+  local pid
+  if [ "$JOB" = up ]; then
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "%M" -o "$work/rss" "$bin" up $UP_FLAGS "$@" >"$work/up.log" 2>&1 &
+    pid=$!
+    # The load starts once the snapshot is committed (the first Bronze version exists).
+    local first="$SPORTLAKE_HOME/delta/bronze/strava_activities/_delta_log/00000000000000000000.json"
+    for _ in $(seq 600); do [ -e "$first" ] && break; sleep 0.1; done
+  else
+    "$bin" ingest --slot bench_fresh --idle-exit 0.5 >/dev/null  # slot + snapshot
+    /usr/bin/time -f "%M" -o "$work/rss" "$bin" ingest --slot bench_fresh "$@" >/dev/null &
+    pid=$!
+  fi
   insert_load "$RATE" "$SECONDS_RUN"
   sleep 2  # past the longest ceiling: everything inserted is committed
-  kill -TERM "$pid"; wait "$pid"
-  "$PYTHON" bench/freshness.py "$SPORTLAKE_HOME/delta/bronze/strava_activities"
+  # The job itself stops (/usr/bin/time would die of the signal without reporting).
+  kill -TERM "$(pgrep -P "$pid")"; wait "$pid" || true
+  "$PYTHON" bench/freshness.py "$SPORTLAKE_HOME/delta/bronze/strava_activities" | tr '\n' ' '
+  echo $(( $(tail -1 "$work/rss") / 1024 ))
 }
 
 declare -A col
@@ -41,15 +56,16 @@ for run in $(seq 1 "$RUNS"); do
   if (( run % 2 == 1 )); then order="new old"; else order="old new"; fi
   for who in $order; do
     if [ "$who" = new ]; then r=$(round "$SPORTLAKE"); else r=$(round "$OLD_SPORTLAKE" $OLD_FLAGS); fi
-    read -r tps n p50 p95 p99 versions <<<"$r"
-    printf 'run %d %s: %d rows at %.0f rows/s, freshness p50 %.0f ms p95 %.0f ms p99 %.0f ms, %d Delta versions\n' \
-      "$run" "$who" "$n" "$tps" "$p50" "$p95" "$p99" "$versions"
+    read -r tps n p50 p95 p99 versions rss <<<"$r"
+    printf 'run %d %s %s: %d rows at %.0f rows/s, freshness p50 %.0f ms p95 %.0f ms p99 %.0f ms, %d Delta versions, peak RSS %d MB\n' \
+      "$run" "$who" "$JOB" "$n" "$tps" "$p50" "$p95" "$p99" "$versions" "$rss"
     col[$who.p50]+="$p50 " col[$who.p95]+="$p95 " col[$who.p99]+="$p99 " col[$who.v]+="$versions "
+    col[$who.rss]+="$rss "
   done
 done
 for who in new old; do
   # shellcheck disable=SC2086
-  printf '%s: median of %d at %d rows/s: freshness p50 %.0f ms p95 %.0f ms p99 %.0f ms, %.0f Delta versions in %d s\n' \
-    "$who" "$RUNS" "$RATE" "$(median ${col[$who.p50]})" "$(median ${col[$who.p95]})" \
-    "$(median ${col[$who.p99]})" "$(median ${col[$who.v]})" "$SECONDS_RUN"
+  printf '%s %s: median of %d at %d rows/s: freshness p50 %.0f ms p95 %.0f ms p99 %.0f ms, %.0f Delta versions in %d s, peak RSS %.0f MB\n' \
+    "$who" "$JOB" "$RUNS" "$RATE" "$(median ${col[$who.p50]})" "$(median ${col[$who.p95]})" \
+    "$(median ${col[$who.p99]})" "$(median ${col[$who.v]})" "$SECONDS_RUN" "$(median ${col[$who.rss]})"
 done
