@@ -7,31 +7,16 @@ a table's pending rows to data files once they hold `--spill-mb` (32 MB) of memo
 """
 import json
 import os
-import pathlib
-import shutil
 import subprocess
 import tempfile
 
 import pytest
 from deltalake import DeltaTable
 
+from test_bronze_ingest import env, psql  # noqa: F401 (env is a fixture)
+
 ROWS = 400_000
 BUDGET_MB = 150
-
-
-@pytest.fixture()
-def env(build_dir):
-    # The server may run as the `postgres` user: its folder must be reachable.
-    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-ingest-mem-"))
-    os.chmod(base, 0o755)
-    home = base / "home"
-    e = dict(os.environ, SPORTLAKE_HOME=str(home), SPORTLAKE_LOG_LEVEL="warn")
-    sportlake = str(build_dir / "src" / "cli" / "sportlake")
-    subprocess.run([sportlake, "db", "start"], env=e, check=True, capture_output=True)
-    subprocess.run([sportlake, "load"], env=e, check=True, capture_output=True)
-    yield sportlake, e, home / "delta" / "bronze"
-    subprocess.run([sportlake, "db", "stop"], env=e, capture_output=True)
-    shutil.rmtree(base, ignore_errors=True)
 
 
 def run_measured(args, e, timeout=600):
@@ -46,11 +31,6 @@ def run_measured(args, e, timeout=600):
         process.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         return process.returncode, usage.ru_maxrss / 1024, err.read().decode()
-
-
-def psql(sportlake, e, query):
-    subprocess.run([sportlake, "db", "psql", "--", "-XAtc", query], env=e, check=True,
-                   capture_output=True, timeout=600)
 
 
 @pytest.mark.slow
