@@ -28,6 +28,7 @@ class LocalStorage final : public Storage {
   Status put(std::string_view path, std::string_view bytes) override;
   Status remove(std::string_view path) override;
   std::string describe(std::string_view path) const override;
+  std::string local_file(std::string_view path) const override { return full(path).string(); }
 
  private:
   std::filesystem::path full(std::string_view path) const { return root_ / path; }

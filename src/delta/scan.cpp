@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -231,16 +232,24 @@ Result<columnar::RecordBatch> read_file(const Storage& storage, const Snapshot& 
   std::vector<std::string> projected;
   for (const auto& f : fields)
     if (!snapshot.is_partition_column(f.name)) projected.push_back(f.name);
-  auto bytes = read_projected(storage, path, static_cast<uint64_t>(std::max<int64_t>(0, add.size)),
-                              projected, nullptr, gate);
-  if (!bytes.ok()) {
-    return make_error(bytes.error().code == Errc::not_found ? Errc::corrupt : bytes.error().code,
+  auto unreadable = [&](const Error& e) {
+    return make_error(e.code == Errc::not_found ? Errc::corrupt : e.code,
                       "data file " + storage.describe(path) + " of version " +
-                          std::to_string(snapshot.version) +
-                          " cannot be read: " + bytes.error().message);
+                          std::to_string(snapshot.version) + " cannot be read: " + e.message);
+  };
+  std::unique_ptr<parquet::ParquetReader> reader;
+  if (const std::string local = storage.local_file(path); !local.empty()) {
+    // Mapped: only the footer's and the projected chunks' pages are read, nothing is copied.
+    if (!std::filesystem::exists(local)) return unreadable(make_error(Errc::not_found, local));
+    SL_ASSIGN_OR_RETURN(reader, parquet::ParquetReader::open(local));
+  } else {
+    auto bytes = read_projected(storage, path,
+                                static_cast<uint64_t>(std::max<int64_t>(0, add.size)), projected,
+                                nullptr, gate);
+    if (!bytes.ok()) return unreadable(bytes.error());
+    SL_ASSIGN_OR_RETURN(reader, parquet::ParquetReader::open_bytes(std::move(*bytes),
+                                                                   storage.describe(path)));
   }
-  SL_ASSIGN_OR_RETURN(
-      auto reader, parquet::ParquetReader::open_bytes(std::move(*bytes), storage.describe(path)));
   std::vector<std::string> wanted;
   for (const auto& f : fields) {
     if (snapshot.is_partition_column(f.name)) continue;
@@ -304,13 +313,13 @@ Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions&
                                [&](const columnar::Field& f) { return f.name == b.field.name; });
     if (!present) read_fields.push_back(b.field);
   }
-  // Files are read (fetched and decoded) on up to `max_parallel_reads` threads, at most
+  // Files are read (fetched and decoded) on up to max(`max_parallel_reads`, threads) threads, at most
   // 2 × that many files ahead of the consumer (memory stays bounded), and handed over in plan
   // order; every request of every file holds a slot of one gate.
   const size_t parallel = static_cast<size_t>(std::max(storage.max_parallel_reads(), 1));
   RequestGate gate(static_cast<int>(parallel));
   const size_t n = plan.files.size();
-  const size_t workers = std::min(parallel, n);
+  const size_t workers = std::min(std::max(parallel, options.threads), n);
   const size_t window = 2 * std::max<size_t>(workers, 1);
   std::vector<std::optional<Result<columnar::RecordBatch>>> ready(n);
   std::mutex mutex;

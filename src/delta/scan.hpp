@@ -7,7 +7,8 @@
 // 2. read each kept file (ParquetReader over Storage bytes), project the data columns, add
 //    partition columns from `partitionValues`, null columns for fields the file lacks;
 // 3. keep the rows that match every filter, hand each file's batch to the callback.
-// Files are independent: step 2 may run in parallel (not done yet).
+// Files are independent: step 2 runs on several threads (ScanOptions::threads, or the storage's
+// parallel reads), the batches handed over in plan order.
 #pragma once
 
 #include <functional>
@@ -36,6 +37,9 @@ Result<Predicate> parse_predicate(std::string_view text);
 struct ScanOptions {
   std::vector<std::string> columns;  // empty: every column, in schema order
   std::vector<Predicate> filters;    // all must hold
+  // Files decoded at once, on as many threads (at least the storage's `max_parallel_reads()`):
+  // on local files, decoding is the work, and a scan of several files can use every core.
+  size_t threads = 1;
 };
 
 struct ScanPlan {

@@ -58,6 +58,9 @@ class Storage {
   // How many reads a scan may have in flight at once on this storage (network stores: several,
   // to overlap round trips; local files: 1, the page cache is faster than threads).
   virtual int max_parallel_reads() const { return 1; }
+  // The path of `path` in the local file system when the storage is a folder (empty otherwise):
+  // a reader may then map the file instead of copying it, and touch only the pages it decodes.
+  virtual std::string local_file(std::string_view /*path*/) const { return {}; }
   // The process's cache of Parquet footers for this storage's files, if it keeps one.
   virtual FooterCache* footer_cache() const { return nullptr; }
   virtual Result<FileInfo> stat(std::string_view path) const = 0;

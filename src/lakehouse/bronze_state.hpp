@@ -19,11 +19,13 @@ namespace sl::lakehouse {
 class BronzeState {
  public:
   // nullopt when the table does not exist yet (nothing ingested). `columns`: the source columns
-  // to read (the keys and the change metadata are added; empty: every column). Reading only what
-  // Silver uses keeps e.g. the activities' raw JSON payloads out of memory.
+  // to read (the keys and the change metadata it needs are added; empty: every column). Reading
+  // only what Silver uses keeps e.g. the activities' raw JSON payloads out of memory. The data
+  // files are decoded on `threads` threads (0: one per core).
   static Result<std::optional<BronzeState>> read(const delta::Storage& table,
                                                  const std::vector<std::string>& key_columns,
-                                                 const std::vector<std::string>& columns = {});
+                                                 const std::vector<std::string>& columns = {},
+                                                 size_t threads = 0);
   // From a batch already in memory (tests).
   static Result<BronzeState> of(columnar::RecordBatch batch,
                                 const std::vector<std::string>& key_columns);
@@ -33,11 +35,12 @@ class BronzeState {
   // The table's version `read` read (-1 otherwise).
   int64_t version() const { return version_; }
 
-  // Rows of the current state (indices into the batch), in key order of first appearance.
+  // Rows of the current state, in key order of first appearance: opaque row ids for the
+  // accessors below (with a single batch, `of`, the indices into it).
   const std::vector<size_t>& rows() const { return rows_; }
-  size_t changes() const { return batch_.num_rows; }
+  size_t changes() const { return changes_; }
 
-  bool has(std::string_view column) const { return find(column) != nullptr; }
+  bool has(std::string_view column) const { return index_of(column) != k_absent; }
   std::optional<int64_t> integer(std::string_view column, size_t row) const;  // int32/int64
   std::optional<double> number(std::string_view column, size_t row) const;    // any numeric
   std::optional<std::string> text(std::string_view column, size_t row) const;
@@ -48,9 +51,22 @@ class BronzeState {
   std::optional<int64_t> cents(std::string_view column, size_t row) const;
 
  private:
-  const columnar::Column* find(std::string_view column) const;
+  static constexpr size_t k_absent = ~size_t{0};
+  // A row id is (chunk << k_chunk_shift) | row in the chunk: the data files' batches are kept as
+  // read, never concatenated (a copy of the whole table, and as much memory again at the peak).
+  static constexpr int k_chunk_shift = 32;
 
-  columnar::RecordBatch batch_;
+  static Result<BronzeState> of_chunks(std::vector<columnar::RecordBatch> chunks,
+                                       const std::vector<std::string>& key_columns);
+  size_t index_of(std::string_view column) const;
+  // The column's cell at `row`, or null when the table has no such column.
+  std::pair<const columnar::Column*, size_t> cell(std::string_view column, size_t row) const;
+
+  std::vector<columnar::RecordBatch> chunks_;  // same schema, one per data file
+  // Per column of the schema, its name's length and first and last bytes: Silver asks for a
+  // column by name at every cell, and most names differ in these (no string comparison).
+  std::vector<uint64_t> name_signatures_;
+  size_t changes_ = 0;
   std::vector<size_t> rows_;
   int64_t version_ = -1;
 };
