@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <unordered_map>
 
 #include "common/civil_time.hpp"
 #include "rewards/sport_bonus.hpp"
@@ -13,9 +14,10 @@ namespace sl::lakehouse {
 
 Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rules) {
   Gold gold;
-  std::map<int64_t, const Commute*> commutes;
+  // Per employee, looked up once per activity: hashed, not a tree.
+  std::unordered_map<int64_t, const Commute*> commutes;
   for (const auto& c : silver.commutes) commutes[c.employee_id] = &c;
-  std::map<int64_t, std::vector<rewards::ActivityFact>> facts;
+  std::unordered_map<int64_t, std::vector<rewards::ActivityFact>> facts;
   for (const auto& a : silver.activities)
     if (a.start_date_local_us)
       facts[a.employee_id].push_back({a.activity_id, *a.start_date_local_us, a.commute});

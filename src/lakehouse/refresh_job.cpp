@@ -117,6 +117,7 @@ Result<Silver> refresh_silver_fully(const RefreshOptions& options, int64_t setti
   in.now_us = options.now_us;
   in.rules = options.rules;
   Silver silver = build_silver(in);
+  states.clear();  // Bronze's changes are not needed any more: their memory goes to the writers
   watermarks[std::string(k_checked_at)] = options.now_us;
   watermarks[std::string(k_settings)] = settings;
   // dq_issues last: its watermarks stand for the whole of Silver.

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "lakehouse/job_failures.hpp"
 #include "lakehouse/text_repair.hpp"
@@ -160,6 +161,7 @@ void build_activities(const SilverInputs& in, const std::unordered_set<int64_t>&
                       Silver& silver, Issues& issues) {
   if (!in.activities) return;
   const BronzeState& b = *in.activities;
+  silver.activities.reserve(b.rows().size());
   for (size_t row : b.rows()) {
     Activity a;
     a.activity_id = b.integer("activity_id", row).value_or(0);

@@ -1,6 +1,10 @@
 // ParquetWriter: buffering into row groups, chunk writing, footer.
 #include "parquet/file_writer.hpp"
 
+#include <algorithm>
+
+#include "common/parallel.hpp"
+
 namespace sl::parquet {
 
 using columnar::Column;
@@ -9,6 +13,9 @@ using columnar::RecordBatch;
 
 namespace {
 constexpr std::string_view k_magic = "PAR1";
+// Below this many rows a row group is encoded on one thread: starting threads and buffering the
+// chunks would cost more than they save.
+constexpr size_t k_parallel_rows = 64 * 1024;
 }
 
 ParquetWriter::ParquetWriter(std::unique_ptr<ByteSink> sink, std::vector<Field> schema,
@@ -117,21 +124,61 @@ Status ParquetWriter::flush_row_group(size_t rows) {
   return {};
 }
 
+Status ParquetWriter::encode_column(size_t c, const std::vector<ColumnSlice>& slices,
+                                    size_t first_leaf, ByteSink& sink,
+                                    std::vector<ShreddedLeaf>& scratch,
+                                    std::vector<ColumnChunk>& out) {
+  for (auto& l : scratch) l.clear();
+  for (const auto& slice : slices) SL_TRY(shredders_[c].shred(slice, scratch));
+  for (size_t k = 0; k < shredders_[c].leaf_count(); ++k) {
+    SL_ASSIGN_OR_RETURN(auto chunk, column_writers_[first_leaf + k].write(scratch[k], sink));
+    out.push_back(std::move(chunk));
+  }
+  return {};
+}
+
 Status ParquetWriter::write_row_group(const std::vector<std::vector<ColumnSlice>>& slices,
                                       size_t rows) {
   RowGroup group;
   group.num_rows = static_cast<int64_t>(rows);
   group.ordinal = static_cast<int16_t>(metadata_.row_groups.size());
   group.file_offset = static_cast<int64_t>(sink_->position());
-  size_t leaf = 0;
-  for (size_t c = 0; c < schema_.size(); ++c) {
-    for (auto& l : shredded_) l.clear();
-    for (const auto& slice : slices[c]) SL_TRY(shredders_[c].shred(slice, shredded_));
-    for (size_t k = 0; k < shredders_[c].leaf_count(); ++k, ++leaf) {
-      SL_ASSIGN_OR_RETURN(auto chunk, column_writers_[leaf].write(shredded_[k], *sink_));
-      group.total_byte_size += chunk.meta_data.total_uncompressed_size;
-      group.total_compressed_size += chunk.meta_data.total_compressed_size;
-      group.columns.push_back(std::move(chunk));
+  std::vector<size_t> first_leaf(schema_.size() + 1, 0);
+  for (size_t c = 0; c < schema_.size(); ++c)
+    first_leaf[c + 1] = first_leaf[c] + shredders_[c].leaf_count();
+  auto add = [&group](ColumnChunk chunk) {
+    group.total_byte_size += chunk.meta_data.total_uncompressed_size;
+    group.total_compressed_size += chunk.meta_data.total_compressed_size;
+    group.columns.push_back(std::move(chunk));
+  };
+  const size_t threads = options_.threads > 0 ? options_.threads : hardware_threads();
+  if (threads <= 1 || schema_.size() < 2 || rows < k_parallel_rows) {
+    for (size_t c = 0; c < schema_.size(); ++c) {
+      std::vector<ColumnChunk> chunks;
+      SL_TRY(encode_column(c, slices[c], first_leaf[c], *sink_, shredded_, chunks));
+      for (auto& chunk : chunks) add(std::move(chunk));
+    }
+  } else {
+    // Columns are independent (each leaf has its own writer and scratch): encoded at once into
+    // buffers, then appended in schema order, their offsets moved to where they land.
+    std::vector<MemorySink> buffers(schema_.size());
+    std::vector<std::vector<ColumnChunk>> chunks(schema_.size());
+    std::vector<Status> status(schema_.size());
+    parallel_for(schema_.size(), threads, [&](size_t c) {
+      std::vector<ShreddedLeaf> scratch;
+      status[c] = encode_column(c, slices[c], first_leaf[c], buffers[c], scratch, chunks[c]);
+    });
+    for (size_t c = 0; c < schema_.size(); ++c) {
+      SL_TRY(status[c]);
+      const auto base = static_cast<int64_t>(sink_->position());
+      for (auto& chunk : chunks[c]) {
+        chunk.file_offset += base;
+        chunk.meta_data.data_page_offset += base;
+        if (chunk.meta_data.dictionary_page_offset) *chunk.meta_data.dictionary_page_offset += base;
+        add(std::move(chunk));
+      }
+      SL_TRY(sink_->write(buffers[c].data()));
+      buffers[c] = MemorySink();
     }
   }
   metadata_.num_rows += group.num_rows;

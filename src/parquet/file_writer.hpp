@@ -50,6 +50,11 @@ class ParquetWriter {
   Status flush_row_group(size_t rows);
   // One row group from slices of the rows (per top-level column, in row order).
   Status write_row_group(const std::vector<std::vector<ColumnSlice>>& slices, size_t rows);
+  // The chunks of top-level column `c` (its leaves from `first_leaf`), written to `sink` with
+  // offsets counted from its start; `scratch`: the shredded leaves.
+  Status encode_column(size_t c, const std::vector<ColumnSlice>& slices, size_t first_leaf,
+                       ByteSink& sink, std::vector<ShreddedLeaf>& scratch,
+                       std::vector<ColumnChunk>& out);
 
   std::unique_ptr<ByteSink> sink_;
   std::vector<columnar::Field> schema_;

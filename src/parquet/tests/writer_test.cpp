@@ -31,6 +31,27 @@ RecordBatch sample_batch(size_t rows) {
   return b;
 }
 
+// Several threads encode the columns of a large row group: the bytes are exactly those of one.
+TEST(ParquetWriter, ThreadsDoNotChangeTheBytes) {
+  auto write = [](size_t threads, size_t row_group_rows) {
+    auto sink = std::make_unique<MemorySink>();
+    MemorySink* memory = sink.get();
+    WriterOptions options;
+    options.threads = threads;
+    options.row_group_rows = row_group_rows;
+    auto writer = ParquetWriter::open(std::move(sink), sample_batch(0).schema, options);
+    EXPECT_TRUE(writer.ok());
+    EXPECT_TRUE((*writer)->write(sample_batch(300'000)).ok());
+    EXPECT_TRUE((*writer)->close().ok());
+    return memory->take();
+  };
+  for (size_t rows : {size_t{1} << 20, size_t{100'000}}) {  // one row group, then three
+    const std::string one = write(1, rows);
+    EXPECT_EQ(write(2, rows), one) << rows;
+    EXPECT_EQ(write(3, rows), one) << rows;
+  }
+}
+
 TEST(ParquetWriter, FileHasMagicAndFooterLength) {
   auto sink = std::make_unique<MemorySink>();
   MemorySink* memory = sink.get();
