@@ -341,7 +341,8 @@ def main():
         print(json.dumps({"elapsed": elapsed, "figures": figures}, default=str))
         return
 
-    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-refresh-"))
+    reuse = os.environ.get("REUSE")  # a work directory kept by KEEP=1: its history, not a new one
+    base = pathlib.Path(reuse) if reuse else pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-refresh-"))
     os.chmod(base, 0o755)
     env = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="warn")
     env.pop("API_KEY_MAPS", None)
@@ -361,21 +362,24 @@ def main():
             print("SPARK=1 but pyspark is not installed (requirements-spark.txt): Spark skipped")
     try:
         t0 = time.perf_counter()
-        run("db", "start")
-        write_employees(base / "employees.csv")
-        run("load", "--rh", str(base / "employees.csv"), "--allow-rejects")
-        run("ingest", "--idle-exit", "1")
-        inserted_and_updated, deleted = build_history(run)
-        run("ingest", "--max-changes", str(inserted_and_updated + deleted))
-        run("ingest", "--idle-exit", "1")
         lake = base / "home" / "delta"
         from deltalake import DeltaTable
+        if not reuse:
+            run("db", "start")
+            write_employees(base / "employees.csv")
+            run("load", "--rh", str(base / "employees.csv"), "--allow-rejects")
+            run("ingest", "--idle-exit", "1")
+            inserted_and_updated, deleted = build_history(run)
+            run("ingest", "--max-changes", str(inserted_and_updated + deleted))
+            run("ingest", "--idle-exit", "1")
+            bronze_rows = DeltaTable(str(lake / "bronze" / "strava_activities")).to_pyarrow_dataset().count_rows()
+            assert bronze_rows == inserted_and_updated + deleted, "ingest did not land every change"
         files = {t: DeltaTable(str(lake / "bronze" / t)).file_uris() for t in ("rh_employees", "strava_activities")}
-        bronze_rows = DeltaTable(str(lake / "bronze" / "strava_activities")).to_pyarrow_dataset().count_rows()
-        print(f"history: {EMPLOYEES} employees, {ROWS} activities, {inserted_and_updated - ROWS} updates, "
-              f"{deleted} deletes = {bronze_rows} Bronze changes in {len(files['strava_activities'])} files "
+        bronze = DeltaTable(str(lake / "bronze" / "strava_activities")).to_pyarrow_table(columns=["_op"])
+        ops = {op: bronze.column("_op").to_pylist().count(op) for op in ("c", "u", "d")}
+        print(f"history: {EMPLOYEES} employees, {ops['c']} activities, {ops['u']} updates, {ops['d']} deletes "
+              f"= {bronze.num_rows} Bronze changes in {len(files['strava_activities'])} files "
               f"({time.perf_counter() - t0:.0f} s to build)", flush=True)
-        assert bronze_rows == inserted_and_updated + deleted, "ingest did not land every change"
 
         now_us = int(time.time() * 1e6)
         results = {c: [] for c in contenders}
@@ -428,7 +432,7 @@ def main():
         print(" | ".join(line))
     finally:
         subprocess.run([SPORTLAKE, "db", "stop"], env=env, capture_output=True)
-        if os.environ.get("KEEP"):
+        if os.environ.get("KEEP") or reuse:
             print("kept", base)
         else:
             shutil.rmtree(base, ignore_errors=True)
