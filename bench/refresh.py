@@ -1,4 +1,4 @@
-"""Benchmark: the full refresh (`sportlake refresh --no-publish`: Bronze → Silver → Gold of a year,
+"""Benchmark: the full refresh (`sportlake refresh --full --no-publish`: Bronze → Silver → Gold of a year,
 Delta tables written) on ROWS activities (default 1M; 5M, 10M possible) of realistic Bronze
 history, against DuckDB with all threads and (SPARK=1, when pyspark is installed) PySpark
 local[2] doing the same Silver current state and Gold aggregation on the same Bronze files.
@@ -390,7 +390,7 @@ def main():
                 order.reverse()
             for c in order:
                 if c == "sportlake":
-                    wall, _, usage = measure([SPORTLAKE, "refresh", "--year", str(YEAR), "--no-publish"], env)
+                    wall, _, usage = measure([SPORTLAKE, "refresh", "--full", "--year", str(YEAR), "--no-publish"], env)
                     seconds = wall
                     if c not in figures:
                         figures[c] = our_figures(lake)
