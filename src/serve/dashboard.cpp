@@ -13,6 +13,7 @@
 #include "serve/live_feed.hpp"
 #include "serve/response_cache.hpp"
 #include "serve/responses.hpp"
+#include "serve/statistical_secrecy.hpp"
 
 namespace sl::serve {
 
@@ -208,7 +209,7 @@ void Dashboard::mount(httplib::Server& server) const {
         if (!year) return fail(out, year.error());
         auto read = reader_.year_rows(table, *year);
         if (!read) return fail(out, read.error());
-        rows = *read;
+        rows = *role == Role::hr ? *read : hide_small_groups(*read);
         name += "_" + std::to_string(*year);
       }
       const TableQueryText params = table_params(req, "");

@@ -81,6 +81,12 @@ constexpr Text k_texts[] = {
     {"overview.short_by.one", "{} manquante", "{} short"},
     {"overview.short_by.other", "{} manquantes", "{} short"},
     {"overview.by_bu", "Par business unit", "By business unit"},
+    {"overview.withheld", "secret statistique", "withheld"},
+    {"overview.withheld_why",
+     "Montant non diffusé : il compte moins de 3 personnes, ou permettrait d'en retrouver un qui "
+     "en compte moins de 3 (secret statistique). Le rôle hr le voit.",
+     "Amount withheld: it counts fewer than 3 people, or would give back one that does "
+     "(statistical secrecy). The hr role sees it."},
     {"overview.bu", "BU", "BU"},
     {"overview.cost", "Coût", "Cost"},
     {"overview.people", "Salariés par personne", "Employees"},

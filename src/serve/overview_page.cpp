@@ -9,6 +9,7 @@
 
 #include "serve/live_feed.hpp"
 #include "serve/page_layout.hpp"
+#include "serve/statistical_secrecy.hpp"
 #include "serve/svg_chart.hpp"
 
 namespace sl::serve {
@@ -49,6 +50,14 @@ std::string text_at(const RecordBatch& b, std::string_view name, size_t row) {
   if (!c || row >= b.num_rows || !c->is_valid(row) || c->type.id != columnar::TypeId::string)
     return "";
   return std::string(c->string_at(row));
+}
+
+// A money cell's text: the amount, or why it is withheld (statistical_secrecy.hpp).
+std::string money_html(Lang lang, const RecordBatch& b, std::string_view name, size_t row) {
+  if (!valid(b, name, row))
+    return fmt::format("<abbr title=\"{}\">{}</abbr>", escape_html(tr(lang, "overview.withheld_why")),
+                       escape_html(tr(lang, "overview.withheld")));
+  return escape_html(format_money_cents(lang, int_at(b, name, row)));
 }
 
 // A sport's or mode's label in the page's language.
@@ -227,14 +236,21 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
   const int prev_year = year - 1;
   const bool has_prev = std::find(years.begin(), years.end(), prev_year) != years.end();
 
+  // A viewer's money figures follow statistical secrecy (statistical_secrecy.hpp); hr sees all.
+  const auto as_allowed = [&](SharedBatch rows) {
+    return request.role == Role::hr ? rows : hide_small_groups(std::move(rows));
+  };
   SL_ASSIGN_OR_RETURN(auto kpi, reader_.year_rows("kpi_summary", year));
   SL_ASSIGN_OR_RETURN(auto by_bu, reader_.year_rows("kpi_by_bu", year));
+  kpi = as_allowed(kpi);
+  by_bu = as_allowed(by_bu);
   SL_ASSIGN_OR_RETURN(auto monthly, reader_.year_rows("activity_monthly", year));
   SL_ASSIGN_OR_RETURN(auto bins, reader_.year_rows("distance_bins", year));
   SL_ASSIGN_OR_RETURN(auto shortfall, reader_.year_rows("wellbeing_shortfall", year));
   SharedBatch kpi_prev, monthly_prev;
   if (has_prev) {
     SL_ASSIGN_OR_RETURN(kpi_prev, reader_.year_rows("kpi_summary", prev_year));
+    kpi_prev = as_allowed(kpi_prev);
     SL_ASSIGN_OR_RETURN(monthly_prev, reader_.year_rows("activity_monthly", prev_year));
   }
 
@@ -288,12 +304,17 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
                       escape_html(tr(lang, "overview.kpis")));
   for (const Kpi& k : k_kpis) {
     const int64_t v = int_at(*kpi, k.column, 0);
+    const bool shown = valid(*kpi, k.column, 0) || !k.money;
     html += fmt::format(
         "<li class=\"card\" data-kpi=\"{}\" data-value=\"{}\">{}<span class=\"v\">{}</span>",
-        k.column, k.money ? fmt::format("{}.{:02}", v / 100, std::abs(v % 100)) : std::to_string(v),
+        k.column,
+        !shown    ? ""
+        : k.money ? fmt::format("{}.{:02}", v / 100, std::abs(v % 100))
+                  : std::to_string(v),
         escape_html(tr(lang, k.key)),
-        escape_html(k.money ? format_money_cents(lang, v) : format_int(lang, v)));
-    if (kpi_prev) html += delta_line(lang, v, int_at(*kpi_prev, k.column, 0), k.money, prev_year);
+        k.money ? money_html(lang, *kpi, k.column, 0) : escape_html(format_int(lang, v)));
+    if (kpi_prev && shown && (!k.money || valid(*kpi_prev, k.column, 0)))
+      html += delta_line(lang, v, int_at(*kpi_prev, k.column, 0), k.money, prev_year);
     html += "</li>";
   }
   html += "</ul>";
@@ -357,8 +378,10 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
       const int64_t cents = int_at(*by_bu, "total_bonus_eur", r);
       const int64_t n = int_at(*by_bu, "employees", r);
       cost.categories.push_back(bu);
-      cost.values.push_back(static_cast<double>(cents) / 100.0);
-      cost.value_labels.push_back(format_money_cents(lang, cents));
+      cost.values.push_back(static_cast<double>(cents) / 100.0);  // 0 when withheld
+      cost.value_labels.push_back(valid(*by_bu, "total_bonus_eur", r)
+                                      ? format_money_cents(lang, cents)
+                                      : std::string(tr(lang, "overview.withheld")));
       heads.categories.push_back(bu);
       heads.values.push_back(static_cast<double>(n));
       heads.value_labels.push_back(format_int(lang, n));
@@ -451,7 +474,7 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
           escape_html(text_at(*by_bu, "business_unit", r)),
           format_int(lang, int_at(*by_bu, "employees", r)),
           format_int(lang, int_at(*by_bu, "eligible_bonus", r)),
-          format_money_cents(lang, int_at(*by_bu, "total_bonus_eur", r)),
+          money_html(lang, *by_bu, "total_bonus_eur", r),
           format_int(lang, int_at(*by_bu, "wellbeing_eligible", r)),
           format_int(lang, int_at(*by_bu, "activities", r)));
     html += "</tbody></table>";

@@ -54,6 +54,31 @@ def test_viewer_reads_aggregates_only(served):
     assert 'id="employee-table"' in get(f"{url}/", hr)[2]
 
 
+def test_viewer_never_reads_one_persons_pay(served):
+    """A bonus is 5 % of a salary: a viewer gets no money figure of one or two people (statistical
+    secrecy: the year's largest bonus, a unit's total with 1–2 eligible, and one more unit when a
+    single one is withheld, or the year's total minus the others would give it back)."""
+    url, _, home = served
+    viewer, hr = token(home, "viewer"), token(home, "hr")
+    theirs = json.loads(get(f"{url}/api/kpi_summary?year={YEAR}", hr)[2])[0]
+    seen = json.loads(get(f"{url}/api/kpi_summary?year={YEAR}", viewer)[2])[0]
+    assert theirs["max_bonus_eur"] is not None and seen["max_bonus_eur"] is None
+    assert seen["total_bonus_eur"] == theirs["total_bonus_eur"] and theirs["eligible_bonus"] >= 3
+    units_hr = json.loads(get(f"{url}/api/kpi_by_bu?year={YEAR}", hr)[2])
+    units = json.loads(get(f"{url}/api/kpi_by_bu?year={YEAR}", viewer)[2])
+    assert [u["business_unit"] for u in units] == [u["business_unit"] for u in units_hr]
+    withheld = [u for u in units if u["total_bonus_eur"] is None]
+    assert all(u["total_bonus_eur"] is not None for u in units_hr)
+    assert len(withheld) != 1
+    for mine, full in zip(units, units_hr):
+        if 0 < full["eligible_bonus"] < 3:
+            assert mine["total_bonus_eur"] is None, mine
+        elif mine["total_bonus_eur"] is not None:
+            assert mine == full
+    csv_rows = list(csv.DictReader(io.StringIO(get(f"{url}/api/kpi_by_bu?year={YEAR}&format=csv", viewer)[2])))
+    assert sum(r["total_bonus_eur"] == "" for r in csv_rows) == len(withheld)
+
+
 def test_browser_login_sets_a_private_cookie_and_drops_the_token_from_the_url(served):
     url, _, home = served
     host, port = host_port(url)
