@@ -25,8 +25,14 @@ constexpr const char* k_feed_js = R"js(// sportlake live feed: announced activit
   if (!list || !state || !window.EventSource) return;
   var lang = document.documentElement.lang || "fr";
   var words = lang === "en"
-    ? { live: "live", lost: "reconnecting…", closed: "feed unavailable" }
-    : { live: "en direct", lost: "reconnexion…", closed: "flux indisponible" };
+    ? { live: "live", lost: "reconnecting…", closed: "feed unavailable",
+        none: "no activity announced yet" }
+    : { live: "en direct", lost: "reconnexion…", closed: "flux indisponible",
+        none: "aucune activité annoncée pour l'instant" };
+  // An empty list says so, or the section looks broken.
+  function live() {
+    state.textContent = list.children.length ? words.live : words.live + " · " + words.none;
+  }
   var source = new EventSource("/api/feed");
   source.addEventListener("activity", function (event) {
     var a = JSON.parse(event.data);
@@ -42,8 +48,9 @@ constexpr const char* k_feed_js = R"js(// sportlake live feed: announced activit
     item.appendChild(document.createTextNode(" " + a.text));
     list.insertBefore(item, list.firstChild);
     while (list.children.length > 20) list.removeChild(list.lastChild);
+    if (source.readyState === EventSource.OPEN) live();
   });
-  source.onopen = function () { state.textContent = words.live; };
+  source.onopen = live;
   source.onerror = function () {
     state.textContent = source.readyState === EventSource.CLOSED ? words.closed : words.lost;
   };

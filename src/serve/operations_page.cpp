@@ -126,11 +126,13 @@ std::string operations_html(const ops::StatusReport& r, Lang lang, Role role, bo
           e(bytes_text(lang, s.lag_bytes)), e(bytes_text(lang, s.wal_held_bytes)));
     html += "</table><h2>" + t("ops.notifications") + "</h2><table>" +
             header_row(lang, {"ops.status", "ops.count"}, {"ops.count"});
+    if (r.notifications.empty()) html += "<tr><td colspan=\"2\">" + t("ops.none") + "</td></tr>";
     for (const auto& c : r.notifications)
       html += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td></tr>", e(c.keys.at(0)),
                           num(c.count));
     html += "</table><h2>" + t("ops.distances") + "</h2><table>" +
             header_row(lang, {"ops.provider", "ops.status", "ops.count"}, {"ops.count"});
+    if (r.distances.empty()) html += "<tr><td colspan=\"3\">" + t("ops.none") + "</td></tr>";
     for (const auto& c : r.distances)
       html += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>", e(c.keys.at(0)),
                           e(c.keys.at(1)), num(c.count));

@@ -306,8 +306,8 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
     const int64_t v = int_at(*kpi, k.column, 0);
     const bool shown = valid(*kpi, k.column, 0) || !k.money;
     html += fmt::format(
-        "<li class=\"card\" data-kpi=\"{}\" data-value=\"{}\">{}<span class=\"v\">{}</span>",
-        k.column,
+        "<li class=\"card{}\" data-kpi=\"{}\" data-value=\"{}\">{}<span class=\"v\">{}</span>",
+        k.money ? " wide" : "", k.column,  // an amount in euros needs two cards' width
         !shown    ? ""
         : k.money ? fmt::format("{}.{:02}", v / 100, std::abs(v % 100))
                   : std::to_string(v),

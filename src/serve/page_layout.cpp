@@ -36,7 +36,7 @@ main{padding:1rem 2rem 2rem;max-width:1200px}
 h1{margin:.6rem 0 .2rem}h2{margin:1.6rem 0 .5rem;font-size:1.25rem}
 footer{padding:1rem 2rem;color:#4a5163;font-size:.85rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:1rem;margin:1rem 0;padding:0;list-style:none}
-.card{background:#fff;border-radius:10px;padding:.9rem 1.1rem;box-shadow:0 1px 3px #0002}
+.card{background:#fff;border-radius:10px;padding:.9rem 1.1rem;box-shadow:0 1px 3px #0002}.card.wide{grid-column:span 2}
 .card .v{display:block;font-size:1.5rem;font-weight:700}.card .d{font-size:.8rem;color:#4a5163}
 .up{color:#176b3a}.down{color:#a33}.bad{color:#a33;font-weight:600}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:1rem}
