@@ -177,7 +177,7 @@ void activities_section(std::string& html, const EmployeeFacts& f, Lang lang) {
         "<tr data-counted=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>"
         "<td class=\"n\">{}</td><td>{}</td></tr>",
         a.counted ? 1 : 0, escape_html(local_date(lang, a.start_local_us)),
-        escape_html(a.sport_type), escape_html(a.name),
+        escape_html(sport_type_label(lang, a.sport_type)), escape_html(a.name),
         a.distance_km ? escape_html(km(lang, a.distance_km)) : "",
         escape_html(duration(lang, a.moving_time_s)), escape_html(a.counted ? yes : commute));
   html += "</tbody></table>";

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "common/civil_time.hpp"
+#include "rewards/sport_label.hpp"
 
 namespace sl::serve {
 
@@ -408,6 +409,22 @@ std::string plural_key(Lang lang, std::string_view key, int64_t count) {
   // CLDR plural rules: French "one" for 0 and 1 (« 0 activité »), English for 1 only.
   const bool one = lang == Lang::fr ? (count == 0 || count == 1) : count == 1;
   return std::string(key) + (one ? ".one" : ".other");
+}
+
+std::string sport_type_label(Lang lang, std::string_view sport_type) {
+  if (lang == Lang::fr) {
+    if (sport_type == "Workout") return "Entraînement";
+    std::string label = rewards::activity_sport_label(sport_type, "");
+    if (label != "sport") return label;  // "sport": a type the French labels do not name
+  }
+  std::string words;  // "RockClimbing" → "Rock climbing"
+  for (size_t i = 0; i < sport_type.size(); ++i) {
+    const char c = sport_type[i];
+    const bool upper = c >= 'A' && c <= 'Z';
+    if (upper && i > 0) words += ' ';
+    words += upper && i > 0 ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return words;
 }
 
 std::string reason_label(Lang lang, std::string_view code, std::string_view french_text) {

@@ -47,6 +47,11 @@ std::string trn(Lang lang, std::string_view key, int64_t count, const Args&... a
 // its rewards::reason_code (`reason.<code>`), an unknown code shows the French text.
 std::string reason_label(Lang lang, std::string_view code, std::string_view french_text);
 
+// A Strava sport_type for people: in French its label (rewards::activity_sport_label: Run →
+// "Course à pied", Swim → "Natation"; Workout → "Entraînement"), in English its words
+// (RockClimbing → "Rock climbing"); a type neither knows reads as its words.
+std::string sport_type_label(Lang lang, std::string_view sport_type);
+
 // 1234567 → "1 234 567" (fr, narrow no-break space) / "1,234,567" (en).
 std::string format_int(Lang lang, int64_t value);
 // 1234.5 with 1 digit → "1 234,5" / "1,234.5" (rounded half away from zero).

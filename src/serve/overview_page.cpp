@@ -351,7 +351,8 @@ Result<std::string> OverviewPage::render(const OverviewRequest& request) const {
     std::vector<std::pair<std::string, double>> order(sport_total.begin(), sport_total.end());
     std::stable_sort(order.begin(), order.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
-    for (const auto& [sport, t] : order) chart.series.push_back({sport, per_sport[sport]});
+    for (const auto& [sport, t] : order)
+      chart.series.push_back({sport_type_label(lang, sport), per_sport[sport], sport});
     if (monthly_prev) {
       ChartSeries prev{trf(lang, "overview.chart_monthly_prev", std::to_string(prev_year)),
                        std::vector<double>(12)};

@@ -85,7 +85,8 @@ std::string column_chart_svg(const ColumnChart& c) {
       svg += fmt::format(
           "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" data-series=\"{}\" "
           "data-category=\"{}\" data-value=\"{}\"><title>{}</title></rect>",
-          num(x), num(y1), num(bar_w), num(y0 - y1), chart_color(s), escape_html(c.series[s].name),
+          num(x), num(y1), num(bar_w), num(y0 - y1), chart_color(s),
+          escape_html(c.series[s].key.empty() ? c.series[s].name : c.series[s].key),
           escape_html(key), v,
           escape_html(trf(c.lang, "common.colon", c.series[s].name + " · " + c.categories[i],
                           format_decimal(c.lang, v, c.digits))));

@@ -13,8 +13,9 @@
 namespace sl::serve {
 
 struct ChartSeries {
-  std::string name;            // legend and data-series
+  std::string name;            // legend, and data-series when `key` is empty
   std::vector<double> values;  // one per category
+  std::string key = {};        // data-series: the data's own name (a sport_type), not the label
 };
 
 struct ChartMarker {  // a vertical line at a position on the category axis

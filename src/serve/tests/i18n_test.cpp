@@ -125,5 +125,16 @@ TEST(I18n, PluralFormsPerLanguage) {
       }
 }
 
+TEST(I18n, SportTypesReadAsSportsInEachLanguage) {
+  EXPECT_EQ(sport_type_label(Lang::fr, "Run"), "Course à pied");
+  EXPECT_EQ(sport_type_label(Lang::fr, "TableTennis"), "Tennis de table");
+  EXPECT_EQ(sport_type_label(Lang::fr, "Workout"), "Entraînement");
+  EXPECT_EQ(sport_type_label(Lang::en, "RockClimbing"), "Rock climbing");
+  EXPECT_EQ(sport_type_label(Lang::en, "Swim"), "Swim");
+  // A type no table names keeps its words, in either language.
+  EXPECT_EQ(sport_type_label(Lang::fr, "StandUpPaddling"), "Stand up paddling");
+  EXPECT_EQ(sport_type_label(Lang::en, ""), "");
+}
+
 }  // namespace
 }  // namespace sl::serve
