@@ -17,7 +17,4 @@ namespace sl::cdc {
 // the members' order can differ, never the content).
 void append_hstore_json(std::string& out, const HstorePairs& pairs);
 
-// java.lang.String.hashCode of UTF-8 text (over its UTF-16 code units).
-int32_t java_string_hash(std::string_view utf8);
-
 }  // namespace sl::cdc

@@ -1,6 +1,7 @@
 // Type mapping against the values documented for Debezium's PostgreSQL connector.
 #include "cdc/type_mapping.hpp"
 #include "cdc/hstore_json.hpp"
+#include "cdc/java_hash_map.hpp"
 
 #include <gtest/gtest.h>
 
