@@ -34,10 +34,12 @@ std::string regex_literal(const std::string& text) {
   return out;
 }
 
-// librdkafka's subscription regex for the topics `<prefix>.…`, or only those of `tables`
-// (a regex subscription, unlike a topic name, waits quietly for a topic not created yet).
+// librdkafka's subscription regex for the tables' topics `<prefix>.<schema>.<table>`, or only
+// those of `tables` (a regex subscription, unlike a topic name, waits quietly for a topic not
+// created yet). Debezium's `<prefix>.transaction` (provide.transaction.metadata) has no schema
+// part and is not followed; its heartbeats live under another prefix.
 std::string topic_pattern(const std::string& prefix, const std::vector<std::string>& tables) {
-  if (tables.empty()) return "^" + regex_literal(prefix) + "\\..+";
+  if (tables.empty()) return "^" + regex_literal(prefix) + "\\.[^.]+\\..+";
   std::string names;
   for (const auto& table : tables) names += (names.empty() ? "" : "|") + regex_literal(table);
   return "^" + regex_literal(prefix) + "\\.[^.]+\\.(" + names + ")$";
