@@ -278,7 +278,8 @@ Status DebeziumEncoder::append_row(std::string& out, const pg::Relation& rel,
   return {};
 }
 
-Status DebeziumEncoder::encode(const ChangeEvent& e, int64_t now_us) {
+Status DebeziumEncoder::encode(const ChangeEvent& e, int64_t now_us,
+                               const TransactionBlock* transaction) {
   const Prepared& p = prepared(*e.relation);
   const pg::Relation& rel = p.relation;
   topic_ = p.topic;
@@ -332,7 +333,19 @@ Status DebeziumEncoder::encode(const ChangeEvent& e, int64_t now_us) {
     append_int(v, e.source.tx_id);
   v += ",\"lsn\":";
   append_int(v, static_cast<int64_t>(e.source.lsn.value));
-  v += ",\"xmin\":null,\"origin\":null,\"origin_lsn\":null},\"transaction\":null,\"op\":\"";
+  v += ",\"xmin\":null,\"origin\":null,\"origin_lsn\":null},\"transaction\":";
+  if (transaction != nullptr) {
+    v += "{\"id\":";
+    append_json_string(v, transaction->id);
+    v += ",\"total_order\":";
+    append_int(v, transaction->total_order);
+    v += ",\"data_collection_order\":";
+    append_int(v, transaction->data_collection_order);
+    v += '}';
+  } else {
+    v += "null";
+  }
+  v += ",\"op\":\"";
   v += static_cast<char>(e.op);
   v += "\",\"ts_ms\":";
   append_int(v, floor_div(now_us, 1000));

@@ -30,6 +30,14 @@ struct EncodedEvent {
   std::optional<std::string> value;  // none for tombstones
 };
 
+// An event's `transaction` block (provide.transaction.metadata, cdc/transaction_metadata.hpp): its place in its transaction (1-based), overall and among the
+// events of its table.
+struct TransactionBlock {
+  std::string_view id;
+  int64_t total_order = 0;
+  int64_t data_collection_order = 0;
+};
+
 struct EncodeOptions {
   std::string topic_prefix = "rh_sport";
   int64_t now_us = 0;  // processing time (envelope ts_*), a parameter so tests are deterministic
@@ -50,9 +58,10 @@ class DebeziumEncoder {
   DebeziumEncoder(DebeziumEncoder&&) noexcept;
   DebeziumEncoder& operator=(DebeziumEncoder&&) noexcept;
 
-  // Encodes `event` (options.now_us is replaced by `now_us`). The views below stay valid until
-  // the next call.
-  Status encode(const ChangeEvent& event, int64_t now_us);
+  // Encodes `event` (options.now_us is replaced by `now_us`), with its `transaction` block when
+  // given (else null). The views below stay valid until the next call.
+  Status encode(const ChangeEvent& event, int64_t now_us,
+                const TransactionBlock* transaction = nullptr);
   std::string_view topic() const { return topic_; }
   std::optional<std::string_view> key() const {
     return has_key_ ? std::optional<std::string_view>(key_) : std::nullopt;

@@ -5,13 +5,16 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "cdc/debezium_json.hpp"
+#include "cdc/heartbeat.hpp"
 #include "cdc/line_sink.hpp"
 #include "cdc/slot.hpp"
 #include "cdc/snapshot_reader.hpp"
+#include "cdc/transaction_metadata.hpp"
 #include "common/clock.hpp"
 #include "common/fault_point.hpp"
 
@@ -127,11 +130,18 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
   ValueForms forms = opt.forms;
   SL_ASSIGN_OR_RETURN(forms.hstore_oid, read_hstore_oid(sql));
   DebeziumEncoder encoder({.topic_prefix = opt.topic_prefix, .schemas = opt.schemas, .forms = forms});
+  std::optional<TransactionMetadata> transactions;
+  if (opt.transaction_metadata) transactions.emplace(opt.topic_prefix, opt.schemas);
   auto emit = [&](const ChangeEvent& e) -> Status {
-    // skipped.operations: not written (and no tombstone after a skipped delete).
+    // skipped.operations: not written (and no tombstone after a skipped delete), not counted in
+    // the transaction's metadata.
     if (opt.skipped_operations.find(static_cast<char>(e.op)) != std::string::npos)
       return Status{};
-    SL_TRY(encoder.encode(e, unix_now_us()));
+    std::optional<TransactionBlock> block;
+    if (transactions) {
+      SL_ASSIGN_OR_RETURN(block, transactions->event(e, sink));
+    }
+    SL_TRY(encoder.encode(e, unix_now_us(), block ? &*block : nullptr));
     SL_TRY(sink.write(encoder.topic(), encoder.key(), encoder.value()));
     // A tombstone only serves log compaction by key: none for a table without a key.
     if (opt.tombstones && e.op == Op::delete_ && encoder.key())
@@ -148,6 +158,9 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
                                                            .stop_requested = stop},
                                                           from));
   Status reset_status;
+  // The last transaction end handed to the sink: a heartbeat is a "transaction" of its own that
+  // ends there (acknowledging nothing new), so the sink's accounting stays per transaction.
+  SourcePosition last_end = source->confirmed();
   // Acknowledge only what the sink holds durably: at once for a file, once every message of the
   // transaction has its delivery report for Kafka.
   auto confirm_durable = [&]() -> Status {
@@ -159,16 +172,45 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
       .on_event = emit,
       // Transactions without captured rows move the acknowledged position too.
       .on_transaction_end = [&](const SourcePosition& end) -> Status {
+        if (transactions) SL_TRY(transactions->end(sink, end.lsn));
         SL_TRY(sink.end_transaction(end));
+        last_end = end;
         return confirm_durable();
       },
       // The server sends the unfinished transaction again whole: forget its lines.
-      .on_reset = [&] { reset_status = sink.rollback(); },
+      .on_reset =
+          [&] {
+            reset_status = sink.rollback();
+            if (transactions) transactions->reset();
+          },
+  };
+  // Heartbeats are written between transactions (poll feeds one message, and a transaction's
+  // records are all written at its commit), whether changes flow or not.
+  const auto heartbeat_interval = std::chrono::milliseconds(opt.heartbeat_interval_ms);
+  auto last_heartbeat = std::chrono::steady_clock::now();
+  auto heartbeat = [&]() -> Status {
+    if (opt.heartbeat_interval_ms <= 0 ||
+        std::chrono::steady_clock::now() - last_heartbeat < heartbeat_interval)
+      return {};
+    last_heartbeat = std::chrono::steady_clock::now();
+    auto record =
+        heartbeat_record(opt.heartbeat_prefix, opt.topic_prefix, opt.schemas, unix_now_us());
+    SL_TRY(sink.write(record.topic, record.key, record.value));
+    ++stats.heartbeats;
+    return sink.end_transaction(last_end);
   };
   auto last_data = std::chrono::steady_clock::now();
   while (!stop() && (opt.max_events < 0 || stats.events < opt.max_events)) {
-    SL_ASSIGN_OR_RETURN(bool got, source->poll(std::chrono::milliseconds(500), handler));
+    // Waits no longer than the next heartbeat is due.
+    auto wait = std::chrono::milliseconds(500);
+    if (opt.heartbeat_interval_ms > 0) {
+      const auto due = std::chrono::duration_cast<std::chrono::milliseconds>(
+          last_heartbeat + heartbeat_interval - std::chrono::steady_clock::now());
+      wait = std::clamp(due, std::chrono::milliseconds(1), wait);
+    }
+    SL_ASSIGN_OR_RETURN(bool got, source->poll(wait, handler));
     SL_TRY(reset_status);
+    SL_TRY(heartbeat());
     SL_TRY(confirm_durable());
     if (got) {
       last_data = std::chrono::steady_clock::now();

@@ -43,11 +43,19 @@ struct DebeziumLinesOptions {
   // skipped.operations: the ops not written, as characters of "cudt" (Debezium's default skips
   // truncates: "t"; parse_skipped_operations("none") gives "").
   std::string skipped_operations = "t";
+  // provide.transaction.metadata: BEGIN/END records on `<prefix>.transaction` and a `transaction`
+  // block in each streamed event (cdc/transaction_metadata.hpp).
+  bool transaction_metadata = false;
+  // heartbeat.interval.ms (0: none) and topic.heartbeat.prefix: a heartbeat record on
+  // `<heartbeat_prefix>.<topic_prefix>` at most every interval (cdc/heartbeat.hpp).
+  long heartbeat_interval_ms = 0;
+  std::string heartbeat_prefix = "__debezium-heartbeat";
   std::function<bool()> stop_requested;
 };
 
 struct DebeziumLinesStats {
   long events = 0;
+  long heartbeats = 0;
   pg::Lsn acknowledged;
   uint64_t unconverted = 0;  // DebeziumEncoder::unconverted()
 };

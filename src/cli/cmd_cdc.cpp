@@ -31,6 +31,9 @@ struct CdcOptions {
   std::string interval_handling_mode = "numeric";
   std::string skipped_operations = "t";
   int money_fraction_digits = 2;
+  std::string provide_transaction_metadata = "false";
+  long heartbeat_interval_ms = 0;
+  std::string heartbeat_topic_prefix = "__debezium-heartbeat";
 };
 
 Status run_cdc(Context& ctx, const CdcOptions& opt) {
@@ -45,6 +48,10 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
   SL_ASSIGN_OR_RETURN(std::string skipped, cdc::parse_skipped_operations(opt.skipped_operations));
   if (opt.tombstones_on_delete != "true" && opt.tombstones_on_delete != "false")
     return make_error(Errc::invalid_argument, "tombstones.on.delete: true or false");
+  if (opt.heartbeat_interval_ms < 0)
+    return make_error(Errc::invalid_argument, "heartbeat.interval.ms: 0 (off) or more");
+  if (opt.heartbeat_topic_prefix.empty())
+    return make_error(Errc::invalid_argument, "topic.heartbeat.prefix: empty");
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));  // migrations + publication in place
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
   // `--sink kafka`: the records go to the brokers, each transaction acknowledged once every
@@ -69,6 +76,9 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
             .schemas = opt.schemas,
             .forms = forms,
             .skipped_operations = skipped,
+            .transaction_metadata = opt.provide_transaction_metadata == "true",
+            .heartbeat_interval_ms = opt.heartbeat_interval_ms,
+            .heartbeat_prefix = opt.heartbeat_topic_prefix,
             .stop_requested = stop_requested}));
   return {};
 }
@@ -114,6 +124,15 @@ void add_cdc_command(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"numeric", "string"}));
   cmd->add_option("--money-fraction-digits", opt.money_fraction_digits,
                   "money.fraction.digits: the scale of money values (lc_monetary's; default 2)");
+  cmd->add_option("--provide-transaction-metadata", opt.provide_transaction_metadata,
+                  "provide.transaction.metadata: true writes BEGIN/END records on "
+                  "<prefix>.transaction and a transaction block in each event (default false)")
+      ->check(CLI::IsMember({"true", "false"}));
+  cmd->add_option("--heartbeat-interval-ms", opt.heartbeat_interval_ms,
+                  "heartbeat.interval.ms: a heartbeat record every MS milliseconds on "
+                  "<topic.heartbeat.prefix>.<prefix> (default 0: none)");
+  cmd->add_option("--topic-heartbeat-prefix", opt.heartbeat_topic_prefix,
+                  "topic.heartbeat.prefix (default __debezium-heartbeat)");
   cmd->add_flag(
       "--schemas", opt.schemas,
       "key and value as {\"schema\",\"payload\"} (Kafka JsonConverter schemas.enable=true)");

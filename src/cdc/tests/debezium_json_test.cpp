@@ -110,6 +110,29 @@ TEST(DebeziumJson, TruncateHasNoKeyAndNoRows) {
   EXPECT_TRUE(v["after"].is_null() && v.contains("after"));
 }
 
+TEST(DebeziumJson, TransactionBlockInBothForms) {
+  // provide.transaction.metadata: the block between source and op (null without it).
+  ChangeEvent e;
+  const auto rel = customers();
+  e.relation = &rel;
+  e.after = pg::Tuple{text("1"), text("a@b")};
+  e.source.tx_id = 746;
+  e.source.lsn = pg::Lsn{26516216};
+  const TransactionBlock block{"746:26516216", 2, 1};
+  for (bool schemas : {false, true}) {
+    DebeziumEncoder encoder({.topic_prefix = "srv", .schemas = schemas});
+    ASSERT_TRUE(encoder.encode(e, 0, &block).ok());
+    auto v = nlohmann::json::parse(encoder.value());
+    const auto& payload = schemas ? v["payload"] : v;
+    EXPECT_EQ(payload["transaction"], nlohmann::json::parse(
+                                          R"({"id":"746:26516216","total_order":2,"data_collection_order":1})"));
+    EXPECT_NE(std::string(encoder.value()).find(R"("transaction":{"id":"746:26516216","total_order":2,"data_collection_order":1},"op":"c")"),
+              std::string::npos);
+    ASSERT_TRUE(encoder.encode(e, 0).ok());
+    EXPECT_NE(std::string(encoder.value()).find(R"("transaction":null,"op":"c")"), std::string::npos);
+  }
+}
+
 TEST(EventBuilder, ChangeBeforeItsRelationIsAnError) {
   EventBuilder builder("app");
   pg::XLogData data{};
