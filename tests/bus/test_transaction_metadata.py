@@ -1,0 +1,187 @@
+"""Debezium's transaction metadata and heartbeats from `sportlake cdc --sink kafka` on a real
+Apache Kafka broker (KRaft) and a real PostgreSQL:
+
+- `--provide-transaction-metadata` off (the default): no `<prefix>.transaction` topic, every
+  event's `transaction` null;
+- on: a BEGIN before and an END after each transaction's events on `<prefix>.transaction` (keyed
+  by the id, the END counting the events per table), each event's `transaction` block numbering
+  it in its transaction and its table, in both JsonConverter forms; `ingest --source kafka`
+  ignores the topic and the block: the same Bronze rows as from the topics without them;
+- `--heartbeat-interval-ms`: heartbeat records on `__debezium-heartbeat.<prefix>` at the interval
+  while nothing changes, and the slot's confirmed_flush_lsn follows the WAL while only a table
+  outside the publication changes.
+The records are compared with the real Debezium connector's in tests/bus/test_debezium_in.py
+(slow)."""
+import json
+import pathlib
+import subprocess
+import time
+
+import pytest
+from deltalake import DeltaTable
+
+from bus_helpers import psql, read_topics, run
+from kafka_broker import read_topics as read_prefix
+
+
+def payload(value):
+    return value["payload"] if value is not None and "schema" in value else value
+
+
+def changes(sportlake, e):
+    """Three transactions: two tables in one (strava_activities first: Debezium's END lists them
+    in Java's HashMap order, rh_employees first), one table alone, an update of two rows."""
+    psql(sportlake, e, "BEGIN; "
+                       "DELETE FROM strava_activities WHERE activity_id = "
+                       "(SELECT min(activity_id) FROM strava_activities); "
+                       "UPDATE rh_employees SET nb_conges_payes = nb_conges_payes + 1 WHERE id IN "
+                       "(SELECT id FROM rh_employees ORDER BY id LIMIT 2); "
+                       "UPDATE rh_employees SET nb_conges_payes = nb_conges_payes + 1 WHERE id = "
+                       "(SELECT max(id) FROM rh_employees); COMMIT")
+    psql(sportlake, e, "DELETE FROM strava_activities WHERE activity_id IN "
+                       "(SELECT activity_id FROM strava_activities ORDER BY activity_id LIMIT 3)")
+    psql(sportlake, e, "UPDATE rh_employees SET moyen_deplacement = 'Vélo' WHERE id IN "
+                       "(SELECT id FROM rh_employees ORDER BY id DESC LIMIT 2)")
+
+
+def test_off_by_default_no_topic_and_null_blocks(env, kafka):
+    sportlake, e, prefix = env
+    run(sportlake, e, "cdc", "--slot", "txm_off", "--sink", "kafka", "--idle-exit", "1")
+    changes(sportlake, e)
+    run(sportlake, e, "cdc", "--slot", "txm_off", "--sink", "kafka", "--idle-exit", "2")
+    topics, _ = read_topics(kafka.bootstrap, prefix)
+    assert f"{prefix}.transaction" not in topics
+    events = [v for records in topics.values() for _, _, v in records if v is not None]
+    assert len(events) == 9 and all(v["transaction"] is None for v in events)
+
+
+@pytest.mark.parametrize("schemas", [False, True], ids=["plain", "schemas"])
+def test_begin_end_and_blocks(env, kafka, tmp_path, schemas):
+    sportlake, e, prefix = env
+    extra = ["--schemas"] if schemas else []
+    on = ["--provide-transaction-metadata", "true"]
+    plain_prefix = prefix + "n"  # the same changes without metadata, for the Bronze comparison
+    pe = dict(e, SPORTLAKE_TOPIC_PREFIX=plain_prefix)
+    run(sportlake, e, "cdc", "--slot", "txm_on", "--sink", "kafka", "--idle-exit", "1", *on, *extra)
+    run(sportlake, pe, "cdc", "--slot", "txm_plain", "--sink", "kafka", "--idle-exit", "1", *extra)
+    changes(sportlake, e)
+    run(sportlake, e, "cdc", "--slot", "txm_on", "--sink", "kafka", "--idle-exit", "2", *on, *extra)
+    run(sportlake, pe, "cdc", "--slot", "txm_plain", "--sink", "kafka", "--idle-exit", "2", *extra)
+
+    topics, partitions = read_topics(kafka.bootstrap, prefix)
+    meta = topics.pop(f"{prefix}.transaction")
+    assert partitions[f"{prefix}.transaction"] == 3, "created like the tables' topics"
+    if schemas:
+        assert meta[0][1]["schema"]["name"] == "io.debezium.connector.common.TransactionMetadataKey"
+        assert meta[0][2]["schema"]["name"] == \
+            "io.debezium.connector.common.TransactionMetadataValue"
+    records = [(payload(k), payload(v)) for _, k, v in meta]
+    # Per transaction (its xid; the records' ids differ by their LSN part, as Debezium's): BEGIN
+    # then END, each keyed by its id.
+    by_xid = {}
+    for key, value in records:
+        assert key == {"id": value["id"]}
+        by_xid.setdefault(int(value["id"].split(":")[0]), []).append(value)
+    assert len(by_xid) == 3
+    events = [payload(v) for records_ in topics.values() for _, _, v in records_ if v is not None]
+    assert len(events) == 9
+    for xid, (begin, end) in by_xid.items():
+        assert begin["status"] == "BEGIN" and end["status"] == "END"
+        assert begin["event_count"] is None and begin["data_collections"] is None
+        mine = sorted((ev for ev in events if ev["source"]["txId"] == xid),
+                      key=lambda ev: ev["transaction"]["total_order"])
+        # Each event's id carries its own LSN, BEGIN's the first event's, END's the commit's end.
+        assert all(ev["transaction"]["id"] == f"{xid}:{ev['source']['lsn']}" for ev in mine)
+        assert begin["id"] == mine[0]["transaction"]["id"]
+        assert int(end["id"].split(":")[1]) > max(ev["source"]["lsn"] for ev in mine)
+        assert begin["ts_ms"] == end["ts_ms"] == mine[0]["source"]["ts_ms"]
+        assert end["event_count"] == len(mine)
+        assert [ev["transaction"]["total_order"] for ev in mine] == list(range(1, len(mine) + 1))
+        per_table = {}
+        for ev in mine:
+            table = f"{ev['source']['schema']}.{ev['source']['table']}"
+            per_table.setdefault(table, []).append(ev["transaction"]["data_collection_order"])
+        assert per_table == {t: list(range(1, len(o) + 1)) for t, o in per_table.items()}
+        assert {(c["data_collection"], c["event_count"]) for c in end["data_collections"]} == \
+            {(t, len(o)) for t, o in per_table.items()}
+    # The first transaction touched both tables, strava_activities first; its END lists them in
+    # Java's HashMap order.
+    two = [end for _, end in by_xid.values() if len(end["data_collections"]) == 2][0]
+    assert [c["data_collection"] for c in two["data_collections"]] == \
+        ["public.rh_employees", "public.strava_activities"]
+
+    # The consumers skip the transaction topic and the blocks: the same Bronze rows.
+    lakes = {}
+    for name, p in (("meta", prefix), ("plain", plain_prefix)):
+        root = tmp_path / name
+        out = run(sportlake, dict(e, SPORTLAKE_TOPIC_PREFIX=p, SPORTLAKE_LAKE_ROOT=str(root)),
+                  "ingest", "--source", "kafka", "--group", f"g_{name}", "--idle-exit", "4",
+                  "--json", timeout=300)
+        assert json.loads(out.stdout)["changes"] == 9, out.stdout
+        lakes[name] = {}
+        for table in ("rh_employees", "strava_activities"):
+            rows = DeltaTable(str(root / "bronze" / table)).to_pyarrow_table().to_pylist()
+            # _commit_lsn of the first transaction is each slot's start (lsn_commit): left out.
+            lakes[name][table] = sorted((json.dumps({k: v for k, v in r.items()
+                                                     if k not in ("_ingest_ts", "_commit_lsn")},
+                                                    sort_keys=True, default=str) for r in rows))
+    assert lakes["meta"] == lakes["plain"]
+    assert sum(len(rows) for rows in lakes["meta"].values()) >= 9
+
+
+def read_heartbeats(bootstrap, prefix):
+    topics, _ = read_prefix(bootstrap, "__debezium-heartbeat")
+    return topics.get(f"__debezium-heartbeat.{prefix}", [])
+
+
+def confirmed_flush(sportlake, e, slot):
+    return psql(sportlake, e, "SELECT confirmed_flush_lsn - '0/0'::pg_lsn FROM pg_replication_slots "
+                              f"WHERE slot_name = '{slot}'")[0]
+
+
+def test_heartbeats_while_idle_and_the_slot_follows_unrelated_wal(env, kafka):
+    sportlake, e, prefix = env
+    psql(sportlake, e, "CREATE TABLE unrelated (id serial PRIMARY KEY, note text)")
+    run(sportlake, e, "cdc", "--slot", "txm_hb", "--sink", "kafka", "--idle-exit", "1")
+    before = int(confirmed_flush(sportlake, e, "txm_hb"))
+    proc = subprocess.Popen([sportlake, "cdc", "--slot", "txm_hb", "--sink", "kafka",
+                             "--heartbeat-interval-ms", "500", "--idle-exit", "7"], env=e,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)
+        # Only a table outside the publication changes: no event, yet WAL moves on.
+        for i in range(5):
+            psql(sportlake, e, f"INSERT INTO unrelated (note) SELECT repeat('x', 500) "
+                               f"FROM generate_series(1, 200)")
+            time.sleep(0.3)
+        wal = int(psql(sportlake, e, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")[0])
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    after = int(confirmed_flush(sportlake, e, "txm_hb"))
+    assert after >= wal > before, (before, wal, after)
+
+    beats = read_heartbeats(kafka.bootstrap, prefix)
+    # About 7 s idle (and the unrelated inserts) at 500 ms: one heartbeat per interval.
+    assert 10 <= len(beats) <= 20, len(beats)
+    assert all(k == {"serverName": prefix} for _, k, _ in beats)
+    times = [v["ts_ms"] for _, _, v in beats]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert all(480 <= g for g in gaps) and sorted(gaps)[len(gaps) // 2] < 800, gaps
+
+
+def test_heartbeat_prefix_and_schemas(env, kafka):
+    sportlake, e, prefix = env
+    run(sportlake, e, "cdc", "--slot", "txm_hb2", "--sink", "kafka", "--heartbeat-interval-ms",
+        "300", "--topic-heartbeat-prefix", "beat", "--schemas", "--idle-exit", "1.5")
+    topics, _ = read_prefix(kafka.bootstrap, "beat")
+    beats = topics[f"beat.{prefix}"]
+    assert len(beats) >= 3
+    _, key, value = beats[0]
+    assert key["schema"]["name"] == "io.debezium.connector.common.ServerNameKey"
+    assert key["payload"] == {"serverName": prefix}
+    assert value["schema"]["name"] == "io.debezium.connector.common.Heartbeat"
+    assert abs(value["payload"]["ts_ms"] - time.time() * 1000) < 60000
+    assert not read_heartbeats(kafka.bootstrap, prefix), "no heartbeat topic of the default prefix"
