@@ -14,7 +14,7 @@ is (connection, slot start). While paused, Debezium's reader thread may fill its
 (in Debezium's favour).
 Peak RSS: ours from /usr/bin/time, Debezium's the JVM's VmHWM (its heap capped at -Xmx512m, as
 in the tests). Prints every round, then the medians, the ratio ours/Debezium (goal >= 2) and the
-peak RSS of each.
+peak RSS of each, and the load average (1 min) at each round's end: the machine may be shared.
 
     ROWS=1000000 RUNS=3 /work/main/.venv/bin/python bench/debezium_publish.py
 """
@@ -124,6 +124,7 @@ def main():
             return subprocess.run(["psql", url, "-qXAtc", q], check=True, capture_output=True, text=True).stdout
 
         results = {"sportlake": [], "debezium": []}
+        loads = []
         for run in range(1, RUNS + 1):
             ours_topic = f"sl{run}.public.strava_activities"
             dbz_topic = f"dbz{run}.public.strava_activities"
@@ -164,14 +165,16 @@ def main():
                  f"WHERE slot_name IN ('bench_pub{run}', 'dbz{run}_slot')")
             print(f"round {run} ({' then '.join(order)}): sportlake {row['sportlake'][0]:,.0f} rows/s "
                   f"({row['sportlake'][1]:.0f} MB), debezium {row['debezium'][0]:,.0f} rows/s "
-                  f"({row['debezium'][1]:.0f} MB), ratio {row['sportlake'][0] / row['debezium'][0]:.2f}",
-                  flush=True)
+                  f"({row['debezium'][1]:.0f} MB), ratio {row['sportlake'][0] / row['debezium'][0]:.2f}, "
+                  f"load average {os.getloadavg()[0]:.1f}", flush=True)
+            loads.append(os.getloadavg()[0])
         ours = statistics.median(r for r, _ in results["sportlake"])
         theirs = statistics.median(r for r, _ in results["debezium"])
         print(json.dumps({"rows": ROWS, "rounds": RUNS, "sportlake_rows_s": round(ours),
                           "debezium_rows_s": round(theirs), "ratio": round(ours / theirs, 2),
                           "sportlake_peak_rss_mb": round(max(m for _, m in results["sportlake"])),
-                          "debezium_peak_rss_mb": round(max(m for _, m in results["debezium"]))}))
+                          "debezium_peak_rss_mb": round(max(m for _, m in results["debezium"])),
+                          "load_average_1min": [round(x, 1) for x in loads]}))
         print(f"median of {RUNS}, {ROWS} rows: sportlake cdc {ours:,.0f} rows/s, Debezium {theirs:,.0f} "
               f"rows/s, ratio {ours / theirs:.2f} (goal >= 2); peak RSS sportlake "
               f"{max(m for _, m in results['sportlake']):.0f} MB, Debezium (JVM) "

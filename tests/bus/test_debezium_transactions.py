@@ -96,8 +96,8 @@ def test_transaction_topic_blocks_and_heartbeats_equal_debeziums(env, kafka, sch
         started = time.time()
         run(sportlake, pe, *ours, "--idle-exit", "4")
         idle = time.time() - started
-        # 14 committed transactions with captured rows (the rolled-back one has none).
-        wait_for(lambda: transaction_end_count(kafka.bootstrap, dbz) == 14,
+        # 16 committed transactions with captured rows (the rolled-back one has none).
+        wait_for(lambda: transaction_end_count(kafka.bootstrap, dbz) == 16,
                  "Debezium's last END", timeout=120, state=connect.tail(2000))
     finally:
         connect.close()
@@ -109,7 +109,7 @@ def test_transaction_topic_blocks_and_heartbeats_equal_debeziums(env, kafka, sch
     # The transaction topics: the same records in the same order.
     ours_tx = [(k, v) for _, k, v in mine[f"{prefix}.transaction"]]
     real_tx = [(k, v) for _, k, v in theirs[f"{dbz}.transaction"]]
-    assert len(real_tx) == 28
+    assert len(real_tx) == 32
     assert ours_tx == real_tx
     reversed_end = [payload(v) for _, v in real_tx
                     if payload(v)["status"] == "END" and len(payload(v)["data_collections"]) == 3]
