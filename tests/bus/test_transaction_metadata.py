@@ -13,11 +13,12 @@ Apache Kafka broker (KRaft) and a real PostgreSQL:
 The records are compared with the real Debezium connector's in tests/bus/test_debezium_in.py
 (slow)."""
 import json
-import pathlib
+import signal
 import subprocess
 import time
 
 import pytest
+from confluent_kafka import KafkaException
 from deltalake import DeltaTable
 
 from bus_helpers import psql, read_topics, run
@@ -194,3 +195,43 @@ def test_heartbeat_prefix_and_schemas(env, kafka):
     assert value["schema"]["name"] == "io.debezium.connector.common.Heartbeat"
     assert abs(value["payload"]["ts_ms"] - time.time() * 1000) < 60000
     assert not read_heartbeats(kafka.bootstrap, prefix), "no heartbeat topic of the default prefix"
+
+
+def test_kill_minus_nine_every_transaction_keeps_its_end(env, kafka):
+    """The slot is acknowledged past a transaction only once its END, too, has a delivery report:
+    after a SIGKILL mid-stream (librdkafka's queue lost) and a restart, every published
+    transaction has its END (a repeat publishes the whole transaction again, BEGIN to END)."""
+    sportlake, e, prefix = env
+    on = ["--provide-transaction-metadata", "true"]
+    run(sportlake, e, "cdc", "--sink", "kafka", "--idle-exit", "1", *on)
+    writer = subprocess.Popen([sportlake, "simulate", "--count", "600", "--rate", "100", "--seed", "5"],
+                              env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    cdc = subprocess.Popen([sportlake, "cdc", "--sink", "kafka", *on], env=e,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    activities = f"{prefix}.public.strava_activities"
+    deadline = time.time() + 60
+    seen = 0
+    while time.time() < deadline and seen < 20:
+        time.sleep(0.2)
+        try:
+            seen = len(read_topics(kafka.bootstrap, prefix)[0].get(activities, []))
+        except KafkaException:  # a topic just created has no leader yet
+            pass
+    cdc.send_signal(signal.SIGKILL)
+    cdc.wait()
+    assert writer.wait(timeout=60) == 0
+    assert 0 < seen < 600, "the kill happened mid-stream"
+    run(sportlake, e, "cdc", "--sink", "kafka", "--idle-exit", "3", *on)
+
+    topics, _ = read_topics(kafka.bootstrap, prefix)
+    events = [v for _, _, v in topics[activities] if v is not None]
+    ends = {}
+    for _, _, v in topics[f"{prefix}.transaction"]:
+        if v["status"] == "END":
+            ends[int(v["id"].split(":")[0])] = v["event_count"]
+    per_xid = {}
+    for v in events:
+        per_xid.setdefault(v["source"]["txId"], set()).add(v["source"]["lsn"])
+    assert len({v["after"]["activity_id"] for v in events}) == 600
+    assert set(per_xid) == set(ends), "every transaction published has its END"
+    assert all(ends[x] == len(lsns) for x, lsns in per_xid.items())
