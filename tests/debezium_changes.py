@@ -107,3 +107,17 @@ def source_database(build_dir, bootstrap, prefix):
     finally:
         subprocess.run([sportlake, "db", "stop"], env=e, capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def debezium_on_changes(home, port, bootstrap, name, schemas, **connector):
+    """The real connector (tests/debezium_connect.py) on the embedded database's tables of TABLES
+    (publication dbz_pub), as the jobs' role, topic prefix `name`, publishing the TRUNCATE too
+    (skipped.operations none, as both suites run ours); `connector` adds Debezium properties."""
+    from debezium_connect import DebeziumConnect, debezium_jars
+    password = (home / "secrets" / "sportlake_jobs.password").read_text().strip()
+    return DebeziumConnect(debezium_jars(), bootstrap, {
+        "hostname": "127.0.0.1", "port": port, "user": "sportlake_jobs", "password": password,
+        "dbname": "rh_sport"}, name=name, topic_prefix=name, schemas=schemas, connector={
+            "publication.name": "dbz_pub", "publication.autocreate.mode": "disabled",
+            "table.include.list": r"public\.cmp_.*,other\.cmp_.*",
+            "skipped.operations": "none", **connector})

@@ -24,8 +24,7 @@ import pytest
 from deltalake import DeltaTable
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-from debezium_changes import CHANGES, psql, run, source_database  # noqa: E402
-from debezium_connect import DebeziumConnect, debezium_jars  # noqa: E402
+from debezium_changes import CHANGES, debezium_on_changes, psql, run, source_database  # noqa: E402
 from kafka_broker import read_topics  # noqa: E402
 from waiting import wait_for  # noqa: E402
 
@@ -198,14 +197,8 @@ def test_debezium_topics_land_the_same_bronze_rows(env, kafka, variant):
     tag = variant.replace("_", "")[:10]
     prefix, dbz = f"sl{tag}", f"dbz{tag}"  # each variant's own topics, slots, connector, lakes
     psql(sportlake, e, "DELETE FROM cmp_typed; DELETE FROM cmp_nokey; DELETE FROM other.cmp_edge")
-    password = (home / "secrets" / "sportlake_jobs.password").read_text().strip()
-    connect = DebeziumConnect(debezium_jars(), kafka.bootstrap, {
-        "hostname": "127.0.0.1", "port": port, "user": "sportlake_jobs", "password": password,
-        "dbname": "rh_sport"}, name=dbz, topic_prefix=dbz, schemas=schemas, connector={
-            "publication.name": "dbz_pub", "publication.autocreate.mode": "disabled",
-            "table.include.list": r"public\.cmp_.*,other\.cmp_.*",
-            "skipped.operations": "none",  # the TRUNCATE is published (op t) by both
-            "decimal.handling.mode": decimal, "time.precision.mode": time_mode})
+    connect = debezium_on_changes(home, port, kafka.bootstrap, dbz, schemas, **{
+        "decimal.handling.mode": decimal, "time.precision.mode": time_mode})
     pe = dict(e, SPORTLAKE_TOPIC_PREFIX=prefix)
     ours_cdc = ["cdc", "--publication", "dbz_pub", "--slot", f"sl_in_{tag}", "--sink", "kafka",
                 "--skipped-operations", "none", "--decimal-handling-mode", decimal,

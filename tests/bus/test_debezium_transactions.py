@@ -17,8 +17,7 @@ import time
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-from debezium_changes import CHANGES, psql, run, source_database  # noqa: E402
-from debezium_connect import DebeziumConnect, debezium_jars  # noqa: E402
+from debezium_changes import CHANGES, debezium_on_changes, psql, run, source_database  # noqa: E402
 from kafka_broker import read_topics  # noqa: E402
 from waiting import wait_for  # noqa: E402
 
@@ -73,14 +72,8 @@ def test_transaction_topic_blocks_and_heartbeats_equal_debeziums(env, kafka, sch
     tag = "s" if schemas else "p"
     prefix, dbz = f"sltx{tag}", f"dbztx{tag}"
     psql(sportlake, e, "DELETE FROM cmp_typed; DELETE FROM cmp_nokey; DELETE FROM other.cmp_edge")
-    password = (home / "secrets" / "sportlake_jobs.password").read_text().strip()
-    connect = DebeziumConnect(debezium_jars(), kafka.bootstrap, {
-        "hostname": "127.0.0.1", "port": port, "user": "sportlake_jobs", "password": password,
-        "dbname": "rh_sport"}, name=dbz, topic_prefix=dbz, schemas=schemas, connector={
-            "publication.name": "dbz_pub", "publication.autocreate.mode": "disabled",
-            "table.include.list": r"public\.cmp_.*,other\.cmp_.*",
-            "skipped.operations": "none",
-            "provide.transaction.metadata": "true", "heartbeat.interval.ms": "1000"})
+    connect = debezium_on_changes(home, port, kafka.bootstrap, dbz, schemas, **{
+        "provide.transaction.metadata": "true", "heartbeat.interval.ms": "1000"})
     pe = dict(e, SPORTLAKE_TOPIC_PREFIX=prefix)
     ours = ["cdc", "--publication", "dbz_pub", "--slot", f"sl_tx_{tag}", "--sink", "kafka",
             "--skipped-operations", "none", "--provide-transaction-metadata", "true",
