@@ -132,11 +132,15 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
   DebeziumEncoder encoder({.topic_prefix = opt.topic_prefix, .schemas = opt.schemas, .forms = forms});
   std::optional<TransactionMetadata> transactions;
   if (opt.transaction_metadata) transactions.emplace(opt.topic_prefix, opt.schemas);
+  // A streamed transaction's records are written as they are decoded (not at its commit): no
+  // heartbeat between them, so a rollback still cuts the whole unfinished transaction.
+  bool mid_transaction = false;
   auto emit = [&](const ChangeEvent& e) -> Status {
     // skipped.operations: not written (and no tombstone after a skipped delete), not counted in
     // the transaction's metadata.
     if (opt.skipped_operations.find(static_cast<char>(e.op)) != std::string::npos)
       return Status{};
+    mid_transaction = e.source.tx_id != 0;
     std::optional<TransactionBlock> block;
     if (transactions) {
       SL_ASSIGN_OR_RETURN(block, transactions->event(e, sink));
@@ -175,21 +179,23 @@ Result<DebeziumLinesStats> run_debezium_lines(pg::Connection& sql,
         if (transactions) SL_TRY(transactions->end(sink, end.lsn));
         SL_TRY(sink.end_transaction(end));
         last_end = end;
+        mid_transaction = false;
         return confirm_durable();
       },
       // The server sends the unfinished transaction again whole: forget its lines.
       .on_reset =
           [&] {
             reset_status = sink.rollback();
+            mid_transaction = false;
             if (transactions) transactions->reset();
           },
   };
-  // Heartbeats are written between transactions (poll feeds one message, and a transaction's
-  // records are all written at its commit), whether changes flow or not.
+  // Heartbeats are written between transactions, at most one per interval, whether changes flow
+  // or not (one due inside a transaction waits for its end).
   const auto heartbeat_interval = std::chrono::milliseconds(opt.heartbeat_interval_ms);
   auto last_heartbeat = std::chrono::steady_clock::now();
   auto heartbeat = [&]() -> Status {
-    if (opt.heartbeat_interval_ms <= 0 ||
+    if (opt.heartbeat_interval_ms <= 0 || mid_transaction ||
         std::chrono::steady_clock::now() - last_heartbeat < heartbeat_interval)
       return {};
     last_heartbeat = std::chrono::steady_clock::now();
