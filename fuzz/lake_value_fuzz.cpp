@@ -8,8 +8,9 @@
 //   accepts too (both read the same grammar);
 // - what the Debezium encoder writes for a value it accepts (text aside) is exactly one JSON value
 //   (dates and timestamps beyond the lake's grammar too: BC, 5-digit years, ±infinity; time,
-//   timetz, interval, money, arrays, bit strings, point and hstore; under each of Debezium's
-//   form options).
+//   timetz, interval, money, arrays, bit strings, point, hstore and hstore[] in both
+//   hstore.handling.modes; under each of Debezium's form options);
+// - a bit array (no Debezium form) is always refused.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -28,12 +29,15 @@ namespace oid = sl::cdc::oid;
 using sl::columnar::Column;
 using sl::columnar::TypeId;
 
-// The hstore type's oid as the forms below give it (an extension type's oid is the database's).
+// The hstore type's oid as the forms below give it (an extension type's oid is the database's),
+// and its array type's.
 constexpr uint32_t k_hstore = 16400;
+constexpr uint32_t k_hstore_array = 16405;
 
 struct ColumnType {
   uint32_t type_oid;
   int32_t typmod;
+  uint32_t element = 0;  // an array type's element (the catalog's), 0 otherwise
 };
 constexpr int32_t numeric(int precision, int scale) {
   return ((precision << 16) | scale) + 4;
@@ -68,14 +72,17 @@ constexpr ColumnType k_types[] = {{oid::k_bool, -1},
                                   {oid::k_bit, 12},
                                   {oid::k_varbit, -1},
                                   {oid::k_point, -1},
-                                  {k_hstore, -1}};
+                                  {k_hstore, -1},
+                                  {k_hstore_array, -1, k_hstore},  // hstore[]
+                                  {1561, 3, oid::k_bit},           // bit(3)[]: refused
+                                  {oid::k_box, -1}};               // no Debezium form: text here
 
 // Debezium's form options, each value exercised.
 const sl::cdc::ValueForms k_forms[] = {
     {.hstore_oid = k_hstore},
     {.decimal = sl::cdc::DecimalMode::string, .time = sl::cdc::TimePrecisionMode::connect,
      .binary = sl::cdc::BinaryMode::hex, .interval = sl::cdc::IntervalMode::string,
-     .hstore_oid = k_hstore},
+     .hstore_oid = k_hstore, .hstore = sl::cdc::HstoreMode::map},
     {.decimal = sl::cdc::DecimalMode::double_,
      .time = sl::cdc::TimePrecisionMode::adaptive_time_microseconds,
      .binary = sl::cdc::BinaryMode::base64, .hstore_oid = k_hstore}};
@@ -128,11 +135,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string json;
   const auto& forms = k_forms[data[0] / std::size(k_types) % std::size(k_forms)];
   const bool encoded =
-      sl::cdc::append_debezium_value(json, type.type_oid, type.typmod, text, forms).ok();
+      sl::cdc::append_debezium_value(json, type.type_oid, type.typmod, text, forms, type.element)
+          .ok();
   // (Text values are copied as they are: PostgreSQL only sends valid UTF-8, the fuzzer does not.)
   const bool text_copy = type.type_oid == oid::k_text || type.type_oid == oid::k_jsonb ||
-                         type.type_oid == 1009 || type.type_oid == k_hstore;
+                         type.type_oid == 1009 || type.type_oid == k_hstore ||
+                         type.type_oid == k_hstore_array || type.type_oid == oid::k_box;
   if (encoded && !text_copy && !nlohmann::json::accept(json)) __builtin_trap();
+  if (encoded && type.element == oid::k_bit) __builtin_trap();
   if (!accepted) return 0;
   const TypeId id = column.type.id;
   if ((id == TypeId::decimal || id == TypeId::int32 || id == TypeId::int64 ||

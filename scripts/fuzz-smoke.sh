@@ -230,6 +230,12 @@ seed_fuzz_lake_value() {
   add_bytes "$dir" varbit '\x1c0000000011111111'
   add_bytes "$dir" point '\x1d(1e+300,-1.25e-07)'
   add_bytes "$dir" hstore '\x1e"a"=>"1", "b c"=>NULL, "q\\"x"=>"y"'
+  # 34 types: a first byte of 34-67 picks the same type under the second forms (hstore map).
+  add_bytes "$dir" hstore-map '\x40"a"=>"1", "b c"=>NULL, "q\\"x"=>"y"'
+  add_bytes "$dir" hstore-array '\x1f{"\\"a\\"=>\\"1\\"",NULL,""}'
+  add_bytes "$dir" hstore-array-map '\x41{"\\"a\\"=>\\"1\\", b=>NULL",NULL}'
+  add_bytes "$dir" bit-array '\x20{101,NULL,010}'
+  add_bytes "$dir" box '\x21(3,4),(1,2)'
 }
 
 seed_fuzz_http_head() {

@@ -76,8 +76,14 @@ void append_value_type(std::string& out, const pg::RelationColumn& column, uint3
     close();
   };
   if (!element) {
-    if (uint32_t item = column.element_type_oid ? column.element_type_oid
-                                                : builtin_array_element(type_oid)) {
+    uint32_t item = column.element_type_oid ? column.element_type_oid
+                                            : builtin_array_element(type_oid);
+    if (is_bit_array(item)) {
+      // Debezium 3.6: the schema of one bit string (the element's typmod), never an array.
+      type_oid = item;
+      item = 0;
+    }
+    if (item) {
       out += "{\"type\":\"array\",\"items\":";
       append_value_type(out, column, item, forms, true);
       out += "},\"optional\":";
@@ -158,7 +164,15 @@ void append_value_type(std::string& out, const pg::RelationColumn& column, uint3
                        R"({"type":"int32","optional":true,"field":"srid"})",
                        connect::k_point, "Geometry (POINT)");
     default:
-      if (forms.hstore_oid && type_oid == forms.hstore_oid) return simple("string", connect::k_json);
+      if (forms.hstore_oid && type_oid == forms.hstore_oid) {
+        if (forms.hstore == HstoreMode::json) return simple("string", connect::k_json);
+        // hstore.handling.mode=map: SchemaBuilder.map(string, optional string).
+        out += R"({"type":"map","keys":{"type":"string","optional":false},)"
+               R"("values":{"type":"string","optional":true},"optional":)";
+        out += optional ? "true" : "false";
+        close();
+        return;
+      }
       if (!column.enum_allowed.empty()) {
         std::string parameters = "{\"allowed\":";
         append_json_string(parameters, column.enum_allowed);
@@ -178,9 +192,12 @@ void append_field_name(std::string& out, std::string_view name) {
 void append_row_schema(std::string& out, std::string_view prefix, const pg::Relation& rel,
                        std::string_view field, const ValueForms& forms) {
   out += "{\"type\":\"struct\",\"fields\":[";
-  for (size_t i = 0; i < rel.columns.size(); ++i) {
-    if (i) out += ',';
-    append_column_schema(out, rel.columns[i], forms);
+  bool first = true;
+  for (const auto& column : rel.columns) {
+    if (!debezium_writes_type(column.type_oid, column.element_type_oid)) continue;
+    if (!first) out += ',';
+    first = false;
+    append_column_schema(out, column, forms);
   }
   out += "],\"optional\":true,\"name\":";
   append_json_string(out, connect_name(prefix, rel, "Value"));
@@ -237,7 +254,7 @@ void append_key_schema(std::string& out, std::string_view prefix, const pg::Rela
   out += "{\"type\":\"struct\",\"fields\":[";
   bool first = true;
   for (const auto& column : rel.columns) {
-    if (!column.is_key) continue;
+    if (!column.is_key || !debezium_writes_type(column.type_oid, column.element_type_oid)) continue;
     if (!first) out += ',';
     first = false;
     append_column_schema(out, column, forms);
@@ -280,6 +297,8 @@ PgType pg_type_of(std::string_view type, std::string_view name, int scale, int p
   if (name == connect::k_connect_date) return {oid::k_date, -1};
   if (name == connect::k_connect_timestamp) return {oid::k_timestamp, 3};
   if (name == connect::k_uuid) return {oid::k_uuid, -1};
+  // hstore.handling.mode=map: the map's JSON object, as the json mode's io.debezium.data.Json.
+  if (type == "map") return {oid::k_jsonb, -1};
   if (type == "boolean") return {oid::k_bool, -1};
   if (type == "int8" || type == "int16") return {oid::k_int2, -1};
   if (type == "int32") return {oid::k_int4, -1};

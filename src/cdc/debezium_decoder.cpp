@@ -478,7 +478,15 @@ pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& 
     append_pg_array(text, array);
     return {Kind::text, std::move(text)};
   }
-  return {Kind::text, json_text(v)};  // a struct/map of another connector: its JSON text
+  // An unchanged TOASTed hstore under hstore.handling.mode=map: the placeholder mapped to itself.
+  if (simdjson::dom::object o; v.get_object().get(o) == simdjson::SUCCESS && o.size() == 1) {
+    const auto only = *o.begin();
+    if (only.key == k_unavailable && is_string(only.value) && text_of(only.value) == k_unavailable)
+      return {Kind::unchanged_toast, {}};
+  }
+  // A map (hstore.handling.mode=map: the text json mode's string holds) or another connector's
+  // struct: its JSON text.
+  return {Kind::text, json_text(v)};
 }
 
 // One column of a row layout: where its value is, how to read it, what PostgreSQL type it is.

@@ -67,11 +67,18 @@ const DebeziumEncoder::Prepared& DebeziumEncoder::prepared(const pg::Relation& r
   p->relation = rel;
   p->topic = options_.topic_prefix + "." + rel.schema + "." + rel.name;
   for (const auto& column : rel.columns) {
+    // A column Debezium leaves out of its records has no member (append_row skips it).
     std::string member;
-    append_json_string(member, column.name);
-    member += ':';
+    if (debezium_writes_type(column.type_oid, column.element_type_oid)) {
+      append_json_string(member, column.name);
+      member += ':';
+    } else {
+      spdlog::warn("cdc: {}.{}.{} (type oid {}) has no Debezium form: left out of the records, "
+                   "as Debezium does",
+                   rel.schema, rel.name, column.name, column.type_oid);
+    }
+    p->has_key_columns = p->has_key_columns || (column.is_key && !member.empty());
     p->members.push_back(std::move(member));
-    p->has_key_columns = p->has_key_columns || column.is_key;
   }
   if (options_.schemas) {
     p->value_prefix = "{\"schema\":";
@@ -97,6 +104,10 @@ namespace {
 // under REPLICA IDENTITY DEFAULT sends only the key) and that has no constant DEFAULT, or whose
 // value has no Connect form: the type's zero (JdbcValueConverters' fallback).
 void append_zero_value(std::string& out, const pg::RelationColumn& column, const ValueForms& forms) {
+  if (is_bit_array(column.element_type_oid)) {  // one bit string's schema (Debezium 3.6)
+    out += bits_as_boolean(column.type_modifier) ? "false" : "\"\"";
+    return;
+  }
   if (column.element_type_oid || builtin_array_element(column.type_oid)) {
     out += "[]";
     return;
@@ -156,8 +167,11 @@ void append_zero_value(std::string& out, const pg::RelationColumn& column, const
     case oid::k_point:
       (void)append_debezium_value(out, oid::k_point, -1, "(0,0)", forms);
       return;
-    default:  // strings, json, uuid, enums, bytea (empty base64 or hex)
-      out += "\"\"";
+    default:  // strings, json, uuid, enums, bytea (empty base64 or hex); an hstore map: empty
+      out += forms.hstore_oid && column.type_oid == forms.hstore_oid &&
+                     forms.hstore == HstoreMode::map
+                 ? "{}"
+                 : "\"\"";
       return;
   }
 }
@@ -167,7 +181,7 @@ constexpr std::string_view k_placeholder = "__debezium_unavailable_value";
 // Debezium's placeholder for an unchanged TOASTed value, shaped for the column's Connect type
 // (UnchangedToastedPlaceholder): a string; the placeholder's bytes in a bytes field (base64, or
 // hex under binary.handling.mode=hex), also as a Decimal's unscaled bytes; a one-element list for
-// text arrays and the placeholder's byte codes for integer arrays.
+// text arrays and the placeholder's byte codes for integer arrays; an hstore map of it to itself.
 void append_placeholder(std::string& out, const pg::RelationColumn& column, const ValueForms& forms) {
   const uint32_t element =
       column.element_type_oid ? column.element_type_oid : builtin_array_element(column.type_oid);
@@ -195,6 +209,14 @@ void append_placeholder(std::string& out, const pg::RelationColumn& column, cons
              ((column.type_oid == oid::k_bit || column.type_oid == oid::k_varbit) &&
               !bits_as_boolean(column.type_modifier))) {
     placeholder_bytes();
+  } else if (forms.hstore_oid && column.type_oid == forms.hstore_oid &&
+             forms.hstore == HstoreMode::map) {
+    // hstore.handling.mode=map: a map of the placeholder to itself.
+    out += "{\"";
+    out += k_placeholder;
+    out += "\":\"";
+    out += k_placeholder;
+    out += "\"}";
   } else if (column.type_oid == oid::k_numeric && forms.decimal == DecimalMode::precise) {
     if (column.type_modifier >= 4) {
       placeholder_bytes();
@@ -220,7 +242,7 @@ Status DebeziumEncoder::append_row(std::string& out, const pg::Relation& rel,
   bool first = true;
   for (size_t i = 0; i < rel.columns.size(); ++i) {
     const auto& column = rel.columns[i];
-    if (key_only && !column.is_key) continue;
+    if ((key_only && !column.is_key) || members[i].empty()) continue;
     if (!first) out += ',';
     first = false;
     out += members[i];

@@ -29,6 +29,7 @@ struct CdcOptions {
   std::string time_precision_mode = "adaptive";
   std::string binary_handling_mode = "bytes";
   std::string interval_handling_mode = "numeric";
+  std::string hstore_handling_mode = "json";
   std::string skipped_operations = "t";
   int money_fraction_digits = 2;
   std::string provide_transaction_metadata = "false";
@@ -42,6 +43,7 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
   SL_ASSIGN_OR_RETURN(forms.time, cdc::parse_time_precision_mode(opt.time_precision_mode));
   SL_ASSIGN_OR_RETURN(forms.binary, cdc::parse_binary_mode(opt.binary_handling_mode));
   SL_ASSIGN_OR_RETURN(forms.interval, cdc::parse_interval_mode(opt.interval_handling_mode));
+  SL_ASSIGN_OR_RETURN(forms.hstore, cdc::parse_hstore_mode(opt.hstore_handling_mode));
   if (opt.money_fraction_digits < 0 || opt.money_fraction_digits > 18)
     return make_error(Errc::invalid_argument, "money.fraction.digits: 0 to 18");
   forms.money_fraction_digits = opt.money_fraction_digits;
@@ -122,6 +124,10 @@ void add_cdc_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--interval-handling-mode", opt.interval_handling_mode,
                   "interval.handling.mode: numeric (MicroDuration, default) or string (ISO 8601)")
       ->check(CLI::IsMember({"numeric", "string"}));
+  cmd->add_option("--hstore-handling-mode", opt.hstore_handling_mode,
+                  "hstore.handling.mode: json (io.debezium.data.Json text, default) or map (a "
+                  "Connect map of string to string)")
+      ->check(CLI::IsMember({"json", "map"}));
   cmd->add_option("--money-fraction-digits", opt.money_fraction_digits,
                   "money.fraction.digits: the scale of money values (lc_monetary's; default 2)");
   cmd->add_option("--provide-transaction-metadata", opt.provide_transaction_metadata,

@@ -476,5 +476,40 @@ TEST(Decoder, ArraysToastedByteaAndWholeSecondsDecodeToPostgresText) {
   }
 }
 
+// hstore in both hstore.handling.modes (a JSON string, a Connect map) decodes to the same text,
+// so Bronze holds the same value whichever mode the connector ran with; an unchanged TOASTed
+// hstore (the placeholder, or the placeholder mapped to itself) stays unchanged.
+TEST(Decoder, HstoreJsonAndMapModesDecodeToTheSameText) {
+  constexpr uint32_t k_hstore = 16400;
+  pg::Relation rel;
+  rel.oid = 5;
+  rel.schema = "public";
+  rel.name = "tags";
+  rel.columns = {{true, "id", oid::k_int4, -1}, {false, "h", k_hstore, -1},
+                 {false, "big", k_hstore, -1}};
+  ChangeEvent e;
+  e.op = Op::update;
+  e.relation = &rel;
+  using Kind = pg::TupleValue::Kind;
+  e.after = pg::Tuple{{Kind::text, "1"},
+                      {Kind::text, R"("a"=>"1", "b c"=>NULL, "q\"x"=>"y")"},
+                      {Kind::unchanged_toast, {}}};
+  for (HstoreMode mode : {HstoreMode::json, HstoreMode::map}) {
+    for (bool schemas : {true, false}) {
+      auto encoded = encode_debezium(
+          e, {.schemas = schemas, .forms = {.hstore_oid = k_hstore, .hstore = mode}});
+      ASSERT_TRUE(encoded.ok()) << encoded.error().to_string();
+      auto decoded = decode_debezium(encoded->key, encoded->value);
+      ASSERT_TRUE(decoded.ok()) << decoded.error().to_string() << " " << *encoded->value;
+      const auto& after = *decoded->event.after;
+      EXPECT_EQ(after[1].data, R"({"a":"1","b c":null,"q\"x":"y"})") << *encoded->value;
+      EXPECT_EQ(after[2].kind, Kind::unchanged_toast) << *encoded->value;
+      if (schemas) {
+        EXPECT_EQ(decoded->relation->columns[1].type_oid, oid::k_jsonb);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sl::cdc

@@ -1,6 +1,7 @@
 // Type mapping against the values documented for Debezium's PostgreSQL connector.
 #include "cdc/type_mapping.hpp"
 #include "cdc/hstore_json.hpp"
+#include "cdc/connect_schema.hpp"
 #include "cdc/java_hash_map.hpp"
 
 #include <gtest/gtest.h>
@@ -334,6 +335,30 @@ TEST(DebeziumForms, HstoreIsJsonInJavaHashMapOrder) {
   EXPECT_FALSE(debezium_value(16400, -1, R"("a"=>"1",)", forms).ok());
   // Without the extension's oid the value is text.
   EXPECT_EQ(value(16400, -1, R"("a"=>"1")"), R"("a"=>"1")");
+}
+
+TEST(DebeziumForms, HstoreMapModeIsAConnectMapOfStrings) {
+  // hstore.handling.mode=map: the same members in the same (HashMap) order, as the value itself
+  // (JsonConverter writes a map with string keys as a JSON object), NULL values null.
+  ValueForms forms{.hstore_oid = 16400, .hstore = HstoreMode::map};
+  EXPECT_EQ(raw(16400, -1, R"("a"=>"1", "b c"=>NULL, "q\"x"=>"y\\z")", forms),
+            R"({"a":"1","b c":null,"q\"x":"y\\z"})");
+  EXPECT_EQ(raw(16400, -1, "", forms), "{}");
+  EXPECT_FALSE(debezium_value(16400, -1, R"("a"=>)", forms).ok());
+  // Its schema: SchemaBuilder.map(STRING, OPTIONAL_STRING), as JsonConverter prints it.
+  pg::RelationColumn column{.name = "h", .type_oid = 16400, .type_modifier = -1};
+  std::string schema;
+  append_column_schema(schema, column, forms);
+  EXPECT_EQ(schema, R"({"type":"map","keys":{"type":"string","optional":false},)"
+                    R"("values":{"type":"string","optional":true},"optional":true,"field":"h"})");
+  schema.clear();
+  append_column_schema(schema, column, {.hstore_oid = 16400});
+  EXPECT_EQ(schema, R"({"type":"string","optional":true,"name":"io.debezium.data.Json",)"
+                    R"("version":1,"field":"h"})");
+  EXPECT_EQ(*parse_hstore_mode("map"), HstoreMode::map);
+  EXPECT_FALSE(parse_hstore_mode("string").ok());
+  // Read back as the json mode's text (jsonb), so both modes give the same Bronze value.
+  EXPECT_EQ(pg_type_of("map", "", -1, -1).oid, oid::k_jsonb);
 }
 
 }  // namespace
