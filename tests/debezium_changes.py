@@ -109,13 +109,14 @@ def source_database(build_dir, bootstrap, prefix):
         shutil.rmtree(base, ignore_errors=True)
 
 
-def debezium_on_changes(home, port, bootstrap, name, schemas, **connector):
-    """The real connector (tests/debezium_connect.py) on the embedded database's tables of TABLES
-    (publication dbz_pub), as the jobs' role, topic prefix `name`, publishing the TRUNCATE too
-    (skipped.operations none, as both suites run ours); `connector` adds Debezium properties."""
-    from debezium_connect import DebeziumConnect, debezium_jars
+def debezium_on_changes(home, port, bootstrap, name, schemas, version=None, **connector):
+    """The real connector (tests/debezium_connect.py; release `version`, the default one when
+    None) on the embedded database's tables of TABLES (publication dbz_pub), as the jobs' role,
+    topic prefix `name`, publishing the TRUNCATE too (skipped.operations none, as both suites run
+    ours); `connector` adds Debezium properties."""
+    from debezium_connect import DEBEZIUM_VERSION, DebeziumConnect, debezium_jars
     password = (home / "secrets" / "sportlake_jobs.password").read_text().strip()
-    return DebeziumConnect(debezium_jars(), bootstrap, {
+    return DebeziumConnect(debezium_jars(version or DEBEZIUM_VERSION), bootstrap, {
         "hostname": "127.0.0.1", "port": port, "user": "sportlake_jobs", "password": password,
         "dbname": "rh_sport"}, name=name, topic_prefix=name, schemas=schemas, connector={
             "publication.name": "dbz_pub", "publication.autocreate.mode": "disabled",

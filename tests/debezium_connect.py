@@ -1,6 +1,6 @@
 """The real Debezium PostgreSQL connector for tests: Kafka Connect in standalone mode
 (org.apache.kafka.connect.cli.ConnectStandalone) from the jars scripts/debezium-jars.sh caches
-under .cache/ (debezium-connector-postgres 3.6.1.Final, Kafka Connect 4.3), its REST listener on
+under .cache/ (debezium-connector-postgres 3.6.1.Final, or a 2.x release, Kafka Connect 4.3), its REST listener on
 127.0.0.1 on a free port, offsets in a file of a temporary folder, one PostgresConnector
 (plugin.name=pgoutput, its own slot and publication, JsonConverter with schemas.enable=true);
 stopped by its PID (SIGTERM, then SIGKILL)."""
@@ -18,9 +18,14 @@ from kafka_broker import free_port, stop_process
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def debezium_jars() -> pathlib.Path:
-    """The jar folder (fetched with Maven on first use)."""
-    out = subprocess.run([str(ROOT / "scripts" / "debezium-jars.sh")], check=True,
+# The Debezium release the comparisons run by default, and the 2.x release they also run.
+DEBEZIUM_VERSION = "3.6.1.Final"
+DEBEZIUM_2_VERSION = "2.7.4.Final"
+
+
+def debezium_jars(version: str = DEBEZIUM_VERSION) -> pathlib.Path:
+    """The jar folder of that Debezium release (fetched with Maven on first use)."""
+    out = subprocess.run([str(ROOT / "scripts" / "debezium-jars.sh"), version], check=True,
                          capture_output=True, text=True, timeout=1200)
     return pathlib.Path(out.stdout.strip().splitlines()[-1])
 

@@ -1,4 +1,4 @@
-"""Debezium in: the real Debezium PostgreSQL connector (3.6.1.Final in Kafka Connect 4.3
+"""Debezium in: the real Debezium PostgreSQL connector (3.6.1.Final, and 2.7.4.Final in one variant, in Kafka Connect 4.3
 standalone, pgoutput, JsonConverter; tests/debezium_connect.py) and `sportlake cdc --sink kafka`
 publish the same scripted changes (tests/debezium_changes.py: every mapped type and edge value,
 updates of a default and of a REPLICA IDENTITY FULL table, primary-key changes with unchanged
@@ -25,6 +25,7 @@ from deltalake import DeltaTable
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 from debezium_changes import CHANGES, debezium_on_changes, psql, run, source_database  # noqa: E402
+from debezium_connect import DEBEZIUM_2_VERSION  # noqa: E402
 from kafka_broker import read_topics  # noqa: E402
 from waiting import wait_for  # noqa: E402
 
@@ -39,7 +40,11 @@ VARIANTS = {
     "plain": (False, "precise", "adaptive"),
     "string_connect": (True, "string", "connect"),
     "double_microseconds": (True, "double", "adaptive_time_microseconds"),
+    # Debezium 2.x's topics (our cdc writes 3.x's records): the same Bronze rows.
+    "debezium2": (True, "precise", "adaptive"),
 }
+# The Debezium release a variant runs (DEBEZIUM_VERSION unless named here).
+VARIANT_VERSIONS = {"debezium2": DEBEZIUM_2_VERSION}
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +202,7 @@ def test_debezium_topics_land_the_same_bronze_rows(env, kafka, variant):
     tag = variant.replace("_", "")[:10]
     prefix, dbz = f"sl{tag}", f"dbz{tag}"  # each variant's own topics, slots, connector, lakes
     psql(sportlake, e, "DELETE FROM cmp_typed; DELETE FROM cmp_nokey; DELETE FROM other.cmp_edge")
-    connect = debezium_on_changes(home, port, kafka.bootstrap, dbz, schemas, **{
+    connect = debezium_on_changes(home, port, kafka.bootstrap, dbz, schemas, VARIANT_VERSIONS.get(variant), **{
         "decimal.handling.mode": decimal, "time.precision.mode": time_mode})
     pe = dict(e, SPORTLAKE_TOPIC_PREFIX=prefix)
     ours_cdc = ["cdc", "--publication", "dbz_pub", "--slot", f"sl_in_{tag}", "--sink", "kafka",
