@@ -197,6 +197,10 @@ seed_fuzz_pgoutput() {
 \\x00name\\x00\\x00\\x00\\x00\\x19\\xff\\xff\\xff\\xff\
 \\x00distance\\x00\\x00\\x00\\x06\\xa4\\x00\\x0c\\x00\\x06"
   add_bytes "$dir" type "Y${oid}public\\x00mood\\x00"
+  # Columns of the types Debezium leaves out or nulls (box, bit(3)[]): the same wire form.
+  add_bytes "$dir" relation-geometric "R${oid}public\\x00geo\\x00d\\x00\\x02\
+\\x00b\\x00\\x00\\x00\\x02\\x5b\\xff\\xff\\xff\\xff\
+\\x00ab\\x00\\x00\\x00\\x06\\x19\\x00\\x00\\x00\\x03"
   add_bytes "$dir" insert "I${oid}N${tuple}"
   add_bytes "$dir" update "U${oid}O${tuple}N\\x00\\x03b\\x00\\x00\\x00\\x02\\x00\\x2ann"
   add_bytes "$dir" update-key "U${oid}K${tuple}N${tuple}"
