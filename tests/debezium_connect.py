@@ -18,9 +18,10 @@ from kafka_broker import free_port, stop_process
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-# The Debezium release the comparisons run by default, and the 2.x release they also run.
-DEBEZIUM_VERSION = "3.6.1.Final"
-DEBEZIUM_2_VERSION = "2.7.4.Final"
+# The Debezium release the comparisons run by default (SL_DEBEZIUM_VERSION runs them all on
+# another), and the 2.x release they also run.
+DEBEZIUM_VERSION = os.environ.get("SL_DEBEZIUM_VERSION", "3.6.1.Final")
+DEBEZIUM_2_VERSION = os.environ.get("SL_DEBEZIUM_2_VERSION", "2.7.4.Final")
 
 
 def debezium_jars(version: str = DEBEZIUM_VERSION) -> pathlib.Path:
