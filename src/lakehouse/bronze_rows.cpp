@@ -1,6 +1,7 @@
 // Change events → typed Bronze rows.
 #include "lakehouse/bronze_rows.hpp"
 
+#include "columnar/memory_size.hpp"
 #include "common/json_writer.hpp"
 #include "lakehouse/lake_types.hpp"
 
@@ -107,21 +108,9 @@ void BronzeRows::append(const cdc::ChangeEvent& event, int64_t ingest_ts_us) {
   ++rows_;
 }
 
-namespace {
-
-size_t column_bytes(const columnar::Column& c) {
-  size_t total = c.validity.capacity() + c.bools.capacity() + c.i32.capacity() * 4 +
-                 c.i64.capacity() * 8 + c.i128.capacity() * 16 + c.f32.capacity() * 4 +
-                 c.f64.capacity() * 8 + c.offsets.capacity() * 4 + c.bytes.capacity();
-  for (const auto& child : c.children) total += column_bytes(child);
-  return total;
-}
-
-}  // namespace
-
 size_t BronzeRows::memory_bytes() const {
   size_t total = 0;
-  for (const auto& c : columns_) total += column_bytes(c);
+  for (const auto& c : columns_) total += columnar::memory_bytes(c);
   return total;
 }
 
