@@ -9,6 +9,9 @@
 # fresh slot and Bronze each time; prints each round (rows, p50/p95/p99 ms, Delta versions, the
 # job's peak RSS) and the medians. JOB=up runs `sportlake up` (every service; UP_FLAGS, e.g.
 # "--refresh-interval 20") instead of `sportlake ingest`: its peak RSS is the whole process's.
+# RSS_TRACE=DIR keeps, per round, the job's resident size every 100 ms (`HH:MM:SS.mmm kB`,
+# rss-<run>-<who>.txt) and its log at info level (log-<run>-<who>.txt: maintenance passes,
+# refreshes), to see which event makes the peak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SPORTLAKE=${SPORTLAKE:-$(pwd)/build/release/src/cli/sportlake}
@@ -20,11 +23,25 @@ RUNS=${RUNS:-3}
 PYTHON=${PYTHON:-/work/main/.venv/bin/python}
 JOB=${JOB:-ingest}
 UP_FLAGS=${UP_FLAGS:-}
+RSS_TRACE=${RSS_TRACE:-}
+[ -n "$RSS_TRACE" ] && mkdir -p "$RSS_TRACE" && export SPORTLAKE_LOG_LEVEL=info
 WORK_PREFIX=sl-bench-fresh
 # shellcheck source=bench/insert_load.sh
 source bench/insert_load.sh
 
-# round <binary> <flags...>: prints "inserts/s rows p50 p95 p99 versions rss_mb".
+# trace_rss <pid> <file>: the process's VmRSS every 100 ms until it exits, as "HH:MM:SS.mmm kB"
+# (the log's clock).
+trace_rss() {
+  local now kb
+  while kb=$(awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null) && [ -n "$kb" ]; do
+    printf -v now '%(%H:%M:%S)T.%s' -1 "${EPOCHREALTIME#*.}"
+    echo "${now:0:12} $kb" >>"$2"
+    sleep 0.1
+  done
+}
+
+# round <binary> <flags...>: prints "inserts/s rows p50 p95 p99 versions rss_mb"; TRACE_NAME names
+# the round's RSS_TRACE files.
 round() {
   local bin=$1; shift
   psql "$url" -qXAtc "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
@@ -35,6 +52,10 @@ round() {
     # shellcheck disable=SC2086
     /usr/bin/time -f "%M" -o "$work/rss" "$bin" up $UP_FLAGS "$@" >"$work/up.log" 2>&1 &
     pid=$!
+    if [ -n "$RSS_TRACE" ]; then
+      sleep 0.2
+      trace_rss "$(pgrep -P "$pid")" "$RSS_TRACE/rss-$TRACE_NAME.txt" &
+    fi
     # The load starts once the snapshot is committed (the first Bronze version exists).
     local first="$SPORTLAKE_HOME/delta/bronze/strava_activities/_delta_log/00000000000000000000.json"
     for _ in $(seq 600); do [ -e "$first" ] && break; sleep 0.1; done
@@ -47,6 +68,7 @@ round() {
   sleep 2  # past the longest ceiling: everything inserted is committed
   # The job itself stops (/usr/bin/time would die of the signal without reporting).
   kill -TERM "$(pgrep -P "$pid")"; wait "$pid" || true
+  if [ -n "$RSS_TRACE" ] && [ "$JOB" = up ]; then cp "$work/up.log" "$RSS_TRACE/log-$TRACE_NAME.txt"; fi
   "$PYTHON" bench/freshness.py "$SPORTLAKE_HOME/delta/bronze/strava_activities" | tr '\n' ' '
   echo $(( $(tail -1 "$work/rss") / 1024 ))
 }
@@ -55,6 +77,7 @@ declare -A col
 for run in $(seq 1 "$RUNS"); do
   if (( run % 2 == 1 )); then order="new old"; else order="old new"; fi
   for who in $order; do
+    TRACE_NAME=$run-$who
     if [ "$who" = new ]; then r=$(round "$SPORTLAKE"); else r=$(round "$OLD_SPORTLAKE" $OLD_FLAGS); fi
     read -r tps n p50 p95 p99 versions rss <<<"$r"
     printf 'run %d %s %s: %d rows at %.0f rows/s, freshness p50 %.0f ms p95 %.0f ms p99 %.0f ms, %d Delta versions, peak RSS %d MB\n' \
