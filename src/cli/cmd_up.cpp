@@ -24,6 +24,7 @@
 #include "cli/slot_jobs.hpp"
 #include "cli/source_database.hpp"
 #include "cli/stop_signal.hpp"
+#include "common/memory_tuning.hpp"
 #include "common/process.hpp"
 #include "lakehouse/refresh_job.hpp"
 #include "pg/database.hpp"
@@ -106,6 +107,8 @@ void supervise(const std::string& name, const std::function<Status()>& service) 
 }
 
 Status run_up(Context& ctx, const UpOptions& opt) {
+  // A service that runs for days is held to a resident-size budget (README, issue 16).
+  tune_memory_allocator(MemoryProfile::service);
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));  // starts the cluster
   { SL_TRY(open_source_database(ctx)); }  // migrations and publication before the services
   const Settings& settings = ctx.settings;

@@ -1,15 +1,25 @@
 // Allocator settings for a data-processing process (called first thing in main()).
 //
-// Why: reading a Delta checkpoint or a Parquet row group allocates and frees many large buffers
-// (column values, strings). With glibc's defaults, each buffer over the mmap threshold is mapped
-// and unmapped again, and the heap top is trimmed after each free, so every snapshot load pays the
-// kernel's page faults anew (measured: 100k-file snapshot 0.33 s → 0.19 s with these settings).
-// We keep freed memory in the process instead: large blocks come from the heap, and up to 256 MiB
-// of free heap top is kept for the next load. The cost is a higher resident size between loads.
+// Why (batch, the default): reading a Delta checkpoint or a Parquet row group allocates and frees
+// many large buffers (column values, strings). With glibc's defaults, each buffer over the mmap
+// threshold is mapped and unmapped again, and the heap top is trimmed after each free, so every
+// snapshot load pays the kernel's page faults anew (measured: 100k-file snapshot 0.33 s → 0.19 s
+// with these settings). We keep freed memory in the process instead: large blocks come from the
+// heap, and up to 256 MiB of free heap top is kept for the next load. The cost is a higher
+// resident size between loads.
+//
+// A long-lived service (`sportlake up`) is judged on its resident size instead (a memory budget
+// it is tested against): `service` maps blocks of 4 MiB and more on their own (a compaction's or
+// a refresh's column buffers go back to the system when freed, and cannot pin the heap's top) and
+// trims the heap top beyond 8 MiB. Its reads pay the page faults; it reads every few seconds, not
+// in a loop.
 #pragma once
 
 namespace sl {
 
-void tune_memory_allocator();
+enum class MemoryProfile { batch, service };
+
+// May be called again later (a command that turns out to be a service switches to `service`).
+void tune_memory_allocator(MemoryProfile profile = MemoryProfile::batch);
 
 }  // namespace sl
