@@ -4,14 +4,96 @@
 #include <map>
 #include <unordered_set>
 
+#include <algorithm>
+#include <optional>
+
 #include "columnar/batch_ops.hpp"
 #include "common/fault_point.hpp"
+#include "delta/data_file_writer.hpp"
 #include "delta/partitions.hpp"
 #include "delta/scan.hpp"
 #include "delta/snapshot.hpp"
 #include "delta/table_features.hpp"
 
 namespace sl::delta {
+
+namespace {
+
+// Rewrites one group's rows as new files of up to `write.max_rows_per_file` rows, streaming: the
+// files are read a row group at a time (ScanOptions::batch_per_row_group) into a DataFileWriter,
+// so what is decoded at once is one input row group and one output row group, whatever the
+// group's size. Every new file is appended to `adds` as soon as it is stored (the caller deletes
+// them when the commit does not land).
+Status rewrite_group(Storage& storage, const Snapshot& snapshot, const std::vector<Add>& files,
+                     const WriteOptions& write, std::vector<Add>& adds, size_t& rows) {
+  Snapshot part = snapshot;
+  part.files = files;
+  ScanOptions read;
+  read.batch_per_row_group = true;
+  SL_ASSIGN_OR_RETURN(auto fields, scan_schema(part, read));
+  std::vector<size_t> data_columns;
+  std::vector<columnar::Field> data_fields;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (snapshot.is_partition_column(fields[i].name)) continue;
+    data_columns.push_back(i);
+    data_fields.push_back(fields[i]);
+  }
+  // One partition: its folder from the table's partition columns, in order.
+  const PartitionValues& values = files.front().partition_values;
+  std::string directory;
+  for (const auto& column : snapshot.metadata.partition_columns) {
+    auto it = values.find(column);
+    directory += partition_directory(column, it == values.end() ? std::nullopt : it->second) + "/";
+  }
+  uint64_t group_bytes = 0;
+  for (const auto& f : files) group_bytes += static_cast<uint64_t>(std::max<int64_t>(f.size, 0));
+  const size_t max_rows = std::max<size_t>(write.max_rows_per_file, 1);
+
+  std::optional<DataFileWriter> out;
+  int file_number = 0;
+  auto finish_file = [&]() -> Status {
+    SL_ASSIGN_OR_RETURN(auto add, out->finish(/*data_change=*/false));
+    adds.push_back(std::move(add));
+    out.reset();
+    return {};
+  };
+  Status failed;
+  SL_TRY(scan(storage, part, read, [&](columnar::RecordBatch&& batch) {
+    columnar::RecordBatch data;
+    data.num_rows = batch.num_rows;
+    data.schema = data_fields;
+    for (size_t i : data_columns) data.columns.push_back(std::move(batch.columns[i]));
+    for (size_t begin = 0; begin < data.num_rows;) {
+      if (!out) {
+        out.emplace(storage, data_fields,
+                    new_data_file_path(directory, file_number++, write.parquet.codec), values,
+                    write, group_bytes);
+      }
+      const size_t take = std::min(data.num_rows - begin, max_rows - out->rows());
+      Status written;
+      if (begin == 0 && take == data.num_rows) {
+        written = out->write(data);
+      } else {
+        std::vector<uint32_t> slice(take);
+        for (size_t r = 0; r < take; ++r) slice[r] = static_cast<uint32_t>(begin + r);
+        written = out->write(columnar::take_rows(data, slice));
+      }
+      if (written.ok() && out->rows() >= max_rows) written = finish_file();
+      if (!written.ok()) {
+        failed = written;
+        return false;
+      }
+      begin += take;
+    }
+    rows += data.num_rows;
+    return true;
+  }));
+  SL_TRY(failed);
+  if (out) SL_TRY(finish_file());
+  return {};
+}
+
+}  // namespace
 
 Result<OptimizeResult> compact_files(Storage& storage, const Snapshot& snapshot,
                                      const std::vector<std::vector<Add>>& groups,
@@ -28,22 +110,11 @@ Result<OptimizeResult> compact_files(Storage& storage, const Snapshot& snapshot,
   };
   for (const auto& files : groups) {
     if (files.size() < 2) continue;
-    // Read the group's rows through a snapshot restricted to its files.
-    Snapshot part = snapshot;
-    part.files = files;
-    auto rows = scan_all(storage, part);
-    if (!rows.ok()) {
+    if (auto rewritten = rewrite_group(storage, snapshot, files, write, adds, result.rows);
+        !rewritten.ok()) {
       discard_new_files();
-      return rows.error();
+      return rewritten.error();
     }
-    auto written =
-        write_data_files(storage, *rows, snapshot.metadata.partition_columns, write, false);
-    if (!written.ok()) {
-      discard_new_files();
-      return written.error();
-    }
-    result.rows += rows->num_rows;
-    for (auto& a : *written) adds.push_back(std::move(a));
     for (const Add& f : files) {
       result.bytes_read += static_cast<uint64_t>(f.size);
       removes.push_back(remove_of(f, now, /*data_change=*/false));

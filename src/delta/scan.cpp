@@ -217,52 +217,12 @@ Result<std::vector<columnar::Field>> scan_schema(const Snapshot& snapshot,
 
 namespace {
 
-Result<columnar::RecordBatch> read_file(const Storage& storage, const Snapshot& snapshot,
-                                        const Add& add,
-                                        const std::vector<columnar::Field>& fields,
-                                        RequestGate* gate) {
-  if (add.deletion_vector) {
-    return make_error(Errc::unsupported,
-                      "file '" + add.path + "' has a deletion vector (deletionVectors)");
-  }
-  SL_ASSIGN_OR_RETURN(auto path, decode_uri_path(add.path));
-  if (path.find("://") != std::string::npos || path.starts_with("file:") || path.starts_with("/")) {
-    return make_error(Errc::unsupported, "absolute data file path '" + add.path + "'");
-  }
-  std::vector<std::string> projected;
-  for (const auto& f : fields)
-    if (!snapshot.is_partition_column(f.name)) projected.push_back(f.name);
-  auto unreadable = [&](const Error& e) {
-    return make_error(e.code == Errc::not_found ? Errc::corrupt : e.code,
-                      "data file " + storage.describe(path) + " of version " +
-                          std::to_string(snapshot.version) + " cannot be read: " + e.message);
-  };
-  std::unique_ptr<parquet::ParquetReader> reader;
-  if (const std::string local = storage.local_file(path); !local.empty()) {
-    // Mapped: only the footer's and the projected chunks' pages are read, nothing is copied.
-    if (!std::filesystem::exists(local)) return unreadable(make_error(Errc::not_found, local));
-    SL_ASSIGN_OR_RETURN(reader, parquet::ParquetReader::open(local));
-  } else {
-    auto bytes = read_projected(storage, path,
-                                static_cast<uint64_t>(std::max<int64_t>(0, add.size)), projected,
-                                nullptr, gate);
-    if (!bytes.ok()) return unreadable(bytes.error());
-    SL_ASSIGN_OR_RETURN(reader, parquet::ParquetReader::open_bytes(std::move(*bytes),
-                                                                   storage.describe(path)));
-  }
-  std::vector<std::string> wanted;
-  for (const auto& f : fields) {
-    if (snapshot.is_partition_column(f.name)) continue;
-    for (const auto& file_field : reader->schema()) {
-      if (file_field.name == f.name) wanted.push_back(f.name);
-    }
-  }
-  columnar::RecordBatch data;
-  if (!wanted.empty()) {
-    SL_ASSIGN_OR_RETURN(data, reader->read_all(wanted));
-  } else {
-    data.num_rows = static_cast<size_t>(reader->metadata().num_rows);
-  }
+// A data file's rows as the scan hands them over: `data` (the file's columns read) shaped to
+// `fields` — partition columns from the add's `partitionValues`, fields the file lacks as nulls.
+Result<columnar::RecordBatch> shape_rows(const Storage& storage, const Snapshot& snapshot,
+                                         const Add& add, const std::string& path,
+                                         const std::vector<columnar::Field>& fields,
+                                         columnar::RecordBatch data) {
   columnar::RecordBatch out;
   out.num_rows = data.num_rows;
   for (const auto& f : fields) {
@@ -299,6 +259,79 @@ Result<columnar::RecordBatch> read_file(const Storage& storage, const Snapshot& 
   return out;
 }
 
+// Reads one data file and hands its rows to `emit` (false: stop): one batch, or one per row
+// group when `per_row_group` (a consumer that streams then holds one row group at a time).
+Status read_file(const Storage& storage, const Snapshot& snapshot, const Add& add,
+                 const std::vector<columnar::Field>& fields, RequestGate* gate,
+                 bool per_row_group, const std::function<bool(columnar::RecordBatch&&)>& emit) {
+  if (add.deletion_vector) {
+    return make_error(Errc::unsupported,
+                      "file '" + add.path + "' has a deletion vector (deletionVectors)");
+  }
+  SL_ASSIGN_OR_RETURN(auto path, decode_uri_path(add.path));
+  if (path.find("://") != std::string::npos || path.starts_with("file:") || path.starts_with("/")) {
+    return make_error(Errc::unsupported, "absolute data file path '" + add.path + "'");
+  }
+  std::vector<std::string> projected;
+  for (const auto& f : fields)
+    if (!snapshot.is_partition_column(f.name)) projected.push_back(f.name);
+  auto unreadable = [&](const Error& e) {
+    return make_error(e.code == Errc::not_found ? Errc::corrupt : e.code,
+                      "data file " + storage.describe(path) + " of version " +
+                          std::to_string(snapshot.version) + " cannot be read: " + e.message);
+  };
+  std::unique_ptr<parquet::ParquetReader> reader;
+  if (const std::string local = storage.local_file(path); !local.empty()) {
+    // Mapped: only the footer's and the projected chunks' pages are read, nothing is copied.
+    if (!std::filesystem::exists(local)) return unreadable(make_error(Errc::not_found, local));
+    SL_ASSIGN_OR_RETURN(reader, parquet::ParquetReader::open(local));
+  } else {
+    auto bytes = read_projected(storage, path,
+                                static_cast<uint64_t>(std::max<int64_t>(0, add.size)), projected,
+                                nullptr, gate);
+    if (!bytes.ok()) return unreadable(bytes.error());
+    SL_ASSIGN_OR_RETURN(reader, parquet::ParquetReader::open_bytes(std::move(*bytes),
+                                                                   storage.describe(path)));
+  }
+  std::vector<std::string> wanted;
+  for (const auto& f : fields) {
+    if (snapshot.is_partition_column(f.name)) continue;
+    for (const auto& file_field : reader->schema()) {
+      if (file_field.name == f.name) wanted.push_back(f.name);
+    }
+  }
+  if (wanted.empty() || !per_row_group) {
+    columnar::RecordBatch data;
+    if (!wanted.empty()) {
+      SL_ASSIGN_OR_RETURN(data, reader->read_all(wanted));
+    } else {
+      data.num_rows = static_cast<size_t>(reader->metadata().num_rows);
+    }
+    SL_ASSIGN_OR_RETURN(auto rows, shape_rows(storage, snapshot, add, path, fields, std::move(data)));
+    emit(std::move(rows));
+    return {};
+  }
+  for (size_t g = 0; g < reader->num_row_groups(); ++g) {
+    SL_ASSIGN_OR_RETURN(auto data, reader->read_row_group(g, wanted));
+    SL_ASSIGN_OR_RETURN(auto rows, shape_rows(storage, snapshot, add, path, fields, std::move(data)));
+    if (!emit(std::move(rows))) break;
+  }
+  return {};
+}
+
+// read_file's one batch of a whole file (the scan's parallel readers hold whole files).
+Result<columnar::RecordBatch> read_whole_file(const Storage& storage, const Snapshot& snapshot,
+                                              const Add& add,
+                                              const std::vector<columnar::Field>& fields,
+                                              RequestGate* gate) {
+  columnar::RecordBatch out;
+  SL_TRY(read_file(storage, snapshot, add, fields, gate, false, [&](columnar::RecordBatch&& b) {
+    out = std::move(b);
+    return true;
+  }));
+  return out;
+}
+
 }  // namespace
 
 Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions& options,
@@ -319,7 +352,9 @@ Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions&
   const size_t parallel = static_cast<size_t>(std::max(storage.max_parallel_reads(), 1));
   RequestGate gate(static_cast<int>(parallel));
   const size_t n = plan.files.size();
-  const size_t workers = std::min(std::max(parallel, options.threads), n);
+  // A batch per row group: files one after the other, none read ahead.
+  const size_t workers =
+      options.batch_per_row_group ? 1 : std::min(std::max(parallel, options.threads), n);
   const size_t window = 2 * std::max<size_t>(workers, 1);
   std::vector<std::optional<Result<columnar::RecordBatch>>> ready(n);
   std::mutex mutex;
@@ -333,7 +368,7 @@ Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions&
       if (stop || next >= n) return;
       const size_t i = next++;
       lock.unlock();
-      auto batch = read_file(storage, snapshot, *plan.files[i], read_fields, &gate);
+      auto batch = read_whole_file(storage, snapshot, *plan.files[i], read_fields, &gate);
       lock.lock();
       ready[i] = std::move(batch);
       changed.notify_all();
@@ -356,19 +391,9 @@ Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions&
       for (auto& t : pool) t.join();
     }
   } joiner{pool, mutex, changed, stop};
-  for (size_t i = 0; i < n; ++i) {
-    Result<columnar::RecordBatch> read = columnar::RecordBatch{};
-    if (pool.empty()) {
-      read = read_file(storage, snapshot, *plan.files[i], read_fields, &gate);
-    } else {
-      std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return ready[i].has_value(); });
-      read = std::move(*ready[i]);
-      ready[i].reset();
-      consumed = i + 1;
-      changed.notify_all();
-    }
-    SL_ASSIGN_OR_RETURN(auto batch, std::move(read));
+  // Keeps the rows that match every filter and hands the batch over; false: stop.
+  bool stopped = false;
+  auto deliver = [&](columnar::RecordBatch&& batch) {
     if (!bound.empty()) {
       std::vector<uint32_t> keep;
       for (size_t r = 0; r < batch.num_rows; ++r) {
@@ -386,7 +411,26 @@ Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions&
     }
     batch.schema.resize(fields.size());
     batch.columns.resize(fields.size());
-    if (!on_batch(std::move(batch))) break;
+    stopped = !on_batch(std::move(batch));
+    return !stopped;
+  };
+  for (size_t i = 0; i < n && !stopped; ++i) {
+    if (pool.empty()) {
+      SL_TRY(read_file(storage, snapshot, *plan.files[i], read_fields, &gate,
+                       options.batch_per_row_group, deliver));
+      continue;
+    }
+    Result<columnar::RecordBatch> read = columnar::RecordBatch{};
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return ready[i].has_value(); });
+      read = std::move(*ready[i]);
+      ready[i].reset();
+      consumed = i + 1;
+      changed.notify_all();
+    }
+    SL_ASSIGN_OR_RETURN(auto batch, std::move(read));
+    deliver(std::move(batch));
   }
   return {};
 }

@@ -40,6 +40,9 @@ struct ScanOptions {
   // Files decoded at once, on as many threads (at least the storage's `max_parallel_reads()`):
   // on local files, decoding is the work, and a scan of several files can use every core.
   size_t threads = 1;
+  // One batch per row group instead of per file, the files read one after the other: a reader
+  // that streams (compaction) holds one row group's rows at a time, whatever the file's size.
+  bool batch_per_row_group = false;
 };
 
 struct ScanPlan {

@@ -1,11 +1,15 @@
-// collect_stats: min/max/null counts of a file's rows, encoded as Delta stats JSON.
+// collect_stats and StatsCollector: min/max/null counts of a file's rows, encoded as Delta stats
+// JSON.
 #include "delta/stats.hpp"
 
 #include <cmath>
 
+#include "columnar/batch_ops.hpp"
+
 #include "common/civil_time.hpp"
 #include "common/decimal_text.hpp"
 #include "common/json_writer.hpp"
+#include "parquet/value_predicate.hpp"
 
 namespace sl::delta {
 
@@ -275,28 +279,142 @@ std::optional<std::string> stats_json_from_parsed(const columnar::Field& stats_p
   return out;
 }
 
-std::string collect_stats(const columnar::RecordBatch& batch, size_t begin, size_t end,
-                          const StatsOptions& options) {
-  size_t leaves_left = options.num_indexed_cols < 0 ? SIZE_MAX
-                                                    : static_cast<size_t>(options.num_indexed_cols);
-  std::vector<ColumnStats> stats;
-  for (size_t i = 0; i < batch.columns.size() && leaves_left > 0; ++i)
-    stats.push_back(
-        column_stats(batch.schema[i], batch.columns[i], begin, end, options, leaves_left));
+namespace {
 
+size_t indexed_leaves(const StatsOptions& options) {
+  return options.num_indexed_cols < 0 ? SIZE_MAX : static_cast<size_t>(options.num_indexed_cols);
+}
+
+std::string stats_json(const std::vector<columnar::Field>& schema,
+                       const std::vector<ColumnStats>& stats, size_t num_records) {
   std::string out;
   JsonWriter w(out);
-  w.begin_object().field("numRecords", static_cast<int64_t>(end - begin));
+  w.begin_object().field("numRecords", static_cast<int64_t>(num_records));
   for (auto [name, section] : {std::pair{"minValues", Section::min},
                                std::pair{"maxValues", Section::max},
                                std::pair{"nullCount", Section::null_count}}) {
     w.key(name).begin_object();
-    for (size_t i = 0; i < stats.size(); ++i)
-      write_stats(w, batch.schema[i].name, stats[i], section);
+    for (size_t i = 0; i < stats.size(); ++i) write_stats(w, schema[i].name, stats[i], section);
     w.end_object();
   }
   w.end_object();
   return out;
+}
+
+// The leaf types column_bounds writes bounds for.
+bool has_bounds(TypeId id) {
+  switch (id) {
+    case TypeId::int32:
+    case TypeId::int64:
+    case TypeId::float32:
+    case TypeId::float64:
+    case TypeId::decimal:
+    case TypeId::date32:
+    case TypeId::timestamp_us:
+    case TypeId::string:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool finite_at(const Column& c, size_t i) {
+  if (c.type.id == TypeId::float32) return std::isfinite(c.f32[i]);
+  if (c.type.id == TypeId::float64) return std::isfinite(c.f64[i]);
+  return true;
+}
+
+// A 2-row column whose row 0 holds the smallest and row 1 the largest present value of `c` in
+// [begin, end) (a struct: each field's own, independently), so that column_bounds over it gives
+// the bounds of the whole range. A non-finite float takes both rows: column_bounds then writes no
+// bounds, as for the range, and every later merge keeps it. Nulls when no value is present.
+Column extremes(const columnar::Field& field, const Column& c, size_t begin, size_t end) {
+  if (c.type.id == TypeId::struct_) {
+    Column out = columnar::null_column(field, 2);
+    for (size_t k = 0; k < c.children.size() && k < out.children.size(); ++k)
+      out.children[k] = extremes(field.children[k], c.children[k], begin, end);
+    return out;
+  }
+  if (!has_bounds(c.type.id)) return columnar::null_column(field, 2);
+  std::optional<size_t> lo, hi;
+  for (size_t i = begin; i < end; ++i) {
+    if (!c.is_valid(i)) continue;
+    if (!finite_at(c, i)) {
+      return columnar::take_rows(c, {static_cast<uint32_t>(i), static_cast<uint32_t>(i)});
+    }
+    // Strictly smaller / larger: the first of equal values is kept, as column_bounds does.
+    if (!lo || parquet::compare_values(c, i, c, *lo) < 0) lo = i;
+    if (!hi || parquet::compare_values(c, i, c, *hi) > 0) hi = i;
+  }
+  if (!lo) return columnar::null_column(field, 2);
+  return columnar::take_rows(c, {static_cast<uint32_t>(*lo), static_cast<uint32_t>(*hi)});
+}
+
+// Adds the null counts of the indexed leaves of `c` to `counts` from index `leaf` on, in the
+// order column_stats visits them.
+void count_leaf_nulls(const columnar::Field& field, const Column& c, size_t& leaves_left,
+                      std::vector<int64_t>& counts, size_t& leaf) {
+  if (c.type.id != TypeId::struct_) {
+    --leaves_left;
+    if (counts.size() <= leaf) counts.resize(leaf + 1, 0);
+    counts[leaf++] += static_cast<int64_t>(c.null_count());
+    return;
+  }
+  for (size_t k = 0; k < c.children.size() && k < field.children.size() && leaves_left > 0; ++k)
+    count_leaf_nulls(field.children[k], c.children[k], leaves_left, counts, leaf);
+}
+
+void set_leaf_null_counts(ColumnStats& stats, const std::vector<int64_t>& counts, size_t& leaf) {
+  if (!stats.is_struct) {
+    stats.bounds.null_count = leaf < counts.size() ? counts[leaf] : 0;
+    ++leaf;
+    return;
+  }
+  for (auto& f : stats.fields) set_leaf_null_counts(f, counts, leaf);
+}
+
+}  // namespace
+
+std::string collect_stats(const columnar::RecordBatch& batch, size_t begin, size_t end,
+                          const StatsOptions& options) {
+  size_t leaves_left = indexed_leaves(options);
+  std::vector<ColumnStats> stats;
+  for (size_t i = 0; i < batch.columns.size() && leaves_left > 0; ++i)
+    stats.push_back(
+        column_stats(batch.schema[i], batch.columns[i], begin, end, options, leaves_left));
+  return stats_json(batch.schema, stats, end - begin);
+}
+
+StatsCollector::StatsCollector(std::vector<columnar::Field> schema, StatsOptions options)
+    : options_(options) {
+  for (const auto& f : schema) extremes_.columns.push_back(columnar::null_column(f, 2));
+  extremes_.schema = std::move(schema);
+  extremes_.num_rows = 2;
+}
+
+void StatsCollector::add(const columnar::RecordBatch& batch) {
+  size_t leaves_left = indexed_leaves(options_);
+  size_t leaf = 0;
+  for (size_t i = 0; i < batch.columns.size() && i < extremes_.columns.size(); ++i) {
+    // The kept extremes and the batch's, then the extremes of those four rows.
+    Column& kept = extremes_.columns[i];
+    const auto& field = extremes_.schema[i];
+    kept.append_rows(extremes(field, batch.columns[i], 0, batch.num_rows), 0, 2);
+    kept = extremes(field, kept, 0, 4);
+    if (leaves_left > 0) count_leaf_nulls(field, batch.columns[i], leaves_left, null_counts_, leaf);
+  }
+  rows_ += batch.num_rows;
+}
+
+std::string StatsCollector::json() const {
+  size_t leaves_left = indexed_leaves(options_);
+  std::vector<ColumnStats> stats;
+  for (size_t i = 0; i < extremes_.columns.size() && leaves_left > 0; ++i)
+    stats.push_back(
+        column_stats(extremes_.schema[i], extremes_.columns[i], 0, 2, options_, leaves_left));
+  size_t leaf = 0;
+  for (auto& s : stats) set_leaf_null_counts(s, null_counts_, leaf);
+  return stats_json(extremes_.schema, stats, rows_);
 }
 
 }  // namespace sl::delta

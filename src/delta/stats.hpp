@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "columnar/column.hpp"
 #include "common/result.hpp"
@@ -26,6 +27,25 @@ struct StatsOptions {
 // Stats of rows [begin, end) of `batch` (the data columns of one file, partition columns left out).
 std::string collect_stats(const columnar::RecordBatch& batch, size_t begin, size_t end,
                           const StatsOptions& options = {});
+
+// The stats of a file written batch by batch (streaming compaction), the same JSON as
+// collect_stats over all its rows at once: per leaf column only the running smallest and largest
+// value (as a 2-row column) and the null count are kept, whatever the number of rows.
+// 1. construct with the file's data columns (partition columns left out);
+// 2. add(batch) for each batch written, in any order;
+// 3. json().
+class StatsCollector {
+ public:
+  explicit StatsCollector(std::vector<columnar::Field> schema, StatsOptions options = {});
+  void add(const columnar::RecordBatch& batch);
+  std::string json() const;
+
+ private:
+  StatsOptions options_;
+  columnar::RecordBatch extremes_;   // per column: row 0 holds the minima, row 1 the maxima
+  std::vector<int64_t> null_counts_;  // per indexed leaf, in collect_stats' order
+  size_t rows_ = 0;
+};
 
 // The stats JSON of row `row` of a checkpoint's `add.stats_parsed` struct column (numRecords,
 // minValues, maxValues, nullCount as typed structs: Spark and delta-rs with

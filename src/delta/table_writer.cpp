@@ -148,6 +148,13 @@ Result<std::optional<std::vector<StructField>>> reconcile_schema(const Schema& t
 
 }  // namespace
 
+std::string new_data_file_path(std::string_view directory, int number, parquet::Codec codec) {
+  char digits[8];
+  std::snprintf(digits, sizeof digits, "%05d", number % 100000);
+  return std::string(directory) + "part-" + digits + "-" + random_uuid() + "-c000" +
+         std::string(codec_suffix(codec)) + ".parquet";
+}
+
 Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::RecordBatch& batch,
                                           const std::vector<std::string>& partition_columns,
                                           const WriteOptions& options, bool data_change) {
@@ -223,10 +230,7 @@ Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::Reco
         file_batch = &part;
       }
       SL_ASSIGN_OR_RETURN(auto bytes, encode_parquet(*file_batch, options));
-      char number[8];
-      std::snprintf(number, sizeof number, "%05d", file_number++ % 100000);
-      std::string path = group.directory + "part-" + number + "-" + random_uuid() + "-c000" +
-                         std::string(codec_suffix(options.parquet.codec)) + ".parquet";
+      std::string path = new_data_file_path(group.directory, file_number++, options.parquet.codec);
       SL_TRY(storage.put(path, bytes));
       Add add;
       add.path = encode_uri_path(path);

@@ -85,6 +85,10 @@ Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::Reco
                                           const std::vector<std::string>& partition_columns,
                                           const WriteOptions& options, bool data_change);
 
+// A new data file's path: `directory` (a partition's "col=value/" folders, or empty), then
+// "part-<number, 5 digits>-<uuid>-c000<codec>.parquet", as Spark names them.
+std::string new_data_file_path(std::string_view directory, int number, parquet::Codec codec);
+
 // Creates an empty table (version 0: protocol, metaData, commitInfo "CREATE TABLE").
 Result<CommitResult> create_table(Storage& storage, const std::vector<StructField>& schema,
                                   const WriteOptions& options);
