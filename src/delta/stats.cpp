@@ -214,18 +214,13 @@ bool write_parsed_value(JsonWriter& w, const Column& c, size_t i) {
   }
 }
 
-// Whether `c` (a leaf or a struct of them) has a value to write at row i.
-bool parsed_has_value(const Column& c, size_t i) {
-  if (!c.is_valid(i)) return false;
-  switch (c.type.id) {
-    case TypeId::struct_:
-      break;
-    case TypeId::float32:
-      return std::isfinite(c.f32[i]);
-    case TypeId::float64:
-      return std::isfinite(c.f64[i]);
+// The leaf types column_bounds writes bounds for.
+bool has_bounds(TypeId id) {
+  switch (id) {
     case TypeId::int32:
     case TypeId::int64:
+    case TypeId::float32:
+    case TypeId::float64:
     case TypeId::decimal:
     case TypeId::date32:
     case TypeId::timestamp_us:
@@ -234,6 +229,18 @@ bool parsed_has_value(const Column& c, size_t i) {
     default:
       return false;
   }
+}
+
+bool finite_at(const Column& c, size_t i) {
+  if (c.type.id == TypeId::float32) return std::isfinite(c.f32[i]);
+  if (c.type.id == TypeId::float64) return std::isfinite(c.f64[i]);
+  return true;
+}
+
+// Whether `c` (a leaf or a struct of them) has a value to write at row i.
+bool parsed_has_value(const Column& c, size_t i) {
+  if (!c.is_valid(i)) return false;
+  if (c.type.id != TypeId::struct_) return has_bounds(c.type.id) && finite_at(c, i);
   for (const auto& child : c.children) {
     if (parsed_has_value(child, i)) return true;
   }
@@ -299,29 +306,6 @@ std::string stats_json(const std::vector<columnar::Field>& schema,
   }
   w.end_object();
   return out;
-}
-
-// The leaf types column_bounds writes bounds for.
-bool has_bounds(TypeId id) {
-  switch (id) {
-    case TypeId::int32:
-    case TypeId::int64:
-    case TypeId::float32:
-    case TypeId::float64:
-    case TypeId::decimal:
-    case TypeId::date32:
-    case TypeId::timestamp_us:
-    case TypeId::string:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool finite_at(const Column& c, size_t i) {
-  if (c.type.id == TypeId::float32) return std::isfinite(c.f32[i]);
-  if (c.type.id == TypeId::float64) return std::isfinite(c.f64[i]);
-  return true;
 }
 
 // A 2-row column whose row 0 holds the smallest and row 1 the largest present value of `c` in
