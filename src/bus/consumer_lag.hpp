@@ -2,8 +2,9 @@
 // per partition — the high watermark (the offset the next record will get) minus the group's
 // committed offset. What `sportlake status`, /api/status, /operations and /metrics show.
 //
-// Read with a short-lived librdkafka consumer per group that never joins it (OffsetFetch and
-// ListOffsets only): querying does not disturb the running consumers. A group's committed
+// Read with one short-lived librdkafka client that never joins a group (metadata, ListOffsets,
+// and the admin API's ListGroups and OffsetFetch for each group): querying does not disturb the
+// running consumers, and an unreachable cluster costs one timeout, not one per group. A group's committed
 // offsets are its resume point for notify and distances; for the Bronze ingest they are a copy
 // written after each commit (Bronze's Delta txns are authoritative: the caller adds those).
 #pragma once
@@ -22,6 +23,8 @@ namespace sl::bus {
 struct LagGroup {
   std::string group;
   std::vector<std::string> tables;  // the tables it follows (KafkaSourceOptions::tables); empty: all
+  // Found by listing the cluster's groups (not configured): it follows the topics it committed on.
+  bool discovered = false;
 };
 
 struct LagQuery {
@@ -29,6 +32,9 @@ struct LagQuery {
   std::vector<std::pair<std::string, std::string>> properties;  // librdkafka (SASL, TLS...)
   std::string topic_prefix;
   std::vector<LagGroup> groups;
+  // Also every other group of the cluster that committed offsets on the prefix's topics (a role
+  // run with --group, another deployment's ingest...).
+  bool discover = false;
   std::chrono::milliseconds timeout{5000};  // per broker request
 };
 
@@ -44,7 +50,9 @@ struct PartitionLag {
 };
 
 // The lag of every group that committed at least one offset (a group that never ran is left
-// out) on every partition of the topics it follows, ordered by group, topic, partition.
+// out) on every partition of the topics it follows, ordered by group, topic, partition. The
+// listing of the groups (`discover`) is best effort: a cluster that refuses it shows the
+// configured groups only.
 // Errc::unavailable when the cluster does not answer within the timeout.
 Result<std::vector<PartitionLag>> consumer_lag(const LagQuery& query);
 

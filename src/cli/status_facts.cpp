@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <fmt/core.h>
+
 #include "bus/consumer_lag.hpp"
 #include "bus/kafka_change_source.hpp"
 #include "common/civil_time.hpp"
@@ -140,6 +142,10 @@ void collect_lake_status(const delta::Lake& lake, ops::StatusReport& report) {
   }
 }
 
+namespace {
+constexpr std::chrono::milliseconds k_kafka_status_timeout{1500};
+}  // namespace
+
 void collect_kafka_status(const Settings& settings, const delta::Lake& lake,
                           ops::StatusReport& report) {
   if (settings.kafka.bootstrap_servers.empty()) return;
@@ -154,9 +160,17 @@ void collect_kafka_status(const Settings& settings, const delta::Lake& lake,
                    {std::string(lakehouse::k_activities_table)}},
                   {settings.consumer_group("distances"),
                    {std::string(lakehouse::k_employees_table)}}},
-       .timeout = std::chrono::milliseconds(3000)});
+       // and any other group that consumed the topics (a role run with --group...)
+       .discover = true,
+       // status must answer promptly: one client, one short wait when the brokers are down
+       .timeout = k_kafka_status_timeout});
   if (!lag) {
-    report.kafka_error = lag.error().to_string();
+    report.kafka_error =
+        lag.error().code == Errc::unavailable
+            ? fmt::format("broker unreachable ({}, no answer within {} ms): {}",
+                          settings.kafka.bootstrap_servers, k_kafka_status_timeout.count(),
+                          lag.error().message)
+            : lag.error().to_string();
     return;
   }
   // The ingest's positions as its Bronze tables hold them (read as a restarting ingest would).

@@ -181,7 +181,7 @@ std::string status_text(const StatusReport& r) {
   }
   if (r.kafka) {
     out += "\nKafka consumer lag (messages behind the high watermark):\n";
-    if (!r.kafka_error.empty()) out += "  unavailable: " + r.kafka_error + "\n";
+    if (!r.kafka_error.empty()) out += "  " + r.kafka_error + "\n";
     if (r.kafka_error.empty() && r.consumer_lag.empty())
       out += "  no group committed yet (ingest|notify|distances --source kafka)\n";
     for (const auto& l : r.consumer_lag) {
