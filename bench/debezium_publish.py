@@ -17,6 +17,10 @@ in the tests). Prints every round, then the medians, the ratio ours/Debezium (go
 peak RSS of each, and the load average (1 min) at each round's end: the machine may be shared.
 
     ROWS=1000000 RUNS=3 /work/main/.venv/bin/python bench/debezium_publish.py
+
+With BASELINE=<another sportlake binary> the peer is that binary's `cdc --sink kafka --schemas`
+(its own slot and topic) instead of Debezium: a before/after of a publisher change (throughput
+and peak RSS), no JVM.
 """
 import json
 import os
@@ -37,6 +41,8 @@ from kafka_broker import KafkaBroker, broker_jars, free_port  # noqa: E402
 SPORTLAKE = os.environ.get("SPORTLAKE", str(ROOT / "build/release/src/cli/sportlake"))
 ROWS = int(os.environ.get("ROWS", "1000000"))
 RUNS = int(os.environ.get("RUNS", "3"))
+BASELINE = os.environ.get("BASELINE")  # the peer: an older sportlake instead of Debezium
+PEER = "baseline" if BASELINE else "debezium"
 
 INSERT = """INSERT INTO strava_activities (activity_id, employee_id, name, distance_m, moving_time_s,
       elapsed_time_s, total_elev_gain_m, type, sport_type, start_date_utc, start_date_local, timezone,
@@ -112,7 +118,7 @@ def main():
     env = dict(os.environ, SPORTLAKE_HOME=str(work / "home"), SPORTLAKE_LOG_LEVEL="warn",
                SPORTLAKE_PG_LISTEN="127.0.0.1", SPORTLAKE_PG_PORT=str(port),
                KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap, SPORTLAKE_KAFKA_PARTITIONS="1")
-    jars = debezium_jars()
+    jars = None if BASELINE else debezium_jars()
     connect = None
     try:
         sl(env, "db", "start")
@@ -123,62 +129,77 @@ def main():
         def psql(q):
             return subprocess.run(["psql", url, "-qXAtc", q], check=True, capture_output=True, text=True).stdout
 
-        results = {"sportlake": [], "debezium": []}
+        def publish(binary, slot, e, topic):
+            """Rows/s and peak RSS (MB) of one `cdc --sink kafka --schemas` run of `binary`."""
+            t0 = time.monotonic()
+            done = subprocess.run(["/usr/bin/time", "-f", "%M", binary, "cdc", "--slot", slot, "--sink",
+                                   "kafka", "--schemas", "--max-events", str(ROWS)], env=e,
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                sys.exit(f"{binary} cdc: {done.stderr}")
+            t1 = wait_for_rows(broker.bootstrap, topic)
+            return ROWS / (t1 - t0), int(done.stderr.strip().splitlines()[-1]) / 1024
+
+        results = {"sportlake": [], PEER: []}
         loads = []
         for run in range(1, RUNS + 1):
             ours_topic = f"sl{run}.public.strava_activities"
             dbz_topic = f"dbz{run}.public.strava_activities"
             psql("TRUNCATE strava_activities")
             e = dict(env, SPORTLAKE_TOPIC_PREFIX=f"sl{run}")
-            connect = DebeziumConnect(jars, broker.bootstrap, {
-                "hostname": "127.0.0.1", "port": port, "user": "sportlake_jobs", "password": password,
-                "dbname": "rh_sport"}, name=f"dbz{run}", topic_prefix=f"dbz{run}", schemas=True, connector={
-                    "publication.name": "sportlake_pub", "publication.autocreate.mode": "disabled",
-                    "table.include.list": r"public\.strava_activities"})
-            connect.start()
-            connector_state(connect, "PAUSED")
+            base_env = dict(env, SPORTLAKE_TOPIC_PREFIX=f"base{run}")
+            if BASELINE:
+                sl(base_env, "cdc", "--slot", f"bench_base{run}", "--sink", "kafka", "--schemas",
+                   "--idle-exit", "0.5")
+            else:
+                connect = DebeziumConnect(jars, broker.bootstrap, {
+                    "hostname": "127.0.0.1", "port": port, "user": "sportlake_jobs", "password": password,
+                    "dbname": "rh_sport"}, name=f"dbz{run}", topic_prefix=f"dbz{run}", schemas=True, connector={
+                        "publication.name": "sportlake_pub", "publication.autocreate.mode": "disabled",
+                        "table.include.list": r"public\.strava_activities"})
+                connect.start()
+                connector_state(connect, "PAUSED")
             sl(e, "cdc", "--slot", f"bench_pub{run}", "--sink", "kafka", "--schemas", "--idle-exit", "0.5")
             t_insert = time.monotonic()
             psql(INSERT.format(rows=ROWS))
             print(f"round {run}: {ROWS} rows inserted in {time.monotonic() - t_insert:.1f} s", flush=True)
-            order = ["sportlake", "debezium"] if run % 2 else ["debezium", "sportlake"]
+            order = ["sportlake", PEER] if run % 2 else [PEER, "sportlake"]
             row = {}
             for who in order:
                 if who == "sportlake":
-                    t0 = time.monotonic()
-                    done = subprocess.run(["/usr/bin/time", "-f", "%M", SPORTLAKE, "cdc", "--slot",
-                                           f"bench_pub{run}", "--sink", "kafka", "--schemas",
-                                           "--max-events", str(ROWS)], env=e, capture_output=True, text=True)
-                    if done.returncode != 0:
-                        sys.exit(f"sportlake cdc: {done.stderr}")
-                    t1 = wait_for_rows(broker.bootstrap, ours_topic)
-                    row[who] = (ROWS / (t1 - t0), int(done.stderr.strip().splitlines()[-1]) / 1024)
+                    row[who] = publish(SPORTLAKE, f"bench_pub{run}", e, ours_topic)
+                elif who == "baseline":
+                    row[who] = publish(BASELINE, f"bench_base{run}", base_env,
+                                       f"base{run}.public.strava_activities")
                 else:
                     t0 = time.monotonic()
                     connector_state(connect, "RUNNING")
                     t1 = wait_for_rows(broker.bootstrap, dbz_topic)
                     row[who] = (ROWS / (t1 - t0), vm_hwm_mb(connect.proc.pid))
                 results[who].append(row[who])
-            connect.close()
-            connect = None
+            if connect is not None:
+                connect.close()
+                connect = None
             psql("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                 f"WHERE slot_name IN ('bench_pub{run}', 'dbz{run}_slot')")
+                 f"WHERE slot_name IN ('bench_pub{run}', 'bench_base{run}', 'dbz{run}_slot')")
             print(f"round {run} ({' then '.join(order)}): sportlake {row['sportlake'][0]:,.0f} rows/s "
-                  f"({row['sportlake'][1]:.0f} MB), debezium {row['debezium'][0]:,.0f} rows/s "
-                  f"({row['debezium'][1]:.0f} MB), ratio {row['sportlake'][0] / row['debezium'][0]:.2f}, "
+                  f"({row['sportlake'][1]:.0f} MB), {PEER} {row[PEER][0]:,.0f} rows/s "
+                  f"({row[PEER][1]:.0f} MB), ratio {row['sportlake'][0] / row[PEER][0]:.2f}, "
                   f"load average {os.getloadavg()[0]:.1f}", flush=True)
             loads.append(os.getloadavg()[0])
         ours = statistics.median(r for r, _ in results["sportlake"])
-        theirs = statistics.median(r for r, _ in results["debezium"])
-        print(json.dumps({"rows": ROWS, "rounds": RUNS, "sportlake_rows_s": round(ours),
-                          "debezium_rows_s": round(theirs), "ratio": round(ours / theirs, 2),
-                          "sportlake_peak_rss_mb": round(max(m for _, m in results["sportlake"])),
-                          "debezium_peak_rss_mb": round(max(m for _, m in results["debezium"])),
+        theirs = statistics.median(r for r, _ in results[PEER])
+        print(json.dumps({"rows": ROWS, "rounds": RUNS, "peer": PEER, "sportlake_rows_s": round(ours),
+                          f"{PEER}_rows_s": round(theirs), "ratio": round(ours / theirs, 2),
+                          "sportlake_peak_rss_mb": [round(m) for _, m in results["sportlake"]],
+                          f"{PEER}_peak_rss_mb": [round(m) for _, m in results[PEER]],
                           "load_average_1min": [round(x, 1) for x in loads]}))
-        print(f"median of {RUNS}, {ROWS} rows: sportlake cdc {ours:,.0f} rows/s, Debezium {theirs:,.0f} "
-              f"rows/s, ratio {ours / theirs:.2f} (goal >= 2); peak RSS sportlake "
-              f"{max(m for _, m in results['sportlake']):.0f} MB, Debezium (JVM) "
-              f"{max(m for _, m in results['debezium']):.0f} MB")
+        print(f"median of {RUNS}, {ROWS} rows: sportlake cdc {ours:,.0f} rows/s, {PEER} {theirs:,.0f} "
+              f"rows/s, ratio {ours / theirs:.2f}; peak RSS sportlake "
+              f"{max(m for _, m in results['sportlake']):.0f} MB (median "
+              f"{statistics.median(m for _, m in results['sportlake']):.0f}), {PEER} "
+              f"{max(m for _, m in results[PEER]):.0f} MB (median "
+              f"{statistics.median(m for _, m in results[PEER]):.0f})")
     finally:
         if connect is not None:
             connect.close()

@@ -160,6 +160,12 @@ Result<std::unique_ptr<KafkaSink>> KafkaSink::open(const KafkaSinkOptions& optio
       {"client.id", "sportlake-cdc"},
       {"compression.type", "lz4"},
       {"linger.ms", "5"},
+      // librdkafka's local queue holds what the broker has not acknowledged yet: 1 GB and
+      // 100,000 messages by default, so a large transaction (6 KB records with their schema)
+      // sat there and the publisher's RSS grew with it. Capped, write waits for deliveries
+      // (QUEUE_FULL) and the rest of the transaction waits in PostgreSQL's WAL.
+      {"queue.buffering.max.kbytes", "16384"},
+      {"queue.buffering.max.messages", "20000"},
       // Java's partitioner: a key lands on the partition a Java producer (Debezium) picks.
       {"partitioner", "murmur2_random"},
   };
