@@ -162,6 +162,20 @@ for fixture in pathlib.Path(sys.argv[1]).glob("*.json"):
     compact = lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":"))
     (out / f"{fixture.stem}.kv").write_text(compact(event["key"]) + "\n" + compact(event["value"]))
     (out / f"{fixture.stem}.v").write_text(compact(event["value"]))
+    # The poison forms a consumer must report and skip (tests/bus/test_poison_records.py).
+    value = event["value"]
+    if not (isinstance(value, dict) and "schema" in value and (value.get("payload") or {}).get("after")):
+        continue
+    text = compact(value)
+    (out / f"{fixture.stem}.truncated").write_text(text[: len(text) // 2])
+    mismatched = json.loads(text)
+    first = next(iter(mismatched["payload"]["after"]))
+    mismatched["payload"]["after"][first] = "not a number"
+    (out / f"{fixture.stem}.mismatched").write_text(compact(mismatched))
+    unknown = dict(value, schema={"type": "struct", "fields": [{"field": "after", "type": "no-such-type"}]})
+    (out / f"{fixture.stem}.unknown_schema").write_text(compact(unknown))
+(out / "invalid_json").write_text('{"schema": oops, }')
+(out / "not_debezium").write_text('{"id":1}\n{"hello":"world"}')
 EOF
   add_seeds "$1" "$scratch/debezium" -name '*'
 }

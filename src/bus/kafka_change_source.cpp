@@ -82,6 +82,7 @@ struct KafkaChangeSource::Impl {
   bool reset_due = false;
   size_t repeats = 0;
   size_t tombstones = 0;
+  size_t rejected = 0;
   std::chrono::steady_clock::time_point last_commit = std::chrono::steady_clock::now();
   // Schemaless JSON carries no types: every column is text, the value as PostgreSQL prints it
   // (see DecodeOptions). The decoder keeps each topic's schema and relation between records.
@@ -116,32 +117,38 @@ struct KafkaChangeSource::Impl {
     if (!failure) failure = std::move(error);
   }
 
+  // Sets `tp.offset` where the partition resumes (the sink's position, else its beginning; the
+  // group's committed offset without `start`) and returns its state to match. Errors: fail().
+  Partition resume(rd_kafka_topic_partition_t& tp) {
+    Partition part;
+    tp.offset = options.start ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_STORED;
+    if (!options.start) return part;
+    auto table = topic_table(options.topic_prefix, tp.topic);
+    if (!table) {
+      fail(make_error(Errc::invalid_argument,
+                      std::string("kafka: topic ") + tp.topic + " is not <prefix>.<schema>.<table>"));
+      return part;
+    }
+    auto start = options.start(tp.topic, table->first, table->second, tp.partition);
+    if (!start) {
+      fail(start.error().with_context(std::string("kafka: where ") + tp.topic + ":" +
+                                      std::to_string(tp.partition) + " resumes"));
+      return part;
+    }
+    if (*start) {
+      tp.offset = (*start)->next_offset;
+      part.durable = (*start)->next_offset;
+      part.has_order = true;
+      part.order_commit = (*start)->order_commit;
+      part.order_change = (*start)->order_change;
+    }
+    return part;
+  }
+
   void assign(rd_kafka_topic_partition_list_t* list) {
     for (int i = 0; i < list->cnt; ++i) {
       auto& tp = list->elems[i];
-      Partition part;
-      tp.offset = options.start ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_STORED;
-      if (options.start) {
-        auto table = topic_table(options.topic_prefix, tp.topic);
-        if (!table) {
-          fail(make_error(Errc::invalid_argument,
-                          std::string("kafka: topic ") + tp.topic + " is not <prefix>.<schema>.<table>"));
-          continue;
-        }
-        auto start = options.start(tp.topic, table->first, table->second, tp.partition);
-        if (!start) {
-          fail(start.error().with_context(std::string("kafka: where ") + tp.topic + ":" +
-                                          std::to_string(tp.partition) + " resumes"));
-          continue;
-        }
-        if (*start) {
-          tp.offset = (*start)->next_offset;
-          part.durable = (*start)->next_offset;
-          part.has_order = true;
-          part.order_commit = (*start)->order_commit;
-          part.order_change = (*start)->order_change;
-        }
-      }
+      Partition part = resume(tp);
       spdlog::info("kafka: assigned {}:{} from {}", tp.topic, tp.partition,
                    tp.offset >= 0 ? std::to_string(tp.offset)
                                   : (options.start ? "the beginning" : "the committed offset"));
@@ -198,9 +205,20 @@ struct KafkaChangeSource::Impl {
       return "kafka: " + topic + ":" + std::to_string(m.partition) + " offset " +
              std::to_string(m.offset);
     };
-    if (!decoded && decoded.error().code != Errc::unsupported)
-      return decoded.error().with_context(where());
-    if (!decoded || decoded->tombstone) {
+    if (!decoded && decoded.error().code != Errc::unsupported) {
+      // A poison record: reported and skipped, its offset advances as any record's (a bad row
+      // never stops the job nor changes another row's result).
+      ++rejected;
+      cdc::RejectedRecord record{.at = {.topic = topic,
+                                        .partition = m.partition,
+                                        .next_offset = m.offset + 1,
+                                        .order_commit = part.order_commit,
+                                        .order_change = part.order_change},
+                                 .offset = m.offset,
+                                 .reason = decoded.error().to_string()};
+      spdlog::warn("{}: skipped, not a readable Debezium record: {}", where(), record.reason);
+      if (handler.on_rejected) SL_TRY(handler.on_rejected(record));
+    } else if (!decoded || decoded->tombstone) {
       ++tombstones;
     } else {
       const cdc::ChangeEvent& e = decoded->event;
@@ -340,9 +358,39 @@ Status KafkaChangeSource::flush_confirmed() {
   return {};
 }
 
+Status KafkaChangeSource::restart_from_sink() {
+  Impl& s = *impl_;
+  if (!s.options.start)
+    return make_error(Errc::unsupported, "kafka: no sink positions to restart from");
+  s.delivered.clear();
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(s.partitions.size()));
+  for (auto& [key, part] : s.partitions) {
+    auto* tp = rd_kafka_topic_partition_list_add(list, key.first.c_str(), key.second);
+    part = s.resume(*tp);
+    spdlog::info("kafka: {} restarts from {}", partition_name(key),
+                 tp->offset >= 0 ? std::to_string(tp->offset) : "the beginning");
+  }
+  // A seek bumps the partitions' fetch version: records fetched before it are never delivered.
+  rd_kafka_error_t* error = list->cnt > 0 ? rd_kafka_seek_partitions(s.rk, list, 10'000) : nullptr;
+  for (int i = 0; error == nullptr && i < list->cnt; ++i)
+    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      s.fail(make_error(Errc::unavailable, std::string("kafka: seek ") + list->elems[i].topic +
+                                               ": " + rd_kafka_err2str(list->elems[i].err)));
+  rd_kafka_topic_partition_list_destroy(list);
+  if (error != nullptr) {
+    s.fail(make_error(Errc::unavailable,
+                      std::string("kafka: seek: ") + rd_kafka_error_string(error)));
+    rd_kafka_error_destroy(error);
+  }
+  if (s.failure) return *s.failure;
+  return {};
+}
+
 cdc::SourcePosition KafkaChangeSource::confirmed() const { return impl_->confirmed; }
 size_t KafkaChangeSource::repeats() const { return impl_->repeats; }
 size_t KafkaChangeSource::tombstones() const { return impl_->tombstones; }
+size_t KafkaChangeSource::rejected() const { return impl_->rejected; }
 
 std::vector<std::string> KafkaChangeSource::assignment() const {
   std::vector<std::string> out;

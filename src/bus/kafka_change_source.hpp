@@ -17,7 +17,8 @@
 // again); within a partition the order `(lsn_commit, lsn×2 + (0 delete | 1 other))` only grows,
 // so a change at or below the partition's order is a repeat and is dropped. Snapshot rows (op r,
 // all at the snapshot's point) are never dropped as repeats. Tombstones and logical messages are
-// skipped (their offsets still advance).
+// skipped (their offsets still advance). A record the decoder refuses (a poison record) is
+// reported to the handler's on_rejected and skipped the same way: it never stops the source.
 //
 // Rebalances use the eager protocol: a revocation calls the handler's on_reset (the job drops
 // what it had not made durable: another process may now own those partitions), and the new
@@ -71,9 +72,13 @@ class KafkaChangeSource final : public cdc::ChangeSource {
   // Commits the confirmed offsets to the group (asynchronously; monitoring only).
   Status flush_confirmed() override;
   cdc::SourcePosition confirmed() const override;
+  // Every assigned partition sought again where `start` says now; what was delivered and not
+  // confirmed is forgotten.
+  Status restart_from_sink() override;
 
   size_t repeats() const;     // changes dropped as a publisher's repeats
   size_t tombstones() const;  // tombstones and logical messages skipped
+  size_t rejected() const;    // records the decoder refused, reported (on_rejected) and skipped
   // The partitions currently assigned, "topic:partition" (tests, status).
   std::vector<std::string> assignment() const;
 

@@ -51,8 +51,24 @@ struct SourcePosition {
   bool operator==(const SourcePosition&) const = default;
 };
 
+// A record of a partitioned log the source could not read (invalid JSON, a value not matching its
+// schema, no Debezium event...): where it is and why. The source skips it (its position advances
+// as any record's, with on_transaction_end(`at`) following) and never stops on it.
+struct RejectedRecord {
+  LogPosition at;  // `at.next_offset` is the offset after the record
+  int64_t offset = -1;
+  std::string reason;
+  // How job_failures names it: "kafka <topic>:<partition>@<offset>".
+  std::string item() const {
+    return "kafka " + at.topic + ":" + std::to_string(at.partition) + "@" + std::to_string(offset);
+  }
+};
+
 struct ChangeHandler {
   std::function<Status(const ChangeEvent&)> on_event;
+  // A record that could not be read (reported by the job, e.g. in job_failures; an error here
+  // stops the job: the report could not be made). Null: the source only logs it.
+  std::function<Status(const RejectedRecord&)> on_rejected;
   // The transaction whose events were just delivered ended at `end` (also called for
   // transactions without any captured change, so an idle job can still confirm them).
   std::function<Status(const SourcePosition& end)> on_transaction_end;
@@ -71,6 +87,12 @@ class ChangeSource {
   // Reports the confirmed position to the source now.
   virtual Status flush_confirmed() = 0;
   virtual SourcePosition confirmed() const = 0;
+  // Starts again from the positions the sink stores (Kafka: each partition's Bronze txn), what
+  // was delivered and not confirmed forgotten: after the sink refused a commit because another
+  // consumer took one of its partitions over. Sources whose position is their own: unsupported.
+  virtual Status restart_from_sink() {
+    return make_error(Errc::unsupported, "cdc: this source keeps its own position");
+  }
 };
 
 // Opens a change source when a job is ready to follow it (e.g. after a first full pass, so the

@@ -20,8 +20,11 @@ struct IngestOptions : IngestFlags {
 Result<lakehouse::BronzeIngestStats> run_job(Context& ctx, const IngestOptions& opt,
                                              const delta::Lake& lake) {
   if (opt.source == "kafka") {
-    // The topics only: this process needs no access to PostgreSQL.
-    const auto options = bronze_ingest_options(ctx.settings, "", lake, opt);
+    // The topics only: this process needs PostgreSQL only to report poison records
+    // (job_failures), and goes on without it.
+    const auto conninfo = pg::resolve_conninfo(ctx.config, /*start_embedded=*/false);
+    const auto options =
+        bronze_ingest_options(ctx.settings, conninfo ? *conninfo : std::string(), lake, opt);
     stop_on_signals();
     return run_bronze_kafka_job(ctx.settings.kafka, ctx.settings.cdc.topic_prefix, options);
   }
@@ -38,18 +41,21 @@ Status run_ingest(Context& ctx, const IngestOptions& opt) {
   if (opt.json) {
     fmt::print(
         "{{\"snapshot_rows\":{},\"changes\":{},\"skipped\":{},\"commits\":{},"
-        "\"unconverted\":{},\"acknowledged\":\"{}\"}}\n",
+        "\"unconverted\":{},\"rejected\":{},\"conflicts\":{},\"acknowledged\":\"{}\"}}\n",
         stats.snapshot_rows, stats.changes, stats.skipped, stats.commits, stats.unconverted,
-        stats.acknowledged.to_string());
+        stats.rejected, stats.conflicts, stats.acknowledged.to_string());
   } else {
     fmt::print(
         "bronze: {} snapshot rows, {} changes ({} already landed), {} commits, acknowledged up "
-        "to {}{}\n",
+        "to {}{}{}\n",
         stats.snapshot_rows, stats.changes, stats.skipped, stats.commits,
         stats.acknowledged.to_string(),
         stats.unconverted
             ? fmt::format("; {} values kept as text in _unconverted", stats.unconverted)
-            : "");
+            : "",
+        stats.rejected ? fmt::format("; {} unreadable records skipped (see job_failures)",
+                                     stats.rejected)
+                       : "");
   }
   return {};
 }

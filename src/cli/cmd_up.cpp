@@ -135,7 +135,7 @@ Status run_up(Context& ctx, const UpOptions& opt) {
       flags.source = source;
       if (opt.kafka) {
         SL_TRY(run_bronze_kafka_job(settings.kafka, settings.cdc.topic_prefix,
-                                    bronze_ingest_options(settings, "", lake, flags)));
+                                    bronze_ingest_options(settings, conninfo, lake, flags)));
         return {};
       }
       SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));

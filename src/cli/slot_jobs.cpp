@@ -12,6 +12,7 @@
 #include "cli/stop_signal.hpp"
 #include "integrations/slack_webhook.hpp"
 #include "lakehouse/activity_card.hpp"
+#include "lakehouse/job_failures.hpp"
 
 namespace sl::cli {
 
@@ -61,6 +62,24 @@ Result<lakehouse::BronzeIngestStats> run_bronze_kafka_job(
     const KafkaSettings& kafka, const std::string& topic_prefix,
     const lakehouse::BronzeIngestOptions& options) {
   auto writer = lakehouse::bronze_writer(options);
+  // Poison records go to job_failures, on a connection opened at the first one (the topics alone
+  // need no database). A report that cannot be made is logged: the record is skipped all the same.
+  lakehouse::BronzeIngestOptions with_reports = options;
+  std::optional<pg::Connection> failures_db;
+  with_reports.report_rejected = [&](const cdc::RejectedRecord& record) -> Status {
+    if (!failures_db && !options.conninfo.empty()) {
+      auto opened = pg::Connection::open(options.conninfo);
+      if (opened) failures_db.emplace(std::move(*opened));
+    }
+    Status reported = make_error(Errc::unavailable, "no source database configured");
+    if (failures_db) reported = lakehouse::record_rejected_record(*failures_db, "ingest", record);
+    if (!reported) {
+      spdlog::error("ingest: {} not recorded in job_failures: {}", record.item(),
+                    reported.error().to_string());
+      failures_db.reset();  // a lost connection: opened again at the next one
+    }
+    return {};
+  };
   SL_ASSIGN_OR_RETURN(
       auto source,
       open_kafka_source({kafka, topic_prefix, options.log_group}, {}, "sportlake-ingest",
@@ -68,7 +87,7 @@ Result<lakehouse::BronzeIngestStats> run_bronze_kafka_job(
                                   const std::string& table, int32_t partition) {
                           return writer.log_start(schema, table, topic, partition);
                         }));
-  SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_bronze_ingest(*source, writer, options));
+  SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_bronze_ingest(*source, writer, with_reports));
   stats.skipped += source->repeats();
   return stats;
 }

@@ -309,7 +309,9 @@ Result<WriteResult> write_table(Storage& storage, const columnar::RecordBatch& b
   }
 
   std::vector<Add> adds = options.staged_files;
-  if (batch.num_rows > 0 || adds.empty()) {
+  // A batch without columns writes no file: a commit of its txns alone (a log position moved
+  // past records that hold no row, e.g. Bronze skipping a poison record).
+  if (batch.num_rows > 0 || (adds.empty() && !batch.schema.empty())) {
     SL_ASSIGN_OR_RETURN(auto written,
                         write_data_files(storage, batch, partition_columns, options, true));
     adds.insert(adds.end(), std::make_move_iterator(written.begin()),

@@ -58,7 +58,12 @@ Result<NotifierStats> run_activity_notifier(pg::Connection& sql, cdc::ChangeSour
     source.confirm(end);  // the outbox rows are committed: durable
     return {};
   };
+  // A record the source could not read (a Kafka poison record): reported, skipped.
+  auto on_rejected = [&](const cdc::RejectedRecord& record) {
+    return record_rejected_record(sql, k_notify_job, record);
+  };
   const cdc::ChangeHandler handler{.on_event = on_event,
+                                   .on_rejected = on_rejected,
                                    .on_transaction_end = on_transaction_end,
                                    .on_reset = [&] { transaction.clear(); }};
 

@@ -106,7 +106,8 @@ Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWri
     };
     return should_commit(
         policy, {.at_boundary = !writer.in_transaction(),
-                 .pending_rows = writer.pending_rows(),
+                 // positions alone (skipped records) count as one row: they are committed too
+                 .pending_rows = std::max<size_t>(writer.pending_rows(), writer.has_pending()),
                  .oldest_pending_age = oldest_pending ? ms(now - *oldest_pending) : ms({}),
                  .since_last_commit = ms(now - last_commit),
                  .idle = idle});
@@ -114,14 +115,28 @@ Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWri
   cdc::SourcePosition last_end;  // of the last transaction (what a commit makes durable)
   // Commits what is pending, then (only then) acknowledges it.
   auto commit = [&]() -> Status {
-    SL_ASSIGN_OR_RETURN(auto committed, writer.commit());
+    fault_point("bronze.commit.before");
+    auto committed = writer.commit();
+    if (!committed && committed.error().code == Errc::conflict && !options.log_group.empty()) {
+      // Another consumer took a partition over and committed it (its txn moved): what this one
+      // holds may be that one's now. Drop it all and read again from the stored positions (the
+      // tables committed before the conflict keep theirs; a lost partition leaves at the next
+      // rebalance).
+      spdlog::warn("bronze: {}: pending rows dropped, resuming from Bronze's positions",
+                   committed.error().message);
+      writer.discard_pending();
+      oldest_pending.reset();
+      ++stats.conflicts;
+      return stream.restart_from_sink();
+    }
+    if (!committed) return committed.error();
     fault_point("bronze.commit.before_ack");
     stream.confirm(last_end);
     ++stats.commits;
     oldest_pending.reset();
     last_commit = Clock::now();
-    spdlog::debug("bronze: committed {} rows to {} tables up to {}", committed.rows,
-                  committed.tables, writer.last_end_lsn().to_string());
+    spdlog::debug("bronze: committed {} rows to {} tables up to {}", committed->rows,
+                  committed->tables, writer.last_end_lsn().to_string());
     return stream.flush_confirmed();
   };
   auto on_event = [&](const cdc::ChangeEvent& e) -> Status {
@@ -133,32 +148,47 @@ Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWri
   auto on_commit = [&](const cdc::SourcePosition& end) -> Status {
     last_end = end;
     writer.end_transaction(end);
-    if (writer.pending_rows() == 0) {
+    if (!writer.has_pending()) {
       stream.confirm(end);  // nothing of it to write: durable as it is
       return {};
     }
     return commit_due(/*idle=*/false) ? commit() : Status{};
   };
 
+  // A record the source could not read: reported, then its position is committed with the next
+  // commit (a restart starts after it and does not report it again).
+  auto on_rejected = [&](const cdc::RejectedRecord& record) -> Status {
+    ++stats.rejected;
+    if (options.report_rejected) SL_TRY(options.report_rejected(record));
+    if (writer.skip_log_record(record.at.topic)) {
+      if (!oldest_pending) oldest_pending = Clock::now();
+    } else {
+      spdlog::warn("bronze: {} skipped before its table exists: a restart reads it again",
+                   record.item());
+    }
+    return {};
+  };
   auto last_data = Clock::now();
   auto enough = [&] {
     return options.max_changes > 0 && stats.changes >= options.max_changes &&
-           writer.pending_rows() == 0;
+           !writer.has_pending();
   };
   // The server sends the unacknowledged transactions again: forget their pending rows.
   auto on_reset = [&] {
     writer.discard_pending();
     oldest_pending.reset();
   };
-  const cdc::ChangeHandler handler{
-      .on_event = on_event, .on_transaction_end = on_commit, .on_reset = on_reset};
+  const cdc::ChangeHandler handler{.on_event = on_event,
+                                   .on_rejected = on_rejected,
+                                   .on_transaction_end = on_commit,
+                                   .on_reset = on_reset};
   // Idleness: after a transaction end with rows pending, a short poll (the idle window) that
   // brings nothing means the source has nothing more for now; the loop then sleeps in poll until
   // the floor or the ceiling is due, never spinning.
   bool idle = false;
   auto poll_timeout = [&]() -> std::chrono::milliseconds {
     const std::chrono::milliseconds longest(100);
-    if (writer.in_transaction() || writer.pending_rows() == 0) return longest;
+    if (writer.in_transaction() || !writer.has_pending()) return longest;
     if (!idle) return std::max(options.commit_idle_window, std::chrono::milliseconds(1));
     const auto now = Clock::now();
     auto wait = last_commit + options.commit_min_interval - now;
@@ -177,7 +207,7 @@ Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWri
     if (commit_due(idle)) SL_TRY(commit());
     if (options.idle_exit.count() > 0 && Clock::now() - last_data >= options.idle_exit) break;
   }
-  if (!writer.in_transaction() && writer.pending_rows() > 0) SL_TRY(commit());
+  if (!writer.in_transaction() && writer.has_pending()) SL_TRY(commit());
   SL_TRY(stream.flush_confirmed());
   stats.unconverted = writer.unconverted();
   stats.acknowledged = stream.confirmed().lsn;

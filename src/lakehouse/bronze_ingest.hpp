@@ -15,7 +15,10 @@
 //    (BronzeWriter), then acknowledge the slot up to the last committed transaction. With nothing pending, every
 //    transaction is acknowledged at once (idle tables do not hold WAL back).
 // A lost connection resumes from the last acknowledged position (pending rows are dropped: the
-// server sends them again). A failed commit stops the job without acknowledging anything.
+// server sends them again). A commit refused as a conflict (a log partition another consumer took
+// over and committed) drops the pending rows and restarts the source from Bronze's positions
+// (ChangeSource::restart_from_sink). Any other failed commit stops the job without acknowledging
+// anything.
 #pragma once
 
 #include <chrono>
@@ -54,6 +57,9 @@ struct BronzeIngestOptions {
   // Stop once this many streamed changes are committed (0: no limit; benchmarks, tests).
   size_t max_changes = 0;
   std::function<bool()> stop_requested;
+  // Reports a record the source could not read (job_failures); the job skips it either way. An
+  // error stops the job. Empty: only logged and counted.
+  std::function<Status(const cdc::RejectedRecord&)> report_rejected;
   std::function<int64_t()> now_us;  // the clock for _ingest_ts (tests make it deterministic)
 };
 
@@ -63,6 +69,8 @@ struct BronzeIngestStats {
   size_t skipped = 0;  // streamed changes already in Bronze (replayed after a restart)
   size_t commits = 0;  // Bronze flushes (each one Delta version per table with rows)
   size_t unconverted = 0;
+  size_t rejected = 0;  // records the source could not read: reported and skipped
+  size_t conflicts = 0;  // commits refused (a partition taken over): resumed from Bronze
   pg::Lsn acknowledged;
 };
 

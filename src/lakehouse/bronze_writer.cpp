@@ -151,8 +151,11 @@ Result<std::optional<cdc::LogPosition>> BronzeWriter::log_start(const std::strin
     if (snapshot.error().code != Errc::not_found)
       return snapshot.error().with_context("bronze table of " + t->name);
     t->log_known[app] = std::nullopt;
+    log_tables_[topic] = t;
     return std::optional<cdc::LogPosition>{};
   }
+  t->exists = true;
+  log_tables_[topic] = t;
   auto offset = snapshot->app_version(app);
   t->log_known[app] = offset;
   if (!offset) return std::optional<cdc::LogPosition>{};
@@ -164,6 +167,22 @@ Result<std::optional<cdc::LogPosition>> BronzeWriter::log_start(const std::strin
                        .order_change = snapshot->app_version(app + ":change").value_or(0)}};
 }
 
+bool BronzeWriter::skip_log_record(const std::string& topic) {
+  in_transaction_ = true;
+  auto it = log_tables_.find(topic);
+  if (it == log_tables_.end() || !it->second->exists) return false;
+  if (std::find(touched_.begin(), touched_.end(), it->second) == touched_.end())
+    touched_.push_back(it->second);
+  return true;
+}
+
+bool BronzeWriter::has_pending() const {
+  if (pending_rows_ > 0) return true;
+  for (const auto& [name, t] : tables_)
+    if (!t.log_pending.empty()) return true;
+  return false;
+}
+
 Status BronzeWriter::add_snapshot_row(const cdc::ChangeEvent& event, int64_t ingest_ts_us) {
   SL_ASSIGN_OR_RETURN(auto* t, table(event.source.schema, event.source.table));
   return add_row(*t, event, ingest_ts_us);
@@ -171,7 +190,10 @@ Status BronzeWriter::add_snapshot_row(const cdc::ChangeEvent& event, int64_t ing
 
 Result<size_t> BronzeWriter::commit_table(Table& t, int64_t version, BronzeCommit& stats) {
   columnar::RecordBatch batch;
-  if (t.rows) {
+  // Only positions pending (skipped records): no columns, so no data file, the txns alone.
+  const bool positions_only =
+      (!t.rows || t.rows->size() == 0) && t.staged.empty() && !t.log_pending.empty();
+  if (t.rows && !positions_only) {
     batch = t.rows->take();
     merge_fields(t.union_fields, batch.schema);
   }
@@ -224,6 +246,7 @@ Result<size_t> BronzeWriter::commit_table(Table& t, int64_t version, BronzeCommi
   t.staged.clear();
   t.staged_rows = 0;
   t.union_fields.clear();
+  t.exists = true;
   if (options_.log_app_prefix.empty()) t.watermark = version;
   for (const auto& [app, at] : t.log_pending) t.log_known[app] = at.next_offset;
   t.log_pending.clear();
@@ -240,7 +263,7 @@ Result<BronzeCommit> BronzeWriter::commit() {
   BronzeCommit stats;
   const auto version = static_cast<int64_t>(last_end_lsn_.value);
   for (auto& [name, t] : tables_) {
-    if ((!t.rows || t.rows->size() == 0) && t.staged.empty()) continue;
+    if ((!t.rows || t.rows->size() == 0) && t.staged.empty() && t.log_pending.empty()) continue;
     SL_ASSIGN_OR_RETURN(auto rows, commit_table(t, version, stats));
     pending_rows_ -= rows;
   }

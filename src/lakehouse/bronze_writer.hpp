@@ -87,6 +87,12 @@ class BronzeWriter {
   Result<std::optional<cdc::LogPosition>> log_start(const std::string& schema, const std::string& table,
                                             const std::string& topic, int32_t partition);
   std::string log_app_id(const std::string& topic, int32_t partition) const;
+  // A record of `topic` was not read (a poison record, reported by the job): the current
+  // transaction touches the topic's table all the same, so its end's log position is committed
+  // with the next commit (a commit of txns alone if no row is pending) and a restart resumes after
+  // the record. False when the topic was never assigned (log_start) or its table does not exist
+  // yet (nothing to commit a position to: a restart reads the record again).
+  bool skip_log_record(const std::string& topic);
   // Commits every table with pending rows at the last ended transaction. Refused inside a
   // transaction (its rows would land without the rest of it).
   Result<BronzeCommit> commit();
@@ -100,6 +106,8 @@ class BronzeWriter {
   void discard_pending();
 
   size_t pending_rows() const { return pending_rows_; }
+  // Rows or positions (of skipped records) waiting for a commit.
+  bool has_pending() const;
   bool in_transaction() const { return in_transaction_; }
   // Position of the last ended transaction (what a successful commit() makes durable).
   pg::Lsn last_end_lsn() const { return last_end_lsn_; }
@@ -118,6 +126,7 @@ class BronzeWriter {
     size_t unconverted_before = 0;              // of builders replaced since the start
     std::map<std::string, cdc::LogPosition> log_pending;  // by application id
     std::map<std::string, std::optional<int64_t>> log_known;  // offsets as last read/written
+    bool exists = false;  // seen in the lake (log_start) or committed by this writer
   };
 
   Result<Table*> table(const std::string& schema, const std::string& name);
@@ -131,6 +140,7 @@ class BronzeWriter {
   bool in_transaction_ = false;
   pg::Lsn last_end_lsn_;
   std::vector<Table*> touched_;  // by the current transaction (log sources)
+  std::map<std::string, Table*> log_tables_;  // topic → its table (log sources, from log_start)
 };
 
 }  // namespace sl::lakehouse

@@ -186,8 +186,14 @@ Result<DistanceRefresh> run_distance_worker(pg::Connection& sql,
     return {};
   };
   auto on_reset = [&] { employees_changed = false; };
-  const cdc::ChangeHandler handler{
-      .on_event = on_event, .on_transaction_end = on_commit, .on_reset = on_reset};
+  // A record the source could not read (a Kafka poison record): reported, skipped.
+  auto on_rejected = [&](const cdc::RejectedRecord& record) {
+    return record_rejected_record(sql, k_distances_job, record);
+  };
+  const cdc::ChangeHandler handler{.on_event = on_event,
+                                   .on_rejected = on_rejected,
+                                   .on_transaction_end = on_commit,
+                                   .on_reset = on_reset};
   auto last_data = Clock::now();
   while (!stop()) {
     SL_ASSIGN_OR_RETURN(bool got, source->poll(std::chrono::milliseconds(200), handler));

@@ -92,6 +92,11 @@ Status replace_job_failures(pg::Connection& sql, std::string_view job, std::stri
   return {};
 }
 
+Status record_rejected_record(pg::Connection& sql, std::string_view job,
+                              const cdc::RejectedRecord& record) {
+  return record_job_failure(sql, job, {.item = record.item(), .employee_id = {}, .error = record.reason});
+}
+
 Result<Status> isolated(pg::Connection& sql, const std::function<Status()>& step) {
   SL_TRY(sql.exec("SAVEPOINT sl_item"));
   Status status;

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cdc/change_source.hpp"
 #include "common/result.hpp"
 #include "pg/connection.hpp"
 
@@ -40,6 +41,12 @@ std::string clean_text(std::string_view text, size_t max_bytes = k_max_error_byt
 
 // Upserts one failure of `job` (failures + 1, last error and time).
 Status record_job_failure(pg::Connection& sql, std::string_view job, const JobFailure& failure);
+
+// A log record the job's source could not read (a Kafka poison record), as a failure of `job`
+// named "kafka <topic>:<partition>@<offset>": upserted, so a record read again after a crash
+// (before its position was stored) stays one row.
+Status record_rejected_record(pg::Connection& sql, std::string_view job,
+                              const cdc::RejectedRecord& record);
 
 // The outcome of a whole pass of `job` over the items whose key starts with `scope`: the items
 // in `failing` are upserted, every other open failure of that scope is deleted (it went through,

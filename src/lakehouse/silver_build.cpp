@@ -316,9 +316,14 @@ void report_job_failures(const SilverInputs& in, bool notify_part,
     const auto space = item.find(' ');
     const std::string item_key = space == std::string::npos ? item : item.substr(space + 1);
     const auto employee = f.integer("employee_id", row);
-    if ((job == "notify") != notify_part) continue;
+    // A Kafka record a consumer could not read concerns no row of ours: the jobs' part.
+    const bool log_record = item.starts_with("kafka ");
+    if ((job == "notify" && !log_record) != notify_part) continue;
     if (notify_part && notify_keys && !notify_keys->contains(item_key)) continue;
-    if (job == "distances") {
+    if (log_record) {
+      issues.add("jobs", job + " " + item, employee, job + "_failed", "warning",
+                 "message Kafka illisible, ignoré" + times + " : " + error);
+    } else if (job == "distances") {
       issues.add("commutes", employee ? std::to_string(*employee) : item_key, employee,
                  "distances_failed", "warning",
                  "distance domicile-travail non calculée" + times + " : " + error);

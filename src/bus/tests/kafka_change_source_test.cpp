@@ -1,6 +1,7 @@
 // KafkaChangeSource on librdkafka's mock cluster: records decoded into events, repeats and
-// tombstones skipped with their offsets still advancing, each partition sought where the sink
-// says, a cooperative assignor refused, topic names parsed.
+// tombstones skipped with their offsets still advancing, poison records reported and skipped,
+// each partition sought where the sink says (at assignment and after a refused commit), a
+// cooperative assignor refused, topic names parsed.
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -128,6 +129,66 @@ TEST(KafkaChangeSource, ResumesWhereTheSinkSaysAndDropsARepeatAfterTheRestart) {
   EXPECT_EQ(seen.events, (std::vector<std::string>{"u 2"}));
   EXPECT_EQ((*source)->repeats(), 1u);
   EXPECT_EQ(seen.ends.front().log->next_offset, 3);
+}
+
+TEST(KafkaChangeSource, ReportsAndSkipsPoisonRecordsAndGoesOn) {
+  MockCluster cluster;
+  cluster.create_topic(k_topic, 1);
+  {
+    auto sink = KafkaSink::open({.bootstrap_servers = cluster.bootstrap(), .properties = {{"log_level", "0"}}});
+    ASSERT_TRUE(sink) << sink.error().to_string();
+    const std::string good = value('c', 2, 100, 95);
+    ASSERT_TRUE((*sink)->write(k_topic, key(1), value('c', 1, 100, 90)));  // offset 0
+    ASSERT_TRUE((*sink)->write(k_topic, key(9), std::string("{\"payload\": oops")));  // 1
+    ASSERT_TRUE((*sink)->write(k_topic, key(9), good.substr(0, good.size() / 2)));   // 2: truncated
+    ASSERT_TRUE((*sink)->write(k_topic, std::nullopt, std::string("{\"hello\":1}")));  // 3
+    ASSERT_TRUE((*sink)->write(k_topic, key(2), good));  // 4
+    ASSERT_TRUE((*sink)->end_transaction(cdc::SourcePosition{pg::Lsn{1}}));
+    ASSERT_TRUE((*sink)->durable());
+  }
+  auto source = KafkaChangeSource::open(options(cluster, std::nullopt));
+  ASSERT_TRUE(source) << source.error().to_string();
+  Seen seen;
+  std::vector<cdc::RejectedRecord> rejected;
+  cdc::ChangeHandler handler{.on_event =
+                                 [&](const cdc::ChangeEvent& e) {
+                                   seen.events.push_back((*e.after)[0].data);
+                                   return Status{};
+                                 },
+                             .on_rejected =
+                                 [&](const cdc::RejectedRecord& r) {
+                                   rejected.push_back(r);
+                                   return Status{};
+                                 },
+                             .on_transaction_end =
+                                 [&](const cdc::SourcePosition& end) {
+                                   seen.ends.push_back(end);
+                                   return Status{};
+                                 },
+                             .on_reset = [] {}};
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (seen.ends.size() < 5 && std::chrono::steady_clock::now() < give_up)
+    ASSERT_TRUE((*source)->poll(std::chrono::milliseconds(100), handler));
+  ASSERT_EQ(seen.ends.size(), 5u);
+  EXPECT_EQ(seen.events, (std::vector<std::string>{"1", "2"}));  // the good ones, both
+  ASSERT_EQ(rejected.size(), 3u);
+  EXPECT_EQ((*source)->rejected(), 3u);
+  for (size_t i = 0; i < rejected.size(); ++i) {
+    EXPECT_EQ(rejected[i].offset, static_cast<int64_t>(i) + 1);
+    EXPECT_EQ(rejected[i].at.next_offset, static_cast<int64_t>(i) + 2);
+    EXPECT_FALSE(rejected[i].reason.empty());
+  }
+  EXPECT_EQ(rejected[0].item(), "kafka " + k_topic + ":0@1");
+  EXPECT_EQ(seen.ends[3].log->next_offset, 4);  // a poison record's end moves the offset too
+
+  // After a refused commit: every partition sought again where the sink says (here its start).
+  ASSERT_TRUE((*source)->restart_from_sink());
+  seen = {};
+  rejected.clear();
+  while (seen.ends.size() < 5 && std::chrono::steady_clock::now() < give_up)
+    ASSERT_TRUE((*source)->poll(std::chrono::milliseconds(100), handler));
+  EXPECT_EQ(seen.events, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(rejected.size(), 3u);
 }
 
 TEST(KafkaChangeSource, RefusesACooperativeAssignorAndNeedsAGroup) {

@@ -286,5 +286,35 @@ TEST_F(BronzeWriterTest, ALogSourceStoresEachPartitionsOffsetInItsOwnTxn) {
   EXPECT_EQ(rows().num_rows, 3u);
 }
 
+TEST_F(BronzeWriterTest, ASkippedLogRecordMovesItsPartitionsTxnEvenWithoutRows) {
+  auto rel = activities();
+  const std::string app = "sportlake-bronze:g:rh_sport.public.strava_activities:";
+  const std::string topic = "rh_sport.public.strava_activities";
+  BronzeWriter w({.lake = &lake_, .app_id = "sportlake-bronze:g", .log_app_prefix = "sportlake-bronze:g"});
+  ASSERT_FALSE(w.log_start("public", "strava_activities", topic, 0)->has_value());
+  // Before the table exists there is nothing to commit a position to.
+  EXPECT_FALSE(w.skip_log_record(topic));
+  w.end_transaction(log_end(0, 1, 1));
+  EXPECT_FALSE(w.has_pending());
+  EXPECT_FALSE(w.skip_log_record("another.topic"));  // never assigned
+  w.end_transaction(log_end(0, 1, 2));
+  ASSERT_TRUE(*w.add_change(change(rel, cdc::Op::create, 1, 100, 90), 5));
+  w.end_transaction(log_end(0, 2, 3));
+  ASSERT_TRUE(w.commit().ok());
+  const auto files = snapshot().files.size();
+
+  // A poison record at offset 2, nothing else: a commit of the txn alone, no data file.
+  EXPECT_TRUE(w.skip_log_record(topic));
+  w.end_transaction(log_end(0, 3, 4));
+  EXPECT_EQ(w.pending_rows(), 0u);
+  EXPECT_TRUE(w.has_pending());
+  ASSERT_TRUE(w.commit().ok());
+  EXPECT_FALSE(w.has_pending());
+  auto s = snapshot();
+  EXPECT_EQ(s.app_version(app + "0"), 3);
+  EXPECT_EQ(s.files.size(), files);
+  EXPECT_EQ(rows().num_rows, 1u);
+}
+
 }  // namespace
 }  // namespace sl::lakehouse
