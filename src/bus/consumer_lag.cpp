@@ -79,16 +79,23 @@ Result<std::vector<std::string>> list_groups(rd_kafka_t* rk, const LagQuery& que
   return out;
 }
 
-// The committed offsets of `group` on every partition it committed (OffsetFetch).
+// The committed offsets of `group` on the partitions of `marks` it committed (OffsetFetch, the
+// partitions named: librdkafka's mock cluster answers nothing for "all partitions").
+template <typename Marks>
 Result<std::map<std::pair<std::string, int32_t>, int64_t>> committed_offsets(
-    rd_kafka_t* rk, const LagQuery& query, const std::string& group) {
+    rd_kafka_t* rk, const LagQuery& query, const std::string& group, const Marks& marks) {
+  std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)>
+      wanted(rd_kafka_topic_partition_list_new(static_cast<int>(marks.size())),
+             &rd_kafka_topic_partition_list_destroy);
+  for (const auto& [key, w] : marks)
+    rd_kafka_topic_partition_list_add(wanted.get(), key.first.c_str(), key.second);
   SL_ASSIGN_OR_RETURN(
       auto event,
       admin_request(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, query,
                     "committed offsets of group " + group,
-                    [rk, &group](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* queue) {
+                    [rk, &group, &wanted](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* queue) {
                       rd_kafka_ListConsumerGroupOffsets_t* request =
-                          rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr);
+                          rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), wanted.get());
                       rd_kafka_ListConsumerGroupOffsets(rk, &request, 1, options, queue);
                       rd_kafka_ListConsumerGroupOffsets_destroy(request);
                     }));
@@ -172,7 +179,8 @@ Result<std::vector<PartitionLag>> consumer_lag(const LagQuery& query) {
         groups.push_back({.group = name, .tables = {}, .discovered = true});
   }
   for (const auto& group : groups) {
-    SL_ASSIGN_OR_RETURN(auto committed, committed_offsets(handle.get(), query, group.group));
+    if (marks.empty()) break;
+    SL_ASSIGN_OR_RETURN(auto committed, committed_offsets(handle.get(), query, group.group, marks));
     if (committed.empty()) continue;  // never committed (or on other topics only)
     std::vector<PartitionLag> rows;
     bool any_committed = false;

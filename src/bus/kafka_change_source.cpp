@@ -65,6 +65,7 @@ struct KafkaChangeSource::Impl {
     bool has_order = false;
     int64_t order_commit = 0;
     int64_t order_change = 0;
+    bool paused = false;   // restarting from the sink: its records are not delivered meanwhile
   };
   struct Delivered {
     uint64_t sequence;
@@ -80,6 +81,7 @@ struct KafkaChangeSource::Impl {
   cdc::SourcePosition confirmed;
   std::optional<Error> failure;
   bool reset_due = false;
+  bool restart_pending = false;  // restart_from_sink's seek not done yet (retried at each poll)
   size_t repeats = 0;
   size_t tombstones = 0;
   size_t rejected = 0;
@@ -154,8 +156,45 @@ struct KafkaChangeSource::Impl {
                                   : (options.start ? "the beginning" : "the committed offset"));
       partitions[{tp.topic, tp.partition}] = part;
     }
+    restart_pending = false;  // every partition starts from the sink anyway
     if (auto err = rd_kafka_assign(rk, list); err != RD_KAFKA_RESP_ERR_NO_ERROR)
       fail(make_error(Errc::unavailable, std::string("kafka: assign: ") + rd_kafka_err2str(err)));
+  }
+
+  // restart_from_sink's seek of every assigned partition to the sink's position. A seek that
+  // cannot finish now (the group is rejoining: the conflict often comes with a lost session) is
+  // retried at the next poll, the partitions' records held back meanwhile; the assignment that
+  // ends a rejoin seeks from the sink anyway.
+  Status seek_to_sink() {
+    rd_kafka_topic_partition_list_t* list =
+        rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
+    std::vector<Partition> resumed;
+    for (auto& [key, part] : partitions)
+      resumed.push_back(resume(*rd_kafka_topic_partition_list_add(list, key.first.c_str(), key.second)));
+    if (failure) {
+      rd_kafka_topic_partition_list_destroy(list);
+      return *failure;
+    }
+    rd_kafka_error_t* error = list->cnt > 0 ? rd_kafka_seek_partitions(rk, list, 2000) : nullptr;
+    bool sought = error == nullptr;
+    for (int i = 0; sought && i < list->cnt; ++i) sought = list->elems[i].err == RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (error != nullptr) {
+      spdlog::warn("kafka: seek to Bronze's positions: {} (retried)", rd_kafka_error_string(error));
+      rd_kafka_error_destroy(error);
+    }
+    if (sought) {
+      size_t i = 0;
+      for (auto& [key, part] : partitions) {
+        part = resumed[i];
+        spdlog::info("kafka: {} restarts from {}", partition_name(key),
+                     list->elems[i].offset >= 0 ? std::to_string(list->elems[i].offset)
+                                                : "the beginning");
+        ++i;
+      }
+      restart_pending = false;
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+    return {};
   }
 
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
@@ -170,6 +209,7 @@ struct KafkaChangeSource::Impl {
     self->partitions.clear();
     self->delivered.clear();
     self->reset_due = true;
+    self->restart_pending = false;
     rd_kafka_assign(rk, nullptr);
   }
 
@@ -193,7 +233,7 @@ struct KafkaChangeSource::Impl {
   Status deliver(const rd_kafka_message_t& m, const cdc::ChangeHandler& handler) {
     const std::string topic = rd_kafka_topic_name(m.rkt);
     auto it = partitions.find({topic, m.partition});
-    if (it == partitions.end())  // a record fetched before a revocation
+    if (it == partitions.end() || it->second.paused)  // fetched before a revocation or a restart
       return {};
     Partition& part = it->second;
     std::optional<std::string_view> key, value;
@@ -318,6 +358,7 @@ Result<bool> KafkaChangeSource::poll(std::chrono::milliseconds timeout,
     s.commit_offsets(true, false);
     s.last_commit = now;
   }
+  if (s.restart_pending) SL_TRY(s.seek_to_sink());
   bool got = false;
   for (size_t i = 0; i < s.options.max_batch; ++i) {
     rd_kafka_message_t* m =
@@ -363,28 +404,9 @@ Status KafkaChangeSource::restart_from_sink() {
   if (!s.options.start)
     return make_error(Errc::unsupported, "kafka: no sink positions to restart from");
   s.delivered.clear();
-  rd_kafka_topic_partition_list_t* list =
-      rd_kafka_topic_partition_list_new(static_cast<int>(s.partitions.size()));
-  for (auto& [key, part] : s.partitions) {
-    auto* tp = rd_kafka_topic_partition_list_add(list, key.first.c_str(), key.second);
-    part = s.resume(*tp);
-    spdlog::info("kafka: {} restarts from {}", partition_name(key),
-                 tp->offset >= 0 ? std::to_string(tp->offset) : "the beginning");
-  }
-  // A seek bumps the partitions' fetch version: records fetched before it are never delivered.
-  rd_kafka_error_t* error = list->cnt > 0 ? rd_kafka_seek_partitions(s.rk, list, 10'000) : nullptr;
-  for (int i = 0; error == nullptr && i < list->cnt; ++i)
-    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR)
-      s.fail(make_error(Errc::unavailable, std::string("kafka: seek ") + list->elems[i].topic +
-                                               ": " + rd_kafka_err2str(list->elems[i].err)));
-  rd_kafka_topic_partition_list_destroy(list);
-  if (error != nullptr) {
-    s.fail(make_error(Errc::unavailable,
-                      std::string("kafka: seek: ") + rd_kafka_error_string(error)));
-    rd_kafka_error_destroy(error);
-  }
-  if (s.failure) return *s.failure;
-  return {};
+  for (auto& [key, part] : s.partitions) part.paused = true;
+  s.restart_pending = true;
+  return s.seek_to_sink();
 }
 
 cdc::SourcePosition KafkaChangeSource::confirmed() const { return impl_->confirmed; }

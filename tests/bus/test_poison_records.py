@@ -79,9 +79,10 @@ def produce(bootstrap, topic, records, partitions=3, first=0):
 
 
 def failures(sportlake, e, job):
-    rows = psql(sportlake, e, f"SELECT item || '=' || failures FROM job_failures WHERE job = '{job}' "
-                              "ORDER BY item")
-    return dict(r.split("=") for r in rows)
+    # (psql's lines are split at whitespace: the item's space travels as '+')
+    rows = psql(sportlake, e, f"SELECT replace(item, ' ', '+') || '=' || failures FROM job_failures "
+                              f"WHERE job = '{job}' ORDER BY item")
+    return dict(r.replace("+", " ").split("=") for r in rows)
 
 
 def good_value(bootstrap, topic, prefix):
