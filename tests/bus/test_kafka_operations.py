@@ -9,16 +9,10 @@ import subprocess
 import threading
 import time
 
-from deltalake import DeltaTable
 
-from bus_helpers import psql, run
+from bus_helpers import assert_every_activity_once, bronze, psql, run
 
 
-def bronze(root, table):
-    path = pathlib.Path(root) / table
-    if not (path / "_delta_log").exists():
-        return []
-    return DeltaTable(str(path)).to_pyarrow_table().to_pylist()
 
 
 def publish(sportlake, e, idle=2):
@@ -92,11 +86,7 @@ def test_a_commit_refused_after_a_takeover_resumes_from_bronze(env):
     assert "resuming from Bronze's positions" in a_err
     assert json.loads(b_out)["conflicts"] == 0
 
-    rows = bronze(root, "strava_activities")
-    seen = [(r["activity_id"], r["_op"], r["_lsn"]) for r in rows]
-    assert len(seen) == len(set(seen)), "a change landed twice"
-    ids = {int(i) for i in psql(sportlake, e, "SELECT activity_id FROM strava_activities")}
-    assert sorted(r["activity_id"] for r in rows) == sorted(ids), "every insert exactly once"
+    assert_every_activity_once(sportlake, e, root)
 
 
 def test_status_shows_every_group_that_consumed_the_topics(env, kafka):

@@ -15,16 +15,10 @@ import subprocess
 import time
 
 from confluent_kafka import Producer
-from deltalake import DeltaTable
 
-from bus_helpers import psql, read_topics, run
+from bus_helpers import assert_every_activity_once, bronze, psql, read_topics, run
 
 
-def bronze(root, table):
-    path = pathlib.Path(root) / table
-    if not (path / "_delta_log").exists():
-        return []
-    return DeltaTable(str(path)).to_pyarrow_table().to_pylist()
 
 
 def txns(root, table):
@@ -90,12 +84,6 @@ def good_value(bootstrap, topic, prefix):
     return next(v for (_, _, v) in on_kafka[topic] if v and v.get("payload", {}).get("after"))
 
 
-def assert_every_activity_once(sportlake, e, root):
-    rows = bronze(root, "strava_activities")
-    seen = [(r["activity_id"], r["_op"], r["_lsn"]) for r in rows]
-    assert len(seen) == len(set(seen)), "a change landed twice"
-    ids = {int(i) for i in psql(sportlake, e, "SELECT activity_id FROM strava_activities")}
-    assert sorted(r["activity_id"] for r in rows) == sorted(ids), "every insert exactly once"
 
 
 def test_ingest_reports_and_skips_each_poison_record_once(env, kafka):
