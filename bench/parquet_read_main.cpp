@@ -1,11 +1,16 @@
-// bench_parquet_read FILE.parquet: two full scans with our reader (every row group, every column,
-// one thread) in one process; prints "first_seconds second_seconds rows" for
-// bench/parquet_read.py. The first scan runs in a fresh process (the allocator gets its memory
+// bench_parquet_read FILE.parquet [--threads N]: two full scans with our reader (every row group,
+// every column, on N threads: 1 by default) in one process; prints "first_seconds second_seconds
+// rows second_cpu_seconds" for bench/parquet_read.py (CPU time of the process during the second
+// scan: steadier than wall time on a shared machine, and the cost of the threads). The first scan runs in a fresh process (the allocator gets its memory
 // from the kernel, page by page); the second reuses it, as pyarrow's runs after its first do.
 // Opening (the file mapped and the footer decoded) is timed too, as pyarrow's read_table
 // includes it.
+#include <time.h>
+
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <optional>
 
 #include "common/memory_tuning.hpp"
@@ -16,14 +21,21 @@ using namespace sl::columnar;
 
 namespace {
 
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 // Seconds of one scan, and its rows; nullopt (after printing why) on a read error.
-std::optional<std::pair<double, size_t>> scan(const char* path) {
+std::optional<std::pair<double, size_t>> scan(const char* path, size_t threads) {
   auto start = std::chrono::steady_clock::now();
   auto reader = ParquetReader::open(path);
   if (!reader) {
     std::fprintf(stderr, "%s\n", reader.error().to_string().c_str());
     return std::nullopt;
   }
+  (*reader)->set_threads(threads);
   size_t rows = 0;
   for (size_t g = 0; g < (*reader)->num_row_groups(); ++g) {
     auto batch = (*reader)->read_row_group(g);
@@ -40,15 +52,20 @@ std::optional<std::pair<double, size_t>> scan(const char* path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s FILE.parquet\n", argv[0]);
+  size_t threads = 1;
+  if (argc == 4 && std::strcmp(argv[2], "--threads") == 0) {
+    threads = static_cast<size_t>(std::strtoul(argv[3], nullptr, 10));
+  } else if (argc != 2) {
+    std::fprintf(stderr, "usage: %s FILE.parquet [--threads N]\n", argv[0]);
     return 2;
   }
   sl::tune_memory_allocator();  // as the sportlake binary does
-  auto first = scan(argv[1]);
+  auto first = scan(argv[1], threads);
   if (!first) return 1;
-  auto second = scan(argv[1]);
+  const double cpu_start = cpu_seconds();
+  auto second = scan(argv[1], threads);
   if (!second) return 1;
-  std::printf("%.6f %.6f %zu\n", first->first, second->first, first->second);
+  std::printf("%.6f %.6f %zu %.6f\n", first->first, second->first, first->second,
+              cpu_seconds() - cpu_start);
   return 0;
 }

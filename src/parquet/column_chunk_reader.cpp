@@ -47,19 +47,45 @@ Status take_prefixed_levels(std::string_view& rest, Encoding encoding, const cha
   return {};
 }
 
-// Decodes `n` levels of one section into `decoded` (resized to n), checks them, and counts those
-// at the maximum (for definition levels: the present values) in the same pass.
+// Decodes `n` levels of one section into out[0..n), checks them, and counts those at the maximum
+// (for definition levels: the present values) as they are decoded: an RLE run is checked once,
+// bit-packed levels a block at a time while the block is in cache.
 Result<size_t> decode_levels(std::string_view bytes, int max_level, size_t n, const char* what,
-                             std::vector<uint32_t>& decoded) {
-  if (!decode_rle_bit_packed(bytes, bit_width_for(static_cast<uint32_t>(max_level)), n, decoded))
-    return make_error(Errc::corrupt, std::string("malformed ") + what + " levels");
+                             uint32_t* out) {
   const auto max = static_cast<uint32_t>(max_level);
+  const int width = bit_width_for(max);
+  const uint8_t* end = reinterpret_cast<const uint8_t*>(bytes.data()) + bytes.size();
   uint32_t highest = 0;
   size_t at_max = 0;
-  for (size_t i = 0; i < n; ++i) {
-    highest = std::max(highest, decoded[i]);
-    at_max += decoded[i] == max;
-  }
+  uint32_t* next = out;
+  bool ok = visit_rle_bit_packed(
+      bytes, width, n,
+      [&](uint32_t level, size_t count) {
+        std::fill(next, next + count, level);
+        next += count;
+        highest = std::max(highest, level);
+        at_max += level == max ? count : 0;
+        return true;
+      },
+      [&](const uint8_t* p, size_t count) {
+        constexpr size_t k_block = 2048;  // a multiple of 8: blocks start on a byte
+        for (size_t done = 0; done < count; done += k_block) {
+          const size_t m = std::min(k_block, count - done);
+          unpack_bits(p + done / 8 * static_cast<size_t>(width), end, width, m, next);
+          // Loops without exits, which the compiler vectorises.
+          uint32_t block_highest = 0;
+          size_t block_at_max = 0;
+          for (size_t i = 0; i < m; ++i) {
+            block_highest = std::max(block_highest, next[i]);
+            block_at_max += next[i] == max;
+          }
+          highest = std::max(highest, block_highest);
+          at_max += block_at_max;
+          next += m;
+        }
+        return true;
+      });
+  if (!ok) return make_error(Errc::corrupt, std::string("malformed ") + what + " levels");
   if (highest > max) {
     return make_error(Errc::corrupt, std::string(what) + " level " + std::to_string(highest) +
                                          " above the maximum " + std::to_string(max_level));
@@ -325,16 +351,27 @@ class PageLoop {
     return {};
   }
 
+  // Room for the page's n levels at the end of `levels`, where they are decoded in place (the
+  // chunk's count reserved at once: growing by doubling copied them again and again).
+  uint32_t* levels_tail(std::vector<uint32_t>& levels, size_t n) const {
+    const size_t first = levels.size();
+    if (levels.capacity() < first + n) {
+      levels.reserve(std::max(
+          first + n, static_cast<size_t>(std::clamp<int64_t>(meta_.num_values, 0, int64_t{1} << 26))));
+    }
+    levels.resize(first + n);
+    return levels.data() + first;
+  }
+
   // Appends the page's levels to out_ (checked) and says how many entries carry a value.
   Result<size_t> append_levels(const PageSections& page) {
     const size_t n = page.num_values;
     const size_t first = out_.num_levels;
     if (max_rep_ > 0) {
-      if (auto levels = decode_levels(page.repetition, max_rep_, n, "repetition", scratch_);
+      if (auto levels = decode_levels(page.repetition, max_rep_, n, "repetition",
+                                      levels_tail(out_.repetition_levels, n));
           !levels)
         return page_error(levels.error());
-      out_.repetition_levels.insert(out_.repetition_levels.end(), scratch_.begin(),
-                                    scratch_.begin() + static_cast<long>(n));
     }
     size_t present = n;
     const auto all_defined = static_cast<uint32_t>(max_def_);
@@ -346,18 +383,21 @@ class PageLoop {
       else
         out_.definition_levels.insert(out_.definition_levels.end(), n, all_defined);
     } else if (max_def_ > 0) {
-      auto defined = decode_levels(page.definition, max_def_, n, "definition", scratch_);
+      // A flat leaf whose entries were all defined so far kept no levels (LeafData's
+      // implied_definition): this page (most likely with a null) makes them explicit.
+      const bool implied_so_far = out_.definition_levels.empty();
+      if (implied_so_far && first > 0) {
+        out_.definition_levels.reserve(
+            static_cast<size_t>(std::clamp<int64_t>(meta_.num_values, 0, int64_t{1} << 26)));
+        out_.definition_levels.assign(first, out_.implied_definition);
+      }
+      auto defined = decode_levels(page.definition, max_def_, n, "definition",
+                                   levels_tail(out_.definition_levels, n));
       if (!defined) return page_error(defined.error());
       present = *defined;
-      // A flat leaf whose entries are all defined so far keeps no levels (LeafData's
-      // implied_definition); the first null makes them explicit.
-      if (max_rep_ == 0 && present == n && out_.definition_levels.empty()) {
-        out_.implied_definition = static_cast<uint32_t>(max_def_);
-      } else {
-        if (out_.definition_levels.empty())
-          out_.definition_levels.assign(first, out_.implied_definition);
-        out_.definition_levels.insert(out_.definition_levels.end(), scratch_.begin(),
-                                      scratch_.begin() + static_cast<long>(n));
+      if (max_rep_ == 0 && present == n && implied_so_far) {
+        out_.definition_levels.clear();  // still none: back to implied levels
+        out_.implied_definition = all_defined;
       }
     }
     return present;
@@ -397,7 +437,7 @@ class PageLoop {
   Column dictionary_;
   bool has_dictionary_ = false;
   std::string decompressed_;
-  std::vector<uint32_t> scratch_, indices_;
+  std::vector<uint32_t> indices_;
   int64_t values_read_ = 0;
   size_t page_index_ = 0;
 };

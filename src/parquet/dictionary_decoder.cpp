@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "common/byte_cursor.hpp"
 #include "parquet/plain_decoder.hpp"
@@ -55,58 +56,91 @@ void append_value(Column& dst, const Column& src, size_t i) {
   }
 }
 
-// out += dictionary[indices[0..n)] (indices checked), one typed loop per kind of value.
+// out += dictionary[indices[0..n)] for the values without a fixed-width gather (booleans,
+// decimals): value by value.
 void append_dictionary_values(Column& out, const Column& dictionary, const uint32_t* indices,
                               size_t n) {
-  auto gather = [&](auto& dst, const auto& src) {
-    const size_t old = dst.size();
-    dst.resize(old + n);
-    for (size_t i = 0; i < n; ++i) dst[old + i] = src[indices[i]];
-    out.length += n;
-  };
-  if (out.validity.empty()) {
-    switch (out.type.id) {
-      case TypeId::int32:
-      case TypeId::date32:
-        return gather(out.i32, dictionary.i32);
-      case TypeId::int64:
-      case TypeId::timestamp_us:
-        return gather(out.i64, dictionary.i64);
-      case TypeId::float32:
-        return gather(out.f32, dictionary.f32);
-      case TypeId::float64:
-        return gather(out.f64, dictionary.f64);
-      case TypeId::string:
-      case TypeId::binary: {
-        // Offsets first (they give the size), then the bytes copied into place.
-        const uint32_t* dict_offsets = dictionary.offsets.data();
-        const size_t first = out.offsets.size();
-        reserve_more(out.offsets, n);
-        out.offsets.resize(first + n);
-        uint64_t end = out.offsets[first - 1];
-        for (size_t i = 0; i < n; ++i) {
-          end += dict_offsets[indices[i] + 1] - dict_offsets[indices[i]];
-          out.offsets[first + i] = static_cast<uint32_t>(end);
-        }
-        const size_t old_size = out.bytes.size();
-        reserve_more(out.bytes, end - old_size);
-        out.bytes.resize(end);
-        char* dst = out.bytes.data() + old_size;
-        const char* src = dictionary.bytes.data();
-        for (size_t i = 0; i < n; ++i) {
-          const uint32_t from = dict_offsets[indices[i]];
-          const uint32_t size = dict_offsets[indices[i] + 1] - from;
-          std::memcpy(dst, src + from, size);
-          dst += size;
-        }
-        out.length += n;
-        return;
-      }
-      default:
-        break;
-    }
-  }
   for (size_t i = 0; i < n; ++i) append_value(out, dictionary, indices[i]);
+}
+
+// Numbers: the indices' runs straight into `dst` (resized by `present`), never stored: an RLE
+// run fills its value, bit-packed values are unpacked a block at a time into a small buffer,
+// checked by their maximum and gathered. False on malformed indices; `bad_index` set (and false)
+// for an index outside the dictionary.
+template <class T>
+bool gather_numbers(std::string_view runs, int bit_width, size_t present, const std::vector<T>& dict,
+                    std::vector<T>& dst, std::optional<uint32_t>& bad_index) {
+  const size_t old = dst.size();
+  dst.resize(old + present);
+  T* next = dst.data() + old;
+  const T* values = dict.data();
+  const size_t size = dict.size();
+  const uint8_t* end = reinterpret_cast<const uint8_t*>(runs.data()) + runs.size();
+  // A multiple of 8 values: each block after the first starts on a byte.
+  constexpr size_t k_block = 1024;
+  uint32_t block[k_block];
+  return visit_rle_bit_packed(
+      runs, bit_width, present,
+      [&](uint32_t index, size_t n) {
+        if (index >= size) {
+          bad_index = index;
+          return false;
+        }
+        std::fill(next, next + n, values[index]);
+        next += n;
+        return true;
+      },
+      [&](const uint8_t* p, size_t n) {
+        for (size_t done = 0; done < n; done += k_block) {
+          const size_t m = std::min(k_block, n - done);
+          unpack_bits(p + done / 8 * static_cast<size_t>(bit_width), end, bit_width, m, block);
+          // The largest index first (a loop without exits, which the compiler vectorises).
+          uint32_t highest = 0;
+          for (size_t i = 0; i < m; ++i) highest = std::max(highest, block[i]);
+          if (highest >= size) {
+            bad_index = highest;
+            return false;
+          }
+          for (size_t i = 0; i < m; ++i) next[i] = values[block[i]];
+          next += m;
+        }
+        return true;
+      });
+}
+
+// Strings: offsets first (they give the size), then the bytes copied into place; values of at
+// most 16 bytes as one fixed 16-byte move (most strings are short: a call to memcpy per value
+// cost more than the copy), which needs 16 bytes readable from the source and writable at the
+// destination.
+void gather_strings(Column& out, const Column& dictionary, const uint32_t* indices, size_t n) {
+  const uint32_t* dict_offsets = dictionary.offsets.data();
+  const size_t first = out.offsets.size();
+  reserve_more(out.offsets, n);
+  out.offsets.resize(first + n);
+  uint64_t end = out.offsets[first - 1];
+  for (size_t i = 0; i < n; ++i) {
+    end += dict_offsets[indices[i] + 1] - dict_offsets[indices[i]];
+    out.offsets[first + i] = static_cast<uint32_t>(end);
+  }
+  constexpr size_t k_short = 16;
+  const size_t old_size = out.bytes.size();
+  reserve_more(out.bytes, end + k_short - old_size);
+  out.bytes.resize(end + k_short);
+  char* dst = out.bytes.data() + old_size;
+  const char* src = dictionary.bytes.data();
+  const size_t src_size = dictionary.bytes.size();
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t from = dict_offsets[indices[i]];
+    const uint32_t size = dict_offsets[indices[i] + 1] - from;
+    if (size <= k_short && from + k_short <= src_size) {
+      std::memcpy(dst, src + from, k_short);
+    } else {
+      std::memcpy(dst, src + from, size);
+    }
+    dst += size;
+  }
+  out.bytes.resize(end);
+  out.length += n;
 }
 
 }  // namespace
@@ -126,16 +160,49 @@ Status decode_dictionary_indices(std::string_view values, size_t present, const 
   if (present == 0) return {};
   if (values.empty()) return make_error(Errc::corrupt, "missing dictionary indices");
   int bit_width = static_cast<uint8_t>(values[0]);
-  if (!decode_rle_bit_packed(values.substr(1), bit_width, present, indices))
+  const std::string_view runs = values.substr(1);
+  auto out_of_range = [](uint32_t index) {
+    return make_error(Errc::corrupt, "dictionary index " + std::to_string(index) + " out of range");
+  };
+  if (out.validity.empty()) {
+    std::optional<uint32_t> bad;
+    bool ok = true, gathered = true;
+    switch (out.type.id) {
+      case TypeId::int32:
+      case TypeId::date32:
+        ok = gather_numbers(runs, bit_width, present, dictionary.i32, out.i32, bad);
+        break;
+      case TypeId::int64:
+      case TypeId::timestamp_us:
+        ok = gather_numbers(runs, bit_width, present, dictionary.i64, out.i64, bad);
+        break;
+      case TypeId::float32:
+        ok = gather_numbers(runs, bit_width, present, dictionary.f32, out.f32, bad);
+        break;
+      case TypeId::float64:
+        ok = gather_numbers(runs, bit_width, present, dictionary.f64, out.f64, bad);
+        break;
+      default:
+        gathered = false;
+    }
+    if (gathered) {
+      if (bad) return out_of_range(*bad);
+      if (!ok) return make_error(Errc::corrupt, "malformed dictionary indices");
+      out.length += present;
+      return {};
+    }
+  }
+  if (!decode_rle_bit_packed(runs, bit_width, present, indices))
     return make_error(Errc::corrupt, "malformed dictionary indices");
   // The largest index first (a loop without exits, which the compiler vectorises).
   uint32_t highest = 0;
   for (size_t i = 0; i < present; ++i) highest = std::max(highest, indices[i]);
-  if (highest >= dictionary.length) {
-    return make_error(Errc::corrupt,
-                      "dictionary index " + std::to_string(highest) + " out of range");
+  if (highest >= dictionary.length) return out_of_range(highest);
+  if (out.validity.empty() && (out.type.id == TypeId::string || out.type.id == TypeId::binary)) {
+    gather_strings(out, dictionary, indices.data(), present);
+  } else {
+    append_dictionary_values(out, dictionary, indices.data(), present);
   }
-  append_dictionary_values(out, dictionary, indices.data(), present);
   return {};
 }
 

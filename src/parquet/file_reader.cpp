@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "common/fs.hpp"
+#include "common/parallel.hpp"
 #include "parquet/column_chunk_reader.hpp"
 #include "parquet/record_assembler.hpp"
 
@@ -199,6 +201,10 @@ Result<Column> ParquetReader::read_field(size_t row_group, const Selection& sele
   return column;
 }
 
+void ParquetReader::set_threads(size_t threads) {
+  threads_ = threads == 0 ? hardware_threads() : threads;
+}
+
 Result<RecordBatch> ParquetReader::read_row_group(size_t index,
                                                   const std::vector<std::string>& columns) const {
   if (index >= metadata_.row_groups.size()) {
@@ -206,13 +212,34 @@ Result<RecordBatch> ParquetReader::read_row_group(size_t index,
                       "parquet: '" + name_ + "' has no row group " + std::to_string(index));
   }
   SL_ASSIGN_OR_RETURN(auto selections, projection(columns));
+  const RowGroup& rg = metadata_.row_groups[index];
+  const size_t n = selections.size();
+  std::vector<Field> fields(n);
+  std::vector<std::optional<Result<Column>>> read(n);
+  // Largest first (uncompressed bytes of the field's leaves): a thread left with the last, small
+  // columns idles least.
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  if (threads_ > 1 && n > 1) {
+    std::vector<int64_t> size(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      const AssemblyNode& root = file_schema_.roots[selections[i].field];
+      for (size_t leaf = root.first_leaf; leaf < root.leaf_end; ++leaf)
+        size[i] += rg.columns[leaf].meta_data.total_uncompressed_size;
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return size[a] > size[b]; });
+  }
+  parallel_for(n, threads_, [&](size_t k) {
+    const size_t i = order[k];
+    read[i].emplace(read_field(index, selections[i], fields[i]));
+  });
   RecordBatch batch;
-  batch.num_rows = static_cast<size_t>(metadata_.row_groups[index].num_rows);
-  for (const auto& selection : selections) {
-    Field field;
-    SL_ASSIGN_OR_RETURN(Column column, read_field(index, selection, field));
-    batch.schema.push_back(std::move(field));
-    batch.columns.push_back(std::move(column));
+  batch.num_rows = static_cast<size_t>(rg.num_rows);
+  for (size_t i = 0; i < n; ++i) {
+    if (!*read[i]) return read[i]->error();
+    batch.schema.push_back(std::move(fields[i]));
+    batch.columns.push_back(std::move(**read[i]));
   }
   return batch;
 }

@@ -6,7 +6,9 @@
 //    legacy list/map layouts included);
 // 2. read_row_group(i, columns): for each projected top-level column, read each leaf chunk's
 //    pages into levels and values (column_chunk_reader.hpp), then assemble the nested column
-//    (record_assembler.hpp). Projection is by top-level name.
+//    (record_assembler.hpp). Projection is by top-level name. With set_threads(n > 1), the
+//    projected top-level columns are read and assembled on up to n threads, largest chunks first
+//    (same batch as one thread).
 // Every error names the file, and the row group, column (leaf path) and page where it happened.
 #pragma once
 
@@ -42,6 +44,9 @@ class ParquetReader {
   // Leaves with their levels and conversions, assembly nodes (row-group statistics need them).
   const FileSchema& file_schema() const { return file_schema_; }
   size_t num_row_groups() const { return metadata_.row_groups.size(); }
+  // Threads one read_row_group may use (default 1: callers such as the Delta scan already read
+  // several files at once; 0: one per core).
+  void set_threads(size_t threads);
 
   // `columns` empty = every column; otherwise the named ones, in the given order. A name
   // "parent.child" selects only some fields of a top-level struct (e.g. {"add.path",
@@ -73,6 +78,7 @@ class ParquetReader {
   std::string name_;
   FileMetaData metadata_;
   FileSchema file_schema_;
+  size_t threads_ = 1;
 };
 
 }  // namespace sl::parquet

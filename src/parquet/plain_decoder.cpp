@@ -75,14 +75,18 @@ Status decode_plain_values(ByteCursor& in, size_t count, const Conversion& conv,
     case Type::boolean: {
       auto bytes = in.bytes((count + 7) / 8, "PLAIN booleans");
       if (!in.ok()) break;
-      auto bit = [&](size_t i) { return (static_cast<uint8_t>(bytes[i / 8]) >> (i % 8)) & 1; };
       if (out.validity.empty()) {
         const size_t old = out.bools.size();
         out.bools.resize(old + count);
-        for (size_t i = 0; i < count; ++i) out.bools[old + i] = static_cast<uint8_t>(bit(i));
+        // A raw pointer: through the vector, each byte store (which may alias anything) made the
+        // loop reload its data pointer.
+        uint8_t* dst = out.bools.data() + old;
+        const auto* src = reinterpret_cast<const uint8_t*>(bytes.data());
+        for (size_t i = 0; i < count; ++i) dst[i] = (src[i / 8] >> (i % 8)) & 1;
         out.length += count;
       } else {
-        for (size_t i = 0; i < count; ++i) out.append_bool(bit(i) != 0);
+        for (size_t i = 0; i < count; ++i)
+          out.append_bool(((static_cast<uint8_t>(bytes[i / 8]) >> (i % 8)) & 1) != 0);
       }
       break;
     }
@@ -141,10 +145,20 @@ Status decode_plain_values(ByteCursor& in, size_t count, const Conversion& conv,
       // The values take at most the rest of the page: one allocation, not a doubling series.
       if (out.type.id != TypeId::decimal && out.validity.empty()) {
         // Strings: one pass over [u32 length][bytes]..., bounds-checked, straight into the
-        // column's bytes and offsets.
-        reserve_more(out.bytes, in.remaining());
-        reserve_more(out.offsets, count);
+        // column's bytes and offsets, sized for the rest of the page (an upper bound) and cut
+        // back after. A value of at most 16 bytes moves as one fixed 16-byte copy when 16 bytes
+        // are readable and writable there (most strings are short: a call to memcpy per value
+        // cost more than the copy).
+        constexpr size_t k_short = 16;
         auto rest = in.rest();
+        const size_t old_bytes = out.bytes.size(), old_offsets = out.offsets.size();
+        reserve_more(out.bytes, rest.size() + k_short);
+        out.bytes.resize(old_bytes + rest.size() + k_short);
+        reserve_more(out.offsets, count);
+        out.offsets.resize(old_offsets + count);
+        char* const base = out.bytes.data();
+        char* dst = base + old_bytes;
+        uint32_t* offsets = out.offsets.data() + old_offsets;
         const char* p = reinterpret_cast<const char*>(rest.data());
         size_t left = rest.size();
         for (size_t i = 0; i < count; ++i) {
@@ -154,12 +168,22 @@ Status decode_plain_values(ByteCursor& in, size_t count, const Conversion& conv,
             in.fail(left < 4 ? "truncated BYTE_ARRAY length" : "truncated BYTE_ARRAY value");
             break;
           }
-          out.bytes.append(p + 4, n);
-          out.offsets.push_back(static_cast<uint32_t>(out.bytes.size()));
+          if (n <= k_short && left >= 4 + k_short) {
+            std::memcpy(dst, p + 4, k_short);  // dst has k_short bytes of room past the bound
+          } else {
+            std::memcpy(dst, p + 4, n);
+          }
+          dst += n;
+          offsets[i] = static_cast<uint32_t>(dst - base);
           p += 4 + n;
           left -= 4 + size_t{n};
         }
-        if (!in.ok()) break;
+        if (!in.ok()) {
+          out.bytes.resize(old_bytes);
+          out.offsets.resize(old_offsets);
+          break;
+        }
+        out.bytes.resize(static_cast<size_t>(dst - base));
         in.skip(rest.size() - left);
         out.length += count;
         break;

@@ -2,7 +2,9 @@
 #include "parquet/rle_bit_packed.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <utility>
 #include <cstring>
 
 namespace sl::parquet {
@@ -56,7 +58,10 @@ void emit_run(uint32_t value, size_t count, int bit_width, std::string& out) {
     out.push_back(static_cast<char>((value >> (8 * b)) & 0xff));
 }
 
-// A run header (ULEB128 varint of at most 5 bytes) at p, which moves past it.
+}  // namespace
+
+namespace rle_detail {
+
 bool read_run_header(const uint8_t*& p, const uint8_t* end, uint64_t& header) {
   header = 0;
   for (int shift = 0;; shift += 7) {
@@ -67,26 +72,59 @@ bool read_run_header(const uint8_t*& p, const uint8_t* end, uint64_t& header) {
   }
 }
 
-// out[0..n) = the first n values of `bit_width` bits packed LSB-first from `p` (the caller checked
-// that they lie before `end`). Each value is read with one unaligned 8-byte load while 8 bytes
-// remain before `end` (a value spans at most 7 + 32 bits); the tail goes byte by byte.
-void unpack(const uint8_t* p, const uint8_t* end, int bit_width, uint64_t mask, size_t n,
-            uint32_t* out) {
+}  // namespace rle_detail
+
+namespace {
+
+// out[i] = the i-th W-bit value from p, one unaligned 8-byte load each (a value spans at most
+// 7 + 32 bits); every load must lie before the end (the caller counted). W is a constant so the
+// shifts and offsets of each group of 8 values are too.
+template <int W>
+void unpack_loads(const uint8_t* p, size_t n, uint32_t* out) {
+  constexpr uint64_t mask = W == 32 ? 0xffffffffull : (1ull << W) - 1;
+  size_t i = 0;
+  if constexpr (W <= 8) {
+    // Narrow values (levels, small dictionaries): a group of 8 is W bytes, one load for all 8
+    // (value 8g's own load, so within the caller's count too).
+    for (; i + 8 <= n; i += 8) {
+      uint64_t word = 0;
+      std::memcpy(&word, p + i / 8 * W, 8);
+      for (size_t j = 0; j < 8; ++j) out[i + j] = static_cast<uint32_t>((word >> (j * W)) & mask);
+    }
+  }
+  for (; i < n; ++i) {
+    const size_t bit = i * W;
+    uint64_t word = 0;
+    std::memcpy(&word, p + (bit >> 3), 8);
+    out[i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
+  }
+}
+
+using UnpackLoads = void (*)(const uint8_t*, size_t, uint32_t*);
+
+template <size_t... W>
+constexpr std::array<UnpackLoads, sizeof...(W)> unpackers(std::index_sequence<W...>) {
+  return {&unpack_loads<static_cast<int>(W)>...};
+}
+
+// Index = bit width (0 unused).
+constexpr auto k_unpackers = unpackers(std::make_index_sequence<33>());
+
+}  // namespace
+
+// While 8 bytes remain before `end`, values go through unpack_loads; the tail byte by byte.
+void unpack_bits(const uint8_t* p, const uint8_t* end, int bit_width, size_t n, uint32_t* out) {
+  const uint64_t mask = bit_width == 32 ? 0xffffffffull : (1ull << bit_width) - 1;
   if (bit_width == 0) {
     std::fill(out, out + n, 0u);
     return;
   }
   const auto width = static_cast<size_t>(bit_width);
   const size_t available = static_cast<size_t>(end - p);
-  size_t i = 0;
-  for (; i < n; ++i) {
-    const size_t bit = i * width;
-    if ((bit >> 3) + 8 > available) break;
-    uint64_t word = 0;
-    std::memcpy(&word, p + (bit >> 3), 8);
-    out[i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
-  }
-  for (; i < n; ++i) {
+  // Value i's load [i * width / 8, + 8) fits while i * width <= 8 * (available - 8) + 7.
+  const size_t fast = available < 8 ? 0 : std::min(n, (8 * (available - 8) + 7) / width + 1);
+  k_unpackers[width](p, fast, out);
+  for (size_t i = fast; i < n; ++i) {
     const size_t bit = i * width;
     uint64_t word = 0;
     const size_t first = bit >> 3, last = std::min(available, (bit + width + 7) >> 3);
@@ -94,8 +132,6 @@ void unpack(const uint8_t* p, const uint8_t* end, int bit_width, uint64_t mask, 
     out[i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
   }
 }
-
-}  // namespace
 
 void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, std::string& out) {
   if (bit_width == 0) {
@@ -127,45 +163,20 @@ void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, 
 bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count,
                            std::vector<uint32_t>& out) {
   out.resize(count);
-  if (bit_width < 0 || bit_width > 32) return false;
-  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
-  const uint8_t* end = p + bytes.size();
-  const uint64_t mask = bit_width == 32 ? 0xffffffffull : (1ull << bit_width) - 1;
-  const size_t value_bytes = static_cast<size_t>(bit_width + 7) / 8;
-  size_t filled = 0;
-  while (filled < count) {
-    uint64_t header = 0;
-    if (!read_run_header(p, end, header)) return false;
-    if (header & 1) {
-      uint64_t values = (header >> 1) * 8;
-      uint64_t bytes_needed = (header >> 1) * static_cast<uint64_t>(bit_width);
-      if (bytes_needed > static_cast<uint64_t>(end - p)) {
-        // The last run may be cut short if it carries only padding; accept what covers `count`.
-        uint64_t have_values =
-            bit_width == 0 ? values
-                           : static_cast<uint64_t>(end - p) * 8 / static_cast<uint64_t>(bit_width);
-        if (have_values < count - filled) return false;
-        values = have_values;
-        bytes_needed = static_cast<uint64_t>(end - p);
-      }
-      const size_t take = static_cast<size_t>(std::min<uint64_t>(values, count - filled));
-      unpack(p, end, bit_width, mask, take, out.data() + filled);
-      filled += take;
-      p += bytes_needed;
-    } else {
-      uint64_t run = header >> 1;
-      if (static_cast<size_t>(end - p) < value_bytes) return false;
-      uint32_t value = 0;
-      for (size_t b = 0; b < value_bytes; ++b) value |= static_cast<uint32_t>(p[b]) << (8 * b);
-      p += value_bytes;
-      if (run == 0) return false;  // a zero-length run would never end the loop
-      size_t n = static_cast<size_t>(std::min<uint64_t>(run, count - filled));
-      std::fill(out.begin() + static_cast<long>(filled),
-                out.begin() + static_cast<long>(filled + n), value);
-      filled += n;
-    }
-  }
-  return true;
+  const uint8_t* end = reinterpret_cast<const uint8_t*>(bytes.data()) + bytes.size();
+  uint32_t* next = out.data();
+  return visit_rle_bit_packed(
+      bytes, bit_width, count,
+      [&](uint32_t value, size_t n) {
+        std::fill(next, next + n, value);
+        next += n;
+        return true;
+      },
+      [&](const uint8_t* p, size_t n) {
+        unpack_bits(p, end, bit_width, n, next);
+        next += n;
+        return true;
+      });
 }
 
 std::optional<uint32_t> leading_run_value(std::string_view bytes, int bit_width, size_t count) {
@@ -173,7 +184,7 @@ std::optional<uint32_t> leading_run_value(std::string_view bytes, int bit_width,
   const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
   const uint8_t* end = p + bytes.size();
   uint64_t header = 0;
-  if (!read_run_header(p, end, header)) return std::nullopt;
+  if (!rle_detail::read_run_header(p, end, header)) return std::nullopt;
   const size_t value_bytes = static_cast<size_t>(bit_width + 7) / 8;
   if ((header & 1) || (header >> 1) < count || static_cast<size_t>(end - p) < value_bytes)
     return std::nullopt;

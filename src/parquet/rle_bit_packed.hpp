@@ -6,6 +6,7 @@
 // Only the last bit-packed group of a stream may be padded (the reader knows the value count).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -22,6 +23,19 @@ int bit_width_for(uint32_t max_value);
 // values become RLE runs, the rest bit-packed groups.
 void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, std::string& out);
 
+// Bit-packed values: out[0..n) = the first n values of `bit_width` bits (0..32) packed LSB-first
+// from `p`; they must lie before `end`.
+void unpack_bits(const uint8_t* p, const uint8_t* end, int bit_width, size_t n, uint32_t* out);
+
+// The runs covering the first `count` values of a hybrid stream, in order, without materialising
+// them: run(value, n) for an RLE run, packed(p, n) for n bit-packed values starting at p (unpack
+// them with unpack_bits(p, end, ...); n is the run's share of `count`, its bytes checked to lie
+// before `end`). Either callback returns false to stop (then so does this). Returns false on
+// malformed input, as decode_rle_bit_packed.
+template <class Run, class Packed>
+bool visit_rle_bit_packed(std::string_view bytes, int bit_width, size_t count, Run&& run,
+                          Packed&& packed);
+
 // Decodes exactly `count` values into `out` (resized). Returns false on truncated or malformed
 // input (a run past the end of `bytes`, a bit width above 32).
 bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count,
@@ -30,5 +44,52 @@ bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count,
 // The value of the RLE run `bytes` begins with when that run covers at least `count` values (a
 // page of levels without a null is one such run), else nullopt: the caller then decodes.
 std::optional<uint32_t> leading_run_value(std::string_view bytes, int bit_width, size_t count);
+
+namespace rle_detail {
+// A run header (ULEB128 varint of at most 5 bytes) at p, which moves past it.
+bool read_run_header(const uint8_t*& p, const uint8_t* end, uint64_t& header);
+}  // namespace rle_detail
+
+template <class Run, class Packed>
+bool visit_rle_bit_packed(std::string_view bytes, int bit_width, size_t count, Run&& run,
+                          Packed&& packed) {
+  if (bit_width < 0 || bit_width > 32) return false;
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  const uint8_t* end = p + bytes.size();
+  const size_t value_bytes = static_cast<size_t>(bit_width + 7) / 8;
+  size_t filled = 0;
+  while (filled < count) {
+    uint64_t header = 0;
+    if (!rle_detail::read_run_header(p, end, header)) return false;
+    if (header & 1) {
+      uint64_t values = (header >> 1) * 8;
+      uint64_t bytes_needed = (header >> 1) * static_cast<uint64_t>(bit_width);
+      if (bytes_needed > static_cast<uint64_t>(end - p)) {
+        // The last run may be cut short if it carries only padding; accept what covers `count`.
+        uint64_t have_values =
+            bit_width == 0 ? values
+                           : static_cast<uint64_t>(end - p) * 8 / static_cast<uint64_t>(bit_width);
+        if (have_values < count - filled) return false;
+        values = have_values;
+        bytes_needed = static_cast<uint64_t>(end - p);
+      }
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(values, count - filled));
+      if (!packed(p, take)) return false;
+      filled += take;
+      p += bytes_needed;
+    } else {
+      uint64_t n = header >> 1;
+      if (static_cast<size_t>(end - p) < value_bytes) return false;
+      uint32_t value = 0;
+      for (size_t b = 0; b < value_bytes; ++b) value |= static_cast<uint32_t>(p[b]) << (8 * b);
+      p += value_bytes;
+      if (n == 0) return false;  // a zero-length run would never end the loop
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(n, count - filled));
+      if (!run(value, take)) return false;
+      filled += take;
+    }
+  }
+  return true;
+}
 
 }  // namespace sl::parquet
