@@ -249,6 +249,9 @@ void add_parquet_command(CLI::App& app, Context& ctx) {
                   "comma-separated columns to read (projection): top-level names, or "
                   "`struct.field` for some fields of a top-level struct");
   cat->add_option("--limit", limit, "at most N rows");
+  static size_t threads = 1;
+  cat->add_option("--threads", threads,
+                  "decode a row group's columns on N threads (0: one per core; default 1)");
   static std::vector<std::string> wheres;
   cat->add_option("--where", wheres,
                   "keep the rows where COLUMN (=|!=|<|<=|>|>=) VALUE, or COLUMN is [not] null "
@@ -257,6 +260,7 @@ void add_parquet_command(CLI::App& app, Context& ctx) {
   cat->callback([&ctx] {
     auto reader = parquet::ParquetReader::open(file);
     if (!reader) return void(ctx.exit_code = fail("cat", reader.error()));
+    (*reader)->set_threads(threads);
     auto filters = bind_filters(**reader, wheres);
     if (!filters) return void(ctx.exit_code = fail("cat", filters.error()));
     auto projection = split_list(columns);

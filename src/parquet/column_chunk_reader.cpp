@@ -158,6 +158,12 @@ void reserve_values(Column& values, const ColumnMetaData& meta) {
   }
 }
 
+// Levels reserved for a chunk at once: its declared count, bounded (it may be forged; past the
+// bound the vector grows as it must).
+size_t levels_reservation(const ColumnMetaData& meta) {
+  return static_cast<size_t>(std::clamp<int64_t>(meta.num_values, 0, int64_t{1} << 24));
+}
+
 // The chunk's declared value count against the row group's rows.
 Status check_value_count(const ColumnMetaData& meta, int max_rep, int64_t rows) {
   if (max_rep == 0 && meta.num_values != rows) {
@@ -356,8 +362,7 @@ class PageLoop {
   uint32_t* levels_tail(std::vector<uint32_t>& levels, size_t n) const {
     const size_t first = levels.size();
     if (levels.capacity() < first + n) {
-      levels.reserve(std::max(
-          first + n, static_cast<size_t>(std::clamp<int64_t>(meta_.num_values, 0, int64_t{1} << 26))));
+      levels.reserve(std::max(first + n, levels_reservation(meta_)));
     }
     levels.resize(first + n);
     return levels.data() + first;
@@ -387,8 +392,7 @@ class PageLoop {
       // implied_definition): this page (most likely with a null) makes them explicit.
       const bool implied_so_far = out_.definition_levels.empty();
       if (implied_so_far && first > 0) {
-        out_.definition_levels.reserve(
-            static_cast<size_t>(std::clamp<int64_t>(meta_.num_values, 0, int64_t{1} << 26)));
+        out_.definition_levels.reserve(levels_reservation(meta_));
         out_.definition_levels.assign(first, out_.implied_definition);
       }
       auto defined = decode_levels(page.definition, max_def_, n, "definition",

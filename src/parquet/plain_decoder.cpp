@@ -145,20 +145,10 @@ Status decode_plain_values(ByteCursor& in, size_t count, const Conversion& conv,
       // The values take at most the rest of the page: one allocation, not a doubling series.
       if (out.type.id != TypeId::decimal && out.validity.empty()) {
         // Strings: one pass over [u32 length][bytes]..., bounds-checked, straight into the
-        // column's bytes and offsets, sized for the rest of the page (an upper bound) and cut
-        // back after. A value of at most 16 bytes moves as one fixed 16-byte copy when 16 bytes
-        // are readable and writable there (most strings are short: a call to memcpy per value
-        // cost more than the copy).
-        constexpr size_t k_short = 16;
-        auto rest = in.rest();
-        const size_t old_bytes = out.bytes.size(), old_offsets = out.offsets.size();
-        reserve_more(out.bytes, rest.size() + k_short);
-        out.bytes.resize(old_bytes + rest.size() + k_short);
+        // column's bytes and offsets.
+        reserve_more(out.bytes, in.remaining());
         reserve_more(out.offsets, count);
-        out.offsets.resize(old_offsets + count);
-        char* const base = out.bytes.data();
-        char* dst = base + old_bytes;
-        uint32_t* offsets = out.offsets.data() + old_offsets;
+        auto rest = in.rest();
         const char* p = reinterpret_cast<const char*>(rest.data());
         size_t left = rest.size();
         for (size_t i = 0; i < count; ++i) {
@@ -168,22 +158,12 @@ Status decode_plain_values(ByteCursor& in, size_t count, const Conversion& conv,
             in.fail(left < 4 ? "truncated BYTE_ARRAY length" : "truncated BYTE_ARRAY value");
             break;
           }
-          if (n <= k_short && left >= 4 + k_short) {
-            std::memcpy(dst, p + 4, k_short);  // dst has k_short bytes of room past the bound
-          } else {
-            std::memcpy(dst, p + 4, n);
-          }
-          dst += n;
-          offsets[i] = static_cast<uint32_t>(dst - base);
+          out.bytes.append(p + 4, n);
+          out.offsets.push_back(static_cast<uint32_t>(out.bytes.size()));
           p += 4 + n;
           left -= 4 + size_t{n};
         }
-        if (!in.ok()) {
-          out.bytes.resize(old_bytes);
-          out.offsets.resize(old_offsets);
-          break;
-        }
-        out.bytes.resize(static_cast<size_t>(dst - base));
+        if (!in.ok()) break;
         in.skip(rest.size() - left);
         out.length += count;
         break;

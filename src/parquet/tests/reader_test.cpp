@@ -73,6 +73,9 @@ void expect_equal(const RecordBatch& a, const RecordBatch& b) {
         case TypeId::boolean:
           ASSERT_EQ(x.bools[i], y.bools[i]);
           break;
+        case TypeId::int32:
+          ASSERT_EQ(x.i32[i], y.i32[i]);
+          break;
         default:
           FAIL() << "type not covered";
       }
@@ -93,6 +96,43 @@ TEST(ParquetReader, ReadsBackEveryCodecAndLayout) {
       auto reader = ParquetReader::open_bytes(write(original, o), "mem.parquet");
       ASSERT_TRUE(reader.ok()) << reader.error().to_string();
       EXPECT_EQ((*reader)->num_row_groups(), 3u);
+      for (size_t threads : {1, 2, 3}) {
+        (*reader)->set_threads(threads);
+        auto back = (*reader)->read_all();
+        ASSERT_TRUE(back.ok()) << back.error().to_string();
+        expect_equal(original, *back);
+      }
+    }
+  }
+}
+
+// Strings of every length around the 16-byte fixed moves (empty, short, long, at the end of a
+// page and of the dictionary), with nulls, PLAIN and dictionary-encoded, on one and two threads.
+TEST(ParquetReader, ReadsStringsOfEveryLength) {
+  RecordBatch original;
+  original.schema = {{"s", {TypeId::string}, true}, {"n", {TypeId::int32}, true}};
+  for (const auto& f : original.schema) original.columns.emplace_back(f.type);
+  for (size_t i = 0; i < 3000; ++i) {
+    if (i % 7 == 3) {
+      original.columns[0].append_null();
+    } else {
+      original.columns[0].append_string(std::string(i * 13 % 41, static_cast<char>('a' + i % 26)));
+    }
+    if (i % 11 == 0)
+      original.columns[1].append_null();
+    else
+      original.columns[1].append_i32(static_cast<int32_t>(i % 300));
+  }
+  original.num_rows = 3000;
+  for (bool dictionary : {true, false}) {
+    WriterOptions o;
+    o.dictionary = dictionary;
+    o.page_size = 700;
+    o.row_group_rows = 1000;
+    auto reader = ParquetReader::open_bytes(write(original, o), "mem.parquet");
+    ASSERT_TRUE(reader.ok()) << reader.error().to_string();
+    for (size_t threads : {1, 2}) {
+      (*reader)->set_threads(threads);
       auto back = (*reader)->read_all();
       ASSERT_TRUE(back.ok()) << back.error().to_string();
       expect_equal(original, *back);
@@ -108,6 +148,11 @@ TEST(ParquetReader, ProjectionReturnsColumnsInTheAskedOrder) {
   ASSERT_EQ(back->schema.size(), 2u);
   EXPECT_EQ(back->schema[0].name, "km");
   EXPECT_EQ(back->columns[1].i64[9], 9);
+  (*reader)->set_threads(2);
+  auto both = (*reader)->read_all({"km", "id"});
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->schema[0].name, "km");
+  EXPECT_EQ(both->columns[1].i64[9], 9);
   auto missing = (*reader)->read_all({"nope"});
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().message.find("no column 'nope'"), std::string::npos);
