@@ -17,11 +17,13 @@ run (an empty commit: commitInfo only, no data change, as a refresh's new versio
 server): the server decodes and indexes the table's new version (0.9–2.1 s at 1M activities),
 and the answers cached under the old versions are dropped. The kept lake (KEEP_LAKE) gets one
 such commit per measured server.
-Prints p50/p99/max latency (client-measured on loopback) and requests/s per route, the
+Waits for /readyz (the employee indexes are built at start) and prints how long that took.
+Prints p50/p95/p99/max latency (client-measured on loopback) and requests/s per route, the
 server-side p50/p99 of the same requests from the server's own histogram
 (`sportlake_http_request_duration_seconds`, /metrics: from the complete request head to the
 answer written, the wait for a worker included; interpolated within its buckets as Prometheus'
-histogram_quantile does), and the overview's page weight (bytes of HTML: the page is
+histogram_quantile does), the server's RSS (now and peak, /proc) and its employee indexes'
+gauges (rows, memory, disk) at the end, and the overview's page weight (bytes of HTML: the page is
 self-contained, no other resource). The 50 Python clients share the server's cores: what they
 measure includes their own scheduling; the server's histogram does not."""
 import http.client
@@ -50,13 +52,14 @@ ROUNDS = int(os.environ.get("ROUNDS", "2" if PEER else "1"))
 
 
 def client(args):
-    host, port, path, seconds, index = args
+    host, port, path, seconds, index, *timeout = args
     ids = None
     if isinstance(path, list):  # employee ids: one page each, drawn at random
         ids, rng = path, random.Random(index)
     # The server allows 16 connections per address: clients come from 127.0.0.10, .11, ...
     source = (f"127.0.0.{10 + index // 12}", 0)
-    conn = http.client.HTTPConnection(host, port, timeout=30, source_address=source)
+    conn = http.client.HTTPConnection(host, port, timeout=timeout[0] if timeout else 30,
+                                      source_address=source)
     latencies, size = [], 0
     end = time.perf_counter() + seconds
     while not latencies or time.perf_counter() < end:
@@ -120,10 +123,11 @@ def load(host, port, path, clients=CLIENTS, route="/"):
     latencies = sorted(l for ls, _ in results for l in ls)
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
     name = f"/employee/<random id>?year={YEAR}" if isinstance(path, list) else path
-    server_p50, server_p99 = quantile(0.5, before, after), quantile(0.99, before, after)
+    server_p50, server_p95, server_p99 = (quantile(q, before, after) for q in (0.5, 0.95, 0.99))
     print(f"{clients:>2} × {name:<52} n={len(latencies):>6} {len(latencies) / elapsed:>7.0f} req/s  "
-          f"client p50 {p(0.5):6.1f} p99 {p(0.99):6.1f} max {latencies[-1] * 1000:6.1f} ms | "
-          f"server p50 {server_p50:6.2f} p99 {server_p99:6.2f} ms  {results[0][1]:>7} B", flush=True)
+          f"client p50 {p(0.5):6.1f} p95 {p(0.95):6.1f} p99 {p(0.99):6.1f} max {latencies[-1] * 1000:6.1f} ms | "
+          f"server p50 {server_p50:6.2f} p95 {server_p95:6.2f} p99 {server_p99:6.2f} ms  {results[0][1]:>7} B",
+          flush=True)
     return p(0.99), server_p99, results[0][1]
 
 
@@ -136,12 +140,14 @@ def measure(binary, env, ids, label):
         host, port = url.removeprefix("http://").rsplit(":", 1)
         port = int(port)
         print(f"--- {label}: {binary}", flush=True)
+        print(f"ready (/readyz: employee indexes built at start) after {wait_ready(host, port):.0f} ms; "
+              f"server RSS {rss(server.pid)}", flush=True)
         # Warm: the first request decodes Gold (then cached per Delta version).
         t0 = time.perf_counter()
-        client((host, port, f"/?year={YEAR}", 0, 0))
+        client((host, port, f"/?year={YEAR}", 0, 0, 600))
         print(f"first overview request (Gold decoded): {(time.perf_counter() - t0) * 1000:.0f} ms")
         t0 = time.perf_counter()
-        client((host, port, f"/employee/{ids[0]}?year={YEAR}", 0, 0))
+        client((host, port, f"/employee/{ids[0]}?year={YEAR}", 0, 0, 600))  # an index built then
         print(f"first employee page (Silver and Gold read): {(time.perf_counter() - t0) * 1000:.0f} ms")
         # One client: the server's own time per page (no queueing behind other requests).
         load(host, port, f"/?year={YEAR}", clients=1)
@@ -166,13 +172,54 @@ def measure(binary, env, ids, label):
         committing.start()
         new_version_p99_client, new_version_p99, _ = load(host, port, ids, route="/employee/{id}")
         committing.join()
+        print(f"{label}: server RSS {rss(server.pid)}; employee index {index_gauges(host, port)}")
         print(f"{label}: overview p99 client {p99:.1f} ms, server {server_p99:.1f} ms; employee page "
               f"p99 client {employee_p99_client:.1f} ms, server {employee_p99:.1f} ms (target < 100 ms), "
               f"across a new version client {new_version_p99_client:.1f} ms, server {new_version_p99:.1f} ms; "
               f"overview page weight {weight / 1024:.1f} KB (target < 300 KB)", flush=True)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def wait_ready(host, port):
+    """Milliseconds until /readyz answers 200 (a build without it: 404, ready at once)."""
+    t0 = time.perf_counter()
+    while True:
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        conn.request("GET", "/readyz")
+        status = conn.getresponse().status
+        conn.close()
+        if status != 503:
+            return (time.perf_counter() - t0) * 1000
+        time.sleep(0.05)
+
+
+def rss(pid):
+    """The process's resident set now and at its peak (VmRSS, VmHWM)."""
+    fields = dict(line.split(":", 1) for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines())
+    mb = lambda k: int(fields[k].split()[0]) / 1024
+    return f"{mb('VmRSS'):.0f} MB, peak {mb('VmHWM'):.0f} MB"
+
+
+def index_gauges(host, port):
+    """The employee indexes' sportlake_serve_index_* gauges, summed over the tables."""
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    conn.close()
+    sums = {}
+    for line in text.splitlines():
+        if line.startswith("sportlake_serve_index_") and not line.startswith("sportlake_serve_index_builds"):
+            name, value = line.split("{", 1)[0], float(line.rsplit(" ", 1)[1])
+            sums[name] = sums.get(name, 0) + value
+    if not sums:
+        return "(no gauges: an older build)"
+    return ", ".join(f"{k.removeprefix('sportlake_serve_index_')} {v:,.0f}" for k, v in sorted(sums.items()))
 
 
 def empty_commit(log):

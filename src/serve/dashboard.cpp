@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "columnar/cell_text.hpp"
+#include "serve/employee_facts.hpp"
 #include "serve/employee_page.hpp"
 #include "serve/http_head.hpp"
 #include "serve/live_feed.hpp"
@@ -139,12 +140,25 @@ std::optional<Role> Dashboard::authenticate(const httplib::Request& req, httplib
   return role;
 }
 
+Dashboard::Dashboard(delta::Lake lake, const TokenStore* tokens)
+    : reader_(std::move(lake)), tokens_(tokens), overview_(reader_) {
+  reader_.keep_indexes_fresh();  // a refresh's new Silver never makes an employee page wait
+  index_employee_tables(reader_);  // nor does the first one after the server starts
+}
+
 void Dashboard::mount(httplib::Server& server) const {
   // Every answer, routed or not (404s, 401s and errors too), carries the security headers.
   server.set_post_routing_handler(
       [](const httplib::Request&, httplib::Response& res) { security_headers(res); });
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok", "text/plain");
+  });
+  // Readiness (a load balancer's, a test's): the first employee page will not wait.
+  server.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    const bool ready = reader_.indexes_ready();
+    res.status = ready ? 200 : 503;
+    if (!ready) res.set_header("Retry-After", "1");
+    res.set_content(ready ? "ready" : "indexing", "text/plain");
   });
   // Browsers ask for it on every page: no icon, and no 401 in their console.
   server.Get("/favicon.ico",

@@ -14,7 +14,9 @@
 //                              page), CSV every matching row in that order.
 //   GET /api/dq_issues[?format=json|csv]        hr: Silver's data-quality findings
 //   GET /employee/<id>, /api/employee/<id>      hr: one employee's facts (serve/employee_page.hpp)
-//   GET /healthz               anyone: "ok"; /favicon.ico anyone: 204 (no icon)
+//   GET /healthz               anyone: "ok" (the server answers); /favicon.ico anyone: 204
+//   GET /readyz                anyone: 200 "ready" once the employee page's tables are indexed,
+//                              503 "indexing" before (GoldReader::indexes_ready)
 // Errors are JSON {"error": "...", "code": "..."} (the message in the request's language, the
 // code stable for scripts): 400 for a bad parameter (format=xml too), 401 without a valid token,
 // 403 for a viewer asking per-employee rows, 404 for an unknown table or a lake without a
@@ -48,10 +50,8 @@ class Dashboard {
  public:
   // `tokens` decides who reads what; nullptr: nobody is asked for a token and everyone reads
   // everything (`--no-auth`, which the CLI allows on loopback only). Not owned.
-  Dashboard(delta::Lake lake, const TokenStore* tokens)
-      : reader_(std::move(lake)), tokens_(tokens), overview_(reader_) {
-    reader_.keep_indexes_fresh();  // a refresh's new Silver never makes an employee page wait
-  }
+  // Starts indexing the employee page's tables (in the background: /readyz says when done).
+  Dashboard(delta::Lake lake, const TokenStore* tokens);
   Dashboard(const Dashboard&) = delete;
   Dashboard& operator=(const Dashboard&) = delete;
   // Registers the routes on `server` (which must outlive nothing of this object's: it keeps a

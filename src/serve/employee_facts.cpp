@@ -96,6 +96,14 @@ bool same_distance(std::optional<double> a, std::optional<double> b) {
   return std::abs(*a - *b) < 0.0005;  // metres; Gold holds km from the same double
 }
 
+// The biggest table: only the columns shown (calories and the UTC time stay on disk).
+const std::vector<std::string>& activity_columns() {
+  static const std::vector<std::string> columns = {
+      "activity_id",  "employee_id",   "name",             "sport_type",
+      "distance_m",   "moving_time_s", "start_date_local", "commute"};
+  return columns;
+}
+
 // 1. Gold of the year and the history (prime_sportive, wellbeing).
 Status read_gold(const GoldReader& gold, EmployeeFacts& f) {
   const int64_t id = f.employee_id;
@@ -154,11 +162,8 @@ Status read_silver(const GoldReader& gold, EmployeeFacts& f) {
     f.current_distance_source = row.text("distance_source");
     f.current_distance_estimate = row.flag("distance_estimate");
   }
-  // The biggest table: only the columns shown (calories and the UTC time stay on disk).
-  SL_ASSIGN_OR_RETURN(auto activities,
-                      gold.rows_of(delta::Layer::silver, "activities", "employee_id", id,
-                                   {"activity_id", "employee_id", "name", "sport_type",
-                                    "distance_m", "moving_time_s", "start_date_local", "commute"}));
+  SL_ASSIGN_OR_RETURN(auto activities, gold.rows_of(delta::Layer::silver, "activities",
+                                                    "employee_id", id, activity_columns()));
   for (size_t r = 0; r < activities.num_rows; ++r) {
     RowView row(activities, r);
     ActivityLine a;
@@ -199,6 +204,15 @@ Status read_silver(const GoldReader& gold, EmployeeFacts& f) {
 }
 
 }  // namespace
+
+void index_employee_tables(const GoldReader& gold) {
+  gold.index(delta::Layer::silver, "activities", "employee_id", activity_columns());
+  gold.index(delta::Layer::silver, "employees", "id");
+  gold.index(delta::Layer::silver, "commutes", "employee_id");
+  gold.index(delta::Layer::silver, "dq_issues", "employee_id");
+  gold.index(delta::Layer::gold, "prime_sportive", "employee_id");
+  gold.index(delta::Layer::gold, "wellbeing", "employee_id");
+}
 
 Result<EmployeeFacts> employee_facts(const GoldReader& gold, int64_t employee_id, int year) {
   EmployeeFacts f;

@@ -101,6 +101,9 @@ struct EmployeeFacts {
 // lake has no refresh, no Gold for `year`, or nothing about this employee at all. `gold`: the
 // dashboard's reader (its years cached per Delta version), whose lake gives Silver too.
 Result<EmployeeFacts> employee_facts(const GoldReader& gold, int64_t employee_id, int year);
+// Asks `gold` to index now the tables `employee_facts` reads, as it reads them (the server, at
+// start: its first employee page then finds them indexed).
+void index_employee_tables(const GoldReader& gold);
 
 // The facts as one JSON object (the API's answer and `sportlake explain --json`, the same
 // bytes): money as decimal strings, times as "YYYY-MM-DDTHH:MM:SS" local.

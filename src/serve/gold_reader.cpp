@@ -8,7 +8,7 @@
 #include "delta/log_segment.hpp"
 #include "delta/scan.hpp"
 #include "delta/snapshot.hpp"
-#include "serve/table_query.hpp"
+#include "common/metrics.hpp"
 
 namespace sl::serve {
 
@@ -29,13 +29,6 @@ Result<delta::Snapshot> snapshot_at(const delta::Storage& storage, int64_t versi
   auto snapshot = delta::load_snapshot(storage, options);
   if (!snapshot) return snapshot.error().with_context(storage.describe(""));
   return snapshot;
-}
-
-std::optional<int64_t> integer_at(const columnar::Column& c, size_t row) {
-  if (!c.is_valid(row)) return std::nullopt;
-  if (c.type.id == columnar::TypeId::int32) return c.i32[row];
-  if (c.type.id == columnar::TypeId::int64) return c.i64[row];
-  return std::nullopt;
 }
 
 }  // namespace
@@ -123,29 +116,39 @@ Result<SharedBatch> GoldReader::year_rows(const std::string& table, int year) co
   return rows;
 }
 
-Result<std::shared_ptr<const GoldReader::Index>> GoldReader::build_index(const Keyed& keyed,
-                                                                         int64_t version) const {
+Result<std::shared_ptr<const KeyIndex>> GoldReader::build_index(const Keyed& keyed,
+                                                               int64_t version,
+                                                               const char* by) const {
   const auto storage = lake_.table(keyed.layer, keyed.table);
   SL_ASSIGN_OR_RETURN(auto snapshot, snapshot_at(*storage, version));
-  delta::ScanOptions scan;
-  scan.columns = keyed.columns;
-  SL_ASSIGN_OR_RETURN(auto batch, delta::scan_all(*storage, snapshot, scan));
-  const auto field = std::find_if(batch.schema.begin(), batch.schema.end(),
-                                  [&](const auto& f) { return f.name == keyed.key_column; });
-  if (field == batch.schema.end())
-    return make_error(Errc::invalid_argument,
-                      keyed.location + " has no column '" + keyed.key_column + "'");
-  auto index = std::make_shared<Index>();
-  const auto& key_values = batch.columns[static_cast<size_t>(field - batch.schema.begin())];
-  for (size_t r = 0; r < batch.num_rows; ++r)  // 4 bytes a row: 40 MB for 10M activities
-    if (auto k = integer_at(key_values, r)) index->by_key[*k].push_back(static_cast<uint32_t>(r));
-  index->rows = std::make_shared<const columnar::RecordBatch>(std::move(batch));
-  index->version = version;
-  return std::shared_ptr<const Index>(std::move(index));
+  std::shared_ptr<const KeyIndex> previous;
+  {
+    std::lock_guard lock(mutex_);
+    previous = keyed.ready;
+  }
+  auto& registry = metrics::registry();
+  const metrics::Labels table = {{"table", keyed.name}};
+  metrics::Labels built_by = table;
+  built_by.emplace_back("by", by);
+  registry.counter("sportlake_serve_index_builds_total",
+                   "Employee-page indexes built, by table and by whom (a request waited for it, "
+                   "or the background thread)", built_by)
+      .inc();
+  SL_ASSIGN_OR_RETURN(auto index, build_key_index(*storage, snapshot, keyed.columns,
+                                                  keyed.key_column, previous.get()));
+  registry.gauge("sportlake_serve_index_rows", "Rows in an employee-page index", table)
+      .set(static_cast<double>(index->rows()));
+  registry.gauge("sportlake_serve_index_memory_bytes",
+                 "Memory an employee-page index holds (its entries; rows spilled to disk)", table)
+      .set(static_cast<double>(index->memory_bytes()));
+  registry.gauge("sportlake_serve_index_disk_bytes",
+                 "Bytes of an employee-page index's rows in its unnamed temporary files", table)
+      .set(static_cast<double>(index->disk_bytes()));
+  return index;
 }
 
-Result<std::shared_ptr<const GoldReader::Index>> GoldReader::index_at(Keyed& keyed, int64_t version,
-                                                                      bool or_newer) const {
+Result<std::shared_ptr<const KeyIndex>> GoldReader::index_at(Keyed& keyed, int64_t version,
+                                                            bool or_newer, const char* by) const {
   std::lock_guard building(keyed.building);
   {
     std::lock_guard lock(mutex_);
@@ -153,35 +156,57 @@ Result<std::shared_ptr<const GoldReader::Index>> GoldReader::index_at(Keyed& key
                         (or_newer && keyed.ready->version > version)))
       return keyed.ready;  // built meanwhile
   }
-  SL_ASSIGN_OR_RETURN(auto index, build_index(keyed, version));
+  auto index = build_index(keyed, version, by);
   std::lock_guard lock(mutex_);
-  keyed.ready = std::move(index);
+  keyed.attempted = true;
+  if (!index) return index.error();
+  keyed.ready = std::move(*index);
   return keyed.ready;
+}
+
+std::shared_ptr<GoldReader::Keyed> GoldReader::keyed_for(delta::Layer layer, const std::string& table,
+                                                     const std::string& key_column,
+                                                     const std::vector<std::string>& columns) const {
+  const std::string location = lake_.table(layer, table)->describe("");
+  std::string id = location + "|" + key_column;
+  for (const auto& c : columns) id += "|" + c;
+  std::lock_guard lock(mutex_);
+  auto& slot = keyed_[id];
+  if (!slot) {
+    slot = std::make_shared<Keyed>();
+    slot->layer = layer;
+    slot->table = table;
+    slot->name = std::string(delta::layer_name(layer)) + "/" + table;
+    slot->location = location;
+    slot->key_column = key_column;
+    slot->columns = columns;
+    wake_ = true;  // indexed at once in the background (with keep_indexes_fresh)
+    refresh_wanted_.notify_one();
+  }
+  return slot;
+}
+
+void GoldReader::index(delta::Layer layer, const std::string& table, const std::string& key_column,
+                       const std::vector<std::string>& columns) const {
+  (void)keyed_for(layer, table, key_column, columns);
+}
+
+bool GoldReader::indexes_ready() const {
+  std::lock_guard lock(mutex_);
+  return std::all_of(keyed_.begin(), keyed_.end(),
+                     [](const auto& k) { return k.second->attempted; });
 }
 
 Result<columnar::RecordBatch> GoldReader::rows_of(delta::Layer layer, const std::string& table,
                                                   const std::string& key_column, int64_t key,
                                                   const std::vector<std::string>& columns) const {
   SL_ASSIGN_OR_RETURN(const int64_t version_now, version(layer, table));
-  const std::string location = lake_.table(layer, table)->describe("");
-  std::string id = location + "|" + key_column;
-  for (const auto& c : columns) id += "|" + c;
-  std::shared_ptr<Keyed> keyed;
-  std::shared_ptr<const Index> index;
+  const auto indexed = keyed_for(layer, table, key_column, columns);
+  std::shared_ptr<const KeyIndex> index;
   bool in_background = false;
   {
     std::lock_guard lock(mutex_);
-    auto& slot = keyed_[id];
-    if (!slot) {
-      slot = std::make_shared<Keyed>();
-      slot->layer = layer;
-      slot->table = table;
-      slot->location = location;
-      slot->key_column = key_column;
-      slot->columns = columns;
-    }
-    keyed = slot;
-    index = keyed->ready;
+    index = indexed->ready;
     in_background = refresher_.joinable();
     if (index && index->version < version_now && in_background) {
       wake_ = true;  // the previous version's index answers until the new one is ready
@@ -191,16 +216,13 @@ Result<columnar::RecordBatch> GoldReader::rows_of(delta::Layer layer, const std:
   if (index && index->version > version_now) {  // built since we listed, or the table rewritten
     SL_ASSIGN_OR_RETURN(const int64_t latest, version(layer, table));
     if (latest < index->version) {  // a log started anew: that index's version is gone
-      SL_ASSIGN_OR_RETURN(index, index_at(*keyed, latest, false));
+      SL_ASSIGN_OR_RETURN(index, index_at(*indexed, latest, false, "request"));
     }
   }
   if (!index || (index->version < version_now && !in_background)) {
-    SL_ASSIGN_OR_RETURN(index, index_at(*keyed, version_now, true));
+    SL_ASSIGN_OR_RETURN(index, index_at(*indexed, version_now, true, "request"));
   }
-  const auto it = index->by_key.find(key);
-  std::vector<size_t> matches;
-  if (it != index->by_key.end()) matches.assign(it->second.begin(), it->second.end());
-  return take_rows(*index->rows, matches);
+  return index->rows_of(key);
 }
 
 void GoldReader::keep_indexes_fresh(std::chrono::milliseconds every) {
@@ -222,12 +244,13 @@ void GoldReader::refresh_loop(std::chrono::milliseconds every) {
       std::optional<Error> failed;
       if (auto v = version(keyed->layer, keyed->table); !v)
         failed = v.error();
-      else if (auto built = index_at(*keyed, *v, false); !built)
+      else if (auto built = index_at(*keyed, *v, false, "background"); !built)
         failed = built.error();
       if (failed && failed->message != last_error[id])
         spdlog::warn("serve: indexing {}: {}", keyed->location, failed->to_string());
       last_error[id] = failed ? failed->message : "";
       lock.lock();
+      keyed->attempted = true;  // ready, or failed (no such table yet): either way, tried
     }
   }
 }

@@ -7,15 +7,15 @@
 //   - a year's rows per (table, year, Delta version) (`year_rows`): 100,000 employees are ~20 MB
 //     per per-employee table and year; one version per (table, year) is kept, so the cache is
 //     bounded by the years refreshed;
-//   - one employee's rows of a table (`rows_of`): the table's columns asked are decoded once per
-//     version and indexed by the employee's id, so the employee page reads memory instead of
-//     every file of Silver `activities` (unsorted: the files' and row groups' min/max of
-//     employee_id span every id, and skip nothing). Memory: the columns asked of the whole table
-//     (~40 bytes per activity for the page's 8 columns: ~400 MB for 10M activities).
-//     With `keep_indexes_fresh` (the server) a new version is indexed in the background, and
-//     until it is ready the previous version's index answers: no request waits for the seconds
-//     of decoding a refresh brings (twice the memory meanwhile). Only the very first index of a
-//     table is built by the request that asks it.
+//   - one employee's rows of a table (`rows_of`): the table's columns asked are read once per
+//     version into a `KeyIndex` (serve/key_index.hpp): per data file, the rows sorted by the
+//     employee's id in an unnamed temporary file, and in memory 16 bytes per (employee, file).
+//     The page reads a few KB instead of every file of Silver `activities` (unsorted: the files'
+//     and row groups' min/max of employee_id span every id, and skip nothing). With
+//     `keep_indexes_fresh` (the server) the tables `index` names are indexed at once, and a new
+//     version in the background, file by file (the files it shares with the previous version
+//     are not read again); until it is ready the previous version's index answers: no request
+//     waits for the decoding, at start or after a refresh.
 #pragma once
 
 #include <chrono>
@@ -32,6 +32,7 @@
 #include "columnar/column.hpp"
 #include "common/result.hpp"
 #include "delta/lake.hpp"
+#include "serve/key_index.hpp"
 
 namespace sl::serve {
 
@@ -43,6 +44,15 @@ class GoldReader {
   ~GoldReader();
   GoldReader(const GoldReader&) = delete;
   GoldReader& operator=(const GoldReader&) = delete;
+
+  // Indexes `layer`/`table` by `key_column` with `columns`, as `rows_of` asks, now: in the
+  // background with keep_indexes_fresh (the server, at start: its first employee page must not
+  // pay for the decoding), else at the first rows_of.
+  void index(delta::Layer layer, const std::string& table, const std::string& key_column,
+             const std::vector<std::string>& columns = {}) const;
+  // Has every index asked for (`index`, `rows_of`) been built once (or found its table
+  // missing)? The server's readiness (/readyz).
+  bool indexes_ready() const;
 
   // From now on, one thread looks every `every` for new versions of the indexed tables
   // (`rows_of`) and indexes them while requests keep reading the previous index; a request
@@ -88,27 +98,29 @@ class GoldReader {
     int64_t version = -1;
     SharedBatch rows;
   };
-  // A table's columns decoded at one version, with the rows of each key. Never modified once
-  // built: requests share it while the next version's is built.
-  struct Index {
-    int64_t version = -1;
-    SharedBatch rows;
-    std::unordered_map<int64_t, std::vector<uint32_t>> by_key;
-  };
   // What is indexed (a table, its key column, the columns asked) and its latest index.
   struct Keyed {
     delta::Layer layer;
     std::string table;
+    std::string name;      // "silver/activities": its metrics' label
     std::string location;  // the table's storage describe(""): seen_versions_' key
     std::string key_column;
     std::vector<std::string> columns;
     std::mutex building;  // one decoding at a time; a first request meanwhile waits for it
-    std::shared_ptr<const Index> ready;  // under mutex_
+    std::shared_ptr<const KeyIndex> ready;  // under mutex_
+    bool attempted = false;  // under mutex_: a first build was tried (indexes_ready)
   };
-  Result<std::shared_ptr<const Index>> build_index(const Keyed& keyed, int64_t version) const;
+  // The entry of that index, registered at its first use (and then indexed in the background).
+  std::shared_ptr<Keyed> keyed_for(delta::Layer layer, const std::string& table,
+                                   const std::string& key_column,
+                                   const std::vector<std::string>& columns) const;
+  // `by`: "request" or "background", for the builds' counter.
+  Result<std::shared_ptr<const KeyIndex>> build_index(const Keyed& keyed, int64_t version,
+                                                      const char* by) const;
   // The index of `keyed` at `version` (or a newer one with `or_newer`), built here when it is
   // not (one build at a time: under keyed.building).
-  Result<std::shared_ptr<const Index>> index_at(Keyed& keyed, int64_t version, bool or_newer) const;
+  Result<std::shared_ptr<const KeyIndex>> index_at(Keyed& keyed, int64_t version, bool or_newer,
+                                                   const char* by) const;
   void refresh_loop(std::chrono::milliseconds every);
 
   delta::Lake lake_;

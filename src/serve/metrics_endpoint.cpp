@@ -12,9 +12,9 @@
 namespace sl::serve {
 
 std::string route_label(std::string_view path) {
-  static constexpr std::array<std::string_view, 9> k_exact = {
-      "/",          "/healthz",          "/metrics",  "/operations", "/api/status",
-      "/api/feed",  "/static/feed.js",   "/api/years", "/api/dq_issues"};
+  static constexpr std::array<std::string_view, 10> k_exact = {
+      "/",         "/healthz",         "/readyz",    "/metrics",      "/operations",
+      "/api/status", "/api/feed",      "/static/feed.js", "/api/years", "/api/dq_issues"};
   if (std::find(k_exact.begin(), k_exact.end(), path) != k_exact.end()) return std::string(path);
   if (path.rfind("/api/", 0) == 0 && path.find('/', 5) == std::string_view::npos) {
     const auto& gold = GoldReader::gold_tables();

@@ -8,8 +8,10 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from decimal import ROUND_HALF_UP, Decimal
 
+import pyarrow.parquet as pq
 import pytest
 from deltalake import DeltaTable
 from serve_helpers import Server, get, new_home, token
@@ -243,3 +245,51 @@ def test_explain_on_a_silver_written_before_dq_issues_named_the_employee(lake, t
     assert done.returncode == 0, done.stderr
     rules = [i["rule"] for i in json.loads(done.stdout)["findings"]]
     assert "postcode_matches_city" in rules
+
+
+def index_metrics(url, home):
+    """{(name, table, by): value} of the employee indexes' metrics (/metrics, as hr)."""
+    status, _, text = get(f"{url}/metrics", token(home, "hr"))
+    assert status == 200
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("sportlake_serve_index_"):
+            name, rest = line.split("{", 1)
+            labels = dict(kv.split("=", 1) for kv in rest.rsplit("}", 1)[0].split(","))
+            out[(name, labels["table"].strip('"'), labels.get("by", '""').strip('"'))] = float(line.rsplit(" ", 1)[1])
+    return out
+
+
+def test_the_employee_indexes_are_built_at_start_and_hold_16_bytes_per_employee_and_file(lake):
+    """A server that just started indexes the employee page's tables by itself (/readyz says when),
+    so its first employee page is answered from the index: no request builds one. The index of
+    Silver activities keeps the rows on disk and 16 bytes per (employee, data file) in memory."""
+    server = Server(lake["sportlake"], lake["env"], "--listen", "127.0.0.1:0")
+    try:
+        url, home = server.url, lake["home"]
+        deadline = time.monotonic() + 60
+        while (ready := get(f"{url}/readyz"))[0] != 200:  # no token needed
+            assert ready[0] == 503 and ready[2] == "indexing" and time.monotonic() < deadline, ready
+            time.sleep(0.05)
+        assert ready[2] == "ready"
+        built = index_metrics(url, home)
+        tables = {"silver/activities", "silver/employees", "silver/commutes", "silver/dq_issues",
+                  "gold/prime_sportive", "gold/wellbeing"}
+        assert {t for (name, t, by) in built if name.endswith("builds_total") and by == "background"} == tables
+        status, _, body = get(f"{url}/employee/{lake['walker']}?year={YEAR}", token(home, "hr"))
+        assert status == 200 and 'data-fact="activities"' in body
+        after = index_metrics(url, home)
+        builds = {k: v for k, v in after.items() if k[0].endswith("builds_total")}
+        assert builds == {k: v for k, v in built.items() if k[0].endswith("builds_total")}
+        assert not any(by == "request" for (_, _, by) in builds)
+        # Memory: one entry per (employee, file) and an end marker per file, plus a fixed part.
+        files = DeltaTable(str(home / "delta" / "silver" / "activities")).file_uris()
+        entries = sum(len(pq.read_table(f, columns=["employee_id"]).column(0).drop_null().unique()) + 1
+                      for f in files)
+        rows = after[("sportlake_serve_index_rows", "silver/activities", "")]
+        memory = after[("sportlake_serve_index_memory_bytes", "silver/activities", "")]
+        assert rows == sum(pq.read_metadata(f).num_rows for f in files) > 1000
+        assert memory <= 16 * entries + 512 * len(files) + 256, (memory, entries, rows)
+        assert after[("sportlake_serve_index_disk_bytes", "silver/activities", "")] > 20 * rows
+    finally:
+        server.stop()

@@ -1,0 +1,179 @@
+// A table's rows by key, one part per data file (see key_index.hpp).
+#include "serve/key_index.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+#include "columnar/batch_ops.hpp"
+#include "delta/scan.hpp"
+
+namespace sl::serve {
+
+namespace {
+
+std::optional<int64_t> integer_at(const columnar::Column& c, size_t row) {
+  if (!c.is_valid(row)) return std::nullopt;
+  if (c.type.id == columnar::TypeId::int32) return c.i32[row];
+  if (c.type.id == columnar::TypeId::int64) return c.i64[row];
+  return std::nullopt;
+}
+
+// A part built under another schema (a column added since) is built again.
+bool same_fields(const std::vector<columnar::Field>& a, const std::vector<columnar::Field>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+    return x.name == y.name && x.type == y.type;
+  });
+}
+
+}  // namespace
+
+std::string file_id(const delta::Add& add) {
+  return add.deletion_vector ? add.path + "#" + add.deletion_vector->unique_id() : add.path;
+}
+
+Result<std::shared_ptr<const KeyIndexPart>> KeyIndexPart::build(std::string file_id,
+                                                                columnar::RecordBatch rows,
+                                                                const std::string& key_column) {
+  const auto field = std::find_if(rows.schema.begin(), rows.schema.end(),
+                                  [&](const auto& f) { return f.name == key_column; });
+  if (field == rows.schema.end())
+    return make_error(Errc::invalid_argument, "no column '" + key_column + "'");
+  const auto& keys = rows.columns[static_cast<size_t>(field - rows.schema.begin())];
+  // The rows with a key, by key, each key's rows in the file's order.
+  std::vector<std::pair<int64_t, uint32_t>> order;
+  order.reserve(rows.num_rows);
+  for (size_t r = 0; r < rows.num_rows; ++r)
+    if (auto k = integer_at(keys, r)) order.emplace_back(*k, static_cast<uint32_t>(r));
+  std::sort(order.begin(), order.end());
+  std::vector<uint32_t> sorted(order.size());
+  for (size_t i = 0; i < order.size(); ++i) sorted[i] = order[i].second;
+
+  auto part = std::shared_ptr<KeyIndexPart>(new KeyIndexPart());
+  part->file_id_ = std::move(file_id);
+  part->schema_ = rows.schema;
+  part->rows_ = sorted.size();
+  if (RowSpill::supports(rows.schema)) {
+    SL_ASSIGN_OR_RETURN(auto spill, RowSpill::create());
+    part->spill_.emplace(std::move(spill));
+  }
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i;
+    while (j < order.size() && order[j].first == order[i].first) ++j;
+    uint64_t start = 0;
+    if (part->spill_) start = part->spill_->append(rows, sorted.data() + i, j - i);
+    if (start > std::numeric_limits<uint32_t>::max())
+      return make_error(Errc::unsupported, part->file_id_ + ": more than 4 GiB of indexed rows");
+    part->entries_.push_back({order[i].first, static_cast<uint32_t>(i),
+                              static_cast<uint32_t>(start)});
+    i = j;
+  }
+  uint64_t end = 0;
+  if (part->spill_) {
+    SL_TRY(part->spill_->finish());
+    end = part->spill_->size();
+    if (end > std::numeric_limits<uint32_t>::max())
+      return make_error(Errc::unsupported, part->file_id_ + ": more than 4 GiB of indexed rows");
+  } else {
+    part->in_memory_ = columnar::take_rows(rows, sorted);
+  }
+  // The end marker: its first_row and start close the last key's range.
+  part->entries_.push_back({std::numeric_limits<int64_t>::max(),
+                            static_cast<uint32_t>(sorted.size()), static_cast<uint32_t>(end)});
+  part->entries_.shrink_to_fit();
+  return std::shared_ptr<const KeyIndexPart>(std::move(part));
+}
+
+Status KeyIndexPart::append_rows_of(int64_t key, columnar::RecordBatch& out) const {
+  // Every entry but the end marker.
+  const auto last = entries_.end() - 1;
+  const auto it = std::lower_bound(entries_.begin(), last, key,
+                                   [](const Entry& e, int64_t k) { return e.key < k; });
+  if (it == last || it->key != key) return {};
+  const auto next = it + 1;
+  if (!spill_) {
+    for (size_t c = 0; c < out.columns.size(); ++c)
+      out.columns[c].append_rows(in_memory_.columns[c], it->first_row, next->first_row);
+    out.num_rows += next->first_row - it->first_row;
+    return {};
+  }
+  SL_ASSIGN_OR_RETURN(auto rows, spill_->read(schema_, it->start, next->start,
+                                              next->first_row - it->first_row));
+  return columnar::append_batch(out, rows);
+}
+
+size_t KeyIndexPart::memory_bytes() const {
+  size_t bytes = sizeof(*this) + entries_.capacity() * sizeof(Entry);
+  for (const auto& c : in_memory_.columns)
+    bytes += c.validity.capacity() + c.bools.capacity() + c.i32.capacity() * 4 +
+             c.i64.capacity() * 8 + c.i128.capacity() * 16 + c.f32.capacity() * 4 +
+             c.f64.capacity() * 8 + c.offsets.capacity() * 4 + c.bytes.capacity();
+  return bytes;
+}
+
+Result<columnar::RecordBatch> KeyIndex::rows_of(int64_t key) const {
+  columnar::RecordBatch out;
+  out.schema = schema;
+  for (const auto& f : schema) out.columns.push_back(columnar::Column::for_field(f));
+  for (const auto& part : parts) {
+    SL_TRY(part->append_rows_of(key, out));
+  }
+  return out;
+}
+
+size_t KeyIndex::rows() const {
+  size_t n = 0;
+  for (const auto& p : parts) n += p->rows();
+  return n;
+}
+
+size_t KeyIndex::memory_bytes() const {
+  size_t n = sizeof(*this) + parts.capacity() * sizeof(parts[0]);
+  for (const auto& p : parts) n += p->memory_bytes();
+  return n;
+}
+
+uint64_t KeyIndex::disk_bytes() const {
+  uint64_t n = 0;
+  for (const auto& p : parts) n += p->disk_bytes();
+  return n;
+}
+
+Result<std::shared_ptr<const KeyIndex>> build_key_index(const delta::Storage& storage,
+                                                        const delta::Snapshot& snapshot,
+                                                        const std::vector<std::string>& columns,
+                                                        const std::string& key_column,
+                                                        const KeyIndex* reuse) {
+  delta::ScanOptions scan;
+  scan.columns = columns;
+  auto index = std::make_shared<KeyIndex>();
+  index->version = snapshot.version;
+  SL_ASSIGN_OR_RETURN(index->schema, delta::scan_schema(snapshot, scan));
+  if (std::none_of(index->schema.begin(), index->schema.end(),
+                   [&](const auto& f) { return f.name == key_column; }))
+    return make_error(Errc::invalid_argument,
+                      storage.describe("") + " has no column '" + key_column + "'");
+  // One file at a time: a snapshot of that file alone, scanned as the table would be (partition
+  // values, missing columns as nulls, deletion vectors applied).
+  delta::Snapshot one = snapshot;
+  one.files.clear();
+  one.tombstones.clear();
+  for (const auto& add : snapshot.files) {
+    const std::string id = file_id(add);
+    std::shared_ptr<const KeyIndexPart> part;
+    if (reuse)
+      for (const auto& p : reuse->parts)
+        if (p->file_id() == id && same_fields(p->schema(), index->schema)) part = p;
+    if (!part) {
+      one.files = {add};
+      SL_ASSIGN_OR_RETURN(auto rows, delta::scan_all(storage, one, scan));
+      auto built = KeyIndexPart::build(id, std::move(rows), key_column);
+      if (!built) return built.error().with_context(storage.describe(add.path));
+      part = std::move(*built);
+    }
+    index->parts.push_back(std::move(part));
+  }
+  return std::shared_ptr<const KeyIndex>(std::move(index));
+}
+
+}  // namespace sl::serve
