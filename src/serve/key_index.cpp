@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 #include <numeric>
+#include <set>
 
 #include "columnar/batch_ops.hpp"
 #include "delta/scan.hpp"
@@ -32,7 +33,7 @@ std::string file_id(const delta::Add& add) {
   return add.deletion_vector ? add.path + "#" + add.deletion_vector->unique_id() : add.path;
 }
 
-Result<std::shared_ptr<const KeyIndexPart>> KeyIndexPart::build(std::string file_id,
+Result<std::shared_ptr<const KeyIndexPart>> KeyIndexPart::build(std::vector<std::string> file_ids,
                                                                 columnar::RecordBatch rows,
                                                                 const std::string& key_column) {
   const auto field = std::find_if(rows.schema.begin(), rows.schema.end(),
@@ -50,7 +51,7 @@ Result<std::shared_ptr<const KeyIndexPart>> KeyIndexPart::build(std::string file
   for (size_t i = 0; i < order.size(); ++i) sorted[i] = order[i].second;
 
   auto part = std::shared_ptr<KeyIndexPart>(new KeyIndexPart());
-  part->file_id_ = std::move(file_id);
+  part->file_ids_ = std::move(file_ids);
   part->schema_ = rows.schema;
   part->rows_ = sorted.size();
   if (RowSpill::supports(rows.schema)) {
@@ -63,7 +64,7 @@ Result<std::shared_ptr<const KeyIndexPart>> KeyIndexPart::build(std::string file
     uint64_t start = 0;
     if (part->spill_) start = part->spill_->append(rows, sorted.data() + i, j - i);
     if (start > std::numeric_limits<uint32_t>::max())
-      return make_error(Errc::unsupported, part->file_id_ + ": more than 4 GiB of indexed rows");
+      return make_error(Errc::unsupported, "more than 4 GiB of indexed rows in a part");
     part->entries_.push_back({order[i].first, static_cast<uint32_t>(i),
                               static_cast<uint32_t>(start)});
     i = j;
@@ -73,7 +74,7 @@ Result<std::shared_ptr<const KeyIndexPart>> KeyIndexPart::build(std::string file
     SL_TRY(part->spill_->finish());
     end = part->spill_->size();
     if (end > std::numeric_limits<uint32_t>::max())
-      return make_error(Errc::unsupported, part->file_id_ + ": more than 4 GiB of indexed rows");
+      return make_error(Errc::unsupported, "more than 4 GiB of indexed rows in a part");
   } else {
     part->in_memory_ = columnar::take_rows(rows, sorted);
   }
@@ -153,26 +154,47 @@ Result<std::shared_ptr<const KeyIndex>> build_key_index(const delta::Storage& st
                    [&](const auto& f) { return f.name == key_column; }))
     return make_error(Errc::invalid_argument,
                       storage.describe("") + " has no column '" + key_column + "'");
-  // One file at a time: a snapshot of that file alone, scanned as the table would be (partition
-  // values, missing columns as nulls, deletion vectors applied).
+  // The previous parts whose files are all still live.
+  std::set<std::string> live;
+  for (const auto& add : snapshot.files) live.insert(file_id(add));
+  std::set<std::string> covered;
+  if (reuse)
+    for (const auto& p : reuse->parts)
+      if (same_fields(p->schema(), index->schema) &&
+          std::all_of(p->file_ids().begin(), p->file_ids().end(),
+                      [&](const auto& f) { return live.count(f) > 0; })) {
+        index->parts.push_back(p);
+        covered.insert(p->file_ids().begin(), p->file_ids().end());
+      }
+  // The other files, read one at a time (a snapshot of that file alone, scanned as the table
+  // would be: partition values, missing columns as nulls, deletion vectors applied), gathered
+  // into parts of about k_part_rows rows: a page reads one range per part, and a refresh writes
+  // many small files (one per partition and writer), so one part per file would mean as many
+  // reads per page and an entry per activity.
   delta::Snapshot one = snapshot;
   one.files.clear();
   one.tombstones.clear();
+  columnar::RecordBatch pending;
+  std::vector<std::string> pending_files;
+  const auto close_part = [&]() -> Status {
+    if (pending_files.empty()) return {};
+    auto built = KeyIndexPart::build(std::move(pending_files), std::move(pending), key_column);
+    if (!built) return built.error().with_context(storage.describe(""));
+    index->parts.push_back(std::move(*built));
+    pending = {};
+    pending_files.clear();
+    return {};
+  };
   for (const auto& add : snapshot.files) {
-    const std::string id = file_id(add);
-    std::shared_ptr<const KeyIndexPart> part;
-    if (reuse)
-      for (const auto& p : reuse->parts)
-        if (p->file_id() == id && same_fields(p->schema(), index->schema)) part = p;
-    if (!part) {
-      one.files = {add};
-      SL_ASSIGN_OR_RETURN(auto rows, delta::scan_all(storage, one, scan));
-      auto built = KeyIndexPart::build(id, std::move(rows), key_column);
-      if (!built) return built.error().with_context(storage.describe(add.path));
-      part = std::move(*built);
-    }
-    index->parts.push_back(std::move(part));
+    std::string id = file_id(add);
+    if (covered.count(id)) continue;
+    one.files = {add};
+    SL_ASSIGN_OR_RETURN(auto rows, delta::scan_all(storage, one, scan));
+    SL_TRY(columnar::append_batch(pending, rows));
+    pending_files.push_back(std::move(id));
+    if (pending.num_rows >= k_part_rows) SL_TRY(close_part());
   }
+  SL_TRY(close_part());
   return std::shared_ptr<const KeyIndex>(std::move(index));
 }
 

@@ -1,16 +1,17 @@
 // KeyIndex: one table's rows by an integer key (the employee id), at one Delta version, made of
-// one part per data file. What GoldReader::rows_of answers from.
+// parts of consecutive data files (about k_part_rows rows each). What GoldReader::rows_of
+// answers from.
 //
-// A part holds its file's rows (the columns asked) sorted by key in a RowSpill on local disk,
-// and in memory one 16-byte entry per key present in the file: the key and where its rows
-// start (the next entry's start is where they end). 10M activities of 100,000 employees in 10
-// files: 1M entries, 16 MB (~1.6 bytes per activity) instead of the decoded columns (~40-60
-// bytes per activity). A file whose schema cannot be spilled (nested columns) keeps its sorted
-// rows in memory instead, with the same entries.
+// A part holds its files' rows (the columns asked) sorted by key in a RowSpill on local disk,
+// and in memory one 16-byte entry per key present in the part: the key and where its rows
+// start (the next entry's start is where they end). 10M activities of 100,000 employees in 5
+// parts: 500,000 entries, 8 MB (under 1 byte per activity) instead of the decoded columns
+// (~40-60 bytes per activity). A part whose schema cannot be spilled (nested columns) keeps its
+// sorted rows in memory instead, with the same entries.
 //
-// A new version reuses the parts of the files it still has (same path, same deletion vector) and
-// builds only the others, one file at a time: a rebuild holds one file's decoded rows at most,
-// never a second copy of the table.
+// A new version reuses the parts whose files it still has (same path, same deletion vector) and
+// builds only the others, reading one file at a time: a rebuild holds one part's decoded rows at
+// most (~k_part_rows), never a second copy of the table.
 #pragma once
 
 #include <cstdint>
@@ -30,15 +31,16 @@ namespace sl::serve {
 
 class KeyIndexPart {
  public:
-  // The part of `file`'s rows (`rows`, already read) sorted by `key_column` (int32 or int64;
-  // rows with a null key are left out). Errc::invalid_argument without such a column.
-  static Result<std::shared_ptr<const KeyIndexPart>> build(std::string file_id,
+  // The part of `files`' rows (`rows`, already read, in the files' order) sorted by `key_column`
+  // (int32 or int64; rows with a null key are left out). Errc::invalid_argument without such a
+  // column.
+  static Result<std::shared_ptr<const KeyIndexPart>> build(std::vector<std::string> files,
                                                            columnar::RecordBatch rows,
                                                            const std::string& key_column);
-  // Appends the rows of `key` to `out` (same schema), in the file's order.
+  // Appends the rows of `key` to `out` (same schema), in the files' order.
   Status append_rows_of(int64_t key, columnar::RecordBatch& out) const;
 
-  const std::string& file_id() const { return file_id_; }
+  const std::vector<std::string>& file_ids() const { return file_ids_; }
   const std::vector<columnar::Field>& schema() const { return schema_; }
   size_t rows() const { return rows_; }
   size_t memory_bytes() const;
@@ -52,13 +54,18 @@ class KeyIndexPart {
   };
   KeyIndexPart() = default;
 
-  std::string file_id_;
+  std::vector<std::string> file_ids_;
   std::vector<columnar::Field> schema_;
   size_t rows_ = 0;
   std::vector<Entry> entries_;  // sorted by key; a last entry marks the end
   std::optional<RowSpill> spill_;
   columnar::RecordBatch in_memory_;  // when the schema cannot be spilled: the rows by key
 };
+
+// Rows gathered into one part before it is sorted and spilled: what a build holds in memory at
+// most (~100 MB of the employee page's activity columns), and the table's rows / this is how
+// many reads a page makes.
+constexpr size_t k_part_rows = 2'000'000;
 
 struct KeyIndex {
   int64_t version = -1;

@@ -260,10 +260,11 @@ def index_metrics(url, home):
     return out
 
 
-def test_the_employee_indexes_are_built_at_start_and_hold_16_bytes_per_employee_and_file(lake):
+def test_the_employee_indexes_are_built_at_start_and_hold_16_bytes_per_employee_and_part(lake):
     """A server that just started indexes the employee page's tables by itself (/readyz says when),
     so its first employee page is answered from the index: no request builds one. The index of
-    Silver activities keeps the rows on disk and 16 bytes per (employee, data file) in memory."""
+    Silver activities keeps the rows on disk and 16 bytes per (employee, part of files) in memory
+    (bounded here by one entry per employee and file)."""
     server = Server(lake["sportlake"], lake["env"], "--listen", "127.0.0.1:0")
     try:
         url, home = server.url, lake["home"]

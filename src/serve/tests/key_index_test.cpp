@@ -52,7 +52,7 @@ std::vector<int32_t> activity_ids(const RecordBatch& b) {
 
 TEST(KeyIndexPart, AnswersEachKeysRowsInTheFilesOrderFromDisk) {
   const RecordBatch rows = activities();
-  auto part = KeyIndexPart::build("part-0.parquet", rows, "employee_id");
+  auto part = KeyIndexPart::build({"part-0.parquet"}, rows, "employee_id");
   ASSERT_TRUE(part.ok()) << part.error().to_string();
   EXPECT_GT((*part)->disk_bytes(), 0u);
   EXPECT_EQ((*part)->rows(), 5u);
@@ -91,7 +91,7 @@ TEST(KeyIndexPart, HoldsSixteenBytesPerKeyInMemory) {
     b.columns[1].append_string("Morning Run, a name of some length");
   }
   b.num_rows = 100'000;
-  auto part = KeyIndexPart::build("f", std::move(b), "employee_id");
+  auto part = KeyIndexPart::build({"f"}, std::move(b), "employee_id");
   ASSERT_TRUE(part.ok());
   EXPECT_LE((*part)->memory_bytes(), 16u * 1001 + 512);  // 1,000 keys and the end marker
   EXPECT_GT((*part)->disk_bytes(), 100'000u * 34);
@@ -109,7 +109,7 @@ TEST(KeyIndexPart, KeepsNestedColumnsInMemory) {
     b.columns[1].end_list();
   }
   b.num_rows = 4;
-  auto part = KeyIndexPart::build("f", b, "employee_id");
+  auto part = KeyIndexPart::build({"f"}, b, "employee_id");
   ASSERT_TRUE(part.ok());
   EXPECT_EQ((*part)->disk_bytes(), 0u);
   KeyIndex index;
@@ -123,7 +123,7 @@ TEST(KeyIndexPart, KeepsNestedColumnsInMemory) {
 }
 
 TEST(KeyIndexPart, RefusesATableWithoutTheKeyColumn) {
-  auto part = KeyIndexPart::build("f", activities(), "id");
+  auto part = KeyIndexPart::build({"f"}, activities(), "id");
   ASSERT_FALSE(part.ok());
   EXPECT_EQ(part.error().code, Errc::invalid_argument);
 }
