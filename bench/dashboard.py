@@ -76,12 +76,17 @@ def client(args):
     return latencies, size
 
 
-def server_histogram(host, port):
-    """{route: [(le, cumulative count)]} of sportlake_http_request_duration_seconds."""
+def metrics_text(host, port):
     conn = http.client.HTTPConnection(host, port, timeout=30)
     conn.request("GET", "/metrics")
     text = conn.getresponse().read().decode()
     conn.close()
+    return text
+
+
+def server_histogram(host, port):
+    """{route: [(le, cumulative count)]} of sportlake_http_request_duration_seconds."""
+    text = metrics_text(host, port)
     out = {}
     for line in text.splitlines():
         if not line.startswith("sportlake_http_request_duration_seconds_bucket{"):
@@ -208,10 +213,7 @@ def rss(pid):
 
 def index_gauges(host, port):
     """The employee indexes' sportlake_serve_index_* gauges, summed over the tables."""
-    conn = http.client.HTTPConnection(host, port, timeout=30)
-    conn.request("GET", "/metrics")
-    text = conn.getresponse().read().decode()
-    conn.close()
+    text = metrics_text(host, port)
     sums = {}
     for line in text.splitlines():
         if line.startswith("sportlake_serve_index_") and not line.startswith("sportlake_serve_index_builds"):
