@@ -177,19 +177,26 @@ std::optional<DeletionVector> deletion_vector(const Ref& ref, const std::array<R
   return dv;
 }
 
+// Where decoded actions go: adds into the next of their slots, the others appended.
+struct ActionSink {
+  std::span<Add> adds;
+  size_t next_add = 0;
+  std::vector<Action>& others;
+};
+
 // One decoder per action column; each reads the rows where its column is non-null.
 class ColumnDecoder {
  public:
   virtual ~ColumnDecoder() = default;
   virtual bool present(size_t row) const = 0;
-  // Appends the action of `row` to `out` (adds to their own vector, built in place).
-  virtual Status decode(size_t row, std::string_view file, CheckpointActions& out) const = 0;
+  // Puts the action of `row` into `out`.
+  virtual Status decode(size_t row, std::string_view file, ActionSink& out) const = 0;
 };
 
 // The decoders of the other actions build one and hand it over.
 class ActionDecoder : public ColumnDecoder {
  public:
-  Status decode(size_t row, std::string_view file, CheckpointActions& out) const final {
+  Status decode(size_t row, std::string_view file, ActionSink& out) const final {
     SL_ASSIGN_OR_RETURN(auto action, decode_action(row, file));
     out.others.push_back(std::move(action));
     return {};
@@ -223,11 +230,14 @@ class AddDecoder final : public ColumnDecoder {
     return std::unique_ptr<ColumnDecoder>(std::move(d));
   }
   bool present(size_t row) const override { return add_.present(row); }
-  Status decode(size_t row, std::string_view file, CheckpointActions& out) const override {
+  Status decode(size_t row, std::string_view file, ActionSink& out) const override {
     if (!f_[0].present(row)) return null_required(file, row, f_[0]);
     auto size = f_[2].integer(row);
     if (!size) return null_required(file, row, f_[2]);
-    Add& a = out.adds.emplace_back();
+    if (out.next_add == out.adds.size()) {
+      return make_error(Errc::internal, std::string(file) + ": more adds than counted");
+    }
+    Add& a = out.adds[out.next_add++];
     a.path = f_[0].view(row);
     a.partition_values = partition_values(f_[1], row);
     a.size = *size;
@@ -451,8 +461,20 @@ const std::vector<std::string>& checkpoint_action_columns() {
   return names;
 }
 
+size_t count_checkpoint_adds(const columnar::RecordBatch& batch, size_t begin, size_t end) {
+  end = std::min(end, batch.num_rows);
+  for (size_t i = 0; i < batch.schema.size(); ++i) {
+    if (batch.schema[i].name != k_add || batch.schema[i].type.id != TypeId::struct_) continue;
+    size_t n = 0;
+    for (size_t row = begin; row < end; ++row) n += batch.columns[i].is_valid(row) ? 1 : 0;
+    return n;
+  }
+  return 0;
+}
+
 Status decode_checkpoint(const columnar::RecordBatch& batch, std::string_view file_name,
-                         size_t begin, size_t end, CheckpointActions& out) {
+                         size_t begin, size_t end, std::span<Add> adds,
+                         std::vector<Action>& others) {
   std::vector<std::unique_ptr<ColumnDecoder>> decoders;
   for (const auto& known : k_known) {
     for (size_t i = 0; i < batch.schema.size(); ++i) {
@@ -467,12 +489,15 @@ Status decode_checkpoint(const columnar::RecordBatch& batch, std::string_view fi
     }
   }
   end = std::min(end, batch.num_rows);
-  if (begin < end) out.adds.reserve(out.adds.size() + (end - begin));
+  ActionSink sink{adds, 0, others};
   for (const auto& decoder : decoders) {
     for (size_t row = begin; row < end; ++row) {
       if (!decoder->present(row)) continue;
-      SL_TRY(decoder->decode(row, file_name, out));
+      SL_TRY(decoder->decode(row, file_name, sink));
     }
+  }
+  if (sink.next_add != adds.size()) {
+    return make_error(Errc::internal, std::string(file_name) + ": fewer adds than counted");
   }
   return {};
 }

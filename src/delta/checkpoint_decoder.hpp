@@ -5,6 +5,7 @@
 // stands in for a null or missing `add.stats` (encoded back to stats JSON, delta/stats.hpp).
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,16 +20,22 @@ namespace sl::delta {
 const std::vector<std::string>& checkpoint_action_columns();
 
 // A checkpoint's actions as decoded: the adds (nearly all of its rows) apart, built in place in
-// their vector, so that a snapshot moves each one once, into its file list.
+// one vector that becomes the snapshot's file list as it is (no Add is moved or copied).
 struct CheckpointActions {
   std::vector<Add> adds;       // in row order
   std::vector<Action> others;  // protocol, metaData, txn, domainMetadata, then remove rows
 };
 
-// Appends the actions of rows [begin, end) of `batch` (rows of one checkpoint file) to `out`, in
-// row order within each action kind (ranges of one batch may be decoded on several threads). Errors are Errc::corrupt naming `file_name`, the row and the field (a required
-// field that is null, a field of an unexpected type).
+// How many of rows [begin, end) of `batch` hold an add: the slots decode_checkpoint fills.
+size_t count_checkpoint_adds(const columnar::RecordBatch& batch, size_t begin, size_t end);
+
+// Decodes rows [begin, end) of `batch` (rows of one checkpoint file): their adds, in row order,
+// into `adds` (default-constructed slots, exactly count_checkpoint_adds of them, filled in place,
+// so ranges of one batch decode on several threads into one vector), the other actions appended
+// to `others` in row order within each action kind. Errors are Errc::corrupt naming `file_name`,
+// the row and the field (a required field that is null, a field of an unexpected type).
 Status decode_checkpoint(const columnar::RecordBatch& batch, std::string_view file_name,
-                         size_t begin, size_t end, CheckpointActions& out);
+                         size_t begin, size_t end, std::span<Add> adds,
+                         std::vector<Action>& others);
 
 }  // namespace sl::delta

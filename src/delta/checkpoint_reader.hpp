@@ -3,10 +3,11 @@
 // NNN, one action per row. The snapshot replays these after the commits that follow NNN; what goes
 // in is decided by checkpoint_writer.hpp.
 //
-// Each part is read with only its action columns (checkpoint_decoder.hpp: any writer's layout).
-// The row groups of a part are decoded from Parquet on up to two threads, then their rows turned
-// into actions on up to two threads, in halves of each row group (delta-rs and Spark write a
-// checkpoint of 100k files as one row group); the chunks come back in file order.
+// Each part is read with only its action columns (checkpoint_decoder.hpp: any writer's layout),
+// less those the footer's statistics say are null throughout. The row groups of a part are
+// decoded from Parquet on up to two threads, then their rows turned into actions on up to two
+// threads, in halves of each row group (delta-rs and Spark write a checkpoint of 100k files as
+// one row group), the adds straight into one vector in file order.
 #pragma once
 
 #include <vector>
@@ -18,9 +19,9 @@
 
 namespace sl::delta {
 
-// The actions stored in a checkpoint (all parts), in chunks that follow the files' row order.
-// Errors name the file.
-Result<std::vector<CheckpointActions>> read_checkpoint(const Storage& storage,
-                                                       const std::vector<FileInfo>& parts);
+// The actions stored in a checkpoint (all parts), the adds in the files' row order. Errors name
+// the file.
+Result<CheckpointActions> read_checkpoint(const Storage& storage,
+                                          const std::vector<FileInfo>& parts);
 
 }  // namespace sl::delta

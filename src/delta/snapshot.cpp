@@ -178,16 +178,16 @@ Result<Snapshot> load_snapshot(const Storage& storage, const SnapshotOptions& op
   }
 
   // The checkpoint is read while the commits after it are parsed (independent work).
-  std::future<Result<std::vector<CheckpointActions>>> checkpoint;
+  std::future<Result<CheckpointActions>> checkpoint;
   if (!segment.checkpoint_parts.empty()) {
     const auto& parts = segment.checkpoint_parts;  // (clang 14 cannot capture a binding)
     checkpoint = std::async(std::launch::async,
                             [&storage, &parts] { return read_checkpoint(storage, parts); });
   }
   auto parsed = parse_commits(storage, segment, options.parallelism);
-  std::vector<CheckpointActions> checkpoint_chunks;
+  CheckpointActions from_checkpoint;
   if (checkpoint.valid()) {
-    SL_ASSIGN_OR_RETURN(checkpoint_chunks, checkpoint.get());
+    SL_ASSIGN_OR_RETURN(from_checkpoint, checkpoint.get());
   }
   SL_ASSIGN_OR_RETURN(auto commits, std::move(parsed));
   Replay replay{snapshot};
@@ -204,22 +204,18 @@ Result<Snapshot> load_snapshot(const Storage& storage, const SnapshotOptions& op
       replay.apply(action, false);
     }
   }
-  for (auto& chunk : checkpoint_chunks) {
-    for (auto& action : chunk.others) replay.apply(action, true);
+  for (auto& action : from_checkpoint.others) replay.apply(action, true);
+  // The live files oldest first: the checkpoint's, in its row order (the vector they were decoded
+  // into, less those the commits after it removed or added again), then the commits' from the
+  // oldest on (tombstones of files re-added later were already skipped).
+  snapshot.files = std::move(from_checkpoint.adds);
+  if (!replay.seen_files.empty()) {
+    std::erase_if(snapshot.files, [&](const Add& add) {
+      return !replay.first_for_key(add.path, add.deletion_vector, true);
+    });
   }
-  // The live files oldest first: the checkpoint's, in its row order (each moved once, from where
-  // it was decoded), then the commits' from the oldest on (tombstones of files re-added later were
-  // already skipped).
-  size_t live = replay.files_newest_first.size();
-  for (const auto& chunk : checkpoint_chunks) live += chunk.adds.size();
-  snapshot.files.reserve(live);
-  for (auto& chunk : checkpoint_chunks) {
-    for (auto& add : chunk.adds) {
-      if (!replay.first_for_key(add.path, add.deletion_vector, true)) continue;
-      add.data_change = false;
-      snapshot.files.push_back(std::move(add));
-    }
-  }
+  for (auto& add : snapshot.files) add.data_change = false;
+  snapshot.files.reserve(snapshot.files.size() + replay.files_newest_first.size());
   snapshot.files.insert(snapshot.files.end(),
                         std::make_move_iterator(replay.files_newest_first.rbegin()),
                         std::make_move_iterator(replay.files_newest_first.rend()));
