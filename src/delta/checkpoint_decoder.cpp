@@ -461,6 +461,21 @@ const std::vector<std::string>& checkpoint_action_columns() {
   return names;
 }
 
+namespace {
+
+// The `add` column of a batch, if it has one (checked to be a struct).
+Result<Ref> add_column(const columnar::RecordBatch& batch) {
+  for (size_t i = 0; i < batch.schema.size(); ++i) {
+    if (batch.schema[i].name != k_add) continue;
+    Ref add{&batch.schema[i], &batch.columns[i], std::string(k_add)};
+    SL_TRY(add.expect(Kind::structure));
+    return add;
+  }
+  return Ref{};
+}
+
+}  // namespace
+
 size_t count_checkpoint_adds(const columnar::RecordBatch& batch, size_t begin, size_t end) {
   end = std::min(end, batch.num_rows);
   for (size_t i = 0; i < batch.schema.size(); ++i) {
@@ -498,6 +513,32 @@ Status decode_checkpoint(const columnar::RecordBatch& batch, std::string_view fi
   }
   if (sink.next_add != adds.size()) {
     return make_error(Errc::internal, std::string(file_name) + ": fewer adds than counted");
+  }
+  return {};
+}
+
+Status decode_checkpoint_stats(const columnar::RecordBatch& batch,
+                               const columnar::RecordBatch& stats, std::string_view file_name,
+                               size_t begin, size_t end, std::span<Add> adds) {
+  SL_ASSIGN_OR_RETURN(Ref add, add_column(batch));
+  SL_ASSIGN_OR_RETURN(Ref stats_add, add_column(stats));
+  Ref text = stats_add.child("stats");
+  Ref parsed = stats_add.child("stats_parsed");
+  if (auto s = text.expect(Kind::string); !s.ok()) return s.error().with_context(file_name);
+  if (auto s = parsed.expect(Kind::structure); !s.ok()) return s.error().with_context(file_name);
+  end = std::min({end, batch.num_rows, stats.num_rows});
+  size_t next = 0;
+  for (size_t row = begin; row < end; ++row) {
+    if (!add.present(row)) continue;
+    if (next == adds.size()) {
+      return make_error(Errc::internal, std::string(file_name) + ": more adds than decoded");
+    }
+    Add& a = adds[next++];
+    if (text.present(row)) {
+      a.stats.emplace(text.view(row));
+    } else {
+      a.stats = parsed.stats_json(row);
+    }
   }
   return {};
 }

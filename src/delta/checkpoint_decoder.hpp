@@ -3,6 +3,7 @@
 // integers may be INT32 or INT64, and a missing column or field reads as null. Columns we do not
 // know (partitionValues_parsed, checkpointMetadata, sidecar...) are ignored; `add.stats_parsed`
 // stands in for a null or missing `add.stats` (encoded back to stats JSON, delta/stats.hpp).
+// The stats may come with the other columns or in a batch of their own (decode_checkpoint_stats).
 #pragma once
 
 #include <span>
@@ -37,5 +38,13 @@ size_t count_checkpoint_adds(const columnar::RecordBatch& batch, size_t begin, s
 Status decode_checkpoint(const columnar::RecordBatch& batch, std::string_view file_name,
                          size_t begin, size_t end, std::span<Add> adds,
                          std::vector<Action>& others);
+
+// Fills the stats of the adds decode_checkpoint built from rows [begin, end) of `batch`, from
+// `stats` (the same rows, holding the `add.stats` and/or `add.stats_parsed` fields; a missing
+// or null `stats` falls back to `stats_parsed`, encoded back to stats JSON): the stats, most of a
+// checkpoint's bytes, are decoded from Parquet while the rest of the adds are being built.
+Status decode_checkpoint_stats(const columnar::RecordBatch& batch,
+                               const columnar::RecordBatch& stats, std::string_view file_name,
+                               size_t begin, size_t end, std::span<Add> adds);
 
 }  // namespace sl::delta

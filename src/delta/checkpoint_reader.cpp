@@ -2,8 +2,10 @@
 #include "delta/checkpoint_reader.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <span>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "common/parallel.hpp"
@@ -13,23 +15,6 @@
 namespace sl::delta {
 
 namespace {
-
-// Adds the columns of `more` (the same rows) to `batch`; the fields of a struct both hold, such
-// as `add`, are joined into one struct (the decoder finds fields by name, in any order).
-void merge_fields(columnar::RecordBatch& batch, columnar::RecordBatch&& more) {
-  for (size_t i = 0; i < more.schema.size(); ++i) {
-    auto same = std::find_if(batch.schema.begin(), batch.schema.end(),
-                             [&](const auto& f) { return f.name == more.schema[i].name; });
-    if (same == batch.schema.end()) {
-      batch.schema.push_back(std::move(more.schema[i]));
-      batch.columns.push_back(std::move(more.columns[i]));
-      continue;
-    }
-    auto& column = batch.columns[static_cast<size_t>(same - batch.schema.begin())];
-    for (auto& child : more.schema[i].children) same->children.push_back(std::move(child));
-    for (auto& child : more.columns[i].children) column.children.push_back(std::move(child));
-  }
-}
 
 // Whether the footer's statistics say that every value under `path` (a top-level column, or
 // one field of it) is null in every row group: such a column (a checkpoint's `remove` when it
@@ -54,37 +39,40 @@ bool all_null(const parquet::FileMetaData& meta, const std::vector<std::string>&
   return true;
 }
 
-// A part's action columns as decoded from Parquet: one batch per row group.
-struct PartBatches {
+// One part of a checkpoint: its reader, what to read of it, and what was read.
+struct Part {
   std::string name;
-  std::vector<columnar::RecordBatch> groups;
+  std::unique_ptr<parquet::ParquetReader> reader;
+  std::vector<std::string> columns;        // the action columns but the add stats
+  std::vector<std::string> stats_columns;  // add.stats, or add.stats_parsed without it
+  std::vector<columnar::RecordBatch> groups, stats;  // per row group
 };
 
-Result<PartBatches> read_part(const Storage& storage, const FileInfo& part) {
-  PartBatches out{storage.describe(part.path), {}};
-  const std::string& name = out.name;
-  SL_ASSIGN_OR_RETURN(auto bytes, storage.read(part.path));
-  SL_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open_bytes(std::move(bytes), name));
+Result<Part> open_part(const Storage& storage, const FileInfo& info) {
+  Part part;
+  part.name = storage.describe(info.path);
+  SL_ASSIGN_OR_RETURN(auto bytes, storage.read(info.path));
+  SL_ASSIGN_OR_RETURN(part.reader, parquet::ParquetReader::open_bytes(std::move(bytes), part.name));
   // Read only the action columns present (a checkpoint without txn or domainMetadata rows may
-  // lack those columns altogether), not those whose values are all null (`all_null`), and not
-  // the typed copies of stats and partition values (`stats_parsed`, `partitionValues_parsed`:
-  // Spark and delta-rs write them beside the JSON `stats` we use; they are most of the file's
-  // columns) -- but for `stats_parsed` when the file has no JSON `stats` (Spark with
+  // lack those columns altogether), not those whose values are all null (`all_null`; but for
+  // an add's path and size, which must be there), and not the typed copies of stats and
+  // partition values (`stats_parsed`, `partitionValues_parsed`: Spark and delta-rs write them
+  // beside the JSON `stats` we use; they are most of the file's columns) -- but for
+  // `stats_parsed` when the file has no JSON `stats` (Spark with
   // delta.checkpoint.writeStatsAsJson=false, or `stats` null in every row): the decoder turns
   // it back into stats JSON, for row counts and data skipping.
-  // The stats (most of the bytes to decode) are read apart from the other columns, on the other
-  // thread; `merge_fields` puts the two halves of `add` back together.
-  const auto& meta = reader->metadata();
-  std::vector<std::string> columns;
-  std::vector<std::string> stats_columns;
+  const auto& meta = part.reader->metadata();
+  bool any_action = false;
   for (const auto& wanted : checkpoint_action_columns()) {
-    for (const auto& field : reader->schema()) {
-      if (field.name != wanted || all_null(meta, {wanted})) continue;
+    for (const auto& field : part.reader->schema()) {
+      if (field.name != wanted) continue;
+      any_action = true;
+      if (all_null(meta, {wanted})) continue;
       bool has_parsed = std::any_of(field.children.begin(), field.children.end(),
                                     [](const auto& c) { return c.name.ends_with("_parsed"); });
       bool is_add = wanted == k_add && field.type.id == columnar::TypeId::struct_;
       if (!has_parsed && !is_add) {
-        columns.push_back(wanted);
+        part.columns.push_back(wanted);
         continue;
       }
       bool has_stats = std::any_of(field.children.begin(), field.children.end(), [&](const auto& c) {
@@ -94,71 +82,68 @@ Result<PartBatches> read_part(const Storage& storage, const FileInfo& part) {
         if (child.name.ends_with("_parsed") && !(child.name == "stats_parsed" && !has_stats)) {
           continue;
         }
-        if (all_null(meta, {wanted, child.name})) continue;
+        bool required = is_add && (child.name == "path" || child.name == "size");
+        if (!required && all_null(meta, {wanted, child.name})) continue;
         bool is_stats = is_add && (child.name == "stats" || child.name == "stats_parsed");
-        (is_stats ? stats_columns : columns).push_back(wanted + "." + child.name);
+        (is_stats ? part.stats_columns : part.columns).push_back(wanted + "." + child.name);
       }
     }
   }
-  if (columns.empty() && stats_columns.empty()) {
-    bool has_action = std::any_of(reader->schema().begin(), reader->schema().end(), [](const auto& f) {
-      const auto& known = checkpoint_action_columns();
-      return std::find(known.begin(), known.end(), f.name) != known.end();
-    });
-    if (!has_action) return make_error(Errc::corrupt, name + ": not a checkpoint (no action column)");
+  if (!any_action) {
+    return make_error(Errc::corrupt, part.name + ": not a checkpoint (no action column)");
   }
-  // Two threads over the row groups and, within each, the stats apart from the other columns
-  // (delta-rs and Spark write a checkpoint of 100k files as one row group).
-  size_t groups = reader->num_row_groups();
-  out.groups.resize(groups);
-  std::vector<columnar::RecordBatch> stats(groups);
-  std::vector<Status> status(2 * groups);
-  parallel_for(2 * groups, 2, [&](size_t task) {
-    size_t g = task / 2;
-    bool of_stats = task % 2 == 1;
-    const auto& projection = of_stats ? stats_columns : columns;
-    if (projection.empty()) return;
-    auto batch = reader->read_row_group(g, projection);
-    if (batch.ok()) {
-      (of_stats ? stats : out.groups)[g] = std::move(batch).value();
-    } else {
-      status[task] = batch.error();
+  part.groups.resize(part.reader->num_row_groups());
+  part.stats.resize(part.reader->num_row_groups());
+  return part;
+}
+
+// Reads `columns` of every row group of every part into `out` (groups or stats).
+Status read_groups(std::vector<Part>& parts, bool of_stats) {
+  for (auto& part : parts) {
+    const auto& columns = of_stats ? part.stats_columns : part.columns;
+    if (columns.empty()) continue;
+    auto& out = of_stats ? part.stats : part.groups;
+    for (size_t g = 0; g < out.size(); ++g) {
+      SL_ASSIGN_OR_RETURN(out[g], part.reader->read_row_group(g, columns));
     }
-  });
-  for (const auto& s : status) SL_TRY(s);
-  for (size_t g = 0; g < groups; ++g) {
-    out.groups[g].num_rows = std::max(out.groups[g].num_rows, stats[g].num_rows);
-    merge_fields(out.groups[g], std::move(stats[g]));
   }
-  return out;
+  return {};
 }
 
 }  // namespace
 
 Result<CheckpointActions> read_checkpoint(const Storage& storage,
                                           const std::vector<FileInfo>& parts) {
-  std::vector<PartBatches> read;
-  for (const auto& part : parts) {
-    SL_ASSIGN_OR_RETURN(auto batches, read_part(storage, part));
-    read.push_back(std::move(batches));
+  std::vector<Part> read;
+  for (const auto& info : parts) {
+    SL_ASSIGN_OR_RETURN(auto part, open_part(storage, info));
+    read.push_back(std::move(part));
   }
-  // The rows turned into actions on two threads, in halves of each row group (building the
+  // The stats (most of the bytes to decode: 51 MB of JSON for 100k files) are decoded from
+  // Parquet on another thread while this one decodes the other columns and builds the adds
+  // from them; then the stats are put into the adds, on two threads.
+  Status stats_read;
+  std::thread stats_reader([&read, &stats_read] { stats_read = read_groups(read, true); });
+  Status groups_read = read_groups(read, false);
+  // The rows turned into actions in halves of each row group, on two threads (building the
   // actions is mostly allocations, so one large row group uses both threads too). Every half's
   // adds are counted first, so that all go into one vector, each built in its final place.
   struct Task {
-    const PartBatches* part;
-    const columnar::RecordBatch* batch;
-    size_t begin, end, first_add, adds;
+    const Part* part;
+    size_t group, begin, end, first_add, adds;
   };
   std::vector<Task> tasks;
   size_t total_adds = 0;
-  for (const auto& part : read) {
-    for (const auto& batch : part.groups) {
-      size_t half = batch.num_rows / 2;
-      for (auto [begin, end] : {std::pair{size_t{0}, half}, std::pair{half, batch.num_rows}}) {
-        size_t adds = count_checkpoint_adds(batch, begin, end);
-        tasks.push_back({&part, &batch, begin, end, total_adds, adds});
-        total_adds += adds;
+  if (groups_read.ok()) {
+    for (const auto& part : read) {
+      for (size_t g = 0; g < part.groups.size(); ++g) {
+        const auto& batch = part.groups[g];
+        size_t half = batch.num_rows / 2;
+        for (auto [begin, end] : {std::pair{size_t{0}, half}, std::pair{half, batch.num_rows}}) {
+          size_t adds = count_checkpoint_adds(batch, begin, end);
+          tasks.push_back({&part, g, begin, end, total_adds, adds});
+          total_adds += adds;
+        }
       }
     }
   }
@@ -168,8 +153,19 @@ Result<CheckpointActions> read_checkpoint(const Storage& storage,
   std::vector<Status> status(tasks.size());
   parallel_for(tasks.size(), 2, [&](size_t i) {
     const Task& t = tasks[i];
-    status[i] = decode_checkpoint(*t.batch, t.part->name, t.begin, t.end,
+    status[i] = decode_checkpoint(t.part->groups[t.group], t.part->name, t.begin, t.end,
                                   std::span<Add>(out.adds).subspan(t.first_add, t.adds), others[i]);
+  });
+  stats_reader.join();
+  SL_TRY(groups_read);
+  SL_TRY(stats_read);
+  for (const auto& s : status) SL_TRY(s);
+  parallel_for(tasks.size(), 2, [&](size_t i) {
+    const Task& t = tasks[i];
+    if (t.part->stats_columns.empty()) return;
+    status[i] = decode_checkpoint_stats(t.part->groups[t.group], t.part->stats[t.group],
+                                        t.part->name, t.begin, t.end,
+                                        std::span<Add>(out.adds).subspan(t.first_add, t.adds));
   });
   for (const auto& s : status) SL_TRY(s);
   for (auto& chunk : others) {

@@ -130,6 +130,7 @@ class Assembler {
       for (size_t i = 0; i < n; ++i) valid_count += v[i];
       return valid_count;
     }
+    valid.reserve(leaf.num_levels);
     for (size_t i = 0; i < leaf.num_levels; ++i) {
       if (!begins_slot(node, leaf, i)) continue;
       valid.push_back(is_valid(node, leaf, i) ? 1 : 0);
@@ -173,6 +174,8 @@ class Assembler {
     const AssemblyNode& element = node.children.at(0);
     std::vector<uint8_t> valid;
     out.offsets.clear();
+    valid.reserve(leaf.num_levels);  // at most one slot per entry
+    out.offsets.reserve(leaf.num_levels + 1);
     uint32_t count = 0;
     for (size_t i = 0; i < leaf.num_levels; ++i) {
       if (begins_slot(node, leaf, i)) {

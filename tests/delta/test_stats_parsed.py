@@ -2,7 +2,8 @@
 `add.stats`), as Spark writes with delta.checkpoint.writeStatsAsJson=false and
 writeStatsAsStruct=true: `lake ls` counts the rows from the structs, and `lake scan --where`
 skips files by them. delta-rs writes the table; its checkpoint is rewritten by pyarrow without
-the `stats` field. Before the fix `lake ls` printed `?` rows and no file was skipped."""
+the `stats` field, or with it null in every row. Before the fix `lake ls` printed `?` rows and no
+file was skipped."""
 import datetime
 import decimal
 import shutil
@@ -27,11 +28,18 @@ def batch(first, n):
     })
 
 
-def without_json_stats(checkpoint):
-    """Rewrites `checkpoint` with add.stats dropped (stats_parsed kept), as Spark writes it."""
+def without_json_stats(checkpoint, how="dropped"):
+    """Rewrites `checkpoint` with add.stats dropped (stats_parsed kept), as Spark writes it, or
+    (how="null") kept but null in every row."""
     t = pq.read_table(checkpoint)
     add = t.column("add").combine_chunks()
     assert "stats_parsed" in [f.name for f in add.type]
+    if how == "null":
+        arrays = [pa.nulls(len(add), pa.string()) if f.name == "stats" else add.field(f.name)
+                  for f in add.type]
+        nulled = pa.StructArray.from_arrays(arrays, fields=list(add.type), mask=add.is_null())
+        pq.write_table(t.set_column(t.schema.get_field_index("add"), "add", nulled), checkpoint)
+        return
     keep = [f for f in add.type if f.name != "stats"]
     arrays = [add.field(f.name) for f in keep]
     stripped = pa.StructArray.from_arrays(arrays, fields=keep, mask=add.is_null())
@@ -40,14 +48,16 @@ def without_json_stats(checkpoint):
     pq.write_table(t, checkpoint)
 
 
-@pytest.fixture(scope="module")
-def table(tmp_path_factory):
+@pytest.fixture(scope="module", params=["dropped", "null"])
+def table(tmp_path_factory, request):
+    """The JSON stats dropped from the checkpoint, or kept as a column null in every row (before,
+    such a column hid stats_parsed: `?` rows, nothing skipped)."""
     path = tmp_path_factory.mktemp("stats_parsed") / "t"
     for k in range(3):  # three files: ids 0-9, 10-19, 20-29
         write_deltalake(str(path), batch(10 * k, 10), mode="append")
     DeltaTable(str(path)).create_checkpoint()
     (checkpoint,) = (path / "_delta_log").glob("*.checkpoint.parquet")
-    without_json_stats(checkpoint)
+    without_json_stats(checkpoint, request.param)
     for commit in (path / "_delta_log").glob("*.json"):
         commit.unlink()  # only the checkpoint describes the files
     return path
