@@ -19,6 +19,7 @@ struct RefreshCliOptions {
   bool no_publish = false;
   bool json = false;
   bool full = false;
+  size_t memory_mb = 768;
 };
 
 Status run_refresh_command(Context& ctx, const RefreshCliOptions& opt) {
@@ -26,6 +27,7 @@ Status run_refresh_command(Context& ctx, const RefreshCliOptions& opt) {
   const delta::Lake lake = open_lake(ctx);
   SL_ASSIGN_OR_RETURN(auto options, refresh_options(ctx.settings, lake, opt.year, gazetteer));
   options.full = opt.full;
+  options.memory_budget_bytes = opt.memory_mb << 20;
   std::optional<pg::Connection> sql;
   if (!opt.no_publish) {
     SL_ASSIGN_OR_RETURN(auto conn, open_source_database(ctx));
@@ -88,6 +90,10 @@ void add_refresh_command(CLI::App& app, Context& ctx) {
   cmd->add_flag("--full", opt.full,
                 "rebuild Silver whole from Bronze (default: only what changed since the last "
                 "refresh, when there was one)");
+  cmd->add_option("--memory-mb", opt.memory_mb,
+                  "memory budget of a full rebuild in MiB: Silver's rows are written as data "
+                  "files whenever those held exceed half of it (default 768)")
+      ->check(CLI::Range(size_t{16}, size_t{1} << 20));
   cmd->callback([&ctx] {
     if (auto st = run_refresh_command(ctx, opt); !st) {
       fmt::print(stderr, "sportlake refresh: {}\n", st.error().to_string());

@@ -180,6 +180,15 @@ BronzeState BronzeState::every_row(columnar::RecordBatch batch) {
   return s;
 }
 
+BronzeState BronzeState::rows_of(columnar::RecordBatch batch, std::vector<size_t> rows) {
+  BronzeState s;
+  s.changes_ = batch.num_rows;
+  s.rows_ = std::move(rows);
+  for (const auto& f : batch.schema) s.name_signatures_.push_back(name_signature(f.name));
+  s.chunks_.push_back(std::move(batch));
+  return s;
+}
+
 size_t BronzeState::index_of(std::string_view column) const {
   const uint64_t signature = name_signature(column);
   for (size_t i = 0; i < name_signatures_.size(); ++i)

@@ -31,6 +31,8 @@ class BronzeState {
                                 const std::vector<std::string>& key_columns);
   // Every row of a table that is not a change log (Silver read back), for the typed access.
   static BronzeState every_row(columnar::RecordBatch batch);
+  // Chosen rows of one batch (a data file's current rows, bronze_stream.hpp), in that order.
+  static BronzeState rows_of(columnar::RecordBatch batch, std::vector<size_t> rows);
 
   // The table's version `read` read (-1 otherwise).
   int64_t version() const { return version_; }

@@ -12,15 +12,36 @@
 
 namespace sl::lakehouse {
 
+void YearActivities::add(const Activity& a) {
+  if (!a.start_date_local_us) return;
+  facts_[a.employee_id].push_back({a.activity_id, *a.start_date_local_us, a.commute});
+  const CivilDate date = civil_from_days(floor_div(*a.start_date_local_us, 86'400'000'000LL));
+  if (date.year != year_) return;
+  ActivityMonthly& m = monthly_[{date.month, a.sport_type}];
+  m.year = year_;
+  m.month = date.month;
+  m.sport_type = a.sport_type;
+  ++m.activities;
+  m.distance_km += a.distance_m.value_or(0) / 1000.0;
+  m.moving_hours += a.moving_time_s.value_or(a.elapsed_time_s.value_or(0)) / 3600.0;
+}
+
 Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rules) {
+  YearActivities activities(year);
+  for (const auto& a : silver.activities) activities.add(a);
+  FindingCounts findings;
+  for (const auto& issue : silver.issues) findings.add(issue);
+  return build_gold(silver.employees, silver.commutes, activities, findings, year, rules);
+}
+
+Gold build_gold(const std::vector<Employee>& employee_rows, const std::vector<Commute>& commute_rows,
+                const YearActivities& activities, const FindingCounts& findings, int year,
+                const rewards::RewardRules& rules) {
   Gold gold;
   // Per employee, looked up once per activity: hashed, not a tree.
   std::unordered_map<int64_t, const Commute*> commutes;
-  for (const auto& c : silver.commutes) commutes[c.employee_id] = &c;
-  std::unordered_map<int64_t, std::vector<rewards::ActivityFact>> facts;
-  for (const auto& a : silver.activities)
-    if (a.start_date_local_us)
-      facts[a.employee_id].push_back({a.activity_id, *a.start_date_local_us, a.commute});
+  for (const auto& c : commute_rows) commutes[c.employee_id] = &c;
+  static const std::vector<rewards::ActivityFact> none;
   const int64_t end_of_year = days_from_civil({year + 1, 1, 1});
 
   KpiSummary& k = gold.summary;
@@ -28,7 +49,7 @@ Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rule
   std::map<std::string, KpiByBu> by_bu;
   std::map<std::pair<std::string, int32_t>, int64_t> distance_bins;  // (travel mode, km)
   std::map<int32_t, int64_t> shortfall;                              // missing → employees
-  for (const auto& e : silver.employees) {
+  for (const auto& e : employee_rows) {
     if (e.date_embauche && *e.date_embauche >= end_of_year) continue;  // hired after the year
     ++k.employees;
     KpiByBu& bu = by_bu[e.business_unit];
@@ -81,7 +102,9 @@ Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rule
     w.nom = e.nom;
     w.prenom = e.prenom;
     w.business_unit = e.business_unit;
-    const auto wd = rewards::decide_wellbeing(facts[e.id], year, rules);
+    const auto facts = activities.facts_.find(e.id);
+    const auto wd = rewards::decide_wellbeing(
+        facts == activities.facts_.end() ? none : facts->second, year, rules);
     w.activities = wd.activities;
     w.first_activity_us = wd.first_local_us;
     w.last_activity_us = wd.last_local_us;
@@ -101,25 +124,9 @@ Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rule
     gold.distance_bins.push_back({year, key.first, key.second, employees});
   for (const auto& [missing, employees] : shortfall)
     gold.wellbeing_shortfall.push_back({year, missing, employees});
-  for (const auto& issue : silver.issues) {
-    k.dq_errors += issue.severity == "error";
-    k.dq_warnings += issue.severity == "warning";
-  }
-
-  std::map<std::pair<int, std::string>, ActivityMonthly> monthly;
-  for (const auto& a : silver.activities) {
-    if (!a.start_date_local_us) continue;
-    const CivilDate date = civil_from_days(floor_div(*a.start_date_local_us, 86'400'000'000LL));
-    if (date.year != year) continue;
-    ActivityMonthly& m = monthly[{date.month, a.sport_type}];
-    m.year = year;
-    m.month = date.month;
-    m.sport_type = a.sport_type;
-    ++m.activities;
-    m.distance_km += a.distance_m.value_or(0) / 1000.0;
-    m.moving_hours += a.moving_time_s.value_or(a.elapsed_time_s.value_or(0)) / 3600.0;
-  }
-  for (auto& [key, m] : monthly) gold.monthly.push_back(std::move(m));
+  gold.summary.dq_errors = findings.errors;
+  gold.summary.dq_warnings = findings.warnings;
+  for (const auto& [key, m] : activities.monthly_) gold.monthly.push_back(m);
   return gold;
 }
 

@@ -11,11 +11,48 @@
 // the activities whose local start date falls in Y.
 #pragma once
 
+#include <map>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
 #include "lakehouse/silver_model.hpp"
 #include "rewards/rules.hpp"
+#include "rewards/wellbeing.hpp"
 
 namespace sl::lakehouse {
 
+// Silver's findings as Gold's KPIs count them.
+struct FindingCounts {
+  int64_t errors = 0;
+  int64_t warnings = 0;
+  void add(const DqIssue& issue) {
+    errors += issue.severity == "error";
+    warnings += issue.severity == "warning";
+  }
+};
+
+// What Gold needs of Silver's activities, taken one activity at a time (24 B per activity of the
+// year, not the activity): the full refresh feeds it while it builds Silver, so Silver's
+// activities need not stay in memory until Gold is built.
+class YearActivities {
+ public:
+  explicit YearActivities(int year) : year_(year) {}
+  void add(const Activity& activity);
+
+ private:
+  friend Gold build_gold(const std::vector<Employee>&, const std::vector<Commute>&,
+                         const YearActivities&, const FindingCounts&, int,
+                         const rewards::RewardRules&);
+  int year_;
+  std::unordered_map<int64_t, std::vector<rewards::ActivityFact>> facts_;  // per employee
+  std::map<std::pair<int, std::string>, ActivityMonthly> monthly_;         // (month, sport)
+};
+
+Gold build_gold(const std::vector<Employee>& employees, const std::vector<Commute>& commutes,
+                const YearActivities& activities, const FindingCounts& findings, int year,
+                const rewards::RewardRules& rules);
+// The same over a Silver held whole.
 Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rules);
 
 }  // namespace sl::lakehouse

@@ -6,12 +6,15 @@
 
 #include <chrono>
 #include <map>
+#include <span>
+#include <unordered_set>
 
 #include "common/fault_point.hpp"
 #include "common/metrics.hpp"
 #include "delta/table_writer.hpp"
 #include "lakehouse/bronze_changes.hpp"
 #include "lakehouse/bronze_state.hpp"
+#include "lakehouse/bronze_stream.hpp"
 #include "lakehouse/gold_build.hpp"
 #include "lakehouse/gold_publisher.hpp"
 #include "lakehouse/job_failures.hpp"
@@ -19,6 +22,7 @@
 #include "lakehouse/silver_build.hpp"
 #include "lakehouse/silver_increment.hpp"
 #include "lakehouse/silver_store.hpp"
+#include "lakehouse/silver_writer.hpp"
 
 namespace sl::lakehouse {
 
@@ -84,13 +88,40 @@ int64_t settings_fingerprint(const RefreshOptions& o) {
   return static_cast<int64_t>(fnv1a(text) >> 1);
 }
 
-// Bronze → Silver whole, with the watermarks of what was read.
-Result<Silver> refresh_silver_fully(const RefreshOptions& options, int64_t settings,
-                                    RefreshResult& result) {
+// What a full rebuild keeps for Gold: Silver's small tables, and Gold's view of the activities
+// (Silver's activities and findings themselves are written as they are built, not kept).
+struct SilverForGold {
+  std::vector<Employee> employees;
+  std::vector<Commute> commutes;
+  YearActivities activities;
+  FindingCounts findings;
+};
+
+// Activities built, then written as columns, this many at a time (the structs of a piece only).
+constexpr size_t k_activities_per_piece = 1 << 16;
+
+// Bronze → Silver whole, with the watermarks of what was read. The small tables' states are read
+// whole; strava_activities is streamed file by file (bronze_stream.hpp), each piece of rows
+// built, turned into columns and handed to the table's writer (silver_writer.hpp), which writes
+// data files once the rows held exceed half the budget (the other half: Bronze files being
+// decoded, the change log's first pass, Parquet encoding).
+Result<SilverForGold> refresh_silver_fully(const RefreshOptions& options, int64_t settings,
+                                           RefreshResult& result) {
   const delta::Lake& lake = *options.lake;
   std::map<std::string_view, std::optional<BronzeState>> states;
+  std::optional<BronzeStream> activities;
+  auto activities_table = lake.table(delta::Layer::bronze, "strava_activities");
   Watermarks watermarks;
   for (const auto& source : silver_sources()) {
+    if (source.table == "strava_activities") {
+      SL_ASSIGN_OR_RETURN(activities, BronzeStream::open(*activities_table, source.keys.front(),
+                                                         source.columns));
+      if (activities) {
+        result.bronze_changes += activities->changes();
+        watermarks[std::string(source.table)] = activities->version();
+      }
+      continue;
+    }
     SL_ASSIGN_OR_RETURN(states[source.table],
                         BronzeState::read(*lake.table(delta::Layer::bronze, source.table),
                                           source.keys, source.columns));
@@ -109,24 +140,73 @@ Result<Silver> refresh_silver_fully(const RefreshOptions& options, int64_t setti
   SilverInputs in;
   in.employees = state("rh_employees");
   in.sports = state("sport_activities");
-  in.activities = state("strava_activities");
   in.distances = state("distance_cache");
   in.job_failures = state("job_failures");
   in.gazetteer = options.gazetteer;
   in.destination = options.destination;
   in.now_us = options.now_us;
   in.rules = options.rules;
-  Silver silver = build_silver(in);
-  states.clear();  // Bronze's changes are not needed any more: their memory goes to the writers
+
+  Silver silver;  // the employees' part whole; the activities' part a piece at a time
+  build_employees_part(in, silver);
+  std::unordered_set<int64_t> employee_ids;
+  for (const auto& e : silver.employees) employee_ids.insert(e.id);
+  SilverForGold kept{std::move(silver.employees), std::move(silver.commutes),
+                     YearActivities(options.year), {}};
+  const auto& specs = silver_specs();
+  SilverFileWriter activity_files(lake, "activities"), issue_files(lake, "dq_issues");
+  const size_t held_limit = options.memory_budget_bytes / 2;
+  auto write_piece = [&](Silver& piece) -> Status {
+    for (const auto& a : piece.activities)
+      if (a.start_year == options.year) kept.activities.add(a);
+    for (const auto& issue : piece.issues) kept.findings.add(issue);
+    SL_TRY(activity_files.append(
+        record_batch(specs.activities, std::span<const Activity>(piece.activities))));
+    SL_TRY(issue_files.append(record_batch(specs.dq_issues, std::span<const DqIssue>(piece.issues))));
+    piece.activities.clear();
+    piece.issues.clear();
+    if (activity_files.held_bytes() + issue_files.held_bytes() > held_limit)
+      SL_TRY(activity_files.held_bytes() >= issue_files.held_bytes() ? activity_files.spill()
+                                                                      : issue_files.spill());
+    return {};
+  };
+  SL_TRY(write_piece(silver));
+  if (activities) {
+    SL_TRY(activities->for_each_file(*activities_table, [&](const BronzeState& file) -> Status {
+      in.activities = &file;
+      const std::span<const size_t> rows = file.rows();
+      for (size_t i = 0; i < rows.size(); i += k_activities_per_piece) {
+        build_activity_rows(in, employee_ids,
+                            rows.subspan(i, std::min(k_activities_per_piece, rows.size() - i)),
+                            silver);
+        SL_TRY(write_piece(silver));
+      }
+      in.activities = nullptr;
+      return {};
+    }));
+  }
+  build_notify_findings(in, nullptr, silver);
+  SL_TRY(write_piece(silver));
+  states.clear();  // Bronze's changes are not needed any more
+  spdlog::info("refresh: Silver activities {} rows ({} spills), findings {} rows ({} spills)",
+               activity_files.rows(), activity_files.spills(), issue_files.rows(),
+               issue_files.spills());
   watermarks[std::string(k_checked_at)] = options.now_us;
   watermarks[std::string(k_settings)] = settings;
   // dq_issues last: its watermarks stand for the whole of Silver.
-  for (auto& [name, batch] : silver_tables(silver)) {
+  auto commit_whole = [&](std::string_view name, columnar::RecordBatch batch) -> Status {
     SL_ASSIGN_OR_RETURN(auto current, silver_snapshot(lake, name));
-    SL_TRY(commit_silver(lake, name, current, current ? current->files : std::vector<delta::Add>{},
-                         std::move(batch), watermarks, "REFRESH SILVER"));
-  }
-  return silver;
+    return commit_silver(lake, name, current,
+                         current ? current->files : std::vector<delta::Add>{}, std::move(batch),
+                         watermarks, "REFRESH SILVER");
+  };
+  SL_TRY(commit_whole("employees", record_batch(specs.employees,
+                                                std::span<const Employee>(kept.employees))));
+  SL_TRY(activity_files.commit(watermarks, "REFRESH SILVER"));
+  SL_TRY(commit_whole("commutes",
+                      record_batch(specs.commutes, std::span<const Commute>(kept.commutes))));
+  SL_TRY(issue_files.commit(watermarks, "REFRESH SILVER"));
+  return kept;
 }
 
 // The year's KPIs as Gold holds them (a refresh that found nothing to rebuild reports them).
@@ -174,7 +254,7 @@ Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* pub
   const int64_t settings = settings_fingerprint(options);
 
   // 1. Silver.
-  std::optional<Silver> silver;  // in memory after a full rebuild
+  std::optional<SilverForGold> built;  // in memory after a full rebuild
   bool silver_changed = true;
   if (options.full) {
     result.full_reason = "--full";
@@ -194,7 +274,7 @@ Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* pub
   }
   if (!result.incremental) {
     spdlog::info("refresh: Silver rebuilt in full: {}", result.full_reason);
-    SL_ASSIGN_OR_RETURN(silver, refresh_silver_fully(options, settings, result));
+    SL_ASSIGN_OR_RETURN(built, refresh_silver_fully(options, settings, result));
   }
   SL_ASSIGN_OR_RETURN(auto silver_now, silver_snapshot(lake, "dq_issues"));
   const int64_t silver_version = silver_now ? silver_now->version : -1;
@@ -214,10 +294,14 @@ Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* pub
       return result;
     }
   }
-  if (!silver) {
-    SL_ASSIGN_OR_RETURN(silver, read_silver_for_gold(lake, options.year));
+  Gold gold;
+  if (built) {
+    gold = build_gold(built->employees, built->commutes, built->activities, built->findings,
+                      options.year, options.rules);
+  } else {
+    SL_ASSIGN_OR_RETURN(auto silver, read_silver_for_gold(lake, options.year));
+    gold = build_gold(silver, options.year, options.rules);
   }
-  const Gold gold = build_gold(*silver, options.year, options.rules);
   result.summary = gold.summary;
   result.gold_rebuilt = true;
   SL_TRY(write_layer(lake, delta::Layer::gold, gold_tables(gold), true, "REFRESH GOLD",

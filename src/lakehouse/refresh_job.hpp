@@ -36,6 +36,9 @@ struct RefreshOptions {
   const integrations::Gazetteer* gazetteer = nullptr;  // address checks; none: skipped
   int64_t now_us = 0;
   bool full = false;  // rebuild Silver whole even when it has watermarks
+  // The full rebuild's memory: Bronze's activities are streamed file by file, and Silver's rows
+  // are written as data files (committed at the end) whenever those held exceed a share of it.
+  size_t memory_budget_bytes = size_t{768} << 20;
 };
 
 struct RefreshResult {

@@ -158,11 +158,11 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
 }
 
 void build_activities(const SilverInputs& in, const std::unordered_set<int64_t>& employee_ids,
-                      Silver& silver, Issues& issues) {
+                      std::span<const size_t> rows, Silver& silver, Issues& issues) {
   if (!in.activities) return;
   const BronzeState& b = *in.activities;
-  silver.activities.reserve(b.rows().size());
-  for (size_t row : b.rows()) {
+  silver.activities.reserve(silver.activities.size() + rows.size());
+  for (size_t row : rows) {
     Activity a;
     a.activity_id = b.integer("activity_id", row).value_or(0);
     const std::string key = std::to_string(a.activity_id);
@@ -366,8 +366,19 @@ void build_employees_part(const SilverInputs& inputs, Silver& silver) {
 
 void build_activities_part(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
                            const std::set<std::string>* notify_keys, Silver& silver) {
+  if (inputs.activities) build_activity_rows(inputs, employees, inputs.activities->rows(), silver);
+  build_notify_findings(inputs, notify_keys, silver);
+}
+
+void build_activity_rows(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
+                         std::span<const size_t> rows, Silver& silver) {
   Issues issues(silver.issues);
-  build_activities(inputs, employees, silver, issues);
+  build_activities(inputs, employees, rows, silver, issues);
+}
+
+void build_notify_findings(const SilverInputs& inputs, const std::set<std::string>* notify_keys,
+                           Silver& silver) {
+  Issues issues(silver.issues);
   report_job_failures(inputs, true, notify_keys, issues);
 }
 

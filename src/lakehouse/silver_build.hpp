@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_set>
 
@@ -66,6 +67,13 @@ void build_employees_part(const SilverInputs& inputs, Silver& silver);
 // activity keys whose notify failures to report (nullptr: every one).
 void build_activities_part(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
                            const std::set<std::string>* notify_keys, Silver& silver);
+
+// Part 2 in pieces (the full refresh streams the activities file by file): the rules over chosen
+// rows of `inputs.activities`, and the notify failures (once).
+void build_activity_rows(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
+                         std::span<const size_t> rows, Silver& silver);
+void build_notify_findings(const SilverInputs& inputs, const std::set<std::string>* notify_keys,
+                           Silver& silver);
 
 // A finding of part 2, keyed by an activity id (its rules, unconverted values, notify failures).
 bool owned_by_activity(const DqIssue& issue);

@@ -73,15 +73,6 @@ columnar::RecordBatch sorted(columnar::RecordBatch rows, std::string_view table)
   return columnar::take_rows(rows, order);
 }
 
-std::optional<int64_t> records_of(const delta::Add& file) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element stats;
-  int64_t records = 0;
-  if (!file.stats || parser.parse(*file.stats).get(stats) != simdjson::SUCCESS ||
-      stats["numRecords"].get(records) != simdjson::SUCCESS)
-    return std::nullopt;
-  return records;
-}
 
 // Each refresh adds a file to the partitions it touches (today's month, mostly). Once a
 // partition holds `k_small_files_merged` small files (under half a full file), the next commit
@@ -108,7 +99,7 @@ Result<std::vector<delta::Add>> small_files_to_merge(const delta::Snapshot& curr
   std::map<delta::PartitionValues, std::vector<delta::Add>> small;
   for (const auto& f : current.files) {
     if (taken.contains(f.path) || !touched.contains(f.partition_values)) continue;
-    const auto records = records_of(f);
+    const auto records = file_records(f);
     if (records && *records < static_cast<int64_t>(k_silver_rows_per_file / 2))
       small[f.partition_values].push_back(f);
   }
@@ -121,19 +112,45 @@ Result<std::vector<delta::Add>> small_files_to_merge(const delta::Snapshot& curr
 
 }  // namespace
 
+namespace {
+
+delta::WriteOptions silver_write_options(std::string_view table) {
+  delta::WriteOptions write;
+  write.table_name = std::string(table);
+  write.partition_columns = silver_partition_columns(table);
+  write.max_rows_per_file = k_silver_rows_per_file;
+  return write;
+}
+
+}  // namespace
+
+std::optional<int64_t> file_records(const delta::Add& file) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element stats;
+  int64_t records = 0;
+  if (!file.stats || parser.parse(*file.stats).get(stats) != simdjson::SUCCESS ||
+      stats["numRecords"].get(records) != simdjson::SUCCESS)
+    return std::nullopt;
+  return records;
+}
+
+Result<std::vector<delta::Add>> write_silver_files(const delta::Lake& lake, std::string_view table,
+                                                   columnar::RecordBatch rows) {
+  if (rows.num_rows == 0) return std::vector<delta::Add>{};
+  auto storage = lake.table(delta::Layer::silver, table);
+  const auto write = silver_write_options(table);
+  auto written = delta::write_data_files(*storage, sorted(std::move(rows), table),
+                                         write.partition_columns, write, true);
+  if (!written) return written.error().with_context(lake.location(delta::Layer::silver, table));
+  return std::move(*written);
+}
+
 Status commit_silver(const delta::Lake& lake, std::string_view table,
                      const std::optional<delta::Snapshot>& current,
                      const std::vector<delta::Add>& replaced, columnar::RecordBatch rows,
                      const Watermarks& watermarks, const std::string& operation) {
   auto storage = lake.table(delta::Layer::silver, table);
-  const auto where = [&] { return lake.location(delta::Layer::silver, table); };
   const auto partitions = silver_partition_columns(table);
-  delta::WriteOptions write;
-  write.table_name = std::string(table);
-  write.partition_columns = partitions;
-  write.max_rows_per_file = k_silver_rows_per_file;
-  std::vector<delta::StructField> schema;
-  for (const auto& f : rows.schema) schema.push_back(delta::from_parquet_field(f));
   std::vector<delta::Add> removed = replaced;
   if (current && !partitions.empty() && current->metadata.partition_columns == partitions) {
     SL_ASSIGN_OR_RETURN(auto merged,
@@ -144,13 +161,22 @@ Status commit_silver(const delta::Lake& lake, std::string_view table,
       removed.insert(removed.end(), merged.begin(), merged.end());
     }
   }
-  std::vector<delta::Add> adds;
-  if (rows.num_rows > 0) {
-    auto written =
-        delta::write_data_files(*storage, sorted(std::move(rows), table), partitions, write, true);
-    if (!written) return written.error().with_context(where());
-    adds = std::move(*written);
-  }
+  const auto schema = rows.schema;
+  SL_ASSIGN_OR_RETURN(auto adds, write_silver_files(lake, table, std::move(rows)));
+  return commit_silver_files(lake, table, current, std::move(removed), std::move(adds), schema,
+                             watermarks, operation);
+}
+
+Status commit_silver_files(const delta::Lake& lake, std::string_view table,
+                           const std::optional<delta::Snapshot>& current,
+                           std::vector<delta::Add> removed, std::vector<delta::Add> adds,
+                           const std::vector<columnar::Field>& fields,
+                           const Watermarks& watermarks, const std::string& operation) {
+  auto storage = lake.table(delta::Layer::silver, table);
+  const auto where = [&] { return lake.location(delta::Layer::silver, table); };
+  const auto partitions = silver_partition_columns(table);
+  std::vector<delta::StructField> schema;
+  for (const auto& f : fields) schema.push_back(delta::from_parquet_field(f));
   auto txn = current ? delta::Transaction::for_snapshot(*storage, *current)
                      : delta::Transaction::for_new_table(*storage);
   // A new table, or one written before this layout or with fewer columns: a new metaData.
@@ -235,7 +261,7 @@ Result<size_t> silver_row_count(const delta::Lake& lake, std::string_view table)
   size_t rows = 0;
   if (!snapshot) return rows;
   for (const auto& f : snapshot->files) {
-    const auto records = records_of(f);
+    const auto records = file_records(f);
     if (!records)
       return make_error(Errc::corrupt, lake.location(delta::Layer::silver, table) + ": " + f.path +
                                            " has no numRecords");

@@ -55,6 +55,20 @@ Result<std::optional<delta::Snapshot>> silver_snapshot(const delta::Lake& lake,
 // One commit: remove `replaced` (files of `current`), add `rows` (sorted and split by the
 // layout), set the watermarks. The table is created, or its layout changed (a table written
 // before this layout), as needed.
+// A data file's rows, from its stats' numRecords (nullopt without stats).
+std::optional<int64_t> file_records(const delta::Add& file);
+
+// Rows written as data files of a Silver table (partitioned, sorted by the table's key, at most
+// k_silver_rows_per_file rows a file), not committed yet: the full refresh writes its rows as it
+// builds them and commits them all at once (commit_silver_files).
+Result<std::vector<delta::Add>> write_silver_files(const delta::Lake& lake, std::string_view table,
+                                                   columnar::RecordBatch rows);
+// One commit replacing `replaced` by `added` (written by write_silver_files, with `schema`).
+Status commit_silver_files(const delta::Lake& lake, std::string_view table,
+                           const std::optional<delta::Snapshot>& current,
+                           std::vector<delta::Add> replaced, std::vector<delta::Add> added,
+                           const std::vector<columnar::Field>& schema,
+                           const Watermarks& watermarks, const std::string& operation);
 Status commit_silver(const delta::Lake& lake, std::string_view table,
                      const std::optional<delta::Snapshot>& current,
                      const std::vector<delta::Add>& replaced, columnar::RecordBatch rows,

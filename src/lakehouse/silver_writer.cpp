@@ -1,0 +1,84 @@
+// Silver written while it is built, under the caller's memory budget.
+#include "lakehouse/silver_writer.hpp"
+
+#include <cstring>
+
+#include "columnar/batch_ops.hpp"
+#include "columnar/memory_size.hpp"
+#include "lakehouse/silver_store.hpp"
+
+namespace sl::lakehouse {
+
+SilverFileWriter::SilverFileWriter(const delta::Lake& lake, std::string table)
+    : lake_(lake), table_(std::move(table)), partition_columns_(silver_partition_columns(table_)) {}
+
+Status SilverFileWriter::append(const columnar::RecordBatch& rows) {
+  if (schema_.empty()) schema_ = rows.schema;
+  if (rows.num_rows == 0) return {};
+  rows_ += rows.num_rows;
+  // Each row's partition as the raw bytes of its partition columns (an int32 month, a text),
+  // only to group rows: the writer derives the partition values themselves.
+  std::vector<const columnar::Column*> columns;
+  for (const auto& p : partition_columns_)
+    for (size_t i = 0; i < rows.schema.size(); ++i)
+      if (rows.schema[i].name == p) columns.push_back(&rows.columns[i]);
+  std::map<std::string, std::vector<uint32_t>> groups;
+  std::string key;
+  for (size_t r = 0; r < rows.num_rows; ++r) {
+    key.clear();
+    for (const auto* c : columns) {
+      if (!c->is_valid(r)) {
+        key += '\0';
+      } else if (c->type.id == columnar::TypeId::string) {
+        key += '\1';
+        key += c->string_at(r);
+      } else if (!c->i32.empty()) {
+        key += '\1';
+        key.append(reinterpret_cast<const char*>(&c->i32[r]), sizeof(int32_t));
+      } else if (!c->i64.empty()) {
+        key += '\1';
+        key.append(reinterpret_cast<const char*>(&c->i64[r]), sizeof(int64_t));
+      }
+      key += '\x1f';
+    }
+    groups[key].push_back(static_cast<uint32_t>(r));
+  }
+  for (auto& [partition, indices] : groups) {
+    auto& held = held_[partition];
+    const size_t before = held.schema.empty() ? 0 : columnar::memory_bytes(held);
+    if (held.schema.empty() && indices.size() == rows.num_rows) {
+      held = rows;
+    } else if (held.schema.empty()) {
+      held = columnar::take_rows(rows, indices);
+    } else {
+      SL_TRY(columnar::append_batch(held, indices.size() == rows.num_rows
+                                              ? rows
+                                              : columnar::take_rows(rows, indices)));
+    }
+    held_bytes_ += columnar::memory_bytes(held) - before;
+  }
+  return {};
+}
+
+Status SilverFileWriter::spill() {
+  if (held_.empty()) return {};
+  ++spills_;
+  while (!held_.empty()) {
+    auto node = held_.extract(held_.begin());
+    SL_ASSIGN_OR_RETURN(auto files, write_silver_files(lake_, table_, std::move(node.mapped())));
+    written_.insert(written_.end(), files.begin(), files.end());
+  }
+  held_bytes_ = 0;
+  return {};
+}
+
+Status SilverFileWriter::commit(const std::map<std::string, int64_t>& watermarks,
+                                const std::string& operation) {
+  SL_TRY(spill());
+  SL_ASSIGN_OR_RETURN(auto current, silver_snapshot(lake_, table_));
+  std::vector<delta::Add> replaced = current ? current->files : std::vector<delta::Add>{};
+  return commit_silver_files(lake_, table_, current, std::move(replaced), std::move(written_),
+                             schema_, watermarks, operation);
+}
+
+}  // namespace sl::lakehouse

@@ -1,0 +1,46 @@
+// A Silver table written while it is built (the full refresh): rows are appended in batches,
+// held per partition, and written as data files (sorted by the table's key) when the caller
+// spills them — the refresh spills once the rows it holds exceed its memory budget — or at the
+// end; every file written is committed at once (commit_silver_files), so readers see the old
+// table or the new one. Holding rows per partition keeps a spill's sort to one partition at a
+// time (a copy of that partition, not of everything held).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "columnar/column.hpp"
+#include "common/result.hpp"
+#include "delta/lake.hpp"
+#include "delta/snapshot.hpp"
+
+namespace sl::lakehouse {
+
+class SilverFileWriter {
+ public:
+  SilverFileWriter(const delta::Lake& lake, std::string table);
+
+  // Holds `rows` (same schema every time; an empty batch gives the schema).
+  Status append(const columnar::RecordBatch& rows);
+  size_t held_bytes() const { return held_bytes_; }
+  size_t rows() const { return rows_; }
+  size_t spills() const { return spills_; }
+  // Writes every partition held as data files (not committed) and frees them.
+  Status spill();
+  // Writes what is held, then one commit: `current`'s files replaced by every file written.
+  Status commit(const std::map<std::string, int64_t>& watermarks, const std::string& operation);
+
+ private:
+  const delta::Lake& lake_;
+  std::string table_;
+  std::vector<std::string> partition_columns_;
+  std::vector<columnar::Field> schema_;
+  std::map<std::string, columnar::RecordBatch> held_;  // by partition values (raw bytes)
+  size_t held_bytes_ = 0;
+  size_t rows_ = 0;
+  size_t spills_ = 0;
+  std::vector<delta::Add> written_;
+};
+
+}  // namespace sl::lakehouse

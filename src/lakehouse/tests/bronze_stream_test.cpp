@@ -1,0 +1,98 @@
+// BronzeStream: the same current state as BronzeState (the last change per key by
+// (_commit_lsn, _lsn), deletes gone) when read one data file at a time, late transactions and
+// keys spread over files included; each file hands over only its current rows.
+#include "lakehouse/bronze_stream.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "delta/memory_storage.hpp"
+#include "delta/table_writer.hpp"
+#include "lakehouse/table_builder.hpp"
+
+namespace sl::lakehouse {
+namespace {
+
+struct Change {
+  int64_t id;
+  std::string op;
+  int64_t commit_lsn, lsn;
+  std::string name;
+};
+
+columnar::RecordBatch log_of(const std::vector<Change>& changes) {
+  TableBuilder t({long_field("id"), string_field("name"), string_field("city"),
+                  string_field("_op", false), long_field("_lsn", false),
+                  long_field("_commit_lsn", false)});
+  for (const auto& c : changes)
+    t.long_(c.id).text(c.name).text("c").text(c.op).long_(c.lsn).long_(c.commit_lsn).end_row();
+  return t.take();
+}
+
+std::map<int64_t, std::string> current(const BronzeState& s) {
+  std::map<int64_t, std::string> out;
+  for (size_t row : s.rows()) {
+    EXPECT_FALSE(out.contains(s.integer("id", row).value_or(-1))) << "a key twice";
+    out[s.integer("id", row).value_or(-1)] = s.text("name", row).value_or("null");
+  }
+  return out;
+}
+
+TEST(BronzeStream, SameCurrentStateAsBronzeStateFileByFile) {
+  std::vector<Change> changes;
+  for (int64_t i = 0; i < 2000; ++i) {
+    // Keys come back across files; every 11th change belongs to a transaction that committed
+    // earlier than its neighbours (a late transaction: lower commit LSN, later in the log).
+    const int64_t commit = i % 11 == 0 ? 500 + i / 4 : 1000 + i;
+    changes.push_back({i % 450, i < 450 ? "r" : (i % 7 == 0 ? "d" : "u"), commit, 1000 + i,
+                       "v" + std::to_string(i)});
+  }
+  delta::MemoryStorage storage;
+  delta::WriteOptions write;
+  write.max_rows_per_file = 150;  // 14 files
+  ASSERT_TRUE(delta::write_table(storage, log_of(changes), write).ok());
+  auto whole = BronzeState::of(log_of(changes), {"id"});
+  ASSERT_TRUE(whole.ok());
+
+  for (size_t threads : {1, 2, 3}) {
+    auto stream = BronzeStream::open(storage, "id", {"name"}, threads);
+    ASSERT_TRUE(stream.ok()) << stream.error().to_string();
+    ASSERT_TRUE(stream->has_value());
+    EXPECT_EQ((*stream)->changes(), 2000u);
+    EXPECT_EQ((*stream)->current_rows(), whole->rows().size());
+    std::map<int64_t, std::string> streamed;
+    size_t files = 0;
+    auto st = (*stream)->for_each_file(storage, [&](const BronzeState& file) -> Status {
+      ++files;
+      EXPECT_FALSE(file.has("city")) << "not asked for";
+      for (const auto& [id, name] : current(file)) {
+        EXPECT_FALSE(streamed.contains(id)) << "key " << id << " in two files";
+        streamed[id] = name;
+      }
+      return {};
+    });
+    ASSERT_TRUE(st.ok()) << st.error().to_string();
+    EXPECT_GT(files, 1u);
+    EXPECT_EQ(streamed, current(*whole)) << threads << " threads";
+  }
+
+  delta::MemoryStorage nothing;
+  auto absent = BronzeStream::open(nothing, "id", {});
+  ASSERT_TRUE(absent.ok());
+  EXPECT_FALSE(absent->has_value()) << "no table yet";
+}
+
+TEST(BronzeStream, RefusesATextKey) {
+  TableBuilder t({string_field("id"), string_field("_op", false), long_field("_lsn", false),
+                  long_field("_commit_lsn", false)});
+  t.text("a").text("r").long_(1).long_(1).end_row();
+  delta::MemoryStorage storage;
+  ASSERT_TRUE(delta::write_table(storage, t.take(), {}).ok());
+  auto stream = BronzeStream::open(storage, "id", {});
+  ASSERT_FALSE(stream.ok());
+  EXPECT_EQ(stream.error().code, Errc::unsupported);
+}
+
+}  // namespace
+}  // namespace sl::lakehouse
