@@ -4,7 +4,7 @@ test, not a timed one.
 A generated Bronze of ROWS activities over three years (updates and deletes in later versions,
 ~3 % with a finding) and 10,000 employees is refreshed in full twice, in two lakes sharing that
 Bronze (a symlink): once under a small budget, which makes the refresh write Silver's rows as data
-files several times while it builds them (the log says how many "spills"), and once under the
+files while it builds them (the log says how many "spills"), and once under the
 default budget. The first process's peak resident size (ru_maxrss, through GNU time) must stay
 under its budget, and both lakes must hold the same Silver and Gold (pyarrow reads them, sorted).
 """
@@ -26,7 +26,7 @@ from test_ingest_memory import run_measured
 
 ROWS = 1_000_000
 EMPLOYEES = 10_000
-BUDGET_MB = 256
+BUDGET_MB = 200
 YEAR = 2025
 US = 1_000_000
 TS = pa.timestamp("us", tz="UTC")
@@ -124,9 +124,9 @@ def test_a_full_refresh_stays_within_its_memory_budget(build_dir, two_lakes):
     args = [sportlake, "refresh", "--full", "--year", str(YEAR), "--no-publish", "--json"]
     status, rss, err = run_measured([*args, "--memory-mb", str(BUDGET_MB)], envs["budget"])
     assert status == 0, err
-    spills = re.search(r"Silver activities (\d+) rows \((\d+) spills\)", err)
-    assert spills and int(spills.group(2)) >= 2, err  # the budget made it write as it went
     assert rss <= BUDGET_MB, f"peak RSS {rss:.0f} MB over the {BUDGET_MB} MB budget"
+    spills = re.search(r"Silver activities (\d+) rows \((\d+) spills\)", err)
+    assert spills and int(spills.group(2)) >= 1, err  # the budget made it write as it went
     status, _, err = run_measured(args, envs["roomy"])
     assert status == 0, err
 
