@@ -26,7 +26,7 @@ from test_ingest_memory import run_measured
 
 ROWS = 1_000_000
 EMPLOYEES = 10_000
-BUDGET_MB = 200
+BUDGET_MB = 384
 YEAR = 2025
 US = 1_000_000
 TS = pa.timestamp("us", tz="UTC")
