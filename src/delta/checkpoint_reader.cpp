@@ -67,7 +67,11 @@ Result<Part> open_part(const Storage& storage, const FileInfo& info) {
     for (const auto& field : part.reader->schema()) {
       if (field.name != wanted) continue;
       any_action = true;
-      if (all_null(meta, {wanted})) continue;
+      // An add's path and size are read even when the footer says they are null everywhere: a
+      // footer that lies (corrupt, forged) must not drop the table's files silently (the
+      // decoder then refuses a null path by name); a real all-null column costs one run of
+      // definition levels.
+      if (wanted != k_add && all_null(meta, {wanted})) continue;
       bool has_parsed = std::any_of(field.children.begin(), field.children.end(),
                                     [](const auto& c) { return c.name.ends_with("_parsed"); });
       bool is_add = wanted == k_add && field.type.id == columnar::TypeId::struct_;
