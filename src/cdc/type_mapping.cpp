@@ -517,8 +517,10 @@ bool debezium_writes_type(uint32_t type_oid, uint32_t element_oid) {
     return t == oid::k_line || t == oid::k_lseg || t == oid::k_box || t == oid::k_path ||
            t == oid::k_polygon || t == oid::k_circle;
   };
+  // Arrays of money and interval: Debezium's array converter has no element schema for them.
   if (element_oid) return !geometric(element_oid) && element_oid != oid::k_point &&
-                          element_oid != oid::k_varbit;
+                          element_oid != oid::k_varbit && element_oid != oid::k_money &&
+                          element_oid != oid::k_interval;
   return !geometric(type_oid);
 }
 

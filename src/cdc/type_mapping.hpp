@@ -61,8 +61,8 @@ inline bool bits_as_boolean(int32_t typmod) { return typmod == 1; }
 // False for a column Debezium's PostgreSQL connector (3.6, compared with the real one) has no
 // converter for, and so leaves out of its records (key, before, after and their schemas, with a
 // warning at start): the geometric types other than point (line, lseg, box, path, polygon,
-// circle) and arrays of them, of point and of varbit. `element_oid`: the array's element type
-// (0 when not an array).
+// circle) and arrays of them, of point, of varbit, of money and of interval. `element_oid`: the
+// array's element type (0 when not an array).
 bool debezium_writes_type(uint32_t type_oid, uint32_t element_oid);
 // bit arrays: Debezium 3.6 gives them the schema of one bit string (boolean for bit(1)[], Bits
 // otherwise: the element's typmod) and a null value (its converter fails on the list).

@@ -32,7 +32,8 @@ DROP TABLE IF EXISTS cmp_more;
 CREATE TABLE cmp_more (id int PRIMARY KEY, iv interval, b1 bit(1), b8 bit(8), b12 bit(12),
                        vb varbit, vb5 varbit(5), h hstore, p point, m2 int[], t2 text[],
                        l line, s lseg, bx box, pa path, po polygon, c circle, ab bit(3)[],
-                       ab1 bit(1)[], avb varbit[], ap point[], ah hstore[]);
+                       ab1 bit(1)[], avb varbit[], ap point[], ah hstore[], am money[],
+                       ai interval[]);
 ALTER PUBLICATION dbz_pub ADD TABLE cmp_more;
 """
 
@@ -40,20 +41,21 @@ ALTER PUBLICATION dbz_pub ADD TABLE cmp_more;
 MORE_CHANGES = [
     # Intervals with months (Debezium's average month), bit strings, hstore, point, arrays of
     # two dimensions; the geometric types and arrays Debezium leaves out (line, lseg, box, path,
-    # polygon, circle, arrays of varbit and point), bit arrays (a bit string's schema, null) and
-    # hstore arrays.
+    # polygon, circle, arrays of varbit, point, money and interval: both sides' records equal),
+    # bit arrays (a bit string's schema, null) and hstore arrays.
     """INSERT INTO cmp_more VALUES
   (1, '1 mon', B'1', B'10100101', B'101000000001', B'1', B'10110',
    'a=>1, "b c"=>NULL, "q\\"x"=>"y", k2=>v2, k3=>v3', '(1.5,-2.25)', '{{1,2},{3,NULL}}',
    '{{a,b},{c,"d e"}}', '{1,-1,0.5}', '[(1,2),(3,4)]', '(3,4),(1,2)', '[(0,0),(1,1),(2,0)]',
    '((0,0),(1,1),(2,0))', '<(1.5,-2),3>', '{101,NULL,010}', '{1,0}', '{1,1010,""}',
-   '{"(1,2)",NULL}', ARRAY['a=>1, b=>NULL'::hstore, NULL, '']),
+   '{"(1,2)",NULL}', ARRAY['a=>1, b=>NULL'::hstore, NULL, ''], '{1234.56,NULL,-0.01}',
+   '{"1 mon","-1 days +02:03:00",NULL}'),
   (2, '-1 years -2 mons +3 days -04:05:06.789', B'0', B'00000000', B'000000000000', B'',
    B'0', '', '(0,-0)', '{1,2}', '{}', NULL, NULL, NULL, '((0,0),(1,1))', NULL, NULL, '{}', NULL,
-   '{}', '{}', '{}'),
+   '{}', '{}', '{}', '{}', '{}'),
   (3, '1 year 2 mons 3 days 04:05:06.789', NULL, NULL, NULL, B'1111111111111111111111111111111',
    NULL, NULL, '(1e300,-1.25e-7)', '{{{1}}}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-   NULL, NULL, NULL, NULL)""",
+   NULL, NULL, NULL, NULL, NULL, NULL)""",
     # ALTER TABLE mid-stream: a NOT NULL column with a default, a nullable one, a dropped one.
     "ALTER TABLE cmp_more ADD COLUMN added int NOT NULL DEFAULT 7; "
     "INSERT INTO cmp_more (id) VALUES (4)",

@@ -150,9 +150,9 @@ namespace {
 
 // What the real Debezium 3.6.1 writes for the geometric types and arrays it has no converter
 // for, bit arrays and hstore arrays (tests/cdc/test_vs_debezium.py compares them): line, lseg,
-// box, path, polygon, circle and arrays of point, varbit and the geometric types are left out of
-// the record and its schema; bit(n)[] has one bit string's schema and a null value; hstore[] is an
-// array of the hstore's form.
+// box, path, polygon, circle and arrays of point, varbit, money, interval and the geometric types
+// are left out of the record and its schema; bit(n)[] has one bit string's schema and a null
+// value; hstore[] is an array of the hstore's form.
 TEST(DebeziumJson, ColumnsDebeziumHasNoFormForAreLeftOut) {
   constexpr uint32_t k_hstore = 16400, k_hstore_array = 16405;
   pg::Relation rel;
@@ -165,11 +165,13 @@ TEST(DebeziumJson, ColumnsDebeziumHasNoFormForAreLeftOut) {
                  {false, "c", oid::k_circle, -1}, {false, "p", oid::k_point, -1},
                  {false, "ab", 1561, 3},         {false, "ab1", 1561, 1},
                  {false, "avb", 1563, -1},       {false, "ap", 1017, -1},
-                 {false, "abx", 1020, -1},       {false, "ah", k_hstore_array, -1}};
+                 {false, "abx", 1020, -1},       {false, "ah", k_hstore_array, -1},
+                 {false, "am", 791, -1},         {false, "ai", 1187, -1}};
   // Array columns carry their element type (read from the catalog).
   for (auto& [name, element] : std::vector<std::pair<std::string, uint32_t>>{
            {"ab", oid::k_bit}, {"ab1", oid::k_bit}, {"avb", oid::k_varbit},
-           {"ap", oid::k_point}, {"abx", oid::k_box}, {"ah", k_hstore}})
+           {"ap", oid::k_point}, {"abx", oid::k_box}, {"ah", k_hstore},
+           {"am", oid::k_money}, {"ai", oid::k_interval}})
     for (auto& column : rel.columns)
       if (column.name == name) column.element_type_oid = element;
   ChangeEvent e;
@@ -179,7 +181,8 @@ TEST(DebeziumJson, ColumnsDebeziumHasNoFormForAreLeftOut) {
                       text("(3,4),(1,2)"), text("[(0,0),(1,1)]"), text("((0,0),(1,1),(2,0))"),
                       text("<(1.5,-2),3>"), text("(1.5,-2.25)"), text("{101,NULL}"),
                       text("{1,0}"), text("{1,1010}"), text(R"x({"(1,2)"})x"),
-                      text("{(1,1),(0,0)}"), text(R"({"\"a\"=>\"1\"",NULL})")};
+                      text("{(1,1),(0,0)}"), text(R"({"\"a\"=>\"1\"",NULL})"),
+                      text(R"({"$1,234.56",NULL})"), text(R"({"1 mon",00:00:01})")};
   for (HstoreMode mode : {HstoreMode::json, HstoreMode::map}) {
     DebeziumEncoder encoder({.schemas = true, .forms = {.hstore_oid = k_hstore, .hstore = mode}});
     ASSERT_TRUE(encoder.encode(e, 0).ok());
