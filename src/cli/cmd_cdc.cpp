@@ -32,10 +32,24 @@ struct CdcOptions {
   std::string hstore_handling_mode = "json";
   std::string skipped_operations = "t";
   int money_fraction_digits = 2;
-  std::string provide_transaction_metadata = "false";
-  long heartbeat_interval_ms = 0;
-  std::string heartbeat_topic_prefix = "__debezium-heartbeat";
+  // The publisher's settings (cli/settings.hpp) given as flags; empty: the configuration's.
+  std::string provide_transaction_metadata;
+  std::string heartbeat_interval_ms;
+  std::string heartbeat_topic_prefix;
 };
+
+// The configuration's publisher settings with the flags given set over them, read where the
+// configuration's are (one reading, one set of checks).
+Result<PublisherSettings> publisher_settings(const Context& ctx, const CdcOptions& opt) {
+  config::Config config = ctx.config;
+  const std::pair<const char*, const std::string*> flags[] = {
+      {"cdc.provide_transaction_metadata", &opt.provide_transaction_metadata},
+      {"cdc.heartbeat_interval_ms", &opt.heartbeat_interval_ms},
+      {"cdc.topic_heartbeat_prefix", &opt.heartbeat_topic_prefix}};
+  for (const auto& [key, flag] : flags)
+    if (!flag->empty()) config.set(key, *flag, "flag");
+  return read_publisher_settings(config);
+}
 
 Status run_cdc(Context& ctx, const CdcOptions& opt) {
   cdc::ValueForms forms;
@@ -50,10 +64,7 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
   SL_ASSIGN_OR_RETURN(std::string skipped, cdc::parse_skipped_operations(opt.skipped_operations));
   if (opt.tombstones_on_delete != "true" && opt.tombstones_on_delete != "false")
     return make_error(Errc::invalid_argument, "tombstones.on.delete: true or false");
-  if (opt.heartbeat_interval_ms < 0)
-    return make_error(Errc::invalid_argument, "heartbeat.interval.ms: 0 (off) or more");
-  if (opt.heartbeat_topic_prefix.empty())
-    return make_error(Errc::invalid_argument, "topic.heartbeat.prefix: empty");
+  SL_ASSIGN_OR_RETURN(auto publisher, publisher_settings(ctx, opt));
   SL_ASSIGN_OR_RETURN(auto sql, open_source_database(ctx));  // migrations + publication in place
   SL_ASSIGN_OR_RETURN(auto conninfo, pg::resolve_conninfo(ctx.config));
   // `--sink kafka`: the records go to the brokers, each transaction acknowledged once every
@@ -78,9 +89,9 @@ Status run_cdc(Context& ctx, const CdcOptions& opt) {
             .schemas = opt.schemas,
             .forms = forms,
             .skipped_operations = skipped,
-            .transaction_metadata = opt.provide_transaction_metadata == "true",
-            .heartbeat_interval_ms = opt.heartbeat_interval_ms,
-            .heartbeat_prefix = opt.heartbeat_topic_prefix,
+            .transaction_metadata = publisher.transaction_metadata,
+            .heartbeat_interval_ms = publisher.heartbeat_interval_ms,
+            .heartbeat_prefix = publisher.heartbeat_prefix,
             .stop_requested = stop_requested}));
   return {};
 }
@@ -132,13 +143,16 @@ void add_cdc_command(CLI::App& app, Context& ctx) {
                   "money.fraction.digits: the scale of money values (lc_monetary's; default 2)");
   cmd->add_option("--provide-transaction-metadata", opt.provide_transaction_metadata,
                   "provide.transaction.metadata: true writes BEGIN/END records on "
-                  "<prefix>.transaction and a transaction block in each event (default false)")
+                  "<prefix>.transaction and a transaction block in each event (default: "
+                  "cdc.provide_transaction_metadata, false)")
       ->check(CLI::IsMember({"true", "false"}));
   cmd->add_option("--heartbeat-interval-ms", opt.heartbeat_interval_ms,
                   "heartbeat.interval.ms: a heartbeat record every MS milliseconds on "
-                  "<topic.heartbeat.prefix>.<prefix> (default 0: none)");
+                  "<topic.heartbeat.prefix>.<prefix> (default: cdc.heartbeat_interval_ms, 0: "
+                  "none)");
   cmd->add_option("--topic-heartbeat-prefix", opt.heartbeat_topic_prefix,
-                  "topic.heartbeat.prefix (default __debezium-heartbeat)");
+                  "topic.heartbeat.prefix (default: cdc.topic_heartbeat_prefix, "
+                  "__debezium-heartbeat)");
   cmd->add_flag(
       "--schemas", opt.schemas,
       "key and value as {\"schema\",\"payload\"} (Kafka JsonConverter schemas.enable=true)");

@@ -117,6 +117,9 @@ Status run_up(Context& ctx, const UpOptions& opt) {
   if (opt.kafka && settings.kafka.bootstrap_servers.empty())
     return make_error(Errc::invalid_argument,
                       "--kafka: no brokers (set KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap_servers)");
+  // A bad cdc.* publisher setting stops `up` at once rather than the publish role in a loop.
+  if (opt.kafka && !opt.no_publish && !settings.cdc.publisher)
+    return settings.cdc.publisher.error();
   // Each consuming role reads its own slot, or with --kafka the topics in its own group.
   const std::string source = opt.kafka ? "kafka" : "slot";
 

@@ -73,6 +73,24 @@ Result<std::optional<std::pair<double, double>>> read_point(const config::Config
 
 }  // namespace
 
+Result<PublisherSettings> read_publisher_settings(const config::Config& config) {
+  PublisherSettings p;
+  const std::string metadata = config.get_string("cdc.provide_transaction_metadata");
+  if (metadata != "true" && metadata != "false")
+    return make_error(Errc::invalid_argument, "cdc.provide_transaction_metadata '" + metadata +
+                                                  "': true or false");
+  p.transaction_metadata = metadata == "true";
+  SL_ASSIGN_OR_RETURN(auto interval, with_default(config.find_int("cdc.heartbeat_interval_ms"),
+                                                  "cdc.heartbeat_interval_ms"));
+  if (interval < 0)
+    return make_error(Errc::invalid_argument, "cdc.heartbeat_interval_ms: 0 (off) or more");
+  p.heartbeat_interval_ms = interval;
+  p.heartbeat_prefix = config.get_string("cdc.topic_heartbeat_prefix");
+  if (p.heartbeat_prefix.empty())
+    return make_error(Errc::invalid_argument, "cdc.topic_heartbeat_prefix: empty");
+  return p;
+}
+
 Error settings_not_read() {
   return make_error(Errc::internal, "settings used before the configuration was read");
 }
@@ -118,6 +136,7 @@ Settings Settings::read(const config::Config& config) {
   s.cdc.slot_prefix = config.get_string("cdc.slot");
   s.cdc.publication = config.get_string("cdc.publication");
   s.cdc.topic_prefix = config.get_string("kafka.topic_prefix");
+  s.cdc.publisher = read_publisher_settings(config);
   s.kafka.bootstrap_servers = config.get_string("kafka.bootstrap_servers");
   s.kafka.group_prefix = config.get_string("kafka.group");
   s.kafka.partitions = integer(config, "kafka.partitions");

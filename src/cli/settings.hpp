@@ -18,11 +18,24 @@ namespace sl::cli {
 // The value of a Result field before Settings::read (a programmer error to use).
 Error settings_not_read();
 
+// What the publisher writes besides the changes, under Debezium's option names: `cdc --sink
+// kafka` (whose flags override them) and the publish role of `up --kafka`.
+struct PublisherSettings {
+  bool transaction_metadata = false;  // cdc.provide_transaction_metadata: BEGIN/END records
+  long heartbeat_interval_ms = 0;     // cdc.heartbeat_interval_ms (0: no heartbeats)
+  std::string heartbeat_prefix;       // cdc.topic_heartbeat_prefix
+};
+
 struct CdcSettings {
   std::string slot_prefix;   // cdc.slot: each job streams from the slot <prefix>_<job>
   std::string publication;   // cdc.publication
   std::string topic_prefix;  // kafka.topic_prefix: Debezium topics <prefix>.<schema>.<table>
+  Result<PublisherSettings> publisher = settings_not_read();
 };
+
+// The publisher's settings read and checked from `config` (errors name the key); the one reading
+// of them, also for `cdc`'s flags, which it sets over the configuration's values.
+Result<PublisherSettings> read_publisher_settings(const config::Config& config);
 
 // Kafka / Redpanda (scale-out mode). Every other `kafka.*` key (SASL, TLS, compression...) is a
 // librdkafka property passed through; its values may be secrets and are never printed.

@@ -157,6 +157,7 @@ Result<std::unique_ptr<bus::KafkaSink>> open_kafka_sink(const KafkaSettings& kaf
 }
 
 Status run_publish_job(pg::Connection& sql, const Settings& settings, const std::string& conninfo) {
+  SL_ASSIGN_OR_RETURN(auto publisher, settings.cdc.publisher);
   SL_ASSIGN_OR_RETURN(auto sink, open_kafka_sink(settings.kafka));
   // With schemas: the consumers' Bronze keeps the columns' types (schemaless is all text).
   SL_TRY(cdc::run_debezium_lines(sql, {.conninfo = conninfo,
@@ -168,6 +169,9 @@ Status run_publish_job(pg::Connection& sql, const Settings& settings, const std:
                                        .tombstones = true,
                                        .from_start = true,
                                        .schemas = true,
+                                       .transaction_metadata = publisher.transaction_metadata,
+                                       .heartbeat_interval_ms = publisher.heartbeat_interval_ms,
+                                       .heartbeat_prefix = publisher.heartbeat_prefix,
                                        .stop_requested = stop_requested}));
   return {};
 }

@@ -47,7 +47,7 @@ Result<std::unique_ptr<bus::KafkaSink>> open_kafka_sink(const KafkaSettings& kaf
 
 // The `publish` role of `up --kafka`: `cdc --sink kafka --schemas` on its own slot
 // (cdc.slot + "_publish"); a slot created now first publishes every row (op r), as the embedded
-// ingest takes its snapshot.
+// ingest takes its snapshot. Transaction metadata and heartbeats as settings.cdc.publisher says.
 Status run_publish_job(pg::Connection& sql, const Settings& settings, const std::string& conninfo);
 
 }  // namespace sl::cli

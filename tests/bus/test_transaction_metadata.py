@@ -23,6 +23,7 @@ from deltalake import DeltaTable
 
 from bus_helpers import psql, read_topics, run
 from kafka_broker import read_topics as read_prefix
+from waiting import wait_for
 
 
 def payload(value):
@@ -235,3 +236,73 @@ def test_kill_minus_nine_every_transaction_keeps_its_end(env, kafka):
     assert len({v["after"]["activity_id"] for v in events}) == 600
     assert set(per_xid) == set(ends), "every transaction published has its END"
     assert all(ends[x] == len(lsns) for x, lsns in per_xid.items())
+
+
+def test_up_kafka_publisher_takes_the_settings(env, kafka, tmp_path):
+    """`up --kafka`'s publish role reads the same settings as `cdc`
+    (cdc.provide_transaction_metadata from the environment, the heartbeat keys from sportlake.toml): BEGIN/END on
+    `<prefix>.transaction` for each transaction, heartbeats on `<topic.heartbeat.prefix>.<prefix>`;
+    a bad value stops `up` at once, naming its key; a `cdc` flag overrides the setting."""
+    sportlake, e, prefix = env
+    toml = tmp_path / "sportlake.toml"
+    toml.write_text('[cdc]\nheartbeat_interval_ms = 300\ntopic_heartbeat_prefix = "upbeat"\n')
+    e = dict(e, SPORTLAKE_PROVIDE_TRANSACTION_METADATA="true", SPORTLAKE_KAFKA_GROUP=prefix)
+    bad = subprocess.run([sportlake, "up", "--kafka", "--no-serve"], env=dict(
+        e, SPORTLAKE_HEARTBEAT_INTERVAL_MS="-5"), capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "cdc.heartbeat_interval_ms" in bad.stderr, bad.stderr
+    seed_activities(sportlake, e)
+    up = subprocess.Popen([sportlake, "--config", str(toml), "up", "--kafka", "--no-notify",
+                           "--no-distances", "--no-serve", "--no-maintain"], env=e,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def settled(read):
+        try:
+            return read()
+        except (KafkaException, AssertionError):  # a topic just created has no leader yet
+            return []
+
+    def transaction_records():
+        return settled(lambda: read_topics(kafka.bootstrap, prefix)[0].get(f"{prefix}.transaction", []))
+
+    try:
+        # The publish role's snapshot (op r, no transaction) is on the topics before the changes.
+        wait_for(lambda: settled(lambda: read_heartbeats_of(kafka.bootstrap, "upbeat", prefix)), "a heartbeat",
+                 timeout=90)
+        changes(sportlake, e)
+        wait_for(lambda: len(transaction_records()) == 6, "BEGIN and END of 3 transactions",
+                 timeout=90)
+    finally:
+        up.send_signal(signal.SIGTERM)
+        _, err = up.communicate(timeout=90)
+    assert up.returncode == 0, err
+    statuses = {}  # the publish role writes the schemas.enable=true form
+    for _, key, value in transaction_records():
+        key, value = payload(key), payload(value)
+        assert key == {"id": value["id"]}
+        statuses.setdefault(int(value["id"].split(":")[0]), []).append(value["status"])
+    # BEGIN and END have their own keys: on 3 partitions they may be read in either order.
+    assert [sorted(pair) for pair in statuses.values()] == [["BEGIN", "END"]] * 3, statuses
+    topics, _ = read_topics(kafka.bootstrap, prefix)
+    events = [payload(v) for name, records in topics.items() if name != f"{prefix}.transaction"
+              for _, _, v in records if v is not None and payload(v)["op"] != "r"]
+    assert len(events) == 9 and all(v["transaction"]["id"].split(":")[0].isdigit() for v in events)
+    beats = read_heartbeats_of(kafka.bootstrap, "upbeat", prefix)
+    assert beats and all(k["payload"] == {"serverName": prefix} for _, k, _ in beats), beats
+    assert not read_heartbeats(kafka.bootstrap, prefix), "no heartbeat topic of the default prefix"
+
+    # `cdc`'s flag over the environment's setting: no transaction metadata on its own prefix.
+    off = dict(e, SPORTLAKE_TOPIC_PREFIX=prefix + "f")
+    run(sportlake, off, "cdc", "--slot", "txm_flag", "--sink", "kafka", "--idle-exit", "1",
+        "--provide-transaction-metadata", "false")
+    psql(sportlake, e, "UPDATE rh_employees SET nb_conges_payes = nb_conges_payes + 1 WHERE id = "
+                       "(SELECT min(id) FROM rh_employees)")
+    run(sportlake, off, "cdc", "--slot", "txm_flag", "--sink", "kafka", "--idle-exit", "2",
+        "--provide-transaction-metadata", "false")
+    flagged, _ = read_topics(kafka.bootstrap, prefix + "f")
+    assert f"{prefix}f.transaction" not in flagged
+    assert [v["transaction"] for records in flagged.values() for _, _, v in records] == [None]
+
+
+def read_heartbeats_of(bootstrap, heartbeat_prefix, prefix):
+    topics, _ = read_prefix(bootstrap, heartbeat_prefix)
+    return topics.get(f"{heartbeat_prefix}.{prefix}", [])
