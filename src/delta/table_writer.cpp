@@ -299,8 +299,11 @@ Result<WriteResult> write_table(Storage& storage, const columnar::RecordBatch& b
     if (auto s = check_write_supported(snapshot->protocol, snapshot->metadata); !s.ok()) {
       return s.error().with_context(storage.describe(""));
     }
-    SL_ASSIGN_OR_RETURN(auto merged,
-                        reconcile_schema(snapshot->schema, batch, options.merge_schema));
+    // A batch without columns holds no row to check (it writes no file, below).
+    std::optional<std::vector<StructField>> merged;
+    if (!batch.schema.empty() || batch.num_rows > 0) {
+      SL_ASSIGN_OR_RETURN(merged, reconcile_schema(snapshot->schema, batch, options.merge_schema));
+    }
     if (merged) {
       Metadata m = snapshot->metadata;
       m.schema_string = schema_to_json(Schema{std::move(*merged)});

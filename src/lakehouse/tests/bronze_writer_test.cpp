@@ -308,7 +308,8 @@ TEST_F(BronzeWriterTest, ASkippedLogRecordMovesItsPartitionsTxnEvenWithoutRows) 
   w.end_transaction(log_end(0, 3, 4));
   EXPECT_EQ(w.pending_rows(), 0u);
   EXPECT_TRUE(w.has_pending());
-  ASSERT_TRUE(w.commit().ok());
+  auto committed = w.commit();
+  ASSERT_TRUE(committed.ok()) << committed.error().to_string();
   EXPECT_FALSE(w.has_pending());
   auto s = snapshot();
   EXPECT_EQ(s.app_version(app + "0"), 3);
