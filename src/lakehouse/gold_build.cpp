@@ -34,6 +34,10 @@ Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rule
   return build_gold(silver.employees, silver.commutes, activities, findings, year, rules);
 }
 
+Gold build_gold(const GoldInputs& in, int year, const rewards::RewardRules& rules) {
+  return build_gold(in.employees, in.commutes, in.activities, in.findings, year, rules);
+}
+
 Gold build_gold(const std::vector<Employee>& employee_rows, const std::vector<Commute>& commute_rows,
                 const YearActivities& activities, const FindingCounts& findings, int year,
                 const rewards::RewardRules& rules) {

@@ -49,9 +49,22 @@ class YearActivities {
   std::map<std::pair<int, std::string>, ActivityMonthly> monthly_;         // (month, sport)
 };
 
+// What Gold of one year reads of Silver, never Silver's activity or finding rows: the small
+// tables (about one row per employee) whole, the activities and findings as Gold counts them.
+// The full refresh fills it while it builds Silver; the incremental one reads it back from the
+// lake one data file at a time (silver_store.hpp, read_silver_for_gold).
+struct GoldInputs {
+  explicit GoldInputs(int year) : activities(year) {}
+  std::vector<Employee> employees;
+  std::vector<Commute> commutes;
+  YearActivities activities;
+  FindingCounts findings;
+};
+
 Gold build_gold(const std::vector<Employee>& employees, const std::vector<Commute>& commutes,
                 const YearActivities& activities, const FindingCounts& findings, int year,
                 const rewards::RewardRules& rules);
+Gold build_gold(const GoldInputs& in, int year, const rewards::RewardRules& rules);
 // The same over a Silver held whole.
 Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rules);
 

@@ -88,15 +88,6 @@ int64_t settings_fingerprint(const RefreshOptions& o) {
   return static_cast<int64_t>(fnv1a(text) >> 1);
 }
 
-// What a full rebuild keeps for Gold: Silver's small tables, and Gold's view of the activities
-// (Silver's activities and findings themselves are written as they are built, not kept).
-struct SilverForGold {
-  std::vector<Employee> employees;
-  std::vector<Commute> commutes;
-  YearActivities activities;
-  FindingCounts findings;
-};
-
 // Activities built, then written as columns, this many at a time (the structs of a piece only).
 constexpr size_t k_activities_per_piece = 1 << 16;
 
@@ -105,7 +96,7 @@ constexpr size_t k_activities_per_piece = 1 << 16;
 // built, turned into columns and handed to the table's writer (silver_writer.hpp), which writes
 // data files once the rows held exceed half the budget (the other half: Bronze files being
 // decoded, the change log's first pass, Parquet encoding).
-Result<SilverForGold> refresh_silver_fully(const RefreshOptions& options, int64_t settings,
+Result<GoldInputs> refresh_silver_fully(const RefreshOptions& options, int64_t settings,
                                            RefreshResult& result) {
   const delta::Lake& lake = *options.lake;
   std::map<std::string_view, std::optional<BronzeState>> states;
@@ -151,8 +142,10 @@ Result<SilverForGold> refresh_silver_fully(const RefreshOptions& options, int64_
   build_employees_part(in, silver);
   std::unordered_set<int64_t> employee_ids;
   for (const auto& e : silver.employees) employee_ids.insert(e.id);
-  SilverForGold kept{std::move(silver.employees), std::move(silver.commutes),
-                     YearActivities(options.year), {}};
+  // What Gold needs is kept (Silver's activities and findings are written as they are built).
+  GoldInputs kept(options.year);
+  kept.employees = std::move(silver.employees);
+  kept.commutes = std::move(silver.commutes);
   const auto& specs = silver_specs();
   SilverFileWriter activity_files(lake, "activities"), issue_files(lake, "dq_issues");
   const size_t held_limit = options.memory_budget_bytes / 2;
@@ -254,7 +247,7 @@ Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* pub
   const int64_t settings = settings_fingerprint(options);
 
   // 1. Silver.
-  std::optional<SilverForGold> built;  // in memory after a full rebuild
+  std::optional<GoldInputs> built;  // in memory after a full rebuild
   bool silver_changed = true;
   if (options.full) {
     result.full_reason = "--full";
@@ -294,14 +287,11 @@ Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* pub
       return result;
     }
   }
-  Gold gold;
-  if (built) {
-    gold = build_gold(built->employees, built->commutes, built->activities, built->findings,
-                      options.year, options.rules);
-  } else {
-    SL_ASSIGN_OR_RETURN(auto silver, read_silver_for_gold(lake, options.year));
-    gold = build_gold(silver, options.year, options.rules);
+  if (!built) {
+    SL_ASSIGN_OR_RETURN(built, read_silver_for_gold(lake, options.year));
   }
+  Gold gold = build_gold(*built, options.year, options.rules);
+  built.reset();  // the year's facts are not needed any more
   result.summary = gold.summary;
   result.gold_rebuilt = true;
   SL_TRY(write_layer(lake, delta::Layer::gold, gold_tables(gold), true, "REFRESH GOLD",

@@ -283,6 +283,23 @@ Result<BronzeState> read_silver(const delta::Lake& lake, std::string_view table,
   return BronzeState::every_row(std::move(rows));
 }
 
+// The same one live data file at a time (a file the filters' partition values exclude is not
+// read), for reads whose result is smaller than the rows: one file's columns held at a time.
+template <typename OnFile>
+Status for_each_silver_file(const delta::Lake& lake, std::string_view table,
+                            const std::vector<std::string>& columns,
+                            const std::vector<delta::Predicate>& filters, OnFile&& on_file) {
+  SL_ASSIGN_OR_RETURN(auto snapshot, silver_snapshot(lake, table));
+  if (!snapshot) return {};
+  auto storage = lake.table(delta::Layer::silver, table);
+  for (const auto& f : snapshot->files) {
+    SL_ASSIGN_OR_RETURN(auto rows, read_table_files(*storage, *snapshot, {f}, columns, filters));
+    if (rows.num_rows == 0) continue;
+    SL_TRY(on_file(BronzeState::every_row(std::move(rows))));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::unordered_set<int64_t>> silver_employee_ids(const delta::Lake& lake) {
@@ -320,15 +337,15 @@ Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings_of
   return out;
 }
 
-Result<Silver> read_silver_for_gold(const delta::Lake& lake, int year) {
-  Silver silver;
+Result<GoldInputs> read_silver_for_gold(const delta::Lake& lake, int year) {
+  GoldInputs in(year);
   SL_ASSIGN_OR_RETURN(auto e, read_silver(lake, "employees", {}));
   for (size_t r : e.rows()) {
     Employee x = employee_columns(e, r);
     x.commute_mode = e.text("commute_mode", r).value_or("");
     x.sport_declared = e.text("sport_declared", r).value_or("");
     x.sport = e.text("sport", r).value_or("");
-    silver.employees.push_back(std::move(x));
+    in.employees.push_back(std::move(x));
   }
   SL_ASSIGN_OR_RETURN(auto c, read_silver(lake, "commutes", {}));
   for (size_t r : c.rows()) {
@@ -342,32 +359,38 @@ Result<Silver> read_silver_for_gold(const delta::Lake& lake, int year) {
     x.distance_estimate = c.boolean("distance_estimate", r).value_or(false);
     x.address_match = c.text("address_match", r).value_or("");
     x.commune = c.text("commune", r).value_or("");
-    silver.commutes.push_back(std::move(x));
+    in.commutes.push_back(std::move(x));
   }
-  SL_ASSIGN_OR_RETURN(
-      auto a, read_silver(lake, "activities",
-                          {"activity_id", "employee_id", "sport_type", "distance_m",
-                           "moving_time_s", "elapsed_time_s", "start_date_local", "commute"},
-                          {{"start_year", delta::Predicate::Op::eq, std::to_string(year)}}));
-  for (size_t r : a.rows()) {
-    Activity x;
-    x.activity_id = a.integer("activity_id", r).value_or(0);
-    x.employee_id = a.integer("employee_id", r).value_or(0);
-    x.sport_type = a.text("sport_type", r).value_or("");
-    x.distance_m = a.number("distance_m", r);
-    if (auto v = a.integer("moving_time_s", r)) x.moving_time_s = static_cast<int32_t>(*v);
-    if (auto v = a.integer("elapsed_time_s", r)) x.elapsed_time_s = static_cast<int32_t>(*v);
-    x.start_date_local_us = a.timestamp("start_date_local", r);
-    x.commute = a.boolean("commute", r).value_or(false);
-    silver.activities.push_back(std::move(x));
-  }
-  SL_ASSIGN_OR_RETURN(auto i, read_silver(lake, "dq_issues", {"severity"}));
-  for (size_t r : i.rows()) {
-    DqIssue x;
-    x.severity = i.text("severity", r).value_or("");
-    silver.issues.push_back(std::move(x));
-  }
-  return silver;
+  SL_TRY(for_each_silver_file(
+      lake, "activities",
+      {"activity_id", "employee_id", "sport_type", "distance_m", "moving_time_s", "elapsed_time_s",
+       "start_date_local", "commute"},
+      {{"start_year", delta::Predicate::Op::eq, std::to_string(year)}},
+      [&](const BronzeState& a) -> Status {
+        for (size_t r : a.rows()) {
+          Activity x;
+          x.activity_id = a.integer("activity_id", r).value_or(0);
+          x.employee_id = a.integer("employee_id", r).value_or(0);
+          x.sport_type = a.text("sport_type", r).value_or("");
+          x.distance_m = a.number("distance_m", r);
+          if (auto v = a.integer("moving_time_s", r)) x.moving_time_s = static_cast<int32_t>(*v);
+          if (auto v = a.integer("elapsed_time_s", r)) x.elapsed_time_s = static_cast<int32_t>(*v);
+          x.start_date_local_us = a.timestamp("start_date_local", r);
+          x.commute = a.boolean("commute", r).value_or(false);
+          in.activities.add(x);
+        }
+        return {};
+      }));
+  SL_TRY(for_each_silver_file(lake, "dq_issues", {"severity"}, {},
+                              [&](const BronzeState& i) -> Status {
+                                DqIssue x;
+                                for (size_t r : i.rows()) {
+                                  x.severity = i.text("severity", r).value_or("");
+                                  in.findings.add(x);
+                                }
+                                return {};
+                              }));
+  return in;
 }
 
 }  // namespace sl::lakehouse

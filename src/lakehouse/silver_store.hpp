@@ -30,6 +30,7 @@
 #include "common/result.hpp"
 #include "delta/lake.hpp"
 #include "delta/snapshot.hpp"
+#include "lakehouse/gold_build.hpp"
 #include "lakehouse/silver_model.hpp"
 
 namespace sl::lakehouse {
@@ -98,8 +99,10 @@ Result<std::vector<std::pair<int64_t, int64_t>>> silver_activities_of(
 // (row_key, employee_id) of the findings of table `activities` whose employee is in `employees`.
 Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings_of(
     const delta::Lake& lake, const std::set<int64_t>& employees);
-// What Gold of `year` reads: every employee and commute, the activities filed under `year`, and
-// the findings' severities (only that member of each DqIssue is filled).
-Result<Silver> read_silver_for_gold(const delta::Lake& lake, int year);
+// What Gold of `year` reads (the incremental refresh): every employee and commute, and the
+// activities filed under `year` and the findings' severities as Gold counts them, read one data
+// file at a time and only the columns Gold uses, so memory holds one file's columns and 24 B per
+// activity of the year, not Silver's rows (README "Refresh memory").
+Result<GoldInputs> read_silver_for_gold(const delta::Lake& lake, int year);
 
 }  // namespace sl::lakehouse
