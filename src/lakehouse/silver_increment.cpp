@@ -248,6 +248,7 @@ Result<SilverIncrement> refresh_silver_incrementally(const SilverIncrementOption
     }
   }
   auto new_rows = silver_tables(part2);
+  part2 = {};  // the rows are in the batches now: not held twice while they are written
   if (!rebuild.activities.empty()) {
     SL_ASSIGN_OR_RETURN(auto current, silver_snapshot(lake, "activities"));
     SL_ASSIGN_OR_RETURN(auto held, files_holding_keys(lake, "activities", *current, "activity_id",
