@@ -320,10 +320,16 @@ def our_figures(lake):
 # ------------------------------------------------------------------------------------------------
 
 def measure(argv, env=None):
-    """Runs a fresh process; wall time, CPU and peak RSS of that process alone (wait4)."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    """Runs a fresh process: wall time, its output, its rusage (CPU) and its peak RSS in bytes.
+
+    The peak comes from GNU time, not from wait4's ru_maxrss: Python starts the child by vfork,
+    and Linux carries the high-water RSS of the address space left at exec (this interpreter's,
+    with DuckDB's figures of the previous contender) into the child's ru_maxrss, a floor."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.NamedTemporaryFile("r") as peak:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", peak.name, *argv], env=env,
+                                stdout=out, stderr=err, text=True)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -331,7 +337,7 @@ def measure(argv, env=None):
         err.seek(0)
         if proc.returncode != 0:
             raise RuntimeError(f"{argv[:3]} failed ({proc.returncode}): {err.read()[-2000:]}")
-        return wall, out.read(), usage
+        return wall, out.read(), usage, int(peak.read().split()[-1]) * 1024
 
 
 def main():
@@ -390,7 +396,7 @@ def main():
                 order.reverse()
             for c in order:
                 if c == "sportlake":
-                    wall, _, usage = measure([SPORTLAKE, "refresh", "--full", "--year", str(YEAR), "--no-publish"], env)
+                    wall, _, usage, rss = measure([SPORTLAKE, "refresh", "--full", "--year", str(YEAR), "--no-publish"], env)
                     seconds = wall
                     if c not in figures:
                         figures[c] = our_figures(lake)
@@ -398,12 +404,11 @@ def main():
                     out = base / f"out-{c}"
                     shutil.rmtree(out, ignore_errors=True)
                     out.mkdir()
-                    wall, stdout, usage = measure([sys.executable, __file__, "--child", c, json.dumps(files),
+                    wall, stdout, usage, rss = measure([sys.executable, __file__, "--child", c, json.dumps(files),
                                                    str(out), str(now_us)])
                     reply = json.loads(stdout.strip().splitlines()[-1])
                     seconds = reply["elapsed"]
                     figures.setdefault(c, reply["figures"])
-                rss = usage.ru_maxrss * 1024
                 results[c].append((seconds, rss))
                 print(f"round {round_no + 1} {c:9s} {seconds:7.2f} s (process {wall:6.2f} s, user "
                       f"{usage.ru_utime:6.2f} s, sys {usage.ru_stime:5.2f} s) peak RSS {rss / 2**20:7.0f} MiB",
