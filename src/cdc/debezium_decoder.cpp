@@ -317,6 +317,10 @@ std::optional<int64_t> parse_iso_signed_year(const std::string& s) {
 
 constexpr std::string_view k_unavailable = "__debezium_unavailable_value";
 constexpr std::string_view k_unavailable_base64 = "X19kZWJleml1bV91bmF2YWlsYWJsZV92YWx1ZQ==";
+// An unchanged TOASTed hstore under the default hstore.handling.mode=json: the placeholder map's
+// JSON text.
+constexpr std::string_view k_unavailable_hstore_json =
+    R"({"__debezium_unavailable_value":"__debezium_unavailable_value"})";
 
 // A JSON array (a Connect array) → PostgreSQL's array text ('{1,NULL,-3}', '{a,"b c"}'): an
 // element is quoted when empty, "NULL" in any case, or holding a delimiter, brace, quote,
@@ -378,8 +382,10 @@ bool is_unavailable_array(simdjson::dom::array v) {
 pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& column) {
   using Kind = pg::TupleValue::Kind;
   if (is_null(v)) return {Kind::null, {}};
-  // The placeholder, or its bytes in base64 (a bytea's, whose type a schemaless record hides).
-  if (is_string(v) && (text_of(v) == k_unavailable || text_of(v) == k_unavailable_base64))
+  // The placeholder, its bytes in base64 (a bytea's, whose type a schemaless record hides), or
+  // the JSON text of its hstore map.
+  if (is_string(v) && (text_of(v) == k_unavailable || text_of(v) == k_unavailable_base64 ||
+                       text_of(v) == k_unavailable_hstore_json))
     return {Kind::unchanged_toast, {}};
   auto wrong = [&](std::string_view expected) -> pg::TupleValue {
     fail("column '" + column + "': " + json_text(v).substr(0, 64) + " is not " +

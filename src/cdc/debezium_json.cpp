@@ -209,14 +209,17 @@ void append_placeholder(std::string& out, const pg::RelationColumn& column, cons
              ((column.type_oid == oid::k_bit || column.type_oid == oid::k_varbit) &&
               !bits_as_boolean(column.type_modifier))) {
     placeholder_bytes();
-  } else if (forms.hstore_oid && column.type_oid == forms.hstore_oid &&
-             forms.hstore == HstoreMode::map) {
-    // hstore.handling.mode=map: a map of the placeholder to itself.
-    out += "{\"";
-    out += k_placeholder;
-    out += "\":\"";
-    out += k_placeholder;
-    out += "\"}";
+  } else if (forms.hstore_oid && column.type_oid == forms.hstore_oid) {
+    // A map of the placeholder to itself: as such under hstore.handling.mode=map, as that map's
+    // JSON text (a string) under the default json mode — Debezium converts its placeholder map
+    // like any hstore value.
+    const std::string map = "{\"" + std::string(k_placeholder) + "\":\"" +
+                            std::string(k_placeholder) + "\"}";
+    if (forms.hstore == HstoreMode::map) {
+      out += map;
+    } else {
+      append_json_string(out, map);
+    }
   } else if (column.type_oid == oid::k_numeric && forms.decimal == DecimalMode::precise) {
     if (column.type_modifier >= 4) {
       placeholder_bytes();

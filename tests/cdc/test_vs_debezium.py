@@ -54,12 +54,15 @@ MORE_CHANGES = [
    B'0', '', '(0,-0)', '{1,2}', '{}', NULL, NULL, NULL, '((0,0),(1,1))', NULL, NULL, '{}', NULL,
    '{}', '{}', '{}', '{}', '{}'),
   (3, '1 year 2 mons 3 days 04:05:06.789', NULL, NULL, NULL, B'1111111111111111111111111111111',
-   NULL, NULL, '(1e300,-1.25e-7)', '{{{1}}}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+   NULL, (SELECT hstore(array_agg('k' || i), array_agg(md5(i::text))) FROM generate_series(1, 400) i),
+   '(1e300,-1.25e-7)', '{{{1}}}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
    NULL, NULL, NULL, NULL, NULL, NULL)""",
     # ALTER TABLE mid-stream: a NOT NULL column with a default, a nullable one, a dropped one.
     "ALTER TABLE cmp_more ADD COLUMN added int NOT NULL DEFAULT 7; "
     "INSERT INTO cmp_more (id) VALUES (4)",
-    "ALTER TABLE cmp_more ADD COLUMN opt text; UPDATE cmp_more SET opt = 'x' WHERE id = 1",
+    # Row 3's hstore (400 members, stored out of line) unchanged: TOAST's placeholder.
+    "ALTER TABLE cmp_more ADD COLUMN opt text; UPDATE cmp_more SET opt = 'x' WHERE id = 1; "
+    "UPDATE cmp_more SET opt = 'z' WHERE id = 3",
     "ALTER TABLE cmp_more DROP COLUMN b12; INSERT INTO cmp_more (id, opt) VALUES (5, 'y')",
     "DELETE FROM cmp_more WHERE id = 2",
     "INSERT INTO cmp_more (id) VALUES (99)",  # the end marker
@@ -71,7 +74,7 @@ DEBEZIUM_OPS = {
     "public.cmp_typed": ["c", "c", "c", "u", "u", "d", None, "c", "d", None, "c"],
     "public.cmp_nokey": ["c", "c", "u", "d", None, "c"],
     "other.cmp_edge": ["c", "c", "c", "c", "u", "d", None, "c", "d", None, "c"],
-    "public.cmp_more": ["c", "c", "c", "c", "u", "c", "d", None, "c"],
+    "public.cmp_more": ["c", "c", "c", "c", "u", "u", "c", "d", None, "c"],
 }
 
 # The differences that remain between the real connector's records and ours, each justified in
