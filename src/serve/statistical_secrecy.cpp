@@ -2,17 +2,12 @@
 
 #include <limits>
 #include <optional>
-#include <string_view>
 #include <vector>
+
+#include "serve/table_query.hpp"
 
 namespace sl::serve {
 namespace {
-
-std::optional<size_t> column_index(const columnar::RecordBatch& b, std::string_view name) {
-  for (size_t i = 0; i < b.schema.size(); ++i)
-    if (b.schema[i].name == name) return i;
-  return std::nullopt;
-}
 
 int64_t count_at(const columnar::Column& c, size_t row) {
   if (!c.is_valid(row)) return 0;
@@ -31,15 +26,17 @@ void set_null(columnar::RecordBatch& b, size_t column, size_t row) {
 
 std::shared_ptr<const columnar::RecordBatch> hide_small_groups(
     std::shared_ptr<const columnar::RecordBatch> rows) {
-  const auto max_bonus = column_index(*rows, "max_bonus_eur");
-  const auto total = column_index(*rows, "total_bonus_eur");
-  const auto eligible = column_index(*rows, "eligible_bonus");
-  if (!max_bonus && !(total && eligible)) return rows;
+  const int max_bonus = column_index(*rows, "max_bonus_eur");
+  const int total = column_index(*rows, "total_bonus_eur");
+  const int eligible = column_index(*rows, "eligible_bonus");
+  const bool has_totals = total >= 0 && eligible >= 0;
+  if (max_bonus < 0 && !has_totals) return rows;
 
   auto out = std::make_shared<columnar::RecordBatch>(*rows);
-  for (size_t r = 0; max_bonus && r < out->num_rows; ++r) set_null(*out, *max_bonus, r);
-  if (total && eligible) {
-    const columnar::Column& counts = out->columns[*eligible];
+  for (size_t r = 0; max_bonus >= 0 && r < out->num_rows; ++r)
+    set_null(*out, static_cast<size_t>(max_bonus), r);
+  if (has_totals) {
+    const columnar::Column& counts = out->columns[static_cast<size_t>(eligible)];
     std::vector<bool> hidden(out->num_rows, false);
     size_t hidden_rows = 0;
     for (size_t r = 0; r < out->num_rows; ++r) {
@@ -57,7 +54,7 @@ std::shared_ptr<const columnar::RecordBatch> hide_small_groups(
       if (smallest) hidden[*smallest] = true;
     }
     for (size_t r = 0; r < out->num_rows; ++r)
-      if (hidden[r]) set_null(*out, *total, r);
+      if (hidden[r]) set_null(*out, static_cast<size_t>(total), r);
   }
   return out;
 }
