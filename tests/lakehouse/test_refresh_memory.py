@@ -8,12 +8,12 @@ files while it builds them (the log says how many "spills"), and once under the
 default budget. The first process's peak resident size (ru_maxrss, through GNU time) must stay
 under its budget, and both lakes must hold the same Silver and Gold (pyarrow reads them, sorted).
 """
-import datetime
 import os
 import pathlib
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 
 import numpy as np
@@ -24,63 +24,13 @@ from deltalake import DeltaTable, write_deltalake
 
 from test_ingest_memory import run_measured
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+from synthetic_bronze import START, YEAR, SyntheticBronze  # noqa: E402
+
 ROWS = 1_000_000
 EMPLOYEES = 10_000
 BUDGET_MB = 384
-YEAR = 2025
-US = 1_000_000
-TS = pa.timestamp("us", tz="UTC")
-START = int(datetime.datetime(YEAR - 2, 1, 1, tzinfo=datetime.timezone.utc).timestamp()) * US
-SPAN = 3 * 365 * 86_400 * US
-
-
-def meta(n, op, lsn0, commit_lsn):
-    now = np.full(n, START, dtype=np.int64)
-    return {"_op": pa.array(np.full(n, op)), "_lsn": pa.array(np.arange(lsn0, lsn0 + n, dtype=np.int64)),
-            "_commit_lsn": pa.array(np.full(n, commit_lsn, dtype=np.int64)),
-            "_tx_id": pa.array(np.full(n, commit_lsn, dtype=np.int64)),
-            "_commit_ts": pa.array(now, type=TS), "_ingest_ts": pa.array(now, type=TS),
-            "_unconverted": pa.nulls(n, pa.string())}
-
-
-def employees(rng):
-    ids = np.arange(1, EMPLOYEES + 1, dtype=np.int64)
-    modes = np.array(["Marche/running", "Vélo/Trottinette/Autres", "véhicule thermique/électrique",
-                      "Transports en commun"])
-    return pa.table({
-        "id": pa.array(ids), "nom": pa.array([f"Nom{i}" for i in ids]),
-        "prenom": pa.array([f"Prénom{i}" for i in ids]),
-        "date_naissance": pa.array(np.full(EMPLOYEES, 7300, dtype=np.int32), type=pa.date32()),
-        "date_embauche": pa.array(np.full(EMPLOYEES, 17000, dtype=np.int32), type=pa.date32()),
-        "business_unit": pa.array(np.array(["R&D", "Ventes", "Support", "Finance"])[ids % 4]),
-        "salaire_brut": pa.array([f"{v / 100:.2f}" for v in rng.integers(2_500_000, 8_000_000, EMPLOYEES)]
-                                 ).cast(pa.decimal128(12, 2)),
-        "contrat": pa.array(np.full(EMPLOYEES, "CDI")),
-        "nb_conges_payes": pa.array(np.full(EMPLOYEES, 25, dtype=np.int32)),
-        "adresse_complete": pa.array([f"{i} Rue du Port, 34000 Montpellier" for i in ids]),
-        "moyen_deplacement": pa.array(modes[rng.integers(0, 4, EMPLOYEES)]),
-        **meta(EMPLOYEES, "r", 1, 1)})
-
-
-def activities(ids, rng, op, lsn0, commit_lsn):
-    n = len(ids)
-    start = START + ids * (SPAN // ROWS) - rng.integers(0, 7 * 86_400 * US, n)
-    moving = rng.integers(600, 7200, n).astype(np.int32)
-    distance = rng.uniform(1000, 40000, n)
-    distance[rng.random(n) < 0.01] = -5.0            # distance_non_negative
-    elapsed = moving + 60
-    elapsed[rng.random(n) < 0.01] = 0                # elapsed_positive
-    employee = rng.integers(1, EMPLOYEES + 1, n)
-    employee[rng.random(n) < 0.005] = EMPLOYEES + 1  # employee_exists
-    sports = np.array(["Run", "Ride", "Walk", "Swim", "Hike", "Yoga", "EBikeRide", "Course à pied"])
-    return pa.table({
-        "activity_id": pa.array(ids.astype(np.int64)), "employee_id": pa.array(employee.astype(np.int64)),
-        "name": pa.array(np.char.add("Sortie n°", ids.astype(str))), "sport_type": pa.array(sports[ids % 8]),
-        "type": pa.nulls(n, pa.string()), "distance_m": pa.array(distance),
-        "moving_time_s": pa.array(moving), "elapsed_time_s": pa.array(elapsed.astype(np.int32)),
-        "start_date_utc": pa.array(start, type=TS), "start_date_local": pa.array(start + 3600 * US, type=TS),
-        "commute": pa.array(rng.random(n) < 0.2), "calories": pa.array(rng.uniform(100, 900, n)),
-        **meta(n, op, lsn0, commit_lsn)})
+BRONZE = SyntheticBronze(ROWS, EMPLOYEES, now_us=START)
 
 
 def sorted_table(path, keys):
@@ -98,16 +48,16 @@ def two_lakes():
     (base / "roomy" / "delta").mkdir(parents=True)
     os.symlink(bronze, base / "roomy" / "delta" / "bronze")
     rng = np.random.default_rng(16)
-    write_deltalake(str(bronze / "rh_employees"), employees(rng))
+    write_deltalake(str(bronze / "rh_employees"), BRONZE.employees(rng))
     lsn, batch = 10, 250_000
     for first in range(1, ROWS + 1, batch):  # the history, then its edits and deletions
         ids = np.arange(first, min(first + batch, ROWS + 1))
-        write_deltalake(str(bronze / "strava_activities"), activities(ids, rng, "r", lsn, 5), mode="append")
+        write_deltalake(str(bronze / "strava_activities"), BRONZE.activities(ids, rng, "r", lsn, 5), mode="append")
         lsn += len(ids)
     edited = rng.choice(np.arange(1, ROWS + 1), ROWS // 20 + ROWS // 200, replace=False)
     write_deltalake(str(bronze / "strava_activities"), pa.concat_tables([
-        activities(edited[:ROWS // 20], rng, "u", lsn, 100),
-        activities(edited[ROWS // 20:], rng, "d", lsn + ROWS // 20, 100)]), mode="append")
+        BRONZE.activities(edited[:ROWS // 20], rng, "u", lsn, 100),
+        BRONZE.activities(edited[ROWS // 20:], rng, "d", lsn + ROWS // 20, 100)]), mode="append")
     envs = {}
     for name in ("budget", "roomy"):
         envs[name] = dict(os.environ, SPORTLAKE_HOME=str(base / name), SPORTLAKE_LOG_LEVEL="info")
