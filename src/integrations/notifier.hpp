@@ -11,6 +11,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -38,11 +41,26 @@ class Notifier {
 };
 
 // The log as a channel (no webhook configured): the message's text at info level, always sent.
+// At most `per_second` messages a second reach the info level — the demo shows each of its few
+// messages, while `up` at 10,000 activities a second does not drown its log (and its disk) in
+// them: the rest go to the debug level and one info line a second counts them.
 class LogNotifier final : public Notifier {
  public:
+  using Clock = std::function<int64_t()>;  // milliseconds, monotonic
+  explicit LogNotifier(size_t per_second = 20, Clock now_ms = {});
+  ~LogNotifier() override;
   std::string_view channel() const override { return "log"; }
   bool rate_limited() const override { return false; }
   NotifyResult post(std::string_view json_body) override;
+
+ private:
+  void report_held_back();
+
+  size_t per_second_;
+  Clock now_ms_;
+  int64_t second_ = -1;   // the second (now_ms / 1000) being counted
+  size_t shown_ = 0;      // messages at info level in that second
+  size_t held_back_ = 0;  // messages at debug level only in that second
 };
 
 }  // namespace sl::integrations
