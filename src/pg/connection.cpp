@@ -224,24 +224,24 @@ Result<uint64_t> CopyIn::finish() {
   return rows;
 }
 
-std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
+namespace {
+
+// `text` between two `quote` characters, each one inside doubled (SQL's one escaping rule for
+// both identifiers and standard-conforming string literals).
+std::string quoted(std::string_view text, char quote) {
+  std::string out(1, quote);
+  for (char c : text) {
+    if (c == quote) out += quote;
     out += c;
   }
-  out += '"';
+  out += quote;
   return out;
 }
 
-std::string quote_literal(std::string_view value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  out += '\'';
-  return out;
-}
+}  // namespace
+
+std::string quote_identifier(std::string_view name) { return quoted(name, '"'); }
+
+std::string quote_literal(std::string_view value) { return quoted(value, '\''); }
 
 }  // namespace sl::pg
