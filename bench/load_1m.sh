@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (issue 2): loading 1M generated employees with `sportlake load --rh` (parse, validate,
 # COPY, upsert) vs the peer `psql \copy` of the same file into an equivalent empty table, in the
-# same run, on the same embedded cluster. Prints rows/s of each (median of RUNS) and the ratio.
+# same run, on the same embedded cluster, order alternating. Prints every round, rows/s of each
+# (median of RUNS) and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SPORTLAKE=${SPORTLAKE:-$(pwd)/build/release/src/cli/sportlake}
@@ -33,15 +34,25 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now() { date +%s.%N; }
 
 ours=() peer=()
-for run in $(seq "$RUNS"); do
+load_ours() {
+  local t0 t1
   psql "$conninfo" -qX -c "TRUNCATE rh_employees" 2>/dev/null || true
   t0=$(now); "$SPORTLAKE" load --rh "$work/employees.csv" >/dev/null; t1=$(now)
   ours+=("$(echo "$t1 - $t0" | bc -l)")
+  printf 'round %d sportlake load %.2f s\n' "$run" "${ours[-1]}"
+}
+load_peer() {
+  local t0 t1
   psql "$conninfo" -qX -c "DROP TABLE IF EXISTS rh_copy; CREATE TABLE rh_copy (LIKE rh_employees INCLUDING ALL)"
   t0=$(now)
   PGOPTIONS="-c DateStyle=ISO,DMY" psql "$conninfo" -qX -c "\\copy rh_copy (id, nom, prenom, date_naissance, business_unit, date_embauche, salaire_brut, contrat, nb_conges_payes, adresse_complete, moyen_deplacement) FROM '$work/employees.csv' WITH (FORMAT csv, HEADER true)"
   t1=$(now)
   peer+=("$(echo "$t1 - $t0" | bc -l)")
+  printf 'round %d psql \\copy     %.2f s\n' "$run" "${peer[-1]}"
+}
+for run in $(seq "$RUNS"); do
+  # The order alternates: the second finds the server's caches and the file warmer.
+  if (( run % 2 )); then load_ours; load_peer; else load_peer; load_ours; fi
 done
 ours_s=$(printf '%s\n' "${ours[@]}" | median)
 peer_s=$(printf '%s\n' "${peer[@]}" | median)
