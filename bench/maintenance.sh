@@ -8,6 +8,8 @@
 # commitInfo timestamp of the version that made the row visible). RUNS rounds (default 2), order
 # alternating, a fresh slot and Bronze each time; each round printed, then the medians.
 # up runs without notify, distances and dashboard, and refreshes only once (at start).
+# ONLY=on (or off) runs that contender alone: the hour-long run of the file counts
+# (`ONLY=on RUNS=1 SECONDS_RUN=3600`), where the peer's figure is known (one file per commit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SPORTLAKE=${SPORTLAKE:-$(pwd)/build/release/src/cli/sportlake}
@@ -46,6 +48,7 @@ round() {
 declare -A col
 for run in $(seq 1 "$RUNS"); do
   if (( run % 2 == 1 )); then order="on off"; else order="off on"; fi
+  [ -n "${ONLY:-}" ] && order=$ONLY
   for who in $order; do
     r=$(round "$who")
     read -r tps live live_mb disk logs cp_kb versions n p50 p95 p99 data_versions <<<"$r"
@@ -54,7 +57,7 @@ for run in $(seq 1 "$RUNS"); do
     for k in live disk logs cp_kb versions p50 p95 p99; do col[$who.$k]+="${!k} "; done
   done
 done
-for who in on off; do
+for who in ${ONLY:-on off}; do
   # shellcheck disable=SC2086
   printf 'maintenance %-3s: median of %d, %d s at %d rows/s: %.0f live files, %.0f data files on disk, %.0f log files, checkpoint %.0f KB, %.0f versions; freshness p50 %.0f ms p95 %.0f ms p99 %.0f ms\n' \
     "$who" "$RUNS" "$SECONDS_RUN" "$RATE" "$(median ${col[$who.live]})" "$(median ${col[$who.disk]})" \
