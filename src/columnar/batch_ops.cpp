@@ -66,6 +66,11 @@ Column take_rows(const Column& c, const std::vector<uint32_t>& rows) {
     case TypeId::string:
     case TypeId::binary:
       out.offsets.reserve(rows.size() + 1);
+      {
+        size_t total = 0;  // reserved exactly: appending would grow the bytes up to twice
+        for (uint32_t r : rows) total += c.string_at(r).size();
+        out.bytes.reserve(total);
+      }
       for (uint32_t r : rows) {
         auto v = c.string_at(r);
         out.bytes.append(v);
@@ -86,6 +91,11 @@ RecordBatch take_rows(const RecordBatch& batch, const std::vector<uint32_t>& row
   out.num_rows = rows.size();
   for (const auto& c : batch.columns) out.columns.push_back(take_rows(c, rows));
   return out;
+}
+
+void take_rows_in_place(RecordBatch& batch, const std::vector<uint32_t>& rows) {
+  for (auto& c : batch.columns) c = take_rows(c, rows);  // the old column freed before the next
+  batch.num_rows = rows.size();
 }
 
 Column null_column(const Field& field, size_t length) {

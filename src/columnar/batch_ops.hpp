@@ -15,6 +15,9 @@ Column empty_like(const Column& column);
 // The rows of `column` at `rows` (in that order; a row may repeat), nested children included.
 Column take_rows(const Column& column, const std::vector<uint32_t>& rows);
 RecordBatch take_rows(const RecordBatch& batch, const std::vector<uint32_t>& rows);
+// `batch` replaced by its rows at `rows`, one column at a time: the memory it needs beyond the
+// batch is one column, where take_rows needs a second batch (a spill's sort of a large partition).
+void take_rows_in_place(RecordBatch& batch, const std::vector<uint32_t>& rows);
 // A column of `length` nulls shaped like `field` (a struct gets its children, each all null).
 Column null_column(const Field& field, size_t length);
 // Appends the rows of `from` to `to` (same schema; nested columns included).

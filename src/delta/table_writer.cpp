@@ -2,6 +2,7 @@
 #include "delta/table_writer.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -155,33 +156,13 @@ std::string new_data_file_path(std::string_view directory, int number, parquet::
          std::string(codec_suffix(codec)) + ".parquet";
 }
 
-Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::RecordBatch& batch,
-                                          const std::vector<std::string>& partition_columns,
-                                          const WriteOptions& options, bool data_change) {
-  std::vector<size_t> partition_index;
-  std::vector<size_t> data_index;
-  for (size_t i = 0; i < batch.schema.size(); ++i) {
-    bool is_partition = false;
-    for (const auto& p : partition_columns) is_partition |= batch.schema[i].name == p;
-    (is_partition ? partition_index : data_index).push_back(i);
-  }
-  if (partition_index.size() != partition_columns.size()) {
-    return make_error(Errc::invalid_argument, "the data lacks a partition column");
-  }
-  // The columns written to the files: without partition columns, the batch itself (a copy would
-  // double the memory a big batch holds while it is encoded).
-  columnar::RecordBatch without_partitions;
-  const columnar::RecordBatch* source = &batch;
-  if (!partition_index.empty()) {
-    for (size_t i : data_index) {
-      without_partitions.schema.push_back(batch.schema[i]);
-      without_partitions.columns.push_back(batch.columns[i]);
-    }
-    without_partitions.num_rows = batch.num_rows;
-    source = &without_partitions;
-  }
-  const columnar::RecordBatch& data = *source;
+namespace {
 
+// The rows of `data` as data files, grouped by the values of `partitions` (the partition columns,
+// row for row with `data`; none: one group).
+Result<std::vector<Add>> write_partitioned(Storage& storage, const columnar::RecordBatch& partitions,
+                                           const columnar::RecordBatch& data,
+                                           const WriteOptions& options, bool data_change) {
   // Rows per partition, in order of first appearance.
   struct Group {
     PartitionValues values;
@@ -189,18 +170,17 @@ Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::Reco
     std::vector<uint32_t> rows;
   };
   std::vector<Group> groups;
-  if (partition_index.empty()) {
+  if (partitions.columns.empty()) {
     groups.push_back({});
   } else {
     std::unordered_map<std::string, size_t> by_key;
-    for (size_t row = 0; row < batch.num_rows; ++row) {
+    for (size_t row = 0; row < data.num_rows; ++row) {
       std::string key;
       PartitionValues values;
       std::string directory;
-      for (size_t k = 0; k < partition_index.size(); ++k) {
-        const auto& name = batch.schema[partition_index[k]].name;
-        SL_ASSIGN_OR_RETURN(auto v,
-                            partition_value_of(batch.columns[partition_index[k]], row, name));
+      for (size_t k = 0; k < partitions.columns.size(); ++k) {
+        const auto& name = partitions.schema[k].name;
+        SL_ASSIGN_OR_RETURN(auto v, partition_value_of(partitions.columns[k], row, name));
         key += v ? "v" + *v : "n";
         key += '\x1f';
         directory += partition_directory(name, v) + "/";
@@ -215,16 +195,17 @@ Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::Reco
   std::vector<Add> adds;
   int file_number = 0;
   for (auto& group : groups) {
-    size_t group_rows = partition_index.empty() ? data.num_rows : group.rows.size();
+    const bool all_rows = partitions.columns.empty() || groups.size() == 1;  // rows 0..n-1
+    size_t group_rows = all_rows ? data.num_rows : group.rows.size();
     for (size_t begin = 0; begin < group_rows || (begin == 0 && group_rows == 0 && adds.empty());
          begin += options.max_rows_per_file) {
       size_t end = std::min(group_rows, begin + options.max_rows_per_file);
       columnar::RecordBatch part;
       const columnar::RecordBatch* file_batch = &data;
-      if (!partition_index.empty() || begin > 0 || end < data.num_rows) {
+      if (!all_rows || begin > 0 || end < data.num_rows) {  // a copy only of a part of the rows
         std::vector<uint32_t> rows;
         for (size_t r = begin; r < end; ++r) {
-          rows.push_back(partition_index.empty() ? static_cast<uint32_t>(r) : group.rows[r]);
+          rows.push_back(all_rows ? static_cast<uint32_t>(r) : group.rows[r]);
         }
         part = take_rows(data, rows);
         file_batch = &part;
@@ -244,6 +225,51 @@ Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::Reco
     }
   }
   return adds;
+}
+
+// `batch`'s partition columns moved (a batch taken over) or copied into `partitions`, the others
+// into `data`, each in the batch's order.
+template <class Batch>
+Status split_partition_columns(Batch&& batch, const std::vector<std::string>& partition_columns,
+                               columnar::RecordBatch& partitions, columnar::RecordBatch& data) {
+  constexpr bool owned = !std::is_lvalue_reference_v<Batch>;
+  for (size_t i = 0; i < batch.schema.size(); ++i) {
+    const bool is_partition = std::find(partition_columns.begin(), partition_columns.end(),
+                                        batch.schema[i].name) != partition_columns.end();
+    auto& to = is_partition ? partitions : data;
+    to.schema.push_back(batch.schema[i]);
+    if constexpr (owned) {
+      to.columns.push_back(std::move(batch.columns[i]));
+    } else {
+      to.columns.push_back(batch.columns[i]);
+    }
+  }
+  if (partitions.columns.size() != partition_columns.size())
+    return make_error(Errc::invalid_argument, "the data lacks a partition column");
+  partitions.num_rows = data.num_rows = batch.num_rows;
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::RecordBatch& batch,
+                                          const std::vector<std::string>& partition_columns,
+                                          const WriteOptions& options, bool data_change) {
+  // Without partition columns the batch itself is written (a copy would double the memory a big
+  // batch holds while it is encoded).
+  if (partition_columns.empty()) return write_partitioned(storage, {}, batch, options, data_change);
+  columnar::RecordBatch partitions, data;
+  SL_TRY(split_partition_columns(batch, partition_columns, partitions, data));
+  return write_partitioned(storage, partitions, data, options, data_change);
+}
+
+Result<std::vector<Add>> write_data_files(Storage& storage, columnar::RecordBatch&& batch,
+                                          const std::vector<std::string>& partition_columns,
+                                          const WriteOptions& options, bool data_change) {
+  columnar::RecordBatch partitions, data;
+  SL_TRY(split_partition_columns(std::move(batch), partition_columns, partitions, data));
+  batch = {};
+  return write_partitioned(storage, partitions, data, options, data_change);
 }
 
 Result<CommitResult> create_table(Storage& storage, const std::vector<StructField>& schema,

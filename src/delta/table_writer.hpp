@@ -80,8 +80,13 @@ Result<WriteResult> write_table(Storage& storage, const columnar::RecordBatch& b
                                 const WriteOptions& options = {});
 
 // Writes the rows of `batch` as data files (partition columns left out of the files) and returns
-// their add actions; nothing is committed. Used by write_table and optimize.
+// their add actions; nothing is committed. Used by write_table and optimize. The second form
+// takes the batch's columns over (no copy of a partitioned batch's data columns; `batch` is left
+// empty) and writes a batch of one partition without copying its rows.
 Result<std::vector<Add>> write_data_files(Storage& storage, const columnar::RecordBatch& batch,
+                                          const std::vector<std::string>& partition_columns,
+                                          const WriteOptions& options, bool data_change);
+Result<std::vector<Add>> write_data_files(Storage& storage, columnar::RecordBatch&& batch,
                                           const std::vector<std::string>& partition_columns,
                                           const WriteOptions& options, bool data_change);
 

@@ -70,7 +70,8 @@ columnar::RecordBatch sorted(columnar::RecordBatch rows, std::string_view table)
     std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
       return column->string_at(a) < column->string_at(b);
     });
-  return columnar::take_rows(rows, order);
+  columnar::take_rows_in_place(rows, order);  // a column at a time: a spill holds no second copy
+  return rows;
 }
 
 

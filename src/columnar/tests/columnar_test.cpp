@@ -131,6 +131,17 @@ TEST(Columnar, TakeRowsAndAppendBatchCarryNestedColumnsWhole) {
   EXPECT_EQ(to_debug_string(with_nulls.columns[0], 2), rows[0]);
 }
 
+TEST(Columnar, TakeRowsInPlaceEqualsTakeRows) {
+  for (const auto& batch : {flat(), nested()}) {
+    const std::vector<uint32_t> rows = {2, 0, 1, 1};
+    auto expected = take_rows(batch, rows);
+    auto in_place = batch;
+    take_rows_in_place(in_place, rows);
+    ASSERT_EQ(in_place.num_rows, 4u);
+    EXPECT_EQ(rows_json(in_place), rows_json(expected));
+  }
+}
+
 TEST(Columnar, CellsAsJsonAndCsv) {
   auto b = sample();
   EXPECT_EQ(row_json(b, 0).dump(), R"({"id":1,"name":"Juliette, \"Jo\"","tags":["run","bike"]})");

@@ -43,6 +43,34 @@ TEST(Scan, ReturnsTheRowsWrittenWithPartitionColumns) {
   EXPECT_EQ(id_sum, 435);
 }
 
+// write_data_files taking its batch over (the Silver spill's form) writes what the copying form
+// writes: the same partitions, rows and stats; one partition's rows are written without a copy.
+TEST(Scan, WriteDataFilesTakingTheBatchOverWritesTheSameFiles) {
+  for (int32_t one_day : {0, 1}) {
+    auto batch = people(0, 30);
+    if (one_day)
+      for (auto& d : batch.columns[2].i32) d = 20000;  // a batch of one partition
+    MemoryStorage copied, taken;
+    auto a = write_data_files(copied, batch, {"day"}, options_for({"day"}), true);
+    auto moved = batch;
+    auto b = write_data_files(taken, std::move(moved), {"day"}, options_for({"day"}), true);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_TRUE(moved.columns.empty());
+    ASSERT_EQ(a->size(), one_day ? 1u : 3u);
+    ASSERT_EQ(a->size(), b->size());
+    for (size_t i = 0; i < a->size(); ++i) {
+      EXPECT_EQ((*a)[i].partition_values, (*b)[i].partition_values);
+      EXPECT_EQ((*a)[i].stats, (*b)[i].stats);
+      EXPECT_EQ(copied.read((*a)[i].path)->size(), taken.read((*b)[i].path)->size());
+    }
+  }
+  auto no_day = people(0, 3);
+  no_day.schema.pop_back();
+  no_day.columns.pop_back();
+  MemoryStorage storage;
+  EXPECT_FALSE(write_data_files(storage, std::move(no_day), {"day"}, options_for({"day"}), true).ok());
+}
+
 TEST(Scan, PrunesFilesByPartitionAndStats) {
   MemoryStorage storage;
   ASSERT_TRUE(write_table(storage, people(0, 10), options_for({"day"})).ok());
