@@ -49,35 +49,38 @@ Status take_prefixed_levels(std::string_view& rest, Encoding encoding, const cha
 
 // Decodes `n` levels of one section into out[0..n), checks them, and counts those at the maximum
 // (for definition levels: the present values) as they are decoded: an RLE run is checked once,
-// bit-packed levels a block at a time while the block is in cache.
+// bit-packed levels a block at a time while the block is in cache (unpacked to 32 bits, checked
+// and narrowed to bytes there).
 Result<size_t> decode_levels(std::string_view bytes, int max_level, size_t n, const char* what,
-                             uint32_t* out) {
+                             Level* out) {
   const auto max = static_cast<uint32_t>(max_level);
   const int width = bit_width_for(max);
   const uint8_t* end = reinterpret_cast<const uint8_t*>(bytes.data()) + bytes.size();
   uint32_t highest = 0;
   size_t at_max = 0;
-  uint32_t* next = out;
+  Level* next = out;
+  constexpr size_t k_block = 2048;  // a multiple of 8: blocks start on a byte
+  uint32_t block[k_block];
   bool ok = visit_rle_bit_packed(
       bytes, width, n,
       [&](uint32_t level, size_t count) {
-        std::fill(next, next + count, level);
+        highest = std::max(highest, level);  // checked below, before anything reads the bytes
+        std::memset(next, static_cast<Level>(level), count);
         next += count;
-        highest = std::max(highest, level);
         at_max += level == max ? count : 0;
         return true;
       },
       [&](const uint8_t* p, size_t count) {
-        constexpr size_t k_block = 2048;  // a multiple of 8: blocks start on a byte
         for (size_t done = 0; done < count; done += k_block) {
           const size_t m = std::min(k_block, count - done);
-          unpack_bits(p + done / 8 * static_cast<size_t>(width), end, width, m, next);
+          unpack_bits(p + done / 8 * static_cast<size_t>(width), end, width, m, block);
           // Loops without exits, which the compiler vectorises.
           uint32_t block_highest = 0;
           size_t block_at_max = 0;
           for (size_t i = 0; i < m; ++i) {
-            block_highest = std::max(block_highest, next[i]);
-            block_at_max += next[i] == max;
+            block_highest = std::max(block_highest, block[i]);
+            block_at_max += block[i] == max;
+            next[i] = static_cast<Level>(block[i]);
           }
           highest = std::max(highest, block_highest);
           at_max += block_at_max;
@@ -359,7 +362,7 @@ class PageLoop {
 
   // Room for the page's n levels at the end of `levels`, where they are decoded in place (the
   // chunk's count reserved at once: growing by doubling copied them again and again).
-  uint32_t* levels_tail(std::vector<uint32_t>& levels, size_t n) const {
+  Level* levels_tail(std::vector<Level>& levels, size_t n) const {
     const size_t first = levels.size();
     if (levels.capacity() < first + n) {
       levels.reserve(std::max(first + n, levels_reservation(meta_)));
@@ -386,14 +389,15 @@ class PageLoop {
       if (out_.definition_levels.empty())
         out_.implied_definition = all_defined;
       else
-        out_.definition_levels.insert(out_.definition_levels.end(), n, all_defined);
+        out_.definition_levels.insert(out_.definition_levels.end(), n,
+                                      static_cast<Level>(all_defined));
     } else if (max_def_ > 0) {
       // A flat leaf whose entries were all defined so far kept no levels (LeafData's
       // implied_definition): this page (most likely with a null) makes them explicit.
       const bool implied_so_far = out_.definition_levels.empty();
       if (implied_so_far && first > 0) {
         out_.definition_levels.reserve(levels_reservation(meta_));
-        out_.definition_levels.assign(first, out_.implied_definition);
+        out_.definition_levels.assign(first, static_cast<Level>(out_.implied_definition));
       }
       auto defined = decode_levels(page.definition, max_def_, n, "definition",
                                    levels_tail(out_.definition_levels, n));
@@ -451,6 +455,7 @@ class PageLoop {
 Result<LeafData> read_column_chunk(std::string_view file, const ColumnMetaData& meta,
                                    const LeafInfo& leaf, int64_t rows) {
   LeafData out;
+  out.max_definition = static_cast<uint32_t>(leaf.max_definition_level);
   out.values = Column(leaf.field.type);
   reserve_values(out.values, meta);
   if (meta.type != leaf.conversion.physical)

@@ -23,15 +23,21 @@
 
 namespace sl::parquet {
 
+// A repetition or definition level. One byte: schemas deeper than 64 levels are refused
+// (schema_mapping), so no level exceeds 64; a quarter of the memory traffic of 32-bit levels, and
+// a flat optional leaf's definition levels (0 or 1) are its validity bytes as they stand.
+using Level = uint8_t;
+
 struct LeafData {
-  size_t num_levels = 0;                    // entries
-  size_t num_rows = 0;                      // entries with repetition level 0
-  std::vector<uint32_t> repetition_levels;  // one per entry; empty when max_rep == 0
+  size_t num_levels = 0;                 // entries
+  size_t num_rows = 0;                   // entries with repetition level 0
+  std::vector<Level> repetition_levels;  // one per entry; empty when max_rep == 0
   // One per entry; empty when every entry has implied_definition (max_def == 0, or a flat leaf
   // without a null: most columns, whose levels would only repeat max_def).
-  std::vector<uint32_t> definition_levels;
+  std::vector<Level> definition_levels;
   uint32_t implied_definition = 0;
-  columnar::Column values;  // the present values, in entry order
+  uint32_t max_definition = 0;  // the leaf's maximum definition level
+  columnar::Column values;      // the present values, in entry order
 
   uint32_t repetition(size_t i) const {
     return repetition_levels.empty() ? 0 : repetition_levels[i];

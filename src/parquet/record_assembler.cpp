@@ -125,7 +125,7 @@ class Assembler {
       const size_t n = leaf.num_levels;
       valid.resize(n);
       uint8_t* v = valid.data();
-      const uint32_t* levels = leaf.definition_levels.data();
+      const Level* levels = leaf.definition_levels.data();
       for (size_t i = 0; i < n; ++i) v[i] = levels[i] >= threshold ? 1 : 0;
       for (size_t i = 0; i < n; ++i) valid_count += v[i];
       return valid_count;
@@ -206,7 +206,17 @@ class Assembler {
       return {};
     }
     std::vector<uint8_t> valid;
-    const size_t present = slots(node, leaf, valid);
+    size_t present = 0;
+    if (leaf.repetition_levels.empty() && node.slot_definition_level == 0 &&
+        !leaf.definition_levels.empty() && leaf.max_definition == 1 &&
+        node.valid_definition_level == 1) {
+      // A flat optional leaf (most nullable columns): its levels, 0 or 1 (checked as decoded),
+      // are the validity bytes; taken, not rewritten (the leaf is consumed, as its values are).
+      valid = std::move(leaf.definition_levels);
+      for (uint8_t v : valid) present += v;
+    } else {
+      present = slots(node, leaf, valid);
+    }
     if (present != leaf.values.length)
       return mismatch(node, "the leaf", leaf.values.length, present);
     if (present == valid.size()) {
