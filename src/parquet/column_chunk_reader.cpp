@@ -344,6 +344,7 @@ class PageLoop {
     const size_t first = out_.num_levels;
     SL_ASSIGN_OR_RETURN(size_t present, append_levels(page));
     out_.num_levels += n;
+    out_.num_defined += present;
     SL_TRY(count_rows(first, n));
     if (auto st =
             decode_page_values(page.values, page.encoding, present, conv_,

@@ -37,6 +37,7 @@ struct LeafData {
   std::vector<Level> definition_levels;
   uint32_t implied_definition = 0;
   uint32_t max_definition = 0;  // the leaf's maximum definition level
+  size_t num_defined = 0;       // entries at max_definition (counted as their levels are decoded)
   columnar::Column values;      // the present values, in entry order
 
   uint32_t repetition(size_t i) const {

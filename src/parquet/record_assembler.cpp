@@ -213,7 +213,7 @@ class Assembler {
       // A flat optional leaf (most nullable columns): its levels, 0 or 1 (checked as decoded),
       // are the validity bytes; taken, not rewritten (the leaf is consumed, as its values are).
       valid = std::move(leaf.definition_levels);
-      for (uint8_t v : valid) present += v;
+      present = leaf.num_defined;
     } else {
       present = slots(node, leaf, valid);
     }
