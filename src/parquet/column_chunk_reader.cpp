@@ -71,6 +71,13 @@ Result<size_t> decode_levels(std::string_view bytes, int max_level, size_t n, co
         return true;
       },
       [&](const uint8_t* p, size_t count) {
+        if (width == 1) {
+          // Width 1 is maximum 1 (a flat optional column): the bits straight to bytes, none
+          // above the maximum, those at it counted by popcount.
+          at_max += unpack_bits_to_bytes(p, count, next);
+          next += count;
+          return true;
+        }
         for (size_t done = 0; done < count; done += k_block) {
           const size_t m = std::min(k_block, count - done);
           unpack_bits(p + done / 8 * static_cast<size_t>(width), end, width, m, block);

@@ -112,6 +112,35 @@ constexpr auto k_unpackers = unpackers(std::make_index_sequence<33>());
 
 }  // namespace
 
+namespace {
+
+// Byte b → 8 bytes, byte k = bit k of b (little-endian: byte k is bits 8k..8k+7 of the word).
+constexpr std::array<uint64_t, 256> bits_as_bytes() {
+  std::array<uint64_t, 256> table{};
+  for (uint64_t b = 0; b < 256; ++b) {
+    for (uint64_t k = 0; k < 8; ++k) table[b] |= ((b >> k) & 1) << (8 * k);
+  }
+  return table;
+}
+
+constexpr auto k_bits_as_bytes = bits_as_bytes();
+
+}  // namespace
+
+size_t unpack_bits_to_bytes(const uint8_t* p, size_t n, uint8_t* out) {
+  size_t ones = 0;
+  const size_t whole = n / 8;
+  for (size_t i = 0; i < whole; ++i) {
+    std::memcpy(out + 8 * i, &k_bits_as_bytes[p[i]], 8);
+    ones += static_cast<size_t>(std::popcount(p[i]));
+  }
+  for (size_t k = 0; k < n % 8; ++k) {
+    out[8 * whole + k] = (p[whole] >> k) & 1;
+    ones += out[8 * whole + k];
+  }
+  return ones;
+}
+
 // While 8 bytes remain before `end`, values go through unpack_loads; the tail byte by byte.
 void unpack_bits(const uint8_t* p, const uint8_t* end, int bit_width, size_t n, uint32_t* out) {
   const uint64_t mask = bit_width == 32 ? 0xffffffffull : (1ull << bit_width) - 1;

@@ -27,6 +27,11 @@ void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, 
 // from `p`; they must lie before `end`.
 void unpack_bits(const uint8_t* p, const uint8_t* end, int bit_width, size_t n, uint32_t* out);
 
+// Bit-packed values of width 1 (the definition levels of a flat optional column) as bytes:
+// out[0..n) = the first n bits from `p` (ceil(n / 8) bytes), 8 at a time through a table.
+// Returns how many are 1.
+size_t unpack_bits_to_bytes(const uint8_t* p, size_t n, uint8_t* out);
+
 // The runs covering the first `count` values of a hybrid stream, in order, without materialising
 // them: run(value, n) for an RLE run, packed(p, n) for n bit-packed values starting at p (unpack
 // them with unpack_bits(p, end, ...); n is the run's share of `count`, its bytes checked to lie
