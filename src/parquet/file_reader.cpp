@@ -207,41 +207,51 @@ void ParquetReader::set_threads(size_t threads) {
 
 Result<RecordBatch> ParquetReader::read_row_group(size_t index,
                                                   const std::vector<std::string>& columns) const {
-  if (index >= metadata_.row_groups.size()) {
-    return make_error(Errc::invalid_argument,
-                      "parquet: '" + name_ + "' has no row group " + std::to_string(index));
+  SL_ASSIGN_OR_RETURN(auto batches, read_row_groups({index}, columns));
+  return std::move(batches.front());
+}
+
+Result<std::vector<RecordBatch>> ParquetReader::read_row_groups(
+    const std::vector<size_t>& groups, const std::vector<std::string>& columns) const {
+  for (size_t index : groups) {
+    if (index >= metadata_.row_groups.size()) {
+      return make_error(Errc::invalid_argument,
+                        "parquet: '" + name_ + "' has no row group " + std::to_string(index));
+    }
   }
   SL_ASSIGN_OR_RETURN(auto selections, projection(columns));
-  const RowGroup& rg = metadata_.row_groups[index];
-  const size_t n = selections.size();
-  std::vector<Field> fields(n);
-  std::vector<std::optional<Result<Column>>> read(n);
+  // One item per (group, projected column): item k is column k % n of groups[k / n].
+  const size_t n = selections.size(), items = groups.size() * n;
+  std::vector<Field> fields(items);
+  std::vector<std::optional<Result<Column>>> read(items);
   // Largest first (uncompressed bytes of the field's leaves): a thread left with the last, small
   // columns idles least.
-  std::vector<size_t> order(n);
-  for (size_t i = 0; i < n; ++i) order[i] = i;
-  if (threads_ > 1 && n > 1) {
-    std::vector<int64_t> size(n, 0);
-    for (size_t i = 0; i < n; ++i) {
-      const AssemblyNode& root = file_schema_.roots[selections[i].field];
+  std::vector<size_t> order(items);
+  for (size_t k = 0; k < items; ++k) order[k] = k;
+  if (threads_ > 1 && items > 1) {
+    std::vector<int64_t> size(items, 0);
+    for (size_t k = 0; k < items; ++k) {
+      const RowGroup& rg = metadata_.row_groups[groups[k / n]];
+      const AssemblyNode& root = file_schema_.roots[selections[k % n].field];
       for (size_t leaf = root.first_leaf; leaf < root.leaf_end; ++leaf)
-        size[i] += rg.columns[leaf].meta_data.total_uncompressed_size;
+        size[k] += rg.columns[leaf].meta_data.total_uncompressed_size;
     }
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return size[a] > size[b]; });
   }
-  parallel_for(n, threads_, [&](size_t k) {
-    const size_t i = order[k];
-    read[i].emplace(read_field(index, selections[i], fields[i]));
+  parallel_for(items, threads_, [&](size_t j) {
+    const size_t k = order[j];
+    read[k].emplace(read_field(groups[k / n], selections[k % n], fields[k]));
   });
-  RecordBatch batch;
-  batch.num_rows = static_cast<size_t>(rg.num_rows);
-  for (size_t i = 0; i < n; ++i) {
-    if (!*read[i]) return read[i]->error();
-    batch.schema.push_back(std::move(fields[i]));
-    batch.columns.push_back(std::move(**read[i]));
+  std::vector<RecordBatch> batches(groups.size());
+  for (size_t k = 0; k < items; ++k) {
+    if (!*read[k]) return read[k]->error();
+    RecordBatch& batch = batches[k / n];
+    batch.num_rows = static_cast<size_t>(metadata_.row_groups[groups[k / n]].num_rows);
+    batch.schema.push_back(std::move(fields[k]));
+    batch.columns.push_back(std::move(**read[k]));
   }
-  return batch;
+  return batches;
 }
 
 Result<RecordBatch> ParquetReader::read_all(const std::vector<std::string>& columns) const {
@@ -254,6 +264,7 @@ Result<RecordBatch> ParquetReader::read_all(const std::vector<std::string>& colu
     all.columns.push_back(Column::for_field(all.schema.back()));
   }
   for (size_t g = 0; g < metadata_.row_groups.size(); ++g) {
+    // Group by group (not read_row_groups): one group's batch in memory besides the result.
     SL_ASSIGN_OR_RETURN(auto batch, read_row_group(g, columns));
     for (size_t c = 0; c < batch.columns.size(); ++c)
       all.columns[c].append_rows(batch.columns[c], 0, batch.num_rows);

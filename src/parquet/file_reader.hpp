@@ -8,7 +8,9 @@
 //    pages into levels and values (column_chunk_reader.hpp), then assemble the nested column
 //    (record_assembler.hpp). Projection is by top-level name. With set_threads(n > 1), the
 //    projected top-level columns are read and assembled on up to n threads, largest chunks first
-//    (same batch as one thread).
+//    (same batch as one thread). read_row_groups(groups, columns) spreads the top-level columns
+//    of several row groups over the threads as one list, largest first: the threads do not wait
+//    at the end of each group for its largest column.
 // Every error names the file, and the row group, column (leaf path) and page where it happened.
 #pragma once
 
@@ -54,6 +56,10 @@ class ParquetReader {
   // chunks are not read at all.
   Result<columnar::RecordBatch> read_row_group(size_t index,
                                                const std::vector<std::string>& columns = {}) const;
+  // Several row groups at once, one batch each (in the order asked): as read_row_group on each,
+  // with their columns spread over the threads together.
+  Result<std::vector<columnar::RecordBatch>> read_row_groups(
+      const std::vector<size_t>& groups, const std::vector<std::string>& columns = {}) const;
   Result<columnar::RecordBatch> read_all(const std::vector<std::string>& columns = {}) const;
 
  private:

@@ -140,6 +140,32 @@ TEST(ParquetReader, ReadsStringsOfEveryLength) {
   }
 }
 
+// read_row_groups: the batches read_row_group gives, in the order asked, on any number of threads.
+TEST(ParquetReader, ReadRowGroupsMatchesReadRowGroup) {
+  WriterOptions o;
+  o.row_group_rows = 700;
+  o.page_size = 512;
+  auto reader = ParquetReader::open_bytes(write(batch(2000), o), "mem.parquet");
+  ASSERT_TRUE(reader.ok()) << reader.error().to_string();
+  const std::vector<size_t> groups = {2, 0};
+  for (size_t threads : {1, 2, 3}) {
+    (*reader)->set_threads(threads);
+    auto some = (*reader)->read_row_groups(groups, {"km", "id"});
+    ASSERT_TRUE(some.ok()) << some.error().to_string();
+    ASSERT_EQ(some->size(), groups.size());
+    (*reader)->set_threads(1);
+    for (size_t k = 0; k < groups.size(); ++k) {
+      auto one = (*reader)->read_row_group(groups[k], {"km", "id"});
+      ASSERT_TRUE(one.ok()) << one.error().to_string();
+      EXPECT_EQ((*some)[k].num_rows, one->num_rows);
+      expect_equal(*one, (*some)[k]);
+    }
+  }
+  auto bad = (*reader)->read_row_groups({0, 3});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("no row group 3"), std::string::npos);
+}
+
 TEST(ParquetReader, ProjectionReturnsColumnsInTheAskedOrder) {
   auto reader = ParquetReader::open_bytes(write(batch(10)), "mem.parquet");
   ASSERT_TRUE(reader.ok());
