@@ -5,8 +5,10 @@ service compacting Bronze behind the ingest — peaks at no more than 120 MB of 
 (the kernel's ru_maxrss, through GNU time) while pgbench inserts 10,000 activities/s (1,000
 transactions of 10 rows) into a real PostgreSQL for 45 s. Every inserted activity must land in
 Bronze exactly once, and the maintenance service must have compacted during the run (the budget
-covers its passes). The periodic Silver/Gold refresh is kept out of this run (--refresh-interval
-3600): its footprint grows with the lake and is measured by bench/freshness.sh (README).
+covers its passes). Twice: with the periodic Silver/Gold refresh kept out (--refresh-interval
+3600), and with it every 15 s, so that at least two incremental refreshes run during the load,
+each rebuilding the ~150,000 activities inserted since the previous one (the increment is built
+and written piecewise: lakehouse/README "Refresh memory").
 """
 import glob
 import os
@@ -29,7 +31,8 @@ SECONDS = 45
 
 
 @pytest.mark.slow
-def test_up_stays_within_its_memory_budget_at_10k_rows_per_second(build_dir):
+@pytest.mark.parametrize("refresh_interval", [3600, 15], ids=["no-refresh", "refresh-15s"])
+def test_up_stays_within_its_memory_budget_at_10k_rows_per_second(build_dir, refresh_interval):
     base = pathlib.Path(tempfile.mkdtemp(prefix="sl-upmem-"))
     os.chmod(base, 0o755)
     e = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="warn",
@@ -57,14 +60,16 @@ SELECT 30000000000 + nextval('up_memory_seq'), 59019, 'Course à pied le matin',
                        capture_output=True)
         rss = base / "rss"
         up = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", str(rss), sportlake, "up",
-                               "--refresh-interval", "3600"],
+                               "--refresh-interval", str(refresh_interval)],
                               env=e, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             wait_for(lambda: (bronze / "_delta_log" / f"{0:020d}.json").exists(),
                      "the Bronze snapshot", timeout=120)
+            load_started = time.time()
             load = subprocess.run([pgbench, "-n", "-c", "8", "-j", "2", "-R",
                                    str(RATE // ROWS_PER_TX), "-T", str(SECONDS), "-f",
                                    str(script), url], capture_output=True, text=True)
+            load_ended = time.time()
             assert load.returncode == 0, load.stderr
             tps = float(re.search(r"tps = ([0-9.]+)", load.stdout).group(1))
             inserted = int(subprocess.run(
@@ -94,6 +99,14 @@ SELECT 30000000000 + nextval('up_memory_seq'), 59019, 'Course à pied le matin',
         assert len(ids) == len(set(ids)) == inserted  # each activity exactly once
         history = DeltaTable(str(bronze)).history()
         assert any(h["operation"] == "OPTIMIZE" for h in history), "no compaction ran"
+        if refresh_interval < SECONDS:
+            # The refreshes that ran while pgbench inserted: Silver's activities got new rows.
+            silver = base / "home" / "delta" / "silver" / "activities"
+            during = [h for h in DeltaTable(str(silver)).history()
+                      if h["operation"] == "REFRESH SILVER (incremental)"
+                      and load_started * 1000 <= h["timestamp"] <= load_ended * 1000 + 15_000]
+            print(f"{len(during)} incremental refreshes during the load")
+            assert len(during) >= 2, f"only {len(during)} incremental refreshes during the load"
         # At least half the asked rate, or the run did not test what it says.
         assert tps * ROWS_PER_TX >= RATE / 2, f"only {tps * ROWS_PER_TX:.0f} rows/s inserted"
         assert peak_mb <= BUDGET_MB, f"up peaked at {peak_mb:.0f} MB (budget {BUDGET_MB} MB)"
