@@ -141,22 +141,36 @@ Result<BronzeState> bronze_state_of_keys(const delta::Storage& table,
   wanted.push_back(key_column);
   for (const auto& f : snapshot.schema.fields)
     if (f.name.starts_with('_')) wanted.push_back(f.name);
-  SL_ASSIGN_OR_RETURN(auto batch, read_table_files(table, snapshot, std::move(files), wanted));
-  size_t key_index = batch.schema.size();
-  for (size_t i = 0; i < batch.schema.size(); ++i)
-    if (batch.schema[i].name == key_column) key_index = i;
-  if (key_index == batch.schema.size())
-    return make_error(Errc::invalid_argument, table.describe("") + ": no key column '" +
-                                                  key_column + "'");
-  const auto& key = batch.columns[key_index];
+  // One file at a time, its rows of `keys` kept: a file's columns and the rows kept are held,
+  // not every candidate file's rows at once.
   const std::unordered_set<int64_t> wanted_keys(keys.begin(), keys.end());
-  std::vector<uint32_t> rows;
-  for (size_t r = 0; r < batch.num_rows; ++r) {
-    if (!key.is_valid(r)) continue;
-    const int64_t k = key.type.id == columnar::TypeId::int32 ? key.i32[r] : key.i64[r];
-    if (wanted_keys.contains(k)) rows.push_back(static_cast<uint32_t>(r));
+  columnar::RecordBatch kept;
+  if (files.empty()) {
+    SL_ASSIGN_OR_RETURN(kept, read_table_files(table, snapshot, {}, wanted));
   }
-  auto state = BronzeState::of(columnar::take_rows(batch, rows), {key_column});
+  for (const auto& f : files) {
+    SL_ASSIGN_OR_RETURN(auto batch, read_table_files(table, snapshot, {f}, wanted));
+    size_t key_index = batch.schema.size();
+    for (size_t i = 0; i < batch.schema.size(); ++i)
+      if (batch.schema[i].name == key_column) key_index = i;
+    if (key_index == batch.schema.size())
+      return make_error(Errc::invalid_argument, table.describe("") + ": no key column '" +
+                                                    key_column + "'");
+    const auto& key = batch.columns[key_index];
+    std::vector<uint32_t> rows;
+    for (size_t r = 0; r < batch.num_rows; ++r) {
+      if (!key.is_valid(r)) continue;
+      const int64_t k = key.type.id == columnar::TypeId::int32 ? key.i32[r] : key.i64[r];
+      if (wanted_keys.contains(k)) rows.push_back(static_cast<uint32_t>(r));
+    }
+    if (rows.empty() && !kept.schema.empty()) continue;
+    auto taken = columnar::take_rows(batch, rows);
+    if (kept.schema.empty())
+      kept = std::move(taken);
+    else
+      SL_TRY(columnar::append_batch(kept, taken));
+  }
+  auto state = BronzeState::of(std::move(kept), {key_column});
   if (!state) return state.error().with_context(table.describe(""));
   return state;
 }

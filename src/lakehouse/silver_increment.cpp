@@ -4,7 +4,9 @@
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
+#include <span>
 
 #include "columnar/batch_ops.hpp"
 #include "delta/partitions.hpp"
@@ -13,6 +15,7 @@
 #include "lakehouse/lake_tables.hpp"
 #include "lakehouse/refresh_plan.hpp"
 #include "lakehouse/silver_build.hpp"
+#include "lakehouse/silver_writer.hpp"
 
 namespace sl::lakehouse {
 
@@ -33,6 +36,11 @@ const std::vector<SilverSource>& silver_sources() {
 namespace {
 
 constexpr int64_t k_hour_us = 3'600'000'000LL;
+// The activities rebuilt a piece at a time (their Bronze state, structs and columns), and the
+// rows each Silver table's writer holds before it writes them as data files: what bounds the
+// increment's memory (a piece's structs and state, plus two writers' columns).
+constexpr size_t k_activities_per_piece = 1 << 14;
+constexpr size_t k_increment_held_bytes = size_t{16} << 20;
 
 struct SourceChanges {
   const SilverSource* source = nullptr;
@@ -218,28 +226,55 @@ Result<SilverIncrement> refresh_silver_incrementally(const SilverIncrementOption
     if (!deps.now_due.empty()) result.changed = true;
   }
   const ActivityRebuild rebuild = activities_to_rebuild(deps);
+  deps = {};
   result.activities_rebuilt = rebuild.activities.size();
-  Silver part2;
-  if (!rebuild.empty()) {
-    std::optional<BronzeState> activities;
-    if (strava.snapshot) {
-      SL_ASSIGN_OR_RETURN(activities,
-                          bronze_state_of_keys(*strava.storage, *strava.snapshot, "activity_id",
-                                               rebuild.activities, strava.source->columns));
-    }
-    SL_TRY(read_state("job_failures"));
-    SilverInputs a = in;
-    a.activities = activities ? &*activities : nullptr;
-    a.job_failures = state("job_failures");
-    build_activities_part(a, employees_after, &rebuild.finding_keys, part2);
-  }
   if (!result.changed && !small_changed && rebuild.empty()) return result;
   result.changed = true;
+
+  // The activities' part a piece of keys at a time: their Bronze state read (one candidate file
+  // at a time), their rows built, turned into columns and handed to the tables' writers, which
+  // write sorted data files past k_increment_held_bytes (committed below). So what the increment
+  // holds is bounded, whatever the changes between two refreshes (README "Refresh memory").
+  const auto& specs = silver_specs();
+  SilverFileWriter activity_files(lake, "activities", k_increment_held_bytes);
+  SilverFileWriter issue_files(lake, "dq_issues", k_increment_held_bytes);
+  auto write_piece = [&](Silver& piece) -> Status {
+    SL_TRY(activity_files.append(
+        record_batch(specs.activities, std::span<const Activity>(piece.activities))));
+    SL_TRY(issue_files.append(
+        record_batch(specs.dq_issues, std::span<const DqIssue>(piece.issues))));
+    piece = {};
+    return {};
+  };
+  if (!rebuild.empty()) {
+    SL_TRY(read_state("job_failures"));
+    SilverInputs a = in;
+    a.job_failures = state("job_failures");
+    for (size_t i = 0; strava.snapshot && i < rebuild.activities.size();
+         i += k_activities_per_piece) {
+      const auto from = rebuild.activities.begin() + static_cast<std::ptrdiff_t>(i);
+      const std::vector<int64_t> keys(
+          from, from + static_cast<std::ptrdiff_t>(
+                           std::min(k_activities_per_piece, rebuild.activities.size() - i)));
+      SL_ASSIGN_OR_RETURN(auto activities,
+                          bronze_state_of_keys(*strava.storage, *strava.snapshot, "activity_id",
+                                               keys, strava.source->columns));
+      a.activities = &activities;
+      Silver piece;
+      build_activity_rows(a, employees_after, activities.rows(), piece);
+      SL_TRY(write_piece(piece));
+    }
+    a.activities = nullptr;
+    Silver piece;
+    build_notify_findings(a, &rebuild.finding_keys, piece);
+    SL_TRY(write_piece(piece));
+  }
 
   // 4. The commits, dq_issues last with the watermarks.
   next[std::string(k_checked_at)] = options.now_us;
   next[std::string(k_settings)] = options.settings;
   auto part1_rows = silver_tables(part1);
+  part1 = {};
   if (small_changed) {
     for (const char* table : {"employees", "commutes"}) {
       SL_ASSIGN_OR_RETURN(auto current, silver_snapshot(lake, table));
@@ -247,35 +282,32 @@ Result<SilverIncrement> refresh_silver_incrementally(const SilverIncrementOption
                            "REFRESH SILVER"));
     }
   }
-  auto new_rows = silver_tables(part2);
-  part2 = {};  // the rows are in the batches now: not held twice while they are written
+  auto keep = [](SilverFileWriter& writer) {
+    return [&writer](columnar::RecordBatch rows) { return writer.append(rows); };
+  };
   if (!rebuild.activities.empty()) {
     SL_ASSIGN_OR_RETURN(auto current, silver_snapshot(lake, "activities"));
     SL_ASSIGN_OR_RETURN(auto held, files_holding_keys(lake, "activities", *current, "activity_id",
                                                       as_text(rebuild.activities),
-                                                      activity_file_may_hold));
-    auto rows = batch_named(new_rows, "activities");
-    if (held.kept.num_rows > 0) SL_TRY(columnar::append_batch(rows, held.kept));
-    if (rows.num_rows > 0 || !held.files.empty())
-      SL_TRY(commit_silver(lake, "activities", current, held.files, std::move(rows), next,
-                           "REFRESH SILVER (incremental)"));
+                                                      activity_file_may_hold, keep(activity_files)));
+    if (activity_files.rows() > 0 || !held.empty())
+      SL_TRY(activity_files.commit_replacing(current, std::move(held), next,
+                                             "REFRESH SILVER (incremental)"));
   }
   SL_ASSIGN_OR_RETURN(auto issues_now, silver_snapshot(lake, "dq_issues"));
-  SL_ASSIGN_OR_RETURN(auto held, files_holding_keys(lake, "dq_issues", *issues_now, "row_key",
-                                                    rebuild.finding_keys,
-                                                    activity_findings_may_hold));
-  std::vector<delta::Add> replaced = held.files;
-  auto rows = batch_named(new_rows, "dq_issues");
-  if (held.kept.num_rows > 0) SL_TRY(columnar::append_batch(rows, held.kept));
+  SL_ASSIGN_OR_RETURN(auto replaced, files_holding_keys(lake, "dq_issues", *issues_now, "row_key",
+                                                        rebuild.finding_keys,
+                                                        activity_findings_may_hold,
+                                                        keep(issue_files)));
   if (small_changed) {
     for (const auto& f : issues_now->files) {
       auto p = f.partition_values.find("table_name");
       if (p == f.partition_values.end() || p->second != "activities") replaced.push_back(f);
     }
-    SL_TRY(columnar::append_batch(rows, batch_named(part1_rows, "dq_issues")));
+    SL_TRY(issue_files.append(batch_named(part1_rows, "dq_issues")));
   }
-  SL_TRY(commit_silver(lake, "dq_issues", issues_now, replaced, std::move(rows), next,
-                       "REFRESH SILVER (incremental)"));
+  SL_TRY(issue_files.commit_replacing(issues_now, std::move(replaced), next,
+                                      "REFRESH SILVER (incremental)"));
   spdlog::info(
       "refresh: incremental Silver: {} Bronze changes read, employees {}, {} activities rebuilt",
       result.bronze_changes, result.employees_rebuilt ? "rebuilt" : "unchanged",

@@ -18,6 +18,7 @@
 #include "lakehouse/bronze_changes.hpp"
 #include "lakehouse/bronze_state.hpp"
 #include "lakehouse/silver_build.hpp"
+#include "lakehouse/silver_writer.hpp"
 
 namespace sl::lakehouse {
 
@@ -75,42 +76,6 @@ columnar::RecordBatch sorted(columnar::RecordBatch rows, std::string_view table)
 }
 
 
-// Each refresh adds a file to the partitions it touches (today's month, mostly). Once a
-// partition holds `k_small_files_merged` small files (under half a full file), the next commit
-// adding rows there merges them with its rows: the count of files per partition stays bounded
-// at the price of rewriting a few small files now and then.
-constexpr size_t k_small_files_merged = 8;
-
-Result<std::vector<delta::Add>> small_files_to_merge(const delta::Snapshot& current,
-                                                     const std::vector<delta::Add>& replaced,
-                                                     const columnar::RecordBatch& rows,
-                                                     const std::vector<std::string>& partitions) {
-  std::set<delta::PartitionValues> touched;
-  for (size_t r = 0; r < rows.num_rows; ++r) {
-    delta::PartitionValues values;
-    for (const auto& p : partitions)
-      for (size_t i = 0; i < rows.schema.size(); ++i)
-        if (rows.schema[i].name == p) {
-          SL_ASSIGN_OR_RETURN(values[p], delta::partition_value_of(rows.columns[i], r, p));
-        }
-    touched.insert(std::move(values));
-  }
-  std::set<std::string> taken;
-  for (const auto& f : replaced) taken.insert(f.path);
-  std::map<delta::PartitionValues, std::vector<delta::Add>> small;
-  for (const auto& f : current.files) {
-    if (taken.contains(f.path) || !touched.contains(f.partition_values)) continue;
-    const auto records = file_records(f);
-    if (records && *records < static_cast<int64_t>(k_silver_rows_per_file / 2))
-      small[f.partition_values].push_back(f);
-  }
-  std::vector<delta::Add> merged;
-  for (auto& [values, files] : small)
-    if (files.size() >= k_small_files_merged)
-      merged.insert(merged.end(), files.begin(), files.end());
-  return merged;
-}
-
 }  // namespace
 
 namespace {
@@ -150,22 +115,10 @@ Status commit_silver(const delta::Lake& lake, std::string_view table,
                      const std::optional<delta::Snapshot>& current,
                      const std::vector<delta::Add>& replaced, columnar::RecordBatch rows,
                      const Watermarks& watermarks, const std::string& operation) {
-  auto storage = lake.table(delta::Layer::silver, table);
-  const auto partitions = silver_partition_columns(table);
-  std::vector<delta::Add> removed = replaced;
-  if (current && !partitions.empty() && current->metadata.partition_columns == partitions) {
-    SL_ASSIGN_OR_RETURN(auto merged,
-                        small_files_to_merge(*current, replaced, rows, partitions));
-    if (!merged.empty()) {
-      SL_ASSIGN_OR_RETURN(auto old_rows, read_table_files(*storage, *current, merged, {}));
-      SL_TRY(columnar::append_batch(rows, old_rows));
-      removed.insert(removed.end(), merged.begin(), merged.end());
-    }
-  }
-  const auto schema = rows.schema;
-  SL_ASSIGN_OR_RETURN(auto adds, write_silver_files(lake, table, std::move(rows)));
-  return commit_silver_files(lake, table, current, std::move(removed), std::move(adds), schema,
-                             watermarks, operation);
+  SilverFileWriter writer(lake, std::string(table));
+  SL_TRY(writer.append(rows));
+  rows = {};
+  return writer.commit_replacing(current, replaced, watermarks, operation);
 }
 
 Status commit_silver_files(const delta::Lake& lake, std::string_view table,
@@ -220,13 +173,12 @@ Status commit_silver_files(const delta::Lake& lake, std::string_view table,
   return {};
 }
 
-Result<KeyedFiles> files_holding_keys(const delta::Lake& lake, std::string_view table,
-                                      const delta::Snapshot& snapshot,
-                                      const std::string& key_column,
-                                      const std::set<std::string>& keys,
-                                      bool (*candidate)(const delta::Add&,
-                                                        const std::set<std::string>&)) {
-  KeyedFiles out;
+Result<std::vector<delta::Add>> files_holding_keys(
+    const delta::Lake& lake, std::string_view table, const delta::Snapshot& snapshot,
+    const std::string& key_column, const std::set<std::string>& keys,
+    bool (*candidate)(const delta::Add&, const std::set<std::string>&),
+    const std::function<Status(columnar::RecordBatch)>& keep) {
+  std::vector<delta::Add> out;
   if (keys.empty()) return out;
   auto storage = lake.table(delta::Layer::silver, table);
   for (const auto& f : snapshot.files) {
@@ -247,12 +199,8 @@ Result<KeyedFiles> files_holding_keys(const delta::Lake& lake, std::string_view 
       if (!key.is_valid(r) || !keys.contains(text)) others.push_back(static_cast<uint32_t>(r));
     }
     if (others.size() == rows.num_rows) continue;  // the stats' range held none of the keys
-    out.files.push_back(f);
-    auto kept = columnar::take_rows(rows, others);
-    if (out.kept.schema.empty())
-      out.kept = std::move(kept);
-    else
-      SL_TRY(columnar::append_batch(out.kept, kept));
+    out.push_back(f);
+    SL_TRY(keep(columnar::take_rows(rows, others)));
   }
   return out;
 }

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -53,9 +54,6 @@ Result<Watermarks> read_watermarks(const delta::Lake& lake);
 Result<std::optional<delta::Snapshot>> silver_snapshot(const delta::Lake& lake,
                                                        std::string_view table);
 
-// One commit: remove `replaced` (files of `current`), add `rows` (sorted and split by the
-// layout), set the watermarks. The table is created, or its layout changed (a table written
-// before this layout), as needed.
 // A data file's rows, from its stats' numRecords (nullopt without stats).
 std::optional<int64_t> file_records(const delta::Add& file);
 
@@ -70,23 +68,23 @@ Status commit_silver_files(const delta::Lake& lake, std::string_view table,
                            std::vector<delta::Add> replaced, std::vector<delta::Add> added,
                            const std::vector<columnar::Field>& schema,
                            const Watermarks& watermarks, const std::string& operation);
+// One commit: remove `replaced` (files of `current`), add `rows` (sorted and split by the
+// layout; small files of the partitions written merged in: SilverFileWriter::commit_replacing),
+// set the watermarks. The table is created, or its layout changed (a table written before this
+// layout), as needed.
 Status commit_silver(const delta::Lake& lake, std::string_view table,
                      const std::optional<delta::Snapshot>& current,
                      const std::vector<delta::Add>& replaced, columnar::RecordBatch rows,
                      const Watermarks& watermarks, const std::string& operation);
 
 // The live files of `snapshot` accepted by `candidate` that hold a row whose `key_column` value
-// (as text) is in `keys`, and the other rows of those files (to write back).
-struct KeyedFiles {
-  std::vector<delta::Add> files;
-  columnar::RecordBatch kept;
-};
-Result<KeyedFiles> files_holding_keys(const delta::Lake& lake, std::string_view table,
-                                      const delta::Snapshot& snapshot,
-                                      const std::string& key_column,
-                                      const std::set<std::string>& keys,
-                                      bool (*candidate)(const delta::Add&,
-                                                        const std::set<std::string>&));
+// (as text) is in `keys`; the other rows of each such file (to write back) are handed to `keep`
+// as the file is read, so one file's rows are held at a time.
+Result<std::vector<delta::Add>> files_holding_keys(
+    const delta::Lake& lake, std::string_view table, const delta::Snapshot& snapshot,
+    const std::string& key_column, const std::set<std::string>& keys,
+    bool (*candidate)(const delta::Add&, const std::set<std::string>&),
+    const std::function<Status(columnar::RecordBatch)>& keep);
 
 // A table's rows, from its files' stats (0 when it does not exist).
 Result<size_t> silver_row_count(const delta::Lake& lake, std::string_view table);

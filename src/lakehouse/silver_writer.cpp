@@ -2,15 +2,20 @@
 #include "lakehouse/silver_writer.hpp"
 
 #include <cstring>
+#include <set>
 
 #include "columnar/batch_ops.hpp"
 #include "columnar/memory_size.hpp"
+#include "lakehouse/bronze_changes.hpp"
 #include "lakehouse/silver_store.hpp"
 
 namespace sl::lakehouse {
 
-SilverFileWriter::SilverFileWriter(const delta::Lake& lake, std::string table)
-    : lake_(lake), table_(std::move(table)), partition_columns_(silver_partition_columns(table_)) {}
+SilverFileWriter::SilverFileWriter(const delta::Lake& lake, std::string table, size_t spill_bytes)
+    : lake_(lake),
+      table_(std::move(table)),
+      spill_bytes_(spill_bytes),
+      partition_columns_(silver_partition_columns(table_)) {}
 
 Status SilverFileWriter::append(const columnar::RecordBatch& rows) {
   if (schema_.empty()) schema_ = rows.schema;
@@ -57,6 +62,7 @@ Status SilverFileWriter::append(const columnar::RecordBatch& rows) {
     }
     held_bytes_ += columnar::memory_bytes(held) - before;
   }
+  if (spill_bytes_ > 0 && held_bytes_ > spill_bytes_) return spill();
   return {};
 }
 
@@ -77,6 +83,56 @@ Status SilverFileWriter::commit(const std::map<std::string, int64_t>& watermarks
   SL_TRY(spill());
   SL_ASSIGN_OR_RETURN(auto current, silver_snapshot(lake_, table_));
   std::vector<delta::Add> replaced = current ? current->files : std::vector<delta::Add>{};
+  return commit_silver_files(lake_, table_, current, std::move(replaced), std::move(written_),
+                             schema_, watermarks, operation);
+}
+
+namespace {
+
+// Each incremental refresh adds a file to the partitions it touches (today's month, mostly).
+constexpr size_t k_small_files_merged = 8;
+
+// The small files (under half a full file) of the partitions `touched`, where they number
+// k_small_files_merged or more, not counting the files being replaced.
+std::vector<delta::Add> small_files_to_merge(const delta::Snapshot& current,
+                                             const std::vector<delta::Add>& replaced,
+                                             const std::set<delta::PartitionValues>& touched) {
+  std::set<std::string> taken;
+  for (const auto& f : replaced) taken.insert(f.path);
+  std::map<delta::PartitionValues, std::vector<delta::Add>> small;
+  for (const auto& f : current.files) {
+    if (taken.contains(f.path) || !touched.contains(f.partition_values)) continue;
+    const auto records = file_records(f);
+    if (records && *records < static_cast<int64_t>(k_silver_rows_per_file / 2))
+      small[f.partition_values].push_back(f);
+  }
+  std::vector<delta::Add> merged;
+  for (auto& [values, files] : small)
+    if (files.size() >= k_small_files_merged)
+      merged.insert(merged.end(), files.begin(), files.end());
+  return merged;
+}
+
+}  // namespace
+
+Status SilverFileWriter::commit_replacing(const std::optional<delta::Snapshot>& current,
+                                          std::vector<delta::Add> replaced,
+                                          const std::map<std::string, int64_t>& watermarks,
+                                          const std::string& operation) {
+  SL_TRY(spill());
+  if (current && !partition_columns_.empty() &&
+      current->metadata.partition_columns == partition_columns_) {
+    std::set<delta::PartitionValues> touched;
+    for (const auto& f : written_) touched.insert(f.partition_values);
+    const auto merged = small_files_to_merge(*current, replaced, touched);
+    auto storage = lake_.table(delta::Layer::silver, table_);
+    for (const auto& f : merged) {
+      SL_ASSIGN_OR_RETURN(auto rows, read_table_files(*storage, *current, {f}, {}));
+      SL_TRY(append(rows));
+      replaced.push_back(f);
+    }
+    SL_TRY(spill());
+  }
   return commit_silver_files(lake_, table_, current, std::move(replaced), std::move(written_),
                              schema_, watermarks, operation);
 }

@@ -1,12 +1,16 @@
-// A Silver table written while it is built (the full refresh): rows are appended in batches,
-// held per partition, and written as data files (sorted by the table's key) when the caller
-// spills them — the refresh spills once the rows it holds exceed its memory budget — or at the
+// A Silver table written while it is built (both refreshes): rows are appended in batches,
+// held per partition, and written as data files (sorted by the table's key) when they are
+// spilled — by the caller (the full refresh spills once the rows it holds exceed its memory
+// budget), or by the writer itself past `spill_bytes` (the incremental refresh) — or at the
 // end; every file written is committed at once (commit_silver_files), so readers see the old
 // table or the new one. Holding rows per partition keeps a spill's sort to one partition at a
 // time (a copy of that partition, not of everything held).
+//
+// Order: append (any number of times, spills in between) → commit or commit_replacing, once.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +23,8 @@ namespace sl::lakehouse {
 
 class SilverFileWriter {
  public:
-  SilverFileWriter(const delta::Lake& lake, std::string table);
+  // `spill_bytes` > 0: append spills by itself once the rows held exceed it.
+  SilverFileWriter(const delta::Lake& lake, std::string table, size_t spill_bytes = 0);
 
   // Holds `rows` (same schema every time; an empty batch gives the schema).
   Status append(const columnar::RecordBatch& rows);
@@ -30,10 +35,19 @@ class SilverFileWriter {
   Status spill();
   // Writes what is held, then one commit: `current`'s files replaced by every file written.
   Status commit(const std::map<std::string, int64_t>& watermarks, const std::string& operation);
+  // Writes what is held, then one commit replacing `replaced` (files of `current`) by every file
+  // written. A partition written to that holds `k_small_files_merged` small files has them merged
+  // in (read one at a time, appended, replaced): the count of files per partition stays bounded
+  // at the price of rewriting a few small files now and then.
+  Status commit_replacing(const std::optional<delta::Snapshot>& current,
+                          std::vector<delta::Add> replaced,
+                          const std::map<std::string, int64_t>& watermarks,
+                          const std::string& operation);
 
  private:
   const delta::Lake& lake_;
   std::string table_;
+  size_t spill_bytes_;
   std::vector<std::string> partition_columns_;
   std::vector<columnar::Field> schema_;
   std::map<std::string, columnar::RecordBatch> held_;  // by partition values (raw bytes)
