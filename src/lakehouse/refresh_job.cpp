@@ -178,7 +178,7 @@ Result<GoldInputs> refresh_silver_fully(const RefreshOptions& options, int64_t s
       return {};
     }));
   }
-  build_notify_findings(in, nullptr, silver);
+  build_notify_findings(in, {}, silver);
   SL_TRY(write_piece(silver));
   states.clear();  // Bronze's changes are not needed any more
   spdlog::info("refresh: Silver activities {} rows ({} spills), findings {} rows ({} spills)",

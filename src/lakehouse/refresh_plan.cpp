@@ -1,6 +1,7 @@
 // The incremental refresh's dependency rules.
 #include "lakehouse/refresh_plan.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace sl::lakehouse {
@@ -16,27 +17,35 @@ std::set<int64_t> employees_in_or_out(const std::unordered_set<int64_t>& before,
 }
 
 ActivityRebuild activities_to_rebuild(const ActivityDependencies& d) {
-  std::set<int64_t> activities(d.changed.begin(), d.changed.end());
-  activities.insert(d.now_due.begin(), d.now_due.end());
+  ActivityRebuild out;
+  std::vector<int64_t>& activities = out.activities;
+  activities = d.changed;
+  activities.insert(activities.end(), d.now_due.begin(), d.now_due.end());
   for (const auto& [activity, employee] : d.silver_activities)
-    if (d.employees_in_or_out.contains(employee)) activities.insert(activity);
-  std::set<std::string> finding_keys;
+    if (d.employees_in_or_out.contains(employee)) activities.push_back(activity);
   auto by_key = [&](const std::string& key) {
     int64_t id = 0;
     const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
     if (ec == std::errc() && end == key.data() + key.size())
-      activities.insert(id);
+      activities.push_back(id);
     else
-      finding_keys.insert(key);  // not an activity id: only its findings
+      out.other_finding_keys.insert(key);  // not an activity id: only its findings
   };
   for (const auto& [key, employee] : d.rejected_activity_findings)
     if (d.employees_in_or_out.contains(employee)) by_key(key);
   for (const auto& key : d.notify_items) by_key(key);
-  ActivityRebuild out;
-  out.activities.assign(activities.begin(), activities.end());
-  for (int64_t id : out.activities) finding_keys.insert(std::to_string(id));
-  out.finding_keys = std::move(finding_keys);
+  std::sort(activities.begin(), activities.end());
+  activities.erase(std::unique(activities.begin(), activities.end()), activities.end());
   return out;
+}
+
+bool ActivityRebuild::rebuilds_findings_of(std::string_view key) const {
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
+  // An activity's findings are keyed by std::to_string of its id ("007" is not activity 7's).
+  if (ec == std::errc() && end == key.data() + key.size() && std::to_string(id) == key)
+    return std::binary_search(activities.begin(), activities.end(), id);
+  return other_finding_keys.contains(std::string(key));
 }
 
 }  // namespace sl::lakehouse

@@ -302,9 +302,9 @@ void build_commutes(const SilverInputs& in, Silver& silver, Issues& issues) {
 // The open failures of the jobs (job_failures, lakehouse/job_failures.hpp): an item a job
 // skipped so that the others could go on. Keyed like the row it concerns. The notify failures
 // belong to the activities' part (`notify_part`, for the keys of `notify_keys`, every one when
-// null), the others to the employees' part.
+// empty), the others to the employees' part.
 void report_job_failures(const SilverInputs& in, bool notify_part,
-                         const std::set<std::string>* notify_keys, Issues& issues) {
+                         const NotifyKeys& notify_keys, Issues& issues) {
   if (!in.job_failures) return;
   const BronzeState& f = *in.job_failures;
   for (size_t row : f.rows()) {
@@ -319,7 +319,7 @@ void report_job_failures(const SilverInputs& in, bool notify_part,
     // A Kafka record a consumer could not read concerns no row of ours: the jobs' part.
     const bool log_record = item.starts_with("kafka ");
     if ((job == "notify" && !log_record) != notify_part) continue;
-    if (notify_part && notify_keys && !notify_keys->contains(item_key)) continue;
+    if (notify_part && notify_keys && !notify_keys(item_key)) continue;
     if (log_record) {
       issues.add("jobs", job + " " + item, employee, job + "_failed", "warning",
                  "message Kafka illisible, ignoré" + times + " : " + error);
@@ -361,11 +361,11 @@ void build_employees_part(const SilverInputs& inputs, Silver& silver) {
   Issues issues(silver.issues);
   build_employees(inputs, silver, issues);
   build_commutes(inputs, silver, issues);
-  report_job_failures(inputs, false, nullptr, issues);
+  report_job_failures(inputs, false, {}, issues);
 }
 
 void build_activities_part(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
-                           const std::set<std::string>* notify_keys, Silver& silver) {
+                           const NotifyKeys& notify_keys, Silver& silver) {
   if (inputs.activities) build_activity_rows(inputs, employees, inputs.activities->rows(), silver);
   build_notify_findings(inputs, notify_keys, silver);
 }
@@ -376,7 +376,7 @@ void build_activity_rows(const SilverInputs& inputs, const std::unordered_set<in
   build_activities(inputs, employees, rows, silver, issues);
 }
 
-void build_notify_findings(const SilverInputs& inputs, const std::set<std::string>* notify_keys,
+void build_notify_findings(const SilverInputs& inputs, const NotifyKeys& notify_keys,
                            Silver& silver) {
   Issues issues(silver.issues);
   report_job_failures(inputs, true, notify_keys, issues);
@@ -398,7 +398,7 @@ Silver build_silver(const SilverInputs& inputs) {
   build_employees_part(inputs, silver);
   std::unordered_set<int64_t> employees;
   for (const auto& e : silver.employees) employees.insert(e.id);
-  build_activities_part(inputs, employees, nullptr, silver);
+  build_activities_part(inputs, employees, {}, silver);
   return silver;
 }
 

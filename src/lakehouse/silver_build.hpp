@@ -25,10 +25,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 
 #include "integrations/gazetteer.hpp"
@@ -62,17 +64,20 @@ Silver build_silver(const SilverInputs& inputs);
 // Part 1: appends to silver.employees, silver.commutes, silver.issues (`inputs.activities` unused).
 void build_employees_part(const SilverInputs& inputs, Silver& silver);
 
+// Which activity keys' notify failures to report (empty: every one).
+using NotifyKeys = std::function<bool(std::string_view)>;
+
 // Part 2 over the activities of `inputs.activities` (a whole state, or only the keys being
 // rebuilt), checked against `employees` (the ids of Silver's employees). `notify_keys`: the
-// activity keys whose notify failures to report (nullptr: every one).
+// activity keys whose notify failures to report (empty: every one).
 void build_activities_part(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
-                           const std::set<std::string>* notify_keys, Silver& silver);
+                           const NotifyKeys& notify_keys, Silver& silver);
 
 // Part 2 in pieces (the full refresh streams the activities file by file): the rules over chosen
 // rows of `inputs.activities`, and the notify failures (once).
 void build_activity_rows(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
                          std::span<const size_t> rows, Silver& silver);
-void build_notify_findings(const SilverInputs& inputs, const std::set<std::string>* notify_keys,
+void build_notify_findings(const SilverInputs& inputs, const NotifyKeys& notify_keys,
                            Silver& silver);
 
 // A finding of part 2, keyed by an activity id (its rules, unconverted values, notify failures).

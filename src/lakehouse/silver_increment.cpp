@@ -55,22 +55,10 @@ columnar::RecordBatch batch_named(std::vector<NamedBatch>& tables, std::string_v
   return {};
 }
 
-// The text keys of an integer column's values.
-std::set<std::string> as_text(const std::vector<int64_t>& keys) {
-  std::set<std::string> out;
-  for (int64_t k : keys) out.insert(std::to_string(k));
-  return out;
-}
-
-bool activity_file_may_hold(const delta::Add& file, const std::set<std::string>& keys) {
-  std::vector<int64_t> ids;
-  for (const auto& k : keys) ids.push_back(std::stoll(k));
-  std::sort(ids.begin(), ids.end());
-  return !stats_exclude_keys(file, "activity_id", ids);
-}
-
-// A file of dq_issues' activities partition whose row_key range may hold one of `keys`.
-bool activity_findings_may_hold(const delta::Add& file, const std::set<std::string>& keys) {
+// A file of dq_issues' activities partition whose row_key range may hold a finding `rebuild`
+// replaces (the keys are text: activity ids compare as their decimal text).
+bool activity_findings_may_hold(const delta::Add& file, const ActivityRebuild& rebuild) {
+  if (rebuild.empty()) return false;
   auto p = file.partition_values.find("table_name");
   if (p == file.partition_values.end() || p->second != "activities") return false;
   if (!file.stats) return true;
@@ -81,8 +69,12 @@ bool activity_findings_may_hold(const delta::Add& file, const std::set<std::stri
       stats["minValues"]["row_key"].get(low) != simdjson::SUCCESS ||
       stats["maxValues"]["row_key"].get(high) != simdjson::SUCCESS)
     return true;  // no exact range (a key longer than the stats keep)
-  auto first = keys.lower_bound(std::string(low));
-  return first != keys.end() && *first <= high;
+  auto first = rebuild.other_finding_keys.lower_bound(std::string(low));
+  if (first != rebuild.other_finding_keys.end() && *first <= high) return true;
+  return std::any_of(rebuild.activities.begin(), rebuild.activities.end(), [&](int64_t id) {
+    const std::string key = std::to_string(id);
+    return low <= key && key <= high;
+  });
 }
 
 // The activities filed in Bronze with a start in (from, to]: no longer in the future now, if they
@@ -266,7 +258,8 @@ Result<SilverIncrement> refresh_silver_incrementally(const SilverIncrementOption
     }
     a.activities = nullptr;
     Silver piece;
-    build_notify_findings(a, &rebuild.finding_keys, piece);
+    build_notify_findings(
+        a, [&](std::string_view key) { return rebuild.rebuilds_findings_of(key); }, piece);
     SL_TRY(write_piece(piece));
   }
 
@@ -287,18 +280,32 @@ Result<SilverIncrement> refresh_silver_incrementally(const SilverIncrementOption
   };
   if (!rebuild.activities.empty()) {
     SL_ASSIGN_OR_RETURN(auto current, silver_snapshot(lake, "activities"));
-    SL_ASSIGN_OR_RETURN(auto held, files_holding_keys(lake, "activities", *current, "activity_id",
-                                                      as_text(rebuild.activities),
-                                                      activity_file_may_hold, keep(activity_files)));
+    SL_ASSIGN_OR_RETURN(
+        auto held,
+        files_holding_keys(
+            lake, "activities", *current, "activity_id",
+            [&](const delta::Add& f) {
+              return !stats_exclude_keys(f, "activity_id", rebuild.activities);
+            },
+            [&](const columnar::Column& key, size_t r) {
+              return std::binary_search(rebuild.activities.begin(), rebuild.activities.end(),
+                                        key.i64[r]);
+            },
+            keep(activity_files)));
     if (activity_files.rows() > 0 || !held.empty())
       SL_TRY(activity_files.commit_replacing(current, std::move(held), next,
                                              "REFRESH SILVER (incremental)"));
   }
   SL_ASSIGN_OR_RETURN(auto issues_now, silver_snapshot(lake, "dq_issues"));
-  SL_ASSIGN_OR_RETURN(auto replaced, files_holding_keys(lake, "dq_issues", *issues_now, "row_key",
-                                                        rebuild.finding_keys,
-                                                        activity_findings_may_hold,
-                                                        keep(issue_files)));
+  SL_ASSIGN_OR_RETURN(
+      auto replaced,
+      files_holding_keys(
+          lake, "dq_issues", *issues_now, "row_key",
+          [&](const delta::Add& f) { return activity_findings_may_hold(f, rebuild); },
+          [&](const columnar::Column& key, size_t r) {
+            return rebuild.rebuilds_findings_of(key.string_at(r));
+          },
+          keep(issue_files)));
   if (small_changed) {
     for (const auto& f : issues_now->files) {
       auto p = f.partition_values.find("table_name");

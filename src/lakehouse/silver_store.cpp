@@ -175,14 +175,13 @@ Status commit_silver_files(const delta::Lake& lake, std::string_view table,
 
 Result<std::vector<delta::Add>> files_holding_keys(
     const delta::Lake& lake, std::string_view table, const delta::Snapshot& snapshot,
-    const std::string& key_column, const std::set<std::string>& keys,
-    bool (*candidate)(const delta::Add&, const std::set<std::string>&),
+    const std::string& key_column, const std::function<bool(const delta::Add&)>& candidate,
+    const std::function<bool(const columnar::Column&, size_t row)>& rebuilt,
     const std::function<Status(columnar::RecordBatch)>& keep) {
   std::vector<delta::Add> out;
-  if (keys.empty()) return out;
   auto storage = lake.table(delta::Layer::silver, table);
   for (const auto& f : snapshot.files) {
-    if (!candidate(f, keys)) continue;
+    if (!candidate(f)) continue;
     SL_ASSIGN_OR_RETURN(auto rows, read_table_files(*storage, snapshot, {f}, {}));
     size_t key_index = rows.schema.size();
     for (size_t i = 0; i < rows.schema.size(); ++i)
@@ -192,12 +191,8 @@ Result<std::vector<delta::Add>> files_holding_keys(
                                            ": no column " + key_column);
     const auto& key = rows.columns[key_index];
     std::vector<uint32_t> others;
-    for (size_t r = 0; r < rows.num_rows; ++r) {
-      const std::string text = key.type.id == columnar::TypeId::int64
-                                   ? std::to_string(key.i64[r])
-                                   : std::string(key.string_at(r));
-      if (!key.is_valid(r) || !keys.contains(text)) others.push_back(static_cast<uint32_t>(r));
-    }
+    for (size_t r = 0; r < rows.num_rows; ++r)
+      if (!key.is_valid(r) || !rebuilt(key, r)) others.push_back(static_cast<uint32_t>(r));
     if (others.size() == rows.num_rows) continue;  // the stats' range held none of the keys
     out.push_back(f);
     SL_TRY(keep(columnar::take_rows(rows, others)));

@@ -78,12 +78,12 @@ Status commit_silver(const delta::Lake& lake, std::string_view table,
                      const Watermarks& watermarks, const std::string& operation);
 
 // The live files of `snapshot` accepted by `candidate` that hold a row whose `key_column` value
-// (as text) is in `keys`; the other rows of each such file (to write back) are handed to `keep`
-// as the file is read, so one file's rows are held at a time.
+// is `rebuilt`; the other rows of each such file (to write back) are handed to `keep` as the
+// file is read, so one file's rows are held at a time.
 Result<std::vector<delta::Add>> files_holding_keys(
     const delta::Lake& lake, std::string_view table, const delta::Snapshot& snapshot,
-    const std::string& key_column, const std::set<std::string>& keys,
-    bool (*candidate)(const delta::Add&, const std::set<std::string>&),
+    const std::string& key_column, const std::function<bool(const delta::Add&)>& candidate,
+    const std::function<bool(const columnar::Column&, size_t row)>& rebuilt,
     const std::function<Status(columnar::RecordBatch)>& keep);
 
 // A table's rows, from its files' stats (0 when it does not exist).

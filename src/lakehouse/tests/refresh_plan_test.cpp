@@ -24,7 +24,9 @@ TEST(RefreshPlan, ChangedActivitiesAloneAreRebuilt) {
   d.rejected_activity_findings = {{"13", 7}};
   const auto r = activities_to_rebuild(d);
   EXPECT_EQ(r.activities, (std::vector<int64_t>{10, 30}));
-  EXPECT_EQ(r.finding_keys, (std::set<std::string>{"10", "30"}));
+  EXPECT_TRUE(r.other_finding_keys.empty());
+  EXPECT_TRUE(r.rebuilds_findings_of("10") && r.rebuilds_findings_of("30"));
+  EXPECT_FALSE(r.rebuilds_findings_of("13") || r.rebuilds_findings_of("010"));
 }
 
 TEST(RefreshPlan, AnEmployeeLeavingRebuildsTheirActivities) {
@@ -63,7 +65,9 @@ TEST(RefreshPlan, NotifyFailuresAndDueActivitiesAreRebuilt) {
   const auto r = activities_to_rebuild(d);
   EXPECT_EQ(r.activities, (std::vector<int64_t>{21, 40}));
   // A key that is no activity id: only its findings are replaced.
-  EXPECT_EQ(r.finding_keys, (std::set<std::string>{"21", "40", "not-an-id"}));
+  EXPECT_EQ(r.other_finding_keys, (std::set<std::string>{"not-an-id"}));
+  for (const char* key : {"21", "40", "not-an-id"}) EXPECT_TRUE(r.rebuilds_findings_of(key));
+  EXPECT_FALSE(r.rebuilds_findings_of("22"));
   EXPECT_TRUE(activities_to_rebuild({}).empty());
 }
 
