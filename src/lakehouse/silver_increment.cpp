@@ -39,8 +39,8 @@ constexpr int64_t k_hour_us = 3'600'000'000LL;
 // The activities rebuilt a piece at a time (their Bronze state, structs and columns), and the
 // rows each Silver table's writer holds before it writes them as data files: what bounds the
 // increment's memory (a piece's structs and state, plus two writers' columns).
-constexpr size_t k_activities_per_piece = 1 << 14;
-constexpr size_t k_increment_held_bytes = size_t{16} << 20;
+constexpr size_t k_activities_per_piece = 1 << 13;
+constexpr size_t k_increment_held_bytes = size_t{8} << 20;
 
 struct SourceChanges {
   const SilverSource* source = nullptr;

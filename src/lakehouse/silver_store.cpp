@@ -62,6 +62,10 @@ columnar::RecordBatch sorted(columnar::RecordBatch rows, std::string_view table)
   for (size_t i = 0; i < rows.schema.size(); ++i)
     if (rows.schema[i].name == key) column = &rows.columns[i];
   if (!column || rows.num_rows < 2) return rows;
+  // Rows built in key order (an increment's new activities) need no sorted copy.
+  if (column->type.id == columnar::TypeId::int64 &&
+      std::is_sorted(column->i64.begin(), column->i64.begin() + rows.num_rows))
+    return rows;
   std::vector<uint32_t> order(rows.num_rows);
   std::iota(order.begin(), order.end(), 0);
   if (column->type.id == columnar::TypeId::int64)
