@@ -11,7 +11,10 @@ activities of the last week, 25 % updates and 5 % deletes of the most recent 2 %
 changes; history is in time order, ids growing with start dates) as one Bronze version, then times both
 refreshes as separate processes, the order alternating; every round is printed, then the medians,
 the ratio and the peak RSS. The last round's Silver and Gold of both lakes are compared (row
-counts and the year's KPIs), so both did the same work."""
+counts and the year's KPIs), so both did the same work.
+OLD_SPORTLAKE=<binary> adds a third lake refreshed incrementally by that binary (another build,
+e.g. main's) on the same Bronze and changes, in the same rotation; FULL=0 leaves the full
+refresh out (at 10M it takes minutes a round)."""
 import os
 import pathlib
 import shutil
@@ -34,10 +37,12 @@ ROWS = int(os.environ.get("ROWS", "1000000"))
 EMPLOYEES = int(os.environ.get("EMPLOYEES", "10000"))
 CHANGES = int(os.environ.get("CHANGES", "10000"))
 RUNS = int(os.environ.get("RUNS", "5"))
+OLD_SPORTLAKE = os.environ.get("OLD_SPORTLAKE", "")
+FULL = os.environ.get("FULL", "1") != "0"
 BRONZE = SyntheticBronze(ROWS, EMPLOYEES, now_us=int(time.time()) * US)
 
 
-def run_timed(args, env):
+def run_timed(args, env, binary=SPORTLAKE):
     """Wall time, peak RSS (MB), stdout and stderr of one process, failing when it fails.
 
     The peak comes from GNU time, not from this process's wait4: Python starts a child by vfork,
@@ -47,7 +52,7 @@ def run_timed(args, env):
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
             tempfile.NamedTemporaryFile("r") as rss:
         t = time.perf_counter()
-        done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name, SPORTLAKE, *args],
+        done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name, binary, *args],
                               env=env, stdout=out, stderr=err)
         elapsed = time.perf_counter() - t
         out.seek(0)
@@ -63,10 +68,13 @@ def main():
     base = pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-incr-"))
     bronze = base / "incremental" / "delta" / "bronze"
     bronze.mkdir(parents=True)
-    (base / "full" / "delta").mkdir(parents=True)
-    os.symlink(bronze, base / "full" / "delta" / "bronze")
+    lakes = ["incremental"] + (["old"] if OLD_SPORTLAKE else []) + (["full"] if FULL else [])
+    binary = {name: OLD_SPORTLAKE if name == "old" else SPORTLAKE for name in lakes}
+    for name in lakes[1:]:
+        (base / name / "delta").mkdir(parents=True)
+        os.symlink(bronze, base / name / "delta" / "bronze")
     envs = {}
-    for name in ("incremental", "full"):
+    for name in lakes:
         envs[name] = dict(os.environ, SPORTLAKE_HOME=str(base / name), SPORTLAKE_LOG_LEVEL="warn")
         envs[name].pop("API_KEY_MAPS", None)
         envs[name].pop("SPORTLAKE_LAKE_ROOT", None)
@@ -82,13 +90,13 @@ def main():
             lsn += len(ids)
         print(f"Bronze: {EMPLOYEES} employees, {ROWS} activities in {time.perf_counter() - t:.1f} s", flush=True)
         args = ["refresh", "--year", str(YEAR), "--no-publish", "--json"]
-        for name in ("incremental", "full"):  # the first refresh of each lake is a full one
-            elapsed, rss, out, err = run_timed(args, envs[name])
+        for name in lakes:  # the first refresh of each lake is a full one
+            elapsed, rss, out, err = run_timed(args, envs[name], binary[name])
             print(f"first refresh ({name} lake): {elapsed:.2f} s, {rss:.0f} MB", flush=True)
         next_id = ROWS + 1
         commit = 1000
-        times = {"incremental": [], "full": []}
-        rss = {"incremental": [], "full": []}
+        times = {name: [] for name in lakes}
+        rss = {name: [] for name in lakes}
         for round_ in range(RUNS):
             # CHANGES change rows in one Bronze version: new activities, updates, deletes.
             commit += 1
@@ -103,12 +111,12 @@ def main():
             next_id += new
             lsn += CHANGES
             write_deltalake(str(bronze / "strava_activities"), pa.concat_tables(parts), mode="append")
-            order = ["incremental", "full"] if round_ % 2 == 0 else ["full", "incremental"]
+            order = lakes[round_ % len(lakes):] + lakes[:round_ % len(lakes)]
             line = []
             for name in order:
                 extra = ["--full"] if name == "full" else []
-                elapsed, peak, out, err = run_timed(args + extra, envs[name])
-                if name == "incremental" and '"incremental":true' not in out:
+                elapsed, peak, out, err = run_timed(args + extra, envs[name], binary[name])
+                if name != "full" and '"incremental":true' not in out:
                     sys.exit(f"the incremental refresh ran in full: {err}")
                 times[name].append(elapsed)
                 rss[name].append(peak)
@@ -116,16 +124,26 @@ def main():
             print(f"round {round_ + 1}: " + ", ".join(line), flush=True)
         for layer, table in (("silver", "activities"), ("silver", "dq_issues"), ("gold", "kpi_summary"),
                              ("gold", "wellbeing")):
-            a, b = (DeltaTable(str(base / n / "delta" / layer / table)).to_pyarrow_table() for n in ("incremental", "full"))
-            assert a.num_rows == b.num_rows, f"{layer}.{table}: {a.num_rows} vs {b.num_rows}"
-            if table == "kpi_summary":
-                assert sorted(a.to_pylist(), key=repr) == sorted(b.to_pylist(), key=repr)
+            a = DeltaTable(str(base / "incremental" / "delta" / layer / table)).to_pyarrow_table()
+            for other in lakes[1:]:
+                b = DeltaTable(str(base / other / "delta" / layer / table)).to_pyarrow_table()
+                assert a.num_rows == b.num_rows, f"{layer}.{table} ({other}): {a.num_rows} vs {b.num_rows}"
+                if table == "kpi_summary":
+                    assert sorted(a.to_pylist(), key=repr) == sorted(b.to_pylist(), key=repr)
         files = len(DeltaTable(str(base / "incremental" / "delta" / "silver" / "activities")).files())
-        inc, full = statistics.median(times["incremental"]), statistics.median(times["full"])
+        inc = statistics.median(times["incremental"])
         print(f"\n{ROWS} activities, {CHANGES} changes per round, {RUNS} rounds (medians):")
         print(f"  incremental refresh {inc:.3f} s, peak RSS {statistics.median(rss['incremental']):.0f} MB")
-        print(f"  full refresh        {full:.3f} s, peak RSS {statistics.median(rss['full']):.0f} MB")
-        print(f"  full / incremental  {full / inc:.1f}x; Silver activities files after the rounds: {files}")
+        if OLD_SPORTLAKE:
+            old = statistics.median(times["old"])
+            print(f"  old binary's incremental {old:.3f} s, peak RSS {statistics.median(rss['old']):.0f} MB"
+                  f" (this / old: time {inc / old:.2f}x, RSS "
+                  f"{statistics.median(rss['incremental']) / statistics.median(rss['old']):.2f}x)")
+        if FULL:
+            full = statistics.median(times["full"])
+            print(f"  full refresh        {full:.3f} s, peak RSS {statistics.median(rss['full']):.0f} MB")
+            print(f"  full / incremental  {full / inc:.1f}x")
+        print(f"  Silver activities files after the rounds: {files}")
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
