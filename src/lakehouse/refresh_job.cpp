@@ -153,11 +153,7 @@ Result<GoldInputs> refresh_silver_fully(const RefreshOptions& options, int64_t s
     for (const auto& a : piece.activities)
       if (a.start_year == options.year) kept.activities.add(a);
     for (const auto& issue : piece.issues) kept.findings.add(issue);
-    SL_TRY(activity_files.append(
-        record_batch(specs.activities, std::span<const Activity>(piece.activities))));
-    SL_TRY(issue_files.append(record_batch(specs.dq_issues, std::span<const DqIssue>(piece.issues))));
-    piece.activities.clear();
-    piece.issues.clear();
+    SL_TRY(append_activities_part(piece, activity_files, issue_files));
     if (activity_files.held_bytes() + issue_files.held_bytes() > held_limit)
       SL_TRY(activity_files.held_bytes() >= issue_files.held_bytes() ? activity_files.spill()
                                                                       : issue_files.spill());

@@ -227,17 +227,8 @@ Result<SilverIncrement> refresh_silver_incrementally(const SilverIncrementOption
   // at a time), their rows built, turned into columns and handed to the tables' writers, which
   // write sorted data files past k_increment_held_bytes (committed below). So what the increment
   // holds is bounded, whatever the changes between two refreshes (README "Refresh memory").
-  const auto& specs = silver_specs();
   SilverFileWriter activity_files(lake, "activities", k_increment_held_bytes);
   SilverFileWriter issue_files(lake, "dq_issues", k_increment_held_bytes);
-  auto write_piece = [&](Silver& piece) -> Status {
-    SL_TRY(activity_files.append(
-        record_batch(specs.activities, std::span<const Activity>(piece.activities))));
-    SL_TRY(issue_files.append(
-        record_batch(specs.dq_issues, std::span<const DqIssue>(piece.issues))));
-    piece = {};
-    return {};
-  };
   if (!rebuild.empty()) {
     SL_TRY(read_state("job_failures"));
     SilverInputs a = in;
@@ -254,13 +245,13 @@ Result<SilverIncrement> refresh_silver_incrementally(const SilverIncrementOption
       a.activities = &activities;
       Silver piece;
       build_activity_rows(a, employees_after, activities.rows(), piece);
-      SL_TRY(write_piece(piece));
+      SL_TRY(append_activities_part(piece, activity_files, issue_files));
     }
     a.activities = nullptr;
     Silver piece;
     build_notify_findings(
         a, [&](std::string_view key) { return rebuild.rebuilds_findings_of(key); }, piece);
-    SL_TRY(write_piece(piece));
+    SL_TRY(append_activities_part(piece, activity_files, issue_files));
   }
 
   // 4. The commits, dq_issues last with the watermarks.

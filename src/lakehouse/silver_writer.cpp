@@ -3,10 +3,12 @@
 
 #include <cstring>
 #include <set>
+#include <span>
 
 #include "columnar/batch_ops.hpp"
 #include "columnar/memory_size.hpp"
 #include "lakehouse/bronze_changes.hpp"
+#include "lakehouse/lake_tables.hpp"
 #include "lakehouse/silver_store.hpp"
 
 namespace sl::lakehouse {
@@ -135,6 +137,17 @@ Status SilverFileWriter::commit_replacing(const std::optional<delta::Snapshot>& 
   }
   return commit_silver_files(lake_, table_, current, std::move(replaced), std::move(written_),
                              schema_, watermarks, operation);
+}
+
+Status append_activities_part(Silver& piece, SilverFileWriter& activities,
+                              SilverFileWriter& issues) {
+  const auto& specs = silver_specs();
+  SL_TRY(activities.append(
+      record_batch(specs.activities, std::span<const Activity>(piece.activities))));
+  SL_TRY(issues.append(record_batch(specs.dq_issues, std::span<const DqIssue>(piece.issues))));
+  piece.activities.clear();
+  piece.issues.clear();
+  return {};
 }
 
 }  // namespace sl::lakehouse

@@ -18,6 +18,7 @@
 #include "common/result.hpp"
 #include "delta/lake.hpp"
 #include "delta/snapshot.hpp"
+#include "lakehouse/silver_model.hpp"
 
 namespace sl::lakehouse {
 
@@ -56,5 +57,10 @@ class SilverFileWriter {
   size_t spills_ = 0;
   std::vector<delta::Add> written_;
 };
+
+// A piece of Silver's activities' part (its activities and findings) handed to their tables'
+// writers as columns, then cleared: both refreshes build that part a piece at a time.
+Status append_activities_part(Silver& piece, SilverFileWriter& activities,
+                              SilverFileWriter& issues);
 
 }  // namespace sl::lakehouse
