@@ -106,6 +106,18 @@ TEST(Wellbeing, CountsTheCalendarYearWithoutCommutesOrRepeats) {
   EXPECT_EQ(decide_wellbeing(facts, 2024, {}).activities, 1);
 }
 
+TEST(Wellbeing, ARepeatedActivityCountsOnceAtItsFirstFact) {
+  // Ids unsorted, activity 7 listed again with another start: the first fact is the one counted.
+  const std::vector<ActivityFact> facts = {{9, local(2025, 3, 1), false},
+                                           {7, local(2025, 2, 1), false},
+                                           {7, local(2025, 11, 1), false},
+                                           {8, local(2025, 5, 1), false}};
+  const auto d = decide_wellbeing(facts, 2025, {});
+  EXPECT_EQ(d.activities, 3);
+  EXPECT_EQ(d.first_local_us, local(2025, 2, 1));
+  EXPECT_EQ(d.last_local_us, local(2025, 5, 1));
+}
+
 TEST(Wellbeing, WhichActivitiesCount) {
   EXPECT_TRUE(counts_for_wellbeing({1, local(2025, 1, 1), false}, 2025));
   EXPECT_FALSE(counts_for_wellbeing({1, local(2025, 1, 1), true}, 2025)) << "a commute";
