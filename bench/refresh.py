@@ -24,9 +24,9 @@ Ours does more (commutes, bonuses, KPIs, nine Delta tables), so the ratio is con
 The bench checks that every contender gives the same Silver counts, findings per rule and Gold
 figures, then prints every round (wall time, CPU user/sys, peak RSS of the process), the medians
 and the ratios. The order of the contenders alternates from one round to the next. Each round is a
-fresh process (peak RSS is that process's); DuckDB's and Spark's times are their work inside the
-process, after the import (Spark: after a warm-up run in the same session); ours is the whole
-process.
+fresh process (peak RSS is that process's; Spark's adds its JVM's peak and CPU, read from /proc
+since the JVM is never waited for); DuckDB's and Spark's times are their work inside the process,
+after the import (Spark: after a warm-up run in the same session); ours is the whole process.
 
 Environment: ROWS (1000000), RUNS (3), SPARK (0), SPORTLAKE (the release binary), KEEP (keep the
 work directory).
@@ -295,8 +295,20 @@ def child_spark(files, out, now_us):
     figures = {k: normalise([list(r) for r in spark.sql(q.format(
         silver="out_silver_activities", employees="silver_employees", dq="out_dq",
         wellbeing="out_wellbeing", monthly="out_monthly")).collect()]) for k, q in FIGURES_SQL.items()}
+    jvm = jvm_usage(spark.sparkContext._gateway.proc.pid)
     spark.stop()
-    return elapsed, figures
+    return elapsed, figures, jvm
+
+
+def jvm_usage(pid):
+    """The JVM's peak RSS (bytes) and CPU (user, sys seconds) so far, from /proc: pyspark starts it
+    as this process's child but never waits for it (it exits when our stdin closes), so neither
+    GNU time's peak nor wait4's CPU times of this process count it."""
+    status = pathlib.Path(f"/proc/{pid}/status").read_text()
+    peak = next(int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmHWM:"))
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return {"peak_rss": peak, "user": int(fields[11]) / ticks, "sys": int(fields[12]) / ticks}
 
 
 def our_figures(lake):
@@ -343,8 +355,12 @@ def measure(argv, env=None):
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         kind, files, out, now_us = sys.argv[2], json.loads(sys.argv[3]), sys.argv[4], int(sys.argv[5])
-        elapsed, figures = (child_duckdb if kind == "duckdb" else child_spark)(files, out, now_us)
-        print(json.dumps({"elapsed": elapsed, "figures": figures}, default=str))
+        if kind == "duckdb":
+            elapsed, figures = child_duckdb(files, out, now_us)
+            jvm = None
+        else:
+            elapsed, figures, jvm = child_spark(files, out, now_us)
+        print(json.dumps({"elapsed": elapsed, "figures": figures, "jvm": jvm}, default=str))
         return
 
     reuse = os.environ.get("REUSE")  # a work directory kept by KEEP=1: its history, not a new one
@@ -397,7 +413,7 @@ def main():
             for c in order:
                 if c == "sportlake":
                     wall, _, usage, rss = measure([SPORTLAKE, "refresh", "--full", "--year", str(YEAR), "--no-publish"], env)
-                    seconds = wall
+                    seconds, user, system = wall, usage.ru_utime, usage.ru_stime
                     if c not in figures:
                         figures[c] = our_figures(lake)
                 else:
@@ -407,11 +423,15 @@ def main():
                     wall, stdout, usage, rss = measure([sys.executable, __file__, "--child", c, json.dumps(files),
                                                    str(out), str(now_us)])
                     reply = json.loads(stdout.strip().splitlines()[-1])
-                    seconds = reply["elapsed"]
+                    seconds, user, system = reply["elapsed"], usage.ru_utime, usage.ru_stime
+                    if reply["jvm"]:  # Spark's JVM, beside its Python driver (both alive at once)
+                        rss += reply["jvm"]["peak_rss"]
+                        user += reply["jvm"]["user"]
+                        system += reply["jvm"]["sys"]
                     figures.setdefault(c, reply["figures"])
                 results[c].append((seconds, rss))
                 print(f"round {round_no + 1} {c:9s} {seconds:7.2f} s (process {wall:6.2f} s, user "
-                      f"{usage.ru_utime:6.2f} s, sys {usage.ru_stime:5.2f} s) peak RSS {rss / 2**20:7.0f} MiB",
+                      f"{user:6.2f} s, sys {system:5.2f} s) peak RSS {rss / 2**20:7.0f} MiB",
                       flush=True)
 
         reference = json.loads(json.dumps(figures["sportlake"], default=str))
