@@ -26,7 +26,8 @@ pytestmark = pytest.mark.slow
 
 pyspark = pytest.importorskip("pyspark", reason="pip install -r requirements-spark.txt (make test-slow)")
 
-from test_spark_interop import delta_session_builder, our_rows, same, spark_rows, write_csv  # noqa: E402 (after the skip)
+from spark_session import delta_session_builder  # noqa: E402 (after the skip)
+from test_spark_interop import our_rows, same, spark_rows, write_csv  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 KEY_ID, SECRET = "testing", "testing-secret"  # the keys of the `s3` fixture's environment

@@ -9,7 +9,6 @@
 - Spark appends to one of our tables and we read its commit.
 """
 import json
-import os
 import subprocess
 
 import pytest
@@ -18,30 +17,14 @@ pytestmark = pytest.mark.slow
 
 pyspark = pytest.importorskip("pyspark", reason="pip install -r requirements-spark.txt (make test-slow)")
 
-
-def delta_session_builder(app_name, warehouse):
-    """A local[2] Spark with delta-spark's catalog, on loopback, UTC, no UI (shared by the Spark
-    interop suites; each adds its own settings before `configure_spark_with_delta_pip`)."""
-    from pyspark.sql import SparkSession
-
-    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
-    return (SparkSession.builder.master("local[2]").appName(app_name)
-            .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-            .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-            .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-            .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-            .config("spark.sql.warehouse.dir", str(warehouse))
-            .config("spark.sql.session.timeZone", "UTC"))
+from spark_session import delta_session, delta_session_builder  # noqa: E402 (after the skip)
 
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
-    from delta import configure_spark_with_delta_pip
-
     builder = (delta_session_builder("sportlake-interop", tmp_path_factory.mktemp("warehouse"))
                .config("spark.databricks.delta.retentionDurationCheck.enabled", "false"))
-    session = configure_spark_with_delta_pip(builder).getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
+    session = delta_session(builder)
     yield session
     session.stop()
 

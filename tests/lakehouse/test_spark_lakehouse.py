@@ -2,7 +2,6 @@
 change log (also as a stream, every change once), Silver, and Gold partitioned by year, with the
 same figures as the JSON summary of `sportlake refresh`."""
 import decimal
-import os
 
 import pytest
 
@@ -10,24 +9,14 @@ pytestmark = pytest.mark.slow
 
 pyspark = pytest.importorskip("pyspark", reason="pip install -r requirements-spark.txt (make test-slow)")
 
+from spark_session import delta_session, delta_session_builder  # noqa: E402 (after the skip)
+
 YEAR = 2025
 
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
-    from delta import configure_spark_with_delta_pip
-    from pyspark.sql import SparkSession
-
-    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
-    builder = (SparkSession.builder.master("local[2]").appName("sportlake-lakehouse")
-               .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-               .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-               .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-               .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("warehouse")))
-               .config("spark.sql.session.timeZone", "UTC"))
-    session = configure_spark_with_delta_pip(builder).getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
+    session = delta_session(delta_session_builder("sportlake-lakehouse", tmp_path_factory.mktemp("warehouse")))
     yield session
     session.stop()
 
