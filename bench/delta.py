@@ -9,11 +9,14 @@
    - with delta-rs's own checkpoint at version 999 (`DeltaTable.create_checkpoint()`), read by both.
    Warm against warm: each measurement is a fresh process that loads once untimed (page cache,
    allocator, lazy initialisation) and then times one load. ROUNDS rounds, the order of the two
-   sides alternating from round to round, every round printed. Goal: ours >= 2x faster.
+   sides alternating from round to round, every round printed; wall and CPU time (all threads)
+   of the load. Goal: ours >= 2x faster. BASELINE_BENCH=path/to/bench_delta (e.g. main's) adds
+   that build as a third side (the order then rotates), to compare two versions in one run.
 2. Append-commit latency: COMMITS appends of a 1-row file to a fresh table, each timed from batch
    to committed version (data file written and fsynced, snapshot, commit; checkpoints included).
    Goal: median < 5 ms. Peer: `write_deltalake(mode="append")`.
-Prints medians and ratios. ROUNDS, COMMITS, FILES_PER_COMMIT and VERSIONS come from the environment.
+Prints medians and ratios. ROUNDS, COMMITS, FILES_PER_COMMIT, VERSIONS and BASELINE_BENCH come from
+the environment.
 """
 import json
 import os
@@ -79,44 +82,58 @@ DELTA_RS_LOAD = """
 import sys, time
 from deltalake import DeltaTable
 DeltaTable(sys.argv[1])  # warm-up, untimed
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 table = DeltaTable(sys.argv[1])
-took = time.perf_counter() - t0
-print(took, len(table.file_uris()))
+took, cpu = time.perf_counter() - t0, time.process_time() - c0
+print(took, len(table.file_uris()), cpu)
 """
 
 
-def ours_snapshot(table: pathlib.Path) -> float:
-    """Seconds of our second load in a fresh bench_delta (the first one warms up)."""
-    out = subprocess.run([str(BENCH), "snapshot", str(table), "2"], check=True, capture_output=True,
+def bench_snapshot(bench: pathlib.Path, table: pathlib.Path) -> tuple[float, float]:
+    """Wall and CPU seconds (all threads) of the second load in a fresh bench_delta (the first
+    one warms up); CPU is NaN for a binary that does not report it."""
+    out = subprocess.run([str(bench), "snapshot", str(table), "2"], check=True, capture_output=True,
                          text=True).stdout.split("\n")
-    took, files = out[1].split()
-    assert int(files) == VERSIONS * FILES_PER_COMMIT, files
-    return float(took)
+    fields = out[1].split()
+    assert int(fields[1]) == VERSIONS * FILES_PER_COMMIT, fields
+    return float(fields[0]), float(fields[2]) if len(fields) > 2 else float("nan")
 
 
-def delta_rs_snapshot(table: pathlib.Path) -> float:
-    """Seconds of delta-rs's second load in a fresh Python process."""
+def delta_rs_snapshot(table: pathlib.Path) -> tuple[float, float]:
+    """Wall and CPU seconds of delta-rs's second load in a fresh Python process."""
     out = subprocess.run([sys.executable, "-c", DELTA_RS_LOAD, str(table)], check=True,
                          capture_output=True, text=True).stdout.split()
     assert int(out[1]) == VERSIONS * FILES_PER_COMMIT, out
-    return float(out[0])
+    return float(out[0]), float(out[2])
 
 
-def snapshot_rounds(label: str, table: pathlib.Path) -> tuple[float, float]:
-    """ROUNDS alternating rounds; every round printed; the two medians."""
-    ours, theirs = [], []
+def contenders() -> list[tuple[str, object]]:
+    """sportlake and delta-rs; with BASELINE_BENCH (another build's bench_delta, e.g. main's),
+    that binary too, as `baseline`."""
+    sides = [("sportlake", lambda t: bench_snapshot(BENCH, t)), ("delta-rs", delta_rs_snapshot)]
+    if os.environ.get("BASELINE_BENCH"):
+        baseline = pathlib.Path(os.environ["BASELINE_BENCH"])
+        sides.append(("baseline", lambda t: bench_snapshot(baseline, t)))
+    return sides
+
+
+def snapshot_rounds(label: str, table: pathlib.Path) -> dict[str, tuple[float, float]]:
+    """ROUNDS rounds, the contenders' order rotating from round to round (with two: alternating);
+    every round printed (wall ms / CPU ms); each contender's medians (wall, CPU)."""
+    sides = contenders()
+    wall = {name: [] for name, _ in sides}
+    cpu = {name: [] for name, _ in sides}
     for r in range(ROUNDS):
-        if r % 2 == 0:
-            ours.append(ours_snapshot(table))
-            theirs.append(delta_rs_snapshot(table))
-        else:
-            theirs.append(delta_rs_snapshot(table))
-            ours.append(ours_snapshot(table))
-        first = "sportlake" if r % 2 == 0 else "delta-rs"
-        print(f"    {label} round {r + 1} ({first} first): sportlake {ours[-1] * 1000:8.2f} ms   "
-              f"delta-rs {theirs[-1] * 1000:8.2f} ms   {theirs[-1] / ours[-1]:5.2f}x", flush=True)
-    return statistics.median(ours), statistics.median(theirs)
+        shift = r % len(sides)
+        for name, load in sides[shift:] + sides[:shift]:
+            w, c = load(table)
+            wall[name].append(w)
+            cpu[name].append(c)
+        line = "   ".join(f"{name} {wall[name][-1] * 1000:8.2f} / {cpu[name][-1] * 1000:7.2f} ms"
+                          for name, _ in sides)
+        print(f"    {label} round {r + 1} ({sides[shift][0]} first, wall / CPU): {line}   "
+              f"{wall['delta-rs'][-1] / wall['sportlake'][-1]:5.2f}x", flush=True)
+    return {name: (statistics.median(wall[name]), statistics.median(cpu[name])) for name, _ in sides}
 
 
 def report(label, ours, theirs, unit="s", scale=1.0):
@@ -125,7 +142,7 @@ def report(label, ours, theirs, unit="s", scale=1.0):
 
 
 def main() -> None:
-    only_snapshot = "--snapshot-only" in sys.argv
+    only_snapshot = "--snapshot-only" in sys.argv or "--checkpoints-only" in sys.argv
     work = pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-delta-"))
     try:
         plain = work / "plain"
@@ -139,11 +156,18 @@ def main() -> None:
         n = VERSIONS * FILES_PER_COMMIT
         print(f"snapshot load, {n} adds over {VERSIONS} commits, warm, fresh processes, "
               f"{ROUNDS} alternating rounds", flush=True)
-        results = [(label, snapshot_rounds(label, table)) for label, table in [
-            ("no checkpoint", plain), ("our checkpoint", ours_cp), ("delta-rs checkpoint", theirs_cp)]]
+        tables = [("no checkpoint", plain), ("our checkpoint", ours_cp), ("delta-rs checkpoint", theirs_cp)]
+        if "--checkpoints-only" in sys.argv:
+            tables = tables[1:]
+        results = [(label, snapshot_rounds(label, table)) for label, table in tables]
         print(f"snapshot load medians ({ROUNDS} rounds)")
-        for label, (ours, theirs) in results:
-            report(f"  {label}", ours, theirs, "ms", 1000)
+        for label, medians in results:
+            for i, what in enumerate(["wall", "CPU"]):
+                ours, theirs = medians["sportlake"][i], medians["delta-rs"][i]
+                report(f"  {label}, {what}", ours, theirs, "ms", 1000)
+                if "baseline" in medians:
+                    base = medians["baseline"][i]
+                    print(f"{'':<44} baseline  {base * 1000:9.3f} ms   speed-up over it {base / ours:5.2f}x")
 
         if only_snapshot:
             return

@@ -1,5 +1,6 @@
 // Delta kernel timings for bench/delta.py (issue 4), measured in-process like the delta-rs peer:
-//   bench_delta snapshot TABLE RUNS   one line per run: seconds to load the latest snapshot, files
+//   bench_delta snapshot TABLE RUNS   one line per run: seconds to load the latest snapshot, files,
+//                                     CPU seconds of the process (all threads) during the load
 //   bench_delta append TABLE COUNT    one line per commit: ms for write_table of a 1-row batch
 //                                     (data file write + fsync, snapshot, commit, and every 10th
 //                                     version its checkpoint)
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <string>
 
@@ -52,17 +54,26 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// CPU seconds of the whole process so far (every thread), as Python's time.process_time().
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
 int snapshot_runs(const char* table, int runs) {
   sl::delta::LocalStorage storage(table);
   for (int i = 0; i < runs; ++i) {
     auto start = Clock::now();
+    double cpu_start = process_cpu_seconds();
     auto snapshot = sl::delta::load_snapshot(storage);
     double took = seconds_since(start);
+    double cpu = process_cpu_seconds() - cpu_start;
     if (!snapshot.ok()) {
       std::fprintf(stderr, "%s\n", snapshot.error().to_string().c_str());
       return 1;
     }
-    std::printf("%.6f %zu\n", took, snapshot->files.size());
+    std::printf("%.6f %zu %.6f\n", took, snapshot->files.size(), cpu);
   }
   return 0;
 }

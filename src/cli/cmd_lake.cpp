@@ -105,7 +105,7 @@ void print_table_line(const Context& ctx, const std::string& base, const std::st
   bool rows_known = true;
   for (const auto& f : snapshot->files) {
     bytes += f.size;
-    auto n = f.stats ? nlohmann::json::parse(*f.stats, nullptr, false) : nlohmann::json();
+    auto n = f.stats ? nlohmann::json::parse(f.stats->view(), nullptr, false) : nlohmann::json();
     if (n.is_object() && n.contains("numRecords")) {
       rows += n["numRecords"].get<int64_t>();
     } else {

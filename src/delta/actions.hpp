@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "common/shared_text.hpp"
+
 namespace sl::delta {
 
 // Wire names of the actions (the top-level key of a log line, the checkpoint column).
@@ -74,7 +76,9 @@ struct Add {
   int64_t size = 0;
   int64_t modification_time = 0;
   bool data_change = true;
-  std::optional<std::string> stats;  // JSON text
+  // JSON text. From a checkpoint, a view into its decoded stats column, which the adds share
+  // (SharedText): no copy per file, and the column lives as long as one Add holding it.
+  std::optional<SharedText> stats;
   StringMap tags;
   std::optional<DeletionVector> deletion_vector;
   std::optional<int64_t> base_row_id;

@@ -518,15 +518,21 @@ Status decode_checkpoint(const columnar::RecordBatch& batch, std::string_view fi
 }
 
 Status decode_checkpoint_stats(const columnar::RecordBatch& batch,
-                               const columnar::RecordBatch& stats, std::string_view file_name,
-                               size_t begin, size_t end, std::span<Add> adds) {
+                               std::shared_ptr<const columnar::RecordBatch> stats,
+                               std::string_view file_name, size_t begin, size_t end,
+                               std::span<Add> adds) {
   SL_ASSIGN_OR_RETURN(Ref add, add_column(batch));
-  SL_ASSIGN_OR_RETURN(Ref stats_add, add_column(stats));
+  SL_ASSIGN_OR_RETURN(Ref stats_add, add_column(*stats));
   Ref text = stats_add.child("stats");
   Ref parsed = stats_add.child("stats_parsed");
   if (auto s = text.expect(Kind::string); !s.ok()) return s.error().with_context(file_name);
   if (auto s = parsed.expect(Kind::structure); !s.ok()) return s.error().with_context(file_name);
-  end = std::min({end, batch.num_rows, stats.num_rows});
+  end = std::min({end, batch.num_rows, stats->num_rows});
+  // The adds' stats are views into `stats`; they share it through an owner of this range's own
+  // (one more pointer, not one more buffer), so the threads filling other ranges of the same
+  // batch do not contend for one reference count.
+  std::shared_ptr<const void> owner =
+      std::make_shared<std::shared_ptr<const columnar::RecordBatch>>(std::move(stats));
   size_t next = 0;
   for (size_t row = begin; row < end; ++row) {
     if (!add.present(row)) continue;
@@ -535,7 +541,7 @@ Status decode_checkpoint_stats(const columnar::RecordBatch& batch,
     }
     Add& a = adds[next++];
     if (text.present(row)) {
-      a.stats.emplace(text.view(row));
+      a.stats.emplace(owner, text.view(row));
     } else {
       a.stats = parsed.stats_json(row);
     }

@@ -6,6 +6,7 @@
 // The stats may come with the other columns or in a batch of their own (decode_checkpoint_stats).
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,9 +43,11 @@ Status decode_checkpoint(const columnar::RecordBatch& batch, std::string_view fi
 // Fills the stats of the adds decode_checkpoint built from rows [begin, end) of `batch`, from
 // `stats` (the same rows, holding the `add.stats` and/or `add.stats_parsed` fields; a missing
 // or null `stats` falls back to `stats_parsed`, encoded back to stats JSON): the stats, most of a
-// checkpoint's bytes, are decoded from Parquet while the rest of the adds are being built.
+// checkpoint's bytes, are decoded from Parquet while the rest of the adds are being built. The
+// JSON `stats` become views into `stats`, which the adds keep alive (SharedText): no copy.
 Status decode_checkpoint_stats(const columnar::RecordBatch& batch,
-                               const columnar::RecordBatch& stats, std::string_view file_name,
-                               size_t begin, size_t end, std::span<Add> adds);
+                               std::shared_ptr<const columnar::RecordBatch> stats,
+                               std::string_view file_name, size_t begin, size_t end,
+                               std::span<Add> adds);
 
 }  // namespace sl::delta

@@ -45,7 +45,9 @@ struct Part {
   std::unique_ptr<parquet::ParquetReader> reader;
   std::vector<std::string> columns;        // the action columns but the add stats
   std::vector<std::string> stats_columns;  // add.stats, or add.stats_parsed without it
-  std::vector<columnar::RecordBatch> groups, stats;  // per row group
+  std::vector<columnar::RecordBatch> groups;  // per row group
+  // Per row group; shared with the adds, whose stats are views into it.
+  std::vector<std::shared_ptr<const columnar::RecordBatch>> stats;
 };
 
 Result<Part> open_part(const Storage& storage, const FileInfo& info) {
@@ -106,9 +108,13 @@ Status read_groups(std::vector<Part>& parts, bool of_stats) {
   for (auto& part : parts) {
     const auto& columns = of_stats ? part.stats_columns : part.columns;
     if (columns.empty()) continue;
-    auto& out = of_stats ? part.stats : part.groups;
-    for (size_t g = 0; g < out.size(); ++g) {
-      SL_ASSIGN_OR_RETURN(out[g], part.reader->read_row_group(g, columns));
+    for (size_t g = 0; g < part.groups.size(); ++g) {
+      SL_ASSIGN_OR_RETURN(auto batch, part.reader->read_row_group(g, columns));
+      if (of_stats) {
+        part.stats[g] = std::make_shared<const columnar::RecordBatch>(std::move(batch));
+      } else {
+        part.groups[g] = std::move(batch);
+      }
     }
   }
   return {};

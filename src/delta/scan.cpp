@@ -175,7 +175,7 @@ Result<ScanPlan> plan_scan(const Snapshot& snapshot, const ScanOptions& options)
     }
     if (file.stats) {
       simdjson::dom::element stats;
-      if (parser.parse(*file.stats).get(stats) == simdjson::SUCCESS) {
+      if (parser.parse(file.stats->data(), file.stats->size()).get(stats) == simdjson::SUCCESS) {
         for (const auto& b : bound) {
           if (!b.is_partition && !stats_may_match(b, stats)) keep = false;
         }

@@ -94,7 +94,7 @@ void check_file(const Storage& storage, const Add& add, TableCheck& check) {
     check.findings.push_back({name, f.row_group, std::move(f.column), std::move(f.message)});
 
   if (!add.stats) return;
-  const json logged = json::parse(*add.stats, nullptr, false);
+  const json logged = json::parse(add.stats->view(), nullptr, false);
   if (!logged.is_object()) return finding(name, "the log's stats are not a JSON object");
   if (logged.contains("numRecords") && logged["numRecords"].is_number_integer() &&
       logged["numRecords"].get<int64_t>() != result.rows) {

@@ -115,7 +115,7 @@ bool stats_exclude_keys(const delta::Add& file, const std::string& column,
   if (!file.stats) return false;
   simdjson::dom::parser parser;
   simdjson::dom::element stats;
-  if (parser.parse(*file.stats).get(stats) != simdjson::SUCCESS) return false;
+  if (parser.parse(file.stats->data(), file.stats->size()).get(stats) != simdjson::SUCCESS) return false;
   int64_t low = 0, high = 0;
   if (stats["minValues"][column].get(low) != simdjson::SUCCESS ||
       stats["maxValues"][column].get(high) != simdjson::SUCCESS) {

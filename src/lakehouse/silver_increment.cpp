@@ -65,7 +65,7 @@ bool activity_findings_may_hold(const delta::Add& file, const ActivityRebuild& r
   simdjson::dom::parser parser;
   simdjson::dom::element stats;
   std::string_view low, high;
-  if (parser.parse(*file.stats).get(stats) != simdjson::SUCCESS ||
+  if (parser.parse(file.stats->data(), file.stats->size()).get(stats) != simdjson::SUCCESS ||
       stats["minValues"]["row_key"].get(low) != simdjson::SUCCESS ||
       stats["maxValues"]["row_key"].get(high) != simdjson::SUCCESS)
     return true;  // no exact range (a key longer than the stats keep)

@@ -98,7 +98,7 @@ std::optional<int64_t> file_records(const delta::Add& file) {
   simdjson::dom::parser parser;
   simdjson::dom::element stats;
   int64_t records = 0;
-  if (!file.stats || parser.parse(*file.stats).get(stats) != simdjson::SUCCESS ||
+  if (!file.stats || parser.parse(file.stats->data(), file.stats->size()).get(stats) != simdjson::SUCCESS ||
       stats["numRecords"].get(records) != simdjson::SUCCESS)
     return std::nullopt;
   return records;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "delta/checkpoint_writer.hpp"
 #include "delta/last_checkpoint.hpp"
@@ -142,6 +143,38 @@ TEST(Checkpoint, ManyFilesComeBackInTheCheckpointsOrder) {
   EXPECT_EQ(loaded->files.back().path, "new.parquet");
   ASSERT_EQ(loaded->tombstones.size(), 1u);
   EXPECT_EQ(loaded->tombstones[0].path, "f500.parquet");
+}
+
+// A checkpoint's stats are views into its decoded stats column, shared by the adds: an Add (or
+// a snapshot) copied out keeps them readable after the snapshot it came from is gone.
+TEST(Checkpoint, StatsOutliveTheSnapshotTheyCameFrom) {
+  MemoryStorage storage;
+  std::vector<Action> first{Protocol{}, simple_metadata()};
+  for (int i = 0; i < 100; ++i) {
+    Add a = simple_add("f" + std::to_string(i) + ".parquet");
+    a.stats = R"({"numRecords":)" + std::to_string(i) + R"(,"minValues":{"id":"a long value"}})";
+    first.push_back(a);
+  }
+  put_commit(storage, 0, first);
+  auto from_log = load_snapshot(storage);
+  ASSERT_TRUE(from_log.ok()) << from_log.error().to_string();
+  ASSERT_TRUE(write_checkpoint(storage, *from_log, k_now).ok());
+  ASSERT_TRUE(storage.remove(commit_path(0)).ok());
+
+  std::optional<Add> kept;
+  std::optional<Snapshot> copy;
+  {
+    auto loaded = load_snapshot(storage);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
+    ASSERT_EQ(loaded->files.size(), 100u);
+    kept = loaded->files[42];
+    copy = *loaded;
+  }
+  const std::string number = kept->path.substr(1, kept->path.find('.') - 1);  // "f<i>.parquet"
+  EXPECT_EQ(kept->stats, R"({"numRecords":)" + number + R"(,"minValues":{"id":"a long value"}})");
+  for (size_t i = 0; i < copy->files.size(); ++i) {
+    EXPECT_EQ(copy->files[i].stats, from_log->files[i].stats);
+  }
 }
 
 TEST(Checkpoint, CheckpointingAnOlderVersionKeepsTheNewerHint) {

@@ -67,7 +67,7 @@ TEST(Transaction, PartitionedWritesSplitFilesAndOverwritePartitions) {
   for (const auto& f : snapshot->files) {
     ASSERT_TRUE(f.partition_values.at("day").has_value());
     EXPECT_EQ(f.path.rfind("day=" + *f.partition_values.at("day") + "/part-", 0), 0u) << f.path;
-    EXPECT_EQ(f.stats->find("\"day\""), std::string::npos);  // partition columns have no stats
+    EXPECT_EQ(f.stats->view().find("\"day\""), std::string::npos);  // partition columns have no stats
   }
   options.mode = WriteMode::overwrite_partitions;
   auto batch = people(0, 1);  // only day 20000
