@@ -109,22 +109,32 @@ TEST(Checkpoint, RoundTripsTheSnapshot) {
             (LastCheckpoint{1, 7, std::nullopt, static_cast<int64_t>(written->size_in_bytes), 2}));
 }
 
+// A table of `count` files f<i>.parquet (stats `{"numRecords":<i>` + `stats_tail`) in one
+// commit, checkpointed, the commit then removed: loads read the checkpoint. `from_log` is the
+// snapshot the checkpoint was written from.
+void checkpointed_files(MemoryStorage& storage, int count, std::string_view stats_tail,
+                        std::optional<Snapshot>& from_log) {
+  std::vector<Action> first{Protocol{}, simple_metadata()};
+  for (int i = 0; i < count; ++i) {
+    Add a = simple_add("f" + std::to_string(i) + ".parquet");
+    a.stats = R"({"numRecords":)" + std::to_string(i) + std::string(stats_tail);
+    first.push_back(a);
+  }
+  put_commit(storage, 0, first);
+  auto loaded = load_snapshot(storage);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
+  from_log = std::move(loaded).value();
+  ASSERT_TRUE(write_checkpoint(storage, *from_log, k_now).ok());
+  ASSERT_TRUE(storage.remove(commit_path(0)).ok());
+}
+
 // The checkpoint's rows are decoded in two halves on two threads; the files come back whole, in
 // the checkpoint's order (the log's), with the commits after it applied: a removal of a
 // checkpointed file and a new file after it.
 TEST(Checkpoint, ManyFilesComeBackInTheCheckpointsOrder) {
   MemoryStorage storage;
-  std::vector<Action> first{Protocol{}, simple_metadata()};
-  for (int i = 0; i < 1001; ++i) {
-    Add a = simple_add("f" + std::to_string(i) + ".parquet");
-    a.stats = R"({"numRecords":)" + std::to_string(i) + "}";
-    first.push_back(a);
-  }
-  put_commit(storage, 0, first);
-  auto from_log = load_snapshot(storage);
-  ASSERT_TRUE(from_log.ok()) << from_log.error().to_string();
-  ASSERT_TRUE(write_checkpoint(storage, *from_log, k_now).ok());
-  ASSERT_TRUE(storage.remove(commit_path(0)).ok());
+  std::optional<Snapshot> from_log;
+  ASSERT_NO_FATAL_FAILURE(checkpointed_files(storage, 1001, "}", from_log));
   Remove gone = tombstone("f500.parquet", k_now);
   gone.partition_values.reset();
   put_commit(storage, 1, {gone, simple_add("new.parquet")});
@@ -149,17 +159,9 @@ TEST(Checkpoint, ManyFilesComeBackInTheCheckpointsOrder) {
 // a snapshot) copied out keeps them readable after the snapshot it came from is gone.
 TEST(Checkpoint, StatsOutliveTheSnapshotTheyCameFrom) {
   MemoryStorage storage;
-  std::vector<Action> first{Protocol{}, simple_metadata()};
-  for (int i = 0; i < 100; ++i) {
-    Add a = simple_add("f" + std::to_string(i) + ".parquet");
-    a.stats = R"({"numRecords":)" + std::to_string(i) + R"(,"minValues":{"id":"a long value"}})";
-    first.push_back(a);
-  }
-  put_commit(storage, 0, first);
-  auto from_log = load_snapshot(storage);
-  ASSERT_TRUE(from_log.ok()) << from_log.error().to_string();
-  ASSERT_TRUE(write_checkpoint(storage, *from_log, k_now).ok());
-  ASSERT_TRUE(storage.remove(commit_path(0)).ok());
+  std::optional<Snapshot> from_log;
+  ASSERT_NO_FATAL_FAILURE(
+      checkpointed_files(storage, 100, R"(,"minValues":{"id":"a long value"}})", from_log));
 
   std::optional<Add> kept;
   std::optional<Snapshot> copy;
