@@ -5,10 +5,13 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <future>
 #include <map>
 #include <span>
+#include <thread>
 #include <unordered_set>
 
+#include "common/bounded_queue.hpp"
 #include "common/fault_point.hpp"
 #include "common/metrics.hpp"
 #include "delta/table_writer.hpp"
@@ -91,14 +94,22 @@ int64_t settings_fingerprint(const RefreshOptions& o) {
 // Activities built, then written as columns, this many at a time (the structs of a piece only).
 constexpr size_t k_activities_per_piece = 1 << 16;
 
-// Bronze → Silver whole, with the watermarks of what was read. The small tables' states are read
-// whole; strava_activities is streamed file by file (bronze_stream.hpp), each piece of rows
-// built, turned into columns and handed to the table's writer (silver_writer.hpp), which writes
-// data files once the rows held exceed half the budget (the other half: Bronze files being
-// decoded, the change log's first pass, Parquet encoding).
-Result<GoldInputs> refresh_silver_fully(const RefreshOptions& options, int64_t settings,
+// Bronze → Silver whole, with the watermarks of what was read, and the year's Gold built from
+// it. The small tables' states are read whole; strava_activities is streamed file by file
+// (bronze_stream.hpp), each piece of rows built and turned into columns on this thread, then
+// handed to a writer thread that keeps what Gold needs and gives them to the table's writer
+// (silver_writer.hpp), which writes data files once the rows held exceed half the budget (the
+// other half: Bronze files being decoded, the change log's first pass, Parquet encoding, the
+// pieces between the two threads).
+Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t settings,
                                            RefreshResult& result) {
   const delta::Lake& lake = *options.lake;
+  // Phase times at debug level: where a full refresh's wall time goes.
+  using Clock = std::chrono::steady_clock;
+  const auto started = Clock::now();
+  auto seconds = [&started] {
+    return std::chrono::duration<double>(Clock::now() - started).count();
+  };
   std::map<std::string_view, std::optional<BronzeState>> states;
   std::optional<BronzeStream> activities;
   auto activities_table = lake.table(delta::Layer::bronze, "strava_activities");
@@ -128,6 +139,7 @@ Result<GoldInputs> refresh_silver_fully(const RefreshOptions& options, int64_t s
   auto state = [&](std::string_view table) -> const BronzeState* {
     return states[table] ? &*states[table] : nullptr;
   };
+  spdlog::debug("refresh: Bronze read (activities' first pass) at {:.2f} s", seconds());
   SilverInputs in;
   in.employees = state("rh_employees");
   in.sports = state("sport_activities");
@@ -149,39 +161,91 @@ Result<GoldInputs> refresh_silver_fully(const RefreshOptions& options, int64_t s
   const auto& specs = silver_specs();
   SilverFileWriter activity_files(lake, "activities"), issue_files(lake, "dq_issues");
   const size_t held_limit = options.memory_budget_bytes / 2;
-  auto write_piece = [&](Silver& piece) -> Status {
-    for (const auto& a : piece.activities)
+
+  // Two stages on two cores: this thread builds each piece of Silver rows and turns them into
+  // columns; the writer thread keeps what Gold needs of them, holds the columns per partition
+  // and spills them as data files. A few pieces wait between the two at most (bounded memory).
+  struct Piece {
+    Silver rows;
+    columnar::RecordBatch activities, issues;
+  };
+  auto piece_of = [&](Silver&& rows) {
+    Piece piece;
+    piece.activities = record_batch(specs.activities, std::span<const Activity>(rows.activities));
+    piece.issues = record_batch(specs.dq_issues, std::span<const DqIssue>(rows.issues));
+    piece.rows = std::move(rows);
+    return piece;
+  };
+  auto write_piece = [&](const Piece& piece) -> Status {
+    for (const auto& a : piece.rows.activities)
       if (a.start_year == options.year) kept.activities.add(a);
-    for (const auto& issue : piece.issues) kept.findings.add(issue);
-    SL_TRY(append_activities_part(piece, activity_files, issue_files));
+    for (const auto& issue : piece.rows.issues) kept.findings.add(issue);
+    SL_TRY(activity_files.append(piece.activities));
+    SL_TRY(issue_files.append(piece.issues));
     if (activity_files.held_bytes() + issue_files.held_bytes() > held_limit)
       SL_TRY(activity_files.held_bytes() >= issue_files.held_bytes() ? activity_files.spill()
                                                                       : issue_files.spill());
     return {};
   };
-  SL_TRY(write_piece(silver));
-  if (activities) {
-    SL_TRY(activities->for_each_file(*activities_table, [&](const BronzeState& file) -> Status {
-      in.activities = &file;
-      const std::span<const size_t> rows = file.rows();
-      for (size_t i = 0; i < rows.size(); i += k_activities_per_piece) {
-        build_activity_rows(in, employee_ids,
-                            rows.subspan(i, std::min(k_activities_per_piece, rows.size() - i)),
-                            silver);
-        SL_TRY(write_piece(silver));
+  BoundedQueue<Piece> pieces(2);
+  Status written;  // the writer's first error (it then stops taking pieces)
+  std::thread writer([&] {
+    while (auto piece = pieces.pop()) {
+      written = write_piece(*piece);
+      if (!written) {
+        pieces.close();
+        break;
       }
-      in.activities = nullptr;
-      return {};
-    }));
-  }
-  build_notify_findings(in, {}, silver);
-  SL_TRY(write_piece(silver));
+    }
+  });
+  const Status rows_built = [&]() -> Status {
+    auto hand_over = [&](Silver&& rows) -> Status {
+      // A refused push means the writer stopped on an error, which `written` holds.
+      return pieces.push(piece_of(std::move(rows))) ? Status{}
+                                                     : make_error(Errc::internal, "writer stopped");
+    };
+    SL_TRY(hand_over(std::move(silver)));
+    if (activities) {
+      SL_TRY(activities->for_each_file(*activities_table, [&](const BronzeState& file) -> Status {
+        in.activities = &file;
+        const std::span<const size_t> rows = file.rows();
+        for (size_t i = 0; i < rows.size(); i += k_activities_per_piece) {
+          Silver piece;
+          build_activity_rows(in, employee_ids,
+                              rows.subspan(i, std::min(k_activities_per_piece, rows.size() - i)),
+                              piece);
+          SL_TRY(hand_over(std::move(piece)));
+        }
+        in.activities = nullptr;
+        return {};
+      }));
+    }
+    Silver notify;
+    build_notify_findings(in, {}, notify);
+    return hand_over(std::move(notify));
+  }();
+  const double built_at = seconds();
+  pieces.close();
+  writer.join();
+  spdlog::debug("refresh: Silver built at {:.2f} s, written (but what is held) at {:.2f} s",
+                built_at, seconds());
+  SL_TRY(written);
+  SL_TRY(rows_built);
   states.clear();  // Bronze's changes are not needed any more
   spdlog::info("refresh: Silver activities {} rows ({} spills), findings {} rows ({} spills)",
                activity_files.rows(), activity_files.spills(), issue_files.rows(),
                issue_files.spills());
   watermarks[std::string(k_checked_at)] = options.now_us;
   watermarks[std::string(k_settings)] = settings;
+  // The year's Gold is built from what was kept on another core while the rows still held are
+  // written (the findings on a third thread, beside the activities) and Silver is committed.
+  auto gold = std::async(std::launch::async, [&kept, &options] {
+    return build_gold(kept, options.year, options.rules);
+  });
+  auto issues_written = std::async(std::launch::async, [&issue_files] { return issue_files.spill(); });
+  const Status activities_written = activity_files.spill();
+  SL_TRY(issues_written.get());
+  SL_TRY(activities_written);
   // dq_issues last: its watermarks stand for the whole of Silver.
   auto commit_whole = [&](std::string_view name, columnar::RecordBatch batch) -> Status {
     SL_ASSIGN_OR_RETURN(auto current, silver_snapshot(lake, name));
@@ -195,7 +259,10 @@ Result<GoldInputs> refresh_silver_fully(const RefreshOptions& options, int64_t s
   SL_TRY(commit_whole("commutes",
                       record_batch(specs.commutes, std::span<const Commute>(kept.commutes))));
   SL_TRY(issue_files.commit(watermarks, "REFRESH SILVER"));
-  return kept;
+  spdlog::debug("refresh: Silver committed at {:.2f} s", seconds());
+  Gold built = gold.get();
+  spdlog::debug("refresh: Gold built at {:.2f} s", seconds());
+  return built;
 }
 
 // The year's KPIs as Gold holds them (a refresh that found nothing to rebuild reports them).
@@ -243,7 +310,7 @@ Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* pub
   const int64_t settings = settings_fingerprint(options);
 
   // 1. Silver.
-  std::optional<GoldInputs> built;  // in memory after a full rebuild
+  std::optional<Gold> built;  // after a full rebuild (from Silver's rows as they were built)
   bool silver_changed = true;
   if (options.full) {
     result.full_reason = "--full";
@@ -284,10 +351,11 @@ Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* pub
     }
   }
   if (!built) {
-    SL_ASSIGN_OR_RETURN(built, read_silver_for_gold(lake, options.year));
-  }
-  Gold gold = build_gold(*built, options.year, options.rules);
-  built.reset();  // the year's facts are not needed any more
+    SL_ASSIGN_OR_RETURN(auto inputs, read_silver_for_gold(lake, options.year));
+    built = build_gold(inputs, options.year, options.rules);
+  }  // (the year's facts are not needed any more)
+  Gold gold = std::move(*built);
+  built.reset();
   result.summary = gold.summary;
   result.gold_rebuilt = true;
   SL_TRY(write_layer(lake, delta::Layer::gold, gold_tables(gold), true, "REFRESH GOLD",
