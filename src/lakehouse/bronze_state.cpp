@@ -196,15 +196,14 @@ size_t BronzeState::index_of(std::string_view column) const {
   return k_absent;
 }
 
-std::pair<const columnar::Column*, size_t> BronzeState::cell(std::string_view column,
-                                                             size_t row) const {
-  const size_t c = index_of(column);
+std::pair<const columnar::Column*, size_t> BronzeState::cell(ColumnRef column, size_t row) const {
+  const size_t c = column.index;
   if (c == k_absent) return {nullptr, 0};
   return {&chunks_[row >> k_chunk_shift].columns[c],
           row & ((size_t{1} << k_chunk_shift) - 1)};
 }
 
-std::optional<int64_t> BronzeState::integer(std::string_view column, size_t id) const {
+std::optional<int64_t> BronzeState::integer(ColumnRef column, size_t id) const {
   auto [c, row] = cell(column, id);
   if (!c || !c->is_valid(row)) return std::nullopt;
   if (c->type.id == TypeId::int32) return c->i32[row];
@@ -212,7 +211,7 @@ std::optional<int64_t> BronzeState::integer(std::string_view column, size_t id) 
   return std::nullopt;
 }
 
-std::optional<double> BronzeState::number(std::string_view column, size_t id) const {
+std::optional<double> BronzeState::number(ColumnRef column, size_t id) const {
   auto [c, row] = cell(column, id);
   if (!c || !c->is_valid(row)) return std::nullopt;
   switch (c->type.id) {
@@ -233,32 +232,32 @@ std::optional<double> BronzeState::number(std::string_view column, size_t id) co
   }
 }
 
-std::optional<std::string> BronzeState::text(std::string_view column, size_t id) const {
+std::optional<std::string> BronzeState::text(ColumnRef column, size_t id) const {
   auto [c, row] = cell(column, id);
   if (!c || !c->is_valid(row) || c->type.id != TypeId::string) return std::nullopt;
   return std::string(c->string_at(row));
 }
 
-std::optional<bool> BronzeState::boolean(std::string_view column, size_t id) const {
+std::optional<bool> BronzeState::boolean(ColumnRef column, size_t id) const {
   auto [c, row] = cell(column, id);
   if (!c || !c->is_valid(row) || c->type.id != TypeId::boolean) return std::nullopt;
   return c->bools[row] != 0;
 }
 
-std::optional<int32_t> BronzeState::date(std::string_view column, size_t id) const {
+std::optional<int32_t> BronzeState::date(ColumnRef column, size_t id) const {
   auto [c, row] = cell(column, id);
   if (!c || !c->is_valid(row) || c->type.id != TypeId::date32) return std::nullopt;
   return c->i32[row];
 }
 
-std::optional<int64_t> BronzeState::timestamp(std::string_view column, size_t id) const {
+std::optional<int64_t> BronzeState::timestamp(ColumnRef column, size_t id) const {
   auto [c, row] = cell(column, id);
   if (!c || !c->is_valid(row) || c->type.id != TypeId::timestamp_us) return std::nullopt;
   return c->i64[row];
 }
 
 std::optional<int64_t> BronzeState::cents(std::string_view column, size_t id) const {
-  auto [c, row] = cell(column, id);
+  auto [c, row] = cell(this->column(column), id);
   if (!c || !c->is_valid(row)) return std::nullopt;
   if (c->type.id == TypeId::decimal && !columnar::is_wide_decimal(c->type)) {
     int64_t v = c->i64[row];

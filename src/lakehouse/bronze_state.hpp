@@ -43,12 +43,37 @@ class BronzeState {
   size_t changes() const { return changes_; }
 
   bool has(std::string_view column) const { return index_of(column) != k_absent; }
-  std::optional<int64_t> integer(std::string_view column, size_t row) const;  // int32/int64
-  std::optional<double> number(std::string_view column, size_t row) const;    // any numeric
-  std::optional<std::string> text(std::string_view column, size_t row) const;
-  std::optional<bool> boolean(std::string_view column, size_t row) const;
-  std::optional<int32_t> date(std::string_view column, size_t row) const;       // days
-  std::optional<int64_t> timestamp(std::string_view column, size_t row) const;  // µs
+  // A column found once by its name, for a loop that reads it at every row (no name lookup per
+  // cell); a column the table lacks reads as null.
+  struct ColumnRef {
+    size_t index;
+  };
+  ColumnRef column(std::string_view name) const { return {index_of(name)}; }
+
+  std::optional<int64_t> integer(ColumnRef column, size_t row) const;  // int32/int64
+  std::optional<double> number(ColumnRef column, size_t row) const;    // any numeric
+  std::optional<std::string> text(ColumnRef column, size_t row) const;
+  std::optional<bool> boolean(ColumnRef column, size_t row) const;
+  std::optional<int32_t> date(ColumnRef column, size_t row) const;       // days
+  std::optional<int64_t> timestamp(ColumnRef column, size_t row) const;  // µs
+  std::optional<int64_t> integer(std::string_view name, size_t row) const {
+    return integer(column(name), row);
+  }
+  std::optional<double> number(std::string_view name, size_t row) const {
+    return number(column(name), row);
+  }
+  std::optional<std::string> text(std::string_view name, size_t row) const {
+    return text(column(name), row);
+  }
+  std::optional<bool> boolean(std::string_view name, size_t row) const {
+    return boolean(column(name), row);
+  }
+  std::optional<int32_t> date(std::string_view name, size_t row) const {
+    return date(column(name), row);
+  }
+  std::optional<int64_t> timestamp(std::string_view name, size_t row) const {
+    return timestamp(column(name), row);
+  }
   // A decimal column's value in cents (rounded half away from zero beyond 2 digits).
   std::optional<int64_t> cents(std::string_view column, size_t row) const;
 
@@ -62,7 +87,7 @@ class BronzeState {
                                        const std::vector<std::string>& key_columns);
   size_t index_of(std::string_view column) const;
   // The column's cell at `row`, or null when the table has no such column.
-  std::pair<const columnar::Column*, size_t> cell(std::string_view column, size_t row) const;
+  std::pair<const columnar::Column*, size_t> cell(ColumnRef column, size_t row) const;
 
   std::vector<columnar::RecordBatch> chunks_;  // same schema, one per data file
   // Per column of the schema, its name's length and first and last bytes: Silver asks for a

@@ -115,10 +115,10 @@ Result<std::optional<BronzeStream>> BronzeStream::open(const delta::Storage& sto
   }
   // Per key, its changes in log order (_commit_lsn, _lsn; the file and row keep the order of a
   // replayed change): the last one wins, gone when it is a delete.
-  std::sort(log.begin(), log.end(), [](const Change& a, const Change& b) {
+  parallel_sort(log.begin(), log.end(), [](const Change& a, const Change& b) {
     return std::tie(a.key, a.commit_lsn, a.lsn, a.where) <
            std::tie(b.key, b.commit_lsn, b.lsn, b.where);
-  });
+  }, s.threads_);
   s.current_.resize(files);
   for (size_t i = 0; i < log.size(); ++i) {
     if (i + 1 < log.size() && log[i + 1].key == log[i].key) continue;

@@ -17,10 +17,14 @@ void YearActivities::add(const Activity& a) {
   facts_[a.employee_id].push_back({a.activity_id, *a.start_date_local_us, a.commute});
   const CivilDate date = civil_from_days(floor_div(*a.start_date_local_us, 86'400'000'000LL));
   if (date.year != year_) return;
-  ActivityMonthly& m = monthly_[{date.month, a.sport_type}];
-  m.year = year_;
-  m.month = date.month;
-  m.sport_type = a.sport_type;
+  auto it = monthly_.find(std::pair<int, std::string_view>(date.month, a.sport_type));
+  if (it == monthly_.end()) {
+    it = monthly_.emplace(std::pair(date.month, a.sport_type), ActivityMonthly{}).first;
+    it->second.year = year_;
+    it->second.month = date.month;
+    it->second.sport_type = a.sport_type;
+  }
+  ActivityMonthly& m = it->second;
   ++m.activities;
   m.distance_km += a.distance_m.value_or(0) / 1000.0;
   m.moving_hours += a.moving_time_s.value_or(a.elapsed_time_s.value_or(0)) / 3600.0;

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <map>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -46,7 +48,16 @@ class YearActivities {
                          const rewards::RewardRules&);
   int year_;
   std::unordered_map<int64_t, std::vector<rewards::ActivityFact>> facts_;  // per employee
-  std::map<std::pair<int, std::string>, ActivityMonthly> monthly_;         // (month, sport)
+  // (month, sport), found by a (month, sport view): no string built per activity.
+  struct MonthSportLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return std::pair<int, std::string_view>(a.first, a.second) <
+             std::pair<int, std::string_view>(b.first, b.second);
+    }
+  };
+  std::map<std::pair<int, std::string>, ActivityMonthly, MonthSportLess> monthly_;
 };
 
 // What Gold of one year reads of Silver, never Silver's activity or finding rows: the small

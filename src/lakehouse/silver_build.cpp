@@ -78,7 +78,12 @@ class Issues {
   // Bronze values that had no lake representation, kept as text.
   void unconverted(const BronzeState& state, size_t row, const std::string& table,
                    const std::string& key, std::optional<int64_t> employee) {
-    if (auto text = state.text("_unconverted", row))
+    unconverted(state, state.column("_unconverted"), row, table, key, employee);
+  }
+  void unconverted(const BronzeState& state, BronzeState::ColumnRef column, size_t row,
+                   const std::string& table, const std::string& key,
+                   std::optional<int64_t> employee) {
+    if (auto text = state.text(column, row))
       add(table, key, employee, "value_converted", "warning",
           "valeurs non convertibles, gardées en texte dans Bronze : " + *text);
   }
@@ -162,21 +167,32 @@ void build_activities(const SilverInputs& in, const std::unordered_set<int64_t>&
   if (!in.activities) return;
   const BronzeState& b = *in.activities;
   silver.activities.reserve(silver.activities.size() + rows.size());
+  // Each column found once, not at every cell (millions of rows in a full refresh).
+  const auto activity_id = b.column("activity_id"), employee_id = b.column("employee_id"),
+             name = b.column("name"), sport_type = b.column("sport_type"), type = b.column("type"),
+             distance_m = b.column("distance_m"), moving_time_s = b.column("moving_time_s"),
+             elapsed_time_s = b.column("elapsed_time_s"),
+             start_date_utc = b.column("start_date_utc"),
+             start_date_local = b.column("start_date_local"), commute = b.column("commute"),
+             calories = b.column("calories"), unconverted = b.column("_unconverted");
   for (size_t row : rows) {
     Activity a;
-    a.activity_id = b.integer("activity_id", row).value_or(0);
+    a.activity_id = b.integer(activity_id, row).value_or(0);
     const std::string key = std::to_string(a.activity_id);
-    a.employee_id = b.integer("employee_id", row).value_or(0);
-    a.name = b.text("name", row).value_or("");
-    a.sport_type = b.text("sport_type", row).value_or(b.text("type", row).value_or(""));
-    a.distance_m = b.number("distance_m", row);
-    if (auto v = b.integer("moving_time_s", row)) a.moving_time_s = static_cast<int32_t>(*v);
-    if (auto v = b.integer("elapsed_time_s", row)) a.elapsed_time_s = static_cast<int32_t>(*v);
-    a.start_date_utc_us = b.timestamp("start_date_utc", row);
-    a.start_date_local_us = b.timestamp("start_date_local", row);
-    a.commute = b.boolean("commute", row).value_or(false);
-    a.calories = b.number("calories", row);
-    issues.unconverted(b, row, "activities", key, a.employee_id);
+    a.employee_id = b.integer(employee_id, row).value_or(0);
+    a.name = b.text(name, row).value_or("");
+    if (auto sport = b.text(sport_type, row))
+      a.sport_type = std::move(*sport);
+    else
+      a.sport_type = b.text(type, row).value_or("");
+    a.distance_m = b.number(distance_m, row);
+    if (auto v = b.integer(moving_time_s, row)) a.moving_time_s = static_cast<int32_t>(*v);
+    if (auto v = b.integer(elapsed_time_s, row)) a.elapsed_time_s = static_cast<int32_t>(*v);
+    a.start_date_utc_us = b.timestamp(start_date_utc, row);
+    a.start_date_local_us = b.timestamp(start_date_local, row);
+    a.commute = b.boolean(commute, row).value_or(false);
+    a.calories = b.number(calories, row);
+    issues.unconverted(b, unconverted, row, "activities", key, a.employee_id);
     bool rejected = false;
     auto reject = [&](std::string rule, std::string reason) {
       issues.add("activities", key, a.employee_id, std::move(rule), "error", std::move(reason));

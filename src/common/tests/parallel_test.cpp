@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -41,6 +42,19 @@ TEST(ParallelFor, NoItems) {
   bool ran = false;
   parallel_for(0, 4, [&](size_t) { ran = true; });
   EXPECT_FALSE(ran);
+}
+
+TEST(ParallelSort, SortsLikeStdSortWithManyEqualKeys) {
+  std::mt19937_64 random(42);
+  for (size_t n : {size_t{0}, size_t{10}, size_t{70'000}, size_t{300'001}}) {
+    std::vector<std::pair<int, int>> values(n);
+    for (size_t i = 0; i < n; ++i)
+      values[i] = {static_cast<int>(random() % 1000), static_cast<int>(random() % 7)};
+    auto expected = values;
+    std::sort(expected.begin(), expected.end());
+    parallel_sort(values.begin(), values.end(), std::less<>{}, 2);
+    ASSERT_EQ(values, expected) << n;
+  }
 }
 
 }  // namespace
