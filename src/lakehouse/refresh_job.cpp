@@ -164,7 +164,7 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
 
   // Two stages on two cores: this thread builds each piece of Silver rows and turns them into
   // columns; the writer thread keeps what Gold needs of them, holds the columns per partition
-  // and spills them as data files. A few pieces wait between the two at most (bounded memory).
+  // and spills them as data files.
   struct Piece {
     Silver rows;
     columnar::RecordBatch activities, issues;
@@ -187,7 +187,9 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
                                                                       : issue_files.spill());
     return {};
   };
-  BoundedQueue<Piece> pieces(2);
+  // One piece waiting: with one being built and one being written, three pieces in memory at most
+  // (~25 MB each: 65,536 activities as structs and as columns).
+  BoundedQueue<Piece> pieces(1);
   Status written;  // the writer's first error (it then stops taking pieces)
   std::thread writer([&] {
     while (auto piece = pieces.pop()) {
