@@ -14,7 +14,8 @@ the ratio and the peak RSS. The last round's Silver and Gold of both lakes are c
 counts and the year's KPIs), so both did the same work.
 OLD_SPORTLAKE=<binary> adds a third lake refreshed incrementally by that binary (another build,
 e.g. main's) on the same Bronze and changes, in the same rotation; FULL=0 leaves the full
-refresh out (at 10M it takes minutes a round)."""
+refresh out (at 10M it takes minutes a round); KEEP=1 keeps the lakes (their directory printed) for
+profiling a refresh afterwards."""
 import os
 import pathlib
 import shutil
@@ -39,6 +40,7 @@ CHANGES = int(os.environ.get("CHANGES", "10000"))
 RUNS = int(os.environ.get("RUNS", "5"))
 OLD_SPORTLAKE = os.environ.get("OLD_SPORTLAKE", "")
 FULL = os.environ.get("FULL", "1") != "0"
+KEEP = os.environ.get("KEEP", "0") != "0"
 BRONZE = SyntheticBronze(ROWS, EMPLOYEES, now_us=int(time.time()) * US)
 
 
@@ -145,7 +147,10 @@ def main():
             print(f"  full / incremental  {full / inc:.1f}x")
         print(f"  Silver activities files after the rounds: {files}")
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        if KEEP:
+            print(f"  lakes kept under {base}")
+        else:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -393,18 +393,25 @@ Status scan(const Storage& storage, const Snapshot& snapshot, const ScanOptions&
   } joiner{pool, mutex, changed, stop};
   // Keeps the rows that match every filter and hands the batch over; false: stop.
   bool stopped = false;
+  // A partition column's predicates were decided for the whole file by the plan (its rows all
+  // carry the file's value): rows are filtered on the data columns' predicates only, so a scan
+  // of chosen partitions hands the files' rows over without copying them.
+  std::vector<const BoundPredicate*> row_filters;
+  for (const auto& b : bound)
+    if (!b.is_partition) row_filters.push_back(&b);
   auto deliver = [&](columnar::RecordBatch&& batch) {
-    if (!bound.empty()) {
+    if (!row_filters.empty()) {
+      std::vector<const Column*> columns;
+      for (const auto* b : row_filters)
+        columns.push_back(&batch.columns[static_cast<size_t>(
+            std::find_if(batch.schema.begin(), batch.schema.end(),
+                         [&](const columnar::Field& f) { return f.name == b->field.name; }) -
+            batch.schema.begin())]);
       std::vector<uint32_t> keep;
       for (size_t r = 0; r < batch.num_rows; ++r) {
         bool ok = true;
-        for (const auto& b : bound) {
-          size_t c = static_cast<size_t>(
-              std::find_if(batch.schema.begin(), batch.schema.end(),
-                           [&](const columnar::Field& f) { return f.name == b.field.name; }) -
-              batch.schema.begin());
-          ok = ok && row_matches(b, batch.columns[c], r);
-        }
+        for (size_t i = 0; ok && i < row_filters.size(); ++i)
+          ok = row_matches(*row_filters[i], *columns[i], r);
         if (ok) keep.push_back(static_cast<uint32_t>(r));
       }
       batch = take_rows(batch, keep);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "common/civil_time.hpp"
@@ -13,21 +14,31 @@
 namespace sl::lakehouse {
 
 void YearActivities::add(const Activity& a) {
-  if (!a.start_date_local_us) return;
-  facts_[a.employee_id].push_back({a.activity_id, *a.start_date_local_us, a.commute});
-  const CivilDate date = civil_from_days(floor_div(*a.start_date_local_us, 86'400'000'000LL));
+  add(a.activity_id, a.employee_id, a.start_date_local_us, a.commute, a.sport_type,
+      a.distance_m.value_or(0), a.moving_time_s.value_or(a.elapsed_time_s.value_or(0)));
+}
+
+void YearActivities::add(int64_t activity_id, int64_t employee_id,
+                         std::optional<int64_t> start_local_us, bool commute,
+                         std::string_view sport_type, double distance_m, double moving_s) {
+  if (!start_local_us) return;
+  facts_[employee_id].push_back({activity_id, *start_local_us, commute});
+  const CivilDate date = civil_from_days(floor_div(*start_local_us, 86'400'000'000LL));
   if (date.year != year_) return;
-  auto it = monthly_.find(std::pair<int, std::string_view>(date.month, a.sport_type));
-  if (it == monthly_.end()) {
-    it = monthly_.emplace(std::pair(date.month, a.sport_type), ActivityMonthly{}).first;
-    it->second.year = year_;
-    it->second.month = date.month;
-    it->second.sport_type = a.sport_type;
+  auto sport = sport_index_.find(sport_type);
+  if (sport == sport_index_.end()) {
+    sport = sport_index_.emplace(std::string(sport_type), sport_index_.size()).first;
+    monthly_.resize(monthly_.size() + 12);
   }
-  ActivityMonthly& m = it->second;
+  ActivityMonthly& m = monthly_[sport->second * 12 + static_cast<size_t>(date.month - 1)];
+  if (m.activities == 0) {
+    m.year = year_;
+    m.month = date.month;
+    m.sport_type = sport->first;
+  }
   ++m.activities;
-  m.distance_km += a.distance_m.value_or(0) / 1000.0;
-  m.moving_hours += a.moving_time_s.value_or(a.elapsed_time_s.value_or(0)) / 3600.0;
+  m.distance_km += distance_m / 1000.0;
+  m.moving_hours += moving_s / 3600.0;
 }
 
 Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rules) {
@@ -134,7 +145,11 @@ Gold build_gold(const std::vector<Employee>& employee_rows, const std::vector<Co
     gold.wellbeing_shortfall.push_back({year, missing, employees});
   gold.summary.dq_errors = findings.errors;
   gold.summary.dq_warnings = findings.warnings;
-  for (const auto& [key, m] : activities.monthly_) gold.monthly.push_back(m);
+  for (const auto& m : activities.monthly_)
+    if (m.activities > 0) gold.monthly.push_back(m);
+  std::sort(gold.monthly.begin(), gold.monthly.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.month, a.sport_type) < std::tie(b.month, b.sport_type);
+  });
   return gold;
 }
 

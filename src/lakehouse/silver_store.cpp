@@ -13,6 +13,7 @@
 #include "delta/schema.hpp"
 #include "delta/table_features.hpp"
 #include "delta/table_writer.hpp"
+#include "common/parallel.hpp"
 #include "common/uuid.hpp"
 #include "delta/transaction.hpp"
 #include "lakehouse/bronze_changes.hpp"
@@ -232,7 +233,8 @@ Result<BronzeState> read_silver(const delta::Lake& lake, std::string_view table,
 }
 
 // The same one live data file at a time (a file the filters' partition values exclude is not
-// read), for reads whose result is smaller than the rows: one file's columns held at a time.
+// read), for reads whose result is smaller than the rows: the files are decoded on every core, a
+// few ahead of `on_file` (delta::scan), which gets each file's columns in turn.
 template <typename OnFile>
 Status for_each_silver_file(const delta::Lake& lake, std::string_view table,
                             const std::vector<std::string>& columns,
@@ -240,12 +242,28 @@ Status for_each_silver_file(const delta::Lake& lake, std::string_view table,
   SL_ASSIGN_OR_RETURN(auto snapshot, silver_snapshot(lake, table));
   if (!snapshot) return {};
   auto storage = lake.table(delta::Layer::silver, table);
-  for (const auto& f : snapshot->files) {
-    SL_ASSIGN_OR_RETURN(auto rows, read_table_files(*storage, *snapshot, {f}, columns, filters));
-    if (rows.num_rows == 0) continue;
-    SL_TRY(on_file(BronzeState::every_row(std::move(rows))));
-  }
+  delta::ScanOptions scan;
+  scan.columns = columns;
+  scan.filters = filters;
+  scan.threads = hardware_threads();
+  Status failed;
+  SL_TRY(delta::scan(*storage, *snapshot, scan, [&](columnar::RecordBatch&& rows) {
+    if (rows.num_rows > 0) failed = on_file(rows);
+    return failed.ok();
+  }));
+  if (!failed) return failed.error().with_context(storage->describe(""));
   return {};
+}
+
+// Column `name` of a batch read from a Silver table, of the type its spec writes.
+Result<const columnar::Column*> silver_column(const columnar::RecordBatch& rows,
+                                             std::string_view name, columnar::TypeId type) {
+  for (size_t i = 0; i < rows.schema.size(); ++i)
+    if (rows.schema[i].name == name) {
+      if (rows.columns[i].type.id != type) break;
+      return &rows.columns[i];
+    }
+  return make_error(Errc::corrupt, "no column '" + std::string(name) + "' of the expected type");
 }
 
 }  // namespace
@@ -309,32 +327,43 @@ Result<GoldInputs> read_silver_for_gold(const delta::Lake& lake, int year) {
     x.commune = c.text("commune", r).value_or("");
     in.commutes.push_back(std::move(x));
   }
+  // Read as columns, their types those of lake_tables' activities spec: no per-cell lookup by
+  // name and no string built per row (3.3M activities a year at 10M).
+  using columnar::TypeId;
   SL_TRY(for_each_silver_file(
       lake, "activities",
       {"activity_id", "employee_id", "sport_type", "distance_m", "moving_time_s", "elapsed_time_s",
        "start_date_local", "commute"},
       {{"start_year", delta::Predicate::Op::eq, std::to_string(year)}},
-      [&](const BronzeState& a) -> Status {
-        for (size_t r : a.rows()) {
-          Activity x;
-          x.activity_id = a.integer("activity_id", r).value_or(0);
-          x.employee_id = a.integer("employee_id", r).value_or(0);
-          x.sport_type = a.text("sport_type", r).value_or("");
-          x.distance_m = a.number("distance_m", r);
-          if (auto v = a.integer("moving_time_s", r)) x.moving_time_s = static_cast<int32_t>(*v);
-          if (auto v = a.integer("elapsed_time_s", r)) x.elapsed_time_s = static_cast<int32_t>(*v);
-          x.start_date_local_us = a.timestamp("start_date_local", r);
-          x.commute = a.boolean("commute", r).value_or(false);
-          in.activities.add(x);
+      [&](const columnar::RecordBatch& a) -> Status {
+        SL_ASSIGN_OR_RETURN(auto id, silver_column(a, "activity_id", TypeId::int64));
+        SL_ASSIGN_OR_RETURN(auto employee, silver_column(a, "employee_id", TypeId::int64));
+        SL_ASSIGN_OR_RETURN(auto sport, silver_column(a, "sport_type", TypeId::string));
+        SL_ASSIGN_OR_RETURN(auto distance, silver_column(a, "distance_m", TypeId::float64));
+        SL_ASSIGN_OR_RETURN(auto moving, silver_column(a, "moving_time_s", TypeId::int32));
+        SL_ASSIGN_OR_RETURN(auto elapsed, silver_column(a, "elapsed_time_s", TypeId::int32));
+        SL_ASSIGN_OR_RETURN(auto start, silver_column(a, "start_date_local", TypeId::timestamp_us));
+        SL_ASSIGN_OR_RETURN(auto commute, silver_column(a, "commute", TypeId::boolean));
+        for (size_t r = 0; r < a.num_rows; ++r) {
+          const double seconds = moving->is_valid(r)    ? moving->i32[r]
+                                 : elapsed->is_valid(r) ? elapsed->i32[r]
+                                                        : 0;
+          in.activities.add(
+              id->is_valid(r) ? id->i64[r] : 0, employee->is_valid(r) ? employee->i64[r] : 0,
+              start->is_valid(r) ? std::optional<int64_t>(start->i64[r]) : std::nullopt,
+              commute->is_valid(r) && commute->bools[r] != 0,
+              sport->is_valid(r) ? sport->string_at(r) : std::string_view(),
+              distance->is_valid(r) ? distance->f64[r] : 0, seconds);
         }
         return {};
       }));
   SL_TRY(for_each_silver_file(lake, "dq_issues", {"severity"}, {},
-                              [&](const BronzeState& i) -> Status {
-                                DqIssue x;
-                                for (size_t r : i.rows()) {
-                                  x.severity = i.text("severity", r).value_or("");
-                                  in.findings.add(x);
+                              [&](const columnar::RecordBatch& i) -> Status {
+                                SL_ASSIGN_OR_RETURN(auto severity,
+                                                    silver_column(i, "severity", TypeId::string));
+                                for (size_t r = 0; r < i.num_rows; ++r) {
+                                  if (!severity->is_valid(r)) continue;
+                                  in.findings.add(severity->string_at(r));
                                 }
                                 return {};
                               }));
