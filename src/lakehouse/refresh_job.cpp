@@ -310,6 +310,7 @@ Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* pub
   RefreshResult result;
   const delta::Lake& lake = *options.lake;
   const int64_t settings = settings_fingerprint(options);
+  const auto started = std::chrono::steady_clock::now();
 
   // 1. Silver.
   std::optional<Gold> built;  // after a full rebuild (from Silver's rows as they were built)
@@ -352,9 +353,20 @@ Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* pub
       return result;
     }
   }
+  // Each phase's time at debug level: where an incremental refresh spends it (README "Incremental
+  // vs full").
+  auto since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  auto phase = std::chrono::steady_clock::now();
+  spdlog::debug("refresh: Silver in {:.3f} s", since(started));
   if (!built) {
     SL_ASSIGN_OR_RETURN(auto inputs, read_silver_for_gold(lake, options.year));
+    spdlog::debug("refresh: Gold's inputs read back from Silver in {:.3f} s", since(phase));
+    phase = std::chrono::steady_clock::now();
     built = build_gold(inputs, options.year, options.rules);
+    spdlog::debug("refresh: Gold built in {:.3f} s", since(phase));
+    phase = std::chrono::steady_clock::now();
   }  // (the year's facts are not needed any more)
   Gold gold = std::move(*built);
   built.reset();
@@ -362,6 +374,7 @@ Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* pub
   result.gold_rebuilt = true;
   SL_TRY(write_layer(lake, delta::Layer::gold, gold_tables(gold), true, "REFRESH GOLD",
                      {std::string(k_gold_app) + std::to_string(options.year), silver_version}));
+  spdlog::debug("refresh: Gold written in {:.3f} s", since(phase));
   if (publish_to) {
     SL_ASSIGN_OR_RETURN(auto report, publish_gold(*publish_to, gold));
     result.published = true;

@@ -26,8 +26,10 @@ WellbeingDecision decide_wellbeing(const std::vector<ActivityFact>& activities, 
   counted.reserve(activities.size());
   for (const auto& a : activities)
     if (counts_for_wellbeing(a, year)) counted.emplace_back(a.activity_id, a.start_local_us);
-  std::stable_sort(counted.begin(), counted.end(),
-                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  auto by_id = [](const auto& x, const auto& y) { return x.first < y.first; };
+  // Silver hands them over mostly in id order (its files are sorted by id): no sort then.
+  if (!std::is_sorted(counted.begin(), counted.end(), by_id))
+    std::stable_sort(counted.begin(), counted.end(), by_id);
   for (size_t i = 0; i < counted.size(); ++i) {
     if (i > 0 && counted[i].first == counted[i - 1].first) continue;
     const int64_t start = counted[i].second;
