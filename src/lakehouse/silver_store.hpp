@@ -98,9 +98,10 @@ Result<std::vector<std::pair<int64_t, int64_t>>> silver_activities_of(
 Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings_of(
     const delta::Lake& lake, const std::set<int64_t>& employees);
 // What Gold of `year` reads (the incremental refresh): every employee and commute, and the
-// activities filed under `year` and the findings' severities as Gold counts them, read one data
-// file at a time and only the columns Gold uses, so memory holds one file's columns and 24 B per
-// activity of the year, not Silver's rows (README "Refresh memory").
+// activities filed under `year` and the findings' severities as Gold counts them, read a data
+// file at a time (decoded on every core, up to twice as many files ahead) and only the columns
+// Gold uses, so memory holds a few files' columns and 24 B per activity of the year, not
+// Silver's rows (README "Refresh memory").
 Result<GoldInputs> read_silver_for_gold(const delta::Lake& lake, int year);
 
 }  // namespace sl::lakehouse
