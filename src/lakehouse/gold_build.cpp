@@ -22,7 +22,8 @@ void YearActivities::add(int64_t activity_id, int64_t employee_id,
                          std::optional<int64_t> start_local_us, bool commute,
                          std::string_view sport_type, double distance_m, double moving_s) {
   if (!start_local_us) return;
-  facts_[employee_id].push_back({activity_id, *start_local_us, commute});
+  wellbeing_.try_emplace(employee_id, year_).first->second.add(
+      {activity_id, *start_local_us, commute});
   const CivilDate date = civil_from_days(floor_div(*start_local_us, 86'400'000'000LL));
   if (date.year != year_) return;
   auto sport = sport_index_.find(sport_type);
@@ -60,7 +61,6 @@ Gold build_gold(const std::vector<Employee>& employee_rows, const std::vector<Co
   // Per employee, looked up once per activity: hashed, not a tree.
   std::unordered_map<int64_t, const Commute*> commutes;
   for (const auto& c : commute_rows) commutes[c.employee_id] = &c;
-  static const std::vector<rewards::ActivityFact> none;
   const int64_t end_of_year = days_from_civil({year + 1, 1, 1});
 
   KpiSummary& k = gold.summary;
@@ -121,9 +121,10 @@ Gold build_gold(const std::vector<Employee>& employee_rows, const std::vector<Co
     w.nom = e.nom;
     w.prenom = e.prenom;
     w.business_unit = e.business_unit;
-    const auto facts = activities.facts_.find(e.id);
-    const auto wd = rewards::decide_wellbeing(
-        facts == activities.facts_.end() ? none : facts->second, year, rules);
+    const auto tally = activities.wellbeing_.find(e.id);
+    const auto wd = (tally == activities.wellbeing_.end() ? rewards::WellbeingTally(year)
+                                                          : tally->second)
+                        .decide(rules);
     w.activities = wd.activities;
     w.first_activity_us = wd.first_local_us;
     w.last_activity_us = wd.last_local_us;

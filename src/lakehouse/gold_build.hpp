@@ -36,9 +36,10 @@ struct FindingCounts {
   }
 };
 
-// What Gold needs of Silver's activities, taken one activity at a time (24 B per activity of the
-// year, not the activity): the full refresh feeds it while it builds Silver, so Silver's
-// activities need not stay in memory until Gold is built.
+// What Gold needs of Silver's activities, taken one activity at a time: per employee a well-being
+// tally, per month and sport the totals (tens of bytes per employee, not per activity): the full
+// refresh feeds it while it builds Silver, so Silver's activities need not stay in memory until
+// Gold is built. Each activity is to be given once (Silver's rows are unique by id).
 class YearActivities {
  public:
   explicit YearActivities(int year) : year_(year) {}
@@ -58,7 +59,9 @@ class YearActivities {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   int year_;
-  std::unordered_map<int64_t, std::vector<rewards::ActivityFact>> facts_;  // per employee
+  // Per employee: what the well-being decision needs (Silver gives each activity once), not the
+  // activities themselves (24 B per employee, not per activity of the year).
+  std::unordered_map<int64_t, rewards::WellbeingTally> wellbeing_;
   // The monthly aggregates, [sport's index * 12 + month - 1], sports numbered as first seen:
   // one hash of the sport per activity, not a walk of a tree comparing strings (it was a sixth
   // of the incremental refresh's time at 10M). Sorted by (month, sport) when Gold is built.

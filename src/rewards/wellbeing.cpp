@@ -18,7 +18,6 @@ bool counts_for_wellbeing(const ActivityFact& activity, int year) {
 
 WellbeingDecision decide_wellbeing(const std::vector<ActivityFact>& activities, int year,
                                    const RewardRules& rules) {
-  WellbeingDecision d;
   // Each accepted id once, as its first fact: a stable sort of the accepted (id, start) pairs by
   // id, 16 B each (a hash set of the ids seen cost ~40 B per activity: tens of MB for an
   // employee with hundreds of thousands, in `up`'s memory budget).
@@ -27,15 +26,31 @@ WellbeingDecision decide_wellbeing(const std::vector<ActivityFact>& activities, 
   for (const auto& a : activities)
     if (counts_for_wellbeing(a, year)) counted.emplace_back(a.activity_id, a.start_local_us);
   auto by_id = [](const auto& x, const auto& y) { return x.first < y.first; };
-  // Silver hands them over mostly in id order (its files are sorted by id): no sort then.
+  // Mostly in id order already (Silver's files are sorted by id): no sort then.
   if (!std::is_sorted(counted.begin(), counted.end(), by_id))
     std::stable_sort(counted.begin(), counted.end(), by_id);
+  WellbeingTally tally(year);
   for (size_t i = 0; i < counted.size(); ++i) {
     if (i > 0 && counted[i].first == counted[i - 1].first) continue;
-    const int64_t start = counted[i].second;
-    ++d.activities;
-    d.first_local_us = std::min(d.first_local_us.value_or(start), start);
-    d.last_local_us = std::max(d.last_local_us.value_or(start), start);
+    tally.add({counted[i].first, counted[i].second, false});
+  }
+  return tally.decide(rules);
+}
+
+void WellbeingTally::add(const ActivityFact& activity) {
+  if (!counts_for_wellbeing(activity, year_)) return;
+  const int64_t start = activity.start_local_us;
+  first_ = activities_ == 0 ? start : std::min(first_, start);
+  last_ = activities_ == 0 ? start : std::max(last_, start);
+  ++activities_;
+}
+
+WellbeingDecision WellbeingTally::decide(const RewardRules& rules) const {
+  WellbeingDecision d;
+  d.activities = activities_;
+  if (activities_ > 0) {
+    d.first_local_us = first_;
+    d.last_local_us = last_;
   }
   d.eligible = d.activities >= rules.wellbeing_min_activities;
   d.days = d.eligible ? rules.wellbeing_days : 0;

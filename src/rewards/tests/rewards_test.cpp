@@ -118,6 +118,27 @@ TEST(Wellbeing, ARepeatedActivityCountsOnceAtItsFirstFact) {
   EXPECT_EQ(d.last_local_us, local(2025, 5, 1));
 }
 
+TEST(Wellbeing, ATallyOfActivitiesGivenOnceDecidesTheSame) {
+  // Gold's path: Silver gives each id once, in any order; the tally keeps no activity.
+  std::vector<ActivityFact> facts;
+  for (int i = 0; i < 16; ++i)
+    facts.push_back({100 - i, local(2025 - (i % 5 == 0), 1 + (i * 7) % 12, 1 + i), i % 4 == 1});
+  for (int year : {2024, 2025, 2026}) {
+    WellbeingTally tally(year);
+    for (const auto& f : facts) tally.add(f);
+    const auto by_facts = decide_wellbeing(facts, year, {});
+    const auto by_tally = tally.decide({});
+    EXPECT_EQ(by_tally.activities, by_facts.activities) << year;
+    EXPECT_EQ(by_tally.first_local_us, by_facts.first_local_us) << year;
+    EXPECT_EQ(by_tally.last_local_us, by_facts.last_local_us) << year;
+    EXPECT_EQ(by_tally.eligible, by_facts.eligible) << year;
+    EXPECT_EQ(by_tally.days, by_facts.days) << year;
+    EXPECT_EQ(by_tally.missing, by_facts.missing) << year;
+  }
+  EXPECT_EQ(WellbeingTally(2025).decide({}).first_local_us, std::nullopt);
+  EXPECT_EQ(WellbeingTally(2025).decide({}).missing, RewardRules{}.wellbeing_min_activities);
+}
+
 TEST(Wellbeing, WhichActivitiesCount) {
   EXPECT_TRUE(counts_for_wellbeing({1, local(2025, 1, 1), false}, 2025));
   EXPECT_FALSE(counts_for_wellbeing({1, local(2025, 1, 1), true}, 2025)) << "a commute";
