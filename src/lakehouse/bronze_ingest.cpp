@@ -163,7 +163,7 @@ Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWri
     if (writer.skip_log_record(record.at.topic)) {
       if (!oldest_pending) oldest_pending = Clock::now();
     } else {
-      spdlog::warn("bronze: {} skipped before its table exists: a restart reads it again",
+      spdlog::warn("bronze: {} skipped on a topic this consumer was not assigned: a restart reads it again",
                    record.item());
     }
     return {};

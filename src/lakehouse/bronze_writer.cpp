@@ -170,7 +170,7 @@ Result<std::optional<cdc::LogPosition>> BronzeWriter::log_start(const std::strin
 bool BronzeWriter::skip_log_record(const std::string& topic) {
   in_transaction_ = true;
   auto it = log_tables_.find(topic);
-  if (it == log_tables_.end() || !it->second->exists) return false;
+  if (it == log_tables_.end()) return false;
   if (std::find(touched_.begin(), touched_.end(), it->second) == touched_.end())
     touched_.push_back(it->second);
   return true;
@@ -179,7 +179,7 @@ bool BronzeWriter::skip_log_record(const std::string& topic) {
 bool BronzeWriter::has_pending() const {
   if (pending_rows_ > 0) return true;
   for (const auto& [name, t] : tables_)
-    if (!t.log_pending.empty()) return true;
+    if (!t.log_pending.empty() && t.exists) return true;
   return false;
 }
 
@@ -263,7 +263,9 @@ Result<BronzeCommit> BronzeWriter::commit() {
   BronzeCommit stats;
   const auto version = static_cast<int64_t>(last_end_lsn_.value);
   for (auto& [name, t] : tables_) {
-    if ((!t.rows || t.rows->size() == 0) && t.staged.empty() && t.log_pending.empty()) continue;
+    const bool no_rows = (!t.rows || t.rows->size() == 0) && t.staged.empty();
+    // Positions alone wait for the table to exist (created by a commit with rows).
+    if (no_rows && (t.log_pending.empty() || !t.exists)) continue;
     SL_ASSIGN_OR_RETURN(auto rows, commit_table(t, version, stats));
     pending_rows_ -= rows;
   }

@@ -90,8 +90,10 @@ class BronzeWriter {
   // A record of `topic` was not read (a poison record, reported by the job): the current
   // transaction touches the topic's table all the same, so its end's log position is committed
   // with the next commit (a commit of txns alone if no row is pending) and a restart resumes after
-  // the record. False when the topic was never assigned (log_start) or its table does not exist
-  // yet (nothing to commit a position to: a restart reads the record again).
+  // the record. A table that does not exist yet takes the position with the commit that creates
+  // it (rows of other records, other partitions); until then a position alone is kept, not
+  // committed (there is no table to commit it to: a restart would read the record again). False
+  // when the topic was never assigned (log_start).
   bool skip_log_record(const std::string& topic);
   // Commits every table with pending rows at the last ended transaction. Refused inside a
   // transaction (its rows would land without the rest of it).
@@ -106,7 +108,7 @@ class BronzeWriter {
   void discard_pending();
 
   size_t pending_rows() const { return pending_rows_; }
-  // Rows or positions (of skipped records) waiting for a commit.
+  // Rows, or positions (of skipped records) of existing tables, waiting for a commit.
   bool has_pending() const;
   bool in_transaction() const { return in_transaction_; }
   // Position of the last ended transaction (what a successful commit() makes durable).

@@ -101,9 +101,13 @@ def test_ingest_reports_and_skips_each_poison_record_once(env, kafka):
     items += produce(kafka.bootstrap, topic, forms[3:], first=1)
     simulate(sportlake, e, 6, 43)
     publish(sportlake, e)
+    # Every partition ends with a poison record (the case that failed one run in two, as the
+    # partitions fell): Bronze does not exist when the run starts, so those positions must go
+    # with the commit that creates the table, not be lost.
+    items += produce(kafka.bootstrap, topic, forms[:3])
 
     out = run(sportlake, ke, "ingest", "--source", "kafka", "--idle-exit", "4", "--json", timeout=180)
-    assert json.loads(out.stdout)["rejected"] == len(forms)
+    assert json.loads(out.stdout)["rejected"] == len(items)
     assert_every_activity_once(sportlake, e, root)
     reported = failures(sportlake, e, "ingest")
     assert sorted(reported) == sorted(items), reported
@@ -113,7 +117,7 @@ def test_ingest_reports_and_skips_each_poison_record_once(env, kafka):
     assert json.loads(again.stdout)["rejected"] == 0
     assert failures(sportlake, e, "ingest") == reported
     status = json.loads(run(sportlake, e, "status", "--json").stdout)
-    assert {"job": "ingest", "count": len(forms)}.items() <= next(
+    assert {"job": "ingest", "count": len(items)}.items() <= next(
         f for f in status["job_failures"] if f["job"] == "ingest").items()
 
 

@@ -292,15 +292,21 @@ TEST_F(BronzeWriterTest, ASkippedLogRecordMovesItsPartitionsTxnEvenWithoutRows) 
   const std::string topic = "rh_sport.public.strava_activities";
   BronzeWriter w({.lake = &lake_, .app_id = "sportlake-bronze:g", .log_app_prefix = "sportlake-bronze:g"});
   ASSERT_FALSE(w.log_start("public", "strava_activities", topic, 0)->has_value());
-  // Before the table exists there is nothing to commit a position to.
-  EXPECT_FALSE(w.skip_log_record(topic));
-  w.end_transaction(log_end(0, 1, 1));
+  ASSERT_FALSE(w.log_start("public", "strava_activities", topic, 1)->has_value());
+  // Before the table exists a position alone has nothing to be committed to: it waits...
+  EXPECT_TRUE(w.skip_log_record(topic));
+  w.end_transaction(log_end(1, 5, 1));
   EXPECT_FALSE(w.has_pending());
+  ASSERT_TRUE(w.commit().ok());
+  EXPECT_FALSE(delta::load_snapshot(*lake_.table(delta::Layer::bronze, "strava_activities")).ok());
   EXPECT_FALSE(w.skip_log_record("another.topic"));  // never assigned
   w.end_transaction(log_end(0, 1, 2));
+  // ...for the commit that creates the table with rows (of another partition here).
   ASSERT_TRUE(*w.add_change(change(rel, cdc::Op::create, 1, 100, 90), 5));
   w.end_transaction(log_end(0, 2, 3));
   ASSERT_TRUE(w.commit().ok());
+  EXPECT_EQ(snapshot().app_version(app + "1"), 5);
+  EXPECT_EQ(snapshot().app_version(app + "0"), 2);
   const auto files = snapshot().files.size();
 
   // A poison record at offset 2, nothing else: a commit of the txn alone, no data file.
