@@ -22,6 +22,7 @@ void add_refresh_command(CLI::App& app, Context& ctx);
 void add_up_command(CLI::App& app, Context& ctx);
 void add_serve_command(CLI::App& app, Context& ctx);
 void add_status_command(CLI::App& app, Context& ctx);
+void add_failures_command(CLI::App& app, Context& ctx);
 void add_explain_command(CLI::App& app, Context& ctx);
 
 }  // namespace sl::cli

@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   sl::cli::add_up_command(app, ctx);
   sl::cli::add_serve_command(app, ctx);
   sl::cli::add_status_command(app, ctx);
+  sl::cli::add_failures_command(app, ctx);
   sl::cli::add_explain_command(app, ctx);
   sl::cli::add_lake_command(app, ctx);
 

@@ -92,6 +92,55 @@ Status replace_job_failures(pg::Connection& sql, std::string_view job, std::stri
   return {};
 }
 
+Result<std::vector<OpenJobFailure>> open_job_failures(pg::Connection& sql,
+                                                      std::optional<std::string_view> job) {
+  SL_ASSIGN_OR_RETURN(
+      auto rows,
+      sql.exec_params(
+          "SELECT job, item, employee_id, error, failures, "
+          "to_char(first_failed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+          "to_char(last_failed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+          "FROM job_failures WHERE $1::text IS NULL OR job = $1 "
+          "ORDER BY job, last_failed_at DESC, item",
+          {job ? std::optional<std::string>(std::string(*job)) : std::nullopt}));
+  std::vector<OpenJobFailure> open;
+  open.reserve(static_cast<size_t>(rows.rows()));
+  for (int r = 0; r < rows.rows(); ++r) {
+    OpenJobFailure f;
+    f.job = rows.value(r, 0);
+    f.item = rows.value(r, 1);
+    if (!rows.is_null(r, 2)) f.employee_id = std::stoll(std::string(rows.value(r, 2)));
+    f.error = rows.value(r, 3);
+    f.failures = std::stoll(std::string(rows.value(r, 4)));
+    f.first_failed_at = rows.value(r, 5);
+    f.last_failed_at = rows.value(r, 6);
+    open.push_back(std::move(f));
+  }
+  return open;
+}
+
+Result<int64_t> dismiss_job_failures(pg::Connection& sql, std::string_view job,
+                                     const std::vector<std::string>& items) {
+  if (items.empty()) {
+    SL_ASSIGN_OR_RETURN(auto deleted, sql.exec_params("DELETE FROM job_failures WHERE job = $1",
+                                                      {std::string(job)}));
+    return static_cast<int64_t>(deleted.affected_rows());
+  }
+  int64_t count = 0;
+  SL_TRY(sql.exec("BEGIN"));
+  for (const auto& item : items) {
+    auto deleted = sql.exec_params("DELETE FROM job_failures WHERE job = $1 AND item = $2",
+                                   {std::string(job), item});
+    if (!deleted) {
+      (void)sql.exec("ROLLBACK");
+      return deleted.error();
+    }
+    count += static_cast<int64_t>(deleted->affected_rows());
+  }
+  SL_TRY(sql.exec("COMMIT"));
+  return count;
+}
+
 Status record_rejected_record(pg::Connection& sql, std::string_view job,
                               const cdc::RejectedRecord& record) {
   return record_job_failure(sql, job, {.item = record.item(), .employee_id = {}, .error = record.reason});
