@@ -3,7 +3,9 @@ watermarks, only the files holding changed keys rewritten, the year's Gold) agai
 rebuild (`refresh --full`) on the same Bronze, in the same run.
 
 Bronze is generated directly as Delta tables (what `sportlake ingest` lands: source columns plus
-_op/_lsn/_commit_lsn/...): EMPLOYEES employees and ROWS activities over three years (default 1M),
+_op/_lsn/_commit_lsn/...): EMPLOYEES employees and ROWS activities over YEARS years ending with
+the refreshed year (default 1M over 3; YEARS=1 puts them all in the refreshed year, the issue's
+"10M activities a year": then Gold's year is the whole history),
 with realistic defects (negative distances, zero durations, unknown employees, implausible
 speeds). Two lakes share that Bronze (a symlink): one is refreshed incrementally, the other in
 full. Each of RUNS rounds (default 5) appends CHANGES change rows (default 10,000: 70 % new
@@ -14,7 +16,8 @@ the ratio and the peak RSS. The last round's Silver and Gold of both lakes are c
 counts and the year's KPIs), so both did the same work.
 OLD_SPORTLAKE=<binary> adds a third lake refreshed incrementally by that binary (another build,
 e.g. main's) on the same Bronze and changes, in the same rotation; FULL=0 leaves the full
-refresh out (at 10M it takes minutes a round); KEEP=1 keeps the lakes (their directory printed) for
+refresh out (at 10M it takes minutes a round); PHASES=1 runs the incremental refreshes at debug
+level and prints their phase times (`refresh: ... in N s`) under each round; KEEP=1 keeps the lakes (their directory printed) for
 profiling a refresh afterwards."""
 import os
 import pathlib
@@ -36,12 +39,14 @@ from synthetic_bronze import US, YEAR, SyntheticBronze  # noqa: E402
 SPORTLAKE = os.environ.get("SPORTLAKE", str(ROOT / "build" / "release" / "src" / "cli" / "sportlake"))
 ROWS = int(os.environ.get("ROWS", "1000000"))
 EMPLOYEES = int(os.environ.get("EMPLOYEES", "10000"))
+YEARS = int(os.environ.get("YEARS", "3"))
 CHANGES = int(os.environ.get("CHANGES", "10000"))
 RUNS = int(os.environ.get("RUNS", "5"))
 OLD_SPORTLAKE = os.environ.get("OLD_SPORTLAKE", "")
 FULL = os.environ.get("FULL", "1") != "0"
 KEEP = os.environ.get("KEEP", "0") != "0"
-BRONZE = SyntheticBronze(ROWS, EMPLOYEES, now_us=int(time.time()) * US)
+PHASES = os.environ.get("PHASES", "0") != "0"
+BRONZE = SyntheticBronze(ROWS, EMPLOYEES, now_us=int(time.time()) * US, years=YEARS)
 
 
 def run_timed(args, env, binary=SPORTLAKE):
@@ -77,7 +82,8 @@ def main():
         os.symlink(bronze, base / name / "delta" / "bronze")
     envs = {}
     for name in lakes:
-        envs[name] = dict(os.environ, SPORTLAKE_HOME=str(base / name), SPORTLAKE_LOG_LEVEL="warn")
+        level = "debug" if PHASES and name != "full" else "warn"
+        envs[name] = dict(os.environ, SPORTLAKE_HOME=str(base / name), SPORTLAKE_LOG_LEVEL=level)
         envs[name].pop("API_KEY_MAPS", None)
         envs[name].pop("SPORTLAKE_LAKE_ROOT", None)
     try:
@@ -90,7 +96,7 @@ def main():
             ids = np.arange(first, min(first + batch, ROWS + 1))
             write_deltalake(str(bronze / "strava_activities"), BRONZE.activities(ids, rng, "r", lsn, 5), mode="append")
             lsn += len(ids)
-        print(f"Bronze: {EMPLOYEES} employees, {ROWS} activities in {time.perf_counter() - t:.1f} s", flush=True)
+        print(f"Bronze: {EMPLOYEES} employees, {ROWS} activities over {YEARS} year(s) in {time.perf_counter() - t:.1f} s", flush=True)
         args = ["refresh", "--year", str(YEAR), "--no-publish", "--json"]
         for name in lakes:  # the first refresh of each lake is a full one
             elapsed, rss, out, err = run_timed(args, envs[name], binary[name])
@@ -115,6 +121,7 @@ def main():
             write_deltalake(str(bronze / "strava_activities"), pa.concat_tables(parts), mode="append")
             order = lakes[round_ % len(lakes):] + lakes[:round_ % len(lakes)]
             line = []
+            phases = []
             for name in order:
                 extra = ["--full"] if name == "full" else []
                 elapsed, peak, out, err = run_timed(args + extra, envs[name], binary[name])
@@ -123,7 +130,12 @@ def main():
                 times[name].append(elapsed)
                 rss[name].append(peak)
                 line.append(f"{name} {elapsed:.3f} s ({peak:.0f} MB)")
+                if PHASES and name != "full":
+                    phases += [f"    {name}: {text.split('] ', 1)[-1]}" for text in err.splitlines()
+                               if "refresh:" in text and " s" in text]
             print(f"round {round_ + 1}: " + ", ".join(line), flush=True)
+            if phases:
+                print("\n".join(phases), flush=True)
         for layer, table in (("silver", "activities"), ("silver", "dq_issues"), ("gold", "kpi_summary"),
                              ("gold", "wellbeing")):
             a = DeltaTable(str(base / "incremental" / "delta" / layer / table)).to_pyarrow_table()

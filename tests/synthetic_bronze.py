@@ -2,7 +2,8 @@
 the source columns plus _op/_lsn/_commit_lsn/...), for refresh tests and benchmarks that need
 millions of activities without PostgreSQL: employees, and activities over three years in time
 order (ids growing with start dates) with realistic defects — negative distances, zero
-durations, unknown employees — each in about 1 % of the rows.
+durations, unknown employees — each in about 1 % of the rows. `years=1` puts the whole history in
+YEAR (the issue's 10M activities a year), the default three years end with YEAR.
 
     bronze = SyntheticBronze(rows=1_000_000, employees=10_000, now_us=START)
     write_deltalake(path / "rh_employees", bronze.employees(rng))
@@ -24,10 +25,12 @@ MODES = np.array(["Marche/running", "Vélo/Trottinette/Autres", "véhicule therm
 
 
 class SyntheticBronze:
-    def __init__(self, rows, employees, now_us):
-        self.rows = rows            # the history's size: ids 1..rows span the three years
+    def __init__(self, rows, employees, now_us, years=3):
+        self.rows = rows            # the history's size: ids 1..rows span the years
         self.employees_count = employees
         self.now_us = now_us        # _commit_ts and _ingest_ts of every row
+        self.start = int(datetime.datetime(YEAR - years + 1, 1, 1, tzinfo=datetime.timezone.utc).timestamp()) * US
+        self.span = years * 365 * 86_400 * US
 
     def meta(self, n, op, lsn0, commit_lsn):
         """Bronze's own columns for `n` rows of one operation and commit."""
@@ -60,7 +63,7 @@ class SyntheticBronze:
         """The activities `ids` as rows of operation `op`; ids beyond the history are new
         activities of its last week."""
         n = len(ids)
-        start = START + np.minimum(ids, self.rows) * (SPAN // self.rows) - rng.integers(0, 7 * 86_400 * US, n)
+        start = self.start + np.minimum(ids, self.rows) * (self.span // self.rows) - rng.integers(0, 7 * 86_400 * US, n)
         moving = rng.integers(600, 7200, n).astype(np.int32)
         distance = rng.uniform(1000, 40000, n)
         distance[rng.random(n) < 0.01] = -5.0            # distance_non_negative
