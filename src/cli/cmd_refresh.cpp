@@ -1,6 +1,7 @@
 // `sportlake refresh`: Bronze → Silver → Gold for a year, published to PostgreSQL's gold schema
 // (lakehouse/refresh_job.hpp).
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
 #include "cli/distance_provider_factory.hpp"
@@ -47,12 +48,13 @@ Status run_refresh_command(Context& ctx, const RefreshCliOptions& opt) {
         "\"max_bonus_eur\":{},\"declaration_anomalies\":{},\"unknown_distances\":{},"
         "\"wellbeing_eligible\":{},\"wellbeing_days\":{},\"published\":{},"
         "\"publish_rejected\":{},\"incremental\":{},\"activities_rebuilt\":{},"
-        "\"gold_rebuilt\":{}}}\n",
+        "\"gold_rebuilt\":{},\"gold_months_recomputed\":[{}]}}\n",
         k.year, r.bronze_changes, r.employees, r.activities, r.issues, k.sporty_commuters,
         k.eligible_bonus, decimal_text(k.total_bonus_cents, 2), decimal_text(k.max_bonus_cents, 2),
         k.declaration_anomalies, k.unknown_distances, k.wellbeing_eligible, k.wellbeing_days,
         r.published ? "true" : "false", r.publish_rejected.size(),
-        r.incremental ? "true" : "false", r.activities_rebuilt, r.gold_rebuilt ? "true" : "false");
+        r.incremental ? "true" : "false", r.activities_rebuilt, r.gold_rebuilt ? "true" : "false",
+        fmt::join(r.gold_months_recomputed, ","));
     return {};
   }
   fmt::print(

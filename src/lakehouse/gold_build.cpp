@@ -13,33 +13,90 @@
 
 namespace sl::lakehouse {
 
+namespace {
+
+// A distance in whole millimetres: the totals are integer sums, the same in any order of the
+// activities (double sums differed in their last bits between the full refresh, which adds in
+// Bronze's order, and parts recomputed from Silver's files). Not finite: 0; beyond ±100,000 km
+// (hostile input) capped, so that 30M activities cannot overflow a sum.
+int64_t millimetres(double metres) {
+  constexpr double k_cap_mm = 1e11;
+  if (!std::isfinite(metres)) return 0;
+  return std::llround(std::clamp(metres * 1000.0, -k_cap_mm, k_cap_mm));
+}
+
+}  // namespace
+
 void YearActivities::add(const Activity& a) {
   add(a.activity_id, a.employee_id, a.start_date_local_us, a.commute, a.sport_type,
       a.distance_m.value_or(0), a.moving_time_s.value_or(a.elapsed_time_s.value_or(0)));
 }
 
-void YearActivities::add(int64_t activity_id, int64_t employee_id,
-                         std::optional<int64_t> start_local_us, bool commute,
-                         std::string_view sport_type, double distance_m, double moving_s) {
-  if (!start_local_us) return;
-  wellbeing_.try_emplace(employee_id, year_).first->second.add(
-      {activity_id, *start_local_us, commute});
-  const CivilDate date = civil_from_days(floor_div(*start_local_us, 86'400'000'000LL));
-  if (date.year != year_) return;
+YearActivities::Months& YearActivities::months_of(int64_t employee_id) {
+  auto [it, fresh] = wellbeing_.try_emplace(employee_id);
+  if (fresh) it->second.fill(rewards::WellbeingTally(year_));
+  return it->second;
+}
+
+YearActivities::Totals& YearActivities::totals_of(std::string_view sport_type, int month) {
   auto sport = sport_index_.find(sport_type);
   if (sport == sport_index_.end()) {
     sport = sport_index_.emplace(std::string(sport_type), sport_index_.size()).first;
+    sports_.push_back(sport->first);
     monthly_.resize(monthly_.size() + 12);
   }
-  ActivityMonthly& m = monthly_[sport->second * 12 + static_cast<size_t>(date.month - 1)];
-  if (m.activities == 0) {
-    m.year = year_;
-    m.month = date.month;
-    m.sport_type = sport->first;
+  return monthly_[sport->second * 12 + static_cast<size_t>(month - 1)];
+}
+
+void YearActivities::add(int64_t activity_id, int64_t employee_id,
+                         std::optional<int64_t> start_local_us, bool commute,
+                         std::string_view sport_type, double distance_m, int64_t moving_s) {
+  if (!start_local_us) return;
+  const CivilDate date = civil_from_days(floor_div(*start_local_us, 86'400'000'000LL));
+  if (date.year != year_) return;  // counted in neither (Silver files it under its own year)
+  months_of(employee_id)[static_cast<size_t>(date.month - 1)].add(
+      {activity_id, *start_local_us, commute});
+  Totals& t = totals_of(sport_type, date.month);
+  ++t.activities;
+  t.distance_mm += millimetres(distance_m);
+  t.moving_s += moving_s;
+}
+
+void YearActivities::add(const WellbeingPart& part) {
+  if (part.start_year != year_ || part.start_month < 1 || part.start_month > 12) return;
+  months_of(part.employee_id)[static_cast<size_t>(part.start_month - 1)].merge(
+      rewards::WellbeingTally(year_, part.activities, part.first_activity_us,
+                              part.last_activity_us));
+}
+
+void YearActivities::add(const MonthlyPart& part) {
+  if (part.start_year != year_ || part.start_month < 1 || part.start_month > 12) return;
+  Totals& t = totals_of(part.sport_type, part.start_month);
+  t.activities += part.activities;
+  t.distance_mm += part.distance_mm;
+  t.moving_s += part.moving_s;
+}
+
+std::vector<WellbeingPart> YearActivities::wellbeing_parts(int month, int64_t fingerprint) const {
+  std::vector<WellbeingPart> out;
+  for (const auto& [employee, months] : wellbeing_) {
+    const auto& tally = months[static_cast<size_t>(month - 1)];
+    if (tally.activities() == 0) continue;
+    out.push_back({year_, month, employee, tally.activities(), tally.first(), tally.last(),
+                   fingerprint});
   }
-  ++m.activities;
-  m.distance_km += distance_m / 1000.0;
-  m.moving_hours += moving_s / 3600.0;
+  return out;
+}
+
+std::vector<MonthlyPart> YearActivities::monthly_parts(int month, int64_t fingerprint) const {
+  std::vector<MonthlyPart> out;
+  for (size_t sport = 0; sport < sports_.size(); ++sport) {
+    const Totals& t = monthly_[sport * 12 + static_cast<size_t>(month - 1)];
+    if (t.activities == 0) continue;
+    out.push_back({year_, month, std::string(sports_[sport]), t.activities, t.distance_mm,
+                   t.moving_s, fingerprint});
+  }
+  return out;
 }
 
 Gold build_gold(const Silver& silver, int year, const rewards::RewardRules& rules) {
@@ -121,10 +178,11 @@ Gold build_gold(const std::vector<Employee>& employee_rows, const std::vector<Co
     w.nom = e.nom;
     w.prenom = e.prenom;
     w.business_unit = e.business_unit;
-    const auto tally = activities.wellbeing_.find(e.id);
-    const auto wd = (tally == activities.wellbeing_.end() ? rewards::WellbeingTally(year)
-                                                          : tally->second)
-                        .decide(rules);
+    rewards::WellbeingTally tally(year);  // the year's: its months' merged
+    if (const auto months = activities.wellbeing_.find(e.id);
+        months != activities.wellbeing_.end())
+      for (const auto& month : months->second) tally.merge(month);
+    const auto wd = tally.decide(rules);
     w.activities = wd.activities;
     w.first_activity_us = wd.first_local_us;
     w.last_activity_us = wd.last_local_us;
@@ -146,8 +204,14 @@ Gold build_gold(const std::vector<Employee>& employee_rows, const std::vector<Co
     gold.wellbeing_shortfall.push_back({year, missing, employees});
   gold.summary.dq_errors = findings.errors;
   gold.summary.dq_warnings = findings.warnings;
-  for (const auto& m : activities.monthly_)
-    if (m.activities > 0) gold.monthly.push_back(m);
+  for (size_t i = 0; i < activities.monthly_.size(); ++i) {
+    const auto& t = activities.monthly_[i];
+    if (t.activities == 0) continue;
+    gold.monthly.push_back({year, static_cast<int32_t>(i % 12 + 1),
+                            std::string(activities.sports_[i / 12]), t.activities,
+                            static_cast<double>(t.distance_mm) / 1e6,
+                            static_cast<double>(t.moving_s) / 3600.0});
+  }
   std::sort(gold.monthly.begin(), gold.monthly.end(), [](const auto& a, const auto& b) {
     return std::tie(a.month, a.sport_type) < std::tie(b.month, b.sport_type);
   });

@@ -11,6 +11,7 @@
 // the activities whose local start date falls in Y.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -37,17 +38,28 @@ struct FindingCounts {
 };
 
 // What Gold needs of Silver's activities, taken one activity at a time: per employee a well-being
-// tally, per month and sport the totals (tens of bytes per employee, not per activity): the full
-// refresh feeds it while it builds Silver, so Silver's activities need not stay in memory until
-// Gold is built. Each activity is to be given once (Silver's rows are unique by id).
+// tally, per sport the totals, each per month of the activities' local start date — the
+// partition Silver files them under (start_year/start_month) — so that a month's part can be
+// kept (gold_partials.hpp) and the parts of unchanged months taken back instead of their
+// activities. Tens of bytes per employee, not per activity: the full refresh feeds it while it
+// builds Silver, so Silver's activities need not stay in memory until Gold is built. Each
+// activity is to be given once (Silver's rows are unique by id), a month either as activities or
+// as its parts.
 class YearActivities {
  public:
   explicit YearActivities(int year) : year_(year) {}
+  int year() const { return year_; }
   void add(const Activity& activity);
   // The same from an activity's columns (the incremental refresh reads Silver back as columns:
   // no Activity and no string built per row).
   void add(int64_t activity_id, int64_t employee_id, std::optional<int64_t> start_local_us,
-           bool commute, std::string_view sport_type, double distance_m, double moving_s);
+           bool commute, std::string_view sport_type, double distance_m, int64_t moving_s);
+  // A month's parts, as kept, taken back (their `start_year` is this year).
+  void add(const WellbeingPart& part);
+  void add(const MonthlyPart& part);
+  // The parts of `month` (1-12), `silver_files` set to `fingerprint`.
+  std::vector<WellbeingPart> wellbeing_parts(int month, int64_t fingerprint) const;
+  std::vector<MonthlyPart> monthly_parts(int month, int64_t fingerprint) const;
 
  private:
   friend Gold build_gold(const std::vector<Employee>&, const std::vector<Commute>&,
@@ -58,15 +70,25 @@ class YearActivities {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  struct Totals {
+    int64_t activities = 0;
+    int64_t distance_mm = 0;
+    int64_t moving_s = 0;
+  };
+  using Months = std::array<rewards::WellbeingTally, 12>;
+  Months& months_of(int64_t employee_id);
+  Totals& totals_of(std::string_view sport_type, int month);
+
   int year_;
-  // Per employee: what the well-being decision needs (Silver gives each activity once), not the
-  // activities themselves (24 B per employee, not per activity of the year).
-  std::unordered_map<int64_t, rewards::WellbeingTally> wellbeing_;
-  // The monthly aggregates, [sport's index * 12 + month - 1], sports numbered as first seen:
-  // one hash of the sport per activity, not a walk of a tree comparing strings (it was a sixth
-  // of the incremental refresh's time at 10M). Sorted by (month, sport) when Gold is built.
+  // Per employee and month: what the well-being decision needs (Silver gives each activity
+  // once), not the activities themselves (12 × 24 B per employee, not 24 B per activity).
+  std::unordered_map<int64_t, Months> wellbeing_;
+  // The monthly totals, [sport's index * 12 + month - 1], sports numbered as first seen: one hash
+  // of the sport per activity, not a walk of a tree comparing strings (it was a sixth of the
+  // incremental refresh's time at 10M). Sorted by (month, sport) when Gold is built.
   std::unordered_map<std::string, size_t, TextHash, std::equal_to<>> sport_index_;
-  std::vector<ActivityMonthly> monthly_;
+  std::vector<std::string_view> sports_;  // by index (views of sport_index_'s keys)
+  std::vector<Totals> monthly_;
 };
 
 // What Gold of one year reads of Silver, never Silver's activity or finding rows: the small

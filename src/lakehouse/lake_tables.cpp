@@ -11,6 +11,8 @@ SilverSpecs make_silver_specs() {
   using A = Activity;
   using C = Commute;
   using I = DqIssue;
+  using WP = WellbeingPart;
+  using MP = MonthlyPart;
   return {
       .employees = {"employees",
                     {col::int64<&E::id>("id").required(), col::text<&E::nom>("nom"),
@@ -54,6 +56,22 @@ SilverSpecs make_silver_specs() {
                      col::text<&I::rule>("rule").required(),
                      col::text<&I::severity>("severity").required(),
                      col::text<&I::reason>("reason"), col::int64<&I::employee_id>("employee_id")}},
+      .gold_wellbeing_parts = {"gold_wellbeing_parts",
+                               {col::int32<&WP::start_year>("start_year").required(),
+                                col::int32<&WP::start_month>("start_month").required(),
+                                col::int64<&WP::employee_id>("employee_id").required(),
+                                col::int32<&WP::activities>("activities").required(),
+                                col::timestamp<&WP::first_activity_us>("first_activity").required(),
+                                col::timestamp<&WP::last_activity_us>("last_activity").required(),
+                                col::int64<&WP::silver_files>("silver_files").required()}},
+      .gold_monthly_parts = {"gold_monthly_parts",
+                             {col::int32<&MP::start_year>("start_year").required(),
+                              col::int32<&MP::start_month>("start_month").required(),
+                              col::text<&MP::sport_type>("sport_type").required(),
+                              col::int64<&MP::activities>("activities").required(),
+                              col::int64<&MP::distance_mm>("distance_mm").required(),
+                              col::int64<&MP::moving_s>("moving_s").required(),
+                              col::int64<&MP::silver_files>("silver_files").required()}},
   };
 }
 
@@ -155,7 +173,8 @@ NamedBatch named_batch(const TableSpec<Row>& spec, std::span<const Row> rows) {
 }  // namespace
 
 std::vector<const TableInfo*> SilverSpecs::tables() const {
-  return {&employees.info, &activities.info, &commutes.info, &dq_issues.info};
+  return {&employees.info,   &activities.info, &commutes.info, &dq_issues.info,
+          &gold_wellbeing_parts.info, &gold_monthly_parts.info};
 }
 
 std::vector<const TableInfo*> GoldSpecs::tables() const {

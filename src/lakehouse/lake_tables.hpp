@@ -20,6 +20,9 @@ struct SilverSpecs {
   TableSpec<Activity> activities;
   TableSpec<Commute> commutes;
   TableSpec<DqIssue> dq_issues;
+  // Gold's parts per activities partition (gold_partials.hpp).
+  TableSpec<WellbeingPart> gold_wellbeing_parts;
+  TableSpec<MonthlyPart> gold_monthly_parts;
 
   std::vector<const TableInfo*> tables() const;
 };

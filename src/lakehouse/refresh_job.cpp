@@ -13,12 +13,14 @@
 
 #include "common/bounded_queue.hpp"
 #include "common/fault_point.hpp"
+#include "common/fnv1a.hpp"
 #include "common/metrics.hpp"
 #include "delta/table_writer.hpp"
 #include "lakehouse/bronze_changes.hpp"
 #include "lakehouse/bronze_state.hpp"
 #include "lakehouse/bronze_stream.hpp"
 #include "lakehouse/gold_build.hpp"
+#include "lakehouse/gold_parts.hpp"
 #include "lakehouse/gold_publisher.hpp"
 #include "lakehouse/job_failures.hpp"
 #include "lakehouse/lake_tables.hpp"
@@ -47,13 +49,6 @@ Status write_layer(const delta::Lake& lake, delta::Layer layer, std::vector<Name
     if (!written) return written.error().with_context(lake.location(layer, name));
   }
   return {};
-}
-
-// FNV-1a 64: a short, stable item key for a refused row (whose key may be what was refused).
-uint64_t fnv1a(std::string_view text) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
-  return h;
 }
 
 // The Gold rows PostgreSQL refused become the year's open failures of the `publish` job (the
@@ -264,6 +259,9 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
   spdlog::debug("refresh: Silver committed at {:.2f} s", seconds());
   Gold built = gold.get();
   spdlog::debug("refresh: Gold built at {:.2f} s", seconds());
+  // The months' parts, so that the next incremental refresh reads back only the months it changes.
+  SL_TRY(write_gold_parts(lake, kept.activities));
+  spdlog::debug("refresh: Gold's parts written at {:.2f} s", seconds());
   return built;
 }
 
@@ -362,7 +360,15 @@ Result<RefreshResult> refresh(const RefreshOptions& options, pg::Connection* pub
   spdlog::debug("refresh: Silver in {:.3f} s", since(started));
   if (!built) {
     SL_ASSIGN_OR_RETURN(auto inputs, read_silver_for_gold(lake, options.year));
-    spdlog::debug("refresh: Gold's inputs read back from Silver in {:.3f} s", since(phase));
+    spdlog::debug("refresh: Gold's employees and findings read back from Silver in {:.3f} s",
+                  since(phase));
+    phase = std::chrono::steady_clock::now();
+    GoldPartsReport parts;
+    SL_ASSIGN_OR_RETURN(inputs.activities, year_activities(lake, options.year, &parts));
+    result.gold_months_recomputed = parts.months_recomputed;
+    spdlog::debug("refresh: Gold's activities in {:.3f} s ({} months read back from Silver, {} "
+                  "from their parts)",
+                  since(phase), parts.months_recomputed.size(), parts.months_kept.size());
     phase = std::chrono::steady_clock::now();
     built = build_gold(inputs, options.year, options.rules);
     spdlog::debug("refresh: Gold built in {:.3f} s", since(phase));

@@ -51,6 +51,9 @@ struct RefreshResult {
   std::string full_reason;   // why Silver was rebuilt whole
   size_t activities_rebuilt = 0;  // incremental: activities whose rows were rebuilt
   bool gold_rebuilt = false;
+  // Months of the year whose Silver activities Gold read back (their parts were out of step with
+  // Silver's files, gold_parts.hpp); the others' parts were taken. Empty after a full rebuild.
+  std::vector<int> gold_months_recomputed;
   bool published = false;
   // Gold rows PostgreSQL refused, left out of the publication (and in job_failures, job
   // `publish`): "<year> <table> <hash> (employee <id>): <error>".

@@ -79,6 +79,35 @@ struct Silver {
   std::vector<DqIssue> issues;
 };
 
+// ---- Gold's parts: what Gold reads of Silver's activities, per Silver partition ----
+// Kept in the Silver layer (gold_partials.hpp), so that an incremental refresh recomputes only
+// the months whose Silver files changed. Each row carries the fingerprint of its partition's
+// Silver activity files it was computed from: a part that does not match them is not used.
+
+// One employee's well-being tally of the activities filed under one month (employees with at
+// least one counted activity only).
+struct WellbeingPart {
+  int32_t start_year = 0;  // the Silver partition
+  int32_t start_month = 0;
+  int64_t employee_id = 0;
+  int32_t activities = 0;         // counted (rewards::counts_for_wellbeing)
+  int64_t first_activity_us = 0;  // local time, of the counted ones
+  int64_t last_activity_us = 0;
+  int64_t silver_files = 0;
+};
+
+// One sport's totals of the activities filed under one month, as exact sums (integers): added
+// in any order they give the same Gold.
+struct MonthlyPart {
+  int32_t start_year = 0;
+  int32_t start_month = 0;
+  std::string sport_type;
+  int64_t activities = 0;
+  int64_t distance_mm = 0;  // millimetres
+  int64_t moving_s = 0;
+  int64_t silver_files = 0;
+};
+
 // ---- Gold (one year) ----
 
 struct PrimeSportive {

@@ -24,7 +24,8 @@
 namespace sl::lakehouse {
 
 std::vector<std::string> silver_partition_columns(std::string_view table) {
-  if (table == "activities") return {"start_year", "start_month"};
+  if (table == "activities" || table == "gold_wellbeing_parts" || table == "gold_monthly_parts")
+    return {"start_year", "start_month"};
   if (table == "dq_issues") return {"table_name"};
   return {};
 }
@@ -32,6 +33,8 @@ std::vector<std::string> silver_partition_columns(std::string_view table) {
 std::string silver_sort_column(std::string_view table) {
   if (table == "activities") return "activity_id";
   if (table == "dq_issues") return "row_key";
+  if (table == "gold_wellbeing_parts") return "employee_id";
+  if (table == "gold_monthly_parts") return "sport_type";
   return "";
 }
 
@@ -103,6 +106,30 @@ std::optional<int64_t> file_records(const delta::Add& file) {
       stats["numRecords"].get(records) != simdjson::SUCCESS)
     return std::nullopt;
   return records;
+}
+
+std::optional<int64_t> file_constant(const delta::Add& file, std::string_view column) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element stats;
+  int64_t low = 0, high = 0;
+  if (!file.stats || parser.parse(file.stats->data(), file.stats->size()).get(stats) != simdjson::SUCCESS ||
+      stats["minValues"][column].get(low) != simdjson::SUCCESS ||
+      stats["maxValues"][column].get(high) != simdjson::SUCCESS || low != high)
+    return std::nullopt;
+  return low;
+}
+
+std::vector<delta::Add> files_of_month(const delta::Snapshot& snapshot, int year, int month) {
+  const std::string y = std::to_string(year), m = std::to_string(month);
+  std::vector<delta::Add> out;
+  for (const auto& f : snapshot.files) {
+    const auto fy = f.partition_values.find("start_year");
+    const auto fm = f.partition_values.find("start_month");
+    if (fy != f.partition_values.end() && fm != f.partition_values.end() && fy->second == y &&
+        fm->second == m)
+      out.push_back(f);
+  }
+  return out;
 }
 
 Result<std::vector<delta::Add>> write_silver_files(const delta::Lake& lake, std::string_view table,
@@ -241,13 +268,31 @@ Status for_each_silver_file(const delta::Lake& lake, std::string_view table,
                             const std::vector<delta::Predicate>& filters, OnFile&& on_file) {
   SL_ASSIGN_OR_RETURN(auto snapshot, silver_snapshot(lake, table));
   if (!snapshot) return {};
+  return for_each_silver_file(lake, table, *snapshot, snapshot->files, columns, filters, on_file);
+}
+
+}  // namespace
+
+Status for_each_silver_file(const delta::Lake& lake, std::string_view table,
+                            const delta::Snapshot& snapshot, std::vector<delta::Add> files,
+                            const std::vector<std::string>& columns,
+                            const std::vector<delta::Predicate>& filters,
+                            const std::function<Status(const columnar::RecordBatch&)>& on_file) {
+  if (files.empty()) return {};
+  // The scan plans over a snapshot's files: one holding only these.
+  delta::Snapshot chosen;
+  chosen.version = snapshot.version;
+  chosen.protocol = snapshot.protocol;
+  chosen.metadata = snapshot.metadata;
+  chosen.schema = snapshot.schema;
+  chosen.files = std::move(files);
   auto storage = lake.table(delta::Layer::silver, table);
   delta::ScanOptions scan;
   scan.columns = columns;
   scan.filters = filters;
   scan.threads = hardware_threads();
   Status failed;
-  SL_TRY(delta::scan(*storage, *snapshot, scan, [&](columnar::RecordBatch&& rows) {
+  SL_TRY(delta::scan(*storage, chosen, scan, [&](columnar::RecordBatch&& rows) {
     if (rows.num_rows > 0) failed = on_file(rows);
     return failed.ok();
   }));
@@ -255,7 +300,6 @@ Status for_each_silver_file(const delta::Lake& lake, std::string_view table,
   return {};
 }
 
-// Column `name` of a batch read from a Silver table, of the type its spec writes.
 Result<const columnar::Column*> silver_column(const columnar::RecordBatch& rows,
                                              std::string_view name, columnar::TypeId type) {
   for (size_t i = 0; i < rows.schema.size(); ++i)
@@ -265,8 +309,6 @@ Result<const columnar::Column*> silver_column(const columnar::RecordBatch& rows,
     }
   return make_error(Errc::corrupt, "no column '" + std::string(name) + "' of the expected type");
 }
-
-}  // namespace
 
 Result<std::unordered_set<int64_t>> silver_employee_ids(const delta::Lake& lake) {
   SL_ASSIGN_OR_RETURN(auto s, read_silver(lake, "employees", {"id"}));
@@ -303,6 +345,38 @@ Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings_of
   return out;
 }
 
+Status add_silver_activities(const delta::Lake& lake, const delta::Snapshot& snapshot,
+                             std::vector<delta::Add> files, YearActivities& into) {
+  // Read as columns, their types those of lake_tables' activities spec: no per-cell lookup by
+  // name and no string built per row (10M activities a year).
+  using columnar::TypeId;
+  return for_each_silver_file(
+      lake, "activities", snapshot, std::move(files),
+      {"activity_id", "employee_id", "sport_type", "distance_m", "moving_time_s", "elapsed_time_s",
+       "start_date_local", "commute"},
+      {}, [&](const columnar::RecordBatch& a) -> Status {
+        SL_ASSIGN_OR_RETURN(auto id, silver_column(a, "activity_id", TypeId::int64));
+        SL_ASSIGN_OR_RETURN(auto employee, silver_column(a, "employee_id", TypeId::int64));
+        SL_ASSIGN_OR_RETURN(auto sport, silver_column(a, "sport_type", TypeId::string));
+        SL_ASSIGN_OR_RETURN(auto distance, silver_column(a, "distance_m", TypeId::float64));
+        SL_ASSIGN_OR_RETURN(auto moving, silver_column(a, "moving_time_s", TypeId::int32));
+        SL_ASSIGN_OR_RETURN(auto elapsed, silver_column(a, "elapsed_time_s", TypeId::int32));
+        SL_ASSIGN_OR_RETURN(auto start, silver_column(a, "start_date_local", TypeId::timestamp_us));
+        SL_ASSIGN_OR_RETURN(auto commute, silver_column(a, "commute", TypeId::boolean));
+        for (size_t r = 0; r < a.num_rows; ++r) {
+          const int64_t seconds = moving->is_valid(r)    ? moving->i32[r]
+                                  : elapsed->is_valid(r) ? elapsed->i32[r]
+                                                         : 0;
+          into.add(id->is_valid(r) ? id->i64[r] : 0, employee->is_valid(r) ? employee->i64[r] : 0,
+                   start->is_valid(r) ? std::optional<int64_t>(start->i64[r]) : std::nullopt,
+                   commute->is_valid(r) && commute->bools[r] != 0,
+                   sport->is_valid(r) ? sport->string_at(r) : std::string_view(),
+                   distance->is_valid(r) ? distance->f64[r] : 0, seconds);
+        }
+        return {};
+      });
+}
+
 Result<GoldInputs> read_silver_for_gold(const delta::Lake& lake, int year) {
   GoldInputs in(year);
   SL_ASSIGN_OR_RETURN(auto e, read_silver(lake, "employees", {}));
@@ -327,36 +401,7 @@ Result<GoldInputs> read_silver_for_gold(const delta::Lake& lake, int year) {
     x.commune = c.text("commune", r).value_or("");
     in.commutes.push_back(std::move(x));
   }
-  // Read as columns, their types those of lake_tables' activities spec: no per-cell lookup by
-  // name and no string built per row (3.3M activities a year at 10M).
   using columnar::TypeId;
-  SL_TRY(for_each_silver_file(
-      lake, "activities",
-      {"activity_id", "employee_id", "sport_type", "distance_m", "moving_time_s", "elapsed_time_s",
-       "start_date_local", "commute"},
-      {{"start_year", delta::Predicate::Op::eq, std::to_string(year)}},
-      [&](const columnar::RecordBatch& a) -> Status {
-        SL_ASSIGN_OR_RETURN(auto id, silver_column(a, "activity_id", TypeId::int64));
-        SL_ASSIGN_OR_RETURN(auto employee, silver_column(a, "employee_id", TypeId::int64));
-        SL_ASSIGN_OR_RETURN(auto sport, silver_column(a, "sport_type", TypeId::string));
-        SL_ASSIGN_OR_RETURN(auto distance, silver_column(a, "distance_m", TypeId::float64));
-        SL_ASSIGN_OR_RETURN(auto moving, silver_column(a, "moving_time_s", TypeId::int32));
-        SL_ASSIGN_OR_RETURN(auto elapsed, silver_column(a, "elapsed_time_s", TypeId::int32));
-        SL_ASSIGN_OR_RETURN(auto start, silver_column(a, "start_date_local", TypeId::timestamp_us));
-        SL_ASSIGN_OR_RETURN(auto commute, silver_column(a, "commute", TypeId::boolean));
-        for (size_t r = 0; r < a.num_rows; ++r) {
-          const double seconds = moving->is_valid(r)    ? moving->i32[r]
-                                 : elapsed->is_valid(r) ? elapsed->i32[r]
-                                                        : 0;
-          in.activities.add(
-              id->is_valid(r) ? id->i64[r] : 0, employee->is_valid(r) ? employee->i64[r] : 0,
-              start->is_valid(r) ? std::optional<int64_t>(start->i64[r]) : std::nullopt,
-              commute->is_valid(r) && commute->bools[r] != 0,
-              sport->is_valid(r) ? sport->string_at(r) : std::string_view(),
-              distance->is_valid(r) ? distance->f64[r] : 0, seconds);
-        }
-        return {};
-      }));
   SL_TRY(for_each_silver_file(lake, "dq_issues", {"severity"}, {},
                               [&](const columnar::RecordBatch& i) -> Status {
                                 SL_ASSIGN_OR_RETURN(auto severity,

@@ -30,6 +30,7 @@
 #include "columnar/column.hpp"
 #include "common/result.hpp"
 #include "delta/lake.hpp"
+#include "delta/scan.hpp"
 #include "delta/snapshot.hpp"
 #include "lakehouse/gold_build.hpp"
 #include "lakehouse/silver_model.hpp"
@@ -56,6 +57,11 @@ Result<std::optional<delta::Snapshot>> silver_snapshot(const delta::Lake& lake,
 
 // A data file's rows, from its stats' numRecords (nullopt without stats).
 std::optional<int64_t> file_records(const delta::Add& file);
+// The value an int64 column holds in every row of a data file, from its stats (minValues equal
+// to maxValues); nullopt otherwise or without stats.
+std::optional<int64_t> file_constant(const delta::Add& file, std::string_view column);
+// The live files of a table partitioned by start_year / start_month filed under (year, month).
+std::vector<delta::Add> files_of_month(const delta::Snapshot& snapshot, int year, int month);
 
 // Rows written as data files of a Silver table (partitioned, sorted by the table's key, at most
 // k_silver_rows_per_file rows a file), not committed yet: the full refresh writes its rows as it
@@ -97,11 +103,24 @@ Result<std::vector<std::pair<int64_t, int64_t>>> silver_activities_of(
 // (row_key, employee_id) of the findings of table `activities` whose employee is in `employees`.
 Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings_of(
     const delta::Lake& lake, const std::set<int64_t>& employees);
-// What Gold of `year` reads (the incremental refresh): every employee and commute, and the
-// activities filed under `year` and the findings' severities as Gold counts them, read a data
-// file at a time (decoded on every core, up to twice as many files ahead) and only the columns
-// Gold uses, so memory holds a few files' columns and 24 B per activity of the year, not
-// Silver's rows (README "Refresh memory").
+// `files` (live files of `snapshot`, a Silver table) read a data file at a time — decoded on
+// every core, a few files ahead of `on_file` — only `columns`, rows kept by `filters`.
+Status for_each_silver_file(const delta::Lake& lake, std::string_view table,
+                            const delta::Snapshot& snapshot, std::vector<delta::Add> files,
+                            const std::vector<std::string>& columns,
+                            const std::vector<delta::Predicate>& filters,
+                            const std::function<Status(const columnar::RecordBatch&)>& on_file);
+// Column `name` of a batch read from a Silver table, of the type its spec writes.
+Result<const columnar::Column*> silver_column(const columnar::RecordBatch& rows,
+                                             std::string_view name, columnar::TypeId type);
+
+// The activities of `files` (live files of `snapshot`, Silver's activities) given to `into`, a
+// data file at a time and only the columns Gold uses (no Activity built per row).
+Status add_silver_activities(const delta::Lake& lake, const delta::Snapshot& snapshot,
+                             std::vector<delta::Add> files, YearActivities& into);
+// What Gold of `year` reads besides the activities (gold_partials.hpp, year_activities): every
+// employee and commute, and the findings' severities as Gold counts them, read a data file at a
+// time, only the columns Gold uses (README "Refresh memory").
 Result<GoldInputs> read_silver_for_gold(const delta::Lake& lake, int year);
 
 }  // namespace sl::lakehouse

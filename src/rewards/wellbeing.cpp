@@ -45,6 +45,13 @@ void WellbeingTally::add(const ActivityFact& activity) {
   ++activities_;
 }
 
+void WellbeingTally::merge(const WellbeingTally& other) {
+  if (other.activities_ == 0) return;
+  first_ = activities_ == 0 ? other.first_ : std::min(first_, other.first_);
+  last_ = activities_ == 0 ? other.last_ : std::max(last_, other.last_);
+  activities_ += other.activities_;
+}
+
 WellbeingDecision WellbeingTally::decide(const RewardRules& rules) const {
   WellbeingDecision d;
   d.activities = activities_;

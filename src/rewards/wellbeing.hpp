@@ -45,9 +45,19 @@ WellbeingDecision decide_wellbeing(const std::vector<ActivityFact>& activities, 
 class WellbeingTally {
  public:
   explicit WellbeingTally(int year = 0) : year_(year) {}
+  // A tally as stored (Gold keeps one per employee and Silver partition, a month): `first` and
+  // `last` matter only when `activities` > 0.
+  WellbeingTally(int year, int activities, int64_t first, int64_t last)
+      : year_(year), activities_(activities), first_(first), last_(last) {}
   void add(const ActivityFact& activity);  // counted if counts_for_wellbeing
+  // Adds another tally of the same year, over other activities: the result is the tally of
+  // both sets (in any order), so tallies of a year's months combine into the year's.
+  void merge(const WellbeingTally& other);
   // The same decision as decide_wellbeing on the activities added.
   WellbeingDecision decide(const RewardRules& rules) const;
+  int activities() const { return activities_; }
+  int64_t first() const { return first_; }
+  int64_t last() const { return last_; }
 
  private:
   int year_;

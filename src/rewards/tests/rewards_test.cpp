@@ -139,6 +139,32 @@ TEST(Wellbeing, ATallyOfActivitiesGivenOnceDecidesTheSame) {
   EXPECT_EQ(WellbeingTally(2025).decide({}).missing, RewardRules{}.wellbeing_min_activities);
 }
 
+TEST(Wellbeing, TalliesOfPartsMergeIntoTheTallyOfAll) {
+  std::vector<ActivityFact> facts;
+  for (int i = 0; i < 40; ++i)
+    facts.push_back({i, local(2025 - (i % 7 == 0), 1 + (i * 5) % 12, 1 + i % 28), i % 6 == 1});
+  WellbeingTally all(2025);
+  for (const auto& f : facts) all.add(f);
+  // Per month, merged in a scrambled order, each part also stored and read back.
+  std::vector<WellbeingTally> months(12, WellbeingTally(2025));
+  for (const auto& f : facts) months[static_cast<size_t>(
+        civil_from_days(floor_div(f.start_local_us, 86'400'000'000LL)).month - 1)].add(f);
+  WellbeingTally merged(2025);
+  for (size_t m : {5u, 0u, 11u, 3u, 7u, 1u, 9u, 2u, 10u, 4u, 8u, 6u}) {
+    const WellbeingTally& part = months[m];
+    merged.merge(WellbeingTally(2025, part.activities(), part.first(), part.last()));
+  }
+  EXPECT_EQ(merged.activities(), all.activities());
+  const auto a = merged.decide({}), b = all.decide({});
+  EXPECT_EQ(a.activities, b.activities);
+  EXPECT_EQ(a.first_local_us, b.first_local_us);
+  EXPECT_EQ(a.last_local_us, b.last_local_us);
+  EXPECT_EQ(a.eligible, b.eligible);
+  EXPECT_EQ(a.missing, b.missing);
+  merged.merge(WellbeingTally(2025));  // an empty part changes nothing
+  EXPECT_EQ(merged.decide({}).first_local_us, b.first_local_us);
+}
+
 TEST(Wellbeing, WhichActivitiesCount) {
   EXPECT_TRUE(counts_for_wellbeing({1, local(2025, 1, 1), false}, 2025));
   EXPECT_FALSE(counts_for_wellbeing({1, local(2025, 1, 1), true}, 2025)) << "a commute";
