@@ -9,6 +9,7 @@ PostgreSQL + `sportlake ingest` of the sample."""
 import datetime
 import decimal
 import json
+import math
 import os
 import pathlib
 import random
@@ -262,6 +263,88 @@ def test_incremental_equals_full_on_random_histories(lakes, seed):
     assert k["incremental"]
     refresh("full", "--full")
     assert_same_lakes(base)
+
+
+def llround(x):
+    """C's llround: half away from zero (how Gold's parts turn metres into millimetres)."""
+    return int(math.copysign(math.floor(abs(x) + 0.5), x))
+
+
+def gold_parts_from_silver(activities):
+    """Gold's parts of YEAR recomputed from Silver's activities rows, independently of sportlake:
+    {(month, sport): (activities, mm, s)} and {(month, employee): (counted, first, last)}."""
+    monthly, wellbeing = {}, {}
+    for a in activities:
+        local = a["start_date_local"]
+        if a["start_year"] != YEAR or local is None or local.year != YEAR:
+            continue
+        seconds = a["moving_time_s"] if a["moving_time_s"] is not None else (a["elapsed_time_s"] or 0)
+        n, mm, s = monthly.get((local.month, a["sport_type"]), (0, 0, 0))
+        monthly[(local.month, a["sport_type"])] = (n + 1, mm + llround((a["distance_m"] or 0) * 1000), s + seconds)
+        if not a["commute"]:
+            key = (local.month, a["employee_id"])
+            n, first, last = wellbeing.get(key, (0, local, local))
+            wellbeing[key] = (n + 1, min(first, local), max(last, local))
+    return monthly, wellbeing
+
+
+def test_an_increment_in_one_month_reads_back_that_month_only(lakes):
+    """Gold's parts (src/lakehouse/gold_parts.hpp): after a history over every month of the year,
+    changes of activities of June only make the incremental refresh read back June's Silver
+    activities and take the other months' parts; Gold equals the full rebuild's to the last bit
+    (no rounding); the parts, read by delta-rs, equal an aggregate of Silver's activities computed
+    here; a parts table lost is rebuilt whole by the next refresh."""
+    sportlake, homes, base, refresh, destination = lakes
+    bronze = base / "incremental" / "delta" / "bronze"
+    h = History(11, destination)
+    ingest(bronze, h.transaction(600))
+    refresh("incremental")  # the first refresh: full, parts written for all months
+    june = [a for a in h.rows["strava_activities"].values()
+            if a["start_date_local"].year == YEAR and a["start_date_local"].month == 6]
+    assert len(june) >= 4
+    h.lsn += 10
+    commit = h.lsn + 100
+    changes = [h.change("strava_activities", "u", dict(june[0], distance_m=1234.5678, sport_type="Swim"), commit),
+               h.change("strava_activities", "u", dict(june[1], commute=not june[1]["commute"]), commit),
+               h.change("strava_activities", "d", june[2], commit)]
+    for day in (3, 14, 29):
+        row = dict(h.activity(h.next_activity), start_date_local=datetime.datetime(YEAR, 6, day, 9, tzinfo=UTC),
+                   start_date_utc=datetime.datetime(YEAR, 6, day, 8, tzinfo=UTC), employee_id=june[3]["employee_id"])
+        h.next_activity += 1
+        changes.append(h.change("strava_activities", "c", row, commit))
+    append(bronze, "strava_activities", changes)
+    k, _ = refresh("incremental")
+    assert k["incremental"] and k["gold_rebuilt"] and k["gold_months_recomputed"] == [6]
+    refresh("full", "--full")
+    assert_same_lakes(base)
+    for table in ("prime_sportive", "wellbeing", "kpi_summary", "kpi_by_bu", "activity_monthly",
+                  "distance_bins", "wellbeing_shortfall"):
+        rows = {name: sorted(DeltaTable(str(base / name / "delta" / "gold" / table)).to_pyarrow_table().to_pylist(),
+                             key=repr) for name in ("incremental", "full")}
+        assert rows["incremental"] == rows["full"], table  # exact: floats included
+
+    silver = DeltaTable(str(base / "incremental" / "delta" / "silver" / "activities")).to_pyarrow_table().to_pylist()
+    monthly, wellbeing = gold_parts_from_silver(silver)
+    assert {m for m, _ in monthly} >= {1, 6, 12}
+    for name in ("incremental", "full"):
+        silver_dir = base / name / "delta" / "silver"
+        parts = DeltaTable(str(silver_dir / "gold_monthly_parts")).to_pyarrow_table().to_pylist()
+        assert {(p["start_month"], p["sport_type"]): (p["activities"], p["distance_mm"], p["moving_s"])
+                for p in parts if p["start_year"] == YEAR} == monthly, name
+        parts = DeltaTable(str(silver_dir / "gold_wellbeing_parts")).to_pyarrow_table().to_pylist()
+        assert {(p["start_month"], p["employee_id"]): (p["activities"], p["first_activity"], p["last_activity"])
+                for p in parts if p["start_year"] == YEAR} == wellbeing, name
+
+    # A parts table lost (or out of step): every month is read back, Gold is unchanged.
+    shutil.rmtree(base / "incremental" / "delta" / "silver" / "gold_monthly_parts")
+    ingest(bronze, h.transaction(5))
+    k, _ = refresh("incremental")
+    silver = DeltaTable(str(base / "incremental" / "delta" / "silver" / "activities")).to_pyarrow_table().to_pylist()
+    assert k["incremental"] and k["gold_months_recomputed"] == sorted({m for m, _ in gold_parts_from_silver(silver)[0]})
+    refresh("full", "--full")
+    assert_same_lakes(base)
+    k, _ = refresh("incremental")  # nothing changed since
+    assert not k["gold_rebuilt"]
 
 
 def test_nothing_changed_reads_nothing_and_keeps_gold(lakes):
