@@ -89,17 +89,22 @@ Result<BronzeChanges> read_bronze_changes(const delta::Storage& table,
   return changes_from_commits(commits, latest, watermark);
 }
 
-Result<columnar::RecordBatch> read_table_files(const delta::Storage& table,
-                                                const delta::Snapshot& snapshot,
-                                                std::vector<delta::Add> files,
-                                                const std::vector<std::string>& columns,
-                                                std::vector<delta::Predicate> filters) {
+delta::Snapshot snapshot_of_files(const delta::Snapshot& snapshot, std::vector<delta::Add> files) {
   delta::Snapshot some;
   some.version = snapshot.version;
   some.protocol = snapshot.protocol;
   some.metadata = snapshot.metadata;
   some.schema = snapshot.schema;
   some.files = std::move(files);
+  return some;
+}
+
+Result<columnar::RecordBatch> read_table_files(const delta::Storage& table,
+                                                const delta::Snapshot& snapshot,
+                                                std::vector<delta::Add> files,
+                                                const std::vector<std::string>& columns,
+                                                std::vector<delta::Predicate> filters) {
+  const delta::Snapshot some = snapshot_of_files(snapshot, std::move(files));
   delta::ScanOptions scan;
   for (const auto& f : snapshot.schema.fields)
     if (columns.empty() || std::find(columns.begin(), columns.end(), f.name) != columns.end())

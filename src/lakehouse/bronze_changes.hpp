@@ -46,6 +46,9 @@ BronzeChanges changes_from_commits(
 Result<BronzeChanges> read_bronze_changes(const delta::Storage& table,
                                           const delta::Snapshot& latest, int64_t watermark);
 
+// `snapshot` holding only `files` (some of its live files): what a scan of those files plans on.
+delta::Snapshot snapshot_of_files(const delta::Snapshot& snapshot, std::vector<delta::Add> files);
+
 // The rows of `files` of a snapshot of any table (columns: those of `columns` the table has, every one when
 // empty; filters applied).
 Result<columnar::RecordBatch> read_table_files(const delta::Storage& table,

@@ -32,10 +32,13 @@ void YearActivities::add(const Activity& a) {
       a.distance_m.value_or(0), a.moving_time_s.value_or(a.elapsed_time_s.value_or(0)));
 }
 
-YearActivities::Months& YearActivities::months_of(int64_t employee_id) {
-  auto [it, fresh] = wellbeing_.try_emplace(employee_id);
-  if (fresh) it->second.fill(rewards::WellbeingTally(year_));
-  return it->second;
+rewards::WellbeingTally& YearActivities::tally(size_t slot, int64_t employee_id) {
+  const auto [it, fresh] =
+      employee_index_.try_emplace(employee_id, static_cast<uint32_t>(employee_ids_.size()));
+  if (fresh) employee_ids_.push_back(employee_id);
+  auto& tallies = tallies_[slot];
+  if (tallies.size() <= it->second) tallies.resize(employee_ids_.size(), rewards::WellbeingTally(year_));
+  return tallies[it->second];
 }
 
 YearActivities::Totals& YearActivities::totals_of(std::string_view sport_type, int month) {
@@ -54,8 +57,7 @@ void YearActivities::add(int64_t activity_id, int64_t employee_id,
   if (!start_local_us) return;
   const CivilDate date = civil_from_days(floor_div(*start_local_us, 86'400'000'000LL));
   if (date.year != year_) return;  // counted in neither (Silver files it under its own year)
-  months_of(employee_id)[static_cast<size_t>(date.month - 1)].add(
-      {activity_id, *start_local_us, commute});
+  tally(static_cast<size_t>(date.month - 1), employee_id).add({activity_id, *start_local_us, commute});
   Totals& t = totals_of(sport_type, date.month);
   ++t.activities;
   t.distance_mm += millimetres(distance_m);
@@ -64,9 +66,9 @@ void YearActivities::add(int64_t activity_id, int64_t employee_id,
 
 void YearActivities::add(const WellbeingPart& part) {
   if (part.start_year != year_ || part.start_month < 1 || part.start_month > 12) return;
-  months_of(part.employee_id)[static_cast<size_t>(part.start_month - 1)].merge(
-      rewards::WellbeingTally(year_, part.activities, part.first_activity_us,
-                              part.last_activity_us));
+  tally(k_parts_slot, part.employee_id)
+      .merge(rewards::WellbeingTally(year_, part.activities, part.first_activity_us,
+                                     part.last_activity_us));
 }
 
 void YearActivities::add(const MonthlyPart& part) {
@@ -79,10 +81,11 @@ void YearActivities::add(const MonthlyPart& part) {
 
 std::vector<WellbeingPart> YearActivities::wellbeing_parts(int month, int64_t fingerprint) const {
   std::vector<WellbeingPart> out;
-  for (const auto& [employee, months] : wellbeing_) {
-    const auto& tally = months[static_cast<size_t>(month - 1)];
-    if (tally.activities() == 0) continue;
-    out.push_back({year_, month, employee, tally.activities(), tally.first(), tally.last(),
+  const auto& tallies = tallies_[static_cast<size_t>(month - 1)];
+  for (size_t i = 0; i < tallies.size(); ++i) {
+    const auto& t = tallies[i];
+    if (t.activities() == 0) continue;
+    out.push_back({year_, month, employee_ids_[i], t.activities(), t.first(), t.last(),
                    fingerprint});
   }
   return out;
@@ -178,10 +181,11 @@ Gold build_gold(const std::vector<Employee>& employee_rows, const std::vector<Co
     w.nom = e.nom;
     w.prenom = e.prenom;
     w.business_unit = e.business_unit;
-    rewards::WellbeingTally tally(year);  // the year's: its months' merged
-    if (const auto months = activities.wellbeing_.find(e.id);
-        months != activities.wellbeing_.end())
-      for (const auto& month : months->second) tally.merge(month);
+    rewards::WellbeingTally tally(year);  // the year's: its slots' merged
+    if (const auto index = activities.employee_index_.find(e.id);
+        index != activities.employee_index_.end())
+      for (const auto& slot : activities.tallies_)
+        if (index->second < slot.size()) tally.merge(slot[index->second]);
     const auto wd = tally.decide(rules);
     w.activities = wd.activities;
     w.first_activity_us = wd.first_local_us;

@@ -54,10 +54,12 @@ class YearActivities {
   // no Activity and no string built per row).
   void add(int64_t activity_id, int64_t employee_id, std::optional<int64_t> start_local_us,
            bool commute, std::string_view sport_type, double distance_m, int64_t moving_s);
-  // A month's parts, as kept, taken back (their `start_year` is this year).
+  // A month's parts, as kept, taken back (their `start_year` is this year) instead of its
+  // activities.
   void add(const WellbeingPart& part);
   void add(const MonthlyPart& part);
-  // The parts of `month` (1-12), `silver_files` set to `fingerprint`.
+  // The parts of `month` (1-12) from the activities added, `silver_files` set to `fingerprint`
+  // (to be kept: the months whose activities were added, not those taken back as parts).
   std::vector<WellbeingPart> wellbeing_parts(int month, int64_t fingerprint) const;
   std::vector<MonthlyPart> monthly_parts(int month, int64_t fingerprint) const;
 
@@ -75,14 +77,20 @@ class YearActivities {
     int64_t distance_mm = 0;
     int64_t moving_s = 0;
   };
-  using Months = std::array<rewards::WellbeingTally, 12>;
-  Months& months_of(int64_t employee_id);
+  // Slots of `tallies_`: months 1-12 at 0-11, then the parts taken back.
+  static constexpr size_t k_parts_slot = 12;
+  rewards::WellbeingTally& tally(size_t slot, int64_t employee_id);
   Totals& totals_of(std::string_view sport_type, int month);
 
   int year_;
-  // Per employee and month: what the well-being decision needs (Silver gives each activity
-  // once), not the activities themselves (12 × 24 B per employee, not 24 B per activity).
-  std::unordered_map<int64_t, Months> wellbeing_;
+  // What the well-being decision needs (Silver gives each activity once), not the activities:
+  // per slot (a month's activities, or the parts taken back) a tally per employee, 24 B, in a
+  // vector by the employee's index — one month's activities touch one vector (2.4 MB at 100,000
+  // employees, cache-friendly), a slot is allocated when first used (an incremental refresh:
+  // the parts' and one or two months').
+  std::unordered_map<int64_t, uint32_t> employee_index_;
+  std::vector<int64_t> employee_ids_;  // by index
+  std::array<std::vector<rewards::WellbeingTally>, 13> tallies_;
   // The monthly totals, [sport's index * 12 + month - 1], sports numbered as first seen: one hash
   // of the sport per activity, not a walk of a tree comparing strings (it was a sixth of the
   // incremental refresh's time at 10M). Sorted by (month, sport) when Gold is built.

@@ -279,13 +279,7 @@ Status for_each_silver_file(const delta::Lake& lake, std::string_view table,
                             const std::vector<delta::Predicate>& filters,
                             const std::function<Status(const columnar::RecordBatch&)>& on_file) {
   if (files.empty()) return {};
-  // The scan plans over a snapshot's files: one holding only these.
-  delta::Snapshot chosen;
-  chosen.version = snapshot.version;
-  chosen.protocol = snapshot.protocol;
-  chosen.metadata = snapshot.metadata;
-  chosen.schema = snapshot.schema;
-  chosen.files = std::move(files);
+  const delta::Snapshot chosen = snapshot_of_files(snapshot, std::move(files));
   auto storage = lake.table(delta::Layer::silver, table);
   delta::ScanOptions scan;
   scan.columns = columns;
