@@ -36,6 +36,14 @@ def test_spark_reads_bronze_silver_and_gold(spark, refreshed_lake):
     assert prime.where("eligible").count() == summary["eligible_bonus"] == 68
     wellbeing = spark.read.format("delta").load(str(root / "gold" / "wellbeing")).where(f"year = {YEAR}")
     assert wellbeing.where("eligible").count() == summary["wellbeing_eligible"]
+    # Gold's parts per Silver activities partition (src/lakehouse/gold_parts.hpp) add up to Gold.
+    monthly = spark.read.format("delta").load(str(root / "gold" / "activity_monthly")).where(f"year = {YEAR}")
+    parts = spark.read.format("delta").load(str(root / "silver" / "gold_monthly_parts")).where(f"start_year = {YEAR}")
+    assert parts.agg({"activities": "sum"}).collect()[0][0] == monthly.agg({"activities": "sum"}).collect()[0][0] > 0
+    tallies = spark.read.format("delta").load(str(root / "silver" / "gold_wellbeing_parts")).where(f"start_year = {YEAR}")
+    counted = {r["employee_id"]: r["n"] for r in tallies.groupBy("employee_id").sum("activities")
+               .withColumnRenamed("sum(activities)", "n").collect()}
+    assert all(r["activities"] == counted.get(r["employee_id"], 0) for r in wellbeing.collect())
 
 
 def test_spark_streams_the_append_only_bronze_log(spark, refreshed_lake, tmp_path):
