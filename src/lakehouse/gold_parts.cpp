@@ -146,6 +146,13 @@ Result<YearActivities> year_activities(const delta::Lake& lake, int year,
   YearActivities out(year);
   SL_ASSIGN_OR_RETURN(auto activities, silver_snapshot(lake, "activities"));
   if (!activities) return out;
+  if (activities->metadata.partition_columns != silver_partition_columns("activities")) {
+    // Written before Silver's layout (its next commit rewrites it): the year read whole, no parts.
+    SL_TRY(add_silver_activities(lake, *activities, activities->files, out,
+                                 {{"start_year", delta::Predicate::Op::eq, std::to_string(year)}}));
+    for (int month = 1; month <= 12 && report; ++month) report->months_recomputed.push_back(month);
+    return out;
+  }
   SL_ASSIGN_OR_RETURN(auto wellbeing, silver_snapshot(lake, k_wellbeing_parts));
   SL_ASSIGN_OR_RETURN(auto monthly, silver_snapshot(lake, k_monthly_parts));
   const auto fingerprints = month_fingerprints(*activities, year);

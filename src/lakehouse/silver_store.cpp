@@ -340,7 +340,8 @@ Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings_of
 }
 
 Status add_silver_activities(const delta::Lake& lake, const delta::Snapshot& snapshot,
-                             std::vector<delta::Add> files, YearActivities& into) {
+                             std::vector<delta::Add> files, YearActivities& into,
+                             const std::vector<delta::Predicate>& filters) {
   // Read as columns, their types those of lake_tables' activities spec: no per-cell lookup by
   // name and no string built per row (10M activities a year).
   using columnar::TypeId;
@@ -348,7 +349,7 @@ Status add_silver_activities(const delta::Lake& lake, const delta::Snapshot& sna
       lake, "activities", snapshot, std::move(files),
       {"activity_id", "employee_id", "sport_type", "distance_m", "moving_time_s", "elapsed_time_s",
        "start_date_local", "commute"},
-      {}, [&](const columnar::RecordBatch& a) -> Status {
+      filters, [&](const columnar::RecordBatch& a) -> Status {
         SL_ASSIGN_OR_RETURN(auto id, silver_column(a, "activity_id", TypeId::int64));
         SL_ASSIGN_OR_RETURN(auto employee, silver_column(a, "employee_id", TypeId::int64));
         SL_ASSIGN_OR_RETURN(auto sport, silver_column(a, "sport_type", TypeId::string));

@@ -117,7 +117,8 @@ Result<const columnar::Column*> silver_column(const columnar::RecordBatch& rows,
 // The activities of `files` (live files of `snapshot`, Silver's activities) given to `into`, a
 // data file at a time and only the columns Gold uses (no Activity built per row).
 Status add_silver_activities(const delta::Lake& lake, const delta::Snapshot& snapshot,
-                             std::vector<delta::Add> files, YearActivities& into);
+                             std::vector<delta::Add> files, YearActivities& into,
+                             const std::vector<delta::Predicate>& filters = {});
 // What Gold of `year` reads besides the activities (gold_partials.hpp, year_activities): every
 // employee and commute, and the findings' severities as Gold counts them, read a data file at a
 // time, only the columns Gold uses (README "Refresh memory").

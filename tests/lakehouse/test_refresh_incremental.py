@@ -347,6 +347,29 @@ def test_an_increment_in_one_month_reads_back_that_month_only(lakes):
     assert not k["gold_rebuilt"]
 
 
+def test_gold_from_silver_activities_written_before_their_layout(lakes):
+    """Silver's activities written unpartitioned (a lake older than the layout, rewritten by the
+    next commit of activities): an incremental refresh that does not touch them reads the year
+    whole for Gold (no month, no parts) and equals the full rebuild."""
+    sportlake, homes, base, refresh, destination = lakes
+    bronze = base / "incremental" / "delta" / "bronze"
+    h = History(13, destination)
+    ingest(bronze, h.transaction(300))
+    refresh("incremental")
+    activities = base / "incremental" / "delta" / "silver" / "activities"
+    rows = DeltaTable(str(activities)).to_pyarrow_table()
+    shutil.rmtree(activities)
+    write_deltalake(str(activities), rows)
+    employee = next(iter(h.rows["rh_employees"].values()))
+    h.lsn += 10
+    append(bronze, "rh_employees", [h.change("rh_employees", "u", dict(employee, contrat="CDD"), h.lsn + 50)])
+    k, _ = refresh("incremental")
+    assert k["incremental"] and k["activities_rebuilt"] == 0 and len(k["gold_months_recomputed"]) == 12
+    assert DeltaTable(str(activities)).metadata().partition_columns == []
+    refresh("full", "--full")
+    assert_same_lakes(base)
+
+
 def test_nothing_changed_reads_nothing_and_keeps_gold(lakes):
     sportlake, homes, base, refresh, destination = lakes
     bronze = base / "incremental" / "delta" / "bronze"
