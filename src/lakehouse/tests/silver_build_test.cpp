@@ -275,3 +275,65 @@ TEST(SilverBuild, JobFailuresAreReportedWithTheirKey) {
 
 }  // namespace
 }  // namespace sl::lakehouse
+
+namespace sl::lakehouse {
+namespace {
+
+// Gold's parts (gold_parts.hpp): a year whose months are given partly as activities, partly as
+// the parts of those activities stored and taken back, gives the same Gold — to the last bit —
+// as all the activities given in any order.
+TEST(GoldParts, MonthsTakenBackAsPartsGiveTheSameGold) {
+  std::vector<Employee> employees;
+  for (int64_t id = 1; id <= 6; ++id) employees.push_back({.id = id, .business_unit = "R&D"});
+  std::vector<Activity> activities;
+  for (int64_t i = 0; i < 400; ++i) {
+    Activity a;
+    a.activity_id = i;
+    a.employee_id = 1 + (i * 7) % 6;
+    a.sport_type = (i / 12) % 3 == 0 ? "Run" : (i / 12) % 3 == 1 ? "Ride" : "Course à pied";
+    a.distance_m = 1000.0 + static_cast<double>(i) * 37.123456789;  // not whole millimetres
+    a.moving_time_s = static_cast<int32_t>(600 + i);
+    a.commute = i % 5 == 0;
+    const int month = 1 + static_cast<int>((i * 11) % 12);
+    a.start_date_local_us = days_from_civil({2025, month, 1 + static_cast<int>(i % 28)}) * 86'400'000'000LL;
+    activities.push_back(a);
+  }
+  YearActivities all(2025), reversed(2025), mixed(2025), stored(2025);
+  for (const auto& a : activities) all.add(a);
+  for (auto a = activities.rbegin(); a != activities.rend(); ++a) reversed.add(*a);
+  // Months 1-7 as parts (stored, then taken back), 8-12 as activities.
+  for (const auto& a : activities) stored.add(a);
+  for (int month = 1; month <= 7; ++month) {
+    for (const auto& p : stored.wellbeing_parts(month, 42)) mixed.add(p);
+    for (const auto& p : stored.monthly_parts(month, 42)) mixed.add(p);
+  }
+  for (const auto& a : activities)
+    if (civil_from_days(floor_div(*a.start_date_local_us, 86'400'000'000LL)).month > 7) mixed.add(a);
+  EXPECT_TRUE(mixed.wellbeing_parts(3, 42).empty()) << "the parts taken back are not given again";
+  EXPECT_FALSE(mixed.wellbeing_parts(9, 42).empty());
+
+  auto gold = [&](const YearActivities& y) { return build_gold(employees, {}, y, {}, 2025, {}); };
+  const Gold a = gold(all), b = gold(reversed), c = gold(mixed);
+  ASSERT_EQ(a.monthly.size(), 36u);
+  ASSERT_EQ(a.wellbeing.size(), 6u);
+  for (const Gold* other : {&b, &c}) {
+    ASSERT_EQ(other->monthly.size(), a.monthly.size());
+    for (size_t i = 0; i < a.monthly.size(); ++i) {
+      EXPECT_EQ(other->monthly[i].month, a.monthly[i].month);
+      EXPECT_EQ(other->monthly[i].sport_type, a.monthly[i].sport_type);
+      EXPECT_EQ(other->monthly[i].activities, a.monthly[i].activities);
+      EXPECT_EQ(other->monthly[i].distance_km, a.monthly[i].distance_km);  // exactly
+      EXPECT_EQ(other->monthly[i].moving_hours, a.monthly[i].moving_hours);
+    }
+    for (size_t i = 0; i < a.wellbeing.size(); ++i) {
+      EXPECT_EQ(other->wellbeing[i].activities, a.wellbeing[i].activities);
+      EXPECT_EQ(other->wellbeing[i].first_activity_us, a.wellbeing[i].first_activity_us);
+      EXPECT_EQ(other->wellbeing[i].last_activity_us, a.wellbeing[i].last_activity_us);
+    }
+    EXPECT_EQ(other->summary.activities, a.summary.activities);
+  }
+  EXPECT_EQ(a.summary.activities, 320) << "400 less the 80 commutes";
+}
+
+}  // namespace
+}  // namespace sl::lakehouse
