@@ -83,6 +83,7 @@ Status run_maintenance(const delta::Lake& lake, const MaintenanceSettings& setti
       const auto pass = maintain_tables(lake, tables, policy, budget, report);
       budget -= std::min(budget, pass.bytes_rewritten);
     }
+    release_free_memory();  // the compactions' buffers
     pause_for(millis(interval_s));
   }
   return {};
@@ -179,6 +180,7 @@ Status run_up(Context& ctx, const UpOptions& opt) {
         SL_ASSIGN_OR_RETURN(auto options, refresh_options(settings, lake, 0, gazetteer));
         auto refreshed = lakehouse::run_refresh(options, &sql);
         // Before the first ingest there is nothing to refresh: not an error worth a backoff.
+        release_free_memory();  // what the refresh freed, wherever it sits in the heap
         if (!refreshed && refreshed.error().code != Errc::not_found) return refreshed.error();
         pause_for(millis(opt.refresh_interval));
       }

@@ -28,4 +28,10 @@ void tune_memory_allocator(MemoryProfile profile) {
 #endif
 }
 
+void release_free_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
 }  // namespace sl

@@ -22,4 +22,12 @@ enum class MemoryProfile { batch, service };
 // May be called again later (a command that turns out to be a service switches to `service`).
 void tune_memory_allocator(MemoryProfile profile = MemoryProfile::batch);
 
+// Gives the free pages inside the heap back to the system (glibc's malloc_trim; a no-op
+// elsewhere). The `service` profile's trimming only reaches the heap's top: after a refresh,
+// a compaction or an index build, the blocks below a live one stay resident. `up` measured (at
+// 10,000 rows/s): 43 MB of services before its first refresh, ~100 MB after it for the rest of
+// the run though nothing held the difference. Call it when a large piece of work has ended
+// (it walks the heap under the allocator's lock: not per request).
+void release_free_memory();
+
 }  // namespace sl

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/memory_tuning.hpp"
 #include "delta/log_segment.hpp"
 #include "delta/scan.hpp"
 #include "delta/snapshot.hpp"
@@ -157,6 +158,7 @@ Result<std::shared_ptr<const KeyIndex>> GoldReader::index_at(Keyed& keyed, int64
       return keyed.ready;  // built meanwhile
   }
   auto index = build_index(keyed, version, by);
+  release_free_memory();  // the build's decoded rows (a long-lived server's resident size)
   std::lock_guard lock(mutex_);
   keyed.attempted = true;
   if (!index) return index.error();

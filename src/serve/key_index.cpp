@@ -7,6 +7,7 @@
 #include <set>
 
 #include "columnar/batch_ops.hpp"
+#include "columnar/memory_size.hpp"
 #include "delta/scan.hpp"
 
 namespace sl::serve {
@@ -81,6 +82,76 @@ Result<std::shared_ptr<const KeyIndexPart>> KeyIndexPart::build(std::vector<std:
   // The end marker: its first_row and start close the last key's range.
   part->entries_.push_back({std::numeric_limits<int64_t>::max(),
                             static_cast<uint32_t>(sorted.size()), static_cast<uint32_t>(end)});
+  part->entries_.shrink_to_fit();
+  return std::shared_ptr<const KeyIndexPart>(std::move(part));
+}
+
+Result<std::shared_ptr<const KeyIndexPart>> KeyIndexPart::merge(
+    const std::vector<std::shared_ptr<const KeyIndexPart>>& runs) {
+  if (runs.size() == 1) return runs.front();
+  auto part = std::shared_ptr<KeyIndexPart>(new KeyIndexPart());
+  if (runs.empty() || std::any_of(runs.begin(), runs.end(), [](const auto& r) { return !r->spill_; }))
+    return make_error(Errc::invalid_argument, "key index: only spilled runs are merged");
+  part->schema_ = runs.front()->schema_;
+  for (const auto& run : runs)
+    part->file_ids_.insert(part->file_ids_.end(), run->file_ids_.begin(), run->file_ids_.end());
+  SL_ASSIGN_OR_RETURN(auto spill, RowSpill::create());
+  part->spill_.emplace(std::move(spill));
+  // Each run is read forward in blocks: its keys' rows are consumed in key order, so one block
+  // serves many small keys and a run's file is read once.
+  constexpr size_t k_block = 128 << 10;
+  struct Cursor {
+    const KeyIndexPart* run;
+    size_t entry = 0;  // the next key's entry (the end marker once done)
+    std::string block;
+    uint64_t block_start = 0;
+  };
+  std::vector<Cursor> cursors;
+  for (const auto& run : runs) cursors.push_back({run.get()});
+  // Appends [from, to) of `c`'s file to the part.
+  auto copy = [&](Cursor& c, uint64_t from, uint64_t to) -> Status {
+    while (from < to) {
+      if (from < c.block_start || from >= c.block_start + c.block.size()) {
+        const uint64_t file_end = c.run->spill_->size();
+        c.block_start = from;
+        SL_TRY(c.run->spill_->read_bytes(from, std::min<uint64_t>(k_block, file_end - from),
+                                         c.block));
+      }
+      const uint64_t upto = std::min<uint64_t>(to, c.block_start + c.block.size());
+      part->spill_->append_bytes(
+          std::string_view(c.block).substr(from - c.block_start, upto - from));
+      from = upto;
+    }
+    return {};
+  };
+  uint32_t rows = 0;
+  for (;;) {
+    int64_t key = std::numeric_limits<int64_t>::max();
+    for (const auto& c : cursors)
+      if (c.entry + 1 < c.run->entries_.size()) key = std::min(key, c.run->entries_[c.entry].key);
+    if (key == std::numeric_limits<int64_t>::max()) break;  // every run done
+    const uint64_t start = part->spill_->size();
+    if (start > std::numeric_limits<uint32_t>::max())
+      return make_error(Errc::unsupported, "more than 4 GiB of indexed rows in a part");
+    part->entries_.push_back({key, rows, static_cast<uint32_t>(start)});
+    for (auto& c : cursors) {
+      const auto& entries = c.run->entries_;
+      if (c.entry + 1 >= entries.size() || entries[c.entry].key != key) continue;
+      const auto& e = entries[c.entry];
+      const auto& next = entries[c.entry + 1];
+      SL_TRY(copy(c, e.start, next.start));
+      rows += next.first_row - e.first_row;
+      ++c.entry;
+    }
+  }
+  cursors.clear();
+  SL_TRY(part->spill_->finish());
+  const uint64_t end = part->spill_->size();
+  if (end > std::numeric_limits<uint32_t>::max())
+    return make_error(Errc::unsupported, "more than 4 GiB of indexed rows in a part");
+  part->rows_ = rows;
+  part->entries_.push_back(
+      {std::numeric_limits<int64_t>::max(), rows, static_cast<uint32_t>(end)});
   part->entries_.shrink_to_fit();
   return std::shared_ptr<const KeyIndexPart>(std::move(part));
 }
@@ -170,19 +241,35 @@ Result<std::shared_ptr<const KeyIndex>> build_key_index(const delta::Storage& st
   // would be: partition values, missing columns as nulls, deletion vectors applied), gathered
   // into parts of about k_part_rows rows: a page reads one range per part, and a refresh writes
   // many small files (one per partition and writer), so one part per file would mean as many
-  // reads per page and an entry per activity.
+  // reads per page and an entry per activity. A part is built as runs of ~k_run_bytes of
+  // decoded rows, each sorted and spilled, then merged from disk (nested columns, which cannot
+  // be spilled, are sorted whole in memory as they are held there anyway).
+  const bool spilled = RowSpill::supports(index->schema);
   delta::Snapshot one = snapshot;
   one.files.clear();
   one.tombstones.clear();
   columnar::RecordBatch pending;
   std::vector<std::string> pending_files;
-  const auto close_part = [&]() -> Status {
+  std::vector<std::shared_ptr<const KeyIndexPart>> runs;
+  size_t run_rows = 0;
+  const auto close_run = [&]() -> Status {
     if (pending_files.empty()) return {};
     auto built = KeyIndexPart::build(std::move(pending_files), std::move(pending), key_column);
     if (!built) return built.error().with_context(storage.describe(""));
-    index->parts.push_back(std::move(*built));
+    run_rows += (*built)->rows();
+    runs.push_back(std::move(*built));
     pending = {};
     pending_files.clear();
+    return {};
+  };
+  const auto close_part = [&]() -> Status {
+    SL_TRY(close_run());
+    if (runs.empty()) return {};
+    auto merged = KeyIndexPart::merge(runs);
+    if (!merged) return merged.error().with_context(storage.describe(""));
+    index->parts.push_back(std::move(*merged));
+    runs.clear();
+    run_rows = 0;
     return {};
   };
   for (const auto& add : snapshot.files) {
@@ -190,9 +277,17 @@ Result<std::shared_ptr<const KeyIndex>> build_key_index(const delta::Storage& st
     if (covered.count(id)) continue;
     one.files = {add};
     SL_ASSIGN_OR_RETURN(auto rows, delta::scan_all(storage, one, scan));
-    SL_TRY(columnar::append_batch(pending, rows));
+    if (pending_files.empty())
+      pending = std::move(rows);  // not copied: a file's rows may be a run by themselves
+    else
+      SL_TRY(columnar::append_batch(pending, rows));
     pending_files.push_back(std::move(id));
-    if (pending.num_rows >= k_part_rows) SL_TRY(close_part());
+    if (!spilled) {
+      if (pending.num_rows >= k_part_rows) SL_TRY(close_part());
+      continue;
+    }
+    if (columnar::memory_bytes(pending) >= k_run_bytes) SL_TRY(close_run());
+    if (run_rows + pending.num_rows >= k_part_rows) SL_TRY(close_part());
   }
   SL_TRY(close_part());
   return std::shared_ptr<const KeyIndex>(std::move(index));

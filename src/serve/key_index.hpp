@@ -10,8 +10,8 @@
 // sorted rows in memory instead, with the same entries.
 //
 // A new version reuses the parts whose files it still has (same path, same deletion vector) and
-// builds only the others, reading one file at a time: a rebuild holds one part's decoded rows at
-// most (~k_part_rows), never a second copy of the table.
+// builds only the others, reading one file at a time: a rebuild holds one run's decoded rows
+// (~k_run_bytes) and one file's at most, never a part's or a second copy of the table.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +37,12 @@ class KeyIndexPart {
   static Result<std::shared_ptr<const KeyIndexPart>> build(std::vector<std::string> files,
                                                            columnar::RecordBatch rows,
                                                            const std::string& key_column);
+  // One part of `runs` (parts built by `build`, spilled, in the files' order): per key, each
+  // run's rows in the runs' order, copied from the runs' files as they are (never decoded), each
+  // run's file read once from start to end. How a part of millions of rows is built while
+  // holding one run's decoded rows at a time (build_key_index), and still one entry per key.
+  static Result<std::shared_ptr<const KeyIndexPart>> merge(
+      const std::vector<std::shared_ptr<const KeyIndexPart>>& runs);
   // Appends the rows of `key` to `out` (same schema), in the files' order.
   Status append_rows_of(int64_t key, columnar::RecordBatch& out) const;
 
@@ -62,10 +68,14 @@ class KeyIndexPart {
   columnar::RecordBatch in_memory_;  // when the schema cannot be spilled: the rows by key
 };
 
-// Rows gathered into one part before it is sorted and spilled: what a build holds in memory at
-// most (~100 MB of the employee page's activity columns), and the table's rows / this is how
-// many reads a page makes.
+// Rows gathered into one part: the table's rows / this is how many reads a page makes, and a
+// part holds one 16-byte entry per key present in it.
 constexpr size_t k_part_rows = 2'000'000;
+// Decoded rows sorted and spilled as one run of a part (`KeyIndexPart::merge`): what a build
+// holds in memory at most beside one data file's rows (~100,000 of the employee page's activity
+// columns). A part was sorted whole in memory before: up to 2M rows, ~170 MB with the vectors'
+// growth, which `up` paid after each refresh (issue 16).
+constexpr size_t k_run_bytes = size_t{8} << 20;
 
 struct KeyIndex {
   int64_t version = -1;

@@ -128,6 +128,26 @@ uint64_t RowSpill::append(const columnar::RecordBatch& batch, const uint32_t* ro
   return start;
 }
 
+uint64_t RowSpill::append_bytes(std::string_view rows) {
+  const uint64_t start = size();
+  buffer_.append(rows);
+  if (buffer_.size() >= k_flush_bytes) (void)flush();  // an error shows again in finish()
+  return start;
+}
+
+Status RowSpill::read_bytes(uint64_t offset, size_t size, std::string& out) const {
+  out.resize(size);
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n =
+        ::pread(fd_, out.data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return io_error("read");
+    done += static_cast<size_t>(n);
+  }
+  return {};
+}
+
 Status RowSpill::flush() {
   size_t done = 0;
   while (done < buffer_.size()) {
@@ -152,15 +172,8 @@ Status RowSpill::finish() {
 
 Result<columnar::RecordBatch> RowSpill::read(const std::vector<columnar::Field>& schema,
                                              uint64_t offset, uint64_t end, size_t count) const {
-  std::string bytes(end - offset, '\0');
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::pread(fd_, bytes.data() + done, bytes.size() - done,
-                              static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return io_error("read");
-    done += static_cast<size_t>(n);
-  }
+  std::string bytes;
+  SL_TRY(read_bytes(offset, end - offset, bytes));
   columnar::RecordBatch batch;
   batch.schema = schema;
   for (const auto& f : schema) batch.columns.push_back(columnar::Column::for_field(f));

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "columnar/column.hpp"
@@ -37,11 +38,16 @@ class RowSpill {
 
   // Appends `batch`'s rows at `rows` (in that order, buffered); returns where they start.
   uint64_t append(const columnar::RecordBatch& batch, const uint32_t* rows, size_t count);
+  // Appends rows already in this format (read from another spill by `read_bytes`); returns where
+  // they start. How a part is merged from sorted runs without decoding them (key_index.cpp).
+  uint64_t append_bytes(std::string_view rows);
   // Writes what is buffered; the file is then read-only.
   Status finish();
   // The `count` rows written at [offset, end) as a batch of `schema`.
   Result<columnar::RecordBatch> read(const std::vector<columnar::Field>& schema, uint64_t offset,
                                      uint64_t end, size_t count) const;
+  // The bytes written at [offset, offset + size) into `out` (resized to them).
+  Status read_bytes(uint64_t offset, size_t size, std::string& out) const;
   uint64_t size() const { return written_ + buffer_.size(); }
 
  private:

@@ -97,6 +97,67 @@ TEST(KeyIndexPart, HoldsSixteenBytesPerKeyInMemory) {
   EXPECT_GT((*part)->disk_bytes(), 100'000u * 34);
 }
 
+// Runs of (employee, activity, name) whose names are long enough that one key's rows span
+// several of the merge's read blocks.
+RecordBatch run_of(const std::vector<std::pair<int64_t, int32_t>>& rows, size_t name_bytes) {
+  RecordBatch b;
+  b.schema = {{"employee_id", {TypeId::int64}}, {"activity_id", {TypeId::int32}},
+              {"name", {TypeId::string}}};
+  for (const auto& f : b.schema) b.columns.push_back(Column::for_field(f));
+  for (const auto& [employee, activity] : rows) {
+    b.columns[0].append_i64(employee);
+    b.columns[1].append_i32(activity);
+    b.columns[2].append_string(std::string(name_bytes, static_cast<char>('a' + activity % 26)));
+  }
+  b.num_rows = rows.size();
+  return b;
+}
+
+TEST(KeyIndexPart, MergedRunsAnswerAsOnePartBuiltFromEveryRow) {
+  // Three runs (files in order), keys interleaved, one key in every run, one in the last only,
+  // one with 3,000 rows of 100 bytes in the first (several 128 KiB blocks).
+  std::vector<std::pair<int64_t, int32_t>> first, second, third;
+  for (int i = 0; i < 3000; ++i) first.emplace_back(5, i);
+  first.emplace_back(2, 3000);
+  second = {{9, 4000}, {2, 4001}, {5, 4002}, {2, 4003}};
+  third = {{11, 5000}, {5, 5001}, {2, 5002}};
+  std::vector<std::shared_ptr<const KeyIndexPart>> runs;
+  int n = 0;
+  for (const auto* rows : {&first, &second, &third}) {
+    auto run = KeyIndexPart::build({"f" + std::to_string(n++)}, run_of(*rows, 100),
+                                   "employee_id");
+    ASSERT_TRUE(run.ok()) << run.error().to_string();
+    runs.push_back(*run);
+  }
+  auto merged = KeyIndexPart::merge(runs);
+  ASSERT_TRUE(merged.ok()) << merged.error().to_string();
+  EXPECT_EQ((*merged)->file_ids(), (std::vector<std::string>{"f0", "f1", "f2"}));
+  EXPECT_EQ((*merged)->rows(), 3008u);
+  EXPECT_EQ((*merged)->disk_bytes(), runs[0]->disk_bytes() + runs[1]->disk_bytes() +
+                                         runs[2]->disk_bytes());
+  EXPECT_LE((*merged)->memory_bytes(), 16u * 5 + 512);  // 4 keys and the end marker
+
+  std::vector<std::pair<int64_t, int32_t>> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  all.insert(all.end(), third.begin(), third.end());
+  auto whole = KeyIndexPart::build({"all"}, run_of(all, 100), "employee_id");
+  ASSERT_TRUE(whole.ok());
+  KeyIndex from_runs, from_all;
+  from_runs.schema = from_all.schema = run_of({}, 0).schema;
+  from_runs.parts = {*merged};
+  from_all.parts = {*whole};
+  for (int64_t key : {1, 2, 5, 9, 10, 11, 12}) {
+    auto a = from_runs.rows_of(key), b = from_all.rows_of(key);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(activity_ids(*a), activity_ids(*b)) << key;
+    for (size_t r = 0; r < a->num_rows; ++r)
+      ASSERT_EQ(a->columns[2].string_at(r), b->columns[2].string_at(r));
+  }
+  EXPECT_EQ(activity_ids(*from_runs.rows_of(2)),
+            (std::vector<int32_t>{3000, 4001, 4003, 5002}));
+  EXPECT_EQ(from_runs.rows_of(5)->num_rows, 3002u);
+}
+
 TEST(KeyIndexPart, KeepsNestedColumnsInMemory) {
   RecordBatch b;
   Field tags{"tags", {TypeId::list}, true, {Field{"element", {TypeId::string}}}};
