@@ -1,6 +1,8 @@
 // Bronze → Silver → Gold → PostgreSQL.
 #include "lakehouse/refresh_job.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -86,8 +88,17 @@ int64_t settings_fingerprint(const RefreshOptions& o) {
   return static_cast<int64_t>(fnv1a(text) >> 1);
 }
 
-// Activities built, then written as columns, this many at a time (the structs of a piece only).
+// Activities built, then written as columns, this many at a time (the structs of a piece only),
+// at most: three pieces are in memory at once (one built, one waiting, one written), ~380 bytes
+// an activity as structs and as columns, and they take a quarter of the budget. 65,536 under
+// the default budget; ~5,000 under `up`'s (30 MiB: a full rebuild of 305,000 activities peaked
+// at +95 MB in `up` with 65,536, lakehouse/README "Refresh memory").
 constexpr size_t k_activities_per_piece = 1 << 16;
+constexpr size_t k_piece_bytes_per_activity = 380;
+size_t activities_per_piece(size_t memory_budget_bytes) {
+  return std::clamp<size_t>(memory_budget_bytes / 4 / 3 / k_piece_bytes_per_activity, 4096,
+                            k_activities_per_piece);
+}
 
 // Bronze → Silver whole, with the watermarks of what was read, and the year's Gold built from
 // it. The small tables' states are read whole; strava_activities is streamed file by file
@@ -156,6 +167,7 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
   const auto& specs = silver_specs();
   SilverFileWriter activity_files(lake, "activities"), issue_files(lake, "dq_issues");
   const size_t held_limit = options.memory_budget_bytes / 2;
+  const size_t per_piece = activities_per_piece(options.memory_budget_bytes);
 
   // Two stages on two cores: this thread builds each piece of Silver rows and turns them into
   // columns; the writer thread keeps what Gold needs of them, holds the columns per partition
@@ -183,7 +195,7 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
     return {};
   };
   // One piece waiting: with one being built and one being written, three pieces in memory at most
-  // (~25 MB each: 65,536 activities as structs and as columns).
+  // (~25 MB each at 65,536 activities as structs and as columns: activities_per_piece).
   BoundedQueue<Piece> pieces(1);
   Status written;  // the writer's first error (it then stops taking pieces)
   std::thread writer([&] {
@@ -206,10 +218,10 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
       SL_TRY(activities->for_each_file(*activities_table, [&](const BronzeState& file) -> Status {
         in.activities = &file;
         const std::span<const size_t> rows = file.rows();
-        for (size_t i = 0; i < rows.size(); i += k_activities_per_piece) {
+        for (size_t i = 0; i < rows.size(); i += per_piece) {
           Silver piece;
           build_activity_rows(in, employee_ids,
-                              rows.subspan(i, std::min(k_activities_per_piece, rows.size() - i)),
+                              rows.subspan(i, std::min(per_piece, rows.size() - i)),
                               piece);
           SL_TRY(hand_over(std::move(piece)));
         }
