@@ -59,6 +59,10 @@ void pause_for(std::chrono::milliseconds duration) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
 
+// A compaction's output row groups in `up` (decoded bytes): at the default 16 MiB, compacting
+// 15 s of Bronze at 10,000 rows/s took +45 MB of resident memory, +12 MB at 4 MiB.
+constexpr size_t k_maintenance_row_group_bytes = size_t{4} << 20;
+
 // The maintenance service: a pass over the lake every `interval`, at the lowest CPU and IO
 // priority, within the pass budget. Compaction on Bronze only: Silver and Gold are rewritten by
 // the refresh (an OPTIMIZE removing the files an overwrite removes would make one of them fail);
@@ -70,6 +74,7 @@ Status run_maintenance(const delta::Lake& lake, const MaintenanceSettings& setti
   SL_ASSIGN_OR_RETURN(auto cleanup_interval_s, settings.cleanup_interval_s);
   SL_ASSIGN_OR_RETURN(auto budget_mb, settings.budget_mb);
   policy.stop = [] { return stop_requested(); };
+  policy.row_group_bytes = k_maintenance_row_group_bytes;
   std::optional<std::chrono::steady_clock::time_point> last_cleanup;
   while (!stop_requested()) {
     const auto now = std::chrono::steady_clock::now();

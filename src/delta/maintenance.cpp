@@ -25,7 +25,8 @@ namespace {
 // group's size. Every new file is appended to `adds` as soon as it is stored (the caller deletes
 // them when the commit does not land).
 Status rewrite_group(Storage& storage, const Snapshot& snapshot, const std::vector<Add>& files,
-                     const WriteOptions& write, std::vector<Add>& adds, size_t& rows) {
+                     const WriteOptions& write, size_t row_group_bytes, std::vector<Add>& adds,
+                     size_t& rows) {
   Snapshot part = snapshot;
   part.files = files;
   ScanOptions read;
@@ -67,7 +68,7 @@ Status rewrite_group(Storage& storage, const Snapshot& snapshot, const std::vect
       if (!out) {
         out.emplace(storage, data_fields,
                     new_data_file_path(directory, file_number++, write.parquet.codec), values,
-                    write, group_bytes);
+                    write, group_bytes, row_group_bytes);
       }
       const size_t take = std::min(data.num_rows - begin, max_rows - out->rows());
       Status written;
@@ -97,7 +98,7 @@ Status rewrite_group(Storage& storage, const Snapshot& snapshot, const std::vect
 
 Result<OptimizeResult> compact_files(Storage& storage, const Snapshot& snapshot,
                                      const std::vector<std::vector<Add>>& groups,
-                                     const WriteOptions& write) {
+                                     const WriteOptions& write, size_t row_group_bytes) {
   OptimizeResult result;
   std::vector<Add> adds;
   std::vector<Remove> removes;
@@ -110,7 +111,7 @@ Result<OptimizeResult> compact_files(Storage& storage, const Snapshot& snapshot,
   };
   for (const auto& files : groups) {
     if (files.size() < 2) continue;
-    if (auto rewritten = rewrite_group(storage, snapshot, files, write, adds, result.rows);
+    if (auto rewritten = rewrite_group(storage, snapshot, files, write, row_group_bytes, adds, result.rows);
         !rewritten.ok()) {
       discard_new_files();
       return rewritten.error();

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "delta/data_file_writer.hpp"
 #include "delta/snapshot.hpp"
 #include "delta/storage.hpp"
 #include "delta/table_writer.hpp"
@@ -47,9 +48,12 @@ Result<OptimizeResult> optimize(Storage& storage, const OptimizeOptions& options
 // rules, transaction.hpp); a concurrent removal of one of the files or a metaData/protocol change
 // does (Errc::conflict). When the commit does not land, the new files are deleted again (best
 // effort: a crash leaves them to vacuum). Fault point `delta.optimize.before_commit`.
+// `row_group_bytes`: the decoded rows of an output row group, what the rewrite holds at once
+// (DataFileWriter).
 Result<OptimizeResult> compact_files(Storage& storage, const Snapshot& snapshot,
                                      const std::vector<std::vector<Add>>& groups,
-                                     const WriteOptions& write);
+                                     const WriteOptions& write,
+                                     size_t row_group_bytes = DataFileWriter::k_default_row_group_bytes);
 
 struct VacuumOptions {
   std::optional<int64_t> retention_ms;  // default: the table's deletedFileRetentionDuration

@@ -102,7 +102,8 @@ Result<TableMaintenance> maintain_table(Storage& storage, const MaintenancePolic
       if (bytes > budget_bytes) break;
       // Every bin is committed on the pass's snapshot: the winners in between are checked
       // (transaction.hpp), so appends and our own earlier bins never conflict.
-      auto compacted = compact_files(storage, snapshot, {bins[next]}, policy.write);
+      auto compacted = compact_files(storage, snapshot, {bins[next]}, policy.write,
+                                     policy.row_group_bytes);
       if (!compacted.ok()) {
         if (compacted.error().code != Errc::conflict) return compacted.error();
         ++report.conflicts;

@@ -31,6 +31,7 @@
 
 #include "common/result.hpp"
 #include "delta/snapshot.hpp"
+#include "delta/maintenance.hpp"
 #include "delta/storage.hpp"
 #include "delta/table_writer.hpp"
 
@@ -44,6 +45,9 @@ struct MaintenancePolicy {
   bool checkpoint = true;
   bool cleanup = true;  // expired-log cleanup and vacuum (they list every file)
   WriteOptions write;   // parquet options and clock of the compacted files
+  // Decoded bytes of a compacted file's row group: what a compaction holds at once, about
+  // (compact_files). A long-lived service under a memory budget gives less (`up`).
+  size_t row_group_bytes = DataFileWriter::k_default_row_group_bytes;
   // Asked between bins: a pass stops early (what is committed stays) when it answers true.
   std::function<bool()> stop;
 };
