@@ -10,7 +10,9 @@ covers its passes). Three runs: with the periodic Silver/Gold refresh kept out (
 rebuilding the ~150,000 activities inserted since the previous one (the increment is built and
 written piecewise: lakehouse/README "Refresh memory"), first without the dashboard (--no-serve:
 the refresh's own budget), then with it (its employee indexes are rebuilt after each refresh:
-serve/README).
+serve/README). A fourth run removes Silver 20 s into the load, so that the refresh after it
+rebuilds ~300,000 activities in full, as the first refresh to find Bronze does: within the
+quarter of `up`'s budget its refresh is given (`up --memory-mb`, lakehouse/README).
 """
 import glob
 import os
@@ -20,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -33,10 +36,13 @@ SECONDS = 45
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("refresh_interval,flags", [(3600, []), (15, ["--no-serve"]), (15, [])],
-                         ids=["no-refresh", "refresh-15s-no-serve", "refresh-15s"])
+@pytest.mark.parametrize("refresh_interval,flags,wipe_silver_at",
+                         [(3600, [], None), (15, ["--no-serve"], None), (15, [], None),
+                          (30, ["--no-serve"], 20)],
+                         ids=["no-refresh", "refresh-15s-no-serve", "refresh-15s",
+                              "full-rebuild-no-serve"])
 def test_up_stays_within_its_memory_budget_at_10k_rows_per_second(build_dir, refresh_interval,
-                                                                   flags):
+                                                                   flags, wipe_silver_at):
     base = pathlib.Path(tempfile.mkdtemp(prefix="sl-upmem-"))
     os.chmod(base, 0o755)
     e = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="warn",
@@ -70,6 +76,11 @@ SELECT 30000000000 + nextval('up_memory_seq'), 59019, 'Course à pied le matin',
             wait_for(lambda: (bronze / "_delta_log" / f"{0:020d}.json").exists(),
                      "the Bronze snapshot", timeout=120)
             load_started = time.time()
+            silver = base / "home" / "delta" / "silver"
+            if wipe_silver_at:
+                # Silver gone mid-load (no watermark): the next refresh rebuilds ~300,000
+                # activities in full, as `up`'s first refresh to find Bronze does.
+                threading.Timer(wipe_silver_at, shutil.rmtree, [silver], {"ignore_errors": True}).start()
             load = subprocess.run([pgbench, "-n", "-c", "8", "-j", "2", "-R",
                                    str(RATE // ROWS_PER_TX), "-T", str(SECONDS), "-f",
                                    str(script), url], capture_output=True, text=True)
@@ -103,10 +114,15 @@ SELECT 30000000000 + nextval('up_memory_seq'), 59019, 'Course à pied le matin',
         assert len(ids) == len(set(ids)) == inserted  # each activity exactly once
         history = DeltaTable(str(bronze)).history()
         assert any(h["operation"] == "OPTIMIZE" for h in history), "no compaction ran"
-        if refresh_interval < SECONDS:
+        if wipe_silver_at:
+            activities = DeltaTable(str(silver / "activities"))
+            full = [h for h in activities.history() if h["operation"] == "REFRESH SILVER"]
+            assert full, "no full rebuild after Silver was removed"
+            rebuilt = DeltaTable(str(silver / "activities"), version=min(h["version"] for h in full))
+            assert rebuilt.to_pyarrow_table(columns=["activity_id"]).num_rows >= 100_000
+        elif refresh_interval < SECONDS:
             # The refreshes that ran while pgbench inserted: Silver's activities got new rows.
-            silver = base / "home" / "delta" / "silver" / "activities"
-            during = [h for h in DeltaTable(str(silver)).history()
+            during = [h for h in DeltaTable(str(silver / "activities")).history()
                       if h["operation"] == "REFRESH SILVER (incremental)"
                       and load_started * 1000 <= h["timestamp"] <= load_ended * 1000 + 15_000]
             print(f"{len(during)} incremental refreshes during the load")
