@@ -26,10 +26,18 @@ figures, then prints every round (wall time, CPU user/sys, peak RSS of the proce
 and the ratios. The order of the contenders alternates from one round to the next. Each round is a
 fresh process (peak RSS is that process's; Spark's adds its JVM's peak and CPU, read from /proc
 since the JVM is never waited for); DuckDB's and Spark's times are their work inside the process,
-after the import (Spark: after a warm-up run in the same session); ours is the whole process.
+after the import (Spark: after a warm-up run in the same session, on the Bronze files of about
+1M changes at most, so that 5M and 10M do not pay a whole second job); ours is the whole process.
+Spark runs in local mode, so everything is in its driver JVM: SPARK_DRIVER_MEMORY (6g) sizes it;
+its shuffle and spill files go under the work directory.
 
-Environment: ROWS (1000000), RUNS (3), SPARK (0), SPORTLAKE (the release binary), KEEP (keep the
-work directory).
+REUSE=DIR (a work directory kept by KEEP=1) measures again on its history, read only: its Bronze
+tables are copied into a fresh work directory, where every contender writes (ours its Silver and
+Gold, the peers their Parquet outputs), so benches on the same kept lake can run side by side and
+ours always starts from an empty Silver and Gold, as on a new history.
+
+Environment: ROWS (1000000), RUNS (3), SPARK (0), SPARK_DRIVER_MEMORY (6g), SPORTLAKE (the release
+binary), KEEP (keep the work directory), REUSE.
 """
 import json
 import os
@@ -269,14 +277,17 @@ def child_duckdb(files, out, now_us):
 
 def child_spark(files, out, now_us):
     from pyspark.sql import SparkSession
+    scratch = pathlib.Path(out) / "spark-local"
+    scratch.mkdir()
     spark = (SparkSession.builder.master("local[2]").appName("bench-refresh")
              .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
-             .config("spark.driver.memory", "4g").getOrCreate())
+             .config("spark.driver.memory", os.environ.get("SPARK_DRIVER_MEMORY", "6g"))
+             .config("spark.local.dir", str(scratch)).getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
 
-    def job(target):
+    def job(target, activities):
         spark.read.option("mergeSchema", "true").parquet(*files["rh_employees"]).createOrReplaceTempView("bronze_employees")
-        spark.read.option("mergeSchema", "true").parquet(*files["strava_activities"]).createOrReplaceTempView("bronze_activities")
+        spark.read.option("mergeSchema", "true").parquet(*activities).createOrReplaceTempView("bronze_activities")
         for statement in silver_sql("bronze_employees", "bronze_activities", now_us,
                                     lambda c: f"unix_micros({c})"):
             spark.sql(statement)
@@ -286,9 +297,13 @@ def child_spark(files, out, now_us):
         for name, query in gold_sql("silver_written", lambda c: f"year({c})").items():
             spark.sql(query).write.mode("overwrite").parquet(f"{target}/{name}")
 
-    job(f"{out}/warmup")
+    # The warm-up (JIT, class loading, Parquet readers) needs the same plans, not the same volume:
+    # the files of about 1M changes, as the whole job at 1M.
+    everything = files["strava_activities"]
+    job(f"{out}/warmup", everything[:max(1, len(everything) * 1_000_000 // max(ROWS, 1_000_000))])
+    shutil.rmtree(f"{out}/warmup")
     t0 = time.perf_counter()
-    job(out)
+    job(out, everything)
     elapsed = time.perf_counter() - t0
     for name in ("silver_activities", "dq", "wellbeing", "monthly"):
         spark.read.parquet(f"{out}/{name}").createOrReplaceTempView(f"out_{name}")
@@ -364,8 +379,11 @@ def main():
         return
 
     reuse = os.environ.get("REUSE")  # a work directory kept by KEEP=1: its history, not a new one
-    base = pathlib.Path(reuse) if reuse else pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-refresh-"))
+    base = pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-refresh-"))
     os.chmod(base, 0o755)
+    if reuse:  # read only: its Bronze copied here, every output written here (docstring)
+        shutil.copytree(pathlib.Path(reuse) / "home" / "delta" / "bronze", base / "home" / "delta" / "bronze")
+        os.chmod(base / "home", 0o700)
     env = dict(os.environ, SPORTLAKE_HOME=str(base / "home"), SPORTLAKE_LOG_LEVEL="warn")
     env.pop("API_KEY_MAPS", None)
 
@@ -457,7 +475,7 @@ def main():
         print(" | ".join(line))
     finally:
         subprocess.run([SPORTLAKE, "db", "stop"], env=env, capture_output=True)
-        if os.environ.get("KEEP") or reuse:
+        if os.environ.get("KEEP"):
             print("kept", base)
         else:
             shutil.rmtree(base, ignore_errors=True)
