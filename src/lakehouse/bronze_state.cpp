@@ -233,9 +233,14 @@ std::optional<double> BronzeState::number(ColumnRef column, size_t id) const {
 }
 
 std::optional<std::string> BronzeState::text(ColumnRef column, size_t id) const {
+  if (auto view = text_view(column, id)) return std::string(*view);
+  return std::nullopt;
+}
+
+std::optional<std::string_view> BronzeState::text_view(ColumnRef column, size_t id) const {
   auto [c, row] = cell(column, id);
   if (!c || !c->is_valid(row) || c->type.id != TypeId::string) return std::nullopt;
-  return std::string(c->string_at(row));
+  return c->string_at(row);
 }
 
 std::optional<bool> BronzeState::boolean(ColumnRef column, size_t id) const {

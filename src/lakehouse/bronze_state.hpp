@@ -53,6 +53,8 @@ class BronzeState {
   std::optional<int64_t> integer(ColumnRef column, size_t row) const;  // int32/int64
   std::optional<double> number(ColumnRef column, size_t row) const;    // any numeric
   std::optional<std::string> text(ColumnRef column, size_t row) const;
+  // The text in place (valid while this state lives): no string allocated per cell.
+  std::optional<std::string_view> text_view(ColumnRef column, size_t row) const;
   std::optional<bool> boolean(ColumnRef column, size_t row) const;
   std::optional<int32_t> date(ColumnRef column, size_t row) const;       // days
   std::optional<int64_t> timestamp(ColumnRef column, size_t row) const;  // µs

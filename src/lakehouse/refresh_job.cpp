@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <future>
+#include <iterator>
 #include <map>
+#include <mutex>
 #include <span>
 #include <thread>
 #include <unordered_set>
@@ -197,6 +199,31 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
   // One piece waiting: with one being built and one being written, three pieces in memory at most
   // (~25 MB each at 65,536 activities as structs and as columns: activities_per_piece).
   BoundedQueue<Piece> pieces(1);
+  // The rows of the pieces written, given back to this thread to build the next ones in
+  // (SpareRows): neither thread then allocates or frees per row, where each call took malloc's
+  // lock, which the other thread held as often (README "Both cores in the full refresh").
+  std::mutex spent_mutex;
+  std::vector<Silver> spent;
+  SpareRows spare;
+  auto take_spent = [&] {
+    std::vector<Silver> given;
+    {
+      std::lock_guard lock(spent_mutex);
+      given.swap(spent);
+    }
+    for (auto& rows : given) {
+      auto take = [](auto& to, auto& from) {
+        if (to.empty()) {
+          to.swap(from);
+        } else {
+          to.insert(to.end(), std::make_move_iterator(from.begin()),
+                    std::make_move_iterator(from.end()));
+        }
+      };
+      take(spare.activities, rows.activities);
+      take(spare.issues, rows.issues);
+    }
+  };
   Status written;  // the writer's first error (it then stops taking pieces)
   std::thread writer([&] {
     while (auto piece = pieces.pop()) {
@@ -205,6 +232,8 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
         pieces.close();
         break;
       }
+      std::lock_guard lock(spent_mutex);
+      spent.push_back(std::move(piece->rows));
     }
   });
   const Status rows_built = [&]() -> Status {
@@ -220,9 +249,10 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
         const std::span<const size_t> rows = file.rows();
         for (size_t i = 0; i < rows.size(); i += per_piece) {
           Silver piece;
+          take_spent();
           build_activity_rows(in, employee_ids,
                               rows.subspan(i, std::min(per_piece, rows.size() - i)),
-                              piece);
+                              piece, &spare);
           SL_TRY(hand_over(std::move(piece)));
         }
         in.activities = nullptr;

@@ -1,7 +1,9 @@
 // Building Silver from Bronze, with the data-quality rules.
 #include "lakehouse/silver_build.hpp"
 
-#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <iterator>
 
 #include "common/civil_time.hpp"
 
@@ -69,27 +71,39 @@ std::string in_quotes(std::string_view value) {
 
 class Issues {
  public:
-  explicit Issues(std::vector<DqIssue>& out) : out_(out) {}
-  void add(std::string table, std::string key, std::optional<int64_t> employee, std::string rule,
-           std::string severity, std::string reason) {
-    out_.push_back({std::move(table), std::move(key), std::move(rule), std::move(severity),
-                    std::move(reason), employee});
+  explicit Issues(std::vector<DqIssue>& out, SpareRows* spare = nullptr)
+      : out_(out), spare_(spare) {}
+  void add(std::string_view table, std::string_view key, std::optional<int64_t> employee,
+           std::string_view rule, std::string_view severity, std::string_view reason) {
+    DqIssue issue;
+    if (spare_ && !spare_->issues.empty()) {  // its strings' buffers reused
+      issue = std::move(spare_->issues.back());
+      spare_->issues.pop_back();
+    }
+    issue.table.assign(table);
+    issue.key.assign(key);
+    issue.rule.assign(rule);
+    issue.severity.assign(severity);
+    issue.reason.assign(reason);
+    issue.employee_id = employee;
+    out_.push_back(std::move(issue));
   }
   // Bronze values that had no lake representation, kept as text.
-  void unconverted(const BronzeState& state, size_t row, const std::string& table,
-                   const std::string& key, std::optional<int64_t> employee) {
+  void unconverted(const BronzeState& state, size_t row, std::string_view table,
+                   std::string_view key, std::optional<int64_t> employee) {
     unconverted(state, state.column("_unconverted"), row, table, key, employee);
   }
   void unconverted(const BronzeState& state, BronzeState::ColumnRef column, size_t row,
-                   const std::string& table, const std::string& key,
+                   std::string_view table, std::string_view key,
                    std::optional<int64_t> employee) {
-    if (auto text = state.text(column, row))
+    if (auto text = state.text_view(column, row))
       add(table, key, employee, "value_converted", "warning",
-          "valeurs non convertibles, gardées en texte dans Bronze : " + *text);
+          "valeurs non convertibles, gardées en texte dans Bronze : " + std::string(*text));
   }
 
  private:
   std::vector<DqIssue>& out_;
+  SpareRows* spare_;
 };
 
 void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
@@ -163,7 +177,8 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
 }
 
 void build_activities(const SilverInputs& in, const std::unordered_set<int64_t>& employee_ids,
-                      std::span<const size_t> rows, Silver& silver, Issues& issues) {
+                      std::span<const size_t> rows, Silver& silver, Issues& issues,
+                      SpareRows* spare) {
   if (!in.activities) return;
   const BronzeState& b = *in.activities;
   silver.activities.reserve(silver.activities.size() + rows.size());
@@ -175,16 +190,22 @@ void build_activities(const SilverInputs& in, const std::unordered_set<int64_t>&
              start_date_utc = b.column("start_date_utc"),
              start_date_local = b.column("start_date_local"), commute = b.column("commute"),
              calories = b.column("calories"), unconverted = b.column("_unconverted");
+  std::string reason;  // a finding's reason when it quotes values, built here without allocating
   for (size_t row : rows) {
     Activity a;
+    if (spare && !spare->activities.empty()) {  // a written row's strings, their buffers reused
+      a.name = std::move(spare->activities.back().name);
+      a.sport_type = std::move(spare->activities.back().sport_type);
+      spare->activities.pop_back();
+    }
     a.activity_id = b.integer(activity_id, row).value_or(0);
     const std::string key = std::to_string(a.activity_id);
     a.employee_id = b.integer(employee_id, row).value_or(0);
-    a.name = b.text(name, row).value_or("");
-    if (auto sport = b.text(sport_type, row))
-      a.sport_type = std::move(*sport);
+    a.name.assign(b.text_view(name, row).value_or(""));
+    if (auto sport = b.text_view(sport_type, row))
+      a.sport_type.assign(*sport);
     else
-      a.sport_type = b.text(type, row).value_or("");
+      a.sport_type.assign(b.text_view(type, row).value_or(""));
     a.distance_m = b.number(distance_m, row);
     if (auto v = b.integer(moving_time_s, row)) a.moving_time_s = static_cast<int32_t>(*v);
     if (auto v = b.integer(elapsed_time_s, row)) a.elapsed_time_s = static_cast<int32_t>(*v);
@@ -194,13 +215,16 @@ void build_activities(const SilverInputs& in, const std::unordered_set<int64_t>&
     a.calories = b.number(calories, row);
     issues.unconverted(b, unconverted, row, "activities", key, a.employee_id);
     bool rejected = false;
-    auto reject = [&](std::string rule, std::string reason) {
-      issues.add("activities", key, a.employee_id, std::move(rule), "error", std::move(reason));
+    auto reject = [&](std::string_view rule, std::string_view why) {
+      issues.add("activities", key, a.employee_id, rule, "error", why);
       rejected = true;
     };
-    if (!employee_ids.contains(a.employee_id))
-      reject("employee_exists",
-             "activité d'un salarié inconnu (" + std::to_string(a.employee_id) + ")");
+    if (!employee_ids.contains(a.employee_id)) {
+      reason.clear();
+      fmt::format_to(std::back_inserter(reason), "activité d'un salarié inconnu ({})",
+                     a.employee_id);
+      reject("employee_exists", reason);
+    }
     if (a.distance_m && *a.distance_m < 0) reject("distance_non_negative", "distance négative");
     if (!a.elapsed_time_s || *a.elapsed_time_s <= 0)
       reject("elapsed_positive", "durée écoulée absente ou nulle");
@@ -215,14 +239,19 @@ void build_activities(const SilverInputs& in, const std::unordered_set<int64_t>&
     if (!rejected && a.distance_m && *a.distance_m >= 50 && moving > 0) {
       const double kmh = *a.distance_m / 1000.0 / (moving / 3600.0);
       const auto [low, high] = speed_bounds(a.sport_type);
-      if (kmh < low || kmh > high)
-        issues.add("activities", key, a.employee_id, "speed_plausible", "warning",
-                   fmt::format("vitesse moyenne {:.1f} km/h hors de [{}, {}] pour {}", kmh, low,
-                               high, a.sport_type));
+      if (kmh < low || kmh > high) {
+        reason.clear();
+        fmt::format_to(std::back_inserter(reason),
+                       "vitesse moyenne {:.1f} km/h hors de [{}, {}] pour {}", kmh, low, high,
+                       a.sport_type);
+        issues.add("activities", key, a.employee_id, "speed_plausible", "warning", reason);
+      }
     }
     if (!rejected) {
       set_start_month(a);
       silver.activities.push_back(std::move(a));
+    } else if (spare) {
+      spare->activities.push_back(std::move(a));
     }
   }
 }
@@ -387,9 +416,9 @@ void build_activities_part(const SilverInputs& inputs, const std::unordered_set<
 }
 
 void build_activity_rows(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
-                         std::span<const size_t> rows, Silver& silver) {
-  Issues issues(silver.issues);
-  build_activities(inputs, employees, rows, silver, issues);
+                         std::span<const size_t> rows, Silver& silver, SpareRows* spare) {
+  Issues issues(silver.issues, spare);
+  build_activities(inputs, employees, rows, silver, issues, spare);
 }
 
 void build_notify_findings(const SilverInputs& inputs, const NotifyKeys& notify_keys,

@@ -73,10 +73,20 @@ using NotifyKeys = std::function<bool(std::string_view)>;
 void build_activities_part(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
                            const NotifyKeys& notify_keys, Silver& silver);
 
+// Rows of a piece already written, given back so that the next piece's rows are built in them:
+// their strings keep their capacity, so the full refresh's builder thread allocates next to
+// nothing per row (malloc's one arena is shared with the writer thread, and each allocation took
+// its lock: src/lakehouse/README.md "Both cores in the full refresh").
+struct SpareRows {
+  std::vector<Activity> activities;
+  std::vector<DqIssue> issues;
+};
+
 // Part 2 in pieces (the full refresh streams the activities file by file): the rules over chosen
-// rows of `inputs.activities`, and the notify failures (once).
+// rows of `inputs.activities`, and the notify failures (once). Rows are taken from `spare` (when
+// given) before new ones are made.
 void build_activity_rows(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
-                         std::span<const size_t> rows, Silver& silver);
+                         std::span<const size_t> rows, Silver& silver, SpareRows* spare = nullptr);
 void build_notify_findings(const SilverInputs& inputs, const NotifyKeys& notify_keys,
                            Silver& silver);
 
