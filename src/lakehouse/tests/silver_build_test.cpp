@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <tuple>
+#include <unordered_set>
 
 #include "common/civil_time.hpp"
 #include "lakehouse/gold_build.hpp"
@@ -271,6 +273,57 @@ TEST(SilverBuild, JobFailuresAreReportedWithTheirKey) {
   EXPECT_NE(rule("distances_failed").reason.find("3000 bytes"), std::string::npos);
   EXPECT_NE(rule("distances_failed").reason.find("2 essais"), std::string::npos);
   EXPECT_EQ(rule("distances_failed").table, "commutes");
+}
+
+// The full refresh builds each piece in the rows of the pieces already written (SpareRows): what
+// a reused row held before must not show through, and fewer spare rows than needed is fine.
+TEST(SilverBuild, RowsBuiltInSpareRowsAreTheSameAsNewOnes) {
+  auto a = activities();
+  SilverInputs in;
+  in.activities = &a;
+  in.now_us = at(2026, 6, 1);
+  const std::unordered_set<int64_t> employee_ids = {1, 2, 5};
+  Silver fresh;
+  build_activity_rows(in, employee_ids, a.rows(), fresh);
+
+  SpareRows spare;
+  for (int i = 0; i < 3; ++i) {
+    Activity old;
+    old.activity_id = 999;
+    old.employee_id = 7;
+    old.name = std::string(100, 'x');
+    old.sport_type = "a sport of a previous piece";
+    old.distance_m = 1;
+    old.moving_time_s = 5;
+    old.elapsed_time_s = 7;
+    old.start_date_utc_us = 1;
+    old.start_date_local_us = 1;
+    old.commute = true;
+    old.calories = 3;
+    old.start_year = 1999;
+    old.start_month = 7;
+    spare.activities.push_back(old);
+    spare.issues.push_back({"a table of a previous piece", std::string(40, 'k'),
+                            "a rule of a previous piece", "a severity", std::string(300, 'r'), 42});
+  }
+  Silver reused;
+  build_activity_rows(in, employee_ids, a.rows(), reused, &spare);
+
+  auto activity = [](const Activity& x) {
+    return std::tuple(x.activity_id, x.employee_id, x.name, x.sport_type, x.distance_m,
+                      x.moving_time_s, x.elapsed_time_s, x.start_date_utc_us,
+                      x.start_date_local_us, x.commute, x.calories, x.start_year, x.start_month);
+  };
+  auto issue = [](const DqIssue& x) {
+    return std::tuple(x.table, x.key, x.rule, x.severity, x.reason, x.employee_id);
+  };
+  ASSERT_EQ(reused.activities.size(), fresh.activities.size());
+  for (size_t i = 0; i < fresh.activities.size(); ++i)
+    EXPECT_EQ(activity(reused.activities[i]), activity(fresh.activities[i])) << i;
+  ASSERT_EQ(reused.issues.size(), fresh.issues.size());
+  for (size_t i = 0; i < fresh.issues.size(); ++i)
+    EXPECT_EQ(issue(reused.issues[i]), issue(fresh.issues[i])) << i;
+  EXPECT_GE(fresh.issues.size(), 3u) << "every spare finding was reused";
 }
 
 }  // namespace
