@@ -13,7 +13,6 @@
 #include <mutex>
 #include <span>
 #include <thread>
-#include <unordered_set>
 
 #include "common/bounded_queue.hpp"
 #include "common/fault_point.hpp"
@@ -160,7 +159,7 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
 
   Silver silver;  // the employees' part whole; the activities' part a piece at a time
   build_employees_part(in, silver);
-  std::unordered_set<int64_t> employee_ids;
+  IdSet employee_ids;
   for (const auto& e : silver.employees) employee_ids.insert(e.id);
   // What Gold needs is kept (Silver's activities and findings are written as they are built).
   GoldInputs kept(options.year);
@@ -266,6 +265,8 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
   const double built_at = seconds();
   pieces.close();
   writer.join();
+  spare = {};  // the rows kept for reuse are not needed at the end, where memory peaks
+  spent = {};
   spdlog::debug("refresh: Silver built at {:.2f} s, written (but what is held) at {:.2f} s",
                 built_at, seconds());
   SL_TRY(written);

@@ -9,7 +9,6 @@
 
 #include <map>
 #include <set>
-#include <unordered_set>
 
 #include "lakehouse/job_failures.hpp"
 #include "lakehouse/text_repair.hpp"
@@ -176,7 +175,7 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
   }
 }
 
-void build_activities(const SilverInputs& in, const std::unordered_set<int64_t>& employee_ids,
+void build_activities(const SilverInputs& in, const IdSet& employee_ids,
                       std::span<const size_t> rows, Silver& silver, Issues& issues,
                       SpareRows* spare) {
   if (!in.activities) return;
@@ -409,13 +408,13 @@ void build_employees_part(const SilverInputs& inputs, Silver& silver) {
   report_job_failures(inputs, false, {}, issues);
 }
 
-void build_activities_part(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
+void build_activities_part(const SilverInputs& inputs, const IdSet& employees,
                            const NotifyKeys& notify_keys, Silver& silver) {
   if (inputs.activities) build_activity_rows(inputs, employees, inputs.activities->rows(), silver);
   build_notify_findings(inputs, notify_keys, silver);
 }
 
-void build_activity_rows(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
+void build_activity_rows(const SilverInputs& inputs, const IdSet& employees,
                          std::span<const size_t> rows, Silver& silver, SpareRows* spare) {
   Issues issues(silver.issues, spare);
   build_activities(inputs, employees, rows, silver, issues, spare);
@@ -441,7 +440,7 @@ void set_start_month(Activity& activity) {
 Silver build_silver(const SilverInputs& inputs) {
   Silver silver;
   build_employees_part(inputs, silver);
-  std::unordered_set<int64_t> employees;
+  IdSet employees;
   for (const auto& e : silver.employees) employees.insert(e.id);
   build_activities_part(inputs, employees, {}, silver);
   return silver;

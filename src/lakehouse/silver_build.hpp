@@ -31,10 +31,10 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 
 #include "integrations/gazetteer.hpp"
 #include "lakehouse/bronze_state.hpp"
+#include "lakehouse/id_set.hpp"
 #include "lakehouse/silver_model.hpp"
 #include "rewards/rules.hpp"
 
@@ -70,7 +70,7 @@ using NotifyKeys = std::function<bool(std::string_view)>;
 // Part 2 over the activities of `inputs.activities` (a whole state, or only the keys being
 // rebuilt), checked against `employees` (the ids of Silver's employees). `notify_keys`: the
 // activity keys whose notify failures to report (empty: every one).
-void build_activities_part(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
+void build_activities_part(const SilverInputs& inputs, const IdSet& employees,
                            const NotifyKeys& notify_keys, Silver& silver);
 
 // Rows of a piece already written, given back so that the next piece's rows are built in them:
@@ -85,7 +85,7 @@ struct SpareRows {
 // Part 2 in pieces (the full refresh streams the activities file by file): the rules over chosen
 // rows of `inputs.activities`, and the notify failures (once). Rows are taken from `spare` (when
 // given) before new ones are made.
-void build_activity_rows(const SilverInputs& inputs, const std::unordered_set<int64_t>& employees,
+void build_activity_rows(const SilverInputs& inputs, const IdSet& employees,
                          std::span<const size_t> rows, Silver& silver, SpareRows* spare = nullptr);
 void build_notify_findings(const SilverInputs& inputs, const NotifyKeys& notify_keys,
                            Silver& silver);

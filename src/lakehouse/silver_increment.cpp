@@ -233,6 +233,7 @@ Result<SilverIncrement> refresh_silver_incrementally(const SilverIncrementOption
     SL_TRY(read_state("job_failures"));
     SilverInputs a = in;
     a.job_failures = state("job_failures");
+    const IdSet employee_ids(employees_after);
     for (size_t i = 0; strava.snapshot && i < rebuild.activities.size();
          i += k_activities_per_piece) {
       const auto from = rebuild.activities.begin() + static_cast<std::ptrdiff_t>(i);
@@ -244,7 +245,7 @@ Result<SilverIncrement> refresh_silver_incrementally(const SilverIncrementOption
                                                keys, strava.source->columns));
       a.activities = &activities;
       Silver piece;
-      build_activity_rows(a, employees_after, activities.rows(), piece);
+      build_activity_rows(a, employee_ids, activities.rows(), piece);
       SL_TRY(append_activities_part(piece, activity_files, issue_files));
     }
     a.activities = nullptr;

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <tuple>
-#include <unordered_set>
 
 #include "common/civil_time.hpp"
 #include "lakehouse/gold_build.hpp"
@@ -282,7 +281,8 @@ TEST(SilverBuild, RowsBuiltInSpareRowsAreTheSameAsNewOnes) {
   SilverInputs in;
   in.activities = &a;
   in.now_us = at(2026, 6, 1);
-  const std::unordered_set<int64_t> employee_ids = {1, 2, 5};
+  IdSet employee_ids;
+  for (int64_t id : {1, 2, 5}) employee_ids.insert(id);
   Silver fresh;
   build_activity_rows(in, employee_ids, a.rows(), fresh);
 
