@@ -105,9 +105,9 @@ size_t activities_per_piece(size_t memory_budget_bytes) {
 // it. The small tables' states are read whole; strava_activities is streamed file by file
 // (bronze_stream.hpp), each piece of rows built and turned into columns on this thread, then
 // handed to a writer thread that keeps what Gold needs and gives them to the table's writer
-// (silver_writer.hpp), which writes data files once the rows held exceed half the budget (the
-// other half: Bronze files being decoded, the change log's first pass, Parquet encoding, the
-// pieces between the two threads).
+// (silver_writer.hpp), which writes data files on another thread once the rows held exceed a
+// quarter of the budget (while the next quarter is held; the other half: Bronze files being
+// decoded, the change log's first pass, Parquet encoding, the pieces between the threads).
 Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t settings,
                                            RefreshResult& result) {
   const delta::Lake& lake = *options.lake;
@@ -167,7 +167,10 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
   kept.commutes = std::move(silver.commutes);
   const auto& specs = silver_specs();
   SilverFileWriter activity_files(lake, "activities"), issue_files(lake, "dq_issues");
-  const size_t held_limit = options.memory_budget_bytes / 2;
+  // Half the budget for Silver's rows: those held (a quarter) and those being written on another
+  // thread (a quarter), so that the rows keep coming while a spill writes (the builder waited
+  // for the writer's spills: README "Both cores in the full refresh").
+  const size_t held_limit = options.memory_budget_bytes / 4;
   const size_t per_piece = activities_per_piece(options.memory_budget_bytes);
 
   // Two stages on two cores: this thread builds each piece of Silver rows and turns them into
@@ -184,15 +187,23 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
     piece.rows = std::move(rows);
     return piece;
   };
+  // Where each stage waited (debug log): for the other stage, or on the writer's spills.
+  Clock::duration builder_waiting{}, writer_waiting{}, spilling{};
   auto write_piece = [&](const Piece& piece) -> Status {
     for (const auto& a : piece.rows.activities)
       if (a.start_year == options.year) kept.activities.add(a);
     for (const auto& issue : piece.rows.issues) kept.findings.add(issue);
     SL_TRY(activity_files.append(piece.activities));
     SL_TRY(issue_files.append(piece.issues));
-    if (activity_files.held_bytes() + issue_files.held_bytes() > held_limit)
-      SL_TRY(activity_files.held_bytes() >= issue_files.held_bytes() ? activity_files.spill()
-                                                                      : issue_files.spill());
+    if (activity_files.held_bytes() + issue_files.held_bytes() > held_limit) {
+      const auto spill_started = Clock::now();  // the wait for the previous spill
+      SL_TRY(activity_files.finish_spill());
+      SL_TRY(issue_files.finish_spill());
+      spilling += Clock::now() - spill_started;
+      SL_TRY(activity_files.held_bytes() >= issue_files.held_bytes()
+                 ? activity_files.spill_in_background()
+                 : issue_files.spill_in_background());
+    }
     return {};
   };
   // One piece waiting: with one being built and one being written, three pieces in memory at most
@@ -226,7 +237,11 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
   };
   Status written;  // the writer's first error (it then stops taking pieces)
   std::thread writer([&] {
-    while (auto piece = pieces.pop()) {
+    while (true) {
+      const auto waited_from = Clock::now();
+      auto piece = pieces.pop();
+      writer_waiting += Clock::now() - waited_from;
+      if (!piece) break;
       written = write_piece(*piece);
       if (!written) {
         pieces.close();
@@ -239,8 +254,11 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
   const Status rows_built = [&]() -> Status {
     auto hand_over = [&](Silver&& rows) -> Status {
       // A refused push means the writer stopped on an error, which `written` holds.
-      return pieces.push(piece_of(std::move(rows))) ? Status{}
-                                                     : make_error(Errc::internal, "writer stopped");
+      Piece piece = piece_of(std::move(rows));
+      const auto waited_from = Clock::now();
+      const bool taken = pieces.push(std::move(piece));
+      builder_waiting += Clock::now() - waited_from;
+      return taken ? Status{} : make_error(Errc::internal, "writer stopped");
     };
     SL_TRY(hand_over(std::move(silver)));
     if (activities) {
@@ -268,8 +286,12 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
   writer.join();
   spare = {};  // the rows kept for reuse are not needed at the end, where memory peaks
   spent = {};
-  spdlog::debug("refresh: Silver built at {:.2f} s, written (but what is held) at {:.2f} s",
-                built_at, seconds());
+  auto in_seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+  spdlog::debug("refresh: Silver built at {:.2f} s, written (but what is held) at {:.2f} s; the "
+                "builder waited {:.2f} s for the writer, the writer {:.2f} s for pieces and "
+                "{:.2f} s for its spills",
+                built_at, seconds(), in_seconds(builder_waiting), in_seconds(writer_waiting),
+                in_seconds(spilling));
   SL_TRY(written);
   SL_TRY(rows_built);
   states.clear();  // Bronze's changes are not needed any more

@@ -68,7 +68,36 @@ Status SilverFileWriter::append(const columnar::RecordBatch& rows) {
   return {};
 }
 
+Status SilverFileWriter::spill_in_background() {
+  SL_TRY(finish_spill());
+  if (held_.empty()) return {};
+  ++spills_;
+  held_bytes_ = 0;
+  background_ = std::async(
+      std::launch::async,
+      [this, taken = std::move(held_)]() mutable -> Result<std::vector<delta::Add>> {
+        std::vector<delta::Add> written;
+        while (!taken.empty()) {
+          auto node = taken.extract(taken.begin());
+          SL_ASSIGN_OR_RETURN(auto files,
+                              write_silver_files(lake_, table_, std::move(node.mapped())));
+          written.insert(written.end(), files.begin(), files.end());
+        }
+        return written;
+      });
+  held_.clear();  // moved from: made empty again for the next appends
+  return {};
+}
+
+Status SilverFileWriter::finish_spill() {
+  if (!background_.valid()) return {};
+  SL_ASSIGN_OR_RETURN(auto files, background_.get());
+  written_.insert(written_.end(), files.begin(), files.end());
+  return {};
+}
+
 Status SilverFileWriter::spill() {
+  SL_TRY(finish_spill());
   if (held_.empty()) return {};
   ++spills_;
   while (!held_.empty()) {

@@ -9,6 +9,7 @@
 // Order: append (any number of times, spills in between) → commit or commit_replacing, once.
 #pragma once
 
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +35,11 @@ class SilverFileWriter {
   size_t spills() const { return spills_; }
   // Writes every partition held as data files (not committed) and frees them.
   Status spill();
+  // The same on another thread: the rows held are taken (appending goes on meanwhile, into new
+  // partitions held) and written there; the previous background spill is waited for first, and
+  // `spill`, `commit`, `finish_spill` wait for it too (its error is theirs).
+  Status spill_in_background();
+  Status finish_spill();
   // Writes what is held, then one commit: `current`'s files replaced by every file written.
   Status commit(const std::map<std::string, int64_t>& watermarks, const std::string& operation);
   // Writes what is held, then one commit replacing `replaced` (files of `current`) by every file
@@ -56,6 +62,8 @@ class SilverFileWriter {
   size_t rows_ = 0;
   size_t spills_ = 0;
   std::vector<delta::Add> written_;
+  // The background spill's files (declared last: destroyed, so waited for, first).
+  std::future<Result<std::vector<delta::Add>>> background_;
 };
 
 // A piece of Silver's activities' part (its activities and findings) handed to their tables'
