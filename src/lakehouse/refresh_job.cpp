@@ -223,10 +223,10 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
     }
     for (auto& rows : given) {
       // A piece's worth kept at most: the rest is freed (here, on the thread that made it).
-      auto take = [](auto& to, auto& from) {
+      auto take = [per_piece](auto& to, auto& from) {
         if (to.empty()) {
           to.swap(from);
-        } else if (to.size() < k_activities_per_piece) {
+        } else if (to.size() < per_piece) {
           to.insert(to.end(), std::make_move_iterator(from.begin()),
                     std::make_move_iterator(from.end()));
         }
