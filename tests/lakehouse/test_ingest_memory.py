@@ -6,27 +6,15 @@ peak resident size (the kernel's ru_maxrss of that process, through GNU time) st
 Bronze writer spills a table's pending rows to data files once they hold `--spill-mb` (32 MB).
 """
 import json
-import subprocess
-import tempfile
 
 import pytest
 from deltalake import DeltaTable
 
+from peak_rss import run_measured
 from test_bronze_ingest import env, psql  # noqa: F401 (env is a fixture)
 
 ROWS = 1_000_000
 BUDGET_MB = 150
-
-
-def run_measured(args, e, timeout=600):
-    """Runs `args` to its end; returns (exit status, peak RSS in MB, stderr). Through GNU time: the
-    kernel's ru_maxrss of a child forked from this Python process would start at this process's
-    own size (the pre-exec image counts), so a small parent forks the job."""
-    with tempfile.NamedTemporaryFile(mode="r") as rss:
-        done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name, *args], env=e,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                              timeout=timeout)
-        return done.returncode, int(rss.read().split()[-1]) / 1024, done.stderr
 
 
 @pytest.mark.slow

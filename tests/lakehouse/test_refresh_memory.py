@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pytest
 from deltalake import DeltaTable, write_deltalake
 
-from test_ingest_memory import run_measured
+from peak_rss import run_measured
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 from synthetic_bronze import START, YEAR, SyntheticBronze  # noqa: E402
