@@ -8,6 +8,7 @@ import pytest
 from deltalake import DeltaTable
 
 from bus_helpers import psql, run
+from big_transaction import FIRST_ID, insert_activities_sql
 from peak_rss import run_measured
 from test_ingest_kafka import kafka_lake
 
@@ -27,15 +28,7 @@ def test_a_big_transaction_through_kafka_stays_within_each_roles_budget(env):
     sportlake, e, prefix = env
     ke, kroot = kafka_lake(e)
     run(sportlake, e, "cdc", "--sink", "kafka", "--schemas", "--idle-exit", "1")  # slot + snapshot
-    psql(sportlake, e, f"""
-        INSERT INTO strava_activities (activity_id, employee_id, name, distance_m, moving_time_s,
-          elapsed_time_s, total_elev_gain_m, type, sport_type, start_date_utc, start_date_local,
-          timezone, utc_offset_s, calories, raw_payload)
-        SELECT 40000000000 + g, 59019, 'Course à pied le matin', 10000 + g % 5000, 3000, 3100, 12.5,
-          'Run', 'Run', now() - make_interval(secs => g), localtimestamp,
-          '(GMT+01:00) Europe/Paris', 3600, 650,
-          jsonb_build_object('id', 40000000000 + g, 'distance', 10000 + g % 5000, 'sport_type', 'Run')
-        FROM generate_series(1, {ROWS}) g""")
+    psql(sportlake, e, insert_activities_sql(ROWS))
 
     status, publisher_mb, err = run_measured(
         [sportlake, "cdc", "--sink", "kafka", "--schemas", "--idle-exit", "3"], e, timeout=900)
@@ -48,8 +41,8 @@ def test_a_big_transaction_through_kafka_stays_within_each_roles_budget(env):
 
     ids = DeltaTable(str(kroot / "strava_activities")).to_pyarrow_table(
         columns=["activity_id"]).column("activity_id").to_pylist()
-    big = sorted(i for i in ids if i > 40000000000)
-    assert big == [40000000000 + g for g in range(1, ROWS + 1)], "every activity once"
+    big = sorted(i for i in ids if i > FIRST_ID)
+    assert big == [FIRST_ID + g for g in range(1, ROWS + 1)], "every activity once"
     assert publisher_mb <= PUBLISHER_BUDGET_MB, \
         f"cdc --sink kafka peaked at {publisher_mb:.0f} MB (budget {PUBLISHER_BUDGET_MB} MB)"
     assert consumer_mb <= CONSUMER_BUDGET_MB, \

@@ -10,6 +10,7 @@ import json
 import pytest
 from deltalake import DeltaTable
 
+from big_transaction import FIRST_ID, insert_activities_sql
 from peak_rss import run_measured
 from test_bronze_ingest import env, psql  # noqa: F401 (env is a fixture)
 
@@ -24,15 +25,7 @@ def test_a_big_transaction_lands_within_the_memory_budget(env):
     status, _, err = run_measured([sportlake, "ingest", "--slot", "mem", "--idle-exit", "0.5"], e)
     assert status == 0, err
     snapshot_version = DeltaTable(str(bronze / "strava_activities")).version()
-    psql(sportlake, e, f"""
-        INSERT INTO strava_activities (activity_id, employee_id, name, distance_m, moving_time_s,
-          elapsed_time_s, total_elev_gain_m, type, sport_type, start_date_utc, start_date_local,
-          timezone, utc_offset_s, calories, raw_payload)
-        SELECT 40000000000 + g, 59019, 'Course à pied le matin', 10000 + g % 5000, 3000, 3100, 12.5,
-          'Run', 'Run', now() - make_interval(secs => g), localtimestamp,
-          '(GMT+01:00) Europe/Paris', 3600, 650,
-          jsonb_build_object('id', 40000000000 + g, 'distance', 10000 + g % 5000, 'sport_type', 'Run')
-        FROM generate_series(1, {ROWS}) g""")
+    psql(sportlake, e, insert_activities_sql(ROWS))
 
     status, peak_mb, err = run_measured(
         [sportlake, "ingest", "--slot", "mem", "--max-changes", str(ROWS)], e)
@@ -48,4 +41,4 @@ def test_a_big_transaction_lands_within_the_memory_budget(env):
     assert sum(json.loads(a["stats"])["numRecords"] for a in adds) == ROWS
     rows = table.to_pyarrow_table(columns=["activity_id", "_op"]).to_pylist()
     streamed = sorted(r["activity_id"] for r in rows if r["_op"] == "c")
-    assert streamed == [40000000000 + g for g in range(1, ROWS + 1)]
+    assert streamed == [FIRST_ID + g for g in range(1, ROWS + 1)]
