@@ -12,6 +12,7 @@
 #include "parquet/page_checksum.hpp"
 #include "parquet/page_values.hpp"
 #include "parquet/rle_bit_packed.hpp"
+#include "parquet/slot_spread.hpp"
 
 namespace sl::parquet {
 
@@ -358,6 +359,13 @@ class PageLoop {
                                has_dictionary_ ? &dictionary_ : nullptr, indices_, out_.values);
         !st)
       return page_error(st.error());
+    if (max_rep_ == 0 && max_def_ == 1 && present < n) {
+      // Values before this page are one per entry (spread, or pages without a null).
+      if (out_.values.length != first + present)
+        return make_error(Errc::corrupt, where("values do not match the definition levels"));
+      spread_tail(out_.values, first, out_.definition_levels.data() + first, n);
+      out_.values_spread = true;
+    }
     if (out_.values.bytes.size() > UINT32_MAX) {
       // Offsets are 32-bit (Column): past 4 GiB they would wrap into wrong strings.
       return make_error(Errc::unsupported,

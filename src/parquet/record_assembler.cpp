@@ -1,82 +1,20 @@
 // Record assembly: levels and values of the leaves → nested columns.
 #include "parquet/record_assembler.hpp"
 
+#include "parquet/slot_spread.hpp"
+
 namespace sl::parquet {
 
 using columnar::Column;
 using columnar::Field;
-using columnar::is_wide_decimal;
 using columnar::TypeId;
 
 namespace {
 
-// values[0..present) spread over the slots in place: slot i takes the next present value when
-// valid[i], else a zero. From the last slot back, a value moves only to a slot at or after its
-// own, which is not read again; no second vector (allocated, zeroed, then copied into). The load
-// is unconditional (at most `p`, in bounds once values has a slot per entry), so the loop has no
-// branch (10 % of nulls at random positions would mispredict often).
-template <class T>
-void spread(std::vector<T>& values, const std::vector<uint8_t>& valid) {
-  size_t p = values.size();
-  values.resize(valid.size());
-  T* out = values.data();
-  const uint8_t* is_valid = valid.data();
-  for (size_t i = valid.size(); i-- > 0;) {
-    p -= is_valid[i];
-    const T v = out[p];
-    out[i] = is_valid[i] ? v : T{};
-  }
-}
-
-// A primitive leaf's present values → its column over the slots (validity = `valid`). Strings
-// keep their bytes as they are (same order): only the offsets are spread.
+// A primitive leaf's present values → its column over the slots (validity = `valid`).
 Column spread_over_slots(Column present, std::vector<uint8_t> valid) {
   Column out = std::move(present);
-  switch (out.type.id) {
-    case TypeId::boolean:
-      spread(out.bools, valid);
-      break;
-    case TypeId::int32:
-    case TypeId::date32:
-      spread(out.i32, valid);
-      break;
-    case TypeId::decimal:
-      if (is_wide_decimal(out.type)) {
-        spread(out.i128, valid);
-      } else {
-        spread(out.i64, valid);
-      }
-      break;
-    case TypeId::int64:
-    case TypeId::timestamp_us:
-      spread(out.i64, valid);
-      break;
-    case TypeId::float32:
-      spread(out.f32, valid);
-      break;
-    case TypeId::float64:
-      spread(out.f64, valid);
-      break;
-    case TypeId::string:
-    case TypeId::binary: {
-      // present.offsets are positions in the same bytes: slot i ends where the last present
-      // value at or before it ends. In place from the back, as spread().
-      size_t p = out.offsets.size() - 1;  // present values
-      out.offsets.resize(valid.size() + 1);
-      uint32_t* offsets = out.offsets.data();
-      const uint8_t* is_valid = valid.data();
-      for (size_t i = valid.size(); i-- > 0;) {
-        offsets[i + 1] = offsets[p];
-        p -= is_valid[i];
-      }
-      break;
-    }
-    case TypeId::struct_:
-    case TypeId::list:
-    case TypeId::map:
-      break;  // leaves are primitive
-  }
-  out.length = valid.size();
+  spread_tail(out, 0, valid.data(), valid.size());
   out.validity = std::move(valid);
   return out;
 }
@@ -203,6 +141,18 @@ class Assembler {
       if (leaf.values.length != leaf.num_levels)
         return mismatch(node, "the leaf", leaf.values.length, leaf.num_levels);
       out = std::move(leaf.values);
+      return {};
+    }
+    const bool flat_optional = leaf.repetition_levels.empty() &&
+                               node.slot_definition_level == 0 && leaf.max_definition == 1 &&
+                               node.valid_definition_level == 1;
+    if (leaf.values_spread) {
+      // Spread page by page as read (LeafData::values_spread): one value per entry already; the
+      // levels, 0 or 1, are the validity bytes.
+      if (!flat_optional || leaf.values.length != leaf.num_levels)
+        return mismatch(node, "the leaf", leaf.values.length, leaf.num_levels);
+      out = std::move(leaf.values);
+      if (leaf.num_defined != leaf.num_levels) out.validity = std::move(leaf.definition_levels);
       return {};
     }
     std::vector<uint8_t> valid;
