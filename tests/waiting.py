@@ -10,6 +10,13 @@ def wait_for(condition, what, timeout=60, state=None, interval=0.2):
         time.sleep(interval)
 
 
+def delta_committed(table):
+    """A Delta table's folder appears with its first data file, before its first commit: until a
+    commit exists it is not a table yet (delta-rs: "no log files")."""
+    log = table / "_delta_log"
+    return log.exists() and any(log.glob("*.json"))
+
+
 def dashboard_url(proc):
     """The dashboard's URL as `sportlake up` (or `serve`) prints it on its stdout."""
     while True:

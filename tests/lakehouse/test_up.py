@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 
 from deltalake import DeltaTable
-from waiting import wait_for
+from waiting import delta_committed, wait_for
 
 
 def test_up_runs_every_service_and_stops_cleanly(build_dir):
@@ -39,7 +39,7 @@ def test_up_runs_every_service_and_stops_cleanly(build_dir):
         wait_for(lambda: psql("SELECT count(*) FROM distance_cache WHERE status = 'ok'") == ["68"],
                  "the distances computed")
         bronze = base / "home" / "delta" / "bronze" / "strava_activities"
-        wait_for(lambda: bronze.exists() and DeltaTable(str(bronze)).to_pyarrow_table().num_rows == 5,
+        wait_for(lambda: delta_committed(bronze) and DeltaTable(str(bronze)).to_pyarrow_table().num_rows == 5,
                  "the activities in Bronze")
         # Bronze lands within ~0.1 s now, before the first refresh may have created gold.*.
         def gold_activities():

@@ -12,7 +12,7 @@ import threading
 import time
 
 from deltalake import DeltaTable
-from waiting import wait_for
+from waiting import delta_committed, wait_for
 
 
 def test_up_compacts_bronze_while_ingesting(build_dir):
@@ -42,10 +42,13 @@ def test_up_compacts_bronze_while_ingesting(build_dir):
     reading = threading.Event()
     reading.set()
 
+    def created():  # once a commit exists, every read must succeed
+        return delta_committed(bronze)
+
     def reader():
         while reading.is_set():
             try:
-                if bronze.exists():
+                if created():
                     ids = bronze_ids()
                     assert len(ids) == len(set(ids)), "an activity twice in Bronze"
             except Exception as error:  # noqa: BLE001 - any reader failure is the finding
@@ -55,7 +58,7 @@ def test_up_compacts_bronze_while_ingesting(build_dir):
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        wait_for(lambda: bronze.exists(), "Bronze created", timeout=90)
+        wait_for(created, "Bronze created", timeout=90)
         for seed in (1, 2, 3):  # many small commits: one per ~0.1 s while the inserts go on
             subprocess.run([sportlake, "simulate", "--count", "150", "--rate", "60", "--seed", str(seed)],
                            env=e, check=True, capture_output=True)
