@@ -40,7 +40,7 @@ struct FindingCounts {
 // What Gold needs of Silver's activities, taken one activity at a time: per employee a well-being
 // tally, per sport the totals, each per month of the activities' local start date — the
 // partition Silver files them under (start_year/start_month) — so that a month's part can be
-// kept (gold_partials.hpp) and the parts of unchanged months taken back instead of their
+// kept (gold_parts.hpp) and the parts of unchanged months taken back instead of their
 // activities. Tens of bytes per employee, not per activity: the full refresh feeds it while it
 // builds Silver, so Silver's activities need not stay in memory until Gold is built. Each
 // activity is to be given once (Silver's rows are unique by id), a month either as activities or

@@ -20,7 +20,7 @@ struct SilverSpecs {
   TableSpec<Activity> activities;
   TableSpec<Commute> commutes;
   TableSpec<DqIssue> dq_issues;
-  // Gold's parts per activities partition (gold_partials.hpp).
+  // Gold's parts per activities partition (gold_parts.hpp).
   TableSpec<WellbeingPart> gold_wellbeing_parts;
   TableSpec<MonthlyPart> gold_monthly_parts;
 

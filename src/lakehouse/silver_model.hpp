@@ -80,7 +80,7 @@ struct Silver {
 };
 
 // ---- Gold's parts: what Gold reads of Silver's activities, per Silver partition ----
-// Kept in the Silver layer (gold_partials.hpp), so that an incremental refresh recomputes only
+// Kept in the Silver layer (gold_parts.hpp), so that an incremental refresh recomputes only
 // the months whose Silver files changed. Each row carries the fingerprint of its partition's
 // Silver activity files it was computed from: a part that does not match them is not used.
 

@@ -119,7 +119,7 @@ Result<const columnar::Column*> silver_column(const columnar::RecordBatch& rows,
 Status add_silver_activities(const delta::Lake& lake, const delta::Snapshot& snapshot,
                              std::vector<delta::Add> files, YearActivities& into,
                              const std::vector<delta::Predicate>& filters = {});
-// What Gold of `year` reads besides the activities (gold_partials.hpp, year_activities): every
+// What Gold of `year` reads besides the activities (gold_parts.hpp, year_activities): every
 // employee and commute, and the findings' severities as Gold counts them, read a data file at a
 // time, only the columns Gold uses (README "Refresh memory").
 Result<GoldInputs> read_silver_for_gold(const delta::Lake& lake, int year);
