@@ -117,6 +117,49 @@ void append_bulk(ByteCursor& in, size_t count, std::vector<T>& dst, Column& out)
   out.length += count;
 }
 
+// PLAIN strings ([u32 length][bytes]...) appended to the column's bytes and offsets in one
+// bounds-checked pass. The bytes go into room made by one resize (zeroed once, a page at a time)
+// as fixed 16-byte moves: most strings are short, and appending them one by one (a capacity
+// check, a memcpy call and a terminator each) cost ~5 % of a scan. A 16-byte move reads and
+// writes up to 15 bytes past the value: it is used only while that many page bytes follow it,
+// and the room has 16 bytes of slack. False (with the cursor failed) on a truncated value.
+bool append_plain_strings(ByteCursor& in, size_t count, Column& out) {
+  constexpr size_t k_move = 16;
+  auto rest = in.rest();
+  const char* p = reinterpret_cast<const char*>(rest.data());
+  size_t left = rest.size();
+  reserve_more(out.offsets, count);
+  const size_t old_size = out.bytes.size();
+  // At most the rest of the page: one allocation, not a doubling series.
+  reserve_more(out.bytes, left + k_move);
+  out.bytes.resize(old_size + left + k_move);
+  char* const base = out.bytes.data();
+  size_t end = old_size;
+  for (size_t i = 0; i < count; ++i) {
+    uint32_t n = 0;
+    if (left < 4 || (std::memcpy(&n, p, 4), n > left - 4)) {
+      out.bytes.resize(end);
+      in.skip(rest.size() - left);
+      in.fail(left < 4 ? "truncated BYTE_ARRAY length" : "truncated BYTE_ARRAY value");
+      return false;
+    }
+    const char* src = p + 4;
+    char* dst = base + end;
+    if (left - 4 - n >= k_move) {
+      for (size_t k = 0; k < n; k += k_move) std::memcpy(dst + k, src + k, k_move);
+    } else {
+      std::memcpy(dst, src, n);
+    }
+    end += n;
+    out.offsets.push_back(static_cast<uint32_t>(end));
+    p += 4 + n;
+    left -= 4 + size_t{n};
+  }
+  out.bytes.resize(end);
+  in.skip(rest.size() - left);
+  return true;
+}
+
 // decode_plain, value by value (conversions, byte arrays, booleans).
 Status decode_plain_values(ByteCursor& in, size_t count, const Conversion& conv, Column& out) {
   switch (conv.physical) {
@@ -190,30 +233,8 @@ Status decode_plain_values(ByteCursor& in, size_t count, const Conversion& conv,
       for (size_t i = 0; i < count; ++i) out.append_f64(in.fixed_le<double>("DOUBLE"));
       break;
     case Type::byte_array:
-      // The values take at most the rest of the page: one allocation, not a doubling series.
       if (out.type.id != TypeId::decimal && out.validity.empty()) {
-        // Strings: one pass over [u32 length][bytes]..., bounds-checked, straight into the
-        // column's bytes and offsets.
-        reserve_more(out.bytes, in.remaining());
-        reserve_more(out.offsets, count);
-        auto rest = in.rest();
-        const char* p = reinterpret_cast<const char*>(rest.data());
-        size_t left = rest.size();
-        for (size_t i = 0; i < count; ++i) {
-          uint32_t n = 0;
-          if (left < 4 || (std::memcpy(&n, p, 4), n > left - 4)) {
-            in.skip(rest.size() - left);
-            in.fail(left < 4 ? "truncated BYTE_ARRAY length" : "truncated BYTE_ARRAY value");
-            break;
-          }
-          out.bytes.append(p + 4, n);
-          out.offsets.push_back(static_cast<uint32_t>(out.bytes.size()));
-          p += 4 + n;
-          left -= 4 + size_t{n};
-        }
-        if (!in.ok()) break;
-        in.skip(rest.size() - left);
-        out.length += count;
+        if (append_plain_strings(in, count, out)) out.length += count;
         break;
       }
       for (size_t i = 0; i < count && in.ok(); ++i) {
