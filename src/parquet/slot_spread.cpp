@@ -1,8 +1,14 @@
-// Spreading present values over their slots, in place from the back.
+// Spreading present values over their slots, in place from the back: a portable loop, and
+// AVX-512 expands chosen at run time.
 #include "parquet/slot_spread.hpp"
 
 #include <cstring>
 #include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define SL_SPREAD_AVX512 1
+#endif
 
 namespace sl::parquet {
 
@@ -32,18 +38,14 @@ struct BitsOf<16> {
   using type = unsigned __int128;
 };
 
-// values[first..first + present) spread over [first, first + n). From the last slot back, a value
-// moves only to a slot at or after its own, which is not read again; no second vector
-// (allocated, zeroed, then copied into). The load is unconditional (at most `p`, in bounds once
-// values has a slot per entry) and a null zeroes the value's bits by a mask (valid is 0 or 1), so
-// the loop has no branch: 10 % of nulls at random positions would mispredict often, and with a
-// select GCC branched on doubles.
+// out[0..p) spread over the slots [0, n). From the last slot back, a value moves only to a slot
+// at or after its own, which is not read again; no second vector (allocated, zeroed, then copied
+// into). The load is unconditional (at most `p`, in bounds as out has n slots) and a null zeroes
+// the value's bits by a mask (valid is 0 or 1), so the loop has no branch: 10 % of nulls at
+// random positions would mispredict often, and with a select GCC branched on doubles.
 template <class T>
-void spread(std::vector<T>& values, size_t first, const uint8_t* is_valid, size_t n) {
+void spread_slots(T* out, size_t p, const uint8_t* is_valid, size_t n) {
   using Bits = typename BitsOf<sizeof(T)>::type;
-  size_t p = values.size() - first;
-  values.resize(first + n);
-  T* out = values.data() + first;
   for (size_t i = n; i-- > 0;) {
     p -= is_valid[i];
     Bits v;
@@ -53,47 +55,191 @@ void spread(std::vector<T>& values, size_t first, const uint8_t* is_valid, size_
   }
 }
 
+// String offsets: offsets[k + 1] ends present value k (in the same bytes), so slot i ends where
+// the last present value at or before it ends: offsets[i + 1] = offsets[p], p the present values
+// among slots [0, i]. From the back, as spread_slots.
+void spread_offsets(uint32_t* offsets, size_t p, const uint8_t* valid, size_t n) {
+  for (size_t i = n; i-- > 0;) {
+    offsets[i + 1] = offsets[p];
+    p -= valid[i];
+  }
+}
+
+#ifdef SL_SPREAD_AVX512
+
+// The AVX-512 spreads take blocks of slots from the back while a whole block is left and return
+// the slots left at the front (fewer than a block), `p` updated, for the portable loop. A block
+// of B slots [i, i + B): its validity bytes as a mask; its c present values, the first c of the
+// B values loaded from p - c (in bounds: p - c, the present values before the block, is at most
+// i), expanded to the set lanes with zeros elsewhere and stored over the block. Later blocks
+// load below i, so no load reads a slot already stored.
+__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_avx512_64(
+    void* values, size_t& p, const uint8_t* valid, size_t n) {
+  auto* out = static_cast<uint64_t*>(values);
+  size_t i = n;
+  while (i >= 8) {
+    i -= 8;
+    const __mmask8 mask = static_cast<__mmask8>(
+        _mm_test_epi8_mask(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(valid + i)),
+                           _mm_set1_epi8(1)));
+    p -= static_cast<size_t>(_mm_popcnt_u32(mask));
+    const __m512i dense = _mm512_loadu_si512(out + p);
+    _mm512_storeu_si512(out + i, _mm512_maskz_expand_epi64(mask, dense));
+  }
+  return i;
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_avx512_32(
+    void* values, size_t& p, const uint8_t* valid, size_t n) {
+  auto* out = static_cast<uint32_t*>(values);
+  size_t i = n;
+  while (i >= 16) {
+    i -= 16;
+    const __mmask16 mask = _mm_test_epi8_mask(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(valid + i)), _mm_set1_epi8(1));
+    p -= static_cast<size_t>(_mm_popcnt_u32(mask));
+    const __m512i dense = _mm512_loadu_si512(out + p);
+    _mm512_storeu_si512(out + i, _mm512_maskz_expand_epi32(mask, dense));
+  }
+  return i;
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi2,popcnt"))) size_t spread_avx512_8(
+    void* values, size_t& p, const uint8_t* valid, size_t n) {
+  auto* out = static_cast<uint8_t*>(values);
+  size_t i = n;
+  while (i >= 64) {
+    i -= 64;
+    const __mmask64 mask = _mm512_test_epi8_mask(_mm512_loadu_si512(valid + i), _mm512_set1_epi8(1));
+    p -= static_cast<size_t>(_mm_popcnt_u64(mask));
+    const __m512i dense = _mm512_loadu_si512(out + p);
+    _mm512_storeu_si512(out + i, _mm512_maskz_expand_epi8(mask, dense));
+  }
+  return i;
+}
+
+// Offsets, 16 slots a block: the block's present values end at offsets[p - c + 1 ..= p]; expanded
+// to their lanes, the null lanes holding offsets[p - c] (where the slot before the block ends),
+// then each null lane takes the end before it by a running maximum over the lanes (offsets never
+// decrease). Stored at offsets[i + 1 ..= i + 16].
+__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_avx512_offsets(
+    uint32_t* offsets, size_t& p, const uint8_t* valid, size_t n) {
+  size_t i = n;
+  while (i >= 16) {
+    i -= 16;
+    const __mmask16 mask = _mm_test_epi8_mask(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(valid + i)), _mm_set1_epi8(1));
+    p -= static_cast<size_t>(_mm_popcnt_u32(mask));
+    const __m512i before = _mm512_set1_epi32(static_cast<int>(offsets[p]));
+    __m512i ends = _mm512_mask_expand_epi32(before, mask, _mm512_loadu_si512(offsets + p + 1));
+    // Lane j takes the maximum of lanes [0, j] and `before`: shifted up by 1, 2, 4, 8 lanes.
+    // (The maskz forms, all lanes set: GCC 12 warns that the unmasked ones read an
+    // uninitialised register.)
+    constexpr __mmask16 all = 0xffff;
+    ends = _mm512_maskz_max_epu32(all, ends, _mm512_maskz_alignr_epi32(all, ends, before, 15));
+    ends = _mm512_maskz_max_epu32(all, ends, _mm512_maskz_alignr_epi32(all, ends, before, 14));
+    ends = _mm512_maskz_max_epu32(all, ends, _mm512_maskz_alignr_epi32(all, ends, before, 12));
+    ends = _mm512_maskz_max_epu32(all, ends, _mm512_maskz_alignr_epi32(all, ends, before, 8));
+    _mm512_storeu_si512(offsets + i + 1, ends);
+  }
+  return i;
+}
+
+bool cpu_has_avx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("popcnt");
+}
+
+bool cpu_has_avx512_vbmi2() {
+  __builtin_cpu_init();
+  return cpu_has_avx512() && __builtin_cpu_supports("avx512vbmi2");
+}
+
+#endif
+
+// values[first..first + present) spread over [first, first + n), the AVX-512 expand of the
+// value's size taking what it can when the CPU has it.
+template <class T>
+void spread(std::vector<T>& values, size_t first, const uint8_t* is_valid, size_t n,
+            SpreadPath path) {
+  size_t p = values.size() - first;
+  values.resize(first + n);
+  T* out = values.data() + first;
+  size_t left = n;
+#ifdef SL_SPREAD_AVX512
+  if (path == SpreadPath::fastest) {
+    static const bool avx512 = cpu_has_avx512();
+    static const bool vbmi2 = cpu_has_avx512_vbmi2();
+    if constexpr (sizeof(T) == 8) {
+      if (avx512) left = spread_avx512_64(out, p, is_valid, n);
+    } else if constexpr (sizeof(T) == 4) {
+      if (avx512) left = spread_avx512_32(out, p, is_valid, n);
+    } else if constexpr (sizeof(T) == 1) {
+      if (vbmi2) left = spread_avx512_8(out, p, is_valid, n);
+    }
+  }
+#else
+  (void)path;
+#endif
+  spread_slots(out, p, is_valid, left);
+}
+
+void spread_strings(Column& column, size_t first, const uint8_t* valid, size_t n,
+                    SpreadPath path) {
+  size_t p = column.offsets.size() - 1 - first;  // present values
+  column.offsets.resize(first + n + 1);
+  uint32_t* offsets = column.offsets.data() + first;
+  size_t left = n;
+#ifdef SL_SPREAD_AVX512
+  static const bool avx512 = cpu_has_avx512();
+  if (path == SpreadPath::fastest && avx512) left = spread_avx512_offsets(offsets, p, valid, n);
+#else
+  (void)path;
+#endif
+  spread_offsets(offsets, p, valid, left);
+}
+
 }  // namespace
 
-void spread_tail(Column& column, size_t first, const uint8_t* valid, size_t n) {
+bool spread_has_avx512() {
+#ifdef SL_SPREAD_AVX512
+  return cpu_has_avx512_vbmi2();
+#else
+  return false;
+#endif
+}
+
+void spread_tail(Column& column, size_t first, const uint8_t* valid, size_t n, SpreadPath path) {
   switch (column.type.id) {
     case TypeId::boolean:
-      spread(column.bools, first, valid, n);
+      spread(column.bools, first, valid, n, path);
       break;
     case TypeId::int32:
     case TypeId::date32:
-      spread(column.i32, first, valid, n);
+      spread(column.i32, first, valid, n, path);
       break;
     case TypeId::decimal:
       if (is_wide_decimal(column.type)) {
-        spread(column.i128, first, valid, n);
+        spread(column.i128, first, valid, n, path);
       } else {
-        spread(column.i64, first, valid, n);
+        spread(column.i64, first, valid, n, path);
       }
       break;
     case TypeId::int64:
     case TypeId::timestamp_us:
-      spread(column.i64, first, valid, n);
+      spread(column.i64, first, valid, n, path);
       break;
     case TypeId::float32:
-      spread(column.f32, first, valid, n);
+      spread(column.f32, first, valid, n, path);
       break;
     case TypeId::float64:
-      spread(column.f64, first, valid, n);
+      spread(column.f64, first, valid, n, path);
       break;
     case TypeId::string:
-    case TypeId::binary: {
-      // offsets[first + k + 1] ends present value k, in the same bytes: slot i ends where the
-      // last present value at or before it ends. In place from the back, as spread().
-      size_t p = column.offsets.size() - 1 - first;  // present values
-      column.offsets.resize(first + n + 1);
-      uint32_t* offsets = column.offsets.data() + first;
-      for (size_t i = n; i-- > 0;) {
-        offsets[i + 1] = offsets[p];
-        p -= valid[i];
-      }
+    case TypeId::binary:
+      spread_strings(column, first, valid, n, path);
       break;
-    }
     case TypeId::struct_:
     case TypeId::list:
     case TypeId::map:

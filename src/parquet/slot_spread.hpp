@@ -9,10 +9,19 @@
 
 namespace sl::parquet {
 
+// How spread_tail moves the values. The build targets baseline x86-64, so the AVX-512 expand
+// instructions (8 to 64 slots a step instead of one) are chosen at run time when the CPU has
+// them; `baseline` forces the portable loop (tests compare the two).
+enum class SpreadPath { fastest, baseline };
+
+// Whether this CPU runs the AVX-512 spreads (AVX512F, BW and VL; VBMI2 besides for booleans).
+bool spread_has_avx512();
+
 // The column's last `present` values, which follow `first` slot-aligned values, spread over the
 // slots [first, first + n): slot first + i takes the next of them when valid[i] (0 or 1), else
 // a zero (strings: an empty value; their bytes stay as they are, only the offsets move). `length`
 // becomes first + n; the validity is left to the caller. In place, from the back.
-void spread_tail(columnar::Column& column, size_t first, const uint8_t* valid, size_t n);
+void spread_tail(columnar::Column& column, size_t first, const uint8_t* valid, size_t n,
+                 SpreadPath path = SpreadPath::fastest);
 
 }  // namespace sl::parquet
