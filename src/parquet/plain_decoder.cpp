@@ -128,7 +128,12 @@ bool append_plain_strings(ByteCursor& in, size_t count, Column& out) {
   auto rest = in.rest();
   const char* p = reinterpret_cast<const char*>(rest.data());
   size_t left = rest.size();
+  // Offsets and bytes written through local pointers: a byte store may alias anything, so
+  // through push_back and the vector's members each value reloaded them.
+  const size_t old_offsets = out.offsets.size();
   reserve_more(out.offsets, count);
+  out.offsets.resize(old_offsets + count);
+  uint32_t* const offsets = out.offsets.data() + old_offsets;
   const size_t old_size = out.bytes.size();
   // At most the rest of the page: one allocation, not a doubling series.
   reserve_more(out.bytes, left + k_move);
@@ -138,6 +143,7 @@ bool append_plain_strings(ByteCursor& in, size_t count, Column& out) {
   for (size_t i = 0; i < count; ++i) {
     uint32_t n = 0;
     if (left < 4 || (std::memcpy(&n, p, 4), n > left - 4)) {
+      out.offsets.resize(old_offsets + i);
       out.bytes.resize(end);
       in.skip(rest.size() - left);
       in.fail(left < 4 ? "truncated BYTE_ARRAY length" : "truncated BYTE_ARRAY value");
@@ -151,7 +157,7 @@ bool append_plain_strings(ByteCursor& in, size_t count, Column& out) {
       std::memcpy(dst, src, n);
     }
     end += n;
-    out.offsets.push_back(static_cast<uint32_t>(end));
+    offsets[i] = static_cast<uint32_t>(end);
     p += 4 + n;
     left -= 4 + size_t{n};
   }
