@@ -10,6 +10,7 @@
 #include <zstd.h>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 #include "parquet/snappy_decoder.hpp"
@@ -71,8 +72,7 @@ Status gzip_compress(std::string_view input, std::string& out) {
   return {};
 }
 
-Status gzip_decompress(std::string_view input, size_t size, std::string& out) {
-  out.resize(size);
+Status gzip_decompress(std::string_view input, char* out, size_t size) {
   size_t produced = 0;
   // Several concatenated gzip members are allowed (multi-member gzip).
   while (!input.empty() && produced <= size) {
@@ -81,7 +81,7 @@ Status gzip_decompress(std::string_view input, size_t size, std::string& out) {
       return make_error(Errc::internal, "parquet: gzip inflateInit2 failed");
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
     zs.avail_in = static_cast<uInt>(input.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+    zs.next_out = reinterpret_cast<Bytef*>(out + produced);
     zs.avail_out = static_cast<uInt>(size - produced);
     int rc = inflate(&zs, Z_FINISH);
     size_t consumed = zs.total_in;
@@ -113,11 +113,10 @@ Status brotli_compress(std::string_view input, std::string& out) {
   return {};
 }
 
-Status brotli_decompress(std::string_view input, size_t size, std::string& out) {
-  out.resize(size);
+Status brotli_decompress(std::string_view input, char* out, size_t size) {
   size_t produced = size;
   auto rc = BrotliDecoderDecompress(input.size(), reinterpret_cast<const uint8_t*>(input.data()),
-                                    &produced, reinterpret_cast<uint8_t*>(out.data()));
+                                    &produced, reinterpret_cast<uint8_t*>(out));
   if (rc != BROTLI_DECODER_RESULT_SUCCESS || produced != size)
     return make_error(Errc::corrupt, "parquet: brotli data is corrupt or longer than declared");
   return {};
@@ -140,8 +139,7 @@ uint32_t big_endian_u32(const char* p) {
 //   frame := (u32be uncompressed size, u32be compressed size, LZ4 block)+
 // Older parquet-cpp wrote a bare LZ4 block under the same label; like Arrow, a body that does not
 // parse as Hadoop frames is tried as one block.
-Status lz4_hadoop_decompress(std::string_view input, size_t size, std::string& out) {
-  out.resize(size);
+Status lz4_hadoop_decompress(std::string_view input, char* out, size_t size) {
   std::string_view rest = input;
   size_t produced = 0;
   bool framed = !rest.empty();
@@ -153,7 +151,7 @@ Status lz4_hadoop_decompress(std::string_view input, size_t size, std::string& o
     uint32_t raw = big_endian_u32(rest.data()), packed = big_endian_u32(rest.data() + 4);
     rest.remove_prefix(8);
     if (packed > rest.size() || raw > size - produced ||
-        !lz4_block(rest.substr(0, packed), out.data() + produced, raw)) {
+        !lz4_block(rest.substr(0, packed), out + produced, raw)) {
       framed = false;
       break;
     }
@@ -161,7 +159,7 @@ Status lz4_hadoop_decompress(std::string_view input, size_t size, std::string& o
     rest.remove_prefix(packed);
   }
   if (framed && produced == size) return {};
-  if (lz4_block(input, out.data(), size)) return {};
+  if (lz4_block(input, out, size)) return {};
   return make_error(Errc::corrupt,
                     "parquet: LZ4 data is corrupt (neither Hadoop frames nor a block)");
 }
@@ -217,11 +215,17 @@ Status compress(Codec codec, std::string_view input, std::string& out) {
 }
 
 Status decompress(Codec codec, std::string_view input, size_t size, std::string& out) {
+  out.resize(size);
+  return decompress(codec, input, std::span<char>(out.data(), size));
+}
+
+Status decompress(Codec codec, std::string_view input, std::span<char> out) {
+  const size_t size = out.size();
   switch (codec) {
     case Codec::uncompressed:
       if (input.size() != size)
         return make_error(Errc::corrupt, "parquet: page size differs from its header");
-      out.assign(input);
+      if (size > 0) std::memcpy(out.data(), input.data(), size);
       return {};
     case Codec::snappy: {
       size_t n = 0;
@@ -229,7 +233,6 @@ Status decompress(Codec codec, std::string_view input, size_t size, std::string&
         return make_error(Errc::corrupt,
                           "parquet: snappy block length differs from the page header");
       }
-      out.resize(size);
       if (!snappy_decompress(input, out.data(), size)) {  // ours: see snappy_decoder.hpp
         return make_error(Errc::corrupt, "parquet: snappy data is corrupt");
       }
@@ -239,23 +242,21 @@ Status decompress(Codec codec, std::string_view input, size_t size, std::string&
       ZSTD_DCtx* context = thread_zstd_context();
       if (context == nullptr)
         return make_error(Errc::internal, "parquet: zstd: no memory for a decompression context");
-      out.resize(size);
       size_t n = ZSTD_decompressDCtx(context, out.data(), size, input.data(), input.size());
       if (ZSTD_isError(n) || n != size)
         return make_error(Errc::corrupt, "parquet: zstd data is corrupt");
       return {};
     }
     case Codec::gzip:
-      return gzip_decompress(input, size, out);
+      return gzip_decompress(input, out.data(), size);
     case Codec::lz4_raw:
-      out.resize(size);
       if (!lz4_block(input, out.data(), size))
         return make_error(Errc::corrupt, "parquet: lz4 data is corrupt");
       return {};
     case Codec::lz4:
-      return lz4_hadoop_decompress(input, size, out);
+      return lz4_hadoop_decompress(input, out.data(), size);
     case Codec::brotli:
-      return brotli_decompress(input, size, out);
+      return brotli_decompress(input, out.data(), size);
     default:
       return make_error(Errc::unsupported,
                         "parquet: codec " + std::string(codec_name(codec)) + " is not supported");

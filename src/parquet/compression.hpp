@@ -2,6 +2,7 @@
 // deprecated Hadoop-framed LZ4).
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,5 +19,8 @@ std::string_view codec_name(Codec codec);
 Status compress(Codec codec, std::string_view input, std::string& out);
 // Decompresses into exactly `uncompressed_size` bytes; a size mismatch is Errc::corrupt.
 Status decompress(Codec codec, std::string_view input, size_t uncompressed_size, std::string& out);
+// The same into `out`, which the caller sized (a reused buffer is then neither resized nor
+// zeroed).
+Status decompress(Codec codec, std::string_view input, std::span<char> out);
 
 }  // namespace sl::parquet
