@@ -11,6 +11,7 @@
 #include "parquet/dictionary_decoder.hpp"
 #include "parquet/page_checksum.hpp"
 #include "parquet/page_values.hpp"
+#include "parquet/plain_decoder.hpp"
 #include "parquet/rle_bit_packed.hpp"
 #include "parquet/slot_spread.hpp"
 
@@ -365,12 +366,22 @@ class PageLoop {
     out_.num_levels += n;
     out_.num_defined += present;
     SL_TRY(count_rows(first, n));
+    const bool spread = max_rep_ == 0 && max_def_ == 1 && present < n;
+    if (spread && page.encoding == Encoding::plain && out_.values.length == first) {
+      // PLAIN numbers with a null: spread straight from the page when the CPU can.
+      if (const size_t width = plain_bulk_width(conv_, out_.values);
+          width > 0 && spread_plain(out_.values, page.values, width, present,
+                                    out_.definition_levels.data() + first, n)) {
+        out_.values_spread = true;
+        return page_done(n);
+      }
+    }
     if (auto st =
             decode_page_values(page.values, page.encoding, present, conv_,
                                has_dictionary_ ? &dictionary_ : nullptr, indices_, out_.values);
         !st)
       return page_error(st.error());
-    if (max_rep_ == 0 && max_def_ == 1 && present < n) {
+    if (spread) {
       // Values before this page are one per entry (spread, or pages without a null).
       if (out_.values.length != first + present)
         return make_error(Errc::corrupt, where("values do not match the definition levels"));
@@ -382,6 +393,11 @@ class PageLoop {
       return make_error(Errc::unsupported,
                         where("more than 4 GiB of string bytes in one column chunk"));
     }
+    return page_done(n);
+  }
+
+  // The page's n entries are read.
+  Status page_done(size_t n) {
     values_read_ += static_cast<int64_t>(n);
     reserve_projected_bytes(out_.values, values_read_, meta_.num_values);
     return {};

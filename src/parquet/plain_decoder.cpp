@@ -275,23 +275,41 @@ Status decode_plain_values(ByteCursor& in, size_t count, const Conversion& conv,
 
 }  // namespace
 
-Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column& out) {
+size_t plain_bulk_width(const Conversion& conv, const Column& out) {
   static_assert(std::endian::native == std::endian::little, "PLAIN bulk copies assume it");
-  const bool bulk = out.validity.empty();
-  if (bulk && conv.physical == Type::int32 && out.type.id != TypeId::decimal &&
-      out.type.id != TypeId::int64) {
-    append_bulk(in, count, out.i32, out);
-  } else if (bulk && conv.physical == Type::int64 &&
-             (out.type.id == TypeId::int64 ||
-              (out.type.id == TypeId::timestamp_us && conv.timestamp_factor == 1 &&
-               conv.timestamp_divisor == 1))) {
-    append_bulk(in, count, out.i64, out);
-  } else if (bulk && conv.physical == Type::float_) {
-    append_bulk(in, count, out.f32, out);
-  } else if (bulk && conv.physical == Type::double_) {
-    append_bulk(in, count, out.f64, out);
-  } else {
-    return decode_plain_values(in, count, conv, out);
+  if (!out.validity.empty()) return 0;
+  switch (conv.physical) {
+    case Type::int32:
+      return out.type.id != TypeId::decimal && out.type.id != TypeId::int64 ? 4 : 0;
+    case Type::int64:
+      return out.type.id == TypeId::int64 ||
+                     (out.type.id == TypeId::timestamp_us && conv.timestamp_factor == 1 &&
+                      conv.timestamp_divisor == 1)
+                 ? 8
+                 : 0;
+    case Type::float_:
+      return 4;
+    case Type::double_:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, Column& out) {
+  if (plain_bulk_width(conv, out) == 0) return decode_plain_values(in, count, conv, out);
+  switch (conv.physical) {
+    case Type::int32:
+      append_bulk(in, count, out.i32, out);
+      break;
+    case Type::int64:
+      append_bulk(in, count, out.i64, out);
+      break;
+    case Type::float_:
+      append_bulk(in, count, out.f32, out);
+      break;
+    default:
+      append_bulk(in, count, out.f64, out);
   }
   if (!in.ok()) return make_error(Errc::corrupt, in.error());
   return {};

@@ -24,6 +24,11 @@ namespace sl::parquet {
 // Appends `count` PLAIN values of the physical type to `out` (logical type).
 Status decode_plain(ByteCursor& in, size_t count, const Conversion& conv, columnar::Column& out);
 
+// The size of one PLAIN value when `out` stores the values as they are in the page (numbers
+// needing no conversion, a column without validity), else 0. Such pages are copied in bulk (or
+// spread over their slots straight from the page: slot_spread.hpp).
+size_t plain_bulk_width(const Conversion& conv, const columnar::Column& out);
+
 // One min/max statistic of the leaf's chunks as a 1-value column of its logical type (PLAIN
 // bytes, without the length prefix for BYTE_ARRAY), converted like the values.
 Result<columnar::Column> decode_statistic(std::string_view bytes, const LeafInfo& leaf);

@@ -145,6 +145,40 @@ __attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_avx512
   return i;
 }
 
+// Forward, from a page: blocks of B slots while B page values are left (the load reads B), each
+// block's c present values expanded to its set lanes. Returns the slots done, `p` the page
+// values taken.
+__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_plain_avx512_64(
+    void* values, const char* page, size_t present, size_t& p, const uint8_t* valid, size_t n) {
+  auto* out = static_cast<uint64_t*>(values);
+  size_t i = 0;
+  while (i + 8 <= n && p + 8 <= present) {
+    const __mmask8 mask = static_cast<__mmask8>(
+        _mm_test_epi8_mask(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(valid + i)),
+                           _mm_set1_epi8(1)));
+    const __m512i dense = _mm512_loadu_si512(page + p * 8);
+    _mm512_storeu_si512(out + i, _mm512_maskz_expand_epi64(mask, dense));
+    p += static_cast<size_t>(_mm_popcnt_u32(mask));
+    i += 8;
+  }
+  return i;
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_plain_avx512_32(
+    void* values, const char* page, size_t present, size_t& p, const uint8_t* valid, size_t n) {
+  auto* out = static_cast<uint32_t*>(values);
+  size_t i = 0;
+  while (i + 16 <= n && p + 16 <= present) {
+    const __mmask16 mask = _mm_test_epi8_mask(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(valid + i)), _mm_set1_epi8(1));
+    const __m512i dense = _mm512_loadu_si512(page + p * 4);
+    _mm512_storeu_si512(out + i, _mm512_maskz_expand_epi32(mask, dense));
+    p += static_cast<size_t>(_mm_popcnt_u32(mask));
+    i += 16;
+  }
+  return i;
+}
+
 bool cpu_has_avx512() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
@@ -200,11 +234,65 @@ void spread_strings(Column& column, size_t first, const uint8_t* valid, size_t n
   spread_offsets(offsets, p, valid, left);
 }
 
+#ifdef SL_SPREAD_AVX512
+// n new slots of `values` from the page's `present` values; the slots the expands leave (fewer
+// than a block of page values left) one by one, a null left as the resize zeroed it.
+template <class T>
+void spread_plain_into(std::vector<T>& values, const char* page, size_t present,
+                       const uint8_t* valid, size_t n) {
+  const size_t first = values.size();
+  values.resize(first + n);
+  T* out = values.data() + first;
+  size_t p = 0;
+  size_t i = sizeof(T) == 8 ? spread_plain_avx512_64(out, page, present, p, valid, n)
+                            : spread_plain_avx512_32(out, page, present, p, valid, n);
+  for (; i < n; ++i) {
+    if (valid[i]) std::memcpy(&out[i], page + p++ * sizeof(T), sizeof(T));
+  }
+}
+#endif
+
 }  // namespace
+
+bool spread_plain(Column& column, std::string_view page_values, size_t width, size_t present,
+                  const uint8_t* valid, size_t n, SpreadPath path) {
+#ifdef SL_SPREAD_AVX512
+  static const bool avx512 = cpu_has_avx512();
+  if (path != SpreadPath::fastest || !avx512 || page_values.size() / width < present) return false;
+  const char* page = page_values.data();
+  switch (column.type.id) {
+    case TypeId::int32:
+    case TypeId::date32:
+      if (width != 4) return false;
+      spread_plain_into(column.i32, page, present, valid, n);
+      break;
+    case TypeId::float32:
+      if (width != 4) return false;
+      spread_plain_into(column.f32, page, present, valid, n);
+      break;
+    case TypeId::int64:
+    case TypeId::timestamp_us:
+      if (width != 8) return false;
+      spread_plain_into(column.i64, page, present, valid, n);
+      break;
+    case TypeId::float64:
+      if (width != 8) return false;
+      spread_plain_into(column.f64, page, present, valid, n);
+      break;
+    default:
+      return false;
+  }
+  column.length += n;
+  return true;
+#else
+  (void)column, (void)page_values, (void)width, (void)present, (void)valid, (void)n, (void)path;
+  return false;
+#endif
+}
 
 bool spread_has_avx512() {
 #ifdef SL_SPREAD_AVX512
-  return cpu_has_avx512_vbmi2();
+  return cpu_has_avx512();
 #else
   return false;
 #endif

@@ -122,5 +122,68 @@ TEST(SlotSpread, BothPathsPutEachPresentValueInItsSlot) {
   }
 }
 
+// The PLAIN bytes of a column's values (fixed width, as stored).
+std::string plain_bytes(const Column& c) {
+  auto bytes = [](const auto& v) {
+    return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0]));
+  };
+  switch (c.type.id) {
+    case TypeId::int32:
+    case TypeId::date32:
+      return bytes(c.i32);
+    case TypeId::float32:
+      return bytes(c.f32);
+    case TypeId::float64:
+      return bytes(c.f64);
+    default:
+      return bytes(c.i64);
+  }
+}
+
+TEST(SlotSpread, PlainPagesSpreadStraightFromThePage) {
+  const std::vector<std::pair<DataType, size_t>> types = {
+      {{TypeId::int32}, 4}, {{TypeId::date32}, 4},   {{TypeId::float32}, 4},
+      {{TypeId::int64}, 8}, {{TypeId::float64}, 8}};
+  std::mt19937_64 rng(61);
+  for (const auto& [type, width] : types) {
+    for (size_t first : {0, 5}) {
+      for (size_t n : {0, 1, 8, 15, 16, 17, 40, 1000}) {
+        for (double null_share : {0.0, 0.1, 0.5, 1.0}) {
+          std::vector<uint8_t> valid(n);
+          for (auto& v : valid) v = std::bernoulli_distribution(1 - null_share)(rng) ? 1 : 0;
+          Column page(type), want(type);
+          for (size_t k = 0; k < first; ++k) append_value(want, k);
+          Column got = want;
+          size_t k = first;
+          for (size_t i = 0; i < n; ++i) {
+            if (valid[i]) {
+              append_value(page, k);
+              append_value(want, k++);
+            } else {
+              append_zero(want);
+            }
+          }
+          const std::string bytes = plain_bytes(page);
+          const std::string what = "type " + std::to_string(static_cast<int>(type.id)) + " n " +
+                                   std::to_string(n) + " nulls " + std::to_string(null_share);
+          EXPECT_FALSE(spread_plain(got, bytes, width, page.length, valid.data(), n,
+                                    SpreadPath::baseline))
+              << what;
+          if (page.length > 0) {
+            // A page shorter than its values is left to the decoder, which reports it.
+            EXPECT_FALSE(spread_plain(got, std::string_view(bytes).substr(1), width, page.length,
+                                      valid.data(), n))
+                << what;
+          }
+          ASSERT_EQ(spread_plain(got, bytes, width, page.length, valid.data(), n),
+                    spread_has_avx512())
+              << what;
+          if (spread_has_avx512()) expect_same_slots(got, want, what);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sl::parquet
