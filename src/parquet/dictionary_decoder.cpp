@@ -234,7 +234,9 @@ Status decode_dictionary_indices(std::string_view values, size_t present, const 
       return {};
     }
   }
-  if (!decode_rle_bit_packed(runs, bit_width, present, indices))
+  // The scratch only grows: resized to each page's count, it zeroed every page's growth.
+  if (indices.size() < present) indices.resize(present);
+  if (!decode_rle_bit_packed(runs, bit_width, present, indices.data()))
     return make_error(Errc::corrupt, "malformed dictionary indices");
   // The largest index first (a loop without exits, which the compiler vectorises).
   uint32_t highest = 0;

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "parquet/cpu_features.hpp"
+
 namespace sl::parquet {
 
 // Bits needed to represent `max_value` (0 for 0).
@@ -28,9 +30,11 @@ void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, 
 void unpack_bits(const uint8_t* p, const uint8_t* end, int bit_width, size_t n, uint32_t* out);
 
 // Bit-packed values of width 1 (the definition levels of a flat optional column) as bytes:
-// out[0..n) = the first n bits from `p` (ceil(n / 8) bytes), 8 at a time through a table.
-// Returns how many are 1.
-size_t unpack_bits_to_bytes(const uint8_t* p, size_t n, uint8_t* out);
+// out[0..n) = the first n bits from `p` (ceil(n / 8) bytes), 64 at a time by an AVX-512 masked
+// move when the CPU has it (cpu_features.hpp), else 8 at a time through a table. Returns how
+// many are 1.
+size_t unpack_bits_to_bytes(const uint8_t* p, size_t n, uint8_t* out,
+                            SimdPath path = SimdPath::fastest);
 
 // The runs covering the first `count` values of a hybrid stream, in order, without materialising
 // them: run(value, n) for an RLE run, packed(p, n) for n bit-packed values starting at p (unpack
@@ -45,6 +49,9 @@ bool visit_rle_bit_packed(std::string_view bytes, int bit_width, size_t count, R
 // input (a run past the end of `bytes`, a bit width above 32).
 bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count,
                            std::vector<uint32_t>& out);
+// The same into out[0..count), which the caller sized (a reused scratch is then not zeroed by a
+// resize on every page).
+bool decode_rle_bit_packed(std::string_view bytes, int bit_width, size_t count, uint32_t* out);
 
 // The value of the RLE run `bytes` begins with when that run covers at least `count` values (a
 // page of levels without a null is one such run), else nullopt: the caller then decodes.

@@ -2,6 +2,8 @@
 // AVX-512 expands chosen at run time.
 #include "parquet/slot_spread.hpp"
 
+#include "parquet/cpu_features.hpp"
+
 #include <cstring>
 #include <vector>
 
@@ -179,32 +181,21 @@ __attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_plain_
   return i;
 }
 
-bool cpu_has_avx512() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("popcnt");
-}
-
-bool cpu_has_avx512_vbmi2() {
-  __builtin_cpu_init();
-  return cpu_has_avx512() && __builtin_cpu_supports("avx512vbmi2");
-}
-
 #endif
 
 // values[first..first + present) spread over [first, first + n), the AVX-512 expand of the
 // value's size taking what it can when the CPU has it.
 template <class T>
 void spread(std::vector<T>& values, size_t first, const uint8_t* is_valid, size_t n,
-            SpreadPath path) {
+            SimdPath path) {
   size_t p = values.size() - first;
   values.resize(first + n);
   T* out = values.data() + first;
   size_t left = n;
 #ifdef SL_SPREAD_AVX512
-  if (path == SpreadPath::fastest) {
-    static const bool avx512 = cpu_has_avx512();
-    static const bool vbmi2 = cpu_has_avx512_vbmi2();
+  if (path == SimdPath::fastest) {
+    const bool avx512 = cpu_has_avx512();
+    const bool vbmi2 = cpu_has_avx512_vbmi2();
     if constexpr (sizeof(T) == 8) {
       if (avx512) left = spread_avx512_64(out, p, is_valid, n);
     } else if constexpr (sizeof(T) == 4) {
@@ -220,14 +211,13 @@ void spread(std::vector<T>& values, size_t first, const uint8_t* is_valid, size_
 }
 
 void spread_strings(Column& column, size_t first, const uint8_t* valid, size_t n,
-                    SpreadPath path) {
+                    SimdPath path) {
   size_t p = column.offsets.size() - 1 - first;  // present values
   column.offsets.resize(first + n + 1);
   uint32_t* offsets = column.offsets.data() + first;
   size_t left = n;
 #ifdef SL_SPREAD_AVX512
-  static const bool avx512 = cpu_has_avx512();
-  if (path == SpreadPath::fastest && avx512) left = spread_avx512_offsets(offsets, p, valid, n);
+  if (path == SimdPath::fastest && cpu_has_avx512()) left = spread_avx512_offsets(offsets, p, valid, n);
 #else
   (void)path;
 #endif
@@ -255,10 +245,9 @@ void spread_plain_into(std::vector<T>& values, const char* page, size_t present,
 }  // namespace
 
 bool spread_plain(Column& column, std::string_view page_values, size_t width, size_t present,
-                  const uint8_t* valid, size_t n, SpreadPath path) {
+                  const uint8_t* valid, size_t n, SimdPath path) {
 #ifdef SL_SPREAD_AVX512
-  static const bool avx512 = cpu_has_avx512();
-  if (path != SpreadPath::fastest || !avx512 || page_values.size() / width < present) return false;
+  if (path != SimdPath::fastest || !cpu_has_avx512() || page_values.size() / width < present) return false;
   const char* page = page_values.data();
   switch (column.type.id) {
     case TypeId::int32:
@@ -290,15 +279,7 @@ bool spread_plain(Column& column, std::string_view page_values, size_t width, si
 #endif
 }
 
-bool spread_has_avx512() {
-#ifdef SL_SPREAD_AVX512
-  return cpu_has_avx512();
-#else
-  return false;
-#endif
-}
-
-void spread_tail(Column& column, size_t first, const uint8_t* valid, size_t n, SpreadPath path) {
+void spread_tail(Column& column, size_t first, const uint8_t* valid, size_t n, SimdPath path) {
   switch (column.type.id) {
     case TypeId::boolean:
       spread(column.bools, first, valid, n, path);

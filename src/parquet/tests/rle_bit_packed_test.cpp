@@ -138,17 +138,20 @@ TEST(RleBitPacked, WidthOneBitsAsBytesMatchUnpackBits) {
   std::mt19937 rng(16);
   std::vector<uint8_t> packed(64);
   for (auto& b : packed) b = static_cast<uint8_t>(rng());
-  for (size_t n = 0; n <= 8 * packed.size(); ++n) {
-    std::vector<uint32_t> expected(n);
-    unpack_bits(packed.data(), packed.data() + packed.size(), 1, n, expected.data());
-    std::vector<uint8_t> got(n);
-    const size_t ones = unpack_bits_to_bytes(packed.data(), n, got.data());
-    size_t expected_ones = 0;
-    for (size_t i = 0; i < n; ++i) {
-      ASSERT_EQ(got[i], expected[i]) << "n " << n << " bit " << i;
-      expected_ones += expected[i];
+  // Both loops: the AVX-512 one runs only where the CPU has it (cpu_features.hpp).
+  for (SimdPath path : {SimdPath::baseline, SimdPath::fastest}) {
+    for (size_t n = 0; n <= 8 * packed.size(); ++n) {
+      std::vector<uint32_t> expected(n);
+      unpack_bits(packed.data(), packed.data() + packed.size(), 1, n, expected.data());
+      std::vector<uint8_t> got(n);
+      const size_t ones = unpack_bits_to_bytes(packed.data(), n, got.data(), path);
+      size_t expected_ones = 0;
+      for (size_t i = 0; i < n; ++i) {
+        ASSERT_EQ(got[i], expected[i]) << "n " << n << " bit " << i;
+        expected_ones += expected[i];
+      }
+      EXPECT_EQ(ones, expected_ones) << "n " << n;
     }
-    EXPECT_EQ(ones, expected_ones) << "n " << n;
   }
 }
 

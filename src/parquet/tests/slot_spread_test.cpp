@@ -81,7 +81,7 @@ void expect_same_slots(const Column& got, const Column& want, const std::string&
 }
 
 TEST(SlotSpread, BothPathsPutEachPresentValueInItsSlot) {
-  if (!spread_has_avx512()) std::cerr << "no AVX-512 on this CPU: only the baseline runs\n";
+  if (!cpu_has_avx512()) std::cerr << "no AVX-512 on this CPU: only the baseline runs\n";
   const std::vector<DataType> types = {{TypeId::boolean},      {TypeId::int32},
                                        {TypeId::date32},       {TypeId::int64},
                                        {TypeId::decimal, 30, 2}, {TypeId::float32},
@@ -107,14 +107,14 @@ TEST(SlotSpread, BothPathsPutEachPresentValueInItsSlot) {
               append_zero(want);
             }
           }
-          for (SpreadPath path : {SpreadPath::baseline, SpreadPath::fastest}) {
+          for (SimdPath path : {SimdPath::baseline, SimdPath::fastest}) {
             Column got = dense;
             spread_tail(got, first, valid.data(), n, path);
             expect_same_slots(got, want,
                               "type " + std::to_string(static_cast<int>(type.id)) + " first " +
                                   std::to_string(first) + " n " + std::to_string(n) + " nulls " +
                                   std::to_string(null_share) +
-                                  (path == SpreadPath::baseline ? " baseline" : " fastest"));
+                                  (path == SimdPath::baseline ? " baseline" : " fastest"));
           }
         }
       }
@@ -167,7 +167,7 @@ TEST(SlotSpread, PlainPagesSpreadStraightFromThePage) {
           const std::string what = "type " + std::to_string(static_cast<int>(type.id)) + " n " +
                                    std::to_string(n) + " nulls " + std::to_string(null_share);
           EXPECT_FALSE(spread_plain(got, bytes, width, page.length, valid.data(), n,
-                                    SpreadPath::baseline))
+                                    SimdPath::baseline))
               << what;
           if (page.length > 0) {
             // A page shorter than its values is left to the decoder, which reports it.
@@ -176,9 +176,9 @@ TEST(SlotSpread, PlainPagesSpreadStraightFromThePage) {
                 << what;
           }
           ASSERT_EQ(spread_plain(got, bytes, width, page.length, valid.data(), n),
-                    spread_has_avx512())
+                    cpu_has_avx512())
               << what;
-          if (spread_has_avx512()) expect_same_slots(got, want, what);
+          if (cpu_has_avx512()) expect_same_slots(got, want, what);
         }
       }
     }
