@@ -1,6 +1,7 @@
 // PLAIN decoding: bulk copies of numbers, then value by value with the logical conversions.
 #include "parquet/plain_decoder.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstring>
@@ -118,13 +119,15 @@ void append_bulk(ByteCursor& in, size_t count, std::vector<T>& dst, Column& out)
 }
 
 // PLAIN strings ([u32 length][bytes]...) appended to the column's bytes and offsets in one
-// bounds-checked pass. The bytes go into room made by one resize (zeroed once, a page at a time)
-// as fixed 16-byte moves: most strings are short, and appending them one by one (a capacity
-// check, a memcpy call and a terminator each) cost ~5 % of a scan. A 16-byte move reads and
+// bounds-checked pass. The bytes go as fixed 16-byte moves into room made by resize (zeroed) a
+// slice at a time: most strings are short, and appending them one by one (a capacity check, a
+// memcpy call and a terminator each) cost ~5 % of a scan; room for the whole page at once was
+// zeroed by `rep stosb`, which left it out of cache for the moves. A 16-byte move reads and
 // writes up to 15 bytes past the value: it is used only while that many page bytes follow it,
-// and the room has 16 bytes of slack. False (with the cursor failed) on a truncated value.
+// and the room keeps 16 bytes of slack. False (with the cursor failed) on a truncated value.
 bool append_plain_strings(ByteCursor& in, size_t count, Column& out) {
   constexpr size_t k_move = 16;
+  constexpr size_t k_slice = 16 << 10;  // zeroed while in L1/L2, below a page
   auto rest = in.rest();
   const char* p = reinterpret_cast<const char*>(rest.data());
   size_t left = rest.size();
@@ -134,12 +137,12 @@ bool append_plain_strings(ByteCursor& in, size_t count, Column& out) {
   reserve_more(out.offsets, count);
   out.offsets.resize(old_offsets + count);
   uint32_t* const offsets = out.offsets.data() + old_offsets;
-  const size_t old_size = out.bytes.size();
-  // At most the rest of the page: one allocation, not a doubling series.
-  reserve_more(out.bytes, left + k_move);
-  out.bytes.resize(old_size + left + k_move);
+  size_t end = out.bytes.size();
+  // At most the rest of the page: one allocation, not a doubling series; the resizes below stay
+  // within it, so `base` holds.
+  reserve_more(out.bytes, left + k_move + k_slice);
   char* const base = out.bytes.data();
-  size_t end = old_size;
+  size_t room = end;  // out.bytes.size()
   for (size_t i = 0; i < count; ++i) {
     uint32_t n = 0;
     if (left < 4 || (std::memcpy(&n, p, 4), n > left - 4)) {
@@ -148,6 +151,10 @@ bool append_plain_strings(ByteCursor& in, size_t count, Column& out) {
       in.skip(rest.size() - left);
       in.fail(left < 4 ? "truncated BYTE_ARRAY length" : "truncated BYTE_ARRAY value");
       return false;
+    }
+    if (end + n + k_move > room) {
+      room = std::min(end + n + k_move + k_slice, out.bytes.capacity());
+      out.bytes.resize(room);
     }
     const char* src = p + 4;
     char* dst = base + end;
