@@ -66,7 +66,7 @@ void emit_run(uint32_t value, size_t count, int bit_width, std::string& out) {
 
 namespace rle_detail {
 
-bool read_run_header(const uint8_t*& p, const uint8_t* end, uint64_t& header) {
+bool read_varint_run_header(const uint8_t*& p, const uint8_t* end, uint64_t& header) {
   header = 0;
   for (int shift = 0;; shift += 7) {
     if (p == end || shift > 35) return false;
