@@ -337,8 +337,7 @@ class PageLoop {
         static_cast<size_t>(header.uncompressed_page_size) -
         std::min<size_t>(rep_size + def_size, static_cast<size_t>(header.uncompressed_page_size));
     if (d.is_compressed) {
-      SL_ASSIGN_OR_RETURN(page.values,
-                          page_bytes(meta_.codec, compressed_values, values_size));
+      SL_ASSIGN_OR_RETURN(page.values, page_bytes(meta_.codec, compressed_values, values_size));
     } else {
       page.values = compressed_values;
     }

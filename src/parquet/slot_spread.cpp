@@ -69,50 +69,57 @@ void spread_offsets(uint32_t* offsets, size_t p, const uint8_t* valid, size_t n)
 
 #ifdef SL_SPREAD_AVX512
 
+#define SL_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,popcnt")))
+
+// The validity bytes (0 or 1) of a block of 8 or 16 slots as a mask.
+template <size_t Slots>
+SL_AVX512 inline uint32_t block_mask(const uint8_t* valid) {
+  const __m128i bytes = Slots == 8 ? _mm_loadl_epi64(reinterpret_cast<const __m128i*>(valid))
+                                   : _mm_loadu_si128(reinterpret_cast<const __m128i*>(valid));
+  return static_cast<uint32_t>(_mm_test_epi8_mask(bytes, _mm_set1_epi8(1))) &
+         ((uint32_t{1} << Slots) - 1);
+}
+
+// The first values of `dense` to the set lanes of `mask`, zeros elsewhere (8-byte or 4-byte lanes).
+template <size_t Size>
+SL_AVX512 inline __m512i expand(uint32_t mask, __m512i dense) {
+  if constexpr (Size == 8) {
+    return _mm512_maskz_expand_epi64(static_cast<__mmask8>(mask), dense);
+  } else {
+    return _mm512_maskz_expand_epi32(static_cast<__mmask16>(mask), dense);
+  }
+}
+
 // The AVX-512 spreads take blocks of slots from the back while a whole block is left and return
 // the slots left at the front (fewer than a block), `p` updated, for the portable loop. A block
 // of B slots [i, i + B): its validity bytes as a mask; its c present values, the first c of the
 // B values loaded from p - c (in bounds: p - c, the present values before the block, is at most
 // i), expanded to the set lanes with zeros elsewhere and stored over the block. Later blocks
-// load below i, so no load reads a slot already stored.
-__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_avx512_64(
-    void* values, size_t& p, const uint8_t* valid, size_t n) {
-  auto* out = static_cast<uint64_t*>(values);
+// load below i, so no load reads a slot already stored. Values of 8 or 4 bytes.
+template <size_t Size>
+SL_AVX512 size_t spread_avx512(void* values, size_t& p, const uint8_t* valid, size_t n) {
+  constexpr size_t slots = 64 / Size;
+  auto* out = static_cast<char*>(values);
   size_t i = n;
-  while (i >= 8) {
-    i -= 8;
-    const __mmask8 mask = static_cast<__mmask8>(
-        _mm_test_epi8_mask(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(valid + i)),
-                           _mm_set1_epi8(1)));
+  while (i >= slots) {
+    i -= slots;
+    const uint32_t mask = block_mask<slots>(valid + i);
     p -= static_cast<size_t>(_mm_popcnt_u32(mask));
-    const __m512i dense = _mm512_loadu_si512(out + p);
-    _mm512_storeu_si512(out + i, _mm512_maskz_expand_epi64(mask, dense));
+    const __m512i dense = _mm512_loadu_si512(out + p * Size);
+    _mm512_storeu_si512(out + i * Size, expand<Size>(mask, dense));
   }
   return i;
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_avx512_32(
-    void* values, size_t& p, const uint8_t* valid, size_t n) {
-  auto* out = static_cast<uint32_t*>(values);
-  size_t i = n;
-  while (i >= 16) {
-    i -= 16;
-    const __mmask16 mask = _mm_test_epi8_mask(
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(valid + i)), _mm_set1_epi8(1));
-    p -= static_cast<size_t>(_mm_popcnt_u32(mask));
-    const __m512i dense = _mm512_loadu_si512(out + p);
-    _mm512_storeu_si512(out + i, _mm512_maskz_expand_epi32(mask, dense));
-  }
-  return i;
-}
-
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi2,popcnt"))) size_t spread_avx512_8(
+// Bytes (booleans), 64 slots a block, as spread_avx512 (byte expands are VBMI2).
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi2,popcnt"))) size_t spread_avx512_bytes(
     void* values, size_t& p, const uint8_t* valid, size_t n) {
   auto* out = static_cast<uint8_t*>(values);
   size_t i = n;
   while (i >= 64) {
     i -= 64;
-    const __mmask64 mask = _mm512_test_epi8_mask(_mm512_loadu_si512(valid + i), _mm512_set1_epi8(1));
+    const __mmask64 mask =
+        _mm512_test_epi8_mask(_mm512_loadu_si512(valid + i), _mm512_set1_epi8(1));
     p -= static_cast<size_t>(_mm_popcnt_u64(mask));
     const __m512i dense = _mm512_loadu_si512(out + p);
     _mm512_storeu_si512(out + i, _mm512_maskz_expand_epi8(mask, dense));
@@ -124,13 +131,12 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi2,popcnt"))) size_t s
 // to their lanes, the null lanes holding offsets[p - c] (where the slot before the block ends),
 // then each null lane takes the end before it by a running maximum over the lanes (offsets never
 // decrease). Stored at offsets[i + 1 ..= i + 16].
-__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_avx512_offsets(
-    uint32_t* offsets, size_t& p, const uint8_t* valid, size_t n) {
+SL_AVX512 size_t spread_avx512_offsets(uint32_t* offsets, size_t& p, const uint8_t* valid,
+                                       size_t n) {
   size_t i = n;
   while (i >= 16) {
     i -= 16;
-    const __mmask16 mask = _mm_test_epi8_mask(
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(valid + i)), _mm_set1_epi8(1));
+    const auto mask = static_cast<__mmask16>(block_mask<16>(valid + i));
     p -= static_cast<size_t>(_mm_popcnt_u32(mask));
     const __m512i before = _mm512_set1_epi32(static_cast<int>(offsets[p]));
     __m512i ends = _mm512_mask_expand_epi32(before, mask, _mm512_loadu_si512(offsets + p + 1));
@@ -150,36 +156,23 @@ __attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_avx512
 // Forward, from a page: blocks of B slots while B page values are left (the load reads B), each
 // block's c present values expanded to its set lanes. Returns the slots done, `p` the page
 // values taken.
-__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_plain_avx512_64(
-    void* values, const char* page, size_t present, size_t& p, const uint8_t* valid, size_t n) {
-  auto* out = static_cast<uint64_t*>(values);
+template <size_t Size>
+SL_AVX512 size_t spread_plain_avx512(void* values, const char* page, size_t present, size_t& p,
+                                     const uint8_t* valid, size_t n) {
+  constexpr size_t slots = 64 / Size;
+  auto* out = static_cast<char*>(values);
   size_t i = 0;
-  while (i + 8 <= n && p + 8 <= present) {
-    const __mmask8 mask = static_cast<__mmask8>(
-        _mm_test_epi8_mask(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(valid + i)),
-                           _mm_set1_epi8(1)));
-    const __m512i dense = _mm512_loadu_si512(page + p * 8);
-    _mm512_storeu_si512(out + i, _mm512_maskz_expand_epi64(mask, dense));
+  while (i + slots <= n && p + slots <= present) {
+    const uint32_t mask = block_mask<slots>(valid + i);
+    const __m512i dense = _mm512_loadu_si512(page + p * Size);
+    _mm512_storeu_si512(out + i * Size, expand<Size>(mask, dense));
     p += static_cast<size_t>(_mm_popcnt_u32(mask));
-    i += 8;
+    i += slots;
   }
   return i;
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) size_t spread_plain_avx512_32(
-    void* values, const char* page, size_t present, size_t& p, const uint8_t* valid, size_t n) {
-  auto* out = static_cast<uint32_t*>(values);
-  size_t i = 0;
-  while (i + 16 <= n && p + 16 <= present) {
-    const __mmask16 mask = _mm_test_epi8_mask(
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(valid + i)), _mm_set1_epi8(1));
-    const __m512i dense = _mm512_loadu_si512(page + p * 4);
-    _mm512_storeu_si512(out + i, _mm512_maskz_expand_epi32(mask, dense));
-    p += static_cast<size_t>(_mm_popcnt_u32(mask));
-    i += 16;
-  }
-  return i;
-}
+#undef SL_AVX512
 
 #endif
 
@@ -197,11 +190,11 @@ void spread(std::vector<T>& values, size_t first, const uint8_t* is_valid, size_
     const bool avx512 = cpu_has_avx512();
     const bool vbmi2 = cpu_has_avx512_vbmi2();
     if constexpr (sizeof(T) == 8) {
-      if (avx512) left = spread_avx512_64(out, p, is_valid, n);
+      if (avx512) left = spread_avx512<8>(out, p, is_valid, n);
     } else if constexpr (sizeof(T) == 4) {
-      if (avx512) left = spread_avx512_32(out, p, is_valid, n);
+      if (avx512) left = spread_avx512<4>(out, p, is_valid, n);
     } else if constexpr (sizeof(T) == 1) {
-      if (vbmi2) left = spread_avx512_8(out, p, is_valid, n);
+      if (vbmi2) left = spread_avx512_bytes(out, p, is_valid, n);
     }
   }
 #else
@@ -210,14 +203,14 @@ void spread(std::vector<T>& values, size_t first, const uint8_t* is_valid, size_
   spread_slots(out, p, is_valid, left);
 }
 
-void spread_strings(Column& column, size_t first, const uint8_t* valid, size_t n,
-                    SimdPath path) {
+void spread_strings(Column& column, size_t first, const uint8_t* valid, size_t n, SimdPath path) {
   size_t p = column.offsets.size() - 1 - first;  // present values
   column.offsets.resize(first + n + 1);
   uint32_t* offsets = column.offsets.data() + first;
   size_t left = n;
 #ifdef SL_SPREAD_AVX512
-  if (path == SimdPath::fastest && cpu_has_avx512()) left = spread_avx512_offsets(offsets, p, valid, n);
+  if (path == SimdPath::fastest && cpu_has_avx512())
+    left = spread_avx512_offsets(offsets, p, valid, n);
 #else
   (void)path;
 #endif
@@ -234,8 +227,7 @@ void spread_plain_into(std::vector<T>& values, const char* page, size_t present,
   values.resize(first + n);
   T* out = values.data() + first;
   size_t p = 0;
-  size_t i = sizeof(T) == 8 ? spread_plain_avx512_64(out, page, present, p, valid, n)
-                            : spread_plain_avx512_32(out, page, present, p, valid, n);
+  size_t i = spread_plain_avx512<sizeof(T)>(out, page, present, p, valid, n);
   for (; i < n; ++i) {
     if (valid[i]) std::memcpy(&out[i], page + p++ * sizeof(T), sizeof(T));
   }
@@ -247,7 +239,8 @@ void spread_plain_into(std::vector<T>& values, const char* page, size_t present,
 bool spread_plain(Column& column, std::string_view page_values, size_t width, size_t present,
                   const uint8_t* valid, size_t n, SimdPath path) {
 #ifdef SL_SPREAD_AVX512
-  if (path != SimdPath::fastest || !cpu_has_avx512() || page_values.size() / width < present) return false;
+  if (path != SimdPath::fastest || !cpu_has_avx512() || page_values.size() / width < present)
+    return false;
   const char* page = page_values.data();
   switch (column.type.id) {
     case TypeId::int32:

@@ -82,10 +82,9 @@ void expect_same_slots(const Column& got, const Column& want, const std::string&
 
 TEST(SlotSpread, BothPathsPutEachPresentValueInItsSlot) {
   if (!cpu_has_avx512()) std::cerr << "no AVX-512 on this CPU: only the baseline runs\n";
-  const std::vector<DataType> types = {{TypeId::boolean},      {TypeId::int32},
-                                       {TypeId::date32},       {TypeId::int64},
-                                       {TypeId::decimal, 30, 2}, {TypeId::float32},
-                                       {TypeId::float64},      {TypeId::string}};
+  const std::vector<DataType> types = {
+      {TypeId::boolean},        {TypeId::int32},   {TypeId::date32},  {TypeId::int64},
+      {TypeId::decimal, 30, 2}, {TypeId::float32}, {TypeId::float64}, {TypeId::string}};
   std::mt19937_64 rng(16);
   for (const auto& type : types) {
     for (size_t first : {0, 3, 70}) {
@@ -141,9 +140,11 @@ std::string plain_bytes(const Column& c) {
 }
 
 TEST(SlotSpread, PlainPagesSpreadStraightFromThePage) {
-  const std::vector<std::pair<DataType, size_t>> types = {
-      {{TypeId::int32}, 4}, {{TypeId::date32}, 4},   {{TypeId::float32}, 4},
-      {{TypeId::int64}, 8}, {{TypeId::float64}, 8}};
+  const std::vector<std::pair<DataType, size_t>> types = {{{TypeId::int32}, 4},
+                                                          {{TypeId::date32}, 4},
+                                                          {{TypeId::float32}, 4},
+                                                          {{TypeId::int64}, 8},
+                                                          {{TypeId::float64}, 8}};
   std::mt19937_64 rng(61);
   for (const auto& [type, width] : types) {
     for (size_t first : {0, 5}) {
@@ -166,8 +167,8 @@ TEST(SlotSpread, PlainPagesSpreadStraightFromThePage) {
           const std::string bytes = plain_bytes(page);
           const std::string what = "type " + std::to_string(static_cast<int>(type.id)) + " n " +
                                    std::to_string(n) + " nulls " + std::to_string(null_share);
-          EXPECT_FALSE(spread_plain(got, bytes, width, page.length, valid.data(), n,
-                                    SimdPath::baseline))
+          EXPECT_FALSE(
+              spread_plain(got, bytes, width, page.length, valid.data(), n, SimdPath::baseline))
               << what;
           if (page.length > 0) {
             // A page shorter than its values is left to the decoder, which reports it.
@@ -175,8 +176,7 @@ TEST(SlotSpread, PlainPagesSpreadStraightFromThePage) {
                                       valid.data(), n))
                 << what;
           }
-          ASSERT_EQ(spread_plain(got, bytes, width, page.length, valid.data(), n),
-                    cpu_has_avx512())
+          ASSERT_EQ(spread_plain(got, bytes, width, page.length, valid.data(), n), cpu_has_avx512())
               << what;
           if (cpu_has_avx512()) expect_same_slots(got, want, what);
         }
