@@ -15,10 +15,12 @@ boolean):
   sportlake-snappy    written by us (our writer's defaults)
   pyarrow-zstd-nulls  10 % nulls in every column, ZSTD
   pyarrow-plain       no dictionary at all, SNAPPY
-ROWS, RUNS and FILES (comma-separated labels) come from the environment.
+ROWS, RUNS and FILES (comma-separated labels) come from the environment; the files (~650 MB at 10M
+rows) are deleted at the end unless KEEP=1 (then their folder is printed).
 """
 import os
 import pathlib
+import shutil
 import statistics
 import subprocess
 import sys
@@ -95,7 +97,16 @@ def pyarrow(path: pathlib.Path, threads: int) -> tuple[float, float]:
 def main() -> None:
     labels = os.environ.get("FILES", "pyarrow-snappy,sportlake-snappy,pyarrow-zstd-nulls,pyarrow-plain").split(",")
     work = pathlib.Path(tempfile.mkdtemp(prefix="sl-bench-pq-read-"))
-    files = write_files(work, set(labels))
+    try:
+        scan_all(labels, write_files(work, set(labels)))
+    finally:
+        if os.environ.get("KEEP", "0") == "1":
+            print(f"files kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def scan_all(labels: list[str], files: dict[str, pathlib.Path]) -> None:
     print(f"parquet full scan, {ROWS} rows, warm vs warm (second scan of a fresh process), {RUNS} rounds, "
           f"order alternating")
     summary = []
