@@ -38,6 +38,24 @@ size_t utf8_prefix_bytes(std::string_view s, size_t chars) {
 template <class T, class Encode>
 void numeric_bounds(const std::vector<T>& values, const Column& c, size_t begin, size_t end,
                     Bounds& out, Encode encode) {
+  if (c.validity.empty()) {
+    // No nulls (most columns): a plain min/max over the values, which the compiler vectorises
+    // (the loop below, with its optional and validity test per value, was 1.5 % of the full
+    // refresh).
+    if (begin == end) return;
+    T lo = values[begin], hi = values[begin];
+    bool finite = true;
+    for (size_t i = begin; i < end; ++i) {
+      const T v = values[i];
+      if constexpr (std::is_floating_point_v<T>) finite &= std::isfinite(v);
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+    }
+    if (!finite) return;  // NaN/Inf: Spark writes no bounds for such a column
+    out.min = encode(lo);
+    out.max = encode(hi);
+    return;
+  }
   std::optional<T> lo, hi;
   for (size_t i = begin; i < end; ++i) {
     if (!c.is_valid(i)) continue;
@@ -56,7 +74,8 @@ void numeric_bounds(const std::vector<T>& values, const Column& c, size_t begin,
 
 Bounds column_bounds(const Column& c, size_t begin, size_t end, const StatsOptions& options) {
   Bounds b;
-  for (size_t i = begin; i < end; ++i) b.null_count += !c.is_valid(i);
+  if (!c.validity.empty())
+    for (size_t i = begin; i < end; ++i) b.null_count += !c.is_valid(i);
   auto json_of = [](auto v) {
     std::string s;
     JsonWriter(s).number(v);

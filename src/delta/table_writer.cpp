@@ -48,17 +48,18 @@ std::string json_list(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-Result<std::string> encode_parquet(const columnar::RecordBatch& batch,
+// Rows [begin, end) of `batch` as one Parquet file's bytes.
+Result<std::string> encode_parquet(const columnar::RecordBatch& batch, size_t begin, size_t end,
                                    const WriteOptions& options) {
   auto sink = std::make_unique<parquet::MemorySink>();
   auto* memory = sink.get();
-  // The whole batch is written at once: a row group of at most its rows keeps the same layout
-  // and lets the writer encode from the batch in place instead of copying it first.
+  // The rows are written at once: a row group of at most their count keeps the same layout and
+  // lets the writer encode from the batch in place instead of copying them first.
   parquet::WriterOptions parquet = options.parquet;
-  parquet.row_group_rows = std::clamp<size_t>(batch.num_rows, 1, parquet.row_group_rows);
+  parquet.row_group_rows = std::clamp<size_t>(end - begin, 1, parquet.row_group_rows);
   SL_ASSIGN_OR_RETURN(auto writer,
                       parquet::ParquetWriter::open(std::move(sink), batch.schema, parquet));
-  SL_TRY(writer->write(batch));
+  SL_TRY(writer->write(batch, begin, end));
   SL_TRY(writer->close());
   return memory->take();
 }
@@ -158,6 +159,58 @@ std::string new_data_file_path(std::string_view directory, int number, parquet::
 
 namespace {
 
+// Whether rows `a` and `b` of a partition column hold the same value (two nulls do).
+bool same_value(const columnar::Column& c, size_t a, size_t b) {
+  const bool valid_a = c.is_valid(a), valid_b = c.is_valid(b);
+  if (!valid_a || !valid_b) return valid_a == valid_b;
+  switch (c.type.id) {
+    case columnar::TypeId::boolean:
+      return (c.bools[a] != 0) == (c.bools[b] != 0);
+    case columnar::TypeId::int32:
+    case columnar::TypeId::date32:
+      return c.i32[a] == c.i32[b];
+    case columnar::TypeId::int64:
+    case columnar::TypeId::timestamp_us:
+      return c.i64[a] == c.i64[b];
+    case columnar::TypeId::string:
+      return c.string_at(a) == c.string_at(b);
+    default:
+      return true;  // not a partition type: partition_value_of refuses it with its first row
+  }
+}
+
+// Row `row`'s value of a partition column as raw bytes appended to `key` (a null apart from
+// every value, a text length-prefixed): equal keys are equal values.
+void append_raw_value(const columnar::Column& c, size_t row, std::string& key) {
+  if (!c.is_valid(row)) {
+    key += '\0';
+    return;
+  }
+  key += '\1';
+  auto raw = [&key](const auto& v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  switch (c.type.id) {
+    case columnar::TypeId::boolean:
+      key += static_cast<char>(c.bools[row] != 0);
+      break;
+    case columnar::TypeId::int32:
+    case columnar::TypeId::date32:
+      raw(c.i32[row]);
+      break;
+    case columnar::TypeId::int64:
+    case columnar::TypeId::timestamp_us:
+      raw(c.i64[row]);
+      break;
+    case columnar::TypeId::string: {
+      const auto v = c.string_at(row);
+      raw(static_cast<uint32_t>(v.size()));
+      key.append(v);
+      break;
+    }
+    default:
+      break;  // see same_value
+  }
+}
+
 // The rows of `data` as data files, grouped by the values of `partitions` (the partition columns,
 // row for row with `data`; none: one group).
 Result<std::vector<Add>> write_partitioned(Storage& storage, const columnar::RecordBatch& partitions,
@@ -173,22 +226,35 @@ Result<std::vector<Add>> write_partitioned(Storage& storage, const columnar::Rec
   if (partitions.columns.empty()) {
     groups.push_back({});
   } else {
+    // A row's group is its predecessor's while the values stay the same (rows come in runs: a
+    // Silver file's rows are all one partition); a new run's group is found by its values' raw
+    // bytes, and only a new group's values are formatted as text (once per partition, where
+    // formatting and hashing them per row cost ~6 % of the full refresh).
     std::unordered_map<std::string, size_t> by_key;
+    std::string key;
+    size_t group = 0;
     for (size_t row = 0; row < data.num_rows; ++row) {
-      std::string key;
-      PartitionValues values;
-      std::string directory;
-      for (size_t k = 0; k < partitions.columns.size(); ++k) {
-        const auto& name = partitions.schema[k].name;
-        SL_ASSIGN_OR_RETURN(auto v, partition_value_of(partitions.columns[k], row, name));
-        key += v ? "v" + *v : "n";
-        key += '\x1f';
-        directory += partition_directory(name, v) + "/";
-        values.emplace(name, std::move(v));
+      bool same = row > 0;
+      for (size_t k = 0; same && k < partitions.columns.size(); ++k)
+        same = same_value(partitions.columns[k], row - 1, row);
+      if (!same) {
+        key.clear();
+        for (const auto& c : partitions.columns) append_raw_value(c, row, key);
+        auto [it, inserted] = by_key.try_emplace(key, groups.size());
+        if (inserted) {
+          PartitionValues values;
+          std::string directory;
+          for (size_t k = 0; k < partitions.columns.size(); ++k) {
+            const auto& name = partitions.schema[k].name;
+            SL_ASSIGN_OR_RETURN(auto v, partition_value_of(partitions.columns[k], row, name));
+            directory += partition_directory(name, v) + "/";
+            values.emplace(name, std::move(v));
+          }
+          groups.push_back({std::move(values), std::move(directory), {}});
+        }
+        group = it->second;
       }
-      auto [it, inserted] = by_key.try_emplace(key, groups.size());
-      if (inserted) groups.push_back({std::move(values), std::move(directory), {}});
-      groups[it->second].rows.push_back(static_cast<uint32_t>(row));
+      groups[group].rows.push_back(static_cast<uint32_t>(row));
     }
   }
 
@@ -200,17 +266,19 @@ Result<std::vector<Add>> write_partitioned(Storage& storage, const columnar::Rec
     for (size_t begin = 0; begin < group_rows || (begin == 0 && group_rows == 0 && adds.empty());
          begin += options.max_rows_per_file) {
       size_t end = std::min(group_rows, begin + options.max_rows_per_file);
+      // Every row in one group: its files are ranges of the batch, written from it in place.
+      // Otherwise the group's rows of this file are copied out first.
       columnar::RecordBatch part;
       const columnar::RecordBatch* file_batch = &data;
-      if (!all_rows || begin > 0 || end < data.num_rows) {  // a copy only of a part of the rows
-        std::vector<uint32_t> rows;
-        for (size_t r = begin; r < end; ++r) {
-          rows.push_back(all_rows ? static_cast<uint32_t>(r) : group.rows[r]);
-        }
-        part = take_rows(data, rows);
+      size_t first = begin, last = end;
+      if (!all_rows) {
+        part = take_rows(data, std::vector<uint32_t>(group.rows.begin() + begin,
+                                                     group.rows.begin() + end));
         file_batch = &part;
+        first = 0;
+        last = part.num_rows;
       }
-      SL_ASSIGN_OR_RETURN(auto bytes, encode_parquet(*file_batch, options));
+      SL_ASSIGN_OR_RETURN(auto bytes, encode_parquet(*file_batch, first, last, options));
       std::string path = new_data_file_path(group.directory, file_number++, options.parquet.codec);
       SL_TRY(storage.put(path, bytes));
       Add add;
@@ -219,7 +287,7 @@ Result<std::vector<Add>> write_partitioned(Storage& storage, const columnar::Rec
       add.size = static_cast<int64_t>(bytes.size());
       add.modification_time = now_ms(options.transaction.now_ms);
       add.data_change = data_change;
-      add.stats = collect_stats(*file_batch, 0, file_batch->num_rows, options.stats);
+      add.stats = collect_stats(*file_batch, first, last, options.stats);
       adds.push_back(std::move(add));
       if (end >= group_rows) break;
     }

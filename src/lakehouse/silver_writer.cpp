@@ -7,6 +7,7 @@
 
 #include "columnar/batch_ops.hpp"
 #include "columnar/memory_size.hpp"
+#include "common/parallel.hpp"
 #include "lakehouse/bronze_changes.hpp"
 #include "lakehouse/lake_tables.hpp"
 #include "lakehouse/silver_store.hpp"
@@ -68,23 +69,46 @@ Status SilverFileWriter::append(const columnar::RecordBatch& rows) {
   return {};
 }
 
+namespace {
+
+// The partitions `held` written as sorted data files, on up to `threads` threads (a partition
+// each at a time, freed once written); the files in the partitions' order.
+Result<std::vector<delta::Add>> write_partitions(const delta::Lake& lake, const std::string& table,
+                                                 std::map<std::string, columnar::RecordBatch> held,
+                                                 size_t threads) {
+  std::vector<columnar::RecordBatch> partitions;
+  partitions.reserve(held.size());
+  while (!held.empty()) partitions.push_back(std::move(held.extract(held.begin()).mapped()));
+  std::vector<std::vector<delta::Add>> files(partitions.size());
+  std::vector<Status> status(partitions.size());
+  parallel_for(partitions.size(), threads, [&](size_t i) {
+    auto written = write_silver_files(lake, table, std::move(partitions[i]));
+    if (written)
+      files[i] = std::move(*written);
+    else
+      status[i] = written.error();
+  });
+  std::vector<delta::Add> written;
+  for (size_t i = 0; i < files.size(); ++i) {
+    SL_TRY(status[i]);
+    written.insert(written.end(), std::make_move_iterator(files[i].begin()),
+                   std::make_move_iterator(files[i].end()));
+  }
+  return written;
+}
+
+}  // namespace
+
 Status SilverFileWriter::spill_in_background() {
   SL_TRY(finish_spill());
   if (held_.empty()) return {};
   ++spills_;
   held_bytes_ = 0;
-  background_ = std::async(
-      std::launch::async,
-      [this, taken = std::move(held_)]() mutable -> Result<std::vector<delta::Add>> {
-        std::vector<delta::Add> written;
-        while (!taken.empty()) {
-          auto node = taken.extract(taken.begin());
-          SL_ASSIGN_OR_RETURN(auto files,
-                              write_silver_files(lake_, table_, std::move(node.mapped())));
-          written.insert(written.end(), files.begin(), files.end());
-        }
-        return written;
-      });
+  // One thread: this one goes on holding rows meanwhile, the caller's other stage builds them.
+  background_ = std::async(std::launch::async,
+                           [this, taken = std::move(held_)]() mutable {
+                             return write_partitions(lake_, table_, std::move(taken), 1);
+                           });
   held_.clear();  // moved from: made empty again for the next appends
   return {};
 }
@@ -100,11 +124,12 @@ Status SilverFileWriter::spill() {
   SL_TRY(finish_spill());
   if (held_.empty()) return {};
   ++spills_;
-  while (!held_.empty()) {
-    auto node = held_.extract(held_.begin());
-    SL_ASSIGN_OR_RETURN(auto files, write_silver_files(lake_, table_, std::move(node.mapped())));
-    written_.insert(written_.end(), files.begin(), files.end());
-  }
+  // The caller waits for these files (the end of a refresh, a writer past its limit): written
+  // on every core, a partition per thread.
+  SL_ASSIGN_OR_RETURN(auto files,
+                      write_partitions(lake_, table_, std::move(held_), hardware_threads()));
+  held_.clear();
+  written_.insert(written_.end(), files.begin(), files.end());
   held_bytes_ = 0;
   return {};
 }

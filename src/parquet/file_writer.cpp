@@ -56,7 +56,9 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::open(const std::filesystem
   return open(std::move(sink), std::move(schema), std::move(options));
 }
 
-Status ParquetWriter::write(const RecordBatch& batch) {
+Status ParquetWriter::write(const RecordBatch& batch) { return write(batch, 0, batch.num_rows); }
+
+Status ParquetWriter::write(const RecordBatch& batch, size_t first_row, size_t end_row) {
   if (closed_) return make_error(Errc::invalid_argument, "parquet: write after close");
   if (batch.columns.size() != schema_.size()) {
     return make_error(Errc::invalid_argument,
@@ -73,30 +75,32 @@ Status ParquetWriter::write(const RecordBatch& batch) {
     }
     SL_TRY(check_column(schema_[i], c, schema_[i].name));
   }
-  if (batch.num_rows == 0) return {};
+  if (first_row > end_row || end_row > batch.num_rows)
+    return make_error(Errc::invalid_argument, "parquet: rows out of the batch");
+  if (first_row == end_row) return {};
   // Whole row groups go straight from the caller's batch when nothing is pending; only the rest
   // is copied (a big batch is not duplicated in memory).
-  size_t begin = 0;
+  size_t begin = first_row;
   const size_t group_rows = options_.row_group_rows;
-  while (pending_rows_ == 0 && batch.num_rows - begin >= group_rows) {
+  while (pending_rows_ == 0 && end_row - begin >= group_rows) {
     std::vector<std::vector<ColumnSlice>> slices(schema_.size());
     for (size_t c = 0; c < schema_.size(); ++c)
       slices[c].push_back({&batch.columns[c], begin, begin + group_rows});
     SL_TRY(write_row_group(slices, group_rows));
     begin += group_rows;
   }
-  if (begin == batch.num_rows) return {};
-  if (begin == 0) {
+  if (begin == end_row) return {};
+  if (begin == 0 && end_row == batch.num_rows) {
     pending_.push_back(batch);
   } else {
-    RecordBatch rest{batch.schema, {}, batch.num_rows - begin};
+    RecordBatch rest{batch.schema, {}, end_row - begin};
     for (size_t c = 0; c < schema_.size(); ++c) {
       rest.columns.push_back(Column::for_field(schema_[c]));
-      rest.columns.back().append_rows(batch.columns[c], begin, batch.num_rows);
+      rest.columns.back().append_rows(batch.columns[c], begin, end_row);
     }
     pending_.push_back(std::move(rest));
   }
-  pending_rows_ += batch.num_rows - begin;
+  pending_rows_ += end_row - begin;
   while (pending_rows_ >= options_.row_group_rows) SL_TRY(flush_row_group(options_.row_group_rows));
   return {};
 }

@@ -37,6 +37,9 @@ class ParquetWriter {
   // The batch's columns must have the writer schema's types and shapes, and no null where a field
   // is required (under a present parent); the batch is copied.
   Status write(const columnar::RecordBatch& batch);
+  // Rows [first_row, end_row) of `batch` (the whole batch is checked), as write() would write a
+  // batch of just those rows, without that copy when they fill whole row groups.
+  Status write(const columnar::RecordBatch& batch, size_t first_row, size_t end_row);
   Status close();
 
   const FileMetaData& metadata() const { return metadata_; }

@@ -4,7 +4,11 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
+#include <simdjson.h>
 
 #include "delta/footer_cache.hpp"
 #include "delta/memory_storage.hpp"
@@ -16,6 +20,17 @@ namespace sl::delta {
 namespace {
 
 using testing::people;
+
+// numRecords of a file's stats.
+std::optional<int64_t> file_records_of(const Add& f) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element stats;
+  int64_t records = 0;
+  if (!f.stats || parser.parse(f.stats->data(), f.stats->size()).get(stats) != simdjson::SUCCESS ||
+      stats["numRecords"].get(records) != simdjson::SUCCESS)
+    return std::nullopt;
+  return records;
+}
 
 WriteOptions options_for(std::vector<std::string> partitions = {}) {
   WriteOptions o;
@@ -69,6 +84,71 @@ TEST(Scan, WriteDataFilesTakingTheBatchOverWritesTheSameFiles) {
   no_day.columns.pop_back();
   MemoryStorage storage;
   EXPECT_FALSE(write_data_files(storage, std::move(no_day), {"day"}, options_for({"day"}), true).ok());
+}
+
+// Rows grouped by two partition columns (a text with a null, a date) that come in runs and come
+// back (a, a, b, a, null...), each partition's rows in their order; a partition longer than
+// max_rows_per_file written as ranges of the batch; the stats of each range its own.
+TEST(Scan, PartitionRunsGroupedAndLongPartitionsSplitIntoRanges) {
+  auto batch = people(0, 60);
+  columnar::Column team({columnar::TypeId::string});
+  for (size_t r = 0; r < batch.num_rows; ++r) {
+    if (r % 20 >= 15)
+      team.append_null();
+    else
+      team.append_string(r % 20 < 10 ? "a b" : "c");  // runs of 10, 5 and 5 rows
+  }
+  for (auto& d : batch.columns[2].i32) d = 20000;  // one day: the team alone splits the rows
+  batch.schema.push_back({"team", {columnar::TypeId::string}, true});
+  batch.columns.push_back(std::move(team));
+  auto options = options_for({"day", "team"});
+  options.max_rows_per_file = 12;
+  MemoryStorage storage;
+  ASSERT_TRUE(write_table(storage, batch, options).ok());
+  auto snapshot = load_snapshot(storage);
+  ASSERT_TRUE(snapshot.ok());
+  // "a b": 30 rows → 12 + 12 + 6; "c": 15 → 12 + 3; null: 15 → 12 + 3.
+  std::map<std::optional<std::string>, std::vector<int64_t>> files_per_team;
+  for (const auto& f : snapshot->files) {
+    EXPECT_EQ(f.partition_values.at("day"), "2024-10-04");
+    const auto& team_value = f.partition_values.at("team");
+    EXPECT_NE(f.path.find(team_value ? (*team_value == "a b" ? "team=a%2520b/" : "team=c/")
+                                     : "team=__HIVE_DEFAULT_PARTITION__/"),
+              std::string::npos)
+        << f.path;
+    files_per_team[team_value].push_back(*file_records_of(f));
+  }
+  using Counts = std::vector<int64_t>;
+  auto sorted = [](Counts c) {
+    std::sort(c.begin(), c.end());
+    return c;
+  };
+  EXPECT_EQ(sorted(files_per_team[std::string("a b")]), (Counts{6, 12, 12}));
+  EXPECT_EQ(sorted(files_per_team[std::string("c")]), (Counts{3, 12}));
+  EXPECT_EQ(sorted(files_per_team[std::nullopt]), (Counts{3, 12}));
+  auto all = scan_all(storage, *snapshot);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->num_rows, 60u);
+  std::map<std::optional<std::string>, std::vector<int64_t>> ids_per_team;
+  size_t team_column = 0;
+  for (size_t c = 0; c < all->schema.size(); ++c)
+    if (all->schema[c].name == "team") team_column = c;
+  for (size_t r = 0; r < all->num_rows; ++r) {
+    const auto& t = all->columns[team_column];
+    ids_per_team[t.is_valid(r) ? std::optional<std::string>(std::string(t.string_at(r)))
+                               : std::nullopt]
+        .push_back(all->columns[0].i64[r]);
+  }
+  for (auto& [team_value, ids] : ids_per_team) {
+    std::sort(ids.begin(), ids.end());
+    for (int64_t id : ids) {
+      const int64_t in_cycle = id % 20;
+      EXPECT_EQ(team_value, in_cycle >= 15  ? std::nullopt
+                            : in_cycle < 10 ? std::optional<std::string>("a b")
+                                            : std::optional<std::string>("c"))
+          << id;
+    }
+  }
 }
 
 TEST(Scan, PrunesFilesByPartitionAndStats) {

@@ -130,5 +130,103 @@ TEST(ParquetWriter, FloatStatisticsIgnoreNanAndSignZeros) {
   EXPECT_EQ(hi, 3.5);
 }
 
+// The metadata of one int64 column `values` written as one row group.
+ColumnMetaData int64_chunk(const std::vector<int64_t>& values) {
+  RecordBatch b;
+  b.schema = {{"x", {TypeId::int64}, false}};
+  Column x({TypeId::int64});
+  for (int64_t v : values) x.append_i64(v);
+  b.columns = {std::move(x)};
+  b.num_rows = values.size();
+  auto writer = ParquetWriter::open(std::make_unique<MemorySink>(), b.schema);
+  EXPECT_TRUE((*writer)->write(b).ok());
+  EXPECT_TRUE((*writer)->close().ok());
+  return (*writer)->metadata().row_groups[0].columns[0].meta_data;
+}
+
+// The dictionary is decided per chunk: PLAIN when more than 90 % of the values are distinct,
+// and early when the first 8,192 values barely repeat (column_writer.cpp, the probe).
+TEST(ParquetWriter, DictionaryGivesUpOnNearUniqueChunksEarly) {
+  std::vector<int64_t> unique(20'000), repeating(20'000), front_unique(20'000),
+      repeating_first(20'000), small_unique(5'000);
+  for (size_t i = 0; i < 20'000; ++i) {
+    unique[i] = static_cast<int64_t>(i * 7919 % 20'011);      // all distinct, unordered
+    repeating[i] = static_cast<int64_t>(i * 7919 % 2'000);    // 2,000 distinct
+    front_unique[i] = static_cast<int64_t>(i % 17'000);       // 85 % distinct, repeats late
+    repeating_first[i] = static_cast<int64_t>(i % 8'000);     // repeats within the probe
+  }
+  for (size_t i = 0; i < small_unique.size(); ++i) small_unique[i] = static_cast<int64_t>(i);
+  auto has_dictionary = [](const ColumnMetaData& m) {
+    return m.dictionary_page_offset.has_value();
+  };
+  EXPECT_FALSE(has_dictionary(int64_chunk(unique)));
+  const auto dictionary = int64_chunk(repeating);
+  EXPECT_TRUE(has_dictionary(dictionary));
+  EXPECT_EQ(dictionary.statistics.distinct_count, 2'000);
+  // Below 90 % distinct, but its first 8,192 values all distinct: the probe gives up.
+  EXPECT_FALSE(has_dictionary(int64_chunk(front_unique)));
+  EXPECT_TRUE(has_dictionary(int64_chunk(repeating_first)));
+  EXPECT_FALSE(has_dictionary(int64_chunk(small_unique))) << "fewer values than the probe: 90 %";
+  const auto stats = int64_chunk(unique).statistics;
+  int64_t lo = -1, hi = -1;
+  std::memcpy(&lo, stats.min_value->data(), 8);
+  std::memcpy(&hi, stats.max_value->data(), 8);
+  EXPECT_EQ(lo, 0);
+  EXPECT_EQ(hi, 20'010);
+}
+
+// Statistics of numbers skip NaNs wherever they are (first, between, last), none if all are.
+TEST(ParquetWriter, FloatStatisticsSkipLeadingNans) {
+  auto bounds = [](std::vector<double> values) {
+    RecordBatch b;
+    b.schema = {{"x", {TypeId::float64}, true}};
+    Column x({TypeId::float64});
+    for (double v : values) x.append_f64(v);
+    b.columns = {std::move(x)};
+    b.num_rows = values.size();
+    auto writer = ParquetWriter::open(std::make_unique<MemorySink>(), b.schema);
+    EXPECT_TRUE((*writer)->write(b).ok());
+    EXPECT_TRUE((*writer)->close().ok());
+    return (*writer)->metadata().row_groups[0].columns[0].meta_data.statistics;
+  };
+  const double nan = std::nan("");
+  const auto stats = bounds({nan, nan, 2.5, nan, -1.0, 7.0, nan});
+  double lo = 0, hi = 0;
+  ASSERT_TRUE(stats.min_value && stats.max_value);
+  std::memcpy(&lo, stats.min_value->data(), 8);
+  std::memcpy(&hi, stats.max_value->data(), 8);
+  EXPECT_EQ(lo, -1.0);
+  EXPECT_EQ(hi, 7.0);
+  const auto none = bounds({nan, nan});
+  EXPECT_FALSE(none.min_value.has_value());
+  EXPECT_FALSE(none.max_value.has_value());
+}
+
+// Writing rows [begin, end) of a batch gives the bytes of writing a batch of just those rows.
+TEST(ParquetWriter, ARangeOfABatchIsWrittenAsACopyOfItsRows) {
+  auto write = [](const RecordBatch& batch, size_t begin, size_t end, size_t row_group_rows) {
+    auto sink = std::make_unique<MemorySink>();
+    MemorySink* memory = sink.get();
+    WriterOptions options;
+    options.row_group_rows = row_group_rows;
+    auto writer = ParquetWriter::open(std::move(sink), batch.schema, options);
+    EXPECT_TRUE((*writer)->write(batch, begin, end).ok());
+    EXPECT_TRUE((*writer)->close().ok());
+    return memory->take();
+  };
+  const RecordBatch all = sample_batch(1'000);
+  for (size_t row_group_rows : {size_t{150}, size_t{1'000}}) {
+    RecordBatch part{all.schema, {}, 250};
+    for (const auto& c : all.columns) {
+      part.columns.push_back(Column(c.type));
+      part.columns.back().append_rows(c, 100, 350);
+    }
+    EXPECT_EQ(write(all, 100, 350, row_group_rows), write(part, 0, 250, row_group_rows))
+        << row_group_rows;
+  }
+  auto writer = ParquetWriter::open(std::make_unique<MemorySink>(), all.schema);
+  EXPECT_FALSE((*writer)->write(all, 10, 1'001).ok());
+}
+
 }  // namespace
 }  // namespace sl::parquet
