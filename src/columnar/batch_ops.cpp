@@ -1,4 +1,4 @@
-// take_rows / null_column / append_batch, flat and nested columns.
+// take_rows / append_rows / null_column / append_batch, flat and nested columns.
 #include "columnar/batch_ops.hpp"
 
 namespace sl::columnar {
@@ -6,8 +6,10 @@ namespace sl::columnar {
 namespace {
 template <class T>
 void gather(const std::vector<T>& from, std::vector<T>& to, const std::vector<uint32_t>& rows) {
-  to.reserve(rows.size());
-  for (uint32_t r : rows) to.push_back(from[r]);
+  const size_t at = to.size();
+  to.resize(at + rows.size());  // then filled by index: no capacity check per row
+  T* out = to.data() + at;
+  for (size_t k = 0; k < rows.size(); ++k) out[k] = from[rows[k]];
 }
 }  // namespace
 
@@ -32,12 +34,18 @@ Column take_nested_rows(const Column& c, const std::vector<uint32_t>& rows) {
 }
 }  // namespace
 
-Column take_rows(const Column& c, const std::vector<uint32_t>& rows) {
-  if (c.type.id == TypeId::struct_ || c.type.id == TypeId::list || c.type.id == TypeId::map)
-    return take_nested_rows(c, rows);
-  Column out(c.type);
-  out.length = rows.size();
-  if (!c.validity.empty()) gather(c.validity, out.validity, rows);
+namespace {
+// Appends the rows of flat column `c` at `rows` to `out` (same type).
+void append_taken_rows(Column& out, const Column& c, const std::vector<uint32_t>& rows) {
+  if (!c.validity.empty() || !out.validity.empty()) {
+    if (out.validity.empty()) out.validity.assign(out.length, 1);
+    if (c.validity.empty()) {
+      out.validity.insert(out.validity.end(), rows.size(), 1);
+    } else {
+      gather(c.validity, out.validity, rows);
+    }
+  }
+  out.length += rows.size();
   switch (c.type.id) {
     case TypeId::boolean:
       gather(c.bools, out.bools, rows);
@@ -64,25 +72,57 @@ Column take_rows(const Column& c, const std::vector<uint32_t>& rows) {
       gather(c.f64, out.f64, rows);
       break;
     case TypeId::string:
-    case TypeId::binary:
-      out.offsets.reserve(rows.size() + 1);
-      {
-        size_t total = 0;  // reserved exactly: appending would grow the bytes up to twice
-        for (uint32_t r : rows) total += c.string_at(r).size();
-        out.bytes.reserve(total);
-      }
+    case TypeId::binary: {
+      out.offsets.reserve(out.offsets.size() + rows.size());
+      size_t total = out.bytes.size();  // reserved exactly: appending would grow up to twice
+      for (uint32_t r : rows) total += c.offsets[r + 1] - c.offsets[r];
+      out.bytes.reserve(total);
       for (uint32_t r : rows) {
-        auto v = c.string_at(r);
-        out.bytes.append(v);
+        out.bytes.append(c.bytes, c.offsets[r], c.offsets[r + 1] - c.offsets[r]);
         out.offsets.push_back(static_cast<uint32_t>(out.bytes.size()));
       }
       break;
+    }
     case TypeId::struct_:
     case TypeId::list:
     case TypeId::map:
       break;  // take_nested_rows
   }
+}
+
+bool is_nested(const Column& c) {
+  return c.type.id == TypeId::struct_ || c.type.id == TypeId::list || c.type.id == TypeId::map;
+}
+}  // namespace
+
+Column take_rows(const Column& c, const std::vector<uint32_t>& rows) {
+  if (is_nested(c)) return take_nested_rows(c, rows);
+  Column out(c.type);
+  append_taken_rows(out, c, rows);
   return out;
+}
+
+Status append_rows(RecordBatch& to, const RecordBatch& from, const std::vector<uint32_t>& rows) {
+  if (to.columns.empty() && to.num_rows == 0) {
+    to = take_rows(from, rows);
+    return {};
+  }
+  if (to.columns.size() != from.columns.size())
+    return make_error(Errc::internal, "append_rows: column counts differ");
+  for (size_t i = 0; i < to.columns.size(); ++i) {
+    Column& dst = to.columns[i];
+    const Column& src = from.columns[i];
+    if (!(dst.type == src.type) || dst.children.size() != src.children.size())
+      return make_error(Errc::internal, "append_rows: types differ");
+    if (is_nested(src)) {
+      Column taken = take_nested_rows(src, rows);
+      dst.append_rows(taken, 0, taken.length);
+    } else {
+      append_taken_rows(dst, src, rows);
+    }
+  }
+  to.num_rows += rows.size();
+  return {};
 }
 
 RecordBatch take_rows(const RecordBatch& batch, const std::vector<uint32_t>& rows) {

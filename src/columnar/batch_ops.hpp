@@ -22,5 +22,8 @@ void take_rows_in_place(RecordBatch& batch, const std::vector<uint32_t>& rows);
 Column null_column(const Field& field, size_t length);
 // Appends the rows of `from` to `to` (same schema; nested columns included).
 Status append_batch(RecordBatch& to, const RecordBatch& from);
+// Appends the rows of `from` at `rows` to `to` (same schema; `to` empty: take_rows): what
+// append_batch(to, take_rows(from, rows)) appends, without the copy in between.
+Status append_rows(RecordBatch& to, const RecordBatch& from, const std::vector<uint32_t>& rows);
 
 }  // namespace sl::columnar

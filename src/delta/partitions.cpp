@@ -226,6 +226,55 @@ Status append_typed_value(columnar::Column& c, const std::optional<std::string>&
 
 }  // namespace
 
+bool same_partition_value(const columnar::Column& c, size_t a, size_t b) {
+  const bool valid_a = c.is_valid(a), valid_b = c.is_valid(b);
+  if (!valid_a || !valid_b) return valid_a == valid_b;
+  switch (c.type.id) {
+    case TypeId::boolean:
+      return (c.bools[a] != 0) == (c.bools[b] != 0);
+    case TypeId::int32:
+    case TypeId::date32:
+      return c.i32[a] == c.i32[b];
+    case TypeId::int64:
+    case TypeId::timestamp_us:
+      return c.i64[a] == c.i64[b];
+    case TypeId::string:
+      return c.string_at(a) == c.string_at(b);
+    default:
+      return true;  // not a partition type: partition_value_of refuses it with its first row
+  }
+}
+
+void append_partition_key(const columnar::Column& c, size_t row, std::string& key) {
+  if (!c.is_valid(row)) {
+    key += '\0';
+    return;
+  }
+  key += '\1';
+  auto raw = [&key](const auto& v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  switch (c.type.id) {
+    case TypeId::boolean:
+      key += static_cast<char>(c.bools[row] != 0);
+      break;
+    case TypeId::int32:
+    case TypeId::date32:
+      raw(c.i32[row]);
+      break;
+    case TypeId::int64:
+    case TypeId::timestamp_us:
+      raw(c.i64[row]);
+      break;
+    case TypeId::string: {
+      const auto v = c.string_at(row);
+      raw(static_cast<uint32_t>(v.size()));
+      key.append(v);
+      break;
+    }
+    default:
+      break;  // see same_partition_value
+  }
+}
+
 Status append_partition_value(columnar::Column& c, const std::optional<std::string>& value,
                               std::string_view name) {
   return append_typed_value(c, value, "partition column '" + std::string(name) + "'",

@@ -17,6 +17,14 @@ namespace sl::delta {
 Result<std::optional<std::string>> partition_value_of(const columnar::Column& column, size_t row,
                                                       std::string_view column_name);
 
+// Rows grouped by partition without their values as text (partition_value_of, once a group):
+// whether rows `a` and `b` of a partition column hold the same value (two nulls do), and row
+// `row`'s value as raw bytes appended to `key` (a null apart from every value, a text
+// length-prefixed: equal keys of the same columns are equal values). A column of a type that
+// cannot partition compares equal (partition_value_of refuses it).
+bool same_partition_value(const columnar::Column& column, size_t a, size_t b);
+void append_partition_key(const columnar::Column& column, size_t row, std::string& key);
+
 // Appends the typed value of a partition string to `column` (null for nullopt or "").
 Status append_partition_value(columnar::Column& column, const std::optional<std::string>& value,
                               std::string_view column_name);

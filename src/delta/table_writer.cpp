@@ -159,58 +159,6 @@ std::string new_data_file_path(std::string_view directory, int number, parquet::
 
 namespace {
 
-// Whether rows `a` and `b` of a partition column hold the same value (two nulls do).
-bool same_value(const columnar::Column& c, size_t a, size_t b) {
-  const bool valid_a = c.is_valid(a), valid_b = c.is_valid(b);
-  if (!valid_a || !valid_b) return valid_a == valid_b;
-  switch (c.type.id) {
-    case columnar::TypeId::boolean:
-      return (c.bools[a] != 0) == (c.bools[b] != 0);
-    case columnar::TypeId::int32:
-    case columnar::TypeId::date32:
-      return c.i32[a] == c.i32[b];
-    case columnar::TypeId::int64:
-    case columnar::TypeId::timestamp_us:
-      return c.i64[a] == c.i64[b];
-    case columnar::TypeId::string:
-      return c.string_at(a) == c.string_at(b);
-    default:
-      return true;  // not a partition type: partition_value_of refuses it with its first row
-  }
-}
-
-// Row `row`'s value of a partition column as raw bytes appended to `key` (a null apart from
-// every value, a text length-prefixed): equal keys are equal values.
-void append_raw_value(const columnar::Column& c, size_t row, std::string& key) {
-  if (!c.is_valid(row)) {
-    key += '\0';
-    return;
-  }
-  key += '\1';
-  auto raw = [&key](const auto& v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
-  switch (c.type.id) {
-    case columnar::TypeId::boolean:
-      key += static_cast<char>(c.bools[row] != 0);
-      break;
-    case columnar::TypeId::int32:
-    case columnar::TypeId::date32:
-      raw(c.i32[row]);
-      break;
-    case columnar::TypeId::int64:
-    case columnar::TypeId::timestamp_us:
-      raw(c.i64[row]);
-      break;
-    case columnar::TypeId::string: {
-      const auto v = c.string_at(row);
-      raw(static_cast<uint32_t>(v.size()));
-      key.append(v);
-      break;
-    }
-    default:
-      break;  // see same_value
-  }
-}
-
 // The rows of `data` as data files, grouped by the values of `partitions` (the partition columns,
 // row for row with `data`; none: one group).
 Result<std::vector<Add>> write_partitioned(Storage& storage, const columnar::RecordBatch& partitions,
@@ -236,10 +184,10 @@ Result<std::vector<Add>> write_partitioned(Storage& storage, const columnar::Rec
     for (size_t row = 0; row < data.num_rows; ++row) {
       bool same = row > 0;
       for (size_t k = 0; same && k < partitions.columns.size(); ++k)
-        same = same_value(partitions.columns[k], row - 1, row);
+        same = same_partition_value(partitions.columns[k], row - 1, row);
       if (!same) {
         key.clear();
-        for (const auto& c : partitions.columns) append_raw_value(c, row, key);
+        for (const auto& c : partitions.columns) append_partition_key(c, row, key);
         auto [it, inserted] = by_key.try_emplace(key, groups.size());
         if (inserted) {
           PartitionValues values;

@@ -142,6 +142,27 @@ TEST(Columnar, TakeRowsInPlaceEqualsTakeRows) {
   }
 }
 
+// append_rows appends what append_batch(to, take_rows(from, rows)) appends, whichever side has
+// a validity vector (a batch without nulls onto one with, and the other way round).
+TEST(Columnar, AppendRowsEqualsAppendingTakenRows) {
+  auto no_nulls = flat();
+  no_nulls.columns[1].validity.clear();  // "name" of row 1 then reads as ""
+  const std::vector<uint32_t> rows = {2, 1, 1};
+  for (const auto& to_batch : {flat(), no_nulls, RecordBatch{}, nested()})
+    for (const auto& from : {flat(), no_nulls, nested()}) {
+      if ((to_batch.schema.size() == 1) != (from.schema.size() == 1) && !to_batch.schema.empty())
+        continue;  // flat onto nested: not the same schema
+      auto expected = to_batch;
+      ASSERT_TRUE(append_batch(expected, take_rows(from, rows)).ok());
+      auto appended = to_batch;
+      ASSERT_TRUE(append_rows(appended, from, rows).ok());
+      ASSERT_EQ(appended.num_rows, expected.num_rows);
+      EXPECT_EQ(rows_json(appended), rows_json(expected));
+      for (size_t c = 0; c < appended.columns.size(); ++c)
+        EXPECT_EQ(appended.columns[c].null_count(), expected.columns[c].null_count());
+    }
+}
+
 TEST(Columnar, CellsAsJsonAndCsv) {
   auto b = sample();
   EXPECT_EQ(row_json(b, 0).dump(), R"({"id":1,"name":"Juliette, \"Jo\"","tags":["run","bike"]})");
