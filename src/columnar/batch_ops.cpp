@@ -73,10 +73,12 @@ void append_taken_rows(Column& out, const Column& c, const std::vector<uint32_t>
       break;
     case TypeId::string:
     case TypeId::binary: {
-      out.offsets.reserve(out.offsets.size() + rows.size());
-      size_t total = out.bytes.size();  // reserved exactly: appending would grow up to twice
-      for (uint32_t r : rows) total += c.offsets[r + 1] - c.offsets[r];
-      out.bytes.reserve(total);
+      if (out.length == rows.size()) {  // a new column (take_rows): reserved exactly, where
+        out.offsets.reserve(rows.size() + 1);  // appending would grow the bytes up to twice
+        size_t total = 0;
+        for (uint32_t r : rows) total += c.offsets[r + 1] - c.offsets[r];
+        out.bytes.reserve(total);
+      }  // appended to a held column: grown geometrically (an exact reserve per call copies all)
       for (uint32_t r : rows) {
         out.bytes.append(c.bytes, c.offsets[r], c.offsets[r + 1] - c.offsets[r]);
         out.offsets.push_back(static_cast<uint32_t>(out.bytes.size()));

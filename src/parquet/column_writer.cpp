@@ -151,18 +151,6 @@ void compute_statistics(std::span<const typename Traits::Value> values, int64_t 
   }
 }
 
-// The dictionary's early give-up: a chunk whose first k_dictionary_probe values barely repeat
-// (at most 1 % repeats: a key, a timestamp) is taken as near-unique and written PLAIN without
-// indexing the rest (a full attempt on a 100,000-value chunk hashed every value, grew the index
-// eight times and then gave up: ~7 % of the full refresh's CPU for its three such columns). A
-// column that repeats less than 1 % in its first values but below 90 % in all is rare (only
-// front-loaded repeats), and there a dictionary barely pays: each distinct value written once
-// plus an index for every value is about the size of the PLAIN values.
-constexpr size_t k_dictionary_probe = 8192;
-bool dictionary_probe_gives_up(size_t distinct) {
-  return distinct * 100 >= k_dictionary_probe * 99;
-}
-
 // Bit-exact key for floating point values (so -0.0 and 0.0, and NaNs, stay distinct entries).
 template <class V>
 auto dictionary_key(const V& v) {
@@ -179,6 +167,36 @@ auto dictionary_key(const V& v) {
   } else {
     return v;
   }
+}
+
+// The dictionary's early give-up: whether a sample of the chunk says its values barely repeat
+// (a key, a timestamp), so that it is written PLAIN without indexing every value (a full attempt
+// on a 100,000-value chunk of distinct values hashed them all, grew the index eight times and
+// then gave up: ~7 % of the full refresh's CPU for Silver's three such columns). The sample is an
+// eighth of the values (at most 8,192), one at a pseudo-random place in each stretch of eight
+// or more: a prefix or a regular stride would see a column that cycles through a few thousand
+// values (sorted runs, a counter modulo something) as unique. At most 1 % repeats in the
+// sample means some 92 % or more distinct in the chunk, where the rule below (90 %) writes PLAIN
+// anyway. Chunks under 16,384 values are indexed whole. The places are fixed (a hash of the
+// stretch's number): the same values give the same file.
+constexpr size_t k_dictionary_sample_min_values = 16'384;
+constexpr size_t k_dictionary_sample_max = 8'192;
+
+template <class Value>
+bool dictionary_sample_says_unique(std::span<const Value> values) {
+  if (values.size() < k_dictionary_sample_min_values) return false;
+  const size_t samples = std::min(values.size() / 8, k_dictionary_sample_max);
+  const size_t stretch = values.size() / samples;
+  using Key = decltype(dictionary_key(std::declval<Value>()));
+  DictionaryIndex<Key> seen;
+  for (size_t k = 0; k < samples; ++k) {
+    uint64_t h = (k + 1) * 0x9E3779B97F4A7C15ULL;  // splitmix64's finaliser: a place per stretch
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+    h ^= h >> 31;
+    seen.insert(dictionary_key(values[k * stretch + h % stretch]));
+  }
+  return seen.size() * 100 >= samples * 99;
 }
 
 }  // namespace
@@ -246,14 +264,14 @@ Status write_chunk(const LeafColumn& leaf, const WriterOptions& options, const S
   dictionary.clear();
   uint32_t dictionary_size = 0;
   if constexpr (!Traits::is_boolean) {
-    if (options.dictionary && !values.empty()) {
+    // Mostly distinct values gain nothing from a dictionary (it only adds the indices): PLAIN
+    // once more than 90 % of the chunk's values are distinct — decided as soon as the count of
+    // distinct values passes that mark, or before by a sample (dictionary_sample_says_unique).
+    if (options.dictionary && !values.empty() && !dictionary_sample_says_unique(values)) {
       using Key = decltype(dictionary_key(std::declval<Value>()));
       DictionaryIndex<Key> index;
       indices.resize(values.size());
       use_dictionary = true;
-      // Mostly distinct values gain nothing from a dictionary (it only adds the indices): PLAIN
-      // once more than 90 % of the chunk's values are distinct — decided as soon as the count
-      // of distinct values passes that mark, or early by the probe (dictionary_probe_gives_up).
       const size_t distinct_limit = values.size() * 9 / 10;
       for (size_t i = 0; i < values.size(); ++i) {
         auto [position, inserted] = index.insert(dictionary_key(values[i]));
@@ -265,11 +283,6 @@ Status write_chunk(const LeafColumn& leaf, const WriterOptions& options, const S
           }
         }
         indices[i] = position;
-        if (i + 1 == k_dictionary_probe && values.size() > k_dictionary_probe &&
-            dictionary_probe_gives_up(index.size())) {
-          use_dictionary = false;
-          break;
-        }
       }
       dictionary_size = static_cast<uint32_t>(index.size());
     }

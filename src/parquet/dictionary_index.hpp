@@ -3,8 +3,8 @@
 //
 // Why not std::unordered_map: it allocates a node per distinct value and chases a pointer per
 // lookup; a chunk of a million values with a hundred thousand distinct ones spent more time in
-// malloc/free than in hashing. Here the slots are one flat array of (index, hash) pairs and the
-// keys one vector.
+// malloc/free than in hashing. Here the slots are one flat array: of (key, index) pairs for
+// integer keys, of (index, hash) pairs for the others, whose keys are one vector.
 //
 // Keys are integers (floats as their bit patterns, so -0.0/0.0 and NaNs stay distinct), __int128
 // or std::string_view (which must outlive the index: they point into the column being written).
@@ -21,31 +21,50 @@ namespace sl::parquet {
 
 template <class Key>
 class DictionaryIndex {
+  // Integer keys (numbers, floats as bits) are kept in their slot: a lookup reads one slot, where
+  // a key kept apart is a second random read for every value already seen (most of a dictionary
+  // column's values).
+  static constexpr bool k_key_in_slot = std::is_integral_v<Key> && sizeof(Key) <= 8;
+
  public:
   // The index of `key`, and whether it was inserted now (a new distinct value).
   std::pair<uint32_t, bool> insert(const Key& key) {
-    if ((keys_.size() + 1) * 2 > slots_.size()) grow();
+    if ((size_ + 1) * 2 > slots_.size()) grow();
     const uint32_t h = hash(key);
     const size_t mask = slots_.size() - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
       if (slot.index == k_empty) {
-        slot = {static_cast<uint32_t>(keys_.size()), h};
-        keys_.push_back(key);
+        slot.index = static_cast<uint32_t>(size_++);
+        if constexpr (k_key_in_slot) {
+          slot.key = key;
+        } else {
+          slot.hash = h;
+          keys_.push_back(key);
+        }
         return {slot.index, true};
       }
-      if (slot.hash == h && keys_[slot.index] == key) return {slot.index, false};
+      if constexpr (k_key_in_slot) {
+        if (slot.key == key) return {slot.index, false};
+      } else {
+        if (slot.hash == h && keys_[slot.index] == key) return {slot.index, false};
+      }
     }
   }
 
-  size_t size() const { return keys_.size(); }
+  size_t size() const { return size_; }
 
  private:
   static constexpr uint32_t k_empty = UINT32_MAX;
-  struct Slot {
+  struct HashedSlot {
     uint32_t index = k_empty;
     uint32_t hash = 0;
   };
+  struct KeySlot {
+    Key key{};
+    uint32_t index = k_empty;
+  };
+  using Slot = std::conditional_t<k_key_in_slot, KeySlot, HashedSlot>;
 
   // 32 well-mixed bits: the slot is taken from the low bits, so integer keys (often sequential)
   // go through a multiplicative (Fibonacci) mix first.
@@ -64,20 +83,29 @@ class DictionaryIndex {
     }
   }
 
+  static uint32_t hash_of(const Slot& s) {
+    if constexpr (k_key_in_slot) {
+      return hash(s.key);
+    } else {
+      return s.hash;
+    }
+  }
+
   void grow() {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
     const size_t mask = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.index == k_empty) continue;
-      size_t i = s.hash & mask;
+      size_t i = hash_of(s) & mask;
       while (slots_[i].index != k_empty) i = (i + 1) & mask;
       slots_[i] = s;
     }
   }
 
   std::vector<Slot> slots_;
-  std::vector<Key> keys_;
+  size_t size_ = 0;
+  std::vector<Key> keys_;  // the keys not kept in their slot, by index
 };
 
 }  // namespace sl::parquet

@@ -18,6 +18,13 @@ TEST(DictionaryIndex, DenseFirstSeenIndicesThroughGrowth) {
     }
   }
   EXPECT_EQ(index.size(), 5000u);
+  DictionaryIndex<uint64_t> bits;  // a double column's keys: 0 is a key like the others
+  EXPECT_EQ(bits.insert(0).first, 0u);
+  EXPECT_EQ(bits.insert(uint64_t{1} << 63).first, 1u);  // -0.0
+  EXPECT_EQ(bits.insert(0), (std::pair<uint32_t, bool>{0, false}));
+  DictionaryIndex<int32_t> small;
+  for (int32_t v = -3000; v < 3000; ++v) EXPECT_EQ(small.insert(v).first, uint32_t(v + 3000));
+  EXPECT_EQ(small.insert(-3000), (std::pair<uint32_t, bool>{0, false}));
 }
 
 TEST(DictionaryIndex, StringsAndWideKeys) {

@@ -145,34 +145,42 @@ ColumnMetaData int64_chunk(const std::vector<int64_t>& values) {
 }
 
 // The dictionary is decided per chunk: PLAIN when more than 90 % of the values are distinct,
-// and early when the first 8,192 values barely repeat (column_writer.cpp, the probe).
+// and early when a sample of them barely repeats (column_writer.cpp,
+// dictionary_sample_says_unique), whatever their order.
 TEST(ParquetWriter, DictionaryGivesUpOnNearUniqueChunksEarly) {
-  std::vector<int64_t> unique(20'000), repeating(20'000), front_unique(20'000),
-      repeating_first(20'000), small_unique(5'000);
-  for (size_t i = 0; i < 20'000; ++i) {
-    unique[i] = static_cast<int64_t>(i * 7919 % 20'011);      // all distinct, unordered
-    repeating[i] = static_cast<int64_t>(i * 7919 % 2'000);    // 2,000 distinct
-    front_unique[i] = static_cast<int64_t>(i % 17'000);       // 85 % distinct, repeats late
-    repeating_first[i] = static_cast<int64_t>(i % 8'000);     // repeats within the probe
+  const size_t n = 100'000;
+  std::vector<int64_t> unique(n), sorted_unique(n), cycling(n), random_few(n), ninety_five(n),
+      small_unique(10'000);
+  uint64_t state = 42;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    unique[i] = static_cast<int64_t>(i * 7919 % 100'003);  // all distinct, unordered
+    sorted_unique[i] = static_cast<int64_t>(i) * 3;
+    cycling[i] = static_cast<int64_t>(i % 20'000);  // a counter: 20 % distinct, no repeat early
+    random_few[i] = static_cast<int64_t>(next() % 30'000);
+    ninety_five[i] = i % 20 == 0 ? 7 : static_cast<int64_t>(i);  // 95 % distinct
   }
   for (size_t i = 0; i < small_unique.size(); ++i) small_unique[i] = static_cast<int64_t>(i);
   auto has_dictionary = [](const ColumnMetaData& m) {
     return m.dictionary_page_offset.has_value();
   };
   EXPECT_FALSE(has_dictionary(int64_chunk(unique)));
-  const auto dictionary = int64_chunk(repeating);
-  EXPECT_TRUE(has_dictionary(dictionary));
-  EXPECT_EQ(dictionary.statistics.distinct_count, 2'000);
-  // Below 90 % distinct, but its first 8,192 values all distinct: the probe gives up.
-  EXPECT_FALSE(has_dictionary(int64_chunk(front_unique)));
-  EXPECT_TRUE(has_dictionary(int64_chunk(repeating_first)));
-  EXPECT_FALSE(has_dictionary(int64_chunk(small_unique))) << "fewer values than the probe: 90 %";
+  EXPECT_FALSE(has_dictionary(int64_chunk(sorted_unique)));
+  EXPECT_FALSE(has_dictionary(int64_chunk(ninety_five)));
+  EXPECT_FALSE(has_dictionary(int64_chunk(small_unique))) << "under the sample's size: 90 %";
+  const auto cycling_chunk = int64_chunk(cycling);
+  EXPECT_TRUE(has_dictionary(cycling_chunk)) << "the sample is not the first values";
+  EXPECT_EQ(cycling_chunk.statistics.distinct_count, 20'000);
+  EXPECT_TRUE(has_dictionary(int64_chunk(random_few)));
   const auto stats = int64_chunk(unique).statistics;
   int64_t lo = -1, hi = -1;
   std::memcpy(&lo, stats.min_value->data(), 8);
   std::memcpy(&hi, stats.max_value->data(), 8);
   EXPECT_EQ(lo, 0);
-  EXPECT_EQ(hi, 20'010);
+  EXPECT_EQ(hi, 100'002);
 }
 
 // Statistics of numbers skip NaNs wherever they are (first, between, last), none if all are.
