@@ -255,8 +255,15 @@ Status write_chunk(const LeafColumn& leaf, const WriterOptions& options, const S
   const size_t entries = data.num_levels;
   const int max_def = leaf.max_definition_level, max_rep = leaf.max_repetition_level;
   meta.num_values = static_cast<int64_t>(entries);
-  compute_statistics<Traits>(values, static_cast<int64_t>(entries - values.size()), is_signed,
-                             options.max_statistics_size, meta.statistics);
+  const auto nulls = static_cast<int64_t>(entries - values.size());
+  // Numbers: min/max over the values by a loop that vectorises. The others (strings, wide
+  // decimals: a comparison is a call) over the dictionary's distinct values when there is one:
+  // the same bounds from its few entries (a name or sport column: a dozen, not every value).
+  constexpr bool k_bounds_from_dictionary = !std::is_arithmetic_v<Value>;
+  std::vector<Value> distinct;  // k_bounds_from_dictionary: the dictionary's values, in order
+  if constexpr (!k_bounds_from_dictionary)
+    compute_statistics<Traits>(values, nulls, is_signed, options.max_statistics_size,
+                               meta.statistics);
 
   // Dictionary decision, once per chunk.
   bool use_dictionary = false;
@@ -277,6 +284,7 @@ Status write_chunk(const LeafColumn& leaf, const WriterOptions& options, const S
         auto [position, inserted] = index.insert(dictionary_key(values[i]));
         if (inserted) {
           Traits::plain(values[i], dictionary);
+          if constexpr (k_bounds_from_dictionary) distinct.push_back(values[i]);
           if (dictionary.size() > options.dictionary_page_limit || index.size() > distinct_limit) {
             use_dictionary = false;
             break;
@@ -287,6 +295,10 @@ Status write_chunk(const LeafColumn& leaf, const WriterOptions& options, const S
       dictionary_size = static_cast<uint32_t>(index.size());
     }
   }
+
+  if constexpr (k_bounds_from_dictionary)
+    compute_statistics<Traits>(use_dictionary ? std::span<const Value>(distinct) : values, nulls,
+                               is_signed, options.max_statistics_size, meta.statistics);
 
   const int bit_width = use_dictionary ? bit_width_for(dictionary_size - 1) : 0;
   if (use_dictionary) {

@@ -210,6 +210,40 @@ TEST(ParquetWriter, FloatStatisticsSkipLeadingNans) {
   EXPECT_FALSE(none.max_value.has_value());
 }
 
+// A string chunk's bounds come from its dictionary's entries when it has one: the same bounds as
+// over every value (the file written without a dictionary).
+TEST(ParquetWriter, StringBoundsFromTheDictionaryEqualThoseOfEveryValue) {
+  RecordBatch b;
+  b.schema = {{"s", {TypeId::string}, true}};
+  Column s({TypeId::string});
+  const char* words[] = {"Run", "", "Zwift", "Hike", "Äpfel", "Run ", "Ride"};
+  for (size_t i = 0; i < 5'000; ++i) {
+    if (i % 11 == 3)
+      s.append_null();
+    else
+      s.append_string(words[(i / 7) % 7]);
+  }
+  b.columns = {std::move(s)};
+  b.num_rows = 5'000;
+  auto stats_with = [&b](bool dictionary) {
+    WriterOptions options;
+    options.dictionary = dictionary;
+    auto writer = ParquetWriter::open(std::make_unique<MemorySink>(), b.schema, options);
+    EXPECT_TRUE((*writer)->write(b).ok());
+    EXPECT_TRUE((*writer)->close().ok());
+    const auto& meta = (*writer)->metadata().row_groups[0].columns[0].meta_data;
+    EXPECT_EQ(meta.dictionary_page_offset.has_value(), dictionary);
+    return meta.statistics;
+  };
+  const auto with = stats_with(true), without = stats_with(false);
+  EXPECT_EQ(with.min_value, std::optional<std::string>(""));
+  EXPECT_EQ(with.max_value, std::optional<std::string>("\xC3\x84pfel"));
+  EXPECT_EQ(with.min_value, without.min_value);
+  EXPECT_EQ(with.max_value, without.max_value);
+  EXPECT_EQ(with.null_count, without.null_count);
+  EXPECT_EQ(with.null_count, 455);
+}
+
 // Writing rows [begin, end) of a batch gives the bytes of writing a batch of just those rows.
 TEST(ParquetWriter, ARangeOfABatchIsWrittenAsACopyOfItsRows) {
   auto write = [](const RecordBatch& batch, size_t begin, size_t end, size_t row_group_rows) {
