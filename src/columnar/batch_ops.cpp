@@ -92,6 +92,17 @@ void append_taken_rows(Column& out, const Column& c, const std::vector<uint32_t>
   }
 }
 
+// Whether the rows of `from` can be appended to `to`: the same column types and shapes.
+Status check_same_shape(const RecordBatch& to, const RecordBatch& from, std::string_view what) {
+  if (to.columns.size() != from.columns.size())
+    return make_error(Errc::internal, std::string(what) + ": column counts differ");
+  for (size_t i = 0; i < to.columns.size(); ++i)
+    if (!(to.columns[i].type == from.columns[i].type) ||
+        to.columns[i].children.size() != from.columns[i].children.size())
+      return make_error(Errc::internal, std::string(what) + ": types differ");
+  return {};
+}
+
 bool is_nested(const Column& c) {
   return c.type.id == TypeId::struct_ || c.type.id == TypeId::list || c.type.id == TypeId::map;
 }
@@ -109,13 +120,10 @@ Status append_rows(RecordBatch& to, const RecordBatch& from, const std::vector<u
     to = take_rows(from, rows);
     return {};
   }
-  if (to.columns.size() != from.columns.size())
-    return make_error(Errc::internal, "append_rows: column counts differ");
+  SL_TRY(check_same_shape(to, from, "append_rows"));
   for (size_t i = 0; i < to.columns.size(); ++i) {
     Column& dst = to.columns[i];
     const Column& src = from.columns[i];
-    if (!(dst.type == src.type) || dst.children.size() != src.children.size())
-      return make_error(Errc::internal, "append_rows: types differ");
     if (is_nested(src)) {
       Column taken = take_nested_rows(src, rows);
       dst.append_rows(taken, 0, taken.length);
@@ -151,16 +159,9 @@ Status append_batch(RecordBatch& to, const RecordBatch& from) {
     to = from;
     return {};
   }
-  if (to.columns.size() != from.columns.size()) {
-    return make_error(Errc::internal, "append_batch: column counts differ");
-  }
-  for (size_t i = 0; i < to.columns.size(); ++i) {
-    Column& dst = to.columns[i];
-    const Column& src = from.columns[i];
-    if (!(dst.type == src.type) || dst.children.size() != src.children.size())
-      return make_error(Errc::internal, "append_batch: types differ");
-    dst.append_rows(src, 0, src.length);
-  }
+  SL_TRY(check_same_shape(to, from, "append_batch"));
+  for (size_t i = 0; i < to.columns.size(); ++i)
+    to.columns[i].append_rows(from.columns[i], 0, from.columns[i].length);
   to.num_rows += from.num_rows;
   return {};
 }
