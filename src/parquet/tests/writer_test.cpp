@@ -130,18 +130,23 @@ TEST(ParquetWriter, FloatStatisticsIgnoreNanAndSignZeros) {
   EXPECT_EQ(hi, 3.5);
 }
 
-// The metadata of one int64 column `values` written as one row group.
-ColumnMetaData int64_chunk(const std::vector<int64_t>& values) {
+// The metadata of one column of `values` (each added by `append`) written as one row group.
+template <class T, class Append>
+ColumnMetaData one_chunk(TypeId type, const std::vector<T>& values, Append append) {
   RecordBatch b;
-  b.schema = {{"x", {TypeId::int64}, false}};
-  Column x({TypeId::int64});
-  for (int64_t v : values) x.append_i64(v);
+  b.schema = {{"x", {type}, true}};
+  Column x({type});
+  for (const T& v : values) append(x, v);
   b.columns = {std::move(x)};
   b.num_rows = values.size();
   auto writer = ParquetWriter::open(std::make_unique<MemorySink>(), b.schema);
   EXPECT_TRUE((*writer)->write(b).ok());
   EXPECT_TRUE((*writer)->close().ok());
   return (*writer)->metadata().row_groups[0].columns[0].meta_data;
+}
+
+ColumnMetaData int64_chunk(const std::vector<int64_t>& values) {
+  return one_chunk(TypeId::int64, values, [](Column& c, int64_t v) { c.append_i64(v); });
 }
 
 // The dictionary is decided per chunk: PLAIN when more than 90 % of the values are distinct,
@@ -185,17 +190,9 @@ TEST(ParquetWriter, DictionaryGivesUpOnNearUniqueChunksEarly) {
 
 // Statistics of numbers skip NaNs wherever they are (first, between, last), none if all are.
 TEST(ParquetWriter, FloatStatisticsSkipLeadingNans) {
-  auto bounds = [](std::vector<double> values) {
-    RecordBatch b;
-    b.schema = {{"x", {TypeId::float64}, true}};
-    Column x({TypeId::float64});
-    for (double v : values) x.append_f64(v);
-    b.columns = {std::move(x)};
-    b.num_rows = values.size();
-    auto writer = ParquetWriter::open(std::make_unique<MemorySink>(), b.schema);
-    EXPECT_TRUE((*writer)->write(b).ok());
-    EXPECT_TRUE((*writer)->close().ok());
-    return (*writer)->metadata().row_groups[0].columns[0].meta_data.statistics;
+  auto bounds = [](const std::vector<double>& values) {
+    return one_chunk(TypeId::float64, values, [](Column& c, double v) { c.append_f64(v); })
+        .statistics;
   };
   const double nan = std::nan("");
   const auto stats = bounds({nan, nan, 2.5, nan, -1.0, 7.0, nan});
