@@ -138,6 +138,22 @@ void Column::append_string(std::string_view v) {
   mark_valid();
 }
 
+void Column::clear() {
+  length = 0;
+  validity.clear();
+  bools.clear();
+  i32.clear();
+  i64.clear();
+  i128.clear();
+  f32.clear();
+  f64.clear();
+  bytes.clear();
+  const bool offset_based = !offsets.empty();
+  offsets.clear();
+  if (offset_based) offsets.push_back(0);
+  for (auto& child : children) child.clear();
+}
+
 void Column::append_rows(const Column& src, size_t begin, size_t end) {
   if (begin >= end) return;
   auto copy = [&](auto& dst_values, const auto& src_values) {

@@ -115,6 +115,10 @@ struct Column {
   void append_struct();
   void end_list();
 
+  // No rows any more, its buffers kept for the next appends (a builder reusing a column it
+  // handed over and got back: no allocation, no page faults, no growth by copies again).
+  void clear();
+
   // Appends rows [begin, end) of `src` (same type and shape), children included.
   void append_rows(const Column& src, size_t begin, size_t end);
 

@@ -6,11 +6,34 @@ namespace sl::lakehouse {
 
 namespace {
 
+// Silver's activities, over its rows with texts (Activity) or views (ActivityView).
+template <class A>
+TableSpec<A> activities_spec() {
+  return {"activities",
+          {col::int64<&A::activity_id>("activity_id").required(),
+           col::int64<&A::employee_id>("employee_id"), col::text<&A::name>("name"),
+           col::text<&A::sport_type>("sport_type"), col::float64<&A::distance_m>("distance_m"),
+           col::int32<&A::moving_time_s>("moving_time_s"),
+           col::int32<&A::elapsed_time_s>("elapsed_time_s"),
+           col::timestamp<&A::start_date_utc_us>("start_date_utc"),
+           col::timestamp<&A::start_date_local_us>("start_date_local"),
+           col::boolean<&A::commute>("commute"), col::float64<&A::calories>("calories"),
+           col::int32<&A::start_year>("start_year").required(),
+           col::int32<&A::start_month>("start_month").required()}};
+}
+
+// Silver's findings, likewise (DqIssue or DqIssueView).
+template <class I>
+TableSpec<I> dq_issues_spec() {
+  return {"dq_issues",
+          {col::text<&I::table>("table_name").required(), col::text<&I::key>("row_key"),
+           col::text<&I::rule>("rule").required(), col::text<&I::severity>("severity").required(),
+           col::text<&I::reason>("reason"), col::int64<&I::employee_id>("employee_id")}};
+}
+
 SilverSpecs make_silver_specs() {
   using E = Employee;
-  using A = Activity;
   using C = Commute;
-  using I = DqIssue;
   using WP = WellbeingPart;
   using MP = MonthlyPart;
   return {
@@ -28,19 +51,7 @@ SilverSpecs make_silver_specs() {
                      col::text<&E::commute_mode>("commute_mode"),
                      col::text_or_null<&E::sport_declared>("sport_declared"),
                      col::text_or_null<&E::sport>("sport")}},
-      .activities = {"activities",
-                     {col::int64<&A::activity_id>("activity_id").required(),
-                      col::int64<&A::employee_id>("employee_id"), col::text<&A::name>("name"),
-                      col::text<&A::sport_type>("sport_type"),
-                      col::float64<&A::distance_m>("distance_m"),
-                      col::int32<&A::moving_time_s>("moving_time_s"),
-                      col::int32<&A::elapsed_time_s>("elapsed_time_s"),
-                      col::timestamp<&A::start_date_utc_us>("start_date_utc"),
-                      col::timestamp<&A::start_date_local_us>("start_date_local"),
-                      col::boolean<&A::commute>("commute"),
-                      col::float64<&A::calories>("calories"),
-                      col::int32<&A::start_year>("start_year").required(),
-                      col::int32<&A::start_month>("start_month").required()}},
+      .activities = activities_spec<Activity>(),
       .commutes = {"commutes",
                    {col::int64<&C::employee_id>("employee_id").required(),
                     col::text<&C::adresse_complete>("adresse_complete"),
@@ -51,11 +62,7 @@ SilverSpecs make_silver_specs() {
                     col::boolean<&C::distance_estimate>("distance_estimate"),
                     col::text_or_null<&C::address_match>("address_match"),
                     col::text_or_null<&C::commune>("commune")}},
-      .dq_issues = {"dq_issues",
-                    {col::text<&I::table>("table_name").required(), col::text<&I::key>("row_key"),
-                     col::text<&I::rule>("rule").required(),
-                     col::text<&I::severity>("severity").required(),
-                     col::text<&I::reason>("reason"), col::int64<&I::employee_id>("employee_id")}},
+      .dq_issues = dq_issues_spec<DqIssue>(),
       .gold_wellbeing_parts = {"gold_wellbeing_parts",
                                {col::int32<&WP::start_year>("start_year").required(),
                                 col::int32<&WP::start_month>("start_month").required(),
@@ -72,6 +79,8 @@ SilverSpecs make_silver_specs() {
                               col::int64<&MP::distance_mm>("distance_mm").required(),
                               col::int64<&MP::moving_s>("moving_s").required(),
                               col::int64<&MP::silver_files>("silver_files").required()}},
+      .activity_views = activities_spec<ActivityView>(),
+      .dq_issue_views = dq_issues_spec<DqIssueView>(),
   };
 }
 

@@ -23,7 +23,12 @@ struct SilverSpecs {
   // Gold's parts per activities partition (gold_parts.hpp).
   TableSpec<WellbeingPart> gold_wellbeing_parts;
   TableSpec<MonthlyPart> gold_monthly_parts;
+  // The same tables as `activities` and `dq_issues` (one list of columns), from rows whose texts
+  // are views: the full refresh's builder (silver_build.hpp, SilverColumns).
+  TableSpec<ActivityView> activity_views;
+  TableSpec<DqIssueView> dq_issue_views;
 
+  // Each table once (not the view specs).
   std::vector<const TableInfo*> tables() const;
 };
 

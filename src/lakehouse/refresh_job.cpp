@@ -89,9 +89,10 @@ int64_t settings_fingerprint(const RefreshOptions& o) {
   return static_cast<int64_t>(fnv1a(text) >> 1);
 }
 
-// Activities built, then written as columns, this many at a time (the structs of a piece only),
-// at most: three pieces are in memory at once (one built, one waiting, one written), ~380 bytes
-// an activity as structs and as columns, and they take a quarter of the budget. 65,536 under
+// Activities built as columns, then written, this many at a time at most: three pieces are in
+// memory at once (one built, one waiting, one written), plus one given back to be reused, and
+// they take a quarter of the budget (~380 bytes an activity when they were held as structs and
+// as columns: kept, so the pieces' size and the files written stay as they were). 65,536 under
 // the default budget; ~5,000 under `up`'s (30 MiB: a full rebuild of 305,000 activities peaked
 // at +95 MB in `up` with 65,536, lakehouse/README "Refresh memory").
 constexpr size_t k_activities_per_piece = 1 << 16;
@@ -173,26 +174,17 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
   const size_t held_limit = options.memory_budget_bytes / 4;
   const size_t per_piece = activities_per_piece(options.memory_budget_bytes);
 
-  // Two stages on two cores: this thread builds each piece of Silver rows and turns them into
-  // columns; the writer thread keeps what Gold needs of them, holds the columns per partition
-  // and spills them as data files.
+  // Two stages on two cores: this thread builds each piece of Silver straight into its tables'
+  // columns (SilverColumns); the writer thread keeps what Gold needs of them, holds the columns
+  // per partition and spills them as data files.
   struct Piece {
-    Silver rows;
     columnar::RecordBatch activities, issues;
-  };
-  auto piece_of = [&](Silver&& rows) {
-    Piece piece;
-    piece.activities = record_batch(specs.activities, std::span<const Activity>(rows.activities));
-    piece.issues = record_batch(specs.dq_issues, std::span<const DqIssue>(rows.issues));
-    piece.rows = std::move(rows);
-    return piece;
   };
   // Where each stage waited (debug log): for the other stage, or on the writer's spills.
   Clock::duration builder_waiting{}, writer_waiting{}, spilling{};
   auto write_piece = [&](const Piece& piece) -> Status {
-    for (const auto& a : piece.rows.activities)
-      if (a.start_year == options.year) kept.activities.add(a);
-    for (const auto& issue : piece.rows.issues) kept.findings.add(issue);
+    SL_TRY(add_activity_columns(piece.activities, kept.activities));
+    SL_TRY(add_finding_columns(piece.issues, kept.findings));
     SL_TRY(activity_files.append(piece.activities));
     SL_TRY(issue_files.append(piece.issues));
     if (activity_files.held_bytes() + issue_files.held_bytes() > held_limit) {
@@ -207,33 +199,21 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
     return {};
   };
   // One piece waiting: with one being built and one being written, three pieces in memory at most
-  // (~25 MB each at 65,536 activities as structs and as columns: activities_per_piece).
+  // (a few MB each at 65,536 activities as columns: activities_per_piece).
   BoundedQueue<Piece> pieces(1);
-  // The rows of the pieces written, given back to this thread to build the next ones in
-  // (SpareRows): neither thread then allocates or frees per row, where each call took malloc's
-  // lock, which the other thread held as often (README "Both cores in the full refresh").
+  // The columns of the pieces written, given back to this thread to build the next ones in
+  // (SilverColumns::reuse): neither thread then allocates or frees per piece's buffers, where
+  // each call took malloc's lock, which the other thread held as often (README "The malloc lock").
   std::mutex spent_mutex;
-  std::vector<Silver> spent;
-  SpareRows spare;
+  std::optional<Piece> spent;
+  SilverColumns columns;
   auto take_spent = [&] {
-    std::vector<Silver> given;
+    std::optional<Piece> given;
     {
       std::lock_guard lock(spent_mutex);
       given.swap(spent);
     }
-    for (auto& rows : given) {
-      // A piece's worth kept at most: the rest is freed (here, on the thread that made it).
-      auto take = [per_piece](auto& to, auto& from) {
-        if (to.empty()) {
-          to.swap(from);
-        } else if (to.size() < per_piece) {
-          to.insert(to.end(), std::make_move_iterator(from.begin()),
-                    std::make_move_iterator(from.end()));
-        }
-      };
-      take(spare.activities, rows.activities);
-      take(spare.issues, rows.issues);
-    }
+    if (given) columns.reuse(std::move(given->activities), std::move(given->issues));
   };
   Status written;  // the writer's first error (it then stops taking pieces)
   std::thread writer([&] {
@@ -248,44 +228,43 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
         break;
       }
       std::lock_guard lock(spent_mutex);
-      spent.push_back(std::move(piece->rows));
+      spent = std::move(piece);  // one piece's columns kept at most: an older one is freed
     }
   });
   const Status rows_built = [&]() -> Status {
-    auto hand_over = [&](Silver&& rows) -> Status {
+    auto hand_over = [&](Piece&& piece) -> Status {
       // A refused push means the writer stopped on an error, which `written` holds.
-      Piece piece = piece_of(std::move(rows));
       const auto waited_from = Clock::now();
       const bool taken = pieces.push(std::move(piece));
       builder_waiting += Clock::now() - waited_from;
       return taken ? Status{} : make_error(Errc::internal, "writer stopped");
     };
-    SL_TRY(hand_over(std::move(silver)));
+    auto columns_built = [&] { return Piece{columns.take_activities(), columns.take_issues()}; };
+    // The employees' part's findings first (held as rows: ~1 per employee).
+    SL_TRY(hand_over({record_batch(specs.activities, std::span<const Activity>()),
+                      record_batch(specs.dq_issues, std::span<const DqIssue>(silver.issues))}));
+    silver = {};
     if (activities) {
       SL_TRY(activities->for_each_file(*activities_table, [&](const BronzeState& file) -> Status {
         in.activities = &file;
         const std::span<const size_t> rows = file.rows();
         for (size_t i = 0; i < rows.size(); i += per_piece) {
-          Silver piece;
           take_spent();
           build_activity_rows(in, employee_ids,
-                              rows.subspan(i, std::min(per_piece, rows.size() - i)),
-                              piece, &spare);
-          SL_TRY(hand_over(std::move(piece)));
+                              rows.subspan(i, std::min(per_piece, rows.size() - i)), columns);
+          SL_TRY(hand_over(columns_built()));  // before `file`'s texts go
         }
         in.activities = nullptr;
         return {};
       }));
     }
-    Silver notify;
-    build_notify_findings(in, {}, notify);
-    return hand_over(std::move(notify));
+    build_notify_findings(in, {}, columns);
+    return hand_over(columns_built());
   }();
   const double built_at = seconds();
   pieces.close();
   writer.join();
-  spare = {};  // the rows kept for reuse are not needed at the end, where memory peaks
-  spent = {};
+  spent.reset();  // the columns kept for reuse are not needed at the end, where memory peaks
   auto in_seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
   spdlog::debug("refresh: Silver built at {:.2f} s, written (but what is held) at {:.2f} s; the "
                 "builder waited {:.2f} s for the writer, the writer {:.2f} s for pieces and "

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "lakehouse/job_failures.hpp"
+#include "lakehouse/lake_tables.hpp"
 #include "lakehouse/text_repair.hpp"
 #include "rewards/commute_mode.hpp"
 #include "rewards/sport_bonus.hpp"
@@ -38,11 +39,11 @@ std::string mode_code(const std::optional<rewards::CommuteMode>& mode) {
 }
 
 // Plausible average speeds (km/h) by Strava sport type (reference/external-apis.md §7.5).
-std::pair<double, double> speed_bounds(const std::string& sport_type) {
-  static const std::set<std::string> bike = {"Ride",        "EBikeRide",        "GravelRide",
+std::pair<double, double> speed_bounds(std::string_view sport_type) {
+  static const std::set<std::string, std::less<>> bike = {"Ride",        "EBikeRide",        "GravelRide",
                                              "VirtualRide", "MountainBikeRide", "Velomobile"};
-  static const std::set<std::string> foot = {"Run", "TrailRun", "VirtualRun", "Walk", "Hike"};
-  static const std::set<std::string> water = {
+  static const std::set<std::string, std::less<>> foot = {"Run", "TrailRun", "VirtualRun", "Walk", "Hike"};
+  static const std::set<std::string, std::less<>> water = {
       "Swim", "Rowing", "Kayaking", "Canoeing", "StandUpPaddling", "Sail", "Surfing"};
   if (bike.contains(sport_type)) return {6, 50};
   if (foot.contains(sport_type)) return {3, 20};
@@ -70,22 +71,10 @@ std::string in_quotes(std::string_view value) {
 
 class Issues {
  public:
-  explicit Issues(std::vector<DqIssue>& out, SpareRows* spare = nullptr)
-      : out_(out), spare_(spare) {}
+  explicit Issues(SilverOut& out) : out_(out) {}
   void add(std::string_view table, std::string_view key, std::optional<int64_t> employee,
            std::string_view rule, std::string_view severity, std::string_view reason) {
-    DqIssue issue;
-    if (spare_ && !spare_->issues.empty()) {  // its strings' buffers reused
-      issue = std::move(spare_->issues.back());
-      spare_->issues.pop_back();
-    }
-    issue.table.assign(table);
-    issue.key.assign(key);
-    issue.rule.assign(rule);
-    issue.severity.assign(severity);
-    issue.reason.assign(reason);
-    issue.employee_id = employee;
-    out_.push_back(std::move(issue));
+    out_.issue({table, key, rule, severity, reason, employee});
   }
   // Bronze values that had no lake representation, kept as text.
   void unconverted(const BronzeState& state, size_t row, std::string_view table,
@@ -95,14 +84,16 @@ class Issues {
   void unconverted(const BronzeState& state, BronzeState::ColumnRef column, size_t row,
                    std::string_view table, std::string_view key,
                    std::optional<int64_t> employee) {
-    if (auto text = state.text_view(column, row))
-      add(table, key, employee, "value_converted", "warning",
-          "valeurs non convertibles, gardées en texte dans Bronze : " + std::string(*text));
+    if (auto text = state.text_view(column, row)) {
+      reason_.assign("valeurs non convertibles, gardées en texte dans Bronze : ");
+      reason_.append(*text);
+      add(table, key, employee, "value_converted", "warning", reason_);
+    }
   }
 
  private:
-  std::vector<DqIssue>& out_;
-  SpareRows* spare_;
+  SilverOut& out_;
+  std::string reason_;  // reused: no string made per finding
 };
 
 void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
@@ -176,11 +167,9 @@ void build_employees(const SilverInputs& in, Silver& silver, Issues& issues) {
 }
 
 void build_activities(const SilverInputs& in, const IdSet& employee_ids,
-                      std::span<const size_t> rows, Silver& silver, Issues& issues,
-                      SpareRows* spare) {
+                      std::span<const size_t> rows, SilverOut& out, Issues& issues) {
   if (!in.activities) return;
   const BronzeState& b = *in.activities;
-  silver.activities.reserve(silver.activities.size() + rows.size());
   // Each column found once, not at every cell (millions of rows in a full refresh).
   const auto activity_id = b.column("activity_id"), employee_id = b.column("employee_id"),
              name = b.column("name"), sport_type = b.column("sport_type"), type = b.column("type"),
@@ -190,21 +179,19 @@ void build_activities(const SilverInputs& in, const IdSet& employee_ids,
              start_date_local = b.column("start_date_local"), commute = b.column("commute"),
              calories = b.column("calories"), unconverted = b.column("_unconverted");
   std::string reason;  // a finding's reason when it quotes values, built here without allocating
+  char key_digits[24];
   for (size_t row : rows) {
-    Activity a;
-    if (spare && !spare->activities.empty()) {  // a written row's strings, their buffers reused
-      a.name = std::move(spare->activities.back().name);
-      a.sport_type = std::move(spare->activities.back().sport_type);
-      spare->activities.pop_back();
-    }
+    ActivityView a;  // its texts in place, in Bronze
     a.activity_id = b.integer(activity_id, row).value_or(0);
-    const std::string key = std::to_string(a.activity_id);
+    const std::string_view key(
+        key_digits, static_cast<size_t>(fmt::format_to(key_digits, "{}", a.activity_id) -
+                                        key_digits));
     a.employee_id = b.integer(employee_id, row).value_or(0);
-    a.name.assign(b.text_view(name, row).value_or(""));
+    a.name = b.text_view(name, row).value_or("");
     if (auto sport = b.text_view(sport_type, row))
-      a.sport_type.assign(*sport);
+      a.sport_type = *sport;
     else
-      a.sport_type.assign(b.text_view(type, row).value_or(""));
+      a.sport_type = b.text_view(type, row).value_or("");
     a.distance_m = b.number(distance_m, row);
     if (auto v = b.integer(moving_time_s, row)) a.moving_time_s = static_cast<int32_t>(*v);
     if (auto v = b.integer(elapsed_time_s, row)) a.elapsed_time_s = static_cast<int32_t>(*v);
@@ -248,9 +235,7 @@ void build_activities(const SilverInputs& in, const IdSet& employee_ids,
     }
     if (!rejected) {
       set_start_month(a);
-      silver.activities.push_back(std::move(a));
-    } else if (spare) {
-      spare->activities.push_back(std::move(a));
+      out.activity(a);
     }
   }
 }
@@ -402,33 +387,76 @@ Employee employee_columns(const BronzeState& b, size_t row) {
 }
 
 void build_employees_part(const SilverInputs& inputs, Silver& silver) {
-  Issues issues(silver.issues);
+  SilverRows out(silver);
+  Issues issues(out);
   build_employees(inputs, silver, issues);
   build_commutes(inputs, silver, issues);
   report_job_failures(inputs, false, {}, issues);
 }
 
 void build_activities_part(const SilverInputs& inputs, const IdSet& employees,
-                           const NotifyKeys& notify_keys, Silver& silver) {
-  if (inputs.activities) build_activity_rows(inputs, employees, inputs.activities->rows(), silver);
-  build_notify_findings(inputs, notify_keys, silver);
+                           const NotifyKeys& notify_keys, SilverOut& out) {
+  if (inputs.activities) build_activity_rows(inputs, employees, inputs.activities->rows(), out);
+  build_notify_findings(inputs, notify_keys, out);
 }
 
 void build_activity_rows(const SilverInputs& inputs, const IdSet& employees,
-                         std::span<const size_t> rows, Silver& silver, SpareRows* spare) {
-  Issues issues(silver.issues, spare);
-  build_activities(inputs, employees, rows, silver, issues, spare);
+                         std::span<const size_t> rows, SilverOut& out) {
+  Issues issues(out);
+  build_activities(inputs, employees, rows, out, issues);
 }
 
 void build_notify_findings(const SilverInputs& inputs, const NotifyKeys& notify_keys,
-                           Silver& silver) {
-  Issues issues(silver.issues);
+                           SilverOut& out) {
+  Issues issues(out);
   report_job_failures(inputs, true, notify_keys, issues);
 }
 
 bool owned_by_activity(const DqIssue& issue) { return issue.table == "activities"; }
 
-void set_start_month(Activity& activity) {
+void SilverRows::activity(const ActivityView& v) {
+  Activity& a = silver_.activities.emplace_back();
+  a.activity_id = v.activity_id;
+  a.employee_id = v.employee_id;
+  a.name = v.name;
+  a.sport_type = v.sport_type;
+  a.distance_m = v.distance_m;
+  a.moving_time_s = v.moving_time_s;
+  a.elapsed_time_s = v.elapsed_time_s;
+  a.start_date_utc_us = v.start_date_utc_us;
+  a.start_date_local_us = v.start_date_local_us;
+  a.commute = v.commute;
+  a.calories = v.calories;
+  a.start_year = v.start_year;
+  a.start_month = v.start_month;
+}
+
+void SilverRows::issue(const DqIssueView& v) {
+  silver_.issues.push_back({std::string(v.table), std::string(v.key), std::string(v.rule),
+                            std::string(v.severity), std::string(v.reason), v.employee_id});
+}
+
+SilverColumns::SilverColumns()
+    : activities_(silver_specs().activity_views),
+      issues_(silver_specs().dq_issue_views),
+      issue_texts_(k_rows_per_block) {}
+
+void SilverColumns::issue(const DqIssueView& v) {
+  auto& texts = issue_texts_[issues_.slot()];
+  std::array<std::string_view, 5> from{v.table, v.key, v.rule, v.severity, v.reason};
+  for (size_t i = 0; i < texts.size(); ++i) texts[i].assign(from[i]);
+  issues_.append({texts[0], texts[1], texts[2], texts[3], texts[4], v.employee_id});
+}
+
+void SilverColumns::reuse(columnar::RecordBatch&& activities, columnar::RecordBatch&& issues) {
+  activities_.reuse(std::move(activities));
+  issues_.reuse(std::move(issues));
+}
+
+namespace {
+
+template <class Row>
+void set_month_of_start(Row& activity) {
   const auto start = activity.start_date_local_us ? activity.start_date_local_us
                                                   : activity.start_date_utc_us;
   if (!start) return;
@@ -437,12 +465,18 @@ void set_start_month(Activity& activity) {
   activity.start_month = date.month;
 }
 
+}  // namespace
+
+void set_start_month(Activity& activity) { set_month_of_start(activity); }
+void set_start_month(ActivityView& activity) { set_month_of_start(activity); }
+
 Silver build_silver(const SilverInputs& inputs) {
   Silver silver;
   build_employees_part(inputs, silver);
   IdSet employees;
   for (const auto& e : silver.employees) employees.insert(e.id);
-  build_activities_part(inputs, employees, {}, silver);
+  SilverRows out(silver);
+  build_activities_part(inputs, employees, {}, out);
   return silver;
 }
 

@@ -24,6 +24,7 @@
 //   bytes.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -36,6 +37,7 @@
 #include "lakehouse/bronze_state.hpp"
 #include "lakehouse/id_set.hpp"
 #include "lakehouse/silver_model.hpp"
+#include "lakehouse/table_builder.hpp"
 #include "rewards/rules.hpp"
 
 namespace sl::lakehouse {
@@ -50,6 +52,50 @@ struct SilverInputs {
   std::string destination;  // the workplace, as distance_cache's destination
   int64_t now_us = 0;       // for "activity in the future"
   rewards::RewardRules rules;
+};
+
+// Where the activities' part goes as it is built (and the findings of the employees' part):
+// held as rows (`SilverRows`: build_silver, the tests, the incremental refresh), or straight into
+// their tables' columns (`SilverColumns`: the full refresh's pieces, no string made per row).
+// `activity`'s texts must stay valid until the rows are taken (they are Bronze's, which outlives
+// its piece); `issue`'s during the call only (a reason is formatted in a reused buffer).
+class SilverOut {
+ public:
+  virtual ~SilverOut() = default;
+  virtual void activity(const ActivityView& activity) = 0;
+  virtual void issue(const DqIssueView& issue) = 0;
+};
+
+// Into a Silver held as rows.
+class SilverRows final : public SilverOut {
+ public:
+  explicit SilverRows(Silver& silver) : silver_(silver) {}
+  void activity(const ActivityView& activity) override;
+  void issue(const DqIssueView& issue) override;
+
+ private:
+  Silver& silver_;
+};
+
+// Into the columns of Silver's activities and dq_issues (lake_tables.hpp's specs), a piece at a
+// time: `take_*` hands a piece's columns over, `reuse` gives them back once written, so the next
+// piece is built in their buffers (the builder thread then allocates next to nothing: each
+// allocation took malloc's one arena lock, shared with the writer thread — src/lakehouse/README.md
+// "The malloc lock").
+class SilverColumns final : public SilverOut {
+ public:
+  SilverColumns();
+  void activity(const ActivityView& activity) override { activities_.append(activity); }
+  void issue(const DqIssueView& issue) override;
+  columnar::RecordBatch take_activities() { return activities_.take(); }
+  columnar::RecordBatch take_issues() { return issues_.take(); }
+  void reuse(columnar::RecordBatch&& activities, columnar::RecordBatch&& issues);
+
+ private:
+  SpecRows<ActivityView> activities_;
+  SpecRows<DqIssueView> issues_;
+  // A finding's texts per slot of the block being built (SpecRows::slot), until it is filled in.
+  std::vector<std::array<std::string, 5>> issue_texts_;
 };
 
 // Silver is built in two parts, which the incremental refresh rebuilds separately
@@ -71,24 +117,14 @@ using NotifyKeys = std::function<bool(std::string_view)>;
 // rebuilt), checked against `employees` (the ids of Silver's employees). `notify_keys`: the
 // activity keys whose notify failures to report (empty: every one).
 void build_activities_part(const SilverInputs& inputs, const IdSet& employees,
-                           const NotifyKeys& notify_keys, Silver& silver);
-
-// Rows of a piece already written, given back so that the next piece's rows are built in them:
-// their strings keep their capacity, so the full refresh's builder thread allocates next to
-// nothing per row (malloc's one arena is shared with the writer thread, and each allocation took
-// its lock: src/lakehouse/README.md "Both cores in the full refresh").
-struct SpareRows {
-  std::vector<Activity> activities;
-  std::vector<DqIssue> issues;
-};
+                           const NotifyKeys& notify_keys, SilverOut& out);
 
 // Part 2 in pieces (the full refresh streams the activities file by file): the rules over chosen
-// rows of `inputs.activities`, and the notify failures (once). Rows are taken from `spare` (when
-// given) before new ones are made.
+// rows of `inputs.activities`, and the notify failures (once).
 void build_activity_rows(const SilverInputs& inputs, const IdSet& employees,
-                         std::span<const size_t> rows, Silver& silver, SpareRows* spare = nullptr);
+                         std::span<const size_t> rows, SilverOut& out);
 void build_notify_findings(const SilverInputs& inputs, const NotifyKeys& notify_keys,
-                           Silver& silver);
+                           SilverOut& out);
 
 // A finding of part 2, keyed by an activity id (its rules, unconverted values, notify failures).
 bool owned_by_activity(const DqIssue& issue);
@@ -98,5 +134,6 @@ Employee employee_columns(const BronzeState& state, size_t row);
 
 // The month an activity is filed under in Silver (Activity::start_year/start_month).
 void set_start_month(Activity& activity);
+void set_start_month(ActivityView& activity);
 
 }  // namespace sl::lakehouse

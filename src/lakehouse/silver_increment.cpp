@@ -245,13 +245,15 @@ Result<SilverIncrement> refresh_silver_incrementally(const SilverIncrementOption
                                                keys, strava.source->columns));
       a.activities = &activities;
       Silver piece;
-      build_activity_rows(a, employee_ids, activities.rows(), piece);
+      SilverRows out(piece);
+      build_activity_rows(a, employee_ids, activities.rows(), out);
       SL_TRY(append_activities_part(piece, activity_files, issue_files));
     }
     a.activities = nullptr;
     Silver piece;
+    SilverRows out(piece);
     build_notify_findings(
-        a, [&](std::string_view key) { return rebuild.rebuilds_findings_of(key); }, piece);
+        a, [&](std::string_view key) { return rebuild.rebuilds_findings_of(key); }, out);
     SL_TRY(append_activities_part(piece, activity_files, issue_files));
   }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sl::lakehouse {
@@ -29,11 +30,16 @@ struct Employee {
   std::string sport;              // normalised ("Runing" → "Course à pied"), "" when none
 };
 
-struct Activity {
+// A Silver activity: `Activity` holds its texts (a row kept: the tests, the incremental refresh's
+// pieces), `ActivityView` points at them where they are (Bronze's state, while it lives): the full
+// refresh builds its columns from views, with no string made per row (lakehouse/README "The
+// builder in columns"). One list of members for both, so both go through the same spec.
+template <class Text>
+struct ActivityOf {
   int64_t activity_id = 0;
   int64_t employee_id = 0;
-  std::string name;
-  std::string sport_type;
+  Text name;
+  Text sport_type;
   std::optional<double> distance_m;
   std::optional<int32_t> moving_time_s;
   std::optional<int32_t> elapsed_time_s;
@@ -46,6 +52,8 @@ struct Activity {
   int32_t start_year = 0;
   int32_t start_month = 0;
 };
+using Activity = ActivityOf<std::string>;
+using ActivityView = ActivityOf<std::string_view>;
 
 struct Commute {
   int64_t employee_id = 0;
@@ -60,17 +68,21 @@ struct Commute {
   std::string commune;        // the located commune, "" when not located
 };
 
-struct DqIssue {
-  std::string table;     // employees, sport_profiles, activities, commutes
-  std::string key;       // the row's key as text
-  std::string rule;      // e.g. salary_positive, speed_plausible
-  std::string severity;  // error (row rejected), warning (kept, reported), info
-  std::string reason;    // in French, for people
+// A data-quality finding; as for activities, `DqIssueView` is one whose texts are elsewhere.
+template <class Text>
+struct DqIssueOf {
+  Text table;     // employees, sport_profiles, activities, commutes
+  Text key;       // the row's key as text
+  Text rule;      // e.g. salary_positive, speed_plausible
+  Text severity;  // error (row rejected), warning (kept, reported), info
+  Text reason;    // in French, for people
   // The employee the finding concerns (an activity's owner, a commute's employee, a failed
   // distance's employee...), so an employee's findings are one filter away (`sportlake
   // explain`); nullopt when it concerns no one employee (a Gold row of a BU, a job's item).
   std::optional<int64_t> employee_id;
 };
+using DqIssue = DqIssueOf<std::string>;
+using DqIssueView = DqIssueOf<std::string_view>;
 
 struct Silver {
   std::vector<Employee> employees;

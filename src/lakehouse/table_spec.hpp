@@ -5,8 +5,8 @@
 // A column is declared by its member and its type; the member's C++ type must fit the type
 // (checked at compile time) and decides whether the value can be null:
 //
-//   col::text<&Employee::nom>("nom")                   std::string
-//   col::text_or_null<&Employee::sport>("sport")       std::string, "" is null
+//   col::text<&Employee::nom>("nom")                   std::string (or std::string_view)
+//   col::text_or_null<&Employee::sport>("sport")       std::string (or _view), "" is null
 //   col::int32 / col::date                             int32_t (days since 1970-01-01 for date)
 //   col::int64 / col::timestamp / col::euros           int64_t (µs since the epoch, cents)
 //   col::float64 / col::boolean                        double, bool
@@ -159,9 +159,13 @@ auto value_type() {
   }
 }
 
+// A text member may also be a view (rows whose texts live elsewhere: silver_model.hpp).
+template <class T>
+constexpr bool is_text = std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>;
+
 template <class T>
 Cell cell_of(const T& value) {
-  if constexpr (std::is_same_v<T, std::string>) {
+  if constexpr (is_text<T>) {
     return std::string_view(value);
   } else if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, double>) {
     return value;
@@ -208,9 +212,10 @@ void fill(columnar::Column& out, std::span<const RowOf<member>> rows) {
 template <ColumnType type, auto member, bool empty_is_null = false>
 ColumnSpec<RowOf<member>> make(std::string_view name) {
   using Member = TypeOf<member>;
-  static_assert(
-      std::is_same_v<typename Optional<Member>::held, typename decltype(value_type<type>())::type>,
-      "the member's type does not hold this column type");
+  using Held = typename Optional<Member>::held;
+  static_assert(std::is_same_v<Held, typename decltype(value_type<type>())::type> ||
+                    (type == ColumnType::text && is_text<Held>),
+                "the member's type does not hold this column type");
   ColumnSpec<RowOf<member>> c;
   c.name = name;
   c.type = type;
@@ -228,7 +233,7 @@ auto text(std::string_view name) {
 }
 template <auto member>
 auto text_or_null(std::string_view name) {
-  static_assert(std::is_same_v<detail::TypeOf<member>, std::string>);
+  static_assert(detail::is_text<detail::TypeOf<member>>);
   return detail::make<ColumnType::text, member, true>(name);
 }
 template <auto member>
@@ -270,17 +275,24 @@ std::vector<columnar::Field> lake_schema(const TableInfo& table);
 // column by column over all rows reads the structs once per column from memory.
 constexpr size_t k_rows_per_block = 1024;
 
+// Appends `rows` to `batch` (made for the spec: record_batch, or one taken before).
 template <class Row>
-columnar::RecordBatch record_batch(const TableSpec<Row>& spec, std::span<const Row> rows) {
-  columnar::RecordBatch batch;
-  batch.schema = lake_schema(spec.info);
-  batch.num_rows = rows.size();
-  for (const auto& field : batch.schema)
-    batch.columns.push_back(columnar::Column::for_field(field));
+void append_rows(const TableSpec<Row>& spec, std::span<const Row> rows,
+                 columnar::RecordBatch& batch) {
   for (size_t begin = 0; begin < rows.size(); begin += k_rows_per_block) {
     const auto block = rows.subspan(begin, std::min(k_rows_per_block, rows.size() - begin));
     for (size_t c = 0; c < spec.access.size(); ++c) spec.access[c].fill(batch.columns[c], block);
   }
+  batch.num_rows += rows.size();
+}
+
+template <class Row>
+columnar::RecordBatch record_batch(const TableSpec<Row>& spec, std::span<const Row> rows) {
+  columnar::RecordBatch batch;
+  batch.schema = lake_schema(spec.info);
+  for (const auto& field : batch.schema)
+    batch.columns.push_back(columnar::Column::for_field(field));
+  append_rows(spec, rows, batch);
   return batch;
 }
 

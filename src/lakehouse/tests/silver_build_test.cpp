@@ -9,6 +9,7 @@
 
 #include "common/civil_time.hpp"
 #include "lakehouse/gold_build.hpp"
+#include "lakehouse/lake_tables.hpp"
 #include "lakehouse/table_builder.hpp"
 
 namespace sl::lakehouse {
@@ -274,56 +275,58 @@ TEST(SilverBuild, JobFailuresAreReportedWithTheirKey) {
   EXPECT_EQ(rule("distances_failed").table, "commutes");
 }
 
-// The full refresh builds each piece in the rows of the pieces already written (SpareRows): what
-// a reused row held before must not show through, and fewer spare rows than needed is fine.
-TEST(SilverBuild, RowsBuiltInSpareRowsAreTheSameAsNewOnes) {
+// The full refresh builds each piece straight into its tables' columns (SilverColumns), in the
+// buffers of a piece already written (reuse): the same columns as Silver's rows built as structs
+// and turned into columns by their spec, and nothing of the reused piece shows through.
+TEST(SilverBuild, ColumnsBuiltAreTheRowsAsTheirSpecWritesThem) {
   auto a = activities();
   SilverInputs in;
   in.activities = &a;
   in.now_us = at(2026, 6, 1);
   IdSet employee_ids;
   for (int64_t id : {1, 2, 5}) employee_ids.insert(id);
-  Silver fresh;
-  build_activity_rows(in, employee_ids, a.rows(), fresh);
+  Silver rows;
+  SilverRows as_rows(rows);
+  build_activity_rows(in, employee_ids, a.rows(), as_rows);
+  const auto& specs = silver_specs();
+  const auto expected_activities =
+      record_batch(specs.activities, std::span<const Activity>(rows.activities));
+  const auto expected_issues = record_batch(specs.dq_issues, std::span<const DqIssue>(rows.issues));
+  ASSERT_GT(rows.activities.size(), 0u);
+  ASSERT_GE(rows.issues.size(), 3u);
 
-  SpareRows spare;
-  for (int i = 0; i < 3; ++i) {
-    Activity old;
-    old.activity_id = 999;
-    old.employee_id = 7;
-    old.name = std::string(100, 'x');
-    old.sport_type = "a sport of a previous piece";
-    old.distance_m = 1;
-    old.moving_time_s = 5;
-    old.elapsed_time_s = 7;
-    old.start_date_utc_us = 1;
-    old.start_date_local_us = 1;
-    old.commute = true;
-    old.calories = 3;
-    old.start_year = 1999;
-    old.start_month = 7;
-    spare.activities.push_back(old);
-    spare.issues.push_back({"a table of a previous piece", std::string(40, 'k'),
-                            "a rule of a previous piece", "a severity", std::string(300, 'r'), 42});
-  }
-  Silver reused;
-  build_activity_rows(in, employee_ids, a.rows(), reused, &spare);
+  auto same = [](const columnar::RecordBatch& got, const columnar::RecordBatch& expected) {
+    ASSERT_EQ(got.num_rows, expected.num_rows);
+    ASSERT_EQ(got.columns.size(), expected.columns.size());
+    for (size_t c = 0; c < got.columns.size(); ++c) {
+      EXPECT_EQ(got.schema[c].name, expected.schema[c].name);
+      EXPECT_EQ(got.columns[c].length, expected.columns[c].length) << got.schema[c].name;
+      EXPECT_EQ(columnar::to_debug_string(got.columns[c]),
+                columnar::to_debug_string(expected.columns[c]))
+          << got.schema[c].name;
+    }
+  };
+  SilverColumns columns;
+  build_activity_rows(in, employee_ids, a.rows(), columns);
+  auto first_activities = columns.take_activities();
+  auto first_issues = columns.take_issues();
+  same(first_activities, expected_activities);
+  same(first_issues, expected_issues);
 
-  auto activity = [](const Activity& x) {
-    return std::tuple(x.activity_id, x.employee_id, x.name, x.sport_type, x.distance_m,
-                      x.moving_time_s, x.elapsed_time_s, x.start_date_utc_us,
-                      x.start_date_local_us, x.commute, x.calories, x.start_year, x.start_month);
-  };
-  auto issue = [](const DqIssue& x) {
-    return std::tuple(x.table, x.key, x.rule, x.severity, x.reason, x.employee_id);
-  };
-  ASSERT_EQ(reused.activities.size(), fresh.activities.size());
-  for (size_t i = 0; i < fresh.activities.size(); ++i)
-    EXPECT_EQ(activity(reused.activities[i]), activity(fresh.activities[i])) << i;
-  ASSERT_EQ(reused.issues.size(), fresh.issues.size());
-  for (size_t i = 0; i < fresh.issues.size(); ++i)
-    EXPECT_EQ(issue(reused.issues[i]), issue(fresh.issues[i])) << i;
-  EXPECT_GE(fresh.issues.size(), 3u) << "every spare finding was reused";
+  // Built again in the first piece's buffers, twice over (more rows than the first held, and
+  // more than a block: SpecRows fills its columns k_rows_per_block rows at a time).
+  columns.reuse(std::move(first_activities), std::move(first_issues));
+  std::vector<size_t> many;
+  for (size_t i = 0; i < k_rows_per_block + 7; ++i)
+    for (size_t r : a.rows()) many.push_back(r);
+  build_activity_rows(in, employee_ids, many, columns);
+  Silver many_rows;
+  SilverRows as_many_rows(many_rows);
+  build_activity_rows(in, employee_ids, many, as_many_rows);
+  same(columns.take_activities(),
+       record_batch(specs.activities, std::span<const Activity>(many_rows.activities)));
+  same(columns.take_issues(),
+       record_batch(specs.dq_issues, std::span<const DqIssue>(many_rows.issues)));
 }
 
 }  // namespace
