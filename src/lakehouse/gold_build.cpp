@@ -27,11 +27,6 @@ int64_t millimetres(double metres) {
 
 }  // namespace
 
-void YearActivities::add(const Activity& a) {
-  add(a.activity_id, a.employee_id, a.start_date_local_us, a.commute, a.sport_type,
-      a.distance_m.value_or(0), a.moving_time_s.value_or(a.elapsed_time_s.value_or(0)));
-}
-
 rewards::WellbeingTally& YearActivities::tally(size_t slot, int64_t employee_id) {
   const auto [it, fresh] =
       employee_index_.try_emplace(employee_id, static_cast<uint32_t>(employee_ids_.size()));

@@ -49,7 +49,13 @@ class YearActivities {
  public:
   explicit YearActivities(int year) : year_(year) {}
   int year() const { return year_; }
-  void add(const Activity& activity);
+  // A Silver activity, held (Activity) or as built (ActivityView: the full refresh keeps Gold's
+  // facts from the values it builds Silver's columns with).
+  template <class Text>
+  void add(const ActivityOf<Text>& a) {
+    add(a.activity_id, a.employee_id, a.start_date_local_us, a.commute, a.sport_type,
+        a.distance_m.value_or(0), a.moving_time_s.value_or(a.elapsed_time_s.value_or(0)));
+  }
   // The same from an activity's columns (the incremental refresh reads Silver back as columns:
   // no Activity and no string built per row).
   void add(int64_t activity_id, int64_t employee_id, std::optional<int64_t> start_local_us,

@@ -114,11 +114,6 @@ Status for_each_silver_file(const delta::Lake& lake, std::string_view table,
 Result<const columnar::Column*> silver_column(const columnar::RecordBatch& rows,
                                              std::string_view name, columnar::TypeId type);
 
-// Silver's activities (their columns as lake_tables' spec writes them: a piece being written, a
-// data file read back) given to `into`; the findings' severities counted.
-Status add_activity_columns(const columnar::RecordBatch& activities, YearActivities& into);
-Status add_finding_columns(const columnar::RecordBatch& issues, FindingCounts& into);
-
 // The activities of `files` (live files of `snapshot`, Silver's activities) given to `into`, a
 // data file at a time and only the columns Gold uses (no Activity built per row).
 Status add_silver_activities(const delta::Lake& lake, const delta::Snapshot& snapshot,
