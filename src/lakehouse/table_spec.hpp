@@ -187,26 +187,42 @@ Cell read(const RowOf<member>& row) {
   }
 }
 
-template <ColumnType type>
-void append_cell(columnar::Column& out, const Cell& cell) {
-  if (std::holds_alternative<std::monostate>(cell)) {
-    out.append_null();
-  } else if constexpr (type == ColumnType::text) {
-    out.append_string(*std::get_if<std::string_view>(&cell));
+// A present value of a column type appended (the member's own type: no Cell made per value, the
+// full refresh fills millions).
+template <ColumnType type, class T>
+void append_value(columnar::Column& out, const T& value) {
+  if constexpr (type == ColumnType::text) {
+    out.append_string(std::string_view(value));
   } else if constexpr (type == ColumnType::int32 || type == ColumnType::date) {
-    out.append_i32(static_cast<int32_t>(*std::get_if<int64_t>(&cell)));
+    out.append_i32(static_cast<int32_t>(value));
   } else if constexpr (type == ColumnType::float64) {
-    out.append_f64(*std::get_if<double>(&cell));
+    out.append_f64(value);
   } else if constexpr (type == ColumnType::boolean) {
-    out.append_bool(*std::get_if<bool>(&cell));
+    out.append_bool(value);
   } else {  // int64, timestamp, euros
-    out.append_i64(*std::get_if<int64_t>(&cell));
+    out.append_i64(static_cast<int64_t>(value));
   }
 }
 
+// The same values as `read` gives, appended: null for nullopt (and "" when empty_is_null).
 template <ColumnType type, auto member, bool empty_is_null>
 void fill(columnar::Column& out, std::span<const RowOf<member>> rows) {
-  for (const auto& row : rows) append_cell<type>(out, read<member, empty_is_null>(row));
+  for (const auto& row : rows) {
+    const auto& value = row.*member;
+    if constexpr (Optional<TypeOf<member>>::value) {
+      if (value)
+        append_value<type>(out, *value);
+      else
+        out.append_null();
+    } else if constexpr (empty_is_null) {
+      if (value.empty())
+        out.append_null();
+      else
+        append_value<type>(out, value);
+    } else {
+      append_value<type>(out, value);
+    }
+  }
 }
 
 template <ColumnType type, auto member, bool empty_is_null = false>
