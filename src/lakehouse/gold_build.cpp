@@ -27,13 +27,38 @@ int64_t millimetres(double metres) {
 
 }  // namespace
 
-rewards::WellbeingTally& YearActivities::tally(size_t slot, int64_t employee_id) {
-  const auto [it, fresh] =
-      employee_index_.try_emplace(employee_id, static_cast<uint32_t>(employee_ids_.size()));
+uint32_t YearActivities::employee_index(int64_t employee_id) {
+  const auto next = static_cast<uint32_t>(employee_ids_.size());
+  if (employee_id >= 0 && employee_id < k_dense_ids) {
+    const auto id = static_cast<size_t>(employee_id);
+    if (id >= dense_index_.size()) dense_index_.resize(id + 1, 0);
+    uint32_t& slot = dense_index_[id];
+    if (slot == 0) {
+      slot = next + 1;
+      employee_ids_.push_back(employee_id);
+    }
+    return slot - 1;
+  }
+  const auto [it, fresh] = employee_index_.try_emplace(employee_id, next);
   if (fresh) employee_ids_.push_back(employee_id);
+  return it->second;
+}
+
+std::optional<uint32_t> YearActivities::employee_index_of(int64_t employee_id) const {
+  if (employee_id >= 0 && employee_id < k_dense_ids) {
+    const auto id = static_cast<size_t>(employee_id);
+    if (id < dense_index_.size() && dense_index_[id] != 0) return dense_index_[id] - 1;
+    return std::nullopt;
+  }
+  if (auto it = employee_index_.find(employee_id); it != employee_index_.end()) return it->second;
+  return std::nullopt;
+}
+
+rewards::WellbeingTally& YearActivities::tally(size_t slot, int64_t employee_id) {
+  const uint32_t index = employee_index(employee_id);
   auto& tallies = tallies_[slot];
-  if (tallies.size() <= it->second) tallies.resize(employee_ids_.size(), rewards::WellbeingTally(year_));
-  return tallies[it->second];
+  if (tallies.size() <= index) tallies.resize(employee_ids_.size(), rewards::WellbeingTally(year_));
+  return tallies[index];
 }
 
 YearActivities::Totals& YearActivities::totals_of(std::string_view sport_type, int month) {
@@ -177,10 +202,9 @@ Gold build_gold(const std::vector<Employee>& employee_rows, const std::vector<Co
     w.prenom = e.prenom;
     w.business_unit = e.business_unit;
     rewards::WellbeingTally tally(year);  // the year's: its slots' merged
-    if (const auto index = activities.employee_index_.find(e.id);
-        index != activities.employee_index_.end())
+    if (const auto index = activities.employee_index_of(e.id))
       for (const auto& slot : activities.tallies_)
-        if (index->second < slot.size()) tally.merge(slot[index->second]);
+        if (*index < slot.size()) tally.merge(slot[*index]);
     const auto wd = tally.decide(rules);
     w.activities = wd.activities;
     w.first_activity_us = wd.first_local_us;

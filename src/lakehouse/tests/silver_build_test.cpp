@@ -338,6 +338,33 @@ namespace {
 // Gold's parts (gold_parts.hpp): a year whose months are given partly as activities, partly as
 // the parts of those activities stored and taken back, gives the same Gold — to the last bit —
 // as all the activities given in any order.
+// An employee's tally is found by its id in a vector for small non-negative ids and in a hash map
+// for the others: every kind of id gets its own activities, and only its own.
+TEST(GoldParts, EveryKindOfEmployeeIdGetsItsOwnActivities) {
+  const std::vector<int64_t> ids = {3, 0, -5, int64_t{1} << 21, int64_t{1} << 40, (int64_t{1} << 20) - 1};
+  std::vector<Employee> employees;
+  for (int64_t id : ids) employees.push_back({.id = id, .business_unit = "R&D"});
+  employees.push_back({.id = 7, .business_unit = "R&D"});  // none
+  YearActivities year(2025);
+  int64_t activity_id = 0;
+  for (size_t e = 0; e < ids.size(); ++e)
+    for (size_t n = 0; n <= e; ++n) {
+      Activity a;
+      a.activity_id = ++activity_id;
+      a.employee_id = ids[e];
+      a.sport_type = "Run";
+      a.start_date_local_us = days_from_civil({2025, 3, 1 + static_cast<int>(n)}) * 86'400'000'000LL;
+      year.add(a);
+    }
+  const Gold g = build_gold(employees, {}, year, {}, 2025, {});
+  ASSERT_EQ(g.wellbeing.size(), employees.size());
+  for (const auto& w : g.wellbeing) {
+    const auto at = std::find(ids.begin(), ids.end(), w.employee_id);
+    const int expected = at == ids.end() ? 0 : static_cast<int>(at - ids.begin()) + 1;
+    EXPECT_EQ(w.activities, expected) << w.employee_id;
+  }
+}
+
 TEST(GoldParts, MonthsTakenBackAsPartsGiveTheSameGold) {
   std::vector<Employee> employees;
   for (int64_t id = 1; id <= 6; ++id) employees.push_back({.id = id, .business_unit = "R&D"});
