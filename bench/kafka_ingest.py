@@ -6,11 +6,16 @@ round: ROWS strava_activities rows inserted in one transaction, published to 3-p
 `sportlake cdc --sink kafka` in both JsonConverter forms (`--schemas`: topics `bench<N>.…`; without:
 `bench<N>p.…`; not timed), then the three ingests (slot, Kafka with schemas, Kafka schemaless) land
 them in a fresh Bronze (`--max-changes ROWS`), the order rotating; prints each round's rows/s and
-peak RSS, then the medians and the ratios kafka / slot.
+peak RSS and the load average, then the medians and the ratios kafka / slot.
 
     ROWS=200000 RUNS=3 /work/main/.venv/bin/python bench/kafka_ingest.py
 
-PERF=FILE records round 1's schemas ingest with `perf record -g -o FILE` (a profile, not a figure).
+BASELINE=<another sportlake binary> adds its two Kafka ingests (`schemas@base`, `schemaless@base`)
+to every round, on the same topics, in the rotation: a change measured against the binary before
+it, with the slot ingest (this binary) as the peer of both.
+
+PERF=PREFIX records round 1's Kafka ingests of this binary with `perf record -g -o PREFIX.<form>`
+(a profile, not a figure).
 """
 import os
 import pathlib
@@ -28,7 +33,9 @@ from kafka_broker import KafkaBroker, broker_jars  # noqa: E402
 SPORTLAKE = os.environ.get("SPORTLAKE", str(ROOT / "build/release/src/cli/sportlake"))
 ROWS = int(os.environ.get("ROWS", "200000"))
 RUNS = int(os.environ.get("RUNS", "3"))
+BASELINE = os.environ.get("BASELINE")
 FORMS = ["schemas", "schemaless"]  # JsonConverter schemas.enable true / false
+KAFKA = FORMS + ([f"{form}@base" for form in FORMS] if BASELINE else [])
 
 
 def sl(env, *args):
@@ -38,11 +45,11 @@ def sl(env, *args):
     return done.stdout
 
 
-def timed(env, *args, perf=None):
+def timed(env, *args, perf=None, binary=SPORTLAKE):
     """Seconds and peak RSS (MB) of one sportlake run (under `perf record` to the file `perf`)."""
     profiler = ["perf", "record", "-g", "-q", "-o", perf] if perf else []
     t0 = time.monotonic()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", *profiler, SPORTLAKE, *args], env=env,
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", *profiler, binary, *args], env=env,
                           capture_output=True, text=True)
     seconds = time.monotonic() - t0
     if done.returncode != 0:
@@ -63,15 +70,15 @@ def main():
         sl(env, "load")
         url = sl(env, "db", "url", "--admin").strip()
         psql = lambda q: subprocess.run(["psql", url, "-qXAtc", q], check=True, capture_output=True)  # noqa: E731
-        results = {"slot": [], **{form: [] for form in FORMS}}
+        results = {"slot": [], **{who: [] for who in KAFKA}}
         for run in range(1, RUNS + 1):
             e = dict(env, SPORTLAKE_TOPIC_PREFIX=f"bench{run}")
             psql("TRUNCATE strava_activities")
             psql("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
                  "WHERE slot_name IN ('bench_ingest', 'bench_pub', 'bench_pub_plain')")
             shutil.rmtree(work / "home" / "delta", ignore_errors=True)
-            for form in FORMS:
-                shutil.rmtree(work / f"kafka_lake_{form}", ignore_errors=True)
+            for who in KAFKA:
+                shutil.rmtree(work / f"kafka_lake_{who}", ignore_errors=True)
             sl(e, "ingest", "--slot", "bench_ingest", "--idle-exit", "0.5")  # slot + (empty) snapshot
             sl(e, "cdc", "--slot", "bench_pub", "--sink", "kafka", "--idle-exit", "0.5")
             sl(e, "cdc", "--slot", "bench_pub_plain", "--sink", "kafka", "--idle-exit", "0.5")
@@ -85,26 +92,29 @@ def main():
             sl(e, "cdc", "--slot", "bench_pub", "--sink", "kafka", "--schemas", "--max-events", str(ROWS))
             sl(dict(e, SPORTLAKE_TOPIC_PREFIX=f"bench{run}p"), "cdc", "--slot", "bench_pub_plain",
                "--sink", "kafka", "--max-events", str(ROWS))
-            order = ["slot", *FORMS]
-            order = order[run % 3:] + order[:run % 3]
+            order = ["slot", *KAFKA]
+            order = order[run % len(order):] + order[:run % len(order)]
             row = {}
             for who in order:
                 if who == "slot":
                     row[who] = timed(e, "ingest", "--slot", "bench_ingest", "--max-changes", str(ROWS))
                 else:
+                    form, _, base = who.partition("@")
                     ke = dict(e, SPORTLAKE_LAKE_ROOT=str(work / f"kafka_lake_{who}"),
-                              SPORTLAKE_TOPIC_PREFIX=f"bench{run}" + ("" if who == "schemas" else "p"))
-                    perf = os.environ.get("PERF") if run == 1 and who == "schemas" else None
-                    row[who] = timed(ke, "ingest", "--source", "kafka", "--group", f"bench{run}{who}",
-                                     "--max-changes", str(ROWS), perf=perf)
+                              SPORTLAKE_TOPIC_PREFIX=f"bench{run}" + ("" if form == "schemas" else "p"))
+                    perf = f"{os.environ['PERF']}.{form}" if os.environ.get("PERF") and run == 1 and not base else None
+                    row[who] = timed(ke, "ingest", "--source", "kafka", "--group",
+                                     f"bench{run}{form}{base}", "--max-changes", str(ROWS), perf=perf,
+                                     binary=BASELINE if base else SPORTLAKE)
                 results[who].append(row[who])
             print(f"round {run} ({', '.join(order)}): " +
                   ", ".join(f"{who} {ROWS / row[who][0]:,.0f} rows/s ({row[who][1]:.0f} MB)"
-                            for who in ["slot", *FORMS]), flush=True)
+                            for who in ["slot", *KAFKA]) +
+                  "; load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()), flush=True)
         median = {who: statistics.median(ROWS / s for s, _ in results[who]) for who in results}
         print(f"median of {RUNS}, {ROWS} rows: " +
               ", ".join(f"{who} {median[who]:,.0f} rows/s" for who in results) + "; " +
-              ", ".join(f"ratio kafka {form}/slot {median[form] / median['slot']:.2f}" for form in FORMS) +
+              ", ".join(f"ratio kafka {who}/slot {median[who] / median['slot']:.2f}" for who in KAFKA) +
               "; peak RSS " + ", ".join(f"{who} {max(m for _, m in results[who]):.0f} MB" for who in results))
     finally:
         subprocess.run([SPORTLAKE, "db", "stop"], env=env, capture_output=True)

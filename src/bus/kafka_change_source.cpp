@@ -12,6 +12,7 @@
 #include <map>
 #include <tuple>
 
+#include "bus/fetch_waker.hpp"
 #include "bus/kafka_conf.hpp"
 #include "cdc/debezium_decoder.hpp"
 
@@ -89,11 +90,14 @@ struct KafkaChangeSource::Impl {
   // Schemaless JSON carries no types: every column is text, the value as PostgreSQL prints it
   // (see DecodeOptions). The decoder keeps each topic's schema and relation between records.
   cdc::DebeziumDecoder decoder{{.schemaless_as_text = true}};
+  std::unique_ptr<FetchWaker> waker;  // holds the consumer's queue: released before rk
 
   ~Impl() {
     if (rk == nullptr) return;
     // The last confirmed offsets, synchronously (an asynchronous commit may still be in flight).
     commit_offsets(false, /*wait=*/true);
+    if (waker) spdlog::debug("kafka: fetchers woken {} times", waker->wakes());
+    waker.reset();
     rd_kafka_consumer_close(rk);  // leaves the group: its partitions go to the others at once
     rd_kafka_destroy(rk);
   }
@@ -147,10 +151,38 @@ struct KafkaChangeSource::Impl {
     return part;
   }
 
+  // The partitions that start from their beginning (the sink has no position) get its offset,
+  // asked of their leaders now: librdkafka 2.0 resolves a logical BEGINNING of a partition
+  // whose leader it has not mapped yet (every partition of a new assignment, at times) only on a
+  // 500 ms retry timer, and fetches nothing meanwhile. Any failure leaves BEGINNING as it is.
+  void resolve_beginnings(rd_kafka_topic_partition_list_t* list) {
+    rd_kafka_topic_partition_list_t* query = rd_kafka_topic_partition_list_new(list->cnt);
+    for (int i = 0; i < list->cnt; ++i) {
+      if (list->elems[i].offset == RD_KAFKA_OFFSET_BEGINNING)
+        rd_kafka_topic_partition_list_add(query, list->elems[i].topic, list->elems[i].partition)
+            ->offset = RD_KAFKA_OFFSET_BEGINNING;  // ListOffsets' "earliest" timestamp
+    }
+    if (query->cnt > 0) {
+      if (auto err = rd_kafka_offsets_for_times(rk, query, 5000); err != RD_KAFKA_RESP_ERR_NO_ERROR)
+        spdlog::debug("kafka: the partitions' first offsets: {}", rd_kafka_err2str(err));
+      for (int i = 0; i < query->cnt; ++i) {
+        const auto& found = query->elems[i];
+        if (found.err != RD_KAFKA_RESP_ERR_NO_ERROR || found.offset < 0) continue;
+        rd_kafka_topic_partition_t* tp =
+            rd_kafka_topic_partition_list_find(list, found.topic, found.partition);
+        if (tp != nullptr) tp->offset = found.offset;
+      }
+    }
+    rd_kafka_topic_partition_list_destroy(query);
+  }
+
   void assign(rd_kafka_topic_partition_list_t* list) {
+    std::vector<Partition> parts;
+    for (int i = 0; i < list->cnt; ++i) parts.push_back(resume(list->elems[i]));
+    resolve_beginnings(list);
     for (int i = 0; i < list->cnt; ++i) {
       auto& tp = list->elems[i];
-      Partition part = resume(tp);
+      const Partition& part = parts[static_cast<size_t>(i)];
       spdlog::info("kafka: assigned {}:{} from {}", tp.topic, tp.partition,
                    tp.offset >= 0 ? std::to_string(tp.offset)
                                   : (options.start ? "the beginning" : "the committed offset"));
@@ -334,6 +366,7 @@ Result<std::unique_ptr<KafkaChangeSource>> KafkaChangeSource::open(KafkaSourceOp
                       std::string("kafka: cannot create the consumer: ") + errstr.data());
   }
   rd_kafka_poll_set_consumer(impl->rk);
+  impl->waker = std::make_unique<FetchWaker>(impl->rk);
   const std::string pattern = topic_pattern(options.topic_prefix, options.tables);
   impl->options = std::move(options);
   rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
@@ -378,6 +411,7 @@ Result<bool> KafkaChangeSource::poll(std::chrono::milliseconds timeout,
       continue;
     }
     got = true;
+    s.waker->taken(m->len);
     SL_TRY(s.deliver(*m, handler));
   }
   return got;
@@ -413,6 +447,7 @@ cdc::SourcePosition KafkaChangeSource::confirmed() const { return impl_->confirm
 size_t KafkaChangeSource::repeats() const { return impl_->repeats; }
 size_t KafkaChangeSource::tombstones() const { return impl_->tombstones; }
 size_t KafkaChangeSource::rejected() const { return impl_->rejected; }
+size_t KafkaChangeSource::fetch_wakes() const { return impl_->waker->wakes(); }
 
 std::vector<std::string> KafkaChangeSource::assignment() const {
   std::vector<std::string> out;

@@ -79,6 +79,8 @@ class KafkaChangeSource final : public cdc::ChangeSource {
   size_t repeats() const;     // changes dropped as a publisher's repeats
   size_t tombstones() const;  // tombstones and logical messages skipped
   size_t rejected() const;    // records the decoder refused, reported (on_rejected) and skipped
+  // How often librdkafka's stopped fetchers were woken once its queue drained (FetchWaker).
+  size_t fetch_wakes() const;
   // The partitions currently assigned, "topic:partition" (tests, status).
   std::vector<std::string> assignment() const;
 
