@@ -106,13 +106,53 @@ std::optional<int64_t> timestamp_us(Element object, std::string_view where) {
   return std::nullopt;
 }
 
+// How a column's JSON value becomes PostgreSQL text, decided once per column (from its type and
+// semantic name) rather than by comparing names for every value.
+enum class Reading : uint8_t {
+  date,              // io.debezium.time.Date: days
+  timestamp_us,      // MicroTimestamp
+  timestamp_ms,      // Timestamp
+  time_us,           // MicroTime
+  time_ms,           // Time, Connect's Time
+  zoned_time,        // ZonedTime: "08:15:30.5Z"
+  micro_duration,    // MicroDuration
+  zoned_timestamp,   // ZonedTimestamp: ISO-8601
+  decimal,           // Decimal: base64 bytes at the schema's scale
+  variable_decimal,  // VariableScaleDecimal: {scale, value}
+  boolean,
+  bytes,
+  integer,           // int8..int64
+  floating,          // float, double (NaN and infinities as strings)
+  other,             // strings, arrays, maps, structs
+};
+
 // How to read one column: its Connect type and semantic name (from the schema, or inferred).
 struct ColumnSpec {
   std::string type;
   std::string name;
   int scale = -1;
   int precision = -1;
+  Reading reading = Reading::other;
 };
+
+Reading reading_of(const ColumnSpec& spec) {
+  const std::string_view name = spec.name, type = spec.type;
+  if (name == connect::k_date) return Reading::date;
+  if (name == connect::k_micro_timestamp) return Reading::timestamp_us;
+  if (name == connect::k_timestamp) return Reading::timestamp_ms;
+  if (name == connect::k_micro_time) return Reading::time_us;
+  if (name == connect::k_time || name == connect::k_connect_time) return Reading::time_ms;
+  if (name == connect::k_zoned_time) return Reading::zoned_time;
+  if (name == connect::k_micro_duration) return Reading::micro_duration;
+  if (name == connect::k_zoned_timestamp) return Reading::zoned_timestamp;
+  if (name == connect::k_decimal) return Reading::decimal;
+  if (name == connect::k_variable_scale_decimal) return Reading::variable_decimal;
+  if (type == "boolean") return Reading::boolean;
+  if (type == "bytes") return Reading::bytes;
+  if (type.starts_with("int")) return Reading::integer;
+  if (type == "float" || type == "double") return Reading::floating;
+  return Reading::other;
+}
 
 // A Decimal parameter: a small integer, as a string (JsonConverter) or a number.
 int int_parameter(Element schema, std::string_view key) {
@@ -145,6 +185,7 @@ ColumnSpec spec_from_schema(Element field) {
     spec.scale = int_parameter(field, "scale");
     spec.precision = int_parameter(field, "connect.decimal.precision");
   }
+  spec.reading = reading_of(spec);
   return spec;
 }
 
@@ -163,6 +204,7 @@ void spec_from_value(Element v, ColumnSpec& spec) {
   } else {
     spec.type = "string";
   }
+  spec.reading = reading_of(spec);
 }
 
 std::string number_text(Element v) {
@@ -254,16 +296,37 @@ std::string hex_bytea(std::string_view bytes) {
   return out;
 }
 
+// `value` in decimal, zero-padded to `width` digits at least (no format string to read: these
+// run for every date and time of every record).
+void append_padded(std::string& out, uint64_t value, int width) {
+  char digits[24];
+  const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  for (auto n = end - digits; n < width; ++n) out += '0';
+  out.append(digits, static_cast<size_t>(end - digits));
+}
+
 // hh:mm:ss[.ffffff] of a time of day in µs, as PostgreSQL prints it: the fraction only when not
 // zero, without trailing zeros ("10:15:30.123", "24:00:00").
-std::string pg_time_of_day(int64_t us) {
-  std::string out = fmt::format("{:02}:{:02}:{:02}", us / 3'600'000'000LL, us / 60'000'000 % 60,
-                                us / 1'000'000 % 60);
-  if (const int64_t fraction = us % 1'000'000; fraction != 0) {
-    std::string digits = fmt::format(".{:06}", fraction);
-    while (digits.back() == '0') digits.pop_back();
-    out += digits;
+void append_time_of_day(std::string& out, int64_t us) {
+  const auto u = static_cast<uint64_t>(us);
+  append_padded(out, u / 3'600'000'000ULL, 2);
+  out += ':';
+  append_padded(out, u / 60'000'000 % 60, 2);
+  out += ':';
+  append_padded(out, u / 1'000'000 % 60, 2);
+  if (uint64_t fraction = u % 1'000'000; fraction != 0) {
+    int width = 6;
+    while (fraction % 10 == 0) {
+      fraction /= 10;
+      --width;
+    }
+    out += '.';
+    append_padded(out, fraction, width);
   }
+}
+std::string pg_time_of_day(int64_t us) {
+  std::string out;
+  append_time_of_day(out, us);
   return out;
 }
 
@@ -272,14 +335,16 @@ std::string pg_time_of_day(int64_t us) {
 std::string pg_text(int64_t days, std::optional<int64_t> in_day_us, bool zone) {
   const CivilDate date = civil_from_days(days);
   const bool bc = date.year <= 0;
-  char buffer[96];
-  int n =
-      std::snprintf(buffer, sizeof buffer, "%04lld-%02d-%02d",
-                    static_cast<long long>(bc ? 1 - date.year : date.year), date.month, date.day);
-  std::string out(buffer, static_cast<size_t>(n));
+  std::string out;
+  out.reserve(32);
+  append_padded(out, static_cast<uint64_t>(bc ? 1 - date.year : date.year), 4);
+  out += '-';
+  append_padded(out, static_cast<uint64_t>(date.month), 2);
+  out += '-';
+  append_padded(out, static_cast<uint64_t>(date.day), 2);
   if (in_day_us) {
     out += ' ';
-    out += pg_time_of_day(*in_day_us);
+    append_time_of_day(out, *in_day_us);
     if (zone) out += "+00";
   }
   if (bc) out += " BC";
@@ -391,8 +456,8 @@ pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& 
     fail("column '" + column + "': " + json_text(v).substr(0, 64) + " is not " +
          std::string(expected));
   };
-  const std::string& name = spec.name;
-  if (name == connect::k_date) {
+  const Reading r = spec.reading;
+  if (r == Reading::date) {
     if (!is_integer(v)) return wrong("a day number");
     const int64_t days = int_of(v, column);
     if (days == k_date_plus_infinity || days == k_date_plus_infinity_before)
@@ -401,19 +466,18 @@ pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& 
     if (days < INT32_MIN || days > INT32_MAX) return wrong("a day number in range");
     return {Kind::text, pg_date_text(days)};
   }
-  if (name == connect::k_micro_timestamp || name == connect::k_timestamp) {
+  if (r == Reading::timestamp_us || r == Reading::timestamp_ms) {
     if (!is_integer(v)) return wrong("an epoch number");
     int64_t us = int_of(v, column);
-    const int64_t scale = name == connect::k_timestamp ? 1000 : 1;
+    const int64_t scale = r == Reading::timestamp_ms ? 1000 : 1;
     if (us == k_timestamp_plus_infinity_us / scale) return {Kind::text, "infinity"};
     if (us == k_timestamp_minus_infinity_us / scale) return {Kind::text, "-infinity"};
     if (__builtin_mul_overflow(us, scale, &us)) return wrong("an epoch in range");
     return {Kind::text, pg_timestamp_text(us, false)};
   }
-  if (name == connect::k_micro_time || name == connect::k_time ||
-      name == connect::k_connect_time || name == connect::k_zoned_time) {
+  if (r == Reading::time_us || r == Reading::time_ms || r == Reading::zoned_time) {
     // A time of day: µs (MicroTime) or ms (Time) past midnight, or "08:15:30.5Z" (ZonedTime).
-    if (name == connect::k_zoned_time) {
+    if (r == Reading::zoned_time) {
       if (!is_string(v)) return wrong("an ISO-8601 time");
       std::string_view s = text_of(v);
       if (s.empty() || s.back() != 'Z') return wrong("an ISO-8601 UTC time");
@@ -422,12 +486,12 @@ pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& 
     }
     if (!is_integer(v)) return wrong("a time of day");
     int64_t us = int_of(v, column);
-    if (name != connect::k_micro_time && __builtin_mul_overflow(us, int64_t{1000}, &us))
+    if (r == Reading::time_ms && __builtin_mul_overflow(us, int64_t{1000}, &us))
       return wrong("a time of day in range");
     if (us < 0 || us > 86'400'000'000LL) return wrong("a time of day in range");
     return {Kind::text, pg_time_of_day(us)};
   }
-  if (name == connect::k_micro_duration) {
+  if (r == Reading::micro_duration) {
     // MicroDuration keeps no months: the µs as an hours:minutes:seconds interval.
     if (!is_integer(v)) return wrong("a duration in microseconds");
     const int64_t us = int_of(v, column);
@@ -436,7 +500,7 @@ pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& 
                                     a / 3'600'000'000ULL, a / 60'000'000 % 60, a / 1'000'000 % 60,
                                     a % 1'000'000)};
   }
-  if (name == connect::k_zoned_timestamp) {
+  if (r == Reading::zoned_timestamp) {
     if (!is_string(v)) return wrong("an ISO-8601 string");
     const std::string_view s = text_of(v);
     if (s == "infinity" || s == "-infinity") return {Kind::text, std::string(s)};
@@ -445,11 +509,11 @@ pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& 
     if (!us) return wrong("an ISO-8601 timestamp");
     return {Kind::text, pg_timestamp_text(*us, true)};
   }
-  if (name == connect::k_decimal) {
+  if (r == Reading::decimal) {
     if (!is_string(v)) return wrong("base64 bytes");
     return {Kind::text, decimal_from_bytes(base64_decode(text_of(v)), std::max(spec.scale, 0))};
   }
-  if (name == connect::k_variable_scale_decimal) {
+  if (r == Reading::variable_decimal) {
     auto scale = member(v, "scale");
     auto value = member(v, "value");
     int64_t digits = -1;
@@ -459,22 +523,22 @@ pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& 
     return {Kind::text,
             decimal_from_bytes(base64_decode(text_of(*value)), static_cast<int>(digits))};
   }
-  if (spec.type == "boolean") {
+  if (r == Reading::boolean) {
     bool b = false;
     if (v.get_bool().get(b) != simdjson::SUCCESS) return wrong("a boolean");
     return {Kind::text, b ? "t" : "f"};
   }
-  if (spec.type == "bytes") {
+  if (r == Reading::bytes) {
     if (!is_string(v)) return wrong("base64 bytes");
     std::string bytes = base64_decode(text_of(v));
     // An unchanged TOASTed bytea: the placeholder's bytes (src/cdc/debezium_json.cpp writes it so).
     if (bytes == k_unavailable) return {Kind::unchanged_toast, {}};
     return {Kind::text, hex_bytea(bytes)};
   }
-  if (spec.type.starts_with("int") || spec.type == "float" || spec.type == "double") {
+  if (r == Reading::integer || r == Reading::floating) {
     if (is_number(v)) return {Kind::text, number_text(v)};
     // NaN and infinities of float columns are strings in Debezium's JSON.
-    if (is_string(v) && !spec.type.starts_with("int")) return {Kind::text, std::string(text_of(v))};
+    if (is_string(v) && r == Reading::floating) return {Kind::text, std::string(text_of(v))};
     return wrong("a number");
   }
   if (is_string(v)) return {Kind::text, std::string(text_of(v))};
@@ -542,6 +606,28 @@ const char* padded(std::string& buffer, std::string_view text) {
     buffer.resize(text.size() + simdjson::SIMDJSON_PADDING);
   std::memcpy(buffer.data(), text.data(), text.size());
   return buffer.data();
+}
+
+// The lsn_commit of a `source.sequence` in its usual form, ["<digits>",<"digits" or null>],
+// read without a parser; nullopt for any other text (null first, spaces, escapes, overflow...),
+// which the parser then reads or refuses.
+std::optional<uint64_t> sequence_commit(std::string_view text) {
+  auto quoted_digits = [&](size_t at) -> size_t {  // the index after "<digits>", or 0
+    if (at >= text.size() || text[at] != '"') return 0;
+    size_t i = at + 1;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == at + 1 || i >= text.size() || text[i] != '"') return 0;
+    return i + 1;
+  };
+  if (text.size() < 6 || text.front() != '[' || text.back() != ']') return std::nullopt;
+  const size_t first_end = quoted_digits(1);
+  if (first_end == 0 || text[first_end] != ',') return std::nullopt;
+  const std::string_view second = text.substr(first_end + 1, text.size() - first_end - 2);
+  if (second != "null" && quoted_digits(first_end + 1) != text.size() - 1) return std::nullopt;
+  uint64_t lsn = 0;
+  auto [ptr, ec] = std::from_chars(text.data() + 2, text.data() + first_end - 1, lsn);
+  if (ec != std::errc() || ptr != text.data() + first_end - 1) return std::nullopt;
+  return lsn;
 }
 
 }  // namespace
@@ -740,6 +826,11 @@ struct DebeziumDecoder::State {
     if (auto lsn = int_member(source, "lsn")) s.lsn = pg::Lsn{static_cast<uint64_t>(*lsn)};
     if (auto seq = member(source, "sequence"); seq && is_string(*seq)) {
       const std::string_view text = text_of(*seq);
+      if (auto commit = sequence_commit(text)) {
+        s.commit_lsn = pg::Lsn{*commit};
+        s.last_commit_end = pg::Lsn{*commit};
+        return;
+      }
       Element parts;
       simdjson::dom::array pair;
       if (sequence_parser.parse(padded(sequence_buffer, text), text.size(), false).get(parts) ||
@@ -835,21 +926,26 @@ struct DebeziumDecoder::State {
     const bool as_text = fields == nullptr && options.schemaless_as_text;
     if (fields == nullptr) {
       // No schema: the columns are the members of after, then those only in before, typed by
-      // their values.
-      inferred.clear();
+      // their values (as text, no type is needed). The previous record's fields are overwritten
+      // in place: their names' buffers are reused.
+      size_t count = 0;
       for (const auto& row : {after, before}) {
         simdjson::dom::object o;
         if (!row || row->get_object().get(o)) continue;
         for (auto [name, v] : o) {
           bool known = false;
-          for (const auto& f : inferred) known = known || f.name == name;
+          for (size_t i = 0; i < count && !known; ++i) known = inferred[i].name == name;
           if (known) continue;
-          Field& f = inferred.emplace_back();
+          if (count == inferred.size()) inferred.emplace_back();
+          Field& f = inferred[count++];
           f.name = name;
           spec_from_value(v, f.spec);
-          f.type = pg_type_of(f.spec.type, f.spec.name, f.spec.scale, f.spec.precision);
+          f.type = as_text ? PgType{oid::k_text, -1}
+                           : pg_type_of(f.spec.type, f.spec.name, f.spec.scale, f.spec.precision);
+          f.not_null = false;
         }
       }
+      inferred.resize(count);
       fields = &inferred;
     }
     out.relation = relation(out.event.source, *fields, as_text);
