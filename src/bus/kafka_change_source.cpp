@@ -89,7 +89,7 @@ struct KafkaChangeSource::Impl {
   std::chrono::steady_clock::time_point last_commit = std::chrono::steady_clock::now();
   // Schemaless JSON carries no types: every column is text, the value as PostgreSQL prints it
   // (see DecodeOptions). The decoder keeps each topic's schema and relation between records.
-  cdc::DebeziumDecoder decoder{{.schemaless_as_text = true}};
+  cdc::DebeziumDecoder decoder{{.schemaless_as_text = true, .key_text = false}};
   std::unique_ptr<FetchWaker> waker;  // holds the consumer's queue: released before rk
 
   ~Impl() {

@@ -192,19 +192,24 @@ ColumnSpec spec_from_schema(Element field) {
 void spec_from_value(Element v, ColumnSpec& spec) {
   spec.scale = spec.precision = -1;
   spec.name.clear();
+  // The kind follows from the value (what reading_of would decide from the type set here).
   if (is_boolean(v)) {
     spec.type = "boolean";
+    spec.reading = Reading::boolean;
   } else if (is_integer(v)) {
     spec.type = "int64";
+    spec.reading = Reading::integer;
   } else if (is_number(v)) {
     spec.type = "double";
+    spec.reading = Reading::floating;
   } else if (is_object(v) && member(v, "scale") && member(v, "value")) {
     spec.type = "struct";
     spec.name = connect::k_variable_scale_decimal;
+    spec.reading = Reading::variable_decimal;
   } else {
     spec.type = "string";
+    spec.reading = Reading::other;
   }
-  spec.reading = reading_of(spec);
 }
 
 std::string number_text(Element v) {
@@ -649,6 +654,12 @@ struct DebeziumDecoder::State {
   std::vector<std::shared_ptr<const pg::Relation>> relations;  // oldest first
   std::vector<std::string> key_names;  // of the current record
   std::vector<Field> inferred;         // the current record's layout when it has none
+  // What the last relation was found for: a kept layout's fields (never `inferred`, whose content
+  // changes in place), the text flag and the key's columns.
+  const std::vector<Field>* last_fields = nullptr;
+  bool last_as_text = false;
+  std::vector<std::string> last_key_names;
+  std::shared_ptr<const pg::Relation> last_relation;
 
   // {"schema":{…},"payload":{…}} with nothing else: the two members' texts, and the schema's kept layout if its text is one already read. A schema equal to
   // a kept text is recognised by comparing bytes at its start (a JSON value ends where its text
@@ -753,7 +764,10 @@ struct DebeziumDecoder::State {
     if (value_parser.parse(padded(sequence_buffer, text), text.size(), false).get(schema))
       fail("value is not JSON");
     row_fields(schema, l->fields);
-    if (layouts.size() >= k_cache_limit) layouts.erase(layouts.begin());
+    if (layouts.size() >= k_cache_limit) {
+      if (last_fields == &layouts.front()->fields) last_fields = nullptr;  // its address may return
+      layouts.erase(layouts.begin());
+    }
     layouts.push_back(std::move(l));
     return layouts.back()->fields;
   }
@@ -779,8 +793,17 @@ struct DebeziumDecoder::State {
       }
       return true;
     };
+    // The usual case, a record of the table and schema text of the one before: the same
+    // relation without comparing its columns.
+    if (&fields != &inferred && &fields == last_fields && as_text == last_as_text &&
+        key_names == last_key_names && last_relation && last_relation->schema == source.schema &&
+        last_relation->name == source.table)
+      return last_relation;
+    last_fields = &fields != &inferred ? &fields : nullptr;
+    last_as_text = as_text;
+    last_key_names = key_names;
     for (auto it = relations.rbegin(); it != relations.rend(); ++it) {
-      if (same(**it)) return *it;
+      if (same(**it)) return last_relation = *it;
     }
     auto rel = std::make_shared<pg::Relation>();
     rel->schema = source.schema;
@@ -797,7 +820,7 @@ struct DebeziumDecoder::State {
     }
     if (relations.size() >= k_cache_limit) relations.erase(relations.begin());
     relations.push_back(rel);
-    return rel;
+    return last_relation = rel;
   }
 
   void read_source(Element source, DecodedEvent& out) {
@@ -864,7 +887,7 @@ struct DebeziumDecoder::State {
     if (is_null(key)) return;
     if (key.get_object().get(o) != simdjson::SUCCESS) fail("key is not an object");
     for (auto [name, v] : o) key_names.emplace_back(name);
-    out.key = json_text(key);
+    if (options.key_text) out.key = json_text(key);
   }
 
   DecodedEvent decode(std::optional<std::string_view> key_text,

@@ -53,6 +53,9 @@ struct DecodeOptions {
   // A guess per record (int8 for 12, float8 for 12.5, text for null) changes a column's type
   // from one record to the next, which a table of rows cannot follow; the values are the same.
   bool schemaless_as_text = false;
+  // DecodedEvent::key filled (the key's compact JSON); a consumer that reads only the event
+  // leaves it out and saves a copy of every key.
+  bool key_text = true;
 };
 
 class DebeziumDecoder {
