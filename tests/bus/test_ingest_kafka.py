@@ -216,3 +216,41 @@ def test_two_consumers_of_one_group_share_the_partitions(env, kafka):
     assert sorted(r["activity_id"] for r in rows) == sorted(ids)
     log = sorted(int(f.stem) for f in (kroot / "strava_activities" / "_delta_log").glob("*.json"))
     assert log == list(range(len(log))), "Delta versions contiguous"
+
+
+@pytest.mark.parametrize("schemas", [True, False], ids=["schemas", "schemaless"])
+def test_a_column_added_mid_stream_lands_every_row_with_its_columns(env, kafka, schemas):
+    """The consumer keeps each topic's Connect schema by its text and reuses it for the records that
+    repeat it: a column added mid-stream is a new text, read once, and every record after it lands
+    with the column (null before it), as the slot ingest lands them."""
+    sportlake, e, prefix = env
+    extra = ["--schemas"] if schemas else []
+    ke, kroot = kafka_lake(e)
+    sroot = pathlib.Path(e["SPORTLAKE_HOME"]) / "delta" / "bronze"
+    run(sportlake, e, "ingest", "--idle-exit", "1")
+    run(sportlake, e, "cdc", "--sink", "kafka", "--idle-exit", "1", *extra)
+    five = "id IN (SELECT id FROM rh_employees ORDER BY id LIMIT 5)"
+    psql(sportlake, e, f"UPDATE rh_employees SET moyen_deplacement = 'Vélo' WHERE {five}")
+    psql(sportlake, e, "ALTER TABLE rh_employees ADD COLUMN badge integer")
+    psql(sportlake, e, f"UPDATE rh_employees SET badge = id * 10 WHERE {five}")
+    psql(sportlake, e, f"UPDATE rh_employees SET moyen_deplacement = 'Marche' WHERE {five}")
+    run(sportlake, e, "cdc", "--sink", "kafka", "--idle-exit", "2", *extra)
+    run(sportlake, e, "ingest", "--idle-exit", "1.5")
+    out = run(sportlake, ke, "ingest", "--source", "kafka", "--idle-exit", "4", "--json", timeout=180)
+    assert json.loads(out.stdout)["changes"] == 15
+
+    rows = sorted(bronze(kroot, "rh_employees"), key=lambda r: r["_lsn"])
+    assert_exactly_once(rows)
+    assert len(rows) == 15
+    assert all(r["badge"] is None for r in rows[:5])  # before the column existed
+    badge = (lambda r: r["id"] * 10) if schemas else (lambda r: str(int(r["id"]) * 10))
+    assert all(r["badge"] == badge(r) for r in rows[5:]), rows[5:]
+    assert [r["moyen_deplacement"] for r in rows[10:]] == ["Marche"] * 5
+    if schemas:
+        from_slot = [r for r in bronze(sroot, "rh_employees") if r["_op"] != "r"]
+        assert comparable(rows) == comparable(from_slot)
+        # The same columns and types (their order follows when Bronze's table was created: before
+        # the column was added for the slot's, with it for this fresh lake).
+        def columns(root):
+            return {f.name: str(f.type) for f in DeltaTable(str(root / "rh_employees")).schema().to_pyarrow()}
+        assert columns(kroot) == columns(sroot)
