@@ -91,6 +91,15 @@ struct KafkaChangeSource::Impl {
   // (see DecodeOptions). The decoder keeps each topic's schema and relation between records.
   cdc::DebeziumDecoder decoder{{.schemaless_as_text = true, .key_text = false}};
   std::unique_ptr<FetchWaker> waker;  // holds the consumer's queue: released before rk
+  // The partition of the last message delivered (null: not assigned), looked up in the map only
+  // when a message's partition differs (messages come in runs per partition); forgotten whenever
+  // the assignment changes.
+  struct Run {
+    std::string topic;
+    int32_t partition = -1;
+    Partition* part = nullptr;
+  } run;
+  cdc::SourcePosition end;  // each record's end, reused: its topic's buffer is kept
 
   ~Impl() {
     if (rk == nullptr) return;
@@ -188,6 +197,7 @@ struct KafkaChangeSource::Impl {
                                   : (options.start ? "the beginning" : "the committed offset"));
       partitions[{tp.topic, tp.partition}] = part;
     }
+    run = {};
     restart_pending = false;  // every partition starts from the sink anyway
     if (auto err = rd_kafka_assign(rk, list); err != RD_KAFKA_RESP_ERR_NO_ERROR)
       fail(make_error(Errc::unavailable, std::string("kafka: assign: ") + rd_kafka_err2str(err)));
@@ -239,6 +249,7 @@ struct KafkaChangeSource::Impl {
     // Revoked (or an error): what was read and not made durable may be another process's now.
     spdlog::info("kafka: partitions revoked ({} assigned)", self->partitions.size());
     self->partitions.clear();
+    self->run = {};
     self->delivered.clear();
     self->reset_due = true;
     self->restart_pending = false;
@@ -262,26 +273,36 @@ struct KafkaChangeSource::Impl {
       spdlog::debug("kafka: offset commit (monitoring only): {}", rd_kafka_err2str(err));
   }
 
+  // The partition of a message, null when it is not assigned.
+  Partition* partition_of(const rd_kafka_message_t& m) {
+    const char* topic = rd_kafka_topic_name(m.rkt);
+    if (m.partition != run.partition || run.topic != topic) {
+      auto it = partitions.find({topic, m.partition});
+      run = {topic, m.partition, it == partitions.end() ? nullptr : &it->second};
+    }
+    return run.part;
+  }
+
   Status deliver(const rd_kafka_message_t& m, const cdc::ChangeHandler& handler) {
-    const std::string topic = rd_kafka_topic_name(m.rkt);
-    auto it = partitions.find({topic, m.partition});
-    if (it == partitions.end() || it->second.paused)  // fetched before a revocation or a restart
+    Partition* found = partition_of(m);
+    if (found == nullptr || found->paused)  // fetched before a revocation or a restart
       return {};
-    Partition& part = it->second;
+    Partition& part = *found;
+    const std::string_view topic = rd_kafka_topic_name(m.rkt);
     std::optional<std::string_view> key, value;
     if (m.key != nullptr) key = std::string_view(static_cast<const char*>(m.key), m.key_len);
     if (m.payload != nullptr)
       value = std::string_view(static_cast<const char*>(m.payload), m.len);
     auto decoded = decoder.decode(key, value);
     const auto where = [&] {
-      return "kafka: " + topic + ":" + std::to_string(m.partition) + " offset " +
+      return "kafka: " + std::string(topic) + ":" + std::to_string(m.partition) + " offset " +
              std::to_string(m.offset);
     };
     if (!decoded && decoded.error().code != Errc::unsupported) {
       // A poison record: reported and skipped, its offset advances as any record's (a bad row
       // never stops the job nor changes another row's result).
       ++rejected;
-      cdc::RejectedRecord record{.at = {.topic = topic,
+      cdc::RejectedRecord record{.at = {.topic = std::string(topic),
                                         .partition = m.partition,
                                         .next_offset = m.offset + 1,
                                         .order_commit = part.order_commit,
@@ -312,12 +333,12 @@ struct KafkaChangeSource::Impl {
         if (auto st = handler.on_event(e); !st) return st.error().with_context(where());
       }
     }
-    cdc::SourcePosition end;
-    end.log = cdc::LogPosition{.topic = topic,
-                               .partition = m.partition,
-                               .next_offset = m.offset + 1,
-                               .order_commit = part.order_commit,
-                               .order_change = part.order_change};
+    if (!end.log) end.log.emplace();
+    end.log->topic.assign(topic);
+    end.log->partition = m.partition;
+    end.log->next_offset = m.offset + 1;
+    end.log->order_commit = part.order_commit;
+    end.log->order_change = part.order_change;
     end.sequence = next_sequence++;
     delivered.push_back({end.sequence, &part, m.offset + 1});
     return handler.on_transaction_end(end);
