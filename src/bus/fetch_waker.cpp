@@ -25,8 +25,9 @@ int64_t int_property(rd_kafka_t* rk, const char* name) {
 }
 
 constexpr uint64_t k_look_every = 16;  // messages between two looks at the queue
-constexpr double k_full = 0.9;         // the fetcher has likely stopped
-constexpr double k_drained = 0.5;      // time to restart it
+constexpr double k_full = 0.75;  // the fetcher has likely stopped (or soon will): some margin
+                                 // for records of sizes far from the mean
+constexpr double k_drained = 0.5;  // time to restart it
 
 }  // namespace
 

@@ -12,9 +12,9 @@
 //
 // When: the queue's fill (messages × their mean size against the byte limit, or messages against
 // the count limit, the larger) is watched as the consumer takes messages; once it was seen near
-// full (the fetcher has likely stopped) and has then fallen to half, the fetchers are woken, once,
-// until the queue is seen near full again. So a wake costs one round trip per half-queue drained
-// (~30 MB of records), never one per poll.
+// full (≥ 75 %: the fetcher has likely stopped) and has then fallen to half, the fetchers are
+// woken, once, until the queue is seen near full again. So a wake costs one round trip per
+// half-queue drained (~30 MB of records), never one per poll, none while the consumer keeps up.
 #pragma once
 
 #include <cstddef>
