@@ -3,12 +3,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <iterator>
 #include <optional>
 
 #include "common/byte_cursor.hpp"
 #include "parquet/plain_decoder.hpp"
 #include "parquet/rle_bit_packed.hpp"
+#include "parquet/values_at.hpp"
 
 namespace sl::parquet {
 
@@ -64,50 +64,10 @@ void append_dictionary_values(Column& out, const Column& dictionary, const uint3
   for (size_t i = 0; i < n; ++i) append_value(out, dictionary, indices[i]);
 }
 
-// values[indices[k]] for k in order, as a random-access range: vector::insert from it appends the
-// gathered values without zeroing their room first. (A transform view would do, but Clang 14
-// rejects libstdc++ 12's ranges, and the fuzzers build with it.)
-template <class T>
-class Gathered {
- public:
-  using iterator_category = std::random_access_iterator_tag;
-  using value_type = T;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const T*;
-  using reference = const T&;
-
-  Gathered(const T* values, const uint32_t* index) : values_(values), index_(index) {}
-  const T& operator*() const { return values_[*index_]; }
-  Gathered& operator++() {
-    ++index_;
-    return *this;
-  }
-  Gathered operator++(int) {
-    Gathered before = *this;
-    ++index_;
-    return before;
-  }
-  Gathered& operator--() {
-    --index_;
-    return *this;
-  }
-  Gathered& operator+=(difference_type n) {
-    index_ += n;
-    return *this;
-  }
-  Gathered operator+(difference_type n) const { return Gathered(values_, index_ + n); }
-  difference_type operator-(const Gathered& o) const { return index_ - o.index_; }
-  bool operator==(const Gathered& o) const { return index_ == o.index_; }
-
- private:
-  const T* values_;
-  const uint32_t* index_;
-};
-
 // Numbers: the indices' runs straight into `dst` (grown by `present`), never stored: an RLE
 // run fills its value, bit-packed values are unpacked a block at a time into a small buffer,
-// checked by their maximum and gathered. Appended by vector::insert (from a random-access range,
-// so without zeroing the room first, as a resize did: ~2 % of a scan of nullable columns). False
+// checked by their maximum and gathered. Appended from a range (values_at.hpp), so without
+// zeroing the room first, as a resize did: ~2 % of a scan of nullable columns. False
 // on malformed indices; `bad_index` set (and false) for an index outside the dictionary.
 template <class T>
 bool gather_numbers(std::string_view runs, int bit_width, size_t present, const std::vector<T>& dict,
@@ -141,7 +101,7 @@ bool gather_numbers(std::string_view runs, int bit_width, size_t present, const 
             bad_index = highest;
             return false;
           }
-          dst.insert(dst.end(), Gathered<T>(values, block), Gathered<T>(values, block + m));
+          append_values_at(dst, GatheredValueAt<T>{values, block}, m);
         }
         return true;
       });

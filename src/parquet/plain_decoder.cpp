@@ -5,7 +5,8 @@
 #include <bit>
 #include <cstddef>
 #include <cstring>
-#include <iterator>
+
+#include "parquet/values_at.hpp"
 
 namespace sl::parquet {
 
@@ -59,53 +60,6 @@ void append_unscaled(Column& out, __int128 v) {
   }
 }
 
-// PLAIN numbers in the page as a random-access range of T (unaligned little-endian loads):
-// vector::insert from it grows the column without first zeroing the new elements, as resize
-// then memcpy did (a tenth of a scan's time was such zeroing).
-template <class T>
-class PlainNumbers {
- public:
-  using iterator_category = std::random_access_iterator_tag;
-  using value_type = T;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const T*;
-  using reference = T;
-
-  explicit PlainNumbers(const char* p) : p_(p) {}
-  T operator*() const {
-    T v;
-    std::memcpy(&v, p_, sizeof(T));
-    return v;
-  }
-  PlainNumbers& operator++() {
-    p_ += sizeof(T);
-    return *this;
-  }
-  PlainNumbers operator++(int) {
-    PlainNumbers before = *this;
-    p_ += sizeof(T);
-    return before;
-  }
-  PlainNumbers& operator--() {
-    p_ -= sizeof(T);
-    return *this;
-  }
-  PlainNumbers& operator+=(difference_type n) {
-    p_ += n * static_cast<difference_type>(sizeof(T));
-    return *this;
-  }
-  PlainNumbers operator+(difference_type n) const {
-    return PlainNumbers(p_ + n * static_cast<difference_type>(sizeof(T)));
-  }
-  difference_type operator-(const PlainNumbers& o) const {
-    return (p_ - o.p_) / static_cast<difference_type>(sizeof(T));
-  }
-  bool operator==(const PlainNumbers& o) const { return p_ == o.p_; }
-
- private:
-  const char* p_;
-};
-
 // Appends `count` little-endian values of T from the cursor to `dst` (PLAIN of a number is its
 // bytes back to back). Only for the present-values column, which has no validity.
 template <class T>
@@ -113,8 +67,7 @@ void append_bulk(ByteCursor& in, size_t count, std::vector<T>& dst, Column& out)
   auto bytes = in.bytes(count * sizeof(T), "PLAIN values");
   if (!in.ok()) return;
   const auto* first = reinterpret_cast<const char*>(bytes.data());
-  dst.insert(dst.end(), PlainNumbers<T>(first),
-             PlainNumbers<T>(first) + static_cast<std::ptrdiff_t>(count));
+  append_values_at(dst, PlainValueAt<T>{first}, count);
   out.length += count;
 }
 
