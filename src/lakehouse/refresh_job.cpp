@@ -201,7 +201,7 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
     columnar::RecordBatch activities, issues;
   };
   // Where each stage waited (debug log): for the other stage, or on the writer's spills.
-  Clock::duration builder_waiting{}, writer_waiting{}, spilling{};
+  Clock::duration builder_waiting{}, writer_waiting{}, spilling{}, bronze_waiting{};
   auto write_piece = [&](const Piece& piece) -> Status {
     SL_TRY(activity_files.append(piece.activities));
     SL_TRY(issue_files.append(piece.issues));
@@ -265,7 +265,9 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
                       record_batch(specs.dq_issues, std::span<const DqIssue>(silver.issues))}));
     silver = {};
     if (activities) {
+      auto file_done = Clock::now();
       SL_TRY(activities->for_each_file(*activities_table, [&](const BronzeState& file) -> Status {
+        bronze_waiting += Clock::now() - file_done;  // the next files decoded meanwhile
         in.activities = &file;
         const std::span<const size_t> rows = file.rows();
         for (size_t i = 0; i < rows.size(); i += per_piece) {
@@ -275,6 +277,7 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
           SL_TRY(hand_over(columns_built()));  // before `file`'s texts go
         }
         in.activities = nullptr;
+        file_done = Clock::now();
         return {};
       }));
     }
@@ -287,10 +290,10 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
   spent.reset();  // the columns kept for reuse are not needed at the end, where memory peaks
   auto in_seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
   spdlog::debug("refresh: Silver built at {:.2f} s, written (but what is held) at {:.2f} s; the "
-                "builder waited {:.2f} s for the writer, the writer {:.2f} s for pieces and "
-                "{:.2f} s for its spills",
-                built_at, seconds(), in_seconds(builder_waiting), in_seconds(writer_waiting),
-                in_seconds(spilling));
+                "builder waited {:.2f} s for the writer and {:.2f} s for Bronze's files, the "
+                "writer {:.2f} s for pieces and {:.2f} s for its spills",
+                built_at, seconds(), in_seconds(builder_waiting), in_seconds(bronze_waiting),
+                in_seconds(writer_waiting), in_seconds(spilling));
   SL_TRY(written);
   SL_TRY(rows_built);
   states.clear();  // Bronze's changes are not needed any more
@@ -308,6 +311,7 @@ Result<Gold> refresh_silver_fully(const RefreshOptions& options, int64_t setting
   const Status activities_written = activity_files.spill();
   SL_TRY(issues_written.get());
   SL_TRY(activities_written);
+  spdlog::debug("refresh: Silver's last rows written at {:.2f} s", seconds());
   // dq_issues last: its watermarks stand for the whole of Silver.
   auto commit_whole = [&](std::string_view name, columnar::RecordBatch batch) -> Status {
     SL_ASSIGN_OR_RETURN(auto current, silver_snapshot(lake, name));
