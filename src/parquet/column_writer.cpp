@@ -182,21 +182,9 @@ auto dictionary_key(const V& v) {
 constexpr size_t k_dictionary_sample_min_values = 16'384;
 constexpr size_t k_dictionary_sample_max = 8'192;
 
-// What the sample saw: its size and its distinct values (0, 0: the chunk was too small to sample).
-struct DictionarySample {
-  size_t samples = 0;
-  size_t distinct = 0;
-  bool says_unique() const { return samples > 0 && distinct * 100 >= samples * 99; }
-  // Distinct values to make room for in a chunk of `values`: half the sample's rate, so that a
-  // chunk of many distinct values (an employee id: ~50,000 in 75,000 values) grows its index once
-  // at most instead of seven times from 1,024 slots (1.5 % of the full refresh), without
-  // reserving for every value where the sample overestimates (it sees few repeats).
-  size_t room(size_t values) const { return samples == 0 ? 0 : values / 2 * distinct / samples; }
-};
-
 template <class Value>
-DictionarySample dictionary_sample(std::span<const Value> values) {
-  if (values.size() < k_dictionary_sample_min_values) return {};
+bool dictionary_sample_says_unique(std::span<const Value> values) {
+  if (values.size() < k_dictionary_sample_min_values) return false;
   const size_t samples = std::min(values.size() / 8, k_dictionary_sample_max);
   const size_t stretch = values.size() / samples;
   using Key = decltype(dictionary_key(std::declval<Value>()));
@@ -208,7 +196,7 @@ DictionarySample dictionary_sample(std::span<const Value> values) {
     h ^= h >> 31;
     seen.insert(dictionary_key(values[k * stretch + h % stretch]));
   }
-  return {samples, seen.size()};
+  return seen.size() * 100 >= samples * 99;
 }
 
 }  // namespace
@@ -285,12 +273,10 @@ Status write_chunk(const LeafColumn& leaf, const WriterOptions& options, const S
   if constexpr (!Traits::is_boolean) {
     // Mostly distinct values gain nothing from a dictionary (it only adds the indices): PLAIN
     // once more than 90 % of the chunk's values are distinct — decided as soon as the count of
-    // distinct values passes that mark, or before by a sample (DictionarySample::says_unique).
-    const auto sample = options.dictionary ? dictionary_sample(values) : DictionarySample{};
-    if (options.dictionary && !values.empty() && !sample.says_unique()) {
+    // distinct values passes that mark, or before by a sample (dictionary_sample_says_unique).
+    if (options.dictionary && !values.empty() && !dictionary_sample_says_unique(values)) {
       using Key = decltype(dictionary_key(std::declval<Value>()));
       DictionaryIndex<Key> index;
-      index.reserve(sample.room(values.size()));
       indices.resize(values.size());
       use_dictionary = true;
       const size_t distinct_limit = values.size() * 9 / 10;

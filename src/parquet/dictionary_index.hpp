@@ -53,13 +53,6 @@ class DictionaryIndex {
   }
 
   size_t size() const { return size_; }
-  // Room for `keys` distinct keys without growing (the slots are sized once, not doubled
-  // from 1,024 with every key rehashed each time).
-  void reserve(size_t keys) {
-    size_t slots = slots_.empty() ? 1024 : slots_.size();
-    while (slots < keys * 2) slots *= 2;
-    if (slots > slots_.size()) rehash(slots);
-  }
 
   // 32 well-mixed bits of `key`: the slot is taken from the low bits, and every bit of the key
   // must reach them. Integer keys are often sequential (ids), and a double column's bit patterns
@@ -106,11 +99,9 @@ class DictionaryIndex {
     }
   }
 
-  void grow() { rehash(slots_.empty() ? 1024 : slots_.size() * 2); }
-
-  void rehash(size_t slots) {
+  void grow() {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(slots, Slot{});
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
     const size_t mask = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.index == k_empty) continue;

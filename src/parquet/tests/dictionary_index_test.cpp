@@ -29,17 +29,6 @@ TEST(DictionaryIndex, DenseFirstSeenIndicesThroughGrowth) {
   EXPECT_EQ(small.insert(-3000), (std::pair<uint32_t, bool>{0, false}));
 }
 
-TEST(DictionaryIndex, RoomReservedKeepsTheIndicesAndStillGrows) {
-  DictionaryIndex<int64_t> index;
-  EXPECT_EQ(index.insert(7).first, 0u);
-  index.reserve(3000);  // after a first key: it is kept
-  EXPECT_EQ(index.insert(7), (std::pair<uint32_t, bool>{0, false}));
-  for (int64_t v = 0; v < 10000; ++v)  // past the room reserved
-    EXPECT_EQ(index.insert(1000 + v).first, static_cast<uint32_t>(v + 1));
-  EXPECT_EQ(index.size(), 10001u);
-  EXPECT_EQ(index.insert(1000 + 9999), (std::pair<uint32_t, bool>{10000, false}));
-}
-
 TEST(DictionaryIndex, StringsAndWideKeys) {
   std::vector<std::string> texts = {"Run", "Hike", "", "Run ", "Hike"};
   DictionaryIndex<std::string_view> strings;
