@@ -22,11 +22,10 @@ test: build
 test-unit: build
 	@cd $(BUILD_DIR) && ctest -L unit --output-on-failure -j $(JOBS)
 
-# The long suites: CTest label `slow` and pytest marker `slow` (Spark + delta-spark interop, the
-# real Debezium connector vs `sportlake cdc`).
+# The long suites: pytest marker `slow` (Spark + delta-spark interop, the real Debezium connector
+# vs `sportlake cdc`, memory budgets); no C++ test is long.
 test-slow: build
 	@SL_WITH_SPARK=1 scripts/install-deps.sh
-	@cd $(BUILD_DIR) && ctest -L slow --output-on-failure
 	@SL_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) SPORTLAKE=$(CURDIR)/$(SPORTLAKE) .venv/bin/python -m pytest -q -m slow tests
 
 demo: build
