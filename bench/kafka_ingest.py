@@ -6,13 +6,17 @@ round: ROWS strava_activities rows inserted in one transaction, published to 3-p
 `sportlake cdc --sink kafka` in both JsonConverter forms (`--schemas`: topics `bench<N>.…`; without:
 `bench<N>p.…`; not timed), then the three ingests (slot, Kafka with schemas, Kafka schemaless) land
 them in a fresh Bronze (`--max-changes ROWS`), the order rotating; prints each round's rows/s and
-peak RSS and the load average, then the medians and the ratios kafka / slot.
+peak RSS, its CPU seconds (user + system: steadier than rows/s on a shared machine) and the load
+average, then the medians and the ratios kafka / slot.
 
     ROWS=200000 RUNS=3 /work/main/.venv/bin/python bench/kafka_ingest.py
 
 BASELINE=<another sportlake binary> adds its two Kafka ingests (`schemas@base`, `schemaless@base`)
 to every round, on the same topics, in the rotation: a change measured against the binary before
 it, with the slot ingest (this binary) as the peer of both.
+
+COMPRESSION=<lz4|zstd|snappy|gzip|none> publishes with that librdkafka `compression.type` (through
+`kafka."compression.type"` in a config file) instead of the publisher's default (lz4).
 
 PERF=PREFIX records round 1's Kafka ingests of this binary with `perf record -g -o PREFIX.<form>`
 (a profile, not a figure).
@@ -34,27 +38,31 @@ SPORTLAKE = os.environ.get("SPORTLAKE", str(ROOT / "build/release/src/cli/sportl
 ROWS = int(os.environ.get("ROWS", "200000"))
 RUNS = int(os.environ.get("RUNS", "3"))
 BASELINE = os.environ.get("BASELINE")
+COMPRESSION = os.environ.get("COMPRESSION")
 FORMS = ["schemas", "schemaless"]  # JsonConverter schemas.enable true / false
 KAFKA = FORMS + ([f"{form}@base" for form in FORMS] if BASELINE else [])
 
 
-def sl(env, *args):
-    done = subprocess.run([SPORTLAKE, *args], env=env, capture_output=True, text=True)
+def sl(env, *args, config=None):
+    done = subprocess.run([SPORTLAKE, *(["--config", config] if config else []), *args], env=env,
+                          capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"sportlake {' '.join(args)}: {done.stderr}")
     return done.stdout
 
 
 def timed(env, *args, perf=None, binary=SPORTLAKE):
-    """Seconds and peak RSS (MB) of one sportlake run (under `perf record` to the file `perf`)."""
+    """Seconds, peak RSS (MB) and CPU seconds (user + system, every thread) of one sportlake run
+    (under `perf record` to the file `perf`)."""
     profiler = ["perf", "record", "-g", "-q", "-o", perf] if perf else []
     t0 = time.monotonic()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", *profiler, binary, *args], env=env,
+    done = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", *profiler, binary, *args], env=env,
                           capture_output=True, text=True)
     seconds = time.monotonic() - t0
     if done.returncode != 0:
         sys.exit(f"sportlake {' '.join(args)}: {done.stderr}")
-    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+    kb, user, system = done.stderr.strip().splitlines()[-1].split()
+    return seconds, int(kb) / 1024, float(user) + float(system)
 
 
 def main():
@@ -65,6 +73,10 @@ def main():
     broker.start()
     env = dict(os.environ, SPORTLAKE_HOME=str(work / "home"), SPORTLAKE_LOG_LEVEL="warn",
                KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap, SPORTLAKE_KAFKA_PARTITIONS="3")
+    publisher_config = None
+    if COMPRESSION:
+        publisher_config = str(work / "publisher.toml")
+        pathlib.Path(publisher_config).write_text(f'[kafka]\n"compression.type" = "{COMPRESSION}"\n')
     try:
         sl(env, "db", "start")
         sl(env, "load")
@@ -89,9 +101,10 @@ def main():
                   'Run', 'Run', now() - make_interval(secs => g), localtimestamp, '(GMT+01:00) Europe/Paris',
                   3600, 650, jsonb_build_object('id', 20000000000 + g, 'sport_type', 'Run')
                 FROM generate_series(1, {ROWS}) g""")
-            sl(e, "cdc", "--slot", "bench_pub", "--sink", "kafka", "--schemas", "--max-events", str(ROWS))
+            sl(e, "cdc", "--slot", "bench_pub", "--sink", "kafka", "--schemas", "--max-events", str(ROWS),
+               config=publisher_config)
             sl(dict(e, SPORTLAKE_TOPIC_PREFIX=f"bench{run}p"), "cdc", "--slot", "bench_pub_plain",
-               "--sink", "kafka", "--max-events", str(ROWS))
+               "--sink", "kafka", "--max-events", str(ROWS), config=publisher_config)
             order = ["slot", *KAFKA]
             order = order[run % len(order):] + order[:run % len(order)]
             row = {}
@@ -108,14 +121,16 @@ def main():
                                      binary=BASELINE if base else SPORTLAKE)
                 results[who].append(row[who])
             print(f"round {run} ({', '.join(order)}): " +
-                  ", ".join(f"{who} {ROWS / row[who][0]:,.0f} rows/s ({row[who][1]:.0f} MB)"
+                  ", ".join(f"{who} {ROWS / row[who][0]:,.0f} rows/s ({row[who][1]:.0f} MB, {row[who][2]:.2f} s CPU)"
                             for who in ["slot", *KAFKA]) +
                   "; load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()), flush=True)
-        median = {who: statistics.median(ROWS / s for s, _ in results[who]) for who in results}
+        median = {who: statistics.median(ROWS / s for s, _, _ in results[who]) for who in results}
+        cpu = {who: statistics.median(c for _, _, c in results[who]) for who in results}
         print(f"median of {RUNS}, {ROWS} rows: " +
               ", ".join(f"{who} {median[who]:,.0f} rows/s" for who in results) + "; " +
               ", ".join(f"ratio kafka {who}/slot {median[who] / median['slot']:.2f}" for who in KAFKA) +
-              "; peak RSS " + ", ".join(f"{who} {max(m for _, m in results[who]):.0f} MB" for who in results))
+              "; CPU s " + ", ".join(f"{who} {cpu[who]:.2f}" for who in results) +
+              "; peak RSS " + ", ".join(f"{who} {max(m for _, m, _ in results[who]):.0f} MB" for who in results))
     finally:
         subprocess.run([SPORTLAKE, "db", "stop"], env=env, capture_output=True)
         broker.close()

@@ -47,6 +47,10 @@ void FetchWaker::taken(size_t bytes) {
   if (taken_messages_ % k_look_every == 0) look();
 }
 
+size_t FetchWaker::queued() const {
+  return queue_ != nullptr ? rd_kafka_queue_length(queue_) : 0;
+}
+
 void FetchWaker::look() {
   if (queue_ == nullptr) return;
   const auto queued = static_cast<double>(rd_kafka_queue_length(queue_));

@@ -38,6 +38,8 @@ class FetchWaker {
   void taken(size_t bytes);
 
   size_t wakes() const { return wakes_; }  // round trips spent waking the fetchers
+  // Messages (and events) fetched and waiting in the consumer's queue.
+  size_t queued() const;
 
  private:
   void look();

@@ -465,6 +465,18 @@ Status KafkaChangeSource::restart_from_sink() {
 }
 
 cdc::SourcePosition KafkaChangeSource::confirmed() const { return impl_->confirmed; }
+
+bool KafkaChangeSource::behind() const {
+  const Impl& s = *impl_;
+  if (s.waker->queued() > 0) return true;
+  if (!s.end.log) return false;
+  // The watermarks librdkafka cached from the partition's last fetch response.
+  int64_t low = 0, high = 0;
+  if (rd_kafka_get_watermark_offsets(s.rk, s.end.log->topic.c_str(), s.end.log->partition, &low,
+                                     &high) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return false;
+  return high > s.end.log->next_offset;
+}
 size_t KafkaChangeSource::repeats() const { return impl_->repeats; }
 size_t KafkaChangeSource::tombstones() const { return impl_->tombstones; }
 size_t KafkaChangeSource::rejected() const { return impl_->rejected; }

@@ -87,6 +87,10 @@ class ChangeSource {
   // Reports the confirmed position to the source now.
   virtual Status flush_confirmed() = 0;
   virtual SourcePosition confirmed() const = 0;
+  // Whether the source already holds more changes than it delivered (a backlog being drained,
+  // e.g. a Kafka partition read behind its end): a sink may then batch by size, not by time.
+  // False when unknown.
+  virtual bool behind() const { return false; }
   // Starts again from the positions the sink stores (Kafka: each partition's Bronze txn), what
   // was delivered and not confirmed forgotten: after the sink refused a commit because another
   // consumer took one of its partitions over. Sources whose position is their own: unsupported.

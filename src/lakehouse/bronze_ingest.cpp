@@ -110,7 +110,8 @@ Result<BronzeIngestStats> run_bronze_ingest(cdc::ChangeSource& stream, BronzeWri
                  .pending_rows = std::max<size_t>(writer.pending_rows(), writer.has_pending()),
                  .oldest_pending_age = oldest_pending ? ms(now - *oldest_pending) : ms({}),
                  .since_last_commit = ms(now - last_commit),
-                 .idle = idle});
+                 .idle = idle,
+                 .behind = !idle && stream.behind()});
   };
   cdc::SourcePosition last_end;  // of the last transaction (what a commit makes durable)
   // Commits what is pending, then (only then) acknowledges it.

@@ -6,9 +6,14 @@
 // - the oldest pending row has waited `commit_interval` (the ceiling), or
 // - at least `commit_min_interval` (the floor) has passed since the last commit, and either the
 //   stream is idle (the source had nothing more within the idle window after a transaction end)
-//   or the oldest pending row has itself waited the floor (a steady stream with no gap).
-// So a lone change lands at once, a burst lands as one commit once it ends, and a steady stream
-// commits about once per floor: commits/s stay at most 1 / floor (plus full batches).
+//   or the oldest pending row has itself waited the floor (a steady stream with no gap) — unless
+//   the source is behind (it already holds more changes: a backlog being drained), where only a
+//   full batch or the ceiling commits.
+// So a lone change lands at once, a burst lands as one commit once it ends, a steady stream
+// commits about once per floor: commits/s stay at most 1 / floor (plus full batches); a backlog
+// (a Kafka topic filled while the consumer was away: every record is a "transaction") lands in
+// commits as large as the ceiling allows, each commit's fixed cost paid once per second, not ten
+// times.
 #pragma once
 
 #include <chrono>
@@ -28,6 +33,7 @@ struct CommitState {
   std::chrono::milliseconds oldest_pending_age{0};  // how long the oldest pending row waited
   std::chrono::milliseconds since_last_commit{0};   // since the last commit (or the start)
   bool idle = false;  // the source had nothing more within the idle window
+  bool behind = false;  // the source already holds more changes (cdc::ChangeSource::behind)
 };
 
 bool should_commit(const CommitPolicy& policy, const CommitState& state);

@@ -220,6 +220,32 @@ TEST(KafkaChangeSource, WakesTheStoppedFetcherOnceItsQueueDrained) {
   EXPECT_GE((*source)->fetch_wakes(), 3u);
 }
 
+// A backlog (records published before the consumer came): behind() while records of it are
+// still to deliver, caught up after its last one (the Bronze ingest's commit policy then batches
+// by size, not by time).
+TEST(KafkaChangeSource, IsBehindWhileABacklogRemainsAndCaughtUpAfterItsLastRecord) {
+  MockCluster cluster;
+  cluster.create_topic(k_topic, 1);
+  publish(cluster);  // 5 records
+  auto source = KafkaChangeSource::open(options(cluster, std::nullopt));
+  ASSERT_TRUE(source) << source.error().to_string();
+  EXPECT_FALSE((*source)->behind());  // nothing fetched yet: unknown is not behind
+  std::vector<bool> behind;
+  cdc::ChangeHandler handler{.on_event = [](const cdc::ChangeEvent&) { return Status{}; },
+                             .on_transaction_end =
+                                 [&](const cdc::SourcePosition&) {
+                                   behind.push_back((*source)->behind());
+                                   return Status{};
+                                 },
+                             .on_reset = [] {}};
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (behind.size() < 5 && std::chrono::steady_clock::now() < give_up)
+    ASSERT_TRUE((*source)->poll(std::chrono::milliseconds(100), handler));
+  ASSERT_EQ(behind.size(), 5u);
+  EXPECT_EQ(behind, (std::vector<bool>{true, true, true, true, false}));
+  EXPECT_FALSE((*source)->behind());
+}
+
 TEST(KafkaChangeSource, RefusesACooperativeAssignorAndNeedsAGroup) {
   MockCluster cluster;
   auto o = options(cluster, std::nullopt);

@@ -67,5 +67,21 @@ TEST(CommitPolicy, FloorAtTheCeilingBoundsCommitsToOnePerCeiling) {
   EXPECT_TRUE(should_commit(fixed, state(500, 1000, 1000, false)));
 }
 
+TEST(CommitPolicy, BacklogCommitsOnlyAFullBatchOrAtTheCeiling) {
+  // A source draining a backlog: the rows that waited the floor wait on for a larger commit...
+  auto s = state(500, 600, 600, false);
+  s.behind = true;
+  EXPECT_FALSE(should_commit(k_policy, s));
+  // ...until the batch is full or the oldest row waited the ceiling.
+  s.pending_rows = 1000;
+  EXPECT_TRUE(should_commit(k_policy, s));
+  s = state(500, 1000, 1000, false);
+  s.behind = true;
+  EXPECT_TRUE(should_commit(k_policy, s));
+  // Caught up again: the floor applies as before.
+  s = state(500, 600, 600, false);
+  EXPECT_TRUE(should_commit(k_policy, s));
+}
+
 }  // namespace
 }  // namespace sl::lakehouse
