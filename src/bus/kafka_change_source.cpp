@@ -89,7 +89,7 @@ struct KafkaChangeSource::Impl {
   std::chrono::steady_clock::time_point last_commit = std::chrono::steady_clock::now();
   // Schemaless JSON carries no types: every column is text, the value as PostgreSQL prints it
   // (see DecodeOptions). The decoder keeps each topic's schema and relation between records.
-  cdc::DebeziumDecoder decoder{{.schemaless_as_text = true, .key_text = false}};
+  cdc::DebeziumDecoder decoder;
   std::unique_ptr<FetchWaker> waker;  // holds the consumer's queue: released before rk
   // The partition of the last message delivered (null: not assigned), looked up in the map only
   // when a message's partition differs (messages come in runs per partition); forgotten whenever
@@ -389,6 +389,9 @@ Result<std::unique_ptr<KafkaChangeSource>> KafkaChangeSource::open(KafkaSourceOp
   rd_kafka_poll_set_consumer(impl->rk);
   impl->waker = std::make_unique<FetchWaker>(impl->rk);
   const std::string pattern = topic_pattern(options.topic_prefix, options.tables);
+  impl->decoder = cdc::DebeziumDecoder({.schemaless_as_text = true,
+                                        .key_text = false,
+                                        .binary_values = options.binary_values});
   impl->options = std::move(options);
   rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(topics, pattern.c_str(), RD_KAFKA_PARTITION_UA);

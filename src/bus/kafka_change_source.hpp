@@ -54,6 +54,9 @@ struct KafkaSourceOptions {
       const std::string& topic, const std::string& schema, const std::string& table,
       int32_t partition)>
       start;
+  // Values of fixed-size types in PostgreSQL's binary form (cdc::DecodeOptions::binary_values):
+  // for a sink that stores them typed (Bronze); others read text.
+  bool binary_values = false;
   size_t max_batch = 1000;  // records delivered per poll at most
   // poll commits the confirmed offsets at most this often (lazily, as a slot reports its
   // position): what a consumer without `start` resumes from, and what its lag is measured by.

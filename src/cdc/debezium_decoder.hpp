@@ -14,7 +14,8 @@
 // µs → "2026-11-25 08:30:00", ZonedTimestamp → "...+00", Decimal base64 → "30940.50", bytes →
 // "\x..."); without a schema, integers become int8, other numbers float8, booleans bool,
 // strings text, {"scale","value"} objects numeric — the column types a schemaless event allows
-// to know. "__debezium_unavailable_value" is an unchanged TOAST value (never a value).
+// to know (DecodeOptions::binary_values: fixed-size types in PostgreSQL's binary form instead).
+// "__debezium_unavailable_value" is an unchanged TOAST value (never a value).
 // Key columns are the members of the key. Every malformed input is an Errc::parse error naming
 // the member; logical messages (op "m") are Errc::unsupported.
 //
@@ -56,6 +57,11 @@ struct DecodeOptions {
   // DecodedEvent::key filled (the key's compact JSON); a consumer that reads only the event
   // leaves it out and saves a copy of every key.
   bool key_text = true;
+  // Values with a schema whose PostgreSQL type is fixed-size (integers, floats, booleans, dates,
+  // timestamps) as Kind::binary, PostgreSQL's binary send format, instead of text: a consumer
+  // that stores them typed (Bronze) skips formatting and parsing them again. Strings,
+  // infinities and values the lake cannot hold stay text.
+  bool binary_values = false;
 };
 
 class DebeziumDecoder {

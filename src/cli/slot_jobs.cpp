@@ -34,14 +34,15 @@ Result<std::unique_ptr<cdc::ChangeSource>> open_slot_source(
 // resumes (the sink's stored position); empty: the group's committed offsets.
 Result<std::unique_ptr<bus::KafkaChangeSource>> open_kafka_source(
     const KafkaConsumer& consumer, std::vector<std::string> tables, std::string client_id,
-    decltype(bus::KafkaSourceOptions::start) start = {}) {
+    decltype(bus::KafkaSourceOptions::start) start = {}, bool binary_values = false) {
   return bus::KafkaChangeSource::open({.bootstrap_servers = consumer.kafka.bootstrap_servers,
                                        .properties = consumer.kafka.properties,
                                        .group = consumer.group,
                                        .topic_prefix = consumer.topic_prefix,
                                        .tables = std::move(tables),
                                        .client_id = std::move(client_id),
-                                       .start = std::move(start)});
+                                       .start = std::move(start),
+                                       .binary_values = binary_values});
 }
 
 }  // namespace
@@ -86,7 +87,8 @@ Result<lakehouse::BronzeIngestStats> run_bronze_kafka_job(
                         [&writer](const std::string& topic, const std::string& schema,
                                   const std::string& table, int32_t partition) {
                           return writer.log_start(schema, table, topic, partition);
-                        }));
+                        },
+                        /*binary_values=*/true));  // Bronze stores them typed
   SL_ASSIGN_OR_RETURN(auto stats, lakehouse::run_bronze_ingest(*source, writer, with_reports));
   stats.skipped += source->repeats();
   return stats;

@@ -1,6 +1,8 @@
 // Change events → typed Bronze rows.
 #include "lakehouse/bronze_rows.hpp"
 
+#include <fmt/format.h>
+
 #include "columnar/memory_size.hpp"
 #include "common/json_writer.hpp"
 #include "lakehouse/lake_types.hpp"
@@ -81,6 +83,15 @@ void BronzeRows::append(const cdc::ChangeEvent& event, int64_t ingest_ts_us) {
     } else if (value->kind == pg::TupleValue::Kind::unchanged_toast) {
       column.append_null();
       note(c, nullptr);
+    } else if (value->kind == pg::TupleValue::Kind::binary) {
+      if (!append_lake_binary(column, type_oids_[c], value->data)) {
+        // Not a binary form of the column's type (the decoder sends none such): kept as bytea
+        // text.
+        column.append_null();
+        std::string hex = "\\x";
+        for (unsigned char byte : value->data) hex += fmt::format("{:02x}", byte);
+        note(c, &hex);
+      }
     } else if (!append_lake_value(column, type_oids_[c], value->data)) {
       column.append_null();
       note(c, &value->data);

@@ -1,11 +1,13 @@
 // PostgreSQL text values → typed lake columns.
 #include "lakehouse/lake_types.hpp"
 
+#include <bit>
 #include <limits>
 
 #include "cdc/pg_text.hpp"
 #include "cdc/type_mapping.hpp"
 #include "common/civil_time.hpp"
+#include "pg/pgoutput_messages.hpp"
 
 namespace sl::lakehouse {
 
@@ -139,6 +141,55 @@ bool append_lake_value(columnar::Column& column, uint32_t type_oid, std::string_
       return true;
     default:
       return false;  // nested lake types are not produced by lake_type
+  }
+}
+
+bool append_lake_binary(columnar::Column& column, uint32_t type_oid, std::string_view bytes) {
+  auto big_endian = [&](size_t size) {
+    uint64_t u = 0;
+    for (size_t i = 0; i < size; ++i) u = (u << 8) | static_cast<unsigned char>(bytes[i]);
+    return u;
+  };
+  auto expect = [&](size_t size, TypeId id) {
+    return bytes.size() == size && column.type.id == id;
+  };
+  constexpr int64_t k_epoch_days = pg::k_pg_epoch_unix_us / 86'400'000'000LL;
+  switch (type_oid) {
+    case oid::k_bool:
+      if (!expect(1, TypeId::boolean)) return false;
+      column.append_bool(bytes[0] != 0);
+      return true;
+    case oid::k_int2:
+      if (!expect(2, TypeId::int32)) return false;
+      column.append_i32(static_cast<int16_t>(big_endian(2)));
+      return true;
+    case oid::k_int4:
+      if (!expect(4, TypeId::int32)) return false;
+      column.append_i32(static_cast<int32_t>(big_endian(4)));
+      return true;
+    case oid::k_int8:
+      if (!expect(8, TypeId::int64)) return false;
+      column.append_i64(static_cast<int64_t>(big_endian(8)));
+      return true;
+    case oid::k_float4:
+      if (!expect(4, TypeId::float32)) return false;
+      column.append_f32(std::bit_cast<float>(static_cast<uint32_t>(big_endian(4))));
+      return true;
+    case oid::k_float8:
+      if (!expect(8, TypeId::float64)) return false;
+      column.append_f64(std::bit_cast<double>(big_endian(8)));
+      return true;
+    case oid::k_date:
+      if (!expect(4, TypeId::date32)) return false;
+      column.append_i32(static_cast<int32_t>(static_cast<int32_t>(big_endian(4)) + k_epoch_days));
+      return true;
+    case oid::k_timestamp:
+    case oid::k_timestamptz:
+      if (!expect(8, TypeId::timestamp_us)) return false;
+      column.append_i64(static_cast<int64_t>(big_endian(8)) + pg::k_pg_epoch_unix_us);
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -21,4 +21,10 @@ columnar::DataType lake_type(uint32_t type_oid, int32_t typmod);
 // dates and timestamps, an integer out of range. The caller then writes a null and keeps the text.
 bool append_lake_value(columnar::Column& column, uint32_t type_oid, std::string_view text);
 
+// The same for a value in PostgreSQL's binary send format (pgoutput's binary mode; the Debezium
+// decoder's cdc::DecodeOptions::binary_values) of the fixed-size types bool, int2, int4, int8,
+// float4, float8, date, timestamp and timestamptz. False, appending nothing, for another type or
+// a size that does not match.
+bool append_lake_binary(columnar::Column& column, uint32_t type_oid, std::string_view bytes);
+
 }  // namespace sl::lakehouse

@@ -374,6 +374,66 @@ TEST(Decoder, EdgeDatesAndTimestampsOfOurRecordsDecodeToPostgresText) {
   }
 }
 
+// binary_values: fixed-size types in PostgreSQL's binary send format (big-endian; dates and
+// timestamps from 2000-01-01), everything the lake cannot hold or that has no such form as text,
+// exactly as without the option.
+TEST(DebeziumDecoder, BinaryValuesOfFixedSizeTypesAndTextForTheRest) {
+  pg::Relation rel;
+  rel.oid = 1;
+  rel.schema = "public";
+  rel.name = "typed";
+  rel.columns = {{true, "id", oid::k_int8, -1},      {false, "i2", oid::k_int2, -1},
+                 {false, "i4", oid::k_int4, -1},     {false, "f4", oid::k_float4, -1},
+                 {false, "f8", oid::k_float8, -1},   {false, "b", oid::k_bool, -1},
+                 {false, "d", oid::k_date, -1},      {false, "ts", oid::k_timestamp, -1},
+                 {false, "tz", oid::k_timestamptz, -1}, {false, "n", oid::k_numeric, -1},
+                 {false, "t", oid::k_text, -1}};
+  auto decode = [&](const std::vector<std::string>& row, bool binary) {
+    ChangeEvent e;
+    e.op = Op::create;
+    e.relation = &rel;
+    e.after.emplace();
+    for (const auto& v : row) e.after->push_back({pg::TupleValue::Kind::text, v});
+    auto encoded = encode_debezium(e, {.schemas = true});
+    EXPECT_TRUE(encoded.ok()) << encoded.error().to_string();
+    auto decoded = DebeziumDecoder({.binary_values = binary}).decode(encoded->key, encoded->value);
+    EXPECT_TRUE(decoded.ok()) << decoded.error().to_string();
+    return *decoded->event.after;
+  };
+  // A value as its kind's letter and its bytes (TupleValue has no ==).
+  auto form = [](const pg::TupleValue& v) { return static_cast<char>(v.kind) + v.data; };
+  auto bytes = [](std::initializer_list<int> b) {
+    std::string out = "b";
+    for (int c : b) out += static_cast<char>(c);
+    return out;
+  };
+  const auto typed = decode({"-2", "-3", "59019", "1.5", "-0.25", "t", "2000-01-02",
+                             "2000-01-01 00:00:01", "1999-12-31 23:59:59.999999+00", "3.14", "x"},
+                            true);
+  ASSERT_EQ(typed.size(), 11u);
+  EXPECT_EQ(form(typed[0]), bytes({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}));
+  EXPECT_EQ(form(typed[1]), bytes({0xff, 0xfd}));
+  EXPECT_EQ(form(typed[2]), bytes({0, 0, 0xe6, 0x8b}));
+  EXPECT_EQ(form(typed[3]), bytes({0x3f, 0xc0, 0, 0}));                    // 1.5f
+  EXPECT_EQ(form(typed[4]), bytes({0xbf, 0xd0, 0, 0, 0, 0, 0, 0}));        // -0.25
+  EXPECT_EQ(form(typed[5]), bytes({1}));
+  EXPECT_EQ(form(typed[6]), bytes({0, 0, 0, 1}));                          // day 1 after 2000-01-01
+  EXPECT_EQ(form(typed[7]), bytes({0, 0, 0, 0, 0, 0x0f, 0x42, 0x40}));     // 1,000,000 µs
+  EXPECT_EQ(form(typed[8]), bytes({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}));  // -1 µs
+  EXPECT_EQ(form(typed[9]), std::string("t3.14"));
+  EXPECT_EQ(form(typed[10]), std::string("tx"));
+  // Infinities, BC and five-digit years, NaN: the same text as without the option.
+  for (const auto& row : std::vector<std::vector<std::string>>{
+           {"1", "1", "1", "NaN", "Infinity", "f", "infinity", "-infinity", "infinity", "NaN", ""},
+           {"1", "1", "1", "1", "1", "f", "0044-03-15 BC", "0044-03-15 12:00:00.5 BC",
+            "10000-01-01 00:00:00+00", "1", ""}}) {
+    const auto with = decode(row, true), without = decode(row, false);
+    for (size_t i = 6; i < 9; ++i) EXPECT_EQ(form(with[i]), form(without[i])) << rel.columns[i].name;
+    EXPECT_EQ(with[3].kind, row[3] == "NaN" ? pg::TupleValue::Kind::text : pg::TupleValue::Kind::binary);
+    EXPECT_EQ(with[4].kind, row[4] == "Infinity" ? pg::TupleValue::Kind::text : pg::TupleValue::Kind::binary);
+  }
+}
+
 // sportlake before the comparison with the real connector wrote date `infinity` as 2146033979
 // (+5877611-06-21); Debezium 3.6.1 writes -2147472692. Both decode to `infinity` (with schemas:
 // without one a day number is just an int64).

@@ -113,5 +113,41 @@ TEST(LakeTypes, RefusesWhatTheLakeTypeCannotHold) {
   EXPECT_EQ(convert(oid::k_float8, -1, ""), std::nullopt);
 }
 
+// PostgreSQL's binary send format of the fixed-size types gives the value its text gives; a
+// size or type that does not match is refused.
+TEST(LakeTypes, BinaryFormsGiveTheValuesOfTheirText) {
+  auto be = [](uint64_t v, size_t size) {
+    std::string out(size, '\0');
+    for (size_t i = size; i-- > 0; v >>= 8) out[i] = static_cast<char>(v & 0xff);
+    return out;
+  };
+  auto binary = [](uint32_t type_oid, std::string_view bytes) -> std::optional<std::string> {
+    columnar::Column column(lake_type(type_oid, -1));
+    if (!append_lake_binary(column, type_oid, bytes)) {
+      EXPECT_EQ(column.length, 0u);
+      return std::nullopt;
+    }
+    return show(column);
+  };
+  const std::tuple<uint32_t, std::string, std::string> cases[] = {
+      {oid::k_bool, be(1, 1), "t"},
+      {oid::k_bool, be(0, 1), "f"},
+      {oid::k_int2, be(0xfffd, 2), "-3"},
+      {oid::k_int4, be(59019, 4), "59019"},
+      {oid::k_int8, be(static_cast<uint64_t>(-20000000001LL), 8), "-20000000001"},
+      {oid::k_float4, be(0x3fc00000, 4), "1.5"},
+      {oid::k_float8, be(0xbfd0000000000000ULL, 8), "-0.25"},
+      {oid::k_date, be(static_cast<uint32_t>(-10957 + 20417), 4), "2025-11-25"},
+      {oid::k_date, be(static_cast<uint32_t>(-730119), 4), "0001-01-01"},
+      {oid::k_timestamp, be(1'000'000, 8), "2000-01-01 00:00:01"},
+      {oid::k_timestamptz, be(static_cast<uint64_t>(-1), 8), "1999-12-31 23:59:59.999999+00"},
+  };
+  for (const auto& [type_oid, bytes, text] : cases)
+    EXPECT_EQ(binary(type_oid, bytes), convert(type_oid, -1, text)) << type_oid << " " << text;
+  EXPECT_EQ(binary(oid::k_int4, be(1, 8)), std::nullopt);   // an int8's size
+  EXPECT_EQ(binary(oid::k_text, "abc"), std::nullopt);      // no binary form read
+  EXPECT_EQ(binary(oid::k_numeric, be(1, 8)), std::nullopt);
+}
+
 }  // namespace
 }  // namespace sl::lakehouse
