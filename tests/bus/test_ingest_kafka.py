@@ -153,6 +153,35 @@ def test_publisher_repeats_land_once(env, kafka):
     assert bronze(kroot, "strava_activities") == before
 
 
+def test_a_backlog_lands_in_commits_as_large_as_the_ceiling_allows(env, kafka):
+    """A topic filled while no consumer ran: every record is a "transaction" of its own, and a
+    10 ms floor used to commit the drain every 10 ms (dozens of Delta versions for 20,000 rows);
+    while the source is behind, only a full batch or the ceiling (here 60 s) commits, so the
+    backlog lands in one or two versions (one more when a partition's records arrive after the
+    others' end), every row once."""
+    sportlake, e, prefix = env
+    ke, kroot = kafka_lake(e)
+    rows = 20000
+    run(sportlake, e, "cdc", "--sink", "kafka", "--idle-exit", "1", "--schemas")
+    psql(sportlake, e, f"""INSERT INTO strava_activities (activity_id, employee_id, name, distance_m,
+          moving_time_s, elapsed_time_s, total_elev_gain_m, type, sport_type, start_date_utc,
+          start_date_local, timezone, utc_offset_s, calories, raw_payload)
+        SELECT 30000000000 + g, 59019, 'Course', 10000 + g, 3000, 3100, 12.5, 'Run', 'Run',
+          now() - make_interval(secs => g), localtimestamp, '(GMT+01:00) Europe/Paris', 3600, 650,
+          jsonb_build_object('id', g)
+        FROM generate_series(1, {rows}) g""")
+    run(sportlake, e, "cdc", "--sink", "kafka", "--schemas", "--max-events", str(rows))
+    out = run(sportlake, ke, "ingest", "--source", "kafka", "--max-changes", str(rows),
+              "--commit-min-interval", "0.01", "--commit-interval", "60", "--json", timeout=180)
+    assert json.loads(out.stdout)["changes"] == rows
+    landed = bronze(kroot, "strava_activities")
+    assert len(landed) == rows
+    assert_exactly_once(landed)
+    log = kroot / "strava_activities" / "_delta_log"
+    with_rows = [f for f in sorted(log.glob("*.json")) if '"add"' in f.read_text()]
+    assert 1 <= len(with_rows) <= 3, [f.name for f in with_rows]
+
+
 def wait_for(predicate, timeout=90):
     deadline = time.time() + timeout
     while time.time() < deadline:
