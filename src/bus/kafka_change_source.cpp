@@ -5,6 +5,7 @@
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdint>
@@ -474,15 +475,18 @@ Status KafkaChangeSource::restart_from_sink() {
 cdc::SourcePosition KafkaChangeSource::confirmed() const { return impl_->confirmed; }
 
 bool KafkaChangeSource::behind() const {
+  // A backlog is at least a full poll batch waiting: a live stream's consumer trails by the few
+  // records of the last fetch, which must not make the Bronze ingest wait for its ceiling.
   const Impl& s = *impl_;
-  if (s.waker->queued() > 0) return true;
+  const auto backlog = static_cast<int64_t>(std::max<size_t>(s.options.max_batch, 1));
+  if (static_cast<int64_t>(s.waker->queued()) >= backlog) return true;
   if (!s.end.log) return false;
   // The watermarks librdkafka cached from the partition's last fetch response.
   int64_t low = 0, high = 0;
   if (rd_kafka_get_watermark_offsets(s.rk, s.end.log->topic.c_str(), s.end.log->partition, &low,
                                      &high) != RD_KAFKA_RESP_ERR_NO_ERROR)
     return false;
-  return high > s.end.log->next_offset;
+  return high - s.end.log->next_offset >= backlog;
 }
 size_t KafkaChangeSource::repeats() const { return impl_->repeats; }
 size_t KafkaChangeSource::tombstones() const { return impl_->tombstones; }
