@@ -68,6 +68,7 @@ struct KafkaChangeSource::Impl {
     int64_t order_commit = 0;
     int64_t order_change = 0;
     bool paused = false;   // restarting from the sink: its records are not delivered meanwhile
+    int64_t next = -1;     // the offset after the last record delivered (or where it starts)
   };
   struct Delivered {
     uint64_t sequence;
@@ -197,6 +198,7 @@ struct KafkaChangeSource::Impl {
                    tp.offset >= 0 ? std::to_string(tp.offset)
                                   : (options.start ? "the beginning" : "the committed offset"));
       partitions[{tp.topic, tp.partition}] = part;
+      partitions[{tp.topic, tp.partition}].next = tp.offset;
     }
     run = {};
     restart_pending = false;  // every partition starts from the sink anyway
@@ -341,6 +343,7 @@ struct KafkaChangeSource::Impl {
     end.log->order_commit = part.order_commit;
     end.log->order_change = part.order_change;
     end.sequence = next_sequence++;
+    part.next = m.offset + 1;
     delivered.push_back({end.sequence, &part, m.offset + 1});
     return handler.on_transaction_end(end);
   }
@@ -479,14 +482,16 @@ bool KafkaChangeSource::behind() const {
   // records of the last fetch, which must not make the Bronze ingest wait for its ceiling.
   const Impl& s = *impl_;
   const auto backlog = static_cast<int64_t>(std::max<size_t>(s.options.max_batch, 1));
-  if (static_cast<int64_t>(s.waker->queued()) >= backlog) return true;
-  if (!s.end.log) return false;
-  // The watermarks librdkafka cached from the partition's last fetch response.
-  int64_t low = 0, high = 0;
-  if (rd_kafka_get_watermark_offsets(s.rk, s.end.log->topic.c_str(), s.end.log->partition, &low,
-                                     &high) != RD_KAFKA_RESP_ERR_NO_ERROR)
-    return false;
-  return high - s.end.log->next_offset >= backlog;
+  int64_t waiting = static_cast<int64_t>(s.waker->queued());  // cheap: asked first
+  for (auto it = s.partitions.begin(); waiting < backlog && it != s.partitions.end(); ++it) {
+    // The high watermark librdkafka cached from the partition's last fetch response.
+    int64_t low = 0, high = 0;
+    if (it->second.next >= 0 &&
+        rd_kafka_get_watermark_offsets(s.rk, it->first.first.c_str(), it->first.second, &low,
+                                       &high) == RD_KAFKA_RESP_ERR_NO_ERROR)
+      waiting = std::max(waiting, high - it->second.next);
+  }
+  return waiting >= backlog;
 }
 size_t KafkaChangeSource::repeats() const { return impl_->repeats; }
 size_t KafkaChangeSource::tombstones() const { return impl_->tombstones; }

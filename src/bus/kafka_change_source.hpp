@@ -75,9 +75,8 @@ class KafkaChangeSource final : public cdc::ChangeSource {
   // Commits the confirmed offsets to the group (asynchronously; monitoring only).
   Status flush_confirmed() override;
   cdc::SourcePosition confirmed() const override;
-  // A backlog: at least `max_batch` records wait in the local queue, or the last delivered
-  // record's partition is that many short of its high watermark as of the latest fetch (no
-  // request made).
+  // A backlog: at least `max_batch` records wait in the local queue, or an assigned partition
+  // is that many records short of its high watermark as of its latest fetch (no request made).
   bool behind() const override;
   // Every assigned partition sought again where `start` says now; what was delivered and not
   // confirmed is forgotten.
