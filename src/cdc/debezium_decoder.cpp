@@ -15,6 +15,7 @@
 #include <simdjson.h>
 
 #include "cdc/connect_schema.hpp"
+#include "cdc/pg_text.hpp"
 #include "cdc/type_mapping.hpp"
 #include "common/civil_time.hpp"
 
@@ -293,16 +294,6 @@ std::string decimal_from_bytes(std::string_view bytes, int scale) {
   return out;
 }
 
-std::string hex_bytea(std::string_view bytes) {
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string out = "\\x";
-  for (unsigned char c : bytes) {
-    out += k_hex[c >> 4];
-    out += k_hex[c & 15];
-  }
-  return out;
-}
-
 // `value` in decimal, zero-padded to `width` digits at least (no format string to read: these
 // run for every date and time of every record).
 void append_padded(std::string& out, uint64_t value, int width) {
@@ -540,7 +531,7 @@ pg::TupleValue to_pg_text(Element v, const ColumnSpec& spec, const std::string& 
     std::string bytes = base64_decode(text_of(v));
     // An unchanged TOASTed bytea: the placeholder's bytes (src/cdc/debezium_json.cpp writes it so).
     if (bytes == k_unavailable) return {Kind::unchanged_toast, {}};
-    return {Kind::text, hex_bytea(bytes)};
+    return {Kind::text, pg_bytea_text(bytes)};
   }
   if (r == Reading::integer || r == Reading::floating) {
     if (is_number(v)) return {Kind::text, number_text(v)};

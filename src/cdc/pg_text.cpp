@@ -152,6 +152,17 @@ std::optional<std::pair<std::string, int>> split_pg_numeric(std::string_view tex
   return std::pair{unscaled, scale};
 }
 
+std::string pg_bytea_text(std::string_view bytes) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + 2 * bytes.size());
+  for (unsigned char c : bytes) {
+    out += k_hex[c >> 4];
+    out += k_hex[c & 15];
+  }
+  return out;
+}
+
 std::optional<std::string> parse_pg_bytea(std::string_view text) {
   if (!text.starts_with("\\x") || text.size() % 2 != 0) return std::nullopt;
   std::string bytes;

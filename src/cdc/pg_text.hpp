@@ -35,6 +35,8 @@ std::optional<std::pair<std::string, int>> split_pg_numeric(std::string_view tex
 
 // bytea in hex output ("\x0a1b") → its bytes; nullopt when not valid hex output.
 std::optional<std::string> parse_pg_bytea(std::string_view text);
+// The reverse: bytes → PostgreSQL's hex output of a bytea ("\x0a1b").
+std::string pg_bytea_text(std::string_view bytes);
 
 // Integers as PostgreSQL prints them; nullopt when the text is not exactly one in range.
 std::optional<int64_t> parse_pg_integer(std::string_view text);

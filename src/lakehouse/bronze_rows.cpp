@@ -1,8 +1,7 @@
 // Change events → typed Bronze rows.
 #include "lakehouse/bronze_rows.hpp"
 
-#include <fmt/format.h>
-
+#include "cdc/pg_text.hpp"
 #include "columnar/memory_size.hpp"
 #include "common/json_writer.hpp"
 #include "lakehouse/lake_types.hpp"
@@ -88,8 +87,7 @@ void BronzeRows::append(const cdc::ChangeEvent& event, int64_t ingest_ts_us) {
         // Not a binary form of the column's type (the decoder sends none such): kept as bytea
         // text.
         column.append_null();
-        std::string hex = "\\x";
-        for (unsigned char byte : value->data) hex += fmt::format("{:02x}", byte);
+        const std::string hex = cdc::pg_bytea_text(value->data);
         note(c, &hex);
       }
     } else if (!append_lake_value(column, type_oids_[c], value->data)) {
