@@ -49,37 +49,25 @@ Status take_prefixed_levels(std::string_view& rest, Encoding encoding, const cha
   return {};
 }
 
-// Decodes `n` levels of one section into out[0..n), checks them, and counts those at the maximum
-// (for definition levels: the present values) as they are decoded: an RLE run is checked once,
-// bit-packed levels a block at a time while the block is in cache (unpacked to 32 bits, checked
-// and narrowed to bytes there).
-Result<size_t> decode_levels(std::string_view bytes, int max_level, size_t n, const char* what,
-                             Level* out) {
-  const auto max = static_cast<uint32_t>(max_level);
-  const int width = bit_width_for(max);
+// Levels wider than a bit into out[0..n): an RLE run checked once, bit-packed levels a block at
+// a time while the block is in cache (unpacked to 32 bits, checked and narrowed to bytes there).
+// Adds to `highest` and `at_max`; false on a malformed stream.
+bool decode_wide_levels(std::string_view bytes, uint32_t max, int width, size_t n, Level* out,
+                        uint32_t& highest, size_t& at_max) {
   const uint8_t* end = reinterpret_cast<const uint8_t*>(bytes.data()) + bytes.size();
-  uint32_t highest = 0;
-  size_t at_max = 0;
   Level* next = out;
   constexpr size_t k_block = 2048;  // a multiple of 8: blocks start on a byte
   uint32_t block[k_block];
-  bool ok = visit_rle_bit_packed(
+  return visit_rle_bit_packed(
       bytes, width, n,
       [&](uint32_t level, size_t count) {
-        highest = std::max(highest, level);  // checked below, before anything reads the bytes
+        highest = std::max(highest, level);  // checked by the caller, before anything reads them
         std::memset(next, static_cast<Level>(level), count);
         next += count;
         at_max += level == max ? count : 0;
         return true;
       },
       [&](const uint8_t* p, size_t count) {
-        if (width == 1) {
-          // Width 1 is maximum 1 (a flat optional column): the bits straight to bytes, none
-          // above the maximum, those at it counted by popcount.
-          at_max += unpack_bits_to_bytes(p, count, next);
-          next += count;
-          return true;
-        }
         for (size_t done = 0; done < count; done += k_block) {
           const size_t m = std::min(k_block, count - done);
           unpack_bits(p + done / 8 * static_cast<size_t>(width), end, width, m, block);
@@ -97,6 +85,27 @@ Result<size_t> decode_levels(std::string_view bytes, int max_level, size_t n, co
         }
         return true;
       });
+}
+
+// Decodes `n` levels of one section into out[0..n), checks them, and counts those at the maximum
+// (for definition levels: the present values) as they are decoded. May write up to
+// k_bit_level_slack - 1 bytes past out[n] (the caller's room).
+Result<size_t> decode_levels(std::string_view bytes, int max_level, size_t n, const char* what,
+                             Level* out) {
+  const auto max = static_cast<uint32_t>(max_level);
+  const int width = bit_width_for(max);
+  uint32_t highest = 0;
+  size_t at_max = 0;
+  bool ok = true;
+  if (width == 1) {
+    // Maximum 1 (a flat optional column, the common case): both kinds of runs in one loop.
+    const BitLevels levels = decode_bit_levels(bytes, n, out);
+    ok = levels.ok;
+    highest = levels.highest;
+    at_max = levels.ones;
+  } else {
+    ok = decode_wide_levels(bytes, max, width, n, out, highest, at_max);
+  }
   if (!ok) return make_error(Errc::corrupt, std::string("malformed ") + what + " levels");
   if (highest > max) {
     return make_error(Errc::corrupt, std::string(what) + " level " + std::to_string(highest) +
@@ -186,7 +195,8 @@ void reserve_values(Column& values, const ColumnMetaData& meta) {
 // Levels reserved for a chunk at once: its declared count, bounded (it may be forged; past the
 // bound the vector grows as it must).
 size_t levels_reservation(const ColumnMetaData& meta) {
-  return static_cast<size_t>(std::clamp<int64_t>(meta.num_values, 0, int64_t{1} << 24));
+  return static_cast<size_t>(std::clamp<int64_t>(meta.num_values, 0, int64_t{1} << 24)) +
+         k_bit_level_slack;  // decode_levels' stores past the last page's levels
 }
 
 // The chunk's declared value count against the row group's rows.
@@ -402,15 +412,17 @@ class PageLoop {
     return {};
   }
 
-  // Room for the page's n levels at the end of `levels`, where they are decoded in place (the
-  // chunk's count reserved at once: growing by doubling copied them again and again).
-  Level* levels_tail(std::vector<Level>& levels, size_t n) const {
+  // Decodes the page's n levels at the end of `levels` (the chunk's count reserved at once:
+  // growing by doubling copied them again and again), with decode_levels' slack past them.
+  Result<size_t> append_decoded_levels(std::vector<Level>& levels, std::string_view bytes,
+                                       int max_level, size_t n, const char* what) const {
     const size_t first = levels.size();
-    if (levels.capacity() < first + n) {
-      levels.reserve(std::max(first + n, levels_reservation(meta_)));
-    }
+    const size_t room = first + n + k_bit_level_slack;
+    if (levels.capacity() < room) levels.reserve(std::max(room, levels_reservation(meta_)));
+    levels.resize(room);
+    auto decoded = decode_levels(bytes, max_level, n, what, levels.data() + first);
     levels.resize(first + n);
-    return levels.data() + first;
+    return decoded;
   }
 
   // Appends the page's levels to out_ (checked) and says how many entries carry a value.
@@ -418,8 +430,8 @@ class PageLoop {
     const size_t n = page.num_values;
     const size_t first = out_.num_levels;
     if (max_rep_ > 0) {
-      if (auto levels = decode_levels(page.repetition, max_rep_, n, "repetition",
-                                      levels_tail(out_.repetition_levels, n));
+      if (auto levels = append_decoded_levels(out_.repetition_levels, page.repetition, max_rep_,
+                                              n, "repetition");
           !levels)
         return page_error(levels.error());
     }
@@ -441,8 +453,8 @@ class PageLoop {
         out_.definition_levels.reserve(levels_reservation(meta_));
         out_.definition_levels.assign(first, static_cast<Level>(out_.implied_definition));
       }
-      auto defined = decode_levels(page.definition, max_def_, n, "definition",
-                                   levels_tail(out_.definition_levels, n));
+      auto defined =
+          append_decoded_levels(out_.definition_levels, page.definition, max_def_, n, "definition");
       if (!defined) return page_error(defined.error());
       present = *defined;
       if (max_rep_ == 0 && present == n && implied_so_far) {

@@ -175,6 +175,90 @@ size_t unpack_bits_to_bytes(const uint8_t* p, size_t n, uint8_t* out, SimdPath p
   return ones;
 }
 
+namespace {
+
+#if defined(__x86_64__)
+// decode_bit_levels' AVX-512 loop: a bit-packed run's bits 64 at a time as a byte mask (the last
+// step's bits loaded by a masked load, never past the run), an RLE run's value as 64-byte stores.
+__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"))) BitLevels
+decode_bit_levels_avx512(std::string_view bytes, size_t n, uint8_t* out) {
+  BitLevels result;
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  const uint8_t* end = p + bytes.size();
+  const __m512i one = _mm512_set1_epi8(1);
+  size_t filled = 0;
+  while (filled < n) {
+    uint64_t header = 0;
+    if (!rle_detail::read_run_header(p, end, header)) return {false, 0, 0};
+    if (header & 1) {
+      uint64_t available = static_cast<uint64_t>(end - p);
+      uint64_t run_bytes = header >> 1;  // groups of 8 one-bit values: a byte each
+      if (run_bytes > available) {
+        // The last run may be cut short if it carries only padding (visit_rle_bit_packed).
+        if (available * 8 < n - filled) return {false, 0, 0};
+        run_bytes = available;
+      }
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(run_bytes * 8, n - filled));
+      uint8_t* to = out + filled;
+      size_t i = 0;
+      for (; i + 64 <= take; i += 64) {
+        uint64_t bits;
+        std::memcpy(&bits, p + i / 8, 8);
+        _mm512_storeu_si512(to + i, _mm512_maskz_mov_epi8(bits, one));
+        result.ones += static_cast<size_t>(_mm_popcnt_u64(bits));
+      }
+      if (i < take) {
+        const size_t rest = take - i;  // 1..63 bits in (rest + 7) / 8 bytes of the run
+        const auto load = static_cast<__mmask16>((1u << ((rest + 7) / 8)) - 1);
+        const uint64_t bits =
+            static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_maskz_loadu_epi8(load, p + i / 8))) &
+            ((uint64_t{1} << rest) - 1);
+        _mm512_storeu_si512(to + i, _mm512_maskz_mov_epi8(bits, one));
+        result.ones += static_cast<size_t>(_mm_popcnt_u64(bits));
+      }
+      filled += take;
+      p += run_bytes;
+    } else {
+      const uint64_t count = header >> 1;
+      if (p == end || count == 0) return {false, 0, 0};  // no value; a run that never ends
+      const uint8_t value = *p++;
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(count, n - filled));
+      const __m512i fill = _mm512_set1_epi8(static_cast<char>(value));
+      for (size_t i = 0; i < take; i += 64) _mm512_storeu_si512(out + filled + i, fill);
+      result.highest = std::max<uint32_t>(result.highest, value);
+      result.ones += value == 1 ? take : 0;
+      filled += take;
+    }
+  }
+  return result;
+}
+#endif
+
+}  // namespace
+
+BitLevels decode_bit_levels(std::string_view bytes, size_t n, uint8_t* out, SimdPath path) {
+#if defined(__x86_64__)
+  if (path == SimdPath::fastest && cpu_has_avx512()) return decode_bit_levels_avx512(bytes, n, out);
+#endif
+  BitLevels result;
+  uint8_t* next = out;
+  result.ok = visit_rle_bit_packed(
+      bytes, 1, n,
+      [&](uint32_t level, size_t count) {
+        result.highest = std::max(result.highest, level);
+        std::memset(next, static_cast<uint8_t>(level), count);
+        next += count;
+        result.ones += level == 1 ? count : 0;
+        return true;
+      },
+      [&](const uint8_t* p, size_t count) {
+        result.ones += unpack_bits_to_bytes(p, count, next, path);
+        next += count;
+        return true;
+      });
+  return result;
+}
+
 // While 8 bytes remain before `end`, values go through unpack_loads; the tail byte by byte.
 void unpack_bits(const uint8_t* p, const uint8_t* end, int bit_width, size_t n, uint32_t* out) {
   const uint64_t mask = bit_width == 32 ? 0xffffffffull : (1ull << bit_width) - 1;

@@ -36,6 +36,22 @@ void unpack_bits(const uint8_t* p, const uint8_t* end, int bit_width, size_t n, 
 size_t unpack_bits_to_bytes(const uint8_t* p, size_t n, uint8_t* out,
                             SimdPath path = SimdPath::fastest);
 
+// Levels of width 1 (the definition levels of a flat optional column, 0 or 1) decoded as bytes
+// straight from a hybrid stream, runs of both kinds in one loop: out[0..n) = the levels. With
+// 10 % of nulls the stream alternates short RLE runs and short bit-packed runs (one of each per
+// ~20 levels), so a call and a memset per run cost more than the levels themselves. The AVX-512
+// loop stores 64 bytes at a time and may write up to k_bit_level_slack - 1 bytes past out[n]:
+// the caller leaves that room. `ok` false on malformed input (as visit_rle_bit_packed);
+// `highest` is the largest level seen (an RLE run may carry any byte: the caller checks it).
+struct BitLevels {
+  bool ok = true;
+  size_t ones = 0;      // levels equal to 1
+  uint32_t highest = 0;
+};
+constexpr size_t k_bit_level_slack = 64;
+BitLevels decode_bit_levels(std::string_view bytes, size_t n, uint8_t* out,
+                            SimdPath path = SimdPath::fastest);
+
 // The runs covering the first `count` values of a hybrid stream, in order, without materialising
 // them: run(value, n) for an RLE run, packed(p, n) for n bit-packed values starting at p (unpack
 // them with unpack_bits(p, end, ...); n is the run's share of `count`, its bytes checked to lie

@@ -155,5 +155,63 @@ TEST(RleBitPacked, WidthOneBitsAsBytesMatchUnpackBits) {
   }
 }
 
+TEST(RleBitPacked, BitLevelsDecodeEveryMixOfRunsOnBothPaths) {
+  std::mt19937 rng(1616);
+  for (double null_share : {0.0, 0.02, 0.1, 0.5, 0.9, 1.0}) {
+    for (size_t n : {size_t{0}, size_t{1}, size_t{7}, size_t{63}, size_t{64}, size_t{65},
+                     size_t{1000}, size_t{4099}}) {
+      std::bernoulli_distribution is_null(null_share);
+      std::vector<uint32_t> levels(n);
+      for (auto& level : levels) level = is_null(rng) ? 0 : 1;
+      std::string encoded;
+      encode_rle_bit_packed(levels.data(), n, 1, encoded);
+      for (SimdPath path : {SimdPath::baseline, SimdPath::fastest}) {
+        std::vector<uint8_t> got(n + k_bit_level_slack, 7);
+        const BitLevels decoded = decode_bit_levels(encoded, n, got.data(), path);
+        ASSERT_TRUE(decoded.ok) << "nulls " << null_share << " n " << n;
+        size_t ones = 0;
+        for (size_t i = 0; i < n; ++i) {
+          ASSERT_EQ(got[i], levels[i]) << "nulls " << null_share << " n " << n << " level " << i;
+          ones += levels[i];
+        }
+        EXPECT_EQ(decoded.ones, ones);
+        EXPECT_LE(decoded.highest, 1u);
+      }
+    }
+  }
+}
+
+TEST(RleBitPacked, BitLevelsAgreeOnCutAndForgedStreams) {
+  // Every prefix of a mixed stream, and RLE values above 1: both paths give the same verdict, the
+  // same levels when they accept and the same highest level.
+  std::vector<uint32_t> levels(300);
+  std::mt19937 rng(7);
+  for (auto& level : levels) level = rng() % 10 == 0 ? 0 : 1;
+  std::string encoded;
+  encode_rle_bit_packed(levels.data(), levels.size(), 1, encoded);
+  std::string forged = encoded;
+  forged += std::string("\x10\x03", 2);  // an RLE run of 8 levels of 3
+  for (const std::string& stream : {encoded, forged}) {
+    for (size_t cut = 0; cut <= stream.size(); ++cut) {
+      for (size_t n : {levels.size(), levels.size() + 8}) {
+        const std::string_view bytes(stream.data(), cut);
+        std::vector<uint8_t> base(n + k_bit_level_slack), fast(n + k_bit_level_slack);
+        const BitLevels a = decode_bit_levels(bytes, n, base.data(), SimdPath::baseline);
+        const BitLevels b = decode_bit_levels(bytes, n, fast.data(), SimdPath::fastest);
+        ASSERT_EQ(a.ok, b.ok) << "cut " << cut << " n " << n;
+        if (!a.ok) continue;
+        EXPECT_EQ(a.ones, b.ones) << "cut " << cut << " n " << n;
+        EXPECT_EQ(a.highest, b.highest) << "cut " << cut << " n " << n;
+        EXPECT_TRUE(std::equal(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(n),
+                               fast.begin()))
+            << "cut " << cut << " n " << n;
+      }
+    }
+  }
+  std::vector<uint8_t> out(8 + k_bit_level_slack);
+  EXPECT_EQ(decode_bit_levels(std::string("\x10\x03", 2), 8, out.data()).highest, 3u);
+  EXPECT_FALSE(decode_bit_levels(std::string("\x00\x01", 2), 8, out.data()).ok);  // empty run
+}
+
 }  // namespace
 }  // namespace sl::parquet
