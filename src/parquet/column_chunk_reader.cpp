@@ -385,13 +385,17 @@ class PageLoop {
         return page_done(n);
       }
     }
-    if (auto st =
-            decode_page_values(page.values, page.encoding, present, conv_,
-                               has_dictionary_ ? &dictionary_ : nullptr, indices_, out_.values);
+    // Values before this page are one per entry (spread, or pages without a null).
+    const PageSlots slots{out_.definition_levels.data() + first, n};
+    const bool slot_aligned = out_.values.length == first;
+    if (auto st = decode_page_values(page.values, page.encoding, present, conv_,
+                                     has_dictionary_ ? &dictionary_ : nullptr, indices_,
+                                     out_.values, spread && slot_aligned ? &slots : nullptr);
         !st)
       return page_error(st.error());
-    if (spread) {
-      // Values before this page are one per entry (spread, or pages without a null).
+    if (spread && slot_aligned && out_.values.length == first + n) {
+      out_.values_spread = true;  // the decoder spread them as it went
+    } else if (spread) {
       if (out_.values.length != first + present)
         return make_error(Errc::corrupt, where("values do not match the definition levels"));
       spread_tail(out_.values, first, out_.definition_levels.data() + first, n);

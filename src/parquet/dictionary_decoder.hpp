@@ -12,6 +12,7 @@
 #include "columnar/column.hpp"
 #include "common/result.hpp"
 #include "parquet/schema_mapping.hpp"
+#include "parquet/slot_spread.hpp"
 
 namespace sl::parquet {
 
@@ -22,9 +23,11 @@ Result<columnar::Column> decode_dictionary_page(std::string_view bytes, size_t c
                                                 const Conversion& conv);
 
 // Appends dictionary[index] for the `present` indices of a data page's values section to `out`.
-// `indices` is scratch space, kept by the caller across pages.
+// `indices` is scratch space, kept by the caller across pages. With `slots`, numbers are spread
+// over them as they are gathered (out.length then grows by slots->count); other values, and all
+// without `slots`, are appended dense (the caller spreads them).
 Status decode_dictionary_indices(std::string_view values, size_t present,
                                  const columnar::Column& dictionary, std::vector<uint32_t>& indices,
-                                 columnar::Column& out);
+                                 columnar::Column& out, const PageSlots* slots = nullptr);
 
 }  // namespace sl::parquet

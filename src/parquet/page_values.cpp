@@ -78,13 +78,14 @@ std::string_view encoding_name(Encoding e) {
 
 Status decode_page_values(std::string_view values, Encoding encoding, size_t present,
                           const Conversion& conv, const Column* dictionary,
-                          std::vector<uint32_t>& scratch, Column& out) {
+                          std::vector<uint32_t>& scratch, Column& out,
+                          const PageSlots* slots) {
   ByteCursor in(values);
   if (encoding == Encoding::plain) return decode_plain(in, present, conv, out);
   if (encoding == Encoding::plain_dictionary || encoding == Encoding::rle_dictionary) {
     if (dictionary == nullptr)
       return make_error(Errc::corrupt, "dictionary-encoded page without a dictionary page");
-    return decode_dictionary_indices(values, present, *dictionary, scratch, out);
+    return decode_dictionary_indices(values, present, *dictionary, scratch, out, slots);
   }
   if (encoding == Encoding::delta_binary_packed || encoding == Encoding::delta_length_byte_array ||
       encoding == Encoding::delta_byte_array) {

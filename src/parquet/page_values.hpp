@@ -17,6 +17,7 @@
 #include "common/result.hpp"
 #include "parquet/file_metadata.hpp"
 #include "parquet/schema_mapping.hpp"
+#include "parquet/slot_spread.hpp"
 
 namespace sl::parquet {
 
@@ -25,9 +26,12 @@ std::string_view encoding_name(Encoding e);
 
 // Appends the `present` values of `values` (the page's values section, decompressed) to `out`.
 // `dictionary` is null until the chunk's dictionary page is read; `scratch` holds indices or
-// RLE booleans, kept by the caller across pages.
+// RLE booleans, kept by the caller across pages. `slots`, when given, are the page's slots the
+// values are to be spread over: a decoder that can spread as it decodes does (out.length then
+// grows by slots->count, else by `present` and the caller spreads).
 Status decode_page_values(std::string_view values, Encoding encoding, size_t present,
                           const Conversion& conv, const columnar::Column* dictionary,
-                          std::vector<uint32_t>& scratch, columnar::Column& out);
+                          std::vector<uint32_t>& scratch, columnar::Column& out,
+                          const PageSlots* slots = nullptr);
 
 }  // namespace sl::parquet

@@ -11,6 +11,13 @@
 
 namespace sl::parquet {
 
+// A page's slots when its values are to be spread over them (a flat optional column with a
+// null): slot i takes the next value when valid[i] (0 or 1), as spread_tail below.
+struct PageSlots {
+  const uint8_t* valid = nullptr;
+  size_t count = 0;
+};
+
 // The column's last `present` values, which follow `first` slot-aligned values, spread over the
 // slots [first, first + n): slot first + i takes the next of them when valid[i] (0 or 1), else
 // a zero (strings: an empty value; their bytes stay as they are, only the offsets move). `length`
