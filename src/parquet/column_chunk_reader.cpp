@@ -385,9 +385,11 @@ class PageLoop {
         return page_done(n);
       }
     }
-    // Values before this page are one per entry (spread, or pages without a null).
-    const PageSlots slots{out_.definition_levels.data() + first, n};
+    // Values before this page are one per entry (spread, or pages without a null): a decoder
+    // may spread them as it goes.
     const bool slot_aligned = out_.values.length == first;
+    PageSlots slots;
+    if (spread && slot_aligned) slots = {out_.definition_levels.data() + first, n};
     if (auto st = decode_page_values(page.values, page.encoding, present, conv_,
                                      has_dictionary_ ? &dictionary_ : nullptr, indices_,
                                      out_.values, spread && slot_aligned ? &slots : nullptr);
