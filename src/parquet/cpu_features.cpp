@@ -23,6 +23,14 @@ bool ask_avx512_vbmi2() {
 #endif
 }
 
+bool ask_avx512_vbmi() {
+#if defined(__x86_64__)
+  return ask_avx512() && __builtin_cpu_supports("avx512vbmi");
+#else
+  return false;
+#endif
+}
+
 }  // namespace
 
 bool cpu_has_avx512() {
@@ -32,6 +40,11 @@ bool cpu_has_avx512() {
 
 bool cpu_has_avx512_vbmi2() {
   static const bool has = ask_avx512_vbmi2();
+  return has;
+}
+
+bool cpu_has_avx512_vbmi() {
+  static const bool has = ask_avx512_vbmi();
   return has;
 }
 

@@ -12,5 +12,7 @@ enum class SimdPath { fastest, baseline };
 bool cpu_has_avx512();
 // The above and AVX512_VBMI2 (byte expands).
 bool cpu_has_avx512_vbmi2();
+// cpu_has_avx512 and AVX512_VBMI (byte permutes across the register).
+bool cpu_has_avx512_vbmi();
 
 }  // namespace sl::parquet

@@ -259,13 +259,68 @@ BitLevels decode_bit_levels(std::string_view bytes, size_t n, uint8_t* out, Simd
   return result;
 }
 
-// While 8 bytes remain before `end`, values go through unpack_loads; the tail byte by byte.
-void unpack_bits(const uint8_t* p, const uint8_t* end, int bit_width, size_t n, uint32_t* out) {
+namespace {
+
+#if defined(__x86_64__)
+// Widths the permute loop takes: value j of a group starts at bit j * width, so at bit s < 8 of
+// byte j * width / 8, and s + width bits must fit the 32-bit lane its 4 bytes are moved into.
+constexpr int k_max_permute_width = 25;
+
+// 16 values a step: a group of 16 is 2 * width bytes (so starts on a byte), loaded by a masked
+// load (never past them); each lane gets its value's 4 bytes by a byte permute, then a shift by
+// its bit offset and a mask. Returns the values done (a multiple of 16).
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) size_t unpack_permute_avx512(
+    const uint8_t* p, size_t available, int bit_width, size_t n, uint32_t* out) {
+  const auto width = static_cast<size_t>(bit_width);
+  const size_t group_bytes = 2 * width;
+  alignas(64) uint8_t bytes[64];
+  alignas(64) uint32_t shifts[16];
+  for (size_t j = 0; j < 16; ++j) {
+    const size_t bit = j * width;
+    for (size_t k = 0; k < 4; ++k) bytes[4 * j + k] = static_cast<uint8_t>(bit / 8 + k);
+    shifts[j] = static_cast<uint32_t>(bit % 8);
+  }
+  const __m512i permute = _mm512_load_si512(bytes);
+  const __m512i shift = _mm512_load_si512(shifts);
+  const __m512i mask = _mm512_set1_epi32(static_cast<int>((1u << width) - 1));
+  const __mmask64 load = group_bytes == 64 ? ~__mmask64{0} : (__mmask64{1} << group_bytes) - 1;
+  const size_t groups = std::min(n / 16, available / group_bytes);
+  // The maskz forms, all lanes set: GCC 12 warns that the unmasked ones read an uninitialised
+  // register.
+  constexpr __mmask64 all_bytes = ~__mmask64{0};
+  constexpr __mmask16 all_lanes = 0xffff;
+  for (size_t g = 0; g < groups; ++g) {
+    const __m512i packed = _mm512_maskz_loadu_epi8(load, p + g * group_bytes);
+    const __m512i lanes = _mm512_maskz_permutexvar_epi8(all_bytes, permute, packed);
+    const __m512i values = _mm512_maskz_srlv_epi32(all_lanes, lanes, shift);
+    _mm512_storeu_si512(out + 16 * g, _mm512_and_si512(values, mask));
+  }
+  return 16 * groups;
+}
+#endif
+
+}  // namespace
+
+// 16 at a time by byte permutes when the CPU has them; then while 8 bytes remain before `end`,
+// values go through unpack_loads; the tail byte by byte.
+void unpack_bits(const uint8_t* p, const uint8_t* end, int bit_width, size_t n, uint32_t* out,
+                 SimdPath path) {
   const uint64_t mask = bit_width == 32 ? 0xffffffffull : (1ull << bit_width) - 1;
   if (bit_width == 0) {
     std::fill(out, out + n, 0u);
     return;
   }
+#if defined(__x86_64__)
+  if (path == SimdPath::fastest && bit_width <= k_max_permute_width && cpu_has_avx512_vbmi()) {
+    const size_t done =
+        unpack_permute_avx512(p, static_cast<size_t>(end - p), bit_width, n, out);
+    p += done / 8 * static_cast<size_t>(bit_width);
+    out += done;
+    n -= done;
+  }
+#else
+  (void)path;
+#endif
   const auto width = static_cast<size_t>(bit_width);
   const size_t available = static_cast<size_t>(end - p);
   // Value i's load [i * width / 8, + 8) fits while i * width <= 8 * (available - 8) + 7.

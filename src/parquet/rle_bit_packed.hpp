@@ -26,8 +26,10 @@ int bit_width_for(uint32_t max_value);
 void encode_rle_bit_packed(const uint32_t* values, size_t count, int bit_width, std::string& out);
 
 // Bit-packed values: out[0..n) = the first n values of `bit_width` bits (0..32) packed LSB-first
-// from `p`; they must lie before `end`.
-void unpack_bits(const uint8_t* p, const uint8_t* end, int bit_width, size_t n, uint32_t* out);
+// from `p`; they must lie before `end`. Widths up to 25 go 16 values a step through AVX-512 byte
+// permutes when the CPU has them (cpu_features.hpp).
+void unpack_bits(const uint8_t* p, const uint8_t* end, int bit_width, size_t n, uint32_t* out,
+                 SimdPath path = SimdPath::fastest);
 
 // Bit-packed values of width 1 (the definition levels of a flat optional column) as bytes:
 // out[0..n) = the first n bits from `p` (ceil(n / 8) bytes), 64 at a time by an AVX-512 masked

@@ -213,5 +213,32 @@ TEST(RleBitPacked, BitLevelsAgreeOnCutAndForgedStreams) {
   EXPECT_FALSE(decode_bit_levels(std::string("\x00\x01", 2), 8, out.data()).ok);  // empty run
 }
 
+TEST(RleBitPacked, UnpackBitsGivesTheSameValuesOnBothPaths) {
+  // Every width, counts around the permute loop's groups of 16, and streams ending exactly where
+  // the values do (the loop's loads must stay before `end`).
+  std::mt19937 rng(25);
+  for (int width = 1; width <= 32; ++width) {
+    for (size_t n : {size_t{1}, size_t{15}, size_t{16}, size_t{17}, size_t{64}, size_t{1000},
+                     size_t{1024}}) {
+      std::vector<uint32_t> values(n);
+      const uint64_t mask = width == 32 ? 0xffffffffull : (1ull << width) - 1;
+      for (auto& v : values) v = static_cast<uint32_t>(rng() & mask);
+      // The plain bit-packed form, exactly (n * width + 7) / 8 bytes, in a buffer of its size.
+      std::vector<uint8_t> bits((n * static_cast<size_t>(width) + 7) / 8);
+      for (size_t i = 0; i < n; ++i)
+        for (int b = 0; b < width; ++b)
+          if ((values[i] >> b) & 1) {
+            const size_t bit = i * static_cast<size_t>(width) + static_cast<size_t>(b);
+            bits[bit / 8] = static_cast<uint8_t>(bits[bit / 8] | (1u << (bit % 8)));
+          }
+      for (SimdPath path : {SimdPath::baseline, SimdPath::fastest}) {
+        std::vector<uint32_t> got(n);
+        unpack_bits(bits.data(), bits.data() + bits.size(), width, n, got.data(), path);
+        ASSERT_EQ(got, values) << "width " << width << " n " << n;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sl::parquet
