@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "delta/memory_storage.hpp"
@@ -39,18 +40,20 @@ std::map<int64_t, std::string> current(const BronzeState& s) {
   return out;
 }
 
-TEST(BronzeStream, SameCurrentStateAsBronzeStateFileByFile) {
+// `n` changes over 14 files, keys coming back `n / 450` times.
+void expect_same_current_state(int64_t n) {
   std::vector<Change> changes;
-  for (int64_t i = 0; i < 2000; ++i) {
+  const int64_t keys = n * 450 / 2000;
+  for (int64_t i = 0; i < n; ++i) {
     // Keys come back across files; every 11th change belongs to a transaction that committed
     // earlier than its neighbours (a late transaction: lower commit LSN, later in the log).
     const int64_t commit = i % 11 == 0 ? 500 + i / 4 : 1000 + i;
-    changes.push_back({i % 450, i < 450 ? "r" : (i % 7 == 0 ? "d" : "u"), commit, 1000 + i,
+    changes.push_back({i % keys, i < keys ? "r" : (i % 7 == 0 ? "d" : "u"), commit, 1000 + i,
                        "v" + std::to_string(i)});
   }
   delta::MemoryStorage storage;
   delta::WriteOptions write;
-  write.max_rows_per_file = 150;  // 14 files
+  write.max_rows_per_file = static_cast<size_t>(n / 14 + 7);  // 14 files
   ASSERT_TRUE(delta::write_table(storage, log_of(changes), write).ok());
   auto whole = BronzeState::of(log_of(changes), {"id"});
   ASSERT_TRUE(whole.ok());
@@ -59,13 +62,14 @@ TEST(BronzeStream, SameCurrentStateAsBronzeStateFileByFile) {
     auto stream = BronzeStream::open(storage, "id", {"name"}, threads);
     ASSERT_TRUE(stream.ok()) << stream.error().to_string();
     ASSERT_TRUE(stream->has_value());
-    EXPECT_EQ((*stream)->changes(), 2000u);
+    EXPECT_EQ((*stream)->changes(), static_cast<size_t>(n));
     EXPECT_EQ((*stream)->current_rows(), whole->rows().size());
     std::map<int64_t, std::string> streamed;
     size_t files = 0;
     auto st = (*stream)->for_each_file(storage, [&](const BronzeState& file) -> Status {
       ++files;
       EXPECT_FALSE(file.has("city")) << "not asked for";
+      EXPECT_TRUE(std::is_sorted(file.rows().begin(), file.rows().end())) << "rows in file order";
       for (const auto& [id, name] : current(file)) {
         EXPECT_FALSE(streamed.contains(id)) << "key " << id << " in two files";
         streamed[id] = name;
@@ -74,8 +78,13 @@ TEST(BronzeStream, SameCurrentStateAsBronzeStateFileByFile) {
     });
     ASSERT_TRUE(st.ok()) << st.error().to_string();
     EXPECT_GT(files, 1u);
-    EXPECT_EQ(streamed, current(*whole)) << threads << " threads";
+    EXPECT_EQ(streamed, current(*whole)) << n << " changes, " << threads << " threads";
   }
+}
+
+TEST(BronzeStream, SameCurrentStateAsBronzeStateFileByFile) {
+  expect_same_current_state(2000);
+  expect_same_current_state(100'000);  // a log sorted on two threads (parallel_sort's threshold)
 
   delta::MemoryStorage nothing;
   auto absent = BronzeStream::open(nothing, "id", {});
