@@ -38,7 +38,11 @@ const columnar::Column* column_named(const columnar::RecordBatch& batch, std::st
 Status scan_files(const delta::Storage& storage, const delta::Snapshot& snapshot, size_t first,
                   size_t count, const std::vector<std::string>& columns, size_t threads,
                   const std::function<Status(size_t, columnar::RecordBatch&&)>& on_file) {
-  delta::Snapshot part = snapshot;
+  delta::Snapshot part;  // what a scan reads (not every file's tombstones and stats, once per call)
+  part.version = snapshot.version;
+  part.protocol = snapshot.protocol;
+  part.metadata = snapshot.metadata;
+  part.schema = snapshot.schema;
   part.files.assign(snapshot.files.begin() + static_cast<std::ptrdiff_t>(first),
                     snapshot.files.begin() + static_cast<std::ptrdiff_t>(first + count));
   delta::ScanOptions scan;
@@ -55,6 +59,73 @@ Status scan_files(const delta::Storage& storage, const delta::Snapshot& snapshot
   if (next != first + count)
     return make_error(Errc::internal, "bronze scan: " + std::to_string(next - first) +
                                           " batches for " + std::to_string(count) + " files");
+  return {};
+}
+
+// Leaves a new element uninitialised (`resize` does not zero what is about to be written).
+template <class T>
+struct UninitialisedAllocator : std::allocator<T> {
+  UninitialisedAllocator() = default;
+  template <class U>
+  UninitialisedAllocator(const UninitialisedAllocator<U>&) {}
+  template <class U>
+  void construct(U* p) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+// A Bronze file's changes as log entries, `batch.num_rows` of them written from `out` on.
+Status read_changes(const columnar::RecordBatch& batch, size_t file, const std::string& key_column,
+                    Change* out) {
+  const auto* key = column_named(batch, key_column);
+  const auto* op = column_named(batch, "_op");
+  const auto* commit = column_named(batch, "_commit_lsn");
+  const auto* lsn = column_named(batch, "_lsn");
+  if (!key || !op || !commit || !lsn)
+    return make_error(Errc::invalid_argument,
+                      "not a Bronze table keyed by " + key_column + " (no _op, _commit_lsn, _lsn)");
+  if (key->type.id != TypeId::int64 && key->type.id != TypeId::int32)
+    return make_error(Errc::unsupported, "bronze key " + key_column + " is not an integer");
+  if (batch.num_rows >> 32)
+    return make_error(Errc::unsupported, "a Bronze data file of more than 2^32 rows");
+  for (size_t r = 0; r < batch.num_rows; ++r) {
+    // A null key is a key of its own (the lowest); BronzeState ranks it apart too.
+    const int64_t k = !key->is_valid(r)                ? INT64_MIN
+                      : key->type.id == TypeId::int64 ? key->i64[r]
+                                                      : int64_t{key->i32[r]};
+    const uint64_t where = (uint64_t{file} << 32) | r |
+                           (op->is_valid(r) && op->string_at(r) == "d" ? k_delete : 0);
+    out[r] = {k, commit->i64[r], lsn->i64[r], where};
+  }
+  return {};
+}
+
+// first_change[f + 1] - first_change[f]: file f's changes, from its stats (numRecords), or from a
+// read of its `_lsn` column when it has none (a table written without stats).
+Status count_changes(const delta::Storage& storage, const delta::Snapshot& snapshot,
+                     size_t threads, std::vector<size_t>& first_change) {
+  std::vector<size_t> unknown;
+  for (size_t f = 0; f < snapshot.files.size(); ++f) {
+    const auto records = file_records(snapshot.files[f]);
+    if (records && *records >= 0)
+      first_change[f + 1] = static_cast<size_t>(*records);
+    else
+      unknown.push_back(f);
+  }
+  std::vector<Status> failed(unknown.size());
+  parallel_for(unknown.size(), threads, [&](size_t i) {
+    failed[i] = scan_files(storage, snapshot, unknown[i], 1, {"_lsn"}, 1,
+                           [&](size_t file, columnar::RecordBatch&& batch) -> Status {
+      first_change[file + 1] = batch.num_rows;
+      return {};
+    });
+  });
+  for (const auto& st : failed) SL_TRY(st);
+  for (size_t f = 0; f < snapshot.files.size(); ++f) first_change[f + 1] += first_change[f];
   return {};
 }
 
@@ -79,43 +150,28 @@ Result<std::optional<BronzeStream>> BronzeStream::open(const delta::Storage& sto
   if (s.snapshot_.files.size() >> 31)
     return make_error(Errc::unsupported, storage.describe("") + ": too many data files");
 
-  // Pass 1: every change's key and place, nothing else kept.
-  std::vector<Change> log;
-  size_t expected = 0;  // reserved at once: a doubling vector would hold twice the log
-  for (const auto& f : s.snapshot_.files) expected += static_cast<size_t>(file_records(f).value_or(0));
-  log.reserve(expected);
-  const std::vector<std::string> order = {key_column, "_op", "_commit_lsn", "_lsn"};
+  // Pass 1: every change's key and place, nothing else kept. Each file's changes go to their own
+  // place in the log (its first entry: the rows of the files before it), so the files are read
+  // and their changes written on every thread, one file a thread, without a copy: the log is
+  // allocated once (a doubling vector would hold twice it) and not zeroed first.
   const size_t files = s.snapshot_.files.size();
-  std::vector<size_t> rows_in_file(files, 0);
-  for (size_t first = 0; first < files; first += s.threads_) {
-    const size_t count = std::min(s.threads_, files - first);
-    SL_TRY(scan_files(storage, s.snapshot_, first, count, order, s.threads_,
-                      [&](size_t file, columnar::RecordBatch&& batch) -> Status {
-      const auto* key = column_named(batch, key_column);
-      const auto* op = column_named(batch, "_op");
-      const auto* commit = column_named(batch, "_commit_lsn");
-      const auto* lsn = column_named(batch, "_lsn");
-      if (!key || !op || !commit || !lsn)
-        return make_error(Errc::invalid_argument,
-                          "not a Bronze table keyed by " + key_column + " (no _op, _commit_lsn, _lsn)");
-      if (key->type.id != TypeId::int64 && key->type.id != TypeId::int32)
-        return make_error(Errc::unsupported, "bronze key " + key_column + " is not an integer");
-      if (batch.num_rows >> 32)
-        return make_error(Errc::unsupported, "a Bronze data file of more than 2^32 rows");
-      s.changes_ += batch.num_rows;
-      rows_in_file[file] = batch.num_rows;
-      for (size_t r = 0; r < batch.num_rows; ++r) {
-        // A null key is a key of its own (the lowest); BronzeState ranks it apart too.
-        const int64_t k = !key->is_valid(r)                ? INT64_MIN
-                          : key->type.id == TypeId::int64 ? key->i64[r]
-                                                          : int64_t{key->i32[r]};
-        const uint64_t where = (uint64_t{file} << 32) | r |
-                               (op->is_valid(r) && op->string_at(r) == "d" ? k_delete : 0);
-        log.push_back({k, commit->i64[r], lsn->i64[r], where});
-      }
-      return {};
-    }));
-  }
+  std::vector<size_t> first_change(files + 1, 0);
+  SL_TRY(count_changes(storage, s.snapshot_, s.threads_, first_change));
+  std::vector<Change, UninitialisedAllocator<Change>> log(first_change[files]);
+  const std::vector<std::string> order = {key_column, "_op", "_commit_lsn", "_lsn"};
+  std::vector<Status> failed(files);
+  parallel_for(files, s.threads_, [&](size_t f) {
+    failed[f] = scan_files(storage, s.snapshot_, f, 1, order, 1,
+                           [&](size_t file, columnar::RecordBatch&& batch) -> Status {
+      if (batch.num_rows != first_change[file + 1] - first_change[file])
+        return make_error(Errc::corrupt, storage.describe(s.snapshot_.files[file].path) + ": " +
+                                             std::to_string(batch.num_rows) + " rows, its stats say " +
+                                             std::to_string(first_change[file + 1] - first_change[file]));
+      return read_changes(batch, file, key_column, log.data() + first_change[file]);
+    });
+  });
+  for (const auto& st : failed) SL_TRY(st);  // the first file's error
+  s.changes_ = log.size();
   // Per key, its changes in log order (_commit_lsn, _lsn; the file and row keep the order of a
   // replayed change): the last one wins, gone when it is a delete.
   parallel_sort(log.begin(), log.end(), [](const Change& a, const Change& b) {
@@ -126,7 +182,8 @@ Result<std::optional<BronzeStream>> BronzeStream::open(const delta::Storage& sto
   // the log in its own bitmap (no shared word; 1 bit a change, ~1.3 MB per 10M, a few slices at
   // most): a change is the last of its key when the next one's key differs, wherever that one is.
   std::vector<size_t> first_word(files + 1, 0);  // of each file's bits
-  for (size_t f = 0; f < files; ++f) first_word[f + 1] = first_word[f] + (rows_in_file[f] + 63) / 64;
+  for (size_t f = 0; f < files; ++f)
+    first_word[f + 1] = first_word[f] + (first_change[f + 1] - first_change[f] + 63) / 64;
   const size_t slices = std::min<size_t>(s.threads_, 8);
   std::vector<std::vector<uint64_t>> current_bits(slices);
   parallel_for(slices, slices, [&](size_t slice) {

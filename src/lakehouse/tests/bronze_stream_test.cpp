@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <regex>
 
 #include "delta/memory_storage.hpp"
 #include "delta/table_writer.hpp"
@@ -90,6 +92,59 @@ TEST(BronzeStream, SameCurrentStateAsBronzeStateFileByFile) {
   auto absent = BronzeStream::open(nothing, "id", {});
   ASSERT_TRUE(absent.ok());
   EXPECT_FALSE(absent->has_value()) << "no table yet";
+}
+
+// The commit's `add` actions with their stats rewritten by `edit` (the JSON text of the log).
+void edit_commit(delta::MemoryStorage& storage, const std::function<std::string(std::string)>& edit) {
+  const std::string commit = "_delta_log/00000000000000000000.json";
+  auto text = storage.read(commit);
+  ASSERT_TRUE(text.ok());
+  ASSERT_NE(text->find("numRecords"), std::string::npos) << *text;
+  ASSERT_TRUE(storage.put(commit, edit(*text)).ok());
+}
+
+// Files without stats (a table written by a tool that leaves them out) have their changes
+// counted by a read; a file whose stats disagree with its rows is refused, not misread.
+TEST(BronzeStream, CountsFilesWithoutStatsAndRefusesWrongOnes) {
+  std::vector<Change> changes;
+  for (int64_t i = 0; i < 600; ++i)
+    changes.push_back({i % 100, i < 100 ? "r" : (i % 5 == 0 ? "d" : "u"), 1000 + i, 1000 + i,
+                       "v" + std::to_string(i)});
+  delta::WriteOptions write;
+  write.max_rows_per_file = 150;  // 4 files
+  write.write_checkpoints = false;
+  auto whole = BronzeState::of(log_of(changes), {"id"});
+  ASSERT_TRUE(whole.ok());
+
+  delta::MemoryStorage without_stats;
+  ASSERT_TRUE(delta::write_table(without_stats, log_of(changes), write).ok());
+  edit_commit(without_stats, [](std::string text) {
+    text = std::regex_replace(text, std::regex(R"(,"stats":"([^"\\]|\\.)*")"), "");
+    EXPECT_EQ(text.find("numRecords"), std::string::npos) << text;
+    return text;
+  });
+  auto stream = BronzeStream::open(without_stats, "id", {"name"}, 2);
+  ASSERT_TRUE(stream.ok()) << stream.error().to_string();
+  EXPECT_EQ((*stream)->changes(), 600u);
+  std::map<int64_t, std::string> streamed;
+  ASSERT_TRUE((*stream)->for_each_file(without_stats, [&](const BronzeState& file) -> Status {
+    for (const auto& [id, name] : current(file)) streamed[id] = name;
+    return {};
+  }).ok());
+  EXPECT_EQ(streamed, current(*whole));
+
+  delta::MemoryStorage wrong_stats;
+  ASSERT_TRUE(delta::write_table(wrong_stats, log_of(changes), write).ok());
+  edit_commit(wrong_stats, [](std::string text) {
+    const std::string stated = "numRecords\\\":150";  // in the JSON text of the stats' JSON text
+    const auto at = text.find(stated);
+    EXPECT_NE(at, std::string::npos) << text;
+    if (at != std::string::npos) text.replace(at, stated.size(), "numRecords\\\":151");
+    return text;
+  });
+  auto refused = BronzeStream::open(wrong_stats, "id", {"name"}, 2);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::corrupt) << refused.error().to_string();
 }
 
 TEST(BronzeStream, RefusesATextKey) {
