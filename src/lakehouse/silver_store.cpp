@@ -342,34 +342,49 @@ Result<std::vector<std::pair<std::string, int64_t>>> silver_activity_findings_of
 Status add_silver_activities(const delta::Lake& lake, const delta::Snapshot& snapshot,
                              std::vector<delta::Add> files, YearActivities& into,
                              const std::vector<delta::Predicate>& filters) {
-  // Read as columns, their types those of lake_tables' activities spec: no per-cell lookup by
-  // name and no string built per row (10M activities a year).
-  using columnar::TypeId;
   return for_each_silver_file(
       lake, "activities", snapshot, std::move(files),
       {"activity_id", "employee_id", "sport_type", "distance_m", "moving_time_s", "elapsed_time_s",
        "start_date_local", "commute"},
-      filters, [&](const columnar::RecordBatch& a) -> Status {
-        SL_ASSIGN_OR_RETURN(auto id, silver_column(a, "activity_id", TypeId::int64));
-        SL_ASSIGN_OR_RETURN(auto employee, silver_column(a, "employee_id", TypeId::int64));
-        SL_ASSIGN_OR_RETURN(auto sport, silver_column(a, "sport_type", TypeId::string));
-        SL_ASSIGN_OR_RETURN(auto distance, silver_column(a, "distance_m", TypeId::float64));
-        SL_ASSIGN_OR_RETURN(auto moving, silver_column(a, "moving_time_s", TypeId::int32));
-        SL_ASSIGN_OR_RETURN(auto elapsed, silver_column(a, "elapsed_time_s", TypeId::int32));
-        SL_ASSIGN_OR_RETURN(auto start, silver_column(a, "start_date_local", TypeId::timestamp_us));
-        SL_ASSIGN_OR_RETURN(auto commute, silver_column(a, "commute", TypeId::boolean));
-        for (size_t r = 0; r < a.num_rows; ++r) {
-          const int64_t seconds = moving->is_valid(r)    ? moving->i32[r]
-                                  : elapsed->is_valid(r) ? elapsed->i32[r]
-                                                         : 0;
-          into.add(id->is_valid(r) ? id->i64[r] : 0, employee->is_valid(r) ? employee->i64[r] : 0,
-                   start->is_valid(r) ? std::optional<int64_t>(start->i64[r]) : std::nullopt,
-                   commute->is_valid(r) && commute->bools[r] != 0,
-                   sport->is_valid(r) ? sport->string_at(r) : std::string_view(),
-                   distance->is_valid(r) ? distance->f64[r] : 0, seconds);
-        }
-        return {};
-      });
+      filters, [&](const columnar::RecordBatch& a) { return add_activity_columns(a, into, false); });
+}
+
+Status add_activity_columns(const columnar::RecordBatch& a, YearActivities& into,
+                            bool this_year_only) {
+  // Read as columns, their types those of lake_tables' activities spec: no per-cell lookup by
+  // name and no string built per row (10M activities a year).
+  using columnar::TypeId;
+  SL_ASSIGN_OR_RETURN(auto id, silver_column(a, "activity_id", TypeId::int64));
+  SL_ASSIGN_OR_RETURN(auto employee, silver_column(a, "employee_id", TypeId::int64));
+  SL_ASSIGN_OR_RETURN(auto sport, silver_column(a, "sport_type", TypeId::string));
+  SL_ASSIGN_OR_RETURN(auto distance, silver_column(a, "distance_m", TypeId::float64));
+  SL_ASSIGN_OR_RETURN(auto moving, silver_column(a, "moving_time_s", TypeId::int32));
+  SL_ASSIGN_OR_RETURN(auto elapsed, silver_column(a, "elapsed_time_s", TypeId::int32));
+  SL_ASSIGN_OR_RETURN(auto start, silver_column(a, "start_date_local", TypeId::timestamp_us));
+  SL_ASSIGN_OR_RETURN(auto commute, silver_column(a, "commute", TypeId::boolean));
+  const columnar::Column* year = nullptr;
+  if (this_year_only) {
+    SL_ASSIGN_OR_RETURN(year, silver_column(a, "start_year", TypeId::int32));
+  }
+  for (size_t r = 0; r < a.num_rows; ++r) {
+    if (year && (!year->is_valid(r) || year->i32[r] != into.year())) continue;
+    const int64_t seconds = moving->is_valid(r)    ? moving->i32[r]
+                            : elapsed->is_valid(r) ? elapsed->i32[r]
+                                                   : 0;
+    into.add(id->is_valid(r) ? id->i64[r] : 0, employee->is_valid(r) ? employee->i64[r] : 0,
+             start->is_valid(r) ? std::optional<int64_t>(start->i64[r]) : std::nullopt,
+             commute->is_valid(r) && commute->bools[r] != 0,
+             sport->is_valid(r) ? sport->string_at(r) : std::string_view(),
+             distance->is_valid(r) ? distance->f64[r] : 0, seconds);
+  }
+  return {};
+}
+
+Status count_finding_columns(const columnar::RecordBatch& issues, FindingCounts& into) {
+  SL_ASSIGN_OR_RETURN(auto severity, silver_column(issues, "severity", columnar::TypeId::string));
+  for (size_t r = 0; r < issues.num_rows; ++r)
+    if (severity->is_valid(r)) into.add(severity->string_at(r));
+  return {};
 }
 
 Result<GoldInputs> read_silver_for_gold(const delta::Lake& lake, int year) {
@@ -398,14 +413,8 @@ Result<GoldInputs> read_silver_for_gold(const delta::Lake& lake, int year) {
   }
   using columnar::TypeId;
   SL_TRY(for_each_silver_file(lake, "dq_issues", {"severity"}, {},
-                              [&](const columnar::RecordBatch& i) -> Status {
-                                SL_ASSIGN_OR_RETURN(auto severity,
-                                                    silver_column(i, "severity", TypeId::string));
-                                for (size_t r = 0; r < i.num_rows; ++r) {
-                                  if (!severity->is_valid(r)) continue;
-                                  in.findings.add(severity->string_at(r));
-                                }
-                                return {};
+                              [&](const columnar::RecordBatch& i) {
+                                return count_finding_columns(i, in.findings);
                               }));
   return in;
 }

@@ -119,6 +119,12 @@ Result<const columnar::Column*> silver_column(const columnar::RecordBatch& rows,
 Status add_silver_activities(const delta::Lake& lake, const delta::Snapshot& snapshot,
                              std::vector<delta::Add> files, YearActivities& into,
                              const std::vector<delta::Predicate>& filters = {});
+// Silver activities given as columns (lake_tables' activities spec, at least the columns Gold
+// uses, and `start_year` when `this_year_only`: the other years' rows then skipped) to `into`.
+Status add_activity_columns(const columnar::RecordBatch& activities, YearActivities& into,
+                            bool this_year_only);
+// Silver findings given as columns (their `severity`) counted as Gold counts them.
+Status count_finding_columns(const columnar::RecordBatch& issues, FindingCounts& into);
 // What Gold of `year` reads besides the activities (gold_parts.hpp, year_activities): every
 // employee and commute, and the findings' severities as Gold counts them, read a data file at a
 // time, only the columns Gold uses (README "Refresh memory").
