@@ -1,9 +1,11 @@
 // A large Bronze table's current state, one data file at a time: the full refresh of a history
 // too large to hold decoded (10M activities are ~1.7 GB of decoded changes; BronzeState holds
 // them all). Two passes over the files:
-// 1. only the key and the change order (`_op`, `_commit_lsn`, `_lsn`) of every change are read,
-//    the last change per key found by one sort of compact fixed-size entries (32 B per change,
-//    freed after), and each file keeps the row numbers of its current rows (4 B per row);
+// 1. only the key and the change order (`_op`, `_commit_lsn`, `_lsn`) of every change are read
+//    (the files on every thread), the last change per key found by one sort of compact entries
+//    (key and place, 16 B per change, on every thread; the log order beside them, 16 B, read for
+//    the keys changed more than once; both freed after), and each file keeps the row numbers of
+//    its current rows (4 B per row);
 // 2. `for_each_file` decodes the asked columns of a few files at a time (on every core; the next
 //    few while the caller works on these) and hands each file's current rows over as a
 //    BronzeState, then frees them.
