@@ -49,15 +49,15 @@ class YearActivities {
  public:
   explicit YearActivities(int year) : year_(year) {}
   int year() const { return year_; }
-  // A Silver activity, held (Activity) or as built (ActivityView: the full refresh keeps Gold's
-  // facts from the values it builds Silver's columns with).
+  // A Silver activity held as a row (Activity: build_gold over a Silver held whole).
   template <class Text>
   void add(const ActivityOf<Text>& a) {
     add(a.activity_id, a.employee_id, a.start_date_local_us, a.commute, a.sport_type,
         a.distance_m.value_or(0), a.moving_time_s.value_or(a.elapsed_time_s.value_or(0)));
   }
-  // The same from an activity's columns (the incremental refresh reads Silver back as columns:
-  // no Activity and no string built per row).
+  // The same from an activity's columns (silver_store.hpp, add_activity_columns: the incremental
+  // refresh reads Silver back as columns, the full one reads each piece's as it writes them; no
+  // Activity and no string built per row).
   void add(int64_t activity_id, int64_t employee_id, std::optional<int64_t> start_local_us,
            bool commute, std::string_view sport_type, double distance_m, int64_t moving_s);
   // A month's parts, as kept, taken back (their `start_year` is this year) instead of its
