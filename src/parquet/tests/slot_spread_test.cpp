@@ -148,7 +148,8 @@ TEST(SlotSpread, PlainPagesSpreadStraightFromThePage) {
   std::mt19937_64 rng(61);
   for (const auto& [type, width] : types) {
     for (size_t first : {0, 5}) {
-      for (size_t n : {0, 1, 8, 15, 16, 17, 40, 1000}) {
+      // Up to several slices of 2,048 slots (spread_plain zeroes and fills one at a time).
+      for (size_t n : {0, 1, 8, 15, 16, 17, 40, 1000, 2047, 2048, 2049, 7000}) {
         for (double null_share : {0.0, 0.1, 0.5, 1.0}) {
           std::vector<uint8_t> valid(n);
           for (auto& v : valid) v = std::bernoulli_distribution(1 - null_share)(rng) ? 1 : 0;
