@@ -9,7 +9,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libpq-dev postgresql-15 postgresql-client-15
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libsimdjson-dev
-  libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev
+  libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libisal-dev
   libcurl4-openssl-dev libcpp-httplib-dev librdkafka-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev clang-format-14

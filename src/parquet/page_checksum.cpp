@@ -1,16 +1,17 @@
-// Page CRC-32 through zlib (the one function that calls it).
+// Page CRC-32 through ISA-L (the one function that computes it).
 #include "parquet/page_checksum.hpp"
 
 #include <fmt/core.h>
-#include <zlib.h>
+#include <isa-l/crc.h>
 
 namespace sl::parquet {
 
 uint32_t page_crc(std::string_view stored_page) {
-  // crc32_z takes a size_t length (crc32's is 32-bit).
-  return static_cast<uint32_t>(crc32_z(crc32_z(0, Z_NULL, 0),
-                                       reinterpret_cast<const Bytef*>(stored_page.data()),
-                                       stored_page.size()));
+  // The gzip polynomial, reflected: zlib's crc32 (the value Parquet's headers carry; the test
+  // checks the two agree). ISA-L folds 64 bytes a step with carry-less multiplies, chosen at run
+  // time: zlib 1.2.13's table method ran at ~3.4 GB/s, a sixth of a scan of our own files.
+  return crc32_gzip_refl(0, reinterpret_cast<const unsigned char*>(stored_page.data()),
+                         stored_page.size());
 }
 
 Status verify_page_crc(const PageHeader& header, std::string_view stored_page) {

@@ -3,6 +3,9 @@
 // group, column and page instead of reading back as a wrong value. (pyarrow checks the same CRCs
 // both ways in tests/parquet/test_page_checksums.py.)
 #include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <random>
 
 #include "common/byte_cursor.hpp"
 #include "parquet/file_reader.hpp"
@@ -15,6 +18,22 @@ using columnar::RecordBatch;
 using columnar::TypeId;
 
 namespace {
+
+// The page CRC is zlib's crc32 (what other writers put in headers) at every length and
+// alignment, through the folding loop and its tails.
+TEST(PageChecksum, IsZlibsCrc32AtEveryLengthAndAlignment) {
+  std::mt19937 rng(32);
+  std::string bytes(70'000, '\0');
+  for (auto& b : bytes) b = static_cast<char>(rng());
+  for (size_t offset : {0, 1, 3, 8, 17}) {
+    for (size_t size : {0, 1, 7, 15, 16, 31, 63, 64, 65, 127, 128, 255, 256, 1000, 4096, 65'537}) {
+      const std::string_view page(bytes.data() + offset, size);
+      const auto expected = static_cast<uint32_t>(
+          crc32_z(0, reinterpret_cast<const Bytef*>(page.data()), page.size()));
+      EXPECT_EQ(page_crc(page), expected) << "offset " << offset << " size " << size;
+    }
+  }
+}
 
 RecordBatch activities(size_t rows) {
   RecordBatch b;
