@@ -5,6 +5,7 @@
 // again.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -318,6 +319,57 @@ TEST(DebeziumDecoder, AStreamKeepsSchemasAndRelationsAndIsolatesBadRecords) {
   std::string broken = *encoded->value;
   broken.replace(broken.find("\"calories\""), 10, "\"calories\":");
   EXPECT_FALSE(stream.decode(encoded->key, broken).ok());
+}
+
+// Two versions of a table's schema of the same length, differing only in the last column's type
+// (int32 → int64), and another table's schema in between: each record is read with its own
+// schema, whichever one the stream kept last.
+TEST(DebeziumDecoder, SchemasOfTheSameLengthDifferingDeepInsideAreToldApart) {
+  auto with_last = [](uint32_t type_oid, const std::string& table) {
+    pg::Relation r = activities();
+    r.name = table;
+    r.columns.push_back({false, "calories", type_oid, -1, false});
+    return r;
+  };
+  const pg::Relation narrow = with_last(oid::k_int4, "activities");
+  const pg::Relation wide = with_last(oid::k_int8, "activities");
+  const pg::Relation other = with_last(oid::k_int4, "activities_other");
+  auto encode = [](const pg::Relation& r) {
+    ChangeEvent e = event_for('c', r);
+    e.after->push_back(text("650"));
+    return encode_debezium(e, {.now_us = k_now_us, .schemas = true});
+  };
+  auto a = encode(narrow), b = encode(wide), c = encode(other);
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  const auto schema_of = [](const std::string& value) {
+    return value.substr(0, value.find("\"payload\""));
+  };
+  const std::string schema_a = schema_of(*a->value), schema_b = schema_of(*b->value);
+  ASSERT_EQ(schema_a.size(), schema_b.size());
+  // The first and last differing bytes are hundreds of bytes from either end (in "before" and in
+  // "after"): a check of the ends would take one for the other.
+  const size_t first = std::mismatch(schema_a.begin(), schema_a.end(), schema_b.begin()).first -
+                       schema_a.begin();
+  const size_t from_end =
+      std::mismatch(schema_a.rbegin(), schema_a.rend(), schema_b.rbegin()).first -
+      schema_a.rbegin();
+  EXPECT_GT(first, 512u);
+  EXPECT_GT(from_end, 512u);
+
+  DebeziumDecoder stream;
+  const std::vector<std::pair<const Result<EncodedEvent>*, uint32_t>> records = {
+      {&a, oid::k_int4}, {&a, oid::k_int4}, {&b, oid::k_int8}, {&a, oid::k_int4},
+      {&c, oid::k_int4}, {&b, oid::k_int8}, {&c, oid::k_int4}, {&b, oid::k_int8}};
+  for (size_t i = 0; i < records.size(); ++i) {
+    SCOPED_TRACE("record " + std::to_string(i));
+    const auto& [record, last_type] = records[i];
+    auto decoded = stream.decode((*record)->key, (*record)->value);
+    ASSERT_TRUE(decoded.ok()) << decoded.error().to_string();
+    ASSERT_EQ(decoded->relation->columns.size(), narrow.columns.size());
+    EXPECT_EQ(decoded->relation->columns.back().type_oid, last_type);
+    EXPECT_EQ(decoded->relation->name, record == &c ? other.name : wide.name);
+    EXPECT_EQ(decoded->event.after->back().data, "650");
+  }
 }
 
 // Schemaless records as a Kafka consumer reads them: every column text, one relation for rows
