@@ -387,15 +387,15 @@ class PageLoop {
     }
     // Values before this page are one per entry (spread, or pages without a null): a decoder
     // may spread them as it goes.
-    const bool slot_aligned = out_.values.length == first;
+    const bool spread_as_decoded = spread && out_.values.length == first;
     PageSlots slots;
-    if (spread && slot_aligned) slots = {out_.definition_levels.data() + first, n};
+    if (spread_as_decoded) slots = {out_.definition_levels.data() + first, n};
     if (auto st = decode_page_values(page.values, page.encoding, present, conv_,
                                      has_dictionary_ ? &dictionary_ : nullptr, indices_,
-                                     out_.values, spread && slot_aligned ? &slots : nullptr);
+                                     out_.values, spread_as_decoded ? &slots : nullptr);
         !st)
       return page_error(st.error());
-    if (spread && slot_aligned && out_.values.length == first + n) {
+    if (spread_as_decoded && out_.values.length == first + n) {
       out_.values_spread = true;  // the decoder spread them as it went
     } else if (spread) {
       if (out_.values.length != first + present)

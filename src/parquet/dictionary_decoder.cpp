@@ -117,11 +117,6 @@ class SliceSpread {
   size_t wanted_ = 0;  // the values it still waits for
 };
 
-// Numbers: the indices' runs straight into `dst` (grown by `present`), never stored: an RLE
-// run fills its value, bit-packed values are unpacked a block at a time into a small buffer,
-// checked by their maximum and gathered. Appended from a range (values_at.hpp), so without
-// zeroing the room first, as a resize did: ~2 % of a scan of nullable columns. False
-// on malformed indices; `bad_index` set (and false) for an index outside the dictionary.
 // The types gather_numbers handles.
 bool gathers_numbers(TypeId id) {
   switch (id) {
@@ -137,6 +132,11 @@ bool gathers_numbers(TypeId id) {
   }
 }
 
+// Numbers: the indices' runs straight into `dst` (grown by `present`), never stored: an RLE
+// run fills its value, bit-packed values are unpacked a block at a time into a small buffer,
+// checked by their maximum and gathered. Appended from a range (values_at.hpp), so without
+// zeroing the room first, as a resize did: ~2 % of a scan of nullable columns. False
+// on malformed indices; `bad_index` set (and false) for an index outside the dictionary.
 // With `spread`, the values go over the page's slots as they come (dst grows by the slots).
 template <class T>
 bool gather_numbers(std::string_view runs, int bit_width, size_t present, const std::vector<T>& dict,
@@ -247,11 +247,11 @@ Status decode_dictionary_indices(std::string_view values, size_t present, const 
   auto out_of_range = [](uint32_t index) {
     return make_error(Errc::corrupt, "dictionary index " + std::to_string(index) + " out of range");
   };
-  if (out.validity.empty()) {
+  if (out.validity.empty() && gathers_numbers(out.type.id)) {
     std::optional<uint32_t> bad;
-    bool ok = true, gathered = true;
+    bool ok = true;
     std::optional<SliceSpread> spread;
-    if (slots != nullptr && gathers_numbers(out.type.id)) spread.emplace(out, *slots);
+    if (slots != nullptr) spread.emplace(out, *slots);
     SliceSpread* spreading = spread ? &*spread : nullptr;
     switch (out.type.id) {
       case TypeId::int32:
@@ -269,14 +269,12 @@ Status decode_dictionary_indices(std::string_view values, size_t present, const 
         ok = gather_numbers(runs, bit_width, present, dictionary.f64, out.f64, bad, spreading);
         break;
       default:
-        gathered = false;
+        break;  // not a gathered type (gathers_numbers)
     }
-    if (gathered) {
-      if (bad) return out_of_range(*bad);
-      if (!ok) return make_error(Errc::corrupt, "malformed dictionary indices");
-      if (!spread) out.length += present;  // spread_tail set the length of what it spread
-      return {};
-    }
+    if (bad) return out_of_range(*bad);
+    if (!ok) return make_error(Errc::corrupt, "malformed dictionary indices");
+    if (!spread) out.length += present;  // spread_tail set the length of what it spread
+    return {};
   }
   // The scratch only grows: resized to each page's count, it zeroed every page's growth.
   if (indices.size() < present) indices.resize(present);
